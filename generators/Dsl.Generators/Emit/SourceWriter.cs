@@ -1,0 +1,42 @@
+using System;
+using System.Text;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>An indented text writer with '\n' line endings, so output is identical on every platform.</summary>
+    public sealed class SourceWriter
+    {
+        private readonly StringBuilder text = new();
+        private int indent;
+
+        public SourceWriter Line(string line = "")
+        {
+            if (line.Length > 0) text.Append(' ', indent * 4).Append(line);
+            text.Append('\n');
+            return this;
+        }
+
+        /// <summary>Writes "header {" and indents until the returned scope is disposed.</summary>
+        public IDisposable Block(string header)
+        {
+            Line(header);
+            Line("{");
+            indent++;
+            return new Scope(this);
+        }
+
+        public override string ToString() => text.ToString();
+
+        private sealed class Scope : IDisposable
+        {
+            private readonly SourceWriter writer;
+            public Scope(SourceWriter writer) { this.writer = writer; }
+
+            public void Dispose()
+            {
+                writer.indent--;
+                writer.Line("}");
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Helpers;
+
+namespace Dsl.Generators.Ir
+{
+    /// <summary>
+    /// The one expression language of the DSL: node bodies, distribution arguments and (in later stages) log-densities
+    /// and gradients. Symbol-free and value-equal.
+    /// </summary>
+    public abstract record Expr(LocationInfo Location);
+
+    /// <summary>A numeric literal.</summary>
+    public sealed record ConstantExpr(double Value, LocationInfo Location) : Expr(Location);
+
+    /// <summary>A plate index variable in scope: a node parameter or a Sum/Categorical lambda parameter.</summary>
+    public sealed record IndexExpr(string Name, LocationInfo Location) : Expr(Location);
+
+    /// <summary>A reference to a node evaluated at indices, e.g. <c>A(i, G(l))</c>.</summary>
+    public sealed record NodeCallExpr(string Node, EquatableArray<Expr> Indices, LocationInfo Location) : Expr(Location);
+
+    /// <summary>An elementwise function from <c>Fn</c>: Logistic, Exp, Log, Log1p, Sqrt, Softplus.</summary>
+    public sealed record FunctionExpr(string Function, EquatableArray<Expr> Arguments, LocationInfo Location) : Expr(Location);
+
+    /// <summary>A lambda over one plate, <c>(Gene n) =&gt; body</c>; the argument of Sum and of Categorical.</summary>
+    public sealed record LambdaExpr(string Variable, string Plate, Expr Body, LocationInfo Location) : Expr(Location);
+
+    /// <summary>A sum over a plate, <c>Sum((Gene n) =&gt; body)</c>.</summary>
+    public sealed record SumExpr(LambdaExpr Over, LocationInfo Location) : Expr(Location);
+
+    public sealed record BinaryExpr(char Operator, Expr Left, Expr Right, LocationInfo Location) : Expr(Location);
+
+    public sealed record NegateExpr(Expr Operand, LocationInfo Location) : Expr(Location);
+
+    /// <summary>
+    /// A construct the DSL does not understand; kept (rather than dropped) so validation reports it where it stands.
+    /// </summary>
+    public sealed record UnsupportedExpr(string Text, LocationInfo Location) : Expr(Location)
+    {
+        /// <summary>A <c>Dist.*</c> call nested inside an expression rather than forming a node's whole body.</summary>
+        public bool IsDistribution { get; init; }
+    }
+}

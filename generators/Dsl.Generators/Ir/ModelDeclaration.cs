@@ -1,0 +1,77 @@
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Helpers;
+
+namespace Dsl.Generators.Ir
+{
+    /// <summary>Stage 1 output: what the declaration says, symbol-free, before any checking.</summary>
+    public sealed record ModelDeclaration(
+        string Namespace,
+        string ClassName,
+        string Accessibility,
+        bool IsPartial,
+        string? Description,
+        EquatableArray<PlateDecl> Plates,
+        EquatableArray<NodeDecl> Nodes,
+        EquatableArray<UnsupportedMemberDecl> UnsupportedMembers,
+        LocationInfo Location);
+
+    public sealed record PlateDecl(string Name, string? Description, bool IsPartial, LocationInfo Location);
+
+    /// <summary>A member of the model class the DSL does not understand (field, property, ...).</summary>
+    public sealed record UnsupportedMemberDecl(string Name, LocationInfo Location);
+
+    public enum NodeRole
+    {
+        Param,
+        Data,
+        Latent,
+        Observed,
+        Deterministic,
+        Network,
+    }
+
+    /// <summary>One plate index of a node: <c>Gene i</c>.</summary>
+    public sealed record IndexDecl(string Variable, string Plate, LocationInfo Location);
+
+    /// <summary>A named argument of a <c>Dist.*</c> call, e.g. <c>logit: kappa(l) + ...</c>.</summary>
+    public sealed record ArgumentDecl(string Name, Expr Value, LocationInfo Location);
+
+    /// <summary>A <c>Dist.*</c> body. <see cref="Over"/> is the index a vector distribution ranges over.</summary>
+    public sealed record DistributionDecl(string Name, string? Over, EquatableArray<ArgumentDecl> Arguments, LocationInfo Location);
+
+    public sealed record ConstraintsDecl(bool Simplex, string? SimplexOver, bool Positive, double? Floor, LocationInfo? SimplexLocation);
+
+    /// <summary>Architecture of a [Network] node or of a latent's [Encoder].</summary>
+    public sealed record NetworkDecl(
+        EquatableArray<string> Inputs,
+        int Hidden,
+        int Layers,
+        double Dropout,
+        bool BatchNorm,
+        string Output,
+        string Transform,
+        string? SharesWeightsWith,
+        string? SharedLastLayer,
+        LocationInfo Location);
+
+    public sealed record NodeDecl(
+        string Name,
+        string Modifiers,
+        EquatableArray<string> RoleAttributes,
+        string ValueType,
+        EquatableArray<IndexDecl> Indices,
+        bool IsPartial,
+        bool HasBody,
+        DistributionDecl? Distribution,
+        Expr? Body,
+        ConstraintsDecl Constraints,
+        NetworkDecl? Network,
+        NetworkDecl? Encoder,
+        LocationInfo Location)
+    {
+        /// <summary>The role the attributes give (the first one when several conflict; validation reports that).</summary>
+        public NodeRole Role => RoleAttributes.Count > 0
+            ? (NodeRole)System.Enum.Parse(typeof(NodeRole), RoleAttributes[0])
+            : NodeRole.Deterministic;
+    }
+}

@@ -1,0 +1,31 @@
+using Dsl.Generators.Helpers;
+
+namespace Dsl.Generators.Ir
+{
+    /// <summary>Stage 2 output: a validated model graph. Nodes are in dependency (topological) order.</summary>
+    public sealed record ModelSpec(
+        string Namespace,
+        string ClassName,
+        string Accessibility,
+        string? Description,
+        EquatableArray<PlateSpec> Plates,
+        EquatableArray<NodeSpec> Nodes);
+
+    public sealed record PlateSpec(string Name, string? Description, int Line);
+
+    /// <summary>What values a node takes: reals, integers (counts, binary) or indices into a plate.</summary>
+    public enum ValueKind
+    {
+        Real,
+        Integer,
+        Index,
+    }
+
+    /// <summary>A node of the validated graph with its parents (the nodes its body or distribution reads).</summary>
+    public sealed record NodeSpec(NodeDecl Declaration, ValueKind Kind, string? IndexPlate, EquatableArray<string> Parents)
+    {
+        public string Name => Declaration.Name;
+        public NodeRole Role => Declaration.Role;
+        public EquatableArray<IndexDecl> Indices => Declaration.Indices;
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Emit;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+using Dsl.Generators.Parsing;
+using Dsl.Generators.Validation;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Dsl.Generators
+{
+    /// <summary>Everything one model declaration produced: each stage's IR, the diagnostics and the generated files.</summary>
+    public sealed record PipelineResult(
+        string ModelName,
+        ModelDeclaration? Declaration,
+        ModelSpec? Spec,
+        EquatableArray<DiagnosticInfo> Diagnostics,
+        EquatableArray<GeneratedFile> Files);
+
+    /// <summary>
+    /// The one pure entry point (stanc3's stan2cpp): declaration -> validated graph -> generated files. The source
+    /// generator, the `dsl` command and the tests all call it. It never throws: a failure is diagnostic DSL0901.
+    /// </summary>
+    public static class ModelPipeline
+    {
+        public const string ModelAttributeName = "Dsl.PlateModelAttribute";
+
+        public static PipelineResult Run(ClassDeclarationSyntax model, CancellationToken cancellationToken = default) =>
+            Guard(model.Identifier.ValueText, LocationInfo.From(model.Identifier), () => Run(ModelParser.Parse(model), cancellationToken));
+
+        public static PipelineResult Run(ModelDeclaration declaration, CancellationToken cancellationToken = default) =>
+            Guard(declaration.ClassName, declaration.Location, () =>
+            {
+                var validated = ModelValidator.Validate(declaration);
+                cancellationToken.ThrowIfCancellationRequested();
+                var files = validated.Value is { } spec
+                    ? EquatableArray.Of(StorageEmitter.Emit(spec), GraphEmitter.Emit(spec))
+                    : EquatableArray<GeneratedFile>.Empty;
+                return new PipelineResult(declaration.ClassName, declaration, validated.Value, validated.Diagnostics, files);
+            });
+
+        /// <summary>Every [PlateModel] class in a source text (for tools that have no compilation).</summary>
+        public static IReadOnlyList<PipelineResult> RunOnSource(string text, string path, CancellationToken cancellationToken = default)
+        {
+            var tree = CSharpSyntaxTree.ParseText(text, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview), path, cancellationToken: cancellationToken);
+            return FindModels(tree.GetRoot(cancellationToken)).Select(model => Run(model, cancellationToken)).ToList();
+        }
+
+        /// <summary>Classes carrying an attribute named PlateModel, judged by syntax alone.</summary>
+        public static IEnumerable<ClassDeclarationSyntax> FindModels(SyntaxNode root) =>
+            root.DescendantNodes().OfType<ClassDeclarationSyntax>()
+                .Where(c => c.AttributeLists.SelectMany(l => l.Attributes).Any(a => AttributeReader.ShortName(a) == "PlateModel"));
+
+        private static PipelineResult Guard(string name, LocationInfo location, Func<PipelineResult> run)
+        {
+            try
+            {
+                return run();
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception exception)
+            {
+                var failure = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, location, name, $"{exception.GetType().Name}: {exception.Message}");
+                return new PipelineResult(name, null, null, EquatableArray.Of(failure), EquatableArray<GeneratedFile>.Empty);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Dsl.Generators.Parsing
+{
+    /// <summary>[Network(...)] and [Encoder(...)] -> <see cref="NetworkDecl"/>, with the attributes' defaults.</summary>
+    internal static class NetworkReader
+    {
+        public static NetworkDecl Read(AttributeSyntax attribute) => new(
+            AttributeReader.Strings(AttributeReader.Named(attribute, "Inputs")?.Expression).ToEquatableArray(),
+            (int)(AttributeReader.Number(AttributeReader.Named(attribute, "Hidden")?.Expression) ?? 128),
+            (int)(AttributeReader.Number(AttributeReader.Named(attribute, "Layers")?.Expression) ?? 1),
+            AttributeReader.Number(AttributeReader.Named(attribute, "Dropout")?.Expression) ?? 0.1,
+            AttributeReader.Boolean(AttributeReader.Named(attribute, "BatchNorm")?.Expression) ?? true,
+            AttributeReader.EnumMember(AttributeReader.Named(attribute, "Output")?.Expression) ?? "Identity",
+            AttributeReader.EnumMember(AttributeReader.Named(attribute, "Transform")?.Expression) ?? "None",
+            AttributeReader.String(AttributeReader.Named(attribute, "SharesWeightsWith")?.Expression),
+            AttributeReader.String(AttributeReader.Named(attribute, "SharedLastLayer")?.Expression),
+            LocationInfo.From(attribute));
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Dsl.Generators
+{
+    /// <summary>
+    /// The incremental generator: a thin adapter that finds [PlateModel] classes and hands each to
+    /// <see cref="ModelPipeline"/>. All pipeline values are value-equal records, so unchanged models are not regenerated.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class PlateModelGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var results = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    ModelPipeline.ModelAttributeName,
+                    predicate: static (node, _) => node is ClassDeclarationSyntax,
+                    transform: static (attributed, cancellationToken) =>
+                        ModelPipeline.Run((ClassDeclarationSyntax)attributed.TargetNode, cancellationToken))
+                .WithTrackingName("PipelineResult");
+
+            context.RegisterSourceOutput(results, static (output, result) =>
+            {
+                foreach (var diagnostic in result.Diagnostics)
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                foreach (var file in result.Files)
+                    output.AddSource(file.HintName, file.Text);
+            });
+        }
+    }
+}

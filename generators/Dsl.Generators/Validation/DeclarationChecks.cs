@@ -1,0 +1,115 @@
+using System.Linq;
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Validation
+{
+    /// <summary>Checks of the declaration's shape: modifiers, members, names, roles, value types, plates, constraints.</summary>
+    internal static class DeclarationChecks
+    {
+        public static void Run(ValidationContext context)
+        {
+            var model = context.Model;
+            if (!model.IsPartial)
+                context.Report(DiagnosticDescriptors.ModelNotPartial, model.Location);
+            foreach (var member in model.UnsupportedMembers)
+                context.Report(DiagnosticDescriptors.UnsupportedMember, member.Location, member.Name);
+            foreach (var plate in model.Plates.Where(p => !p.IsPartial))
+                context.Report(DiagnosticDescriptors.PlateNotPartial, plate.Location, plate.Name);
+            CheckDuplicateNames(context);
+            foreach (var node in model.Nodes)
+            {
+                CheckRole(context, node);
+                CheckValueType(context, node);
+                CheckIndices(context, node);
+                CheckConstraints(context, node);
+            }
+        }
+
+        private static void CheckDuplicateNames(ValidationContext context)
+        {
+            var seen = new System.Collections.Generic.HashSet<string>(context.Model.Plates.Select(p => p.Name));
+            foreach (var plate in context.Model.Plates.GroupBy(p => p.Name).Where(g => g.Count() > 1))
+                context.Report(DiagnosticDescriptors.DuplicateName, plate.Last().Location, plate.Key);
+            foreach (var node in context.Model.Nodes)
+            {
+                if (!seen.Add(node.Name))
+                    context.Report(DiagnosticDescriptors.DuplicateName, node.Location, node.Name);
+                foreach (var index in node.Indices.GroupBy(i => i.Variable).Where(g => g.Count() > 1))
+                    context.Report(DiagnosticDescriptors.DuplicateName, index.Last().Location, $"{node.Name}'s index '{index.Key}'");
+            }
+        }
+
+        private static void CheckRole(ValidationContext context, NodeDecl node)
+        {
+            if (node.RoleAttributes.Count > 1)
+            {
+                context.Report(DiagnosticDescriptors.ConflictingRoles, node.Location, node.Name,
+                    string.Join(", ", node.RoleAttributes.Select(r => $"[{r}]")));
+                return;
+            }
+            switch (node.Role)
+            {
+                case NodeRole.Param or NodeRole.Data or NodeRole.Network:
+                    if (!node.IsPartial || node.HasBody)
+                        context.Report(DiagnosticDescriptors.StoredNodeShape, node.Location, node.Name, node.Role.ToString());
+                    break;
+                case NodeRole.Latent when node.Distribution is null:
+                    context.Report(DiagnosticDescriptors.LatentWithoutPrior, node.Location, node.Name);
+                    break;
+                case NodeRole.Observed when node.Distribution is null:
+                    context.Report(DiagnosticDescriptors.ObservedWithoutDistribution, node.Location, node.Name);
+                    break;
+                case NodeRole.Deterministic when node.Distribution is not null:
+                    context.Report(DiagnosticDescriptors.MissingRole, node.Location, node.Name,
+                        $"draws from Dist.{node.Distribution.Name} but has no role; mark it [Latent] or [Observed]");
+                    break;
+                case NodeRole.Deterministic when node.Body is null:
+                    context.Report(DiagnosticDescriptors.MissingRole, node.Location, node.Name,
+                        "has no body and no role; mark it [Param], [Data] or [Network], or give it a Dist.* or deterministic body");
+                    break;
+            }
+        }
+
+        private static void CheckValueType(ValidationContext context, NodeDecl node)
+        {
+            if (node.ValueType is "double" or "int" || context.Plates.Contains(node.ValueType)) return;
+            context.Report(DiagnosticDescriptors.UnsupportedValueType, node.Location, node.Name, node.ValueType);
+        }
+
+        private static void CheckIndices(ValidationContext context, NodeDecl node)
+        {
+            foreach (var index in node.Indices.Where(i => !context.Plates.Contains(i.Plate)))
+                context.Report(DiagnosticDescriptors.UnknownPlate, index.Location, node.Name, index.Plate, context.PlateList);
+        }
+
+        private static void CheckConstraints(ValidationContext context, NodeDecl node)
+        {
+            var constraints = node.Constraints;
+            var constrained = constraints.Simplex || constraints.Positive || constraints.Floor is not null;
+            if (constrained && node.Role != NodeRole.Param)
+            {
+                context.Report(DiagnosticDescriptors.ConstraintOnNonParameter, node.Location, node.Name, RoleDescription(node.Role));
+                return;
+            }
+            if (!constraints.Simplex) return;
+            if (constraints.SimplexOver is null)
+            {
+                context.Report(DiagnosticDescriptors.SimplexAxis, constraints.SimplexLocation, node.Name,
+                    "[Simplex] needs the plate its entries sum to one over, e.g. [Simplex(nameof(Gene))]");
+            }
+            else if (node.Indices.All(i => i.Plate != constraints.SimplexOver))
+            {
+                var plates = string.Join(", ", node.Indices.Select(i => i.Plate));
+                context.Report(DiagnosticDescriptors.SimplexAxis, constraints.SimplexLocation, node.Name,
+                    $"[Simplex] sums over '{constraints.SimplexOver}', which is not one of its plates ({(plates.Length == 0 ? "none" : plates)}); name one of them");
+            }
+        }
+
+        public static string RoleDescription(NodeRole role) => role switch
+        {
+            NodeRole.Deterministic => "deterministic",
+            _ => $"[{role}]",
+        };
+    }
+}

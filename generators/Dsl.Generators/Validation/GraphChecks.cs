@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Validation
+{
+    /// <summary>Whole-graph checks: acyclic, something observed, every parameter and plate used.</summary>
+    internal static class GraphChecks
+    {
+        public static void Run(ValidationContext context, IReadOnlyDictionary<string, IReadOnlyCollection<string>> parents)
+        {
+            CheckCycles(context, parents);
+            if (context.Model.Nodes.All(n => n.Role != NodeRole.Observed))
+                context.Report(DiagnosticDescriptors.NoObservedNode, context.Model.Location);
+
+            var used = new HashSet<string>(parents.Values.SelectMany(p => p));
+            foreach (var node in context.Model.Nodes.Where(n => n.Role == NodeRole.Param && !used.Contains(n.Name)))
+                context.Report(DiagnosticDescriptors.ParameterUnused, node.Location, node.Name);
+
+            var platesUsed = new HashSet<string>(context.Model.Nodes.SelectMany(n => n.Indices.Select(i => i.Plate)));
+            foreach (var plate in context.Model.Plates.Where(p => !platesUsed.Contains(p.Name)))
+                context.Report(DiagnosticDescriptors.PlateUnused, plate.Location, plate.Name);
+        }
+
+        /// <summary>Depth-first search; reports each cycle once, at the declaration that closes it.</summary>
+        private static void CheckCycles(ValidationContext context, IReadOnlyDictionary<string, IReadOnlyCollection<string>> parents)
+        {
+            var state = new Dictionary<string, bool>(); // false: on the current path, true: finished
+            var path = new List<string>();
+            foreach (var node in context.Model.Nodes) Visit(node.Name);
+
+            void Visit(string name)
+            {
+                if (state.TryGetValue(name, out var finished))
+                {
+                    if (!finished)
+                    {
+                        var cycle = path.Skip(path.IndexOf(name)).Concat(new[] { name }).ToList();
+                        context.Report(DiagnosticDescriptors.Cycle, context.Nodes[name].Location, name, string.Join(" -> ", cycle));
+                    }
+                    return;
+                }
+                state[name] = false;
+                path.Add(name);
+                if (parents.TryGetValue(name, out var direct))
+                    foreach (var parent in direct.Where(context.Nodes.ContainsKey)) Visit(parent);
+                path.RemoveAt(path.Count - 1);
+                state[name] = true;
+            }
+        }
+
+        /// <summary>Declaration order, moved only as far as needed to put parents first (Kahn's algorithm, stable).</summary>
+        public static IReadOnlyList<NodeDecl> TopologicalOrder(ValidationContext context, IReadOnlyDictionary<string, IReadOnlyCollection<string>> parents)
+        {
+            var placed = new HashSet<string>();
+            var order = new List<NodeDecl>();
+            var remaining = context.Model.Nodes.ToList();
+            while (remaining.Count > 0)
+            {
+                var next = remaining.First(n => parents[n.Name].All(p => placed.Contains(p) || p == n.Name));
+                remaining.Remove(next);
+                placed.Add(next.Name);
+                order.Add(next);
+            }
+            return order;
+        }
+    }
+}

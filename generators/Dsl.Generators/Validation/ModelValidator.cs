@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Validation
+{
+    /// <summary>Stage 2: declaration -> validated <see cref="ModelSpec"/> graph, or the diagnostics that say why not.</summary>
+    public static class ModelValidator
+    {
+        public static Result<ModelSpec> Validate(ModelDeclaration model)
+        {
+            var context = new ValidationContext(model);
+            DeclarationChecks.Run(context);
+            var parents = new Dictionary<string, IReadOnlyCollection<string>>();
+            foreach (var node in model.Nodes)
+            {
+                var reads = ExpressionChecks.Run(context, node);
+                if (node.Role == NodeRole.Network && node.Network is not null)
+                    reads = reads.Concat(node.Network.Inputs.Where(context.Nodes.ContainsKey)).Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToList();
+                parents[node.Name] = reads;
+                DistributionChecks.Run(context, node);
+                NetworkChecks.Run(context, node);
+            }
+            // Duplicate names make the graph ambiguous: report them and stop before graph-wide checks.
+            if (model.Nodes.Select(n => n.Name).Distinct().Count() == model.Nodes.Count)
+                GraphChecks.Run(context, parents);
+
+            var diagnostics = context.Diagnostics.ToEquatableArray();
+            if (context.HasErrors) return new Result<ModelSpec>(null, diagnostics);
+
+            var nodes = GraphChecks.TopologicalOrder(context, parents)
+                .Select(n => new NodeSpec(n, KindOf(n, context), context.IndexPlateOf(n), parents[n.Name].ToEquatableArray()))
+                .ToEquatableArray();
+            var plates = model.Plates.Select(p => new PlateSpec(p.Name, p.Description, p.Location.Line)).ToEquatableArray();
+            return new Result<ModelSpec>(
+                new ModelSpec(model.Namespace, model.ClassName, model.Accessibility, model.Description, plates, nodes),
+                diagnostics);
+        }
+
+        private static ValueKind KindOf(NodeDecl node, ValidationContext context) =>
+            node.ValueType == "double" ? ValueKind.Real : context.IndexPlateOf(node) is null ? ValueKind.Integer : ValueKind.Index;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Linq;
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Validation
+{
+    /// <summary>
+    /// Networks map, per element of a batch plate, input vectors to an output vector along one axis. Their inputs must
+    /// range over that batch plate, shared weights must have one shape, and encoders amortise reparameterisable latents.
+    /// </summary>
+    internal static class NetworkChecks
+    {
+        private static readonly string[] reparameterisable = { "Normal", "LogNormal" };
+
+        public static void Run(ValidationContext context, NodeDecl node)
+        {
+            if (node.Role == NodeRole.Network && node.RoleAttributes.Count == 1) CheckNetwork(context, node);
+            if (node.Encoder is not null) CheckEncoder(context, node, node.Encoder);
+        }
+
+        private static void CheckNetwork(ValidationContext context, NodeDecl node)
+        {
+            var network = node.Network!;
+            if (node.Indices.Count != 2)
+            {
+                Report(context, node, network.Location,
+                    $"declare it over two plates, the batch plate it is applied over and its output axis (e.g. {node.Name}(Cell n, Gene g)); it has {node.Indices.Count}");
+                return;
+            }
+            var batch = node.Indices[0].Plate;
+            if (network.Inputs.Count == 0)
+                Report(context, node, network.Location, "name its inputs, e.g. [Network(Inputs = new[] { nameof(z) })]");
+            foreach (var input in network.Inputs)
+                CheckInput(context, node, network.Location, input, batch);
+            if (network.SharesWeightsWith is { } other) CheckSharedWeights(context, node, network, other);
+        }
+
+        private static void CheckInput(ValidationContext context, NodeDecl node, LocationInfo location, string input, string batch)
+        {
+            if (!context.Nodes.TryGetValue(input, out var source))
+            {
+                Report(context, node, location, $"input '{input}' is not a node of the model");
+                return;
+            }
+            if (source.Indices.Count == 0 || source.Indices[0].Plate != batch)
+            {
+                Report(context, node, location,
+                    $"input '{input}' ranges over ({string.Join(", ", source.Indices.Select(i => i.Plate))}) but the network is applied per '{batch}'; an input's first plate must be the batch plate");
+            }
+            else if (source.Indices.Count > 2)
+            {
+                Report(context, node, location, $"input '{input}' has {source.Indices.Count} plates; an input is one vector per '{batch}' (at most one feature plate)");
+            }
+        }
+
+        private static void CheckSharedWeights(ValidationContext context, NodeDecl node, NetworkDecl network, string other)
+        {
+            if (!context.Nodes.TryGetValue(other, out var target) || target.Role != NodeRole.Network || target.Network is null)
+            {
+                Report(context, node, network.Location, $"SharesWeightsWith names '{other}', which is not a [Network] node");
+                return;
+            }
+            if (target.Indices.Count == 2 && target.Indices[1].Plate != node.Indices[1].Plate)
+            {
+                Report(context, node, network.Location,
+                    $"shares weights with '{other}' whose output axis is '{target.Indices[1].Plate}', not '{node.Indices[1].Plate}'; shared weights need one output size");
+            }
+            if (target.Network.Inputs.Count != network.Inputs.Count || target.Network.Hidden != network.Hidden || target.Network.Layers != network.Layers)
+            {
+                Report(context, node, network.Location,
+                    $"shares weights with '{other}' but differs in inputs, hidden size or layers; shared weights need one architecture");
+            }
+            else
+            {
+                for (var i = 0; i < network.Inputs.Count; i++)
+                {
+                    var mine = FeaturePlate(context, network.Inputs[i]);
+                    var theirs = FeaturePlate(context, target.Network.Inputs[i]);
+                    if (mine != theirs)
+                        Report(context, node, network.Location,
+                            $"input {i + 1} ('{network.Inputs[i]}') has features over '{mine}' but '{other}' takes '{theirs}' there; shared weights need one input size");
+                }
+            }
+        }
+
+        /// <summary>The plate an input's feature vector runs along: its second plate, or the plate it is an index into.</summary>
+        private static string? FeaturePlate(ValidationContext context, string input) =>
+            context.Nodes.TryGetValue(input, out var node)
+                ? node.Indices.Count > 1 ? node.Indices[1].Plate : context.IndexPlateOf(node) ?? "(scalar)"
+                : null;
+
+        private static void CheckEncoder(ValidationContext context, NodeDecl node, NetworkDecl encoder)
+        {
+            if (node.Role != NodeRole.Latent)
+            {
+                context.Report(DiagnosticDescriptors.EncoderMisuse, encoder.Location, node.Name, "[Encoder] amortises the posterior of a [Latent] node; remove it or mark the node [Latent]");
+                return;
+            }
+            if (node.Distribution is { } distribution && !reparameterisable.Contains(distribution.Name))
+            {
+                context.Report(DiagnosticDescriptors.EncoderMisuse, encoder.Location, node.Name,
+                    $"an encoder needs a reparameterisable prior (Normal or LogNormal), not {distribution.Name}");
+            }
+            if (encoder.Inputs.Count == 0)
+                context.Report(DiagnosticDescriptors.EncoderMisuse, encoder.Location, node.Name, "name the encoder's inputs, e.g. Inputs = new[] { nameof(x) }");
+            var batch = node.Indices.Count > 0 ? node.Indices[0].Plate : null;
+            foreach (var input in encoder.Inputs)
+            {
+                if (!context.Nodes.TryGetValue(input, out var source))
+                    context.Report(DiagnosticDescriptors.EncoderMisuse, encoder.Location, node.Name, $"encoder input '{input}' is not a node of the model");
+                else if (source.Indices.Count == 0 || source.Indices[0].Plate != batch)
+                    context.Report(DiagnosticDescriptors.EncoderMisuse, encoder.Location, node.Name,
+                        $"encoder input '{input}' must range over '{batch}' first, as the latent does");
+            }
+        }
+
+        private static void Report(ValidationContext context, NodeDecl node, LocationInfo location, string message) =>
+            context.Report(DiagnosticDescriptors.NetworkShape, location, node.Name, message);
+    }
+}

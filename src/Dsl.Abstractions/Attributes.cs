@@ -1,0 +1,60 @@
+using System;
+
+namespace Dsl
+{
+    /// <summary>Marks a <c>partial</c> class as a plate model: the generator reads its plates and nodes.</summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false)]
+    public sealed class PlateModelAttribute : Attribute
+    {
+        public PlateModelAttribute() { }
+        public PlateModelAttribute(string description) { Description = description; }
+        public string? Description { get; }
+    }
+
+    /// <summary>Marks a nested <c>partial struct</c> as a plate: an index set whose size is bound from data.</summary>
+    [AttributeUsage(AttributeTargets.Struct, Inherited = false)]
+    public sealed class PlateAttribute : Attribute
+    {
+        public PlateAttribute() { }
+        public PlateAttribute(string description) { Description = description; }
+        public string? Description { get; }
+    }
+
+    /// <summary>A model parameter: a <c>partial</c> method without body, fitted by inference.</summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class ParamAttribute : Attribute { }
+
+    /// <summary>Observed inputs that no distribution generates (labels, covariates, index arrays, prior constants).</summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class DataAttribute : Attribute { }
+
+    /// <summary>A latent random node: the method body is its prior <c>Dist.*</c>.</summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class LatentAttribute : Attribute { }
+
+    /// <summary>An observed random node: the method body is its likelihood <c>Dist.*</c>.</summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class ObservedAttribute : Attribute { }
+
+    /// <summary>Constrains a parameter to the probability simplex along one of its plates.</summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class SimplexAttribute : Attribute
+    {
+        /// <summary>Without an axis the generator reports DSL0203: a simplex needs the plate it sums over.</summary>
+        public SimplexAttribute() { }
+        public SimplexAttribute(string over) { Over = over; }
+        public string? Over { get; }
+    }
+
+    /// <summary>Constrains a parameter to be strictly positive.</summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class PositiveAttribute : Attribute { }
+
+    /// <summary>A lower bound every entry of the parameter keeps during fitting (URSM's epsilon_A, epsilon_alpha).</summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class FloorAttribute : Attribute
+    {
+        public FloorAttribute(double value) { Value = value; }
+        public double Value { get; }
+    }
+}
