@@ -27,8 +27,8 @@ public static class SvgGraphRenderer
                 var column = depth[node.Name];
                 var offset = used.TryGetValue(column, out var count) ? count : 0;
                 used[column] = offset + 1;
-                // Nodes of one depth in one band go side by side, nudged right by half a column each.
-                position[node.Name] = (LabelSpace + Margin + (column + offset * 0.5) * ColumnWidth, Margin + 20 + band * BandHeight + BandHeight / 2);
+                // Nodes of one depth in one band go side by side, each nudged right by most of a column.
+                position[node.Name] = (LabelSpace + Margin + (column + offset * 0.8) * ColumnWidth, Margin + 20 + band * BandHeight + BandHeight / 2);
             }
         }
         var width = position.Values.Select(p => p.X).DefaultIfEmpty(0).Max() + ColumnWidth;

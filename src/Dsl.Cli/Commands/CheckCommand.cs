@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Dsl.Compiler;
+
+namespace Dsl.Cli.Commands;
+
+/// <summary>`dsl check model.cs...`: compile in-process, print diagnostics in compiler format, exit 1 on any error.</summary>
+public static class CheckCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var files = new Argument<FileInfo[]>("files")
+        {
+            Description = "Model files (.cs) to compile together; without any, the bundled models are checked.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var dumpGenerated = new Option<DirectoryInfo?>("--emit-generated")
+        {
+            Description = "Also write the generated sources into this folder.",
+        };
+        var command = new Command("check", "Compile model files with the plate-model generator and report diagnostics (path(line,col): error DSL0003: ...).")
+        {
+            files, dumpGenerated,
+        };
+        command.SetAction(result => Run(result.GetValue(files) ?? [], result.GetValue(dumpGenerated), output, error));
+        return command;
+    }
+
+    public static int Run(FileInfo[] files, DirectoryInfo? emitGenerated, TextWriter output, TextWriter error)
+    {
+        var paths = files.Length > 0 ? files.Select(f => f.FullName).ToList() : BundledModels.SourceFiles.ToList();
+        if (paths.Count == 0) throw new CliException("no model files given and no bundled models found next to the tool");
+        foreach (var missing in paths.Where(p => !File.Exists(p)))
+            throw new CliException($"{missing}: file not found; pass the path of a model .cs file");
+
+        var clock = Stopwatch.StartNew();
+        using var compiled = ModelCompiler.Compile(paths, load: false);
+        foreach (var message in compiled.Messages) (message.IsError ? error : output).WriteLine(message);
+        if (emitGenerated is not null)
+        {
+            emitGenerated.Create();
+            foreach (var (hint, text) in compiled.GeneratedSources)
+                Runtime.Data.AtomicFile.WriteText(Path.Combine(emitGenerated.FullName, hint), text);
+        }
+        var errors = compiled.Messages.Count(m => m.IsError);
+        var warnings = compiled.Messages.Count - errors;
+        var models = compiled.GeneratedSources.Count(s => s.HintName.EndsWith(".Graph.g.cs", StringComparison.Ordinal));
+        var summary = $"{paths.Count} file(s), {models} model(s) generated, {errors} error(s), {warnings} warning(s) in {clock.Elapsed.TotalSeconds:0.00} s";
+        (errors > 0 ? error : output).WriteLine(summary);
+        return errors > 0 ? 1 : 0;
+    }
+}

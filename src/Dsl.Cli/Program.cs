@@ -1,0 +1,3 @@
+using Dsl.Cli;
+
+return DslApp.Run(args, Console.Out, Console.Error);

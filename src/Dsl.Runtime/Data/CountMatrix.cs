@@ -1,0 +1,108 @@
+namespace Dsl.Runtime.Data;
+
+/// <summary>
+/// A sparse cells x genes matrix in compressed sparse row form (one row per cell, the layout minibatches read),
+/// with cell and gene names and per-cell metadata columns. Values are doubles so real-valued data (FPKM) fits too;
+/// <see cref="IsInteger"/> says whether every value is a whole number.
+/// </summary>
+public sealed class CountMatrix
+{
+    public CountMatrix(int cells, int genes, int[] rowStarts, int[] columns, double[] values,
+        IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames, CellMetadata? metadata = null)
+    {
+        if (rowStarts.Length != cells + 1) throw new ArgumentException("rowStarts must have cells + 1 entries", nameof(rowStarts));
+        if (columns.Length != values.Length || rowStarts[cells] != values.Length) throw new ArgumentException("columns and values must hold rowStarts[cells] entries");
+        if (cellNames.Count != cells || geneNames.Count != genes) throw new ArgumentException("one name per cell and per gene is required");
+        Cells = cells;
+        Genes = genes;
+        RowStarts = rowStarts;
+        Columns = columns;
+        Values = values;
+        CellNames = cellNames;
+        GeneNames = geneNames;
+        Metadata = metadata ?? new CellMetadata(cells);
+    }
+
+    public int Cells { get; }
+    public int Genes { get; }
+    public int[] RowStarts { get; }
+    public int[] Columns { get; }
+    public double[] Values { get; }
+    public IReadOnlyList<string> CellNames { get; }
+    public IReadOnlyList<string> GeneNames { get; }
+    public CellMetadata Metadata { get; }
+
+    public long NonZeros => Values.Length;
+
+    public bool IsInteger => Values.All(v => v == Math.Floor(v));
+
+    public ReadOnlySpan<int> RowColumns(int cell) => Columns.AsSpan(RowStarts[cell], RowStarts[cell + 1] - RowStarts[cell]);
+
+    public ReadOnlySpan<double> RowValues(int cell) => Values.AsSpan(RowStarts[cell], RowStarts[cell + 1] - RowStarts[cell]);
+
+    public double this[int cell, int gene]
+    {
+        get
+        {
+            var columns = RowColumns(cell);
+            var at = columns.BinarySearch(gene);
+            return at >= 0 ? RowValues(cell)[at] : 0;
+        }
+    }
+
+    public double RowTotal(int cell)
+    {
+        var total = 0.0;
+        foreach (var value in RowValues(cell)) total += value;
+        return total;
+    }
+
+    /// <summary>Writes one cell's values into a dense buffer of length <see cref="Genes"/> (a minibatch row).</summary>
+    public void Densify(int cell, Span<double> destination)
+    {
+        destination.Clear();
+        var columns = RowColumns(cell);
+        var values = RowValues(cell);
+        for (var k = 0; k < columns.Length; k++) destination[columns[k]] = values[k];
+    }
+
+    public CountMatrix WithMetadata(CellMetadata metadata) =>
+        new(Cells, Genes, RowStarts, Columns, Values, CellNames, GeneNames, metadata);
+
+    /// <summary>Builds a matrix from (cell, gene, value) triplets in any order; zeros are dropped, duplicates rejected.</summary>
+    public static CountMatrix FromTriplets(int cells, int genes, IReadOnlyList<(int Cell, int Gene, double Value)> entries,
+        IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames)
+    {
+        var counts = new int[cells + 1];
+        foreach (var (cell, _, value) in entries)
+            if (value != 0) counts[cell + 1]++;
+        for (var c = 0; c < cells; c++) counts[c + 1] += counts[c];
+        var next = (int[])counts.Clone();
+        var columns = new int[counts[cells]];
+        var values = new double[counts[cells]];
+        foreach (var (cell, gene, value) in entries)
+        {
+            if (value == 0) continue;
+            columns[next[cell]] = gene;
+            values[next[cell]++] = value;
+        }
+        for (var c = 0; c < cells; c++)
+        {
+            Array.Sort(columns, values, counts[c], counts[c + 1] - counts[c]);
+            for (var k = counts[c] + 1; k < counts[c + 1]; k++)
+                if (columns[k] == columns[k - 1])
+                    throw new ArgumentException($"entry ({cellNames[c]}, {geneNames[columns[k]]}) appears twice");
+        }
+        return new CountMatrix(cells, genes, counts, columns, values, cellNames, geneNames);
+    }
+
+    /// <summary>Builds a matrix from dense rows (cells x genes).</summary>
+    public static CountMatrix FromDense(double[,] dense, IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames)
+    {
+        var entries = new List<(int, int, double)>();
+        for (var c = 0; c < dense.GetLength(0); c++)
+            for (var g = 0; g < dense.GetLength(1); g++)
+                if (dense[c, g] != 0) entries.Add((c, g, dense[c, g]));
+        return FromTriplets(dense.GetLength(0), dense.GetLength(1), entries, cellNames, geneNames);
+    }
+}
