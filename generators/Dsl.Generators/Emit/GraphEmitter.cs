@@ -41,11 +41,11 @@ namespace Dsl.Generators.Emit
             writer.Line($"            Name: {EmitHelpers.Literal(node.Name)},");
             writer.Line($"            Role: global::Dsl.Runtime.Graph.GraphNodeRole.{node.Role},");
             writer.Line($"            ValueType: {EmitHelpers.Literal(declaration.ValueType)},");
-            writer.Line($"            Plates: new string[] {{ {plates} }},");
+            writer.Line($"            Plates: [{plates}],");
             writer.Line($"            Definition: {EmitHelpers.Literal(IrPrinter.Definition(declaration).TrimStart(' ', '~', '=') is { Length: > 0 } d ? d : null)},");
             writer.Line($"            Constraints: {EmitHelpers.Literal(constraints.Length == 0 ? null : constraints)},");
             writer.Line($"            Network: {EmitHelpers.Literal(network is null ? null : IrPrinter.Network(network))},");
-            writer.Line($"            Parents: new string[] {{ {parents} }},");
+            writer.Line($"            Parents: [{parents}],");
             writer.Line($"            Line: {declaration.Location.Line}),");
         }
     }

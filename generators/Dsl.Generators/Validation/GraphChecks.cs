@@ -23,7 +23,7 @@ namespace Dsl.Generators.Validation
                 context.Report(DiagnosticDescriptors.PlateUnused, plate.Location, plate.Name);
         }
 
-        /// <summary>Depth-first search; reports each cycle once, at the declaration that closes it.</summary>
+        /// <summary>Depth-first search; reports each cycle once, at the declaration whose reference closes it.</summary>
         private static void CheckCycles(ValidationContext context, IReadOnlyDictionary<string, IReadOnlyCollection<string>> parents)
         {
             var state = new Dictionary<string, bool>(); // false: on the current path, true: finished
@@ -36,8 +36,9 @@ namespace Dsl.Generators.Validation
                 {
                     if (!finished)
                     {
-                        var cycle = path.Skip(path.IndexOf(name)).Concat(new[] { name }).ToList();
-                        context.Report(DiagnosticDescriptors.Cycle, context.Nodes[name].Location, name, string.Join(" -> ", cycle));
+                        var closing = path[path.Count - 1];
+                        var cycle = new[] { closing }.Concat(path.Skip(path.IndexOf(name)).TakeWhile(n => n != closing)).Concat(new[] { closing });
+                        context.Report(DiagnosticDescriptors.Cycle, context.Nodes[closing].Location, closing, string.Join(" -> ", cycle));
                     }
                     return;
                 }

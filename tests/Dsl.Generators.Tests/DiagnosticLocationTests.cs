@@ -1,0 +1,119 @@
+using Microsoft.CodeAnalysis;
+
+namespace Dsl.Generators.Tests;
+
+/// <summary>Exact columns and message content for representative diagnostics (the doc tests check lines).</summary>
+public sealed class DiagnosticLocationTests
+{
+    private const string Prefix = """
+        using Dsl;
+        namespace T;
+        [PlateModel]
+        public partial class M
+        {
+            [Plate] public partial struct Cell { }
+            [Plate] public partial struct Gene { }
+
+        """;
+
+    private static Diagnostic Single(string body, string id)
+    {
+        var run = GeneratorHarness.Run(("M.cs", Prefix + body + "}\n"));
+        return Assert.Single(run.GeneratorDiagnostics, d => d.Id == id);
+    }
+
+    private static (int Line, int Column) Start(Diagnostic diagnostic)
+    {
+        var start = diagnostic.Location.GetLineSpan().StartLinePosition;
+        return (start.Line + 1, start.Character + 1);
+    }
+
+    [Fact]
+    public void IndexOutsidePlate_PointsAtTheArgument_AndNamesBothPlates()
+    {
+        var diagnostic = Single("""
+                [Param, Positive] public partial double rate(Gene g);
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(rate(c));
+
+            """, "DSL0102");
+
+        Assert.Equal((9, 66), Start(diagnostic));
+        Assert.Contains("'rate' must index plate 'Gene', but 'c' ranges over 'Cell'", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void UnknownPlate_PointsAtTheParameter_AndListsThePlates()
+    {
+        var diagnostic = Single("""
+                [Param, Positive] public partial double rate(Gene g);
+                [Observed] public int y(Cell c, Sample g) => Dist.Poisson(rate(g));
+
+            """, "DSL0101");
+
+        Assert.Equal((9, 37), Start(diagnostic));
+        Assert.Contains("use one of: Cell, Gene", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void ArgumentSupport_PointsAtTheArgument_AndSaysTheRequirement()
+    {
+        var diagnostic = Single("""
+                [Latent] public double z(Cell c) => Dist.Normal(0, -2.5);
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(Fn.Exp(z(c)));
+
+            """, "DSL0204");
+
+        Assert.Equal((8, 56), Start(diagnostic));
+        Assert.Contains("argument 'sd' is -2.5 but must be positive", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void Cycle_NamesThePath()
+    {
+        var diagnostic = Single("""
+                public double a(Cell c) => b(c) + 1;
+                public double b(Cell c) => Fn.Exp(a(c));
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(a(c));
+
+            """, "DSL0302");
+
+        // Reported where the cycle closes: b reads a, which reads b.
+        Assert.Equal(9, Start(diagnostic).Line);
+        Assert.Contains("'b' depends on itself through b -> a -> b", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void IndexIntoPlate_FromIndexValuedData_IsAccepted()
+    {
+        // URSM's A(i, G(l)): a data node valued in a plate indexes that plate.
+        var run = GeneratorHarness.Run(("M.cs", Prefix + """
+                [Plate] public partial struct Type { }
+                [Data] public partial Type G(Cell c);
+                [Param, Simplex(nameof(Gene))] public partial double A(Gene g, Type k);
+                [Observed] public int y(Cell c, Gene g) => Dist.Multinomial(over: g, p: A(g, G(c)));
+            }
+
+            """));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputDiagnostics);
+    }
+
+    [Fact]
+    public void IndexIntoPlate_FromWrongPlate_IsRejected()
+    {
+        var run = GeneratorHarness.Run(("M.cs", Prefix + """
+                [Plate] public partial struct Type { }
+                [Data] public partial Type G(Cell c);
+                [Param, Simplex(nameof(Gene))] public partial double A(Gene g, Type k);
+                [Observed] public int y(Cell c, Gene g) => Dist.Multinomial(over: g, p: A(G(c), g));
+            }
+
+            """));
+
+        var messages = run.GeneratorDiagnostics.Where(d => d.Id == "DSL0102").Select(d => d.GetMessage()).ToList();
+        Assert.Equal(2, messages.Count);
+        Assert.Contains(messages, m => m.Contains("argument 1 of 'A' must index plate 'Gene', but 'G(...)' ranges over 'Type'"));
+        Assert.Contains(messages, m => m.Contains("argument 2 of 'A' must index plate 'Type', but 'g' ranges over 'Gene'"));
+    }
+}

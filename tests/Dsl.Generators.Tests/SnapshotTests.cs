@@ -1,0 +1,65 @@
+using Dsl.Generators.Emit;
+using Dsl.Tests.Shared;
+
+namespace Dsl.Generators.Tests;
+
+/// <summary>Every bundled model: the IR after each stage and every generated file, against committed baselines.</summary>
+public sealed class SnapshotTests
+{
+    public static TheoryData<string> Models => new(RepoPaths.ModelFiles.Select(Path.GetFileNameWithoutExtension)!);
+
+    private static string FileOf(string model) => RepoPaths.ModelFiles.Single(f => Path.GetFileNameWithoutExtension(f) == model);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Model_EachStage_MatchesBaseline(string model)
+    {
+        var result = ModelPipeline.RunOnSource(File.ReadAllText(FileOf(model)), FileOf(model)).Single();
+
+        Assert.Empty(result.Diagnostics);
+        SnapshotAssert.Match(IrPrinter.Print(result.Declaration!), model, "1.declaration", "txt");
+        SnapshotAssert.Match(IrPrinter.Print(result.Spec!), model, "2.graph", "txt");
+        foreach (var file in result.Files)
+            SnapshotAssert.Match(file.Text, model, Path.GetFileNameWithoutExtension(file.HintName), "cs");
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Model_GeneratedFileSet_MatchesBaselineSet(string model)
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.ModelFile(FileOf(model)));
+        var produced = run.Generated.Select(g => Path.GetFileNameWithoutExtension(g.HintName) + ".verified.cs").OrderBy(n => n, StringComparer.Ordinal);
+        var baselines = Directory.GetFiles(Path.Combine(SnapshotAssert.Folder(), model), "*.verified.cs").Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
+
+        Assert.Equal(baselines, produced);
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Model_GeneratedCode_CompilesWithoutWarnings(string model)
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.ModelFile(FileOf(model)));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputDiagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void Snapshots_EveryCaseFolder_BelongsToABundledModel()
+    {
+        var models = RepoPaths.ModelFiles.Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        var orphans = Directory.GetDirectories(SnapshotAssert.Folder()).Select(Path.GetFileName).Where(d => !models.Contains(d));
+
+        Assert.Empty(orphans);
+    }
+
+    [Fact]
+    public void Pipeline_GeneratorAndDirectCall_ProduceTheSameFiles()
+    {
+        var file = FileOf("Ursm");
+        var direct = ModelPipeline.RunOnSource(File.ReadAllText(file), file).Single().Files.Select(f => (f.HintName, f.Text));
+        var viaGenerator = GeneratorHarness.Run(GeneratorHarness.ModelFile(file)).Generated;
+
+        Assert.Equal(direct, viaGenerator);
+    }
+}

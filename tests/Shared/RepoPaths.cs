@@ -1,0 +1,25 @@
+namespace Dsl.Tests.Shared;
+
+/// <summary>Locations in the repository, found from the test assembly by walking up to Dsl.sln.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
+
+    public static string Models => Path.Combine(Root, "models", "Dsl.Models");
+
+    /// <summary>The declaration file of every bundled model (models/Dsl.Models/&lt;Model&gt;/&lt;Model&gt;.cs).</summary>
+    public static IReadOnlyList<string> ModelFiles =>
+        Directory.GetDirectories(Models).Where(d => !Path.GetFileName(d).StartsWith("bin") && !Path.GetFileName(d).StartsWith("obj"))
+            .SelectMany(d => Directory.GetFiles(d, "*.cs"))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToList();
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "Dsl.sln"))) return directory.FullName;
+        throw new InvalidOperationException("Dsl.sln not found above " + AppContext.BaseDirectory);
+    }
+}
