@@ -20,7 +20,8 @@ public static class DslApp
 
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+            // Our handlers below print user errors as one line; the library's default would print a stack trace.
+            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)
         {

@@ -59,7 +59,7 @@ public static class DenseMatrixReader
                 values[r - dataStart, c] = ValueParser.Parse(field, path, lines[r].Line, $"column {c + 1 + (hasRowNames ? 1 : 0)}", options.RequireCounts);
             }
         }
-        if (hasRowNames) NameList.RequireUnique(rowNames, path, rowKind, lineOffset: (int)lines[dataStart].Line);
+        if (hasRowNames) NameList.RequireUnique(rowNames, path, rowKind, i => lines[dataStart + i].Line);
         else rowNames = Generated(rowKind, values.GetLength(0));
 
         return genesByCells
@@ -74,7 +74,7 @@ public static class DenseMatrixReader
         if (names.Count != width)
             throw new DataFormatException(path, line, $"the header has {header.Count} names but the rows have {width} values",
                 "give one header name per value column (plus one for the row-name column, if any)");
-        NameList.RequireUnique(names, path, "column", lineOffset: (int)line);
+        NameList.RequireUnique(names, path, "column", _ => line);
         return names;
     }
 

@@ -15,7 +15,7 @@ public static class MetadataReader
         var header = DelimitedLine.Split(lines[0].Text, delimiter).Select(h => h.Trim()).ToList();
         if (header.Count < 2)
             throw new DataFormatException(path, lines[0].Line, "the header has fewer than two columns", "the first column names the cell and the others hold its labels, e.g. 'cell,batch'");
-        NameList.RequireUnique(header, path, "metadata column", lineOffset: (int)lines[0].Line);
+        NameList.RequireUnique(header, path, "metadata column", _ => lines[0].Line);
 
         var rowOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (line, text) in lines.Skip(1))

@@ -22,14 +22,14 @@ public static class NameList
         return names;
     }
 
-    /// <summary>Fails on the second occurrence of a name; lineOffset maps list position to file line.</summary>
-    public static void RequireUnique(IReadOnlyList<string> names, string path, string what, int lineOffset)
+    /// <summary>Fails on the second occurrence of a name; <paramref name="lineOf"/> maps a list position to its file line.</summary>
+    public static void RequireUnique(IReadOnlyList<string> names, string path, string what, Func<int, long> lineOf)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < names.Count; i++)
         {
             if (seen.TryGetValue(names[i], out var first))
-                throw Duplicate(path, i + lineOffset, what, names[i], $"position {first + 1}");
+                throw Duplicate(path, lineOf(i), what, names[i], $"position {first + 1}");
             seen[names[i]] = i;
         }
     }

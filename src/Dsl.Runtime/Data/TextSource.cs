@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
@@ -13,7 +14,10 @@ public static class TextSource
     {
         if (!File.Exists(path))
             throw new DataFormatException(path, null, "file not found", "check the path");
-        using var reader = Open(path);
+        var gzip = IsGzip(path);
+        using var file = File.OpenRead(path);
+        using var counter = new CountingStream(gzip ? new GZipStream(file, CompressionMode.Decompress) : file);
+        using var reader = new StreamReader(counter, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         long number = 0;
         while (true)
         {
@@ -24,12 +28,13 @@ public static class TextSource
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
             {
-                throw new DataFormatException(path, number + 1, $"the gzip stream is truncated or corrupt ({e.Message.TrimEnd('.')})",
-                    "re-download or re-compress the file (gzip -t tests it)");
+                throw Corrupt(path, number + 1, e.Message.TrimEnd('.'));
             }
-            if (text is null) yield break;
+            if (text is null) break;
             yield return (++number, text);
         }
+        if (gzip && TrailerLength(path) != (uint)counter.BytesRead)
+            throw Corrupt(path, number, $"it ends after {counter.BytesRead} bytes, short of the {TrailerLength(path)} its trailer records");
     }
 
     public static bool IsGzip(string path)
@@ -38,10 +43,57 @@ public static class TextSource
         return stream.ReadByte() == 0x1f && stream.ReadByte() == 0x8b;
     }
 
-    private static StreamReader Open(string path)
+    /// <summary>
+    /// The uncompressed size (mod 2^32) a gzip file's last 4 bytes record. .NET's GZipStream stops quietly at a
+    /// truncated file, so this trailer is how truncation is noticed. (For a file of several concatenated gzip members
+    /// it holds only the last member's size; such files are not written by 10x or by this tool.)
+    /// </summary>
+    private static uint TrailerLength(string path)
     {
-        Stream stream = File.OpenRead(path);
-        if (IsGzip(path)) stream = new GZipStream(stream, CompressionMode.Decompress);
-        return new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var stream = File.OpenRead(path);
+        if (stream.Length < 18) return uint.MaxValue;
+        Span<byte> trailer = stackalloc byte[4];
+        stream.Seek(-4, SeekOrigin.End);
+        stream.ReadExactly(trailer);
+        return BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+    }
+
+    private static DataFormatException Corrupt(string path, long line, string detail) =>
+        new(path, line, $"the gzip stream is truncated or corrupt ({detail})", "re-download or re-compress the file (gzip -t tests it)");
+
+    /// <summary>Counts the bytes read through it: the decompressed length, for the trailer check.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            BytesRead += read;
+            return read;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            BytesRead += read;
+            return read;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }
