@@ -38,10 +38,11 @@ namespace Dsl.Generators
             {
                 var validated = ModelValidator.Validate(declaration);
                 cancellationToken.ThrowIfCancellationRequested();
-                var files = validated.Value is { } spec
-                    ? EquatableArray.Of(StorageEmitter.Emit(spec), GraphEmitter.Emit(spec))
-                    : EquatableArray<GeneratedFile>.Empty;
-                return new PipelineResult(declaration.ClassName, declaration, validated.Value, validated.Diagnostics, files);
+                // Storage is emitted from the declaration whenever the class can take it; the graph only when valid.
+                var files = new List<GeneratedFile>();
+                if (declaration.IsPartial) files.Add(StorageEmitter.Emit(declaration));
+                if (validated.Value is { } spec) files.Add(GraphEmitter.Emit(spec));
+                return new PipelineResult(declaration.ClassName, declaration, validated.Value, validated.Diagnostics, files.ToEquatableArray());
             });
 
         /// <summary>Every [PlateModel] class in a source text (for tools that have no compilation).</summary>

@@ -73,7 +73,8 @@ public static class ModelCompiler
             .Distinct()
             .OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column).ThenBy(m => m.Id, StringComparer.Ordinal)
             .ToList();
-        if (!emit.Success || !load) return new CompiledModels(messages, generated, null, null);
+        // Generator errors do not fail Emit (the model's storage still compiles), but such a model must not be used.
+        if (!emit.Success || messages.Any(m => m.IsError) || !load) return new CompiledModels(messages, generated, null, null);
 
         stream.Position = 0;
         var context = new ModelLoadContext();

@@ -116,4 +116,19 @@ public sealed class DiagnosticLocationTests
         Assert.Contains(messages, m => m.Contains("argument 1 of 'A' must index plate 'Gene', but 'G(...)' ranges over 'Type'"));
         Assert.Contains(messages, m => m.Contains("argument 2 of 'A' must index plate 'Type', but 'g' ranges over 'Gene'"));
     }
+
+    [Fact]
+    public void ModelWithAnError_StillGetsItsStorage_SoNoPartialMethodIsLeftUnimplemented()
+    {
+        var run = GeneratorHarness.Run(("M.cs", Prefix + """
+                [Param, Positive] public partial double rate(Gene g);
+                [Data] public partial double size(Cell c);
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(rate(c) * size(c));
+            }
+
+            """));
+
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "DSL0102");
+        Assert.DoesNotContain(run.OutputDiagnostics, d => d.Id == "CS8795");
+    }
 }

@@ -8,8 +8,8 @@ namespace Dsl.Generators.Emit
     {
         public static GeneratedFile Emit(ModelSpec model)
         {
-            var writer = EmitHelpers.Header("Graph", model);
-            using (EmitHelpers.OpenModel(writer, model))
+            var writer = EmitHelpers.Header("Graph", model.Namespace, model.ClassName);
+            using (writer.Block($"partial class {model.ClassName}"))
             {
                 writer.Line("/// <summary>The plate diagram of this model: what `dsl graph` draws.</summary>");
                 writer.Line(EmitHelpers.GeneratedCodeAttribute);

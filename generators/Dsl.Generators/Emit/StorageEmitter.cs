@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generators.Ir;
 
@@ -5,23 +6,36 @@ namespace Dsl.Generators.Emit
 {
     /// <summary>
     /// <c>{Model}.Storage.g.cs</c>: plate index values, and the bodies of the partial methods the author left open
-    /// (parameters, data, network outputs), each reading the array that holds its values.
+    /// (parameters, data, network outputs), each reading the array that holds its values. Emitted from the
+    /// declaration even when validation fails, for every part that is well formed, so that one DSL error does not
+    /// bury itself under a C# error per unimplemented partial method.
     /// </summary>
     public static class StorageEmitter
     {
-        public static GeneratedFile Emit(ModelSpec model)
+        public static GeneratedFile Emit(ModelDeclaration model)
         {
-            var writer = EmitHelpers.Header("Storage", model);
-            using (EmitHelpers.OpenModel(writer, model))
+            var plates = new HashSet<string>(model.Plates.Where(p => p.IsPartial).Select(p => p.Name));
+            var uniqueNames = new HashSet<string>(model.Nodes.GroupBy(n => n.Name).Where(g => g.Count() == 1).Select(g => g.Key));
+            var writer = EmitHelpers.Header("Storage", model.Namespace, model.ClassName);
+            using (writer.Block($"partial class {model.ClassName}"))
             {
-                foreach (var plate in model.Plates) EmitPlate(writer, plate);
-                foreach (var node in model.Nodes.Where(n => n.Role is NodeRole.Param or NodeRole.Data or NodeRole.Network))
-                    EmitStoredNode(writer, node);
+                foreach (var plate in model.Plates.Where(p => p.IsPartial).GroupBy(p => p.Name).Select(g => g.First()))
+                    EmitPlate(writer, plate);
+                foreach (var node in model.Nodes.Where(n => uniqueNames.Contains(n.Name) && IsWellFormedStoredNode(n, plates)))
+                    EmitStoredNode(writer, node, plates);
             }
             return new GeneratedFile($"{model.ClassName}.Storage.g.cs", writer.ToString());
         }
 
-        private static void EmitPlate(SourceWriter writer, PlateSpec plate)
+        private static bool IsWellFormedStoredNode(NodeDecl node, HashSet<string> plates) =>
+            node.RoleAttributes.Count == 1
+            && node.Role is NodeRole.Param or NodeRole.Data or NodeRole.Network
+            && node.IsPartial && !node.HasBody
+            && (node.ValueType is "double" or "int" || plates.Contains(node.ValueType))
+            && node.Indices.All(i => plates.Contains(i.Plate))
+            && node.Indices.Select(i => i.Variable).Distinct().Count() == node.Indices.Count;
+
+        private static void EmitPlate(SourceWriter writer, PlateDecl plate)
         {
             writer.Line($"/// <summary>An index into plate {plate.Name}{(plate.Description is null ? "" : $" ({plate.Description})")}.</summary>");
             writer.Line(EmitHelpers.GeneratedCodeAttribute);
@@ -37,24 +51,24 @@ namespace Dsl.Generators.Emit
             writer.Line();
         }
 
-        private static void EmitStoredNode(SourceWriter writer, NodeSpec node)
+        private static void EmitStoredNode(SourceWriter writer, NodeDecl node, HashSet<string> plates)
         {
-            var declaration = node.Declaration;
-            var element = node.Kind switch { ValueKind.Real => "double", _ => "int" };
+            var isIndex = plates.Contains(node.ValueType);
+            var element = node.ValueType == "double" ? "double" : "int";
             var rank = node.Indices.Count;
             var arrayType = rank == 0 ? element : $"{element}[{new string(',', rank - 1)}]";
             var initial = rank == 0 ? "" : $" = new {element}[{string.Join(", ", Enumerable.Repeat("0", rank))}];";
             var parameters = string.Join(", ", node.Indices.Select(i => $"{i.Plate} {i.Variable}"));
             var read = rank == 0 ? $"{node.Name}Values" : $"{node.Name}Values[{string.Join(", ", node.Indices.Select(i => $"{i.Variable}.Value"))}]";
-            var value = node.Kind == ValueKind.Index ? $"new {node.IndexPlate}({read})" : read;
-            var constraints = string.Join(", ", IrPrinter.ConstraintParts(declaration.Constraints));
+            var value = isIndex ? $"new {node.ValueType}({read})" : read;
+            var constraints = string.Join(", ", IrPrinter.ConstraintParts(node.Constraints));
 
-            writer.Line($"/// <summary>Values of [{node.Role}] {IrPrinter.Signature(declaration)}{(constraints.Length == 0 ? "" : $", {constraints}")} (line {declaration.Location.Line}).</summary>");
+            writer.Line($"/// <summary>Values of [{node.Role}] {IrPrinter.Signature(node)}{(constraints.Length == 0 ? "" : $", {constraints}")} (line {node.Location.Line}).</summary>");
             writer.Line(EmitHelpers.GeneratedCodeAttribute);
-            writer.Line($"public {arrayType} {node.Name}Values {{ get; set; }}{(rank == 0 ? "" : initial)}");
+            writer.Line($"public {arrayType} {node.Name}Values {{ get; set; }}{initial}");
             writer.Line();
-            var modifiers = declaration.Modifiers.Length == 0 ? "" : declaration.Modifiers + " ";
-            writer.Line($"{modifiers}partial {declaration.ValueType} {node.Name}({parameters}) => {value};");
+            var modifiers = node.Modifiers.Length == 0 ? "" : node.Modifiers + " ";
+            writer.Line($"{modifiers}partial {node.ValueType} {node.Name}({parameters}) => {value};");
             writer.Line();
         }
     }

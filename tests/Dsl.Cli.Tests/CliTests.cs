@@ -1,0 +1,184 @@
+using System.Xml.Linq;
+using Dsl.Cli;
+using Dsl.Tests.Shared;
+
+namespace Dsl.Cli.Tests;
+
+/// <summary>The `dsl` command end to end, in-process: exit codes, outputs, and one-line errors.</summary>
+public sealed class CliTests
+{
+    private static (int Exit, string Out, string Err) Dsl(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = DslApp.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static void AssertOneLineError((int Exit, string Out, string Err) result, int exit, string phrase)
+    {
+        Assert.Equal(exit, result.Exit);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        Assert.Contains(phrase, result.Err);
+        Assert.DoesNotContain("   at ", result.Err);
+    }
+
+    [Fact]
+    public void Check_BundledModels_Succeeds()
+    {
+        var result = Dsl("check");
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("3 file(s), 3 model(s) generated, 0 error(s), 0 warning(s)", result.Out);
+    }
+
+    [Fact]
+    public void Check_BadModel_PrintsCompilerFormat_AndExits1()
+    {
+        using var temp = new TempFolder();
+        var source = File.ReadAllText(RepoPaths.ModelFiles.Single(f => f.EndsWith("Ursm.cs")))
+            .Replace("A(i, G(l)) * S(i, l) / Sum", "A(l, G(l)) * S(i, l) / Sum");
+        var path = temp.File("Ursm.cs", source);
+        var line = source.Split('\n').ToList().FindIndex(l => l.Contains("A(l, G(l))")) + 1;
+
+        var result = Dsl("check", path);
+
+        Assert.Equal(1, result.Exit);
+        // C# reports CS1503 at the same place; the DSL line says what to change in the model's terms.
+        Assert.DoesNotContain("CS8795", result.Err);
+        Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape(path)}\({line},\d+\): error DSL0102: Model 'Ursm', node 'Y': argument 1 of 'A' must index plate 'Gene', but 'l' ranges over 'Cell'", result.Err);
+        Assert.Contains("2 error(s)", result.Err);
+    }
+
+    [Fact]
+    public void Check_MissingFile_IsOneLine()
+    {
+        AssertOneLineError(Dsl("check", "/no/such/model.cs"), 1, "/no/such/model.cs: file not found");
+    }
+
+    [Fact]
+    public void Graph_Ursm_DrawsFigure1()
+    {
+        using var temp = new TempFolder();
+        var svgPath = Path.Combine(temp.Path, "ursm.svg");
+
+        var result = Dsl("graph", "ursm", "--svg", svgPath);
+
+        Assert.Equal(0, result.Exit);
+        // Figure 1 of the URSM paper: observed X and Y, latent S and W, deterministic pi, parameters A, alpha,
+        // kappa/tau (drawn per cell), and the plates genes x cells and genes x bulk samples.
+        Assert.Contains("[Gene x Cell]", result.Out);
+        Assert.Contains("[Gene x Bulk]", result.Out);
+        Assert.Contains("[x] Y  observed", result.Out);
+        Assert.Contains("[x] X  observed", result.Out);
+        Assert.Contains("(o) S  latent ~ Bernoulli(p: pi(i, l))  <- pi", result.Out);
+        Assert.Contains("((=)) pi  deterministic = Logistic(kappa(l) + tau(l) * A(i, G(l)))  <- A, G, kappa, tau", result.Out);
+        Assert.Contains("(o) W  latent ~ Dirichlet(over: k, concentration: alpha(k))  <- alpha", result.Out);
+        var svg = XDocument.Load(svgPath);
+        var labels = svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).ToHashSet();
+        Assert.Superset(new HashSet<string> { "X", "Y", "S", "W", "pi", "A", "alpha", "kappa", "tau" }, labels);
+        // One line per edge of Figure 1 plus those from the hyperparameters and cell types: 15.
+        Assert.Equal(15, svg.Descendants().Count(e => e.Name.LocalName == "line"));
+    }
+
+    [Fact]
+    public void Graph_ModelFile_IsCompiledInProcess()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("Toy.cs", """
+            using Dsl;
+            namespace T;
+            [PlateModel]
+            public partial class Toy
+            {
+                [Plate] public partial struct Cell { }
+                [Latent] public double z(Cell c) => Dist.Normal(0, 1);
+                [Observed] public int y(Cell c) => Dist.Poisson(Fn.Exp(z(c)));
+            }
+            """);
+
+        var result = Dsl("graph", path, "--svg", Path.Combine(temp.Path, "toy.svg"));
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("[x] y  observed ~ Poisson(rate: Exp(z(c)))  <- z", result.Out);
+        Assert.True(File.Exists(Path.Combine(temp.Path, "toy.svg")));
+    }
+
+    [Fact]
+    public void Graph_UnknownModel_IsOneLine()
+    {
+        AssertOneLineError(Dsl("graph", "lda"), 1, "'lda' is neither a .cs model file nor a bundled model; the bundled models are: gimvi, scvi, ursm");
+    }
+
+    [Fact]
+    public void DataInfo_Pbmc_WithMetadata()
+    {
+        var folder = Path.Combine(RepoPaths.Fixtures, "pbmc_small");
+
+        var result = Dsl("data", "info", folder, "--counts", "--metadata", Path.Combine(folder, "cells_metadata.csv"));
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("cells        80", result.Out);
+        Assert.Contains("non-zeros    4456 (sparsity 0.758)", result.Out);
+        Assert.Contains("metadata     ident: 3 levels (0: 36, 1: 25, 2: 19)", result.Out);
+    }
+
+    [Fact]
+    public void DataInfo_RealValuesAsCounts_IsOneLine()
+    {
+        var result = Dsl("data", "info", Path.Combine(RepoPaths.Fixtures, "lung_treutlein"), "--counts");
+
+        AssertOneLineError(result, 1, "counts.mtx:3: the value at (2, 1) is 34.63543561, not an integer");
+    }
+
+    [Fact]
+    public void DataConvert_ToCsv_AndBack()
+    {
+        using var temp = new TempFolder();
+        var csv = Path.Combine(temp.Path, "pbmc.csv");
+
+        Assert.Equal(0, Dsl("data", "convert", Path.Combine(RepoPaths.Fixtures, "pbmc_small"), csv).Exit);
+        var result = Dsl("data", "info", csv, "--counts");
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("non-zeros    4456", result.Out);
+    }
+
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("simulate")]
+    [InlineData("impute")]
+    [InlineData("bench")]
+    public void PlannedCommand_SaysSo_AndExits2(string command)
+    {
+        var args = command switch { "impute" => new[] { "impute" }, _ => new[] { command, "ursm" } };
+
+        AssertOneLineError(Dsl(args), 2, $"dsl {command}: not available yet");
+    }
+
+    [Theory]
+    [InlineData("check", "--emit-generated")]
+    [InlineData("graph", "--svg")]
+    [InlineData("data", "convert")]
+    [InlineData("demo", "--out")]
+    [InlineData("fit", "--out")]
+    [InlineData("bench", "--json")]
+    public void Help_DescribesEachCommand(string command, string mentions)
+    {
+        var result = Dsl(command, "--help");
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains(mentions, result.Out);
+    }
+
+    [Fact]
+    public void Demo_WritesAPlateDiagramPerModel()
+    {
+        using var temp = new TempFolder();
+
+        var result = Dsl("demo", "--out", temp.Path);
+
+        Assert.Equal(0, result.Exit);
+        Assert.Equal(["Gimvi.svg", "Scvi.svg", "Ursm.svg"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).OrderBy(n => n));
+    }
+}
