@@ -19,13 +19,8 @@ namespace Dsl
         Log1p,
     }
 
-    /// <summary>
-    /// A parameterised differentiable function (an MLP). Declared on a <c>partial</c> method whose first plate is the
-    /// batch plate the network is applied over and whose second plate is its output axis, e.g.
-    /// <c>double rho(Cell n, Gene g)</c>: one output vector over Gene per cell.
-    /// </summary>
-    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
-    public sealed class NetworkAttribute : Attribute
+    /// <summary>The architecture of an MLP: what [Network] and [Encoder] have in common.</summary>
+    public abstract class NetworkArchitectureAttribute : Attribute
     {
         /// <summary>Names of the nodes fed to the network; each must range over the batch plate.</summary>
         public string[] Inputs { get; set; } = new string[0];
@@ -33,25 +28,29 @@ namespace Dsl
         public int Layers { get; set; } = 1;
         public double Dropout { get; set; } = 0.1;
         public bool BatchNorm { get; set; } = true;
-        public Activation Output { get; set; } = Activation.Identity;
         public InputTransform Transform { get; set; } = InputTransform.None;
+    }
+
+    /// <summary>
+    /// A parameterised differentiable function (an MLP). Declared on a <c>partial</c> method whose first plate is the
+    /// batch plate the network is applied over and whose second plate is its output axis, e.g.
+    /// <c>double rho(Cell n, Gene g)</c>: one output vector over Gene per cell.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class NetworkAttribute : NetworkArchitectureAttribute
+    {
+        public Activation Output { get; set; } = Activation.Identity;
         /// <summary>Another network whose weights this one uses (gimVI's shared decoder).</summary>
         public string? SharesWeightsWith { get; set; }
     }
 
     /// <summary>
-    /// Amortised variational posterior for a latent node: an encoder network mapping <see cref="Inputs"/> to the
-    /// parameters of a reparameterised Normal (or LogNormal) factor over the latent's plates.
+    /// Amortised variational posterior for a latent node: an encoder network mapping <see cref="NetworkArchitectureAttribute.Inputs"/>
+    /// to the parameters of a reparameterised Normal (or LogNormal) factor over the latent's plates.
     /// </summary>
     [AttributeUsage(AttributeTargets.Method, Inherited = false)]
-    public sealed class EncoderAttribute : Attribute
+    public sealed class EncoderAttribute : NetworkArchitectureAttribute
     {
-        public string[] Inputs { get; set; } = new string[0];
-        public int Hidden { get; set; } = 128;
-        public int Layers { get; set; } = 1;
-        public double Dropout { get; set; } = 0.1;
-        public bool BatchNorm { get; set; } = true;
-        public InputTransform Transform { get; set; } = InputTransform.None;
         /// <summary>Encoders naming the same group share their last layer (gimVI).</summary>
         public string? SharedLastLayer { get; set; }
     }
