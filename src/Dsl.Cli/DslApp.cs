@@ -20,8 +20,17 @@ public static class DslApp
 
         try
         {
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                // One line, not the library's help block: what is wrong and where the usage is.
+                var command = CommandPath(parsed.CommandResult);
+                var problems = string.Join("; ", parsed.Errors.Select(e => OneLine(e.Message)).Distinct());
+                error.WriteLine($"{command}: {problems}; see '{command} --help'");
+                return 1;
+            }
             // Our handlers below print user errors as one line; the library's default would print a stack trace.
-            return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (CliException e)
         {
@@ -33,6 +42,22 @@ public static class DslApp
             error.WriteLine($"dsl: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>A multi-line library message (e.g. a list of suggestions) as one line.</summary>
+    private static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (lines.Length == 1 ? lines[0] : lines[0] + " " + string.Join(", ", lines.Skip(1))).TrimEnd('.');
+    }
+
+    /// <summary>"dsl data info" for the command a parse stopped in.</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new List<string>();
+        for (; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, result.Parent is null ? "dsl" : result.Command.Name);
+        return string.Join(" ", names);
     }
 }
 

@@ -105,6 +105,25 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void MissingArgument_IsOneLine_PointingAtHelp()
+    {
+        AssertOneLineError(Dsl("graph"), 1, "dsl graph: Required argument 'model' missing for command: 'graph'; see 'dsl graph --help'");
+    }
+
+    [Fact]
+    public void BadOptionValue_IsOneLine_WithTheChoices()
+    {
+        AssertOneLineError(Dsl("data", "info", "x", "--orientation", "sideways"), 1,
+            "dsl data info: Cannot parse argument 'sideways' for option '--orientation'");
+    }
+
+    [Fact]
+    public void UnknownCommand_IsOneLine()
+    {
+        AssertOneLineError(Dsl("frobnicate"), 1, "dsl: ");
+    }
+
+    [Fact]
     public void Graph_UnknownModel_IsOneLine()
     {
         AssertOneLineError(Dsl("graph", "lda"), 1, "'lda' is neither a .cs model file nor a bundled model; the bundled models are: gimvi, scvi, ursm");
