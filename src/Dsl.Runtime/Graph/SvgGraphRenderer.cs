@@ -11,7 +11,7 @@ namespace Dsl.Runtime.Graph;
 /// </summary>
 public static class SvgGraphRenderer
 {
-    private const double ColumnWidth = 120, BandHeight = 110, Radius = 24, Margin = 30, LabelSpace = 150;
+    private const double ColumnWidth = 130, BandHeight = 110, Radius = 24, Margin = 30, LabelSpace = 150;
 
     public static string Render(ModelGraph graph)
     {
@@ -21,14 +21,12 @@ public static class SvgGraphRenderer
         var position = new Dictionary<string, (double X, double Y)>();
         for (var band = 0; band < bands.Count; band++)
         {
-            var used = new Dictionary<int, int>();
-            foreach (var node in bands[band])
+            // Each node takes the first free column at or after its depth, so nodes of a band never overlap.
+            var column = -1;
+            foreach (var node in bands[band].OrderBy(n => depth[n.Name]))
             {
-                var column = depth[node.Name];
-                var offset = used.TryGetValue(column, out var count) ? count : 0;
-                used[column] = offset + 1;
-                // Nodes of one depth in one band go side by side, each nudged right by most of a column.
-                position[node.Name] = (LabelSpace + Margin + (column + offset * 0.8) * ColumnWidth, Margin + 20 + band * BandHeight + BandHeight / 2);
+                column = Math.Max(depth[node.Name], column + 1);
+                position[node.Name] = (LabelSpace + Margin + column * ColumnWidth, Margin + 20 + band * BandHeight + BandHeight / 2);
             }
         }
         var width = position.Values.Select(p => p.X).DefaultIfEmpty(0).Max() + ColumnWidth;
@@ -75,7 +73,9 @@ public static class SvgGraphRenderer
 
     private static string Node(GraphNode node, (double X, double Y) at)
     {
-        var label = F($"<text x=\"{at.X:0.#}\" y=\"{at.Y + 4:0.#}\" text-anchor=\"middle\">{Escape(node.Name)}</text>\n");
+        // Long names get a smaller font so they stay inside the node.
+        var size = node.Name.Length <= 6 ? 13 : Math.Max(8, 78 / node.Name.Length);
+        var label = F($"<text x=\"{at.X:0.#}\" y=\"{at.Y + 4:0.#}\" text-anchor=\"middle\" font-size=\"{size}\">{Escape(node.Name)}</text>\n");
         var title = $"<title>{Escape(node.Name)}({Escape(string.Join(", ", node.Plates))}) {Escape(node.Definition ?? node.Role.ToString())}</title>";
         return node.Role switch
         {
