@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Dsl.Runtime.Random;
+
+/// <summary>
+/// Philox4x32-10 (Salmon, Moraes, Dror &amp; Shaw, SC'11): a counter-based generator whose output is a pure function
+/// of a 128-bit counter and a 64-bit key, so any draw can be computed without the ones before it. The counter holds
+/// (block low, block high, stream low, stream high) and the key is the seed.
+/// </summary>
+public static class Philox
+{
+    private const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+
+    /// <summary>One block: four 32-bit outputs for counter (c0, c1, c2, c3) under key (k0, k1).</summary>
+    public static (uint, uint, uint, uint) Block(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1)
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var p0 = (ulong)M0 * c0;
+            var p1 = (ulong)M1 * c2;
+            (c0, c1, c2, c3) = ((uint)(p1 >> 32) ^ c1 ^ k0, (uint)p1, (uint)(p0 >> 32) ^ c3 ^ k1, (uint)p0);
+            k0 += W0;
+            k1 += W1;
+        }
+        return (c0, c1, c2, c3);
+    }
+
+    /// <summary>
+    /// Eight consecutive blocks (block counters <paramref name="block"/> .. +7 of one stream) into 32 words, in the
+    /// same order as eight calls of <see cref="Block"/> would write them. AVX2: each word of the eight blocks is one
+    /// vector, and the 32x32->64 products are done on even and odd lanes separately.
+    /// </summary>
+    public static void Blocks8(ulong block, ulong stream, uint k0, uint k1, Span<uint> destination)
+    {
+        if (destination.Length < 32) throw new ArgumentException("needs room for 32 words", nameof(destination));
+        if (!Avx2.IsSupported)
+        {
+            for (var b = 0; b < 8; b++)
+            {
+                var counter = block + (ulong)b;
+                var (x0, x1, x2, x3) = Block((uint)counter, (uint)(counter >> 32), (uint)stream, (uint)(stream >> 32), k0, k1);
+                destination[4 * b] = x0;
+                destination[4 * b + 1] = x1;
+                destination[4 * b + 2] = x2;
+                destination[4 * b + 3] = x3;
+            }
+            return;
+        }
+
+        var lanes = Vector256.Create(0UL, 1, 2, 3);
+        var low = Vector256.Create(block) + lanes;
+        var high = Vector256.Create(block) + lanes + Vector256.Create(4UL);
+        // c0/c1: low and high halves of each block's 64-bit counter, eight lanes; the carry is exact per lane.
+        var c0 = Narrow(low, high, 0);
+        var c1 = Narrow(low, high, 32);
+        var c2 = Vector256.Create((uint)stream);
+        var c3 = Vector256.Create((uint)(stream >> 32));
+        var m0 = Vector256.Create((ulong)M0).AsUInt32();
+        var m1 = Vector256.Create((ulong)M1).AsUInt32();
+        for (var round = 0; round < 10; round++)
+        {
+            var (hi0, lo0) = MulHiLo(c0, m0);
+            var (hi1, lo1) = MulHiLo(c2, m1);
+            var n0 = hi1 ^ c1 ^ Vector256.Create(k0);
+            var n2 = hi0 ^ c3 ^ Vector256.Create(k1);
+            c0 = n0;
+            c1 = lo1;
+            c2 = n2;
+            c3 = lo0;
+            k0 += W0;
+            k1 += W1;
+        }
+        Interleave(c0, c1, c2, c3, destination);
+    }
+
+    /// <summary>32-bit halves of eight 64-bit counters held in two vectors, in lane order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Narrow(Vector256<ulong> first, Vector256<ulong> second, int shift)
+    {
+        var evenDwords = Vector256.Create(0u, 2, 4, 6, 0, 2, 4, 6);
+        var a = Avx2.PermuteVar8x32((first >>> shift).AsUInt32(), evenDwords);
+        var b = Avx2.PermuteVar8x32((second >>> shift).AsUInt32(), evenDwords);
+        return Avx2.Permute2x128(a, b, 0x20);
+    }
+
+    /// <summary>Full 32x32->64 products of eight lanes: the high and low words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<uint> Hi, Vector256<uint> Lo) MulHiLo(Vector256<uint> x, Vector256<uint> m)
+    {
+        var even = Avx2.Multiply(x, m);
+        var odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32(), m);
+        var lo = Avx2.Blend(even.AsUInt32(), Avx2.ShiftLeftLogical(odd, 32).AsUInt32(), 0b10101010);
+        var hi = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsUInt32(), odd.AsUInt32(), 0b10101010);
+        return (hi, lo);
+    }
+
+    /// <summary>Transposes word vectors (w0 of 8 blocks, w1 of 8 blocks, ...) into block order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(Vector256<uint> w0, Vector256<uint> w1, Vector256<uint> w2, Vector256<uint> w3, Span<uint> destination)
+    {
+        var t0 = Avx2.UnpackLow(w0, w1);   // b0w0 b0w1 b1w0 b1w1 | b4w0 b4w1 b5w0 b5w1
+        var t1 = Avx2.UnpackHigh(w0, w1);  // b2w0 b2w1 b3w0 b3w1 | b6.. b7..
+        var t2 = Avx2.UnpackLow(w2, w3);
+        var t3 = Avx2.UnpackHigh(w2, w3);
+        var r0 = Avx2.UnpackLow(t0.AsUInt64(), t2.AsUInt64()).AsUInt32();  // b0 | b4
+        var r1 = Avx2.UnpackHigh(t0.AsUInt64(), t2.AsUInt64()).AsUInt32(); // b1 | b5
+        var r2 = Avx2.UnpackLow(t1.AsUInt64(), t3.AsUInt64()).AsUInt32();  // b2 | b6
+        var r3 = Avx2.UnpackHigh(t1.AsUInt64(), t3.AsUInt64()).AsUInt32(); // b3 | b7
+        Avx2.Permute2x128(r0, r1, 0x20).CopyTo(destination);          // b0 b1
+        Avx2.Permute2x128(r2, r3, 0x20).CopyTo(destination[8..]);     // b2 b3
+        Avx2.Permute2x128(r0, r1, 0x31).CopyTo(destination[16..]);    // b4 b5
+        Avx2.Permute2x128(r2, r3, 0x31).CopyTo(destination[24..]);    // b6 b7
+    }
+}
