@@ -49,16 +49,79 @@ public static class Philox
             return;
         }
 
+        var (w0, w1, w2, w3) = Rounds8(block, stream, k0, k1);
+        var (b01, b23, b45, b67) = Transpose(w0, w1, w2, w3);
+        b01.CopyTo(destination);
+        b23.CopyTo(destination[8..]);
+        b45.CopyTo(destination[16..]);
+        b67.CopyTo(destination[24..]);
+    }
+
+    /// <summary>
+    /// Sixteen uniforms on (0, 1) from eight blocks, the same values <see cref="RandomStream.NextDouble"/> makes from
+    /// them, converted in registers (AVX2 only).
+    /// </summary>
+    public static void Doubles16(ulong block, ulong stream, uint k0, uint k1, Span<double> destination)
+    {
+        var (w0, w1, w2, w3) = Rounds8(block, stream, k0, k1);
+        WriteDoubles(w0, w1, w2, w3, destination);
+    }
+
+    /// <summary>
+    /// Thirty-two uniforms from sixteen blocks: two independent eight-block chains interleaved, since one chain is
+    /// bound by the latency of its ten dependent rounds rather than by throughput.
+    /// </summary>
+    public static void Doubles32(ulong block, ulong stream, uint k0, uint k1, Span<double> destination)
+    {
+        var (a0, a1, a2, a3) = Counters8(block, stream);
+        var (b0, b1, b2, b3) = Counters8(block + 8, stream);
+        var m0 = Vector256.Create(M0);
+        var m1 = Vector256.Create(M1);
+        for (var round = 0; round < 10; round++)
+        {
+            var key0 = Vector256.Create(k0);
+            var key1 = Vector256.Create(k1);
+            var (ahi0, alo0) = MulHiLo(a0, m0);
+            var (bhi0, blo0) = MulHiLo(b0, m0);
+            var (ahi1, alo1) = MulHiLo(a2, m1);
+            var (bhi1, blo1) = MulHiLo(b2, m1);
+            (a0, a1, a2, a3) = (ahi1 ^ a1 ^ key0, alo1, ahi0 ^ a3 ^ key1, alo0);
+            (b0, b1, b2, b3) = (bhi1 ^ b1 ^ key0, blo1, bhi0 ^ b3 ^ key1, blo0);
+            k0 += W0;
+            k1 += W1;
+        }
+        WriteDoubles(a0, a1, a2, a3, destination);
+        WriteDoubles(b0, b1, b2, b3, destination[16..]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteDoubles(Vector256<uint> w0, Vector256<uint> w1, Vector256<uint> w2, Vector256<uint> w3, Span<double> destination)
+    {
+        var (b01, b23, b45, b67) = Transpose(w0, w1, w2, w3);
+        RandomStream.ToOpenUnitDouble(b01.AsUInt64()).CopyTo(destination);
+        RandomStream.ToOpenUnitDouble(b23.AsUInt64()).CopyTo(destination[4..]);
+        RandomStream.ToOpenUnitDouble(b45.AsUInt64()).CopyTo(destination[8..]);
+        RandomStream.ToOpenUnitDouble(b67.AsUInt64()).CopyTo(destination[12..]);
+    }
+
+    /// <summary>The four counter words of eight consecutive blocks, one vector per word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<uint>, Vector256<uint>, Vector256<uint>, Vector256<uint>) Counters8(ulong block, ulong stream)
+    {
         var lanes = Vector256.Create(0UL, 1, 2, 3);
         var low = Vector256.Create(block) + lanes;
         var high = Vector256.Create(block) + lanes + Vector256.Create(4UL);
+        return (Narrow(low, high, 0), Narrow(low, high, 32), Vector256.Create((uint)stream), Vector256.Create((uint)(stream >> 32)));
+    }
+
+    /// <summary>Ten rounds for eight blocks; word j of the eight blocks is vector j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<uint>, Vector256<uint>, Vector256<uint>, Vector256<uint>) Rounds8(ulong block, ulong stream, uint k0, uint k1)
+    {
         // c0/c1: low and high halves of each block's 64-bit counter, eight lanes; the carry is exact per lane.
-        var c0 = Narrow(low, high, 0);
-        var c1 = Narrow(low, high, 32);
-        var c2 = Vector256.Create((uint)stream);
-        var c3 = Vector256.Create((uint)(stream >> 32));
-        var m0 = Vector256.Create((ulong)M0).AsUInt32();
-        var m1 = Vector256.Create((ulong)M1).AsUInt32();
+        var (c0, c1, c2, c3) = Counters8(block, stream);
+        var m0 = Vector256.Create(M0);
+        var m1 = Vector256.Create(M1);
         for (var round = 0; round < 10; round++)
         {
             var (hi0, lo0) = MulHiLo(c0, m0);
@@ -72,7 +135,7 @@ public static class Philox
             k0 += W0;
             k1 += W1;
         }
-        Interleave(c0, c1, c2, c3, destination);
+        return (c0, c1, c2, c3);
     }
 
     /// <summary>32-bit halves of eight 64-bit counters held in two vectors, in lane order.</summary>
@@ -89,16 +152,17 @@ public static class Philox
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<uint> Hi, Vector256<uint> Lo) MulHiLo(Vector256<uint> x, Vector256<uint> m)
     {
+        // The low words are the 32-bit products (vpmulld); the high words come from the 64-bit products of the even
+        // lanes and of the odd lanes shifted down, whose high halves already sit in odd positions.
         var even = Avx2.Multiply(x, m);
         var odd = Avx2.Multiply(Avx2.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32(), m);
-        var lo = Avx2.Blend(even.AsUInt32(), Avx2.ShiftLeftLogical(odd, 32).AsUInt32(), 0b10101010);
         var hi = Avx2.Blend(Avx2.ShiftRightLogical(even, 32).AsUInt32(), odd.AsUInt32(), 0b10101010);
-        return (hi, lo);
+        return (hi, Avx2.MultiplyLow(x, m));
     }
 
-    /// <summary>Transposes word vectors (w0 of 8 blocks, w1 of 8 blocks, ...) into block order.</summary>
+    /// <summary>Transposes word vectors (w0 of 8 blocks, w1 of 8 blocks, ...) into pairs of blocks in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Interleave(Vector256<uint> w0, Vector256<uint> w1, Vector256<uint> w2, Vector256<uint> w3, Span<uint> destination)
+    private static (Vector256<uint>, Vector256<uint>, Vector256<uint>, Vector256<uint>) Transpose(Vector256<uint> w0, Vector256<uint> w1, Vector256<uint> w2, Vector256<uint> w3)
     {
         var t0 = Avx2.UnpackLow(w0, w1);   // b0w0 b0w1 b1w0 b1w1 | b4w0 b4w1 b5w0 b5w1
         var t1 = Avx2.UnpackHigh(w0, w1);  // b2w0 b2w1 b3w0 b3w1 | b6.. b7..
@@ -108,9 +172,6 @@ public static class Philox
         var r1 = Avx2.UnpackHigh(t0.AsUInt64(), t2.AsUInt64()).AsUInt32(); // b1 | b5
         var r2 = Avx2.UnpackLow(t1.AsUInt64(), t3.AsUInt64()).AsUInt32();  // b2 | b6
         var r3 = Avx2.UnpackHigh(t1.AsUInt64(), t3.AsUInt64()).AsUInt32(); // b3 | b7
-        Avx2.Permute2x128(r0, r1, 0x20).CopyTo(destination);          // b0 b1
-        Avx2.Permute2x128(r2, r3, 0x20).CopyTo(destination[8..]);     // b2 b3
-        Avx2.Permute2x128(r0, r1, 0x31).CopyTo(destination[16..]);    // b4 b5
-        Avx2.Permute2x128(r2, r3, 0x31).CopyTo(destination[24..]);    // b6 b7
+        return (Avx2.Permute2x128(r0, r1, 0x20), Avx2.Permute2x128(r2, r3, 0x20), Avx2.Permute2x128(r0, r1, 0x31), Avx2.Permute2x128(r2, r3, 0x31));
     }
 }

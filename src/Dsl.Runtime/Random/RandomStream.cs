@@ -63,14 +63,16 @@ public struct RandomStream
         var i = 0;
         // Whole refills go straight through the vector path.
         while (i < destination.Length && position != 32) destination[i++] = NextDouble();
-        Span<uint> words = stackalloc uint[32];
-        while (destination.Length - i >= 16)
+        while (System.Runtime.Intrinsics.X86.Avx2.IsSupported && destination.Length - i >= 32)
         {
-            Philox.Blocks8(nextBlock, stream, key0, key1, words);
+            Philox.Doubles32(nextBlock, stream, key0, key1, destination[i..]);
+            nextBlock += 16;
+            i += 32;
+        }
+        while (System.Runtime.Intrinsics.X86.Avx2.IsSupported && destination.Length - i >= 16)
+        {
+            Philox.Doubles16(nextBlock, stream, key0, key1, destination[i..]);
             nextBlock += 8;
-            var pairs = MemoryMarshal.Cast<uint, ulong>(words);
-            for (var k = 0; k < 16; k += Vector256<ulong>.Count)
-                ToOpenUnitDouble(Vector256.Create<ulong>(pairs[k..])).CopyTo(destination[(i + k)..]);
             i += 16;
         }
         while (i < destination.Length) destination[i++] = NextDouble();

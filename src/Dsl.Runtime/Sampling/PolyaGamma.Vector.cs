@@ -74,15 +74,22 @@ public static partial class PolyaGamma
         return result;
     }
 
+    /// <summary>
+    /// p / (p + q) with q / p = (4 / pi) k e^(k t) [e^-h Phi(b) + e^h Phi(a)]: the scalar form's terms regrouped so
+    /// e^h meets erfc's own exp(-y^2) inside one exponent (no overflow, two fewer exps).
+    /// </summary>
     private static Vector256<double> RightProposalMass(Vector256<double> half, Vector256<double> k)
     {
-        var rootT = Vector256.Create(Math.Sqrt(1.0 / Truncation));
-        var b = rootT * (truncationV * half - Vector256<double>.One);
-        var a = -rootT * (truncationV * half + Vector256<double>.One);
-        var x0 = Vector256.Log(k) + k * truncationV;
-        var xb = x0 - half + Vector256.Log(VectorMath.NormalCdf(b));
-        var xa = x0 + half + Vector256.Log(VectorMath.NormalCdf(a));
-        return Vector256<double>.One / (Vector256<double>.One + Vector256.Create(4 / Math.PI) * (Vector256.Exp(xb) + Vector256.Exp(xa)));
+        var rootHalfT = Vector256.Create(Math.Sqrt(0.5 / Truncation));
+        // Phi(b) = erfc(yb) / 2 with yb = (1 - t h) / sqrt(2t); Phi(a) = erfc(ya) / 2 with ya = (1 + t h) / sqrt(2t) > 0.88.
+        var yb = (Vector256<double>.One - truncationV * half) * rootHalfT;
+        var ya = (Vector256<double>.One + truncationV * half) * rootHalfT;
+        var leftOfB = VectorMath.Erfc(yb) * Vector256.Exp(-half);
+        var tailA = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(ya, Vector256.Create(4.0)),
+            ErfcCoefficients.Middle(ya), ErfcCoefficients.Large(Vector256.Max(ya, Vector256.Create(4.0))));
+        var rightOfA = Vector256.Exp(half - ya * ya) * tailA;
+        var ratio = Vector256.Create(2 / Math.PI) * k * Vector256.Exp(k * truncationV) * (leftOfB + rightOfA);
+        return Vector256<double>.One / (Vector256<double>.One + ratio);
     }
 
     /// <summary>Lanes in <paramref name="wanted"/> get a truncated inverse Gaussian draw; the others get t.</summary>
@@ -94,21 +101,10 @@ public static partial class PolyaGamma
         var pending = wanted;
         while (VectorRandom.Any(pending))
         {
-            // Small |z| lanes: 1/chi-square proposal thinned by exp(-z^2 x / 2).
-            var e1 = VectorRandom.Exponential(ref random);
-            var e2 = VectorRandom.Exponential(ref random);
-            var u = random.NextDoubleVector();
-            var root = Vector256<double>.One + e1 * truncationV;
-            var xChi = truncationV / (root * root);
-            var acceptChi = Vector256.LessThanOrEqual(e1 * e1, Vector256.Create(2.0) * e2 / truncationV)
-                & Vector256.LessThanOrEqual(u, Vector256.Exp(Vector256.Create(-0.5) * half * half * xChi));
-            // Larger |z| lanes: inverse Gaussian draws until one falls below t.
-            var n = VectorRandom.Normal(ref random);
-            var muY = mu * n * n;
-            var xIg = mu + Vector256.Create(0.5) * mu * muY - Vector256.Create(0.5) * mu * Vector256.Sqrt(Vector256.Create(4.0) * muY + muY * muY);
-            xIg = Vector256.ConditionalSelect(Vector256.GreaterThan(random.NextDoubleVector(), mu / (mu + xIg)), mu * mu / xIg, xIg);
-            var acceptIg = Vector256.LessThan(xIg, truncationV);
-
+            var needChi = VectorRandom.Any(pending & chiSquareLanes);
+            var needIg = VectorRandom.Any(Vector256.AndNot(pending, chiSquareLanes));
+            var (xChi, acceptChi) = needChi ? ChiSquareProposal(half, ref random) : (truncationV, Vector256<double>.Zero);
+            var (xIg, acceptIg) = needIg ? InverseGaussianProposal(mu, ref random) : (truncationV, Vector256<double>.Zero);
             var x = Vector256.ConditionalSelect(chiSquareLanes, xChi, xIg);
             var accepted = Vector256.ConditionalSelect(chiSquareLanes, acceptChi, acceptIg) & pending;
             result = Vector256.ConditionalSelect(accepted, x, result);
@@ -117,18 +113,44 @@ public static partial class PolyaGamma
         return result;
     }
 
+    /// <summary>Small |z| lanes: a 1/chi-square proposal on (0, t) thinned by exp(-z^2 x / 2), one fused test.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> X, Vector256<double> Accept) ChiSquareProposal(Vector256<double> half, ref RandomStream random)
+    {
+            var e1 = VectorRandom.Exponential(ref random);
+            var e2 = VectorRandom.Exponential(ref random);
+            var u = random.NextDoubleVector();
+            var root = Vector256<double>.One + e1 * truncationV;
+            var xChi = truncationV / (root * root);
+            var acceptChi = Vector256.LessThanOrEqual(e1 * e1, Vector256.Create(2.0) * e2 / truncationV)
+                & Vector256.LessThanOrEqual(u, Vector256.Exp(Vector256.Create(-0.5) * half * half * xChi));
+            return (xChi, acceptChi);
+    }
+
+    /// <summary>Larger |z| lanes: inverse Gaussian (mean mu, shape 1) draws, accepted below t.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> X, Vector256<double> Accept) InverseGaussianProposal(Vector256<double> mu, ref RandomStream random)
+    {
+            var n = VectorRandom.Normal(ref random);
+            var muY = mu * n * n;
+            var xIg = mu + Vector256.Create(0.5) * mu * muY - Vector256.Create(0.5) * mu * Vector256.Sqrt(Vector256.Create(4.0) * muY + muY * muY);
+            xIg = Vector256.ConditionalSelect(Vector256.GreaterThan(random.NextDoubleVector(), mu / (mu + xIg)), mu * mu / xIg, xIg);
+            return (xIg, Vector256.LessThan(xIg, truncationV));
+    }
+
     /// <summary>The alternating series for four proposals at once; a lane's verdict is final once reached.</summary>
     private static Vector256<double> AcceptBySeries(Vector256<double> x, ref RandomStream random)
     {
-        var logX = Vector256.Log(x);
+        // The left form's x-dependent part -1.5 (log(pi/2) + log x), shared by every term.
+        var leftBase = Vector256.Create(-1.5) * (Vector256.Create(Math.Log(0.5 * Math.PI)) + Vector256.Log(x));
         var rightForm = Vector256.GreaterThan(x, truncationV);
-        var s = Coefficient(0, x, logX, rightForm);
+        var s = Coefficient(0, x, leftBase, rightForm);
         var y = random.NextDoubleVector() * s;
         var accepted = Vector256<double>.Zero;
         var undecided = Vector256<double>.AllBitsSet;
         for (var n = 1; VectorRandom.Any(undecided); n++)
         {
-            var a = Coefficient(n, x, logX, rightForm);
+            var a = Coefficient(n, x, leftBase, rightForm);
             if ((n & 1) == 1)
             {
                 s -= a;
@@ -145,13 +167,13 @@ public static partial class PolyaGamma
         return accepted;
     }
 
+    /// <summary>a_n(x) for four lanes: both forms are exp(log k + exponent), so one exp serves both.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Coefficient(int n, Vector256<double> x, Vector256<double> logX, Vector256<double> rightForm)
+    private static Vector256<double> Coefficient(int n, Vector256<double> x, Vector256<double> leftBase, Vector256<double> rightForm)
     {
         var k = (n + 0.5) * Math.PI;
-        var right = Vector256.Create(k) * Vector256.Exp(Vector256.Create(-0.5 * k * k) * x);
-        var left = Vector256.Exp(Vector256.Create(-1.5) * (Vector256.Create(Math.Log(0.5 * Math.PI)) + logX)
-            + Vector256.Create(Math.Log(k)) - Vector256.Create(2 * (n + 0.5) * (n + 0.5)) / x);
-        return Vector256.ConditionalSelect(rightForm, right, left);
+        var rightExponent = Vector256.Create(-0.5 * k * k) * x;
+        var leftExponent = leftBase - Vector256.Create(2 * (n + 0.5) * (n + 0.5)) / x;
+        return Vector256.Exp(Vector256.Create(Math.Log(k)) + Vector256.ConditionalSelect(rightForm, rightExponent, leftExponent));
     }
 }
