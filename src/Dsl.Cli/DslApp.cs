@@ -14,6 +14,7 @@ public static class DslApp
             CheckCommand.Create(output, error),
             GraphCommand.Create(output, error),
             DataCommand.Create(output, error),
+            BenchCommand.Create(output, error),
             DemoCommand.Create(output, error),
         };
         foreach (var planned in PlannedCommands.Create(error)) root.Subcommands.Add(planned);

@@ -167,7 +167,6 @@ public sealed class CliTests
     [InlineData("fit")]
     [InlineData("simulate")]
     [InlineData("impute")]
-    [InlineData("bench")]
     public void PlannedCommand_SaysSo_AndExits2(string command)
     {
         var args = command switch { "impute" => new[] { "impute" }, _ => new[] { command, "ursm" } };
@@ -188,6 +187,24 @@ public sealed class CliTests
 
         Assert.Equal(0, result.Exit);
         Assert.Contains(mentions, result.Out);
+    }
+
+    [Fact]
+    public void BenchUrsm_IsNotAvailableYet_AndExits2()
+    {
+        AssertOneLineError(Dsl("bench", "ursm"), 2, "dsl bench ursm: not available yet");
+    }
+
+    [Fact]
+    public void BenchKernels_Json_HasStableKeys()
+    {
+        var result = Dsl("bench", "kernels", "--json", "--only", "pg1_z0", "--seconds", "0.02");
+
+        Assert.Equal(0, result.Exit);
+        using var json = System.Text.Json.JsonDocument.Parse(result.Out);
+        Assert.Equal(["pg1_z0", "pg1_z0_5"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.True(json.RootElement.GetProperty("pg1_z0").GetProperty("per_second").GetDouble() > 1e5);
+        Assert.Equal("draws", json.RootElement.GetProperty("pg1_z0").GetProperty("unit").GetString());
     }
 
     [Fact]

@@ -17,9 +17,6 @@ public static class PlannedCommands
             new Option<string>("--out") { Description = "Output folder." });
         yield return Planned("impute", "Impute dropouts or missing genes with a fitted model.", "issues #4 and #5", error,
             new Option<string>("--model") { Description = "Folder of a fitted model." });
-        yield return Planned("bench", "Benchmark the sampling kernels and the inference of a model.", "issues #3, #4 and #5", error,
-            new Argument<string>("target") { Description = "kernels, ursm or scvi." },
-            new Option<bool>("--json") { Description = "Print figures as JSON with stable keys." });
     }
 
     private static Command Planned(string name, string description, string issues, TextWriter error, params Symbol[] symbols)
@@ -32,7 +29,7 @@ public static class PlannedCommands
         }
         command.SetAction(_ =>
         {
-            error.WriteLine($"dsl {name}: not available yet; it arrives with {issues}. Available now: check, graph, data, demo.");
+            error.WriteLine($"dsl {name}: not available yet; it arrives with {issues}. Available now: check, graph, data, bench kernels, demo.");
             return 2;
         });
         return command;

@@ -58,16 +58,6 @@ public static class Philox
     }
 
     /// <summary>
-    /// Sixteen uniforms on (0, 1) from eight blocks, the same values <see cref="RandomStream.NextDouble"/> makes from
-    /// them, converted in registers (AVX2 only).
-    /// </summary>
-    public static void Doubles16(ulong block, ulong stream, uint k0, uint k1, Span<double> destination)
-    {
-        var (w0, w1, w2, w3) = Rounds8(block, stream, k0, k1);
-        WriteDoubles(w0, w1, w2, w3, destination);
-    }
-
-    /// <summary>
     /// Thirty-two uniforms from sixteen blocks: two independent eight-block chains interleaved, since one chain is
     /// bound by the latency of its ten dependent rounds rather than by throughput.
     /// </summary>

@@ -16,11 +16,19 @@ public struct RandomStream
     private ulong nextBlock;
     private Words buffer;
     private int position;
+    private Doubles doubles;
+    private int doublePosition;
 
     [InlineArray(32)]
     private struct Words
     {
         private uint element;
+    }
+
+    [InlineArray(32)]
+    private struct Doubles
+    {
+        private double element;
     }
 
     public RandomStream(ulong seed, ulong stream, ulong startBlock = 0)
@@ -30,6 +38,7 @@ public struct RandomStream
         this.stream = stream;
         nextBlock = startBlock;
         position = 32;
+        doublePosition = 32;
     }
 
     public ulong Stream => stream;
@@ -42,8 +51,16 @@ public struct RandomStream
 
     public ulong NextUInt64() => NextUInt32() | ((ulong)NextUInt32() << 32);
 
-    /// <summary>Uniform on the open interval (0, 1) with 52 random bits: never 0, so log(u) is always finite.</summary>
-    public double NextDouble() => ToOpenUnitDouble(NextUInt64());
+    /// <summary>
+    /// Uniform on the open interval (0, 1) with 52 random bits: never 0, so log(u) is always finite. Doubles come
+    /// from their own buffer, refilled sixteen blocks at a time; words (<see cref="NextUInt32"/>) from another.
+    /// Both advance one block counter, so every value is still a function of (seed, stream, position).
+    /// </summary>
+    public double NextDouble()
+    {
+        if (doublePosition == 32) RefillDoubles();
+        return doubles[doublePosition++];
+    }
 
     /// <summary>Uniform on (0, 1) with 23 random bits.</summary>
     public float NextFloat() => ToOpenUnitFloat(NextUInt32());
@@ -61,19 +78,13 @@ public struct RandomStream
     public void FillUniform(Span<double> destination)
     {
         var i = 0;
-        // Whole refills go straight through the vector path.
-        while (i < destination.Length && position != 32) destination[i++] = NextDouble();
+        // Drain the buffer; then whole refills go straight into the destination.
+        while (i < destination.Length && doublePosition != 32) destination[i++] = NextDouble();
         while (System.Runtime.Intrinsics.X86.Avx2.IsSupported && destination.Length - i >= 32)
         {
             Philox.Doubles32(nextBlock, stream, key0, key1, destination[i..]);
             nextBlock += 16;
             i += 32;
-        }
-        while (System.Runtime.Intrinsics.X86.Avx2.IsSupported && destination.Length - i >= 16)
-        {
-            Philox.Doubles16(nextBlock, stream, key0, key1, destination[i..]);
-            nextBlock += 8;
-            i += 16;
         }
         while (i < destination.Length) destination[i++] = NextDouble();
     }
@@ -81,10 +92,10 @@ public struct RandomStream
     /// <summary>The next four uniforms on (0, 1), as a vector (for the vectorised samplers).</summary>
     public Vector256<double> NextDoubleVector()
     {
-        if (position > 24) Refill();
-        var bits = Vector256.Create<ulong>(MemoryMarshal.Cast<uint, ulong>(buffer[position..(position + 8)]));
-        position += 8;
-        return ToOpenUnitDouble(bits);
+        if (doublePosition > 28) RefillDoubles();
+        var values = Vector256.Create<double>(doubles[doublePosition..(doublePosition + 4)]);
+        doublePosition += 4;
+        return values;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -98,6 +109,27 @@ public struct RandomStream
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToOpenUnitFloat(uint bits) =>
         BitConverter.Int32BitsToSingle((int)((bits >> 9) | 0x3F800000u)) - (1f - 1f / (1 << 24));
+
+    private void RefillDoubles()
+    {
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            Philox.Doubles32(nextBlock, stream, key0, key1, doubles);
+            nextBlock += 16;
+        }
+        else
+        {
+            Span<uint> words = stackalloc uint[32];
+            for (var half = 0; half < 2; half++)
+            {
+                Philox.Blocks8(nextBlock, stream, key0, key1, words);
+                nextBlock += 8;
+                var pairs = MemoryMarshal.Cast<uint, ulong>(words);
+                for (var k = 0; k < 16; k++) doubles[16 * half + k] = ToOpenUnitDouble(pairs[k]);
+            }
+        }
+        doublePosition = 0;
+    }
 
     private void Refill()
     {

@@ -75,21 +75,45 @@ public static partial class PolyaGamma
     }
 
     /// <summary>
-    /// p / (p + q) with q / p = (4 / pi) k e^(k t) [e^-h Phi(b) + e^h Phi(a)]: the scalar form's terms regrouped so
-    /// e^h meets erfc's own exp(-y^2) inside one exponent (no overflow, two fewer exps).
+    /// p / (p + q) with q / p = (2 / pi) k [e^(kt - h) erfc(yb) + e^(kt + h) erfc(ya)], yb = (1 - t h) / sqrt(2t),
+    /// ya = (1 + t h) / sqrt(2t). Each erfc is written as exp(-y^2) times Cody's rational (or 1 - y S(y^2) near 0),
+    /// so each term is one exp of a combined exponent: no overflow, and two exps where the plain form needs six.
+    /// Only the rational forms some lane needs are evaluated.
     /// </summary>
     private static Vector256<double> RightProposalMass(Vector256<double> half, Vector256<double> k)
     {
+        var one = Vector256<double>.One;
         var rootHalfT = Vector256.Create(Math.Sqrt(0.5 / Truncation));
-        // Phi(b) = erfc(yb) / 2 with yb = (1 - t h) / sqrt(2t); Phi(a) = erfc(ya) / 2 with ya = (1 + t h) / sqrt(2t) > 0.88.
-        var yb = (Vector256<double>.One - truncationV * half) * rootHalfT;
-        var ya = (Vector256<double>.One + truncationV * half) * rootHalfT;
-        var leftOfB = VectorMath.Erfc(yb) * Vector256.Exp(-half);
-        var tailA = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(ya, Vector256.Create(4.0)),
-            ErfcCoefficients.Middle(ya), ErfcCoefficients.Large(Vector256.Max(ya, Vector256.Create(4.0))));
-        var rightOfA = Vector256.Exp(half - ya * ya) * tailA;
-        var ratio = Vector256.Create(2 / Math.PI) * k * Vector256.Exp(k * truncationV) * (leftOfB + rightOfA);
-        return Vector256<double>.One / (Vector256<double>.One + ratio);
+        var yb = (one - truncationV * half) * rootHalfT;
+        var ya = (one + truncationV * half) * rootHalfT;
+        var kt = k * truncationV;
+
+        // erfc(yb): near zero 1 - yb S(yb^2); positive beyond, exp(-yb^2) R(yb); negative beyond, 2 - exp(-yb^2) R(|yb|).
+        var absB = Vector256.Abs(yb);
+        var nearZero = Vector256.LessThanOrEqual(absB, Vector256.Create(ErfcCoefficients.SmallLimit));
+        var tailB = TailRational(Vector256.Max(absB, Vector256.Create(ErfcCoefficients.SmallLimit)), ~nearZero);
+        var termB = Vector256<double>.Zero;
+        var positiveTail = ~nearZero & Vector256.GreaterThan(yb, Vector256<double>.Zero);
+        var negativeTail = ~nearZero & ~positiveTail;
+        var exponentB = Vector256.ConditionalSelect(positiveTail, kt - half - yb * yb, kt - half);
+        var factorB = Vector256.ConditionalSelect(positiveTail, tailB, one - yb * ErfcCoefficients.Small(yb * yb));
+        if (VectorRandom.Any(negativeTail))
+            factorB = Vector256.ConditionalSelect(negativeTail, Vector256.Create(2.0) - Vector256.Exp(-yb * yb) * tailB, factorB);
+        termB = Vector256.Exp(exponentB) * factorB;
+
+        var termA = Vector256.Exp(kt + half - ya * ya) * TailRational(ya, Vector256<double>.AllBitsSet);
+        var ratio = Vector256.Create(2 / Math.PI) * k * (termB + termA);
+        return one / (one + ratio);
+    }
+
+    /// <summary>erfc(y) exp(y^2) for y &gt; 0.46875 in the lanes of <paramref name="used"/>: Cody's middle or large form.</summary>
+    private static Vector256<double> TailRational(Vector256<double> y, Vector256<double> used)
+    {
+        var middle = Vector256.LessThanOrEqual(y, Vector256.Create(4.0));
+        var result = VectorRandom.Any(used & middle) ? ErfcCoefficients.Middle(Vector256.Min(y, Vector256.Create(4.0))) : Vector256<double>.Zero;
+        if (VectorRandom.Any(used & ~middle))
+            result = Vector256.ConditionalSelect(middle, result, ErfcCoefficients.Large(Vector256.Max(y, Vector256.Create(4.0))));
+        return result;
     }
 
     /// <summary>Lanes in <paramref name="wanted"/> get a truncated inverse Gaussian draw; the others get t.</summary>
@@ -113,18 +137,19 @@ public static partial class PolyaGamma
         return result;
     }
 
-    /// <summary>Small |z| lanes: a 1/chi-square proposal on (0, t) thinned by exp(-z^2 x / 2), one fused test.</summary>
+    /// <summary>
+    /// Small |z| lanes: x = t / (1 + t E)^2 kept with probability exp(-t E^2 / 2) exp(-z^2 x / 2). The scalar path
+    /// tests the two factors one after the other; testing one uniform against their product accepts the same x
+    /// with the same probability, for one exponential and one exp.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256<double> X, Vector256<double> Accept) ChiSquareProposal(Vector256<double> half, ref RandomStream random)
     {
-            var e1 = VectorRandom.Exponential(ref random);
-            var e2 = VectorRandom.Exponential(ref random);
-            var u = random.NextDoubleVector();
-            var root = Vector256<double>.One + e1 * truncationV;
-            var xChi = truncationV / (root * root);
-            var acceptChi = Vector256.LessThanOrEqual(e1 * e1, Vector256.Create(2.0) * e2 / truncationV)
-                & Vector256.LessThanOrEqual(u, Vector256.Exp(Vector256.Create(-0.5) * half * half * xChi));
-            return (xChi, acceptChi);
+        var e = VectorRandom.Exponential(ref random);
+        var root = Vector256<double>.One + e * truncationV;
+        var x = truncationV / (root * root);
+        var logAccept = Vector256.Create(-0.5) * (truncationV * e * e + half * half * x);
+        return (x, Vector256.LessThanOrEqual(random.NextDoubleVector(), Vector256.Exp(logAccept)));
     }
 
     /// <summary>Larger |z| lanes: inverse Gaussian (mean mu, shape 1) draws, accepted below t.</summary>
@@ -138,19 +163,34 @@ public static partial class PolyaGamma
             return (xIg, Vector256.LessThan(xIg, truncationV));
     }
 
-    /// <summary>The alternating series for four proposals at once; a lane's verdict is final once reached.</summary>
+    /// <summary>
+    /// The alternating series for four proposals at once; a lane's verdict is final once reached. Every coefficient
+    /// is a power of one exp: right of t, a_n = k_n q^((2n+1)^2) with q = exp(-pi^2 x / 8); left of t,
+    /// a_n = k_n (2 / (pi x))^(3/2) r^((2n+1)^2) with r = exp(-1 / (2x)). Successive powers come from
+    /// q^((2n+3)^2) = q^((2n+1)^2) * q^(8n+8), so the whole loop needs one exp and one sqrt.
+    /// </summary>
     private static Vector256<double> AcceptBySeries(Vector256<double> x, ref RandomStream random)
     {
-        // The left form's x-dependent part -1.5 (log(pi/2) + log x), shared by every term.
-        var leftBase = Vector256.Create(-1.5) * (Vector256.Create(Math.Log(0.5 * Math.PI)) + Vector256.Log(x));
+        var one = Vector256<double>.One;
         var rightForm = Vector256.GreaterThan(x, truncationV);
-        var s = Coefficient(0, x, leftBase, rightForm);
+        var baseValue = Vector256.Exp(Vector256.ConditionalSelect(rightForm,
+            Vector256.Create(-Math.PI * Math.PI / 8) * x, Vector256.Create(-0.5) / x));
+        var inverse = Vector256.Create(2 / Math.PI) / x;
+        var prefactor = Vector256.ConditionalSelect(rightForm, one, inverse * Vector256.Sqrt(inverse));
+        var power = baseValue;                         // base^((2n+1)^2) at n = 0
+        var base8 = baseValue * baseValue;
+        base8 *= base8;
+        base8 *= base8;                                // base^8
+        var step = base8;                              // base^(8n+8) at n = 0
+        var s = Vector256.Create(0.5 * Math.PI) * prefactor * power;
         var y = random.NextDoubleVector() * s;
         var accepted = Vector256<double>.Zero;
         var undecided = Vector256<double>.AllBitsSet;
         for (var n = 1; VectorRandom.Any(undecided); n++)
         {
-            var a = Coefficient(n, x, leftBase, rightForm);
+            power *= step;                             // base^((2n+1)^2)
+            step *= base8;                             // base^(8n+8)
+            var a = Vector256.Create((n + 0.5) * Math.PI) * prefactor * power;
             if ((n & 1) == 1)
             {
                 s -= a;
@@ -165,15 +205,5 @@ public static partial class PolyaGamma
             }
         }
         return accepted;
-    }
-
-    /// <summary>a_n(x) for four lanes: both forms are exp(log k + exponent), so one exp serves both.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Coefficient(int n, Vector256<double> x, Vector256<double> leftBase, Vector256<double> rightForm)
-    {
-        var k = (n + 0.5) * Math.PI;
-        var rightExponent = Vector256.Create(-0.5 * k * k) * x;
-        var leftExponent = leftBase - Vector256.Create(2 * (n + 0.5) * (n + 0.5)) / x;
-        return Vector256.Exp(Vector256.Create(Math.Log(k)) + Vector256.ConditionalSelect(rightForm, rightExponent, leftExponent));
     }
 }

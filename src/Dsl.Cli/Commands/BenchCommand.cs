@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Dsl.Cli.Bench;
+using Dsl.Runtime.Benchmarks;
+
+namespace Dsl.Cli.Commands;
+
+/// <summary>`dsl bench kernels [--json]`: per-core throughput of the sampling kernels, under stable keys.</summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var target = new Argument<string>("target") { Description = "kernels (ursm and scvi arrive with issues #4 and #5)." };
+        var json = new Option<bool>("--json") { Description = "Print figures as JSON with stable keys (uniform_f64, pg1_mixed, multinomial_k3_n1000, ...)." };
+        var only = new Option<string?>("--only") { Description = "Run only the workloads whose key starts with this prefix." };
+        var seconds = new Option<double>("--seconds") { Description = "Time spent timing each workload.", DefaultValueFactory = _ => 0.25 };
+        var command = new Command("bench", "Benchmark the sampling kernels on one core.") { target, json, only, seconds };
+        command.SetAction(result => Run(result.GetValue(target)!, result.GetValue(json), result.GetValue(only), result.GetValue(seconds), output, error));
+        return command;
+    }
+
+    public static int Run(string target, bool json, string? only, double seconds, TextWriter output, TextWriter error)
+    {
+        if (target is "ursm" or "scvi")
+        {
+            error.WriteLine($"dsl bench {target}: not available yet; it arrives with issue {(target == "ursm" ? "#4" : "#5")}. Available now: dsl bench kernels.");
+            return 2;
+        }
+        if (target != "kernels") throw new CliException($"unknown benchmark target '{target}'; use kernels");
+        if (!(seconds > 0)) throw new CliException($"--seconds must be positive, not {seconds}");
+        var workloads = KernelWorkloads.All().Where(w => only is null || w.Key.StartsWith(only, StringComparison.Ordinal)).ToList();
+        if (workloads.Count == 0) throw new CliException($"no kernel workload key starts with '{only}'");
+        var figures = KernelBench.Measure(workloads, TimeSpan.FromSeconds(seconds), json ? null : key => error.Write($"\r{key,-30}"));
+        if (!json) error.Write("\r" + new string(' ', 30) + "\r");
+        output.Write(json ? KernelBench.Json(figures) + "\n" : KernelBench.Table(figures));
+        return 0;
+    }
+}
