@@ -133,11 +133,16 @@ public static class Binomial
             var k = Vector256.Floor((Vector256.Create(2.0) * a / us + b) * u + c);
             var inRange = Vector256.GreaterThanOrEqual(k, Vector256<double>.Zero) & Vector256.LessThanOrEqual(k, n);
             var quick = Vector256.GreaterThanOrEqual(us, Vector256.Create(0.07)) & Vector256.LessThanOrEqual(v, vr);
-            var kSafe = Vector256.Min(Vector256.Max(k, Vector256<double>.Zero), n);
-            var lhs = Vector256.Log(v * alpha / (a / (us * us) + b));
-            var full = Vector256.LessThanOrEqual(lhs, h - VectorMath.LogGamma(kSafe + Vector256<double>.One)
-                - VectorMath.LogGamma(n - kSafe + Vector256<double>.One) + (kSafe - m) * lpq);
-            var accepted = inRange & (quick | full) & pending;
+            var accepted = inRange & quick & pending;
+            // The exact test (two lgammas and a log) only where a pending lane in range missed the squeeze.
+            if (VectorRandom.Any(inRange & pending & ~quick))
+            {
+                var kSafe = Vector256.Min(Vector256.Max(k, Vector256<double>.Zero), n);
+                var lhs = Vector256.Log(v * alpha / (a / (us * us) + b));
+                var full = Vector256.LessThanOrEqual(lhs, h - VectorMath.LogGamma(kSafe + Vector256<double>.One)
+                    - VectorMath.LogGamma(n - kSafe + Vector256<double>.One) + (kSafe - m) * lpq);
+                accepted |= inRange & full & pending;
+            }
             result = Vector256.ConditionalSelect(accepted, k, result);
             pending = Vector256.AndNot(pending, accepted);
         }

@@ -42,12 +42,17 @@ public static class Gamma
         for (; i < shape.Length; i++) destination[i] = Sample(shape[i], ref random);
     }
 
-    /// <summary>Four Gamma(shape, 1) draws, in linear space (no log/exp round trip unless a shape is below 1).</summary>
+    /// <summary>
+    /// Four Gamma(shape, 1) draws in linear space: shapes below 1 multiply a Gamma(shape + 1) draw by
+    /// exp(log(u) / shape), which underflows only where the true draw is below the smallest double anyway.
+    /// </summary>
     public static Vector256<double> Sample(Vector256<double> shape, ref RandomStream random)
     {
-        var small = Vector256.LessThan(shape, Vector256<double>.One);
+        var one = Vector256<double>.One;
+        var small = Vector256.LessThan(shape, one);
         if (!VectorRandom.Any(small)) return MarsagliaTsang(shape, ref random);
-        return Vector256.Exp(SampleLog(shape, ref random));
+        var boost = Vector256.ConditionalSelect(small, Vector256.Log(random.NextDoubleVector()) / shape, Vector256<double>.Zero);
+        return MarsagliaTsang(Vector256.ConditionalSelect(small, shape + one, shape), ref random) * Vector256.Exp(boost);
     }
 
     /// <summary>Four lanes of log Gamma(shape, 1): the same method, each lane retrying until it accepts.</summary>

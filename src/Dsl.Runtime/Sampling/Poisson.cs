@@ -107,10 +107,15 @@ public static class Poisson
             var quick = Vector256.GreaterThanOrEqual(us, Vector256.Create(0.07)) & Vector256.LessThanOrEqual(v, vr);
             var excluded = Vector256.LessThan(k, Vector256<double>.Zero)
                 | (Vector256.LessThan(us, Vector256.Create(0.013)) & Vector256.GreaterThan(v, us));
-            var kSafe = Vector256.Max(k, Vector256<double>.Zero);
-            var full = Vector256.LessThanOrEqual(Vector256.Log(v) + logInvAlpha - Vector256.Log(a / (us * us) + b),
-                -rate + kSafe * logRate - VectorMath.LogGamma(kSafe + Vector256<double>.One));
-            var accepted = (quick | (~excluded & full)) & pending;
+            var accepted = quick & pending;
+            // The exact test only where a pending lane missed the squeeze and was not excluded outright.
+            if (VectorRandom.Any(pending & ~quick & ~excluded))
+            {
+                var kSafe = Vector256.Max(k, Vector256<double>.Zero);
+                var full = Vector256.LessThanOrEqual(Vector256.Log(v) + logInvAlpha - Vector256.Log(a / (us * us) + b),
+                    -rate + kSafe * logRate - VectorMath.LogGamma(kSafe + Vector256<double>.One));
+                accepted |= ~excluded & full & pending;
+            }
             result = Vector256.ConditionalSelect(accepted, k, result);
             pending = Vector256.AndNot(pending, accepted);
         }

@@ -61,11 +61,16 @@ public static partial class PolyaGamma
         var pending = Vector256<double>.AllBitsSet;
         while (VectorRandom.Any(pending))
         {
-            var right = Vector256.LessThan(random.NextDoubleVector(), rightMass);
-            var xRight = truncationV + VectorRandom.Exponential(ref random) / k;
+            // One uniform picks the envelope piece and, rescaled within the piece it picked, is again uniform:
+            // it becomes the exponential of the right piece or the first exponential of the left piece.
+            var u = random.NextDoubleVector();
+            var right = Vector256.LessThan(u, rightMass);
+            var rescaled = Vector256.ConditionalSelect(right, u / rightMass, (u - rightMass) / (Vector256<double>.One - rightMass));
+            var exponential = -Vector256.Log(Vector256.Max(rescaled, Vector256.Create(double.Epsilon)));
+            var xRight = truncationV + exponential / k;
             var needLeft = Vector256.AndNot(pending, right);
             var x = VectorRandom.Any(needLeft)
-                ? Vector256.ConditionalSelect(right, xRight, TruncatedInverseGaussian(half, needLeft, ref random))
+                ? Vector256.ConditionalSelect(right, xRight, TruncatedInverseGaussian(half, needLeft, exponential, ref random))
                 : xRight;
             var accepted = AcceptBySeries(x, ref random) & pending;
             result = Vector256.ConditionalSelect(accepted, Vector256.Create(0.25) * x, result);
@@ -116,8 +121,11 @@ public static partial class PolyaGamma
         return result;
     }
 
-    /// <summary>Lanes in <paramref name="wanted"/> get a truncated inverse Gaussian draw; the others get t.</summary>
-    private static Vector256<double> TruncatedInverseGaussian(Vector256<double> half, Vector256<double> wanted, ref RandomStream random)
+    /// <summary>
+    /// Lanes in <paramref name="wanted"/> get a truncated inverse Gaussian draw; the others get t. The first attempt
+    /// of the chi-square lanes uses <paramref name="firstExponential"/>.
+    /// </summary>
+    private static Vector256<double> TruncatedInverseGaussian(Vector256<double> half, Vector256<double> wanted, Vector256<double> firstExponential, ref RandomStream random)
     {
         var mu = Vector256<double>.One / half;
         var chiSquareLanes = Vector256.GreaterThan(mu, truncationV);
@@ -127,7 +135,8 @@ public static partial class PolyaGamma
         {
             var needChi = VectorRandom.Any(pending & chiSquareLanes);
             var needIg = VectorRandom.Any(Vector256.AndNot(pending, chiSquareLanes));
-            var (xChi, acceptChi) = needChi ? ChiSquareProposal(half, ref random) : (truncationV, Vector256<double>.Zero);
+            var (xChi, acceptChi) = needChi ? ChiSquareProposal(half, firstExponential, ref random) : (truncationV, Vector256<double>.Zero);
+            firstExponential = VectorRandom.Exponential(ref random);
             var (xIg, acceptIg) = needIg ? InverseGaussianProposal(mu, ref random) : (truncationV, Vector256<double>.Zero);
             var x = Vector256.ConditionalSelect(chiSquareLanes, xChi, xIg);
             var accepted = Vector256.ConditionalSelect(chiSquareLanes, acceptChi, acceptIg) & pending;
@@ -143,9 +152,8 @@ public static partial class PolyaGamma
     /// with the same probability, for one exponential and one exp.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> X, Vector256<double> Accept) ChiSquareProposal(Vector256<double> half, ref RandomStream random)
+    private static (Vector256<double> X, Vector256<double> Accept) ChiSquareProposal(Vector256<double> half, Vector256<double> e, ref RandomStream random)
     {
-        var e = VectorRandom.Exponential(ref random);
         var root = Vector256<double>.One + e * truncationV;
         var x = truncationV / (root * root);
         var logAccept = Vector256.Create(-0.5) * (truncationV * e * e + half * half * x);

@@ -40,9 +40,14 @@ public static unsafe class VectorMath
     public static Vector256<double> LogGamma(Vector256<double> x)
     {
         var small = Vector256.LessThan(x, Vector256.Create(8.0));
-        var product = x * (x + one) * (x + Vector256.Create(2.0)) * (x + Vector256.Create(3.0))
-            * (x + Vector256.Create(4.0)) * (x + Vector256.Create(5.0)) * (x + Vector256.Create(6.0)) * (x + Vector256.Create(7.0));
-        var shift = Vector256.ConditionalSelect(small, Vector256.Log(product), Vector256<double>.Zero);
+        var shift = Vector256<double>.Zero;
+        // The recurrence shift (a product and a log) only when some lane needs it.
+        if (small.ExtractMostSignificantBits() != 0)
+        {
+            var product = x * (x + one) * (x + Vector256.Create(2.0)) * (x + Vector256.Create(3.0))
+                * (x + Vector256.Create(4.0)) * (x + Vector256.Create(5.0)) * (x + Vector256.Create(6.0)) * (x + Vector256.Create(7.0));
+            shift = Vector256.ConditionalSelect(small, Vector256.Log(product), Vector256<double>.Zero);
+        }
         var y = Vector256.ConditionalSelect(small, x + Vector256.Create(8.0), x);
         var r = one / y;
         var r2 = r * r;
