@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Dsl.Benchmarks.KernelBenchmarks).Assembly).Run(args);
