@@ -67,18 +67,20 @@ public static class Philox
         var (b0, b1, b2, b3) = Counters8(block + 8, stream);
         var m0 = Vector256.Create(M0);
         var m1 = Vector256.Create(M1);
+        var key0 = Vector256.Create(k0);
+        var key1 = Vector256.Create(k1);
+        var bump0 = Vector256.Create(W0);
+        var bump1 = Vector256.Create(W1);
         for (var round = 0; round < 10; round++)
         {
-            var key0 = Vector256.Create(k0);
-            var key1 = Vector256.Create(k1);
             var (ahi0, alo0) = MulHiLo(a0, m0);
             var (bhi0, blo0) = MulHiLo(b0, m0);
             var (ahi1, alo1) = MulHiLo(a2, m1);
             var (bhi1, blo1) = MulHiLo(b2, m1);
             (a0, a1, a2, a3) = (ahi1 ^ a1 ^ key0, alo1, ahi0 ^ a3 ^ key1, alo0);
             (b0, b1, b2, b3) = (bhi1 ^ b1 ^ key0, blo1, bhi0 ^ b3 ^ key1, blo0);
-            k0 += W0;
-            k1 += W1;
+            key0 += bump0;
+            key1 += bump1;
         }
         WriteDoubles(a0, a1, a2, a3, destination);
         WriteDoubles(b0, b1, b2, b3, destination[16..]);
