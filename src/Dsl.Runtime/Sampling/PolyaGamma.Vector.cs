@@ -37,6 +37,12 @@ public static partial class PolyaGamma
                 & Vector256.GreaterThan(bv, Vector256<double>.Zero);
             if (integral.ExtractMostSignificantBits() != 0b1111)
             {
+                var positive = Vector256.GreaterThan(bv, Vector256<double>.Zero).ExtractMostSignificantBits() == 0b1111;
+                if (integral.ExtractMostSignificantBits() == 0 && positive)
+                {
+                    SampleBySeries(bv, Vector256.Create(z[i..]), ref random).CopyTo(destination[i..]);
+                    continue;
+                }
                 for (var k = i; k < i + 4; k++) destination[k] = Sample(b[k], z[k], ref random);
                 continue;
             }
@@ -49,6 +55,36 @@ public static partial class PolyaGamma
             sum.CopyTo(destination[i..]);
         }
         for (; i < z.Length; i++) destination[i] = Sample(b[i], z[i], ref random);
+    }
+
+    /// <summary>The series method of <see cref="SampleBySeries(double, double, ref RandomStream)"/> in four lanes.</summary>
+    private static Vector256<double> SampleBySeries(Vector256<double> b, Vector256<double> z, ref RandomStream random)
+    {
+        var c = z * z * Vector256.Create(1 / (4 * Math.PI * Math.PI));
+        var sum = Vector256<double>.Zero;
+        var headMean = Vector256<double>.Zero;
+        var headVariance = Vector256<double>.Zero;
+        for (var k = 1; k <= SeriesTerms; k++)
+        {
+            var d = Vector256.Create((k - 0.5) * (k - 0.5)) + c;
+            var inverse = Vector256<double>.One / d;
+            sum += Gamma.Sample(b, ref random) * inverse;
+            headMean += inverse;
+            headVariance += inverse * inverse;
+        }
+        var scale = 1 / (2 * Math.PI * Math.PI);
+        Span<double> tailShape = stackalloc double[4];
+        Span<double> tailScale = stackalloc double[4];
+        for (var lane = 0; lane < 4; lane++)
+        {
+            var tailMean = Mean(b[lane], z[lane]) - b[lane] * scale * headMean[lane];
+            var tailVariance = Variance(b[lane], z[lane]) - b[lane] * scale * scale * headVariance[lane];
+            var valid = tailMean > 0 && tailVariance > 0;
+            tailShape[lane] = valid ? tailMean * tailMean / tailVariance : 1;
+            tailScale[lane] = valid ? tailVariance / tailMean : 0;
+        }
+        var tail = Gamma.Sample(Vector256.Create<double>(tailShape), ref random) * Vector256.Create<double>(tailScale);
+        return Vector256.Create(scale) * sum + tail;
     }
 
     /// <summary>Four PG(1, z) draws.</summary>

@@ -144,7 +144,7 @@ public static partial class PolyaGamma
             : Math.Exp(-1.5 * (Math.Log(0.5 * Math.PI) + logX) + Math.Log(k) - 2 * (n + 0.5) * (n + 0.5) / x);
     }
 
-    private static double SampleBySeries(double b, double z, ref RandomStream random)
+    internal static double SampleBySeries(double b, double z, ref RandomStream random)
     {
         var c = z * z / (4 * Math.PI * Math.PI);
         double sum = 0, headMean = 0, headVariance = 0;
