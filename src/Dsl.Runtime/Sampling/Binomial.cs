@@ -113,6 +113,10 @@ public static class Binomial
 
     private static Vector256<double> Btrs(Vector256<double> n, Vector256<double> p, Vector256<double> lanes, ref RandomStream random)
     {
+        // Lanes outside this regime get stand-in parameters, so their small n p cannot force the whole vector onto
+        // the slow lgamma path (their results are discarded).
+        n = Vector256.ConditionalSelect(lanes, n, Vector256.Create(100.0));
+        p = Vector256.ConditionalSelect(lanes, p, Vector256.Create(0.5));
         var q = Vector256<double>.One - p;
         var spq = Vector256.Sqrt(n * p * q);
         var b = Vector256.Create(1.15) + Vector256.Create(2.53) * spq;
