@@ -25,7 +25,7 @@ public struct RandomStream
         private uint element;
     }
 
-    [InlineArray(32)]
+    [InlineArray(Philox.DoublesPerCall)]
     private struct Doubles
     {
         private double element;
@@ -38,7 +38,7 @@ public struct RandomStream
         this.stream = stream;
         nextBlock = startBlock;
         position = 32;
-        doublePosition = 32;
+        doublePosition = Philox.DoublesPerCall;
     }
 
     public ulong Stream => stream;
@@ -58,7 +58,7 @@ public struct RandomStream
     /// </summary>
     public double NextDouble()
     {
-        if (doublePosition == 32) RefillDoubles();
+        if (doublePosition == Philox.DoublesPerCall) RefillDoubles();
         return doubles[doublePosition++];
     }
 
@@ -79,12 +79,12 @@ public struct RandomStream
     {
         var i = 0;
         // Drain the buffer; then whole refills go straight into the destination.
-        while (i < destination.Length && doublePosition != 32) destination[i++] = NextDouble();
-        while (System.Runtime.Intrinsics.X86.Avx2.IsSupported && destination.Length - i >= 32)
+        while (i < destination.Length && doublePosition != Philox.DoublesPerCall) destination[i++] = NextDouble();
+        while (System.Runtime.Intrinsics.X86.Avx2.IsSupported && destination.Length - i >= Philox.DoublesPerCall)
         {
-            Philox.Doubles32(nextBlock, stream, key0, key1, destination[i..]);
-            nextBlock += 16;
-            i += 32;
+            Philox.Doubles64(nextBlock, stream, key0, key1, destination[i..]);
+            nextBlock += Philox.DoublesPerCall / 2;
+            i += Philox.DoublesPerCall;
         }
         while (i < destination.Length) destination[i++] = NextDouble();
     }
@@ -92,7 +92,7 @@ public struct RandomStream
     /// <summary>The next four uniforms on (0, 1), as a vector (for the vectorised samplers).</summary>
     public Vector256<double> NextDoubleVector()
     {
-        if (doublePosition > 28) RefillDoubles();
+        if (doublePosition > Philox.DoublesPerCall - 4) RefillDoubles();
         var values = Vector256.Create<double>(doubles[doublePosition..(doublePosition + 4)]);
         doublePosition += 4;
         return values;
@@ -114,18 +114,18 @@ public struct RandomStream
     {
         if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
         {
-            Philox.Doubles32(nextBlock, stream, key0, key1, doubles);
-            nextBlock += 16;
+            Philox.Doubles64(nextBlock, stream, key0, key1, doubles);
+            nextBlock += Philox.DoublesPerCall / 2;
         }
         else
         {
             Span<uint> words = stackalloc uint[32];
-            for (var half = 0; half < 2; half++)
+            for (var part = 0; part < Philox.DoublesPerCall / 16; part++)
             {
                 Philox.Blocks8(nextBlock, stream, key0, key1, words);
                 nextBlock += 8;
                 var pairs = MemoryMarshal.Cast<uint, ulong>(words);
-                for (var k = 0; k < 16; k++) doubles[16 * half + k] = ToOpenUnitDouble(pairs[k]);
+                for (var k = 0; k < 16; k++) doubles[16 * part + k] = ToOpenUnitDouble(pairs[k]);
             }
         }
         doublePosition = 0;
