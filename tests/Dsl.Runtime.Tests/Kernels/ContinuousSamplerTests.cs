@@ -7,22 +7,21 @@ namespace Dsl.Runtime.Tests.Kernels;
 /// <summary>Gamma, beta and Dirichlet: scalar and vector paths against closed-form moments and exact CDFs.</summary>
 public sealed class ContinuousSamplerTests
 {
-    public enum Path { Scalar, Vector }
 
     [Theory]
-    [InlineData(Path.Scalar, 0.05)]
-    [InlineData(Path.Vector, 0.05)]
-    [InlineData(Path.Scalar, 0.5)]
-    [InlineData(Path.Vector, 1.0)]
-    [InlineData(Path.Scalar, 10.0)]
-    [InlineData(Path.Vector, 10.0)]
-    [InlineData(Path.Scalar, 1000.0)]
-    [InlineData(Path.Vector, 1000.0)]
-    public void Gamma_MomentsAndKs(Path path, double shape)
+    [InlineData(SamplerPath.Scalar, 0.05)]
+    [InlineData(SamplerPath.Vector, 0.05)]
+    [InlineData(SamplerPath.Scalar, 0.5)]
+    [InlineData(SamplerPath.Vector, 1.0)]
+    [InlineData(SamplerPath.Scalar, 10.0)]
+    [InlineData(SamplerPath.Vector, 10.0)]
+    [InlineData(SamplerPath.Scalar, 1000.0)]
+    [InlineData(SamplerPath.Vector, 1000.0)]
+    public void Gamma_MomentsAndKs(SamplerPath path, double shape)
     {
         var random = new RandomStream(3, 0);
         var draws = new double[1_000_000];
-        if (path == Path.Vector) Gamma.Sample(Enumerable.Repeat(shape, draws.Length).ToArray(), draws, ref random);
+        if (path == SamplerPath.Vector) Gamma.Sample(Enumerable.Repeat(shape, draws.Length).ToArray(), draws, ref random);
         else for (var i = 0; i < draws.Length; i++) draws[i] = Gamma.Sample(shape, ref random);
 
         StatCheck.Moments(draws, shape, shape, $"Gamma({shape}) {path}");
@@ -54,15 +53,15 @@ public sealed class ContinuousSamplerTests
     }
 
     [Theory]
-    [InlineData(Path.Scalar, 0.5, 0.5)]
-    [InlineData(Path.Vector, 0.5, 0.5)]
-    [InlineData(Path.Scalar, 2.0, 5.0)]
-    [InlineData(Path.Vector, 0.05, 3.0)]
-    public void Beta_MomentsAndKs(Path path, double a, double b)
+    [InlineData(SamplerPath.Scalar, 0.5, 0.5)]
+    [InlineData(SamplerPath.Vector, 0.5, 0.5)]
+    [InlineData(SamplerPath.Scalar, 2.0, 5.0)]
+    [InlineData(SamplerPath.Vector, 0.05, 3.0)]
+    public void Beta_MomentsAndKs(SamplerPath path, double a, double b)
     {
         var random = new RandomStream(5, 0);
         var draws = new double[400_000];
-        if (path == Path.Vector) Beta.Sample(Enumerable.Repeat(a, draws.Length).ToArray(), Enumerable.Repeat(b, draws.Length).ToArray(), draws, ref random);
+        if (path == SamplerPath.Vector) Beta.Sample(Enumerable.Repeat(a, draws.Length).ToArray(), Enumerable.Repeat(b, draws.Length).ToArray(), draws, ref random);
         else for (var i = 0; i < draws.Length; i++) draws[i] = Beta.Sample(a, b, ref random);
 
         var s = a + b;

@@ -7,7 +7,6 @@ namespace Dsl.Runtime.Tests.Kernels;
 /// <summary>Poisson, binomial, negative binomial, multinomial, Dirichlet-multinomial, categorical and Bernoulli.</summary>
 public sealed class DiscreteSamplerTests
 {
-    public enum Path { Scalar, Vector }
 
     private static long[] Counts(double[] draws)
     {
@@ -42,40 +41,40 @@ public sealed class DiscreteSamplerTests
     }
 
     [Theory]
-    [InlineData(Path.Scalar, 0.5)]
-    [InlineData(Path.Vector, 0.5)]
-    [InlineData(Path.Vector, 9.99)]
-    [InlineData(Path.Scalar, 10.0)]
-    [InlineData(Path.Vector, 10.0)]
-    [InlineData(Path.Scalar, 50.0)]
-    [InlineData(Path.Vector, 50.0)]
-    [InlineData(Path.Vector, 10000.0)]
-    public void Poisson_MatchesPmf(Path path, double rate)
+    [InlineData(SamplerPath.Scalar, 0.5)]
+    [InlineData(SamplerPath.Vector, 0.5)]
+    [InlineData(SamplerPath.Vector, 9.99)]
+    [InlineData(SamplerPath.Scalar, 10.0)]
+    [InlineData(SamplerPath.Vector, 10.0)]
+    [InlineData(SamplerPath.Scalar, 50.0)]
+    [InlineData(SamplerPath.Vector, 50.0)]
+    [InlineData(SamplerPath.Vector, 10000.0)]
+    public void Poisson_MatchesPmf(SamplerPath path, double rate)
     {
         var random = new RandomStream(7, 0);
         var draws = new double[1_000_000];
-        if (path == Path.Vector) Poisson.Sample(Enumerable.Repeat(rate, draws.Length).ToArray(), draws, ref random);
+        if (path == SamplerPath.Vector) Poisson.Sample(Enumerable.Repeat(rate, draws.Length).ToArray(), draws, ref random);
         else for (var i = 0; i < draws.Length; i++) draws[i] = Poisson.Sample(rate, ref random);
 
         CheckDiscrete(draws, x => MathNet.Numerics.Distributions.Poisson.PMF(rate, x), rate, rate, $"Poisson({rate}) {path}");
     }
 
     [Theory]
-    [InlineData(Path.Scalar, 1, 0.3)]
-    [InlineData(Path.Vector, 1, 0.3)]
-    [InlineData(Path.Scalar, 20, 0.3)]
-    [InlineData(Path.Vector, 20, 0.3)]
-    [InlineData(Path.Scalar, 100, 0.4)]
-    [InlineData(Path.Vector, 100, 0.4)]
-    [InlineData(Path.Vector, 50, 0.9)]
-    [InlineData(Path.Scalar, 1_000_000, 0.5)]
-    [InlineData(Path.Vector, 1_000_000, 0.5)]
-    [InlineData(Path.Vector, 1_000_000, 1e-6)]
-    public void Binomial_MatchesPmf(Path path, int n, double p)
+    [InlineData(SamplerPath.Scalar, 1, 0.3)]
+    [InlineData(SamplerPath.Vector, 1, 0.3)]
+    [InlineData(SamplerPath.Scalar, 20, 0.3)]
+    [InlineData(SamplerPath.Vector, 20, 0.3)]
+    [InlineData(SamplerPath.Scalar, 100, 0.4)]
+    [InlineData(SamplerPath.Vector, 100, 0.4)]
+    [InlineData(SamplerPath.Vector, 50, 0.9)]
+    [InlineData(SamplerPath.Scalar, 1_000_000, 0.5)]
+    [InlineData(SamplerPath.Vector, 1_000_000, 0.5)]
+    [InlineData(SamplerPath.Vector, 1_000_000, 1e-6)]
+    public void Binomial_MatchesPmf(SamplerPath path, int n, double p)
     {
         var random = new RandomStream(8, 0);
         var draws = new double[1_000_000];
-        if (path == Path.Vector) Binomial.Sample(Enumerable.Repeat((double)n, draws.Length).ToArray(), Enumerable.Repeat(p, draws.Length).ToArray(), draws, ref random);
+        if (path == SamplerPath.Vector) Binomial.Sample(Enumerable.Repeat((double)n, draws.Length).ToArray(), Enumerable.Repeat(p, draws.Length).ToArray(), draws, ref random);
         else for (var i = 0; i < draws.Length; i++) draws[i] = Binomial.Sample(n, p, ref random);
 
         Assert.True(draws.Max() <= n);
@@ -93,15 +92,15 @@ public sealed class DiscreteSamplerTests
     }
 
     [Theory]
-    [InlineData(Path.Scalar, 2.0, 0.5)]
-    [InlineData(Path.Vector, 2.0, 0.5)]
-    [InlineData(Path.Vector, 30.0, 2.0)]
-    [InlineData(Path.Vector, 0.3, 10.0)]
-    public void NegativeBinomial_MatchesPmf(Path path, double mean, double theta)
+    [InlineData(SamplerPath.Scalar, 2.0, 0.5)]
+    [InlineData(SamplerPath.Vector, 2.0, 0.5)]
+    [InlineData(SamplerPath.Vector, 30.0, 2.0)]
+    [InlineData(SamplerPath.Vector, 0.3, 10.0)]
+    public void NegativeBinomial_MatchesPmf(SamplerPath path, double mean, double theta)
     {
         var random = new RandomStream(10, 0);
         var draws = new double[400_000];
-        if (path == Path.Vector) NegativeBinomial.Sample(Enumerable.Repeat(mean, draws.Length).ToArray(), Enumerable.Repeat(theta, draws.Length).ToArray(), draws, ref random);
+        if (path == SamplerPath.Vector) NegativeBinomial.Sample(Enumerable.Repeat(mean, draws.Length).ToArray(), Enumerable.Repeat(theta, draws.Length).ToArray(), draws, ref random);
         else for (var i = 0; i < draws.Length; i++) draws[i] = NegativeBinomial.Sample(mean, theta, ref random);
 
         // MathNet's NB counts failures before r successes with success probability p = theta / (theta + mean).

@@ -10,7 +10,6 @@ namespace Dsl.Runtime.Tests.Kernels;
 /// </summary>
 public sealed class PolyaGammaTests
 {
-    public enum Path { Scalar, Vector }
 
     [Theory]
     [InlineData(1, 0.0, 0.25, 0.6292225702)]
@@ -47,11 +46,11 @@ public sealed class PolyaGammaTests
         Assert.Equal(1.0 / 24, PolyaGamma.Variance(1, 0), 1e-15);
     }
 
-    private static double[] DrawOne(Path path, double z, int n, ulong seed)
+    private static double[] DrawOne(SamplerPath path, double z, int n, ulong seed)
     {
         var random = new RandomStream(seed, 0);
         var draws = new double[n];
-        if (path == Path.Vector)
+        if (path == SamplerPath.Vector)
         {
             var zs = new double[n];
             Array.Fill(zs, z);
@@ -65,19 +64,19 @@ public sealed class PolyaGammaTests
     }
 
     [Theory]
-    [InlineData(Path.Scalar, 0.0)]
-    [InlineData(Path.Vector, 0.0)]
-    [InlineData(Path.Scalar, 1e-7)]
-    [InlineData(Path.Vector, 1e-7)]
-    [InlineData(Path.Scalar, 0.5)]
-    [InlineData(Path.Vector, 0.5)]
-    [InlineData(Path.Scalar, 2.0)]
-    [InlineData(Path.Vector, -2.0)]
-    [InlineData(Path.Scalar, 10.0)]
-    [InlineData(Path.Vector, 10.0)]
-    [InlineData(Path.Scalar, 50.0)]
-    [InlineData(Path.Vector, -50.0)]
-    public void One_MomentsAndKs(Path path, double z)
+    [InlineData(SamplerPath.Scalar, 0.0)]
+    [InlineData(SamplerPath.Vector, 0.0)]
+    [InlineData(SamplerPath.Scalar, 1e-7)]
+    [InlineData(SamplerPath.Vector, 1e-7)]
+    [InlineData(SamplerPath.Scalar, 0.5)]
+    [InlineData(SamplerPath.Vector, 0.5)]
+    [InlineData(SamplerPath.Scalar, 2.0)]
+    [InlineData(SamplerPath.Vector, -2.0)]
+    [InlineData(SamplerPath.Scalar, 10.0)]
+    [InlineData(SamplerPath.Vector, 10.0)]
+    [InlineData(SamplerPath.Scalar, 50.0)]
+    [InlineData(SamplerPath.Vector, -50.0)]
+    public void One_MomentsAndKs(SamplerPath path, double z)
     {
         var draws = DrawOne(path, z, 1_000_000, 11);
         StatCheck.Moments(draws, PolyaGamma.Mean(1, z), PolyaGamma.Variance(1, z), $"PG(1, {z}) {path}");
@@ -118,16 +117,16 @@ public sealed class PolyaGammaTests
     }
 
     [Theory]
-    [InlineData(Path.Scalar, 2, 1.0)]
-    [InlineData(Path.Vector, 2, 1.0)]
-    [InlineData(Path.Vector, 10, 1.0)]
-    [InlineData(Path.Scalar, 3, 0.0)]
-    public void IntegerB_SumOfExactDraws_MatchesTheExactLaw(Path path, int b, double z)
+    [InlineData(SamplerPath.Scalar, 2, 1.0)]
+    [InlineData(SamplerPath.Vector, 2, 1.0)]
+    [InlineData(SamplerPath.Vector, 10, 1.0)]
+    [InlineData(SamplerPath.Scalar, 3, 0.0)]
+    public void IntegerB_SumOfExactDraws_MatchesTheExactLaw(SamplerPath path, int b, double z)
     {
         var n = 300_000;
         var draws = new double[n];
         var random = new RandomStream(21, 0);
-        if (path == Path.Vector)
+        if (path == SamplerPath.Vector)
             PolyaGamma.Sample(Enumerable.Repeat((double)b, n).ToArray(), Enumerable.Repeat(z, n).ToArray(), draws, ref random);
         else
             for (var i = 0; i < n; i++) draws[i] = PolyaGamma.Sample(b, z, ref random);
@@ -137,17 +136,17 @@ public sealed class PolyaGammaTests
     }
 
     [Theory]
-    [InlineData(Path.Scalar, 100, 1.0)]
-    [InlineData(Path.Vector, 100, 1.0)]
-    [InlineData(Path.Vector, 1000, 1.0)]
-    [InlineData(Path.Scalar, 17.5, 0.0)]
-    [InlineData(Path.Vector, 17.5, 0.0)]
-    [InlineData(Path.Vector, 400, 25.0)]
-    public void LargeB_SeriesMethod_HasTheExactMoments(Path path, double b, double z)
+    [InlineData(SamplerPath.Scalar, 100, 1.0)]
+    [InlineData(SamplerPath.Vector, 100, 1.0)]
+    [InlineData(SamplerPath.Vector, 1000, 1.0)]
+    [InlineData(SamplerPath.Scalar, 17.5, 0.0)]
+    [InlineData(SamplerPath.Vector, 17.5, 0.0)]
+    [InlineData(SamplerPath.Vector, 400, 25.0)]
+    public void LargeB_SeriesMethod_HasTheExactMoments(SamplerPath path, double b, double z)
     {
         var random = new RandomStream(31, 0);
         var draws = new double[300_000];
-        if (path == Path.Vector)
+        if (path == SamplerPath.Vector)
             PolyaGamma.Sample(Enumerable.Repeat(b, draws.Length).ToArray(), Enumerable.Repeat(z, draws.Length).ToArray(), draws, ref random);
         else
             for (var i = 0; i < draws.Length; i++) draws[i] = PolyaGamma.Sample(b, z, ref random);
