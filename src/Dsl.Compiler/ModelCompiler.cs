@@ -48,6 +48,9 @@ public static class ModelCompiler
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> references = new(LoadReferences);
 
+    /// <summary>What a model file compiles against: the framework's assemblies and the DSL's own.</summary>
+    public static ImmutableArray<MetadataReference> References => references.Value;
+
     public static CompiledModels Compile(IReadOnlyList<string> paths, bool load = true)
     {
         var parseOptions = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest);

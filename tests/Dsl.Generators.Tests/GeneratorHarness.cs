@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Dsl.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -20,22 +19,11 @@ public static class GeneratorHarness
 
     private const string ImplicitUsings = "global using global::System; global using global::System.Linq;";
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> references = new(() =>
-    {
-        var frameworkDirectory = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
-        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => p.StartsWith(frameworkDirectory, StringComparison.Ordinal))
-            .Append(typeof(PlateModelAttribute).Assembly.Location)
-            .Append(typeof(Runtime.Graph.ModelGraph).Assembly.Location)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToImmutableArray();
-    });
-
     public static CSharpCompilation Compilation(params (string Path, string Text)[] sources) =>
         CSharpCompilation.Create("GeneratorTest",
             sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path))
                 .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, ParseOptions, "Usings.cs")),
-            references.Value,
+            Dsl.Compiler.ModelCompiler.References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorRun Run(params (string Path, string Text)[] sources) => Run(Compilation(sources));

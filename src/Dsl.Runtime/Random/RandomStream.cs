@@ -41,8 +41,6 @@ public struct RandomStream
         doublePosition = Philox.DoublesPerCall;
     }
 
-    public ulong Stream => stream;
-
     public uint NextUInt32()
     {
         if (position == 32) Refill();

@@ -5,21 +5,29 @@ namespace Dsl.Runtime.Sampling;
 
 /// <summary>
 /// Gamma(shape, rate = 1) by Marsaglia &amp; Tsang (2000); shapes below 1 draw Gamma(shape + 1) and multiply by
-/// U^(1/shape), done in log space so tiny shapes (0.05) do not underflow to zero more than they must.
+/// U^(1/shape). <see cref="SampleLog(double, ref RandomStream)"/> keeps that boost in log space, for callers (Beta,
+/// Dirichlet) that must not lose tiny shapes' draws to underflow.
 /// </summary>
 public static class Gamma
 {
-    public static double Sample(double shape, ref RandomStream random) => Math.Exp(SampleLog(shape, ref random));
+    public static double Sample(double shape, ref RandomStream random)
+    {
+        if (shape >= 1) return MarsagliaTsang(shape, ref random);
+        var boost = Math.Log(random.NextDouble()) / shape;
+        return MarsagliaTsang(shape + 1, ref random) * Math.Exp(boost);
+    }
 
     /// <summary>log of a Gamma(shape, 1) draw: finite even where the draw itself underflows.</summary>
     public static double SampleLog(double shape, ref RandomStream random)
     {
-        var boost = 0.0;
-        if (shape < 1)
-        {
-            boost = Math.Log(random.NextDouble()) / shape;
-            shape += 1;
-        }
+        if (shape >= 1) return Math.Log(MarsagliaTsang(shape, ref random));
+        var boost = Math.Log(random.NextDouble()) / shape;
+        return Math.Log(MarsagliaTsang(shape + 1, ref random)) + boost;
+    }
+
+    /// <summary>Marsaglia-Tsang for shape &gt;= 1, the scalar reference of the vector path below.</summary>
+    private static double MarsagliaTsang(double shape, ref RandomStream random)
+    {
         var d = shape - 1.0 / 3;
         var c = 1.0 / Math.Sqrt(9 * d);
         while (true)
@@ -29,7 +37,7 @@ public static class Gamma
             if (v <= 0) continue;
             v = v * v * v;
             var u = random.NextDouble();
-            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v)) return Math.Log(d * v) + boost;
+            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v)) return d * v;
         }
     }
 

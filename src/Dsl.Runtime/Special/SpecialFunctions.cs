@@ -40,14 +40,23 @@ public static class SpecialFunctions
         return StirlingLogGamma(x) - shift;
     }
 
-    /// <summary>Stirling's series for y &gt;= 8; the first omitted term is below 1e-16 relative.</summary>
-    public static double StirlingLogGamma(double y)
+    /// <summary>
+    /// Stirling's series for log Gamma(y) - (y - 1/2) log y + y - log sqrt(2 pi), in powers of 1/y^2 after a leading
+    /// 1/y: B_2k / (2k (2k - 1)). For y &gt;= 8 the first omitted term is below 1e-16 relative.
+    /// </summary>
+    internal static readonly double[] StirlingCoefficients =
+        [1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156, -3617.0 / 122400];
+
+    /// <summary>The asymptotic series of log y - 1/(2y) - psi(y) in powers of 1/y^2 after a leading 1/y^2: B_2k / (2k).</summary>
+    internal static readonly double[] DigammaCoefficients =
+        [1.0 / 12, -1.0 / 120, 1.0 / 252, -1.0 / 240, 1.0 / 132, -691.0 / 32760, 1.0 / 12];
+
+    internal const double LogSqrtTwoPi = HalfLogTwoPi;
+
+    private static double StirlingLogGamma(double y)
     {
         var r = 1.0 / y;
-        var r2 = r * r;
-        var series = r * (1.0 / 12 + r2 * (-1.0 / 360 + r2 * (1.0 / 1260 + r2 * (-1.0 / 1680 + r2 * (1.0 / 1188
-            + r2 * (-691.0 / 360360 + r2 * (1.0 / 156 + r2 * (-3617.0 / 122400))))))));
-        return (y - 0.5) * Math.Log(y) - y + HalfLogTwoPi + series;
+        return (y - 0.5) * Math.Log(y) - y + HalfLogTwoPi + r * Horner(StirlingCoefficients, r * r);
     }
 
     /// <summary>Digamma psi(x) for x &gt; 0: recurrence to x &gt;= 8, then the asymptotic series.</summary>
@@ -63,13 +72,19 @@ public static class SpecialFunctions
         return AsymptoticDigamma(x) - shift;
     }
 
-    public static double AsymptoticDigamma(double y)
+    private static double AsymptoticDigamma(double y)
     {
         var r = 1.0 / y;
         var r2 = r * r;
-        var series = r2 * (1.0 / 12 + r2 * (-1.0 / 120 + r2 * (1.0 / 252 + r2 * (-1.0 / 240 + r2 * (1.0 / 132
-            + r2 * (-691.0 / 32760 + r2 * (1.0 / 12)))))));
-        return Math.Log(y) - 0.5 * r - series;
+        return Math.Log(y) - 0.5 * r - r2 * Horner(DigammaCoefficients, r2);
+    }
+
+    /// <summary>c[0] + c[1] x + c[2] x^2 + ...</summary>
+    private static double Horner(double[] coefficients, double x)
+    {
+        var result = coefficients[^1];
+        for (var k = coefficients.Length - 2; k >= 0; k--) result = result * x + coefficients[k];
+        return result;
     }
 
     /// <summary>

@@ -51,8 +51,8 @@ public static unsafe class VectorMath
         var y = Vector256.ConditionalSelect(small, x + Vector256.Create(8.0), x);
         var r = one / y;
         var r2 = r * r;
-        var series = r * Polynomial(r2, 1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156, -3617.0 / 122400);
-        var result = (y - Vector256.Create(0.5)) * Vector256.Log(y) - y + Vector256.Create(0.91893853320467274178) + series - shift;
+        var series = r * Polynomial(r2, SpecialFunctions.StirlingCoefficients);
+        var result = (y - Vector256.Create(0.5)) * Vector256.Log(y) - y + Vector256.Create(SpecialFunctions.LogSqrtTwoPi) + series - shift;
         return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<double>.Zero), result, Vector256.Create(double.NaN));
     }
 
@@ -66,7 +66,7 @@ public static unsafe class VectorMath
         var y = Vector256.ConditionalSelect(small, x + Vector256.Create(8.0), x);
         var r = one / y;
         var r2 = r * r;
-        var series = r2 * Polynomial(r2, 1.0 / 12, -1.0 / 120, 1.0 / 252, -1.0 / 240, 1.0 / 132, -691.0 / 32760, 1.0 / 12);
+        var series = r2 * Polynomial(r2, SpecialFunctions.DigammaCoefficients);
         var result = Vector256.Log(y) - Vector256.Create(0.5) * r - series - shift;
         return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<double>.Zero), result, Vector256.Create(double.NaN));
     }
@@ -114,7 +114,7 @@ public static unsafe class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Polynomial(Vector256<double> x, params ReadOnlySpan<double> coefficients)
+    private static Vector256<double> Polynomial(Vector256<double> x, ReadOnlySpan<double> coefficients)
     {
         var result = Vector256.Create(coefficients[^1]);
         for (var k = coefficients.Length - 2; k >= 0; k--)

@@ -70,6 +70,18 @@ public sealed class RandomTests
     }
 
     [Fact]
+    public void FloatUniform_IsUniformOnTheOpenInterval()
+    {
+        var stream = new RandomStream(3, 0);
+        var draws = new double[1_000_000];
+        for (var i = 0; i < draws.Length; i++) draws[i] = stream.NextFloat();
+
+        Assert.True(draws.Min() > 0 && draws.Max() < 1);
+        StatCheck.Moments(draws, 0.5, 1.0 / 12, "float uniform");
+        StatCheck.KolmogorovSmirnov(draws, u => u, "float uniform");
+    }
+
+    [Fact]
     public void Normal_AndExponential_HaveTheirDistributions()
     {
         var stream = new RandomStream(2, 0);
