@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Dsl.Generators.Derivation;
 using Dsl.Generators.Diagnostics;
 using Dsl.Generators.Emit;
 using Dsl.Generators.Helpers;
@@ -41,8 +42,22 @@ namespace Dsl.Generators
                 // Storage is emitted from the declaration whenever the class can take it; the graph only when valid.
                 var files = new List<GeneratedFile>();
                 if (declaration.IsPartial) files.Add(StorageEmitter.Emit(declaration));
-                if (validated.Value is { } spec) files.Add(GraphEmitter.Emit(spec));
-                return new PipelineResult(declaration.ClassName, declaration, validated.Value, validated.Diagnostics, files.ToEquatableArray());
+                var diagnostics = validated.Diagnostics.ToList();
+                if (validated.Value is { } spec)
+                {
+                    files.Add(GraphEmitter.Emit(spec));
+                    if (GibbsPlanner.Applies(spec))
+                    {
+                        var planned = GibbsPlanner.Plan(spec);
+                        diagnostics.AddRange(planned.Diagnostics);
+                        if (planned.Value is { } plan)
+                        {
+                            files.Add(GibbsEmitter.Emit(spec, plan));
+                            files.Add(MStepEmitter.Emit(spec, plan));
+                        }
+                    }
+                }
+                return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.ToEquatableArray());
             });
 
         /// <summary>Every [PlateModel] class in a source text (for tools that have no compilation).</summary>

@@ -6,7 +6,7 @@ namespace Dsl.Generators.Diagnostics
 {
     /// <summary>
     /// Every diagnostic the DSL reports. Ids are stable: 00xx declaration shape, 01xx plates and indexing,
-    /// 02xx distributions and supports, 03xx the model graph, 09xx internal. Keep in sync with docs/diagnostics.md.
+    /// 02xx distributions and supports, 03xx the model graph, 04xx inference planning, 09xx internal. Keep in sync with docs/diagnostics.md.
     /// </summary>
     public static class DiagnosticDescriptors
     {
@@ -124,6 +124,10 @@ namespace Dsl.Generators.Diagnostics
         public static readonly DiagnosticDescriptor DistributionInDeterministic = Error("DSL0308",
             "Distribution in a deterministic position",
             "Model '{0}', node '{1}': a Dist.* call may only be the whole body of a [Latent] or [Observed] node; {2}");
+
+        public static readonly DiagnosticDescriptor NoGibbsRule = Warning("DSL0401",
+            "No Gibbs-EM rule applies",
+            "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but it cannot be fitted by Gibbs-EM");
 
         public static readonly DiagnosticDescriptor InternalError = Error("DSL0901",
             "Internal generator error",

@@ -25,7 +25,22 @@ namespace Dsl.Generators.Emit
             return new Scope(this);
         }
 
+        /// <summary>Indents by extra levels without braces (for code inside a lambda argument).</summary>
+        public IDisposable Indent(int levels)
+        {
+            indent += levels;
+            return new Outdent(this, levels);
+        }
+
         public override string ToString() => text.ToString();
+
+        private sealed class Outdent : IDisposable
+        {
+            private readonly SourceWriter writer;
+            private readonly int levels;
+            public Outdent(SourceWriter writer, int levels) { this.writer = writer; this.levels = levels; }
+            public void Dispose() => writer.indent -= levels;
+        }
 
         private sealed class Scope : IDisposable
         {

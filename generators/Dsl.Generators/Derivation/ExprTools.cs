@@ -1,0 +1,116 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Derivation
+{
+    /// <summary>Structural operations on the expression IR that the inference rules are written in.</summary>
+    internal static class ExprTools
+    {
+        /// <summary>Replaces every call to a deterministic node by its body, with the node's indices bound to the call's arguments.</summary>
+        public static Expr Inline(Expr expr, ModelSpec spec) => expr switch
+        {
+            NodeCallExpr call when Find(spec, call.Node) is { Role: NodeRole.Deterministic, Declaration.Body: { } body } node =>
+                Inline(Substitute(body, Bindings(node, call)), spec),
+            NodeCallExpr call => call with { Indices = call.Indices.Select(i => Inline(i, spec)).ToEquatableArray() },
+            FunctionExpr f => f with { Arguments = f.Arguments.Select(a => Inline(a, spec)).ToEquatableArray() },
+            SumExpr s => s with { Over = s.Over with { Body = Inline(s.Over.Body, spec) } },
+            BinaryExpr b => b with { Left = Inline(b.Left, spec), Right = Inline(b.Right, spec) },
+            NegateExpr n => n with { Operand = Inline(n.Operand, spec) },
+            _ => expr,
+        };
+
+        /// <summary>Renames index variables (a lambda's own variable shadows the mapping inside its body).</summary>
+        public static Expr Substitute(Expr expr, IReadOnlyDictionary<string, Expr> map) => expr switch
+        {
+            IndexExpr index when map.TryGetValue(index.Name, out var replacement) => replacement,
+            NodeCallExpr call => call with { Indices = call.Indices.Select(i => Substitute(i, map)).ToEquatableArray() },
+            FunctionExpr f => f with { Arguments = f.Arguments.Select(a => Substitute(a, map)).ToEquatableArray() },
+            SumExpr s => s with
+            {
+                Over = s.Over with { Body = Substitute(s.Over.Body, map.Where(p => p.Key != s.Over.Variable).ToDictionary(p => p.Key, p => p.Value)) },
+            },
+            BinaryExpr b => b with { Left = Substitute(b.Left, map), Right = Substitute(b.Right, map) },
+            NegateExpr n => n with { Operand = Substitute(n.Operand, map) },
+            _ => expr,
+        };
+
+        public static Dictionary<string, Expr> Bindings(NodeSpec node, NodeCallExpr call)
+        {
+            var map = new Dictionary<string, Expr>();
+            for (var i = 0; i < node.Indices.Count && i < call.Indices.Count; i++) map[node.Indices[i].Variable] = call.Indices[i];
+            return map;
+        }
+
+        public static NodeSpec? Find(ModelSpec spec, string name) => spec.Nodes.FirstOrDefault(n => n.Name == name);
+
+        /// <summary>Every node call in the expression, including those inside index arguments and sums.</summary>
+        public static IEnumerable<NodeCallExpr> Calls(Expr expr) => expr switch
+        {
+            NodeCallExpr call => new[] { call }.Concat(call.Indices.SelectMany(Calls)),
+            FunctionExpr f => f.Arguments.SelectMany(Calls),
+            SumExpr s => Calls(s.Over.Body),
+            BinaryExpr b => Calls(b.Left).Concat(Calls(b.Right)),
+            NegateExpr n => Calls(n.Operand),
+            _ => Enumerable.Empty<NodeCallExpr>(),
+        };
+
+        public static bool Mentions(Expr expr, ModelSpec spec, params NodeRole[] roles) =>
+            Calls(expr).Any(c => Find(spec, c.Node) is { } n && roles.Contains(n.Role));
+
+        public static bool Mentions(Expr expr, string node) => Calls(expr).Any(c => c.Node == node);
+
+        /// <summary>The terms of a sum written with '+' (a '-' becomes a negated term).</summary>
+        public static List<Expr> Terms(Expr expr)
+        {
+            var terms = new List<Expr>();
+            void Walk(Expr e, bool negate)
+            {
+                if (e is BinaryExpr { Operator: '+' } plus) { Walk(plus.Left, negate); Walk(plus.Right, negate); }
+                else if (e is BinaryExpr { Operator: '-' } minus) { Walk(minus.Left, negate); Walk(minus.Right, !negate); }
+                else terms.Add(negate ? new NegateExpr(e, e.Location) : e);
+            }
+            Walk(expr, false);
+            return terms;
+        }
+
+        /// <summary>The factors of a product written with '*'.</summary>
+        public static List<Expr> Factors(Expr expr)
+        {
+            var factors = new List<Expr>();
+            void Walk(Expr e)
+            {
+                if (e is BinaryExpr { Operator: '*' } times) { Walk(times.Left); Walk(times.Right); }
+                else factors.Add(e);
+            }
+            Walk(expr);
+            return factors;
+        }
+
+        /// <summary>The product of the factors (1 for none).</summary>
+        public static Expr Product(IReadOnlyList<Expr> factors, Expr anchor) =>
+            factors.Count == 0 ? new ConstantExpr(1, anchor.Location) : factors.Skip(1).Aggregate(factors[0], (a, b) => new BinaryExpr('*', a, b, a.Location));
+
+        /// <summary>Structural equality that ignores source locations.</summary>
+        public static bool SameShape(Expr a, Expr b) => (a, b) switch
+        {
+            (ConstantExpr x, ConstantExpr y) => x.Value == y.Value,
+            (IndexExpr x, IndexExpr y) => x.Name == y.Name,
+            (NodeCallExpr x, NodeCallExpr y) => x.Node == y.Node && AllSame(x.Indices, y.Indices),
+            (FunctionExpr x, FunctionExpr y) => x.Function == y.Function && AllSame(x.Arguments, y.Arguments),
+            (SumExpr x, SumExpr y) => x.Over.Plate == y.Over.Plate &&
+                SameShape(x.Over.Body, Substitute(y.Over.Body, new Dictionary<string, Expr> { [y.Over.Variable] = new IndexExpr(x.Over.Variable, y.Location) })),
+            (BinaryExpr x, BinaryExpr y) => x.Operator == y.Operator && SameShape(x.Left, y.Left) && SameShape(x.Right, y.Right),
+            (NegateExpr x, NegateExpr y) => SameShape(x.Operand, y.Operand),
+            _ => false,
+        };
+
+        private static bool AllSame(EquatableArray<Expr> a, EquatableArray<Expr> b) =>
+            a.Count == b.Count && Enumerable.Range(0, a.Count).All(i => SameShape(a[i], b[i]));
+
+        /// <summary>The value of a distribution argument, with deterministic nodes inlined.</summary>
+        public static Expr? Argument(NodeSpec node, string name, ModelSpec spec) =>
+            node.Declaration.Distribution?.Arguments.FirstOrDefault(a => a.Name == name) is { } argument ? Inline(argument.Value, spec) : null;
+    }
+}

@@ -1,0 +1,82 @@
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Derivation
+{
+    /// <summary>
+    /// How a model is fitted by Gibbs-EM: one sampling block per rule that applied, and one M-step update per
+    /// parameter. Value-equal, so the incremental generator can cache it.
+    /// </summary>
+    public sealed record GibbsPlan(
+        EquatableArray<AllocationBlock> Allocations,
+        EquatableArray<LogisticBlock> Logistics,
+        EquatableArray<ClosedFormUpdate> ClosedForms,
+        EquatableArray<GradientUpdate> Gradients,
+        EquatableArray<string> Observed);
+
+    /// <summary>
+    /// Rule "Dirichlet mixing weights with allocation augmentation" (URSM eq 3.1-3.3): latent w(k, r) ~ Dirichlet over
+    /// k, one observed multinomial x(i, r) over i with p = Sum(k => profile(i, k) * w(k, r)).
+    /// </summary>
+    public sealed record AllocationBlock(
+        int Id,
+        string Latent,
+        IndexDecl Mixture,
+        IndexDecl Replicate,
+        string Observed,
+        IndexDecl Element,
+        Expr Profile,
+        Expr Concentration,
+        int Line);
+
+    /// <summary>
+    /// Rule "Polya-Gamma augmentation of a logistic-link Bernoulli" (URSM eq 3.4-3.5): response y(e, r) with logit
+    /// sum_c coefficient_c * beta_c(r), Normal priors on the betas, optionally followed by the enumeration of a latent
+    /// response (rule "binary latent over its Markov blanket" through a normalised-weight multinomial child).
+    /// </summary>
+    public sealed record LogisticBlock(
+        int Id,
+        string Response,
+        bool ResponseIsLatent,
+        IndexDecl? Replicate,
+        IndexDecl Element,
+        EquatableArray<CoefficientSlot> Slots,
+        NormalisedWeightChild? Child,
+        int Line);
+
+    /// <summary>One latent coefficient (or a vector of them, when it sits inside a Sum over <see cref="Over"/>).</summary>
+    public sealed record CoefficientSlot(string Latent, Expr Coefficient, Expr PriorMean, Expr PriorSd, IndexDecl? Over, Expr LatentCall);
+
+    /// <summary>y(., r) ~ Multinomial over the element plate with p_e = weight(e) * s(e) / Sum(n => weight(n) * s(n)).</summary>
+    public sealed record NormalisedWeightChild(string Observed, Expr Weight);
+
+    public enum ClosedFormKind
+    {
+        Mean,
+        Variance,
+    }
+
+    /// <summary>Rule "Normal hyperparameters in closed form" (URSM eq 3.6): a scalar parameter that is the mean or variance of a Normal latent.</summary>
+    public sealed record ClosedFormUpdate(string Parameter, ClosedFormKind Kind, string Latent, string? MeanParameter, int Line);
+
+    public enum GradientTermKind
+    {
+        /// <summary>sum E[z] log P: a profile inside an allocation block.</summary>
+        AllocationProfile,
+        /// <summary>The log-density of the Dirichlet whose concentration is P.</summary>
+        DirichletConcentration,
+        /// <summary>E[(y - 1/2) psi - omega psi^2 / 2] with psi affine in P: a coefficient of a Polya-Gamma block.</summary>
+        PolyaGammaCoefficient,
+        /// <summary>sum y log P - R log sum P s: the weight of a normalised-weight multinomial.</summary>
+        NormalisedWeight,
+    }
+
+    /// <summary>One term of the expected complete log-likelihood that depends on a parameter, and where P is read.</summary>
+    public sealed record GradientTerm(GradientTermKind Kind, int Block, NodeCallExpr Access);
+
+    /// <summary>
+    /// Rule "projected gradient ascent" (URSM eq 3.7-3.9): the parameter's terms, differentiated by the rule of each
+    /// term, and its feasible set (a simplex along one index, or a floor).
+    /// </summary>
+    public sealed record GradientUpdate(string Parameter, EquatableArray<IndexDecl> Indices, int SimplexPosition, double Floor, EquatableArray<GradientTerm> Terms, int Line);
+}

@@ -1,0 +1,298 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Derivation
+{
+    /// <summary>
+    /// Plans Gibbs-EM for a validated model (DESIGN.md, pipeline step 3): every latent node must be claimed by a
+    /// sampling rule and every parameter by an M-step rule; the first node no rule claims is reported with the reason.
+    /// Rules look only at the declaration's structure, never at names.
+    /// </summary>
+    public static class GibbsPlanner
+    {
+        /// <summary>Whether the model is a Gibbs-EM candidate at all: latent nodes and no networks (those are fitted by VI).</summary>
+        public static bool Applies(ModelSpec spec) =>
+            spec.Nodes.Any(n => n.Role == NodeRole.Latent) && spec.Nodes.All(n => n.Role != NodeRole.Network);
+
+        public static Result<GibbsPlan> Plan(ModelSpec spec)
+        {
+            var planner = new Planner(spec);
+            return planner.Run();
+        }
+
+        private sealed class Planner
+        {
+            private readonly ModelSpec spec;
+            private readonly List<AllocationBlock> allocations = new();
+            private readonly List<LogisticBlock> logistics = new();
+            private readonly HashSet<string> claimed = new();
+            private DiagnosticInfo? failure;
+
+            public Planner(ModelSpec spec) { this.spec = spec; }
+
+            public Result<GibbsPlan> Run()
+            {
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent))
+                {
+                    if (claimed.Contains(node.Name)) continue;
+                    if (!TryAllocation(node) && failure is null && !TryLogistic(node) && failure is null)
+                        Fail(node, "no rule claims it (Gibbs-EM samples Dirichlet mixing weights of a multinomial mixture, Normal coefficients of a logistic-link Bernoulli, and binary latents that switch multinomial entries)");
+                    if (failure is not null) return Failed();
+                }
+                var closedForms = new List<ClosedFormUpdate>();
+                var gradients = new List<GradientUpdate>();
+                foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param))
+                {
+                    if (TryClosedForm(parameter) is { } closed) closedForms.Add(closed);
+                    else if (TryGradient(parameter) is { } gradient) gradients.Add(gradient);
+                    if (failure is not null) return Failed();
+                }
+                var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).Select(n => n.Name).ToEquatableArray();
+                var plan = new GibbsPlan(allocations.ToEquatableArray(), logistics.ToEquatableArray(), closedForms.ToEquatableArray(), gradients.ToEquatableArray(), observed);
+                return new Result<GibbsPlan>(plan, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            private Result<GibbsPlan> Failed() => new(null, EquatableArray.Of(failure!));
+
+            private void Fail(NodeSpec node, string why) =>
+                failure ??= DiagnosticInfo.Create(DiagnosticDescriptors.NoGibbsRule, node.Declaration.Location, spec.ClassName, node.Name, why);
+
+            private NodeSpec Node(string name) => ExprTools.Find(spec, name)!;
+
+            /// <summary>Stochastic children: nodes whose distribution mentions the node once deterministic nodes are inlined.</summary>
+            private List<NodeSpec> Children(string name) =>
+                spec.Nodes.Where(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), name))).ToList();
+
+            private bool IsLatent(Expr e) => ExprTools.Mentions(e, spec, NodeRole.Latent);
+
+            // ---- Rule: Dirichlet mixing weights with allocation augmentation -------------------------------------------------
+
+            private bool TryAllocation(NodeSpec w)
+            {
+                var distribution = w.Declaration.Distribution!;
+                if (distribution.Name != "Dirichlet") return false;
+                if (w.Indices.Count != 2)
+                {
+                    Fail(w, "a Dirichlet latent needs exactly two indices here: the plate it is a vector over and one replicate plate");
+                    return true;
+                }
+                var mixture = w.Indices.First(i => i.Variable == distribution.Over || i.Plate == distribution.Over);
+                var replicate = w.Indices.First(i => i != mixture);
+                var concentration = ExprTools.Argument(w, "concentration", spec)!;
+                if (IsLatent(concentration)) { Fail(w, "its concentration depends on a latent node"); return true; }
+                var children = Children(w.Name);
+                if (children.Count != 1 || children[0].Declaration.Distribution is not { Name: "Multinomial" } childDistribution)
+                {
+                    Fail(w, "its only child must be one multinomial whose probabilities mix it, p = Sum((k) => profile(i, k) * w(k, r))");
+                    return true;
+                }
+                var child = children[0];
+                var p = ExprTools.Argument(child, "p", spec);
+                var element = child.Indices.FirstOrDefault(i => i.Variable == childDistribution.Over || i.Plate == childDistribution.Over);
+                if (p is not SumExpr { Over: var over } || element is null || over.Plate != mixture.Plate || child.Indices.Count != 2)
+                {
+                    Fail(w, $"child '{child.Name}' must be a multinomial over one plate, with p = Sum((k) => profile(i, k) * {w.Name}(k, r))");
+                    return true;
+                }
+                var factors = ExprTools.Factors(over.Body);
+                var mine = factors.Where(f => ExprTools.Mentions(f, w.Name)).ToList();
+                var childReplicate = child.Indices.First(i => i != element);
+                var expected = new NodeCallExpr(w.Name, w.Indices.Select(i => i == mixture ? (Expr)new IndexExpr(over.Variable, w.Declaration.Location) : new IndexExpr(childReplicate.Variable, w.Declaration.Location)).ToEquatableArray(), w.Declaration.Location);
+                if (mine.Count != 1 || !ExprTools.SameShape(mine[0], expected) || childReplicate.Plate != replicate.Plate)
+                {
+                    Fail(w, $"child '{child.Name}' must mix it as a factor {Print(expected)} of its probability sum");
+                    return true;
+                }
+                var profile = ExprTools.Product(factors.Where(f => f != mine[0]).ToList(), over.Body);
+                if (IsLatent(profile)) { Fail(w, $"the profile in child '{child.Name}' depends on a latent node"); return true; }
+                // Name the profile and concentration in the block's own index variables: mixture k, element i, replicate r.
+                var bound = new Dictionary<string, Expr>
+                {
+                    [over.Variable] = new IndexExpr(mixture.Variable, over.Location),
+                    [childReplicate.Variable] = new IndexExpr(replicate.Variable, over.Location),
+                };
+                allocations.Add(new AllocationBlock(
+                    allocations.Count, w.Name, mixture, replicate, child.Name, element,
+                    ExprTools.Substitute(profile, bound), concentration, w.Declaration.Location.Line));
+                claimed.Add(w.Name);
+                return true;
+            }
+
+            private static string Print(Expr e) => Emit.ExprPrinter.Print(e);
+
+            // ---- Rule: Polya-Gamma augmentation of a logistic Bernoulli (+ enumeration of a binary latent response) ----------
+
+            private bool TryLogistic(NodeSpec node)
+            {
+                // The node is either a latent coefficient of some logistic response, or a binary latent response itself.
+                var response = node.Declaration.Distribution!.Name == "Bernoulli" ? node
+                    : Children(node.Name).FirstOrDefault(c => c.Declaration.Distribution?.Name == "Bernoulli");
+                if (response is null || node.Declaration.Distribution.Name != "Normal" && response != node) return false;
+                var psi = LinearPredictor(response);
+                if (psi is null) { Fail(response, "its Bernoulli needs a logistic link: logit: psi, or p: Logistic(psi)"); return true; }
+
+                var slots = new List<CoefficientSlot>();
+                foreach (var term in ExprTools.Terms(psi))
+                {
+                    if (!TrySlot(response, term, slots)) return true;
+                }
+                var replicates = slots.Select(s => Node(s.Latent)).SelectMany(l => l.Indices.Where(i => slots.All(s => s.Over?.Plate != i.Plate))).Select(i => i.Plate).Distinct().ToList();
+                if (replicates.Count > 1) { Fail(response, $"its coefficients are indexed by several plates ({string.Join(", ", replicates)}); one replicate plate is supported"); return true; }
+                var replicate = replicates.Count == 1 ? response.Indices.FirstOrDefault(i => i.Plate == replicates[0]) : null;
+                if (replicates.Count == 1 && replicate is null) { Fail(response, $"its coefficients vary over plate {replicates[0]}, which the response is not indexed by"); return true; }
+                var elements = response.Indices.Where(i => i != replicate).ToList();
+                if (elements.Count != 1) { Fail(response, "a logistic response needs exactly one plate besides its coefficients' replicate plate"); return true; }
+
+                foreach (var slot in slots)
+                {
+                    var latent = Node(slot.Latent);
+                    var others = Children(latent.Name).Where(c => c != response).ToList();
+                    if (others.Count > 0) { Fail(latent, $"it is a logistic coefficient of '{response.Name}' but also informs '{others[0].Name}'"); return true; }
+                    if (IsLatent(slot.PriorMean) || IsLatent(slot.PriorSd)) { Fail(latent, "its Normal prior depends on a latent node"); return true; }
+                    if (IsLatent(slot.Coefficient)) { Fail(latent, "its covariate in the linear predictor depends on a latent node"); return true; }
+                }
+
+                NormalisedWeightChild? child = null;
+                var isLatent = response.Role == NodeRole.Latent;
+                if (isLatent && !TryNormalisedWeightChild(response, elements[0], out child)) return true;
+
+                logistics.Add(new LogisticBlock(logistics.Count, response.Name, isLatent, replicate, elements[0], slots.ToEquatableArray(), child, response.Declaration.Location.Line));
+                foreach (var slot in slots) claimed.Add(slot.Latent);
+                if (isLatent) claimed.Add(response.Name);
+                return true;
+            }
+
+            private Expr? LinearPredictor(NodeSpec response)
+            {
+                if (ExprTools.Argument(response, "logit", spec) is { } logit) return logit;
+                return ExprTools.Argument(response, "p", spec) is FunctionExpr { Function: "Logistic" } f ? f.Arguments[0] : null;
+            }
+
+            private bool TrySlot(NodeSpec response, Expr term, List<CoefficientSlot> slots)
+            {
+                IndexDecl? over = null;
+                var body = term;
+                if (term is SumExpr sum)
+                {
+                    over = new IndexDecl(sum.Over.Variable, sum.Over.Plate, sum.Location);
+                    body = sum.Over.Body;
+                }
+                var factors = ExprTools.Factors(body);
+                var latents = factors.Where(IsLatent).ToList();
+                if (latents.Count != 1 || latents[0] is not NodeCallExpr call || Node(call.Node) is not { Role: NodeRole.Latent, Declaration.Distribution.Name: "Normal" } latent)
+                {
+                    Fail(response, $"each term of its linear predictor must be a covariate times one Normal latent coefficient, not '{Print(term)}'");
+                    return false;
+                }
+                var bindings = ExprTools.Bindings(latent, call);
+                slots.Add(new CoefficientSlot(
+                    latent.Name,
+                    ExprTools.Product(factors.Where(f => f != call).ToList(), term),
+                    ExprTools.Substitute(ExprTools.Argument(latent, "mean", spec)!, bindings),
+                    ExprTools.Substitute(ExprTools.Argument(latent, "sd", spec)!, bindings),
+                    over,
+                    call));
+                return true;
+            }
+
+            private bool TryNormalisedWeightChild(NodeSpec s, IndexDecl element, out NormalisedWeightChild? child)
+            {
+                child = null;
+                var children = Children(s.Name);
+                if (children.Count == 0) return true;
+                if (children.Count > 1 || children[0].Declaration.Distribution is not { Name: "Multinomial" } d)
+                {
+                    Fail(s, "a binary latent is enumerated over its Markov blanket only when its one child is a multinomial with p = weight(i) * s(i) / Sum((n) => weight(n) * s(n))");
+                    return false;
+                }
+                var y = children[0];
+                var p = ExprTools.Argument(y, "p", spec);
+                var yElement = y.Indices.FirstOrDefault(i => i.Variable == d.Over || i.Plate == d.Over);
+                if (p is BinaryExpr { Operator: '/', Left: var numerator, Right: SumExpr normaliser } && yElement is not null && yElement.Plate == element.Plate
+                    && y.Indices.All(i => s.Indices.Any(o => o.Plate == i.Plate)))
+                {
+                    var factors = ExprTools.Factors(numerator);
+                    var switches = factors.Where(f => ExprTools.Mentions(f, s.Name)).ToList();
+                    var renamed = ExprTools.Substitute(numerator, new Dictionary<string, Expr> { [yElement.Variable] = new IndexExpr(normaliser.Over.Variable, normaliser.Location) });
+                    if (switches.Count == 1 && switches[0] is NodeCallExpr && ExprTools.SameShape(renamed, normaliser.Over.Body))
+                    {
+                        var weight = ExprTools.Product(factors.Where(f => f != switches[0]).ToList(), numerator);
+                        if (!IsLatent(weight))
+                        {
+                            // Name the weight in the response's own index variables, plate by plate.
+                            var renaming = y.Indices.ToDictionary(i => i.Variable, i => (Expr)new IndexExpr(s.Indices.First(o => o.Plate == i.Plate).Variable, i.Location));
+                            var bound = ExprTools.Substitute(weight, renaming);
+                            child = new NormalisedWeightChild(y.Name, bound);
+                            return true;
+                        }
+                    }
+                }
+                Fail(s, $"child '{y.Name}' must have p = weight(i) * {s.Name}(i, ..) / Sum((n) => weight(n) * {s.Name}(n, ..)) with a weight free of latent nodes");
+                return false;
+            }
+
+            // ---- Rule: Normal hyperparameters in closed form ------------------------------------------------------------
+
+            private ClosedFormUpdate? TryClosedForm(NodeSpec parameter)
+            {
+                if (parameter.Indices.Count != 0) return null;
+                var uses = spec.Nodes.Where(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name))).ToList();
+                if (uses.Count != 1 || uses[0] is not { Role: NodeRole.Latent, Declaration.Distribution.Name: "Normal" } normal) return null;
+                var mean = ExprTools.Argument(normal, "mean", spec)!;
+                var sd = ExprTools.Argument(normal, "sd", spec)!;
+                if (mean is NodeCallExpr { Indices.Count: 0 } m && m.Node == parameter.Name && !ExprTools.Mentions(sd, parameter.Name))
+                    return new ClosedFormUpdate(parameter.Name, ClosedFormKind.Mean, normal.Name, null, parameter.Declaration.Location.Line);
+                if (sd is FunctionExpr { Function: "Sqrt", Arguments: var args } && args[0] is NodeCallExpr { Indices.Count: 0 } v && v.Node == parameter.Name && !ExprTools.Mentions(mean, parameter.Name))
+                {
+                    var meanParameter = mean is NodeCallExpr { Indices.Count: 0 } mp && Node(mp.Node).Role == NodeRole.Param ? mp.Node : null;
+                    if (meanParameter is null && !(mean is ConstantExpr)) return null;
+                    return new ClosedFormUpdate(parameter.Name, ClosedFormKind.Variance, normal.Name, meanParameter, parameter.Declaration.Location.Line);
+                }
+                return null;
+            }
+
+            // ---- Rule: projected gradient ascent on the terms that hold the parameter -------------------------------------
+
+            private GradientUpdate? TryGradient(NodeSpec parameter)
+            {
+                var terms = new List<GradientTerm>();
+                foreach (var block in allocations)
+                {
+                    CollectTerm(parameter, block.Profile, GradientTermKind.AllocationProfile, block.Id, terms);
+                    CollectTerm(parameter, block.Concentration, GradientTermKind.DirichletConcentration, block.Id, terms);
+                }
+                foreach (var block in logistics)
+                {
+                    foreach (var slot in block.Slots)
+                    {
+                        if (slot.Over is not null && ExprTools.Mentions(slot.Coefficient, parameter.Name))
+                            Fail(parameter, $"it is a covariate inside the sum over {slot.Over.Plate} of '{block.Response}''s linear predictor; the M-step handles parameters multiplying single coefficients only");
+                        CollectTerm(parameter, slot.Coefficient, GradientTermKind.PolyaGammaCoefficient, block.Id, terms);
+                    }
+                    if (block.Child is { } child) CollectTerm(parameter, child.Weight, GradientTermKind.NormalisedWeight, block.Id, terms);
+                }
+                if (failure is not null) return null;
+                var mentioned = spec.Nodes.Any(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name)));
+                if (terms.Count == 0)
+                {
+                    if (mentioned) Fail(parameter, "it enters the model in a form the M-step has no rule for (closed-form Normal mean or variance, a mixture profile, a Dirichlet concentration, a logistic covariate, or a multinomial weight)");
+                    return null;
+                }
+                var constraints = parameter.Declaration.Constraints;
+                var simplexPosition = constraints.Simplex ? parameter.Indices.Select((i, n) => (i, n)).First(p => p.i.Plate == constraints.SimplexOver || p.i.Variable == constraints.SimplexOver).n : -1;
+                var floor = constraints.Floor ?? (constraints.Positive || constraints.Simplex ? 1e-12 : double.NegativeInfinity);
+                return new GradientUpdate(parameter.Name, parameter.Indices, simplexPosition, floor, terms.ToEquatableArray(), parameter.Declaration.Location.Line);
+            }
+
+            private void CollectTerm(NodeSpec parameter, Expr expr, GradientTermKind kind, int block, List<GradientTerm> terms)
+            {
+                if (!ExprTools.Mentions(expr, parameter.Name)) return;
+                if (expr is NodeCallExpr call && call.Node == parameter.Name) terms.Add(new GradientTerm(kind, block, call));
+                else Fail(parameter, $"it appears inside '{Print(expr)}'; the M-step differentiates a parameter that stands alone there");
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// Translates IR expressions into C# over the generated storage: parameters and data read their
+    /// <c>{Name}Values</c> arrays, plate indices become loop variables, deterministic nodes are inlined.
+    /// Latent and observed nodes are read only where a rule has put them in local variables, so they are refused here.
+    /// </summary>
+    internal sealed class CodeExpr
+    {
+        private const string Special = "global::Dsl.Runtime.Special.SpecialFunctions";
+        private readonly ModelSpec spec;
+        private readonly IReadOnlyDictionary<string, string> variables;
+
+        public CodeExpr(ModelSpec spec, IReadOnlyDictionary<string, string> variables)
+        {
+            this.spec = spec;
+            this.variables = variables;
+        }
+
+        public string Of(Expr expr) => ExprTools.Inline(expr, spec) switch
+        {
+            ConstantExpr c => Number(c.Value),
+            IndexExpr i => Variable(i.Name),
+            NodeCallExpr call => Access(call),
+            FunctionExpr f => Function(f.Function, Of(f.Arguments[0])),
+            BinaryExpr b => $"({Of(b.Left)} {b.Operator} {Of(b.Right)})",
+            NegateExpr n => $"(-{Of(n.Operand)})",
+            var other => throw new InvalidOperationException($"no C# form for '{ExprPrinter.Print(other)}' here"),
+        };
+
+        /// <summary>The array element a parameter, data or observed node call reads.</summary>
+        public string Access(NodeCallExpr call)
+        {
+            var node = ExprTools.Find(spec, call.Node)!;
+            if (node.Role is NodeRole.Latent or NodeRole.Deterministic or NodeRole.Network)
+                throw new InvalidOperationException($"'{call.Node}' has no stored value to read here");
+            return call.Indices.Count == 0 ? $"{call.Node}Values" : $"{call.Node}Values[{string.Join(", ", call.Indices.Select(Of))}]";
+        }
+
+        /// <summary>The row-major position of a call's element in its node's flat array (for parameter maps).</summary>
+        public string FlatIndex(NodeCallExpr call)
+        {
+            var node = ExprTools.Find(spec, call.Node)!;
+            if (call.Indices.Count == 0) return "0";
+            var index = Of(call.Indices[0]);
+            for (var n = 1; n < call.Indices.Count; n++) index = $"({index}) * {Size(node.Indices[n].Plate)} + {Of(call.Indices[n])}";
+            return index;
+        }
+
+        public static string Size(string plate) => plate + "Count";
+
+        public static string Number(double value)
+        {
+            var text = value.ToString("R", CultureInfo.InvariantCulture);
+            return text.Contains(".") || text.Contains("E") || text.Contains("N") || text.Contains("∞") ? text : text + ".0";
+        }
+
+        private string Variable(string name) =>
+            variables.TryGetValue(name, out var code) ? code : throw new InvalidOperationException($"index '{name}' is not bound here");
+
+        private static string Function(string name, string argument) => name switch
+        {
+            "Exp" => $"global::System.Math.Exp({argument})",
+            "Log" => $"global::System.Math.Log({argument})",
+            "Sqrt" => $"global::System.Math.Sqrt({argument})",
+            _ => $"{Special}.{name}({argument})",
+        };
+    }
+}

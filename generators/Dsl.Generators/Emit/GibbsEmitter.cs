@@ -1,0 +1,448 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Emit.GibbsNames;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// Emits <c>{Model}.Gibbs.g.cs</c>: plate sizes, observed storage, latent states and Monte Carlo statistics,
+    /// one sweep method per sampling block of the plan, posterior means and checkpoint state.
+    /// </summary>
+    internal static class GibbsEmitter
+    {
+        private const string Inference = "global::Dsl.Runtime.Inference";
+        private const string Rules = "global::Dsl.Runtime.Inference.Rules";
+
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan plan)
+        {
+            var w = EmitHelpers.Header("Gibbs sampler", spec.Namespace, spec.ClassName);
+            var arrays = StateArrays.Of(spec, plan);
+            using (w.Block($"partial class {spec.ClassName} : {Inference}.IGibbsEmModel"))
+            {
+                EmitStorage(w, spec);
+                w.Line("private int recordedSweeps;");
+                w.Line();
+                w.Line("/// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>");
+                w.Line("public int RecordedSweeps => recordedSweeps;");
+                w.Line();
+                foreach (var array in arrays.All) w.Line($"private {array.Type}[] {array.Name} = new {array.Type}[0]; // {array.Comment}");
+                w.Line();
+                EmitValidate(w, spec);
+                EmitAllocate(w, spec, plan, arrays);
+                EmitInitialize(w, spec, plan);
+                EmitReset(w, arrays);
+                EmitSweep(w, plan);
+                foreach (var block in plan.Allocations) EmitAllocationSweep(w, spec, block);
+                foreach (var block in plan.Logistics) EmitLogisticSweep(w, spec, plan, block);
+                EmitPosteriorMeans(w, spec, plan);
+                EmitState(w, spec, plan, arrays);
+            }
+            return new GeneratedFile($"{spec.ClassName}.Gibbs.g.cs", w.ToString());
+        }
+
+        private static void EmitStorage(SourceWriter w, ModelSpec spec)
+        {
+            foreach (var plate in spec.Plates)
+            {
+                w.Line($"/// <summary>Size of plate {plate.Name}.</summary>");
+                w.Line($"public int {CodeExpr.Size(plate.Name)} {{ get; set; }}");
+                w.Line();
+            }
+            foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Observed))
+            {
+                var type = node.Kind == ValueKind.Real ? "double" : "int";
+                var rank = new string(',', node.Indices.Count - 1);
+                w.Line($"/// <summary>Values of [Observed] {node.Name}({string.Join(", ", node.Indices.Select(i => i.Plate + " " + i.Variable))}) (line {node.Declaration.Location.Line}).</summary>");
+                w.Line($"public {type}[{rank}] {node.Name}Values {{ get; set; }} = new {type}[{string.Join(", ", node.Indices.Select(_ => "0"))}];");
+                w.Line();
+            }
+        }
+
+        private static void EmitValidate(SourceWriter w, ModelSpec spec)
+        {
+            using (w.Block("public void ValidateShapes()"))
+            {
+                foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Param or NodeRole.Data or NodeRole.Observed && n.Indices.Count > 0))
+                {
+                    w.Line($"{Inference}.ShapeCheck.Require(\"{node.Name}\", {node.Name}Values, {string.Join(", ", node.Indices.Select(i => CodeExpr.Size(i.Plate)))});");
+                    if (node.Kind == ValueKind.Index) w.Line($"{Inference}.ShapeCheck.RequireIndices(\"{node.Name}\", {node.Name}Values, {CodeExpr.Size(node.IndexPlate!)}, \"{node.IndexPlate}\");");
+                    if (node.Role == NodeRole.Observed && node.Kind == ValueKind.Integer && node.Indices.Count == 2) w.Line($"{Inference}.ShapeCheck.RequireCounts(\"{node.Name}\", {node.Name}Values);");
+                }
+            }
+            w.Line();
+        }
+
+        private static void EmitAllocate(SourceWriter w, ModelSpec spec, GibbsPlan plan, StateArrays arrays)
+        {
+            w.Line("/// <summary>Sizes every state and statistic array from the plate sizes and copies counts into replicate-major order.</summary>");
+            using (w.Block("private void Allocate()"))
+            {
+                foreach (var array in arrays.All.Where(a => !a.Grows)) w.Line($"{array.Name} = new {array.Type}[{array.Length}];");
+                foreach (var block in plan.Logistics.Where(b => b.Child is not null))
+                {
+                    var y = ExprTools.Find(spec, block.Child!.Observed)!;
+                    var vars = new Dictionary<string, string>();
+                    foreach (var index in y.Indices) vars[index.Variable] = ResponseVariable(spec, block, index.Plate);
+                    var access = new CodeExpr(spec, vars).Access(new NodeCallExpr(y.Name, y.Indices.Select(i => (Ir.Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), y.Declaration.Location));
+                    using (Loop(w, block.Replicate))
+                    using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < {CodeExpr.Size(block.Element.Plate)}; {block.Element.Variable}++)"))
+                        w.Line($"{Counts(y.Name)}[{ReplicateIndex(block)} * {CodeExpr.Size(block.Element.Plate)} + {block.Element.Variable}] = {access};");
+                }
+            }
+            w.Line();
+        }
+
+        private static string ResponseVariable(ModelSpec spec, LogisticBlock block, string plate) =>
+            ExprTools.Find(spec, block.Response)!.Indices.First(i => i.Plate == plate).Variable;
+
+
+        private static void EmitInitialize(SourceWriter w, ModelSpec spec, GibbsPlan plan)
+        {
+            w.Line("/// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>");
+            using (w.Block("public void InitializeLatents(ulong seed)"))
+            {
+                w.Line("ValidateShapes();");
+                w.Line("Allocate();");
+                w.Line("recordedSweeps = 0;");
+                foreach (var block in plan.Allocations)
+                {
+                    var k = block.Mixture;
+                    var code = new CodeExpr(spec, Vars(block.Mixture, block.Replicate));
+                    using (w.Block($"for (var {block.Replicate.Variable} = 0; {block.Replicate.Variable} < {CodeExpr.Size(block.Replicate.Plate)}; {block.Replicate.Variable}++)"))
+                    {
+                        w.Line($"var state = {State(block.Latent)}.AsSpan({block.Replicate.Variable} * {CodeExpr.Size(k.Plate)}, {CodeExpr.Size(k.Plate)});");
+                        w.Line("var total = 0.0;");
+                        w.Line($"for (var {k.Variable} = 0; {k.Variable} < {CodeExpr.Size(k.Plate)}; {k.Variable}++) total += state[{k.Variable}] = {code.Of(block.Concentration)};");
+                        w.Line("for (var n = 0; n < state.Length; n++) state[n] /= total;");
+                    }
+                }
+                foreach (var block in plan.Logistics)
+                {
+                    foreach (var slot in DistinctSlots(block))
+                    {
+                        var code = new CodeExpr(spec, SlotVars(spec, block, slot));
+                        using (Loop(w, block.Replicate))
+                        using (Loop(w, slot.Over))
+                            w.Line($"{State(slot.Latent)}[{SlotIndex(block, slot, ReplicateIndex(block), slot.Over?.Variable)}] = {code.Of(slot.PriorMean)};");
+                    }
+                    if (block.ResponseIsLatent) w.Line($"{State(block.Response)}.AsSpan().Fill(1);");
+                }
+            }
+            w.Line();
+        }
+
+        private static void EmitReset(SourceWriter w, StateArrays arrays)
+        {
+            using (w.Block("public void ResetStatistics()"))
+            {
+                w.Line("recordedSweeps = 0;");
+                foreach (var array in arrays.All.Where(a => a.IsStatistic)) w.Line($"global::System.Array.Clear({array.Name});");
+            }
+            w.Line();
+        }
+
+
+        /// <summary>Index variables of a slot's expressions: the response's own, plus the summed plate's.</summary>
+        private static Dictionary<string, string> SlotVars(ModelSpec spec, LogisticBlock block, CoefficientSlot? slot)
+        {
+            var vars = ExprTools.Find(spec, block.Response)!.Indices.ToDictionary(i => i.Variable, i => i.Variable);
+            if (slot?.Over is { } over) vars[over.Variable] = over.Variable;
+            return vars;
+        }
+
+        private static void EmitSweep(SourceWriter w, GibbsPlan plan)
+        {
+            w.Line("/// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>");
+            using (w.Block($"public void Sweep({Inference}.SweepContext context)"))
+            {
+                using (w.Block("if (context.Record)"))
+                {
+                    w.Line("recordedSweeps++;");
+                    foreach (var block in plan.Logistics.Where(b => b.Child is not null))
+                    {
+                        var length = $"{Replicates(block)} * {CodeExpr.Size(block.Element.Plate)}";
+                        w.Line($"if ({Samples(block)}.Length < recordedSweeps * {length}) global::System.Array.Resize(ref {Samples(block)}, 2 * recordedSweeps * {length});");
+                    }
+                }
+                foreach (var block in plan.Allocations) w.Line($"Sweep{block.Latent}(context);");
+                foreach (var block in plan.Logistics) w.Line($"Sweep{block.Response}(context);");
+            }
+            w.Line();
+        }
+
+        private static void EmitAllocationSweep(SourceWriter w, ModelSpec spec, AllocationBlock block)
+        {
+            var (k, i, r) = (block.Mixture, block.Element, block.Replicate);
+            var (K, N) = (CodeExpr.Size(k.Plate), CodeExpr.Size(i.Plate));
+            var code = new CodeExpr(spec, Vars(k, i, r));
+            var x = ExprTools.Find(spec, block.Observed)!;
+            var xVars = x.Indices.ToDictionary(n => n.Variable, n => n.Plate == i.Plate ? i.Variable : r.Variable);
+            var xAccess = new CodeExpr(spec, xVars).Access(Call(x));
+            w.Line($"/// <summary>");
+            w.Line($"/// Block {block.Id} (line {block.Line}): {block.Latent} ~ Dirichlet over {k.Plate}, mixing the profiles of {block.Observed}; allocation");
+            w.Line($"/// counts split each count among the {k.Plate} components, then {block.Latent} is conjugate (URSM eq 3.1-3.3).");
+            w.Line($"/// </summary>");
+            using (w.Block($"private void Sweep{block.Latent}({Inference}.SweepContext context)"))
+            {
+                w.Line($"var components = {K};");
+                w.Line($"var elements = {N};");
+                w.Line($"global::System.Threading.Tasks.Parallel.For(0, {CodeExpr.Size(r.Plate)}, context.Parallelism,");
+                w.Line($"    () => new {Inference}.Workspace(elements * (3 * components + 1) + 2 * components, elements),");
+                w.Line($"    ({r.Variable}, _, work) =>");
+                w.Line("    {");
+                w.Line($"        var random = context.RandomFor({BlockStream(block)}, {r.Variable});");
+                w.Line("        var profiles = work.Doubles.AsSpan(0, elements * components);");
+                w.Line("        var allocation = work.Doubles.AsSpan(elements * components, elements * components);");
+                w.Line("        var concentration = work.Doubles.AsSpan(2 * elements * components, components);");
+                w.Line("        var scratch = work.Doubles.AsSpan(2 * elements * components + components);");
+                w.Line("        var counts = work.Ints.AsSpan(0, elements);");
+                w.Line($"        for (var {i.Variable} = 0; {i.Variable} < elements; {i.Variable}++)");
+                w.Line("        {");
+                w.Line($"            counts[{i.Variable}] = {xAccess};");
+                w.Line($"            for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) profiles[{i.Variable} * components + {k.Variable}] = {code.Of(block.Profile)};");
+                w.Line("        }");
+                w.Line($"        for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) concentration[{k.Variable}] = {code.Of(block.Concentration)};");
+                w.Line($"        var mixing = {State(block.Latent)}.AsSpan({r.Variable} * components, components);");
+                w.Line($"        {Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, allocation, scratch, ref random);");
+                w.Line("        if (context.Record)");
+                w.Line("        {");
+                w.Line($"            var allocated = {AllocationSum(block)}.AsSpan({r.Variable} * elements * components, elements * components);");
+                w.Line("            for (var n = 0; n < allocated.Length; n++) allocated[n] += allocation[n];");
+                w.Line("            for (var n = 0; n < components; n++)");
+                w.Line("            {");
+                w.Line($"                {Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
+                w.Line($"                {LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
+                w.Line("            }");
+                w.Line("        }");
+                w.Line("        return work;");
+                w.Line("    },");
+                w.Line("    _ => { });");
+            }
+            w.Line();
+        }
+
+        /// <summary>Random streams are keyed by block: allocation blocks first, then logistic blocks.</summary>
+        private static int BlockStream(AllocationBlock block) => block.Id;
+
+        private static int BlockStream(LogisticBlock block) => block.Id + 1024;
+
+        private static NodeCallExpr Call(NodeSpec node) =>
+            new(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
+
+        private static void EmitLogisticSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan, LogisticBlock block)
+        {
+            var e = block.Element;
+            var r = ReplicateIndex(block);
+            var offsets = SlotOffsets(block);
+            var pg = PolyaGammaTerm(plan, block);
+            w.Line("/// <summary>");
+            w.Line($"/// Block {block.Id} (line {block.Line}): {block.Response} is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients");
+            w.Line($"/// ({string.Join(", ", DistinctSlots(block).Select(s => s.Latent))}) Gaussian-conjugate (URSM eq 3.4-3.5)" + (block.Child is { } c
+                ? $"; then {block.Response} is enumerated over its Markov blanket through {c.Observed}, with a running sum." : "."));
+            w.Line("/// </summary>");
+            using (w.Block($"private void Sweep{block.Response}({Inference}.SweepContext context)"))
+            {
+                w.Line($"var dimension = {Dimension(block)};");
+                w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
+                w.Line($"global::System.Threading.Tasks.Parallel.For(0, {Replicates(block)}, context.Parallelism,");
+                w.Line($"    () => new {Inference}.Workspace(elements * (dimension + 4) + dimension * (dimension + 5)),");
+                w.Line($"    ({(block.Replicate is { } rep ? rep.Variable : "replicate")}, _, work) =>");
+                w.Line("    {");
+                using (Indent(w, 2))
+                {
+                    w.Line($"var random = context.RandomFor({BlockStream(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
+                    w.Line("var buffer = work.Doubles.AsSpan();");
+                    w.Line("var design = buffer.Slice(0, elements * dimension);");
+                    w.Line("var response = buffer.Slice(elements * dimension, elements);");
+                    w.Line("var omega = buffer.Slice(elements * (dimension + 1), elements);");
+                    w.Line("var psi = buffer.Slice(elements * (dimension + 2), elements);");
+                    w.Line("var weights = buffer.Slice(elements * (dimension + 3), elements);");
+                    w.Line("var coefficients = buffer.Slice(elements * (dimension + 4), dimension);");
+                    w.Line("var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);");
+                    w.Line("var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);");
+                    w.Line("var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);");
+                    if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
+                    var responseNode = ExprTools.Find(spec, block.Response)!;
+                    using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
+                    {
+                        w.Line($"var row = design.Slice({e.Variable} * dimension, dimension);");
+                        for (var s = 0; s < block.Slots.Count; s++)
+                        {
+                            var slot = block.Slots[s];
+                            var code = new CodeExpr(spec, SlotVars(spec, block, slot));
+                            if (slot.Over is { } over)
+                                w.Line($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++) row[{offsets[s]} + {over.Variable}] = {code.Of(slot.Coefficient)};");
+                            else
+                                w.Line($"row[{offsets[s]}] = {code.Of(slot.Coefficient)};");
+                        }
+                        w.Line(block.ResponseIsLatent
+                            ? $"response[{e.Variable}] = state[{e.Variable}];"
+                            : $"response[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null)).Access(Call(responseNode))};");
+                    }
+                    for (var s = 0; s < block.Slots.Count; s++)
+                    {
+                        var slot = block.Slots[s];
+                        var code = new CodeExpr(spec, SlotVars(spec, block, slot));
+                        var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
+                        using (Loop(w, slot.Over))
+                        {
+                            w.Line($"priorMean[{at}] = {code.Of(slot.PriorMean)};");
+                            w.Line($"priorVariance[{at}] = global::System.Math.Pow({code.Of(slot.PriorSd)}, 2);");
+                            w.Line($"coefficients[{at}] = {State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}];");
+                        }
+                    }
+                    w.Line($"{Rules}.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);");
+                    for (var s = 0; s < block.Slots.Count; s++)
+                    {
+                        var slot = block.Slots[s];
+                        var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
+                        using (Loop(w, slot.Over))
+                            w.Line($"{State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}] = coefficients[{at}];");
+                    }
+                    w.Line($"{Rules}.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);");
+                    if (block.Child is { } child)
+                    {
+                        var code = new CodeExpr(spec, SlotVars(spec, block, null));
+                        w.Line($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {code.Of(child.Weight)};");
+                        w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, ref random);");
+                    }
+                    else if (block.ResponseIsLatent)
+                    {
+                        w.Line($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) state[{e.Variable}] = random.NextDouble() < global::Dsl.Runtime.Special.SpecialFunctions.Logistic(psi[{e.Variable}]) ? (byte)1 : (byte)0;");
+                    }
+                    using (w.Block("if (context.Record)"))
+                    {
+                        for (var s = 0; s < block.Slots.Count; s++)
+                        {
+                            var slot = block.Slots[s];
+                            if (DistinctSlots(block).First(d => d.Latent == slot.Latent) != slot) continue;
+                            var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
+                            using (Loop(w, slot.Over))
+                            {
+                                var index = SlotIndex(block, slot, r, slot.Over?.Variable);
+                                w.Line($"{Sum(slot.Latent)}[{index}] += coefficients[{at}];");
+                                w.Line($"{SquareSum(slot.Latent)}[{index}] += coefficients[{at}] * coefficients[{at}];");
+                            }
+                        }
+                        if (block.ResponseIsLatent)
+                        {
+                            w.Line($"var sums = {Sum(block.Response)}.AsSpan({r} * elements, elements);");
+                            w.Line($"for (var n = 0; n < elements; n++) sums[n] += state[n];");
+                        }
+                        if (block.Child is not null)
+                            w.Line($"state.CopyTo({Samples(block)}.AsSpan(((recordedSweeps - 1) * {Replicates(block)} + {r}) * elements, elements));");
+                        if (pg is { } term)
+                            EmitPolyaGammaStatistics(w, spec, block, term, offsets);
+                    }
+                    w.Line("return work;");
+                }
+                w.Line("    },");
+                w.Line("    _ => { });");
+            }
+            w.Line();
+        }
+
+        /// <summary>
+        /// Statistics for a parameter that multiplies coefficients in psi: with psi = offset + slope * P,
+        /// E[(y - 1/2) psi - omega psi^2 / 2] = const + P E[(y - 1/2) slope - omega offset slope] - P^2 E[omega slope^2] / 2.
+        /// </summary>
+        private static void EmitPolyaGammaStatistics(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, IReadOnlyList<string> offsets)
+        {
+            var code = new CodeExpr(spec, SlotVars(spec, block, null));
+            var slope = string.Join(" + ", block.Slots.Select((s, n) => (s, n)).Where(p => ExprTools.Mentions(p.s.Coefficient, term.Access.Node)).Select(p => $"coefficients[{offsets[p.n]}]"));
+            var r = ReplicateIndex(block);
+            w.Line($"var slope = {slope};");
+            using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < elements; {block.Element.Variable}++)"))
+            {
+                var e = block.Element.Variable;
+                w.Line($"var offset = psi[{e}] - slope * {code.Of(term.Access)};");
+                w.Line($"var at = {r} * elements + {e};");
+                var y = block.ResponseIsLatent ? $"state[{e}]" : $"response[{e}]";
+                w.Line($"{PgLinear(block)}[at] += ({y} - 0.5) * slope - omega[{e}] * offset * slope;");
+                w.Line($"{PgQuadratic(block)}[at] += omega[{e}] * slope * slope;");
+            }
+        }
+
+        /// <summary>The parameter (at most one per block) whose Polya-Gamma statistics this block records.</summary>
+        public static GradientTerm? PolyaGammaTerm(GibbsPlan plan, LogisticBlock block) =>
+            plan.Gradients.SelectMany(g => g.Terms).FirstOrDefault(t => t.Kind == GradientTermKind.PolyaGammaCoefficient && t.Block == block.Id);
+
+        private static System.IDisposable Indent(SourceWriter w, int levels) => w.Indent(levels);
+
+        private static void EmitPosteriorMeans(SourceWriter w, ModelSpec spec, GibbsPlan plan)
+        {
+            foreach (var block in plan.Allocations)
+            {
+                var node = ExprTools.Find(spec, block.Latent)!;
+                Accessor(w, node, $"{Sum(block.Latent)}[{block.Replicate.Variable}.Value * {CodeExpr.Size(block.Mixture.Plate)} + {block.Mixture.Variable}.Value]");
+            }
+            foreach (var block in plan.Logistics)
+            {
+                foreach (var slot in DistinctSlots(block))
+                {
+                    var node = ExprTools.Find(spec, slot.Latent)!;
+                    var replicate = block.Replicate is { } rp ? node.Indices.First(i => i.Plate == rp.Plate).Variable + ".Value" : "0";
+                    var over = slot.Over is { } o ? node.Indices.First(i => i.Plate == o.Plate).Variable + ".Value" : null;
+                    Accessor(w, node, $"{Sum(slot.Latent)}[{SlotIndex(block, slot, replicate, over)}]");
+                }
+                if (block.ResponseIsLatent)
+                {
+                    var node = ExprTools.Find(spec, block.Response)!;
+                    var replicate = block.Replicate is { } rp ? node.Indices.First(i => i.Plate == rp.Plate).Variable + ".Value" : "0";
+                    Accessor(w, node, $"{Sum(block.Response)}[{replicate} * {CodeExpr.Size(block.Element.Plate)} + {node.Indices.First(i => i.Plate == block.Element.Plate).Variable}.Value]");
+                }
+                if (block.Child is not null) EmitPlugInMeans(w, block);
+            }
+        }
+
+        private static void EmitPlugInMeans(SourceWriter w, LogisticBlock block)
+        {
+            w.Line($"/// <summary>E[{block.Response}] per entry, replicate-major (the paper's plug-in M-step).</summary>");
+            using (w.Block($"private double[] {MStepEmitter.PlugInMeans(block)}()"))
+            {
+                w.Line($"var means = new double[{Sum(block.Response)}.Length];");
+                w.Line($"for (var n = 0; n < means.Length; n++) means[n] = {Sum(block.Response)}[n] / recordedSweeps;");
+                w.Line("return means;");
+            }
+            w.Line();
+        }
+
+        private static void Accessor(SourceWriter w, NodeSpec node, string sum)
+        {
+            w.Line($"/// <summary>Posterior mean of [Latent] {node.Name} over the sweeps recorded in the last E-step.</summary>");
+            w.Line($"public double {node.Name}PosteriorMean({string.Join(", ", node.Indices.Select(i => i.Plate + " " + i.Variable))}) => {sum} / recordedSweeps;");
+            w.Line();
+        }
+
+        private static void EmitState(SourceWriter w, ModelSpec spec, GibbsPlan plan, StateArrays arrays)
+        {
+            var parameters = spec.Nodes.Where(n => n.Role == NodeRole.Param).ToList();
+            w.Line("/// <summary>Plate sizes, parameters, optimiser steps, latent states and statistics: all a resumed run needs.</summary>");
+            using (w.Block("public void SaveState(global::System.IO.BinaryWriter writer)"))
+            {
+                foreach (var plate in spec.Plates) w.Line($"writer.Write({CodeExpr.Size(plate.Name)});");
+                foreach (var p in parameters)
+                    w.Line(p.Indices.Count == 0 ? $"writer.Write({p.Name}Values);" : $"{Inference}.ParameterArrays.Write(writer, {Inference}.ParameterArrays.Flat({p.Name}Values));");
+                foreach (var update in plan.Gradients) w.Line($"writer.Write({Ascent(update)}.Step);");
+                w.Line("writer.Write(recordedSweeps);");
+                foreach (var array in arrays.All.Where(a => !a.Grows)) w.Line($"{Inference}.ParameterArrays.Write(writer, {array.Name});");
+            }
+            w.Line();
+            using (w.Block("public void LoadState(global::System.IO.BinaryReader reader)"))
+            {
+                foreach (var plate in spec.Plates)
+                    w.Line($"if (reader.ReadInt32() != {CodeExpr.Size(plate.Name)}) throw new global::System.IO.InvalidDataException(\"the checkpoint was written for another size of plate {plate.Name}\");");
+                w.Line("ValidateShapes();");
+                w.Line("Allocate();");
+                foreach (var p in parameters)
+                    w.Line(p.Indices.Count == 0 ? $"{p.Name}Values = reader.ReadDouble();" : $"{Inference}.ParameterArrays.Read(reader, {Inference}.ParameterArrays.Flat({p.Name}Values), \"{p.Name}\");");
+                foreach (var update in plan.Gradients) w.Line($"{Ascent(update)}.Step = reader.ReadDouble();");
+                w.Line("recordedSweeps = reader.ReadInt32();");
+                foreach (var array in arrays.All.Where(a => !a.Grows)) w.Line($"{Inference}.ParameterArrays.Read(reader, {array.Name}, \"{array.Name}\");");
+            }
+        }
+    }
+}

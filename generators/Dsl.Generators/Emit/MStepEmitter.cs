@@ -1,0 +1,275 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Emit.GibbsNames;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// Emits <c>{Model}.MStep.g.cs</c>: closed-form Normal hyperparameters (URSM eq 3.6), then, per remaining
+    /// parameter, an objective made of the terms the plan found (each differentiated by its rule, eq 3.9) maximised by
+    /// projected gradient ascent onto the parameter's feasible set (eq 3.7-3.8).
+    /// </summary>
+    internal static class MStepEmitter
+    {
+        private const string Inference = "global::Dsl.Runtime.Inference";
+        private const string MStep = "global::Dsl.Runtime.Inference.MStep";
+
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan plan)
+        {
+            var w = EmitHelpers.Header("M-step", spec.Namespace, spec.ClassName);
+            using (w.Block($"partial class {spec.ClassName}"))
+            {
+                foreach (var update in plan.Gradients) w.Line($"private readonly {MStep}.ProjectedGradientAscent {Ascent(update)} = new();");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line("/// Closed forms first, then projected gradient ascent per parameter. Returns the Monte Carlo estimate of the");
+                w.Line("/// parameter-dependent part of the expected complete log-likelihood at the new parameters.");
+                w.Line("/// </summary>");
+                using (w.Block($"public double MaximiseParameters({Inference}.MStepSettings settings)"))
+                {
+                    w.Line("if (recordedSweeps == 0) throw new global::System.InvalidOperationException(\"the M-step needs at least one recorded sweep\");");
+                    w.Line("var value = 0.0;");
+                    foreach (var latent in plan.ClosedForms.Select(c => c.Latent).Distinct()) w.Line($"value += UpdateNormal{latent}();");
+                    foreach (var update in plan.Gradients) w.Line($"value += Maximise{update.Parameter}(settings);");
+                    w.Line("return value;");
+                }
+                w.Line();
+                foreach (var group in plan.ClosedForms.GroupBy(c => c.Latent)) EmitClosedForm(w, spec, group.Key, group.ToList());
+                foreach (var update in plan.Gradients) EmitGradient(w, spec, plan, update);
+            }
+            return new GeneratedFile($"{spec.ClassName}.MStep.g.cs", w.ToString());
+        }
+
+        private static void EmitClosedForm(SourceWriter w, ModelSpec spec, string latent, List<ClosedFormUpdate> updates)
+        {
+            var node = ExprTools.Find(spec, latent)!;
+            var code = new CodeExpr(spec, new Dictionary<string, string>());
+            var mean = ExprTools.Argument(node, "mean", spec)!;
+            var sd = ExprTools.Argument(node, "sd", spec)!;
+            w.Line($"/// <summary>{latent} ~ Normal (line {node.Declaration.Location.Line}): {string.Join(" and ", updates.Select(u => $"{u.Parameter} is its {(u.Kind == ClosedFormKind.Mean ? "mean" : "variance")}"))}, in closed form.</summary>");
+            using (w.Block($"private double UpdateNormal{latent}()"))
+            {
+                w.Line($"var count = (double){Sum(latent)}.Length;");
+                w.Line("var first = 0.0;");
+                w.Line("var second = 0.0;");
+                using (w.Block($"for (var n = 0; n < {Sum(latent)}.Length; n++)"))
+                {
+                    w.Line($"first += {Sum(latent)}[n];");
+                    w.Line($"second += {SquareSum(latent)}[n];");
+                }
+                w.Line("first /= recordedSweeps * count;");
+                w.Line("second /= recordedSweeps * count;");
+                foreach (var u in updates.Where(u => u.Kind == ClosedFormKind.Mean)) w.Line($"{u.Parameter}Values = first;");
+                w.Line($"var mean = {code.Of(mean)};");
+                foreach (var u in updates.Where(u => u.Kind == ClosedFormKind.Variance))
+                {
+                    var floor = ExprTools.Find(spec, u.Parameter)!.Declaration.Constraints.Floor ?? 1e-12;
+                    w.Line($"{u.Parameter}Values = global::System.Math.Max(second - 2 * mean * first + mean * mean, {CodeExpr.Number(floor)});");
+                }
+                w.Line($"var variance = global::System.Math.Pow({code.Of(sd)}, 2);");
+                w.Line("return -0.5 * count * (global::System.Math.Log(2 * global::System.Math.PI * variance) + (second - 2 * mean * first + mean * mean) / variance);");
+            }
+            w.Line();
+        }
+
+        private static void EmitGradient(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientUpdate update)
+        {
+            var p = update.Parameter;
+            var objective = $"{p}Objective";
+            var scalar = update.Indices.Count == 0;
+            w.Line($"/// <summary>{p} (line {update.Line}): projected gradient ascent with backtracking on {string.Join(", ", update.Terms.Select(t => t.Kind))}.</summary>");
+            using (w.Block($"private double Maximise{p}({Inference}.MStepSettings settings)"))
+            {
+                w.Line($"{Ascent(update)}.MaxIterations = settings.GradientIterations;");
+                w.Line($"var objective = new {objective}(this, settings.PlugInNormaliser);");
+                if (scalar)
+                {
+                    w.Line($"var values = new[] {{ {p}Values }};");
+                    w.Line($"var value = {Ascent(update)}.Maximise(objective, values);");
+                    w.Line($"{p}Values = values[0];");
+                    w.Line("return value;");
+                }
+                else
+                {
+                    w.Line($"return {Ascent(update)}.Maximise(objective, {Inference}.ParameterArrays.Flat({p}Values));");
+                }
+            }
+            w.Line();
+            foreach (var term in update.Terms) EmitTermStatistics(w, spec, plan, update, term);
+            EmitObjectiveClass(w, spec, plan, update);
+        }
+
+        /// <summary>Per term, the statistic the objective needs, gathered once per M-step from the E-step's sums.</summary>
+        private static void EmitTermStatistics(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientUpdate update, GradientTerm term)
+        {
+            var name = Map(update, term);
+            var p = update.Parameter;
+            var length = update.Indices.Count == 0 ? "1" : $"{p}Values.Length";
+            switch (term.Kind)
+            {
+                case GradientTermKind.AllocationProfile:
+                {
+                    var b = plan.Allocations[term.Block];
+                    var code = new CodeExpr(spec, Vars(b.Mixture, b.Element, b.Replicate));
+                    w.Line($"/// <summary>E[allocation counts] of block {b.Id}, summed onto the entries of {p} they multiply.</summary>");
+                    using (w.Block($"private double[] {name}()"))
+                    {
+                        w.Line($"var weights = new double[{length}];");
+                        using (Loop(w, b.Replicate))
+                        using (Loop(w, b.Element))
+                        using (Loop(w, b.Mixture))
+                        {
+                            w.Line($"weights[{code.FlatIndex(term.Access)}] += {AllocationSum(b)}[({b.Replicate.Variable} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}) * {CodeExpr.Size(b.Mixture.Plate)} + {b.Mixture.Variable}] / recordedSweeps;");
+                        }
+                        w.Line("return weights;");
+                    }
+                    break;
+                }
+                case GradientTermKind.DirichletConcentration:
+                {
+                    var b = plan.Allocations[term.Block];
+                    var code = new CodeExpr(spec, Vars(b.Mixture, b.Replicate));
+                    w.Line($"/// <summary>Block {b.Id}: which entry of {p} each {b.Mixture.Plate} component's concentration is, and sum over replicates of E[log {b.Latent}].</summary>");
+                    using (w.Block($"private (int[] Map, double[] SumLog) {name}()"))
+                    {
+                        w.Line($"var map = new int[{CodeExpr.Size(b.Mixture.Plate)}];");
+                        w.Line("var sumLog = new double[map.Length];");
+                        using (Loop(w, b.Mixture))
+                        {
+                            w.Line($"map[{b.Mixture.Variable}] = {code.FlatIndex(term.Access)};");
+                            using (Loop(w, b.Replicate))
+                                w.Line($"sumLog[{b.Mixture.Variable}] += {LogSum(b.Latent)}[{b.Replicate.Variable} * map.Length + {b.Mixture.Variable}] / recordedSweeps;");
+                        }
+                        w.Line("return (map, sumLog);");
+                    }
+                    break;
+                }
+                default:
+                {
+                    var b = plan.Logistics[term.Block];
+                    var vars = ExprTools.Find(spec, b.Response)!.Indices.ToDictionary(i => i.Variable, i => i.Variable);
+                    var code = new CodeExpr(spec, vars);
+                    w.Line($"/// <summary>Block {b.Id}: for each ({b.Replicate?.Plate ?? "single replicate"}, {b.Element.Plate}) entry, the entry of {p} it reads.</summary>");
+                    using (w.Block($"private int[] {name}()"))
+                    {
+                        w.Line($"var map = new int[{Replicates(b)} * {CodeExpr.Size(b.Element.Plate)}];");
+                        using (Loop(w, b.Replicate))
+                        using (Loop(w, b.Element))
+                            w.Line($"map[{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}] = {code.FlatIndex(term.Access)};");
+                        w.Line("return map;");
+                    }
+                    break;
+                }
+            }
+            w.Line();
+        }
+
+        private static void EmitObjectiveClass(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientUpdate update)
+        {
+            var p = update.Parameter;
+            var model = spec.ClassName;
+            w.Line($"/// <summary>The part of the expected complete log-likelihood that depends on {p}, its gradient and its feasible set.</summary>");
+            using (w.Block($"private sealed class {p}Objective : {MStep}.IProjectedObjective"))
+            {
+                w.Line($"private readonly {model} model;");
+                w.Line("private readonly bool plugIn;");
+                foreach (var term in update.Terms) w.Line(FieldFor(update, term));
+                w.Line();
+                using (w.Block($"public {p}Objective({model} model, bool plugIn)"))
+                {
+                    w.Line("this.model = model;");
+                    w.Line("this.plugIn = plugIn;");
+                    foreach (var term in update.Terms) w.Line($"{Field(term)} = model.{Map(update, term)}();");
+                }
+                w.Line();
+                w.Line($"public int Length => {(update.Indices.Count == 0 ? "1" : $"model.{p}Values.Length")};");
+                w.Line();
+                w.Line("public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, new double[Length]);");
+                w.Line();
+                using (w.Block("public double Gradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> gradient)"))
+                {
+                    w.Line("gradient.Clear();");
+                    w.Line("var value = 0.0;");
+                    foreach (var term in update.Terms) EmitTermCall(w, spec, plan, term);
+                    w.Line("return value;");
+                }
+                w.Line();
+                using (w.Block("public void Project(global::System.Span<double> x)"))
+                    EmitProjection(w, spec, update);
+            }
+            w.Line();
+        }
+
+        private static string Field(GradientTerm term) => $"{char.ToLowerInvariant(term.Kind.ToString()[0])}{term.Kind.ToString().Substring(1)}{term.Block}";
+
+        private static string FieldFor(GradientUpdate update, GradientTerm term) => term.Kind switch
+        {
+            GradientTermKind.AllocationProfile => $"private readonly double[] {Field(term)};",
+            GradientTermKind.DirichletConcentration => $"private readonly (int[] Map, double[] SumLog) {Field(term)};",
+            _ => $"private readonly int[] {Field(term)};",
+        };
+
+        private static void EmitTermCall(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientTerm term)
+        {
+            var f = Field(term);
+            switch (term.Kind)
+            {
+                case GradientTermKind.AllocationProfile:
+                    w.Line($"// Block {term.Block}: sum E[allocation] log {term.Access.Node} (eq 3.9, first term).");
+                    w.Line($"value += {MStep}.ObjectiveTerms.WeightedLog(x, {f}, gradient);");
+                    break;
+                case GradientTermKind.DirichletConcentration:
+                {
+                    var b = plan.Allocations[term.Block];
+                    w.Line($"// Block {term.Block}: the Dirichlet log-density of {b.Latent} (eq 3.9, the alpha gradient).");
+                    w.Line($"value += {MStep}.ObjectiveTerms.DirichletLogDensity(x, {f}.Map, model.{CodeExpr.Size(b.Replicate.Plate)}, {f}.SumLog, gradient);");
+                    break;
+                }
+                case GradientTermKind.PolyaGammaCoefficient:
+                {
+                    var b = plan.Logistics[term.Block];
+                    w.Line($"// Block {term.Block}: E[(y - 1/2) psi - omega psi^2 / 2] of {b.Response}, quadratic in {term.Access.Node}.");
+                    w.Line($"value += {MStep}.ObjectiveTerms.Quadratic(x, {f}, model.{PgLinear(b)}, model.{PgQuadratic(b)}, 1.0 / model.recordedSweeps, gradient);");
+                    break;
+                }
+                default:
+                {
+                    var b = plan.Logistics[term.Block];
+                    var width = $"model.{CodeExpr.Size(b.Element.Plate)}";
+                    var counts = $"model.{Counts(b.Child!.Observed)}";
+                    w.Line($"// Block {term.Block}: E[log p({b.Child.Observed} | {b.Response})], by Monte Carlo over the recorded sweeps or by the plug-in E[{b.Response}].");
+                    w.Line("value += plugIn");
+                    w.Line($"    ? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn(x, {f}, {counts}, {width}, model.{PlugInMeans(b)}(), gradient)");
+                    w.Line($"    : {MStep}.ObjectiveTerms.NormalisedWeights(x, {f}, {counts}, {width}, model.{Samples(b)}, model.recordedSweeps, gradient, new double[{width}]);");
+                    break;
+                }
+            }
+        }
+
+        public static string PlugInMeans(LogisticBlock b) => $"{b.Response}Means";
+
+        private static void EmitProjection(SourceWriter w, ModelSpec spec, GradientUpdate update)
+        {
+            if (update.SimplexPosition >= 0)
+            {
+                var sizes = update.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList();
+                var inner = update.SimplexPosition + 1 < sizes.Count ? string.Join(" * ", sizes.Skip(update.SimplexPosition + 1).Select(s => "model." + s)) : "1";
+                var outer = update.SimplexPosition > 0 ? string.Join(" * ", sizes.Take(update.SimplexPosition).Select(s => "model." + s)) : "1";
+                var count = "model." + sizes[update.SimplexPosition];
+                w.Line($"// Each simplex along {update.Indices[update.SimplexPosition].Plate}: entries >= {CodeExpr.Number(update.Floor)} summing to one (eq 3.8).");
+                w.Line($"var scratch = new double[2 * {count}];");
+                using (w.Block($"for (var outer = 0; outer < {outer}; outer++)"))
+                using (w.Block($"for (var inner = 0; inner < {inner}; inner++)"))
+                    w.Line($"{MStep}.Projection.OntoSimplex(x, outer * {count} * ({inner}) + inner, {inner}, {count}, {CodeExpr.Number(update.Floor)}, scratch);");
+            }
+            else if (!double.IsNegativeInfinity(update.Floor))
+            {
+                w.Line($"{MStep}.Projection.OntoFloor(x, {CodeExpr.Number(update.Floor)});");
+            }
+        }
+
+
+    }
+}

@@ -1,0 +1,145 @@
+using Dsl.Runtime.Inference;
+
+namespace Dsl.Models.Ursm;
+
+/// <summary>
+/// URSM's inputs. Either data source may be absent (Remark 2's submodels): single-cell counts Y [gene, cell] with
+/// types, and bulk counts X [gene, bulk]. Marker genes (gene index -> type) initialise A with zeros elsewhere (section 4.5).
+/// </summary>
+public sealed record UrsmInputs(int Types, int[,]? SingleCell, int[]? CellTypes, int[,]? Bulk, IReadOnlyDictionary<int, int>? Markers = null)
+{
+    public int Genes => SingleCell?.GetLength(0) ?? Bulk?.GetLength(0) ?? 0;
+}
+
+/// <summary>What a URSM fit produced: the model (parameters and posterior means) and the run's history.</summary>
+public sealed record UrsmFit(Ursm Model, GibbsEmResult Run, double Seconds);
+
+/// <summary>
+/// Fits URSM with the generated Gibbs-EM (Ursm.Gibbs.g.cs, Ursm.MStep.g.cs) through the generic driver. This class
+/// only prepares the model: plate sizes, data, starting parameters.
+/// </summary>
+public static class UrsmFitter
+{
+    /// <summary>The floor on A (Remark 1 / eq 3.8); the declaration's [Floor] is the authority, this mirrors it for initial values.</summary>
+    private const double FloorA = 1e-6;
+
+    public static Ursm Prepare(UrsmInputs inputs)
+    {
+        Check(inputs);
+        var (n, k) = (inputs.Genes, inputs.Types);
+        var model = new Ursm
+        {
+            GeneCount = n,
+            TypeCount = k,
+            CellCount = inputs.SingleCell?.GetLength(1) ?? 0,
+            BulkCount = inputs.Bulk?.GetLength(1) ?? 0,
+            YValues = inputs.SingleCell ?? new int[n, 0],
+            GValues = inputs.CellTypes ?? [],
+            XValues = inputs.Bulk ?? new int[n, 0],
+            AValues = InitialProfiles(inputs),
+            alphaValues = Enumerable.Repeat(1.0, k).ToArray(),
+            // Dropout curves start flat-ish around the scale of A (entries ~ 1/N): tau * A ~ 1 for an average gene.
+            muKappaValues = 0,
+            varKappaValues = 1,
+            muTauValues = n,
+            varTauValues = Math.Pow(0.25 * n, 2),
+        };
+        return model;
+    }
+
+    public static UrsmFit Fit(UrsmInputs inputs, GibbsEmOptions options, string? checkpoint = null, bool resume = false, IProgress<EmIteration>? progress = null)
+    {
+        var model = Prepare(inputs);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var run = new GibbsEmDriver(options).Run(model, checkpoint, resume, progress);
+        return new UrsmFit(model, run, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The naive estimate (eq 4.2) where a type has cells; the bulk average otherwise; markers zero the other types.</summary>
+    public static double[,] InitialProfiles(UrsmInputs inputs)
+    {
+        var (n, k) = (inputs.Genes, inputs.Types);
+        var a = new double[n, k];
+        var naive = inputs.SingleCell is { } y ? Naive(y, inputs.CellTypes!, k) : null;
+        var bulkMean = inputs.Bulk is { } x ? BulkAverage(x) : null;
+        for (var t = 0; t < k; t++)
+        {
+            var hasCells = naive is not null && inputs.CellTypes!.Contains(t);
+            for (var i = 0; i < n; i++) a[i, t] = hasCells ? naive![i, t] : bulkMean![i];
+        }
+        if (inputs.Markers is { } markers)
+        {
+            foreach (var (gene, type) in markers)
+                for (var t = 0; t < k; t++) if (t != type) a[gene, t] = 0;
+        }
+        for (var t = 0; t < k; t++)
+        {
+            var total = 0.0;
+            for (var i = 0; i < n; i++) total += a[i, t] = Math.Max(a[i, t], FloorA);
+            for (var i = 0; i < n; i++) a[i, t] /= total;
+        }
+        return a;
+    }
+
+    /// <summary>Eq 4.2: A_ik = mean over cells of type k of Y_il / R_l.</summary>
+    public static double[,] Naive(int[,] y, int[] types, int k)
+    {
+        var (n, l) = (y.GetLength(0), y.GetLength(1));
+        var a = new double[n, k];
+        var cells = new int[k];
+        for (var c = 0; c < l; c++)
+        {
+            var depth = 0.0;
+            for (var i = 0; i < n; i++) depth += y[i, c];
+            cells[types[c]]++;
+            for (var i = 0; i < n; i++) a[i, types[c]] += y[i, c] / depth;
+        }
+        for (var t = 0; t < k; t++)
+            for (var i = 0; i < n; i++) a[i, t] = cells[t] > 0 ? a[i, t] / cells[t] : 0;
+        return a;
+    }
+
+    private static double[] BulkAverage(int[,] x)
+    {
+        var (n, m) = (x.GetLength(0), x.GetLength(1));
+        var mean = new double[n];
+        for (var j = 0; j < m; j++)
+        {
+            var depth = 0.0;
+            for (var i = 0; i < n; i++) depth += x[i, j];
+            for (var i = 0; i < n; i++) mean[i] += depth > 0 ? x[i, j] / depth / m : 0;
+        }
+        return mean;
+    }
+
+    private static void Check(UrsmInputs inputs)
+    {
+        if (inputs.SingleCell is null && inputs.Bulk is null) throw new ArgumentException("give single-cell counts, bulk counts, or both");
+        if (inputs.Types < 1) throw new ArgumentException($"K must be at least 1, not {inputs.Types}");
+        if (inputs.SingleCell is { } y)
+        {
+            if (inputs.CellTypes is not { } types || types.Length != y.GetLength(1))
+                throw new ArgumentException($"there are {y.GetLength(1)} single cells but {inputs.CellTypes?.Length ?? 0} cell types; give one type per cell");
+            foreach (var t in types)
+                if (t < 0 || t >= inputs.Types) throw new ArgumentException($"cell type {t} is outside 0..{inputs.Types - 1}; types are 0-indexed and K = {inputs.Types}");
+            for (var c = 0; c < y.GetLength(1); c++)
+            {
+                var total = 0L;
+                for (var i = 0; i < y.GetLength(0); i++)
+                {
+                    if (y[i, c] < 0) throw new ArgumentException($"single cell {c + 1} has a negative count ({y[i, c]}) at gene {i + 1}");
+                    total += y[i, c];
+                }
+                if (total == 0) throw new ArgumentException($"single cell {c + 1} has no reads at all; remove it");
+            }
+        }
+        if (inputs.Bulk is { } x)
+        {
+            if (x.GetLength(0) != inputs.Genes) throw new ArgumentException($"bulk data has {x.GetLength(0)} genes but single-cell data has {inputs.Genes}");
+            foreach (var v in x) if (v < 0) throw new ArgumentException($"bulk data holds a negative count ({v})");
+        }
+        var present = inputs.CellTypes?.Distinct().Count() ?? 0;
+        if (present < inputs.Types && inputs.Markers is null)
+            throw new ArgumentException($"K = {inputs.Types} but only {present} types have single cells; give marker genes (--markers) so the other types can be told apart (section 4.5)");
+    }
+}

@@ -1,0 +1,129 @@
+using Dsl.Runtime.Special;
+
+namespace Dsl.Runtime.Inference.MStep;
+
+/// <summary>
+/// The terms of the expected complete log-likelihood that the M-step rules produce, each with its gradient (URSM
+/// eq 3.9 is their sum for A). Every function adds its gradient into <c>gradient</c> and returns its value;
+/// <c>map</c> arrays give, per statistic, the flat index of the parameter entry it multiplies.
+/// </summary>
+public static class ObjectiveTerms
+{
+    /// <summary>sum_n w_n log x_n (allocation counts of a mixture profile: E[z_ik] log A_ik).</summary>
+    public static double WeightedLog(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, Span<double> gradient)
+    {
+        var value = 0.0;
+        for (var n = 0; n < x.Length; n++)
+        {
+            if (weights[n] == 0) continue;
+            value += weights[n] * Math.Log(x[n]);
+            gradient[n] += weights[n] / x[n];
+        }
+        return value;
+    }
+
+    /// <summary>
+    /// The log-density of <paramref name="replicates"/> Dirichlet vectors with concentration x[map[k]], given
+    /// sumLog[k] = sum_r E[log w_kr]: R (log Gamma(sum a) - sum log Gamma(a_k)) + sum_k (a_k - 1) sumLog_k.
+    /// </summary>
+    public static double DirichletLogDensity(ReadOnlySpan<double> x, ReadOnlySpan<int> map, int replicates, ReadOnlySpan<double> sumLog, Span<double> gradient)
+    {
+        if (replicates == 0) return 0;
+        var total = 0.0;
+        foreach (var index in map) total += x[index];
+        var value = replicates * SpecialFunctions.LogGamma(total);
+        var digammaTotal = SpecialFunctions.Digamma(total);
+        for (var k = 0; k < map.Length; k++)
+        {
+            var a = x[map[k]];
+            value += -replicates * SpecialFunctions.LogGamma(a) + (a - 1) * sumLog[k];
+            gradient[map[k]] += replicates * (digammaTotal - SpecialFunctions.Digamma(a)) + sumLog[k];
+        }
+        return value;
+    }
+
+    /// <summary>
+    /// sum_n (linear_n x[map[n]] - quadratic_n x[map[n]]^2 / 2) * scale: the Polya-Gamma-augmented logistic
+    /// log-likelihood E[(y - 1/2) psi - omega psi^2 / 2] as a function of a parameter that psi is affine in.
+    /// </summary>
+    public static double Quadratic(ReadOnlySpan<double> x, ReadOnlySpan<int> map, ReadOnlySpan<double> linear, ReadOnlySpan<double> quadratic, double scale, Span<double> gradient)
+    {
+        var value = 0.0;
+        for (var n = 0; n < map.Length; n++)
+        {
+            var a = x[map[n]];
+            value += (linear[n] - 0.5 * quadratic[n] * a) * a;
+            gradient[map[n]] += (linear[n] - quadratic[n] * a) * scale;
+        }
+        return value * scale;
+    }
+
+    /// <summary>
+    /// The Monte Carlo expectation of a normalised-weight multinomial's log-likelihood over stored binary states:
+    /// sum_{r,e} y_re log x[map_re] - (1/T) sum_t sum_r R_r log(sum_e x[map_re] s_tre). Rows are replicates r, each
+    /// <paramref name="width"/> entries; <paramref name="states"/> holds T blocks of rows x width.
+    /// </summary>
+    public static double NormalisedWeights(
+        ReadOnlySpan<double> x, ReadOnlySpan<int> map, ReadOnlySpan<int> counts, int width, ReadOnlySpan<byte> states, int samples,
+        Span<double> gradient, Span<double> scratch)
+    {
+        var rows = counts.Length / width;
+        var value = 0.0;
+        var weights = scratch[..width];
+        for (var r = 0; r < rows; r++)
+        {
+            var rowMap = map.Slice(r * width, width);
+            var rowCounts = counts.Slice(r * width, width);
+            var total = 0;
+            for (var e = 0; e < width; e++)
+            {
+                weights[e] = x[rowMap[e]];
+                var y = rowCounts[e];
+                total += y;
+                if (y == 0) continue;
+                value += y * Math.Log(weights[e]);
+                gradient[rowMap[e]] += y / weights[e];
+            }
+            if (total == 0) continue;
+            var perSample = (double)total / samples;
+            for (var t = 0; t < samples; t++)
+            {
+                var state = states.Slice((t * rows + r) * width, width);
+                var sum = 0.0;
+                for (var e = 0; e < width; e++) sum += state[e] != 0 ? weights[e] : 0;
+                value -= perSample * Math.Log(sum);
+                var slope = perSample / sum;
+                for (var e = 0; e < width; e++) if (state[e] != 0) gradient[rowMap[e]] -= slope;
+            }
+        }
+        return value;
+    }
+
+    /// <summary>The plug-in version of <see cref="NormalisedWeights"/> (URSM eq 3.9): log sum_e x s is replaced by log sum_e x E[s].</summary>
+    public static double NormalisedWeightsPlugIn(
+        ReadOnlySpan<double> x, ReadOnlySpan<int> map, ReadOnlySpan<int> counts, int width, ReadOnlySpan<double> meanStates,
+        Span<double> gradient)
+    {
+        var rows = counts.Length / width;
+        var value = 0.0;
+        for (var r = 0; r < rows; r++)
+        {
+            var total = 0;
+            var sum = 0.0;
+            for (var e = 0; e < width; e++)
+            {
+                var n = r * width + e;
+                var y = counts[n];
+                total += y;
+                sum += x[map[n]] * meanStates[n];
+                if (y == 0) continue;
+                value += y * Math.Log(x[map[n]]);
+                gradient[map[n]] += y / x[map[n]];
+            }
+            if (total == 0) continue;
+            value -= total * Math.Log(sum);
+            for (var e = 0; e < width; e++) gradient[map[r * width + e]] -= total * meanStates[r * width + e] / sum;
+        }
+        return value;
+    }
+}

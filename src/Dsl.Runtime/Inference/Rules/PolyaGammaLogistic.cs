@@ -1,0 +1,110 @@
+using Dsl.Runtime.Random;
+using Dsl.Runtime.Sampling;
+
+namespace Dsl.Runtime.Inference.Rules;
+
+/// <summary>
+/// Polya-Gamma augmentation of a logistic-link Bernoulli (Polson, Scott &amp; Windle 2013; URSM eq 3.4-3.5).
+/// Responses y_r in {0, 1} with linear predictor psi_r = x_r . beta and an independent Normal prior on each of the
+/// C coefficients. Given omega_r ~ PG(1, psi_r), beta is Gaussian with precision V = diag(1/v) + sum_r omega_r x_r x_r^T
+/// and mean V^-1 (mu/v + sum_r (y_r - 1/2) x_r). One call draws omega, then beta, for one replicate (a cell in URSM,
+/// the whole data set for a plain logistic regression).
+/// </summary>
+public static class PolyaGammaLogistic
+{
+    /// <summary>psi = design . coefficients, row by row (design is rows x C, row-major).</summary>
+    public static void LinearPredictor(ReadOnlySpan<double> design, ReadOnlySpan<double> coefficients, Span<double> psi)
+    {
+        var c = coefficients.Length;
+        for (var r = 0; r < psi.Length; r++)
+        {
+            var row = design.Slice(r * c, c);
+            var sum = 0.0;
+            for (var j = 0; j < c; j++) sum += row[j] * coefficients[j];
+            psi[r] = sum;
+        }
+    }
+
+    /// <summary>
+    /// Draws omega (one per row, into <paramref name="omega"/>) and then the coefficients. <paramref name="workspace"/>
+    /// holds at least C*C + 2*C doubles; nothing is allocated.
+    /// </summary>
+    public static void Sweep(
+        ReadOnlySpan<double> design, ReadOnlySpan<double> response, ReadOnlySpan<double> priorMean, ReadOnlySpan<double> priorVariance,
+        Span<double> coefficients, Span<double> omega, Span<double> psi, Span<double> workspace, ref RandomStream random)
+    {
+        var c = coefficients.Length;
+        var rows = response.Length;
+        LinearPredictor(design, coefficients, psi[..rows]);
+        PolyaGamma.SampleOne(psi[..rows], omega[..rows], ref random);
+
+        var precision = workspace[..(c * c)];
+        var rhs = workspace.Slice(c * c, c);
+        var draw = workspace.Slice(c * c + c, c);
+        precision.Clear();
+        for (var j = 0; j < c; j++)
+        {
+            precision[j * c + j] = 1.0 / priorVariance[j];
+            rhs[j] = priorMean[j] / priorVariance[j];
+        }
+        for (var r = 0; r < rows; r++)
+        {
+            var row = design.Slice(r * c, c);
+            var w = omega[r];
+            var centred = response[r] - 0.5;
+            for (var a = 0; a < c; a++)
+            {
+                var wa = w * row[a];
+                rhs[a] += centred * row[a];
+                for (var b = 0; b <= a; b++) precision[a * c + b] += wa * row[b];
+            }
+        }
+        for (var j = 0; j < c; j++) draw[j] = random.NextNormal();
+        GaussianFromPrecision(precision, rhs, draw, c);
+        draw.CopyTo(coefficients);
+    }
+
+    /// <summary>
+    /// Turns standard normals <paramref name="noise"/> into a draw from N(P^-1 b, P^-1), given the lower triangle of
+    /// the precision P: with P = L L^T, the mean solves L L^T m = b and the noise is L^-T z. Overwrites P with L.
+    /// </summary>
+    public static void GaussianFromPrecision(Span<double> precision, Span<double> rhs, Span<double> noise, int c)
+    {
+        Cholesky(precision, c);
+        // Forward: L y = b (y kept in rhs).
+        for (var a = 0; a < c; a++)
+        {
+            var s = rhs[a];
+            for (var b = 0; b < a; b++) s -= precision[a * c + b] * rhs[b];
+            rhs[a] = s / precision[a * c + a];
+        }
+        // Backward: L^T x = y + z gives x = m + L^-T z in one pass.
+        for (var a = c - 1; a >= 0; a--)
+        {
+            var s = rhs[a] + noise[a];
+            for (var b = a + 1; b < c; b++) s -= precision[b * c + a] * noise[b];
+            noise[a] = s / precision[a * c + a];
+        }
+    }
+
+    private static void Cholesky(Span<double> m, int c)
+    {
+        for (var a = 0; a < c; a++)
+        {
+            for (var b = 0; b <= a; b++)
+            {
+                var s = m[a * c + b];
+                for (var k = 0; k < b; k++) s -= m[a * c + k] * m[b * c + k];
+                if (a == b)
+                {
+                    if (!(s > 0)) throw new InvalidOperationException("the coefficients' posterior precision is not positive definite");
+                    m[a * c + a] = Math.Sqrt(s);
+                }
+                else
+                {
+                    m[a * c + b] = s / m[b * c + b];
+                }
+            }
+        }
+    }
+}
