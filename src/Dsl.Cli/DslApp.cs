@@ -16,6 +16,9 @@ public static class DslApp
             DataCommand.Create(output, error),
             BenchCommand.Create(output, error),
             DemoCommand.Create(output, error),
+            SimulateCommand.Create(output, error),
+            FitCommand.Create(output, error),
+            ReproCommand.Create(output, error),
         };
         foreach (var planned in PlannedCommands.Create(error)) root.Subcommands.Add(planned);
 

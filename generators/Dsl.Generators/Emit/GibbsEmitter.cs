@@ -425,7 +425,7 @@ namespace Dsl.Generators.Emit
             {
                 foreach (var plate in spec.Plates) w.Line($"writer.Write({CodeExpr.Size(plate.Name)});");
                 foreach (var p in parameters)
-                    w.Line(p.Indices.Count == 0 ? $"writer.Write({p.Name}Values);" : $"{Inference}.ParameterArrays.Write(writer, {Inference}.ParameterArrays.Flat({p.Name}Values));");
+                    w.Line(p.Indices.Count == 0 ? $"writer.Write({p.Name}Values);" : $"{Inference}.ParameterArrays.Write<double>(writer, {Inference}.ParameterArrays.Flat({p.Name}Values));");
                 foreach (var update in plan.Gradients) w.Line($"writer.Write({Ascent(update)}.Step);");
                 w.Line("writer.Write(recordedSweeps);");
                 foreach (var array in arrays.All.Where(a => !a.Grows)) w.Line($"{Inference}.ParameterArrays.Write(writer, {array.Name});");

@@ -198,6 +198,9 @@ namespace Dsl.Generators.Emit
                 w.Line();
                 using (w.Block("public void Project(global::System.Span<double> x)"))
                     EmitProjection(w, spec, update);
+                w.Line();
+                using (w.Block("public void Precondition(global::System.ReadOnlySpan<double> x, global::System.Span<double> direction)"))
+                    EmitPrecondition(w, update);
             }
             w.Line();
         }
@@ -250,14 +253,37 @@ namespace Dsl.Generators.Emit
 
         public static string PlugInMeans(LogisticBlock b) => $"{b.Response}Means";
 
+        /// <summary>The strides of a simplex parameter: outer blocks, inner offsets, entries per simplex.</summary>
+        private static (string Outer, string Inner, string Count) SimplexLayout(GradientUpdate update)
+        {
+            var sizes = update.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList();
+            var inner = update.SimplexPosition + 1 < sizes.Count ? string.Join(" * ", sizes.Skip(update.SimplexPosition + 1).Select(s => "model." + s)) : "1";
+            var outer = update.SimplexPosition > 0 ? string.Join(" * ", sizes.Take(update.SimplexPosition).Select(s => "model." + s)) : "1";
+            return (outer, inner, "model." + sizes[update.SimplexPosition]);
+        }
+
+        private static void EmitPrecondition(SourceWriter w, GradientUpdate update)
+        {
+            if (update.SimplexPosition >= 0)
+            {
+                var (outer, inner, count) = SimplexLayout(update);
+                w.Line("// The gradient in the metric diag(x), kept tangent to each simplex, so small entries move at their own scale.");
+                using (w.Block($"for (var outer = 0; outer < {outer}; outer++)"))
+                using (w.Block($"for (var inner = 0; inner < {inner}; inner++)"))
+                    w.Line($"{MStep}.Projection.SimplexDirection(x, direction, outer * {count} * ({inner}) + inner, {inner}, {count});");
+            }
+            else if (!double.IsNegativeInfinity(update.Floor))
+            {
+                w.Line("// The gradient in the metric diag(x): entries near their floor move at their own scale.");
+                w.Line("for (var n = 0; n < x.Length; n++) direction[n] *= x[n];");
+            }
+        }
+
         private static void EmitProjection(SourceWriter w, ModelSpec spec, GradientUpdate update)
         {
             if (update.SimplexPosition >= 0)
             {
-                var sizes = update.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList();
-                var inner = update.SimplexPosition + 1 < sizes.Count ? string.Join(" * ", sizes.Skip(update.SimplexPosition + 1).Select(s => "model." + s)) : "1";
-                var outer = update.SimplexPosition > 0 ? string.Join(" * ", sizes.Take(update.SimplexPosition).Select(s => "model." + s)) : "1";
-                var count = "model." + sizes[update.SimplexPosition];
+                var (outer, inner, count) = SimplexLayout(update);
                 w.Line($"// Each simplex along {update.Indices[update.SimplexPosition].Plate}: entries >= {CodeExpr.Number(update.Floor)} summing to one (eq 3.8).");
                 w.Line($"var scratch = new double[2 * {count}];");
                 using (w.Block($"for (var outer = 0; outer < {outer}; outer++)"))

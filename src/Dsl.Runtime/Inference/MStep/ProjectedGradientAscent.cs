@@ -14,10 +14,17 @@ public interface IProjectedObjective
     double Gradient(ReadOnlySpan<double> x, Span<double> gradient);
 
     void Project(Span<double> x);
+
+    /// <summary>
+    /// Rescales an ascent direction in place by a positive diagonal metric. Parameters on a simplex or above a floor
+    /// use x itself: the gradient of sum c log x is c / x, so x * gradient is on the scale of the counts, and entries
+    /// a thousand times apart move at comparable relative rates (plain gradient steps would barely move the small ones).
+    /// </summary>
+    void Precondition(ReadOnlySpan<double> x, Span<double> direction);
 }
 
 /// <summary>
-/// Projected gradient ascent with backtracking line search: from x, try Proj(x + t g), halving t until the
+/// Projected gradient ascent with backtracking line search: from x, try Proj(x + t D g) for the objective's diagonal metric D, halving t until the
 /// objective rises by at least c * g . (x_new - x) (the Armijo rule for projected steps). The accepted step seeds
 /// the next iteration's first try (doubled), so the search adapts to the scale of each block.
 /// </summary>
@@ -39,16 +46,19 @@ public sealed class ProjectedGradientAscent
     {
         var n = objective.Length;
         var gradient = new double[n];
+        var direction = new double[n];
         var trial = new double[n];
         objective.Project(x);
         var value = objective.Gradient(x, gradient);
         for (var iteration = 0; iteration < MaxIterations; iteration++)
         {
+            gradient.CopyTo(direction, 0);
+            objective.Precondition(x, direction);
             var accepted = false;
             var step = Step * 2;
             for (var halving = 0; halving < MaxHalvings; halving++, step *= 0.5)
             {
-                for (var i = 0; i < n; i++) trial[i] = x[i] + step * gradient[i];
+                for (var i = 0; i < n; i++) trial[i] = x[i] + step * direction[i];
                 objective.Project(trial);
                 var ascent = 0.0;
                 for (var i = 0; i < n; i++) ascent += gradient[i] * (trial[i] - x[i]);

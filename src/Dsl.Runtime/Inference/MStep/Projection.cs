@@ -39,6 +39,28 @@ public static class Projection
         for (var n = 0; n < count; n++) x[start + n * stride] = slice[n];
     }
 
+    /// <summary>
+    /// The ascent direction d_n = x_n (g_n - lambda) on the strided simplex slice, with lambda = sum x g / sum x so that
+    /// sum d = 0: the gradient in the metric diag(x), restricted to the simplex's tangent space. It is an ascent
+    /// direction (g . d = sum x (g - lambda)^2 &gt;= 0), unlike x * g followed by a Euclidean projection.
+    /// </summary>
+    public static void SimplexDirection(ReadOnlySpan<double> x, Span<double> direction, int start, int stride, int count)
+    {
+        double weighted = 0, mass = 0;
+        for (var n = 0; n < count; n++)
+        {
+            var at = start + n * stride;
+            weighted += x[at] * direction[at];
+            mass += x[at];
+        }
+        var lambda = weighted / mass;
+        for (var n = 0; n < count; n++)
+        {
+            var at = start + n * stride;
+            direction[at] = x[at] * (direction[at] - lambda);
+        }
+    }
+
     /// <summary>Projects onto { x : x_i &gt;= floor }.</summary>
     public static void OntoFloor(Span<double> values, double floor)
     {

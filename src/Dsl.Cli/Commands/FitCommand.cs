@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Dsl.Cli.Ursm;
+using Dsl.Models.Ursm;
+using Dsl.Runtime.Inference;
+
+namespace Dsl.Cli.Commands;
+
+/// <summary>`dsl fit ursm`: Gibbs-EM on single-cell and/or bulk counts, outputs and a checkpoint in --out.</summary>
+public static class FitCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var model = new Argument<string>("model") { Description = "ursm (scvi arrives with issue #5)." };
+        var sc = new Option<string?>("--sc") { Description = "Single-cell counts: CSV/TSV (rows cells, columns genes; header optional) or a 10x folder." };
+        var typesFile = new Option<string?>("--types") { Description = "Cell types, one 0-indexed integer per line, in the order of --sc's cells." };
+        var bulk = new Option<string?>("--bulk") { Description = "Bulk counts: CSV/TSV (rows samples, columns genes) or a 10x folder." };
+        var markers = new Option<string?>("--markers") { Description = "Marker genes, 'gene,type' per line: A starts at zero for the other types (section 4.5)." };
+        var k = new Option<int>("-K") { Description = "Number of cell types.", Required = true };
+        var burnIn = new Option<int>("--burnin") { Description = "Gibbs burn-in sweeps per EM iteration.", DefaultValueFactory = _ => 50 };
+        var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration.", DefaultValueFactory = _ => 150 };
+        var emIters = new Option<int>("--em-iters") { Description = "Maximum EM iterations.", DefaultValueFactory = _ => 30 };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed: same seed, same output, whatever --threads.", DefaultValueFactory = _ => 1UL };
+        var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var plugIn = new Option<bool>("--plug-in") { Description = "Use the paper's plug-in approximation of the multinomial normaliser in the M-step instead of Monte Carlo." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoint.bin." };
+        var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json.")
+            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, seed, threads, plugIn, resume, outFolder };
+        command.SetAction(r =>
+        {
+            var name = r.GetValue(model)!;
+            if (name == "scvi") { error.WriteLine("dsl fit scvi: not available yet; it arrives with issue #5."); return 2; }
+            if (name != "ursm") throw new CliException($"unknown model '{name}' for fit; use ursm");
+            var types = r.GetValue(k);
+            if (types < 1) throw new CliException($"-K must be at least 1, not {types}");
+            var data = UrsmInputReader.Read(r.GetValue(sc), r.GetValue(typesFile), r.GetValue(bulk), types, r.GetValue(markers), error);
+            var options = new GibbsEmOptions
+            {
+                BurnIn = Positive(r.GetValue(burnIn), "--burnin", allowZero: true), Samples = Positive(r.GetValue(samples), "--samples"),
+                MaxIterations = Positive(r.GetValue(emIters), "--em-iters"), Seed = r.GetValue(seed), Threads = Positive(r.GetValue(threads), "--threads"),
+                MStep = new MStepSettings(PlugInNormaliser: r.GetValue(plugIn)),
+            };
+            var folder = r.GetValue(outFolder)!;
+            Directory.CreateDirectory(folder);
+            var checkpoint = Path.Combine(folder, "checkpoint.bin");
+            output.WriteLine($"fitting URSM: {data.Genes.Count} genes, {data.Cells.Count} cells, {data.BulkSamples.Count} bulk samples, K={types}; checkpoint {checkpoint}");
+            UrsmFit fit;
+            try
+            {
+                fit = UrsmFitter.Fit(data.Inputs, options, checkpoint, r.GetValue(resume), new Reporter(error, options.MaxIterations));
+            }
+            catch (ArgumentException e) { throw new CliException(e.Message); }
+            catch (InvalidDataException e) { throw new CliException(e.Message); }
+            UrsmOutputWriter.Write(folder, data, fit, options);
+            output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static int Positive(int value, string option, bool allowZero = false) =>
+        value > 0 || (allowZero && value == 0) ? value : throw new CliException($"{option} must be {(allowZero ? "0 or more" : "positive")}, not {value}");
+
+    /// <summary>One progress line per EM iteration on stderr.</summary>
+    private sealed class Reporter(TextWriter error, int total) : IProgress<EmIteration>
+    {
+        public void Report(EmIteration e) =>
+            error.WriteLine($"EM iteration {e.Index}/{total}: expected complete log-likelihood {e.ExpectedCompleteLogLikelihood:F1}, {e.Seconds:F2} s");
+    }
+}
