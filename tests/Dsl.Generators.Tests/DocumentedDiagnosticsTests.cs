@@ -44,7 +44,7 @@ public sealed class DocumentedDiagnosticsTests
 
         var run = GeneratorHarness.Run(($"{id}.fixed.cs", example.Fixed));
 
-        Assert.Empty(run.GeneratorDiagnostics.Select(d => d.ToString()));
+        Assert.Empty(run.Problems.Select(d => d.ToString()));
         Assert.Empty(run.OutputDiagnostics.Select(d => d.ToString()));
     }
 
@@ -73,7 +73,8 @@ public sealed class DocumentedDiagnosticsTests
         {
             Assert.Matches(@"^DSL0\d{3}$", descriptor.Id);
             Assert.EndsWith("#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
-            Assert.NotEqual(DiagnosticSeverity.Info, descriptor.DefaultSeverity);
+            // Only planning reports (04xx) are informational: the model is valid, one inference method just cannot fit it.
+            if (!descriptor.Id.StartsWith("DSL04")) Assert.NotEqual(DiagnosticSeverity.Info, descriptor.DefaultSeverity);
         }
     }
 

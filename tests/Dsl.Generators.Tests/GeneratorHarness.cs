@@ -10,7 +10,11 @@ public sealed record GeneratorRun(
     IReadOnlyList<Diagnostic> GeneratorDiagnostics,
     IReadOnlyList<Diagnostic> OutputDiagnostics,
     GeneratorDriver Driver,
-    CSharpCompilation Input);
+    CSharpCompilation Input)
+{
+    /// <summary>Generator warnings and errors; informational planning reports (DSL04xx) are left out.</summary>
+    public IReadOnlyList<Diagnostic> Problems => GeneratorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+}
 
 /// <summary>Runs the incremental generator over sources the way the compiler does, with step tracking on.</summary>
 public static class GeneratorHarness

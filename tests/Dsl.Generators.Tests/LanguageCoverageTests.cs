@@ -44,7 +44,7 @@ public sealed class LanguageCoverageTests
     {
         var run = GeneratorHarness.Run(("Everything.cs", Everything));
 
-        Assert.Empty(run.GeneratorDiagnostics.Select(d => d.ToString()));
+        Assert.Empty(run.Problems.Select(d => d.ToString()));
         Assert.Empty(run.OutputDiagnostics.Select(d => d.ToString()));
     }
 

@@ -14,7 +14,7 @@ public sealed class ReadmeExampleTests
 
         var run = GeneratorHarness.Run(("Readme.cs", example));
 
-        Assert.Empty(run.GeneratorDiagnostics.Select(d => d.ToString()));
+        Assert.Empty(run.Problems.Select(d => d.ToString()));
         Assert.Empty(run.OutputDiagnostics.Select(d => d.ToString()));
         Assert.Equal(2, run.Generated.Count);
     }

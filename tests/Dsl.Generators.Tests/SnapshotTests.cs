@@ -40,7 +40,7 @@ public sealed class SnapshotTests
     {
         var run = GeneratorHarness.Run(GeneratorHarness.ModelFile(FileOf(model)));
 
-        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Problems);
         Assert.Empty(run.OutputDiagnostics.Select(d => d.ToString()));
     }
 

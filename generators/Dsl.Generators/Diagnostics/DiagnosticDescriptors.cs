@@ -125,7 +125,7 @@ namespace Dsl.Generators.Diagnostics
             "Distribution in a deterministic position",
             "Model '{0}', node '{1}': a Dist.* call may only be the whole body of a [Latent] or [Observed] node; {2}");
 
-        public static readonly DiagnosticDescriptor NoGibbsRule = Warning("DSL0401",
+        public static readonly DiagnosticDescriptor NoGibbsRule = Info("DSL0401",
             "No Gibbs-EM rule applies",
             "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but it cannot be fitted by Gibbs-EM");
 
@@ -145,6 +145,10 @@ namespace Dsl.Generators.Diagnostics
 
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        /// <summary>Planning reports: the model is valid, but one inference method cannot fit it (others may).</summary>
+        private static DiagnosticDescriptor Info(string id, string title, string message) =>
+            new(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 
         private static DiagnosticDescriptor Warning(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
