@@ -3,12 +3,12 @@ using Dsl.Tests.Shared;
 
 namespace Dsl.Generators.Tests;
 
-/// <summary>Every bundled model: the IR after each stage and every generated file, against committed baselines.</summary>
+/// <summary>Every bundled model and every generality model of the tests: the IR after each stage and every generated file, against committed baselines.</summary>
 public sealed class SnapshotTests
 {
-    public static TheoryData<string> Models => new(RepoPaths.ModelFiles.Select(Path.GetFileNameWithoutExtension)!);
+    public static TheoryData<string> Models => new(RepoPaths.SnapshotModelFiles.Select(Path.GetFileNameWithoutExtension)!);
 
-    private static string FileOf(string model) => RepoPaths.ModelFiles.Single(f => Path.GetFileNameWithoutExtension(f) == model);
+    private static string FileOf(string model) => RepoPaths.SnapshotModelFiles.Single(f => Path.GetFileNameWithoutExtension(f) == model);
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -45,9 +45,9 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void Snapshots_EveryCaseFolder_BelongsToABundledModel()
+    public void Snapshots_EveryCaseFolder_BelongsToAModel()
     {
-        var models = RepoPaths.ModelFiles.Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        var models = RepoPaths.SnapshotModelFiles.Select(Path.GetFileNameWithoutExtension).ToHashSet();
         var orphans = Directory.GetDirectories(SnapshotAssert.Folder()).Select(Path.GetFileName).Where(d => !models.Contains(d));
 
         Assert.Empty(orphans);

@@ -16,6 +16,13 @@ public static class RepoPaths
             .OrderBy(p => p, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>Models declared by the tests to check that the generator is general (tests/Dsl.Models.Tests/Generality).</summary>
+    public static IReadOnlyList<string> GeneralityModelFiles =>
+        Directory.GetFiles(Path.Combine(Root, "tests", "Dsl.Models.Tests", "Generality"), "*.cs").OrderBy(p => p, StringComparer.Ordinal).ToList();
+
+    /// <summary>Every model whose generated code is held to snapshots: the bundled ones and the generality models.</summary>
+    public static IReadOnlyList<string> SnapshotModelFiles => ModelFiles.Concat(GeneralityModelFiles).ToList();
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

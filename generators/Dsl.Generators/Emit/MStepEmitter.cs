@@ -52,6 +52,7 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private double UpdateNormal{latent}()"))
             {
                 w.Line($"var count = (double){Sum(latent)}.Length;");
+                w.Line("if (count == 0) return 0; // a submodel without this latent's plate: nothing informs its hyperparameters");
                 w.Line("var first = 0.0;");
                 w.Line("var second = 0.0;");
                 using (w.Block($"for (var n = 0; n < {Sum(latent)}.Length; n++)"))

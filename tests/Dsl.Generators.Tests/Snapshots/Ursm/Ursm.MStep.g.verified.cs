@@ -28,6 +28,7 @@ partial class Ursm
     private double UpdateNormalkappa()
     {
         var count = (double)kappaSum.Length;
+        if (count == 0) return 0; // a submodel without this latent's plate: nothing informs its hyperparameters
         var first = 0.0;
         var second = 0.0;
         for (var n = 0; n < kappaSum.Length; n++)
@@ -48,6 +49,7 @@ partial class Ursm
     private double UpdateNormaltau()
     {
         var count = (double)tauSum.Length;
+        if (count == 0) return 0; // a submodel without this latent's plate: nothing informs its hyperparameters
         var first = 0.0;
         var second = 0.0;
         for (var n = 0; n < tauSum.Length; n++)

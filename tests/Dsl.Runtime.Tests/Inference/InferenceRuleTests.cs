@@ -1,0 +1,119 @@
+using Dsl.Runtime.Inference.MStep;
+using Dsl.Runtime.Inference.Rules;
+using Dsl.Runtime.Random;
+using Xunit;
+
+namespace Dsl.Runtime.Tests.Inference;
+
+public sealed class InferenceRuleTests
+{
+    [Fact]
+    public void GaussianFromPrecision_HasTheRequestedMeanAndCovariance()
+    {
+        // P = [[4, 1], [1, 2]], b = [1, 1]: mean P^-1 b = [1/7, 3/7], covariance P^-1 = [[2, -1], [-1, 4]] / 7.
+        var random = new RandomStream(3, 1);
+        const int draws = 200_000;
+        double m0 = 0, m1 = 0, v0 = 0, v1 = 0, c01 = 0;
+        Span<double> precision = stackalloc double[4];
+        Span<double> rhs = stackalloc double[2];
+        Span<double> noise = stackalloc double[2];
+        for (var n = 0; n < draws; n++)
+        {
+            precision[0] = 4; precision[2] = 1; precision[3] = 2; precision[1] = 0;
+            rhs[0] = 1; rhs[1] = 1;
+            noise[0] = random.NextNormal(); noise[1] = random.NextNormal();
+            PolyaGammaLogistic.GaussianFromPrecision(precision, rhs, noise, 2);
+            m0 += noise[0]; m1 += noise[1]; v0 += noise[0] * noise[0]; v1 += noise[1] * noise[1]; c01 += noise[0] * noise[1];
+        }
+        m0 /= draws; m1 /= draws;
+        // Standard errors are about sqrt(var / n) ~ 0.0012; 0.006 is five of them.
+        Assert.InRange(m0, 1.0 / 7 - 0.006, 1.0 / 7 + 0.006);
+        Assert.InRange(m1, 3.0 / 7 - 0.006, 3.0 / 7 + 0.006);
+        Assert.InRange(v0 / draws - m0 * m0, 2.0 / 7 - 0.01, 2.0 / 7 + 0.01);
+        Assert.InRange(v1 / draws - m1 * m1, 4.0 / 7 - 0.01, 4.0 / 7 + 0.01);
+        Assert.InRange(c01 / draws - m0 * m1, -1.0 / 7 - 0.01, -1.0 / 7 + 0.01);
+    }
+
+    [Fact]
+    public void NormalisedWeightEnumeration_LeavesTheExactPosteriorInvariant()
+    {
+        // Three entries, one observed count; the others are zero. The Gibbs chain's state frequencies must match the
+        // posterior over the four states with s_0 = 1, computed by brute force: prior x multinomial likelihood.
+        double[] weights = [0.5, 0.3, 0.2];
+        int[] counts = [4, 0, 0];
+        double[] logit = [0.0, 0.4, -0.3];
+        var exact = new double[8];
+        for (var code = 0; code < 8; code++)
+        {
+            var state = new byte[] { (byte)(code & 1), (byte)((code >> 1) & 1), (byte)((code >> 2) & 1) };
+            if (state[0] == 0) continue;
+            var logPrior = 0.0;
+            for (var i = 0; i < 3; i++) logPrior += state[i] == 1 ? -Math.Log(1 + Math.Exp(-logit[i])) : -Math.Log(1 + Math.Exp(logit[i]));
+            exact[code] = Math.Exp(logPrior + NormalisedWeightEnumeration.LogLikelihood(weights, counts, state));
+        }
+        var total = exact.Sum();
+        var random = new RandomStream(5, 2);
+        var chain = new byte[] { 1, 1, 1 };
+        var seen = new double[8];
+        const int sweeps = 200_000;
+        for (var n = 0; n < sweeps; n++)
+        {
+            NormalisedWeightEnumeration.Sweep(weights, counts, logit, chain, ref random);
+            seen[chain[0] | chain[1] << 1 | chain[2] << 2]++;
+        }
+        for (var code = 0; code < 8; code++)
+        {
+            // Chain correlation is mild (two free switches); 0.01 is many standard errors of a frequency near 0.25.
+            Assert.InRange(seen[code] / sweeps, exact[code] / total - 0.01, exact[code] / total + 0.01);
+        }
+    }
+
+    [Fact]
+    public void SimplexProjection_IsFeasible_AndCloserThanOtherFeasiblePoints()
+    {
+        var random = new RandomStream(9, 3);
+        var scratch = new double[16];
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var x = Enumerable.Range(0, 8).Select(_ => random.NextNormal() * 0.5).ToArray();
+            var projected = (double[])x.Clone();
+            Projection.OntoSimplex(projected, 0.01, scratch);
+            Assert.Equal(1.0, projected.Sum(), 12);
+            Assert.All(projected, v => Assert.True(v >= 0.01 - 1e-15));
+            var distance = Distance(x, projected);
+            for (var other = 0; other < 20; other++)
+            {
+                var candidate = Enumerable.Range(0, 8).Select(_ => random.NextDouble()).ToArray();
+                var sum = candidate.Sum();
+                for (var i = 0; i < 8; i++) candidate[i] = 0.01 + candidate[i] / sum * (1 - 0.08);
+                Assert.True(Distance(x, candidate) >= distance - 1e-12);
+            }
+        }
+    }
+
+    private static double Distance(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (p, q) => (p - q) * (p - q)).Sum());
+
+    [Fact]
+    public void ProjectedGradientAscent_FindsTheMultinomialMaximum_OnTheSimplex()
+    {
+        // max sum c log x on the simplex is x = c / sum c.
+        double[] c = [50, 3, 0.5, 200, 12];
+        var objective = new WeightedLogOnSimplex(c);
+        var x = Enumerable.Repeat(0.2, 5).ToArray();
+        new ProjectedGradientAscent { MaxIterations = 200 }.Maximise(objective, x);
+        for (var i = 0; i < c.Length; i++) Assert.Equal(c[i] / c.Sum(), x[i], 4);
+    }
+
+    private sealed class WeightedLogOnSimplex(double[] weights) : IProjectedObjective
+    {
+        public int Length => weights.Length;
+        public double Value(ReadOnlySpan<double> x) => Gradient(x, new double[Length]);
+        public double Gradient(ReadOnlySpan<double> x, Span<double> gradient)
+        {
+            gradient.Clear();
+            return ObjectiveTerms.WeightedLog(x, weights, gradient);
+        }
+        public void Project(Span<double> x) => Projection.OntoSimplex(x, 0, 1, x.Length, 1e-9, new double[2 * x.Length]);
+        public void Precondition(ReadOnlySpan<double> x, Span<double> direction) => Projection.SimplexDirection(x, direction, 0, 1, x.Length);
+    }
+}
