@@ -246,7 +246,7 @@ namespace Dsl.Generators.Emit
                     w.Line($"// Block {term.Block}: E[log p({b.Child.Observed} | {b.Response})], by Monte Carlo over the recorded sweeps or by the plug-in E[{b.Response}].");
                     w.Line("value += plugIn");
                     w.Line($"    ? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn(x, {f}, {counts}, {width}, model.{PlugInMeans(b)}(), gradient)");
-                    w.Line($"    : {MStep}.ObjectiveTerms.NormalisedWeights(x, {f}, {counts}, {width}, model.{Samples(b)}, model.recordedSweeps, gradient, new double[{width}]);");
+                    w.Line($"    : {MStep}.ObjectiveTerms.NormalisedWeights(x, {f}, {counts}, {width}, model.{Samples(b)}, model.recordedSweeps, gradient);");
                     break;
                 }
             }

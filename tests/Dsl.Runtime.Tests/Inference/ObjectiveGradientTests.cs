@@ -41,7 +41,7 @@ public sealed class ObjectiveGradientTests
     private static readonly byte[] states = [1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, /* sample 2 */ 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1];
 
     [Fact]
-    public void NormalisedWeights_MonteCarlo() => Check((x, g) => ObjectiveTerms.NormalisedWeights(x, map, counts, 6, states, 2, g, new double[6]));
+    public void NormalisedWeights_MonteCarlo() => Check((x, g) => ObjectiveTerms.NormalisedWeights(x, map, counts, 6, states, 2, g));
 
     [Fact]
     public void NormalisedWeights_PlugIn() =>

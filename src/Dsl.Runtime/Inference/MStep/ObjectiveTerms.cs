@@ -64,38 +64,64 @@ public static class ObjectiveTerms
     /// <paramref name="width"/> entries; <paramref name="states"/> holds T blocks of rows x width.
     /// </summary>
     public static double NormalisedWeights(
-        ReadOnlySpan<double> x, ReadOnlySpan<int> map, ReadOnlySpan<int> counts, int width, ReadOnlySpan<byte> states, int samples,
-        Span<double> gradient, Span<double> scratch)
+        ReadOnlySpan<double> x, int[] map, int[] counts, int width, byte[] states, int samples, Span<double> gradient)
     {
         var rows = counts.Length / width;
-        var value = 0.0;
-        var weights = scratch[..width];
-        for (var r = 0; r < rows; r++)
+        // Rows are split into a fixed number of chunks whatever the thread count, and the chunks' values and
+        // gradients are added in chunk order: the result is the same on any number of threads.
+        var chunks = Math.Min(rows, ChunkCount);
+        if (chunks == 0) return 0;
+        var xs = x.ToArray();
+        var values = new double[chunks];
+        var gradients = new double[chunks][];
+        Parallel.For(0, chunks, chunk =>
         {
-            var rowMap = map.Slice(r * width, width);
-            var rowCounts = counts.Slice(r * width, width);
-            var total = 0;
-            for (var e = 0; e < width; e++)
-            {
-                weights[e] = x[rowMap[e]];
-                var y = rowCounts[e];
-                total += y;
-                if (y == 0) continue;
-                value += y * Math.Log(weights[e]);
-                gradient[rowMap[e]] += y / weights[e];
-            }
-            if (total == 0) continue;
-            var perSample = (double)total / samples;
-            for (var t = 0; t < samples; t++)
-            {
-                var state = states.Slice((t * rows + r) * width, width);
-                var sum = 0.0;
-                for (var e = 0; e < width; e++) sum += state[e] != 0 ? weights[e] : 0;
-                value -= perSample * Math.Log(sum);
-                var slope = perSample / sum;
-                for (var e = 0; e < width; e++) if (state[e] != 0) gradient[rowMap[e]] -= slope;
-            }
+            var partial = gradients[chunk] = new double[xs.Length];
+            var weights = new double[width];
+            var slopes = new double[width];
+            for (var r = chunk * rows / chunks; r < (chunk + 1) * rows / chunks; r++)
+                values[chunk] += NormalisedWeightsRow(xs, map.AsSpan(r * width, width), counts.AsSpan(r * width, width), states, r, rows, samples, weights, slopes, partial);
+        });
+        var value = 0.0;
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            value += values[chunk];
+            for (var n = 0; n < gradient.Length; n++) gradient[n] += gradients[chunk][n];
         }
+        return value;
+    }
+
+    private const int ChunkCount = 16;
+
+    private static double NormalisedWeightsRow(
+        double[] x, ReadOnlySpan<int> rowMap, ReadOnlySpan<int> rowCounts, byte[] states, int r, int rows, int samples,
+        double[] weights, double[] slopes, double[] gradient)
+    {
+        var width = rowMap.Length;
+        var value = 0.0;
+        var total = 0;
+        for (var e = 0; e < width; e++)
+        {
+            weights[e] = x[rowMap[e]];
+            var y = rowCounts[e];
+            total += y;
+            if (y == 0) continue;
+            value += y * Math.Log(weights[e]);
+            gradient[rowMap[e]] += y / weights[e];
+        }
+        if (total == 0) return value;
+        var perSample = (double)total / samples;
+        Array.Clear(slopes, 0, width);
+        for (var t = 0; t < samples; t++)
+        {
+            var state = states.AsSpan((t * rows + r) * width, width);
+            var sum = 0.0;
+            for (var e = 0; e < width; e++) sum += weights[e] * state[e];
+            value -= perSample * Math.Log(sum);
+            var slope = perSample / sum;
+            for (var e = 0; e < width; e++) slopes[e] += slope * state[e];
+        }
+        for (var e = 0; e < width; e++) gradient[rowMap[e]] -= slopes[e];
         return value;
     }
 

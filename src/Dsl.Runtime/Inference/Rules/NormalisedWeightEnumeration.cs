@@ -8,7 +8,7 @@ namespace Dsl.Runtime.Inference.Rules;
 /// y ~ Multinomial(R, p), p_i = f_i s_i / sum_n f_n s_n, with a Bernoulli prior logit psi_i on each s_i (URSM's S,
 /// eq 3.5). The Markov blanket of s_i holds its prior and the whole count vector, but only through
 /// rest_i = sum_{n != i} f_n s_n, so a running sum makes each entry O(1):
-/// y_i &gt; 0 forces s_i = 1; otherwise logit P(s_i = 1) = psi_i + R (log rest_i - log(rest_i + f_i)).
+/// y_i &gt; 0 forces s_i = 1; otherwise logit P(s_i = 1) = psi_i + R (log rest_i - log(rest_i + f_i)) = psi_i - R log1p(f_i / rest_i).
 /// </summary>
 public static class NormalisedWeightEnumeration
 {
@@ -33,7 +33,7 @@ public static class NormalisedWeightEnumeration
             }
             else
             {
-                var logit = priorLogit[i] + total * (Math.Log(rest) - Math.Log(rest + weights[i]));
+                var logit = priorLogit[i] - total * SpecialFunctions.Log1p(weights[i] / rest);
                 on = random.NextDouble() < SpecialFunctions.Logistic(logit) ? (byte)1 : (byte)0;
             }
             state[i] = on;

@@ -152,7 +152,7 @@ partial class Ursm
             // Block 0: E[log p(Y | S)], by Monte Carlo over the recorded sweeps or by the plug-in E[S].
             value += plugIn
                 ? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(x, normalisedWeight0, model.YByReplicate, model.GeneCount, model.SMeans(), gradient)
-                : global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeights(x, normalisedWeight0, model.YByReplicate, model.GeneCount, model.SSamples, model.recordedSweeps, gradient, new double[model.GeneCount]);
+                : global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeights(x, normalisedWeight0, model.YByReplicate, model.GeneCount, model.SSamples, model.recordedSweeps, gradient);
             return value;
         }
 
