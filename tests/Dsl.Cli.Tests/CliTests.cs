@@ -2,19 +2,13 @@ using System.Xml.Linq;
 using Dsl.Cli;
 using Dsl.Tests.Shared;
 
+using static Dsl.Cli.Tests.CliRunner;
+
 namespace Dsl.Cli.Tests;
 
 /// <summary>The `dsl` command end to end, in-process: exit codes, outputs, and one-line errors.</summary>
 public sealed class CliTests
 {
-    private static (int Exit, string Out, string Err) Dsl(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = DslApp.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private static void AssertOneLineError((int Exit, string Out, string Err) result, int exit, string phrase)
     {
         Assert.Equal(exit, result.Exit);
@@ -26,7 +20,7 @@ public sealed class CliTests
     [Fact]
     public void Check_BundledModels_Succeeds()
     {
-        var result = Dsl("check");
+        var result = RunDsl("check");
 
         Assert.Equal(0, result.Exit);
         Assert.Contains("3 file(s), 3 model(s) generated, 0 error(s), 0 warning(s)", result.Out);
@@ -41,7 +35,7 @@ public sealed class CliTests
         var path = temp.File("Ursm.cs", source);
         var line = source.Split('\n').ToList().FindIndex(l => l.Contains("A(l, G(l))")) + 1;
 
-        var result = Dsl("check", path);
+        var result = RunDsl("check", path);
 
         Assert.Equal(1, result.Exit);
         // C# reports CS1503 at the same place; the DSL line says what to change in the model's terms.
@@ -53,7 +47,7 @@ public sealed class CliTests
     [Fact]
     public void Check_MissingFile_IsOneLine()
     {
-        AssertOneLineError(Dsl("check", "/no/such/model.cs"), 1, "/no/such/model.cs: file not found");
+        AssertOneLineError(RunDsl("check", "/no/such/model.cs"), 1, "/no/such/model.cs: file not found");
     }
 
     [Fact]
@@ -62,7 +56,7 @@ public sealed class CliTests
         using var temp = new TempFolder();
         var svgPath = Path.Combine(temp.Path, "ursm.svg");
 
-        var result = Dsl("graph", "ursm", "--svg", svgPath);
+        var result = RunDsl("graph", "ursm", "--svg", svgPath);
 
         Assert.Equal(0, result.Exit);
         // Figure 1 of the URSM paper: observed X and Y, latent S and W, deterministic pi, parameters A, alpha,
@@ -97,7 +91,7 @@ public sealed class CliTests
             }
             """);
 
-        var result = Dsl("graph", path, "--svg", Path.Combine(temp.Path, "toy.svg"));
+        var result = RunDsl("graph", path, "--svg", Path.Combine(temp.Path, "toy.svg"));
 
         Assert.Equal(0, result.Exit);
         Assert.Contains("[x] y  observed ~ Poisson(rate: Exp(z(c)))  <- z", result.Out);
@@ -107,26 +101,26 @@ public sealed class CliTests
     [Fact]
     public void MissingArgument_IsOneLine_PointingAtHelp()
     {
-        AssertOneLineError(Dsl("graph"), 1, "dsl graph: Required argument 'model' missing for command: 'graph'; see 'dsl graph --help'");
+        AssertOneLineError(RunDsl("graph"), 1, "dsl graph: Required argument 'model' missing for command: 'graph'; see 'dsl graph --help'");
     }
 
     [Fact]
     public void BadOptionValue_IsOneLine_WithTheChoices()
     {
-        AssertOneLineError(Dsl("data", "info", "x", "--orientation", "sideways"), 1,
+        AssertOneLineError(RunDsl("data", "info", "x", "--orientation", "sideways"), 1,
             "dsl data info: Cannot parse argument 'sideways' for option '--orientation'");
     }
 
     [Fact]
     public void UnknownCommand_IsOneLine()
     {
-        AssertOneLineError(Dsl("frobnicate"), 1, "dsl: ");
+        AssertOneLineError(RunDsl("frobnicate"), 1, "dsl: ");
     }
 
     [Fact]
     public void Graph_UnknownModel_IsOneLine()
     {
-        AssertOneLineError(Dsl("graph", "lda"), 1, "'lda' is neither a .cs model file nor a bundled model; the bundled models are: gimvi, scvi, ursm");
+        AssertOneLineError(RunDsl("graph", "lda"), 1, "'lda' is neither a .cs model file nor a bundled model; the bundled models are: gimvi, scvi, ursm");
     }
 
     [Fact]
@@ -134,7 +128,7 @@ public sealed class CliTests
     {
         var folder = Path.Combine(RepoPaths.Fixtures, "pbmc_small");
 
-        var result = Dsl("data", "info", folder, "--counts", "--metadata", Path.Combine(folder, "cells_metadata.csv"));
+        var result = RunDsl("data", "info", folder, "--counts", "--metadata", Path.Combine(folder, "cells_metadata.csv"));
 
         Assert.Equal(0, result.Exit);
         Assert.Contains("cells        80", result.Out);
@@ -145,7 +139,7 @@ public sealed class CliTests
     [Fact]
     public void DataInfo_RealValuesAsCounts_IsOneLine()
     {
-        var result = Dsl("data", "info", Path.Combine(RepoPaths.Fixtures, "lung_treutlein"), "--counts");
+        var result = RunDsl("data", "info", Path.Combine(RepoPaths.Fixtures, "lung_treutlein"), "--counts");
 
         AssertOneLineError(result, 1, "counts.mtx:3: the value at (2, 1) is 34.63543561, not an integer");
     }
@@ -156,8 +150,8 @@ public sealed class CliTests
         using var temp = new TempFolder();
         var csv = Path.Combine(temp.Path, "pbmc.csv");
 
-        Assert.Equal(0, Dsl("data", "convert", Path.Combine(RepoPaths.Fixtures, "pbmc_small"), csv).Exit);
-        var result = Dsl("data", "info", csv, "--counts");
+        Assert.Equal(0, RunDsl("data", "convert", Path.Combine(RepoPaths.Fixtures, "pbmc_small"), csv).Exit);
+        var result = RunDsl("data", "info", csv, "--counts");
 
         Assert.Equal(0, result.Exit);
         Assert.Contains("non-zeros    4456", result.Out);
@@ -171,7 +165,7 @@ public sealed class CliTests
     {
         var args = command switch { "impute" => new[] { "impute" }, "fit" => new[] { "fit", "scvi", "-K", "1", "--out", "x" }, _ => new[] { command, "scvi", "--out", "x" } };
 
-        AssertOneLineError(Dsl(args), 2, command == "impute" ? "dsl impute: not available yet" : $"dsl {command} scvi: not available yet");
+        AssertOneLineError(RunDsl(args), 2, command == "impute" ? "dsl impute: not available yet" : $"dsl {command} scvi: not available yet");
     }
 
     [Theory]
@@ -183,7 +177,7 @@ public sealed class CliTests
     [InlineData("bench", "--json")]
     public void Help_DescribesEachCommand(string command, string mentions)
     {
-        var result = Dsl(command, "--help");
+        var result = RunDsl(command, "--help");
 
         Assert.Equal(0, result.Exit);
         Assert.Contains(mentions, result.Out);
@@ -192,13 +186,13 @@ public sealed class CliTests
     [Fact]
     public void BenchScvi_IsNotAvailableYet_AndExits2()
     {
-        AssertOneLineError(Dsl("bench", "scvi"), 2, "dsl bench scvi: not available yet");
+        AssertOneLineError(RunDsl("bench", "scvi"), 2, "dsl bench scvi: not available yet");
     }
 
     [Fact]
     public void BenchKernels_Json_HasStableKeys()
     {
-        var result = Dsl("bench", "kernels", "--json", "--only", "pg1_z0", "--seconds", "0.02");
+        var result = RunDsl("bench", "kernels", "--json", "--only", "pg1_z0", "--seconds", "0.02");
 
         Assert.Equal(0, result.Exit);
         using var json = System.Text.Json.JsonDocument.Parse(result.Out);
@@ -212,7 +206,7 @@ public sealed class CliTests
     {
         using var temp = new TempFolder();
 
-        var result = Dsl("demo", "--out", temp.Path);
+        var result = RunDsl("demo", "--out", temp.Path);
 
         Assert.Equal(0, result.Exit);
         Assert.Equal(["Gimvi.svg", "Scvi.svg", "Ursm.svg"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).OrderBy(n => n));

@@ -1,27 +1,21 @@
 using Dsl.Tests.Shared;
 using Xunit;
 
+using static Dsl.Cli.Tests.CliRunner;
+
 namespace Dsl.Cli.Tests;
 
 /// <summary>`dsl simulate ursm` then `dsl fit ursm` on its files, the outputs' shape, and bad inputs.</summary>
 public sealed class UrsmCliTests
 {
-    private static (int Exit, string Out, string Err) Dsl(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = DslApp.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void SimulateThenFit_WritesEveryOutput_WithHeadersAndNames()
     {
         using var temp = new TempFolder();
         var data = Path.Combine(temp.Path, "data");
-        Assert.Equal(0, Dsl("simulate", "ursm", "-N", "100", "-L", "30", "-M", "20", "--seed", "3", "--out", data).Exit);
+        Assert.Equal(0, RunDsl("simulate", "ursm", "-N", "100", "-L", "30", "-M", "20", "--seed", "3", "--out", data).Exit);
         var fitted = Path.Combine(temp.Path, "fit");
-        var fit = Dsl("fit", "ursm", "--sc", Path.Combine(data, "sc.csv"), "--types", Path.Combine(data, "types.txt"), "--bulk", Path.Combine(data, "bulk.csv"),
+        var fit = RunDsl("fit", "ursm", "--sc", Path.Combine(data, "sc.csv"), "--types", Path.Combine(data, "types.txt"), "--bulk", Path.Combine(data, "bulk.csv"),
             "-K", "3", "--burnin", "5", "--samples", "10", "--em-iters", "2", "--out", fitted);
         Assert.True(fit.Exit == 0, fit.Err);
         Assert.Contains("EM iteration 2/2", fit.Err);
@@ -43,11 +37,11 @@ public sealed class UrsmCliTests
     {
         using var temp = new TempFolder();
         var data = Path.Combine(temp.Path, "data");
-        Dsl("simulate", "ursm", "-N", "100", "-L", "30", "-M", "5", "--out", data);
+        RunDsl("simulate", "ursm", "-N", "100", "-L", "30", "-M", "5", "--out", data);
         var types = File.ReadAllLines(Path.Combine(data, "types.txt"));
         types[4] = "7";
         File.WriteAllLines(Path.Combine(data, "types.txt"), types);
-        var result = Dsl("fit", "ursm", "--sc", Path.Combine(data, "sc.csv"), "--types", Path.Combine(data, "types.txt"), "-K", "3", "--out", Path.Combine(temp.Path, "fit"));
+        var result = RunDsl("fit", "ursm", "--sc", Path.Combine(data, "sc.csv"), "--types", Path.Combine(data, "types.txt"), "-K", "3", "--out", Path.Combine(temp.Path, "fit"));
         Assert.Equal(1, result.Exit);
         Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
         Assert.Contains("types.txt:5: cell type 7 is outside 0..2", result.Err);
@@ -58,14 +52,14 @@ public sealed class UrsmCliTests
     {
         using var temp = new TempFolder();
         var data = Path.Combine(temp.Path, "data");
-        Dsl("simulate", "ursm", "-N", "100", "-L", "30", "-M", "5", "--out", data);
+        RunDsl("simulate", "ursm", "-N", "100", "-L", "30", "-M", "5", "--out", data);
         var types = Path.Combine(data, "types.txt");
         File.WriteAllLines(types, File.ReadAllLines(types).Take(20));
-        var mismatch = Dsl("fit", "ursm", "--sc", Path.Combine(data, "sc.csv"), "--types", types, "-K", "3", "--out", Path.Combine(temp.Path, "fit"));
+        var mismatch = RunDsl("fit", "ursm", "--sc", Path.Combine(data, "sc.csv"), "--types", types, "-K", "3", "--out", Path.Combine(temp.Path, "fit"));
         Assert.Equal(1, mismatch.Exit);
         Assert.Contains("20 cell types for 30 single cells", mismatch.Err);
         File.WriteAllLines(types, Enumerable.Repeat("0", 30));
-        var unmarked = Dsl("fit", "ursm", "--sc", Path.Combine(data, "sc.csv"), "--types", types, "-K", "2", "--out", Path.Combine(temp.Path, "fit"));
+        var unmarked = RunDsl("fit", "ursm", "--sc", Path.Combine(data, "sc.csv"), "--types", types, "-K", "2", "--out", Path.Combine(temp.Path, "fit"));
         Assert.Equal(1, unmarked.Exit);
         Assert.Contains("--markers", unmarked.Err);
     }

@@ -35,6 +35,10 @@ namespace Dsl.Generators.Emit
             var other => throw new InvalidOperationException($"no C# form for '{ExprPrinter.Print(other)}' here"),
         };
 
+        /// <summary>The square of a standard deviation; Sqrt(v) gives v itself rather than squaring a square root.</summary>
+        public string Variance(Expr sd) =>
+            ExprTools.Inline(sd, spec) is FunctionExpr { Function: "Sqrt" } root ? Of(root.Arguments[0]) : $"global::System.Math.Pow({Of(sd)}, 2)";
+
         /// <summary>The array element a parameter, data or observed node call reads.</summary>
         public string Access(NodeCallExpr call)
         {

@@ -86,7 +86,7 @@ namespace Dsl.Generators.Emit
                     var y = ExprTools.Find(spec, block.Child!.Observed)!;
                     var vars = new Dictionary<string, string>();
                     foreach (var index in y.Indices) vars[index.Variable] = ResponseVariable(spec, block, index.Plate);
-                    var access = new CodeExpr(spec, vars).Access(new NodeCallExpr(y.Name, y.Indices.Select(i => (Ir.Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), y.Declaration.Location));
+                    var access = new CodeExpr(spec, vars).Access(Call(y));
                     using (Loop(w, block.Replicate))
                     using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < {CodeExpr.Size(block.Element.Plate)}; {block.Element.Variable}++)"))
                         w.Line($"{Counts(y.Name)}[{ReplicateIndex(block)} * {CodeExpr.Size(block.Element.Plate)} + {block.Element.Variable}] = {access};");
@@ -251,7 +251,7 @@ namespace Dsl.Generators.Emit
                 w.Line($"    () => new {Inference}.Workspace(elements * (dimension + 4) + dimension * (dimension + 5)),");
                 w.Line($"    ({(block.Replicate is { } rep ? rep.Variable : "replicate")}, _, work) =>");
                 w.Line("    {");
-                using (Indent(w, 2))
+                using (w.Indent(2))
                 {
                     w.Line($"var random = context.RandomFor({BlockStream(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
                     w.Line("var buffer = work.Doubles.AsSpan();");
@@ -290,7 +290,7 @@ namespace Dsl.Generators.Emit
                         using (Loop(w, slot.Over))
                         {
                             w.Line($"priorMean[{at}] = {code.Of(slot.PriorMean)};");
-                            w.Line($"priorVariance[{at}] = global::System.Math.Pow({code.Of(slot.PriorSd)}, 2);");
+                            w.Line($"priorVariance[{at}] = {code.Variance(slot.PriorSd)};");
                             w.Line($"coefficients[{at}] = {State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}];");
                         }
                     }
@@ -370,7 +370,6 @@ namespace Dsl.Generators.Emit
         public static GradientTerm? PolyaGammaTerm(GibbsPlan plan, LogisticBlock block) =>
             plan.Gradients.SelectMany(g => g.Terms).FirstOrDefault(t => t.Kind == GradientTermKind.PolyaGammaCoefficient && t.Block == block.Id);
 
-        private static System.IDisposable Indent(SourceWriter w, int levels) => w.Indent(levels);
 
         private static void EmitPosteriorMeans(SourceWriter w, ModelSpec spec, GibbsPlan plan)
         {

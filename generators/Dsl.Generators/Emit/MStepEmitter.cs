@@ -69,7 +69,7 @@ namespace Dsl.Generators.Emit
                     var floor = ExprTools.Find(spec, u.Parameter)!.Declaration.Constraints.Floor ?? 1e-12;
                     w.Line($"{u.Parameter}Values = global::System.Math.Max(second - 2 * mean * first + mean * mean, {CodeExpr.Number(floor)});");
                 }
-                w.Line($"var variance = global::System.Math.Pow({code.Of(sd)}, 2);");
+                w.Line($"var variance = {code.Variance(sd)};");
                 w.Line("return -0.5 * count * (global::System.Math.Log(2 * global::System.Math.PI * variance) + (second - 2 * mean * first + mean * mean) / variance);");
             }
             w.Line();

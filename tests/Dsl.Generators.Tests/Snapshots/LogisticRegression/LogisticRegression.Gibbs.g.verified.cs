@@ -99,7 +99,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
                 for (var f = 0; f < FeatureCount; f++)
                 {
                     priorMean[0 + f] = 0.0;
-                    priorVariance[0 + f] = global::System.Math.Pow(global::System.Math.Sqrt(priorVarianceValues), 2);
+                    priorVariance[0 + f] = priorVarianceValues;
                     coefficients[0 + f] = betaState[f];
                 }
                 global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);

@@ -35,7 +35,7 @@ partial class LogisticRegression
         second /= recordedSweeps * count;
         var mean = 0.0;
         priorVarianceValues = global::System.Math.Max(second - 2 * mean * first + mean * mean, 1E-12);
-        var variance = global::System.Math.Pow(global::System.Math.Sqrt(priorVarianceValues), 2);
+        var variance = priorVarianceValues;
         return -0.5 * count * (global::System.Math.Log(2 * global::System.Math.PI * variance) + (second - 2 * mean * first + mean * mean) / variance);
     }
 

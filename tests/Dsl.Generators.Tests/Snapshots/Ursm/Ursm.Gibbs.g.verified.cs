@@ -209,10 +209,10 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                     response[i] = state[i];
                 }
                 priorMean[0] = muKappaValues;
-                priorVariance[0] = global::System.Math.Pow(global::System.Math.Sqrt(varKappaValues), 2);
+                priorVariance[0] = varKappaValues;
                 coefficients[0] = kappaState[l];
                 priorMean[1] = muTauValues;
-                priorVariance[1] = global::System.Math.Pow(global::System.Math.Sqrt(varTauValues), 2);
+                priorVariance[1] = varTauValues;
                 coefficients[1] = tauState[l];
                 global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
                 kappaState[l] = coefficients[0];

@@ -41,7 +41,7 @@ partial class Ursm
         muKappaValues = first;
         var mean = muKappaValues;
         varKappaValues = global::System.Math.Max(second - 2 * mean * first + mean * mean, 1E-12);
-        var variance = global::System.Math.Pow(global::System.Math.Sqrt(varKappaValues), 2);
+        var variance = varKappaValues;
         return -0.5 * count * (global::System.Math.Log(2 * global::System.Math.PI * variance) + (second - 2 * mean * first + mean * mean) / variance);
     }
 
@@ -62,7 +62,7 @@ partial class Ursm
         muTauValues = first;
         var mean = muTauValues;
         varTauValues = global::System.Math.Max(second - 2 * mean * first + mean * mean, 1E-12);
-        var variance = global::System.Math.Pow(global::System.Math.Sqrt(varTauValues), 2);
+        var variance = varTauValues;
         return -0.5 * count * (global::System.Math.Log(2 * global::System.Math.PI * variance) + (second - 2 * mean * first + mean * mean) / variance);
     }
 
