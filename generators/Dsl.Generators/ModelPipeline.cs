@@ -56,6 +56,16 @@ namespace Dsl.Generators
                             files.Add(MStepEmitter.Emit(spec, plan));
                         }
                     }
+                    if (VariationalPlanner.Applies(spec))
+                    {
+                        var planned = VariationalPlanner.Plan(spec);
+                        diagnostics.AddRange(planned.Diagnostics);
+                        if (planned.Value is { } plan)
+                        {
+                            files.Add(ElboEmitter.Emit(spec, plan));
+                            files.Add(GradientEmitter.Emit(spec, plan));
+                        }
+                    }
                 }
                 return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.ToEquatableArray());
             });

@@ -13,9 +13,9 @@ namespace Dsl.Generators.Derivation
     /// </summary>
     public static class GibbsPlanner
     {
-        /// <summary>Whether the model is a Gibbs-EM candidate at all: latent nodes and no networks (those are fitted by VI).</summary>
+        /// <summary>Whether the model is a Gibbs-EM candidate at all: latent nodes and no networks or encoders (those are fitted by VI).</summary>
         public static bool Applies(ModelSpec spec) =>
-            spec.Nodes.Any(n => n.Role == NodeRole.Latent) && spec.Nodes.All(n => n.Role != NodeRole.Network);
+            spec.Nodes.Any(n => n.Role == NodeRole.Latent) && !VariationalPlanner.Applies(spec);
 
         public static Result<GibbsPlan> Plan(ModelSpec spec)
         {

@@ -129,6 +129,10 @@ namespace Dsl.Generators.Diagnostics
             "No Gibbs-EM rule applies",
             "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but it cannot be fitted by Gibbs-EM");
 
+        public static readonly DiagnosticDescriptor NoVariationalRule = Info("DSL0402",
+            "No variational rule applies",
+            "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but it cannot be fitted by variational inference");
+
         public static readonly DiagnosticDescriptor InternalError = Error("DSL0901",
             "Internal generator error",
             "The plate-model generator failed on '{0}': {1}; please report this with the model file");

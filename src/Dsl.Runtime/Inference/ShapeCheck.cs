@@ -29,4 +29,16 @@ public static class ShapeCheck
             if (v < 0) throw new ArgumentException($"{node}Values holds a negative count ({v}); counts must be 0 or more");
         }
     }
+
+    /// <summary>A sparse count matrix must be present, cells x items as the plates say, with no negative entries.</summary>
+    public static void RequireCounts(string node, Data.CountMatrix? counts, int rows, int columns)
+    {
+        if (counts is null) throw new ArgumentException($"{node}Counts is not set; load the counts and assign them before fitting");
+        if (counts.Cells != rows || counts.Genes != columns)
+            throw new ArgumentException($"{node}Counts is {counts.Cells} x {counts.Genes} but its plates are {rows} x {columns}; set the plate sizes from the counts");
+        foreach (var v in counts.Values)
+        {
+            if (v < 0) throw new ArgumentException($"{node}Counts holds a negative count ({v}); counts must be 0 or more");
+        }
+    }
 }

@@ -1,0 +1,454 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Emit.VariationalNames;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// Emits <c>{Model}.Elbo.g.cs</c>: plate sizes and sparse counts on the model, and the nested
+    /// <c>Variational&lt;T&gt;</c> class with its networks, minibatch arrays, the forward pass (encoders,
+    /// reparameterised samples, networks) and one method per ELBO term that also seeds the term's gradients.
+    /// </summary>
+    internal static class ElboEmitter
+    {
+        public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan)
+        {
+            var w = EmitHelpers.Header("Variational ELBO", spec.Namespace, spec.ClassName);
+            using (w.Block($"partial class {spec.ClassName}"))
+            {
+                EmitModelStorage(w, spec, plan);
+                w.Line("/// <summary>");
+                w.Line($"/// Variational inference for {spec.ClassName}: amortised factors q({string.Join(", ", plan.Latents.Select(l => l.Node))} | inputs), the minibatch");
+                w.Line("/// ELBO and its gradients, in float (training) or double (gradient checks).");
+                w.Line("/// </summary>");
+                using (w.Block($"public sealed partial class Variational<T> : {Variational}.IVariationalModel<T> where T : unmanaged, {Number}"))
+                {
+                    EmitFields(w, spec, plan);
+                    EmitConstructor(w, spec, plan);
+                    EmitMembers(w, plan);
+                    EmitStep(w, plan);
+                    EmitPrepare(w, spec, plan);
+                    EmitForward(w, spec, plan);
+                    foreach (var term in plan.Likelihoods) EmitLikelihood(w, spec, term);
+                    foreach (var latent in plan.Latents) EmitDivergence(w, spec, latent);
+                }
+            }
+            return new GeneratedFile($"{spec.ClassName}.Elbo.g.cs", w.ToString());
+        }
+
+        public static IEnumerable<IGrouping<string, NetworkNode>> Trunks(VariationalPlan plan) => plan.Networks.GroupBy(n => n.TrunkOwner);
+
+        private static IEnumerable<string> CountInputs(VariationalPlan plan) =>
+            plan.Likelihoods.Select(l => l.Node).Concat(plan.Latents.SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Counts).Select(i => i.Node)).Distinct();
+
+        private static void EmitModelStorage(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        {
+            foreach (var plate in spec.Plates)
+            {
+                w.Line($"/// <summary>Size of plate {plate.Name}.</summary>");
+                w.Line($"public int {CodeExpr.Size(plate.Name)} {{ get; set; }}");
+                w.Line();
+            }
+            foreach (var observed in CountInputs(plan))
+            {
+                var node = ExprTools.Find(spec, observed)!;
+                w.Line($"/// <summary>Counts of [Observed] {IrPrinter.Signature(node.Declaration)} (line {node.Declaration.Location.Line}), sparse rows over plate {node.Indices[0].Plate}.</summary>");
+                w.Line($"public global::Dsl.Runtime.Data.CountMatrix? {Counts(observed)} {{ get; set; }}");
+                w.Line();
+            }
+            using (w.Block("public void ValidateVariationalShapes()"))
+            {
+                foreach (var observed in CountInputs(plan))
+                {
+                    var node = ExprTools.Find(spec, observed)!;
+                    w.Line($"global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts(\"{observed}\", {Counts(observed)}, {CodeExpr.Size(node.Indices[0].Plate)}, {CodeExpr.Size(node.Indices[1].Plate)});");
+                }
+                foreach (var data in spec.Nodes.Where(n => n.Role == NodeRole.Data && n.Indices.Count > 0))
+                {
+                    var sizes = string.Join(", ", data.Indices.Select(i => CodeExpr.Size(i.Plate)));
+                    w.Line($"global::Dsl.Runtime.Inference.ShapeCheck.Require(\"{data.Name}\", {data.Name}Values, {sizes});");
+                    if (data.Kind == ValueKind.Index)
+                        w.Line($"global::Dsl.Runtime.Inference.ShapeCheck.RequireIndices(\"{data.Name}\", {data.Name}Values, {CodeExpr.Size(data.IndexPlate!)}, \"{data.IndexPlate}\");");
+                }
+            }
+            w.Line();
+        }
+
+        private static void EmitFields(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        {
+            w.Line($"private readonly {spec.ClassName} model;");
+            w.Line($"private readonly {Neural}.ParameterSet<T> parameters = new();");
+            foreach (var parameter in plan.Parameters)
+                w.Line($"private readonly {Neural}.Parameter<T> {Parameter(parameter.Node)}; // {(parameter.Positive ? $"log {parameter.Node}" : parameter.Node)}");
+            foreach (var latent in plan.Latents)
+                w.Line($"private readonly {Neural}.EncoderNetwork<T> {Encoder(latent)}; // q({latent.Node} | {string.Join(", ", latent.Inputs.Select(i => i.Node))}), line {latent.Line}");
+            foreach (var trunk in Trunks(plan))
+            {
+                w.Line($"private readonly {Neural}.Trunk<T> {Trunk(trunk.Key)}; // hidden layers of {string.Join(" and ", trunk.Select(n => n.Node))}");
+                foreach (var network in trunk) w.Line($"private readonly {Neural}.OutputHead<T> {Head(network.Node)}; // line {network.Line}");
+            }
+            w.Line("private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];");
+            w.Line("private int[] cellOf = new int[0];");
+            var arrays = new List<string>();
+            arrays.AddRange(CountInputs(plan).Select(CountBatch));
+            foreach (var latent in plan.Latents)
+            {
+                arrays.Add($"{latent.Node}EncoderInput");
+                arrays.AddRange(new[] { Sample(latent.Node), Noise(latent.Node), SampleGradient(latent.Node), MeanGradient(latent.Node), VarianceGradient(latent.Node) });
+            }
+            foreach (var trunk in Trunks(plan)) arrays.AddRange(new[] { Input(trunk.Key), InputGradient(trunk.Key) });
+            arrays.AddRange(plan.Networks.Select(n => OutputGradient(n.Node)));
+            arrays.AddRange(plan.Parameters.SelectMany(p => new[] { Value(p.Node), Partials(p.Node) }));
+            arrays.AddRange(plan.Likelihoods.SelectMany(t => t.Arguments.Select(a => ArgumentOutput(t, a))));
+            foreach (var array in arrays) w.Line($"private T[] {array} = new T[0];");
+            foreach (var owner in plan.Latents.Select(l => $"{l.Node}Encoder").Concat(Trunks(plan).Select(t => t.Key)))
+                w.Line($"private int[] {OneHot(owner)} = new int[0];");
+            w.Line();
+        }
+
+        private static void EmitConstructor(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        {
+            w.Line("/// <summary>Builds the networks and parameters for the model's plate sizes, initialised from the seed.</summary>");
+            using (w.Block($"public Variational({spec.ClassName} model, ulong seed)"))
+            {
+                w.Line("this.model = model;");
+                w.Line("model.ValidateVariationalShapes();");
+                w.Line("var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);");
+                foreach (var latent in plan.Latents)
+                {
+                    var e = latent.Encoder;
+                    w.Line($"{Encoder(latent)} = new {Neural}.EncoderNetwork<T>(parameters, \"{latent.Node}.encoder\", {ContinuousWidth(latent.Inputs)}, {CategoryWidth(latent.Inputs)}, {Width(latent.ItemPlate)},");
+                    w.Line($"    {e.Hidden}, {e.Layers}, {CodeExpr.Number(e.Dropout)}, {Bool(e.BatchNorm)}, ref init);");
+                }
+                foreach (var trunk in Trunks(plan))
+                {
+                    var a = trunk.First().Architecture;
+                    var inputs = trunk.First().Inputs;
+                    w.Line($"{Trunk(trunk.Key)} = new {Neural}.Trunk<T>(parameters, \"{trunk.Key}\", {ContinuousWidth(inputs)}, {CategoryWidth(inputs)}, {a.Hidden}, {a.Layers}, {CodeExpr.Number(a.Dropout)}, {Bool(a.BatchNorm)}, ref init);");
+                    foreach (var network in trunk)
+                        w.Line($"{Head(network.Node)} = new {Neural}.OutputHead<T>(parameters, \"{network.Node}.output\", {a.Hidden}, {Size(network.ItemPlate)}, global::Dsl.Activation.{network.Architecture.Output}, ref init);");
+                }
+                foreach (var parameter in plan.Parameters)
+                {
+                    var node = ExprTools.Find(spec, parameter.Node)!;
+                    var size = node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => Size(i.Plate)));
+                    w.Line($"{Parameter(parameter.Node)} = parameters.Add(\"{parameter.Node}\", {size}, decays: false);");
+                    w.Line($"// Standard normal start{(parameter.Positive ? " on the log scale" : "")}, as scvi-tools initialises its dispersions.");
+                    w.Line($"for (var i = 0; i < {Parameter(parameter.Node)}.Value.Length; i++) {Parameter(parameter.Node)}.Value[i] = T.CreateTruncating(init.NextNormal());");
+                }
+                w.Line("Threads = 1;");
+            }
+            w.Line();
+        }
+
+        private static string Bool(bool value) => value ? "true" : "false";
+
+        private static string ContinuousWidth(IEnumerable<NetworkInput> inputs) => TotalWidth(inputs.Where(i => i.Kind != InputKind.Category));
+
+        private static string CategoryWidth(IEnumerable<NetworkInput> inputs) => TotalWidth(inputs.Where(i => i.Kind == InputKind.Category));
+
+        private static void EmitMembers(SourceWriter w, VariationalPlan plan)
+        {
+            w.Line($"public int Elements => model.{CodeExpr.Size(plan.BatchPlate)};");
+            w.Line();
+            w.Line($"public {Neural}.ParameterSet<T> Parameters => parameters;");
+            w.Line();
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Variational}.ElboTerm> Terms {{ get; }} = new {Variational}.ElboTerm[]");
+            w.Line("{");
+            foreach (var term in plan.Likelihoods) w.Line($"    new(\"log p({term.Node})\", false),");
+            foreach (var latent in plan.Latents) w.Line($"    new(\"KL({latent.Node})\", true),");
+            w.Line("};");
+            w.Line();
+            w.Line("private int threads = 1;");
+            w.Line();
+            using (w.Block("public int Threads"))
+            {
+                w.Line("get => threads;");
+                using (w.Block("set"))
+                {
+                    w.Line("threads = value;");
+                    foreach (var latent in plan.Latents) w.Line($"{Encoder(latent)}.Threads = value;");
+                    foreach (var trunk in Trunks(plan))
+                    {
+                        w.Line($"{Trunk(trunk.Key)}.Threads = value;");
+                        foreach (var network in trunk) w.Line($"{Head(network.Node)}.Threads = value;");
+                    }
+                }
+            }
+            w.Line();
+            foreach (var latent in plan.Latents)
+            {
+                w.Line($"/// <summary>After <see cref=\"Infer\"/>: E_q[{latent.Node}] per row, rows x {Width(latent.ItemPlate)}.</summary>");
+                w.Line($"public global::System.ReadOnlySpan<T> {latent.Node}PosteriorMean => {Sample(latent.Node)};");
+                w.Line();
+            }
+            foreach (var network in plan.Networks)
+            {
+                w.Line($"/// <summary>After <see cref=\"Infer\"/>: {network.Node} at the posterior means, rows x {Size(network.ItemPlate)}.</summary>");
+                w.Line($"public global::System.ReadOnlySpan<T> {network.Node}Output => {Head(network.Node)}.Output;");
+                w.Line();
+            }
+            foreach (var term in plan.Likelihoods)
+                foreach (var argument in term.Arguments)
+                {
+                    w.Line($"/// <summary>After <see cref=\"Infer\"/>: the {argument.Name} of {term.Node} at the posterior means, rows x {Size(term.ItemPlate)}.</summary>");
+                    w.Line($"public global::System.ReadOnlySpan<T> {ArgumentOutput(term, argument)}Values => {ArgumentOutput(term, argument)};");
+                    w.Line();
+                }
+            foreach (var parameter in plan.Parameters)
+            {
+                w.Line($"/// <summary>The fitted {parameter.Node}{(parameter.Positive ? " (exp of the optimised log)" : "")}.</summary>");
+                w.Line($"public T {parameter.Node}At(int index) => {(parameter.Positive ? $"T.Exp({Parameter(parameter.Node)}.Value[index])" : $"{Parameter(parameter.Node)}.Value[index]")};");
+                w.Line();
+            }
+        }
+
+        private static void EmitStep(SourceWriter w, VariationalPlan plan)
+        {
+            using (w.Block($"public void Step(global::System.ReadOnlySpan<int> elements, {Variational}.VariationalStep step, global::System.Span<double> termSums)"))
+            {
+                w.Line("var rows = elements.Length;");
+                w.Line("Prepare(elements, step.Gradients);");
+                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(step.Seed, step.Stream);");
+                w.Line("Forward(rows, step.Training, sampling: true, ref random);");
+                w.Line("// The loss is −(log-likelihood − weight·KL) / rows; these scales turn each term's derivative into the loss's.");
+                w.Line("var likelihoodScale = T.CreateTruncating(-1.0 / rows);");
+                w.Line("var divergenceScale = T.CreateTruncating(step.KlWeight / rows);");
+                var index = 0;
+                foreach (var term in plan.Likelihoods) w.Line($"termSums[{index++}] = Likelihood{term.Node}(rows, step.Gradients, likelihoodScale);");
+                foreach (var latent in plan.Latents) w.Line($"termSums[{index++}] = Divergence{latent.Node}(rows, step.Gradients, divergenceScale);");
+                w.Line("if (step.Gradients) Backward(rows);");
+            }
+            w.Line();
+            using (w.Block("public void Infer(global::System.ReadOnlySpan<int> elements)"))
+            {
+                w.Line("var rows = elements.Length;");
+                w.Line("Prepare(elements, gradients: false);");
+                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(0, 0);");
+                w.Line("Forward(rows, training: false, sampling: false, ref random);");
+                foreach (var term in plan.Likelihoods) w.Line($"Arguments{term.Node}(rows);");
+            }
+            w.Line();
+        }
+
+        private static void EmitPrepare(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        {
+            w.Line("/// <summary>Sizes the minibatch arrays, densifies the counts of the minibatch's cells and codes their categories.</summary>");
+            using (w.Block("private void Prepare(global::System.ReadOnlySpan<int> elements, bool gradients)"))
+            {
+                w.Line("var rows = elements.Length;");
+                w.Line($"{Neural}.Buffers.Ensure(ref cellOf, rows);");
+                w.Line("elements.CopyTo(cellOf);");
+                foreach (var observed in CountInputs(plan))
+                {
+                    var node = ExprTools.Find(spec, observed)!;
+                    w.Line($"DensifyRows(model.{Counts(observed)}!, elements, {Neural}.Buffers.Ensure(ref {CountBatch(observed)}, rows * {Size(node.Indices[1].Plate)}));");
+                }
+                foreach (var latent in plan.Latents)
+                {
+                    w.Line($"{Neural}.Buffers.Ensure(ref {latent.Node}EncoderInput, rows * ({ContinuousWidth(latent.Inputs)}));");
+                    foreach (var array in new[] { Sample(latent.Node), Noise(latent.Node), SampleGradient(latent.Node), MeanGradient(latent.Node), VarianceGradient(latent.Node) })
+                        w.Line($"{Neural}.Buffers.Ensure(ref {array}, rows * {Width(latent.ItemPlate)});");
+                    EmitCategories(w, $"{latent.Node}Encoder", latent.Inputs);
+                }
+                foreach (var trunk in Trunks(plan))
+                {
+                    w.Line($"{Neural}.Buffers.Ensure(ref {Input(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
+                    w.Line($"{Neural}.Buffers.Ensure(ref {InputGradient(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
+                    EmitCategories(w, trunk.Key, trunk.First().Inputs);
+                }
+                foreach (var network in plan.Networks) w.Line($"{Neural}.Buffers.Ensure(ref {OutputGradient(network.Node)}, rows * {Size(network.ItemPlate)});");
+                foreach (var term in plan.Likelihoods)
+                    foreach (var argument in term.Arguments) w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentOutput(term, argument)}, rows * {Size(term.ItemPlate)});");
+                foreach (var parameter in plan.Parameters)
+                {
+                    var size = $"{Parameter(parameter.Node)}.Value.Length";
+                    w.Line($"{Neural}.Buffers.Ensure(ref {Value(parameter.Node)}, {size});");
+                    w.Line($"{Neural}.Buffers.Ensure(ref {Partials(parameter.Node)}, {Variational}.RowChunks.Count * {size});");
+                    w.Line($"for (var i = 0; i < {size}; i++) {Value(parameter.Node)}[i] = {(parameter.Positive ? $"T.Exp({Parameter(parameter.Node)}.Value[i])" : $"{Parameter(parameter.Node)}.Value[i]")};");
+                }
+                using (w.Block("if (gradients)"))
+                {
+                    foreach (var latent in plan.Latents) w.Line($"global::System.Array.Clear({SampleGradient(latent.Node)});");
+                    foreach (var network in plan.Networks) w.Line($"global::System.Array.Clear({OutputGradient(network.Node)});");
+                    foreach (var parameter in plan.Parameters) w.Line($"global::System.Array.Clear({Partials(parameter.Node)});");
+                }
+            }
+            w.Line();
+            using (w.Block("private static void DensifyRows(global::Dsl.Runtime.Data.CountMatrix counts, global::System.ReadOnlySpan<int> elements, T[] target)"))
+            {
+                w.Line("var width = counts.Genes;");
+                using (w.Block("for (var row = 0; row < elements.Length; row++)"))
+                {
+                    w.Line("var line = global::System.MemoryExtensions.AsSpan(target, row * width, width);");
+                    w.Line("line.Clear();");
+                    w.Line("var columns = counts.RowColumns(elements[row]);");
+                    w.Line("var values = counts.RowValues(elements[row]);");
+                    w.Line("for (var i = 0; i < columns.Length; i++) line[columns[i]] = T.CreateTruncating(values[i]);");
+                }
+            }
+            w.Line();
+        }
+
+        /// <summary>One-hot columns of a network's categorical inputs: category code plus the widths of the categories before it.</summary>
+        private static void EmitCategories(SourceWriter w, string owner, IEnumerable<NetworkInput> inputs)
+        {
+            var categories = inputs.Where(i => i.Kind == InputKind.Category).ToList();
+            w.Line($"{Neural}.Buffers.Ensure(ref {OneHot(owner)}, rows * {categories.Count});");
+            if (categories.Count == 0) return;
+            using (w.Block("for (var row = 0; row < rows; row++)"))
+            {
+                var offset = "0";
+                for (var c = 0; c < categories.Count; c++)
+                {
+                    w.Line($"{OneHot(owner)}[row * {categories.Count} + {c}] = {offset} + model.{categories[c].Node}Values[elements[row]];");
+                    offset = offset == "0" ? Size(categories[c].Plate!) : $"{offset} + {Size(categories[c].Plate!)}";
+                }
+            }
+        }
+
+        private static void EmitForward(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        {
+            w.Line("/// <summary>Encoders, reparameterised samples (or, without sampling, posterior means) and networks.</summary>");
+            using (w.Block("private void Forward(int rows, bool training, bool sampling, ref global::Dsl.Runtime.Random.RandomStream random)"))
+            {
+                foreach (var latent in plan.Latents)
+                {
+                    var width = Width(latent.ItemPlate);
+                    w.Line($"// q({latent.Node}) = {(latent.LogScale ? "LogNormal" : "Normal")}(encoder mean, encoder variance), line {latent.Line}.");
+                    EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, input =>
+                        latent.Encoder.Transform == "Log1p" ? $"T.LogP1({CountBatch(input.Node)}[row * {Width(input.Plate)} + j])" : $"{CountBatch(input.Node)}[row * {Width(input.Plate)} + j]");
+                    var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);
+                    w.Line($"{Encoder(latent)}.Forward({latent.Node}EncoderInput, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
+                    using (w.Block($"for (var entry = 0; entry < rows * {width}; entry++)"))
+                    {
+                        w.Line($"var mean = {Encoder(latent)}.Mean[entry];");
+                        w.Line($"var variance = {Encoder(latent)}.Variance[entry];");
+                        w.Line($"{Noise(latent.Node)}[entry] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;");
+                        w.Line(latent.LogScale
+                            ? $"{Sample(latent.Node)}[entry] = sampling ? T.Exp(mean + T.Sqrt(variance) * {Noise(latent.Node)}[entry]) : T.Exp(mean + variance / T.CreateTruncating(2));"
+                            : $"{Sample(latent.Node)}[entry] = mean + T.Sqrt(variance) * {Noise(latent.Node)}[entry];");
+                    }
+                }
+                foreach (var trunk in Trunks(plan))
+                {
+                    var inputs = trunk.First().Inputs;
+                    w.Line($"// {string.Join(" and ", trunk.Select(n => $"{n.Node} (line {n.Line})"))}: f({string.Join(", ", inputs.Select(i => i.Node))}).");
+                    EmitGather(w, Input(trunk.Key), inputs, input => $"{Sample(input.Node)}[row * {Width(input.Plate)} + j]");
+                    var categories = inputs.Count(i => i.Kind == InputKind.Category);
+                    w.Line($"{Trunk(trunk.Key)}.Forward({Input(trunk.Key)}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref random);");
+                    foreach (var network in trunk) w.Line($"{Head(network.Node)}.Forward({Trunk(trunk.Key)}.Output, rows);");
+                }
+            }
+            w.Line();
+        }
+
+        /// <summary>Concatenates a network's continuous inputs row by row into its input array.</summary>
+        private static void EmitGather(SourceWriter w, string target, IEnumerable<NetworkInput> inputs, System.Func<NetworkInput, string> element)
+        {
+            var continuous = inputs.Where(i => i.Kind != InputKind.Category).ToList();
+            w.Line($"var {target}Width = {ContinuousWidth(continuous)};");
+            using (w.Block("for (var row = 0; row < rows; row++)"))
+            {
+                var offset = "0";
+                foreach (var input in continuous)
+                {
+                    w.Line($"for (var j = 0; j < {Width(input.Plate)}; j++) {target}[row * {target}Width + {offset} + j] = {element(input)};");
+                    offset = offset == "0" ? Width(input.Plate) : $"{offset} + {Width(input.Plate)}";
+                }
+            }
+        }
+
+        private static void EmitLikelihood(SourceWriter w, ModelSpec spec, LikelihoodTerm term)
+        {
+            var node = ExprTools.Find(spec, term.Node)!;
+            var cell = node.Indices[0].Variable;
+            var item = node.Indices[1].Variable;
+            var code = new VariationalExpr(spec, cell);
+            var items = Size(term.ItemPlate);
+            w.Line($"/// <summary>");
+            w.Line($"/// log p({IrPrinter.Signature(node.Declaration)}) = {term.Family}({string.Join(", ", term.Arguments.Select(a => $"{a.Name}: {ExprPrinter.Print(a.Value)}"))}), line {term.Line},");
+            w.Line("/// summed over the minibatch; with gradients, each argument's derivative flows to what the argument reads.");
+            w.Line("/// </summary>");
+            using (w.Block($"private double Likelihood{term.Node}(int rows, bool gradients, T scale)"))
+            {
+                using (w.Block($"{Variational}.RowChunks.For(rows, threads, (chunk, start, end) =>"))
+                {
+                    w.Line("var sum = 0.0;");
+                    using (w.Block("for (var row = start; row < end; row++)"))
+                    {
+                        w.Line($"var {cell} = cellOf[row];");
+                        using (w.Block($"for (var {item} = 0; {item} < {items}; {item}++)"))
+                        {
+                            w.Line($"var entry = row * {items} + {item};");
+                            foreach (var argument in term.Arguments) w.Line($"var {argument.Name} = {code.Of(argument.Value)};");
+                            var outs = string.Join(", ", term.Arguments.Select(a => $"out var {Derivative(a)}"));
+                            w.Line($"sum += double.CreateTruncating({Variational}.CountLikelihood.{term.Family}({CountBatch(term.Node)}[entry], {string.Join(", ", term.Arguments.Select(a => a.Name))}, {outs}));");
+                            w.Line("if (!gradients) continue;");
+                            foreach (var argument in term.Arguments)
+                                foreach (var partial in argument.Partials)
+                                {
+                                    w.Line($"// ∂{argument.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
+                                    var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * {code.Of(partial.Derivative)}";
+                                    w.Line($"{code.GradientOf(partial.Target)} += scale * {Derivative(argument)}{factor};");
+                                }
+                        }
+                    }
+                    w.Line("chunkSums[chunk] = sum;");
+                }
+                w.Line(");");
+                w.Line("var total = 0.0;");
+                w.Line("foreach (var part in chunkSums) total += part;");
+                w.Line("return total;");
+            }
+            w.Line();
+            w.Line($"/// <summary>The arguments of {term.Node}'s likelihood at every entry of the minibatch.</summary>");
+            using (w.Block($"private void Arguments{term.Node}(int rows)"))
+            {
+                using (w.Block("for (var row = 0; row < rows; row++)"))
+                {
+                    w.Line($"var {cell} = cellOf[row];");
+                    using (w.Block($"for (var {item} = 0; {item} < {items}; {item}++)"))
+                    {
+                        w.Line($"var entry = row * {items} + {item};");
+                        foreach (var argument in term.Arguments) w.Line($"{ArgumentOutput(term, argument)}[entry] = {code.Of(argument.Value)};");
+                    }
+                }
+            }
+            w.Line();
+        }
+
+        private static string Derivative(LikelihoodArgument argument) => "d" + char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
+
+        private static void EmitDivergence(SourceWriter w, ModelSpec spec, EncodedLatent latent)
+        {
+            var node = ExprTools.Find(spec, latent.Node)!;
+            var cell = node.Indices[0].Variable;
+            var item = node.Indices.Count == 2 ? node.Indices[1].Variable : null;
+            var code = new VariationalExpr(spec, cell);
+            var scale = latent.LogScale ? "log-scale " : "";
+            w.Line($"/// <summary>KL(q({latent.Node}) ‖ prior), line {latent.Line}: the analytic {scale}Normal divergence, with its derivatives in q's mean and variance.</summary>");
+            using (w.Block($"private double Divergence{latent.Node}(int rows, bool gradients, T scale)"))
+            {
+                w.Line("var sum = 0.0;");
+                using (w.Block("for (var row = 0; row < rows; row++)"))
+                {
+                    w.Line($"var {cell} = cellOf[row];");
+                    var loop = item is null ? null : w.Block($"for (var {item} = 0; {item} < {Width(latent.ItemPlate)}; {item}++)");
+                    w.Line(item is null ? "var entry = row;" : $"var entry = row * {Width(latent.ItemPlate)} + {item};");
+                    w.Line($"var priorMean = {code.Of(latent.PriorMean)};");
+                    w.Line($"var priorVariance = {code.Variance(latent.PriorSd)};");
+                    w.Line($"sum += double.CreateTruncating({Variational}.NormalKl.Divergence({Encoder(latent)}.Mean[entry], {Encoder(latent)}.Variance[entry], priorMean, priorVariance, out var dMean, out var dVariance));");
+                    w.Line("if (!gradients) continue;");
+                    w.Line($"{MeanGradient(latent.Node)}[entry] = scale * dMean;");
+                    w.Line($"{VarianceGradient(latent.Node)}[entry] = scale * dVariance;");
+                    loop?.Dispose();
+                }
+                w.Line("return sum;");
+            }
+            w.Line();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Emit.VariationalNames;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// Emits <c>{Model}.Gradients.g.cs</c>: the reverse pass of the minibatch loss. The ELBO terms have already
+    /// left their derivatives with respect to parameters, network outputs, latent samples and factor moments; this
+    /// reduces the parameter partials in a fixed order, back-propagates through the networks into the latents they
+    /// read, and through the reparameterisation into the encoders.
+    /// </summary>
+    internal static class GradientEmitter
+    {
+        public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan)
+        {
+            var w = EmitHelpers.Header("Variational gradients", spec.Namespace, spec.ClassName);
+            using (w.Block($"partial class {spec.ClassName}"))
+            using (w.Block("partial class Variational<T>"))
+            using (w.Block("private void Backward(int rows)"))
+            {
+                foreach (var parameter in plan.Parameters) EmitParameter(w, parameter);
+                foreach (var trunk in ElboEmitter.Trunks(plan).Reverse()) EmitNetwork(w, trunk.Key, trunk.ToList());
+                foreach (var latent in plan.Latents.Reverse()) EmitLatent(w, latent);
+            }
+            return new GeneratedFile($"{spec.ClassName}.Gradients.g.cs", w.ToString());
+        }
+
+        private static void EmitParameter(SourceWriter w, FittedParameter parameter)
+        {
+            var value = Parameter(parameter.Node);
+            w.Line(parameter.Positive
+                ? $"// {parameter.Node} = exp(u): ∂loss/∂u = ∂loss/∂{parameter.Node} · {parameter.Node}; chunk partials summed in chunk order."
+                : $"// {parameter.Node}: chunk partials summed in chunk order.");
+            using (w.Block($"for (var i = 0; i < {value}.Value.Length; i++)"))
+            {
+                w.Line("var sum = T.Zero;");
+                w.Line($"for (var chunk = 0; chunk < {Variational}.RowChunks.Count; chunk++) sum += {Partials(parameter.Node)}[chunk * {value}.Value.Length + i];");
+                w.Line($"{value}.Gradient[i] += sum{(parameter.Positive ? $" * {Value(parameter.Node)}[i]" : "")};");
+            }
+        }
+
+        private static void EmitNetwork(SourceWriter w, string owner, System.Collections.Generic.List<NetworkNode> networks)
+        {
+            w.Line($"// Back through {string.Join(" and ", networks.Select(n => n.Node))} into {string.Join(", ", networks[0].Inputs.Where(i => i.Kind == InputKind.Latent).Select(i => i.Node))}.");
+            w.Line($"var {owner}Hidden = {Trunk(owner)}.StartBackward(rows);");
+            foreach (var network in networks)
+                w.Line($"{Head(network.Node)}.Backward({Trunk(owner)}.Output, {OutputGradient(network.Node)}, rows, {owner}Hidden);");
+            w.Line($"{Trunk(owner)}.Backward(rows, {InputGradient(owner)});");
+            var continuous = networks[0].Inputs.Where(i => i.Kind != InputKind.Category).ToList();
+            w.Line($"var {owner}Width = {TotalWidth(continuous)};");
+            using (w.Block("for (var row = 0; row < rows; row++)"))
+            {
+                var offset = "0";
+                foreach (var input in continuous)
+                {
+                    var width = Width(input.Plate);
+                    w.Line($"for (var j = 0; j < {width}; j++) {SampleGradient(input.Node)}[row * {width} + j] += {InputGradient(owner)}[row * {owner}Width + {offset} + j];");
+                    offset = offset == "0" ? width : $"{offset} + {width}";
+                }
+            }
+        }
+
+        private static void EmitLatent(SourceWriter w, EncodedLatent latent)
+        {
+            var sample = latent.LogScale ? $"exp(mean + sd·ε)" : "mean + sd·ε";
+            w.Line($"// {latent.Node} = {sample}: ∂/∂mean = ∂/∂log-sample, ∂/∂variance = ∂/∂log-sample · ε / (2·sd).".Replace("log-sample", latent.LogScale ? "log " + latent.Node : latent.Node));
+            using (w.Block($"for (var entry = 0; entry < rows * {Width(latent.ItemPlate)}; entry++)"))
+            {
+                w.Line(latent.LogScale
+                    ? $"var dNormal = {SampleGradient(latent.Node)}[entry] * {Sample(latent.Node)}[entry];"
+                    : $"var dNormal = {SampleGradient(latent.Node)}[entry];");
+                w.Line($"{MeanGradient(latent.Node)}[entry] += dNormal;");
+                w.Line($"{VarianceGradient(latent.Node)}[entry] += dNormal * {Noise(latent.Node)}[entry] / (T.CreateTruncating(2) * T.Sqrt({Encoder(latent)}.Variance[entry]));");
+            }
+            w.Line($"{Encoder(latent)}.Backward({MeanGradient(latent.Node)}, {VarianceGradient(latent.Node)}, rows);");
+        }
+    }
+}

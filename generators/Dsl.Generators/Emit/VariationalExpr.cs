@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Emit.VariationalNames;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// Translates IR expressions into C# over a variational model's minibatch arrays, in the generic number type T.
+    /// The expression belongs to one node whose cell variable is bound to row <c>row</c> (cell <c>cellOf[row]</c>)
+    /// and whose item variable, if any, to the element <c>entry</c> of the row-major minibatch arrays.
+    /// </summary>
+    internal sealed class VariationalExpr
+    {
+        private readonly ModelSpec spec;
+        private readonly string cellVariable;
+
+        public VariationalExpr(ModelSpec spec, string cellVariable)
+        {
+            this.spec = spec;
+            this.cellVariable = cellVariable;
+        }
+
+        /// <summary>A value of type T.</summary>
+        public string Of(Expr expr) => expr switch
+        {
+            ConstantExpr { Value: 0 } => "T.Zero",
+            ConstantExpr { Value: 1 } => "T.One",
+            ConstantExpr c => $"T.CreateTruncating({CodeExpr.Number(c.Value)})",
+            NodeCallExpr call => Read(call),
+            FunctionExpr f => Function(f.Function, Of(f.Arguments[0])),
+            BinaryExpr b => $"({Of(b.Left)} {b.Operator} {Of(b.Right)})",
+            NegateExpr n => $"(-{Of(n.Operand)})",
+            _ => throw new InvalidOperationException($"no C# form for '{ExprPrinter.Print(expr)}' here"),
+        };
+
+        /// <summary>The variance of a standard deviation expression; Sqrt(v) gives v itself.</summary>
+        public string Variance(Expr sd) => sd is FunctionExpr { Function: "Sqrt" } root ? Of(root.Arguments[0]) : $"{Of(sd)} * {Of(sd)}";
+
+        /// <summary>Where the gradient with respect to one element of a latent, network or parameter accumulates.</summary>
+        public string GradientOf(NodeCallExpr call)
+        {
+            var node = ExprTools.Find(spec, call.Node)!;
+            return node.Role switch
+            {
+                NodeRole.Latent => $"{SampleGradient(call.Node)}[{LatentPosition(call, node)}]",
+                NodeRole.Network => $"{OutputGradient(call.Node)}[entry]",
+                NodeRole.Param => $"{Partials(call.Node)}[chunk * {Parameter(call.Node)}.Value.Length + {FlatIndex(call, node)}]",
+                _ => throw new InvalidOperationException($"'{call.Node}' has no gradient"),
+            };
+        }
+
+        /// <summary>An integer index expression: a loop variable, a constant or categorical data.</summary>
+        public string Index(Expr expr) => expr switch
+        {
+            IndexExpr i => i.Name,
+            ConstantExpr c => ((int)c.Value).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            NodeCallExpr call => DataAccess(call),
+            _ => throw new InvalidOperationException($"'{ExprPrinter.Print(expr)}' cannot index here"),
+        };
+
+        private string Read(NodeCallExpr call)
+        {
+            var node = ExprTools.Find(spec, call.Node)!;
+            return node.Role switch
+            {
+                NodeRole.Data => $"T.CreateTruncating({DataAccess(call)})",
+                NodeRole.Param => $"{Value(call.Node)}[{FlatIndex(call, node)}]",
+                NodeRole.Latent => $"{Sample(call.Node)}[{LatentPosition(call, node)}]",
+                NodeRole.Network => $"{Head(call.Node)}.Output[entry]",
+                _ => throw new InvalidOperationException($"'{call.Node}' cannot be read here"),
+            };
+        }
+
+        private string LatentPosition(NodeCallExpr call, NodeSpec node)
+        {
+            if (call.Indices[0] is not IndexExpr { } cell || cell.Name != cellVariable)
+                throw new InvalidOperationException($"'{ExprPrinter.Print(call)}' reads another cell's latent");
+            return call.Indices.Count == 1 ? "row" : $"row * {Width(node.Indices[1].Plate)} + {Index(call.Indices[1])}";
+        }
+
+        private string DataAccess(NodeCallExpr call) =>
+            call.Indices.Count == 0 ? $"model.{call.Node}Values" : $"model.{call.Node}Values[{string.Join(", ", call.Indices.Select(Index))}]";
+
+        private string FlatIndex(NodeCallExpr call, NodeSpec node)
+        {
+            if (call.Indices.Count == 0) return "0";
+            var index = Index(call.Indices[0]);
+            for (var n = 1; n < call.Indices.Count; n++) index = $"({index}) * {Size(node.Indices[n].Plate)} + {Index(call.Indices[n])}";
+            return index;
+        }
+
+        private static string Function(string name, string argument) => name switch
+        {
+            "Exp" => $"T.Exp({argument})",
+            "Log" => $"T.Log({argument})",
+            "Sqrt" => $"T.Sqrt({argument})",
+            "Log1p" => $"T.LogP1({argument})",
+            _ => $"{Variational}.ElementMath.{name}({argument})",
+        };
+
+        /// <summary>Whether the expression is the constant 1 (a chain-rule factor that can be left out).</summary>
+        public static bool IsOne(Expr expr) => expr is ConstantExpr { Value: 1 };
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Numerics;
+
+namespace Dsl.Runtime.Neural;
+
+/// <summary>
+/// Batch normalisation over the rows of a minibatch (PyTorch's BatchNorm1d with scvi-tools' momentum 0.01 and
+/// eps 0.001): training normalises by the minibatch's statistics and updates running ones; evaluation uses those.
+/// </summary>
+public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private const double Momentum = 0.01;
+    private const double Epsilon = 1e-3;
+    private readonly T[] runningMean;
+    private readonly T[] runningVariance;
+    private readonly T[] inverseStd;
+    private readonly T[] sum;
+    private readonly T[] product;
+    private T[] normalised = Array.Empty<T>();
+    private bool lastTraining;
+
+    public BatchNorm(ParameterSet<T> parameters, string name, int features)
+    {
+        Features = features;
+        Scale = parameters.Add(name + ".scale", features, decays: false);
+        Shift = parameters.Add(name + ".shift", features, decays: false);
+        Array.Fill(Scale.Value, T.One);
+        runningMean = parameters.AddState(name + ".running_mean", features);
+        runningVariance = parameters.AddState(name + ".running_var", features);
+        Array.Fill(runningVariance, T.One);
+        inverseStd = new T[features];
+        sum = new T[features];
+        product = new T[features];
+    }
+
+    public int Features { get; }
+    public Parameter<T> Scale { get; }
+    public Parameter<T> Shift { get; }
+
+    /// <summary>output = scale·(input − mean)/sd + shift, row by row (input and output may be the same array).</summary>
+    public void Forward(T[] input, int rows, T[] output, bool training)
+    {
+        var f = Features;
+        var xhat = Buffers.Ensure(ref normalised, rows * f);
+        lastTraining = training && rows > 1;
+        var mean = sum;
+        if (lastTraining)
+        {
+            Array.Clear(mean);
+            Array.Clear(product);
+            for (var r = 0; r < rows; r++)
+                for (var j = 0; j < f; j++) mean[j] += input[r * f + j];
+            var count = T.CreateTruncating(rows);
+            for (var j = 0; j < f; j++) mean[j] /= count;
+            for (var r = 0; r < rows; r++)
+                for (var j = 0; j < f; j++)
+                {
+                    var centred = input[r * f + j] - mean[j];
+                    product[j] += centred * centred;
+                }
+            var momentum = T.CreateTruncating(Momentum);
+            for (var j = 0; j < f; j++)
+            {
+                var variance = product[j] / count;
+                inverseStd[j] = T.One / T.Sqrt(variance + T.CreateTruncating(Epsilon));
+                // The running variance is the unbiased estimate, as in PyTorch.
+                var unbiased = product[j] / T.CreateTruncating(rows - 1);
+                runningMean[j] += momentum * (mean[j] - runningMean[j]);
+                runningVariance[j] += momentum * (unbiased - runningVariance[j]);
+            }
+        }
+        else
+        {
+            Array.Copy(runningMean, mean, f);
+            for (var j = 0; j < f; j++) inverseStd[j] = T.One / T.Sqrt(runningVariance[j] + T.CreateTruncating(Epsilon));
+        }
+        var scale = Scale.Value;
+        var shift = Shift.Value;
+        for (var r = 0; r < rows; r++)
+            for (var j = 0; j < f; j++)
+            {
+                var k = r * f + j;
+                xhat[k] = (input[k] - mean[j]) * inverseStd[j];
+                output[k] = scale[j] * xhat[k] + shift[j];
+            }
+    }
+
+    /// <summary>Adds the scale and shift gradients and turns the output gradient into the input gradient in place.</summary>
+    public void Backward(T[] gradient, int rows)
+    {
+        var f = Features;
+        var xhat = normalised;
+        var scale = Scale.Value;
+        Array.Clear(sum);
+        Array.Clear(product);
+        for (var r = 0; r < rows; r++)
+            for (var j = 0; j < f; j++)
+            {
+                var k = r * f + j;
+                sum[j] += gradient[k];
+                product[j] += gradient[k] * xhat[k];
+            }
+        for (var j = 0; j < f; j++)
+        {
+            Shift.Gradient[j] += sum[j];
+            Scale.Gradient[j] += product[j];
+        }
+        if (!lastTraining)
+        {
+            for (var r = 0; r < rows; r++)
+                for (var j = 0; j < f; j++) gradient[r * f + j] *= scale[j] * inverseStd[j];
+            return;
+        }
+        // d input = scale/sd · (dy − mean(dy) − xhat·mean(dy·xhat)): the batch statistics depend on every row.
+        var count = T.CreateTruncating(rows);
+        for (var r = 0; r < rows; r++)
+            for (var j = 0; j < f; j++)
+            {
+                var k = r * f + j;
+                gradient[k] = scale[j] * inverseStd[j] * (gradient[k] - sum[j] / count - xhat[k] * product[j] / count);
+            }
+    }
+}

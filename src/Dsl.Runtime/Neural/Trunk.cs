@@ -1,0 +1,128 @@
+using System;
+using System.Numerics;
+using Dsl.Runtime.Random;
+
+namespace Dsl.Runtime.Neural;
+
+/// <summary>
+/// The hidden layers of an MLP as scvi-tools builds them: each layer is Linear → BatchNorm → ReLU → Dropout, and
+/// the categorical covariates (one-hot) are appended to every layer's input. Heads attach to <see cref="Output"/>.
+/// </summary>
+public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly DenseLayer<T>[] dense;
+    private readonly BatchNorm<T>?[] norms;
+    private readonly T[][] layerInputs;
+    private readonly T[][] activations;
+    private readonly T[][] masks;
+    private readonly double dropout;
+    private T[] gradientIn = Array.Empty<T>();
+    private T[] gradientOut = Array.Empty<T>();
+    private T[] outputGradient = Array.Empty<T>();
+
+    /// <param name="inputWidth">continuous input columns</param>
+    /// <param name="oneHotWidth">total width of the one-hot covariate block appended to every layer's input</param>
+    public Trunk(ParameterSet<T> parameters, string name, int inputWidth, int oneHotWidth, int hidden, int layers, double dropout,
+        bool batchNorm, ref RandomStream init)
+    {
+        if (layers < 1) throw new ArgumentOutOfRangeException(nameof(layers), "a network needs at least one hidden layer");
+        InputWidth = inputWidth;
+        OneHotWidth = oneHotWidth;
+        Hidden = hidden;
+        this.dropout = dropout;
+        dense = new DenseLayer<T>[layers];
+        norms = new BatchNorm<T>?[layers];
+        for (var i = 0; i < layers; i++)
+        {
+            dense[i] = new DenseLayer<T>(parameters, $"{name}.layer{i}", (i == 0 ? inputWidth : hidden) + oneHotWidth, hidden, ref init);
+            if (batchNorm) norms[i] = new BatchNorm<T>(parameters, $"{name}.layer{i}.norm", hidden);
+        }
+        layerInputs = Empty(layers);
+        activations = Empty(layers);
+        masks = Empty(layers);
+    }
+
+    private static T[][] Empty(int layers) => Enumerable.Range(0, layers).Select(_ => Array.Empty<T>()).ToArray();
+
+    public int InputWidth { get; }
+    public int OneHotWidth { get; }
+    public int Hidden { get; }
+
+    public int Threads
+    {
+        set { foreach (var layer in dense) layer.Threads = value; }
+    }
+
+    /// <summary>The last layer's activations, rows x Hidden.</summary>
+    public T[] Output => activations[^1];
+
+    /// <summary>
+    /// Starts a backward pass: a zeroed rows x Hidden array into which every head adds its gradient with respect to
+    /// <see cref="Output"/> before <see cref="Backward"/>.
+    /// </summary>
+    public T[] StartBackward(int rows)
+    {
+        var gradient = Buffers.Ensure(ref outputGradient, rows * Hidden);
+        Array.Clear(gradient, 0, rows * Hidden);
+        return gradient;
+    }
+
+    /// <param name="oneHot">rows x covariates: the column (within the one-hot block) that is 1 for each row and covariate</param>
+    public void Forward(T[] input, int rows, ReadOnlySpan<int> oneHot, bool training, ref RandomStream random)
+    {
+        var covariates = rows == 0 ? 0 : oneHot.Length / rows;
+        var below = input;
+        var belowWidth = InputWidth;
+        for (var i = 0; i < dense.Length; i++)
+        {
+            var width = belowWidth + OneHotWidth;
+            var x = Buffers.Ensure(ref layerInputs[i], rows * width);
+            for (var r = 0; r < rows; r++)
+            {
+                below.AsSpan(r * belowWidth, belowWidth).CopyTo(x.AsSpan(r * width, belowWidth));
+                var hot = x.AsSpan(r * width + belowWidth, OneHotWidth);
+                hot.Clear();
+                for (var c = 0; c < covariates; c++) hot[oneHot[r * covariates + c]] = T.One;
+            }
+            var h = Buffers.Ensure(ref activations[i], rows * Hidden);
+            dense[i].Forward(x, rows, h);
+            norms[i]?.Forward(h, rows, h, training);
+            // The mask holds ReLU's gate times dropout's 1/(1-p) scale, so backward is one multiply.
+            var mask = Buffers.Ensure(ref masks[i], rows * Hidden);
+            var keep = T.CreateTruncating(1 / (1 - dropout));
+            for (var k = 0; k < rows * Hidden; k++)
+            {
+                var gate = h[k] > T.Zero ? T.One : T.Zero;
+                if (training && dropout > 0) gate *= random.NextDouble() >= dropout ? keep : T.Zero;
+                mask[k] = gate;
+                h[k] *= gate;
+            }
+            below = h;
+            belowWidth = Hidden;
+        }
+    }
+
+    /// <summary>
+    /// Back-propagates the gradient the heads left in <see cref="StartBackward"/>'s array; writes the gradient with respect
+    /// to the continuous input into <paramref name="inputGradient"/> when given (rows x InputWidth).
+    /// </summary>
+    public void Backward(int rows, T[]? inputGradient)
+    {
+        var gradient = outputGradient;
+        for (var i = dense.Length - 1; i >= 0; i--)
+        {
+            var mask = masks[i];
+            for (var k = 0; k < rows * Hidden; k++) gradient[k] *= mask[k];
+            norms[i]?.Backward(gradient, rows);
+            var width = (i == 0 ? InputWidth : Hidden) + OneHotWidth;
+            var needInput = i > 0 || inputGradient is not null;
+            var wide = needInput ? Buffers.Ensure(ref gradientIn, rows * width) : null;
+            dense[i].Backward(layerInputs[i], gradient, rows, wide);
+            if (!needInput) break;
+            var belowWidth = width - OneHotWidth;
+            var target = i > 0 ? Buffers.Ensure(ref gradientOut, rows * belowWidth) : inputGradient!;
+            for (var r = 0; r < rows; r++) wide!.AsSpan(r * width, belowWidth).CopyTo(target.AsSpan(r * belowWidth, belowWidth));
+            if (i > 0) (gradient, gradientOut) = (target, gradient);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+using System.Numerics;
+
+namespace Dsl.Runtime.Variational;
+
+/// <summary>The DSL's elementwise functions (Fn.*) for generated code that is generic over float and double.</summary>
+public static class ElementMath
+{
+    public static T Softplus<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
+
+    public static T Logistic<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+}

@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using Dsl.Runtime.Neural;
+
+namespace Dsl.Runtime.Variational;
+
+/// <summary>One term of the ELBO: a log-likelihood (added) or a KL divergence (subtracted, weighted during warm-up).</summary>
+public sealed record ElboTerm(string Name, bool IsDivergence);
+
+/// <summary>How one minibatch is evaluated.</summary>
+/// <param name="Training">batch statistics and dropout on (and running statistics updated)</param>
+/// <param name="Gradients">add the gradient of the loss −(likelihood − KlWeight·KL)/rows to every parameter</param>
+/// <param name="KlWeight">the warm-up weight of the KL terms</param>
+/// <param name="Seed">with <paramref name="Stream"/>, keys the noise of this minibatch (reparameterisation, dropout)</param>
+public readonly record struct VariationalStep(bool Training, bool Gradients, double KlWeight, ulong Seed, ulong Stream);
+
+/// <summary>
+/// What a generated variational model offers the generic driver: its parameters, its ELBO terms, and one
+/// minibatch step over elements of the plate minibatches are drawn from (cells).
+/// </summary>
+public interface IVariationalModel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>How many elements (cells) minibatches are drawn from.</summary>
+    int Elements { get; }
+
+    ParameterSet<T> Parameters { get; }
+
+    IReadOnlyList<ElboTerm> Terms { get; }
+
+    int Threads { get; set; }
+
+    /// <summary>Evaluates the minibatch; writes each term's sum over its elements into <paramref name="termSums"/>.</summary>
+    void Step(ReadOnlySpan<int> elements, VariationalStep step, Span<double> termSums);
+
+    /// <summary>Evaluation mode at the posterior means: fills the generated per-element outputs for these elements.</summary>
+    void Infer(ReadOnlySpan<int> elements);
+}

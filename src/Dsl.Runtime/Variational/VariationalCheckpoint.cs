@@ -1,0 +1,82 @@
+using System.Numerics;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Neural;
+
+namespace Dsl.Runtime.Variational;
+
+/// <summary>
+/// The state after an epoch: settings fingerprint, history, early-stopping state, parameters (with batch-norm
+/// running statistics) and Adam's moments. Written atomically, so a run killed at any moment leaves the previous one.
+/// </summary>
+public static class VariationalCheckpoint
+{
+    private const string Magic = "dsl-vi-checkpoint-1";
+
+    public static void Save<T>(string path, VariationalOptions options, IVariationalModel<T> model, Adam<T> adam, IReadOnlyList<EpochRecord> history,
+        double best, int sinceBest) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream);
+            writer.Write(Magic);
+            writer.Write(options.Fingerprint);
+            writer.Write(model.Elements);
+            writer.Write(best);
+            writer.Write(sinceBest);
+            writer.Write(history.Count);
+            foreach (var h in history)
+            {
+                writer.Write(h.Epoch);
+                writer.Write(h.KlWeight);
+                WriteArray(writer, h.Training);
+                writer.Write(h.TrainingElbo);
+                WriteArray(writer, h.Validation);
+                writer.Write(h.ValidationElbo);
+                writer.Write(h.Seconds);
+            }
+            model.Parameters.Write(writer);
+            adam.Write(writer);
+        });
+
+    /// <summary>Restores parameters, optimiser and history; returns the early-stopping state.</summary>
+    public static (double Best, int SinceBest) Load<T>(string path, VariationalOptions options, IVariationalModel<T> model, Adam<T> adam, List<EpochRecord> history)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        try
+        {
+            if (reader.ReadString() != Magic) throw Bad(path, "it is not a VI checkpoint");
+            var fingerprint = reader.ReadString();
+            if (fingerprint != options.Fingerprint)
+                throw Bad(path, $"it was written with other settings ({fingerprint}); rerun with those settings or without --resume");
+            var elements = reader.ReadInt32();
+            if (elements != model.Elements) throw Bad(path, $"it was written for {elements} cells, not {model.Elements}");
+            var best = reader.ReadDouble();
+            var sinceBest = reader.ReadInt32();
+            var count = reader.ReadInt32();
+            for (var i = 0; i < count; i++)
+                history.Add(new EpochRecord(reader.ReadInt32(), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), reader.ReadDouble()));
+            model.Parameters.Read(reader);
+            adam.Read(reader);
+            return (best, sinceBest);
+        }
+        catch (EndOfStreamException)
+        {
+            throw Bad(path, "it ends early; delete it to start afresh");
+        }
+    }
+
+    private static void WriteArray(BinaryWriter writer, double[] values)
+    {
+        writer.Write(values.Length);
+        foreach (var v in values) writer.Write(v);
+    }
+
+    private static double[] ReadArray(BinaryReader reader)
+    {
+        var values = new double[reader.ReadInt32()];
+        for (var i = 0; i < values.Length; i++) values[i] = reader.ReadDouble();
+        return values;
+    }
+
+    private static InvalidDataException Bad(string path, string why) => new($"{path}: cannot resume from this checkpoint: {why}");
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Numerics;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Neural;
+using Dsl.Runtime.Random;
+
+namespace Dsl.Runtime.Variational;
+
+/// <summary>
+/// Generic minibatch VI: a seeded train/validation split, shuffled minibatches, Adam, linear KL warm-up, the
+/// validation ELBO every epoch with early stopping, a checkpoint after every epoch and resume. A NaN in training is
+/// reported with the term that produced it and the epoch restarts from the last good state at half the step.
+/// Every random draw is keyed by (seed, epoch, minibatch), so results do not depend on the thread count.
+/// </summary>
+public static class VariationalDriver
+{
+    private const int MaxRestarts = 6;
+
+    public static VariationalResult Fit<T>(IVariationalModel<T> model, VariationalOptions options, string? checkpointPath = null,
+        bool resume = false, IProgress<EpochRecord>? progress = null, Action<string>? warn = null, CancellationToken cancel = default)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        model.Threads = Math.Max(1, options.Threads);
+        var (training, validation) = Split(model.Elements, options);
+        var adam = new Adam<T>(model.Parameters, options.LearningRate, options.AdamEpsilon, options.WeightDecay);
+        var history = new List<EpochRecord>();
+        var best = double.NegativeInfinity;
+        var sinceBest = 0;
+        if (resume && checkpointPath is not null && File.Exists(checkpointPath))
+            (best, sinceBest) = VariationalCheckpoint.Load(checkpointPath, options, model, adam, history);
+        var restarts = 0;
+        var lastGood = Snapshot(model, adam);
+        var stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
+        for (var epoch = history.Count; epoch < options.Epochs && !stoppedEarly; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            var klWeight = options.WarmupEpochs <= 0 ? 1.0 : Math.Min(1.0, (double)epoch / options.WarmupEpochs);
+            var trained = TrainEpoch(model, adam, training, options, epoch, klWeight);
+            if (trained.Failure is { } failure)
+            {
+                if (++restarts > MaxRestarts) throw new InvalidOperationException($"{failure}; gave up after {MaxRestarts} restarts at smaller steps");
+                Restore(model, adam, lastGood);
+                adam.LearningRate /= 2;
+                warn?.Invoke($"{failure}; restarting epoch {epoch + 1} from the last good state with learning rate {adam.LearningRate:G3}");
+                epoch--;
+                continue;
+            }
+            var validated = Evaluate(model, validation, options, klWeight);
+            var record = new EpochRecord(epoch + 1, klWeight, trained.Terms, Elbo(model, trained.Terms), validated, Elbo(model, validated), clock.Elapsed.TotalSeconds);
+            history.Add(record);
+            var score = validation.Length > 0 ? record.ValidationElbo : record.TrainingElbo;
+            if (score > best) { best = score; sinceBest = 0; }
+            else sinceBest++;
+            stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
+            lastGood = Snapshot(model, adam);
+            if (checkpointPath is not null) VariationalCheckpoint.Save(checkpointPath, options, model, adam, history, best, sinceBest);
+            progress?.Report(record);
+        }
+        return new VariationalResult(history, training, validation, stoppedEarly, restarts);
+    }
+
+    /// <summary>The per-cell ELBO: log-likelihood terms minus KL terms (at full weight).</summary>
+    public static double Elbo<T>(IVariationalModel<T> model, double[] terms) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var elbo = 0.0;
+        for (var t = 0; t < terms.Length; t++) elbo += model.Terms[t].IsDivergence ? -terms[t] : terms[t];
+        return elbo;
+    }
+
+    /// <summary>Per-cell means of the ELBO terms over some cells in evaluation mode (no dropout, running batch statistics).</summary>
+    public static double[] Evaluate<T>(IVariationalModel<T> model, int[] cells, VariationalOptions options, double klWeight = 1, ulong stream = 0xE7A1)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var sums = new double[model.Terms.Count];
+        var part = new double[model.Terms.Count];
+        for (var start = 0; start < cells.Length; start += options.BatchSize)
+        {
+            var batch = cells.AsSpan(start, Math.Min(options.BatchSize, cells.Length - start));
+            model.Step(batch, new VariationalStep(false, false, klWeight, options.Seed, (stream << 32) + (ulong)start), part);
+            for (var t = 0; t < sums.Length; t++) sums[t] += part[t];
+        }
+        for (var t = 0; t < sums.Length; t++) sums[t] /= Math.Max(1, cells.Length);
+        return sums;
+    }
+
+    private static (double[] Terms, string? Failure) TrainEpoch<T>(IVariationalModel<T> model, Adam<T> adam, int[] training, VariationalOptions options, int epoch, double klWeight)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var order = (int[])training.Clone();
+        var shuffle = new RandomStream(options.Seed, 0x5100_0000UL + (ulong)epoch);
+        for (var i = order.Length - 1; i > 0; i--)
+        {
+            var j = (int)(shuffle.NextDouble() * (i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        var sums = new double[model.Terms.Count];
+        var part = new double[model.Terms.Count];
+        var seen = 0;
+        for (int start = 0, batchIndex = 0; start < order.Length; start += options.BatchSize, batchIndex++)
+        {
+            var rows = Math.Min(options.BatchSize, order.Length - start);
+            // Batch normalisation needs more than one row; a remainder of one or two cells waits for the next epoch's shuffle.
+            if (rows < 3 && start > 0) break;
+            model.Parameters.ClearGradients();
+            var stream = ((ulong)epoch << 24) + (ulong)batchIndex;
+            model.Step(order.AsSpan(start, rows), new VariationalStep(true, true, klWeight, options.Seed, stream), part);
+            for (var t = 0; t < part.Length; t++)
+            {
+                if (!double.IsFinite(part[t]))
+                    return (sums, $"the ELBO term {model.Terms[t].Name} became {part[t]} in epoch {epoch + 1}, minibatch {batchIndex + 1}");
+                sums[t] += part[t];
+            }
+            adam.Step();
+            seen += rows;
+        }
+        for (var t = 0; t < sums.Length; t++) sums[t] /= Math.Max(1, seen);
+        return (sums, null);
+    }
+
+    /// <summary>A seeded permutation of the cells: the first share is held out for validation.</summary>
+    public static (int[] Training, int[] Validation) Split(int cells, VariationalOptions options)
+    {
+        var order = Enumerable.Range(0, cells).ToArray();
+        var random = new RandomStream(options.Seed, 0x5917);
+        for (var i = order.Length - 1; i > 0; i--)
+        {
+            var j = (int)(random.NextDouble() * (i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        var held = (int)Math.Round(cells * options.ValidationFraction);
+        return (order[held..].Order().ToArray(), order[..held].Order().ToArray());
+    }
+
+    private static byte[] Snapshot<T>(IVariationalModel<T> model, Adam<T> adam) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            model.Parameters.Write(writer);
+            adam.Write(writer);
+        }
+        return buffer.ToArray();
+    }
+
+    private static void Restore<T>(IVariationalModel<T> model, Adam<T> adam, byte[] snapshot) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var learningRate = adam.LearningRate;
+        using var reader = new BinaryReader(new MemoryStream(snapshot));
+        model.Parameters.Read(reader);
+        adam.Read(reader);
+        adam.LearningRate = learningRate;
+    }
+}
