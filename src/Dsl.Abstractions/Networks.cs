@@ -42,6 +42,11 @@ namespace Dsl
         public Activation Output { get; set; } = Activation.Identity;
         /// <summary>Another network whose weights this one uses (gimVI's shared decoder).</summary>
         public string? SharesWeightsWith { get; set; }
+        /// <summary>
+        /// Another network whose hidden layers this one uses, so only its output layer is its own (scVI's f_w and
+        /// f_h share theirs). The two must have the same inputs and hidden architecture.
+        /// </summary>
+        public string? SharesHiddenLayersWith { get; set; }
     }
 
     /// <summary>

@@ -139,7 +139,7 @@ namespace Dsl.Generators.Derivation
                 }
                 var inputs = Inputs(node, architecture, encoding: false);
                 if (inputs is null) return null;
-                return new NetworkNode(node.Name, node.Indices[1].Plate, inputs.Value, architecture, node.Name, node.Declaration.Location.Line);
+                return new NetworkNode(node.Name, node.Indices[1].Plate, inputs.Value, architecture, architecture.SharesHiddenLayersWith ?? node.Name, node.Declaration.Location.Line);
             }
 
             /// <summary>Encoders read counts and categories; networks read encoded latents and categories.</summary>

@@ -66,6 +66,7 @@ namespace Dsl.Generators.Emit
         {
             var text = $"inputs [{string.Join(", ", network.Inputs)}], {network.Layers} x {network.Hidden} hidden, dropout {ExprPrinter.Number(network.Dropout)}, batch norm {(network.BatchNorm ? "on" : "off")}, output {network.Output}, transform {network.Transform}";
             if (network.SharesWeightsWith is not null) text += $", shares weights with {network.SharesWeightsWith}";
+            if (network.SharesHiddenLayersWith is not null) text += $", shares hidden layers with {network.SharesHiddenLayersWith}";
             if (network.SharedLastLayer is not null) text += $", shared last layer '{network.SharedLastLayer}'";
             return text;
         }

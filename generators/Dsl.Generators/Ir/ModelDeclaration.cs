@@ -52,6 +52,7 @@ namespace Dsl.Generators.Ir
         string Transform,
         string? SharesWeightsWith,
         string? SharedLastLayer,
+        string? SharesHiddenLayersWith,
         LocationInfo Location);
 
     public sealed record NodeDecl(

@@ -18,6 +18,7 @@ namespace Dsl.Generators.Parsing
             AttributeReader.EnumMember(AttributeReader.Named(attribute, "Transform")?.Expression) ?? "None",
             AttributeReader.String(AttributeReader.Named(attribute, "SharesWeightsWith")?.Expression),
             AttributeReader.String(AttributeReader.Named(attribute, "SharedLastLayer")?.Expression),
+            AttributeReader.String(AttributeReader.Named(attribute, "SharesHiddenLayersWith")?.Expression),
             LocationInfo.From(attribute));
     }
 }

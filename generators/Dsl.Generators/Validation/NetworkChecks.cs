@@ -33,6 +33,27 @@ namespace Dsl.Generators.Validation
             foreach (var input in network.Inputs)
                 CheckInput(context, node, network.Location, input, batch);
             if (network.SharesWeightsWith is { } other) CheckSharedWeights(context, node, network, other);
+            if (network.SharesHiddenLayersWith is { } trunk) CheckSharedHiddenLayers(context, node, network, trunk);
+        }
+
+        private static void CheckSharedHiddenLayers(ValidationContext context, NodeDecl node, NetworkDecl network, string other)
+        {
+            if (!context.Nodes.TryGetValue(other, out var target) || target.Role != NodeRole.Network || target.Network is null || other == node.Name)
+            {
+                Report(context, node, network.Location, $"SharesHiddenLayersWith names '{other}', which is not another [Network] node");
+                return;
+            }
+            if (target.Network.SharesHiddenLayersWith is not null)
+            {
+                Report(context, node, network.Location, $"'{other}' itself shares the hidden layers of '{target.Network.SharesHiddenLayersWith}'; name that network instead");
+                return;
+            }
+            var t = target.Network;
+            if (!t.Inputs.SequenceEqual(network.Inputs) || t.Hidden != network.Hidden || t.Layers != network.Layers || t.Dropout != network.Dropout || t.BatchNorm != network.BatchNorm)
+            {
+                Report(context, node, network.Location,
+                    $"shares the hidden layers of '{other}' but differs in inputs, hidden size, layers, dropout or batch norm; declare the same ones");
+            }
         }
 
         private static void CheckInput(ValidationContext context, NodeDecl node, LocationInfo location, string input, string batch)

@@ -36,8 +36,9 @@ public partial class Scvi
     [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Output = Activation.Softmax)]
     public partial double rho(Cell n, Gene g);
 
-    // f_h(z_n, s_n): logits of the zero-inflation (dropout) probability; shares its hidden layer with f_w in the paper.
-    [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Output = Activation.Identity)]
+    // f_h(z_n, s_n): logits of the zero-inflation (dropout) probability; shares its hidden layer with f_w, as in the paper.
+    [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Output = Activation.Identity,
+        SharesHiddenLayersWith = nameof(rho))]
     public partial double dropoutLogit(Cell n, Gene g);
 
     // x_ng ~ ZINB(l_n rho_ng, theta_g, f_h): eqs 4-7 with the Gamma-Poisson integrated out.

@@ -97,7 +97,7 @@ partial class Scvi
                 Network: "inputs [z, s], 1 x 128 hidden, dropout 0.1, batch norm on, output Softmax, transform None",
                 Parents: ["s", "z"],
                 Line: 37),
-            // line 41: dropoutLogit(Cell n, Gene g)
+            // line 42: dropoutLogit(Cell n, Gene g)
             new(
                 Name: "dropoutLogit",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -105,10 +105,10 @@ partial class Scvi
                 Plates: ["Cell", "Gene"],
                 Definition: null,
                 Constraints: null,
-                Network: "inputs [z, s], 1 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform None",
+                Network: "inputs [z, s], 1 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform None, shares hidden layers with rho",
                 Parents: ["s", "z"],
-                Line: 41),
-            // line 45: x(Cell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
+                Line: 42),
+            // line 46: x(Cell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
             new(
                 Name: "x",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Observed,
@@ -118,6 +118,6 @@ partial class Scvi
                 Constraints: null,
                 Network: null,
                 Parents: ["dropoutLogit", "l", "rho", "theta"],
-                Line: 45),
+                Line: 46),
         });
 }

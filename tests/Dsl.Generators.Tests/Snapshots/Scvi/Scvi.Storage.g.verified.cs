@@ -84,7 +84,7 @@ partial class Scvi
 
     public partial double rho(Cell n, Gene g) => rhoValues[n.Value, g.Value];
 
-    /// <summary>Values of [Network] dropoutLogit(Cell n, Gene g) (line 41).</summary>
+    /// <summary>Values of [Network] dropoutLogit(Cell n, Gene g) (line 42).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] dropoutLogitValues { get; set; } = new double[0, 0];
 
