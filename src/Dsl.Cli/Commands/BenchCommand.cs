@@ -9,24 +9,20 @@ public static class BenchCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var target = new Argument<string>("target") { Description = "kernels or ursm (scvi arrives with issue #5)." };
+        var target = new Argument<string>("target") { Description = "kernels, ursm or scvi." };
         var json = new Option<bool>("--json") { Description = "Print figures as JSON with stable keys (uniform_f64, pg1_mixed, multinomial_k3_n1000, ...)." };
         var only = new Option<string?>("--only") { Description = "Run only the workloads whose key starts with this prefix." };
         var seconds = new Option<double>("--seconds") { Description = "Time spent timing each workload.", DefaultValueFactory = _ => 0.25 };
-        var command = new Command("bench", "Benchmark the sampling kernels (per core) or a model fit (URSM: seconds per EM iteration).") { target, json, only, seconds };
+        var command = new Command("bench", "Benchmark the sampling kernels (per core) or a model fit (URSM: seconds per EM iteration; scVI: seconds per epoch and GEMM GFLOP/s).") { target, json, only, seconds };
         command.SetAction(result => Run(result.GetValue(target)!, result.GetValue(json), result.GetValue(only), result.GetValue(seconds), output, error));
         return command;
     }
 
     public static int Run(string target, bool json, string? only, double seconds, TextWriter output, TextWriter error)
     {
-        if (target == "scvi")
-        {
-            error.WriteLine("dsl bench scvi: not available yet; it arrives with issue #5. Available now: dsl bench kernels, dsl bench ursm.");
-            return 2;
-        }
+        if (target == "scvi") return ScviBench.Run(json, output, error);
         if (target == "ursm") return UrsmBench.Run(json, output, error);
-        if (target != "kernels") throw new CliException($"unknown benchmark target '{target}'; use kernels or ursm");
+        if (target != "kernels") throw new CliException($"unknown benchmark target '{target}'; use kernels, ursm or scvi");
         if (!(seconds > 0)) throw new CliException($"--seconds must be positive, not {seconds}");
         var workloads = KernelWorkloads.All().Where(w => only is null || w.Key.StartsWith(only, StringComparison.Ordinal)).ToList();
         if (workloads.Count == 0) throw new CliException($"no kernel workload key starts with '{only}'");

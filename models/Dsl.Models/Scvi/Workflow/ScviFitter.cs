@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Variational;
+
+namespace Dsl.Models.Scvi;
+
+/// <summary>Counts and the batch of each cell (all zeros for one batch).</summary>
+public sealed record ScviInputs(CountMatrix Counts, int[] Batch, IReadOnlyList<string> BatchLevels);
+
+public sealed record ScviFit(Scvi Model, Scvi.Variational<float> Variational, VariationalResult Run, double Seconds);
+
+/// <summary>Posterior summaries of every cell at the fitted networks (evaluation mode, posterior means).</summary>
+public sealed record ScviEstimates(float[] Latent, float[] Normalized, float[] Imputed, float[] Library, float[] Theta);
+
+/// <summary>Sets up the declared scVI model from counts and batches, fits it by the generic VI driver, and summarises it.</summary>
+public static class ScviFitter
+{
+    public const int DefaultLatent = 10;
+
+    /// <summary>Plate sizes, counts, batches and the per-batch log-library mean and variance of the prior on l (Methods 4.1).</summary>
+    public static Scvi Prepare(ScviInputs inputs, int latent = DefaultLatent)
+    {
+        var counts = inputs.Counts;
+        if (!counts.IsInteger) throw new ArgumentException("the counts hold non-integer values; scVI models raw UMI or read counts");
+        if (counts.Values.Any(v => v < 0 || double.IsNaN(v))) throw new ArgumentException("the counts hold negative or NaN values");
+        if (inputs.Batch.Length != counts.Cells) throw new ArgumentException($"{inputs.Batch.Length} batch labels for {counts.Cells} cells");
+        var batches = inputs.BatchLevels.Count;
+        var sums = new double[batches];
+        var squares = new double[batches];
+        var sizes = new int[batches];
+        for (var c = 0; c < counts.Cells; c++)
+        {
+            var total = counts.RowTotal(c);
+            if (total <= 0) throw new ArgumentException($"cell '{counts.CellNames[c]}' (row {c + 1}) has no counts; remove empty cells before fitting");
+            var log = Math.Log(total);
+            sums[inputs.Batch[c]] += log;
+            squares[inputs.Batch[c]] += log * log;
+            sizes[inputs.Batch[c]]++;
+        }
+        var means = new double[batches];
+        var variances = new double[batches];
+        for (var b = 0; b < batches; b++)
+        {
+            if (sizes[b] == 0) throw new ArgumentException($"batch '{inputs.BatchLevels[b]}' has no cells");
+            means[b] = sums[b] / sizes[b];
+            // A batch of identical depths would give the prior zero variance; floor it as a tiny positive spread.
+            variances[b] = Math.Max(squares[b] / sizes[b] - means[b] * means[b], 1e-4);
+        }
+        return new Scvi
+        {
+            CellCount = counts.Cells, GeneCount = counts.Genes, DimCount = latent, BatchCount = batches,
+            xCounts = counts, sValues = inputs.Batch, libraryLogMeanValues = means, libraryLogVarValues = variances,
+        };
+    }
+
+    public static ScviFit Fit(ScviInputs inputs, VariationalOptions options, string? checkpoint = null, bool resume = false,
+        IProgress<EpochRecord>? progress = null, Action<string>? warn = null, int latent = DefaultLatent)
+    {
+        var clock = Stopwatch.StartNew();
+        var model = Prepare(inputs, latent);
+        var variational = new Scvi.Variational<float>(model, options.Seed);
+        var run = VariationalDriver.Fit(variational, options, checkpoint, resume, progress, warn);
+        return new ScviFit(model, variational, run, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Latent means, ρ, the NB means l·ρ, E[l] and θ for every cell, in blocks of cells.</summary>
+    public static ScviEstimates Estimate(Scvi model, Scvi.Variational<float> variational)
+    {
+        int n = model.CellCount, g = model.GeneCount, d = model.DimCount;
+        var latent = new float[n * d];
+        var normalized = new float[n * g];
+        var imputed = new float[n * g];
+        var library = new float[n];
+        const int block = 512;
+        var cells = new int[block];
+        for (var start = 0; start < n; start += block)
+        {
+            var rows = Math.Min(block, n - start);
+            for (var r = 0; r < rows; r++) cells[r] = start + r;
+            variational.Infer(cells.AsSpan(0, rows));
+            variational.zPosteriorMean[..(rows * d)].CopyTo(latent.AsSpan(start * d));
+            variational.rhoOutput[..(rows * g)].CopyTo(normalized.AsSpan(start * g));
+            variational.xMeanValues[..(rows * g)].CopyTo(imputed.AsSpan(start * g));
+            variational.lPosteriorMean[..rows].CopyTo(library.AsSpan(start));
+        }
+        var theta = Enumerable.Range(0, g).Select(variational.thetaAt).ToArray();
+        return new ScviEstimates(latent, normalized, imputed, library, theta);
+    }
+}
