@@ -43,6 +43,10 @@ namespace Dsl.Generators.Emit
         private static IEnumerable<string> CountInputs(VariationalPlan plan) =>
             plan.Likelihoods.Select(l => l.Node).Concat(plan.Latents.SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Counts).Select(i => i.Node)).Distinct();
 
+        /// <summary>Observed nodes some encoder reads through log1p.</summary>
+        private static IEnumerable<string> LogCountInputs(VariationalPlan plan) =>
+            plan.Latents.Where(l => l.Encoder.Transform == "Log1p").SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Counts).Select(i => i.Node).Distinct();
+
         private static void EmitModelStorage(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
             foreach (var plate in spec.Plates)
@@ -93,6 +97,7 @@ namespace Dsl.Generators.Emit
             w.Line("private int[] cellOf = new int[0];");
             var arrays = new List<string>();
             arrays.AddRange(CountInputs(plan).Select(CountBatch));
+            arrays.AddRange(LogCountInputs(plan).Select(LogCountBatch));
             foreach (var latent in plan.Latents)
             {
                 arrays.Add($"{latent.Node}EncoderInput");
@@ -101,7 +106,7 @@ namespace Dsl.Generators.Emit
             foreach (var trunk in Trunks(plan)) arrays.AddRange(new[] { Input(trunk.Key), InputGradient(trunk.Key) });
             arrays.AddRange(plan.Networks.Select(n => OutputGradient(n.Node)));
             arrays.AddRange(plan.Parameters.SelectMany(p => new[] { Value(p.Node), Partials(p.Node) }));
-            arrays.AddRange(plan.Likelihoods.SelectMany(t => t.Arguments.Select(a => ArgumentOutput(t, a))));
+            arrays.AddRange(plan.Likelihoods.SelectMany(t => t.Arguments.SelectMany(a => new[] { ArgumentOutput(t, a), ArgumentDerivative(t, a) })));
             foreach (var array in arrays) w.Line($"private T[] {array} = new T[0];");
             foreach (var owner in plan.Latents.Select(l => $"{l.Node}Encoder").Concat(Trunks(plan).Select(t => t.Key)))
                 w.Line($"private int[] {OneHot(owner)} = new int[0];");
@@ -244,7 +249,12 @@ namespace Dsl.Generators.Emit
                 foreach (var observed in CountInputs(plan))
                 {
                     var node = ExprTools.Find(spec, observed)!;
-                    w.Line($"DensifyRows(model.{Counts(observed)}!, elements, {Neural}.Buffers.Ensure(ref {CountBatch(observed)}, rows * {Size(node.Indices[1].Plate)}));");
+                    w.Line($"DensifyRows(model.{Counts(observed)}!, elements, {Neural}.Buffers.Ensure(ref {CountBatch(observed)}, rows * {Size(node.Indices[1].Plate)}), logarithm: false);");
+                }
+                foreach (var observed in LogCountInputs(plan))
+                {
+                    var node = ExprTools.Find(spec, observed)!;
+                    w.Line($"DensifyRows(model.{Counts(observed)}!, elements, {Neural}.Buffers.Ensure(ref {LogCountBatch(observed)}, rows * {Size(node.Indices[1].Plate)}), logarithm: true);");
                 }
                 foreach (var latent in plan.Latents)
                 {
@@ -261,7 +271,11 @@ namespace Dsl.Generators.Emit
                 }
                 foreach (var network in plan.Networks) w.Line($"{Neural}.Buffers.Ensure(ref {OutputGradient(network.Node)}, rows * {Size(network.ItemPlate)});");
                 foreach (var term in plan.Likelihoods)
-                    foreach (var argument in term.Arguments) w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentOutput(term, argument)}, rows * {Size(term.ItemPlate)});");
+                    foreach (var argument in term.Arguments)
+                    {
+                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentOutput(term, argument)}, rows * {Size(term.ItemPlate)});");
+                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentDerivative(term, argument)}, rows * {Size(term.ItemPlate)});");
+                    }
                 foreach (var parameter in plan.Parameters)
                 {
                     var size = $"{Parameter(parameter.Node)}.Value.Length";
@@ -277,7 +291,8 @@ namespace Dsl.Generators.Emit
                 }
             }
             w.Line();
-            using (w.Block("private static void DensifyRows(global::Dsl.Runtime.Data.CountMatrix counts, global::System.ReadOnlySpan<int> elements, T[] target)"))
+            w.Line("/// <summary>Dense rows of the minibatch's cells; log1p, when asked, touches only the non-zero entries (log1p(0) = 0).</summary>");
+            using (w.Block("private static void DensifyRows(global::Dsl.Runtime.Data.CountMatrix counts, global::System.ReadOnlySpan<int> elements, T[] target, bool logarithm)"))
             {
                 w.Line("var width = counts.Genes;");
                 using (w.Block("for (var row = 0; row < elements.Length; row++)"))
@@ -286,7 +301,7 @@ namespace Dsl.Generators.Emit
                     w.Line("line.Clear();");
                     w.Line("var columns = counts.RowColumns(elements[row]);");
                     w.Line("var values = counts.RowValues(elements[row]);");
-                    w.Line("for (var i = 0; i < columns.Length; i++) line[columns[i]] = T.CreateTruncating(values[i]);");
+                    w.Line("for (var i = 0; i < columns.Length; i++) line[columns[i]] = T.CreateTruncating(logarithm ? global::System.Math.Log(1 + values[i]) : values[i]);");
                 }
             }
             w.Line();
@@ -319,7 +334,7 @@ namespace Dsl.Generators.Emit
                     var width = Width(latent.ItemPlate);
                     w.Line($"// q({latent.Node}) = {(latent.LogScale ? "LogNormal" : "Normal")}(encoder mean, encoder variance), line {latent.Line}.");
                     EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, input =>
-                        latent.Encoder.Transform == "Log1p" ? $"T.LogP1({CountBatch(input.Node)}[row * {Width(input.Plate)} + j])" : $"{CountBatch(input.Node)}[row * {Width(input.Plate)} + j]");
+                        $"{(latent.Encoder.Transform == "Log1p" ? LogCountBatch(input.Node) : CountBatch(input.Node))}[row * {Width(input.Plate)} + j]");
                     var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);
                     w.Line($"{Encoder(latent)}.Forward({latent.Node}EncoderInput, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
                     using (w.Block($"for (var entry = 0; entry < rows * {width}; entry++)"))
@@ -370,35 +385,42 @@ namespace Dsl.Generators.Emit
             var items = Size(term.ItemPlate);
             w.Line($"/// <summary>");
             w.Line($"/// log p({IrPrinter.Signature(node.Declaration)}) = {term.Family}({string.Join(", ", term.Arguments.Select(a => $"{a.Name}: {ExprPrinter.Print(a.Value)}"))}), line {term.Line},");
-            w.Line("/// summed over the minibatch; with gradients, each argument's derivative flows to what the argument reads.");
+            w.Line("/// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its");
+            w.Line("/// derivative in each argument), then the chain rule from each argument to what it reads.");
             w.Line("/// </summary>");
             using (w.Block($"private double Likelihood{term.Node}(int rows, bool gradients, T scale)"))
             {
-                using (w.Block($"{Variational}.RowChunks.For(rows, threads, (chunk, start, end) =>"))
+                w.Line($"var items = {items};");
+                w.Line($"{Variational}.RowChunks.For(rows, threads, (chunk, start, end) =>");
+                w.Line("{");
+                using (w.Indent(1))
                 {
                     w.Line("var sum = 0.0;");
                     using (w.Block("for (var row = start; row < end; row++)"))
                     {
                         w.Line($"var {cell} = cellOf[row];");
-                        using (w.Block($"for (var {item} = 0; {item} < {items}; {item}++)"))
+                        EmitArguments(w, code, term, item);
+                        string Row(string array) => $"global::System.MemoryExtensions.AsSpan({array}, row * items, items)";
+                        var spans = string.Join(", ", term.Arguments.Select(a => Row(ArgumentOutput(term, a))));
+                        var derivatives = string.Join(", ", term.Arguments.Select(a => Row(ArgumentDerivative(term, a))));
+                        w.Line($"sum += {Variational}.CountLikelihoodRows.{term.Family}<T>({Row(CountBatch(term.Node))}, {spans},");
+                        w.Line($"    {derivatives});");
+                        w.Line("if (!gradients) continue;");
+                        using (w.Block($"for (var {item} = 0; {item} < items; {item}++)"))
                         {
-                            w.Line($"var entry = row * {items} + {item};");
-                            foreach (var argument in term.Arguments) w.Line($"var {argument.Name} = {code.Of(argument.Value)};");
-                            var outs = string.Join(", ", term.Arguments.Select(a => $"out var {Derivative(a)}"));
-                            w.Line($"sum += double.CreateTruncating({Variational}.CountLikelihood.{term.Family}({CountBatch(term.Node)}[entry], {string.Join(", ", term.Arguments.Select(a => a.Name))}, {outs}));");
-                            w.Line("if (!gradients) continue;");
+                            w.Line($"var entry = row * items + {item};");
                             foreach (var argument in term.Arguments)
                                 foreach (var partial in argument.Partials)
                                 {
                                     w.Line($"// ∂{argument.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
                                     var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * {code.Of(partial.Derivative)}";
-                                    w.Line($"{code.GradientOf(partial.Target)} += scale * {Derivative(argument)}{factor};");
+                                    w.Line($"{code.GradientOf(partial.Target)} += scale * {ArgumentDerivative(term, argument)}[entry]{factor};");
                                 }
                         }
                     }
                     w.Line("chunkSums[chunk] = sum;");
                 }
-                w.Line(");");
+                w.Line("});");
                 w.Line("var total = 0.0;");
                 w.Line("foreach (var part in chunkSums) total += part;");
                 w.Line("return total;");
@@ -407,20 +429,24 @@ namespace Dsl.Generators.Emit
             w.Line($"/// <summary>The arguments of {term.Node}'s likelihood at every entry of the minibatch.</summary>");
             using (w.Block($"private void Arguments{term.Node}(int rows)"))
             {
+                w.Line($"var items = {items};");
                 using (w.Block("for (var row = 0; row < rows; row++)"))
                 {
                     w.Line($"var {cell} = cellOf[row];");
-                    using (w.Block($"for (var {item} = 0; {item} < {items}; {item}++)"))
-                    {
-                        w.Line($"var entry = row * {items} + {item};");
-                        foreach (var argument in term.Arguments) w.Line($"{ArgumentOutput(term, argument)}[entry] = {code.Of(argument.Value)};");
-                    }
+                    EmitArguments(w, code, term, item);
                 }
             }
             w.Line();
         }
 
-        private static string Derivative(LikelihoodArgument argument) => "d" + char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
+        private static void EmitArguments(SourceWriter w, VariationalExpr code, LikelihoodTerm term, string item)
+        {
+            using (w.Block($"for (var {item} = 0; {item} < items; {item}++)"))
+            {
+                w.Line($"var entry = row * items + {item};");
+                foreach (var argument in term.Arguments) w.Line($"{ArgumentOutput(term, argument)}[entry] = {code.Of(argument.Value)};");
+            }
+        }
 
         private static void EmitDivergence(SourceWriter w, ModelSpec spec, EncodedLatent latent)
         {

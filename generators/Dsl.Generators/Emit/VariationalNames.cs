@@ -16,6 +16,7 @@ namespace Dsl.Generators.Emit
 
         public static string Counts(string observed) => $"{observed}Counts";
         public static string CountBatch(string observed) => $"{observed}Batch";
+        public static string LogCountBatch(string observed) => $"{observed}LogBatch";
         public static string Encoder(EncodedLatent latent) => $"{latent.Node}Encoder";
         public static string Sample(string latent) => $"{latent}Sample";
         public static string Noise(string latent) => $"{latent}Noise";
@@ -33,6 +34,7 @@ namespace Dsl.Generators.Emit
         public static string Partials(string parameter) => $"{parameter}Partials";
         public static string ArgumentOutput(LikelihoodTerm term, LikelihoodArgument argument) =>
             term.Node + char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
+        public static string ArgumentDerivative(LikelihoodTerm term, LikelihoodArgument argument) => ArgumentOutput(term, argument) + "Derivative";
 
         /// <summary>The sum of the input widths of one kind, e.g. "model.GeneCount + model.BatchCount".</summary>
         public static string TotalWidth(System.Collections.Generic.IEnumerable<NetworkInput> inputs)

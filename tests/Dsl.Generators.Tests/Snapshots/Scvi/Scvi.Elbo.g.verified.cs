@@ -47,6 +47,7 @@ partial class Scvi
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
         private T[] xBatch = new T[0];
+        private T[] xLogBatch = new T[0];
         private T[] zEncoderInput = new T[0];
         private T[] zSample = new T[0];
         private T[] zNoise = new T[0];
@@ -66,8 +67,11 @@ partial class Scvi
         private T[] thetaValue = new T[0];
         private T[] thetaPartials = new T[0];
         private T[] xMean = new T[0];
+        private T[] xMeanDerivative = new T[0];
         private T[] xInverseDispersion = new T[0];
+        private T[] xInverseDispersionDerivative = new T[0];
         private T[] xZeroLogit = new T[0];
+        private T[] xZeroLogitDerivative = new T[0];
         private int[] zEncoderOneHot = new int[0];
         private int[] lEncoderOneHot = new int[0];
         private int[] rhoOneHot = new int[0];
@@ -172,7 +176,8 @@ partial class Scvi
             var rows = elements.Length;
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref cellOf, rows);
             elements.CopyTo(cellOf);
-            DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xBatch, rows * model.GeneCount));
+            DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xBatch, rows * model.GeneCount), logarithm: false);
+            DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xLogBatch, rows * model.GeneCount), logarithm: true);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderInput, rows * (model.GeneCount));
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSample, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zNoise, rows * model.DimCount);
@@ -205,8 +210,11 @@ partial class Scvi
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xMean, rows * model.GeneCount);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref xMeanDerivative, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xInverseDispersion, rows * model.GeneCount);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref xInverseDispersionDerivative, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xZeroLogit, rows * model.GeneCount);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref xZeroLogitDerivative, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref thetaValue, thetaParameter.Value.Length);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref thetaPartials, global::Dsl.Runtime.Variational.RowChunks.Count * thetaParameter.Value.Length);
             for (var i = 0; i < thetaParameter.Value.Length; i++) thetaValue[i] = T.Exp(thetaParameter.Value[i]);
@@ -220,7 +228,8 @@ partial class Scvi
             }
         }
 
-        private static void DensifyRows(global::Dsl.Runtime.Data.CountMatrix counts, global::System.ReadOnlySpan<int> elements, T[] target)
+        /// <summary>Dense rows of the minibatch's cells; log1p, when asked, touches only the non-zero entries (log1p(0) = 0).</summary>
+        private static void DensifyRows(global::Dsl.Runtime.Data.CountMatrix counts, global::System.ReadOnlySpan<int> elements, T[] target, bool logarithm)
         {
             var width = counts.Genes;
             for (var row = 0; row < elements.Length; row++)
@@ -229,7 +238,7 @@ partial class Scvi
                 line.Clear();
                 var columns = counts.RowColumns(elements[row]);
                 var values = counts.RowValues(elements[row]);
-                for (var i = 0; i < columns.Length; i++) line[columns[i]] = T.CreateTruncating(values[i]);
+                for (var i = 0; i < columns.Length; i++) line[columns[i]] = T.CreateTruncating(logarithm ? global::System.Math.Log(1 + values[i]) : values[i]);
             }
         }
 
@@ -240,7 +249,7 @@ partial class Scvi
             var zEncoderInputWidth = model.GeneCount;
             for (var row = 0; row < rows; row++)
             {
-                for (var j = 0; j < model.GeneCount; j++) zEncoderInput[row * zEncoderInputWidth + 0 + j] = T.LogP1(xBatch[row * model.GeneCount + j]);
+                for (var j = 0; j < model.GeneCount; j++) zEncoderInput[row * zEncoderInputWidth + 0 + j] = xLogBatch[row * model.GeneCount + j];
             }
             zEncoder.Forward(zEncoderInput, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 1), training, ref random);
             for (var entry = 0; entry < rows * model.DimCount; entry++)
@@ -254,7 +263,7 @@ partial class Scvi
             var lEncoderInputWidth = model.GeneCount;
             for (var row = 0; row < rows; row++)
             {
-                for (var j = 0; j < model.GeneCount; j++) lEncoderInput[row * lEncoderInputWidth + 0 + j] = T.LogP1(xBatch[row * model.GeneCount + j]);
+                for (var j = 0; j < model.GeneCount; j++) lEncoderInput[row * lEncoderInputWidth + 0 + j] = xLogBatch[row * model.GeneCount + j];
             }
             lEncoder.Forward(lEncoderInput, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 1), training, ref random);
             for (var entry = 0; entry < rows * 1; entry++)
@@ -277,37 +286,43 @@ partial class Scvi
 
         /// <summary>
         /// log p(x(Cell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 46,
-        /// summed over the minibatch; with gradients, each argument's derivative flows to what the argument reads.
+        /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
+        /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>
         private double Likelihoodx(int rows, bool gradients, T scale)
         {
+            var items = model.GeneCount;
             global::Dsl.Runtime.Variational.RowChunks.For(rows, threads, (chunk, start, end) =>
             {
                 var sum = 0.0;
                 for (var row = start; row < end; row++)
                 {
                     var n = cellOf[row];
-                    for (var g = 0; g < model.GeneCount; g++)
+                    for (var g = 0; g < items; g++)
                     {
-                        var entry = row * model.GeneCount + g;
-                        var mean = (lSample[row] * rhoHead.Output[entry]);
-                        var inverseDispersion = thetaValue[g];
-                        var zeroLogit = dropoutLogitHead.Output[entry];
-                        sum += double.CreateTruncating(global::Dsl.Runtime.Variational.CountLikelihood.ZeroInflatedNegativeBinomial(xBatch[entry], mean, inverseDispersion, zeroLogit, out var dMean, out var dInverseDispersion, out var dZeroLogit));
-                        if (!gradients) continue;
+                        var entry = row * items + g;
+                        xMean[entry] = (lSample[row] * rhoHead.Output[entry]);
+                        xInverseDispersion[entry] = thetaValue[g];
+                        xZeroLogit[entry] = dropoutLogitHead.Output[entry];
+                    }
+                    sum += global::Dsl.Runtime.Variational.CountLikelihoodRows.ZeroInflatedNegativeBinomial<T>(global::System.MemoryExtensions.AsSpan(xBatch, row * items, items), global::System.MemoryExtensions.AsSpan(xMean, row * items, items), global::System.MemoryExtensions.AsSpan(xInverseDispersion, row * items, items), global::System.MemoryExtensions.AsSpan(xZeroLogit, row * items, items),
+                        global::System.MemoryExtensions.AsSpan(xMeanDerivative, row * items, items), global::System.MemoryExtensions.AsSpan(xInverseDispersionDerivative, row * items, items), global::System.MemoryExtensions.AsSpan(xZeroLogitDerivative, row * items, items));
+                    if (!gradients) continue;
+                    for (var g = 0; g < items; g++)
+                    {
+                        var entry = row * items + g;
                         // ∂mean/∂l(n) = rho(n, g)
-                        lSampleGradient[row] += scale * dMean * rhoHead.Output[entry];
+                        lSampleGradient[row] += scale * xMeanDerivative[entry] * rhoHead.Output[entry];
                         // ∂mean/∂rho(n, g) = l(n)
-                        rhoGradient[entry] += scale * dMean * lSample[row];
+                        rhoGradient[entry] += scale * xMeanDerivative[entry] * lSample[row];
                         // ∂inverseDispersion/∂theta(g) = 1
-                        thetaPartials[chunk * thetaParameter.Value.Length + g] += scale * dInverseDispersion;
+                        thetaPartials[chunk * thetaParameter.Value.Length + g] += scale * xInverseDispersionDerivative[entry];
                         // ∂zeroLogit/∂dropoutLogit(n, g) = 1
-                        dropoutLogitGradient[entry] += scale * dZeroLogit;
+                        dropoutLogitGradient[entry] += scale * xZeroLogitDerivative[entry];
                     }
                 }
                 chunkSums[chunk] = sum;
-            }
-            );
+            });
             var total = 0.0;
             foreach (var part in chunkSums) total += part;
             return total;
@@ -316,12 +331,13 @@ partial class Scvi
         /// <summary>The arguments of x's likelihood at every entry of the minibatch.</summary>
         private void Argumentsx(int rows)
         {
+            var items = model.GeneCount;
             for (var row = 0; row < rows; row++)
             {
                 var n = cellOf[row];
-                for (var g = 0; g < model.GeneCount; g++)
+                for (var g = 0; g < items; g++)
                 {
-                    var entry = row * model.GeneCount + g;
+                    var entry = row * items + g;
                     xMean[entry] = (lSample[row] * rhoHead.Output[entry]);
                     xInverseDispersion[entry] = thetaValue[g];
                     xZeroLogit[entry] = dropoutLogitHead.Output[entry];
