@@ -1,21 +1,29 @@
 using System.CommandLine;
+using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
+using Dsl.Models.Scvi;
+using Dsl.Runtime.Variational;
 using Dsl.Models.Ursm;
 using Dsl.Runtime.Inference;
 
 namespace Dsl.Cli.Commands;
 
-/// <summary>`dsl fit ursm`: Gibbs-EM on single-cell and/or bulk counts, outputs and a checkpoint in --out.</summary>
+/// <summary>`dsl fit ursm|scvi`: Gibbs-EM (URSM) or minibatch VI (scVI) on count data, outputs and a checkpoint in --out.</summary>
 public static class FitCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Argument<string>("model") { Description = "ursm (scvi arrives with issue #5)." };
+        var model = new Argument<string>("model") { Description = "ursm or scvi." };
+        var counts = new Option<string?>("--counts") { Description = "scvi: counts, a 10x folder, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
+        var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name)." };
+        var batchKey = new Option<string?>("--batch-key") { Description = "scvi: metadata column holding each cell's batch." };
+        var epochs = new Option<int>("--epochs") { Description = "scvi: training epochs.", DefaultValueFactory = _ => 400 };
+        var latent = new Option<int>("--latent") { Description = "scvi: latent dimensions.", DefaultValueFactory = _ => ScviFitter.DefaultLatent };
         var sc = new Option<string?>("--sc") { Description = "Single-cell counts: CSV/TSV (rows cells, columns genes; header optional) or a 10x folder." };
         var typesFile = new Option<string?>("--types") { Description = "Cell types, one 0-indexed integer per line, in the order of --sc's cells." };
         var bulk = new Option<string?>("--bulk") { Description = "Bulk counts: CSV/TSV (rows samples, columns genes) or a 10x folder." };
         var markers = new Option<string?>("--markers") { Description = "Marker genes, 'gene,type' per line: A starts at zero for the other types (section 4.5)." };
-        var k = new Option<int>("-K") { Description = "Number of cell types.", Required = true };
+        var k = new Option<int?>("-K") { Description = "ursm: number of cell types (required)." };
         var burnIn = new Option<int>("--burnin") { Description = "Gibbs burn-in sweeps per EM iteration.", DefaultValueFactory = _ => 50 };
         var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration.", DefaultValueFactory = _ => 150 };
         var emIters = new Option<int>("--em-iters") { Description = "Maximum EM iterations.", DefaultValueFactory = _ => 30 };
@@ -24,14 +32,23 @@ public static class FitCommand
         var plugIn = new Option<bool>("--plug-in") { Description = "Use the paper's plug-in approximation of the multinomial normaliser in the M-step instead of Monte Carlo." };
         var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoint.bin." };
         var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
-        var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json.")
-            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, seed, threads, plugIn, resume, outFolder };
+        var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
+            "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv, history.csv, model/, summary.json.")
+            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, metadata, batchKey, epochs, latent, seed, threads, plugIn, resume, outFolder };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
-            if (name == "scvi") { error.WriteLine("dsl fit scvi: not available yet; it arrives with issue #5."); return 2; }
-            if (name != "ursm") throw new CliException($"unknown model '{name}' for fit; use ursm");
-            var types = r.GetValue(k);
+            if (name == "scvi")
+            {
+                var settings = new VariationalOptions
+                {
+                    Epochs = Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = Positive(r.GetValue(threads), "--threads"),
+                };
+                return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), Positive(r.GetValue(latent), "--latent"), settings,
+                    r.GetValue(outFolder)!, r.GetValue(resume), output, error);
+            }
+            if (name != "ursm") throw new CliException($"unknown model '{name}' for fit; use ursm or scvi");
+            var types = r.GetValue(k) ?? throw new CliException("fit ursm needs -K, the number of cell types");
             if (types < 1) throw new CliException($"-K must be at least 1, not {types}");
             var data = UrsmInputReader.Read(r.GetValue(sc), r.GetValue(typesFile), r.GetValue(bulk), types, r.GetValue(markers), error);
             var options = new GibbsEmOptions
@@ -56,6 +73,34 @@ public static class FitCommand
             return 0;
         });
         return command;
+    }
+
+    private static int FitScvi(string? countsPath, string? metadataPath, string? batchKey, int latent, VariationalOptions options, string folder, bool resume,
+        TextWriter output, TextWriter error)
+    {
+        if (countsPath is null) throw new CliException("fit scvi needs --counts (a 10x folder, CSV/TSV or Matrix Market file)");
+        var inputs = ScviInputReader.Read(countsPath, metadataPath, batchKey);
+        Directory.CreateDirectory(folder);
+        var checkpoint = Path.Combine(folder, "checkpoint.bin");
+        output.WriteLine($"fitting scVI: {inputs.Counts.Cells} cells, {inputs.Counts.Genes} genes, {inputs.BatchLevels.Count} batches, {options.Epochs} epochs; checkpoint {checkpoint}");
+        ScviFit fit;
+        try
+        {
+            fit = ScviFitter.Fit(inputs, options, checkpoint, resume, new EpochReporter(error, options.Epochs), error.WriteLine, latent);
+        }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
+        catch (InvalidDataException e) { throw new CliException(e.Message); }
+        catch (InvalidOperationException e) { throw new CliException(e.Message); }
+        ScviOutputWriter.Write(folder, inputs, fit, options);
+        output.WriteLine($"{fit.Run.History.Count} epochs{(fit.Run.StoppedEarly ? " (stopped early)" : "")}, {fit.Seconds:F1} s; validation ELBO {fit.Run.History[^1].ValidationElbo:F2} per cell; outputs in {Path.GetFullPath(folder)}");
+        return 0;
+    }
+
+    /// <summary>One progress line per epoch on stderr.</summary>
+    private sealed class EpochReporter(TextWriter error, int total) : IProgress<EpochRecord>
+    {
+        public void Report(EpochRecord e) =>
+            error.WriteLine($"epoch {e.Epoch}/{total}: ELBO per cell train {e.TrainingElbo:F2}, validation {e.ValidationElbo:F2} (KL weight {e.KlWeight:F3}), {e.Seconds:F2} s");
     }
 
     private static int Positive(int value, string option, bool allowZero = false) =>

@@ -1,31 +1,35 @@
 using System.CommandLine;
+using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
+using Dsl.Models.Scvi;
 using Dsl.Models.Ursm;
 
 namespace Dsl.Cli.Commands;
 
-/// <summary>`dsl simulate ursm`: section 4.1's simulation, inputs and truth written to --out.</summary>
+/// <summary>`dsl simulate ursm|scvi`: URSM's section 4.1 design or synthetic ZINB data for scVI, inputs and truth written to --out.</summary>
 public static class SimulateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Argument<string>("model") { Description = "ursm (scvi arrives with issue #5)." };
-        var genes = new Option<int>("-N", "--genes") { Description = "Genes N.", DefaultValueFactory = _ => 200 };
-        var cells = new Option<int>("-L", "--cells") { Description = "Single cells L.", DefaultValueFactory = _ => 100 };
+        var model = new Argument<string>("model") { Description = "ursm or scvi." };
+        var genes = new Option<int?>("-N", "--genes") { Description = "Genes N (default: 200 for ursm, 558 for scvi)." };
+        var cells = new Option<int?>("-L", "--cells") { Description = "Single cells L (default: 100 for ursm, 3005 for scvi)." };
+        var clusters = new Option<int>("--clusters") { Description = "scvi: cell clusters.", DefaultValueFactory = _ => 7 };
+        var batches = new Option<int>("--batches") { Description = "scvi: batches.", DefaultValueFactory = _ => 2 };
         var bulk = new Option<int>("-M", "--bulk-samples") { Description = "Bulk samples M.", DefaultValueFactory = _ => 150 };
         var types = new Option<int>("-K", "--types") { Description = "Cell types K.", DefaultValueFactory = _ => 3 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
         var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
-        var command = new Command("simulate", "Simulate data from a model: URSM section 4.1 (sc.csv, types.txt, bulk.csv, markers.csv and the truth).")
-            { model, genes, cells, bulk, types, seed, outFolder };
+        var command = new Command("simulate", "Simulate data from a model: URSM section 4.1 (sc.csv, types.txt, bulk.csv, markers.csv and the truth) or scVI's ZINB process (counts.csv, cells.csv and the truth).")
+            { model, genes, cells, bulk, types, clusters, batches, seed, outFolder };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
-            if (name == "scvi") { error.WriteLine("dsl simulate scvi: not available yet; it arrives with issue #5."); return 2; }
-            if (name != "ursm") throw new CliException($"unknown model '{name}' for simulate; use ursm");
+            if (name == "scvi") return SimulateScvi(r, genes, cells, clusters, batches, seed, outFolder, output);
+            if (name != "ursm") throw new CliException($"unknown model '{name}' for simulate; use ursm or scvi");
             var settings = new UrsmSimulationSettings
             {
-                Genes = r.GetValue(genes), Cells = r.GetValue(cells), BulkSamples = r.GetValue(bulk), Types = r.GetValue(types), Seed = r.GetValue(seed),
+                Genes = r.GetValue(genes) ?? 200, Cells = r.GetValue(cells) ?? 100, BulkSamples = r.GetValue(bulk), Types = r.GetValue(types), Seed = r.GetValue(seed),
             };
             UrsmSimulation simulation;
             try { simulation = UrsmSimulator.Simulate(settings); }
@@ -36,5 +40,20 @@ public static class SimulateCommand
             return 0;
         });
         return command;
+    }
+
+    private static int SimulateScvi(ParseResult r, Option<int?> genes, Option<int?> cells, Option<int> clusters, Option<int> batches, Option<ulong> seed,
+        Option<string> outFolder, TextWriter output)
+    {
+        var settings = new ScviSimulationSettings
+        {
+            Cells = r.GetValue(cells) ?? 3005, Genes = r.GetValue(genes) ?? 558, Clusters = r.GetValue(clusters), Batches = r.GetValue(batches), Seed = r.GetValue(seed),
+        };
+        if (settings.Cells < 2 || settings.Genes < 1 || settings.Clusters < 1 || settings.Batches < 1)
+            throw new CliException("scvi simulation needs at least 2 cells, 1 gene, 1 cluster and 1 batch");
+        var folder = r.GetValue(outFolder)!;
+        ScviSimulationWriter.Write(folder, ScviSimulator.Simulate(settings));
+        output.WriteLine($"wrote synthetic ZINB data ({settings.Cells} cells x {settings.Genes} genes, {settings.Clusters} clusters, {settings.Batches} batches, seed {settings.Seed}) to {Path.GetFullPath(folder)}");
+        return 0;
     }
 }
