@@ -3,14 +3,18 @@ using System.CommandLine;
 namespace Dsl.Cli.Commands;
 
 /// <summary>
-/// Commands whose inference arrives with the scVI issue (#5). They exist now so the command tree and
-/// its help are stable; invoking one says plainly that it is not available yet and exits 2.
+/// The parts of the scVI issue (#5) still to come. They exist now so the command tree and its help are
+/// stable; invoking one says plainly that it is not available yet and exits 2.
 /// </summary>
 public static class PlannedCommands
 {
     public static IEnumerable<Command> Create(TextWriter error)
     {
         yield return Planned("impute", "Impute missing genes or new cells with a fitted scVI model.", "issue #5", error,
+            new Option<string>("--model") { Description = "Folder of a fitted model." });
+        yield return Planned("de", "Bayes-factor differential expression between two groups of cells with a fitted scVI model.", "issue #5", error,
+            new Option<string>("--model") { Description = "Folder of a fitted model." });
+        yield return Planned("eval", "Held-out log-likelihood, imputation and clustering scores of a fitted scVI model.", "issue #5", error,
             new Option<string>("--model") { Description = "Folder of a fitted model." });
     }
 
@@ -24,7 +28,7 @@ public static class PlannedCommands
         }
         command.SetAction(_ =>
         {
-            error.WriteLine($"dsl {name}: not available yet; it arrives with {issues}. Available now: check, graph, data, simulate ursm, fit ursm, repro ursm, bench, demo.");
+            error.WriteLine($"dsl {name}: not available yet; it arrives with {issues}. Available now: check, graph, data, simulate, fit, repro ursm, bench, demo.");
             return 2;
         });
         return command;
