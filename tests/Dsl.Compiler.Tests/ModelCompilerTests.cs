@@ -28,7 +28,7 @@ public sealed class ModelCompilerTests
         Assert.Empty(compiled.Messages.Select(m => m.ToString()));
         Assert.True(compiled.Succeeded);
         Assert.Equal(["Gimvi", "Scvi", "Ursm"], compiled.ModelTypes.Select(t => t.Name).OrderBy(n => n));
-        Assert.Equal(8, compiled.GeneratedSources.Count); // storage and graph for each, Gibbs and M-step for URSM
+        Assert.Equal(10, compiled.GeneratedSources.Count); // storage and graph for each, Gibbs and M-step for URSM, ELBO and gradients for scVI
     }
 
     [Fact]
