@@ -148,6 +148,9 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
+        /// <summary>"offset + " unless the offset is zero, so generated index arithmetic carries no "+ 0".</summary>
+        public static string Plus(string offset) => offset == "0" ? "" : offset + " + ";
+
         private static string Bool(bool value) => value ? "true" : "false";
 
         private static string ContinuousWidth(IEnumerable<NetworkInput> inputs) => TotalWidth(inputs.Where(i => i.Kind != InputKind.Category));
@@ -318,7 +321,7 @@ namespace Dsl.Generators.Emit
                 var offset = "0";
                 for (var c = 0; c < categories.Count; c++)
                 {
-                    w.Line($"{OneHot(owner)}[row * {categories.Count} + {c}] = {offset} + model.{categories[c].Node}Values[elements[row]];");
+                    w.Line($"{OneHot(owner)}[row * {categories.Count} + {c}] = {Plus(offset)}model.{categories[c].Node}Values[elements[row]];");
                     offset = offset == "0" ? Size(categories[c].Plate!) : $"{offset} + {Size(categories[c].Plate!)}";
                 }
             }
@@ -370,7 +373,7 @@ namespace Dsl.Generators.Emit
                 var offset = "0";
                 foreach (var input in continuous)
                 {
-                    w.Line($"for (var j = 0; j < {Width(input.Plate)}; j++) {target}[row * {target}Width + {offset} + j] = {element(input)};");
+                    w.Line($"for (var j = 0; j < {Width(input.Plate)}; j++) {target}[row * {target}Width + {Plus(offset)}j] = {element(input)};");
                     offset = offset == "0" ? Width(input.Plate) : $"{offset} + {Width(input.Plate)}";
                 }
             }

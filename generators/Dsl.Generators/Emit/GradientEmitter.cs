@@ -56,7 +56,7 @@ namespace Dsl.Generators.Emit
                 foreach (var input in continuous)
                 {
                     var width = Width(input.Plate);
-                    w.Line($"for (var j = 0; j < {width}; j++) {SampleGradient(input.Node)}[row * {width} + j] += {InputGradient(owner)}[row * {owner}Width + {offset} + j];");
+                    w.Line($"for (var j = 0; j < {width}; j++) {SampleGradient(input.Node)}[row * {width} + j] += {InputGradient(owner)}[row * {owner}Width + {ElboEmitter.Plus(offset)}j];");
                     offset = offset == "0" ? width : $"{offset} + {width}";
                 }
             }

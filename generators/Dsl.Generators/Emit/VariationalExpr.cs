@@ -9,8 +9,9 @@ namespace Dsl.Generators.Emit
 {
     /// <summary>
     /// Translates IR expressions into C# over a variational model's minibatch arrays, in the generic number type T.
-    /// The expression belongs to one node whose cell variable is bound to row <c>row</c> (cell <c>cellOf[row]</c>)
-    /// and whose item variable, if any, to the element <c>entry</c> of the row-major minibatch arrays.
+    /// The expression belongs to one node whose cell variable names the cell of minibatch row <c>row</c>; network
+    /// outputs are read at <c>entry</c>, the node's own element of the row-major minibatch arrays, and other index
+    /// variables are loop variables of the same name.
     /// </summary>
     internal sealed class VariationalExpr
     {
@@ -37,7 +38,12 @@ namespace Dsl.Generators.Emit
         };
 
         /// <summary>The variance of a standard deviation expression; Sqrt(v) gives v itself.</summary>
-        public string Variance(Expr sd) => sd is FunctionExpr { Function: "Sqrt" } root ? Of(root.Arguments[0]) : $"{Of(sd)} * {Of(sd)}";
+        public string Variance(Expr sd) => sd switch
+        {
+            FunctionExpr { Function: "Sqrt" } root => Of(root.Arguments[0]),
+            ConstantExpr c => Of(new ConstantExpr(c.Value * c.Value, c.Location)),
+            _ => $"{Of(sd)} * {Of(sd)}",
+        };
 
         /// <summary>Where the gradient with respect to one element of a latent, network or parameter accumulates.</summary>
         public string GradientOf(NodeCallExpr call)

@@ -187,7 +187,7 @@ partial class Scvi
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderOneHot, rows * 1);
             for (var row = 0; row < rows; row++)
             {
-                zEncoderOneHot[row * 1 + 0] = 0 + model.sValues[elements[row]];
+                zEncoderOneHot[row * 1 + 0] = model.sValues[elements[row]];
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderInput, rows * (model.GeneCount));
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows * 1);
@@ -198,14 +198,14 @@ partial class Scvi
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderOneHot, rows * 1);
             for (var row = 0; row < rows; row++)
             {
-                lEncoderOneHot[row * 1 + 0] = 0 + model.sValues[elements[row]];
+                lEncoderOneHot[row * 1 + 0] = model.sValues[elements[row]];
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInput, rows * (model.DimCount));
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInputGradient, rows * (model.DimCount));
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 1);
             for (var row = 0; row < rows; row++)
             {
-                rhoOneHot[row * 1 + 0] = 0 + model.sValues[elements[row]];
+                rhoOneHot[row * 1 + 0] = model.sValues[elements[row]];
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitGradient, rows * model.GeneCount);
@@ -249,7 +249,7 @@ partial class Scvi
             var zEncoderInputWidth = model.GeneCount;
             for (var row = 0; row < rows; row++)
             {
-                for (var j = 0; j < model.GeneCount; j++) zEncoderInput[row * zEncoderInputWidth + 0 + j] = xLogBatch[row * model.GeneCount + j];
+                for (var j = 0; j < model.GeneCount; j++) zEncoderInput[row * zEncoderInputWidth + j] = xLogBatch[row * model.GeneCount + j];
             }
             zEncoder.Forward(zEncoderInput, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 1), training, ref random);
             for (var entry = 0; entry < rows * model.DimCount; entry++)
@@ -263,7 +263,7 @@ partial class Scvi
             var lEncoderInputWidth = model.GeneCount;
             for (var row = 0; row < rows; row++)
             {
-                for (var j = 0; j < model.GeneCount; j++) lEncoderInput[row * lEncoderInputWidth + 0 + j] = xLogBatch[row * model.GeneCount + j];
+                for (var j = 0; j < model.GeneCount; j++) lEncoderInput[row * lEncoderInputWidth + j] = xLogBatch[row * model.GeneCount + j];
             }
             lEncoder.Forward(lEncoderInput, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 1), training, ref random);
             for (var entry = 0; entry < rows * 1; entry++)
@@ -277,7 +277,7 @@ partial class Scvi
             var rhoInputWidth = model.DimCount;
             for (var row = 0; row < rows; row++)
             {
-                for (var j = 0; j < model.DimCount; j++) rhoInput[row * rhoInputWidth + 0 + j] = zSample[row * model.DimCount + j];
+                for (var j = 0; j < model.DimCount; j++) rhoInput[row * rhoInputWidth + j] = zSample[row * model.DimCount + j];
             }
             rhoTrunk.Forward(rhoInput, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 1), training, ref random);
             rhoHead.Forward(rhoTrunk.Output, rows);
@@ -356,7 +356,7 @@ partial class Scvi
                 {
                     var entry = row * model.DimCount + d;
                     var priorMean = T.Zero;
-                    var priorVariance = T.One * T.One;
+                    var priorVariance = T.One;
                     sum += double.CreateTruncating(global::Dsl.Runtime.Variational.NormalKl.Divergence(zEncoder.Mean[entry], zEncoder.Variance[entry], priorMean, priorVariance, out var dMean, out var dVariance));
                     if (!gradients) continue;
                     zMeanGradient[entry] = scale * dMean;

@@ -25,7 +25,7 @@ partial class Scvi
             var rhoWidth = model.DimCount;
             for (var row = 0; row < rows; row++)
             {
-                for (var j = 0; j < model.DimCount; j++) zSampleGradient[row * model.DimCount + j] += rhoInputGradient[row * rhoWidth + 0 + j];
+                for (var j = 0; j < model.DimCount; j++) zSampleGradient[row * model.DimCount + j] += rhoInputGradient[row * rhoWidth + j];
             }
             // l = exp(mean + sd·ε): ∂/∂mean = ∂/∂log l, ∂/∂variance = ∂/∂log l · ε / (2·sd).
             for (var entry = 0; entry < rows * 1; entry++)
