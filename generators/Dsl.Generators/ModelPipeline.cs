@@ -43,29 +43,19 @@ namespace Dsl.Generators
                 var files = new List<GeneratedFile>();
                 if (declaration.IsPartial) files.Add(StorageEmitter.Emit(declaration));
                 var diagnostics = validated.Diagnostics.ToList();
+                // An inference plan's diagnostics are reported; its files are emitted when it succeeds.
+                void Planned<TPlan>(Result<TPlan> planned, Func<TPlan, IEnumerable<GeneratedFile>> emit) where TPlan : class
+                {
+                    diagnostics.AddRange(planned.Diagnostics);
+                    if (planned.Value is { } plan) files.AddRange(emit(plan));
+                }
                 if (validated.Value is { } spec)
                 {
                     files.Add(GraphEmitter.Emit(spec));
                     if (GibbsPlanner.Applies(spec))
-                    {
-                        var planned = GibbsPlanner.Plan(spec);
-                        diagnostics.AddRange(planned.Diagnostics);
-                        if (planned.Value is { } plan)
-                        {
-                            files.Add(GibbsEmitter.Emit(spec, plan));
-                            files.Add(MStepEmitter.Emit(spec, plan));
-                        }
-                    }
+                        Planned(GibbsPlanner.Plan(spec), plan => new[] { GibbsEmitter.Emit(spec, plan), MStepEmitter.Emit(spec, plan) });
                     if (VariationalPlanner.Applies(spec))
-                    {
-                        var planned = VariationalPlanner.Plan(spec);
-                        diagnostics.AddRange(planned.Diagnostics);
-                        if (planned.Value is { } plan)
-                        {
-                            files.Add(ElboEmitter.Emit(spec, plan));
-                            files.Add(GradientEmitter.Emit(spec, plan));
-                        }
-                    }
+                        Planned(VariationalPlanner.Plan(spec), plan => new[] { ElboEmitter.Emit(spec, plan), GradientEmitter.Emit(spec, plan) });
                 }
                 return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.ToEquatableArray());
             });

@@ -53,6 +53,7 @@ public sealed class ScviCliTests
         var counts = temp.File("counts.csv", "cell,g1,g2\nc1,1,2\nc2,0.5,3\n");
         var fit = RunDsl("fit", "scvi", "--counts", counts, "--out", Path.Combine(temp.Path, "fit"));
         Assert.NotEqual(0, fit.Exit);
-        Assert.Contains("cell 'c2', gene 'g1' holds 0.5", fit.Err);
+        Assert.Contains("counts.csv:3", fit.Err);
+        Assert.Contains("is 0.5, not an integer", fit.Err);
     }
 }

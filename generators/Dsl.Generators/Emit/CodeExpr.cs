@@ -52,9 +52,15 @@ namespace Dsl.Generators.Emit
         public string FlatIndex(NodeCallExpr call)
         {
             var node = ExprTools.Find(spec, call.Node)!;
-            if (call.Indices.Count == 0) return "0";
-            var index = Of(call.Indices[0]);
-            for (var n = 1; n < call.Indices.Count; n++) index = $"({index}) * {Size(node.Indices[n].Plate)} + {Of(call.Indices[n])}";
+            return RowMajor(call.Indices.Select(Of).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList());
+        }
+
+        /// <summary>The row-major position of an element from its index expressions and the plate sizes ("0" for a scalar).</summary>
+        public static string RowMajor(IReadOnlyList<string> indices, IReadOnlyList<string> sizes)
+        {
+            if (indices.Count == 0) return "0";
+            var index = indices[0];
+            for (var n = 1; n < indices.Count; n++) index = $"({index}) * {sizes[n]} + {indices[n]}";
             return index;
         }
 

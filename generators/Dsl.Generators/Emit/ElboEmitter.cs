@@ -49,12 +49,7 @@ namespace Dsl.Generators.Emit
 
         private static void EmitModelStorage(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
-            foreach (var plate in spec.Plates)
-            {
-                w.Line($"/// <summary>Size of plate {plate.Name}.</summary>");
-                w.Line($"public int {CodeExpr.Size(plate.Name)} {{ get; set; }}");
-                w.Line();
-            }
+            EmitHelpers.PlateSizes(w, spec);
             foreach (var observed in CountInputs(plan))
             {
                 var node = ExprTools.Find(spec, observed)!;
@@ -69,13 +64,7 @@ namespace Dsl.Generators.Emit
                     var node = ExprTools.Find(spec, observed)!;
                     w.Line($"global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts(\"{observed}\", {Counts(observed)}, {CodeExpr.Size(node.Indices[0].Plate)}, {CodeExpr.Size(node.Indices[1].Plate)});");
                 }
-                foreach (var data in spec.Nodes.Where(n => n.Role == NodeRole.Data && n.Indices.Count > 0))
-                {
-                    var sizes = string.Join(", ", data.Indices.Select(i => CodeExpr.Size(i.Plate)));
-                    w.Line($"global::Dsl.Runtime.Inference.ShapeCheck.Require(\"{data.Name}\", {data.Name}Values, {sizes});");
-                    if (data.Kind == ValueKind.Index)
-                        w.Line($"global::Dsl.Runtime.Inference.ShapeCheck.RequireIndices(\"{data.Name}\", {data.Name}Values, {CodeExpr.Size(data.IndexPlate!)}, \"{data.IndexPlate}\");");
-                }
+                foreach (var data in spec.Nodes.Where(n => n.Role == NodeRole.Data && n.Indices.Count > 0)) EmitHelpers.ShapeCheck(w, data);
             }
             w.Line();
         }
@@ -100,10 +89,14 @@ namespace Dsl.Generators.Emit
             arrays.AddRange(LogCountInputs(plan).Select(LogCountBatch));
             foreach (var latent in plan.Latents)
             {
-                arrays.Add($"{latent.Node}EncoderInput");
+                if (NeedsGather(latent.Inputs)) arrays.Add($"{latent.Node}EncoderInput");
                 arrays.AddRange(new[] { Sample(latent.Node), Noise(latent.Node), SampleGradient(latent.Node), MeanGradient(latent.Node), VarianceGradient(latent.Node) });
             }
-            foreach (var trunk in Trunks(plan)) arrays.AddRange(new[] { Input(trunk.Key), InputGradient(trunk.Key) });
+            foreach (var trunk in Trunks(plan))
+            {
+                if (NeedsGather(trunk.First().Inputs)) arrays.Add(Input(trunk.Key));
+                arrays.Add(InputGradient(trunk.Key));
+            }
             arrays.AddRange(plan.Networks.Select(n => OutputGradient(n.Node)));
             arrays.AddRange(plan.Parameters.SelectMany(p => new[] { Value(p.Node), Partials(p.Node) }));
             arrays.AddRange(plan.Likelihoods.SelectMany(t => t.Arguments.SelectMany(a => new[] { ArgumentOutput(t, a), ArgumentDerivative(t, a) })));
@@ -261,14 +254,14 @@ namespace Dsl.Generators.Emit
                 }
                 foreach (var latent in plan.Latents)
                 {
-                    w.Line($"{Neural}.Buffers.Ensure(ref {latent.Node}EncoderInput, rows * ({ContinuousWidth(latent.Inputs)}));");
+                    if (NeedsGather(latent.Inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {latent.Node}EncoderInput, rows * ({ContinuousWidth(latent.Inputs)}));");
                     foreach (var array in new[] { Sample(latent.Node), Noise(latent.Node), SampleGradient(latent.Node), MeanGradient(latent.Node), VarianceGradient(latent.Node) })
                         w.Line($"{Neural}.Buffers.Ensure(ref {array}, rows * {Width(latent.ItemPlate)});");
                     EmitCategories(w, $"{latent.Node}Encoder", latent.Inputs);
                 }
                 foreach (var trunk in Trunks(plan))
                 {
-                    w.Line($"{Neural}.Buffers.Ensure(ref {Input(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
+                    if (NeedsGather(trunk.First().Inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {Input(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
                     w.Line($"{Neural}.Buffers.Ensure(ref {InputGradient(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
                     EmitCategories(w, trunk.Key, trunk.First().Inputs);
                 }
@@ -336,10 +329,9 @@ namespace Dsl.Generators.Emit
                 {
                     var width = Width(latent.ItemPlate);
                     w.Line($"// q({latent.Node}) = {(latent.LogScale ? "LogNormal" : "Normal")}(encoder mean, encoder variance), line {latent.Line}.");
-                    EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, input =>
-                        $"{(latent.Encoder.Transform == "Log1p" ? LogCountBatch(input.Node) : CountBatch(input.Node))}[row * {Width(input.Plate)} + j]");
+                    var input = EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, i => latent.Encoder.Transform == "Log1p" ? LogCountBatch(i.Node) : CountBatch(i.Node));
                     var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);
-                    w.Line($"{Encoder(latent)}.Forward({latent.Node}EncoderInput, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
+                    w.Line($"{Encoder(latent)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
                     using (w.Block($"for (var entry = 0; entry < rows * {width}; entry++)"))
                     {
                         w.Line($"var mean = {Encoder(latent)}.Mean[entry];");
@@ -354,29 +346,37 @@ namespace Dsl.Generators.Emit
                 {
                     var inputs = trunk.First().Inputs;
                     w.Line($"// {string.Join(" and ", trunk.Select(n => $"{n.Node} (line {n.Line})"))}: f({string.Join(", ", inputs.Select(i => i.Node))}).");
-                    EmitGather(w, Input(trunk.Key), inputs, input => $"{Sample(input.Node)}[row * {Width(input.Plate)} + j]");
+                    var input = EmitGather(w, Input(trunk.Key), inputs, i => Sample(i.Node));
                     var categories = inputs.Count(i => i.Kind == InputKind.Category);
-                    w.Line($"{Trunk(trunk.Key)}.Forward({Input(trunk.Key)}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref random);");
+                    w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref random);");
                     foreach (var network in trunk) w.Line($"{Head(network.Node)}.Forward({Trunk(trunk.Key)}.Output, rows);");
                 }
             }
             w.Line();
         }
 
-        /// <summary>Concatenates a network's continuous inputs row by row into its input array.</summary>
-        private static void EmitGather(SourceWriter w, string target, IEnumerable<NetworkInput> inputs, System.Func<NetworkInput, string> element)
+        /// <summary>Whether a network reads several continuous inputs, which must be concatenated into one array.</summary>
+        private static bool NeedsGather(IEnumerable<NetworkInput> inputs) => inputs.Count(i => i.Kind != InputKind.Category) > 1;
+
+        /// <summary>
+        /// The array holding a network's continuous inputs row by row: the input's own array when it has one, else
+        /// <paramref name="target"/>, into which this emits the row-by-row concatenation.
+        /// </summary>
+        private static string EmitGather(SourceWriter w, string target, IEnumerable<NetworkInput> inputs, System.Func<NetworkInput, string> array)
         {
             var continuous = inputs.Where(i => i.Kind != InputKind.Category).ToList();
+            if (!NeedsGather(continuous)) return array(continuous[0]);
             w.Line($"var {target}Width = {ContinuousWidth(continuous)};");
             using (w.Block("for (var row = 0; row < rows; row++)"))
             {
                 var offset = "0";
                 foreach (var input in continuous)
                 {
-                    w.Line($"for (var j = 0; j < {Width(input.Plate)}; j++) {target}[row * {target}Width + {Plus(offset)}j] = {element(input)};");
+                    w.Line($"for (var j = 0; j < {Width(input.Plate)}; j++) {target}[row * {target}Width + {Plus(offset)}j] = {array(input)}[row * {Width(input.Plate)} + j];");
                     offset = offset == "0" ? Width(input.Plate) : $"{offset} + {Width(input.Plate)}";
                 }
             }
+            return target;
         }
 
         private static void EmitLikelihood(SourceWriter w, ModelSpec spec, LikelihoodTerm term)

@@ -1,3 +1,5 @@
+using System.Linq;
+using Dsl.Generators.Ir;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace Dsl.Generators.Emit
@@ -25,6 +27,25 @@ namespace Dsl.Generators.Emit
 
         /// <summary>Marks a generated member; on members, since a partial class may carry the attribute only once.</summary>
         public static string GeneratedCodeAttribute => $"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]";
+
+        /// <summary>One settable <c>{Plate}Count</c> property per plate: the sizes inference reads.</summary>
+        public static void PlateSizes(SourceWriter w, ModelSpec spec)
+        {
+            foreach (var plate in spec.Plates)
+            {
+                w.Line($"/// <summary>Size of plate {plate.Name}.</summary>");
+                w.Line($"public int {CodeExpr.Size(plate.Name)} {{ get; set; }}");
+                w.Line();
+            }
+        }
+
+        /// <summary>The shape check of a node's stored values, and the range check of an index-valued node.</summary>
+        public static void ShapeCheck(SourceWriter w, NodeSpec node)
+        {
+            const string check = "global::Dsl.Runtime.Inference.ShapeCheck";
+            w.Line($"{check}.Require(\"{node.Name}\", {node.Name}Values, {string.Join(", ", node.Indices.Select(i => CodeExpr.Size(i.Plate)))});");
+            if (node.Kind == ValueKind.Index) w.Line($"{check}.RequireIndices(\"{node.Name}\", {node.Name}Values, {CodeExpr.Size(node.IndexPlate!)}, \"{node.IndexPlate}\");");
+        }
 
         public static string Literal(string? value) =>
             value is null ? "null" : SymbolDisplay.FormatLiteral(value, quote: true);

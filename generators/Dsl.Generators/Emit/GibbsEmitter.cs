@@ -45,12 +45,7 @@ namespace Dsl.Generators.Emit
 
         private static void EmitStorage(SourceWriter w, ModelSpec spec)
         {
-            foreach (var plate in spec.Plates)
-            {
-                w.Line($"/// <summary>Size of plate {plate.Name}.</summary>");
-                w.Line($"public int {CodeExpr.Size(plate.Name)} {{ get; set; }}");
-                w.Line();
-            }
+            EmitHelpers.PlateSizes(w, spec);
             foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Observed))
             {
                 var type = node.Kind == ValueKind.Real ? "double" : "int";
@@ -67,8 +62,7 @@ namespace Dsl.Generators.Emit
             {
                 foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Param or NodeRole.Data or NodeRole.Observed && n.Indices.Count > 0))
                 {
-                    w.Line($"{Inference}.ShapeCheck.Require(\"{node.Name}\", {node.Name}Values, {string.Join(", ", node.Indices.Select(i => CodeExpr.Size(i.Plate)))});");
-                    if (node.Kind == ValueKind.Index) w.Line($"{Inference}.ShapeCheck.RequireIndices(\"{node.Name}\", {node.Name}Values, {CodeExpr.Size(node.IndexPlate!)}, \"{node.IndexPlate}\");");
+                    EmitHelpers.ShapeCheck(w, node);
                     if (node.Role == NodeRole.Observed && node.Kind == ValueKind.Integer && node.Indices.Count == 2) w.Line($"{Inference}.ShapeCheck.RequireCounts(\"{node.Name}\", {node.Name}Values);");
                 }
             }

@@ -90,13 +90,8 @@ namespace Dsl.Generators.Emit
         private string DataAccess(NodeCallExpr call) =>
             call.Indices.Count == 0 ? $"model.{call.Node}Values" : $"model.{call.Node}Values[{string.Join(", ", call.Indices.Select(Index))}]";
 
-        private string FlatIndex(NodeCallExpr call, NodeSpec node)
-        {
-            if (call.Indices.Count == 0) return "0";
-            var index = Index(call.Indices[0]);
-            for (var n = 1; n < call.Indices.Count; n++) index = $"({index}) * {Size(node.Indices[n].Plate)} + {Index(call.Indices[n])}";
-            return index;
-        }
+        private string FlatIndex(NodeCallExpr call, NodeSpec node) =>
+            CodeExpr.RowMajor(call.Indices.Select(Index).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList());
 
         private static string Function(string name, string argument) => name switch
         {

@@ -88,7 +88,7 @@ public static class FitCommand
         {
             fit = ScviFitter.Fit(inputs, options, checkpoint, resume, new EpochReporter(error, options.Epochs), error.WriteLine, latent);
         }
-        catch (ArgumentException e) { throw new CliException(e.Message); }
+        catch (ArgumentException e) { throw new CliException($"{countsPath}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         catch (InvalidOperationException e) { throw new CliException(e.Message); }
         ScviOutputWriter.Write(folder, inputs, fit, options);

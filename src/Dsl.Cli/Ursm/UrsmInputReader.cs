@@ -17,8 +17,8 @@ public static class UrsmInputReader
     {
         if (singleCellPath is null && bulkPath is null) throw new CliException("give --sc (single-cell counts), --bulk (bulk counts), or both");
         if (singleCellPath is not null && typesPath is null) throw new CliException("--sc needs --types: a file with each cell's type (0-indexed), one per line");
-        var sc = singleCellPath is null ? null : Load(singleCellPath);
-        var bulk = bulkPath is null ? null : Load(bulkPath);
+        var sc = singleCellPath is null ? null : CountFile.Load(singleCellPath);
+        var bulk = bulkPath is null ? null : CountFile.Load(bulkPath);
         var genes = (sc ?? bulk)!.GeneNames;
         int[]? scColumns = null, bulkColumns = null;
         if (sc is not null && bulk is not null)
@@ -50,20 +50,6 @@ public static class UrsmInputReader
         if (present < types && markers is null)
             throw new CliException($"-K {types} but only {present} cell types have single cells; give --markers so the other types can be identified (section 4.5), or lower -K");
         return new UrsmDataSet(new UrsmInputs(types, y, cellTypes, x, markers), genes, sc?.CellNames ?? [], bulk?.CellNames ?? []);
-    }
-
-    private static CountMatrix Load(string path)
-    {
-        // Dense text in the original layout has samples as rows; 10x folders say their orientation in their names files.
-        var options = new ReadOptions { RequireCounts = true, Orientation = Directory.Exists(path) ? Orientation.Auto : Orientation.CellsByGenes };
-        try
-        {
-            return MatrixLoader.Load(path, options);
-        }
-        catch (DataFormatException e)
-        {
-            throw new CliException(e.Message);
-        }
     }
 
     private static void Report(TextWriter messages, string path, IReadOnlyList<string> dropped)

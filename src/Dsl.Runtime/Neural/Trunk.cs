@@ -76,8 +76,10 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         for (var i = 0; i < dense.Length; i++)
         {
             var width = belowWidth + OneHotWidth;
-            var x = Buffers.Ensure(ref layerInputs[i], rows * width);
-            for (var r = 0; r < rows; r++)
+            // Without covariates the layer reads its input where it is (it stays untouched until Backward).
+            var x = OneHotWidth == 0 ? below : Buffers.Ensure(ref layerInputs[i], rows * width);
+            if (OneHotWidth == 0) layerInputs[i] = below;
+            for (var r = 0; r < rows && OneHotWidth > 0; r++)
             {
                 below.AsSpan(r * belowWidth, belowWidth).CopyTo(x.AsSpan(r * width, belowWidth));
                 var hot = x.AsSpan(r * width + belowWidth, OneHotWidth);

@@ -32,7 +32,8 @@ public static class CountLikelihoodRows
                 var zero = Vector256.Equals(y, Vector256<double>.Zero);
                 var positive = ~zero;
                 var total = theta + mu;
-                var logShare = VectorMath.Log(theta) - VectorMath.Log(total);
+                var logTotal = VectorMath.Log(total);
+                var logShare = VectorMath.Log(theta) - logTotal;
                 var meanShare = mu / total;
                 var a = theta * logShare;
                 Vector256<double> value = default, dMu = default, dTheta = default, dPi = default;
@@ -46,7 +47,7 @@ public static class CountLikelihoodRows
                 }
                 if (positive.ExtractMostSignificantBits() != 0)
                 {
-                    var nb = NegativeBinomialPositive(y, mu, theta, total, logShare, meanShare, out var nbMu, out var nbTheta);
+                    var nb = NegativeBinomialPositive(y, mu, theta, total, logTotal, logShare, meanShare, out var nbMu, out var nbTheta);
                     value = Vector256.ConditionalSelect(zero, value, -pi - VectorMath.Softplus(-pi) + nb);
                     dPi = Vector256.ConditionalSelect(zero, dPi, -VectorMath.Logistic(pi));
                     dMu = Vector256.ConditionalSelect(zero, dMu, nbMu);
@@ -78,8 +79,8 @@ public static class CountLikelihoodRows
                 var mu = Load(mean, i);
                 var theta = Load(inverseDispersion, i);
                 var total = theta + mu;
-                var logShare = VectorMath.Log(theta) - VectorMath.Log(total);
-                sum += NegativeBinomialPositive(y, mu, theta, total, logShare, mu / total, out var dMu, out var dTheta);
+                var logTotal = VectorMath.Log(total);
+                sum += NegativeBinomialPositive(y, mu, theta, total, logTotal, VectorMath.Log(theta) - logTotal, mu / total, out var dMu, out var dTheta);
                 Store(dMean, i, dMu);
                 Store(dInverseDispersion, i, dTheta);
             }
@@ -99,14 +100,14 @@ public static class CountLikelihoodRows
 
     /// <summary>The negative binomial for every lane (zero lanes too: the y-terms vanish there by the masks).</summary>
     private static Vector256<double> NegativeBinomialPositive(Vector256<double> y, Vector256<double> mu, Vector256<double> theta, Vector256<double> total,
-        Vector256<double> logShare, Vector256<double> meanShare, out Vector256<double> dMu, out Vector256<double> dTheta)
+        Vector256<double> logTotal, Vector256<double> logShare, Vector256<double> meanShare, out Vector256<double> dMu, out Vector256<double> dTheta)
     {
         var positive = Vector256.GreaterThan(y, Vector256<double>.Zero);
         dMu = y / mu - (y + theta) / total;
         dTheta = logShare + meanShare - y / total;
         var value = theta * logShare;
         if (positive.ExtractMostSignificantBits() == 0) return value;
-        var countTerms = y * (VectorMath.Log(mu) - VectorMath.Log(total)) + VectorMath.LogGamma(y + theta) - VectorMath.LogGamma(theta) - VectorMath.LogGamma(y + one);
+        var countTerms = y * (VectorMath.Log(mu) - logTotal) + VectorMath.LogGamma(y + theta) - VectorMath.LogGamma(theta) - VectorMath.LogGamma(y + one);
         var digammas = VectorMath.Digamma(y + theta) - VectorMath.Digamma(theta);
         dTheta += Vector256.ConditionalSelect(positive, digammas, Vector256<double>.Zero);
         // mu = 0 with y = 0 would make y·log(mu) a NaN; those lanes take no count terms at all.

@@ -48,19 +48,16 @@ partial class Scvi
         private int[] cellOf = new int[0];
         private T[] xBatch = new T[0];
         private T[] xLogBatch = new T[0];
-        private T[] zEncoderInput = new T[0];
         private T[] zSample = new T[0];
         private T[] zNoise = new T[0];
         private T[] zSampleGradient = new T[0];
         private T[] zMeanGradient = new T[0];
         private T[] zVarianceGradient = new T[0];
-        private T[] lEncoderInput = new T[0];
         private T[] lSample = new T[0];
         private T[] lNoise = new T[0];
         private T[] lSampleGradient = new T[0];
         private T[] lMeanGradient = new T[0];
         private T[] lVarianceGradient = new T[0];
-        private T[] rhoInput = new T[0];
         private T[] rhoInputGradient = new T[0];
         private T[] rhoGradient = new T[0];
         private T[] dropoutLogitGradient = new T[0];
@@ -178,7 +175,6 @@ partial class Scvi
             elements.CopyTo(cellOf);
             DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xBatch, rows * model.GeneCount), logarithm: false);
             DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xLogBatch, rows * model.GeneCount), logarithm: true);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderInput, rows * (model.GeneCount));
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSample, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zNoise, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSampleGradient, rows * model.DimCount);
@@ -189,7 +185,6 @@ partial class Scvi
             {
                 zEncoderOneHot[row * 1 + 0] = model.sValues[elements[row]];
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderInput, rows * (model.GeneCount));
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows * 1);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lNoise, rows * 1);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSampleGradient, rows * 1);
@@ -200,7 +195,6 @@ partial class Scvi
             {
                 lEncoderOneHot[row * 1 + 0] = model.sValues[elements[row]];
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInput, rows * (model.DimCount));
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInputGradient, rows * (model.DimCount));
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 1);
             for (var row = 0; row < rows; row++)
@@ -246,12 +240,7 @@ partial class Scvi
         private void Forward(int rows, bool training, bool sampling, ref global::Dsl.Runtime.Random.RandomStream random)
         {
             // q(z) = Normal(encoder mean, encoder variance), line 29.
-            var zEncoderInputWidth = model.GeneCount;
-            for (var row = 0; row < rows; row++)
-            {
-                for (var j = 0; j < model.GeneCount; j++) zEncoderInput[row * zEncoderInputWidth + j] = xLogBatch[row * model.GeneCount + j];
-            }
-            zEncoder.Forward(zEncoderInput, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 1), training, ref random);
+            zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 1), training, ref random);
             for (var entry = 0; entry < rows * model.DimCount; entry++)
             {
                 var mean = zEncoder.Mean[entry];
@@ -260,12 +249,7 @@ partial class Scvi
                 zSample[entry] = mean + T.Sqrt(variance) * zNoise[entry];
             }
             // q(l) = LogNormal(encoder mean, encoder variance), line 33.
-            var lEncoderInputWidth = model.GeneCount;
-            for (var row = 0; row < rows; row++)
-            {
-                for (var j = 0; j < model.GeneCount; j++) lEncoderInput[row * lEncoderInputWidth + j] = xLogBatch[row * model.GeneCount + j];
-            }
-            lEncoder.Forward(lEncoderInput, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 1), training, ref random);
+            lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 1), training, ref random);
             for (var entry = 0; entry < rows * 1; entry++)
             {
                 var mean = lEncoder.Mean[entry];
@@ -274,12 +258,7 @@ partial class Scvi
                 lSample[entry] = sampling ? T.Exp(mean + T.Sqrt(variance) * lNoise[entry]) : T.Exp(mean + variance / T.CreateTruncating(2));
             }
             // rho (line 37) and dropoutLogit (line 42): f(z, s).
-            var rhoInputWidth = model.DimCount;
-            for (var row = 0; row < rows; row++)
-            {
-                for (var j = 0; j < model.DimCount; j++) rhoInput[row * rhoInputWidth + j] = zSample[row * model.DimCount + j];
-            }
-            rhoTrunk.Forward(rhoInput, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 1), training, ref random);
+            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 1), training, ref random);
             rhoHead.Forward(rhoTrunk.Output, rows);
             dropoutLogitHead.Forward(rhoTrunk.Output, rows);
         }

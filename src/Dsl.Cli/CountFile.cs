@@ -1,0 +1,21 @@
+using Dsl.Runtime.Data;
+
+namespace Dsl.Cli;
+
+/// <summary>Count matrices given on the command line: raw integer counts, one row per cell or sample.</summary>
+public static class CountFile
+{
+    public static CountMatrix Load(string path)
+    {
+        // Dense text has samples as rows; 10x folders say their orientation in their names files.
+        var options = new ReadOptions { RequireCounts = true, Orientation = Directory.Exists(path) ? Orientation.Auto : Orientation.CellsByGenes };
+        try
+        {
+            return MatrixLoader.Load(path, options);
+        }
+        catch (DataFormatException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+}
