@@ -84,6 +84,7 @@ namespace Dsl.Generators.Emit
             }
             w.Line("private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];");
             w.Line("private int[] cellOf = new int[0];");
+            w.Line("private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample");
             var arrays = new List<string>();
             arrays.AddRange(CountInputs(plan).Select(CountBatch));
             arrays.AddRange(LogCountInputs(plan).Select(LogCountBatch));
@@ -232,6 +233,18 @@ namespace Dsl.Generators.Emit
                 foreach (var term in plan.Likelihoods) w.Line($"Arguments{term.Node}(rows);");
             }
             w.Line();
+            w.Line("/// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>");
+            using (w.Block("public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)"))
+            {
+                w.Line("var rows = elements.Length;");
+                w.Line("Prepare(elements, gradients: false);");
+                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);");
+                w.Line("Forward(rows, training: false, sampling: true, ref random);");
+                foreach (var term in plan.Likelihoods) w.Line($"Likelihood{term.Node}(rows, gradients: false, T.Zero);");
+                foreach (var latent in plan.Latents) w.Line($"LogDensityRatio{latent.Node}(rows);");
+                w.Line("global::System.MemoryExtensions.AsSpan(rowLogWeight, 0, rows).CopyTo(weights);");
+            }
+            w.Line();
         }
 
         private static void EmitPrepare(SourceWriter w, ModelSpec spec, VariationalPlan plan)
@@ -242,6 +255,7 @@ namespace Dsl.Generators.Emit
                 w.Line("var rows = elements.Length;");
                 w.Line($"{Neural}.Buffers.Ensure(ref cellOf, rows);");
                 w.Line("elements.CopyTo(cellOf);");
+                w.Line($"global::System.Array.Clear({Neural}.Buffers.Ensure(ref rowLogWeight, rows), 0, rows);");
                 foreach (var observed in CountInputs(plan))
                 {
                     var node = ExprTools.Find(spec, observed)!;
@@ -406,8 +420,10 @@ namespace Dsl.Generators.Emit
                         string Row(string array) => $"global::System.MemoryExtensions.AsSpan({array}, row * items, items)";
                         var spans = string.Join(", ", term.Arguments.Select(a => Row(ArgumentOutput(term, a))));
                         var derivatives = string.Join(", ", term.Arguments.Select(a => Row(ArgumentDerivative(term, a))));
-                        w.Line($"sum += {Variational}.CountLikelihoodRows.{term.Family}<T>({Row(CountBatch(term.Node))}, {spans},");
+                        w.Line($"var rowSum = {Variational}.CountLikelihoodRows.{term.Family}<T>({Row(CountBatch(term.Node))}, {spans},");
                         w.Line($"    {derivatives});");
+                        w.Line("rowLogWeight[row] += rowSum;");
+                        w.Line("sum += rowSum;");
                         w.Line("if (!gradients) continue;");
                         using (w.Block($"for (var {item} = 0; {item} < items; {item}++)"))
                         {
@@ -453,31 +469,48 @@ namespace Dsl.Generators.Emit
 
         private static void EmitDivergence(SourceWriter w, ModelSpec spec, EncodedLatent latent)
         {
-            var node = ExprTools.Find(spec, latent.Node)!;
-            var cell = node.Indices[0].Variable;
-            var item = node.Indices.Count == 2 ? node.Indices[1].Variable : null;
-            var code = new VariationalExpr(spec, cell);
             var scale = latent.LogScale ? "log-scale " : "";
             w.Line($"/// <summary>KL(q({latent.Node}) ‖ prior), line {latent.Line}: the analytic {scale}Normal divergence, with its derivatives in q's mean and variance.</summary>");
             using (w.Block($"private double Divergence{latent.Node}(int rows, bool gradients, T scale)"))
             {
                 w.Line("var sum = 0.0;");
-                using (w.Block("for (var row = 0; row < rows; row++)"))
+                EmitLatentEntries(w, spec, latent, () =>
                 {
-                    w.Line($"var {cell} = cellOf[row];");
-                    var loop = item is null ? null : w.Block($"for (var {item} = 0; {item} < {Width(latent.ItemPlate)}; {item}++)");
-                    w.Line(item is null ? "var entry = row;" : $"var entry = row * {Width(latent.ItemPlate)} + {item};");
-                    w.Line($"var priorMean = {code.Of(latent.PriorMean)};");
-                    w.Line($"var priorVariance = {code.Variance(latent.PriorSd)};");
                     w.Line($"sum += double.CreateTruncating({Variational}.NormalKl.Divergence({Encoder(latent)}.Mean[entry], {Encoder(latent)}.Variance[entry], priorMean, priorVariance, out var dMean, out var dVariance));");
                     w.Line("if (!gradients) continue;");
                     w.Line($"{MeanGradient(latent.Node)}[entry] = scale * dMean;");
                     w.Line($"{VarianceGradient(latent.Node)}[entry] = scale * dVariance;");
-                    loop?.Dispose();
-                }
+                });
                 w.Line("return sum;");
             }
             w.Line();
+            var space = latent.LogScale ? $"log {latent.Node} (the Jacobian of exp is the same in both and cancels)" : latent.Node;
+            w.Line($"/// <summary>Adds log prior − log q of the sampled {space} to each row's weight.</summary>");
+            using (w.Block($"private void LogDensityRatio{latent.Node}(int rows)"))
+            {
+                EmitLatentEntries(w, spec, latent, () =>
+                    w.Line($"rowLogWeight[row] += {Variational}.NormalKl.LogDensityRatio({Encoder(latent)}.Mean[entry], {Encoder(latent)}.Variance[entry], {Noise(latent.Node)}[entry], priorMean, priorVariance);"));
+            }
+            w.Line();
+        }
+
+        /// <summary>A loop over a latent's entries in the minibatch with <c>entry</c>, <c>priorMean</c> and <c>priorVariance</c> in scope.</summary>
+        private static void EmitLatentEntries(SourceWriter w, ModelSpec spec, EncodedLatent latent, System.Action body)
+        {
+            var node = ExprTools.Find(spec, latent.Node)!;
+            var cell = node.Indices[0].Variable;
+            var item = node.Indices.Count == 2 ? node.Indices[1].Variable : null;
+            var code = new VariationalExpr(spec, cell);
+            using (w.Block("for (var row = 0; row < rows; row++)"))
+            {
+                w.Line($"var {cell} = cellOf[row];");
+                var loop = item is null ? null : w.Block($"for (var {item} = 0; {item} < {Width(latent.ItemPlate)}; {item}++)");
+                w.Line(item is null ? "var entry = row;" : $"var entry = row * {Width(latent.ItemPlate)} + {item};");
+                w.Line($"var priorMean = {code.Of(latent.PriorMean)};");
+                w.Line($"var priorVariance = {code.Variance(latent.PriorSd)};");
+                body();
+                loop?.Dispose();
+            }
         }
     }
 }

@@ -35,4 +35,10 @@ public interface IVariationalModel<T> where T : unmanaged, IBinaryFloatingPointI
 
     /// <summary>Evaluation mode at the posterior means: fills the generated per-element outputs for these elements.</summary>
     void Infer(ReadOnlySpan<int> elements);
+
+    /// <summary>
+    /// Evaluation mode with one draw from q per element: writes log p(x, latents) − log q(latents | x) per element,
+    /// the importance weight of that draw (stream <paramref name="stream"/> of <paramref name="seed"/> keys the draw).
+    /// </summary>
+    void LogImportanceWeights(ReadOnlySpan<int> elements, ulong seed, ulong stream, Span<double> weights);
 }

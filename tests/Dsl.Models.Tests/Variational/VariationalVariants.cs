@@ -50,3 +50,22 @@ public partial class PoissonOffsetVae
     [Observed]
     public int x(Cell n, Gene g) => Dist.Poisson(scale(n) * Exp(logRate(n, g) + offset(g)));
 }
+
+/// <summary>
+/// Poisson counts scaled by one log-normal latent per cell and no network: the marginal p(x_n) is a one-dimensional
+/// integral, so importance-sampling estimates can be checked against quadrature.
+/// </summary>
+[PlateModel("Poisson counts with a log-normal cell scale")]
+public partial class PoissonScaleModel
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+
+    [Param, Positive] public partial double rate(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 4, BatchNorm = false, Transform = InputTransform.Log1p)]
+    public double scale(Cell n) => Dist.LogNormal(0.5, 0.7);
+
+    [Observed]
+    public int x(Cell n, Gene g) => Dist.Poisson(scale(n) * rate(g));
+}

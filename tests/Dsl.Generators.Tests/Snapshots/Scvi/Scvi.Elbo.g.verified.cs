@@ -46,6 +46,7 @@ partial class Scvi
         private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 42
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
+        private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
         private T[] xBatch = new T[0];
         private T[] xLogBatch = new T[0];
         private T[] zSample = new T[0];
@@ -167,12 +168,26 @@ partial class Scvi
             Argumentsx(rows);
         }
 
+        /// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>
+        public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)
+        {
+            var rows = elements.Length;
+            Prepare(elements, gradients: false);
+            var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);
+            Forward(rows, training: false, sampling: true, ref random);
+            Likelihoodx(rows, gradients: false, T.Zero);
+            LogDensityRatioz(rows);
+            LogDensityRatiol(rows);
+            global::System.MemoryExtensions.AsSpan(rowLogWeight, 0, rows).CopyTo(weights);
+        }
+
         /// <summary>Sizes the minibatch arrays, densifies the counts of the minibatch's cells and codes their categories.</summary>
         private void Prepare(global::System.ReadOnlySpan<int> elements, bool gradients)
         {
             var rows = elements.Length;
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref cellOf, rows);
             elements.CopyTo(cellOf);
+            global::System.Array.Clear(global::Dsl.Runtime.Neural.Buffers.Ensure(ref rowLogWeight, rows), 0, rows);
             DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xBatch, rows * model.GeneCount), logarithm: false);
             DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xLogBatch, rows * model.GeneCount), logarithm: true);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSample, rows * model.DimCount);
@@ -284,8 +299,10 @@ partial class Scvi
                         xInverseDispersion[entry] = thetaValue[g];
                         xZeroLogit[entry] = dropoutLogitHead.Output[entry];
                     }
-                    sum += global::Dsl.Runtime.Variational.CountLikelihoodRows.ZeroInflatedNegativeBinomial<T>(global::System.MemoryExtensions.AsSpan(xBatch, row * items, items), global::System.MemoryExtensions.AsSpan(xMean, row * items, items), global::System.MemoryExtensions.AsSpan(xInverseDispersion, row * items, items), global::System.MemoryExtensions.AsSpan(xZeroLogit, row * items, items),
+                    var rowSum = global::Dsl.Runtime.Variational.CountLikelihoodRows.ZeroInflatedNegativeBinomial<T>(global::System.MemoryExtensions.AsSpan(xBatch, row * items, items), global::System.MemoryExtensions.AsSpan(xMean, row * items, items), global::System.MemoryExtensions.AsSpan(xInverseDispersion, row * items, items), global::System.MemoryExtensions.AsSpan(xZeroLogit, row * items, items),
                         global::System.MemoryExtensions.AsSpan(xMeanDerivative, row * items, items), global::System.MemoryExtensions.AsSpan(xInverseDispersionDerivative, row * items, items), global::System.MemoryExtensions.AsSpan(xZeroLogitDerivative, row * items, items));
+                    rowLogWeight[row] += rowSum;
+                    sum += rowSum;
                     if (!gradients) continue;
                     for (var g = 0; g < items; g++)
                     {
@@ -345,6 +362,22 @@ partial class Scvi
             return sum;
         }
 
+        /// <summary>Adds log prior − log q of the sampled z to each row's weight.</summary>
+        private void LogDensityRatioz(int rows)
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                var n = cellOf[row];
+                for (var d = 0; d < model.DimCount; d++)
+                {
+                    var entry = row * model.DimCount + d;
+                    var priorMean = T.Zero;
+                    var priorVariance = T.One;
+                    rowLogWeight[row] += global::Dsl.Runtime.Variational.NormalKl.LogDensityRatio(zEncoder.Mean[entry], zEncoder.Variance[entry], zNoise[entry], priorMean, priorVariance);
+                }
+            }
+        }
+
         /// <summary>KL(q(l) ‖ prior), line 33: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
         private double Divergencel(int rows, bool gradients, T scale)
         {
@@ -361,6 +394,19 @@ partial class Scvi
                 lVarianceGradient[entry] = scale * dVariance;
             }
             return sum;
+        }
+
+        /// <summary>Adds log prior − log q of the sampled log l (the Jacobian of exp is the same in both and cancels) to each row's weight.</summary>
+        private void LogDensityRatiol(int rows)
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                var n = cellOf[row];
+                var entry = row;
+                var priorMean = T.CreateTruncating(model.libraryLogMeanValues[model.sValues[n]]);
+                var priorVariance = T.CreateTruncating(model.libraryLogVarValues[model.sValues[n]]);
+                rowLogWeight[row] += global::Dsl.Runtime.Variational.NormalKl.LogDensityRatio(lEncoder.Mean[entry], lEncoder.Variance[entry], lNoise[entry], priorMean, priorVariance);
+            }
         }
 
     }
