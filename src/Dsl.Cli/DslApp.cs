@@ -19,8 +19,10 @@ public static class DslApp
             SimulateCommand.Create(output, error),
             FitCommand.Create(output, error),
             ReproCommand.Create(output, error),
+            EvalCommand.Create(output, error),
+            ImputeCommand.Create(output, error),
+            DeCommand.Create(output, error),
         };
-        foreach (var planned in PlannedCommands.Create(error)) root.Subcommands.Add(planned);
 
         try
         {

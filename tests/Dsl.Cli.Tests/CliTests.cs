@@ -158,15 +158,6 @@ public sealed class CliTests
     }
 
     [Theory]
-    [InlineData("impute")]
-    [InlineData("de")]
-    [InlineData("eval")]
-    public void PlannedCommand_SaysSo_AndExits2(string command)
-    {
-        AssertOneLineError(RunDsl(command), 2, $"dsl {command}: not available yet");
-    }
-
-    [Theory]
     [InlineData("check", "--emit-generated")]
     [InlineData("graph", "--svg")]
     [InlineData("data", "convert")]

@@ -31,6 +31,73 @@ public sealed class ScviCliTests
         Assert.Equal(40, row.Length);
         Assert.Equal(1.0, row.Sum(), 4);
         Assert.Equal(4, File.ReadAllLines(Path.Combine(fitted, "history.csv")).Length);
+
+        // The saved model reloaded on the same cells gives the fit's own outputs, value for value.
+        var imputed = Path.Combine(temp.Path, "impute");
+        var impute = RunDsl("impute", "--model", Path.Combine(fitted, "model"), "--counts", Path.Combine(data, "counts.csv"),
+            "--metadata", Path.Combine(data, "cells.csv"), "--batch-key", "batch", "--threads", "1", "--out", imputed);
+        Assert.True(impute.Exit == 0, impute.Err);
+        foreach (var name in new[] { "latent.csv", "normalized.csv", "imputed.csv", "library.csv" })
+            Assert.Equal(File.ReadAllText(Path.Combine(fitted, name)), File.ReadAllText(Path.Combine(imputed, name)));
+        // Decoding every cell with batch1 changes ρ of the batch0 cells only.
+        var transformed = Path.Combine(temp.Path, "transformed");
+        Assert.Equal(0, RunDsl("impute", "--model", Path.Combine(fitted, "model"), "--counts", Path.Combine(data, "counts.csv"),
+            "--metadata", Path.Combine(data, "cells.csv"), "--batch-key", "batch", "--transform-batch", "batch1", "--out", transformed).Exit);
+        var batches = File.ReadAllLines(Path.Combine(data, "cells.csv")).Skip(1).Select(l => l.Split(',')[1]).ToArray();
+        var own = File.ReadAllLines(Path.Combine(fitted, "normalized.csv"));
+        var moved = File.ReadAllLines(Path.Combine(transformed, "normalized.csv"));
+        for (var c = 0; c < 300; c++)
+            Assert.Equal(batches[c] == "batch1", own[c + 1] == moved[c + 1]);
+
+        var table = Path.Combine(temp.Path, "de.csv");
+        var de = RunDsl("de", "--model", Path.Combine(fitted, "model"), "--counts", Path.Combine(data, "counts.csv"), "--metadata", Path.Combine(data, "cells.csv"),
+            "--batch-key", "batch", "--group-key", "cluster", "--group1", "cluster0", "--group2", "cluster1", "--pairs", "500", "--out", table);
+        Assert.True(de.Exit == 0, de.Err);
+        var lines = File.ReadAllLines(table);
+        Assert.Equal("gene,bayes_factor,p_group1_higher,mean_rho_group1,mean_rho_group2,log2_fold_change,differential", lines[0]);
+        Assert.Equal(41, lines.Length);
+        // Sorted by |K|; K = ln((hits + ½)/(misses + ½)) is bounded by ln(1001).
+        var factors = lines.Skip(1).Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(factors.OrderByDescending(Math.Abs), factors);
+        Assert.All(factors, k => Assert.InRange(k, -Math.Log(1001) - 1e-9, Math.Log(1001) + 1e-9));
+    }
+
+    [Fact]
+    public void Eval_PrintsEveryScore_AndWritesJson()
+    {
+        using var temp = new TempFolder();
+        var data = Path.Combine(temp.Path, "data");
+        Assert.Equal(0, RunDsl("simulate", "scvi", "--cells", "200", "--genes", "30", "--clusters", "3", "--seed", "4", "--out", data).Exit);
+        var result = RunDsl("eval", "scvi", "--counts", Path.Combine(data, "counts.csv"), "--metadata", Path.Combine(data, "cells.csv"), "--batch-key", "batch",
+            "--labels-key", "cluster", "--epochs", "4", "--samples", "5", "--kmeans-starts", "3", "--threads", "1", "--out", Path.Combine(temp.Path, "eval"));
+        Assert.True(result.Exit == 0, result.Err);
+        Assert.Contains("held-out cells: 20 (trained on 180, 4 epochs)", result.Out);
+        Assert.Contains("latent vs 3 labels: silhouette", result.Out);
+        Assert.Contains("entropy of batch mixing", result.Out);
+        Assert.Contains("imputation, zeroed non-zeros", result.Out);
+        Assert.Contains("imputation, binomial downsampling", result.Out);
+        Assert.Contains("\"HeldOutLogLikelihood\"", File.ReadAllText(Path.Combine(temp.Path, "eval", "evaluation.json")));
+    }
+
+    [Fact]
+    public void Impute_RefusesAMissingModelAndAnUnseenBatch()
+    {
+        using var temp = new TempFolder();
+        var data = Path.Combine(temp.Path, "data");
+        Assert.Equal(0, RunDsl("simulate", "scvi", "--cells", "40", "--genes", "8", "--out", data).Exit);
+        var missing = RunDsl("impute", "--model", Path.Combine(temp.Path, "nowhere"), "--counts", Path.Combine(data, "counts.csv"), "--out", Path.Combine(temp.Path, "o"));
+        Assert.NotEqual(0, missing.Exit);
+        Assert.Contains("no such model folder", missing.Err);
+        var fitted = Path.Combine(temp.Path, "fit");
+        Assert.Equal(0, RunDsl("fit", "scvi", "--counts", Path.Combine(data, "counts.csv"), "--metadata", Path.Combine(data, "cells.csv"), "--batch-key", "batch",
+            "--epochs", "1", "--out", fitted).Exit);
+        var relabelled = temp.File("cells.csv", "cell,batch\n" + string.Concat(Enumerable.Range(1, 40).Select(c => $"cell{c},{(c == 7 ? "batch9" : "batch0")}\n")));
+        var unseen = RunDsl("impute", "--model", Path.Combine(fitted, "model"), "--counts", Path.Combine(data, "counts.csv"), "--metadata", relabelled,
+            "--batch-key", "batch", "--out", Path.Combine(temp.Path, "o"));
+        Assert.NotEqual(0, unseen.Exit);
+        Assert.Contains("batch 'batch9' was not seen in training", unseen.Err);
+        var noBatch = RunDsl("impute", "--model", Path.Combine(fitted, "model"), "--counts", Path.Combine(data, "counts.csv"), "--out", Path.Combine(temp.Path, "o"));
+        Assert.Contains("give --metadata and --batch-key", noBatch.Err);
     }
 
     [Fact]

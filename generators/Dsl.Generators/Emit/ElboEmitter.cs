@@ -180,15 +180,31 @@ namespace Dsl.Generators.Emit
                 }
             }
             w.Line();
+            foreach (var category in DecoderCategories(plan))
+            {
+                var field = DecoderLevel(category.Node);
+                w.Line($"private int {field} = -1;");
+                w.Line();
+                w.Line($"/// <summary>");
+                w.Line($"/// −1 (the default): decoder networks read each cell's own {category.Node}. A level 0..{CodeExpr.Size(category.Plate!)}−1: they read that level for");
+                w.Line($"/// every cell while encoders still read the cell's own, so outputs are transformed to one {category.Node}.");
+                w.Line($"/// </summary>");
+                using (w.Block($"public int {category.Node}DecoderLevel"))
+                {
+                    w.Line($"get => {field};");
+                    w.Line($"set => {field} = value >= -1 && value < {Size(category.Plate!)} ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), $\"{category.Node} has levels 0..{{{Size(category.Plate!)} - 1}}, not {{value}}\");");
+                }
+                w.Line();
+            }
             foreach (var latent in plan.Latents)
             {
-                w.Line($"/// <summary>After <see cref=\"Infer\"/>: E_q[{latent.Node}] per row, rows x {Width(latent.ItemPlate)}.</summary>");
+                w.Line($"/// <summary>After <see cref=\"Infer\"/>: E_q[{latent.Node}] per row, rows x {Width(latent.ItemPlate)} (after <see cref=\"Sample\"/>: a draw from q).</summary>");
                 w.Line($"public global::System.ReadOnlySpan<T> {latent.Node}PosteriorMean => {Sample(latent.Node)};");
                 w.Line();
             }
             foreach (var network in plan.Networks)
             {
-                w.Line($"/// <summary>After <see cref=\"Infer\"/>: {network.Node} at the posterior means, rows x {Size(network.ItemPlate)}.</summary>");
+                w.Line($"/// <summary>After <see cref=\"Infer\"/>: {network.Node} at the posterior means, rows x {Size(network.ItemPlate)} (after <see cref=\"Sample\"/>: at the draw).</summary>");
                 w.Line($"public global::System.ReadOnlySpan<T> {network.Node}Output => {Head(network.Node)}.Output;");
                 w.Line();
             }
@@ -233,6 +249,16 @@ namespace Dsl.Generators.Emit
                 foreach (var term in plan.Likelihoods) w.Line($"Arguments{term.Node}(rows);");
             }
             w.Line();
+            w.Line("/// <summary>Evaluation mode at one draw from q per row (keyed by seed and stream): fills the same outputs as <see cref=\"Infer\"/>.</summary>");
+            using (w.Block("public void Sample(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream)"))
+            {
+                w.Line("var rows = elements.Length;");
+                w.Line("Prepare(elements, gradients: false);");
+                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);");
+                w.Line("Forward(rows, training: false, sampling: true, ref random);");
+                foreach (var term in plan.Likelihoods) w.Line($"Arguments{term.Node}(rows);");
+            }
+            w.Line();
             w.Line("/// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>");
             using (w.Block("public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)"))
             {
@@ -271,13 +297,13 @@ namespace Dsl.Generators.Emit
                     if (NeedsGather(latent.Inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {latent.Node}EncoderInput, rows * ({ContinuousWidth(latent.Inputs)}));");
                     foreach (var array in new[] { Sample(latent.Node), Noise(latent.Node), SampleGradient(latent.Node), MeanGradient(latent.Node), VarianceGradient(latent.Node) })
                         w.Line($"{Neural}.Buffers.Ensure(ref {array}, rows * {Width(latent.ItemPlate)});");
-                    EmitCategories(w, $"{latent.Node}Encoder", latent.Inputs);
+                    EmitCategories(w, $"{latent.Node}Encoder", latent.Inputs, decoder: false);
                 }
                 foreach (var trunk in Trunks(plan))
                 {
                     if (NeedsGather(trunk.First().Inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {Input(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
                     w.Line($"{Neural}.Buffers.Ensure(ref {InputGradient(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
-                    EmitCategories(w, trunk.Key, trunk.First().Inputs);
+                    EmitCategories(w, trunk.Key, trunk.First().Inputs, decoder: true);
                 }
                 foreach (var network in plan.Networks) w.Line($"{Neural}.Buffers.Ensure(ref {OutputGradient(network.Node)}, rows * {Size(network.ItemPlate)});");
                 foreach (var term in plan.Likelihoods)
@@ -317,8 +343,11 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        /// <summary>One-hot columns of a network's categorical inputs: category code plus the widths of the categories before it.</summary>
-        private static void EmitCategories(SourceWriter w, string owner, IEnumerable<NetworkInput> inputs)
+        /// <summary>
+        /// One-hot columns of a network's categorical inputs: category code plus the widths of the categories before it.
+        /// Decoder networks (not encoders) read the fixed level of a category when one is set.
+        /// </summary>
+        private static void EmitCategories(SourceWriter w, string owner, IEnumerable<NetworkInput> inputs, bool decoder)
         {
             var categories = inputs.Where(i => i.Kind == InputKind.Category).ToList();
             w.Line($"{Neural}.Buffers.Ensure(ref {OneHot(owner)}, rows * {categories.Count});");
@@ -328,11 +357,17 @@ namespace Dsl.Generators.Emit
                 var offset = "0";
                 for (var c = 0; c < categories.Count; c++)
                 {
-                    w.Line($"{OneHot(owner)}[row * {categories.Count} + {c}] = {Plus(offset)}model.{categories[c].Node}Values[elements[row]];");
+                    var own = $"model.{categories[c].Node}Values[elements[row]]";
+                    var level = decoder ? $"({DecoderLevel(categories[c].Node)} >= 0 ? {DecoderLevel(categories[c].Node)} : {own})" : own;
+                    w.Line($"{OneHot(owner)}[row * {categories.Count} + {c}] = {Plus(offset)}{level};");
                     offset = offset == "0" ? Size(categories[c].Plate!) : $"{offset} + {Size(categories[c].Plate!)}";
                 }
             }
         }
+
+        /// <summary>Categories some decoder network reads, e.g. the batch.</summary>
+        private static IEnumerable<NetworkInput> DecoderCategories(VariationalPlan plan) =>
+            plan.Networks.SelectMany(n => n.Inputs).Where(i => i.Kind == InputKind.Category).GroupBy(i => i.Node).Select(g => g.First());
 
         private static void EmitForward(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {

@@ -29,6 +29,7 @@ namespace Dsl.Generators.Emit
         public static string Input(string owner) => $"{owner}Input";
         public static string InputGradient(string owner) => $"{owner}InputGradient";
         public static string OneHot(string owner) => $"{owner}OneHot";
+        public static string DecoderLevel(string category) => $"{category}DecoderLevelSetting";
         public static string Parameter(string parameter) => $"{parameter}Parameter";
         public static string Value(string parameter) => $"{parameter}Value";
         public static string Partials(string parameter) => $"{parameter}Partials";

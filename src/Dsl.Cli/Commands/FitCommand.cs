@@ -18,6 +18,7 @@ public static class FitCommand
         var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name)." };
         var batchKey = new Option<string?>("--batch-key") { Description = "scvi: metadata column holding each cell's batch." };
         var epochs = new Option<int>("--epochs") { Description = "scvi: training epochs.", DefaultValueFactory = _ => 400 };
+        var transformBatch = new Option<string?>("--transform-batch") { Description = "scvi: write normalized.csv and imputed.csv as if every cell were in this batch." };
         var latent = new Option<int>("--latent") { Description = "scvi: latent dimensions.", DefaultValueFactory = _ => ScviFitter.DefaultLatent };
         var sc = new Option<string?>("--sc") { Description = "Single-cell counts: CSV/TSV (rows cells, columns genes; header optional) or a 10x folder." };
         var typesFile = new Option<string?>("--types") { Description = "Cell types, one 0-indexed integer per line, in the order of --sc's cells." };
@@ -34,7 +35,7 @@ public static class FitCommand
         var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv, history.csv, model/, summary.json.")
-            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, metadata, batchKey, epochs, latent, seed, threads, plugIn, resume, outFolder };
+            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, metadata, batchKey, epochs, latent, transformBatch, seed, threads, plugIn, resume, outFolder };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
@@ -42,10 +43,10 @@ public static class FitCommand
             {
                 var settings = new VariationalOptions
                 {
-                    Epochs = Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = Positive(r.GetValue(threads), "--threads"),
+                    Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
                 };
-                return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), Positive(r.GetValue(latent), "--latent"), settings,
-                    r.GetValue(outFolder)!, r.GetValue(resume), output, error);
+                return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), CliArguments.Positive(r.GetValue(latent), "--latent"), settings,
+                    r.GetValue(transformBatch), r.GetValue(outFolder)!, r.GetValue(resume), output, error);
             }
             if (name != "ursm") throw new CliException($"unknown model '{name}' for fit; use ursm or scvi");
             var types = r.GetValue(k) ?? throw new CliException("fit ursm needs -K, the number of cell types");
@@ -53,8 +54,8 @@ public static class FitCommand
             var data = UrsmInputReader.Read(r.GetValue(sc), r.GetValue(typesFile), r.GetValue(bulk), types, r.GetValue(markers), error);
             var options = new GibbsEmOptions
             {
-                BurnIn = Positive(r.GetValue(burnIn), "--burnin", allowZero: true), Samples = Positive(r.GetValue(samples), "--samples"),
-                MaxIterations = Positive(r.GetValue(emIters), "--em-iters"), Seed = r.GetValue(seed), Threads = Positive(r.GetValue(threads), "--threads"),
+                BurnIn = CliArguments.Positive(r.GetValue(burnIn), "--burnin", allowZero: true), Samples = CliArguments.Positive(r.GetValue(samples), "--samples"),
+                MaxIterations = CliArguments.Positive(r.GetValue(emIters), "--em-iters"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
                 MStep = new MStepSettings(PlugInNormaliser: r.GetValue(plugIn)),
             };
             var folder = r.GetValue(outFolder)!;
@@ -75,11 +76,12 @@ public static class FitCommand
         return command;
     }
 
-    private static int FitScvi(string? countsPath, string? metadataPath, string? batchKey, int latent, VariationalOptions options, string folder, bool resume,
-        TextWriter output, TextWriter error)
+    private static int FitScvi(string? countsPath, string? metadataPath, string? batchKey, int latent, VariationalOptions options, string? transformBatch,
+        string folder, bool resume, TextWriter output, TextWriter error)
     {
         if (countsPath is null) throw new CliException("fit scvi needs --counts (a 10x folder, CSV/TSV or Matrix Market file)");
         var inputs = ScviInputReader.Read(countsPath, metadataPath, batchKey);
+        var transformLevel = ScviOutputWriter.BatchLevel(transformBatch, inputs.BatchLevels);
         Directory.CreateDirectory(folder);
         var checkpoint = Path.Combine(folder, "checkpoint.bin");
         output.WriteLine($"fitting scVI: {inputs.Counts.Cells} cells, {inputs.Counts.Genes} genes, {inputs.BatchLevels.Count} batches, {options.Epochs} epochs; checkpoint {checkpoint}");
@@ -91,20 +93,10 @@ public static class FitCommand
         catch (ArgumentException e) { throw new CliException($"{countsPath}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         catch (InvalidOperationException e) { throw new CliException(e.Message); }
-        ScviOutputWriter.Write(folder, inputs, fit, options);
+        ScviOutputWriter.Write(folder, inputs, fit, options, transformLevel);
         output.WriteLine($"{fit.Run.History.Count} epochs{(fit.Run.StoppedEarly ? " (stopped early)" : "")}, {fit.Seconds:F1} s; validation ELBO {fit.Run.History[^1].ValidationElbo:F2} per cell; outputs in {Path.GetFullPath(folder)}");
         return 0;
     }
-
-    /// <summary>One progress line per epoch on stderr.</summary>
-    private sealed class EpochReporter(TextWriter error, int total) : IProgress<EpochRecord>
-    {
-        public void Report(EpochRecord e) =>
-            error.WriteLine($"epoch {e.Epoch}/{total}: ELBO per cell train {e.TrainingElbo:F2}, validation {e.ValidationElbo:F2} (KL weight {e.KlWeight:F3}), {e.Seconds:F2} s");
-    }
-
-    private static int Positive(int value, string option, bool allowZero = false) =>
-        value > 0 || (allowZero && value == 0) ? value : throw new CliException($"{option} must be {(allowZero ? "0 or more" : "positive")}, not {value}");
 
     /// <summary>One progress line per EM iteration on stderr.</summary>
     private sealed class Reporter(TextWriter error, int total) : IProgress<EmIteration>

@@ -4,8 +4,8 @@ using Dsl.Runtime.Data;
 namespace Dsl.Cli.Scvi;
 
 /// <summary>
-/// Reads `dsl fit scvi`'s counts (10x folder, CSV/TSV, Matrix Market; raw integer counts) and the batch column of its
-/// metadata. What the model itself requires (no empty cell) is checked by <see cref="ScviFitter.Prepare"/>.
+/// Reads scVI's counts (10x folder, CSV/TSV, Matrix Market; raw integer counts) and the batch column of its metadata,
+/// for a new fit or for a saved model. What the model itself requires (no empty cell) is checked by <see cref="ScviFitter.Prepare"/>.
 /// </summary>
 public static class ScviInputReader
 {
@@ -14,11 +14,44 @@ public static class ScviInputReader
         var counts = CountFile.Load(countsPath);
         if (batchKey is null)
             return new ScviInputs(counts, new int[counts.Cells], ["all"]);
-        if (metadataPath is null) throw new CliException("--batch-key needs --metadata, the file holding that column");
-        var metadata = MetadataReader.Read(metadataPath, counts.CellNames);
-        if (!metadata.Has(batchKey))
-            throw new CliException($"{metadataPath}: there is no column '{batchKey}'; its columns are {string.Join(", ", metadata.ColumnNames)}");
-        var (codes, levels) = metadata.Categorical(batchKey);
+        var (codes, levels) = Column(metadataPath, batchKey, counts.CellNames, "--batch-key");
         return new ScviInputs(counts, codes, levels);
     }
+
+    /// <summary>New cells for a saved model: genes aligned to the model's by name, batches coded by the model's levels.</summary>
+    public static ScviInputs ReadFor(ScviSavedModel model, string countsPath, string? metadataPath, string? batchKey, TextWriter error)
+    {
+        var aligned = GeneAlignment.Align(CountFile.Load(countsPath), model.Genes);
+        if (aligned.Missing.Count == model.Genes.Count)
+            throw new CliException($"{countsPath}: none of its genes is among the model's {model.Genes.Count} (e.g. '{model.Genes[0]}'); check the gene names");
+        if (aligned.Missing.Count > 0)
+            error.WriteLine($"note: {aligned.Missing.Count} of the model's genes are absent from {countsPath} and read as zero counts (e.g. {Sample(aligned.Missing)})");
+        if (aligned.Dropped.Count > 0)
+            error.WriteLine($"note: {aligned.Dropped.Count} genes of {countsPath} are not in the model and are ignored (e.g. {Sample(aligned.Dropped)})");
+        var counts = aligned.Counts;
+        if (batchKey is null)
+        {
+            if (model.Batches.Count > 1)
+                throw new CliException($"the model was trained on batches {string.Join(", ", model.Batches)}; give --metadata and --batch-key for the new cells");
+            return new ScviInputs(counts, new int[counts.Cells], model.Batches);
+        }
+        var (codes, levels) = Column(metadataPath, batchKey, counts.CellNames, "--batch-key");
+        var known = model.Batches.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index);
+        var unknown = levels.Where(l => !known.ContainsKey(l)).ToList();
+        if (unknown.Count > 0)
+            throw new CliException($"{metadataPath}: batch '{unknown[0]}' was not seen in training; the model knows {string.Join(", ", model.Batches)}");
+        return new ScviInputs(counts, codes.Select(c => known[levels[c]]).ToArray(), model.Batches);
+    }
+
+    /// <summary>A categorical metadata column for these cells: codes 0.. and the level names.</summary>
+    public static (int[] Codes, IReadOnlyList<string> Levels) Column(string? metadataPath, string key, IReadOnlyList<string> cells, string option)
+    {
+        if (metadataPath is null) throw new CliException($"{option} needs --metadata, the file holding that column");
+        var metadata = MetadataReader.Read(metadataPath, cells);
+        if (!metadata.Has(key))
+            throw new CliException($"{metadataPath}: there is no column '{key}'; its columns are {string.Join(", ", metadata.ColumnNames)}");
+        return metadata.Categorical(key);
+    }
+
+    private static string Sample(IReadOnlyList<string> names) => string.Join(", ", names.Take(3).Select(n => $"'{n}'")) + (names.Count > 3 ? ", ..." : "");
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dsl.Cli.Ursm;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Variational;
@@ -9,18 +8,16 @@ namespace Dsl.Cli.Scvi;
 /// <summary>Writes an scVI fit's outputs into a folder, each file atomically (see `dsl fit scvi --help`).</summary>
 public static class ScviOutputWriter
 {
-    public static void Write(string folder, ScviInputs inputs, ScviFit fit, VariationalOptions options)
+    /// <param name="transformBatch">−1: each cell decoded with its own batch; a level: normalized.csv and imputed.csv as if every cell were in it</param>
+    public static void Write(string folder, ScviInputs inputs, ScviFit fit, VariationalOptions options, int transformBatch = -1)
     {
         Directory.CreateDirectory(folder);
         var model = fit.Model;
+        fit.Variational.sDecoderLevel = transformBatch;
         var estimates = ScviFitter.Estimate(model, fit.Variational);
-        var cells = inputs.Counts.CellNames;
+        fit.Variational.sDecoderLevel = -1;
         var genes = inputs.Counts.GeneNames;
-        int g = model.GeneCount, d = model.DimCount;
-        CsvTable.Write(Path.Combine(folder, "latent.csv"), "cell", CsvTable.Names("z", d), cells, (n, k) => estimates.Latent[n * d + k]);
-        CsvTable.Write(Path.Combine(folder, "normalized.csv"), "cell", genes, cells, (n, j) => estimates.Normalized[n * g + j]);
-        CsvTable.Write(Path.Combine(folder, "imputed.csv"), "cell", genes, cells, (n, j) => estimates.Imputed[n * g + j]);
-        CsvTable.Write(Path.Combine(folder, "library.csv"), "cell", ["library"], cells, (n, _) => estimates.Library[n]);
+        WriteCells(folder, inputs, estimates, model.DimCount);
         CsvTable.Write(Path.Combine(folder, "theta.csv"), "gene", ["theta"], genes, (j, _) => estimates.Theta[j]);
         var history = fit.Run.History;
         var terms = fit.Variational.Terms.Select(t => t.Name).ToList();
@@ -39,14 +36,15 @@ public static class ScviOutputWriter
             values.AddRange([h.ValidationElbo, h.Seconds]);
             return values[c];
         });
-        WriteModel(Path.Combine(folder, "model"), inputs, fit);
+        ScviModelFolder.Write(Path.Combine(folder, "model"), inputs, fit);
         var summary = new
         {
             model = "scvi",
             cells = model.CellCount,
-            genes = g,
+            genes = model.GeneCount,
             batches = inputs.BatchLevels,
-            latent = d,
+            transform_batch = transformBatch < 0 ? null : inputs.BatchLevels[transformBatch],
+            latent = model.DimCount,
             parameters = fit.Variational.Parameters.Count,
             settings = new { epochs = options.Epochs, batch_size = options.BatchSize, learning_rate = options.LearningRate, adam_epsilon = options.AdamEpsilon,
                 weight_decay = options.WeightDecay, warmup_epochs = options.WarmupEpochs, validation_fraction = options.ValidationFraction,
@@ -62,17 +60,23 @@ public static class ScviOutputWriter
         AtomicFile.WriteText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    /// <summary>The fitted parameters with the gene and batch order they belong to, so the model can be reloaded.</summary>
-    private static void WriteModel(string folder, ScviInputs inputs, ScviFit fit)
+    /// <summary>The per-cell outputs: latent.csv, normalized.csv (ρ), imputed.csv (NB means l·ρ), library.csv (E[l]).</summary>
+    public static void WriteCells(string folder, ScviInputs inputs, ScviEstimates estimates, int latent)
     {
-        Directory.CreateDirectory(folder);
-        AtomicFile.Write(Path.Combine(folder, "parameters.bin"), stream =>
-        {
-            using var writer = new BinaryWriter(stream);
-            fit.Variational.Parameters.Write(writer);
-        });
-        AtomicFile.WriteText(Path.Combine(folder, "genes.txt"), string.Join("\n", inputs.Counts.GeneNames) + "\n");
-        AtomicFile.WriteText(Path.Combine(folder, "batches.txt"), string.Join("\n", inputs.BatchLevels) + "\n");
-        AtomicFile.WriteText(Path.Combine(folder, "settings.txt"), $"latent={fit.Model.DimCount}\n");
+        var cells = inputs.Counts.CellNames;
+        var genes = inputs.Counts.GeneNames;
+        var g = genes.Count;
+        CsvTable.Write(Path.Combine(folder, "latent.csv"), "cell", CsvTable.Names("z", latent), cells, (n, k) => estimates.Latent[n * latent + k]);
+        CsvTable.Write(Path.Combine(folder, "normalized.csv"), "cell", genes, cells, (n, j) => estimates.Normalized[n * g + j]);
+        CsvTable.Write(Path.Combine(folder, "imputed.csv"), "cell", genes, cells, (n, j) => estimates.Imputed[n * g + j]);
+        CsvTable.Write(Path.Combine(folder, "library.csv"), "cell", ["library"], cells, (n, _) => estimates.Library[n]);
+    }
+
+    /// <summary>The level of --transform-batch among the batches, or −1 without it.</summary>
+    public static int BatchLevel(string? name, IReadOnlyList<string> batches)
+    {
+        if (name is null) return -1;
+        var level = batches.ToList().IndexOf(name);
+        return level >= 0 ? level : throw new CliException($"--transform-batch '{name}' is not a batch of this model; its batches are {string.Join(", ", batches)}");
     }
 }

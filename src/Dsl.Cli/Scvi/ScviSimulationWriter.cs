@@ -1,4 +1,3 @@
-using Dsl.Cli.Ursm;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
 

@@ -66,6 +66,21 @@ public sealed class CountMatrix
         for (var k = 0; k < columns.Length; k++) destination[columns[k]] = values[k];
     }
 
+    /// <summary>The rows of these cells, in this order, with their names (metadata is not carried over).</summary>
+    public CountMatrix SelectCells(IReadOnlyList<int> cells)
+    {
+        var starts = new int[cells.Count + 1];
+        for (var r = 0; r < cells.Count; r++) starts[r + 1] = starts[r] + RowStarts[cells[r] + 1] - RowStarts[cells[r]];
+        var columns = new int[starts[^1]];
+        var values = new double[starts[^1]];
+        for (var r = 0; r < cells.Count; r++)
+        {
+            RowColumns(cells[r]).CopyTo(columns.AsSpan(starts[r]));
+            RowValues(cells[r]).CopyTo(values.AsSpan(starts[r]));
+        }
+        return new CountMatrix(cells.Count, Genes, starts, columns, values, cells.Select(c => CellNames[c]).ToArray(), GeneNames);
+    }
+
     public CountMatrix WithMetadata(CellMetadata metadata) =>
         new(Cells, Genes, RowStarts, Columns, Values, CellNames, GeneNames, metadata);
 

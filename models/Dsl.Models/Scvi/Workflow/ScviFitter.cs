@@ -5,33 +5,36 @@ using Dsl.Runtime.Variational;
 namespace Dsl.Models.Scvi;
 
 /// <summary>Counts and the batch of each cell (all zeros for one batch).</summary>
-public sealed record ScviInputs(CountMatrix Counts, int[] Batch, IReadOnlyList<string> BatchLevels);
-
-public sealed record ScviFit(Scvi Model, Scvi.Variational<float> Variational, VariationalResult Run, double Seconds);
-
-/// <summary>Posterior summaries of every cell at the fitted networks (evaluation mode, posterior means).</summary>
-public sealed record ScviEstimates(float[] Latent, float[] Normalized, float[] Imputed, float[] Library, float[] Theta);
-
-/// <summary>Sets up the declared scVI model from counts and batches, fits it by the generic VI driver, and summarises it.</summary>
-public static class ScviFitter
+public sealed record ScviInputs(CountMatrix Counts, int[] Batch, IReadOnlyList<string> BatchLevels)
 {
-    public const int DefaultLatent = 10;
+    /// <summary>These cells only, with the same batch levels.</summary>
+    public ScviInputs SelectCells(IReadOnlyList<int> cells) => new(Counts.SelectCells(cells), cells.Select(c => Batch[c]).ToArray(), BatchLevels);
 
-    /// <summary>Plate sizes, counts, batches and the per-batch log-library mean and variance of the prior on l (Methods 4.1).</summary>
-    public static Scvi Prepare(ScviInputs inputs, int latent = DefaultLatent)
+    /// <summary>The same cells and batches with other counts (a corrupted copy).</summary>
+    public ScviInputs WithCounts(CountMatrix counts) => this with { Counts = counts };
+}
+
+/// <summary>The prior on each batch's log-library size: log l_n ~ Normal(LogMean[s_n], LogVar[s_n]).</summary>
+public sealed record LibraryPrior(double[] LogMean, double[] LogVar)
+{
+    /// <param name="skipEmptyCells">
+    /// false (fitting user data): an empty cell is an error. true (a corrupted benchmark copy, where hiding entries
+    /// can empty a cell): empty cells are left out of the statistics and fitted like any other.
+    /// </param>
+    public static LibraryPrior FromData(ScviInputs inputs, bool skipEmptyCells = false)
     {
-        var counts = inputs.Counts;
-        if (!counts.IsInteger) throw new ArgumentException("the counts hold non-integer values; scVI models raw UMI or read counts");
-        if (counts.Values.Any(v => v < 0 || double.IsNaN(v))) throw new ArgumentException("the counts hold negative or NaN values");
-        if (inputs.Batch.Length != counts.Cells) throw new ArgumentException($"{inputs.Batch.Length} batch labels for {counts.Cells} cells");
         var batches = inputs.BatchLevels.Count;
         var sums = new double[batches];
         var squares = new double[batches];
         var sizes = new int[batches];
-        for (var c = 0; c < counts.Cells; c++)
+        for (var c = 0; c < inputs.Counts.Cells; c++)
         {
-            var total = counts.RowTotal(c);
-            if (total <= 0) throw new ArgumentException($"cell '{counts.CellNames[c]}' (row {c + 1}) has no counts; remove empty cells before fitting");
+            var total = inputs.Counts.RowTotal(c);
+            if (total <= 0)
+            {
+                if (skipEmptyCells) continue;
+                throw new ArgumentException($"cell '{inputs.Counts.CellNames[c]}' (row {c + 1}) has no counts; remove empty cells before fitting");
+            }
             var log = Math.Log(total);
             sums[inputs.Batch[c]] += log;
             squares[inputs.Batch[c]] += log * log;
@@ -46,18 +49,57 @@ public static class ScviFitter
             // A batch of identical depths would give the prior zero variance; floor it as a tiny positive spread.
             variances[b] = Math.Max(squares[b] / sizes[b] - means[b] * means[b], 1e-4);
         }
+        return new LibraryPrior(means, variances);
+    }
+}
+
+public sealed record ScviFit(Scvi Model, Scvi.Variational<float> Variational, VariationalResult Run, double Seconds);
+
+/// <summary>Posterior summaries of every cell at the fitted networks (evaluation mode, posterior means).</summary>
+public sealed record ScviEstimates(float[] Latent, float[] Normalized, float[] Imputed, float[] Library, float[] Theta);
+
+/// <summary>Sets up the declared scVI model from counts and batches, fits it by the generic VI driver, and summarises it.</summary>
+public static class ScviFitter
+{
+    public const int DefaultLatent = 10;
+
+    /// <summary>
+    /// Plate sizes, counts, batches and the per-batch prior on the log-library (Methods 4.1): by default the empirical
+    /// mean and variance of these cells' log totals; a reloaded model passes the prior it was trained with.
+    /// </summary>
+    public static Scvi Prepare(ScviInputs inputs, int latent = DefaultLatent, LibraryPrior? prior = null)
+    {
+        var counts = inputs.Counts;
+        if (!counts.IsInteger) throw new ArgumentException("the counts hold non-integer values; scVI models raw UMI or read counts");
+        if (counts.Values.Any(v => v < 0 || double.IsNaN(v))) throw new ArgumentException("the counts hold negative or NaN values");
+        if (inputs.Batch.Length != counts.Cells) throw new ArgumentException($"{inputs.Batch.Length} batch labels for {counts.Cells} cells");
+        prior ??= LibraryPrior.FromData(inputs);
+        if (prior.LogMean.Length != inputs.BatchLevels.Count)
+            throw new ArgumentException($"the library prior has {prior.LogMean.Length} batches, the data {inputs.BatchLevels.Count}");
         return new Scvi
         {
-            CellCount = counts.Cells, GeneCount = counts.Genes, DimCount = latent, BatchCount = batches,
-            xCounts = counts, sValues = inputs.Batch, libraryLogMeanValues = means, libraryLogVarValues = variances,
+            CellCount = counts.Cells, GeneCount = counts.Genes, DimCount = latent, BatchCount = inputs.BatchLevels.Count,
+            xCounts = counts, sValues = inputs.Batch, libraryLogMeanValues = prior.LogMean, libraryLogVarValues = prior.LogVar,
         };
     }
 
+    /// <summary>A trained model's networks and parameters applied to other cells (same genes and batches): for held-out data and reloading.</summary>
+    public static Scvi.Variational<float> Transfer(Scvi.Variational<float> trained, Scvi target)
+    {
+        var copy = new Scvi.Variational<float>(target, seed: 0) { Threads = trained.Threads };
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) trained.Parameters.Write(writer);
+        buffer.Position = 0;
+        using var reader = new BinaryReader(buffer);
+        copy.Parameters.Read(reader);
+        return copy;
+    }
+
     public static ScviFit Fit(ScviInputs inputs, VariationalOptions options, string? checkpoint = null, bool resume = false,
-        IProgress<EpochRecord>? progress = null, Action<string>? warn = null, int latent = DefaultLatent)
+        IProgress<EpochRecord>? progress = null, Action<string>? warn = null, int latent = DefaultLatent, LibraryPrior? prior = null)
     {
         var clock = Stopwatch.StartNew();
-        var model = Prepare(inputs, latent);
+        var model = Prepare(inputs, latent, prior);
         var variational = new Scvi.Variational<float>(model, options.Seed);
         var run = VariationalDriver.Fit(variational, options, checkpoint, resume, progress, warn);
         return new ScviFit(model, variational, run, clock.Elapsed.TotalSeconds);

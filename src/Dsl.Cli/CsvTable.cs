@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dsl.Runtime.Data;
 
-namespace Dsl.Cli.Ursm;
+namespace Dsl.Cli;
 
 /// <summary>Writes a named table as CSV (header row, first column of names), atomically.</summary>
 public static class CsvTable
@@ -22,7 +22,7 @@ public static class CsvTable
         AtomicFile.WriteText(path, text.ToString());
     }
 
-    private static string Quote(string name) => name.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + name.Replace("\"", "\"\"") + "\"" : name;
+    public static string Quote(string name) => name.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + name.Replace("\"", "\"\"") + "\"" : name;
 
     public static IReadOnlyList<string> Names(string prefix, int count) => Enumerable.Range(0, count).Select(n => prefix + n).ToList();
 }

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text.Json;
+using Dsl.Cli.Scvi;
+using Dsl.Models.Scvi;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Variational;
+
+namespace Dsl.Cli.Commands;
+
+/// <summary>`dsl eval scvi`: scVI's benchmark (Methods 4.7) on one data set, printed and written as evaluation.json.</summary>
+public static class EvalCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var model = new Argument<string>("model") { Description = "scvi." };
+        var counts = new Option<string>("--counts") { Description = "Counts: a 10x folder, CSV/TSV (rows cells, columns genes) or Matrix Market file.", Required = true };
+        var metadata = new Option<string?>("--metadata") { Description = "Per-cell metadata CSV (first column the cell name)." };
+        var batchKey = new Option<string?>("--batch-key") { Description = "Metadata column holding each cell's batch." };
+        var labelsKey = new Option<string?>("--labels-key") { Description = "Metadata column of reference cell types: silhouette, ARI and NMI of the latent." };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs of each fit.", DefaultValueFactory = _ => 400 };
+        var latent = new Option<int>("--latent") { Description = "Latent dimensions.", DefaultValueFactory = _ => ScviFitter.DefaultLatent };
+        var testFraction = new Option<double>("--test-fraction") { Description = "Share of cells held out for the marginal log-likelihood.", DefaultValueFactory = _ => 0.1 };
+        var samples = new Option<int>("--samples") { Description = "Importance samples per held-out cell.", DefaultValueFactory = _ => 100 };
+        var starts = new Option<int>("--kmeans-starts") { Description = "Random starts of k-means on the latent.", DefaultValueFactory = _ => 200 };
+        var noImputation = new Option<bool>("--no-imputation") { Description = "Skip the two imputation benchmarks (each a further fit)." };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
+        var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var outFolder = new Option<string?>("--out") { Description = "Folder for evaluation.json." };
+        var command = new Command("eval", "Score scVI on a data set: held-out log-likelihood by importance sampling, imputation under the paper's two " +
+            "corruptions, clustering of the latent against labels, batch mixing.")
+            { model, counts, metadata, batchKey, labelsKey, epochs, latent, testFraction, samples, starts, noImputation, seed, threads, outFolder };
+        command.SetAction(r =>
+        {
+            if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi");
+            var inputs = ScviInputReader.Read(r.GetValue(counts)!, r.GetValue(metadata), r.GetValue(batchKey));
+            var labels = r.GetValue(labelsKey) is { } key ? ScviInputReader.Column(r.GetValue(metadata), key, inputs.Counts.CellNames, "--labels-key").Codes : null;
+            var options = new VariationalOptions
+            {
+                Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
+            };
+            var settings = new ScviEvaluationSettings
+            {
+                TestFraction = CliArguments.Fraction(r.GetValue(testFraction), "--test-fraction"), ImportanceSamples = CliArguments.Positive(r.GetValue(samples), "--samples"),
+                KMeansStarts = CliArguments.Positive(r.GetValue(starts), "--kmeans-starts"), Imputation = !r.GetValue(noImputation),
+            };
+            ScviEvaluationReport report;
+            try
+            {
+                report = ScviEvaluation.Run(inputs, labels, options, settings, error.WriteLine, new EpochReporter(error, options.Epochs),
+                    CliArguments.Positive(r.GetValue(latent), "--latent"));
+            }
+            catch (ArgumentException e) { throw new CliException($"{r.GetValue(counts)}: {e.Message}"); }
+            Print(report, output);
+            if (r.GetValue(outFolder) is { } folder)
+            {
+                Directory.CreateDirectory(folder);
+                var path = Path.Combine(folder, "evaluation.json");
+                AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+                output.WriteLine($"wrote {Path.GetFullPath(path)}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public static void Print(ScviEvaluationReport report, TextWriter output)
+    {
+        output.WriteLine($"held-out cells: {report.TestCells} (trained on {report.TrainingCells}, {report.Epochs} epochs)");
+        output.WriteLine($"  marginal log-likelihood per cell: {report.HeldOutLogLikelihood:F2} (importance sampling); one-draw ELBO {report.HeldOutElbo:F2}");
+        if (report.Clustering is { } c)
+            output.WriteLine($"  latent vs {c.Labels} labels: silhouette {c.Silhouette:F3}, k-means ARI {c.AdjustedRandIndex:F3}, NMI {c.NormalizedMutualInformation:F3}");
+        if (report.BatchMixingEntropy is { } mixing)
+            output.WriteLine($"  entropy of batch mixing (50 neighbours): {mixing:F3}");
+        foreach (var score in report.Imputation)
+            output.WriteLine($"  imputation, {score.Corruption} ({score.Entries} entries): median L1 {score.MedianL1:F3} (gene means: {score.GeneMeanMedianL1:F3})");
+        output.WriteLine($"  {report.Seconds:F1} s");
+    }
+}
