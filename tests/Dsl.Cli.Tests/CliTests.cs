@@ -126,7 +126,7 @@ public sealed class CliTests
     [Fact]
     public void DataInfo_Pbmc_WithMetadata()
     {
-        var folder = Path.Combine(RepoPaths.Fixtures, "pbmc_small");
+        var folder = RepoPaths.Pbmc;
 
         var result = RunDsl("data", "info", folder, "--counts", "--metadata", Path.Combine(folder, "cells_metadata.csv"));
 
@@ -150,7 +150,7 @@ public sealed class CliTests
         using var temp = new TempFolder();
         var csv = Path.Combine(temp.Path, "pbmc.csv");
 
-        Assert.Equal(0, RunDsl("data", "convert", Path.Combine(RepoPaths.Fixtures, "pbmc_small"), csv).Exit);
+        Assert.Equal(0, RunDsl("data", "convert", RepoPaths.Pbmc, csv).Exit);
         var result = RunDsl("data", "info", csv, "--counts");
 
         Assert.Equal(0, result.Exit);
@@ -185,7 +185,7 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Demo_WritesAPlateDiagramPerModel()
+    public void Demo_WritesAPlateDiagramPerModel_AndBothFits()
     {
         using var temp = new TempFolder();
 
@@ -193,5 +193,10 @@ public sealed class CliTests
 
         Assert.Equal(0, result.Exit);
         Assert.Equal(["Gimvi.svg", "Scvi.svg", "Ursm.svg"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).OrderBy(n => n));
+        Assert.Contains("L1 loss of A", result.Out);
+        Assert.Contains("scVI on real counts: pbmc_small", result.Out);
+        Assert.Contains("marginal log-likelihood per cell", result.Out);
+        Assert.Contains("latent vs 3 labels", result.Out);
+        Assert.True(File.Exists(Path.Combine(temp.Path, "scvi", "evaluation.json")));
     }
 }

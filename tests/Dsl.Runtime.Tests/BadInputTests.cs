@@ -91,7 +91,7 @@ public sealed class BadInputTests
     public void TruncatedGzip_IsReportedAsSuch()
     {
         using var temp = new TempFolder();
-        MatrixWriter.WriteTenX(TenXReader.Read(Path.Combine(RepoPaths.Fixtures, "pbmc_small")), temp.Path, gzip: true);
+        MatrixWriter.WriteTenX(TenXReader.Read(RepoPaths.Pbmc), temp.Path, gzip: true);
         var matrix = Path.Combine(temp.Path, "matrix.mtx.gz");
         var bytes = File.ReadAllBytes(matrix);
         File.WriteAllBytes(matrix, bytes[..(bytes.Length / 2)]);

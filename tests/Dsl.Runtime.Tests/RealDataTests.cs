@@ -6,7 +6,7 @@ namespace Dsl.Runtime.Tests;
 /// <summary>The real fixtures (tests/fixtures/PROVENANCE.md) read through every path agree with each other.</summary>
 public sealed class RealDataTests
 {
-    private static readonly string pbmc = Path.Combine(RepoPaths.Fixtures, "pbmc_small");
+    private static readonly string pbmc = RepoPaths.Pbmc;
 
     [Fact]
     public void TenXFolder_PbmcSmall_HasThePublishedShape()

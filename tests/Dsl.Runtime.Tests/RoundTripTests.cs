@@ -5,7 +5,7 @@ namespace Dsl.Runtime.Tests;
 
 public sealed class RoundTripTests
 {
-    private static CountMatrix Pbmc() => TenXReader.Read(Path.Combine(RepoPaths.Fixtures, "pbmc_small"));
+    private static CountMatrix Pbmc() => TenXReader.Read(RepoPaths.Pbmc);
 
     private static void AssertSame(CountMatrix expected, CountMatrix actual)
     {

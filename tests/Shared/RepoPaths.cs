@@ -7,6 +7,9 @@ public static class RepoPaths
 
     public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
 
+    /// <summary>The real data bundled with the tool (data/pbmc_small).</summary>
+    public static string Pbmc => Path.Combine(Root, "data", "pbmc_small");
+
     public static string Models => Path.Combine(Root, "models", "Dsl.Models");
 
     /// <summary>The declaration file of every bundled model (models/Dsl.Models/&lt;Model&gt;/&lt;Model&gt;.cs).</summary>

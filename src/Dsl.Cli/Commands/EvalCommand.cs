@@ -51,16 +51,19 @@ public static class EvalCommand
             }
             catch (ArgumentException e) { throw new CliException($"{r.GetValue(counts)}: {e.Message}"); }
             Print(report, output);
-            if (r.GetValue(outFolder) is { } folder)
-            {
-                Directory.CreateDirectory(folder);
-                var path = Path.Combine(folder, "evaluation.json");
-                AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-                output.WriteLine($"wrote {Path.GetFullPath(path)}");
-            }
+            if (r.GetValue(outFolder) is { } folder) output.WriteLine($"wrote {WriteJson(report, folder)}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Writes folder/evaluation.json atomically; returns its full path.</summary>
+    public static string WriteJson(ScviEvaluationReport report, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.GetFullPath(Path.Combine(folder, "evaluation.json"));
+        AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return path;
     }
 
     public static void Print(ScviEvaluationReport report, TextWriter output)

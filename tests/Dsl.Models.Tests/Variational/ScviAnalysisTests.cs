@@ -7,7 +7,7 @@ namespace Dsl.Models.Tests.Variational;
 /// <summary>What is built on a fitted scVI: transfer to other cells, batch-transformed decoding, evaluation and differential expression.</summary>
 public class ScviAnalysisTests
 {
-    private static readonly ScviSimulation simulation = ScviSimulator.Simulate(new ScviSimulationSettings { Cells = 1000, Genes = 60, Clusters = 3, Seed = 5, DepthPerGene = 10 });
+    private static readonly ScviSimulation simulation = ScviSimulator.Simulate(new ScviSimulationSettings { Cells = 1000, Genes = 60, Clusters = 3, Seed = 5});
     private static ScviInputs Inputs => new(simulation.Counts, simulation.Batch, ["b0", "b1"]);
     private static readonly VariationalOptions options = new() { Epochs = 300, WarmupEpochs = 50, Seed = 7, Threads = 2, Patience = 0 };
     private static readonly Lazy<ScviFit> fit = new(() => ScviFitter.Fit(Inputs, options));

@@ -120,16 +120,28 @@ partial class Scvi
             }
         }
 
-        /// <summary>After <see cref="Infer"/>: E_q[z] per row, rows x model.DimCount.</summary>
+        private int sDecoderLevelSetting = -1;
+
+        /// <summary>
+        /// −1 (the default): decoder networks read each cell's own s. A level 0..BatchCount−1: they read that level for
+        /// every cell while encoders still read the cell's own, so outputs are transformed to one s.
+        /// </summary>
+        public int sDecoderLevel
+        {
+            get => sDecoderLevelSetting;
+            set => sDecoderLevelSetting = value >= -1 && value < model.BatchCount ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), $"s has levels 0..{model.BatchCount - 1}, not {value}");
+        }
+
+        /// <summary>After <see cref="Infer"/>: E_q[z] per row, rows x model.DimCount (after <see cref="Sample"/>: a draw from q).</summary>
         public global::System.ReadOnlySpan<T> zPosteriorMean => zSample;
 
-        /// <summary>After <see cref="Infer"/>: E_q[l] per row, rows x 1.</summary>
+        /// <summary>After <see cref="Infer"/>: E_q[l] per row, rows x 1 (after <see cref="Sample"/>: a draw from q).</summary>
         public global::System.ReadOnlySpan<T> lPosteriorMean => lSample;
 
-        /// <summary>After <see cref="Infer"/>: rho at the posterior means, rows x model.GeneCount.</summary>
+        /// <summary>After <see cref="Infer"/>: rho at the posterior means, rows x model.GeneCount (after <see cref="Sample"/>: at the draw).</summary>
         public global::System.ReadOnlySpan<T> rhoOutput => rhoHead.Output;
 
-        /// <summary>After <see cref="Infer"/>: dropoutLogit at the posterior means, rows x model.GeneCount.</summary>
+        /// <summary>After <see cref="Infer"/>: dropoutLogit at the posterior means, rows x model.GeneCount (after <see cref="Sample"/>: at the draw).</summary>
         public global::System.ReadOnlySpan<T> dropoutLogitOutput => dropoutLogitHead.Output;
 
         /// <summary>After <see cref="Infer"/>: the mean of x at the posterior means, rows x model.GeneCount.</summary>
@@ -165,6 +177,16 @@ partial class Scvi
             Prepare(elements, gradients: false);
             var random = new global::Dsl.Runtime.Random.RandomStream(0, 0);
             Forward(rows, training: false, sampling: false, ref random);
+            Argumentsx(rows);
+        }
+
+        /// <summary>Evaluation mode at one draw from q per row (keyed by seed and stream): fills the same outputs as <see cref="Infer"/>.</summary>
+        public void Sample(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream)
+        {
+            var rows = elements.Length;
+            Prepare(elements, gradients: false);
+            var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);
+            Forward(rows, training: false, sampling: true, ref random);
             Argumentsx(rows);
         }
 
@@ -214,7 +236,7 @@ partial class Scvi
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 1);
             for (var row = 0; row < rows; row++)
             {
-                rhoOneHot[row * 1 + 0] = model.sValues[elements[row]];
+                rhoOneHot[row * 1 + 0] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitGradient, rows * model.GeneCount);
