@@ -32,12 +32,12 @@ public partial class Scvi
     [Latent, Encoder(Inputs = new[] { nameof(x), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Transform = InputTransform.Log1p)]
     public double l(Cell n) => Dist.LogNormal(libraryLogMean(s(n)), Fn.Sqrt(libraryLogVar(s(n))));
 
-    // rho_n = f_w(z_n, s_n): softmax over genes, the expected frequencies.
-    [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Output = Activation.Softmax)]
+    // rho_n = f_w(z_n, s_n): softmax over genes, the expected frequencies. Dropout only in the encoders, as in scvi-tools.
+    [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0, Output = Activation.Softmax)]
     public partial double rho(Cell n, Gene g);
 
     // f_h(z_n, s_n): logits of the zero-inflation (dropout) probability; shares its hidden layer with f_w, as in the paper.
-    [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Output = Activation.Identity,
+    [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0, Output = Activation.Identity,
         SharesHiddenLayersWith = nameof(rho))]
     public partial double dropoutLogit(Cell n, Gene g);
 

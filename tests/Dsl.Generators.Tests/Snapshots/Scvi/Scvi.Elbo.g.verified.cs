@@ -84,7 +84,7 @@ partial class Scvi
                 128, 1, 0.1, true, ref init);
             lEncoder = new global::Dsl.Runtime.Neural.EncoderNetwork<T>(parameters, "l.encoder", model.GeneCount, model.BatchCount, 1,
                 128, 1, 0.1, true, ref init);
-            rhoTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "rho", model.DimCount, model.BatchCount, 128, 1, 0.1, true, ref init);
+            rhoTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "rho", model.DimCount, model.BatchCount, 128, 1, 0.0, true, ref init);
             rhoHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "rho.output", 128, model.GeneCount, global::Dsl.Activation.Softmax, ref init);
             dropoutLogitHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "dropoutLogit.output", 128, model.GeneCount, global::Dsl.Activation.Identity, ref init);
             thetaParameter = parameters.Add("theta", model.GeneCount, decays: false);

@@ -94,7 +94,7 @@ partial class Scvi
                 Plates: ["Cell", "Gene"],
                 Definition: null,
                 Constraints: null,
-                Network: "inputs [z, s], 1 x 128 hidden, dropout 0.1, batch norm on, output Softmax, transform None",
+                Network: "inputs [z, s], 1 x 128 hidden, dropout 0, batch norm on, output Softmax, transform None",
                 Parents: ["s", "z"],
                 Line: 37),
             // line 42: dropoutLogit(Cell n, Gene g)
@@ -105,7 +105,7 @@ partial class Scvi
                 Plates: ["Cell", "Gene"],
                 Definition: null,
                 Constraints: null,
-                Network: "inputs [z, s], 1 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform None, shares hidden layers with rho",
+                Network: "inputs [z, s], 1 x 128 hidden, dropout 0, batch norm on, output Identity, transform None, shares hidden layers with rho",
                 Parents: ["s", "z"],
                 Line: 42),
             // line 46: x(Cell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
