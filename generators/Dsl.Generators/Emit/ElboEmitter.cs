@@ -242,33 +242,33 @@ namespace Dsl.Generators.Emit
             w.Line();
             using (w.Block("public void Infer(global::System.ReadOnlySpan<int> elements)"))
             {
-                w.Line("var rows = elements.Length;");
-                w.Line("Prepare(elements, gradients: false);");
-                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(0, 0);");
-                w.Line("Forward(rows, training: false, sampling: false, ref random);");
+                w.Line("var rows = Evaluate(elements, 0, 0, sampling: false);");
                 foreach (var term in plan.Likelihoods) w.Line($"Arguments{term.Node}(rows);");
             }
             w.Line();
             w.Line("/// <summary>Evaluation mode at one draw from q per row (keyed by seed and stream): fills the same outputs as <see cref=\"Infer\"/>.</summary>");
             using (w.Block("public void Sample(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream)"))
             {
-                w.Line("var rows = elements.Length;");
-                w.Line("Prepare(elements, gradients: false);");
-                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);");
-                w.Line("Forward(rows, training: false, sampling: true, ref random);");
+                w.Line("var rows = Evaluate(elements, seed, stream, sampling: true);");
                 foreach (var term in plan.Likelihoods) w.Line($"Arguments{term.Node}(rows);");
             }
             w.Line();
             w.Line("/// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>");
             using (w.Block("public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)"))
             {
-                w.Line("var rows = elements.Length;");
-                w.Line("Prepare(elements, gradients: false);");
-                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);");
-                w.Line("Forward(rows, training: false, sampling: true, ref random);");
+                w.Line("var rows = Evaluate(elements, seed, stream, sampling: true);");
                 foreach (var term in plan.Likelihoods) w.Line($"Likelihood{term.Node}(rows, gradients: false, T.Zero);");
                 foreach (var latent in plan.Latents) w.Line($"LogDensityRatio{latent.Node}(rows);");
                 w.Line("global::System.MemoryExtensions.AsSpan(rowLogWeight, 0, rows).CopyTo(weights);");
+            }
+            w.Line();
+            w.Line("/// <summary>The forward pass in evaluation mode (running batch-norm statistics, no dropout), at a draw from q or at its means.</summary>");
+            using (w.Block("private int Evaluate(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, bool sampling)"))
+            {
+                w.Line("Prepare(elements, gradients: false);");
+                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);");
+                w.Line("Forward(elements.Length, training: false, sampling, ref random);");
+                w.Line("return elements.Length;");
             }
             w.Line();
         }

@@ -12,32 +12,28 @@ public static class DeCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var modelFolder = new Option<string>("--model") { Description = "The model/ folder written by `dsl fit scvi`.", Required = true };
-        var counts = new Option<string>("--counts") { Description = "Counts of the cells: a 10x folder, CSV/TSV or Matrix Market file.", Required = true };
-        var metadata = new Option<string>("--metadata") { Description = "Per-cell metadata CSV holding the group column.", Required = true };
+        var shared = new SavedModelOptions();
         var groupKey = new Option<string>("--group-key") { Description = "Metadata column that defines the groups.", Required = true };
         var group1 = new Option<string>("--group1") { Description = "Level of --group-key for the first group.", Required = true };
         var group2 = new Option<string?>("--group2") { Description = "Level for the second group (default: every other cell)." };
-        var batchKey = new Option<string?>("--batch-key") { Description = "Metadata column of each cell's batch." };
         var pairs = new Option<int>("--pairs") { Description = "Random cell pairs (one draw from q for each cell).", DefaultValueFactory = _ => 10000 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
-        var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var outFile = new Option<string>("--out") { Description = "CSV of genes by |Bayes factor|: gene, bayes_factor, p_group1_higher, mean_rho_group1, mean_rho_group2, log2_fold_change, differential.", Required = true };
         var command = new Command("de", "Bayes-factor differential expression between two groups of cells with a fitted scVI model; |K| > 3 marks a gene.")
-            { modelFolder, counts, metadata, groupKey, group1, group2, batchKey, pairs, seed, threads, outFile };
+            { groupKey, group1, group2, pairs, seed, outFile };
+        shared.AddTo(command);
         command.SetAction(r =>
         {
-            var saved = ScviModelFolder.Read(r.GetValue(modelFolder)!);
-            var countsPath = r.GetValue(counts)!;
-            var inputs = ScviInputReader.ReadFor(saved, countsPath, r.GetValue(metadata), r.GetValue(batchKey), error);
-            var (codes, levels) = ScviInputReader.Column(r.GetValue(metadata), r.GetValue(groupKey)!, inputs.Counts.CellNames, "--group-key");
-            var first = Members(codes, levels, r.GetValue(group1)!, r.GetValue(metadata)!, r.GetValue(groupKey)!, negate: false);
+            var loaded = shared.Load(r, error);
+            var inputs = loaded.Inputs;
+            var metadata = shared.MetadataPath(r) ?? throw new CliException("dsl de needs --metadata, the file holding the --group-key column");
+            var (codes, levels) = ScviInputReader.Column(metadata, r.GetValue(groupKey)!, inputs.Counts.CellNames, "--group-key");
+            var first = Members(codes, levels, r.GetValue(group1)!, metadata, r.GetValue(groupKey)!, negate: false);
             var second = r.GetValue(group2) is { } other
-                ? Members(codes, levels, other, r.GetValue(metadata)!, r.GetValue(groupKey)!, negate: false)
-                : Members(codes, levels, r.GetValue(group1)!, r.GetValue(metadata)!, r.GetValue(groupKey)!, negate: true);
-            if (second.Length == 0) throw new CliException($"{r.GetValue(metadata)}: every cell is in '{r.GetValue(group1)}'; there is no second group");
-            var (model, variational) = ImputeCommand.Apply(saved, inputs, CliArguments.Positive(r.GetValue(threads), "--threads"), countsPath);
-            var factors = ScviDifferentialExpression.Compare(model, variational, first, second, CliArguments.Positive(r.GetValue(pairs), "--pairs"), r.GetValue(seed));
+                ? Members(codes, levels, other, metadata, r.GetValue(groupKey)!, negate: false)
+                : Members(codes, levels, r.GetValue(group1)!, metadata, r.GetValue(groupKey)!, negate: true);
+            if (second.Length == 0) throw new CliException($"{metadata}: every cell is in '{r.GetValue(group1)}'; there is no second group");
+            var factors = ScviDifferentialExpression.Compare(loaded.Model, loaded.Variational, first, second, CliArguments.Positive(r.GetValue(pairs), "--pairs"), r.GetValue(seed));
             Write(r.GetValue(outFile)!, factors, inputs.Counts.GeneNames);
             var called = factors.Count(f => f.IsDifferential);
             output.WriteLine($"{first.Length} vs {second.Length} cells, {r.GetValue(pairs)} pairs: {called} of {factors.Count} genes with |K| > 3; table in {Path.GetFullPath(r.GetValue(outFile)!)}");

@@ -173,34 +173,34 @@ partial class Scvi
 
         public void Infer(global::System.ReadOnlySpan<int> elements)
         {
-            var rows = elements.Length;
-            Prepare(elements, gradients: false);
-            var random = new global::Dsl.Runtime.Random.RandomStream(0, 0);
-            Forward(rows, training: false, sampling: false, ref random);
+            var rows = Evaluate(elements, 0, 0, sampling: false);
             Argumentsx(rows);
         }
 
         /// <summary>Evaluation mode at one draw from q per row (keyed by seed and stream): fills the same outputs as <see cref="Infer"/>.</summary>
         public void Sample(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream)
         {
-            var rows = elements.Length;
-            Prepare(elements, gradients: false);
-            var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);
-            Forward(rows, training: false, sampling: true, ref random);
+            var rows = Evaluate(elements, seed, stream, sampling: true);
             Argumentsx(rows);
         }
 
         /// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>
         public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)
         {
-            var rows = elements.Length;
-            Prepare(elements, gradients: false);
-            var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);
-            Forward(rows, training: false, sampling: true, ref random);
+            var rows = Evaluate(elements, seed, stream, sampling: true);
             Likelihoodx(rows, gradients: false, T.Zero);
             LogDensityRatioz(rows);
             LogDensityRatiol(rows);
             global::System.MemoryExtensions.AsSpan(rowLogWeight, 0, rows).CopyTo(weights);
+        }
+
+        /// <summary>The forward pass in evaluation mode (running batch-norm statistics, no dropout), at a draw from q or at its means.</summary>
+        private int Evaluate(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, bool sampling)
+        {
+            Prepare(elements, gradients: false);
+            var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);
+            Forward(elements.Length, training: false, sampling, ref random);
+            return elements.Length;
         }
 
         /// <summary>Sizes the minibatch arrays, densifies the counts of the minibatch's cells and codes their categories.</summary>

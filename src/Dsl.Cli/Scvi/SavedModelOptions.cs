@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Dsl.Models.Scvi;
+
+namespace Dsl.Cli.Scvi;
+
+/// <summary>The options every command on a saved scVI shares (`--model --counts --metadata --batch-key --threads`) and the loading they imply.</summary>
+public sealed class SavedModelOptions
+{
+    private readonly Option<string> model = new("--model") { Description = "The model/ folder written by `dsl fit scvi`.", Required = true };
+    private readonly Option<string> counts = new("--counts") { Description = "Counts of the cells: a 10x folder, CSV/TSV or Matrix Market file; genes matched to the model's by name.", Required = true };
+    private readonly Option<string?> metadata = new("--metadata") { Description = "Per-cell metadata CSV (first column the cell name)." };
+    private readonly Option<string?> batchKey = new("--batch-key") { Description = "Metadata column of each cell's batch (levels the model was trained on)." };
+    private readonly Option<int> threads = new("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { model, counts, metadata, batchKey, threads }) command.Options.Add(option);
+    }
+
+    public string? MetadataPath(ParseResult result) => result.GetValue(metadata);
+
+    /// <summary>The saved model over the given cells; data the model refuses (an empty cell) is reported against the counts file.</summary>
+    public LoadedModel Load(ParseResult result, TextWriter error)
+    {
+        var saved = ScviModelFolder.Read(result.GetValue(model)!);
+        var countsPath = result.GetValue(counts)!;
+        var inputs = ScviInputReader.ReadFor(saved, countsPath, result.GetValue(metadata), result.GetValue(batchKey), error);
+        try
+        {
+            var (scvi, variational) = saved.Apply(inputs, CliArguments.Positive(result.GetValue(threads), "--threads"));
+            return new LoadedModel(saved, inputs, scvi, variational);
+        }
+        catch (ArgumentException e) { throw new CliException($"{countsPath}: {e.Message}"); }
+    }
+}
+
+public sealed record LoadedModel(ScviSavedModel Saved, ScviInputs Inputs, Models.Scvi.Scvi Model, Models.Scvi.Scvi.Variational<float> Variational);
