@@ -8,9 +8,10 @@ public static class PeakMemory
 {
     public static void Reset()
     {
-        GC.Collect();
+        // Aggressive collection also returns freed segments to the OS, so garbage from before the run is not resident.
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        GC.Collect();
         try { File.WriteAllText("/proc/self/clear_refs", "5"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException) { }
     }
