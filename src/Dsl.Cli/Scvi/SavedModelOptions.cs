@@ -19,7 +19,7 @@ public sealed class SavedModelOptions
 
     public string? MetadataPath(ParseResult result) => result.GetValue(metadata);
 
-    /// <summary>The saved model over the given cells; data the model refuses (an empty cell) is reported against the counts file.</summary>
+    /// <summary>The saved model over the given cells; counts the model refuses (non-integer, negative) are reported against the counts file.</summary>
     public LoadedModel Load(ParseResult result, TextWriter error)
     {
         var saved = ScviModelFolder.Read(result.GetValue(model)!);

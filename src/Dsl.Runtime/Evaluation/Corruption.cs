@@ -49,11 +49,15 @@ public static class Corruption
     }
 
     /// <summary>Median |original − imputed| over the corrupted entries; <paramref name="imputed"/> is cells × genes, row-major.</summary>
-    public static double MedianL1(CorruptedCounts corruption, ReadOnlySpan<float> imputed, int genes)
+    public static double MedianL1(CorruptedCounts corruption, float[] imputed, int genes) =>
+        MedianL1(corruption, (cell, gene) => imputed[cell * genes + gene]);
+
+    /// <summary>Median |original − imputed(cell, gene)| over the corrupted entries.</summary>
+    public static double MedianL1(CorruptedCounts corruption, Func<int, int, double> imputed)
     {
         var errors = new double[corruption.Original.Length];
         for (var k = 0; k < errors.Length; k++)
-            errors[k] = Math.Abs(corruption.Original[k] - imputed[corruption.Cells[k] * genes + corruption.Genes[k]]);
+            errors[k] = Math.Abs(corruption.Original[k] - imputed(corruption.Cells[k], corruption.Genes[k]));
         return Median(errors);
     }
 

@@ -108,17 +108,15 @@ public static class ScviEvaluation
         var fit = ScviFitter.Fit(corrupted, options, progress: progress, latent: latent, prior: LibraryPrior.FromData(corrupted, skipEmptyCells: true));
         var estimates = ScviFitter.Estimate(fit.Model, fit.Variational);
         var genes = inputs.Counts.Genes;
-        var geneMeans = new float[genes];
+        var geneMeans = new double[genes];
         var values = corruption.Counts;
         for (var c = 0; c < values.Cells; c++)
         {
             var columns = values.RowColumns(c);
             var row = values.RowValues(c);
-            for (var k = 0; k < columns.Length; k++) geneMeans[columns[k]] += (float)(row[k] / values.Cells);
+            for (var k = 0; k < columns.Length; k++) geneMeans[columns[k]] += row[k] / values.Cells;
         }
-        var baseline = new float[values.Cells * genes];
-        for (var c = 0; c < values.Cells; c++) geneMeans.CopyTo(baseline, c * genes);
         return new ImputationScore(name, corruption.Original.Length, Corruption.MedianL1(corruption, estimates.Imputed, genes),
-            Corruption.MedianL1(corruption, baseline, genes));
+            Corruption.MedianL1(corruption, (_, gene) => geneMeans[gene]));
     }
 }
