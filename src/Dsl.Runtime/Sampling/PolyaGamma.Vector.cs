@@ -1,29 +1,91 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Dsl.Runtime.Random;
-using Dsl.Runtime.Special;
 
 namespace Dsl.Runtime.Sampling;
 
 /// <summary>
-/// The Vector256 path of PG: four z at a time through the same envelope and series. Each rejection step is a masked
-/// loop: lanes that accept keep their value while the others retry, so a rejection in one lane never sends the
-/// whole vector back to scalar code. Nested rejections (pair, then thinning) are fused into one masked loop, which
-/// has the same distribution.
+/// The Vector256 path of PG. The scalar reference nests two rejection loops (a piece of Devroye's envelope, then a
+/// proposal within the left piece, then the alternating series); here they are one loop. A lane's attempt draws
+/// the piece, a raw proposal in it and both verdicts at once; a lane whose left proposal is thinned away starts a
+/// new attempt from the piece choice. That is exact because the piece is chosen with the left weight divided by the
+/// left proposal's acceptance rate (see <see cref="RightChoice"/>), so no lane waits on another's inner loop.
+/// The span API keeps all four lanes busy: a lane that accepts stores its draw and takes the next element.
 /// </summary>
 public static partial class PolyaGamma
 {
     private static readonly Vector256<double> truncationV = Vector256.Create(Truncation);
 
+    /// <summary>Elements whose h and piece-choice probability are computed in one vector pass before they are drawn.</summary>
+    private const int Block = 1024;
+
     /// <summary>PG(1, z[i]) for every i.</summary>
     public static void SampleOne(ReadOnlySpan<double> z, Span<double> destination, ref RandomStream random)
     {
         if (destination.Length < z.Length) throw new ArgumentException("destination is shorter than z", nameof(destination));
-        var i = 0;
-        for (; i + 4 <= z.Length; i += 4)
-            SampleOne(Vector256.Create(z[i..]), ref random).CopyTo(destination[i..]);
-        for (; i < z.Length; i++) destination[i] = SampleOne(z[i], ref random);
+        // Four sentinel elements past each block (see DrawBlock) hold valid parameters and absorb idle lanes' writes.
+        Span<double> half = stackalloc double[Block + 4];
+        Span<double> rightChoice = stackalloc double[Block + 4];
+        Span<double> draws = stackalloc double[Block + 4];
+        for (var start = 0; start < z.Length; start += Block)
+        {
+            var count = Math.Min(Block, z.Length - start);
+            var block = z.Slice(start, count);
+            var i = 0;
+            for (; i + 4 <= count; i += 4)
+            {
+                var h = Vector256.Abs(Vector256.Create(block[i..])) * Vector256.Create(0.5);
+                h.CopyTo(half[i..]);
+                RightChoice(h).CopyTo(rightChoice[i..]);
+            }
+            for (; i < count + 4; i++)
+            {
+                half[i] = i < count ? Math.Abs(block[i]) * 0.5 : 0;
+                rightChoice[i] = RightChoice(Vector256.Create(half[i])).GetElement(0);
+            }
+            DrawBlock(count, half, rightChoice, draws, ref random);
+            draws[..count].CopyTo(destination[start..]);
+        }
     }
+
+    /// <summary>
+    /// Four lanes draw the elements in order. Each loop makes one attempt in every lane; a lane whose attempt is
+    /// accepted takes the next element. Every lane writes its proposal each time, and the accepted one is the last
+    /// written. Lanes that run past the end take sentinel element count + lane and idle there until the others
+    /// finish. Nothing in the loop branches on which lanes accepted.
+    /// </summary>
+    private static void DrawBlock(int count, ReadOnlySpan<double> half, ReadOnlySpan<double> rightChoice, Span<double> draws, ref RandomStream random)
+    {
+        var element = Vector128.Create(0, 1, 2, 3);
+        var next = 4;
+        var sentinel = Vector128.Create(count) + Vector128.Create(0, 1, 2, 3);
+        element = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(element, Vector128.Create(count)), sentinel, element);
+        while (!Vector128.GreaterThanOrEqualAll(element, Vector128.Create(count)))
+        {
+            int e0 = element[0], e1 = element[1], e2 = element[2], e3 = element[3];
+            var (x, accepted) = Attempt(Vector256.Create(half[e0], half[e1], half[e2], half[e3]),
+                Vector256.Create(rightChoice[e0], rightChoice[e1], rightChoice[e2], rightChoice[e3]), ref random);
+            var value = Vector256.Create(0.25) * x;
+            draws[e0] = value[0];
+            draws[e1] = value[1];
+            draws[e2] = value[2];
+            draws[e3] = value[3];
+            var done = (int)accepted.ExtractMostSignificantBits();
+            var taken = Vector128.Create(next) + acceptedOffsets[done];
+            taken = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(taken, Vector128.Create(count)), sentinel, taken);
+            element = Vector128.ConditionalSelect(acceptedMasks[done], taken, element);
+            next += System.Numerics.BitOperations.PopCount((uint)done);
+        }
+    }
+
+    /// <summary>For each 4-bit accepted pattern: lane j's offset among the accepted lanes (how many below j accepted).</summary>
+    private static readonly Vector128<int>[] acceptedOffsets =
+        [.. Enumerable.Range(0, 16).Select(bits => Vector128.Create(0, bits & 1, System.Numerics.BitOperations.PopCount((uint)bits & 3),
+            System.Numerics.BitOperations.PopCount((uint)bits & 7)))];
+
+    /// <summary>For each 4-bit accepted pattern: all-ones in the accepted lanes.</summary>
+    private static readonly Vector128<int>[] acceptedMasks =
+        [.. Enumerable.Range(0, 16).Select(bits => Vector128.Create(-(bits & 1), -((bits >> 1) & 1), -((bits >> 2) & 1), -((bits >> 3) & 1)))];
 
     /// <summary>PG(b[i], z[i]) for every i.</summary>
     public static void Sample(ReadOnlySpan<double> b, ReadOnlySpan<double> z, Span<double> destination, ref RandomStream random)
@@ -91,163 +153,16 @@ public static partial class PolyaGamma
     public static Vector256<double> SampleOne(Vector256<double> z, ref RandomStream random)
     {
         var half = Vector256.Abs(z) * Vector256.Create(0.5);
-        var k = Vector256.Create(Math.PI * Math.PI / 8) + half * half * Vector256.Create(0.5);
-        var rightMass = RightProposalMass(half, k);
+        var rightChoice = RightChoice(half);
         var result = Vector256<double>.Zero;
         var pending = Vector256<double>.AllBitsSet;
         while (VectorRandom.Any(pending))
         {
-            // One uniform picks the envelope piece and, rescaled within the piece it picked, is again uniform:
-            // it becomes the exponential of the right piece or the first exponential of the left piece.
-            var u = random.NextDoubleVector();
-            var right = Vector256.LessThan(u, rightMass);
-            var rescaled = Vector256.ConditionalSelect(right, u / rightMass, (u - rightMass) / (Vector256<double>.One - rightMass));
-            var exponential = -Vector256.Log(Vector256.Max(rescaled, Vector256.Create(double.Epsilon)));
-            var xRight = truncationV + exponential / k;
-            var needLeft = Vector256.AndNot(pending, right);
-            var x = VectorRandom.Any(needLeft)
-                ? Vector256.ConditionalSelect(right, xRight, TruncatedInverseGaussian(half, needLeft, exponential, ref random))
-                : xRight;
-            var accepted = AcceptBySeries(x, ref random) & pending;
+            var (x, accepted) = Attempt(half, rightChoice, ref random);
+            accepted &= pending;
             result = Vector256.ConditionalSelect(accepted, Vector256.Create(0.25) * x, result);
             pending = Vector256.AndNot(pending, accepted);
         }
         return result;
-    }
-
-    /// <summary>
-    /// p / (p + q) with q / p = (2 / pi) k [e^(kt - h) erfc(yb) + e^(kt + h) erfc(ya)], yb = (1 - t h) / sqrt(2t),
-    /// ya = (1 + t h) / sqrt(2t). Each erfc is written as exp(-y^2) times Cody's rational (or 1 - y S(y^2) near 0),
-    /// so each term is one exp of a combined exponent: no overflow, and two exps where the plain form needs six.
-    /// Only the rational forms some lane needs are evaluated.
-    /// </summary>
-    private static Vector256<double> RightProposalMass(Vector256<double> half, Vector256<double> k)
-    {
-        var one = Vector256<double>.One;
-        var rootHalfT = Vector256.Create(Math.Sqrt(0.5 / Truncation));
-        var yb = (one - truncationV * half) * rootHalfT;
-        var ya = (one + truncationV * half) * rootHalfT;
-        var kt = k * truncationV;
-
-        // erfc(yb): near zero 1 - yb S(yb^2); positive beyond, exp(-yb^2) R(yb); negative beyond, 2 - exp(-yb^2) R(|yb|).
-        var absB = Vector256.Abs(yb);
-        var nearZero = Vector256.LessThanOrEqual(absB, Vector256.Create(ErfcCoefficients.SmallLimit));
-        var tailB = TailRational(Vector256.Max(absB, Vector256.Create(ErfcCoefficients.SmallLimit)), ~nearZero);
-        var termB = Vector256<double>.Zero;
-        var positiveTail = ~nearZero & Vector256.GreaterThan(yb, Vector256<double>.Zero);
-        var negativeTail = ~nearZero & ~positiveTail;
-        var exponentB = Vector256.ConditionalSelect(positiveTail, kt - half - yb * yb, kt - half);
-        var factorB = Vector256.ConditionalSelect(positiveTail, tailB, one - yb * ErfcCoefficients.Small(yb * yb));
-        if (VectorRandom.Any(negativeTail))
-            factorB = Vector256.ConditionalSelect(negativeTail, Vector256.Create(2.0) - Vector256.Exp(-yb * yb) * tailB, factorB);
-        termB = Vector256.Exp(exponentB) * factorB;
-
-        var termA = Vector256.Exp(kt + half - ya * ya) * TailRational(ya, Vector256<double>.AllBitsSet);
-        var ratio = Vector256.Create(2 / Math.PI) * k * (termB + termA);
-        return one / (one + ratio);
-    }
-
-    /// <summary>erfc(y) exp(y^2) for y &gt; 0.46875 in the lanes of <paramref name="used"/>: Cody's middle or large form.</summary>
-    private static Vector256<double> TailRational(Vector256<double> y, Vector256<double> used)
-    {
-        var middle = Vector256.LessThanOrEqual(y, Vector256.Create(4.0));
-        var result = VectorRandom.Any(used & middle) ? ErfcCoefficients.Middle(Vector256.Min(y, Vector256.Create(4.0))) : Vector256<double>.Zero;
-        if (VectorRandom.Any(used & ~middle))
-            result = Vector256.ConditionalSelect(middle, result, ErfcCoefficients.Large(Vector256.Max(y, Vector256.Create(4.0))));
-        return result;
-    }
-
-    /// <summary>
-    /// Lanes in <paramref name="wanted"/> get a truncated inverse Gaussian draw; the others get t. The first attempt
-    /// of the chi-square lanes uses <paramref name="firstExponential"/>.
-    /// </summary>
-    private static Vector256<double> TruncatedInverseGaussian(Vector256<double> half, Vector256<double> wanted, Vector256<double> firstExponential, ref RandomStream random)
-    {
-        var mu = Vector256<double>.One / half;
-        var chiSquareLanes = Vector256.GreaterThan(mu, truncationV);
-        var result = truncationV;
-        var pending = wanted;
-        while (VectorRandom.Any(pending))
-        {
-            var needChi = VectorRandom.Any(pending & chiSquareLanes);
-            var needIg = VectorRandom.Any(Vector256.AndNot(pending, chiSquareLanes));
-            var (xChi, acceptChi) = needChi ? ChiSquareProposal(half, firstExponential, ref random) : (truncationV, Vector256<double>.Zero);
-            firstExponential = VectorRandom.Exponential(ref random);
-            var (xIg, acceptIg) = needIg ? InverseGaussianProposal(mu, ref random) : (truncationV, Vector256<double>.Zero);
-            var x = Vector256.ConditionalSelect(chiSquareLanes, xChi, xIg);
-            var accepted = Vector256.ConditionalSelect(chiSquareLanes, acceptChi, acceptIg) & pending;
-            result = Vector256.ConditionalSelect(accepted, x, result);
-            pending = Vector256.AndNot(pending, accepted);
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// Small |z| lanes: x = t / (1 + t E)^2 kept with probability exp(-t E^2 / 2) exp(-z^2 x / 2). The scalar path
-    /// tests the two factors one after the other; testing one uniform against their product accepts the same x
-    /// with the same probability, for one exponential and one exp.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> X, Vector256<double> Accept) ChiSquareProposal(Vector256<double> half, Vector256<double> e, ref RandomStream random)
-    {
-        var root = Vector256<double>.One + e * truncationV;
-        var x = truncationV / (root * root);
-        var logAccept = Vector256.Create(-0.5) * (truncationV * e * e + half * half * x);
-        return (x, Vector256.LessThanOrEqual(random.NextDoubleVector(), Vector256.Exp(logAccept)));
-    }
-
-    /// <summary>Larger |z| lanes: inverse Gaussian (mean mu, shape 1) draws, accepted below t.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> X, Vector256<double> Accept) InverseGaussianProposal(Vector256<double> mu, ref RandomStream random)
-    {
-            var n = VectorRandom.Normal(ref random);
-            var muY = mu * n * n;
-            var xIg = mu + Vector256.Create(0.5) * mu * muY - Vector256.Create(0.5) * mu * Vector256.Sqrt(Vector256.Create(4.0) * muY + muY * muY);
-            xIg = Vector256.ConditionalSelect(Vector256.GreaterThan(random.NextDoubleVector(), mu / (mu + xIg)), mu * mu / xIg, xIg);
-            return (xIg, Vector256.LessThan(xIg, truncationV));
-    }
-
-    /// <summary>
-    /// The alternating series for four proposals at once; a lane's verdict is final once reached. Every coefficient
-    /// is a power of one exp: right of t, a_n = k_n q^((2n+1)^2) with q = exp(-pi^2 x / 8); left of t,
-    /// a_n = k_n (2 / (pi x))^(3/2) r^((2n+1)^2) with r = exp(-1 / (2x)). Successive powers come from
-    /// q^((2n+3)^2) = q^((2n+1)^2) * q^(8n+8), so the whole loop needs one exp and one sqrt.
-    /// </summary>
-    private static Vector256<double> AcceptBySeries(Vector256<double> x, ref RandomStream random)
-    {
-        var one = Vector256<double>.One;
-        var rightForm = Vector256.GreaterThan(x, truncationV);
-        var baseValue = Vector256.Exp(Vector256.ConditionalSelect(rightForm,
-            Vector256.Create(-Math.PI * Math.PI / 8) * x, Vector256.Create(-0.5) / x));
-        var inverse = Vector256.Create(2 / Math.PI) / x;
-        var prefactor = Vector256.ConditionalSelect(rightForm, one, inverse * Vector256.Sqrt(inverse));
-        var power = baseValue;                         // base^((2n+1)^2) at n = 0
-        var base8 = baseValue * baseValue;
-        base8 *= base8;
-        base8 *= base8;                                // base^8
-        var step = base8;                              // base^(8n+8) at n = 0
-        var s = Vector256.Create(0.5 * Math.PI) * prefactor * power;
-        var y = random.NextDoubleVector() * s;
-        var accepted = Vector256<double>.Zero;
-        var undecided = Vector256<double>.AllBitsSet;
-        for (var n = 1; VectorRandom.Any(undecided); n++)
-        {
-            power *= step;                             // base^((2n+1)^2)
-            step *= base8;                             // base^(8n+8)
-            var a = Vector256.Create((n + 0.5) * Math.PI) * prefactor * power;
-            if ((n & 1) == 1)
-            {
-                s -= a;
-                var yes = Vector256.LessThanOrEqual(y, s) & undecided;
-                accepted |= yes;
-                undecided = Vector256.AndNot(undecided, yes);
-            }
-            else
-            {
-                s += a;
-                undecided = Vector256.AndNot(undecided, Vector256.GreaterThan(y, s));
-            }
-        }
-        return accepted;
     }
 }

@@ -76,11 +76,24 @@ public sealed class PolyaGammaTests
     [InlineData(SamplerPath.Vector, 10.0)]
     [InlineData(SamplerPath.Scalar, 50.0)]
     [InlineData(SamplerPath.Vector, -50.0)]
+    [InlineData(SamplerPath.Vector, 3.1)]   // the vector path's left proposal switches from 1/chi-square ...
+    [InlineData(SamplerPath.Vector, 3.2)]   // ... to inverse Gaussian at |z| = 2 / t = 3.125
     public void One_MomentsAndKs(SamplerPath path, double z)
     {
         var draws = DrawOne(path, z, 1_000_000, 11);
         StatCheck.Moments(draws, PolyaGamma.Mean(1, z), PolyaGamma.Variance(1, z), $"PG(1, {z}) {path}");
         StatCheck.KolmogorovSmirnov(draws[..200_000], w => PolyaGammaCdf.One(z, w), $"PG(1, {z}) {path}");
+    }
+
+    [Theory]
+    [InlineData(SamplerPath.Scalar)]
+    [InlineData(SamplerPath.Vector)]
+    public void One_VeryLargeZ_HasTheExactMoments(SamplerPath path)
+    {
+        // At z = 120 the vector path's right-piece weight underflows to exactly 0 (its true value is below
+        // e^-2000). The exact CDF's series cannot be summed accurately this far out, so moments only.
+        var draws = DrawOne(path, 120, 1_000_000, 13);
+        StatCheck.Moments(draws, PolyaGamma.Mean(1, 120), PolyaGamma.Variance(1, 120), $"PG(1, 120) {path}");
     }
 
     [Fact]
@@ -99,6 +112,31 @@ public sealed class PolyaGammaTests
             StatCheck.Moments(mine, PolyaGamma.Mean(1, z[k]), PolyaGamma.Variance(1, z[k]), $"mixed PG(1, {z[k]})");
             StatCheck.KolmogorovSmirnov(mine, w => PolyaGammaCdf.One(z[k], w), $"mixed PG(1, {z[k]})");
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(1024)]
+    [InlineData(2051)]
+    public void One_EveryElementIsDrawn_AtAnyLength(int length)
+    {
+        // The vector path hands elements to lanes as they accept; lengths around its 4-lane and 1024-element
+        // blocks must still give every element a draw of its own z, and the same draws for the same seed.
+        var zs = Enumerable.Range(0, length).Select(i => i % 2 == 0 ? 0.0 : 400.0).ToArray();
+        var first = Enumerable.Repeat(double.NaN, length + 1).ToArray();
+        var second = new double[length];
+        var random = new RandomStream(8, 2);
+        PolyaGamma.SampleOne(zs, first, ref random);
+        random = new RandomStream(8, 2);
+        PolyaGamma.SampleOne(zs, second, ref random);
+
+        Assert.True(double.IsNaN(first[length]), "wrote past the end");
+        Assert.Equal(second, first[..length]);
+        // PG(1, 400) (mean 0.00125, sd 9e-5) exceeds 0.004 with probability below e^-300, and PG(1, 0) falls
+        // below it with probability about e^-31: a draw landing at the wrong element would show.
+        for (var i = 0; i < length; i++)
+            Assert.True(i % 2 == 0 ? first[i] > 0.004 : first[i] is > 0 and < 0.004, $"element {i}: {first[i]}");
     }
 
     /// <summary>KS against a CDF evaluated only on a grid of sample quantiles (the exact CDF is an integral here).</summary>
