@@ -22,12 +22,47 @@ public static class Binomial
         return flip ? n - k : k;
     }
 
+    /// <summary>Elements classified per pass of <see cref="Sample(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, ref RandomStream)"/>.</summary>
+    private const int Block = 1024;
+
+    /// <summary>
+    /// Binomial(n[i], p[i]) for every i. Elements are first sorted by method (inversion or BTRS), then drawn four
+    /// at a time within each: a vector whose lanes mixed the two would run both methods' loops.
+    /// </summary>
     public static void Sample(ReadOnlySpan<double> n, ReadOnlySpan<double> p, Span<double> destination, ref RandomStream random)
     {
+        if (p.Length != n.Length || destination.Length < n.Length) throw new ArgumentException("n, p and destination must have one length");
+        Span<int> inversion = stackalloc int[Block];
+        Span<int> rejection = stackalloc int[Block];
+        for (var start = 0; start < n.Length; start += Block)
+        {
+            var end = Math.Min(n.Length, start + Block);
+            int inversions = 0, rejections = 0;
+            for (var i = start; i < end; i++)
+            {
+                if (n[i] <= 0 || p[i] <= 0 || p[i] >= 1) destination[i] = n[i] > 0 && p[i] >= 1 ? n[i] : 0;
+                else if (n[i] * Math.Min(p[i], 1 - p[i]) < RejectionThreshold) inversion[inversions++] = i;
+                else rejection[rejections++] = i;
+            }
+            SampleAt(inversion[..inversions], n, p, destination, ref random);
+            SampleAt(rejection[..rejections], n, p, destination, ref random);
+        }
+    }
+
+    /// <summary>Draws the listed elements, four gathered into a vector at a time.</summary>
+    private static void SampleAt(ReadOnlySpan<int> elements, ReadOnlySpan<double> n, ReadOnlySpan<double> p, Span<double> destination, ref RandomStream random)
+    {
         var i = 0;
-        for (; i + 4 <= n.Length; i += 4)
-            Sample(Vector256.Create(n[i..]), Vector256.Create(p[i..]), ref random).CopyTo(destination[i..]);
-        for (; i < n.Length; i++) destination[i] = Sample(n[i], p[i], ref random);
+        for (; i + 4 <= elements.Length; i += 4)
+        {
+            int e0 = elements[i], e1 = elements[i + 1], e2 = elements[i + 2], e3 = elements[i + 3];
+            var k = Sample(Vector256.Create(n[e0], n[e1], n[e2], n[e3]), Vector256.Create(p[e0], p[e1], p[e2], p[e3]), ref random);
+            destination[e0] = k[0];
+            destination[e1] = k[1];
+            destination[e2] = k[2];
+            destination[e3] = k[3];
+        }
+        for (; i < elements.Length; i++) destination[elements[i]] = Sample(n[elements[i]], p[elements[i]], ref random);
     }
 
     private static double Inversion(double n, double p, ref RandomStream random)
@@ -126,7 +161,7 @@ public static class Binomial
         var alpha = (Vector256.Create(2.83) + Vector256.Create(5.1) / b) * spq;
         var lpq = Vector256.Log(p / q);
         var m = Vector256.Floor((n + Vector256<double>.One) * p);
-        var h = VectorMath.LogGamma(m + Vector256<double>.One) + VectorMath.LogGamma(n - m + Vector256<double>.One);
+        var h = LogFactorial(m) + LogFactorial(n - m);
         var result = Vector256<double>.Zero;
         var pending = lanes;
         while (VectorRandom.Any(pending))
@@ -143,13 +178,27 @@ public static class Binomial
             {
                 var kSafe = Vector256.Min(Vector256.Max(k, Vector256<double>.Zero), n);
                 var lhs = Vector256.Log(v * alpha / (a / (us * us) + b));
-                var full = Vector256.LessThanOrEqual(lhs, h - VectorMath.LogGamma(kSafe + Vector256<double>.One)
-                    - VectorMath.LogGamma(n - kSafe + Vector256<double>.One) + (kSafe - m) * lpq);
+                var full = Vector256.LessThanOrEqual(lhs, h - LogFactorial(kSafe) - LogFactorial(n - kSafe) + (kSafe - m) * lpq);
                 accepted |= inRange & full & pending;
             }
             result = Vector256.ConditionalSelect(accepted, k, result);
             pending = Vector256.AndNot(pending, accepted);
         }
         return result;
+    }
+
+    /// <summary>log k! for k below this are read from a table.</summary>
+    private const int LogFactorialTableSize = 1024;
+
+    private static readonly double[] logFactorials =
+        [.. Enumerable.Range(0, LogFactorialTableSize).Select(k => SpecialFunctions.LogGamma(k + 1.0))];
+
+    /// <summary>log k! for k &gt;= 0: four table reads when every lane is whole and below the table's end, else lgamma.</summary>
+    private static Vector256<double> LogFactorial(Vector256<double> k)
+    {
+        if (!Vector256.LessThanAll(k, Vector256.Create((double)LogFactorialTableSize)) || !Vector256.EqualsAll(k, Vector256.Floor(k)))
+            return VectorMath.LogGamma(k + Vector256<double>.One);
+        var table = logFactorials;
+        return Vector256.Create(table[(int)k[0]], table[(int)k[1]], table[(int)k[2]], table[(int)k[3]]);
     }
 }

@@ -82,6 +82,27 @@ public sealed class DiscreteSamplerTests
     }
 
     [Fact]
+    public void Binomial_MixedParameters_EachElementHasItsOwnLaw()
+    {
+        // The span path sorts elements by method (inversion, BTRS with tabled log-factorials, BTRS with lgamma)
+        // and scatters the draws back; each element's draws must follow its own parameters.
+        (int N, double P)[] laws = [(5, 0.3), (300, 0.7), (2000, 0.5), (40, 0.1)];
+        var count = 400_000;
+        var n = Enumerable.Range(0, count).Select(i => (double)laws[i % 4].N).ToArray();
+        var p = Enumerable.Range(0, count).Select(i => laws[i % 4].P).ToArray();
+        var draws = new double[count];
+        var random = new RandomStream(10, 0);
+        Binomial.Sample(n, p, draws, ref random);
+
+        for (var j = 0; j < 4; j++)
+        {
+            var (lawN, lawP) = laws[j];
+            var mine = draws.Where((_, i) => i % 4 == j).ToArray();
+            CheckDiscrete(mine, x => MathNet.Numerics.Distributions.Binomial.PMF(lawP, lawN, x), lawN * lawP, lawN * lawP * (1 - lawP), $"mixed Binomial({lawN}, {lawP})");
+        }
+    }
+
+    [Fact]
     public void Binomial_Edges_AreExact()
     {
         var random = new RandomStream(9, 0);
