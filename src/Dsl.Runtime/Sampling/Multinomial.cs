@@ -5,8 +5,8 @@ namespace Dsl.Runtime.Sampling;
 
 /// <summary>
 /// Multinomial rows by conditional binomials: x_k ~ Binomial(n - x_1 - ... - x_{k-1}, p_k / (p_k + ... + p_K)).
-/// Row r has its own trials n[r] and probabilities p (rows x K; each row is normalised by its sum). The vector path
-/// draws four rows at once, one conditional binomial per component.
+/// Row r has its own trials n[r] and probabilities p (rows x K; each row is normalised by its sum).
+/// <see cref="SampleRow"/> is the scalar reference; the span path draws each component over a block of rows.
 /// </summary>
 public static class Multinomial
 {
@@ -25,36 +25,50 @@ public static class Multinomial
         destination[p.Length - 1] = remaining;
     }
 
+    /// <summary>Rows drawn together, one component at a time.</summary>
+    private const int Block = 256;
+
+    /// <summary>
+    /// Multinomial(n[r], p[r, .]) for every row r. Each component is one span of conditional binomials over a block
+    /// of rows, so the binomial sampler can sort the rows by method (inversion or BTRS) instead of running both
+    /// wherever four rows' conditionals fall on different sides of its threshold.
+    /// </summary>
     public static void Sample(ReadOnlySpan<double> n, ReadOnlySpan<double> p, int k, Span<double> destination, ref RandomStream random)
     {
         if (k <= 0 || p.Length != n.Length * k) throw new ArgumentException($"p must hold {n.Length} rows of {k}", nameof(p));
-        var r = 0;
-        for (; r + 4 <= n.Length; r += 4) SampleFourRows(Vector256.Create(n[r..]), p.Slice(r * k, 4 * k), k, destination.Slice(r * k, 4 * k), ref random);
-        for (; r < n.Length; r++) SampleRow(n[r], p.Slice(r * k, k), destination.Slice(r * k, k), ref random);
-    }
-
-    private static void SampleFourRows(Vector256<double> n, ReadOnlySpan<double> p, int k, Span<double> destination, ref RandomStream random)
-    {
-        var mass = Vector256<double>.Zero;
-        for (var j = 0; j < k; j++) mass += Column(p, k, j);
-        var remaining = n;
-        for (var j = 0; j < k - 1; j++)
+        Span<double> remaining = stackalloc double[Block];
+        Span<double> mass = stackalloc double[Block];
+        Span<double> conditional = stackalloc double[Block];
+        Span<double> drawn = stackalloc double[Block];
+        for (var start = 0; start < n.Length; start += Block)
         {
-            var pj = Column(p, k, j);
-            var conditional = Vector256.Min(Vector256<double>.One, pj / mass);
-            var x = Binomial.Sample(remaining, conditional, ref random);
-            Store(destination, k, j, x);
-            remaining -= x;
-            mass -= pj;
+            var rows = Math.Min(Block, n.Length - start);
+            for (var r = 0; r < rows; r++)
+            {
+                remaining[r] = n[start + r];
+                var sum = 0.0;
+                foreach (var value in p.Slice((start + r) * k, k)) sum += value;
+                mass[r] = sum;
+            }
+            for (var j = 0; j < k - 1; j++)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    var pj = p[(start + r) * k + j];
+                    conditional[r] = remaining[r] > 0 && mass[r] > 0 ? Math.Min(1, pj / mass[r]) : 0;
+                    mass[r] -= pj;
+                }
+                Binomial.Sample(remaining[..rows], conditional[..rows], drawn, ref random);
+                for (var r = 0; r < rows; r++)
+                {
+                    destination[(start + r) * k + j] = drawn[r];
+                    remaining[r] -= drawn[r];
+                }
+            }
+            for (var r = 0; r < rows; r++) destination[(start + r) * k + k - 1] = remaining[r];
         }
-        Store(destination, k, k - 1, remaining);
     }
 
     internal static Vector256<double> Column(ReadOnlySpan<double> rows, int k, int j) =>
         Vector256.Create(rows[j], rows[k + j], rows[2 * k + j], rows[3 * k + j]);
-
-    internal static void Store(Span<double> rows, int k, int j, Vector256<double> values)
-    {
-        for (var lane = 0; lane < 4; lane++) rows[lane * k + j] = values[lane];
-    }
 }
