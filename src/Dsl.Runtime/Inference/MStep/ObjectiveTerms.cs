@@ -115,11 +115,9 @@ public static class ObjectiveTerms
         for (var t = 0; t < samples; t++)
         {
             var state = states.AsSpan((t * rows + r) * width, width);
-            var sum = 0.0;
-            for (var e = 0; e < width; e++) sum += weights[e] * state[e];
+            var sum = ByteStates.Dot(weights, state);
             value -= perSample * Math.Log(sum);
-            var slope = perSample / sum;
-            for (var e = 0; e < width; e++) slopes[e] += slope * state[e];
+            ByteStates.AddScaled(slopes, perSample / sum, state);
         }
         for (var e = 0; e < width; e++) gradient[rowMap[e]] -= slopes[e];
         return value;
