@@ -161,7 +161,7 @@ public static class Binomial
         var alpha = (Vector256.Create(2.83) + Vector256.Create(5.1) / b) * spq;
         var lpq = Vector256.Log(p / q);
         var m = Vector256.Floor((n + Vector256<double>.One) * p);
-        var h = LogFactorial(m) + LogFactorial(n - m);
+        var h = VectorMath.LogFactorial(m) + VectorMath.LogFactorial(n - m);
         var result = Vector256<double>.Zero;
         var pending = lanes;
         while (VectorRandom.Any(pending))
@@ -178,27 +178,12 @@ public static class Binomial
             {
                 var kSafe = Vector256.Min(Vector256.Max(k, Vector256<double>.Zero), n);
                 var lhs = Vector256.Log(v * alpha / (a / (us * us) + b));
-                var full = Vector256.LessThanOrEqual(lhs, h - LogFactorial(kSafe) - LogFactorial(n - kSafe) + (kSafe - m) * lpq);
+                var full = Vector256.LessThanOrEqual(lhs, h - VectorMath.LogFactorial(kSafe) - VectorMath.LogFactorial(n - kSafe) + (kSafe - m) * lpq);
                 accepted |= inRange & full & pending;
             }
             result = Vector256.ConditionalSelect(accepted, k, result);
             pending = Vector256.AndNot(pending, accepted);
         }
         return result;
-    }
-
-    /// <summary>log k! for k below this are read from a table.</summary>
-    private const int LogFactorialTableSize = 1024;
-
-    private static readonly double[] logFactorials =
-        [.. Enumerable.Range(0, LogFactorialTableSize).Select(k => SpecialFunctions.LogGamma(k + 1.0))];
-
-    /// <summary>log k! for k &gt;= 0: four table reads when every lane is whole and below the table's end, else lgamma.</summary>
-    private static Vector256<double> LogFactorial(Vector256<double> k)
-    {
-        if (!Vector256.LessThanAll(k, Vector256.Create((double)LogFactorialTableSize)) || !Vector256.EqualsAll(k, Vector256.Floor(k)))
-            return VectorMath.LogGamma(k + Vector256<double>.One);
-        var table = logFactorials;
-        return Vector256.Create(table[(int)k[0]], table[(int)k[1]], table[(int)k[2]], table[(int)k[3]]);
     }
 }

@@ -113,7 +113,7 @@ public static class Poisson
             {
                 var kSafe = Vector256.Max(k, Vector256<double>.Zero);
                 var full = Vector256.LessThanOrEqual(Vector256.Log(v) + logInvAlpha - Vector256.Log(a / (us * us) + b),
-                    -rate + kSafe * logRate - VectorMath.LogGamma(kSafe + Vector256<double>.One));
+                    -rate + kSafe * logRate - VectorMath.LogFactorial(kSafe));
                 accepted |= ~excluded & full & pending;
             }
             result = Vector256.ConditionalSelect(accepted, k, result);

@@ -56,6 +56,25 @@ public static unsafe class VectorMath
         return Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<double>.Zero), result, Vector256.Create(double.NaN));
     }
 
+    /// <summary>log k! for k below this are read from a table.</summary>
+    public const int LogFactorialTableSize = 1024;
+
+    private static readonly double[] logFactorials =
+        [.. Enumerable.Range(0, LogFactorialTableSize).Select(k => SpecialFunctions.LogGamma(k + 1.0))];
+
+    /// <summary>
+    /// log k! = log Gamma(k + 1), k &gt;= 0: four table reads when every lane is whole and below the table's end
+    /// (counts, trial numbers), else <see cref="LogGamma(Vector256{double})"/>.
+    /// </summary>
+    public static Vector256<double> LogFactorial(Vector256<double> k)
+    {
+        if (!Vector256.LessThanAll(k, Vector256.Create((double)LogFactorialTableSize)) || !Vector256.EqualsAll(k, Vector256.Floor(k))
+            || !Vector256.GreaterThanOrEqualAll(k, Vector256<double>.Zero))
+            return LogGamma(k + one);
+        var table = logFactorials;
+        return Vector256.Create(table[(int)k[0]], table[(int)k[1]], table[(int)k[2]], table[(int)k[3]]);
+    }
+
     /// <summary>Digamma psi(x), x &gt; 0 (NaN elsewhere).</summary>
     public static Vector256<double> Digamma(Vector256<double> x)
     {

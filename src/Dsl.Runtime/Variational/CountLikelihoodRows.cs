@@ -107,7 +107,7 @@ public static class CountLikelihoodRows
         dTheta = logShare + meanShare - y / total;
         var value = theta * logShare;
         if (positive.ExtractMostSignificantBits() == 0) return value;
-        var countTerms = y * (VectorMath.Log(mu) - logTotal) + VectorMath.LogGamma(y + theta) - VectorMath.LogGamma(theta) - VectorMath.LogGamma(y + one);
+        var countTerms = y * (VectorMath.Log(mu) - logTotal) + VectorMath.LogGamma(y + theta) - VectorMath.LogGamma(theta) - VectorMath.LogFactorial(y);
         var digammas = VectorMath.Digamma(y + theta) - VectorMath.Digamma(theta);
         dTheta += Vector256.ConditionalSelect(positive, digammas, Vector256<double>.Zero);
         // mu = 0 with y = 0 would make y·log(mu) a NaN; those lanes take no count terms at all.
