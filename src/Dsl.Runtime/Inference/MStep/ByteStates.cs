@@ -23,8 +23,8 @@ public static class ByteStates
             for (; e + 8 <= states.Length; e += 8)
             {
                 var (first, second) = Widen(states, e);
-                low = Fma.IsSupported ? Fma.MultiplyAdd(first, Vector256.Create(weights[e..]), low) : low + first * Vector256.Create(weights[e..]);
-                high = Fma.IsSupported ? Fma.MultiplyAdd(second, Vector256.Create(weights[(e + 4)..]), high) : high + second * Vector256.Create(weights[(e + 4)..]);
+                low = Vector256.FusedMultiplyAdd(first, Vector256.Create(weights[e..]), low);
+                high = Vector256.FusedMultiplyAdd(second, Vector256.Create(weights[(e + 4)..]), high);
             }
             sum = Vector256.Sum(low + high);
         }
@@ -42,8 +42,8 @@ public static class ByteStates
             for (; e + 8 <= states.Length; e += 8)
             {
                 var (first, second) = Widen(states, e);
-                (Vector256.Create<double>(target[e..]) + factor * first).CopyTo(target[e..]);
-                (Vector256.Create<double>(target[(e + 4)..]) + factor * second).CopyTo(target[(e + 4)..]);
+                Vector256.FusedMultiplyAdd(factor, first, Vector256.Create<double>(target[e..])).CopyTo(target[e..]);
+                Vector256.FusedMultiplyAdd(factor, second, Vector256.Create<double>(target[(e + 4)..])).CopyTo(target[(e + 4)..]);
             }
         }
         for (; e < states.Length; e++) target[e] += scale * states[e];
