@@ -47,6 +47,8 @@ public sealed class BadInputTests
     [InlineData("extra entries", "%%MatrixMarket matrix coordinate integer general\n3 2 1\n1 1 1\n2 2 2\n", "4:", "declares 1 entries but more follow")]
     [InlineData("wrong field count", "%%MatrixMarket matrix coordinate integer general\n3 2 1\n1 1\n", "3:", "an entry has 2 fields")]
     [InlineData("negative", "%%MatrixMarket matrix coordinate integer general\n3 2 1\n1 1 -4\n", "3:", "negative count")]
+    [InlineData("fractional", "%%MatrixMarket matrix coordinate real general\n3 2 1\n1 1 2.5\n", "3:", "not an integer")]
+    [InlineData("duplicate, out of order", "%%MatrixMarket matrix coordinate integer general\n3 2 3\n2 2 1\n1 1 1\n2 2 5\n", "", "entry (c2, g2) appears twice")]
     public void MatrixMarket_Malformed(string what, string matrix, string line, string phrase)
     {
         using var temp = new TempFolder();

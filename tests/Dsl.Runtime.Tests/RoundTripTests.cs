@@ -61,6 +61,22 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void MatrixMarket_EntriesInAnyOrder_GiveTheSameMatrix()
+    {
+        // Entries grouped by cell are placed as read; any other order goes through the builder's counting sort.
+        using var temp = new TempFolder();
+        var matrix = Pbmc();
+        MatrixWriter.WriteTenX(matrix, temp.Path);
+        var path = Path.Combine(temp.Path, "matrix.mtx");
+        var lines = File.ReadAllLines(path);
+        // Last cell first, each cell's genes from the last: out of cell order and out of gene order within a row.
+        File.WriteAllLines(path, lines[..2].Concat(lines[2..].Reverse()));
+
+        Assert.NotEqual(lines[2], File.ReadLines(path).ElementAt(2));
+        AssertSame(matrix, TenXReader.Read(temp.Path));
+    }
+
+    [Fact]
     public void MatrixMarket_SquareShape_FollowsTheOrientationOption()
     {
         using var temp = new TempFolder();

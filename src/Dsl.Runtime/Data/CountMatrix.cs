@@ -88,36 +88,17 @@ public sealed class CountMatrix
     public static CountMatrix FromTriplets(int cells, int genes, IReadOnlyList<(int Cell, int Gene, double Value)> entries,
         IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames)
     {
-        var counts = new int[cells + 1];
-        foreach (var (cell, _, value) in entries)
-            if (value != 0) counts[cell + 1]++;
-        for (var c = 0; c < cells; c++) counts[c + 1] += counts[c];
-        var next = (int[])counts.Clone();
-        var columns = new int[counts[cells]];
-        var values = new double[counts[cells]];
-        foreach (var (cell, gene, value) in entries)
-        {
-            if (value == 0) continue;
-            columns[next[cell]] = gene;
-            values[next[cell]++] = value;
-        }
-        for (var c = 0; c < cells; c++)
-        {
-            Array.Sort(columns, values, counts[c], counts[c + 1] - counts[c]);
-            for (var k = counts[c] + 1; k < counts[c + 1]; k++)
-                if (columns[k] == columns[k - 1])
-                    throw new ArgumentException($"entry ({cellNames[c]}, {geneNames[columns[k]]}) appears twice");
-        }
-        return new CountMatrix(cells, genes, counts, columns, values, cellNames, geneNames);
+        var builder = new CsrBuilder(cells, genes, entries.Count);
+        foreach (var (cell, gene, value) in entries) builder.Add(cell, gene, value);
+        return builder.Build(cellNames, geneNames);
     }
 
     /// <summary>Builds a matrix from dense rows (cells x genes).</summary>
     public static CountMatrix FromDense(double[,] dense, IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames)
     {
-        var entries = new List<(int, int, double)>();
+        var builder = new CsrBuilder(dense.GetLength(0), dense.GetLength(1));
         for (var c = 0; c < dense.GetLength(0); c++)
-            for (var g = 0; g < dense.GetLength(1); g++)
-                if (dense[c, g] != 0) entries.Add((c, g, dense[c, g]));
-        return FromTriplets(dense.GetLength(0), dense.GetLength(1), entries, cellNames, geneNames);
+            for (var g = 0; g < dense.GetLength(1); g++) builder.Add(c, g, dense[c, g]);
+        return builder.Build(cellNames, geneNames);
     }
 }

@@ -1,54 +1,88 @@
 namespace Dsl.Runtime.Data;
 
-/// <summary>A Matrix Market coordinate file as read: its shape and its 0-based (row, column, value) entries.</summary>
-public sealed record MatrixMarketFile(int Rows, int Columns, IReadOnlyList<(int Row, int Column, double Value)> Entries, bool IsInteger);
+/// <summary>The shape a Matrix Market size line declares: rows, columns and the number of entries that follow.</summary>
+public readonly record struct MatrixMarketShape(int Rows, int Columns, long Entries);
 
-/// <summary>Reads Matrix Market <c>coordinate</c> files (integer, real or pattern; general), plain or gzip.</summary>
+/// <summary>
+/// Reads Matrix Market <c>coordinate</c> files (integer, real or pattern; general), plain or gzip, straight into a
+/// <see cref="CountMatrix"/>: entries go into their compressed rows as they are parsed (no triplet list), so reading
+/// holds little more than the matrix itself.
+/// </summary>
 public static class MatrixMarketReader
 {
-    public static MatrixMarketFile Read(string path, bool requireCounts)
+    /// <param name="rowsAreGenes">
+    /// told the size line's shape before any entry is read; says whether the file's rows are genes (10x's layout) or
+    /// cells, and throws a <see cref="DataFormatException"/> for a shape that fits neither
+    /// </param>
+    public static CountMatrix Read(string path, bool requireCounts, Func<MatrixMarketShape, bool> rowsAreGenes,
+        IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames)
     {
         var lines = TextSource.Lines(path).GetEnumerator();
         if (!lines.MoveNext())
             throw new DataFormatException(path, null, "the file is empty", "a Matrix Market file starts with '%%MatrixMarket matrix coordinate integer general'");
         var (field, pattern) = ReadBanner(path, lines.Current.Text);
-
-        long sizeLine = 0;
-        string? sizeText = null;
-        while (lines.MoveNext())
-        {
-            if (lines.Current.Text.StartsWith('%') || lines.Current.Text.Trim().Length == 0) continue;
-            (sizeLine, sizeText) = lines.Current;
-            break;
-        }
-        if (sizeText is null)
-            throw new DataFormatException(path, 2, "the size line 'rows columns entries' is missing", "add it after the header, e.g. '230 80 4456'");
-        var size = sizeText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (size.Length != 3 || !int.TryParse(size[0], out var rows) || !int.TryParse(size[1], out var columns) || !long.TryParse(size[2], out var declared)
-            || rows < 0 || columns < 0 || declared < 0)
-            throw new DataFormatException(path, sizeLine, $"the size line is '{sizeText.Trim()}'", "it must be three non-negative integers: rows columns entries");
-
-        var entries = new List<(int, int, double)>((int)Math.Min(declared, 50_000_000));
-        var isInteger = true;
+        var shape = ReadSize(path, lines);
+        var genesAsRows = rowsAreGenes(shape);
+        var builder = genesAsRows
+            ? new CsrBuilder(shape.Columns, shape.Rows, shape.Entries)
+            : new CsrBuilder(shape.Rows, shape.Columns, shape.Entries);
+        long read = 0;
         while (lines.MoveNext())
         {
             var (line, text) = lines.Current;
-            if (text.Length == 0 || text.StartsWith('%')) continue;
-            if (entries.Count == declared)
-                throw new DataFormatException(path, line, $"the size line declares {declared} entries but more follow", "fix the entry count on the size line or remove the extra lines");
-            var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            var expected = pattern ? 2 : 3;
-            if (parts.Length != expected)
-                throw new DataFormatException(path, line, $"an entry has {parts.Length} fields", $"each entry line of a {field} file is 'row column{(pattern ? "" : " value")}'");
-            var row = Index(parts[0], rows, "row", path, line);
-            var column = Index(parts[1], columns, "column", path, line);
-            var value = pattern ? 1.0 : ValueParser.Parse(parts[2], path, line, $"the value at ({row + 1}, {column + 1})", requireCounts);
-            if (value != Math.Floor(value)) isInteger = false;
-            entries.Add((row, column, value));
+            if (text.Length == 0 || text[0] == '%') continue;
+            if (read == shape.Entries)
+                throw new DataFormatException(path, line, $"the size line declares {shape.Entries} entries but more follow", "fix the entry count on the size line or remove the extra lines");
+            var rest = text.AsSpan();
+            var rowField = NextField(ref rest);
+            var columnField = NextField(ref rest);
+            var valueField = pattern ? default : NextField(ref rest);
+            if (columnField.IsEmpty || (!pattern && valueField.IsEmpty) || !rest.Trim().IsEmpty)
+                throw new DataFormatException(path, line, $"an entry has {text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length} fields",
+                    $"each entry line of a {field} file is 'row column{(pattern ? "" : " value")}'");
+            var row = Index(rowField, shape.Rows, "row", path, line);
+            var column = Index(columnField, shape.Columns, "column", path, line);
+            var value = pattern ? 1.0 : ValueParser.Parse(valueField, path, line, $"the value at ({row + 1}, {column + 1})", requireCounts);
+            if (genesAsRows) builder.Add(column, row, value);
+            else builder.Add(row, column, value);
+            read++;
         }
-        if (entries.Count != declared)
-            throw new DataFormatException(path, null, $"the size line declares {declared} entries but the file holds {entries.Count}", "the file is probably truncated; re-export it");
-        return new MatrixMarketFile(rows, columns, entries, isInteger);
+        if (read != shape.Entries)
+            throw new DataFormatException(path, null, $"the size line declares {shape.Entries} entries but the file holds {read}", "the file is probably truncated; re-export it");
+        try
+        {
+            return builder.Build(cellNames, geneNames);
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataFormatException(path, null, e.Message, "each (row, column) may appear once; sum or remove duplicates");
+        }
+    }
+
+    private static MatrixMarketShape ReadSize(string path, IEnumerator<(long Line, string Text)> lines)
+    {
+        while (lines.MoveNext())
+        {
+            var (line, text) = lines.Current;
+            if (text.StartsWith('%') || text.Trim().Length == 0) continue;
+            var size = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (size.Length != 3 || !int.TryParse(size[0], out var rows) || !int.TryParse(size[1], out var columns) || !long.TryParse(size[2], out var declared)
+                || rows < 0 || columns < 0 || declared < 0)
+                throw new DataFormatException(path, line, $"the size line is '{text.Trim()}'", "it must be three non-negative integers: rows columns entries");
+            return new MatrixMarketShape(rows, columns, declared);
+        }
+        throw new DataFormatException(path, 2, "the size line 'rows columns entries' is missing", "add it after the header, e.g. '230 80 4456'");
+    }
+
+    /// <summary>The next whitespace-separated field of <paramref name="rest"/> (empty at the end), advancing past it.</summary>
+    private static ReadOnlySpan<char> NextField(ref ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        var end = 0;
+        while (end < rest.Length && !char.IsWhiteSpace(rest[end])) end++;
+        var field = rest[..end];
+        rest = rest[end..];
+        return field;
     }
 
     private static (string Field, bool Pattern) ReadBanner(string path, string banner)
@@ -66,10 +100,10 @@ public static class MatrixMarketReader
         return (field, field == "pattern");
     }
 
-    private static int Index(string text, int size, string what, string path, long line)
+    private static int Index(ReadOnlySpan<char> text, int size, string what, string path, long line)
     {
         if (!int.TryParse(text, out var index))
-            throw new DataFormatException(path, line, $"the {what} index is '{Shorten(text)}'", "indices are whole numbers starting at 1");
+            throw new DataFormatException(path, line, $"the {what} index is '{Shorten(text.ToString())}'", "indices are whole numbers starting at 1");
         if (index < 1 || index > size)
             throw new DataFormatException(path, line, $"the {what} index {index} is outside 1..{size}", "indices start at 1 and must not exceed the size line");
         return index - 1;

@@ -21,39 +21,32 @@ public static class TenXReader
 
         var cellNames = NameList.Read(cellsPath, "cell");
         var geneNames = NameList.Read(genesPath, "gene");
-        var file = MatrixMarketReader.Read(matrixPath, options.RequireCounts);
-        var genesByCells = Decide(file, cellNames.Count, geneNames.Count, options.Orientation, matrixPath);
-        var (cells, genes) = genesByCells ? (file.Columns, file.Rows) : (file.Rows, file.Columns);
-        if (cells != cellNames.Count)
-            throw new DataFormatException(cellsPath, null, $"it lists {cellNames.Count} cells but the matrix has {cells}", "use the barcodes file written with this matrix");
-        if (genes != geneNames.Count)
-            throw new DataFormatException(genesPath, null, $"it lists {geneNames.Count} genes but the matrix has {genes}", "use the features file written with this matrix");
-        var entries = genesByCells
-            ? file.Entries.Select(e => (e.Column, e.Row, e.Value)).ToList()
-            : file.Entries.Select(e => (e.Row, e.Column, e.Value)).ToList();
-        try
-        {
-            return CountMatrix.FromTriplets(cells, genes, entries, cellNames, geneNames);
-        }
-        catch (ArgumentException e)
-        {
-            throw new DataFormatException(matrixPath, null, e.Message, "each (row, column) may appear once; sum or remove duplicates");
-        }
+        return MatrixMarketReader.Read(matrixPath, options.RequireCounts,
+            shape => RowsAreGenes(shape, cellNames.Count, geneNames.Count, options.Orientation, matrixPath, cellsPath, genesPath),
+            cellNames, geneNames);
     }
 
-    private static bool Decide(MatrixMarketFile file, int cells, int genes, Orientation orientation, string path)
+    /// <summary>The orientation the names decide (or the option forces), checked against the names' counts.</summary>
+    private static bool RowsAreGenes(MatrixMarketShape shape, int cellCount, int geneCount, Orientation orientation,
+        string matrixPath, string cellsPath, string genesPath)
     {
-        var fitsGenesByCells = file.Rows == genes && file.Columns == cells;
-        var fitsCellsByGenes = file.Rows == cells && file.Columns == genes;
-        return orientation switch
+        var fitsGenesByCells = shape.Rows == geneCount && shape.Columns == cellCount;
+        var fitsCellsByGenes = shape.Rows == cellCount && shape.Columns == geneCount;
+        var genesByCells = orientation switch
         {
             Orientation.GenesByCells => true,
             Orientation.CellsByGenes => false,
             _ when fitsGenesByCells => true,
             _ when fitsCellsByGenes => false,
-            _ => throw new DataFormatException(path, 2, $"the matrix is {file.Rows} x {file.Columns} but the folder names {genes} genes and {cells} cells",
+            _ => throw new DataFormatException(matrixPath, 2, $"the matrix is {shape.Rows} x {shape.Columns} but the folder names {geneCount} genes and {cellCount} cells",
                 "use the barcodes and features files written with this matrix"),
         };
+        var (cells, genes) = genesByCells ? (shape.Columns, shape.Rows) : (shape.Rows, shape.Columns);
+        if (cells != cellCount)
+            throw new DataFormatException(cellsPath, null, $"it lists {cellCount} cells but the matrix has {cells}", "use the barcodes file written with this matrix");
+        if (genes != geneCount)
+            throw new DataFormatException(genesPath, null, $"it lists {geneCount} genes but the matrix has {genes}", "use the features file written with this matrix");
+        return genesByCells;
     }
 
     private static string? Find(string folder, params string[] names) =>

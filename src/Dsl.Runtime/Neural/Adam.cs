@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Numerics;
 using System.Runtime.Intrinsics;
@@ -34,7 +35,10 @@ public sealed class Adam<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     public double WeightDecay { get; }
     public double Beta1 { get; }
     public double Beta2 { get; }
-    public long Steps { get; private set; }
+    public long Steps { get; internal set; }
+
+    /// <summary>The first and second moments of every parameter, in the parameters' order.</summary>
+    public IEnumerable<T[]> Moments => moments.SelectMany(m => new[] { m.First, m.Second });
 
     public void Step()
     {

@@ -32,6 +32,9 @@ public sealed class ParameterSet<T> where T : unmanaged, IBinaryFloatingPointIee
         return values;
     }
 
+    /// <summary>Every array a checkpoint holds: the trainable values, then the state arrays.</summary>
+    public IEnumerable<T[]> Arrays => parameters.Select(p => p.Value).Concat(states.Select(s => s.Values));
+
     public long Count => parameters.Sum(p => (long)p.Value.Length);
 
     public void ClearGradients()

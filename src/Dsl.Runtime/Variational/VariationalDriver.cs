@@ -29,7 +29,7 @@ public static class VariationalDriver
         if (resume && checkpointPath is not null && File.Exists(checkpointPath))
             (best, sinceBest) = VariationalCheckpoint.Load(checkpointPath, options, model, adam, history);
         var restarts = 0;
-        var lastGood = Snapshot(model, adam);
+        var lastGood = new TrainingSnapshot<T>(model.Parameters, adam);
         var stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
         for (var epoch = history.Count; epoch < options.Epochs && !stoppedEarly; epoch++)
         {
@@ -40,7 +40,7 @@ public static class VariationalDriver
             if (trained.Failure is { } failure)
             {
                 if (++restarts > MaxRestarts) throw new InvalidOperationException($"{failure}; gave up after {MaxRestarts} restarts at smaller steps");
-                Restore(model, adam, lastGood);
+                lastGood.Restore();
                 adam.LearningRate /= 2;
                 warn?.Invoke($"{failure}; restarting epoch {epoch + 1} from the last good state with learning rate {adam.LearningRate:G3}");
                 epoch--;
@@ -53,7 +53,7 @@ public static class VariationalDriver
             if (score > best) { best = score; sinceBest = 0; }
             else sinceBest++;
             stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
-            lastGood = Snapshot(model, adam);
+            lastGood.Capture();
             if (checkpointPath is not null) VariationalCheckpoint.Save(checkpointPath, options, model, adam, history, best, sinceBest);
             progress?.Report(record);
         }
@@ -130,25 +130,5 @@ public static class VariationalDriver
         }
         var held = (int)Math.Round(cells * options.ValidationFraction);
         return (order[held..].Order().ToArray(), order[..held].Order().ToArray());
-    }
-
-    private static byte[] Snapshot<T>(IVariationalModel<T> model, Adam<T> adam) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            model.Parameters.Write(writer);
-            adam.Write(writer);
-        }
-        return buffer.ToArray();
-    }
-
-    private static void Restore<T>(IVariationalModel<T> model, Adam<T> adam, byte[] snapshot) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        var learningRate = adam.LearningRate;
-        using var reader = new BinaryReader(new MemoryStream(snapshot));
-        model.Parameters.Read(reader);
-        adam.Read(reader);
-        adam.LearningRate = learningRate;
     }
 }

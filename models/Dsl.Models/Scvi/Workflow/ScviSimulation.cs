@@ -50,7 +50,7 @@ public static class ScviSimulator
         var cluster = new int[n];
         var batch = new int[n];
         var mean = new double[n, g];
-        var entries = new List<(int, int, double)>();
+        var counts = new CsrBuilder(n, g);
         var logits = new double[g];
         var z = new double[d];
         for (var c = 0; c < n; c++)
@@ -69,28 +69,21 @@ public static class ScviSimulator
             var total = 0.0;
             for (var j = 0; j < g; j++) total += logits[j] = Math.Exp(logits[j] - max);
             var library = settings.DepthPerGene * g * Math.Exp(0.3 * random.NextNormal());
+            var empty = true;
             for (var j = 0; j < g; j++)
             {
                 mean[c, j] = library * logits[j] / total;
                 if (random.NextDouble() < SpecialFunctions.Logistic(dropoutLogit[j])) continue;
                 var rate = Gamma.Sample(theta[j], ref random) * mean[c, j] / theta[j];
                 var count = Poisson.Sample(rate, ref random);
-                if (count > 0) entries.Add((c, j, count));
+                counts.Add(c, j, count);
+                empty &= count == 0;
             }
+            // A cell with no counts at all is invalid input for every model; give it one read of its first gene.
+            if (empty) counts.Add(c, 0, 1);
         }
-        EnsureNoEmptyCell(n, entries);
-        var counts = CountMatrix.FromTriplets(n, g, entries, Enumerable.Range(0, n).Select(c => $"cell{c + 1}").ToArray(),
-            Enumerable.Range(0, g).Select(j => $"gene{j + 1}").ToArray());
-        return new ScviSimulation(counts, cluster, batch, mean, theta);
-    }
-
-    /// <summary>A cell with no counts at all is invalid input for every model; give it one read of its first gene.</summary>
-    private static void EnsureNoEmptyCell(int cells, List<(int Cell, int Gene, double Value)> entries)
-    {
-        var seen = new bool[cells];
-        foreach (var e in entries) seen[e.Cell] = true;
-        for (var c = 0; c < cells; c++)
-            if (!seen[c]) entries.Add((c, 0, 1));
+        var matrix = counts.Build(Enumerable.Range(0, n).Select(c => $"cell{c + 1}").ToArray(), Enumerable.Range(0, g).Select(j => $"gene{j + 1}").ToArray());
+        return new ScviSimulation(matrix, cluster, batch, mean, theta);
     }
 
     private static double[,] Matrix(int rows, int columns, double sd, ref RandomStream random)
