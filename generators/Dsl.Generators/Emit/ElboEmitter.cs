@@ -171,11 +171,12 @@ namespace Dsl.Generators.Emit
                 using (w.Block("set"))
                 {
                     w.Line("threads = value;");
-                    foreach (var latent in plan.Latents) w.Line($"{Encoder(latent)}.Threads = value;");
+                    // A network that runs beside others (see Forward) keeps to one thread; one alone splits its products.
+                    foreach (var latent in plan.Latents) w.Line($"{Encoder(latent)}.Threads = {(plan.Latents.Count > 1 ? "1" : "value")};");
                     foreach (var trunk in Trunks(plan))
                     {
                         w.Line($"{Trunk(trunk.Key)}.Threads = value;");
-                        foreach (var network in trunk) w.Line($"{Head(network.Node)}.Threads = value;");
+                        foreach (var network in trunk) w.Line($"{Head(network.Node)}.Threads = {(trunk.Count() > 1 ? "1" : "value")};");
                     }
                 }
             }
@@ -229,8 +230,7 @@ namespace Dsl.Generators.Emit
             {
                 w.Line("var rows = elements.Length;");
                 w.Line("Prepare(elements, step.Gradients);");
-                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(step.Seed, step.Stream);");
-                w.Line("Forward(rows, step.Training, sampling: true, ref random);");
+                w.Line("Forward(rows, step.Training, sampling: true, step.Seed, step.Stream);");
                 w.Line("// The loss is −(log-likelihood − weight·KL) / rows; these scales turn each term's derivative into the loss's.");
                 w.Line("var likelihoodScale = T.CreateTruncating(-1.0 / rows);");
                 w.Line("var divergenceScale = T.CreateTruncating(step.KlWeight / rows);");
@@ -266,8 +266,7 @@ namespace Dsl.Generators.Emit
             using (w.Block("private int Evaluate(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, bool sampling)"))
             {
                 w.Line("Prepare(elements, gradients: false);");
-                w.Line("var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);");
-                w.Line("Forward(elements.Length, training: false, sampling, ref random);");
+                w.Line("Forward(elements.Length, training: false, sampling, seed, stream);");
                 w.Line("return elements.Length;");
             }
             w.Line();
@@ -371,37 +370,67 @@ namespace Dsl.Generators.Emit
 
         private static void EmitForward(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
-            w.Line("/// <summary>Encoders, reparameterised samples (or, without sampling, posterior means) and networks.</summary>");
-            using (w.Block("private void Forward(int rows, bool training, bool sampling, ref global::Dsl.Runtime.Random.RandomStream random)"))
+            w.Line("/// <summary>");
+            w.Line("/// Encoders, reparameterised samples (or, without sampling, posterior means) and networks. Encoders of different");
+            w.Line("/// latents, and heads on one trunk, are independent: they run side by side, each on its own stretch of the stream.");
+            w.Line("/// </summary>");
+            using (w.Block("private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)"))
             {
-                foreach (var latent in plan.Latents)
-                {
-                    var width = Width(latent.ItemPlate);
-                    w.Line($"// q({latent.Node}) = {(latent.LogScale ? "LogNormal" : "Normal")}(encoder mean, encoder variance), line {latent.Line}.");
-                    var input = EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, i => latent.Encoder.Transform == "Log1p" ? LogCountBatch(i.Node) : CountBatch(i.Node));
-                    var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);
-                    w.Line($"{Encoder(latent)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
-                    using (w.Block($"for (var entry = 0; entry < rows * {width}; entry++)"))
-                    {
-                        w.Line($"var mean = {Encoder(latent)}.Mean[entry];");
-                        w.Line($"var variance = {Encoder(latent)}.Variance[entry];");
-                        w.Line($"{Noise(latent.Node)}[entry] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;");
-                        w.Line(latent.LogScale
-                            ? $"{Sample(latent.Node)}[entry] = sampling ? T.Exp(mean + T.Sqrt(variance) * {Noise(latent.Node)}[entry]) : T.Exp(mean + variance / T.CreateTruncating(2));"
-                            : $"{Sample(latent.Node)}[entry] = mean + T.Sqrt(variance) * {Noise(latent.Node)}[entry];");
-                    }
-                }
+                var part = 0;
+                EmitBranches(w, plan.Latents.Select(latent => (System.Action)(() => EmitEncoder(w, latent, part++))).ToList());
                 foreach (var trunk in Trunks(plan))
                 {
                     var inputs = trunk.First().Inputs;
                     w.Line($"// {string.Join(" and ", trunk.Select(n => $"{n.Node} (line {n.Line})"))}: f({string.Join(", ", inputs.Select(i => i.Node))}).");
                     var input = EmitGather(w, Input(trunk.Key), inputs, i => Sample(i.Node));
                     var categories = inputs.Count(i => i.Kind == InputKind.Category);
-                    w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref random);");
-                    foreach (var network in trunk) w.Line($"{Head(network.Node)}.Forward({Trunk(trunk.Key)}.Output, rows);");
+                    w.Line($"var {trunk.Key}Random = {Variational}.Branches.Stream(seed, stream, {part++});");
+                    w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref {trunk.Key}Random);");
+                    EmitBranches(w, trunk.Select(network => (System.Action)(() => w.Line($"{Head(network.Node)}.Forward({Trunk(trunk.Key)}.Output, rows);"))).ToList());
                 }
             }
             w.Line();
+        }
+
+        private static void EmitEncoder(SourceWriter w, EncodedLatent latent, int part)
+        {
+            var width = Width(latent.ItemPlate);
+            w.Line($"// q({latent.Node}) = {(latent.LogScale ? "LogNormal" : "Normal")}(encoder mean, encoder variance), line {latent.Line}.");
+            w.Line($"var random = {Variational}.Branches.Stream(seed, stream, {part});");
+            var input = EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, i => latent.Encoder.Transform == "Log1p" ? LogCountBatch(i.Node) : CountBatch(i.Node));
+            var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);
+            w.Line($"{Encoder(latent)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
+            using (w.Block($"for (var entry = 0; entry < rows * {width}; entry++)"))
+            {
+                w.Line($"var mean = {Encoder(latent)}.Mean[entry];");
+                w.Line($"var variance = {Encoder(latent)}.Variance[entry];");
+                w.Line($"{Noise(latent.Node)}[entry] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;");
+                w.Line(latent.LogScale
+                    ? $"{Sample(latent.Node)}[entry] = sampling ? T.Exp(mean + T.Sqrt(variance) * {Noise(latent.Node)}[entry]) : T.Exp(mean + variance / T.CreateTruncating(2));"
+                    : $"{Sample(latent.Node)}[entry] = mean + T.Sqrt(variance) * {Noise(latent.Node)}[entry];");
+            }
+        }
+
+        /// <summary>
+        /// Emits independent parts as the branches of one <c>Branches.Run</c> (a single part inline). Each part's
+        /// emitter writes statements; in a branch they become the body of a lambda.
+        /// </summary>
+        public static void EmitBranches(SourceWriter w, IReadOnlyList<System.Action> parts)
+        {
+            if (parts.Count == 1)
+            {
+                parts[0]();
+                return;
+            }
+            w.Line($"{Variational}.Branches.Run(threads,");
+            using (w.Indent(1))
+                for (var i = 0; i < parts.Count; i++)
+                {
+                    w.Line("() =>");
+                    w.Line("{");
+                    using (w.Indent(1)) parts[i]();
+                    w.Line(i == parts.Count - 1 ? "});" : "},");
+                }
         }
 
         /// <summary>Whether a network reads several continuous inputs, which must be concatenated into one array.</summary>

@@ -22,7 +22,7 @@ namespace Dsl.Generators.Emit
             {
                 foreach (var parameter in plan.Parameters) EmitParameter(w, parameter);
                 foreach (var trunk in ElboEmitter.Trunks(plan).Reverse()) EmitNetwork(w, trunk.Key, trunk.ToList());
-                foreach (var latent in plan.Latents.Reverse()) EmitLatent(w, latent);
+                ElboEmitter.EmitBranches(w, plan.Latents.Reverse().Select(latent => (System.Action)(() => EmitLatent(w, latent))).ToList());
             }
             return new GeneratedFile($"{spec.ClassName}.Gradients.g.cs", w.ToString());
         }
@@ -45,8 +45,15 @@ namespace Dsl.Generators.Emit
         {
             w.Line($"// Back through {string.Join(" and ", networks.Select(n => n.Node))} into {string.Join(", ", networks[0].Inputs.Where(i => i.Kind == InputKind.Latent).Select(i => i.Node))}.");
             w.Line($"var {owner}Hidden = {Trunk(owner)}.StartBackward(rows);");
-            foreach (var network in networks)
-                w.Line($"{Head(network.Node)}.Backward({Trunk(owner)}.Output, {OutputGradient(network.Node)}, rows, {owner}Hidden);");
+            if (networks.Count == 1)
+                w.Line($"{Head(networks[0].Node)}.Backward({Trunk(owner)}.Output, {OutputGradient(networks[0].Node)}, rows, {owner}Hidden);");
+            else
+            {
+                // Side by side, each head into its own hidden gradient; summed in head order, as accumulating them would.
+                ElboEmitter.EmitBranches(w, networks.Select(network => (System.Action)(() =>
+                    w.Line($"{Head(network.Node)}.Backward({Trunk(owner)}.Output, {OutputGradient(network.Node)}, rows);"))).ToList());
+                w.Line($"for (var k = 0; k < rows * {Trunk(owner)}.Hidden; k++) {owner}Hidden[k] = {string.Join(" + ", networks.Select(n => $"{Head(n.Node)}.HiddenGradient[k]"))};");
+            }
             w.Line($"{Trunk(owner)}.Backward(rows, {InputGradient(owner)});");
             var continuous = networks[0].Inputs.Where(i => i.Kind != InputKind.Category).ToList();
             w.Line($"var {owner}Width = {TotalWidth(continuous)};");

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Dsl.Runtime.Neural;
 
@@ -13,24 +14,18 @@ public static class Activations
             case Activation.Identity:
                 return;
             case Activation.Relu:
-                for (var j = 0; j < row.Length; j++) row[j] = T.Max(row[j], T.Zero);
+                TensorPrimitives.Max(row, T.Zero, row);
                 return;
             case Activation.Exp:
-                for (var j = 0; j < row.Length; j++) row[j] = T.Exp(row[j]);
+                TensorPrimitives.Exp(row, row);
                 return;
             case Activation.Softplus:
                 for (var j = 0; j < row.Length; j++) row[j] = T.Max(row[j], T.Zero) + T.LogP1(T.Exp(-T.Abs(row[j])));
                 return;
             case Activation.Softmax:
-                var max = T.NegativeInfinity;
-                foreach (var value in row) max = T.Max(max, value);
-                var sum = T.Zero;
-                for (var j = 0; j < row.Length; j++)
-                {
-                    row[j] = T.Exp(row[j] - max);
-                    sum += row[j];
-                }
-                for (var j = 0; j < row.Length; j++) row[j] /= sum;
+                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
+                TensorPrimitives.Exp(row, row);
+                TensorPrimitives.Divide(row, TensorPrimitives.Sum<T>(row), row);
                 return;
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
@@ -50,16 +45,15 @@ public static class Activations
                 for (var j = 0; j < y.Length; j++) dz[j] = y[j] > T.Zero ? dy[j] : T.Zero;
                 return;
             case Activation.Exp:
-                for (var j = 0; j < y.Length; j++) dz[j] = dy[j] * y[j];
+                TensorPrimitives.Multiply(dy, y, dz);
                 return;
             case Activation.Softplus:
                 // softplus' = logistic(z) = 1 − exp(−softplus(z)).
                 for (var j = 0; j < y.Length; j++) dz[j] = dy[j] * -T.ExpM1(-y[j]);
                 return;
             case Activation.Softmax:
-                var dot = T.Zero;
-                for (var j = 0; j < y.Length; j++) dot += dy[j] * y[j];
-                for (var j = 0; j < y.Length; j++) dz[j] = y[j] * (dy[j] - dot);
+                TensorPrimitives.Subtract(dy, TensorPrimitives.Dot(dy, y), dz);
+                TensorPrimitives.Multiply(dz, y, dz);
                 return;
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, null);

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Dsl.Runtime.Neural;
 
@@ -16,6 +17,7 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
     private readonly T[] inverseStd;
     private readonly T[] sum;
     private readonly T[] product;
+    private readonly T[] factor;
     private T[] normalised = Array.Empty<T>();
     private bool lastTraining;
 
@@ -31,6 +33,7 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
         inverseStd = new T[features];
         sum = new T[features];
         product = new T[features];
+        factor = new T[features];
     }
 
     public int Features { get; }
@@ -48,16 +51,16 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
         {
             Array.Clear(mean);
             Array.Clear(product);
-            for (var r = 0; r < rows; r++)
-                for (var j = 0; j < f; j++) mean[j] += input[r * f + j];
+            for (var r = 0; r < rows; r++) TensorPrimitives.Add(mean, input.AsSpan(r * f, f), mean);
             var count = T.CreateTruncating(rows);
-            for (var j = 0; j < f; j++) mean[j] /= count;
+            TensorPrimitives.Divide(mean, count, mean);
             for (var r = 0; r < rows; r++)
-                for (var j = 0; j < f; j++)
-                {
-                    var centred = input[r * f + j] - mean[j];
-                    product[j] += centred * centred;
-                }
+            {
+                // xhat's row holds the centred values until the normalisation below overwrites it.
+                var centred = xhat.AsSpan(r * f, f);
+                TensorPrimitives.Subtract(input.AsSpan(r * f, f), mean, centred);
+                TensorPrimitives.MultiplyAdd(centred, centred, product, product);
+            }
             var momentum = T.CreateTruncating(Momentum);
             for (var j = 0; j < f; j++)
             {
@@ -74,15 +77,13 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
             Array.Copy(runningMean, mean, f);
             for (var j = 0; j < f; j++) inverseStd[j] = T.One / T.Sqrt(runningVariance[j] + T.CreateTruncating(Epsilon));
         }
-        var scale = Scale.Value;
-        var shift = Shift.Value;
         for (var r = 0; r < rows; r++)
-            for (var j = 0; j < f; j++)
-            {
-                var k = r * f + j;
-                xhat[k] = (input[k] - mean[j]) * inverseStd[j];
-                output[k] = scale[j] * xhat[k] + shift[j];
-            }
+        {
+            var row = xhat.AsSpan(r * f, f);
+            TensorPrimitives.Subtract(input.AsSpan(r * f, f), mean, row);
+            TensorPrimitives.Multiply(row, inverseStd, row);
+            TensorPrimitives.MultiplyAdd(row, Scale.Value, Shift.Value, output.AsSpan(r * f, f));
+        }
     }
 
     /// <summary>Adds the scale and shift gradients and turns the output gradient into the input gradient in place.</summary>
@@ -90,34 +91,32 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
     {
         var f = Features;
         var xhat = normalised;
-        var scale = Scale.Value;
         Array.Clear(sum);
         Array.Clear(product);
         for (var r = 0; r < rows; r++)
-            for (var j = 0; j < f; j++)
-            {
-                var k = r * f + j;
-                sum[j] += gradient[k];
-                product[j] += gradient[k] * xhat[k];
-            }
-        for (var j = 0; j < f; j++)
         {
-            Shift.Gradient[j] += sum[j];
-            Scale.Gradient[j] += product[j];
+            var row = gradient.AsSpan(r * f, f);
+            TensorPrimitives.Add(sum, row, sum);
+            TensorPrimitives.MultiplyAdd(row, xhat.AsSpan(r * f, f), product, product);
         }
+        TensorPrimitives.Add(Shift.Gradient, sum, Shift.Gradient);
+        TensorPrimitives.Add(Scale.Gradient, product, Scale.Gradient);
+        TensorPrimitives.Multiply(inverseStd, Scale.Value, factor);
         if (!lastTraining)
         {
-            for (var r = 0; r < rows; r++)
-                for (var j = 0; j < f; j++) gradient[r * f + j] *= scale[j] * inverseStd[j];
+            for (var r = 0; r < rows; r++) TensorPrimitives.Multiply(gradient.AsSpan(r * f, f), factor, gradient.AsSpan(r * f, f));
             return;
         }
         // d input = scale/sd · (dy − mean(dy) − xhat·mean(dy·xhat)): the batch statistics depend on every row.
         var count = T.CreateTruncating(rows);
+        TensorPrimitives.Divide(sum, count, sum);
+        TensorPrimitives.Divide(product, -count, product);
         for (var r = 0; r < rows; r++)
-            for (var j = 0; j < f; j++)
-            {
-                var k = r * f + j;
-                gradient[k] = scale[j] * inverseStd[j] * (gradient[k] - sum[j] / count - xhat[k] * product[j] / count);
-            }
+        {
+            var row = gradient.AsSpan(r * f, f);
+            TensorPrimitives.Subtract(row, sum, row);
+            TensorPrimitives.MultiplyAdd(xhat.AsSpan(r * f, f), product, row, row);
+            TensorPrimitives.Multiply(row, factor, row);
+        }
     }
 }

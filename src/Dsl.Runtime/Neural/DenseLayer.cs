@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Dsl.Runtime.Random;
 
 namespace Dsl.Runtime.Neural;
@@ -29,13 +30,9 @@ public sealed class DenseLayer<T> where T : unmanaged, IBinaryFloatingPointIeee7
 
     public void Forward(T[] input, int rows, T[] output)
     {
-        Gemm.Multiply(MatrixView<T>.RowMajor(input, rows, Inputs), MatrixView<T>.RowMajor(Weight.Value, Inputs, Outputs), output, 0, Outputs, false, Threads);
-        var bias = Bias.Value;
-        for (var r = 0; r < rows; r++)
-        {
-            var row = output.AsSpan(r * Outputs, Outputs);
-            for (var j = 0; j < Outputs; j++) row[j] += bias[j];
-        }
+        // The bias is the accumulator's starting value, so adding it costs no pass of its own.
+        for (var r = 0; r < rows; r++) Bias.Value.CopyTo(output.AsSpan(r * Outputs, Outputs));
+        Gemm.Multiply(MatrixView<T>.RowMajor(input, rows, Inputs), MatrixView<T>.RowMajor(Weight.Value, Inputs, Outputs), output, 0, Outputs, true, Threads);
     }
 
     /// <summary>
@@ -47,11 +44,7 @@ public sealed class DenseLayer<T> where T : unmanaged, IBinaryFloatingPointIeee7
         var dy = MatrixView<T>.RowMajor(outputGradient, rows, Outputs);
         Gemm.Multiply(MatrixView<T>.RowMajor(input, rows, Inputs).Transposed(), dy, Weight.Gradient, 0, Outputs, true, Threads);
         var biasGradient = Bias.Gradient;
-        for (var r = 0; r < rows; r++)
-        {
-            var row = outputGradient.AsSpan(r * Outputs, Outputs);
-            for (var j = 0; j < Outputs; j++) biasGradient[j] += row[j];
-        }
+        for (var r = 0; r < rows; r++) TensorPrimitives.Add(biasGradient, outputGradient.AsSpan(r * Outputs, Outputs), biasGradient);
         if (inputGradient is not null)
             Gemm.Multiply(dy, MatrixView<T>.RowMajor(Weight.Value, Inputs, Outputs).Transposed(), inputGradient, 0, Inputs, accumulateInput, Threads);
     }

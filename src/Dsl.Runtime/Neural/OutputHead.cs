@@ -10,6 +10,7 @@ public sealed class OutputHead<T> where T : unmanaged, IBinaryFloatingPointIeee7
     private readonly DenseLayer<T> layer;
     private T[] output = Array.Empty<T>();
     private T[] gradient = Array.Empty<T>();
+    private T[] hiddenGradient = Array.Empty<T>();
 
     public OutputHead(ParameterSet<T> parameters, string name, int hidden, int outputs, Activation activation, ref RandomStream init)
     {
@@ -39,5 +40,22 @@ public sealed class OutputHead<T> where T : unmanaged, IBinaryFloatingPointIeee7
         for (var r = 0; r < rows; r++)
             Activations.Backward(Activation, output.AsSpan(r * Outputs, Outputs), outputGradient.AsSpan(r * Outputs, Outputs), dz.AsSpan(r * Outputs, Outputs));
         layer.Backward(hidden, dz, rows, hiddenGradient, accumulateInput: true);
+    }
+
+    /// <summary>
+    /// Adds this head's parameter gradients and writes its gradient with respect to the hidden units into its own
+    /// <see cref="HiddenGradient"/> (rows x hidden), so heads on one trunk can run side by side.
+    /// </summary>
+    public void Backward(T[] hidden, T[] outputGradient, int rows) =>
+        Backward(hidden, outputGradient, rows, ClearedHiddenGradient(rows));
+
+    /// <summary>After the three-argument <see cref="Backward(T[], T[], int)"/>: this head's gradient with respect to the hidden units.</summary>
+    public T[] HiddenGradient => hiddenGradient;
+
+    private T[] ClearedHiddenGradient(int rows)
+    {
+        var length = rows * layer.Inputs;
+        Array.Clear(Buffers.Ensure(ref hiddenGradient, length), 0, length);
+        return hiddenGradient;
     }
 }

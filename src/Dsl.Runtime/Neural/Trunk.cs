@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Dsl.Runtime.Random;
 
 namespace Dsl.Runtime.Neural;
@@ -113,8 +114,7 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         var gradient = outputGradient;
         for (var i = dense.Length - 1; i >= 0; i--)
         {
-            var mask = masks[i];
-            for (var k = 0; k < rows * Hidden; k++) gradient[k] *= mask[k];
+            TensorPrimitives.Multiply(gradient.AsSpan(0, rows * Hidden), masks[i].AsSpan(0, rows * Hidden), gradient);
             norms[i]?.Backward(gradient, rows);
             var width = (i == 0 ? InputWidth : Hidden) + OneHotWidth;
             var needInput = i > 0 || inputGradient is not null;

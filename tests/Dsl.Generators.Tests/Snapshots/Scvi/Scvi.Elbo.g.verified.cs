@@ -112,11 +112,11 @@ partial class Scvi
             set
             {
                 threads = value;
-                zEncoder.Threads = value;
-                lEncoder.Threads = value;
+                zEncoder.Threads = 1;
+                lEncoder.Threads = 1;
                 rhoTrunk.Threads = value;
-                rhoHead.Threads = value;
-                dropoutLogitHead.Threads = value;
+                rhoHead.Threads = 1;
+                dropoutLogitHead.Threads = 1;
             }
         }
 
@@ -160,8 +160,7 @@ partial class Scvi
         {
             var rows = elements.Length;
             Prepare(elements, step.Gradients);
-            var random = new global::Dsl.Runtime.Random.RandomStream(step.Seed, step.Stream);
-            Forward(rows, step.Training, sampling: true, ref random);
+            Forward(rows, step.Training, sampling: true, step.Seed, step.Stream);
             // The loss is −(log-likelihood − weight·KL) / rows; these scales turn each term's derivative into the loss's.
             var likelihoodScale = T.CreateTruncating(-1.0 / rows);
             var divergenceScale = T.CreateTruncating(step.KlWeight / rows);
@@ -198,8 +197,7 @@ partial class Scvi
         private int Evaluate(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, bool sampling)
         {
             Prepare(elements, gradients: false);
-            var random = new global::Dsl.Runtime.Random.RandomStream(seed, stream);
-            Forward(elements.Length, training: false, sampling, ref random);
+            Forward(elements.Length, training: false, sampling, seed, stream);
             return elements.Length;
         }
 
@@ -273,31 +271,51 @@ partial class Scvi
             }
         }
 
-        /// <summary>Encoders, reparameterised samples (or, without sampling, posterior means) and networks.</summary>
-        private void Forward(int rows, bool training, bool sampling, ref global::Dsl.Runtime.Random.RandomStream random)
+        /// <summary>
+        /// Encoders, reparameterised samples (or, without sampling, posterior means) and networks. Encoders of different
+        /// latents, and heads on one trunk, are independent: they run side by side, each on its own stretch of the stream.
+        /// </summary>
+        private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
-            // q(z) = Normal(encoder mean, encoder variance), line 29.
-            zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 1), training, ref random);
-            for (var entry = 0; entry < rows * model.DimCount; entry++)
-            {
-                var mean = zEncoder.Mean[entry];
-                var variance = zEncoder.Variance[entry];
-                zNoise[entry] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;
-                zSample[entry] = mean + T.Sqrt(variance) * zNoise[entry];
-            }
-            // q(l) = LogNormal(encoder mean, encoder variance), line 33.
-            lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 1), training, ref random);
-            for (var entry = 0; entry < rows * 1; entry++)
-            {
-                var mean = lEncoder.Mean[entry];
-                var variance = lEncoder.Variance[entry];
-                lNoise[entry] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;
-                lSample[entry] = sampling ? T.Exp(mean + T.Sqrt(variance) * lNoise[entry]) : T.Exp(mean + variance / T.CreateTruncating(2));
-            }
+            global::Dsl.Runtime.Variational.Branches.Run(threads,
+                () =>
+                {
+                    // q(z) = Normal(encoder mean, encoder variance), line 29.
+                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
+                    zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 1), training, ref random);
+                    for (var entry = 0; entry < rows * model.DimCount; entry++)
+                    {
+                        var mean = zEncoder.Mean[entry];
+                        var variance = zEncoder.Variance[entry];
+                        zNoise[entry] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;
+                        zSample[entry] = mean + T.Sqrt(variance) * zNoise[entry];
+                    }
+                },
+                () =>
+                {
+                    // q(l) = LogNormal(encoder mean, encoder variance), line 33.
+                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
+                    lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 1), training, ref random);
+                    for (var entry = 0; entry < rows * 1; entry++)
+                    {
+                        var mean = lEncoder.Mean[entry];
+                        var variance = lEncoder.Variance[entry];
+                        lNoise[entry] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;
+                        lSample[entry] = sampling ? T.Exp(mean + T.Sqrt(variance) * lNoise[entry]) : T.Exp(mean + variance / T.CreateTruncating(2));
+                    }
+                });
             // rho (line 37) and dropoutLogit (line 42): f(z, s).
-            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 1), training, ref random);
-            rhoHead.Forward(rhoTrunk.Output, rows);
-            dropoutLogitHead.Forward(rhoTrunk.Output, rows);
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
+            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 1), training, ref rhoRandom);
+            global::Dsl.Runtime.Variational.Branches.Run(threads,
+                () =>
+                {
+                    rhoHead.Forward(rhoTrunk.Output, rows);
+                },
+                () =>
+                {
+                    dropoutLogitHead.Forward(rhoTrunk.Output, rows);
+                });
         }
 
         /// <summary>

@@ -19,30 +19,45 @@ partial class Scvi
             }
             // Back through rho and dropoutLogit into z.
             var rhoHidden = rhoTrunk.StartBackward(rows);
-            rhoHead.Backward(rhoTrunk.Output, rhoGradient, rows, rhoHidden);
-            dropoutLogitHead.Backward(rhoTrunk.Output, dropoutLogitGradient, rows, rhoHidden);
+            global::Dsl.Runtime.Variational.Branches.Run(threads,
+                () =>
+                {
+                    rhoHead.Backward(rhoTrunk.Output, rhoGradient, rows);
+                },
+                () =>
+                {
+                    dropoutLogitHead.Backward(rhoTrunk.Output, dropoutLogitGradient, rows);
+                });
+            for (var k = 0; k < rows * rhoTrunk.Hidden; k++) rhoHidden[k] = rhoHead.HiddenGradient[k] + dropoutLogitHead.HiddenGradient[k];
             rhoTrunk.Backward(rows, rhoInputGradient);
             var rhoWidth = model.DimCount;
             for (var row = 0; row < rows; row++)
             {
                 for (var j = 0; j < model.DimCount; j++) zSampleGradient[row * model.DimCount + j] += rhoInputGradient[row * rhoWidth + j];
             }
-            // l = exp(mean + sd·ε): ∂/∂mean = ∂/∂log l, ∂/∂variance = ∂/∂log l · ε / (2·sd).
-            for (var entry = 0; entry < rows * 1; entry++)
-            {
-                var dNormal = lSampleGradient[entry] * lSample[entry];
-                lMeanGradient[entry] += dNormal;
-                lVarianceGradient[entry] += dNormal * lNoise[entry] / (T.CreateTruncating(2) * T.Sqrt(lEncoder.Variance[entry]));
-            }
-            lEncoder.Backward(lMeanGradient, lVarianceGradient, rows);
-            // z = mean + sd·ε: ∂/∂mean = ∂/∂z, ∂/∂variance = ∂/∂z · ε / (2·sd).
-            for (var entry = 0; entry < rows * model.DimCount; entry++)
-            {
-                var dNormal = zSampleGradient[entry];
-                zMeanGradient[entry] += dNormal;
-                zVarianceGradient[entry] += dNormal * zNoise[entry] / (T.CreateTruncating(2) * T.Sqrt(zEncoder.Variance[entry]));
-            }
-            zEncoder.Backward(zMeanGradient, zVarianceGradient, rows);
+            global::Dsl.Runtime.Variational.Branches.Run(threads,
+                () =>
+                {
+                    // l = exp(mean + sd·ε): ∂/∂mean = ∂/∂log l, ∂/∂variance = ∂/∂log l · ε / (2·sd).
+                    for (var entry = 0; entry < rows * 1; entry++)
+                    {
+                        var dNormal = lSampleGradient[entry] * lSample[entry];
+                        lMeanGradient[entry] += dNormal;
+                        lVarianceGradient[entry] += dNormal * lNoise[entry] / (T.CreateTruncating(2) * T.Sqrt(lEncoder.Variance[entry]));
+                    }
+                    lEncoder.Backward(lMeanGradient, lVarianceGradient, rows);
+                },
+                () =>
+                {
+                    // z = mean + sd·ε: ∂/∂mean = ∂/∂z, ∂/∂variance = ∂/∂z · ε / (2·sd).
+                    for (var entry = 0; entry < rows * model.DimCount; entry++)
+                    {
+                        var dNormal = zSampleGradient[entry];
+                        zMeanGradient[entry] += dNormal;
+                        zVarianceGradient[entry] += dNormal * zNoise[entry] / (T.CreateTruncating(2) * T.Sqrt(zEncoder.Variance[entry]));
+                    }
+                    zEncoder.Backward(zMeanGradient, zVarianceGradient, rows);
+                });
         }
     }
 }
