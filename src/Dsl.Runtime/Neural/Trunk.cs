@@ -20,6 +20,7 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     private T[] gradientIn = Array.Empty<T>();
     private T[] gradientOut = Array.Empty<T>();
     private T[] outputGradient = Array.Empty<T>();
+    private double[] dropoutUniforms = Array.Empty<double>();
 
     /// <param name="inputWidth">continuous input columns</param>
     /// <param name="oneHotWidth">total width of the one-hot covariate block appended to every layer's input</param>
@@ -91,15 +92,19 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
             dense[i].Forward(x, rows, h);
             norms[i]?.Forward(h, rows, h, training);
             // The mask holds ReLU's gate times dropout's 1/(1-p) scale, so backward is one multiply.
-            var mask = Buffers.Ensure(ref masks[i], rows * Hidden);
-            var keep = T.CreateTruncating(1 / (1 - dropout));
-            for (var k = 0; k < rows * Hidden; k++)
+            var size = rows * Hidden;
+            var mask = Buffers.Ensure(ref masks[i], size);
+            if (training && dropout > 0)
             {
-                var gate = h[k] > T.Zero ? T.One : T.Zero;
-                if (training && dropout > 0) gate *= random.NextDouble() >= dropout ? keep : T.Zero;
-                mask[k] = gate;
-                h[k] *= gate;
+                // One vectorised fill of the layer's uniforms rather than a call per unit.
+                var uniforms = Buffers.Ensure(ref dropoutUniforms, size);
+                random.FillUniform(uniforms.AsSpan(0, size));
+                var keep = T.CreateTruncating(1 / (1 - dropout));
+                for (var k = 0; k < size; k++) mask[k] = h[k] > T.Zero && uniforms[k] >= dropout ? keep : T.Zero;
             }
+            else
+                for (var k = 0; k < size; k++) mask[k] = h[k] > T.Zero ? T.One : T.Zero;
+            TensorPrimitives.Multiply(h.AsSpan(0, size), mask.AsSpan(0, size), h);
             below = h;
             belowWidth = Hidden;
         }
