@@ -58,5 +58,11 @@ namespace Dsl
     {
         /// <summary>Encoders naming the same group share their last layer (gimVI).</summary>
         public string? SharedLastLayer { get; set; }
+
+        /// <summary>
+        /// Whether this latent's KL term is scaled by the KL warm-up weight (default). scvi-tools warms up the cell
+        /// state's KL only; the library size's KL counts in full from the first epoch.
+        /// </summary>
+        public bool KlWarmup { get; set; } = true;
     }
 }

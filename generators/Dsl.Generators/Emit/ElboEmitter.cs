@@ -234,9 +234,11 @@ namespace Dsl.Generators.Emit
                 w.Line("// The loss is −(log-likelihood − weight·KL) / rows; these scales turn each term's derivative into the loss's.");
                 w.Line("var likelihoodScale = T.CreateTruncating(-1.0 / rows);");
                 w.Line("var divergenceScale = T.CreateTruncating(step.KlWeight / rows);");
+                if (plan.Latents.Any(l => !l.Encoder.KlWarmup)) w.Line("var fullDivergenceScale = T.CreateTruncating(1.0 / rows); // KL terms outside the warm-up");
                 var index = 0;
                 foreach (var term in plan.Likelihoods) w.Line($"termSums[{index++}] = Likelihood{term.Node}(rows, step.Gradients, likelihoodScale);");
-                foreach (var latent in plan.Latents) w.Line($"termSums[{index++}] = Divergence{latent.Node}(rows, step.Gradients, divergenceScale);");
+                foreach (var latent in plan.Latents)
+                    w.Line($"termSums[{index++}] = Divergence{latent.Node}(rows, step.Gradients, {(latent.Encoder.KlWarmup ? "divergenceScale" : "fullDivergenceScale")});");
                 w.Line("if (step.Gradients) Backward(rows);");
             }
             w.Line();

@@ -68,6 +68,7 @@ namespace Dsl.Generators.Emit
             if (network.SharesWeightsWith is not null) text += $", shares weights with {network.SharesWeightsWith}";
             if (network.SharesHiddenLayersWith is not null) text += $", shares hidden layers with {network.SharesHiddenLayersWith}";
             if (network.SharedLastLayer is not null) text += $", shared last layer '{network.SharedLastLayer}'";
+            if (!network.KlWarmup) text += ", KL outside the warm-up";
             return text;
         }
 

@@ -53,6 +53,7 @@ namespace Dsl.Generators.Ir
         string? SharesWeightsWith,
         string? SharedLastLayer,
         string? SharesHiddenLayersWith,
+        bool KlWarmup,
         LocationInfo Location);
 
     public sealed record NodeDecl(

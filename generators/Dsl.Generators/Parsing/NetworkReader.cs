@@ -19,6 +19,7 @@ namespace Dsl.Generators.Parsing
             AttributeReader.String(AttributeReader.Named(attribute, "SharesWeightsWith")?.Expression),
             AttributeReader.String(AttributeReader.Named(attribute, "SharedLastLayer")?.Expression),
             AttributeReader.String(AttributeReader.Named(attribute, "SharesHiddenLayersWith")?.Expression),
+            AttributeReader.Boolean(AttributeReader.Named(attribute, "KlWarmup")?.Expression) ?? true,
             LocationInfo.From(attribute));
     }
 }

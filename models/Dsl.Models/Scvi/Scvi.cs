@@ -28,8 +28,8 @@ public partial class Scvi
     [Latent, Encoder(Inputs = new[] { nameof(x), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Transform = InputTransform.Log1p)]
     public double z(Cell n, Dim d) => Dist.Normal(0, 1);
 
-    // l_n ~ LogNormal(l_mu[s_n], l_sigma[s_n]^2), with q(l_n | x_n, s_n).
-    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Transform = InputTransform.Log1p)]
+    // l_n ~ LogNormal(l_mu[s_n], l_sigma[s_n]^2), with q(l_n | x_n, s_n); its KL is not warmed up, as in scvi-tools.
+    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Transform = InputTransform.Log1p, KlWarmup = false)]
     public double l(Cell n) => Dist.LogNormal(libraryLogMean(s(n)), Fn.Sqrt(libraryLogVar(s(n))));
 
     // rho_n = f_w(z_n, s_n): softmax over genes, the expected frequencies. Dropout only in the encoders, as in scvi-tools.

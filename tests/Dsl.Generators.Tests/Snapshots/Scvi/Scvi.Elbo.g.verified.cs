@@ -164,9 +164,10 @@ partial class Scvi
             // The loss is −(log-likelihood − weight·KL) / rows; these scales turn each term's derivative into the loss's.
             var likelihoodScale = T.CreateTruncating(-1.0 / rows);
             var divergenceScale = T.CreateTruncating(step.KlWeight / rows);
+            var fullDivergenceScale = T.CreateTruncating(1.0 / rows); // KL terms outside the warm-up
             termSums[0] = Likelihoodx(rows, step.Gradients, likelihoodScale);
             termSums[1] = Divergencez(rows, step.Gradients, divergenceScale);
-            termSums[2] = Divergencel(rows, step.Gradients, divergenceScale);
+            termSums[2] = Divergencel(rows, step.Gradients, fullDivergenceScale);
             if (step.Gradients) Backward(rows);
         }
 

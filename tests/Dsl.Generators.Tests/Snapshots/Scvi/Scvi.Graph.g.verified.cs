@@ -83,7 +83,7 @@ partial class Scvi
                 Plates: ["Cell"],
                 Definition: "LogNormal(logMean: libraryLogMean(s(n)), logSd: Sqrt(libraryLogVar(s(n))))",
                 Constraints: null,
-                Network: "inputs [x, s], 1 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform Log1p",
+                Network: "inputs [x, s], 1 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform Log1p, KL outside the warm-up",
                 Parents: ["libraryLogMean", "libraryLogVar", "s"],
                 Line: 33),
             // line 37: rho(Cell n, Gene g)
