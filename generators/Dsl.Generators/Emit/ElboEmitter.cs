@@ -160,7 +160,7 @@ namespace Dsl.Generators.Emit
             w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Variational}.ElboTerm> Terms {{ get; }} = new {Variational}.ElboTerm[]");
             w.Line("{");
             foreach (var term in plan.Likelihoods) w.Line($"    new(\"log p({term.Node})\", false),");
-            foreach (var latent in plan.Latents) w.Line($"    new(\"KL({latent.Node})\", true),");
+            foreach (var latent in plan.Latents) w.Line($"    new(\"KL({latent.Node})\", true{(latent.Encoder.KlWarmup ? "" : ", WarmedUp: false")}),");
             w.Line("};");
             w.Line();
             w.Line("private int threads = 1;");

@@ -5,8 +5,11 @@ using Dsl.Runtime.Neural;
 
 namespace Dsl.Runtime.Variational;
 
-/// <summary>One term of the ELBO: a log-likelihood (added) or a KL divergence (subtracted, weighted during warm-up).</summary>
-public sealed record ElboTerm(string Name, bool IsDivergence);
+/// <summary>
+/// One term of the ELBO: a log-likelihood (added) or a KL divergence (subtracted; weighted during warm-up unless
+/// <paramref name="WarmedUp"/> is false).
+/// </summary>
+public sealed record ElboTerm(string Name, bool IsDivergence, bool WarmedUp = true);
 
 /// <summary>How one minibatch is evaluated.</summary>
 /// <param name="Training">batch statistics and dropout on (and running statistics updated)</param>

@@ -69,7 +69,11 @@ public class GradientCheckTests
         {
             model.Step(cells, step with { Gradients = false }, terms);
             var loss = 0.0;
-            for (var t = 0; t < terms.Length; t++) loss -= model.Terms[t].IsDivergence ? -step.KlWeight * terms[t] : terms[t];
+            for (var t = 0; t < terms.Length; t++)
+            {
+                var weight = model.Terms[t].WarmedUp ? step.KlWeight : 1.0;
+                loss -= model.Terms[t].IsDivergence ? -weight * terms[t] : terms[t];
+            }
             return loss / cells.Length;
         }
         model.Parameters.ClearGradients();

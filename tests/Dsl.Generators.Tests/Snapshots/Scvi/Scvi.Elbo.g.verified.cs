@@ -101,7 +101,7 @@ partial class Scvi
         {
             new("log p(x)", false),
             new("KL(z)", true),
-            new("KL(l)", true),
+            new("KL(l)", true, WarmedUp: false),
         };
 
         private int threads = 1;
