@@ -10,7 +10,7 @@ public sealed class OutputHead<T> where T : unmanaged, IBinaryFloatingPointIeee7
     private readonly DenseLayer<T> layer;
     private T[] output = Array.Empty<T>();
     private T[] gradient = Array.Empty<T>();
-    private T[] hiddenGradient = Array.Empty<T>();
+    private T[] ownHiddenGradient = Array.Empty<T>();
 
     public OutputHead(ParameterSet<T> parameters, string name, int hidden, int outputs, Activation activation, ref RandomStream init)
     {
@@ -50,12 +50,12 @@ public sealed class OutputHead<T> where T : unmanaged, IBinaryFloatingPointIeee7
         Backward(hidden, outputGradient, rows, ClearedHiddenGradient(rows));
 
     /// <summary>After the three-argument <see cref="Backward(T[], T[], int)"/>: this head's gradient with respect to the hidden units.</summary>
-    public T[] HiddenGradient => hiddenGradient;
+    public T[] HiddenGradient => ownHiddenGradient;
 
     private T[] ClearedHiddenGradient(int rows)
     {
         var length = rows * layer.Inputs;
-        Array.Clear(Buffers.Ensure(ref hiddenGradient, length), 0, length);
-        return hiddenGradient;
+        Array.Clear(Buffers.Ensure(ref ownHiddenGradient, length), 0, length);
+        return ownHiddenGradient;
     }
 }
