@@ -378,8 +378,9 @@ namespace Dsl.Generators.Emit
             w.Line("/// </summary>");
             using (w.Block("private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)"))
             {
-                var part = 0;
-                EmitBranches(w, plan.Latents.Select(latent => (System.Action)(() => EmitEncoder(w, latent, part++))).ToList());
+                // Random-stream parts: one per latent's encoder, then one per trunk.
+                EmitBranches(w, plan.Latents.Select((latent, index) => (System.Action)(() => EmitEncoder(w, latent, index))).ToList());
+                var part = plan.Latents.Count;
                 foreach (var trunk in Trunks(plan))
                 {
                     var inputs = trunk.First().Inputs;

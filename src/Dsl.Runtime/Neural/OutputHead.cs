@@ -34,28 +34,24 @@ public sealed class OutputHead<T> where T : unmanaged, IBinaryFloatingPointIeee7
     }
 
     /// <summary>Adds this head's parameter gradients and its gradient with respect to the hidden units into <paramref name="hiddenGradient"/>.</summary>
-    public void Backward(T[] hidden, T[] outputGradient, int rows, T[] hiddenGradient)
-    {
-        var dz = Buffers.Ensure(ref gradient, rows * Outputs);
-        for (var r = 0; r < rows; r++)
-            Activations.Backward(Activation, output.AsSpan(r * Outputs, Outputs), outputGradient.AsSpan(r * Outputs, Outputs), dz.AsSpan(r * Outputs, Outputs));
-        layer.Backward(hidden, dz, rows, hiddenGradient, accumulateInput: true);
-    }
+    public void Backward(T[] hidden, T[] outputGradient, int rows, T[] hiddenGradient) =>
+        Backward(hidden, outputGradient, rows, hiddenGradient, accumulate: true);
 
     /// <summary>
     /// Adds this head's parameter gradients and writes its gradient with respect to the hidden units into its own
     /// <see cref="HiddenGradient"/> (rows x hidden), so heads on one trunk can run side by side.
     /// </summary>
     public void Backward(T[] hidden, T[] outputGradient, int rows) =>
-        Backward(hidden, outputGradient, rows, ClearedHiddenGradient(rows));
+        Backward(hidden, outputGradient, rows, Buffers.Ensure(ref ownHiddenGradient, rows * layer.Inputs), accumulate: false);
 
     /// <summary>After the three-argument <see cref="Backward(T[], T[], int)"/>: this head's gradient with respect to the hidden units.</summary>
     public T[] HiddenGradient => ownHiddenGradient;
 
-    private T[] ClearedHiddenGradient(int rows)
+    private void Backward(T[] hidden, T[] outputGradient, int rows, T[] hiddenGradient, bool accumulate)
     {
-        var length = rows * layer.Inputs;
-        Array.Clear(Buffers.Ensure(ref ownHiddenGradient, length), 0, length);
-        return ownHiddenGradient;
+        var dz = Buffers.Ensure(ref gradient, rows * Outputs);
+        for (var r = 0; r < rows; r++)
+            Activations.Backward(Activation, output.AsSpan(r * Outputs, Outputs), outputGradient.AsSpan(r * Outputs, Outputs), dz.AsSpan(r * Outputs, Outputs));
+        layer.Backward(hidden, dz, rows, hiddenGradient, accumulateInput: accumulate);
     }
 }
