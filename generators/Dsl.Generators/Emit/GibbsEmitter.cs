@@ -242,7 +242,7 @@ namespace Dsl.Generators.Emit
                 w.Line($"var dimension = {Dimension(block)};");
                 w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
                 w.Line($"global::System.Threading.Tasks.Parallel.For(0, {Replicates(block)}, context.Parallelism,");
-                w.Line($"    () => new {Inference}.Workspace(elements * (dimension + 4) + dimension * (dimension + 5)),");
+                w.Line($"    () => new {Inference}.Workspace(elements * (dimension + 5) + dimension * (dimension + 5)),");
                 w.Line($"    ({(block.Replicate is { } rep ? rep.Variable : "replicate")}, _, work) =>");
                 w.Line("    {");
                 using (w.Indent(2))
@@ -301,7 +301,7 @@ namespace Dsl.Generators.Emit
                     {
                         var code = new CodeExpr(spec, SlotVars(spec, block, null));
                         w.Line($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {code.Of(child.Weight)};");
-                        w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, ref random);");
+                        w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, scratch, ref random);");
                     }
                     else if (block.ResponseIsLatent)
                     {

@@ -187,7 +187,7 @@ namespace Dsl.Generators.Emit
                 w.Line();
                 w.Line($"public int Length => {(update.Indices.Count == 0 ? "1" : $"model.{p}Values.Length")};");
                 w.Line();
-                w.Line("public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, new double[Length]);");
+                w.Line("public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, default);");
                 w.Line();
                 using (w.Block("public double Gradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> gradient)"))
                 {

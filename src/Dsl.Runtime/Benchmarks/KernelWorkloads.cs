@@ -18,7 +18,7 @@ public static class KernelWorkloads
         PolyaGammaOne("pg1_z0", 0), PolyaGammaOne("pg1_z0_5", 0.5), PolyaGammaOne("pg1_z2", 2), PolyaGammaOne("pg1_z10", 10), PolyaGammaOne("pg1_z50", 50),
         PolyaGammaMixed(),
         PolyaGammaB(2), PolyaGammaB(10), PolyaGammaB(100), PolyaGammaB(1000),
-        Multinomial(3, 10), Multinomial(3, 1000), Multinomial(3, 100_000), Multinomial(10, 10), Multinomial(10, 1000), Multinomial(10, 100_000),
+        Multinomial(3, 10), Multinomial(3, 50), Multinomial(3, 200), Multinomial(3, 1000), Multinomial(3, 100_000), Multinomial(10, 10), Multinomial(10, 1000), Multinomial(10, 100_000),
         GammaShape("gamma_shape0_1", 0.1), GammaShape("gamma_shape1", 1), GammaShape("gamma_shape10", 10),
         BinomialMixed(),
         DirichletK3(),

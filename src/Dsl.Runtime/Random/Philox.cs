@@ -57,15 +57,72 @@ public static class Philox
         b67.CopyTo(destination[24..]);
     }
 
-    /// <summary>Uniforms per <see cref="Doubles48"/> call.</summary>
+    /// <summary>Uniforms per <see cref="Doubles64"/> call.</summary>
     public const int DoublesPerCall = 64;
 
-    /// <summary>
-    /// Sixty-four uniforms from thirty-two blocks: four independent eight-block chains interleaved, since one
-    /// chain is bound by the latency of its ten dependent rounds rather than by throughput (measured here: one
-    /// chain 0.5, two 0.83, three 1.0, four 1.17 G doubles/s; with only 16 vector registers four chains would spill).
-    /// </summary>
+    /// <summary>Words per <see cref="Words128"/> call.</summary>
+    public const int WordsPerCall = 128;
+
+    /// <summary>Sixty-four uniforms on (0, 1) from thirty-two consecutive blocks, each from two words in block order.</summary>
     public static void Doubles64(ulong block, ulong stream, uint k0, uint k1, Span<double> destination)
+    {
+        if (destination.Length < DoublesPerCall) throw new ArgumentException($"needs room for {DoublesPerCall} doubles", nameof(destination));
+        var writer = new DoubleWriter(destination);
+        Blocks32(block, stream, k0, k1, ref writer);
+    }
+
+    /// <summary>The 128 words of thirty-two consecutive blocks, in the order <see cref="Block"/> would give them.</summary>
+    public static void Words128(ulong block, ulong stream, uint k0, uint k1, Span<uint> destination)
+    {
+        if (destination.Length < WordsPerCall) throw new ArgumentException($"needs room for {WordsPerCall} words", nameof(destination));
+        var writer = new WordWriter(destination);
+        Blocks32(block, stream, k0, k1, ref writer);
+    }
+
+    /// <summary>Receives eight blocks at a time, already in block order (two blocks per vector).</summary>
+    private interface IBlockWriter
+    {
+        void Write(int group, Vector256<uint> b01, Vector256<uint> b23, Vector256<uint> b45, Vector256<uint> b67);
+    }
+
+    private readonly ref struct DoubleWriter(Span<double> destination) : IBlockWriter
+    {
+        private readonly Span<double> destination = destination;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Write(int group, Vector256<uint> b01, Vector256<uint> b23, Vector256<uint> b45, Vector256<uint> b67)
+        {
+            var target = destination[(16 * group)..];
+            RandomStream.ToOpenUnitDouble(b01.AsUInt64()).CopyTo(target);
+            RandomStream.ToOpenUnitDouble(b23.AsUInt64()).CopyTo(target[4..]);
+            RandomStream.ToOpenUnitDouble(b45.AsUInt64()).CopyTo(target[8..]);
+            RandomStream.ToOpenUnitDouble(b67.AsUInt64()).CopyTo(target[12..]);
+        }
+    }
+
+    private readonly ref struct WordWriter(Span<uint> destination) : IBlockWriter
+    {
+        private readonly Span<uint> destination = destination;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Write(int group, Vector256<uint> b01, Vector256<uint> b23, Vector256<uint> b45, Vector256<uint> b67)
+        {
+            var target = destination[(32 * group)..];
+            b01.CopyTo(target);
+            b23.CopyTo(target[8..]);
+            b45.CopyTo(target[16..]);
+            b67.CopyTo(target[24..]);
+        }
+    }
+
+    /// <summary>
+    /// Thirty-two blocks as four independent eight-block chains, interleaved, since one chain is bound by the latency
+    /// of its ten dependent rounds rather than by throughput (measured here: one chain 0.5, two 0.83, three 1.0, four
+    /// 1.17 G doubles/s; with only 16 vector registers four chains would spill). The writer is a struct type argument,
+    /// so each output form gets its own specialised copy with nothing left of the indirection.
+    /// </summary>
+    private static void Blocks32<TWriter>(ulong block, ulong stream, uint k0, uint k1, ref TWriter writer)
+        where TWriter : IBlockWriter, allows ref struct
     {
         var (a0, a1, a2, a3) = Counters8(block, stream);
         var (b0, b1, b2, b3) = Counters8(block + 8, stream);
@@ -94,20 +151,18 @@ public static class Philox
             key0 += bump0;
             key1 += bump1;
         }
-        WriteDoubles(a0, a1, a2, a3, destination);
-        WriteDoubles(b0, b1, b2, b3, destination[16..]);
-        WriteDoubles(c0, c1, c2, c3, destination[32..]);
-        WriteDoubles(d0, d1, d2, d3, destination[48..]);
+        Write(ref writer, 0, a0, a1, a2, a3);
+        Write(ref writer, 1, b0, b1, b2, b3);
+        Write(ref writer, 2, c0, c1, c2, c3);
+        Write(ref writer, 3, d0, d1, d2, d3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteDoubles(Vector256<uint> w0, Vector256<uint> w1, Vector256<uint> w2, Vector256<uint> w3, Span<double> destination)
+    private static void Write<TWriter>(ref TWriter writer, int group, Vector256<uint> w0, Vector256<uint> w1, Vector256<uint> w2, Vector256<uint> w3)
+        where TWriter : IBlockWriter, allows ref struct
     {
         var (b01, b23, b45, b67) = Transpose(w0, w1, w2, w3);
-        RandomStream.ToOpenUnitDouble(b01.AsUInt64()).CopyTo(destination);
-        RandomStream.ToOpenUnitDouble(b23.AsUInt64()).CopyTo(destination[4..]);
-        RandomStream.ToOpenUnitDouble(b45.AsUInt64()).CopyTo(destination[8..]);
-        RandomStream.ToOpenUnitDouble(b67.AsUInt64()).CopyTo(destination[12..]);
+        writer.Write(group, b01, b23, b45, b67);
     }
 
     /// <summary>The four counter words of eight consecutive blocks, one vector per word.</summary>

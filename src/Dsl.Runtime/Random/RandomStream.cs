@@ -87,6 +87,20 @@ public struct RandomStream
         while (i < destination.Length) destination[i++] = NextDouble();
     }
 
+    /// <summary>Fills with random words; the same values as repeated <see cref="NextUInt32"/>.</summary>
+    public void FillWords(Span<uint> destination)
+    {
+        var i = 0;
+        while (i < destination.Length && position != 32) destination[i++] = NextUInt32();
+        while (System.Runtime.Intrinsics.X86.Avx2.IsSupported && destination.Length - i >= Philox.WordsPerCall)
+        {
+            Philox.Words128(nextBlock, stream, key0, key1, destination[i..]);
+            nextBlock += Philox.WordsPerCall / 4;
+            i += Philox.WordsPerCall;
+        }
+        while (i < destination.Length) destination[i++] = NextUInt32();
+    }
+
     /// <summary>The next four uniforms on (0, 1), as a vector (for the vectorised samplers).</summary>
     public Vector256<double> NextDoubleVector()
     {

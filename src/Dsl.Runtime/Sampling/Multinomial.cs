@@ -29,43 +29,53 @@ public static class Multinomial
     private const int Block = 256;
 
     /// <summary>
-    /// Multinomial(n[r], p[r, .]) for every row r. Each component is one span of conditional binomials over a block
-    /// of rows, so the binomial sampler can sort the rows by method (inversion or BTRS) instead of running both
-    /// wherever four rows' conditionals fall on different sides of its threshold.
+    /// Multinomial(n[r], p[r, .]) for every row r. Rows with few trials are counted (<see cref="MultinomialByCounting"/>);
+    /// the rest of a block of rows is drawn one component at a time, as one span of conditional binomials, so the
+    /// binomial sampler can sort them by method (inversion or BTRS) instead of running both wherever four rows'
+    /// conditionals fall on different sides of its threshold.
     /// </summary>
     public static void Sample(ReadOnlySpan<double> n, ReadOnlySpan<double> p, int k, Span<double> destination, ref RandomStream random)
     {
         if (k <= 0 || p.Length != n.Length * k) throw new ArgumentException($"p must hold {n.Length} rows of {k}", nameof(p));
+        var counting = new MultinomialByCounting(stackalloc uint[MultinomialByCounting.BufferWords]);
+        Span<int> deferred = stackalloc int[Block];
         Span<double> remaining = stackalloc double[Block];
         Span<double> mass = stackalloc double[Block];
         Span<double> conditional = stackalloc double[Block];
         Span<double> drawn = stackalloc double[Block];
         for (var start = 0; start < n.Length; start += Block)
         {
-            var rows = Math.Min(Block, n.Length - start);
-            for (var r = 0; r < rows; r++)
+            var rows = 0;
+            for (var r = start; r < Math.Min(n.Length, start + Block); r++)
             {
-                remaining[r] = n[start + r];
                 var sum = 0.0;
-                foreach (var value in p.Slice((start + r) * k, k)) sum += value;
-                mass[r] = sum;
+                foreach (var value in p.Slice(r * k, k)) sum += value;
+                if (sum > 0 && double.IsFinite(sum) && MultinomialByCounting.Suits(n[r], k))
+                {
+                    counting.SampleRow((int)n[r], p.Slice(r * k, k), sum, destination.Slice(r * k, k), ref random);
+                    continue;
+                }
+                deferred[rows] = r;
+                remaining[rows] = n[r];
+                mass[rows] = sum;
+                rows++;
             }
             for (var j = 0; j < k - 1; j++)
             {
-                for (var r = 0; r < rows; r++)
+                for (var d = 0; d < rows; d++)
                 {
-                    var pj = p[(start + r) * k + j];
-                    conditional[r] = remaining[r] > 0 && mass[r] > 0 ? Math.Min(1, pj / mass[r]) : 0;
-                    mass[r] -= pj;
+                    var pj = p[deferred[d] * k + j];
+                    conditional[d] = remaining[d] > 0 && mass[d] > 0 ? Math.Min(1, pj / mass[d]) : 0;
+                    mass[d] -= pj;
                 }
                 Binomial.Sample(remaining[..rows], conditional[..rows], drawn, ref random);
-                for (var r = 0; r < rows; r++)
+                for (var d = 0; d < rows; d++)
                 {
-                    destination[(start + r) * k + j] = drawn[r];
-                    remaining[r] -= drawn[r];
+                    destination[deferred[d] * k + j] = drawn[d];
+                    remaining[d] -= drawn[d];
                 }
             }
-            for (var r = 0; r < rows; r++) destination[(start + r) * k + k - 1] = remaining[r];
+            for (var d = 0; d < rows; d++) destination[deferred[d] * k + k - 1] = remaining[d];
         }
     }
 

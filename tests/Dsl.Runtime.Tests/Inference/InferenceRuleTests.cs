@@ -55,10 +55,11 @@ public sealed class InferenceRuleTests
         var random = new RandomStream(5, 2);
         var chain = new byte[] { 1, 1, 1 };
         var seen = new double[8];
+        var workspace = new double[3];
         const int sweeps = 200_000;
         for (var n = 0; n < sweeps; n++)
         {
-            NormalisedWeightEnumeration.Sweep(weights, counts, logit, chain, ref random);
+            NormalisedWeightEnumeration.Sweep(weights, counts, logit, chain, workspace, ref random);
             seen[chain[0] | chain[1] << 1 | chain[2] << 2]++;
         }
         for (var code = 0; code < 8; code++)

@@ -131,6 +131,8 @@ public sealed class DiscreteSamplerTests
 
     [Theory]
     [InlineData(2, 10)]
+    [InlineData(3, 50)]
+    [InlineData(3, 150)]
     [InlineData(3, 1000)]
     [InlineData(10, 100_000)]
     [InlineData(50, 1000)]

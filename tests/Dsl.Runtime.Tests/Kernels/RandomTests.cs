@@ -46,6 +46,19 @@ public sealed class RandomTests
     }
 
     [Fact]
+    public void FillWords_EqualsRepeatedNextUInt32_FromAnyStartingPoint()
+    {
+        var a = new RandomStream(42, 7);
+        var b = new RandomStream(42, 7);
+        a.NextUInt32(); // misalign the buffer
+        b.NextUInt32();
+        var filled = new uint[3 * Philox.WordsPerCall + 45];
+        a.FillWords(filled);
+
+        for (var i = 0; i < filled.Length; i++) Assert.Equal(b.NextUInt32(), filled[i]);
+    }
+
+    [Fact]
     public void Stream_IsAPureFunctionOfSeedStreamAndPosition()
     {
         var whole = new RandomStream(9, 3);

@@ -4,7 +4,8 @@ namespace Dsl.Runtime.Inference.MStep;
 
 /// <summary>
 /// The terms of the expected complete log-likelihood that the M-step rules produce, each with its gradient (URSM
-/// eq 3.9 is their sum for A). Every function adds its gradient into <c>gradient</c> and returns its value;
+/// eq 3.9 is their sum for A). Every function adds its gradient into <c>gradient</c> and returns its value; an empty
+/// <c>gradient</c> asks for the value alone (a line search's trial points), which skips the gradient's passes.
 /// <c>map</c> arrays give, per statistic, the flat index of the parameter entry it multiplies.
 /// </summary>
 public static class ObjectiveTerms
@@ -17,7 +18,7 @@ public static class ObjectiveTerms
         {
             if (weights[n] == 0) continue;
             value += weights[n] * Math.Log(x[n]);
-            gradient[n] += weights[n] / x[n];
+            if (!gradient.IsEmpty) gradient[n] += weights[n] / x[n];
         }
         return value;
     }
@@ -32,12 +33,12 @@ public static class ObjectiveTerms
         var total = 0.0;
         foreach (var index in map) total += x[index];
         var value = replicates * SpecialFunctions.LogGamma(total);
-        var digammaTotal = SpecialFunctions.Digamma(total);
+        var digammaTotal = gradient.IsEmpty ? 0 : SpecialFunctions.Digamma(total);
         for (var k = 0; k < map.Length; k++)
         {
             var a = x[map[k]];
             value += -replicates * SpecialFunctions.LogGamma(a) + (a - 1) * sumLog[k];
-            gradient[map[k]] += replicates * (digammaTotal - SpecialFunctions.Digamma(a)) + sumLog[k];
+            if (!gradient.IsEmpty) gradient[map[k]] += replicates * (digammaTotal - SpecialFunctions.Digamma(a)) + sumLog[k];
         }
         return value;
     }
@@ -53,7 +54,7 @@ public static class ObjectiveTerms
         {
             var a = x[map[n]];
             value += (linear[n] - 0.5 * quadratic[n] * a) * a;
-            gradient[map[n]] += (linear[n] - quadratic[n] * a) * scale;
+            if (!gradient.IsEmpty) gradient[map[n]] += (linear[n] - quadratic[n] * a) * scale;
         }
         return value * scale;
     }
@@ -74,9 +75,10 @@ public static class ObjectiveTerms
         var xs = x.ToArray();
         var values = new double[chunks];
         var gradients = new double[chunks][];
+        var withGradient = !gradient.IsEmpty;
         Parallel.For(0, chunks, chunk =>
         {
-            var partial = gradients[chunk] = new double[xs.Length];
+            var partial = withGradient ? gradients[chunk] = new double[xs.Length] : null;
             var weights = new double[width];
             var slopes = new double[width];
             for (var r = chunk * rows / chunks; r < (chunk + 1) * rows / chunks; r++)
@@ -86,7 +88,7 @@ public static class ObjectiveTerms
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             value += values[chunk];
-            for (var n = 0; n < gradient.Length; n++) gradient[n] += gradients[chunk][n];
+            if (withGradient) for (var n = 0; n < gradient.Length; n++) gradient[n] += gradients[chunk][n];
         }
         return value;
     }
@@ -95,7 +97,7 @@ public static class ObjectiveTerms
 
     private static double NormalisedWeightsRow(
         double[] x, ReadOnlySpan<int> rowMap, ReadOnlySpan<int> rowCounts, byte[] states, int r, int rows, int samples,
-        double[] weights, double[] slopes, double[] gradient)
+        double[] weights, double[] slopes, double[]? gradient)
     {
         var width = rowMap.Length;
         var value = 0.0;
@@ -107,7 +109,7 @@ public static class ObjectiveTerms
             total += y;
             if (y == 0) continue;
             value += y * Math.Log(weights[e]);
-            gradient[rowMap[e]] += y / weights[e];
+            if (gradient != null) gradient[rowMap[e]] += y / weights[e];
         }
         if (total == 0) return value;
         var perSample = (double)total / samples;
@@ -117,9 +119,9 @@ public static class ObjectiveTerms
             var state = states.AsSpan((t * rows + r) * width, width);
             var sum = ByteStates.Dot(weights, state);
             value -= perSample * Math.Log(sum);
-            ByteStates.AddScaled(slopes, perSample / sum, state);
+            if (gradient != null) ByteStates.AddScaled(slopes, perSample / sum, state);
         }
-        for (var e = 0; e < width; e++) gradient[rowMap[e]] -= slopes[e];
+        if (gradient != null) for (var e = 0; e < width; e++) gradient[rowMap[e]] -= slopes[e];
         return value;
     }
 
@@ -142,11 +144,11 @@ public static class ObjectiveTerms
                 sum += x[map[n]] * meanStates[n];
                 if (y == 0) continue;
                 value += y * Math.Log(x[map[n]]);
-                gradient[map[n]] += y / x[map[n]];
+                if (!gradient.IsEmpty) gradient[map[n]] += y / x[map[n]];
             }
             if (total == 0) continue;
             value -= total * Math.Log(sum);
-            for (var e = 0; e < width; e++) gradient[map[r * width + e]] -= total * meanStates[r * width + e] / sum;
+            if (!gradient.IsEmpty) for (var e = 0; e < width; e++) gradient[map[r * width + e]] -= total * meanStates[r * width + e] / sum;
         }
         return value;
     }

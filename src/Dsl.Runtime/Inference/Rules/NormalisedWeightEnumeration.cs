@@ -1,5 +1,5 @@
 using Dsl.Runtime.Random;
-using Dsl.Runtime.Special;
+using System.Runtime.Intrinsics;
 
 namespace Dsl.Runtime.Inference.Rules;
 
@@ -9,20 +9,34 @@ namespace Dsl.Runtime.Inference.Rules;
 /// eq 3.5). The Markov blanket of s_i holds its prior and the whole count vector, but only through
 /// rest_i = sum_{n != i} f_n s_n, so a running sum makes each entry O(1):
 /// y_i &gt; 0 forces s_i = 1; otherwise logit P(s_i = 1) = psi_i + R (log rest_i - log(rest_i + f_i)) = psi_i - R log1p(f_i / rest_i).
+/// <para>
+/// The scan itself is sequential (rest_i depends on the entries before i), so everything that does not depend on
+/// rest is done first, vectorised over all entries: with a uniform u_i, s_i = 1 iff u_i &lt; logistic(logit) iff
+/// (psi_i - logit(u_i)) / R &gt; log1p(f_i / rest_i) iff rest_i + f_i &lt; rest_i e_i, where e_i = exp((psi_i - logit(u_i)) / R).
+/// The scan then costs one multiply and one compare per entry.
+/// </para>
 /// </summary>
 public static class NormalisedWeightEnumeration
 {
-    /// <summary>One systematic scan over i. <paramref name="state"/> holds 0 or 1 per entry and is updated in place.</summary>
-    public static void Sweep(ReadOnlySpan<double> weights, ReadOnlySpan<int> counts, ReadOnlySpan<double> priorLogit, Span<byte> state, ref RandomStream random)
+    /// <summary>
+    /// One systematic scan over i. <paramref name="state"/> holds 0 or 1 per entry and is updated in place;
+    /// <paramref name="workspace"/> holds at least one double per entry.
+    /// </summary>
+    public static void Sweep(
+        ReadOnlySpan<double> weights, ReadOnlySpan<int> counts, ReadOnlySpan<double> priorLogit, Span<byte> state, Span<double> workspace, ref RandomStream random)
     {
+        var entries = weights.Length;
         var total = 0;
         var sum = 0.0;
-        for (var i = 0; i < weights.Length; i++)
+        for (var i = 0; i < entries; i++)
         {
             total += counts[i];
             sum += weights[i] * state[i];
         }
-        for (var i = 0; i < weights.Length; i++)
+        var factor = workspace[..entries];
+        random.FillUniform(factor);
+        OnFactors(priorLogit, total, factor);
+        for (var i = 0; i < entries; i++)
         {
             var rest = sum - weights[i] * state[i];
             byte on;
@@ -33,11 +47,31 @@ public static class NormalisedWeightEnumeration
             }
             else
             {
-                var logit = priorLogit[i] - total * SpecialFunctions.Log1p(weights[i] / rest);
-                on = random.NextDouble() < SpecialFunctions.Logistic(logit) ? (byte)1 : (byte)0;
+                on = total > 0 ? (rest + weights[i] < rest * factor[i] ? (byte)1 : (byte)0) : (factor[i] > 1 ? (byte)1 : (byte)0);
             }
             state[i] = on;
             sum = rest + weights[i] * on;
+        }
+    }
+
+    /// <summary>
+    /// Turns uniforms u_i into e_i = exp((psi_i - log(u_i / (1 - u_i))) / R), in place; with R = 0 (no counts, so
+    /// the prior alone decides) into exp(psi_i - logit(u_i)), which is above one iff u_i &lt; logistic(psi_i).
+    /// </summary>
+    private static void OnFactors(ReadOnlySpan<double> priorLogit, int total, Span<double> uniforms)
+    {
+        var scale = total > 0 ? 1.0 / total : 1.0;
+        var i = 0;
+        for (; i + 4 <= uniforms.Length; i += 4)
+        {
+            var u = Vector256.Create<double>(uniforms[i..]);
+            var logit = Vector256.Log(u / (Vector256<double>.One - u));
+            Vector256.Exp((Vector256.Create(priorLogit[i..]) - logit) * Vector256.Create(scale)).CopyTo(uniforms[i..]);
+        }
+        for (; i < uniforms.Length; i++)
+        {
+            var u = uniforms[i];
+            uniforms[i] = Math.Exp((priorLogit[i] - Math.Log(u / (1 - u))) * scale);
         }
     }
 

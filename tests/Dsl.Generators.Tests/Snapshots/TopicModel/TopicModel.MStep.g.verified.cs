@@ -63,7 +63,7 @@ partial class TopicModel
 
         public int Length => model.phiValues.Length;
 
-        public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, new double[Length]);
+        public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, default);
 
         public double Gradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> gradient)
         {
@@ -140,7 +140,7 @@ partial class TopicModel
 
         public int Length => model.alphaValues.Length;
 
-        public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, new double[Length]);
+        public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, default);
 
         public double Gradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> gradient)
         {

@@ -186,7 +186,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var dimension = 1 + 1;
         var elements = GeneCount;
         global::System.Threading.Tasks.Parallel.For(0, CellCount, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (dimension + 4) + dimension * (dimension + 5)),
+            () => new global::Dsl.Runtime.Inference.Workspace(elements * (dimension + 5) + dimension * (dimension + 5)),
             (l, _, work) =>
             {
                 var random = context.RandomFor(1024, l);
@@ -219,7 +219,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 tauState[l] = coefficients[1];
                 global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
                 for (var i = 0; i < elements; i++) weights[i] = AValues[i, GValues[l]];
-                global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, ref random);
+                global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, scratch, ref random);
                 if (context.Record)
                 {
                     kappaSum[l] += coefficients[0];

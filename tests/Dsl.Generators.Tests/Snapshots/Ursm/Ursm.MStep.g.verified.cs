@@ -139,7 +139,7 @@ partial class Ursm
 
         public int Length => model.AValues.Length;
 
-        public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, new double[Length]);
+        public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, default);
 
         public double Gradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> gradient)
         {
@@ -222,7 +222,7 @@ partial class Ursm
 
         public int Length => model.alphaValues.Length;
 
-        public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, new double[Length]);
+        public double Value(global::System.ReadOnlySpan<double> x) => Gradient(x, default);
 
         public double Gradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> gradient)
         {
