@@ -61,6 +61,18 @@ namespace Dsl.Generators.Derivation
 
         public static bool Mentions(Expr expr, string node) => Calls(expr).Any(c => c.Node == node);
 
+        /// <summary>Whether the expression reads plate index <paramref name="variable"/> (a node can only see a plate through its index arguments).</summary>
+        public static bool UsesIndex(Expr expr, string variable) => expr switch
+        {
+            IndexExpr index => index.Name == variable,
+            NodeCallExpr call => call.Indices.Any(a => UsesIndex(a, variable)),
+            FunctionExpr f => f.Arguments.Any(a => UsesIndex(a, variable)),
+            SumExpr s => UsesIndex(s.Over.Body, variable),
+            BinaryExpr b => UsesIndex(b.Left, variable) || UsesIndex(b.Right, variable),
+            NegateExpr n => UsesIndex(n.Operand, variable),
+            _ => false,
+        };
+
         /// <summary>The terms of a sum written with '+' (a '-' becomes a negated term).</summary>
         public static List<Expr> Terms(Expr expr)
         {

@@ -75,6 +75,15 @@ namespace Dsl.Generators.Emit
             using (w.Block("private void Allocate()"))
             {
                 foreach (var array in arrays.All.Where(a => !a.Grows)) w.Line($"{array.Name} = new {array.Type}[{array.Length}];");
+                foreach (var block in plan.Allocations)
+                {
+                    var x = ExprTools.Find(spec, block.Observed)!;
+                    var vars = x.Indices.ToDictionary(n => n.Variable, n => n.Plate == block.Element.Plate ? block.Element.Variable : block.Replicate.Variable);
+                    var access = new CodeExpr(spec, vars).Access(Call(x));
+                    using (Loop(w, block.Replicate))
+                    using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < {CodeExpr.Size(block.Element.Plate)}; {block.Element.Variable}++)"))
+                        w.Line($"{Counts(x.Name)}[{block.Replicate.Variable} * {CodeExpr.Size(block.Element.Plate)} + {block.Element.Variable}] = {access};");
+                }
                 foreach (var block in plan.Logistics.Where(b => b.Child is not null))
                 {
                     var y = ExprTools.Find(spec, block.Child!.Observed)!;
@@ -172,9 +181,10 @@ namespace Dsl.Generators.Emit
             var (k, i, r) = (block.Mixture, block.Element, block.Replicate);
             var (K, N) = (CodeExpr.Size(k.Plate), CodeExpr.Size(i.Plate));
             var code = new CodeExpr(spec, Vars(k, i, r));
-            var x = ExprTools.Find(spec, block.Observed)!;
-            var xVars = x.Indices.ToDictionary(n => n.Variable, n => n.Plate == i.Plate ? i.Variable : r.Variable);
-            var xAccess = new CodeExpr(spec, xVars).Access(Call(x));
+            // Profiles that do not vary with the replicate (URSM's A) are written once per sweep, not once per replicate.
+            var shared = !ExprTools.UsesIndex(block.Profile, r.Variable);
+            var profileLoop = $"for (var {i.Variable} = 0; {i.Variable} < elements; {i.Variable}++) for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) " +
+                $"profiles[{i.Variable} * components + {k.Variable}] = {code.Of(block.Profile)};";
             w.Line($"/// <summary>");
             w.Line($"/// Block {block.Id} (line {block.Line}): {block.Latent} ~ Dirichlet over {k.Plate}, mixing the profiles of {block.Observed}; allocation");
             w.Line($"/// counts split each count among the {k.Plate} components, then {block.Latent} is conjugate (URSM eq 3.1-3.3).");
@@ -183,35 +193,44 @@ namespace Dsl.Generators.Emit
             {
                 w.Line($"var components = {K};");
                 w.Line($"var elements = {N};");
+                if (shared)
+                {
+                    w.Line("var profiles = new double[elements * components];");
+                    w.Line(profileLoop);
+                }
                 w.Line($"global::System.Threading.Tasks.Parallel.For(0, {CodeExpr.Size(r.Plate)}, context.Parallelism,");
-                w.Line($"    () => new {Inference}.Workspace(elements * (3 * components + 1) + 2 * components, elements),");
+                w.Line($"    () => new {Inference}.Workspace(elements * ({(shared ? 2 : 3)} * components + 1) + 2 * components),");
                 w.Line($"    ({r.Variable}, _, work) =>");
                 w.Line("    {");
-                w.Line($"        var random = context.RandomFor({BlockStream(block)}, {r.Variable});");
-                w.Line("        var profiles = work.Doubles.AsSpan(0, elements * components);");
-                w.Line("        var allocation = work.Doubles.AsSpan(elements * components, elements * components);");
-                w.Line("        var concentration = work.Doubles.AsSpan(2 * elements * components, components);");
-                w.Line("        var scratch = work.Doubles.AsSpan(2 * elements * components + components);");
-                w.Line("        var counts = work.Ints.AsSpan(0, elements);");
-                w.Line($"        for (var {i.Variable} = 0; {i.Variable} < elements; {i.Variable}++)");
-                w.Line("        {");
-                w.Line($"            counts[{i.Variable}] = {xAccess};");
-                w.Line($"            for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) profiles[{i.Variable} * components + {k.Variable}] = {code.Of(block.Profile)};");
-                w.Line("        }");
-                w.Line($"        for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) concentration[{k.Variable}] = {code.Of(block.Concentration)};");
-                w.Line($"        var mixing = {State(block.Latent)}.AsSpan({r.Variable} * components, components);");
-                w.Line($"        {Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, allocation, scratch, ref random);");
-                w.Line("        if (context.Record)");
-                w.Line("        {");
-                w.Line($"            var allocated = {AllocationSum(block)}.AsSpan({r.Variable} * elements * components, elements * components);");
-                w.Line("            for (var n = 0; n < allocated.Length; n++) allocated[n] += allocation[n];");
-                w.Line("            for (var n = 0; n < components; n++)");
-                w.Line("            {");
-                w.Line($"                {Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
-                w.Line($"                {LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
-                w.Line("            }");
-                w.Line("        }");
-                w.Line("        return work;");
+                using (w.Indent(2))
+                {
+                    w.Line($"var random = context.RandomFor({BlockStream(block)}, {r.Variable});");
+                    // Without shared profiles, each replicate's own come first in its workspace.
+                    var (allocationAt, concentrationAt) = shared ? ("0", "elements * components") : ("elements * components", "2 * elements * components");
+                    if (!shared)
+                    {
+                        w.Line("var profiles = work.Doubles.AsSpan(0, elements * components);");
+                        w.Line(profileLoop);
+                    }
+                    w.Line($"var allocation = work.Doubles.AsSpan({allocationAt}, elements * components);");
+                    w.Line($"var concentration = work.Doubles.AsSpan({concentrationAt}, components);");
+                    w.Line($"var scratch = work.Doubles.AsSpan({concentrationAt} + components);");
+                    w.Line($"for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) concentration[{k.Variable}] = {code.Of(block.Concentration)};");
+                    w.Line($"var mixing = {State(block.Latent)}.AsSpan({r.Variable} * components, components);");
+                    w.Line($"var counts = {Counts(block.Observed)}.AsSpan({r.Variable} * elements, elements);");
+                    w.Line($"{Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, allocation, scratch, ref random);");
+                    using (w.Block("if (context.Record)"))
+                    {
+                        w.Line($"var allocated = {AllocationSum(block)}.AsSpan({r.Variable} * elements * components, elements * components);");
+                        w.Line("for (var n = 0; n < allocated.Length; n++) allocated[n] += allocation[n];");
+                        using (w.Block("for (var n = 0; n < components; n++)"))
+                        {
+                            w.Line($"{Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
+                            w.Line($"{LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
+                        }
+                    }
+                    w.Line("return work;");
+                }
                 w.Line("    },");
                 w.Line("    _ => { });");
             }

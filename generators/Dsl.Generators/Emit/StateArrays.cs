@@ -27,6 +27,8 @@ namespace Dsl.Generators.Emit
                 arrays.Add(new StateArray(LogSum(b.Latent), "double", length, true, false, $"sum of log {b.Latent} (the Dirichlet's sufficient statistic)"));
                 arrays.Add(new StateArray(AllocationSum(b), "double", $"{length} * {CodeExpr.Size(b.Element.Plate)}", true, false,
                     $"allocation counts [{b.Replicate.Variable}, {b.Element.Variable}, {b.Mixture.Variable}] summed over recorded sweeps"));
+                arrays.Add(new StateArray(Counts(b.Observed), "int", $"{CodeExpr.Size(b.Replicate.Plate)} * {CodeExpr.Size(b.Element.Plate)}", false, false,
+                    $"{b.Observed}Values, replicate-major"));
             }
             foreach (var b in plan.Logistics)
             {
@@ -45,7 +47,8 @@ namespace Dsl.Generators.Emit
                 }
                 if (b.Child is { } child)
                 {
-                    arrays.Add(new StateArray(Counts(child.Observed), "int", entries, false, false, $"{child.Observed}Values, replicate-major"));
+                    if (arrays.All(a => a.Name != Counts(child.Observed)))
+                        arrays.Add(new StateArray(Counts(child.Observed), "int", entries, false, false, $"{child.Observed}Values, replicate-major"));
                     arrays.Add(new StateArray(Samples(b), "byte", "0", false, true, $"{b.Response} at every recorded sweep, for the Monte Carlo M-step"));
                 }
                 if (GibbsEmitter.PolyaGammaTerm(plan, b) is not null)

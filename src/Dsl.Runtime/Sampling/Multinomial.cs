@@ -48,6 +48,11 @@ public static class Multinomial
             var rows = 0;
             for (var r = start; r < Math.Min(n.Length, start + Block); r++)
             {
+                if (n[r] == 0)
+                {
+                    destination.Slice(r * k, k).Clear();
+                    continue;
+                }
                 var sum = 0.0;
                 foreach (var value in p.Slice(r * k, k)) sum += value;
                 if (sum > 0 && double.IsFinite(sum) && MultinomialByCounting.Suits(n[r], k))

@@ -91,7 +91,7 @@ public ref struct MultinomialByCounting
         ReadOnlySpan<byte> trials, int n, ref Digits thresholds, int count, scoped Span<int> below, ref RefinementBytes refinements, ref RandomStream random)
     {
         if (trials.Length < (n + 31) / 32 * 32) throw new ArgumentException("trials must cover whole vectors", nameof(trials));
-        below[..count].Clear();
+        for (var j = 0; j < count; j++) below[j] = 0;
         ref var start = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, sbyte>(trials));
         for (var offset = 0; offset < n; offset += 32)
         {

@@ -11,8 +11,8 @@ namespace Dsl.Runtime.Inference.Rules;
 public static class DirichletAllocation
 {
     /// <summary>
-    /// One sweep for one mixing vector. <paramref name="profiles"/> is rows x K (row i: F_i.); rows with x_i = 0 are
-    /// skipped. <paramref name="allocation"/> receives z (rows x K) for the rows drawn and zero elsewhere.
+    /// One sweep for one mixing vector. <paramref name="profiles"/> is rows x K (row i: F_i.).
+    /// <paramref name="allocation"/> receives z (rows x K; zero for rows with x_i = 0).
     /// <paramref name="workspace"/> holds at least rows*(K + 1) + K doubles.
     /// </summary>
     public static void Sweep(
@@ -24,32 +24,17 @@ public static class DirichletAllocation
         var trials = workspace[..rows];
         var probabilities = workspace.Slice(rows, rows * k);
         var posterior = workspace.Slice(rows + rows * k, k);
-        var drawn = 0;
         for (var i = 0; i < rows; i++)
         {
-            if (counts[i] == 0) continue;
-            trials[drawn] = counts[i];
-            var target = probabilities.Slice(drawn * k, k);
-            for (var c = 0; c < k; c++) target[c] = profiles[i * k + c] * mixing[c];
-            drawn++;
+            trials[i] = counts[i];
+            for (var c = 0; c < k; c++) probabilities[i * k + c] = profiles[i * k + c] * mixing[c];
         }
-        var draws = allocation[..(drawn * k)];
-        Multinomial.Sample(trials[..drawn], probabilities[..(drawn * k)], k, draws, ref random);
+        Multinomial.Sample(trials, probabilities, k, allocation[..(rows * k)], ref random);
 
-        // Scatter the compacted draws back to their rows, from the last row down so nothing is overwritten early.
         concentration.CopyTo(posterior);
-        var row = drawn;
-        for (var i = rows - 1; i >= 0; i--)
+        for (var i = 0; i < rows; i++)
         {
-            var target = allocation.Slice(i * k, k);
-            if (counts[i] == 0)
-            {
-                target.Clear();
-                continue;
-            }
-            row--;
-            allocation.Slice(row * k, k).CopyTo(target);
-            for (var c = 0; c < k; c++) posterior[c] += target[c];
+            for (var c = 0; c < k; c++) posterior[c] += allocation[i * k + c];
         }
         Dirichlet.SampleRow(posterior, mixing, ref random);
     }

@@ -39,18 +39,11 @@ public static class NormalisedWeightEnumeration
         for (var i = 0; i < entries; i++)
         {
             var rest = sum - weights[i] * state[i];
-            byte on;
-            if (counts[i] > 0 || (total > 0 && rest <= 0))
-            {
-                // An observed count, or the only entry left that can carry the total: the entry cannot be off.
-                on = 1;
-            }
-            else
-            {
-                on = total > 0 ? (rest + weights[i] < rest * factor[i] ? (byte)1 : (byte)0) : (factor[i] > 1 ? (byte)1 : (byte)0);
-            }
-            state[i] = on;
-            sum = rest + weights[i] * on;
+            // An observed count, or the only entry left that can carry the total, keeps the entry on. Written with
+            // non-short-circuit operators: the outcome is a coin flip, so a branch would mispredict half the time.
+            var on = (counts[i] > 0) | (total > 0 & rest <= 0) | (total > 0 ? rest + weights[i] < rest * factor[i] : factor[i] > 1);
+            state[i] = on ? (byte)1 : (byte)0;
+            sum = on ? rest + weights[i] : rest;
         }
     }
 

@@ -27,6 +27,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] thetaSum = new double[0]; // sum of theta over recorded sweeps
     private double[] thetaLogSum = new double[0]; // sum of log theta (the Dirichlet's sufficient statistic)
     private double[] thetaAllocationSum = new double[0]; // allocation counts [d, v, t] summed over recorded sweeps
+    private int[] countByReplicate = new int[0]; // countValues, replicate-major
 
     public void ValidateShapes()
     {
@@ -43,6 +44,14 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         thetaSum = new double[DocumentCount * TopicCount];
         thetaLogSum = new double[DocumentCount * TopicCount];
         thetaAllocationSum = new double[DocumentCount * TopicCount * WordCount];
+        countByReplicate = new int[DocumentCount * WordCount];
+        for (var d = 0; d < DocumentCount; d++)
+        {
+            for (var v = 0; v < WordCount; v++)
+            {
+                countByReplicate[d * WordCount + v] = countValues[v, d];
+            }
+        }
     }
 
     /// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>
@@ -86,23 +95,19 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     {
         var components = TopicCount;
         var elements = WordCount;
+        var profiles = new double[elements * components];
+        for (var v = 0; v < elements; v++) for (var t = 0; t < components; t++) profiles[v * components + t] = phiValues[v, t];
         global::System.Threading.Tasks.Parallel.For(0, DocumentCount, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (3 * components + 1) + 2 * components, elements),
+            () => new global::Dsl.Runtime.Inference.Workspace(elements * (2 * components + 1) + 2 * components),
             (d, _, work) =>
             {
                 var random = context.RandomFor(0, d);
-                var profiles = work.Doubles.AsSpan(0, elements * components);
-                var allocation = work.Doubles.AsSpan(elements * components, elements * components);
-                var concentration = work.Doubles.AsSpan(2 * elements * components, components);
-                var scratch = work.Doubles.AsSpan(2 * elements * components + components);
-                var counts = work.Ints.AsSpan(0, elements);
-                for (var v = 0; v < elements; v++)
-                {
-                    counts[v] = countValues[v, d];
-                    for (var t = 0; t < components; t++) profiles[v * components + t] = phiValues[v, t];
-                }
+                var allocation = work.Doubles.AsSpan(0, elements * components);
+                var concentration = work.Doubles.AsSpan(elements * components, components);
+                var scratch = work.Doubles.AsSpan(elements * components + components);
                 for (var t = 0; t < components; t++) concentration[t] = alphaValues[t];
                 var mixing = thetaState.AsSpan(d * components, components);
+                var counts = countByReplicate.AsSpan(d * elements, elements);
                 global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, allocation, scratch, ref random);
                 if (context.Record)
                 {
@@ -137,6 +142,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, thetaSum);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, thetaLogSum);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, thetaAllocationSum);
+        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, countByReplicate);
     }
 
     public void LoadState(global::System.IO.BinaryReader reader)
@@ -155,5 +161,6 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, thetaSum, "thetaSum");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, thetaLogSum, "thetaLogSum");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, thetaAllocationSum, "thetaAllocationSum");
+        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, countByReplicate, "countByReplicate");
     }
 }

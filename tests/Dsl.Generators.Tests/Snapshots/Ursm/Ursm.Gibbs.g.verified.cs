@@ -33,6 +33,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] WSum = new double[0]; // sum of W over recorded sweeps
     private double[] WLogSum = new double[0]; // sum of log W (the Dirichlet's sufficient statistic)
     private double[] WAllocationSum = new double[0]; // allocation counts [j, i, k] summed over recorded sweeps
+    private int[] XByReplicate = new int[0]; // XValues, replicate-major
     private double[] kappaState = new double[0]; // kappa, replicate-major
     private double[] kappaSum = new double[0]; // sum of kappa over recorded sweeps
     private double[] kappaSquareSum = new double[0]; // sum of kappa^2 over recorded sweeps
@@ -65,6 +66,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         WSum = new double[BulkCount * TypeCount];
         WLogSum = new double[BulkCount * TypeCount];
         WAllocationSum = new double[BulkCount * TypeCount * GeneCount];
+        XByReplicate = new int[BulkCount * GeneCount];
         kappaState = new double[CellCount];
         kappaSum = new double[CellCount];
         kappaSquareSum = new double[CellCount];
@@ -76,6 +78,13 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         YByReplicate = new int[CellCount * GeneCount];
         SPolyaGammaLinear = new double[CellCount * GeneCount];
         SPolyaGammaQuadratic = new double[CellCount * GeneCount];
+        for (var j = 0; j < BulkCount; j++)
+        {
+            for (var i = 0; i < GeneCount; i++)
+            {
+                XByReplicate[j * GeneCount + i] = XValues[i, j];
+            }
+        }
         for (var l = 0; l < CellCount; l++)
         {
             for (var i = 0; i < GeneCount; i++)
@@ -144,23 +153,19 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     {
         var components = TypeCount;
         var elements = GeneCount;
+        var profiles = new double[elements * components];
+        for (var i = 0; i < elements; i++) for (var k = 0; k < components; k++) profiles[i * components + k] = AValues[i, k];
         global::System.Threading.Tasks.Parallel.For(0, BulkCount, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (3 * components + 1) + 2 * components, elements),
+            () => new global::Dsl.Runtime.Inference.Workspace(elements * (2 * components + 1) + 2 * components),
             (j, _, work) =>
             {
                 var random = context.RandomFor(0, j);
-                var profiles = work.Doubles.AsSpan(0, elements * components);
-                var allocation = work.Doubles.AsSpan(elements * components, elements * components);
-                var concentration = work.Doubles.AsSpan(2 * elements * components, components);
-                var scratch = work.Doubles.AsSpan(2 * elements * components + components);
-                var counts = work.Ints.AsSpan(0, elements);
-                for (var i = 0; i < elements; i++)
-                {
-                    counts[i] = XValues[i, j];
-                    for (var k = 0; k < components; k++) profiles[i * components + k] = AValues[i, k];
-                }
+                var allocation = work.Doubles.AsSpan(0, elements * components);
+                var concentration = work.Doubles.AsSpan(elements * components, components);
+                var scratch = work.Doubles.AsSpan(elements * components + components);
                 for (var k = 0; k < components; k++) concentration[k] = alphaValues[k];
                 var mixing = WState.AsSpan(j * components, components);
+                var counts = XByReplicate.AsSpan(j * elements, elements);
                 global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, allocation, scratch, ref random);
                 if (context.Record)
                 {
@@ -283,6 +288,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, WSum);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, WLogSum);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, WAllocationSum);
+        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, XByReplicate);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, kappaState);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, kappaSum);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, kappaSquareSum);
@@ -317,6 +323,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, WSum, "WSum");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, WLogSum, "WLogSum");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, WAllocationSum, "WAllocationSum");
+        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, XByReplicate, "XByReplicate");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, kappaState, "kappaState");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, kappaSum, "kappaSum");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, kappaSquareSum, "kappaSquareSum");
