@@ -261,7 +261,7 @@ namespace Dsl.Generators.Emit
                 w.Line($"var dimension = {Dimension(block)};");
                 w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
                 w.Line($"global::System.Threading.Tasks.Parallel.For(0, {Replicates(block)}, context.Parallelism,");
-                w.Line($"    () => new {Inference}.Workspace(elements * (dimension + 5) + dimension * (dimension + 5)),");
+                w.Line($"    () => new {Inference}.Workspace(elements * (dimension + 6) + dimension * (dimension + 5)),");
                 w.Line($"    ({(block.Replicate is { } rep ? rep.Variable : "replicate")}, _, work) =>");
                 w.Line("    {");
                 using (w.Indent(2))
@@ -320,7 +320,8 @@ namespace Dsl.Generators.Emit
                     {
                         var code = new CodeExpr(spec, SlotVars(spec, block, null));
                         w.Line($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {code.Of(child.Weight)};");
-                        w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, scratch, ref random);");
+                        w.Line("var onProbability = context.Record ? scratch.Slice(elements, elements) : default;");
+                        w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, scratch[..elements], onProbability, ref random);");
                     }
                     else if (block.ResponseIsLatent)
                     {
@@ -343,7 +344,10 @@ namespace Dsl.Generators.Emit
                         if (block.ResponseIsLatent)
                         {
                             w.Line($"var sums = {Sum(block.Response)}.AsSpan({r} * elements, elements);");
-                            w.Line($"for (var n = 0; n < elements; n++) sums[n] += state[n];");
+                            // E[response] is the mean of its full-conditional probabilities (Rao-Blackwell), not of its 0/1 draws.
+                            w.Line(block.Child is not null
+                                ? "for (var n = 0; n < elements; n++) sums[n] += onProbability[n];"
+                                : "for (var n = 0; n < elements; n++) sums[n] += global::Dsl.Runtime.Special.SpecialFunctions.Logistic(psi[n]);");
                         }
                         if (block.Child is not null)
                             w.Line($"state.CopyTo({Samples(block)}.AsSpan(((recordedSweeps - 1) * {Replicates(block)} + {r}) * elements, elements));");

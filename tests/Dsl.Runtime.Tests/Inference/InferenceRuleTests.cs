@@ -35,37 +35,51 @@ public sealed class InferenceRuleTests
     }
 
     [Fact]
-    public void NormalisedWeightEnumeration_LeavesTheExactPosteriorInvariant()
+    public void NormalisedWeightEnumeration_LeavesTheExactPosteriorInvariant_AndItsRaoBlackwellMeansMatch()
     {
-        // Three entries, one observed count; the others are zero. The Gibbs chain's state frequencies must match the
-        // posterior over the four states with s_0 = 1, computed by brute force: prior x multinomial likelihood.
-        double[] weights = [0.5, 0.3, 0.2];
-        int[] counts = [4, 0, 0];
-        double[] logit = [0.0, 0.4, -0.3];
-        var exact = new double[8];
-        for (var code = 0; code < 8; code++)
+        // Six entries (one vector of four and a scalar tail), two observed counts; the others are zero. The chain's
+        // state frequencies, and the mean of the full-conditional probabilities it reports, must both match the
+        // posterior over the 16 states with the observed entries on, computed by brute force.
+        double[] weights = [0.5, 0.3, 0.2, 0.15, 0.4, 0.05];
+        int[] counts = [4, 0, 0, 0, 2, 0];
+        double[] logit = [0.0, 0.4, -0.3, 1.2, 0.1, -0.8];
+        const int entries = 6;
+        var exact = new double[1 << entries];
+        for (var code = 0; code < exact.Length; code++)
         {
-            var state = new byte[] { (byte)(code & 1), (byte)((code >> 1) & 1), (byte)((code >> 2) & 1) };
-            if (state[0] == 0) continue;
+            var state = Enumerable.Range(0, entries).Select(i => (byte)((code >> i) & 1)).ToArray();
+            if (Enumerable.Range(0, entries).Any(i => counts[i] > 0 && state[i] == 0)) continue;
             var logPrior = 0.0;
-            for (var i = 0; i < 3; i++) logPrior += state[i] == 1 ? -Math.Log(1 + Math.Exp(-logit[i])) : -Math.Log(1 + Math.Exp(logit[i]));
+            for (var i = 0; i < entries; i++) logPrior += state[i] == 1 ? -Math.Log(1 + Math.Exp(-logit[i])) : -Math.Log(1 + Math.Exp(logit[i]));
             exact[code] = Math.Exp(logPrior + NormalisedWeightEnumeration.LogLikelihood(weights, counts, state));
         }
         var total = exact.Sum();
         var random = new RandomStream(5, 2);
-        var chain = new byte[] { 1, 1, 1 };
-        var seen = new double[8];
-        var workspace = new double[3];
+        var chain = Enumerable.Repeat((byte)1, entries).ToArray();
+        var seen = new double[exact.Length];
+        var workspace = new double[entries];
+        var probability = new double[entries];
+        var probabilitySum = new double[entries];
         const int sweeps = 200_000;
         for (var n = 0; n < sweeps; n++)
         {
-            NormalisedWeightEnumeration.Sweep(weights, counts, logit, chain, workspace, ref random);
-            seen[chain[0] | chain[1] << 1 | chain[2] << 2]++;
+            NormalisedWeightEnumeration.Sweep(weights, counts, logit, chain, workspace, probability, ref random);
+            var code = 0;
+            for (var i = 0; i < entries; i++)
+            {
+                code |= chain[i] << i;
+                probabilitySum[i] += probability[i];
+            }
+            seen[code]++;
         }
-        for (var code = 0; code < 8; code++)
-        {
-            // Chain correlation is mild (two free switches); 0.01 is many standard errors of a frequency near 0.25.
+        // Chain correlation is mild (independent-ish switches); 0.01 is many standard errors of a frequency of
+        // 200,000 sweeps, and far less than the gaps between the states' probabilities.
+        for (var code = 0; code < exact.Length; code++)
             Assert.InRange(seen[code] / sweeps, exact[code] / total - 0.01, exact[code] / total + 0.01);
+        for (var i = 0; i < entries; i++)
+        {
+            var marginal = Enumerable.Range(0, exact.Length).Where(code => ((code >> i) & 1) == 1).Sum(code => exact[code]) / total;
+            Assert.InRange(probabilitySum[i] / sweeps, marginal - 0.01, marginal + 0.01);
         }
     }
 

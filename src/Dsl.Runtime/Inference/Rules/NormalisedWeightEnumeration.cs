@@ -1,5 +1,6 @@
 using Dsl.Runtime.Random;
 using System.Runtime.Intrinsics;
+using Dsl.Runtime.Special;
 
 namespace Dsl.Runtime.Inference.Rules;
 
@@ -20,10 +21,13 @@ public static class NormalisedWeightEnumeration
 {
     /// <summary>
     /// One systematic scan over i. <paramref name="state"/> holds 0 or 1 per entry and is updated in place;
-    /// <paramref name="workspace"/> holds at least one double per entry.
+    /// <paramref name="workspace"/> holds at least one double per entry. Unless <paramref name="onProbability"/> is
+    /// empty, it receives each entry's full-conditional P(s_i = 1 | the rest) at the moment it was drawn: averaged
+    /// over sweeps, that is the Rao-Blackwell estimate of E[s_i], smoother than the average of the 0/1 draws.
     /// </summary>
     public static void Sweep(
-        ReadOnlySpan<double> weights, ReadOnlySpan<int> counts, ReadOnlySpan<double> priorLogit, Span<byte> state, Span<double> workspace, ref RandomStream random)
+        ReadOnlySpan<double> weights, ReadOnlySpan<int> counts, ReadOnlySpan<double> priorLogit, Span<byte> state, Span<double> workspace,
+        Span<double> onProbability, ref RandomStream random)
     {
         var entries = weights.Length;
         var total = 0;
@@ -44,6 +48,37 @@ public static class NormalisedWeightEnumeration
             var on = (counts[i] > 0) | (total > 0 & rest <= 0) | (total > 0 ? rest + weights[i] < rest * factor[i] : factor[i] > 1);
             state[i] = on ? (byte)1 : (byte)0;
             sum = on ? rest + weights[i] : rest;
+            factor[i] = rest;
+        }
+        if (!onProbability.IsEmpty) OnProbabilities(weights, counts, priorLogit, total, factor, onProbability);
+    }
+
+    /// <summary>
+    /// P(s_i = 1 | rest_i) = logistic(psi_i - R log1p(f_i / rest_i)), or 1 where the entry could not be off; with
+    /// R = 0, logistic(psi_i). Vectorised: it runs after the scan, from the rest_i the scan saw.
+    /// </summary>
+    private static void OnProbabilities(
+        ReadOnlySpan<double> weights, ReadOnlySpan<int> counts, ReadOnlySpan<double> priorLogit, int total, ReadOnlySpan<double> rests, Span<double> probability)
+    {
+        var i = 0;
+        var r = Vector256.Create((double)total);
+        for (; i + 4 <= rests.Length; i += 4)
+        {
+            var rest = Vector256.Create(rests[i..]);
+            var observed = Vector256.Create(counts[i] > 0 ? -1L : 0, counts[i + 1] > 0 ? -1L : 0, counts[i + 2] > 0 ? -1L : 0, counts[i + 3] > 0 ? -1L : 0).AsDouble();
+            var logit = Vector256.Create(priorLogit[i..]);
+            var forced = observed;
+            if (total > 0)
+            {
+                logit -= r * VectorMath.Log1p(Vector256.Create(weights[i..]) / rest);
+                forced |= Vector256.LessThanOrEqual(rest, Vector256<double>.Zero);
+            }
+            Vector256.ConditionalSelect(forced, Vector256<double>.One, VectorMath.Logistic(logit)).CopyTo(probability[i..]);
+        }
+        for (; i < rests.Length; i++)
+        {
+            var forced = counts[i] > 0 || (total > 0 && rests[i] <= 0);
+            probability[i] = forced ? 1 : SpecialFunctions.Logistic(total > 0 ? priorLogit[i] - total * SpecialFunctions.Log1p(weights[i] / rests[i]) : priorLogit[i]);
         }
     }
 

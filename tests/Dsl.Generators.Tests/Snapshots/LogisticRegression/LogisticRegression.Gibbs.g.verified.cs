@@ -76,7 +76,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
         var dimension = FeatureCount;
         var elements = SampleCount;
         global::System.Threading.Tasks.Parallel.For(0, 1, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (dimension + 5) + dimension * (dimension + 5)),
+            () => new global::Dsl.Runtime.Inference.Workspace(elements * (dimension + 6) + dimension * (dimension + 5)),
             (replicate, _, work) =>
             {
                 var random = context.RandomFor(1024, replicate);

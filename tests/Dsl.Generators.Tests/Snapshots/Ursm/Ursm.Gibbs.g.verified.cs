@@ -191,7 +191,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var dimension = 1 + 1;
         var elements = GeneCount;
         global::System.Threading.Tasks.Parallel.For(0, CellCount, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (dimension + 5) + dimension * (dimension + 5)),
+            () => new global::Dsl.Runtime.Inference.Workspace(elements * (dimension + 6) + dimension * (dimension + 5)),
             (l, _, work) =>
             {
                 var random = context.RandomFor(1024, l);
@@ -224,7 +224,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 tauState[l] = coefficients[1];
                 global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
                 for (var i = 0; i < elements; i++) weights[i] = AValues[i, GValues[l]];
-                global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, scratch, ref random);
+                var onProbability = context.Record ? scratch.Slice(elements, elements) : default;
+                global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, scratch[..elements], onProbability, ref random);
                 if (context.Record)
                 {
                     kappaSum[l] += coefficients[0];
@@ -232,7 +233,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                     tauSum[l] += coefficients[1];
                     tauSquareSum[l] += coefficients[1] * coefficients[1];
                     var sums = SSum.AsSpan(l * elements, elements);
-                    for (var n = 0; n < elements; n++) sums[n] += state[n];
+                    for (var n = 0; n < elements; n++) sums[n] += onProbability[n];
                     state.CopyTo(SSamples.AsSpan(((recordedSweeps - 1) * CellCount + l) * elements, elements));
                     var slope = coefficients[1];
                     for (var i = 0; i < elements; i++)
