@@ -6,7 +6,8 @@ namespace Dsl.Runtime.Sampling;
 /// <summary>
 /// Multinomial rows by conditional binomials: x_k ~ Binomial(n - x_1 - ... - x_{k-1}, p_k / (p_k + ... + p_K)).
 /// Row r has its own trials n[r] and probabilities p (rows x K; each row is normalised by its sum).
-/// <see cref="SampleRow"/> is the scalar reference; the span path draws each component over a block of rows.
+/// <see cref="SampleRow"/> is the scalar reference; the span path counts rows with few trials
+/// (<see cref="MultinomialByCounting"/>) and draws each component of the others over a block of rows.
 /// </summary>
 public static class Multinomial
 {

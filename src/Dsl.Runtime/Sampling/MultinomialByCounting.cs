@@ -96,7 +96,7 @@ public ref struct MultinomialByCounting
         for (var offset = 0; offset < n; offset += 32)
         {
             var u = Vector256.LoadUnsafe(ref start, (nuint)offset);
-            var valid = n - offset >= 32 ? uint.MaxValue : (1u << (n - offset)) - 1;
+            var valid = (uint)((1UL << Math.Min(n - offset, 32)) - 1);
             var undecided = 0u;
             for (var j = 0; j < count; j++)
             {
