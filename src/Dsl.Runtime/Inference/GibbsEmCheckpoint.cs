@@ -8,7 +8,10 @@ namespace Dsl.Runtime.Inference;
 /// </summary>
 public static class GibbsEmCheckpoint
 {
-    private const string Magic = "dsl-gibbs-em-checkpoint-1";
+    /// <summary>The format's name and version; bumped whenever the generated state arrays change (2: bulk counts kept replicate-major).</summary>
+    private const string Magic = "dsl-gibbs-em-checkpoint-2";
+
+    private const string MagicPrefix = "dsl-gibbs-em-checkpoint-";
 
     public static void Save(string path, GibbsEmOptions options, IGibbsEmModel model, IReadOnlyList<EmIteration> history, int streak) =>
         AtomicFile.Write(path, stream =>
@@ -33,7 +36,11 @@ public static class GibbsEmCheckpoint
         using var reader = new BinaryReader(File.OpenRead(path));
         try
         {
-            if (reader.ReadString() != Magic) throw Bad(path, "it is not a Gibbs-EM checkpoint");
+            var magic = reader.ReadString();
+            if (magic != Magic)
+                throw Bad(path, magic.StartsWith(MagicPrefix, StringComparison.Ordinal)
+                    ? "it was written by another version of dsl; rerun without --resume"
+                    : "it is not a Gibbs-EM checkpoint");
             var fingerprint = reader.ReadString();
             if (fingerprint != options.Fingerprint)
                 throw Bad(path, $"it was written with other settings ({fingerprint}); rerun with those settings or without --resume");
