@@ -185,6 +185,11 @@ namespace Dsl.Generators.Emit
             var shared = !ExprTools.UsesIndex(block.Profile, r.Variable);
             var profileLoop = $"for (var {i.Variable} = 0; {i.Variable} < elements; {i.Variable}++) for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) " +
                 $"profiles[{i.Variable} * components + {k.Variable}] = {code.Of(block.Profile)};";
+            if (shared)
+            {
+                w.Line($"private double[] {block.Latent}Profiles = new double[0]; // block {block.Id}'s profiles, written once per sweep for every replicate");
+                w.Line();
+            }
             w.Line($"/// <summary>");
             w.Line($"/// Block {block.Id} (line {block.Line}): {block.Latent} ~ Dirichlet over {k.Plate}, mixing the profiles of {block.Observed}; allocation");
             w.Line($"/// counts split each count among the {k.Plate} components, then {block.Latent} is conjugate (URSM eq 3.1-3.3).");
@@ -195,7 +200,7 @@ namespace Dsl.Generators.Emit
                 w.Line($"var elements = {N};");
                 if (shared)
                 {
-                    w.Line("var profiles = new double[elements * components];");
+                    w.Line($"var profiles = {VariationalNames.Neural}.Buffers.Ensure(ref {block.Latent}Profiles, elements * components);");
                     w.Line(profileLoop);
                 }
                 w.Line($"global::System.Threading.Tasks.Parallel.For(0, {CodeExpr.Size(r.Plate)}, context.Parallelism,");

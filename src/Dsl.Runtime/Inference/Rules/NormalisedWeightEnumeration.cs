@@ -1,5 +1,5 @@
-using Dsl.Runtime.Random;
 using System.Runtime.Intrinsics;
+using Dsl.Runtime.Random;
 using Dsl.Runtime.Special;
 
 namespace Dsl.Runtime.Inference.Rules;

@@ -87,6 +87,8 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         Sweeptheta(context);
     }
 
+    private double[] thetaProfiles = new double[0]; // block 0's profiles, written once per sweep for every replicate
+
     /// <summary>
     /// Block 0 (line 16): theta ~ Dirichlet over Topic, mixing the profiles of count; allocation
     /// counts split each count among the Topic components, then theta is conjugate (URSM eq 3.1-3.3).
@@ -95,7 +97,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     {
         var components = TopicCount;
         var elements = WordCount;
-        var profiles = new double[elements * components];
+        var profiles = global::Dsl.Runtime.Neural.Buffers.Ensure(ref thetaProfiles, elements * components);
         for (var v = 0; v < elements; v++) for (var t = 0; t < components; t++) profiles[v * components + t] = phiValues[v, t];
         global::System.Threading.Tasks.Parallel.For(0, DocumentCount, context.Parallelism,
             () => new global::Dsl.Runtime.Inference.Workspace(elements * (2 * components + 1) + 2 * components),

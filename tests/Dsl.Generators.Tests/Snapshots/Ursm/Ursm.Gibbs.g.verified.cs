@@ -145,6 +145,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         SweepS(context);
     }
 
+    private double[] WProfiles = new double[0]; // block 0's profiles, written once per sweep for every replicate
+
     /// <summary>
     /// Block 0 (line 33): W ~ Dirichlet over Type, mixing the profiles of X; allocation
     /// counts split each count among the Type components, then W is conjugate (URSM eq 3.1-3.3).
@@ -153,7 +155,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     {
         var components = TypeCount;
         var elements = GeneCount;
-        var profiles = new double[elements * components];
+        var profiles = global::Dsl.Runtime.Neural.Buffers.Ensure(ref WProfiles, elements * components);
         for (var i = 0; i < elements; i++) for (var k = 0; k < components; k++) profiles[i * components + k] = AValues[i, k];
         global::System.Threading.Tasks.Parallel.For(0, BulkCount, context.Parallelism,
             () => new global::Dsl.Runtime.Inference.Workspace(elements * (2 * components + 1) + 2 * components),
