@@ -29,6 +29,7 @@ namespace Dsl.Generators.Emit
                 w.Line("public int RecordedSweeps => recordedSweeps;");
                 w.Line();
                 foreach (var array in arrays.All) w.Line($"private {array.Type}[] {array.Name} = new {array.Type}[0]; // {array.Comment}");
+                w.Line($"private readonly {Inference}.WorkspacePool workspaces = new(); // the sweeps' scratch, reused");
                 w.Line();
                 EmitValidate(w, spec);
                 EmitAllocate(w, spec, plan, arrays);
@@ -97,6 +98,10 @@ namespace Dsl.Generators.Emit
             }
             w.Line();
         }
+
+        /// <summary>Where a design column starts, as a prefix of an element index ("" for column 0).</summary>
+        private static string ColumnStart(string column) =>
+            column == "0" ? "" : column == "1" ? "elements + " : column.Contains(" ") ? $"({column}) * elements + " : $"{column} * elements + ";
 
         private static string ResponseVariable(ModelSpec spec, LogisticBlock block, string plate) =>
             ExprTools.Find(spec, block.Response)!.Indices.First(i => i.Plate == plate).Variable;
@@ -183,11 +188,11 @@ namespace Dsl.Generators.Emit
             var code = new CodeExpr(spec, Vars(k, i, r));
             // Profiles that do not vary with the replicate (URSM's A) are written once per sweep, not once per replicate.
             var shared = !ExprTools.UsesIndex(block.Profile, r.Variable);
-            var profileLoop = $"for (var {i.Variable} = 0; {i.Variable} < elements; {i.Variable}++) for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) " +
-                $"profiles[{i.Variable} * components + {k.Variable}] = {code.Of(block.Profile)};";
+            var profileLoop = $"for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) for (var {i.Variable} = 0; {i.Variable} < elements; {i.Variable}++) " +
+                $"profiles[{k.Variable} * elements + {i.Variable}] = {code.Of(block.Profile)};";
             if (shared)
             {
-                w.Line($"private double[] {block.Latent}Profiles = new double[0]; // block {block.Id}'s profiles, written once per sweep for every replicate");
+                w.Line($"private double[] {block.Latent}Profiles = new double[0]; // block {block.Id}'s profiles, component-major, written once per sweep for every replicate");
                 w.Line();
             }
             w.Line($"/// <summary>");
@@ -203,41 +208,38 @@ namespace Dsl.Generators.Emit
                     w.Line($"var profiles = {VariationalNames.Neural}.Buffers.Ensure(ref {block.Latent}Profiles, elements * components);");
                     w.Line(profileLoop);
                 }
+                // Without shared profiles, each replicate's own come first in its workspace.
+                var ownProfiles = shared ? "" : "elements * components + ";
                 w.Line($"global::System.Threading.Tasks.Parallel.For(0, {CodeExpr.Size(r.Plate)}, context.Parallelism,");
-                w.Line($"    () => new {Inference}.Workspace(elements * ({(shared ? 2 : 3)} * components + 1) + 2 * components),");
+                w.Line($"    () => workspaces.Rent({ownProfiles}{Rules}.DirichletAllocation.WorkspaceDoubles(elements, components) + components, " +
+                    $"{Rules}.DirichletAllocation.ScratchBytes(components)),");
                 w.Line($"    ({r.Variable}, _, work) =>");
                 w.Line("    {");
                 using (w.Indent(2))
                 {
                     w.Line($"var random = context.RandomFor({BlockStream(block)}, {r.Variable});");
-                    // Without shared profiles, each replicate's own come first in its workspace.
-                    var (allocationAt, concentrationAt) = shared ? ("0", "elements * components") : ("elements * components", "2 * elements * components");
                     if (!shared)
                     {
                         w.Line("var profiles = work.Doubles.AsSpan(0, elements * components);");
                         w.Line(profileLoop);
                     }
-                    w.Line($"var allocation = work.Doubles.AsSpan({allocationAt}, elements * components);");
-                    w.Line($"var concentration = work.Doubles.AsSpan({concentrationAt}, components);");
-                    w.Line($"var scratch = work.Doubles.AsSpan({concentrationAt} + components);");
+                    w.Line($"var concentration = work.Doubles.AsSpan({(shared ? "0" : "elements * components")}, components);");
+                    w.Line($"var scratch = work.Doubles.AsSpan({ownProfiles}components);");
                     w.Line($"for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) concentration[{k.Variable}] = {code.Of(block.Concentration)};");
                     w.Line($"var mixing = {State(block.Latent)}.AsSpan({r.Variable} * components, components);");
                     w.Line($"var counts = {Counts(block.Observed)}.AsSpan({r.Variable} * elements, elements);");
-                    w.Line($"{Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, allocation, scratch, ref random);");
+                    w.Line($"var expected = context.Record ? {AllocationSum(block)}.AsSpan({r.Variable} * components * elements, components * elements) : default;");
+                    w.Line($"{Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);");
                     using (w.Block("if (context.Record)"))
+                    using (w.Block("for (var n = 0; n < components; n++)"))
                     {
-                        w.Line($"var allocated = {AllocationSum(block)}.AsSpan({r.Variable} * elements * components, elements * components);");
-                        w.Line("for (var n = 0; n < allocated.Length; n++) allocated[n] += allocation[n];");
-                        using (w.Block("for (var n = 0; n < components; n++)"))
-                        {
-                            w.Line($"{Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
-                            w.Line($"{LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
-                        }
+                        w.Line($"{Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
+                        w.Line($"{LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
                     }
                     w.Line("return work;");
                 }
                 w.Line("    },");
-                w.Line("    _ => { });");
+                w.Line("    workspaces.Return);");
             }
             w.Line();
         }
@@ -266,7 +268,7 @@ namespace Dsl.Generators.Emit
                 w.Line($"var dimension = {Dimension(block)};");
                 w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
                 w.Line($"global::System.Threading.Tasks.Parallel.For(0, {Replicates(block)}, context.Parallelism,");
-                w.Line($"    () => new {Inference}.Workspace(elements * (dimension + 6) + dimension * (dimension + 5)),");
+                w.Line($"    () => workspaces.Rent(elements * (dimension + 5) + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements) + dimension * (dimension + 5)),");
                 w.Line($"    ({(block.Replicate is { } rep ? rep.Variable : "replicate")}, _, work) =>");
                 w.Line("    {");
                 using (w.Indent(2))
@@ -284,17 +286,17 @@ namespace Dsl.Generators.Emit
                     w.Line("var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);");
                     if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
                     var responseNode = ExprTools.Find(spec, block.Response)!;
+                    // The design is column-major: column j holds coefficient j's covariate for every element.
                     using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
                     {
-                        w.Line($"var row = design.Slice({e.Variable} * dimension, dimension);");
                         for (var s = 0; s < block.Slots.Count; s++)
                         {
                             var slot = block.Slots[s];
                             var code = new CodeExpr(spec, SlotVars(spec, block, slot));
                             if (slot.Over is { } over)
-                                w.Line($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++) row[{offsets[s]} + {over.Variable}] = {code.Of(slot.Coefficient)};");
+                                w.Line($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++) design[({offsets[s]} + {over.Variable}) * elements + {e.Variable}] = {code.Of(slot.Coefficient)};");
                             else
-                                w.Line($"row[{offsets[s]}] = {code.Of(slot.Coefficient)};");
+                                w.Line($"design[{ColumnStart(offsets[s])}{e.Variable}] = {code.Of(slot.Coefficient)};");
                         }
                         w.Line(block.ResponseIsLatent
                             ? $"response[{e.Variable}] = state[{e.Variable}];"
@@ -325,8 +327,9 @@ namespace Dsl.Generators.Emit
                     {
                         var code = new CodeExpr(spec, SlotVars(spec, block, null));
                         w.Line($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {code.Of(child.Weight)};");
-                        w.Line("var onProbability = context.Record ? scratch.Slice(elements, elements) : default;");
-                        w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, scratch[..elements], onProbability, ref random);");
+                        w.Line($"var enumeration = scratch[..{Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];");
+                        w.Line("var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;");
+                        w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, enumeration, onProbability, ref random);");
                     }
                     else if (block.ResponseIsLatent)
                     {
@@ -362,7 +365,7 @@ namespace Dsl.Generators.Emit
                     w.Line("return work;");
                 }
                 w.Line("    },");
-                w.Line("    _ => { });");
+                w.Line("    workspaces.Return);");
             }
             w.Line();
         }

@@ -122,7 +122,7 @@ namespace Dsl.Generators.Emit
                         using (Loop(w, b.Element))
                         using (Loop(w, b.Mixture))
                         {
-                            w.Line($"weights[{code.FlatIndex(term.Access)}] += {AllocationSum(b)}[({b.Replicate.Variable} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}) * {CodeExpr.Size(b.Mixture.Plate)} + {b.Mixture.Variable}] / recordedSweeps;");
+                            w.Line($"weights[{code.FlatIndex(term.Access)}] += {AllocationSum(b)}[({b.Replicate.Variable} * {CodeExpr.Size(b.Mixture.Plate)} + {b.Mixture.Variable}) * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}] / recordedSweeps;");
                         }
                         w.Line("return weights;");
                     }
@@ -176,13 +176,13 @@ namespace Dsl.Generators.Emit
             {
                 w.Line($"private readonly {model} model;");
                 w.Line("private readonly bool plugIn;");
-                foreach (var term in update.Terms) w.Line(FieldFor(update, term));
+                foreach (var term in update.Terms) foreach (var line in FieldFor(term)) w.Line(line);
                 w.Line();
                 using (w.Block($"public {p}Objective({model} model, bool plugIn)"))
                 {
                     w.Line("this.model = model;");
                     w.Line("this.plugIn = plugIn;");
-                    foreach (var term in update.Terms) w.Line($"{Field(term)} = model.{Map(update, term)}();");
+                    foreach (var term in update.Terms) foreach (var line in InitialiseField(plan, update, term)) w.Line(line);
                 }
                 w.Line();
                 w.Line($"public int Length => {(update.Indices.Count == 0 ? "1" : $"model.{p}Values.Length")};");
@@ -208,12 +208,38 @@ namespace Dsl.Generators.Emit
 
         private static string Field(GradientTerm term) => $"{char.ToLowerInvariant(term.Kind.ToString()[0])}{term.Kind.ToString().Substring(1)}{term.Block}";
 
-        private static string FieldFor(GradientUpdate update, GradientTerm term) => term.Kind switch
+        private static IEnumerable<string> FieldFor(GradientTerm term)
         {
-            GradientTermKind.AllocationProfile => $"private readonly double[] {Field(term)};",
-            GradientTermKind.DirichletConcentration => $"private readonly (int[] Map, double[] SumLog) {Field(term)};",
-            _ => $"private readonly int[] {Field(term)};",
-        };
+            switch (term.Kind)
+            {
+                case GradientTermKind.AllocationProfile:
+                    yield return $"private readonly double[] {Field(term)};";
+                    break;
+                case GradientTermKind.DirichletConcentration:
+                    yield return $"private readonly (int[] Map, double[] SumLog) {Field(term)};";
+                    break;
+                case GradientTermKind.NormalisedWeight:
+                    yield return $"private readonly int[] {Field(term)};";
+                    yield return $"private readonly {MStep}.NormalisedWeightsMonteCarlo? {Field(term)}Samples; // null with the plug-in normaliser";
+                    break;
+                default:
+                    yield return $"private readonly int[] {Field(term)};";
+                    break;
+            }
+        }
+
+        /// <summary>
+        /// The constructor's lines for a term: its map or statistics, and for a normalised weight also the Monte Carlo
+        /// term, built once here because it copies out the recorded states that the line search's evaluations read.
+        /// </summary>
+        private static IEnumerable<string> InitialiseField(GibbsPlan plan, GradientUpdate update, GradientTerm term)
+        {
+            yield return $"{Field(term)} = model.{Map(update, term)}();";
+            if (term.Kind != GradientTermKind.NormalisedWeight) yield break;
+            var b = plan.Logistics[term.Block];
+            yield return $"if (!plugIn) {Field(term)}Samples = new {MStep}.NormalisedWeightsMonteCarlo({Field(term)}, model.{Counts(b.Child!.Observed)}, " +
+                $"model.{CodeExpr.Size(b.Element.Plate)}, model.{Samples(b)}, model.recordedSweeps);";
+        }
 
         private static void EmitTermCall(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientTerm term)
         {
@@ -244,9 +270,8 @@ namespace Dsl.Generators.Emit
                     var width = $"model.{CodeExpr.Size(b.Element.Plate)}";
                     var counts = $"model.{Counts(b.Child!.Observed)}";
                     w.Line($"// Block {term.Block}: E[log p({b.Child.Observed} | {b.Response})], by Monte Carlo over the recorded sweeps or by the plug-in E[{b.Response}].");
-                    w.Line("value += plugIn");
-                    w.Line($"    ? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn(x, {f}, {counts}, {width}, model.{PlugInMeans(b)}(), gradient)");
-                    w.Line($"    : {MStep}.ObjectiveTerms.NormalisedWeights(x, {f}, {counts}, {width}, model.{Samples(b)}, model.recordedSweeps, gradient);");
+                    w.Line($"value += {f}Samples?.Evaluate(x, gradient)");
+                    w.Line($"    ?? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn(x, {f}, {counts}, {width}, model.{PlugInMeans(b)}(), gradient);");
                     break;
                 }
             }

@@ -26,7 +26,7 @@ namespace Dsl.Generators.Emit
                 arrays.Add(new StateArray(Sum(b.Latent), "double", length, true, false, $"sum of {b.Latent} over recorded sweeps"));
                 arrays.Add(new StateArray(LogSum(b.Latent), "double", length, true, false, $"sum of log {b.Latent} (the Dirichlet's sufficient statistic)"));
                 arrays.Add(new StateArray(AllocationSum(b), "double", $"{length} * {CodeExpr.Size(b.Element.Plate)}", true, false,
-                    $"allocation counts [{b.Replicate.Variable}, {b.Element.Variable}, {b.Mixture.Variable}] summed over recorded sweeps"));
+                    $"E[allocation counts | {b.Latent}] [{b.Replicate.Variable}, {b.Mixture.Variable}, {b.Element.Variable}] summed over recorded sweeps"));
                 arrays.Add(new StateArray(Counts(b.Observed), "int", $"{CodeExpr.Size(b.Replicate.Plate)} * {CodeExpr.Size(b.Element.Plate)}", false, false,
                     $"{b.Observed}Values, replicate-major"));
             }

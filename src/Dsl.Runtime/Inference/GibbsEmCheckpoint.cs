@@ -8,8 +8,8 @@ namespace Dsl.Runtime.Inference;
 /// </summary>
 public static class GibbsEmCheckpoint
 {
-    /// <summary>The format's name and version; bumped whenever the generated state arrays change (2: bulk counts kept replicate-major).</summary>
-    private const string Magic = "dsl-gibbs-em-checkpoint-2";
+    /// <summary>The format's name and version; bumped whenever the generated state arrays change (2: bulk counts kept replicate-major; 3: expected allocations component-major).</summary>
+    private const string Magic = "dsl-gibbs-em-checkpoint-3";
 
     private const string MagicPrefix = "dsl-gibbs-em-checkpoint-";
 

@@ -37,13 +37,13 @@ public sealed class InferenceRuleTests
     [Fact]
     public void NormalisedWeightEnumeration_LeavesTheExactPosteriorInvariant_AndItsRaoBlackwellMeansMatch()
     {
-        // Six entries (one vector of four and a scalar tail), two observed counts; the others are zero. The chain's
-        // state frequencies, and the mean of the full-conditional probabilities it reports, must both match the
-        // posterior over the 16 states with the observed entries on, computed by brute force.
-        double[] weights = [0.5, 0.3, 0.2, 0.15, 0.4, 0.05];
-        int[] counts = [4, 0, 0, 0, 2, 0];
-        double[] logit = [0.0, 0.4, -0.3, 1.2, 0.1, -0.8];
-        const int entries = 6;
+        // Seven entries, two observed counts; the five others (one vector of four and a scalar tail once the observed
+        // ones are skipped) are zero. The chain's state frequencies, and the mean of the full-conditional probabilities
+        // it reports, must both match the posterior over the 32 states with the observed entries on, computed by brute force.
+        double[] weights = [0.5, 0.3, 0.2, 0.15, 0.4, 0.05, 0.25];
+        int[] counts = [4, 0, 0, 0, 2, 0, 0];
+        double[] logit = [0.0, 0.4, -0.3, 1.2, 0.1, -0.8, 0.6];
+        const int entries = 7;
         var exact = new double[1 << entries];
         for (var code = 0; code < exact.Length; code++)
         {
@@ -57,7 +57,7 @@ public sealed class InferenceRuleTests
         var random = new RandomStream(5, 2);
         var chain = Enumerable.Repeat((byte)1, entries).ToArray();
         var seen = new double[exact.Length];
-        var workspace = new double[entries];
+        var workspace = new double[NormalisedWeightEnumeration.WorkspaceDoubles(entries)];
         var probability = new double[entries];
         var probabilitySum = new double[entries];
         const int sweeps = 200_000;

@@ -41,7 +41,42 @@ public sealed class ObjectiveGradientTests
     private static readonly byte[] states = [1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, /* sample 2 */ 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1];
 
     [Fact]
-    public void NormalisedWeights_MonteCarlo() => Check((x, g) => ObjectiveTerms.NormalisedWeights(x, map, counts, 6, states, 2, g));
+    public void NormalisedWeights_MonteCarlo() => Check((x, g) => new NormalisedWeightsMonteCarlo(map, counts, 6, states, 2).Evaluate(x, g));
+
+    [Fact]
+    public void NormalisedWeights_MonteCarlo_IsTheAverageOverTheStoredStates()
+    {
+        // The term skips entries with counts inside its sums (they are on in every state); its value must still be
+        // the plain formula over every entry.
+        const int width = 6, rows = 2, samples = 2;
+        var expected = 0.0;
+        for (var r = 0; r < rows; r++)
+        {
+            var total = 0;
+            for (var e = 0; e < width; e++)
+            {
+                var y = counts[r * width + e];
+                total += y;
+                if (y > 0) expected += y * Math.Log(point[map[r * width + e]]);
+            }
+            for (var t = 0; t < samples; t++)
+            {
+                var sum = 0.0;
+                for (var e = 0; e < width; e++) sum += point[map[r * width + e]] * states[(t * rows + r) * width + e];
+                expected -= (double)total / samples * Math.Log(sum);
+            }
+        }
+        Assert.Equal(expected, new NormalisedWeightsMonteCarlo(map, counts, width, states, samples).Evaluate(point, default), 12);
+    }
+
+    [Fact]
+    public void NormalisedWeights_MonteCarlo_RefusesAStateWithAnObservedEntryOff()
+    {
+        var broken = (byte[])states.Clone();
+        broken[0] = 0; // row 0, entry 0 has count 3
+        var error = Assert.Throws<ArgumentException>(() => new NormalisedWeightsMonteCarlo(map, counts, 6, broken, 2));
+        Assert.Contains("row 0, entry 0", error.Message);
+    }
 
     [Fact]
     public void NormalisedWeights_PlugIn() =>

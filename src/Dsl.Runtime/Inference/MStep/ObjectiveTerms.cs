@@ -59,73 +59,7 @@ public static class ObjectiveTerms
         return value * scale;
     }
 
-    /// <summary>
-    /// The Monte Carlo expectation of a normalised-weight multinomial's log-likelihood over stored binary states:
-    /// sum_{r,e} y_re log x[map_re] - (1/T) sum_t sum_r R_r log(sum_e x[map_re] s_tre). Rows are replicates r, each
-    /// <paramref name="width"/> entries; <paramref name="states"/> holds T blocks of rows x width.
-    /// </summary>
-    public static double NormalisedWeights(
-        ReadOnlySpan<double> x, int[] map, int[] counts, int width, byte[] states, int samples, Span<double> gradient)
-    {
-        var rows = counts.Length / width;
-        // Rows are split into a fixed number of chunks whatever the thread count, and the chunks' values and
-        // gradients are added in chunk order: the result is the same on any number of threads.
-        var chunks = Math.Min(rows, ChunkCount);
-        if (chunks == 0) return 0;
-        var xs = x.ToArray();
-        var values = new double[chunks];
-        var gradients = new double[chunks][];
-        var withGradient = !gradient.IsEmpty;
-        Parallel.For(0, chunks, chunk =>
-        {
-            var partial = withGradient ? gradients[chunk] = new double[xs.Length] : null;
-            var weights = new double[width];
-            var slopes = new double[width];
-            for (var r = chunk * rows / chunks; r < (chunk + 1) * rows / chunks; r++)
-                values[chunk] += NormalisedWeightsRow(xs, map.AsSpan(r * width, width), counts.AsSpan(r * width, width), states, r, rows, samples, weights, slopes, partial);
-        });
-        var value = 0.0;
-        for (var chunk = 0; chunk < chunks; chunk++)
-        {
-            value += values[chunk];
-            if (withGradient) for (var n = 0; n < gradient.Length; n++) gradient[n] += gradients[chunk][n];
-        }
-        return value;
-    }
-
-    private const int ChunkCount = 16;
-
-    private static double NormalisedWeightsRow(
-        double[] x, ReadOnlySpan<int> rowMap, ReadOnlySpan<int> rowCounts, byte[] states, int r, int rows, int samples,
-        double[] weights, double[] slopes, double[]? gradient)
-    {
-        var width = rowMap.Length;
-        var value = 0.0;
-        var total = 0;
-        for (var e = 0; e < width; e++)
-        {
-            weights[e] = x[rowMap[e]];
-            var y = rowCounts[e];
-            total += y;
-            if (y == 0) continue;
-            value += y * Math.Log(weights[e]);
-            if (gradient != null) gradient[rowMap[e]] += y / weights[e];
-        }
-        if (total == 0) return value;
-        var perSample = (double)total / samples;
-        Array.Clear(slopes, 0, width);
-        for (var t = 0; t < samples; t++)
-        {
-            var state = states.AsSpan((t * rows + r) * width, width);
-            var sum = ByteStates.Dot(weights, state);
-            value -= perSample * Math.Log(sum);
-            if (gradient != null) ByteStates.AddScaled(slopes, perSample / sum, state);
-        }
-        if (gradient != null) for (var e = 0; e < width; e++) gradient[rowMap[e]] -= slopes[e];
-        return value;
-    }
-
-    /// <summary>The plug-in version of <see cref="NormalisedWeights"/> (URSM eq 3.9): log sum_e x s is replaced by log sum_e x E[s].</summary>
+    /// <summary>The plug-in version of <see cref="NormalisedWeightsMonteCarlo"/> (URSM eq 3.9): log sum_e x s is replaced by log sum_e x E[s].</summary>
     public static double NormalisedWeightsPlugIn(
         ReadOnlySpan<double> x, ReadOnlySpan<int> map, ReadOnlySpan<int> counts, int width, ReadOnlySpan<double> meanStates,
         Span<double> gradient)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Special;
@@ -19,87 +21,108 @@ namespace Dsl.Runtime.Inference.Rules;
 /// </summary>
 public static class NormalisedWeightEnumeration
 {
+    /// <summary>Doubles of workspace <see cref="Sweep"/> needs for <paramref name="entries"/> entries.</summary>
+    public static int WorkspaceDoubles(int entries) => entries + (entries + 1) / 2;
+
     /// <summary>
     /// One systematic scan over i. <paramref name="state"/> holds 0 or 1 per entry and is updated in place;
-    /// <paramref name="workspace"/> holds at least one double per entry. Unless <paramref name="onProbability"/> is
-    /// empty, it receives each entry's full-conditional P(s_i = 1 | the rest) at the moment it was drawn: averaged
+    /// <paramref name="workspace"/> holds <see cref="WorkspaceDoubles"/> doubles. Unless <paramref name="onProbability"/>
+    /// is empty, it receives each entry's full-conditional P(s_i = 1 | the rest) at the moment it was drawn: averaged
     /// over sweeps, that is the Rao-Blackwell estimate of E[s_i], smoother than the average of the 0/1 draws.
+    /// Entries with a count are on whatever their prior says and never change the running sum, so only the others
+    /// are visited (and only they consume random numbers).
     /// </summary>
     public static void Sweep(
         ReadOnlySpan<double> weights, ReadOnlySpan<int> counts, ReadOnlySpan<double> priorLogit, Span<byte> state, Span<double> workspace,
         Span<double> onProbability, ref RandomStream random)
     {
         var entries = weights.Length;
+        if (workspace.Length < WorkspaceDoubles(entries)) throw new ArgumentException($"the workspace needs {WorkspaceDoubles(entries)} doubles", nameof(workspace));
+        var free = MemoryMarshal.Cast<double, int>(workspace[entries..])[..entries];
         var total = 0;
         var sum = 0.0;
+        var visited = 0;
         for (var i = 0; i < entries; i++)
         {
+            var observed = counts[i] > 0;
             total += counts[i];
+            state[i] |= Unsafe.BitCast<bool, byte>(observed);
             sum += weights[i] * state[i];
+            free[visited] = i;
+            visited += observed ? 0 : 1;
         }
-        var factor = workspace[..entries];
+        free = free[..visited];
+        var factor = workspace[..visited];
         random.FillUniform(factor);
-        OnFactors(priorLogit, total, factor);
-        for (var i = 0; i < entries; i++)
+        OnFactors(priorLogit, free, total, factor);
+        for (var k = 0; k < free.Length; k++)
         {
+            var i = free[k];
             var rest = sum - weights[i] * state[i];
-            // An observed count, or the only entry left that can carry the total, keeps the entry on. Written with
-            // non-short-circuit operators: the outcome is a coin flip, so a branch would mispredict half the time.
-            var on = (counts[i] > 0) | (total > 0 & rest <= 0) | (total > 0 ? rest + weights[i] < rest * factor[i] : factor[i] > 1);
+            // The only entry left that can carry the total stays on. Written with non-short-circuit operators: the
+            // outcome is a coin flip, so a branch would mispredict half the time.
+            var on = (total > 0 & rest <= 0) | (total > 0 ? rest + weights[i] < rest * factor[k] : factor[k] > 1);
             state[i] = on ? (byte)1 : (byte)0;
             sum = on ? rest + weights[i] : rest;
-            factor[i] = rest;
+            factor[k] = rest;
         }
-        if (!onProbability.IsEmpty) OnProbabilities(weights, counts, priorLogit, total, factor, onProbability);
+        if (!onProbability.IsEmpty) OnProbabilities(weights, priorLogit, free, total, factor, onProbability[..entries]);
     }
 
     /// <summary>
-    /// P(s_i = 1 | rest_i) = logistic(psi_i - R log1p(f_i / rest_i)), or 1 where the entry could not be off; with
-    /// R = 0, logistic(psi_i). Vectorised: it runs after the scan, from the rest_i the scan saw.
+    /// P(s_i = 1 | rest_i) = logistic(psi_i - R log1p(f_i / rest_i)) for the visited entries i = free[k], or 1 where the
+    /// entry could not be off; with R = 0, logistic(psi_i). Entries with a count get 1. Vectorised: it runs after the
+    /// scan, from the rest_i the scan saw.
     /// </summary>
     private static void OnProbabilities(
-        ReadOnlySpan<double> weights, ReadOnlySpan<int> counts, ReadOnlySpan<double> priorLogit, int total, ReadOnlySpan<double> rests, Span<double> probability)
+        ReadOnlySpan<double> weights, ReadOnlySpan<double> priorLogit, ReadOnlySpan<int> free, int total, ReadOnlySpan<double> rests, Span<double> probability)
     {
-        var i = 0;
+        probability.Fill(1);
+        var k = 0;
         var r = Vector256.Create((double)total);
-        for (; i + 4 <= rests.Length; i += 4)
+        Span<double> lanes = stackalloc double[4];
+        for (; k + 4 <= free.Length; k += 4)
         {
-            var rest = Vector256.Create(rests[i..]);
-            var observed = Vector256.Create(counts[i] > 0 ? -1L : 0, counts[i + 1] > 0 ? -1L : 0, counts[i + 2] > 0 ? -1L : 0, counts[i + 3] > 0 ? -1L : 0).AsDouble();
-            var logit = Vector256.Create(priorLogit[i..]);
-            var forced = observed;
+            var rest = Vector256.Create(rests[k..]);
+            var logit = Gather(priorLogit, free, k);
+            var forced = Vector256<double>.Zero;
             if (total > 0)
             {
-                logit -= r * VectorMath.Log1p(Vector256.Create(weights[i..]) / rest);
-                forced |= Vector256.LessThanOrEqual(rest, Vector256<double>.Zero);
+                logit -= r * VectorMath.Log1p(Gather(weights, free, k) / rest);
+                forced = Vector256.LessThanOrEqual(rest, Vector256<double>.Zero);
             }
-            Vector256.ConditionalSelect(forced, Vector256<double>.One, VectorMath.Logistic(logit)).CopyTo(probability[i..]);
+            Vector256.ConditionalSelect(forced, Vector256<double>.One, VectorMath.Logistic(logit)).CopyTo(lanes);
+            for (var lane = 0; lane < 4; lane++) probability[free[k + lane]] = lanes[lane];
         }
-        for (; i < rests.Length; i++)
+        for (; k < free.Length; k++)
         {
-            var forced = counts[i] > 0 || (total > 0 && rests[i] <= 0);
-            probability[i] = forced ? 1 : SpecialFunctions.Logistic(total > 0 ? priorLogit[i] - total * SpecialFunctions.Log1p(weights[i] / rests[i]) : priorLogit[i]);
+            var i = free[k];
+            var forced = total > 0 && rests[k] <= 0;
+            probability[i] = forced ? 1 : SpecialFunctions.Logistic(total > 0 ? priorLogit[i] - total * SpecialFunctions.Log1p(weights[i] / rests[k]) : priorLogit[i]);
         }
     }
 
+    private static Vector256<double> Gather(ReadOnlySpan<double> values, ReadOnlySpan<int> at, int k) =>
+        Vector256.Create(values[at[k]], values[at[k + 1]], values[at[k + 2]], values[at[k + 3]]);
+
     /// <summary>
-    /// Turns uniforms u_i into e_i = exp((psi_i - log(u_i / (1 - u_i))) / R), in place; with R = 0 (no counts, so
-    /// the prior alone decides) into exp(psi_i - logit(u_i)), which is above one iff u_i &lt; logistic(psi_i).
+    /// Turns uniforms u_k into e_k = exp((psi_i - log(u_k / (1 - u_k))) / R) for i = free[k], in place; with R = 0 (no
+    /// counts, so the prior alone decides) into exp(psi_i - logit(u_k)), which is above one iff u_k &lt; logistic(psi_i).
     /// </summary>
-    private static void OnFactors(ReadOnlySpan<double> priorLogit, int total, Span<double> uniforms)
+    private static void OnFactors(ReadOnlySpan<double> priorLogit, ReadOnlySpan<int> free, int total, Span<double> uniforms)
     {
         var scale = total > 0 ? 1.0 / total : 1.0;
-        var i = 0;
-        for (; i + 4 <= uniforms.Length; i += 4)
+        var k = 0;
+        for (; k + 4 <= uniforms.Length; k += 4)
         {
-            var u = Vector256.Create<double>(uniforms[i..]);
+            var u = Vector256.Create<double>(uniforms[k..]);
             var logit = Vector256.Log(u / (Vector256<double>.One - u));
-            Vector256.Exp((Vector256.Create(priorLogit[i..]) - logit) * Vector256.Create(scale)).CopyTo(uniforms[i..]);
+            Vector256.Exp((Gather(priorLogit, free, k) - logit) * Vector256.Create(scale)).CopyTo(uniforms[k..]);
         }
-        for (; i < uniforms.Length; i++)
+        for (; k < uniforms.Length; k++)
         {
-            var u = uniforms[i];
-            uniforms[i] = Math.Exp((priorLogit[i] - Math.Log(u / (1 - u))) * scale);
+            var u = uniforms[k];
+            uniforms[k] = Math.Exp((priorLogit[free[k]] - Math.Log(u / (1 - u))) * scale);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Sampling;
 
@@ -12,22 +13,19 @@ namespace Dsl.Runtime.Inference.Rules;
 /// </summary>
 public static class PolyaGammaLogistic
 {
-    /// <summary>psi = design . coefficients, row by row (design is rows x C, row-major).</summary>
+    /// <summary>psi = design . coefficients; the design is column-major (C columns of rows entries), so each coefficient scales one column.</summary>
     public static void LinearPredictor(ReadOnlySpan<double> design, ReadOnlySpan<double> coefficients, Span<double> psi)
     {
-        var c = coefficients.Length;
-        for (var r = 0; r < psi.Length; r++)
-        {
-            var row = design.Slice(r * c, c);
-            var sum = 0.0;
-            for (var j = 0; j < c; j++) sum += row[j] * coefficients[j];
-            psi[r] = sum;
-        }
+        var rows = psi.Length;
+        if (design.Length < coefficients.Length * rows) throw new ArgumentException($"the design needs {coefficients.Length} columns of {rows}", nameof(design));
+        psi.Clear();
+        for (var j = 0; j < coefficients.Length; j++) Axpy(coefficients[j], design.Slice(j * rows, rows), psi);
     }
 
     /// <summary>
-    /// Draws omega (one per row, into <paramref name="omega"/>) and then the coefficients. <paramref name="workspace"/>
-    /// holds at least C*C + 2*C doubles; nothing is allocated.
+    /// Draws omega (one per row, into <paramref name="omega"/>) and then the coefficients. The design is column-major
+    /// (C columns of rows entries), so the precision's entries are weighted dot products of columns.
+    /// <paramref name="workspace"/> holds at least C*C + 2*C doubles; nothing is allocated.
     /// </summary>
     public static void Sweep(
         ReadOnlySpan<double> design, ReadOnlySpan<double> response, ReadOnlySpan<double> priorMean, ReadOnlySpan<double> priorVariance,
@@ -41,27 +39,49 @@ public static class PolyaGammaLogistic
         var precision = workspace[..(c * c)];
         var rhs = workspace.Slice(c * c, c);
         var draw = workspace.Slice(c * c + c, c);
-        precision.Clear();
-        for (var j = 0; j < c; j++)
+        for (var a = 0; a < c; a++)
         {
-            precision[j * c + j] = 1.0 / priorVariance[j];
-            rhs[j] = priorMean[j] / priorVariance[j];
-        }
-        for (var r = 0; r < rows; r++)
-        {
-            var row = design.Slice(r * c, c);
-            var w = omega[r];
-            var centred = response[r] - 0.5;
-            for (var a = 0; a < c; a++)
-            {
-                var wa = w * row[a];
-                rhs[a] += centred * row[a];
-                for (var b = 0; b <= a; b++) precision[a * c + b] += wa * row[b];
-            }
+            var column = design.Slice(a * rows, rows);
+            rhs[a] = priorMean[a] / priorVariance[a] + CentredDot(response, column);
+            for (var b = 0; b <= a; b++) precision[a * c + b] = WeightedDot(omega[..rows], column, design.Slice(b * rows, rows));
+            precision[a * c + a] += 1.0 / priorVariance[a];
         }
         for (var j = 0; j < c; j++) draw[j] = random.NextNormal();
         GaussianFromPrecision(precision, rhs, draw, c);
         draw.CopyTo(coefficients);
+    }
+
+    /// <summary>y += a x.</summary>
+    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var i = 0;
+        var scale = Vector256.Create(a);
+        for (; i + 4 <= x.Length; i += 4) Vector256.FusedMultiplyAdd(scale, Vector256.Create(x.Slice(i, 4)), Vector256.Create<double>(y.Slice(i, 4))).CopyTo(y.Slice(i, 4));
+        for (; i < x.Length; i++) y[i] += a * x[i];
+    }
+
+    /// <summary>sum_r (y_r - 1/2) x_r.</summary>
+    private static double CentredDot(ReadOnlySpan<double> y, ReadOnlySpan<double> x)
+    {
+        var i = 0;
+        var sum = Vector256<double>.Zero;
+        var half = Vector256.Create(0.5);
+        for (; i + 4 <= x.Length; i += 4) sum = Vector256.FusedMultiplyAdd(Vector256.Create(y.Slice(i, 4)) - half, Vector256.Create(x.Slice(i, 4)), sum);
+        var total = Vector256.Sum(sum);
+        for (; i < x.Length; i++) total += (y[i] - 0.5) * x[i];
+        return total;
+    }
+
+    /// <summary>sum_r w_r a_r b_r.</summary>
+    private static double WeightedDot(ReadOnlySpan<double> w, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var i = 0;
+        var sum = Vector256<double>.Zero;
+        for (; i + 4 <= w.Length; i += 4)
+            sum = Vector256.FusedMultiplyAdd(Vector256.Create(w.Slice(i, 4)) * Vector256.Create(a.Slice(i, 4)), Vector256.Create(b.Slice(i, 4)), sum);
+        var total = Vector256.Sum(sum);
+        for (; i < w.Length; i++) total += w[i] * a[i] * b[i];
+        return total;
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] betaState = new double[0]; // beta, replicate-major
     private double[] betaSum = new double[0]; // sum of beta over recorded sweeps
     private double[] betaSquareSum = new double[0]; // sum of beta^2 over recorded sweeps
+    private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
     public void ValidateShapes()
     {
@@ -76,7 +77,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
         var dimension = FeatureCount;
         var elements = SampleCount;
         global::System.Threading.Tasks.Parallel.For(0, 1, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (dimension + 6) + dimension * (dimension + 5)),
+            () => workspaces.Rent(elements * (dimension + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements) + dimension * (dimension + 5)),
             (replicate, _, work) =>
             {
                 var random = context.RandomFor(1024, replicate);
@@ -92,8 +93,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
                 var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
                 for (var n = 0; n < elements; n++)
                 {
-                    var row = design.Slice(n * dimension, dimension);
-                    for (var f = 0; f < FeatureCount; f++) row[0 + f] = xValues[n, f];
+                    for (var f = 0; f < FeatureCount; f++) design[(0 + f) * elements + n] = xValues[n, f];
                     response[n] = yValues[n];
                 }
                 for (var f = 0; f < FeatureCount; f++)
@@ -118,7 +118,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
                 }
                 return work;
             },
-            _ => { });
+            workspaces.Return);
     }
 
     /// <summary>Posterior mean of [Latent] beta over the sweeps recorded in the last E-step.</summary>

@@ -26,8 +26,9 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] thetaState = new double[0]; // theta[d, t], replicate-major
     private double[] thetaSum = new double[0]; // sum of theta over recorded sweeps
     private double[] thetaLogSum = new double[0]; // sum of log theta (the Dirichlet's sufficient statistic)
-    private double[] thetaAllocationSum = new double[0]; // allocation counts [d, v, t] summed over recorded sweeps
+    private double[] thetaAllocationSum = new double[0]; // E[allocation counts | theta] [d, t, v] summed over recorded sweeps
     private int[] countByReplicate = new int[0]; // countValues, replicate-major
+    private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
     public void ValidateShapes()
     {
@@ -87,7 +88,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         Sweeptheta(context);
     }
 
-    private double[] thetaProfiles = new double[0]; // block 0's profiles, written once per sweep for every replicate
+    private double[] thetaProfiles = new double[0]; // block 0's profiles, component-major, written once per sweep for every replicate
 
     /// <summary>
     /// Block 0 (line 16): theta ~ Dirichlet over Topic, mixing the profiles of count; allocation
@@ -98,23 +99,21 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         var components = TopicCount;
         var elements = WordCount;
         var profiles = global::Dsl.Runtime.Neural.Buffers.Ensure(ref thetaProfiles, elements * components);
-        for (var v = 0; v < elements; v++) for (var t = 0; t < components; t++) profiles[v * components + t] = phiValues[v, t];
+        for (var t = 0; t < components; t++) for (var v = 0; v < elements; v++) profiles[t * elements + v] = phiValues[v, t];
         global::System.Threading.Tasks.Parallel.For(0, DocumentCount, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (2 * components + 1) + 2 * components),
+            () => workspaces.Rent(global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(elements, components) + components, global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(components)),
             (d, _, work) =>
             {
                 var random = context.RandomFor(0, d);
-                var allocation = work.Doubles.AsSpan(0, elements * components);
-                var concentration = work.Doubles.AsSpan(elements * components, components);
-                var scratch = work.Doubles.AsSpan(elements * components + components);
+                var concentration = work.Doubles.AsSpan(0, components);
+                var scratch = work.Doubles.AsSpan(components);
                 for (var t = 0; t < components; t++) concentration[t] = alphaValues[t];
                 var mixing = thetaState.AsSpan(d * components, components);
                 var counts = countByReplicate.AsSpan(d * elements, elements);
-                global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, allocation, scratch, ref random);
+                var expected = context.Record ? thetaAllocationSum.AsSpan(d * components * elements, components * elements) : default;
+                global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
                 if (context.Record)
                 {
-                    var allocated = thetaAllocationSum.AsSpan(d * elements * components, elements * components);
-                    for (var n = 0; n < allocated.Length; n++) allocated[n] += allocation[n];
                     for (var n = 0; n < components; n++)
                     {
                         thetaSum[d * components + n] += mixing[n];
@@ -123,7 +122,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
                 }
                 return work;
             },
-            _ => { });
+            workspaces.Return);
     }
 
     /// <summary>Posterior mean of [Latent] theta over the sweeps recorded in the last E-step.</summary>

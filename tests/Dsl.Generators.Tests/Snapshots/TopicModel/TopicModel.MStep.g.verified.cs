@@ -40,7 +40,7 @@ partial class TopicModel
             {
                 for (var t = 0; t < TopicCount; t++)
                 {
-                    weights[(v) * TopicCount + t] += thetaAllocationSum[(d * WordCount + v) * TopicCount + t] / recordedSweeps;
+                    weights[(v) * TopicCount + t] += thetaAllocationSum[(d * TopicCount + t) * WordCount + v] / recordedSweeps;
                 }
             }
         }

@@ -32,7 +32,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] WState = new double[0]; // W[j, k], replicate-major
     private double[] WSum = new double[0]; // sum of W over recorded sweeps
     private double[] WLogSum = new double[0]; // sum of log W (the Dirichlet's sufficient statistic)
-    private double[] WAllocationSum = new double[0]; // allocation counts [j, i, k] summed over recorded sweeps
+    private double[] WAllocationSum = new double[0]; // E[allocation counts | W] [j, k, i] summed over recorded sweeps
     private int[] XByReplicate = new int[0]; // XValues, replicate-major
     private double[] kappaState = new double[0]; // kappa, replicate-major
     private double[] kappaSum = new double[0]; // sum of kappa over recorded sweeps
@@ -46,6 +46,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     private byte[] SSamples = new byte[0]; // S at every recorded sweep, for the Monte Carlo M-step
     private double[] SPolyaGammaLinear = new double[0]; // sum of (y - 1/2) slope - omega offset slope (psi = offset + slope * parameter)
     private double[] SPolyaGammaQuadratic = new double[0]; // sum of omega slope^2
+    private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
     public void ValidateShapes()
     {
@@ -145,7 +146,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         SweepS(context);
     }
 
-    private double[] WProfiles = new double[0]; // block 0's profiles, written once per sweep for every replicate
+    private double[] WProfiles = new double[0]; // block 0's profiles, component-major, written once per sweep for every replicate
 
     /// <summary>
     /// Block 0 (line 33): W ~ Dirichlet over Type, mixing the profiles of X; allocation
@@ -156,23 +157,21 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var components = TypeCount;
         var elements = GeneCount;
         var profiles = global::Dsl.Runtime.Neural.Buffers.Ensure(ref WProfiles, elements * components);
-        for (var i = 0; i < elements; i++) for (var k = 0; k < components; k++) profiles[i * components + k] = AValues[i, k];
+        for (var k = 0; k < components; k++) for (var i = 0; i < elements; i++) profiles[k * elements + i] = AValues[i, k];
         global::System.Threading.Tasks.Parallel.For(0, BulkCount, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (2 * components + 1) + 2 * components),
+            () => workspaces.Rent(global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(elements, components) + components, global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(components)),
             (j, _, work) =>
             {
                 var random = context.RandomFor(0, j);
-                var allocation = work.Doubles.AsSpan(0, elements * components);
-                var concentration = work.Doubles.AsSpan(elements * components, components);
-                var scratch = work.Doubles.AsSpan(elements * components + components);
+                var concentration = work.Doubles.AsSpan(0, components);
+                var scratch = work.Doubles.AsSpan(components);
                 for (var k = 0; k < components; k++) concentration[k] = alphaValues[k];
                 var mixing = WState.AsSpan(j * components, components);
                 var counts = XByReplicate.AsSpan(j * elements, elements);
-                global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, allocation, scratch, ref random);
+                var expected = context.Record ? WAllocationSum.AsSpan(j * components * elements, components * elements) : default;
+                global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
                 if (context.Record)
                 {
-                    var allocated = WAllocationSum.AsSpan(j * elements * components, elements * components);
-                    for (var n = 0; n < allocated.Length; n++) allocated[n] += allocation[n];
                     for (var n = 0; n < components; n++)
                     {
                         WSum[j * components + n] += mixing[n];
@@ -181,7 +180,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 }
                 return work;
             },
-            _ => { });
+            workspaces.Return);
     }
 
     /// <summary>
@@ -193,7 +192,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var dimension = 1 + 1;
         var elements = GeneCount;
         global::System.Threading.Tasks.Parallel.For(0, CellCount, context.Parallelism,
-            () => new global::Dsl.Runtime.Inference.Workspace(elements * (dimension + 6) + dimension * (dimension + 5)),
+            () => workspaces.Rent(elements * (dimension + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements) + dimension * (dimension + 5)),
             (l, _, work) =>
             {
                 var random = context.RandomFor(1024, l);
@@ -210,9 +209,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 var state = SState.AsSpan(l * elements, elements);
                 for (var i = 0; i < elements; i++)
                 {
-                    var row = design.Slice(i * dimension, dimension);
-                    row[0] = 1.0;
-                    row[1] = AValues[i, GValues[l]];
+                    design[i] = 1.0;
+                    design[elements + i] = AValues[i, GValues[l]];
                     response[i] = state[i];
                 }
                 priorMean[0] = muKappaValues;
@@ -226,8 +224,9 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 tauState[l] = coefficients[1];
                 global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
                 for (var i = 0; i < elements; i++) weights[i] = AValues[i, GValues[l]];
-                var onProbability = context.Record ? scratch.Slice(elements, elements) : default;
-                global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, scratch[..elements], onProbability, ref random);
+                var enumeration = scratch[..global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];
+                var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;
+                global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, enumeration, onProbability, ref random);
                 if (context.Record)
                 {
                     kappaSum[l] += coefficients[0];
@@ -248,7 +247,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 }
                 return work;
             },
-            _ => { });
+            workspaces.Return);
     }
 
     /// <summary>Posterior mean of [Latent] W over the sweeps recorded in the last E-step.</summary>

@@ -84,7 +84,7 @@ partial class Ursm
             {
                 for (var k = 0; k < TypeCount; k++)
                 {
-                    weights[(i) * TypeCount + k] += WAllocationSum[(j * GeneCount + i) * TypeCount + k] / recordedSweeps;
+                    weights[(i) * TypeCount + k] += WAllocationSum[(j * TypeCount + k) * GeneCount + i] / recordedSweeps;
                 }
             }
         }
@@ -127,6 +127,7 @@ partial class Ursm
         private readonly double[] allocationProfile0;
         private readonly int[] polyaGammaCoefficient0;
         private readonly int[] normalisedWeight0;
+        private readonly global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo? normalisedWeight0Samples; // null with the plug-in normaliser
 
         public AObjective(Ursm model, bool plugIn)
         {
@@ -135,6 +136,7 @@ partial class Ursm
             allocationProfile0 = model.AMapAllocationProfile0();
             polyaGammaCoefficient0 = model.AMapPolyaGammaCoefficient0();
             normalisedWeight0 = model.AMapNormalisedWeight0();
+            if (!plugIn) normalisedWeight0Samples = new global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo(normalisedWeight0, model.YByReplicate, model.GeneCount, model.SSamples, model.recordedSweeps);
         }
 
         public int Length => model.AValues.Length;
@@ -150,9 +152,8 @@ partial class Ursm
             // Block 0: E[(y - 1/2) psi - omega psi^2 / 2] of S, quadratic in A.
             value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.Quadratic(x, polyaGammaCoefficient0, model.SPolyaGammaLinear, model.SPolyaGammaQuadratic, 1.0 / model.recordedSweeps, gradient);
             // Block 0: E[log p(Y | S)], by Monte Carlo over the recorded sweeps or by the plug-in E[S].
-            value += plugIn
-                ? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(x, normalisedWeight0, model.YByReplicate, model.GeneCount, model.SMeans(), gradient)
-                : global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeights(x, normalisedWeight0, model.YByReplicate, model.GeneCount, model.SSamples, model.recordedSweeps, gradient);
+            value += normalisedWeight0Samples?.Evaluate(x, gradient)
+                ?? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(x, normalisedWeight0, model.YByReplicate, model.GeneCount, model.SMeans(), gradient);
             return value;
         }
 

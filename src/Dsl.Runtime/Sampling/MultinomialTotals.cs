@@ -1,0 +1,335 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Dsl.Runtime.Random;
+
+namespace Dsl.Runtime.Sampling;
+
+/// <summary>
+/// The component totals sum_r z_r of independent rows z_r ~ Multinomial(n_r, p_r), drawn exactly without drawing the
+/// rows themselves: what a Dirichlet mixing vector's conditional needs from its allocation counts (URSM eq 3.2-3.3).
+/// <para>
+/// Every trial of every row is one uniform U, compared with its row's cumulative shares c_j = (p_1 + ... + p_j) / sum p.
+/// The trials of consecutive rows are laid end to end, and each row's thresholds are written over its stretch of the
+/// trial positions, so the comparisons run thirty-two trials to an AVX2 vector whatever the rows' lengths, and a
+/// threshold's total is a population count: no row pays for a vector of its own or for per-row bookkeeping.
+/// </para>
+/// <para>
+/// U is drawn as base-256 digits only as far as needed: its first digit is one random byte, which settles U &lt; c_j
+/// unless it equals c_j's first digit (one comparison in 256); such a trial is then decided by one double V, uniform
+/// on the digit's interval, against the rest 256 c_j - digit (the same V for every threshold the trial ties, so the
+/// trial stays one uniform). The totals are therefore exact. Rows with more than <see cref="RowTrialLimit"/> trials
+/// are drawn as conditional binomials instead, whose cost does not grow with n.
+/// </para>
+/// </summary>
+[SkipLocalsInit]
+public static class MultinomialTotals
+{
+    /// <summary>
+    /// Trials up to which a row is counted. Counting costs about 0.15 ns a trial and threshold plus the random byte;
+    /// K - 1 conditional binomials cost about 35 ns each (BTRS).
+    /// </summary>
+    public const int RowTrialLimit = 256;
+
+    /// <summary>Random first digits per refill: sixteen Philox calls.</summary>
+    private const int TrialBytes = 16 * 4 * Philox.WordsPerCall;
+
+    /// <summary>Rows whose thresholds are computed together.</summary>
+    private const int RowBlock = 128;
+
+    /// <summary>A row's two unconditional vectors may write this far past the stretch's last trial.</summary>
+    private const int Pad = 64;
+
+    private const int Stretch = TrialBytes + Pad;
+
+    /// <summary>Scratch bytes <see cref="Sample"/> needs for <paramref name="components"/> components.</summary>
+    public static int ScratchBytes(int components)
+    {
+        var thresholds = Math.Max(components - 1, 0);
+        return thresholds * RowBlock * sizeof(double) + (2 + thresholds) * Stretch + thresholds * RowBlock;
+    }
+
+    /// <summary>
+    /// Writes into <paramref name="totals"/> (K entries) one draw of sum_r z_r. <paramref name="shares"/> holds the rows'
+    /// unnormalised probabilities component-major (entry k * rows + r); every row with trials needs a positive, finite
+    /// sum. When <paramref name="conditionalMeans"/> is not empty, each row's mean n_r p_rk / sum_c p_rc is added to it
+    /// (laid out like the shares): a Rao-Blackwell estimate of the allocations comes for the loads already made.
+    /// </summary>
+    public static void Sample(
+        ReadOnlySpan<double> shares, ReadOnlySpan<int> trials, int components, Span<double> totals, Span<double> conditionalMeans,
+        Span<byte> scratch, ref RandomStream random)
+    {
+        var rows = trials.Length;
+        if (components <= 0 || shares.Length < components * rows) throw new ArgumentException($"shares must hold {components} x {rows} entries", nameof(shares));
+        if (totals.Length < components) throw new ArgumentException($"totals needs {components} entries", nameof(totals));
+        if (!conditionalMeans.IsEmpty && conditionalMeans.Length < components * rows) throw new ArgumentException($"conditional means need {components} x {rows} entries", nameof(conditionalMeans));
+        if (scratch.Length < ScratchBytes(components)) throw new ArgumentException($"scratch needs {ScratchBytes(components)} bytes", nameof(scratch));
+        totals[..components].Clear();
+        if (components == 1)
+        {
+            foreach (var n in trials) totals[0] += n;
+            if (!conditionalMeans.IsEmpty) for (var r = 0; r < rows; r++) conditionalMeans[r] += trials[r];
+            return;
+        }
+        var counter = new TrialCounter(scratch, components - 1);
+        for (var start = 0; start < rows; start += RowBlock)
+        {
+            var end = Math.Min(rows, start + RowBlock);
+            counter.SetThresholds(shares, rows, start, end, trials, conditionalMeans);
+            for (var r = start; r < end; r++)
+            {
+                var n = trials[r];
+                if (n == 0) continue;
+                if (n <= RowTrialLimit) counter.Add(r - start, n, ref random);
+                else ConditionalBinomials(shares, rows, r, n, components, totals, ref random);
+            }
+            counter.Flush(ref random);
+        }
+        counter.AddTotals(totals);
+    }
+
+    /// <summary>One long row by conditional binomials, added to the totals.</summary>
+    private static void ConditionalBinomials(ReadOnlySpan<double> shares, int rows, int r, int n, int components, Span<double> totals, ref RandomStream random)
+    {
+        var mass = 0.0;
+        for (var k = 0; k < components; k++) mass += shares[k * rows + r];
+        double remaining = n;
+        for (var k = 0; k < components - 1 && remaining > 0; k++)
+        {
+            var share = shares[k * rows + r];
+            var x = Binomial.Sample(remaining, mass > 0 ? Math.Min(1, share / mass) : 0, ref random);
+            totals[k] += x;
+            remaining -= x;
+            mass -= share;
+        }
+        totals[components - 1] += remaining;
+    }
+
+    /// <summary>
+    /// The trial stream: random first digits, and over each row's trial positions its thresholds' first digits and
+    /// its index in the block; per threshold, the count of trials below. Rows join a stretch of positions that is
+    /// counted (<see cref="Flush"/>) when the random digits run out or a block of rows ends.
+    /// </summary>
+    private ref struct TrialCounter
+    {
+        private readonly int thresholds;
+        private readonly Span<double> rests;      // [j * RowBlock + row]: 256 c_j - first digit, in [0, 1]
+        private readonly Span<byte> digits;       // [j * RowBlock + row]: the first digit, shifted by 128
+        private readonly Span<byte> trialDigits;  // the random first digits
+        private readonly Span<byte> rowAt;        // [position]: the row in the block whose trial it is
+        private readonly Span<byte> positions;    // [j * Stretch + position]: threshold j's first digit at each trial
+        private int next;                         // the next unused random digit
+        private int stretchStart;                 // the first position not yet counted
+        private long counted;                     // trials counted
+        private Counts below;                     // per threshold, trials counted below it
+
+        public TrialCounter(Span<byte> scratch, int thresholds)
+        {
+            if (thresholds > MaxThresholds) throw new ArgumentException($"at most {MaxThresholds + 1} components are counted", nameof(thresholds));
+            this.thresholds = thresholds;
+            var restBytes = thresholds * RowBlock * sizeof(double);
+            rests = MemoryMarshal.Cast<byte, double>(scratch[..restBytes]);
+            trialDigits = scratch.Slice(restBytes, Stretch);
+            rowAt = scratch.Slice(restBytes + Stretch, Stretch);
+            positions = scratch.Slice(restBytes + 2 * Stretch, thresholds * Stretch);
+            digits = scratch.Slice(restBytes + (2 + thresholds) * Stretch, thresholds * RowBlock);
+            next = stretchStart = TrialBytes; // empty: the first row refills
+        }
+
+        /// <summary>
+        /// Thresholds of rows start..end-1 as first digits and rests, four rows at a time; and, when asked, the rows'
+        /// conditional means.
+        /// </summary>
+        public void SetThresholds(ReadOnlySpan<double> shares, int rows, int start, int end, ReadOnlySpan<int> trials, Span<double> means)
+        {
+            var components = thresholds + 1;
+            var r = start;
+            for (; r + 4 <= end; r += 4)
+            {
+                var mass = Vector256<double>.Zero;
+                for (var k = 0; k < components; k++) mass += Vector256.Create(shares.Slice(k * rows + r, 4));
+                var n = Vector256.Create((double)trials[r], trials[r + 1], trials[r + 2], trials[r + 3]);
+                RequirePositive(mass, n, r);
+                var scale = Vector256.Create(256.0) / mass;
+                var cumulative = Vector256<double>.Zero;
+                for (var j = 0; j < thresholds; j++)
+                {
+                    cumulative += Vector256.Create(shares.Slice(j * rows + r, 4));
+                    var scaled = cumulative * scale;
+                    var first = Vector256.Min(Vector256.Floor(scaled), Vector256.Create(255.0));
+                    var at = j * RowBlock + r - start;
+                    (scaled - first).CopyTo(rests.Slice(at, 4));
+                    StoreDigits(first, digits.Slice(at, 4));
+                }
+                if (means.IsEmpty) continue;
+                // Rows without trials add nothing (and may have no shares).
+                var perShare = Vector256.ConditionalSelect(Vector256.Equals(n, Vector256<double>.Zero), Vector256<double>.Zero, n / mass);
+                for (var k = 0; k < components; k++)
+                {
+                    var target = means.Slice(k * rows + r, 4);
+                    Vector256.FusedMultiplyAdd(Vector256.Create(shares.Slice(k * rows + r, 4)), perShare, Vector256.Create<double>(target)).CopyTo(target);
+                }
+            }
+            for (; r < end; r++)
+            {
+                var mass = 0.0;
+                for (var k = 0; k < components; k++) mass += shares[k * rows + r];
+                if (trials[r] == 0) continue;
+                if (!(mass > 0 && double.IsFinite(mass))) throw NoShares(r, mass);
+                var cumulative = 0.0;
+                for (var j = 0; j < thresholds; j++)
+                {
+                    cumulative += shares[j * rows + r];
+                    var scaled = cumulative * (256.0 / mass);
+                    var first = Math.Min(Math.Floor(scaled), 255.0);
+                    rests[j * RowBlock + r - start] = scaled - first;
+                    digits[j * RowBlock + r - start] = (byte)((int)first - 128);
+                }
+                if (means.IsEmpty) continue;
+                for (var k = 0; k < components; k++) means[k * rows + r] += trials[r] * shares[k * rows + r] / mass;
+            }
+        }
+
+        /// <summary>Four whole digits 0..255, as doubles, stored as bytes shifted by 128.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreDigits(Vector256<double> first, Span<byte> destination)
+        {
+            if (Avx.IsSupported)
+            {
+                var shifted = Avx.ConvertToVector128Int32WithTruncation(first) - Vector128.Create(128);
+                var bytes = Vector128.Narrow(Vector128.Narrow(shifted, shifted), Vector128<short>.Zero);
+                MemoryMarshal.Write(destination, bytes.AsInt32().ToScalar());
+                return;
+            }
+            for (var lane = 0; lane < 4; lane++) destination[lane] = (byte)((int)first[lane] - 128);
+        }
+
+        private static void RequirePositive(Vector256<double> mass, Vector256<double> n, int r)
+        {
+            // Positive and finite, or no trials: NaN fails both comparisons.
+            var good = Vector256.GreaterThan(mass, Vector256<double>.Zero) & Vector256.LessThan(mass, Vector256.Create(double.PositiveInfinity))
+                | Vector256.Equals(n, Vector256<double>.Zero);
+            if (good.ExtractMostSignificantBits() == 0b1111) return;
+            var lane = BitOperations.TrailingZeroCount(~good.ExtractMostSignificantBits());
+            throw NoShares(r + lane, mass[lane]);
+        }
+
+        private static ArgumentException NoShares(int row, double mass) =>
+            new($"row {row} has trials but its shares sum to {mass}; a multinomial needs a positive, finite total", "shares");
+
+        /// <summary>
+        /// Row <paramref name="row"/> of the block, with n trials, joins the stretch. Two vectors per array cover up to
+        /// 64 trials without a loop; the next row's writes replace what spills past this one's end.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add(int row, int n, ref RandomStream random)
+        {
+            if (next + n > TrialBytes)
+            {
+                Flush(ref random);
+                random.FillWords(MemoryMarshal.Cast<byte, uint>(trialDigits[..TrialBytes]));
+                next = stretchStart = 0;
+            }
+            // Bounds: next + n <= TrialBytes and every array has Pad bytes after its stretch; row < RowBlock.
+            ref var at = ref Unsafe.Add(ref MemoryMarshal.GetReference(rowAt), next);
+            ref var digit = ref Unsafe.Add(ref MemoryMarshal.GetReference(digits), row);
+            var index = Vector256.Create((byte)row);
+            index.StoreUnsafe(ref at);
+            index.StoreUnsafe(ref at, 32);
+            ref var target = ref Unsafe.Add(ref MemoryMarshal.GetReference(positions), next);
+            for (var j = 0; j < thresholds; j++)
+            {
+                var value = Vector256.Create(Unsafe.Add(ref digit, j * RowBlock));
+                value.StoreUnsafe(ref target, (nuint)(j * Stretch));
+                value.StoreUnsafe(ref target, (nuint)(j * Stretch + 32));
+            }
+            for (var q = 64; q < n; q += 32)
+            {
+                index.StoreUnsafe(ref at, (nuint)q);
+                for (var j = 0; j < thresholds; j++) Vector256.Create(Unsafe.Add(ref digit, j * RowBlock)).StoreUnsafe(ref target, (nuint)(j * Stretch + q));
+            }
+            next += n;
+        }
+
+        /// <summary>
+        /// Counts the stretch's trials below each threshold, one threshold at a time so each count stays in a register,
+        /// noting which vectors hold a trial on some threshold's first digit; those are then decided one by one. The
+        /// stretch then starts again where it ended.
+        /// </summary>
+        public void Flush(ref RandomStream random)
+        {
+            if (next == stretchStart) return;
+            ref var trialsRef = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, sbyte>(trialDigits));
+            ref var positionsRef = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, sbyte>(positions));
+            var vectors = (next - stretchStart + 31) / 32;
+            var tail = next - stretchStart - 32 * (vectors - 1);
+            var lastValid = tail == 32 ? uint.MaxValue : (1u << tail) - 1;
+            Span<uint> tied = stackalloc uint[TrialBytes / 32 + 1];
+            tied[..vectors].Clear();
+            for (var j = 0; j < thresholds; j++)
+            {
+                ref var digitsRef = ref Unsafe.Add(ref positionsRef, j * Stretch + stretchStart);
+                ref var uRef = ref Unsafe.Add(ref trialsRef, stretchStart);
+                var count = 0;
+                for (var v = 0; v < vectors; v++)
+                {
+                    var u = Vector256.LoadUnsafe(ref uRef, (nuint)(32 * v));
+                    var digit = Vector256.LoadUnsafe(ref digitsRef, (nuint)(32 * v));
+                    var valid = v == vectors - 1 ? lastValid : uint.MaxValue;
+                    count += BitOperations.PopCount(Vector256.LessThan(u, digit).ExtractMostSignificantBits() & valid);
+                    tied[v] |= Vector256.Equals(u, digit).ExtractMostSignificantBits() & valid;
+                }
+                below[j] += count;
+            }
+            for (var v = 0; v < vectors; v++)
+            {
+                if (tied[v] != 0) ResolveTies(stretchStart + 32 * v, tied[v], ref random);
+            }
+            counted += next - stretchStart;
+            stretchStart = next;
+        }
+
+        /// <summary>
+        /// Trials on a threshold's first digit: one uniform V each, below every threshold whose first digit the trial
+        /// equals and whose rest exceeds V.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void ResolveTies(int p, uint lanes, ref RandomStream random)
+        {
+            for (; lanes != 0; lanes &= lanes - 1)
+            {
+                var position = p + BitOperations.TrailingZeroCount(lanes);
+                var trial = trialDigits[position];
+                var row = rowAt[position];
+                var v = random.NextDouble();
+                for (var j = 0; j < thresholds; j++)
+                {
+                    var onDigit = trial == positions[j * Stretch + position];
+                    below[j] += Unsafe.BitCast<bool, byte>(onDigit) & Unsafe.BitCast<bool, byte>(v < rests[j * RowBlock + row]);
+                }
+            }
+        }
+
+        /// <summary>Adds the counted trials' component totals: the counts between consecutive thresholds.</summary>
+        public readonly void AddTotals(Span<double> totals)
+        {
+            long previous = 0;
+            for (var j = 0; j < thresholds; j++)
+            {
+                totals[j] += below[j] - previous;
+                previous = below[j];
+            }
+            totals[thresholds] += counted - previous;
+        }
+    }
+
+    private const int MaxThresholds = 63;
+
+    [InlineArray(MaxThresholds)]
+    private struct Counts
+    {
+        private long element;
+    }
+}
