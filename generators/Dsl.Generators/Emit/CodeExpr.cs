@@ -17,11 +17,14 @@ namespace Dsl.Generators.Emit
         private const string Special = "global::Dsl.Runtime.Special.SpecialFunctions";
         private readonly ModelSpec spec;
         private readonly IReadOnlyDictionary<string, string> variables;
+        private readonly IReadOnlyDictionary<string, string> hoisted;
 
-        public CodeExpr(ModelSpec spec, IReadOnlyDictionary<string, string> variables)
+        /// <param name="hoisted">array reads already held in locals, by their C# text: the local is printed instead</param>
+        public CodeExpr(ModelSpec spec, IReadOnlyDictionary<string, string> variables, IReadOnlyDictionary<string, string>? hoisted = null)
         {
             this.spec = spec;
             this.variables = variables;
+            this.hoisted = hoisted ?? new Dictionary<string, string>();
         }
 
         public string Of(Expr expr) => ExprTools.Inline(expr, spec) switch
@@ -45,7 +48,8 @@ namespace Dsl.Generators.Emit
             var node = ExprTools.Find(spec, call.Node)!;
             if (node.Role is NodeRole.Latent or NodeRole.Deterministic or NodeRole.Network)
                 throw new InvalidOperationException($"'{call.Node}' has no stored value to read here");
-            return call.Indices.Count == 0 ? $"{call.Node}Values" : $"{call.Node}Values[{string.Join(", ", call.Indices.Select(Of))}]";
+            var access = call.Indices.Count == 0 ? $"{call.Node}Values" : $"{call.Node}Values[{string.Join(", ", call.Indices.Select(Of))}]";
+            return hoisted.TryGetValue(access, out var local) ? local : access;
         }
 
         /// <summary>The row-major position of a call's element in its node's flat array (for parameter maps).</summary>

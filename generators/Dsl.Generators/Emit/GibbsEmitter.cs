@@ -99,9 +99,34 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
+        /// <summary>
+        /// Data read by the block's expressions at indices of its replicate only (URSM's cell type G(l)): read once per
+        /// replicate into a local, by their C# text, instead of once per element.
+        /// </summary>
+        private static Dictionary<string, string> ReplicateInvariantReads(ModelSpec spec, LogisticBlock block, GradientTerm? pg)
+        {
+            var expressions = block.Slots.Select(s => s.Coefficient).ToList();
+            if (block.Child is { } child) expressions.Add(child.Weight);
+            if (pg is { } term) expressions.Add(term.Access);
+            var perElement = new HashSet<string>(block.Slots.Where(s => s.Over is not null).Select(s => s.Over!.Variable)) { block.Element.Variable };
+            var code = new CodeExpr(spec, SlotVars(spec, block, null));
+            var reads = new Dictionary<string, string>();
+            foreach (var call in expressions.SelectMany(x => ExprTools.Calls(ExprTools.Inline(x, spec))))
+            {
+                if (ExprTools.Find(spec, call.Node)?.Role != NodeRole.Data || call.Indices.Count == 0) continue;
+                if (!call.Indices.All(i => i is IndexExpr index && !perElement.Contains(index.Name))) continue;
+                var access = code.Access(call);
+                if (!reads.ContainsKey(access)) reads[access] = $"{call.Node}_{string.Join("_", call.Indices.Select(i => ((IndexExpr)i).Name))}";
+            }
+            return reads;
+        }
+
+        /// <summary>Where a design column starts.</summary>
+        private static string ColumnOffset(string column) =>
+            column == "0" ? "0" : column == "1" ? "elements" : column.Contains(" ") ? $"({column}) * elements" : $"{column} * elements";
+
         /// <summary>Where a design column starts, as a prefix of an element index ("" for column 0).</summary>
-        private static string ColumnStart(string column) =>
-            column == "0" ? "" : column == "1" ? "elements + " : column.Contains(" ") ? $"({column}) * elements + " : $"{column} * elements + ";
+        private static string ColumnStart(string column) => column == "0" ? "" : ColumnOffset(column) + " + ";
 
         private static string ResponseVariable(ModelSpec spec, LogisticBlock block, string plate) =>
             ExprTools.Find(spec, block.Response)!.Indices.First(i => i.Plate == plate).Variable;
@@ -285,6 +310,8 @@ namespace Dsl.Generators.Emit
                     w.Line("var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);");
                     w.Line("var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);");
                     if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
+                    var hoisted = ReplicateInvariantReads(spec, block, pg);
+                    foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key}; // the same for every element of this replicate");
                     var responseNode = ExprTools.Find(spec, block.Response)!;
                     // The design is column-major: column j holds coefficient j's covariate for every element.
                     using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
@@ -292,7 +319,7 @@ namespace Dsl.Generators.Emit
                         for (var s = 0; s < block.Slots.Count; s++)
                         {
                             var slot = block.Slots[s];
-                            var code = new CodeExpr(spec, SlotVars(spec, block, slot));
+                            var code = new CodeExpr(spec, SlotVars(spec, block, slot), hoisted);
                             if (slot.Over is { } over)
                                 w.Line($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++) design[({offsets[s]} + {over.Variable}) * elements + {e.Variable}] = {code.Of(slot.Coefficient)};");
                             else
@@ -300,12 +327,12 @@ namespace Dsl.Generators.Emit
                         }
                         w.Line(block.ResponseIsLatent
                             ? $"response[{e.Variable}] = state[{e.Variable}];"
-                            : $"response[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null)).Access(Call(responseNode))};");
+                            : $"response[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null), hoisted).Access(Call(responseNode))};");
                     }
                     for (var s = 0; s < block.Slots.Count; s++)
                     {
                         var slot = block.Slots[s];
-                        var code = new CodeExpr(spec, SlotVars(spec, block, slot));
+                        var code = new CodeExpr(spec, SlotVars(spec, block, slot), hoisted);
                         var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
                         using (Loop(w, slot.Over))
                         {
@@ -325,8 +352,14 @@ namespace Dsl.Generators.Emit
                     w.Line($"{Rules}.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);");
                     if (block.Child is { } child)
                     {
-                        var code = new CodeExpr(spec, SlotVars(spec, block, null));
-                        w.Line($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {code.Of(child.Weight)};");
+                        var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted);
+                        var weight = code.Of(child.Weight);
+                        // A weight that is one of the design's covariates is copied from its column.
+                        var column = Enumerable.Range(0, block.Slots.Count).Where(s => block.Slots[s].Over is null &&
+                            new CodeExpr(spec, SlotVars(spec, block, block.Slots[s]), hoisted).Of(block.Slots[s].Coefficient) == weight).DefaultIfEmpty(-1).First();
+                        w.Line(column >= 0
+                            ? $"design.Slice({ColumnOffset(offsets[column])}, elements).CopyTo(weights);"
+                            : $"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {weight};");
                         w.Line($"var enumeration = scratch[..{Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];");
                         w.Line("var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;");
                         w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, enumeration, onProbability, ref random);");
@@ -360,7 +393,7 @@ namespace Dsl.Generators.Emit
                         if (block.Child is not null)
                             w.Line($"state.CopyTo({Samples(block)}.AsSpan(((recordedSweeps - 1) * {Replicates(block)} + {r}) * elements, elements));");
                         if (pg is { } term)
-                            EmitPolyaGammaStatistics(w, spec, block, term, offsets);
+                            EmitPolyaGammaStatistics(w, spec, block, term, offsets, hoisted);
                     }
                     w.Line("return work;");
                 }
@@ -374,9 +407,10 @@ namespace Dsl.Generators.Emit
         /// Statistics for a parameter that multiplies coefficients in psi: with psi = offset + slope * P,
         /// E[(y - 1/2) psi - omega psi^2 / 2] = const + P E[(y - 1/2) slope - omega offset slope] - P^2 E[omega slope^2] / 2.
         /// </summary>
-        private static void EmitPolyaGammaStatistics(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, IReadOnlyList<string> offsets)
+        private static void EmitPolyaGammaStatistics(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, IReadOnlyList<string> offsets,
+            IReadOnlyDictionary<string, string> hoisted)
         {
-            var code = new CodeExpr(spec, SlotVars(spec, block, null));
+            var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted);
             var slope = string.Join(" + ", block.Slots.Select((s, n) => (s, n)).Where(p => ExprTools.Mentions(p.s.Coefficient, term.Access.Node)).Select(p => $"coefficients[{offsets[p.n]}]"));
             var r = ReplicateIndex(block);
             w.Line($"var slope = {slope};");

@@ -254,7 +254,7 @@ public static class MultinomialTotals
         }
 
         /// <summary>
-        /// Counts the stretch's trials below each threshold, one threshold at a time so each count stays in a register,
+        /// Counts the stretch's trials below each threshold, two thresholds at a time so the counts stay in registers,
         /// noting which vectors hold a trial on some threshold's first digit; those are then decided one by one. The
         /// stretch then starts again where it ended.
         /// </summary>
@@ -268,20 +268,27 @@ public static class MultinomialTotals
             var lastValid = tail == 32 ? uint.MaxValue : (1u << tail) - 1;
             Span<uint> tied = stackalloc uint[TrialBytes / 32 + 1];
             tied[..vectors].Clear();
-            for (var j = 0; j < thresholds; j++)
+            ref var uRef = ref Unsafe.Add(ref trialsRef, stretchStart);
+            // Thresholds two at a time: each trial vector is loaded once per pair, and both counts stay in registers.
+            // An odd last threshold is paired with itself.
+            for (var j = 0; j < thresholds; j += 2)
             {
-                ref var digitsRef = ref Unsafe.Add(ref positionsRef, j * Stretch + stretchStart);
-                ref var uRef = ref Unsafe.Add(ref trialsRef, stretchStart);
-                var count = 0;
+                var pair = Math.Min(j + 1, thresholds - 1);
+                ref var firstRef = ref Unsafe.Add(ref positionsRef, j * Stretch + stretchStart);
+                ref var secondRef = ref Unsafe.Add(ref positionsRef, pair * Stretch + stretchStart);
+                int first = 0, second = 0;
                 for (var v = 0; v < vectors; v++)
                 {
                     var u = Vector256.LoadUnsafe(ref uRef, (nuint)(32 * v));
-                    var digit = Vector256.LoadUnsafe(ref digitsRef, (nuint)(32 * v));
+                    var a = Vector256.LoadUnsafe(ref firstRef, (nuint)(32 * v));
+                    var b = Vector256.LoadUnsafe(ref secondRef, (nuint)(32 * v));
                     var valid = v == vectors - 1 ? lastValid : uint.MaxValue;
-                    count += BitOperations.PopCount(Vector256.LessThan(u, digit).ExtractMostSignificantBits() & valid);
-                    tied[v] |= Vector256.Equals(u, digit).ExtractMostSignificantBits() & valid;
+                    first += BitOperations.PopCount(Vector256.LessThan(u, a).ExtractMostSignificantBits() & valid);
+                    second += BitOperations.PopCount(Vector256.LessThan(u, b).ExtractMostSignificantBits() & valid);
+                    tied[v] |= (Vector256.Equals(u, a) | Vector256.Equals(u, b)).ExtractMostSignificantBits() & valid;
                 }
-                below[j] += count;
+                below[j] += first;
+                if (pair > j) below[pair] += second;
             }
             for (var v = 0; v < vectors; v++)
             {

@@ -83,6 +83,39 @@ public sealed class InferenceRuleTests
         }
     }
 
+    [Theory]
+    [InlineData(40, 0.3)]   // few, heavy entries: blocks are often undecided and scanned one by one
+    [InlineData(2000, 0.01)] // URSM-like: thresholds near the rests are rare, so most blocks are decided at once
+    public void EnumerationScan_DecidesBlocksAsTheEntryByEntryScanWould(int entries, double spread)
+    {
+        // The block shortcut must reproduce the plain sequential scan: the same states, and the same rests up to rounding.
+        var random = new RandomStream(11, (ulong)entries);
+        var weights = Enumerable.Range(0, entries).Select(_ => (0.5 + random.NextDouble()) / entries).ToArray();
+        var free = Enumerable.Range(0, entries).Where(i => i % 5 != 2).ToArray();
+        var state = Enumerable.Range(0, entries).Select(i => i % 5 == 2 || random.NextDouble() < 0.6 ? (byte)1 : (byte)0).ToArray();
+        var sum = Enumerable.Range(0, entries).Sum(i => weights[i] * state[i]);
+        // Thresholds scattered around the running sum, so both outcomes and both paths occur.
+        var thresholds = free.Select(_ => sum * (1 + spread * (random.NextDouble() - 0.5) * 4)).ToArray();
+
+        var expectedState = (byte[])state.Clone();
+        var expectedRest = new double[free.Length];
+        var running = sum;
+        for (var k = 0; k < free.Length; k++)
+        {
+            var i = free[k];
+            var rest = running - weights[i] * expectedState[i];
+            var on = rest <= 0 || rest > thresholds[k];
+            expectedState[i] = on ? (byte)1 : (byte)0;
+            expectedRest[k] = rest;
+            running = on ? rest + weights[i] : rest;
+        }
+
+        var rests = (double[])thresholds.Clone();
+        NormalisedWeightEnumeration.Scan(weights, free, state, rests, sum);
+        Assert.Equal(expectedState, state);
+        for (var k = 0; k < free.Length; k++) Assert.Equal(expectedRest[k], rests[k], 1e-12 * sum);
+    }
+
     [Fact]
     public void SimplexProjection_IsFeasible_AndCloserThanOtherFeasiblePoints()
     {

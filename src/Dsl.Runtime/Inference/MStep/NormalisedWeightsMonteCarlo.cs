@@ -5,9 +5,10 @@ namespace Dsl.Runtime.Inference.MStep;
 /// eq 3.9's Y term without the plug-in): sum_{r,e} y_re log x[map_re] - (1/T) sum_t sum_r R_r log(sum_e x[map_re] s_tre),
 /// for rows r of <c>width</c> entries, T recorded states per row, and R_r the row's total count.
 /// <para>
-/// An entry with a count is on in every state (its count could not have been observed otherwise), so a row's sum is
-/// its observed entries' weights plus a dot product over the unobserved ones alone. Those entries' states are copied
-/// out once, row by row, when the term is built; each of the line search's many evaluations then reads only them.
+/// An entry with a count is on in every state (its count could not have been observed otherwise), and many others
+/// are on, or off, in every recorded state too. So a row's sum is the weights of its always-on entries plus a dot
+/// product over the entries that changed. Those entries' states are copied out once, row by row, when the term is
+/// built; each of the line search's many evaluations then reads only them.
 /// </para>
 /// </summary>
 public sealed class NormalisedWeightsMonteCarlo
@@ -16,16 +17,15 @@ public sealed class NormalisedWeightsMonteCarlo
     /// are added in chunk order: the result is the same on any number of threads.</summary>
     private const int ChunkCount = 16;
 
-    private readonly int rows;
     private readonly int samples;
-    private readonly int[] observedStart; // row r's observed entries: [observedStart[r], observedStart[r + 1])
-    private readonly int[] observedMap;
-    private readonly int[] observedCount;
-    private readonly int[] freeStart;     // row r's unobserved entries: [freeStart[r], freeStart[r + 1])
-    private readonly int[] freeMap;
-    private readonly byte[] freeStates;   // row r's states: samples blocks of its unobserved entries, from samples * freeStart[r]
-    private readonly int[] totals;
-    private readonly int widestFree;
+    private readonly Row[] rows;
+    private readonly int widestVarying;
+
+    /// <summary>
+    /// One row's entries: those on in every state (with their counts, zero for the unobserved ones), those that
+    /// changed, and the changed ones' states, sample by sample.
+    /// </summary>
+    private sealed record Row(int Total, int[] OnMap, int[] OnCount, int[] VaryingMap, byte[] VaryingStates);
 
     /// <param name="map">per entry (rows x width), the flat index of the parameter it reads</param>
     /// <param name="counts">per entry, the observed count</param>
@@ -35,57 +35,55 @@ public sealed class NormalisedWeightsMonteCarlo
     {
         if (width <= 0 || counts.Length % width != 0 || map.Length != counts.Length) throw new ArgumentException("map and counts must hold whole rows of the width");
         if (samples <= 0 || states.Length < (long)samples * counts.Length) throw new ArgumentException($"states must hold {samples} samples of {counts.Length} entries", nameof(states));
-        rows = counts.Length / width;
         this.samples = samples;
-        observedStart = new int[rows + 1];
-        freeStart = new int[rows + 1];
-        totals = new int[rows];
-        var observed = counts.Count(c => c > 0);
-        observedMap = new int[observed];
-        observedCount = new int[observed];
-        freeMap = new int[counts.Length - observed];
-        freeStates = new byte[(long)samples * freeMap.Length];
-        int o = 0, f = 0;
-        for (var r = 0; r < rows; r++)
-        {
-            observedStart[r] = o;
-            freeStart[r] = f;
-            for (var e = r * width; e < (r + 1) * width; e++)
-            {
-                totals[r] += counts[e];
-                if (counts[e] > 0)
-                {
-                    observedMap[o] = map[e];
-                    observedCount[o++] = counts[e];
-                }
-                else freeMap[f++] = map[e];
-            }
-            CopyFreeStates(counts, width, states, r, f - freeStart[r]);
-        }
-        observedStart[rows] = o;
-        freeStart[rows] = f;
-        for (var r = 0; r < rows; r++) widestFree = Math.Max(widestFree, freeStart[r + 1] - freeStart[r]);
+        rows = new Row[counts.Length / width];
+        var problems = new string?[rows.Length];
+        Parallel.For(0, rows.Length, r => rows[r] = Classify(map, counts, width, states, r, out problems[r]));
+        // Reported for the first row in order, whichever thread found it.
+        if (problems.FirstOrDefault(p => p is not null) is { } problem) throw new ArgumentException(problem, nameof(states));
+        widestVarying = rows.Length == 0 ? 0 : rows.Max(row => row.VaryingMap.Length);
     }
 
-    private void CopyFreeStates(int[] counts, int width, byte[] states, int r, int free)
+    private Row Classify(int[] map, int[] counts, int width, byte[] states, int r, out string? problem)
     {
-        var destination = (long)samples * freeStart[r];
+        problem = null;
+        var rowCount = counts.Length / width;
+        var everOff = new bool[width];
+        var everOn = new bool[width];
         for (var t = 0; t < samples; t++)
         {
-            var state = states.AsSpan((t * rows + r) * width, width);
-            var row = counts.AsSpan(r * width, width);
+            var state = states.AsSpan((t * rowCount + r) * width, width);
             for (var e = 0; e < width; e++)
             {
-                if (row[e] == 0) freeStates[destination++] = state[e];
-                else if (state[e] != 1) throw new ArgumentException($"row {r}, entry {e} has a count but is off in recorded sweep {t}", nameof(states));
+                everOn[e] |= state[e] != 0;
+                everOff[e] |= state[e] == 0;
             }
         }
+        var rowCounts = counts.AsSpan(r * width, width);
+        var on = new List<int>();
+        var varying = new List<int>();
+        for (var e = 0; e < width; e++)
+        {
+            if (rowCounts[e] > 0 && everOff[e]) problem ??= $"row {r}, entry {e} has a count but is off in a recorded sweep";
+            if (!everOff[e]) on.Add(e);
+            else if (everOn[e]) varying.Add(e);
+        }
+        var varyingStates = new byte[samples * varying.Count];
+        for (var t = 0; t < samples; t++)
+        {
+            var state = states.AsSpan((t * rowCount + r) * width, width);
+            for (var n = 0; n < varying.Count; n++) varyingStates[t * varying.Count + n] = state[varying[n]];
+        }
+        var total = 0;
+        foreach (var y in rowCounts) total += y;
+        return new Row(total, [.. on.Select(e => map[r * width + e])], [.. on.Select(e => counts[r * width + e])],
+            [.. varying.Select(e => map[r * width + e])], varyingStates);
     }
 
     /// <summary>The expectation at x; its gradient is added into <paramref name="gradient"/> unless that is empty.</summary>
     public double Evaluate(ReadOnlySpan<double> x, Span<double> gradient)
     {
-        var chunks = Math.Min(rows, ChunkCount);
+        var chunks = Math.Min(rows.Length, ChunkCount);
         if (chunks == 0) return 0;
         var xs = x.ToArray();
         var values = new double[chunks];
@@ -94,9 +92,10 @@ public sealed class NormalisedWeightsMonteCarlo
         Parallel.For(0, chunks, chunk =>
         {
             var partial = withGradient ? gradients[chunk] = new double[xs.Length] : null;
-            var weights = new double[widestFree];
-            var slopes = withGradient ? new double[widestFree] : null;
-            for (var r = chunk * rows / chunks; r < (chunk + 1) * rows / chunks; r++) values[chunk] += Row(xs, r, partial, weights, slopes);
+            var weights = new double[widestVarying];
+            var slopes = withGradient ? new double[widestVarying] : null;
+            for (var r = chunk * rows.Length / chunks; r < (chunk + 1) * rows.Length / chunks; r++)
+                values[chunk] += RowValue(rows[r], xs, partial, weights, slopes);
         });
         var value = 0.0;
         for (var chunk = 0; chunk < chunks; chunk++)
@@ -107,38 +106,39 @@ public sealed class NormalisedWeightsMonteCarlo
         return value;
     }
 
-    /// <summary>Row r's value, its gradient added into <paramref name="gradient"/>; the last two are scratch.</summary>
-    private double Row(double[] x, int r, double[]? gradient, double[] weightScratch, double[]? slopeScratch)
+    /// <summary>One row's value, its gradient added into <paramref name="gradient"/>; the last two are scratch.</summary>
+    private double RowValue(Row row, double[] x, double[]? gradient, double[] weightScratch, double[]? slopeScratch)
     {
         var value = 0.0;
         var alwaysOn = 0.0;
-        for (var o = observedStart[r]; o < observedStart[r + 1]; o++)
+        for (var o = 0; o < row.OnMap.Length; o++)
         {
-            var weight = x[observedMap[o]];
+            var weight = x[row.OnMap[o]];
             alwaysOn += weight;
-            value += observedCount[o] * Math.Log(weight);
-            if (gradient != null) gradient[observedMap[o]] += observedCount[o] / weight;
+            if (row.OnCount[o] == 0) continue;
+            value += row.OnCount[o] * Math.Log(weight);
+            if (gradient != null) gradient[row.OnMap[o]] += row.OnCount[o] / weight;
         }
-        if (totals[r] == 0) return value;
-        var free = freeStart[r + 1] - freeStart[r];
-        var weights = weightScratch.AsSpan(0, free);
-        for (var n = 0; n < free; n++) weights[n] = x[freeMap[freeStart[r] + n]];
-        var slopes = slopeScratch.AsSpan(0, slopeScratch is null ? 0 : free);
+        if (row.Total == 0) return value;
+        var varying = row.VaryingMap.Length;
+        var weights = weightScratch.AsSpan(0, varying);
+        for (var n = 0; n < varying; n++) weights[n] = x[row.VaryingMap[n]];
+        var slopes = slopeScratch.AsSpan(0, slopeScratch is null ? 0 : varying);
         slopes.Clear();
-        var perSample = (double)totals[r] / samples;
-        var observedSlope = 0.0;
+        var perSample = (double)row.Total / samples;
+        var alwaysOnSlope = 0.0;
         for (var t = 0; t < samples; t++)
         {
-            var state = freeStates.AsSpan((int)((long)samples * freeStart[r] + (long)t * free), free);
+            var state = row.VaryingStates.AsSpan(t * varying, varying);
             var sum = alwaysOn + ByteStates.Dot(weights, state);
             value -= perSample * Math.Log(sum);
             if (gradient == null) continue;
-            observedSlope += perSample / sum;
+            alwaysOnSlope += perSample / sum;
             ByteStates.AddScaled(slopes, perSample / sum, state);
         }
         if (gradient == null) return value;
-        for (var o = observedStart[r]; o < observedStart[r + 1]; o++) gradient[observedMap[o]] -= observedSlope;
-        for (var n = 0; n < free; n++) gradient[freeMap[freeStart[r] + n]] -= slopes[n];
+        foreach (var m in row.OnMap) gradient[m] -= alwaysOnSlope;
+        for (var n = 0; n < varying; n++) gradient[row.VaryingMap[n]] -= slopes[n];
         return value;
     }
 }

@@ -15,8 +15,8 @@ namespace Dsl.Runtime.Inference.Rules;
 /// <para>
 /// The scan itself is sequential (rest_i depends on the entries before i), so everything that does not depend on
 /// rest is done first, vectorised over all entries: with a uniform u_i, s_i = 1 iff u_i &lt; logistic(logit) iff
-/// (psi_i - logit(u_i)) / R &gt; log1p(f_i / rest_i) iff rest_i + f_i &lt; rest_i e_i, where e_i = exp((psi_i - logit(u_i)) / R).
-/// The scan then costs one multiply and one compare per entry.
+/// rest_i &gt; f_i / (e_i - 1), where e_i = exp((psi_i - logit(u_i)) / R). The scan then compares each rest with its
+/// threshold, and decides four entries at once wherever their thresholds are clear of the rests they could see.
 /// </para>
 /// </summary>
 public static class NormalisedWeightEnumeration
@@ -54,20 +54,79 @@ public static class NormalisedWeightEnumeration
         free = free[..visited];
         var factor = workspace[..visited];
         random.FillUniform(factor);
-        OnFactors(priorLogit, free, total, factor);
-        for (var k = 0; k < free.Length; k++)
+        if (total > 0)
         {
-            var i = free[k];
-            var rest = sum - weights[i] * state[i];
-            // The only entry left that can carry the total stays on. Written with non-short-circuit operators: the
-            // outcome is a coin flip, so a branch would mispredict half the time.
-            var on = (total > 0 & rest <= 0) | (total > 0 ? rest + weights[i] < rest * factor[k] : factor[k] > 1);
-            state[i] = on ? (byte)1 : (byte)0;
-            sum = on ? rest + weights[i] : rest;
-            factor[k] = rest;
+            OnThresholds(weights, priorLogit, free, total, factor);
+            Scan(weights, free, state, factor, sum);
+        }
+        else
+        {
+            // No counts: the prior alone decides, and the entries do not depend on one another.
+            for (var k = 0; k < free.Length; k++) state[free[k]] = factor[k] < SpecialFunctions.Logistic(priorLogit[free[k]]) ? (byte)1 : (byte)0;
         }
         if (!onProbability.IsEmpty) OnProbabilities(weights, priorLogit, free, total, factor, onProbability[..entries]);
     }
+
+    /// <summary>
+    /// The sequential scan: thresholds[k] (for entry free[k]) is replaced by the rest the entry saw. Blocks of four
+    /// entries are first tried at once: whatever the block's own entries do, each rest lies in [lo, hi] (all of them
+    /// off, all of them on), so an entry whose threshold is outside that interval is decided without the others.
+    /// Where all four are, the block costs a few vector operations instead of a chain of dependent compares; otherwise
+    /// (rarely: the interval is a few weights wide) its entries are scanned one by one.
+    /// </summary>
+    internal static void Scan(ReadOnlySpan<double> weights, ReadOnlySpan<int> free, Span<byte> state, Span<double> thresholds, double sum)
+    {
+        var k = 0;
+        for (; k + 4 <= free.Length; k += 4)
+        {
+            if (TryBlock(weights, free, state, thresholds, k, ref sum)) continue;
+            for (var n = k; n < k + 4; n++) sum = Entry(weights, free[n], state, thresholds, n, sum);
+        }
+        for (; k < free.Length; k++) sum = Entry(weights, free[k], state, thresholds, k, sum);
+    }
+
+    /// <summary>One entry: on when its rest exceeds its threshold, or when nothing else is on to carry the counts. Returns the new sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Entry(ReadOnlySpan<double> weights, int i, Span<byte> state, Span<double> thresholds, int k, double sum)
+    {
+        var rest = sum - weights[i] * state[i];
+        // Non-short-circuit: the outcome is a coin flip, so a branch would mispredict half the time.
+        var on = (rest <= 0) | (rest > thresholds[k]);
+        state[i] = on ? (byte)1 : (byte)0;
+        thresholds[k] = rest;
+        return on ? rest + weights[i] : rest;
+    }
+
+    /// <summary>Rounding allowance on the interval of rests: far above the few ulps the sums can differ by.</summary>
+    private const double Margin = 1e-12;
+
+    private static bool TryBlock(ReadOnlySpan<double> weights, ReadOnlySpan<int> free, Span<byte> state, Span<double> thresholds, int k, ref double sum)
+    {
+        var w = Gather(weights, free, k);
+        var old = Vector256.Create((double)state[free[k]], state[free[k + 1]], state[free[k + 2]], state[free[k + 3]]);
+        var wasOn = w * old;
+        var lo = (sum - Vector256.Sum(wasOn)) * (1 - Margin);
+        var hi = (sum + Vector256.Sum(w - wasOn)) * (1 + Margin);
+        if (!(lo > 0)) return false;
+        var t = Vector256.Create<double>(thresholds.Slice(k, 4));
+        var on = Vector256.LessThan(t, Vector256.Create(lo));
+        if ((on | Vector256.GreaterThan(t, Vector256.Create(hi))).ExtractMostSignificantBits() != 0b1111) return false;
+        var change = w * (Vector256.ConditionalSelect(on, Vector256<double>.One, Vector256<double>.Zero) - old);
+        // Each entry's rest: the sum with the block's earlier changes (an exclusive prefix sum), less its own old weight.
+        var earlier = ShiftUp(change, 1);
+        earlier += ShiftUp(earlier, 1);
+        earlier += ShiftUp(earlier, 2);
+        (Vector256.Create(sum) + earlier - wasOn).CopyTo(thresholds.Slice(k, 4));
+        var bits = on.ExtractMostSignificantBits();
+        for (var lane = 0; lane < 4; lane++) state[free[k + lane]] = (byte)((bits >> lane) & 1);
+        sum += Vector256.Sum(change);
+        return true;
+    }
+
+    /// <summary>Lanes moved up by one or two, zeros shifted in: (a, b, c, d) by 1 is (0, a, b, c).</summary>
+    private static Vector256<double> ShiftUp(Vector256<double> x, int by) => by == 1
+        ? Vector256.Shuffle(x, Vector256.Create(0L, 0, 1, 2)) & Vector256.Create(0, -1L, -1L, -1L).AsDouble()
+        : Vector256.Shuffle(x, Vector256.Create(0L, 0, 0, 1)) & Vector256.Create(0, 0, -1L, -1L).AsDouble();
 
     /// <summary>
     /// P(s_i = 1 | rest_i) = logistic(psi_i - R log1p(f_i / rest_i)) for the visited entries i = free[k], or 1 where the
@@ -106,23 +165,26 @@ public static class NormalisedWeightEnumeration
         Vector256.Create(values[at[k]], values[at[k + 1]], values[at[k + 2]], values[at[k + 3]]);
 
     /// <summary>
-    /// Turns uniforms u_k into e_k = exp((psi_i - log(u_k / (1 - u_k))) / R) for i = free[k], in place; with R = 0 (no
-    /// counts, so the prior alone decides) into exp(psi_i - logit(u_k)), which is above one iff u_k &lt; logistic(psi_i).
+    /// Turns uniforms u_k into thresholds on the rest: with e = exp((psi_i - logit(u_k)) / R) for i = free[k], entry i is
+    /// on iff u_k &lt; logistic(psi_i - R log1p(f_i / rest)) iff rest + f_i &lt; rest e iff rest &gt; f_i / (e - 1)
+    /// (never when e &lt;= 1). In place, four at a time.
     /// </summary>
-    private static void OnFactors(ReadOnlySpan<double> priorLogit, ReadOnlySpan<int> free, int total, Span<double> uniforms)
+    private static void OnThresholds(ReadOnlySpan<double> weights, ReadOnlySpan<double> priorLogit, ReadOnlySpan<int> free, int total, Span<double> uniforms)
     {
-        var scale = total > 0 ? 1.0 / total : 1.0;
+        var scale = Vector256.Create(1.0 / total);
         var k = 0;
         for (; k + 4 <= uniforms.Length; k += 4)
         {
             var u = Vector256.Create<double>(uniforms[k..]);
-            var logit = Vector256.Log(u / (Vector256<double>.One - u));
-            Vector256.Exp((Gather(priorLogit, free, k) - logit) * Vector256.Create(scale)).CopyTo(uniforms[k..]);
+            var e = Vector256.Exp((Gather(priorLogit, free, k) - Vector256.Log(u / (Vector256<double>.One - u))) * scale);
+            var threshold = Gather(weights, free, k) / (e - Vector256<double>.One);
+            Vector256.ConditionalSelect(Vector256.GreaterThan(e, Vector256<double>.One), threshold, Vector256.Create(double.PositiveInfinity)).CopyTo(uniforms[k..]);
         }
         for (; k < uniforms.Length; k++)
         {
             var u = uniforms[k];
-            uniforms[k] = Math.Exp((priorLogit[free[k]] - Math.Log(u / (1 - u))) * scale);
+            var e = Math.Exp((priorLogit[free[k]] - Math.Log(u / (1 - u))) / total);
+            uniforms[k] = e > 1 ? weights[free[k]] / (e - 1) : double.PositiveInfinity;
         }
     }
 

@@ -207,10 +207,11 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
                 var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
                 var state = SState.AsSpan(l * elements, elements);
+                var G_l = GValues[l]; // the same for every element of this replicate
                 for (var i = 0; i < elements; i++)
                 {
                     design[i] = 1.0;
-                    design[elements + i] = AValues[i, GValues[l]];
+                    design[elements + i] = AValues[i, G_l];
                     response[i] = state[i];
                 }
                 priorMean[0] = muKappaValues;
@@ -223,7 +224,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 kappaState[l] = coefficients[0];
                 tauState[l] = coefficients[1];
                 global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
-                for (var i = 0; i < elements; i++) weights[i] = AValues[i, GValues[l]];
+                design.Slice(elements, elements).CopyTo(weights);
                 var enumeration = scratch[..global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];
                 var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;
                 global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, enumeration, onProbability, ref random);
@@ -239,7 +240,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                     var slope = coefficients[1];
                     for (var i = 0; i < elements; i++)
                     {
-                        var offset = psi[i] - slope * AValues[i, GValues[l]];
+                        var offset = psi[i] - slope * AValues[i, G_l];
                         var at = l * elements + i;
                         SPolyaGammaLinear[at] += (state[i] - 0.5) * slope - omega[i] * offset * slope;
                         SPolyaGammaQuadratic[at] += omega[i] * slope * slope;
