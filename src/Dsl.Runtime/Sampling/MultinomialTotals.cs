@@ -47,7 +47,8 @@ public static class MultinomialTotals
     /// <summary>Scratch bytes <see cref="Sample"/> needs for <paramref name="components"/> components.</summary>
     public static int ScratchBytes(int components)
     {
-        var thresholds = Math.Max(components - 1, 0);
+        var thresholds = components - 1;
+        if (thresholds <= 0 || thresholds > MaxThresholds) return 0;
         return thresholds * RowBlock * sizeof(double) + (2 + thresholds) * Stretch + thresholds * RowBlock;
     }
 
@@ -73,6 +74,17 @@ public static class MultinomialTotals
             if (!conditionalMeans.IsEmpty) for (var r = 0; r < rows; r++) conditionalMeans[r] += trials[r];
             return;
         }
+        if (components - 1 > MaxThresholds)
+        {
+            // So many thresholds per trial would cost more than the rows' conditional binomials.
+            for (var r = 0; r < rows; r++)
+            {
+                if (trials[r] == 0) continue;
+                ConditionalBinomials(shares, rows, r, trials[r], components, totals, ref random);
+                if (!conditionalMeans.IsEmpty) AddRowMeans(shares, rows, r, trials[r], components, conditionalMeans);
+            }
+            return;
+        }
         var counter = new TrialCounter(scratch, components - 1);
         for (var start = 0; start < rows; start += RowBlock)
         {
@@ -90,11 +102,24 @@ public static class MultinomialTotals
         counter.AddTotals(totals);
     }
 
+    /// <summary>means[k * rows + r] += n p_rk / sum_c p_rc.</summary>
+    private static void AddRowMeans(ReadOnlySpan<double> shares, int rows, int r, int n, int components, Span<double> means)
+    {
+        var mass = 0.0;
+        for (var k = 0; k < components; k++) mass += shares[k * rows + r];
+        if (!(mass > 0 && double.IsFinite(mass))) throw NoShares(r, mass);
+        for (var k = 0; k < components; k++) means[k * rows + r] += n * shares[k * rows + r] / mass;
+    }
+
+    private static ArgumentException NoShares(int row, double mass) =>
+        new($"row {row} has trials but its shares sum to {mass}; a multinomial needs a positive, finite total", "shares");
+
     /// <summary>One long row by conditional binomials, added to the totals.</summary>
     private static void ConditionalBinomials(ReadOnlySpan<double> shares, int rows, int r, int n, int components, Span<double> totals, ref RandomStream random)
     {
         var mass = 0.0;
         for (var k = 0; k < components; k++) mass += shares[k * rows + r];
+        if (!(mass > 0 && double.IsFinite(mass))) throw NoShares(r, mass);
         double remaining = n;
         for (var k = 0; k < components - 1 && remaining > 0; k++)
         {
@@ -127,7 +152,6 @@ public static class MultinomialTotals
 
         public TrialCounter(Span<byte> scratch, int thresholds)
         {
-            if (thresholds > MaxThresholds) throw new ArgumentException($"at most {MaxThresholds + 1} components are counted", nameof(thresholds));
             this.thresholds = thresholds;
             var restBytes = thresholds * RowBlock * sizeof(double);
             rests = MemoryMarshal.Cast<byte, double>(scratch[..restBytes]);
@@ -215,9 +239,6 @@ public static class MultinomialTotals
             var lane = BitOperations.TrailingZeroCount(~good.ExtractMostSignificantBits());
             throw NoShares(r + lane, mass[lane]);
         }
-
-        private static ArgumentException NoShares(int row, double mass) =>
-            new($"row {row} has trials but its shares sum to {mass}; a multinomial needs a positive, finite total", "shares");
 
         /// <summary>
         /// Row <paramref name="row"/> of the block, with n trials, joins the stretch. Two vectors per array cover up to
@@ -332,6 +353,7 @@ public static class MultinomialTotals
         }
     }
 
+    /// <summary>Thresholds per trial up to which counting is used (and a row's counts fit on the stack).</summary>
     private const int MaxThresholds = 63;
 
     [InlineArray(MaxThresholds)]

@@ -60,6 +60,24 @@ public sealed class MultinomialTotalsTests
     }
 
     [Fact]
+    public void ManyComponents_AreDrawnAsConditionalBinomials_WithTheSameMoments()
+    {
+        // 70 components: more thresholds than counting handles, so every row takes the conditional-binomial path.
+        const int k = 70, rows = 12;
+        var random = new RandomStream(8, 8);
+        var trials = Enumerable.Range(0, rows).Select(r => r == 3 ? 0 : 20 + 15 * r).ToArray();
+        var perRow = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, k).Select(_ => 0.1 + random.NextDouble()).ToArray()).ToArray();
+        var totals = Draw(ComponentMajor(perRow), trials, k, 3_000, seed: 9);
+        foreach (var c in new[] { 0, 35, 69 })
+        {
+            var mean = Enumerable.Range(0, rows).Sum(r => trials[r] * perRow[r][c] / perRow[r].Sum());
+            var variance = Enumerable.Range(0, rows).Sum(r => trials[r] * perRow[r][c] / perRow[r].Sum() * (1 - perRow[r][c] / perRow[r].Sum()));
+            StatCheck.Moments(totals.Select(t => t[c]).ToArray(), mean, variance, $"total {c} of {k}");
+        }
+        Assert.All(totals, t => Assert.Equal(trials.Sum(), t.Sum()));
+    }
+
+    [Fact]
     public void AShareOfOne_TakesEveryTrial_AndEmptySharesNone()
     {
         int[] trials = [5, 70, 300, 1];
