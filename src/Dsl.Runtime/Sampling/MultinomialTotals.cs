@@ -170,30 +170,35 @@ public static class MultinomialTotals
         {
             var components = thresholds + 1;
             var r = start;
+            // Bounds: Sample checked that shares and means hold components x rows entries, and start..end is inside them.
+            ref var sharesRef = ref MemoryMarshal.GetReference(shares);
+            ref var restsRef = ref MemoryMarshal.GetReference(rests);
             for (; r + 4 <= end; r += 4)
             {
                 var mass = Vector256<double>.Zero;
-                for (var k = 0; k < components; k++) mass += Vector256.Create(shares.Slice(k * rows + r, 4));
-                var n = Vector256.Create((double)trials[r], trials[r + 1], trials[r + 2], trials[r + 3]);
+                for (var k = 0; k < components; k++) mass += Vector256.LoadUnsafe(ref sharesRef, (nuint)(k * rows + r));
+                var n = AsDoubles(trials.Slice(r, 4));
                 RequirePositive(mass, n, r);
-                var scale = Vector256.Create(256.0) / mass;
+                var inverse = Vector256<double>.One / mass;
+                var scale = Vector256.Create(256.0) * inverse;
                 var cumulative = Vector256<double>.Zero;
                 for (var j = 0; j < thresholds; j++)
                 {
-                    cumulative += Vector256.Create(shares.Slice(j * rows + r, 4));
+                    cumulative += Vector256.LoadUnsafe(ref sharesRef, (nuint)(j * rows + r));
                     var scaled = cumulative * scale;
                     var first = Vector256.Min(Vector256.Floor(scaled), Vector256.Create(255.0));
                     var at = j * RowBlock + r - start;
-                    (scaled - first).CopyTo(rests.Slice(at, 4));
+                    (scaled - first).StoreUnsafe(ref restsRef, (nuint)at);
                     StoreDigits(first, digits.Slice(at, 4));
                 }
                 if (means.IsEmpty) continue;
                 // Rows without trials add nothing (and may have no shares).
-                var perShare = Vector256.ConditionalSelect(Vector256.Equals(n, Vector256<double>.Zero), Vector256<double>.Zero, n / mass);
+                ref var meansRef = ref MemoryMarshal.GetReference(means);
+                var perShare = Vector256.ConditionalSelect(Vector256.Equals(n, Vector256<double>.Zero), Vector256<double>.Zero, n * inverse);
                 for (var k = 0; k < components; k++)
                 {
-                    var target = means.Slice(k * rows + r, 4);
-                    Vector256.FusedMultiplyAdd(Vector256.Create(shares.Slice(k * rows + r, 4)), perShare, Vector256.Create<double>(target)).CopyTo(target);
+                    var at = (nuint)(k * rows + r);
+                    Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref sharesRef, at), perShare, Vector256.LoadUnsafe(ref meansRef, at)).StoreUnsafe(ref meansRef, at);
                 }
             }
             for (; r < end; r++)
@@ -215,6 +220,11 @@ public static class MultinomialTotals
                 for (var k = 0; k < components; k++) means[k * rows + r] += trials[r] * shares[k * rows + r] / mass;
             }
         }
+
+        /// <summary>Four counts as doubles.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<double> AsDoubles(ReadOnlySpan<int> four) =>
+            Avx.IsSupported ? Avx.ConvertToVector256Double(Vector128.Create(four)) : Vector256.Create((double)four[0], four[1], four[2], four[3]);
 
         /// <summary>Four whole digits 0..255, as doubles, stored as bytes shifted by 128.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -311,31 +321,36 @@ public static class MultinomialTotals
                 below[j] += first;
                 if (pair > j) below[pair] += second;
             }
-            for (var v = 0; v < vectors; v++)
-            {
-                if (tied[v] != 0) ResolveTies(stretchStart + 32 * v, tied[v], ref random);
-            }
+            ResolveTies(tied[..vectors], ref random);
             counted += next - stretchStart;
             stretchStart = next;
         }
 
         /// <summary>
-        /// Trials on a threshold's first digit: one uniform V each, below every threshold whose first digit the trial
-        /// equals and whose rest exceeds V.
+        /// Trials on a threshold's first digit (the bits of <paramref name="tied"/>, one word per vector of the stretch):
+        /// one uniform V each, below every threshold whose first digit the trial equals and whose rest exceeds V.
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private void ResolveTies(int p, uint lanes, ref RandomStream random)
+        private void ResolveTies(scoped ReadOnlySpan<uint> tied, ref RandomStream random)
         {
-            for (; lanes != 0; lanes &= lanes - 1)
+            ref var trialsRef = ref MemoryMarshal.GetReference(trialDigits);
+            ref var rowRef = ref MemoryMarshal.GetReference(rowAt);
+            ref var positionsRef = ref MemoryMarshal.GetReference(positions);
+            ref var restsRef = ref MemoryMarshal.GetReference(rests);
+            for (var v = 0; v < tied.Length; v++)
             {
-                var position = p + BitOperations.TrailingZeroCount(lanes);
-                var trial = trialDigits[position];
-                var row = rowAt[position];
-                var v = random.NextDouble();
-                for (var j = 0; j < thresholds; j++)
+                for (var lanes = tied[v]; lanes != 0; lanes &= lanes - 1)
                 {
-                    var onDigit = trial == positions[j * Stretch + position];
-                    below[j] += Unsafe.BitCast<bool, byte>(onDigit) & Unsafe.BitCast<bool, byte>(v < rests[j * RowBlock + row]);
+                    // Bounds: every position is inside the stretch, every row inside the block.
+                    var position = stretchStart + 32 * v + BitOperations.TrailingZeroCount(lanes);
+                    var trial = Unsafe.Add(ref trialsRef, position);
+                    var row = Unsafe.Add(ref rowRef, position);
+                    var u = random.NextDouble();
+                    for (var j = 0; j < thresholds; j++)
+                    {
+                        var onDigit = trial == Unsafe.Add(ref positionsRef, j * Stretch + position);
+                        below[j] += Unsafe.BitCast<bool, byte>(onDigit) & Unsafe.BitCast<bool, byte>(u < Unsafe.Add(ref restsRef, j * RowBlock + row));
+                    }
                 }
             }
         }
