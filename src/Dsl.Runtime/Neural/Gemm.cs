@@ -64,10 +64,14 @@ public static class Gemm
         {
             var depth = Math.Min(DepthBlock, k - p0);
             PackB(b, p0, depth, panelStart, panelEnd, bufferB);
+            // A row-major A is read in place by the kernel, six rows at a time (each row is contiguous along the depth);
+            // other views, and a last tile of fewer than six rows, are packed first.
+            var inPlace = a.ColumnStride == 1;
             for (var t0 = tileStart; t0 < tileEnd; t0 += RowBlock / TileRows)
             {
                 var t1 = Math.Min(tileEnd, t0 + RowBlock / TileRows);
-                PackA(a, p0, depth, t0, t1, bufferA);
+                if (!inPlace) PackA(a, p0, depth, t0, t1, bufferA);
+                else if (t1 * TileRows > m) PackA(a, p0, depth, t1 - 1, t1, bufferA);
                 for (var panel = panelStart; panel < panelEnd; panel++)
                 {
                     ref var bPanel = ref bufferB[(panel - panelStart) * depth * panelWidth];
@@ -75,8 +79,14 @@ public static class Gemm
                     for (var tile = t0; tile < t1; tile++)
                     {
                         var row = tile * TileRows;
-                        Kernel(depth, ref bufferA[(tile - t0) * depth * TileRows], ref bPanel, c, cOffset + row * ldc + column, ldc,
-                            Math.Min(TileRows, m - row), Math.Min(panelWidth, n - column));
+                        var (rows, columns) = (Math.Min(TileRows, m - row), Math.Min(panelWidth, n - column));
+                        var cIndex = cOffset + row * ldc + column;
+                        if (!inPlace)
+                            Kernel(depth, ref bufferA[(tile - t0) * depth * TileRows], 1, TileRows, ref bPanel, c, cIndex, ldc, rows, columns);
+                        else if (rows < TileRows)
+                            Kernel(depth, ref bufferA[0], 1, TileRows, ref bPanel, c, cIndex, ldc, rows, columns);
+                        else
+                            Kernel(depth, ref a.Data[a.Offset + row * a.RowStride + p0], a.RowStride, 1, ref bPanel, c, cIndex, ldc, rows, columns);
                     }
                 }
             }
@@ -91,17 +101,46 @@ public static class Gemm
         return created;
     }
 
-    /// <summary>A's rows [t0·6, t1·6) and depth [p0, p0+depth) as tiles of 6 rows, depth-major, zero-padded.</summary>
+    /// <summary>
+    /// A's rows [t0·6, t1·6) and depth [p0, p0+depth) as tiles of 6 rows, depth-major, zero-padded. A whole tile is
+    /// copied along whichever direction is contiguous (a row-major A row by row; a transposed view, whose six rows of a
+    /// depth step are adjacent, step by step); only a last, partial tile is padded entry by entry.
+    /// </summary>
     private static void PackA<T>(MatrixView<T> a, int p0, int depth, int t0, int t1, T[] packed)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var index = 0;
         for (var tile = t0; tile < t1; tile++)
-        for (var p = 0; p < depth; p++)
         {
-            var source = a.Offset + (p0 + p) * a.ColumnStride + tile * TileRows * a.RowStride;
+            var start = (tile - t0) * depth * TileRows;
+            var row0 = tile * TileRows;
+            if (row0 + TileRows > a.Rows)
+            {
+                for (var p = 0; p < depth; p++)
+                for (var r = 0; r < TileRows; r++)
+                    packed[start + p * TileRows + r] = row0 + r < a.Rows ? a[row0 + r, p0 + p] : T.Zero;
+                continue;
+            }
+            // Bounds: the tile's rows and the depth block lie inside the view, and the packed block inside the buffer.
+            if ((uint)(start + depth * TileRows) > (uint)packed.Length) throw new ArgumentException("packed buffer too small", nameof(packed));
+            ref var source = ref a.Data[a.Offset + p0 * a.ColumnStride + row0 * a.RowStride];
+            ref var target = ref packed[start];
+            if (a.RowStride == 1)
+            {
+                // A transposed view: a depth step's six rows are adjacent, so copy them step by step.
+                for (var p = 0; p < depth; p++)
+                {
+                    ref var step = ref Unsafe.Add(ref source, p * a.ColumnStride);
+                    ref var into = ref Unsafe.Add(ref target, p * TileRows);
+                    for (var r = 0; r < TileRows; r++) Unsafe.Add(ref into, r) = Unsafe.Add(ref step, r);
+                }
+                continue;
+            }
             for (var r = 0; r < TileRows; r++)
-                packed[index++] = tile * TileRows + r < a.Rows ? a.Data[source + r * a.RowStride] : T.Zero;
+            {
+                ref var row = ref Unsafe.Add(ref source, r * a.RowStride);
+                ref var column = ref Unsafe.Add(ref target, r);
+                for (var p = 0; p < depth; p++) Unsafe.Add(ref column, p * TileRows) = Unsafe.Add(ref row, p * a.ColumnStride);
+            }
         }
     }
 
@@ -110,31 +149,46 @@ public static class Gemm
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var width = 2 * Vector256<T>.Count;
-        var index = 0;
         for (var panel = panelStart; panel < panelEnd; panel++)
         {
             var column0 = panel * width;
-            var full = column0 + width <= b.Columns && b.ColumnStride == 1;
-            for (var p = 0; p < depth; p++)
+            var start = (panel - panelStart) * depth * width;
+            if (column0 + width > b.Columns)
             {
-                var source = b.Offset + (p0 + p) * b.RowStride + column0 * b.ColumnStride;
-                if (full)
-                {
-                    b.Data.AsSpan(source, width).CopyTo(packed.AsSpan(index, width));
-                    index += width;
-                    continue;
-                }
+                for (var p = 0; p < depth; p++)
                 for (var j = 0; j < width; j++)
-                    packed[index++] = column0 + j < b.Columns ? b.Data[source + j * b.ColumnStride] : T.Zero;
+                    packed[start + p * width + j] = column0 + j < b.Columns ? b[p0 + p, column0 + j] : T.Zero;
+                continue;
+            }
+            if (b.ColumnStride == 1)
+            {
+                for (var p = 0; p < depth; p++) b.Data.AsSpan(b.Offset + (p0 + p) * b.RowStride + column0, width).CopyTo(packed.AsSpan(start + p * width, width));
+                continue;
+            }
+            // A transposed view: each of the panel's columns is read along its own stride.
+            // Bounds: the panel's columns and the depth block lie inside the view, and the packed block inside the buffer.
+            if ((uint)(start + depth * width) > (uint)packed.Length) throw new ArgumentException("packed buffer too small", nameof(packed));
+            ref var source = ref b.Data[b.Offset + p0 * b.RowStride + column0 * b.ColumnStride];
+            ref var target = ref packed[start];
+            for (var j = 0; j < width; j++)
+            {
+                ref var column = ref Unsafe.Add(ref source, j * b.ColumnStride);
+                ref var lane = ref Unsafe.Add(ref target, j);
+                for (var p = 0; p < depth; p++) Unsafe.Add(ref lane, p * width) = Unsafe.Add(ref column, p * b.RowStride);
             }
         }
     }
 
+    /// <summary>
+    /// A 6 x (2 vectors) tile of C += A·B over <paramref name="depth"/> steps. Row r of A's tile at step p is
+    /// a[r * rowStride + p * step]: packed tiles have (1, 6), a row-major A read in place (its leading dimension, 1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<T>(int depth, ref T a, ref T b, T[] c, int cIndex, int ldc, int rows, int columns)
+    private static void Kernel<T>(int depth, ref T a, int rowStride, int step, ref T b, T[] c, int cIndex, int ldc, int rows, int columns)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var w = Vector256<T>.Count;
+        nint r1 = rowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1, r5 = 5 * r1;
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (var p = 0; p < depth; p++)
@@ -143,17 +197,17 @@ public static class Gemm
             var b1 = Vector256.LoadUnsafe(ref b, (nuint)w);
             var x = Vector256.Create(a);
             c00 = SimdMath.MultiplyAdd(x, b0, c00); c01 = SimdMath.MultiplyAdd(x, b1, c01);
-            x = Vector256.Create(Unsafe.Add(ref a, 1));
+            x = Vector256.Create(Unsafe.Add(ref a, r1));
             c10 = SimdMath.MultiplyAdd(x, b0, c10); c11 = SimdMath.MultiplyAdd(x, b1, c11);
-            x = Vector256.Create(Unsafe.Add(ref a, 2));
+            x = Vector256.Create(Unsafe.Add(ref a, r2));
             c20 = SimdMath.MultiplyAdd(x, b0, c20); c21 = SimdMath.MultiplyAdd(x, b1, c21);
-            x = Vector256.Create(Unsafe.Add(ref a, 3));
+            x = Vector256.Create(Unsafe.Add(ref a, r3));
             c30 = SimdMath.MultiplyAdd(x, b0, c30); c31 = SimdMath.MultiplyAdd(x, b1, c31);
-            x = Vector256.Create(Unsafe.Add(ref a, 4));
+            x = Vector256.Create(Unsafe.Add(ref a, r4));
             c40 = SimdMath.MultiplyAdd(x, b0, c40); c41 = SimdMath.MultiplyAdd(x, b1, c41);
-            x = Vector256.Create(Unsafe.Add(ref a, 5));
+            x = Vector256.Create(Unsafe.Add(ref a, r5));
             c50 = SimdMath.MultiplyAdd(x, b0, c50); c51 = SimdMath.MultiplyAdd(x, b1, c51);
-            a = ref Unsafe.Add(ref a, TileRows);
+            a = ref Unsafe.Add(ref a, step);
             b = ref Unsafe.Add(ref b, 2 * w);
         }
         if (rows == TileRows && columns == 2 * w)
