@@ -35,7 +35,7 @@ namespace Dsl.Generators.Emit
                 EmitAllocate(w, spec, plan, arrays);
                 EmitInitialize(w, spec, plan);
                 EmitReset(w, arrays);
-                EmitSweep(w, plan);
+                EmitSweep(w, spec, plan);
                 foreach (var block in plan.Allocations) EmitAllocationSweep(w, spec, block);
                 foreach (var block in plan.Logistics) EmitLogisticSweep(w, spec, plan, block);
                 EmitPosteriorMeans(w, spec, plan);
@@ -186,9 +186,14 @@ namespace Dsl.Generators.Emit
             return vars;
         }
 
-        private static void EmitSweep(SourceWriter w, GibbsPlan plan)
+        private static void EmitSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan)
         {
-            w.Line("/// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>");
+            var blocks = plan.Allocations.Select(b => (Name: b.Latent, Count: CodeExpr.Size(b.Replicate.Plate), Prepared: !ExprTools.UsesIndex(b.Profile, b.Replicate.Variable)))
+                .Concat(plan.Logistics.Select(b => (Name: b.Response, Count: Replicates(b), Prepared: false))).ToList();
+            var together = blocks.Count > 1 && BlocksAreIndependent(spec, plan);
+            w.Line(together
+                ? "/// <summary>One Gibbs sweep. No block reads another's latents, so all blocks' replicates run in one parallel loop.</summary>"
+                : "/// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>");
             using (w.Block($"public void Sweep({Inference}.SweepContext context)"))
             {
                 using (w.Block("if (context.Record)"))
@@ -200,10 +205,53 @@ namespace Dsl.Generators.Emit
                         w.Line($"if ({Samples(block)}.Length < recordedSweeps * {length}) global::System.Array.Resize(ref {Samples(block)}, 2 * recordedSweeps * {length});");
                     }
                 }
-                foreach (var block in plan.Allocations) w.Line($"Sweep{block.Latent}(context);");
-                foreach (var block in plan.Logistics) w.Line($"Sweep{block.Response}(context);");
+                foreach (var block in blocks.Where(b => b.Prepared)) w.Line($"Prepare{block.Name}();");
+                var groups = together ? new[] { blocks } : blocks.Select(b => new[] { b }.ToList()).ToArray();
+                foreach (var group in groups)
+                {
+                    var doubles = group.Select(b => $"{b.Name}WorkspaceDoubles").Aggregate((a, b) => $"global::System.Math.Max({a}, {b})");
+                    var bytes = group.Select(b => $"{b.Name}WorkspaceBytes").Aggregate((a, b) => $"global::System.Math.Max({a}, {b})");
+                    w.Line($"global::System.Threading.Tasks.Parallel.For(0, {string.Join(" + ", group.Select(b => b.Count))}, context.Parallelism,");
+                    w.Line($"    () => workspaces.Rent({doubles}, {bytes}),");
+                    w.Line("    (replicate, _, work) =>");
+                    w.Line("    {");
+                    using (w.Indent(2))
+                    {
+                        var start = "";
+                        for (var n = 0; n < group.Count; n++)
+                        {
+                            var index = start.Length == 0 ? "replicate" : start.Contains(" ") ? $"replicate - ({start})" : $"replicate - {start}";
+                            var call = $"Sweep{group[n].Name}({index}, work, context);";
+                            if (group.Count == 1) w.Line(call);
+                            else if (n == 0) w.Line($"if (replicate < {group[n].Count}) {call}");
+                            else if (n < group.Count - 1) w.Line($"else if (replicate < {start} + {group[n].Count}) {call}");
+                            else w.Line($"else {call}");
+                            start = start.Length == 0 ? group[n].Count : $"{start} + {group[n].Count}";
+                        }
+                        w.Line("return work;");
+                    }
+                    w.Line("    },");
+                    w.Line("    workspaces.Return);");
+                }
             }
             w.Line();
+        }
+
+        /// <summary>Whether no block's conditionals read a latent another block samples (then their replicates can run together).</summary>
+        private static bool BlocksAreIndependent(ModelSpec spec, GibbsPlan plan)
+        {
+            var blocks = plan.Allocations.Select(b => (Samples: new[] { b.Latent }, Reads: new[] { b.Profile, b.Concentration }))
+                .Concat(plan.Logistics.Select(b => (
+                    Samples: new[] { b.Response }.Concat(b.Slots.Select(s => s.Latent)).ToArray(),
+                    Reads: b.Slots.SelectMany(s => new[] { s.Coefficient, s.PriorMean, s.PriorSd }).Concat(b.Child is { } c ? new[] { c.Weight } : new Expr[0]).ToArray())))
+                .ToList();
+            for (var a = 0; a < blocks.Count; a++)
+            {
+                var reads = new HashSet<string>(blocks[a].Reads.SelectMany(x => ExprTools.Calls(ExprTools.Inline(x, spec))).Select(c => c.Node));
+                for (var b = 0; b < blocks.Count; b++)
+                    if (a != b && blocks[b].Samples.Any(reads.Contains)) return false;
+            }
+            return true;
         }
 
         private static void EmitAllocationSweep(SourceWriter w, ModelSpec spec, AllocationBlock block)
@@ -220,27 +268,33 @@ namespace Dsl.Generators.Emit
                 w.Line($"private double[] {block.Latent}Profiles = new double[0]; // block {block.Id}'s profiles, component-major, written once per sweep for every replicate");
                 w.Line();
             }
-            w.Line($"/// <summary>");
-            w.Line($"/// Block {block.Id} (line {block.Line}): {block.Latent} ~ Dirichlet over {k.Plate}, mixing the profiles of {block.Observed}; allocation");
-            w.Line($"/// counts split each count among the {k.Plate} components, then {block.Latent} is conjugate (URSM eq 3.1-3.3).");
-            w.Line($"/// </summary>");
-            using (w.Block($"private void Sweep{block.Latent}({Inference}.SweepContext context)"))
+            if (shared)
             {
-                w.Line($"var components = {K};");
-                w.Line($"var elements = {N};");
-                if (shared)
+                w.Line($"/// <summary>Block {block.Id}'s profiles for this sweep, shared by every replicate.</summary>");
+                using (w.Block($"private void Prepare{block.Latent}()"))
                 {
+                    w.Line($"var components = {K};");
+                    w.Line($"var elements = {N};");
                     w.Line($"var profiles = {VariationalNames.Neural}.Buffers.Ensure(ref {block.Latent}Profiles, elements * components);");
                     w.Line(profileLoop);
                 }
-                // Without shared profiles, each replicate's own come first in its workspace.
-                var ownProfiles = shared ? "" : "elements * components + ";
-                w.Line($"global::System.Threading.Tasks.Parallel.For(0, {CodeExpr.Size(r.Plate)}, context.Parallelism,");
-                w.Line($"    () => workspaces.Rent({ownProfiles}{Rules}.DirichletAllocation.WorkspaceDoubles(elements, components) + components, " +
-                    $"{Rules}.DirichletAllocation.ScratchBytes(components)),");
-                w.Line($"    ({r.Variable}, _, work) =>");
-                w.Line("    {");
-                using (w.Indent(2))
+                w.Line();
+            }
+            // Without shared profiles, each replicate's own come first in its workspace.
+            var ownProfiles = shared ? "" : "elements * components + ";
+            w.Line($"private int {block.Latent}WorkspaceDoubles => {(shared ? "" : $"{N} * {K} + ")}{Rules}.DirichletAllocation.WorkspaceDoubles({N}, {K}) + {K};");
+            w.Line();
+            w.Line($"private int {block.Latent}WorkspaceBytes => {Rules}.DirichletAllocation.ScratchBytes({K});");
+            w.Line();
+            w.Line($"/// <summary>");
+            w.Line($"/// Block {block.Id} for one replicate (line {block.Line}): {block.Latent} ~ Dirichlet over {k.Plate}, mixing the profiles of {block.Observed};");
+            w.Line($"/// allocation counts split each count among the {k.Plate} components, then {block.Latent} is conjugate (URSM eq 3.1-3.3).");
+            w.Line($"/// </summary>");
+            using (w.Block($"private void Sweep{block.Latent}(int {r.Variable}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
+            {
+                w.Line($"var components = {K};");
+                w.Line($"var elements = {N};");
+                if (shared) w.Line($"var profiles = {block.Latent}Profiles;");
                 {
                     w.Line($"var random = context.RandomFor({BlockStream(block)}, {r.Variable});");
                     if (!shared)
@@ -261,10 +315,7 @@ namespace Dsl.Generators.Emit
                         w.Line($"{Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
                         w.Line($"{LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
                     }
-                    w.Line("return work;");
                 }
-                w.Line("    },");
-                w.Line("    workspaces.Return);");
             }
             w.Line();
         }
@@ -283,20 +334,20 @@ namespace Dsl.Generators.Emit
             var r = ReplicateIndex(block);
             var offsets = SlotOffsets(block);
             var pg = PolyaGammaTerm(plan, block);
+            var (dimension, size) = (Dimension(block), CodeExpr.Size(e.Plate));
+            w.Line($"private int {block.Response}WorkspaceDoubles => {size} * ({dimension} + 5) + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles({size}) + ({dimension}) * ({dimension} + 5);");
+            w.Line();
+            w.Line($"private int {block.Response}WorkspaceBytes => 0;");
+            w.Line();
             w.Line("/// <summary>");
-            w.Line($"/// Block {block.Id} (line {block.Line}): {block.Response} is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients");
+            w.Line($"/// Block {block.Id} for one replicate (line {block.Line}): {block.Response} is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients");
             w.Line($"/// ({string.Join(", ", DistinctSlots(block).Select(s => s.Latent))}) Gaussian-conjugate (URSM eq 3.4-3.5)" + (block.Child is { } c
                 ? $"; then {block.Response} is enumerated over its Markov blanket through {c.Observed}, with a running sum." : "."));
             w.Line("/// </summary>");
-            using (w.Block($"private void Sweep{block.Response}({Inference}.SweepContext context)"))
+            using (w.Block($"private void Sweep{block.Response}(int {(block.Replicate is { } rep ? rep.Variable : "replicate")}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
             {
-                w.Line($"var dimension = {Dimension(block)};");
-                w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
-                w.Line($"global::System.Threading.Tasks.Parallel.For(0, {Replicates(block)}, context.Parallelism,");
-                w.Line($"    () => workspaces.Rent(elements * (dimension + 5) + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements) + dimension * (dimension + 5)),");
-                w.Line($"    ({(block.Replicate is { } rep ? rep.Variable : "replicate")}, _, work) =>");
-                w.Line("    {");
-                using (w.Indent(2))
+                w.Line($"var dimension = {dimension};");
+                w.Line($"var elements = {size};");
                 {
                     w.Line($"var random = context.RandomFor({BlockStream(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
                     w.Line("var buffer = work.Doubles.AsSpan();");
@@ -395,10 +446,7 @@ namespace Dsl.Generators.Emit
                         if (pg is { } term)
                             EmitPolyaGammaStatistics(w, spec, block, term, offsets, hoisted);
                     }
-                    w.Line("return work;");
                 }
-                w.Line("    },");
-                w.Line("    workspaces.Return);");
             }
             w.Line();
         }

@@ -65,60 +65,64 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
         {
             recordedSweeps++;
         }
-        Sweepy(context);
-    }
-
-    /// <summary>
-    /// Block 0 (line 15): y is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients
-    /// (beta) Gaussian-conjugate (URSM eq 3.4-3.5).
-    /// </summary>
-    private void Sweepy(global::Dsl.Runtime.Inference.SweepContext context)
-    {
-        var dimension = FeatureCount;
-        var elements = SampleCount;
         global::System.Threading.Tasks.Parallel.For(0, 1, context.Parallelism,
-            () => workspaces.Rent(elements * (dimension + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements) + dimension * (dimension + 5)),
+            () => workspaces.Rent(yWorkspaceDoubles, yWorkspaceBytes),
             (replicate, _, work) =>
             {
-                var random = context.RandomFor(1024, replicate);
-                var buffer = work.Doubles.AsSpan();
-                var design = buffer.Slice(0, elements * dimension);
-                var response = buffer.Slice(elements * dimension, elements);
-                var omega = buffer.Slice(elements * (dimension + 1), elements);
-                var psi = buffer.Slice(elements * (dimension + 2), elements);
-                var weights = buffer.Slice(elements * (dimension + 3), elements);
-                var coefficients = buffer.Slice(elements * (dimension + 4), dimension);
-                var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);
-                var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
-                var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
-                for (var n = 0; n < elements; n++)
-                {
-                    for (var f = 0; f < FeatureCount; f++) design[(0 + f) * elements + n] = xValues[n, f];
-                    response[n] = yValues[n];
-                }
-                for (var f = 0; f < FeatureCount; f++)
-                {
-                    priorMean[0 + f] = 0.0;
-                    priorVariance[0 + f] = priorVarianceValues;
-                    coefficients[0 + f] = betaState[f];
-                }
-                global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
-                for (var f = 0; f < FeatureCount; f++)
-                {
-                    betaState[f] = coefficients[0 + f];
-                }
-                global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
-                if (context.Record)
-                {
-                    for (var f = 0; f < FeatureCount; f++)
-                    {
-                        betaSum[f] += coefficients[0 + f];
-                        betaSquareSum[f] += coefficients[0 + f] * coefficients[0 + f];
-                    }
-                }
+                Sweepy(replicate, work, context);
                 return work;
             },
             workspaces.Return);
+    }
+
+    private int yWorkspaceDoubles => SampleCount * (FeatureCount + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(SampleCount) + (FeatureCount) * (FeatureCount + 5);
+
+    private int yWorkspaceBytes => 0;
+
+    /// <summary>
+    /// Block 0 for one replicate (line 15): y is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients
+    /// (beta) Gaussian-conjugate (URSM eq 3.4-3.5).
+    /// </summary>
+    private void Sweepy(int replicate, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
+    {
+        var dimension = FeatureCount;
+        var elements = SampleCount;
+        var random = context.RandomFor(1024, replicate);
+        var buffer = work.Doubles.AsSpan();
+        var design = buffer.Slice(0, elements * dimension);
+        var response = buffer.Slice(elements * dimension, elements);
+        var omega = buffer.Slice(elements * (dimension + 1), elements);
+        var psi = buffer.Slice(elements * (dimension + 2), elements);
+        var weights = buffer.Slice(elements * (dimension + 3), elements);
+        var coefficients = buffer.Slice(elements * (dimension + 4), dimension);
+        var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);
+        var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
+        var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
+        for (var n = 0; n < elements; n++)
+        {
+            for (var f = 0; f < FeatureCount; f++) design[(0 + f) * elements + n] = xValues[n, f];
+            response[n] = yValues[n];
+        }
+        for (var f = 0; f < FeatureCount; f++)
+        {
+            priorMean[0 + f] = 0.0;
+            priorVariance[0 + f] = priorVarianceValues;
+            coefficients[0 + f] = betaState[f];
+        }
+        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
+        for (var f = 0; f < FeatureCount; f++)
+        {
+            betaState[f] = coefficients[0 + f];
+        }
+        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
+        if (context.Record)
+        {
+            for (var f = 0; f < FeatureCount; f++)
+            {
+                betaSum[f] += coefficients[0 + f];
+                betaSquareSum[f] += coefficients[0 + f] * coefficients[0 + f];
+            }
+        }
     }
 
     /// <summary>Posterior mean of [Latent] beta over the sweeps recorded in the last E-step.</summary>

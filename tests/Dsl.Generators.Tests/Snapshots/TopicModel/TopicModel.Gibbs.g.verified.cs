@@ -85,44 +85,57 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         {
             recordedSweeps++;
         }
-        Sweeptheta(context);
+        Preparetheta();
+        global::System.Threading.Tasks.Parallel.For(0, DocumentCount, context.Parallelism,
+            () => workspaces.Rent(thetaWorkspaceDoubles, thetaWorkspaceBytes),
+            (replicate, _, work) =>
+            {
+                Sweeptheta(replicate, work, context);
+                return work;
+            },
+            workspaces.Return);
     }
 
     private double[] thetaProfiles = new double[0]; // block 0's profiles, component-major, written once per sweep for every replicate
 
-    /// <summary>
-    /// Block 0 (line 16): theta ~ Dirichlet over Topic, mixing the profiles of count; allocation
-    /// counts split each count among the Topic components, then theta is conjugate (URSM eq 3.1-3.3).
-    /// </summary>
-    private void Sweeptheta(global::Dsl.Runtime.Inference.SweepContext context)
+    /// <summary>Block 0's profiles for this sweep, shared by every replicate.</summary>
+    private void Preparetheta()
     {
         var components = TopicCount;
         var elements = WordCount;
         var profiles = global::Dsl.Runtime.Neural.Buffers.Ensure(ref thetaProfiles, elements * components);
         for (var t = 0; t < components; t++) for (var v = 0; v < elements; v++) profiles[t * elements + v] = phiValues[v, t];
-        global::System.Threading.Tasks.Parallel.For(0, DocumentCount, context.Parallelism,
-            () => workspaces.Rent(global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(elements, components) + components, global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(components)),
-            (d, _, work) =>
+    }
+
+    private int thetaWorkspaceDoubles => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(WordCount, TopicCount) + TopicCount;
+
+    private int thetaWorkspaceBytes => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(TopicCount);
+
+    /// <summary>
+    /// Block 0 for one replicate (line 16): theta ~ Dirichlet over Topic, mixing the profiles of count;
+    /// allocation counts split each count among the Topic components, then theta is conjugate (URSM eq 3.1-3.3).
+    /// </summary>
+    private void Sweeptheta(int d, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
+    {
+        var components = TopicCount;
+        var elements = WordCount;
+        var profiles = thetaProfiles;
+        var random = context.RandomFor(0, d);
+        var concentration = work.Doubles.AsSpan(0, components);
+        var scratch = work.Doubles.AsSpan(components);
+        for (var t = 0; t < components; t++) concentration[t] = alphaValues[t];
+        var mixing = thetaState.AsSpan(d * components, components);
+        var counts = countByReplicate.AsSpan(d * elements, elements);
+        var expected = context.Record ? thetaAllocationSum.AsSpan(d * components * elements, components * elements) : default;
+        global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
+        if (context.Record)
+        {
+            for (var n = 0; n < components; n++)
             {
-                var random = context.RandomFor(0, d);
-                var concentration = work.Doubles.AsSpan(0, components);
-                var scratch = work.Doubles.AsSpan(components);
-                for (var t = 0; t < components; t++) concentration[t] = alphaValues[t];
-                var mixing = thetaState.AsSpan(d * components, components);
-                var counts = countByReplicate.AsSpan(d * elements, elements);
-                var expected = context.Record ? thetaAllocationSum.AsSpan(d * components * elements, components * elements) : default;
-                global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
-                if (context.Record)
-                {
-                    for (var n = 0; n < components; n++)
-                    {
-                        thetaSum[d * components + n] += mixing[n];
-                        thetaLogSum[d * components + n] += global::System.Math.Log(mixing[n]);
-                    }
-                }
-                return work;
-            },
-            workspaces.Return);
+                thetaSum[d * components + n] += mixing[n];
+                thetaLogSum[d * components + n] += global::System.Math.Log(mixing[n]);
+            }
+        }
     }
 
     /// <summary>Posterior mean of [Latent] theta over the sweeps recorded in the last E-step.</summary>

@@ -134,7 +134,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::System.Array.Clear(SPolyaGammaQuadratic);
     }
 
-    /// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>
+    /// <summary>One Gibbs sweep. No block reads another's latents, so all blocks' replicates run in one parallel loop.</summary>
     public void Sweep(global::Dsl.Runtime.Inference.SweepContext context)
     {
         if (context.Record)
@@ -142,113 +142,123 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
             recordedSweeps++;
             if (SSamples.Length < recordedSweeps * CellCount * GeneCount) global::System.Array.Resize(ref SSamples, 2 * recordedSweeps * CellCount * GeneCount);
         }
-        SweepW(context);
-        SweepS(context);
+        PrepareW();
+        global::System.Threading.Tasks.Parallel.For(0, BulkCount + CellCount, context.Parallelism,
+            () => workspaces.Rent(global::System.Math.Max(WWorkspaceDoubles, SWorkspaceDoubles), global::System.Math.Max(WWorkspaceBytes, SWorkspaceBytes)),
+            (replicate, _, work) =>
+            {
+                if (replicate < BulkCount) SweepW(replicate, work, context);
+                else SweepS(replicate - BulkCount, work, context);
+                return work;
+            },
+            workspaces.Return);
     }
 
     private double[] WProfiles = new double[0]; // block 0's profiles, component-major, written once per sweep for every replicate
 
-    /// <summary>
-    /// Block 0 (line 33): W ~ Dirichlet over Type, mixing the profiles of X; allocation
-    /// counts split each count among the Type components, then W is conjugate (URSM eq 3.1-3.3).
-    /// </summary>
-    private void SweepW(global::Dsl.Runtime.Inference.SweepContext context)
+    /// <summary>Block 0's profiles for this sweep, shared by every replicate.</summary>
+    private void PrepareW()
     {
         var components = TypeCount;
         var elements = GeneCount;
         var profiles = global::Dsl.Runtime.Neural.Buffers.Ensure(ref WProfiles, elements * components);
         for (var k = 0; k < components; k++) for (var i = 0; i < elements; i++) profiles[k * elements + i] = AValues[i, k];
-        global::System.Threading.Tasks.Parallel.For(0, BulkCount, context.Parallelism,
-            () => workspaces.Rent(global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(elements, components) + components, global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(components)),
-            (j, _, work) =>
-            {
-                var random = context.RandomFor(0, j);
-                var concentration = work.Doubles.AsSpan(0, components);
-                var scratch = work.Doubles.AsSpan(components);
-                for (var k = 0; k < components; k++) concentration[k] = alphaValues[k];
-                var mixing = WState.AsSpan(j * components, components);
-                var counts = XByReplicate.AsSpan(j * elements, elements);
-                var expected = context.Record ? WAllocationSum.AsSpan(j * components * elements, components * elements) : default;
-                global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
-                if (context.Record)
-                {
-                    for (var n = 0; n < components; n++)
-                    {
-                        WSum[j * components + n] += mixing[n];
-                        WLogSum[j * components + n] += global::System.Math.Log(mixing[n]);
-                    }
-                }
-                return work;
-            },
-            workspaces.Return);
     }
 
+    private int WWorkspaceDoubles => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(GeneCount, TypeCount) + TypeCount;
+
+    private int WWorkspaceBytes => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(TypeCount);
+
     /// <summary>
-    /// Block 0 (line 40): S is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients
+    /// Block 0 for one replicate (line 33): W ~ Dirichlet over Type, mixing the profiles of X;
+    /// allocation counts split each count among the Type components, then W is conjugate (URSM eq 3.1-3.3).
+    /// </summary>
+    private void SweepW(int j, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
+    {
+        var components = TypeCount;
+        var elements = GeneCount;
+        var profiles = WProfiles;
+        var random = context.RandomFor(0, j);
+        var concentration = work.Doubles.AsSpan(0, components);
+        var scratch = work.Doubles.AsSpan(components);
+        for (var k = 0; k < components; k++) concentration[k] = alphaValues[k];
+        var mixing = WState.AsSpan(j * components, components);
+        var counts = XByReplicate.AsSpan(j * elements, elements);
+        var expected = context.Record ? WAllocationSum.AsSpan(j * components * elements, components * elements) : default;
+        global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
+        if (context.Record)
+        {
+            for (var n = 0; n < components; n++)
+            {
+                WSum[j * components + n] += mixing[n];
+                WLogSum[j * components + n] += global::System.Math.Log(mixing[n]);
+            }
+        }
+    }
+
+    private int SWorkspaceDoubles => GeneCount * (1 + 1 + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(GeneCount) + (1 + 1) * (1 + 1 + 5);
+
+    private int SWorkspaceBytes => 0;
+
+    /// <summary>
+    /// Block 0 for one replicate (line 40): S is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients
     /// (kappa, tau) Gaussian-conjugate (URSM eq 3.4-3.5); then S is enumerated over its Markov blanket through Y, with a running sum.
     /// </summary>
-    private void SweepS(global::Dsl.Runtime.Inference.SweepContext context)
+    private void SweepS(int l, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var dimension = 1 + 1;
         var elements = GeneCount;
-        global::System.Threading.Tasks.Parallel.For(0, CellCount, context.Parallelism,
-            () => workspaces.Rent(elements * (dimension + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements) + dimension * (dimension + 5)),
-            (l, _, work) =>
+        var random = context.RandomFor(1024, l);
+        var buffer = work.Doubles.AsSpan();
+        var design = buffer.Slice(0, elements * dimension);
+        var response = buffer.Slice(elements * dimension, elements);
+        var omega = buffer.Slice(elements * (dimension + 1), elements);
+        var psi = buffer.Slice(elements * (dimension + 2), elements);
+        var weights = buffer.Slice(elements * (dimension + 3), elements);
+        var coefficients = buffer.Slice(elements * (dimension + 4), dimension);
+        var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);
+        var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
+        var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
+        var state = SState.AsSpan(l * elements, elements);
+        var G_l = GValues[l]; // the same for every element of this replicate
+        for (var i = 0; i < elements; i++)
+        {
+            design[i] = 1.0;
+            design[elements + i] = AValues[i, G_l];
+            response[i] = state[i];
+        }
+        priorMean[0] = muKappaValues;
+        priorVariance[0] = varKappaValues;
+        coefficients[0] = kappaState[l];
+        priorMean[1] = muTauValues;
+        priorVariance[1] = varTauValues;
+        coefficients[1] = tauState[l];
+        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
+        kappaState[l] = coefficients[0];
+        tauState[l] = coefficients[1];
+        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
+        design.Slice(elements, elements).CopyTo(weights);
+        var enumeration = scratch[..global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];
+        var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;
+        global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, enumeration, onProbability, ref random);
+        if (context.Record)
+        {
+            kappaSum[l] += coefficients[0];
+            kappaSquareSum[l] += coefficients[0] * coefficients[0];
+            tauSum[l] += coefficients[1];
+            tauSquareSum[l] += coefficients[1] * coefficients[1];
+            var sums = SSum.AsSpan(l * elements, elements);
+            for (var n = 0; n < elements; n++) sums[n] += onProbability[n];
+            state.CopyTo(SSamples.AsSpan(((recordedSweeps - 1) * CellCount + l) * elements, elements));
+            var slope = coefficients[1];
+            for (var i = 0; i < elements; i++)
             {
-                var random = context.RandomFor(1024, l);
-                var buffer = work.Doubles.AsSpan();
-                var design = buffer.Slice(0, elements * dimension);
-                var response = buffer.Slice(elements * dimension, elements);
-                var omega = buffer.Slice(elements * (dimension + 1), elements);
-                var psi = buffer.Slice(elements * (dimension + 2), elements);
-                var weights = buffer.Slice(elements * (dimension + 3), elements);
-                var coefficients = buffer.Slice(elements * (dimension + 4), dimension);
-                var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);
-                var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
-                var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
-                var state = SState.AsSpan(l * elements, elements);
-                var G_l = GValues[l]; // the same for every element of this replicate
-                for (var i = 0; i < elements; i++)
-                {
-                    design[i] = 1.0;
-                    design[elements + i] = AValues[i, G_l];
-                    response[i] = state[i];
-                }
-                priorMean[0] = muKappaValues;
-                priorVariance[0] = varKappaValues;
-                coefficients[0] = kappaState[l];
-                priorMean[1] = muTauValues;
-                priorVariance[1] = varTauValues;
-                coefficients[1] = tauState[l];
-                global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
-                kappaState[l] = coefficients[0];
-                tauState[l] = coefficients[1];
-                global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
-                design.Slice(elements, elements).CopyTo(weights);
-                var enumeration = scratch[..global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];
-                var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;
-                global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, enumeration, onProbability, ref random);
-                if (context.Record)
-                {
-                    kappaSum[l] += coefficients[0];
-                    kappaSquareSum[l] += coefficients[0] * coefficients[0];
-                    tauSum[l] += coefficients[1];
-                    tauSquareSum[l] += coefficients[1] * coefficients[1];
-                    var sums = SSum.AsSpan(l * elements, elements);
-                    for (var n = 0; n < elements; n++) sums[n] += onProbability[n];
-                    state.CopyTo(SSamples.AsSpan(((recordedSweeps - 1) * CellCount + l) * elements, elements));
-                    var slope = coefficients[1];
-                    for (var i = 0; i < elements; i++)
-                    {
-                        var offset = psi[i] - slope * AValues[i, G_l];
-                        var at = l * elements + i;
-                        SPolyaGammaLinear[at] += (state[i] - 0.5) * slope - omega[i] * offset * slope;
-                        SPolyaGammaQuadratic[at] += omega[i] * slope * slope;
-                    }
-                }
-                return work;
-            },
-            workspaces.Return);
+                var offset = psi[i] - slope * AValues[i, G_l];
+                var at = l * elements + i;
+                SPolyaGammaLinear[at] += (state[i] - 0.5) * slope - omega[i] * offset * slope;
+                SPolyaGammaQuadratic[at] += omega[i] * slope * slope;
+            }
+        }
     }
 
     /// <summary>Posterior mean of [Latent] W over the sweeps recorded in the last E-step.</summary>
