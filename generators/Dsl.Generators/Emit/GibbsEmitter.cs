@@ -295,26 +295,24 @@ namespace Dsl.Generators.Emit
                 w.Line($"var components = {K};");
                 w.Line($"var elements = {N};");
                 if (shared) w.Line($"var profiles = {block.Latent}Profiles;");
+                w.Line($"var random = context.RandomFor({BlockStream(block)}, {r.Variable});");
+                if (!shared)
                 {
-                    w.Line($"var random = context.RandomFor({BlockStream(block)}, {r.Variable});");
-                    if (!shared)
-                    {
-                        w.Line("var profiles = work.Doubles.AsSpan(0, elements * components);");
-                        w.Line(profileLoop);
-                    }
-                    w.Line($"var concentration = work.Doubles.AsSpan({(shared ? "0" : "elements * components")}, components);");
-                    w.Line($"var scratch = work.Doubles.AsSpan({ownProfiles}components);");
-                    w.Line($"for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) concentration[{k.Variable}] = {code.Of(block.Concentration)};");
-                    w.Line($"var mixing = {State(block.Latent)}.AsSpan({r.Variable} * components, components);");
-                    w.Line($"var counts = {Counts(block.Observed)}.AsSpan({r.Variable} * elements, elements);");
-                    w.Line($"var expected = context.Record ? {AllocationSum(block)}.AsSpan({r.Variable} * components * elements, components * elements) : default;");
-                    w.Line($"{Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);");
-                    using (w.Block("if (context.Record)"))
-                    using (w.Block("for (var n = 0; n < components; n++)"))
-                    {
-                        w.Line($"{Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
-                        w.Line($"{LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
-                    }
+                    w.Line("var profiles = work.Doubles.AsSpan(0, elements * components);");
+                    w.Line(profileLoop);
+                }
+                w.Line($"var concentration = work.Doubles.AsSpan({(shared ? "0" : "elements * components")}, components);");
+                w.Line($"var scratch = work.Doubles.AsSpan({ownProfiles}components);");
+                w.Line($"for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) concentration[{k.Variable}] = {code.Of(block.Concentration)};");
+                w.Line($"var mixing = {State(block.Latent)}.AsSpan({r.Variable} * components, components);");
+                w.Line($"var counts = {Counts(block.Observed)}.AsSpan({r.Variable} * elements, elements);");
+                w.Line($"var expected = context.Record ? {AllocationSum(block)}.AsSpan({r.Variable} * components * elements, components * elements) : default;");
+                w.Line($"{Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);");
+                using (w.Block("if (context.Record)"))
+                using (w.Block("for (var n = 0; n < components; n++)"))
+                {
+                    w.Line($"{Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
+                    w.Line($"{LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
                 }
             }
             w.Line();
@@ -348,104 +346,102 @@ namespace Dsl.Generators.Emit
             {
                 w.Line($"var dimension = {dimension};");
                 w.Line($"var elements = {size};");
+                w.Line($"var random = context.RandomFor({BlockStream(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
+                w.Line("var buffer = work.Doubles.AsSpan();");
+                w.Line("var design = buffer.Slice(0, elements * dimension);");
+                w.Line("var response = buffer.Slice(elements * dimension, elements);");
+                w.Line("var omega = buffer.Slice(elements * (dimension + 1), elements);");
+                w.Line("var psi = buffer.Slice(elements * (dimension + 2), elements);");
+                w.Line("var weights = buffer.Slice(elements * (dimension + 3), elements);");
+                w.Line("var coefficients = buffer.Slice(elements * (dimension + 4), dimension);");
+                w.Line("var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);");
+                w.Line("var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);");
+                w.Line("var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);");
+                if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
+                var hoisted = ReplicateInvariantReads(spec, block, pg);
+                foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key}; // the same for every element of this replicate");
+                var responseNode = ExprTools.Find(spec, block.Response)!;
+                // The design is column-major: column j holds coefficient j's covariate for every element.
+                using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
                 {
-                    w.Line($"var random = context.RandomFor({BlockStream(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
-                    w.Line("var buffer = work.Doubles.AsSpan();");
-                    w.Line("var design = buffer.Slice(0, elements * dimension);");
-                    w.Line("var response = buffer.Slice(elements * dimension, elements);");
-                    w.Line("var omega = buffer.Slice(elements * (dimension + 1), elements);");
-                    w.Line("var psi = buffer.Slice(elements * (dimension + 2), elements);");
-                    w.Line("var weights = buffer.Slice(elements * (dimension + 3), elements);");
-                    w.Line("var coefficients = buffer.Slice(elements * (dimension + 4), dimension);");
-                    w.Line("var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);");
-                    w.Line("var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);");
-                    w.Line("var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);");
-                    if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
-                    var hoisted = ReplicateInvariantReads(spec, block, pg);
-                    foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key}; // the same for every element of this replicate");
-                    var responseNode = ExprTools.Find(spec, block.Response)!;
-                    // The design is column-major: column j holds coefficient j's covariate for every element.
-                    using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
-                    {
-                        for (var s = 0; s < block.Slots.Count; s++)
-                        {
-                            var slot = block.Slots[s];
-                            var code = new CodeExpr(spec, SlotVars(spec, block, slot), hoisted);
-                            if (slot.Over is { } over)
-                                w.Line($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++) design[({offsets[s]} + {over.Variable}) * elements + {e.Variable}] = {code.Of(slot.Coefficient)};");
-                            else
-                                w.Line($"design[{ColumnStart(offsets[s])}{e.Variable}] = {code.Of(slot.Coefficient)};");
-                        }
-                        w.Line(block.ResponseIsLatent
-                            ? $"response[{e.Variable}] = state[{e.Variable}];"
-                            : $"response[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null), hoisted).Access(Call(responseNode))};");
-                    }
                     for (var s = 0; s < block.Slots.Count; s++)
                     {
                         var slot = block.Slots[s];
                         var code = new CodeExpr(spec, SlotVars(spec, block, slot), hoisted);
-                        var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
-                        using (Loop(w, slot.Over))
-                        {
-                            w.Line($"priorMean[{at}] = {code.Of(slot.PriorMean)};");
-                            w.Line($"priorVariance[{at}] = {code.Variance(slot.PriorSd)};");
-                            w.Line($"coefficients[{at}] = {State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}];");
-                        }
+                        if (slot.Over is { } over)
+                            w.Line($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++) design[({offsets[s]} + {over.Variable}) * elements + {e.Variable}] = {code.Of(slot.Coefficient)};");
+                        else
+                            w.Line($"design[{ColumnStart(offsets[s])}{e.Variable}] = {code.Of(slot.Coefficient)};");
                     }
-                    w.Line($"{Rules}.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);");
+                    w.Line(block.ResponseIsLatent
+                        ? $"response[{e.Variable}] = state[{e.Variable}];"
+                        : $"response[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null), hoisted).Access(Call(responseNode))};");
+                }
+                for (var s = 0; s < block.Slots.Count; s++)
+                {
+                    var slot = block.Slots[s];
+                    var code = new CodeExpr(spec, SlotVars(spec, block, slot), hoisted);
+                    var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
+                    using (Loop(w, slot.Over))
+                    {
+                        w.Line($"priorMean[{at}] = {code.Of(slot.PriorMean)};");
+                        w.Line($"priorVariance[{at}] = {code.Variance(slot.PriorSd)};");
+                        w.Line($"coefficients[{at}] = {State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}];");
+                    }
+                }
+                w.Line($"{Rules}.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);");
+                for (var s = 0; s < block.Slots.Count; s++)
+                {
+                    var slot = block.Slots[s];
+                    var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
+                    using (Loop(w, slot.Over))
+                        w.Line($"{State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}] = coefficients[{at}];");
+                }
+                w.Line($"{Rules}.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);");
+                if (block.Child is { } child)
+                {
+                    var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted);
+                    var weight = code.Of(child.Weight);
+                    // A weight that is one of the design's covariates is copied from its column.
+                    var column = Enumerable.Range(0, block.Slots.Count).Where(s => block.Slots[s].Over is null &&
+                        new CodeExpr(spec, SlotVars(spec, block, block.Slots[s]), hoisted).Of(block.Slots[s].Coefficient) == weight).DefaultIfEmpty(-1).First();
+                    w.Line(column >= 0
+                        ? $"design.Slice({ColumnOffset(offsets[column])}, elements).CopyTo(weights);"
+                        : $"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {weight};");
+                    w.Line($"var enumeration = scratch[..{Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];");
+                    w.Line("var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;");
+                    w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, enumeration, onProbability, ref random);");
+                }
+                else if (block.ResponseIsLatent)
+                {
+                    w.Line($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) state[{e.Variable}] = random.NextDouble() < global::Dsl.Runtime.Special.SpecialFunctions.Logistic(psi[{e.Variable}]) ? (byte)1 : (byte)0;");
+                }
+                using (w.Block("if (context.Record)"))
+                {
                     for (var s = 0; s < block.Slots.Count; s++)
                     {
                         var slot = block.Slots[s];
+                        if (DistinctSlots(block).First(d => d.Latent == slot.Latent) != slot) continue;
                         var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
                         using (Loop(w, slot.Over))
-                            w.Line($"{State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}] = coefficients[{at}];");
-                    }
-                    w.Line($"{Rules}.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);");
-                    if (block.Child is { } child)
-                    {
-                        var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted);
-                        var weight = code.Of(child.Weight);
-                        // A weight that is one of the design's covariates is copied from its column.
-                        var column = Enumerable.Range(0, block.Slots.Count).Where(s => block.Slots[s].Over is null &&
-                            new CodeExpr(spec, SlotVars(spec, block, block.Slots[s]), hoisted).Of(block.Slots[s].Coefficient) == weight).DefaultIfEmpty(-1).First();
-                        w.Line(column >= 0
-                            ? $"design.Slice({ColumnOffset(offsets[column])}, elements).CopyTo(weights);"
-                            : $"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {weight};");
-                        w.Line($"var enumeration = scratch[..{Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];");
-                        w.Line("var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;");
-                        w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, enumeration, onProbability, ref random);");
-                    }
-                    else if (block.ResponseIsLatent)
-                    {
-                        w.Line($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) state[{e.Variable}] = random.NextDouble() < global::Dsl.Runtime.Special.SpecialFunctions.Logistic(psi[{e.Variable}]) ? (byte)1 : (byte)0;");
-                    }
-                    using (w.Block("if (context.Record)"))
-                    {
-                        for (var s = 0; s < block.Slots.Count; s++)
                         {
-                            var slot = block.Slots[s];
-                            if (DistinctSlots(block).First(d => d.Latent == slot.Latent) != slot) continue;
-                            var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
-                            using (Loop(w, slot.Over))
-                            {
-                                var index = SlotIndex(block, slot, r, slot.Over?.Variable);
-                                w.Line($"{Sum(slot.Latent)}[{index}] += coefficients[{at}];");
-                                w.Line($"{SquareSum(slot.Latent)}[{index}] += coefficients[{at}] * coefficients[{at}];");
-                            }
+                            var index = SlotIndex(block, slot, r, slot.Over?.Variable);
+                            w.Line($"{Sum(slot.Latent)}[{index}] += coefficients[{at}];");
+                            w.Line($"{SquareSum(slot.Latent)}[{index}] += coefficients[{at}] * coefficients[{at}];");
                         }
-                        if (block.ResponseIsLatent)
-                        {
-                            w.Line($"var sums = {Sum(block.Response)}.AsSpan({r} * elements, elements);");
-                            // E[response] is the mean of its full-conditional probabilities (Rao-Blackwell), not of its 0/1 draws.
-                            w.Line(block.Child is not null
-                                ? "for (var n = 0; n < elements; n++) sums[n] += onProbability[n];"
-                                : "for (var n = 0; n < elements; n++) sums[n] += global::Dsl.Runtime.Special.SpecialFunctions.Logistic(psi[n]);");
-                        }
-                        if (block.Child is not null)
-                            w.Line($"state.CopyTo({Samples(block)}.AsSpan(((recordedSweeps - 1) * {Replicates(block)} + {r}) * elements, elements));");
-                        if (pg is { } term)
-                            EmitPolyaGammaStatistics(w, spec, block, term, offsets, hoisted);
                     }
+                    if (block.ResponseIsLatent)
+                    {
+                        w.Line($"var sums = {Sum(block.Response)}.AsSpan({r} * elements, elements);");
+                        // E[response] is the mean of its full-conditional probabilities (Rao-Blackwell), not of its 0/1 draws.
+                        w.Line(block.Child is not null
+                            ? "for (var n = 0; n < elements; n++) sums[n] += onProbability[n];"
+                            : "for (var n = 0; n < elements; n++) sums[n] += global::Dsl.Runtime.Special.SpecialFunctions.Logistic(psi[n]);");
+                    }
+                    if (block.Child is not null)
+                        w.Line($"state.CopyTo({Samples(block)}.AsSpan(((recordedSweeps - 1) * {Replicates(block)} + {r}) * elements, elements));");
+                    if (pg is { } term)
+                        EmitPolyaGammaStatistics(w, spec, block, term, offsets, hoisted);
                 }
             }
             w.Line();
