@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using System.Numerics.Tensors;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Sampling;
 
@@ -36,16 +36,9 @@ public static class DirichletAllocation
         var rows = counts.Length;
         var shares = workspace[..(rows * k)];
         var posterior = workspace.Slice(rows * k, k);
-        for (var c = 0; c < k; c++) Scale(profiles.Slice(c * rows, rows), mixing[c], shares.Slice(c * rows, rows));
+        for (var c = 0; c < k; c++) TensorPrimitives.Multiply(profiles.Slice(c * rows, rows), mixing[c], shares.Slice(c * rows, rows));
         MultinomialTotals.Sample(shares, counts, k, posterior, expectedAllocation, scratch, ref random);
         for (var c = 0; c < k; c++) posterior[c] += concentration[c];
         Dirichlet.SampleRow(posterior, mixing, ref random);
-    }
-
-    private static void Scale(ReadOnlySpan<double> source, double factor, Span<double> destination)
-    {
-        var i = 0;
-        for (; i + 4 <= source.Length; i += 4) (Vector256.Create(source.Slice(i, 4)) * factor).CopyTo(destination.Slice(i, 4));
-        for (; i < source.Length; i++) destination[i] = source[i] * factor;
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Sampling;
@@ -19,7 +20,7 @@ public static class PolyaGammaLogistic
         var rows = psi.Length;
         if (design.Length < coefficients.Length * rows) throw new ArgumentException($"the design needs {coefficients.Length} columns of {rows}", nameof(design));
         psi.Clear();
-        for (var j = 0; j < coefficients.Length; j++) Axpy(coefficients[j], design.Slice(j * rows, rows), psi);
+        for (var j = 0; j < coefficients.Length; j++) TensorPrimitives.MultiplyAdd(design.Slice(j * rows, rows), coefficients[j], psi, psi);
     }
 
     /// <summary>
@@ -42,34 +43,14 @@ public static class PolyaGammaLogistic
         for (var a = 0; a < c; a++)
         {
             var column = design.Slice(a * rows, rows);
-            rhs[a] = priorMean[a] / priorVariance[a] + CentredDot(response, column);
+            // sum_r (y_r - 1/2) x_r
+            rhs[a] = priorMean[a] / priorVariance[a] + TensorPrimitives.Dot(response, column) - 0.5 * TensorPrimitives.Sum(column);
             for (var b = 0; b <= a; b++) precision[a * c + b] = WeightedDot(omega[..rows], column, design.Slice(b * rows, rows));
             precision[a * c + a] += 1.0 / priorVariance[a];
         }
         for (var j = 0; j < c; j++) draw[j] = random.NextNormal();
         GaussianFromPrecision(precision, rhs, draw, c);
         draw.CopyTo(coefficients);
-    }
-
-    /// <summary>y += a x.</summary>
-    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
-    {
-        var i = 0;
-        var scale = Vector256.Create(a);
-        for (; i + 4 <= x.Length; i += 4) Vector256.FusedMultiplyAdd(scale, Vector256.Create(x.Slice(i, 4)), Vector256.Create<double>(y.Slice(i, 4))).CopyTo(y.Slice(i, 4));
-        for (; i < x.Length; i++) y[i] += a * x[i];
-    }
-
-    /// <summary>sum_r (y_r - 1/2) x_r.</summary>
-    private static double CentredDot(ReadOnlySpan<double> y, ReadOnlySpan<double> x)
-    {
-        var i = 0;
-        var sum = Vector256<double>.Zero;
-        var half = Vector256.Create(0.5);
-        for (; i + 4 <= x.Length; i += 4) sum = Vector256.FusedMultiplyAdd(Vector256.Create(y.Slice(i, 4)) - half, Vector256.Create(x.Slice(i, 4)), sum);
-        var total = Vector256.Sum(sum);
-        for (; i < x.Length; i++) total += (y[i] - 0.5) * x[i];
-        return total;
     }
 
     /// <summary>sum_r w_r a_r b_r.</summary>
