@@ -23,7 +23,7 @@ public sealed class CliTests
         var result = RunDsl("check");
 
         Assert.Equal(0, result.Exit);
-        Assert.Contains("3 file(s), 3 model(s) generated, 0 error(s), 0 warning(s)", result.Out);
+        Assert.Contains("5 file(s), 5 model(s) generated, 0 error(s), 0 warning(s)", result.Out);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class CliTests
     [Fact]
     public void Graph_UnknownModel_IsOneLine()
     {
-        AssertOneLineError(RunDsl("graph", "lda"), 1, "'lda' is neither a .cs model file nor a bundled model; the bundled models are: gimvi, scvi, ursm");
+        AssertOneLineError(RunDsl("graph", "lda"), 1, "'lda' is neither a .cs model file nor a bundled model; the bundled models are: gimvi, scvi, scvinb, scvipoisson, ursm");
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class CliTests
         var result = RunDsl("demo", "--out", temp.Path);
 
         Assert.Equal(0, result.Exit);
-        Assert.Equal(["Gimvi.svg", "Scvi.svg", "Ursm.svg"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).OrderBy(n => n));
+        Assert.Equal(["Gimvi.svg", "Scvi.svg", "ScviNb.svg", "ScviPoisson.svg", "Ursm.svg"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
         Assert.Contains("L1 loss of A", result.Out);
         Assert.Contains("scVI on real counts: pbmc_small", result.Out);
         Assert.Contains("marginal log-likelihood per cell", result.Out);

@@ -62,6 +62,40 @@ public sealed class ScviCliTests
         Assert.All(factors, k => Assert.InRange(k, -Math.Log(1001) - 1e-9, Math.Log(1001) + 1e-9));
     }
 
+    [Theory]
+    [InlineData("nb", true)]
+    [InlineData("poisson", false)]
+    public void Likelihood_FitsItsDeclaredVariant_AndTheSavedModelReloadsAsIt(string likelihood, bool hasDispersion)
+    {
+        using var temp = new TempFolder();
+        var data = Path.Combine(temp.Path, "data");
+        Assert.Equal(0, RunDsl("simulate", "scvi", "--cells", "60", "--genes", "12", "--seed", "3", "--out", data).Exit);
+        var fitted = Path.Combine(temp.Path, "fit");
+        var fit = RunDsl("fit", "scvi", "--counts", Path.Combine(data, "counts.csv"), "--metadata", Path.Combine(data, "cells.csv"), "--batch-key", "batch",
+            "--likelihood", likelihood, "--epochs", "2", "--threads", "1", "--out", fitted);
+        Assert.True(fit.Exit == 0, fit.Err);
+        Assert.Contains($"fitting scVI ({likelihood} counts)", fit.Out);
+        Assert.Equal(hasDispersion, File.Exists(Path.Combine(fitted, "theta.csv")));
+        Assert.Contains($"\"likelihood\": \"{likelihood}\"", File.ReadAllText(Path.Combine(fitted, "summary.json")));
+        Assert.Contains($"\"likelihood\": \"{likelihood}\"", File.ReadAllText(Path.Combine(fitted, "model", "settings.json")));
+        // Reloading builds the same variant: its parameters would not fit another's (ZINB has a dropout head, NB a θ).
+        var imputed = Path.Combine(temp.Path, "impute");
+        var impute = RunDsl("impute", "--model", Path.Combine(fitted, "model"), "--counts", Path.Combine(data, "counts.csv"),
+            "--metadata", Path.Combine(data, "cells.csv"), "--batch-key", "batch", "--threads", "1", "--out", imputed);
+        Assert.True(impute.Exit == 0, impute.Err);
+        Assert.Equal(File.ReadAllText(Path.Combine(fitted, "imputed.csv")), File.ReadAllText(Path.Combine(imputed, "imputed.csv")));
+    }
+
+    [Fact]
+    public void UnknownLikelihood_IsRefusedListingTheChoices()
+    {
+        var fit = RunDsl("fit", "scvi", "--counts", "counts.csv", "--likelihood", "zip", "--out", "fit");
+        Assert.NotEqual(0, fit.Exit);
+        Assert.Contains("zip", fit.Err);
+        Assert.Contains("zinb", fit.Err);
+        Assert.Contains("poisson", fit.Err);
+    }
+
     [Fact]
     public void Eval_PrintsEveryScore_AndWritesJson()
     {

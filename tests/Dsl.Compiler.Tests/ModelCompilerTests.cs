@@ -27,8 +27,9 @@ public sealed class ModelCompilerTests
 
         Assert.Empty(compiled.Messages.Select(m => m.ToString()));
         Assert.True(compiled.Succeeded);
-        Assert.Equal(["Gimvi", "Scvi", "Ursm"], compiled.ModelTypes.Select(t => t.Name).OrderBy(n => n));
-        Assert.Equal(10, compiled.GeneratedSources.Count); // storage and graph for each, Gibbs and M-step for URSM, ELBO and gradients for scVI
+        Assert.Equal(["Gimvi", "Scvi", "ScviNb", "ScviPoisson", "Ursm"], compiled.ModelTypes.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal));
+        // Storage and graph for each, Gibbs and M-step for URSM, ELBO and gradients for each scVI variant.
+        Assert.Equal(18, compiled.GeneratedSources.Count);
     }
 
     [Fact]

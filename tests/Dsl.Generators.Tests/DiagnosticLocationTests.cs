@@ -131,4 +131,30 @@ public sealed class DiagnosticLocationTests
         Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "DSL0102");
         Assert.DoesNotContain(run.OutputDiagnostics, d => d.Id == "CS8795");
     }
+
+    /// <summary>A VAE that VI can fit; each case below changes one line of it so that no VI rule applies.</summary>
+    private const string Vae = """
+            [Plate] public partial struct Dim { }
+            [Latent, Encoder(Inputs = new[] { nameof(y) }, Hidden = 4)]
+            public double z(Cell c, Dim d) => Dist.Normal(0, 1);
+            [Network(Inputs = new[] { nameof(z) }, Hidden = 4, Output = Activation.Softmax)]
+            public partial double rho(Cell c, Gene g);
+            [Observed] public int y(Cell c, Gene g) => Dist.Poisson(10 * rho(c, g));
+
+        """;
+
+    [Theory]
+    [InlineData("Dist.Normal(0, 1);", "Dist.Normal(0, Sum((Gene g) => 1));", "its prior's arguments may not contain Sum here")]
+    [InlineData("[Latent, Encoder(Inputs = new[] { nameof(y) }, Hidden = 4)]", "[Latent]", "a latent needs an [Encoder] for variational inference")]
+    [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(Sum((Gene h) => rho(c, h)))", "argument 'rate' may not read observations or contain Sum here")]
+    public void VariationalRefusal_NamesTheNodeAndWhy(string line, string replacement, string why)
+    {
+        Assert.Contains(line, Vae);
+        var run = GeneratorHarness.Run(("M.cs", Prefix + Vae.Replace(line, replacement) + "}\n"));
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "DSL0402");
+        Assert.Contains(why, diagnostic.GetMessage());
+        Assert.Contains("cannot be fitted by variational inference", diagnostic.GetMessage());
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DSL0901");
+    }
 }

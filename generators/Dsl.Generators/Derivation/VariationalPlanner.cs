@@ -117,6 +117,11 @@ namespace Dsl.Generators.Derivation
                     Fail(node, "its prior's arguments may read data and constants only (fitted or latent prior parameters are not supported yet)");
                     return null;
                 }
+                if (ContainsSum(mean) || ContainsSum(sd))
+                {
+                    Fail(node, "its prior's arguments may not contain Sum here");
+                    return null;
+                }
                 var inputs = Inputs(node, encoder, encoding: true);
                 if (inputs is null) return null;
                 var item = node.Indices.Count == 2 ? node.Indices[1].Plate : null;

@@ -19,6 +19,7 @@ public static class EvalCommand
         var labelsKey = new Option<string?>("--labels-key") { Description = "Metadata column of reference cell types: silhouette, ARI and NMI of the latent." };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs of each fit.", DefaultValueFactory = _ => 400 };
         var latent = new Option<int>("--latent") { Description = "Latent dimensions.", DefaultValueFactory = _ => ScviFitter.DefaultLatent };
+        var likelihood = LikelihoodOption.Create("Each fit's ");
         var testFraction = new Option<double>("--test-fraction") { Description = "Share of cells held out for the marginal log-likelihood.", DefaultValueFactory = _ => 0.1 };
         var samples = new Option<int>("--samples") { Description = "Importance samples per held-out cell.", DefaultValueFactory = _ => 100 };
         var starts = new Option<int>("--kmeans-starts") { Description = "Random starts of k-means on the latent.", DefaultValueFactory = _ => 200 };
@@ -28,7 +29,7 @@ public static class EvalCommand
         var outFolder = new Option<string?>("--out") { Description = "Folder for evaluation.json." };
         var command = new Command("eval", "Score scVI on a data set: held-out log-likelihood by importance sampling, imputation under the paper's two " +
             "corruptions, clustering of the latent against labels, batch mixing.")
-            { model, counts, metadata, batchKey, labelsKey, epochs, latent, testFraction, samples, starts, noImputation, seed, threads, outFolder };
+            { model, counts, metadata, batchKey, labelsKey, epochs, latent, likelihood, testFraction, samples, starts, noImputation, seed, threads, outFolder };
         command.SetAction(r =>
         {
             if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi");
@@ -47,7 +48,7 @@ public static class EvalCommand
             try
             {
                 report = ScviEvaluation.Run(inputs, labels, options, settings, error.WriteLine, new EpochReporter(error, options.Epochs),
-                    CliArguments.Positive(r.GetValue(latent), "--latent"));
+                    CliArguments.Positive(r.GetValue(latent), "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!));
             }
             catch (ArgumentException e) { throw new CliException($"{r.GetValue(counts)}: {e.Message}"); }
             Print(report, output);

@@ -20,6 +20,7 @@ public static class FitCommand
         var epochs = new Option<int>("--epochs") { Description = "scvi: training epochs.", DefaultValueFactory = _ => 400 };
         var transformBatch = new Option<string?>("--transform-batch") { Description = "scvi: write normalized.csv and imputed.csv as if every cell were in this batch." };
         var latent = new Option<int>("--latent") { Description = "scvi: latent dimensions.", DefaultValueFactory = _ => ScviFitter.DefaultLatent };
+        var likelihood = LikelihoodOption.Create("scvi: ");
         var sc = new Option<string?>("--sc") { Description = "Single-cell counts: CSV/TSV (rows cells, columns genes; header optional) or a 10x folder." };
         var typesFile = new Option<string?>("--types") { Description = "Cell types, one 0-indexed integer per line, in the order of --sc's cells." };
         var bulk = new Option<string?>("--bulk") { Description = "Bulk counts: CSV/TSV (rows samples, columns genes) or a 10x folder." };
@@ -34,8 +35,8 @@ public static class FitCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoint.bin." };
         var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
-            "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv, history.csv, model/, summary.json.")
-            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, metadata, batchKey, epochs, latent, transformBatch, seed, threads, plugIn, resume, outFolder };
+            "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
+            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, metadata, batchKey, epochs, latent, likelihood, transformBatch, seed, threads, plugIn, resume, outFolder };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
@@ -45,8 +46,8 @@ public static class FitCommand
                 {
                     Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
                 };
-                return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), CliArguments.Positive(r.GetValue(latent), "--latent"), settings,
-                    r.GetValue(transformBatch), r.GetValue(outFolder)!, r.GetValue(resume), output, error);
+                return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), CliArguments.Positive(r.GetValue(latent), "--latent"),
+                    ScviVariants.Parse(r.GetValue(likelihood)!), settings, r.GetValue(transformBatch), r.GetValue(outFolder)!, r.GetValue(resume), output, error);
             }
             if (name != "ursm") throw new CliException($"unknown model '{name}' for fit; use ursm or scvi");
             var types = r.GetValue(k) ?? throw new CliException("fit ursm needs -K, the number of cell types");
@@ -76,7 +77,7 @@ public static class FitCommand
         return command;
     }
 
-    private static int FitScvi(string? countsPath, string? metadataPath, string? batchKey, int latent, VariationalOptions options, string? transformBatch,
+    private static int FitScvi(string? countsPath, string? metadataPath, string? batchKey, int latent, ScviLikelihood likelihood, VariationalOptions options, string? transformBatch,
         string folder, bool resume, TextWriter output, TextWriter error)
     {
         if (countsPath is null) throw new CliException("fit scvi needs --counts (a 10x folder, CSV/TSV or Matrix Market file)");
@@ -84,11 +85,11 @@ public static class FitCommand
         var transformLevel = ScviOutputWriter.BatchLevel(transformBatch, inputs.BatchLevels);
         Directory.CreateDirectory(folder);
         var checkpoint = Path.Combine(folder, "checkpoint.bin");
-        output.WriteLine($"fitting scVI: {inputs.Counts.Cells} cells, {inputs.Counts.Genes} genes, {inputs.BatchLevels.Count} batches, {options.Epochs} epochs; checkpoint {checkpoint}");
+        output.WriteLine($"fitting scVI ({ScviVariants.Name(likelihood)} counts): {inputs.Counts.Cells} cells, {inputs.Counts.Genes} genes, {inputs.BatchLevels.Count} batches, {options.Epochs} epochs; checkpoint {checkpoint}");
         ScviFit fit;
         try
         {
-            fit = ScviFitter.Fit(inputs, options, checkpoint, resume, new EpochReporter(error, options.Epochs), error.WriteLine, latent);
+            fit = ScviFitter.Fit(inputs, options, checkpoint, resume, new EpochReporter(error, options.Epochs), error.WriteLine, latent, likelihood: likelihood);
         }
         catch (ArgumentException e) { throw new CliException($"{countsPath}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }

@@ -4,7 +4,7 @@ using Dsl.Models.Scvi;
 
 namespace Dsl.Cli.Commands;
 
-/// <summary>`dsl impute`: a saved scVI model applied to cells (new or the training ones): latent, ρ, NB means and library sizes.</summary>
+/// <summary>`dsl impute`: a saved scVI model applied to cells (new or the training ones): latent, ρ, count means and library sizes.</summary>
 public static class ImputeCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -12,7 +12,7 @@ public static class ImputeCommand
         var shared = new SavedModelOptions();
         var transformBatch = new Option<string?>("--transform-batch") { Description = "Write normalized.csv and imputed.csv as if every cell were in this batch." };
         var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
-        var command = new Command("impute", "Apply a fitted scVI model to cells: latent.csv, normalized.csv, imputed.csv (NB means l·ρ) and library.csv.")
+        var command = new Command("impute", "Apply a fitted scVI model to cells: latent.csv, normalized.csv, imputed.csv (count means l·ρ) and library.csv.")
             { transformBatch, outFolder };
         shared.AddTo(command);
         command.SetAction(r =>

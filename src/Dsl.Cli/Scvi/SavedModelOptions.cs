@@ -34,4 +34,4 @@ public sealed class SavedModelOptions
     }
 }
 
-public sealed record LoadedModel(ScviSavedModel Saved, ScviInputs Inputs, Models.Scvi.Scvi Model, Models.Scvi.Scvi.Variational<float> Variational);
+public sealed record LoadedModel(ScviSavedModel Saved, ScviInputs Inputs, IScviModel Model, IScviPosterior<float> Variational);

@@ -5,13 +5,15 @@ using Dsl.Runtime.Data;
 namespace Dsl.Cli.Scvi;
 
 /// <summary>A fitted scVI as saved in `model/`: what it needs to score new cells with the same genes and batches.</summary>
-public sealed record ScviSavedModel(string Folder, IReadOnlyList<string> Genes, IReadOnlyList<string> Batches, int Latent, LibraryPrior Prior, byte[] Parameters)
+public sealed record ScviSavedModel(string Folder, IReadOnlyList<string> Genes, IReadOnlyList<string> Batches, int Latent, ScviLikelihood Likelihood,
+    LibraryPrior Prior, byte[] Parameters)
 {
     /// <summary>The saved networks over these cells (already aligned to <see cref="Genes"/> and coded by <see cref="Batches"/>).</summary>
-    public (Models.Scvi.Scvi Model, Models.Scvi.Scvi.Variational<float> Variational) Apply(ScviInputs inputs, int threads)
+    public (IScviModel Model, IScviPosterior<float> Variational) Apply(ScviInputs inputs, int threads)
     {
-        var model = ScviFitter.Prepare(inputs, Latent, Prior);
-        var variational = new Models.Scvi.Scvi.Variational<float>(model, seed: 0) { Threads = threads };
+        var model = ScviFitter.Prepare(inputs, Latent, Prior, Likelihood);
+        var variational = model.CreatePosterior(seed: 0);
+        variational.Threads = threads;
         using var reader = new BinaryReader(new MemoryStream(Parameters));
         try
         {
@@ -25,10 +27,11 @@ public sealed record ScviSavedModel(string Folder, IReadOnlyList<string> Genes, 
     }
 }
 
-/// <summary>Writes and reads `model/`: parameters.bin, genes.txt, batches.txt and settings.json (latent size, library prior).</summary>
+/// <summary>Writes and reads `model/`: parameters.bin, genes.txt, batches.txt and settings.json (latent size, likelihood, library prior).</summary>
 public static class ScviModelFolder
 {
-    private sealed record Settings(int latent, double[] library_log_mean, double[] library_log_var);
+    /// <param name="likelihood">absent in folders written before the option existed, which were all ZINB</param>
+    private sealed record Settings(int latent, double[] library_log_mean, double[] library_log_var, string? likelihood);
 
     public static void Write(string folder, ScviInputs inputs, ScviFit fit)
     {
@@ -40,7 +43,7 @@ public static class ScviModelFolder
         });
         AtomicFile.WriteText(Path.Combine(folder, "genes.txt"), string.Join("\n", inputs.Counts.GeneNames) + "\n");
         AtomicFile.WriteText(Path.Combine(folder, "batches.txt"), string.Join("\n", inputs.BatchLevels) + "\n");
-        var settings = new Settings(fit.Model.DimCount, fit.Model.libraryLogMeanValues, fit.Model.libraryLogVarValues);
+        var settings = new Settings(fit.Model.DimCount, fit.Model.libraryLogMeanValues, fit.Model.libraryLogVarValues, ScviVariants.Name(fit.Model.Likelihood));
         AtomicFile.WriteText(Path.Combine(folder, "settings.json"), JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
@@ -63,7 +66,13 @@ public static class ScviModelFolder
         catch (JsonException e) { throw new CliException($"{Path.Combine(folder, "settings.json")}: not valid model settings ({e.Message})"); }
         if (settings.library_log_mean?.Length != batches.Count || settings.library_log_var?.Length != batches.Count || settings.latent < 1)
             throw new CliException($"{Path.Combine(folder, "settings.json")}: needs latent ≥ 1 and one library prior value per batch ({batches.Count})");
-        return new ScviSavedModel(folder, genes, batches, settings.latent, new LibraryPrior(settings.library_log_mean, settings.library_log_var),
+        ScviLikelihood likelihood;
+        try
+        {
+            likelihood = ScviVariants.Parse(settings.likelihood ?? ScviVariants.Name(ScviLikelihood.Zinb));
+        }
+        catch (ArgumentException e) { throw new CliException($"{Path.Combine(folder, "settings.json")}: {e.Message}"); }
+        return new ScviSavedModel(folder, genes, batches, settings.latent, likelihood, new LibraryPrior(settings.library_log_mean, settings.library_log_var),
             System.IO.File.ReadAllBytes(File("parameters.bin")));
     }
 

@@ -18,7 +18,7 @@ public static class ScviOutputWriter
         fit.Variational.sDecoderLevel = -1;
         var genes = inputs.Counts.GeneNames;
         WriteCells(folder, inputs, estimates, model.DimCount);
-        CsvTable.Write(Path.Combine(folder, "theta.csv"), "gene", ["theta"], genes, (j, _) => estimates.Theta[j]);
+        if (estimates.Theta is { } theta) CsvTable.Write(Path.Combine(folder, "theta.csv"), "gene", ["theta"], genes, (j, _) => theta[j]);
         var history = fit.Run.History;
         var terms = fit.Variational.Terms.Select(t => t.Name).ToList();
         var columns = new List<string> { "kl_weight" };
@@ -40,6 +40,7 @@ public static class ScviOutputWriter
         var summary = new
         {
             model = "scvi",
+            likelihood = ScviVariants.Name(model.Likelihood),
             cells = model.CellCount,
             genes = model.GeneCount,
             batches = inputs.BatchLevels,
@@ -60,7 +61,7 @@ public static class ScviOutputWriter
         AtomicFile.WriteText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    /// <summary>The per-cell outputs: latent.csv, normalized.csv (ρ), imputed.csv (NB means l·ρ), library.csv (E[l]).</summary>
+    /// <summary>The per-cell outputs: latent.csv, normalized.csv (ρ), imputed.csv (count means l·ρ), library.csv (E[l]).</summary>
     public static void WriteCells(string folder, ScviInputs inputs, ScviEstimates estimates, int latent)
     {
         var cells = inputs.Counts.CellNames;

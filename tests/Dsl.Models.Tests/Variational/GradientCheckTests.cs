@@ -17,14 +17,32 @@ public class GradientCheckTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void ScviGradientsMatchFiniteDifferences(bool training)
+    public void ScviGradientsMatchFiniteDifferences(bool training) => Check(new Scvi.Scvi.Variational<double>(SmallScvi(new Scvi.Scvi()), seed: 3), training);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ScviNegativeBinomialGradientsMatchFiniteDifferences(bool training) =>
+        Check(new ScviNb.Variational<double>(SmallScvi(new ScviNb()), seed: 3), training);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ScviPoissonGradientsMatchFiniteDifferences(bool training) =>
+        Check(new ScviPoisson.Variational<double>(SmallScvi(new ScviPoisson()), seed: 3), training);
+
+    /// <summary>Ten cells, six genes, three latent dimensions and two batches of one of the bundled scVI variants.</summary>
+    private static T SmallScvi<T>(T model) where T : IScviModel
     {
-        var model = new Scvi.Scvi { CellCount = 10, GeneCount = 6, DimCount = 3, BatchCount = 2 };
+        model.CellCount = 10;
+        model.GeneCount = 6;
+        model.DimCount = 3;
+        model.BatchCount = 2;
         model.xCounts = RandomCounts(10, 6, seed: 1);
         model.sValues = Enumerable.Range(0, 10).Select(n => n % 2).ToArray();
         model.libraryLogMeanValues = new[] { 2.0, 2.5 };
         model.libraryLogVarValues = new[] { 0.3, 0.5 };
-        Check(new Scvi.Scvi.Variational<double>(model, seed: 3), training);
+        return model;
     }
 
     [Theory]

@@ -18,9 +18,9 @@ public class ScviAnalysisTests
         var cells = Enumerable.Range(0, 50).ToArray();
         var copy = ScviFitter.Transfer(fit.Value.Variational, fit.Value.Model);
         fit.Value.Variational.Infer(cells);
-        var expected = fit.Value.Variational.xMeanValues[..(50 * 60)].ToArray();
+        var expected = fit.Value.Variational.CountMean[..(50 * 60)].ToArray();
         copy.Infer(cells);
-        Assert.Equal(expected, copy.xMeanValues[..(50 * 60)].ToArray());
+        Assert.Equal(expected, copy.CountMean[..(50 * 60)].ToArray());
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public static class ScviDifferentialExpression
 {
     private const int Block = 256;
 
-    public static IReadOnlyList<GeneBayesFactor> Compare(Scvi model, Scvi.Variational<float> variational, IReadOnlyList<int> first, IReadOnlyList<int> second,
+    public static IReadOnlyList<GeneBayesFactor> Compare(IScviModel model, IScviPosterior<float> variational, IReadOnlyList<int> first, IReadOnlyList<int> second,
         int pairs, ulong seed)
     {
         if (first.Count == 0 || second.Count == 0) throw new ArgumentException("both groups need at least one cell");

@@ -36,26 +36,27 @@ public sealed record ScviEvaluationReport(
 /// <summary>
 /// The scVI benchmark of Methods 4.7 on one data set: a fit on the training cells scored by the held-out marginal
 /// log-likelihood (importance sampling with q as proposal) and by its latent space, then a fit on each corrupted copy
-/// of all cells scored by the median L1 error of the NB mean at the corrupted entries.
+/// of all cells scored by the median L1 error of the count mean l·ρ at the corrupted entries.
 /// </summary>
 public static class ScviEvaluation
 {
     public static ScviEvaluationReport Run(ScviInputs inputs, IReadOnlyList<int>? labels, VariationalOptions options, ScviEvaluationSettings settings,
-        Action<string>? report = null, IProgress<EpochRecord>? progress = null, int latent = ScviFitter.DefaultLatent)
+        Action<string>? report = null, IProgress<EpochRecord>? progress = null, int latent = ScviFitter.DefaultLatent,
+        ScviLikelihood likelihood = ScviLikelihood.Zinb)
     {
         var clock = Stopwatch.StartNew();
         var (training, test) = Split(inputs.Counts.Cells, settings.TestFraction, options.Seed);
         report?.Invoke($"fitting on {training.Length} cells, holding out {test.Length}");
-        var fit = ScviFitter.Fit(inputs.SelectCells(training), options, progress: progress, latent: latent);
+        var fit = ScviFitter.Fit(inputs.SelectCells(training), options, progress: progress, latent: latent, likelihood: likelihood);
         var prior = new LibraryPrior(fit.Model.libraryLogMeanValues, fit.Model.libraryLogVarValues);
-        var heldOut = ScviFitter.Prepare(inputs.SelectCells(test), latent, prior);
+        var heldOut = ScviFitter.Prepare(inputs.SelectCells(test), latent, prior, likelihood);
         var scorer = ScviFitter.Transfer(fit.Variational, heldOut);
         var cells = Enumerable.Range(0, test.Length).ToArray();
         report?.Invoke($"importance sampling log p(x) of the held-out cells ({settings.ImportanceSamples} draws each)");
         var logLikelihood = ImportanceSampling.MarginalLogLikelihood(scorer, cells, settings.ImportanceSamples, options.Seed ^ 0x1517).Average();
         var elbo = ImportanceSampling.MarginalLogLikelihood(scorer, cells, 1, options.Seed ^ 0x1517).Average();
 
-        var everyone = ScviFitter.Prepare(inputs, latent, prior);
+        var everyone = ScviFitter.Prepare(inputs, latent, prior, likelihood);
         var estimates = ScviFitter.Estimate(everyone, ScviFitter.Transfer(fit.Variational, everyone));
         var clustering = labels is null ? null : Cluster(estimates.Latent, inputs.Counts.Cells, latent, labels, settings.KMeansStarts, options.Seed);
         double? mixing = inputs.BatchLevels.Count < 2 ? null
@@ -65,9 +66,9 @@ public static class ScviEvaluation
         if (settings.Imputation)
         {
             var zeroed = Corruption.ZeroNonZeros(inputs.Counts, settings.CorruptedShare, options.Seed ^ 0x2E40);
-            imputation.Add(Impute("zeroed non-zeros", inputs, zeroed, options, latent, report, progress));
+            imputation.Add(Impute("zeroed non-zeros", inputs, zeroed, options, latent, likelihood, report, progress));
             var downsampled = Corruption.Downsample(inputs.Counts, settings.CorruptedShare, settings.DownsampleKeep, options.Seed ^ 0xB170);
-            imputation.Add(Impute("binomial downsampling", inputs, downsampled, options, latent, report, progress));
+            imputation.Add(Impute("binomial downsampling", inputs, downsampled, options, latent, likelihood, report, progress));
         }
         return new ScviEvaluationReport(training.Length, test.Length, fit.Run.History.Count, logLikelihood, elbo, clustering, mixing, imputation, clock.Elapsed.TotalSeconds);
     }
@@ -101,11 +102,11 @@ public static class ScviEvaluation
     }
 
     private static ImputationScore Impute(string name, ScviInputs inputs, CorruptedCounts corruption, VariationalOptions options, int latent,
-        Action<string>? report, IProgress<EpochRecord>? progress)
+        ScviLikelihood likelihood, Action<string>? report, IProgress<EpochRecord>? progress)
     {
         report?.Invoke($"fitting on counts with {name} ({corruption.Original.Length} entries)");
         var corrupted = inputs.WithCounts(corruption.Counts);
-        var fit = ScviFitter.Fit(corrupted, options, progress: progress, latent: latent, prior: LibraryPrior.FromData(corrupted, skipEmptyCells: true));
+        var fit = ScviFitter.Fit(corrupted, options, progress: progress, latent: latent, prior: LibraryPrior.FromData(corrupted, skipEmptyCells: true), likelihood: likelihood);
         var estimates = ScviFitter.Estimate(fit.Model, fit.Variational);
         var genes = inputs.Counts.Genes;
         var geneMeans = new double[genes];

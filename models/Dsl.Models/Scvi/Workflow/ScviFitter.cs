@@ -53,10 +53,10 @@ public sealed record LibraryPrior(double[] LogMean, double[] LogVar)
     }
 }
 
-public sealed record ScviFit(Scvi Model, Scvi.Variational<float> Variational, VariationalResult Run, double Seconds);
+public sealed record ScviFit(IScviModel Model, IScviPosterior<float> Variational, VariationalResult Run, double Seconds);
 
-/// <summary>Posterior summaries of every cell at the fitted networks (evaluation mode, posterior means).</summary>
-public sealed record ScviEstimates(float[] Latent, float[] Normalized, float[] Imputed, float[] Library, float[] Theta);
+/// <summary>Posterior summaries of every cell at the fitted networks (evaluation mode, posterior means); no θ for Poisson counts.</summary>
+public sealed record ScviEstimates(float[] Latent, float[] Normalized, float[] Imputed, float[] Library, float[]? Theta);
 
 /// <summary>Sets up the declared scVI model from counts and batches, fits it by the generic VI driver, and summarises it.</summary>
 public static class ScviFitter
@@ -67,7 +67,7 @@ public static class ScviFitter
     /// Plate sizes, counts, batches and the per-batch prior on the log-library (Methods 4.1): by default the empirical
     /// mean and variance of these cells' log totals; a reloaded model passes the prior it was trained with.
     /// </summary>
-    public static Scvi Prepare(ScviInputs inputs, int latent = DefaultLatent, LibraryPrior? prior = null)
+    public static IScviModel Prepare(ScviInputs inputs, int latent = DefaultLatent, LibraryPrior? prior = null, ScviLikelihood likelihood = ScviLikelihood.Zinb)
     {
         var counts = inputs.Counts;
         if (!counts.IsInteger) throw new ArgumentException("the counts hold non-integer values; scVI models raw UMI or read counts");
@@ -76,17 +76,23 @@ public static class ScviFitter
         prior ??= LibraryPrior.FromData(inputs);
         if (prior.LogMean.Length != inputs.BatchLevels.Count)
             throw new ArgumentException($"the library prior has {prior.LogMean.Length} batches, the data {inputs.BatchLevels.Count}");
-        return new Scvi
-        {
-            CellCount = counts.Cells, GeneCount = counts.Genes, DimCount = latent, BatchCount = inputs.BatchLevels.Count,
-            xCounts = counts, sValues = inputs.Batch, libraryLogMeanValues = prior.LogMean, libraryLogVarValues = prior.LogVar,
-        };
+        var model = ScviVariants.Create(likelihood);
+        model.CellCount = counts.Cells;
+        model.GeneCount = counts.Genes;
+        model.DimCount = latent;
+        model.BatchCount = inputs.BatchLevels.Count;
+        model.xCounts = counts;
+        model.sValues = inputs.Batch;
+        model.libraryLogMeanValues = prior.LogMean;
+        model.libraryLogVarValues = prior.LogVar;
+        return model;
     }
 
     /// <summary>A trained model's networks and parameters applied to other cells (same genes and batches): for held-out data and reloading.</summary>
-    public static Scvi.Variational<float> Transfer(Scvi.Variational<float> trained, Scvi target)
+    public static IScviPosterior<float> Transfer(IScviPosterior<float> trained, IScviModel target)
     {
-        var copy = new Scvi.Variational<float>(target, seed: 0) { Threads = trained.Threads };
+        var copy = target.CreatePosterior(seed: 0);
+        copy.Threads = trained.Threads;
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) trained.Parameters.Write(writer);
         buffer.Position = 0;
@@ -96,17 +102,18 @@ public static class ScviFitter
     }
 
     public static ScviFit Fit(ScviInputs inputs, VariationalOptions options, string? checkpoint = null, bool resume = false,
-        IProgress<EpochRecord>? progress = null, Action<string>? warn = null, int latent = DefaultLatent, LibraryPrior? prior = null)
+        IProgress<EpochRecord>? progress = null, Action<string>? warn = null, int latent = DefaultLatent, LibraryPrior? prior = null,
+        ScviLikelihood likelihood = ScviLikelihood.Zinb)
     {
         var clock = Stopwatch.StartNew();
-        var model = Prepare(inputs, latent, prior);
-        var variational = new Scvi.Variational<float>(model, options.Seed);
+        var model = Prepare(inputs, latent, prior, likelihood);
+        var variational = model.CreatePosterior(options.Seed);
         var run = VariationalDriver.Fit(variational, options, checkpoint, resume, progress, warn);
         return new ScviFit(model, variational, run, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Latent means, ρ, the NB means l·ρ, E[l] and θ for every cell, in blocks of cells.</summary>
-    public static ScviEstimates Estimate(Scvi model, Scvi.Variational<float> variational)
+    /// <summary>Latent means, ρ, the count means l·ρ, E[l] and θ for every cell, in blocks of cells.</summary>
+    public static ScviEstimates Estimate(IScviModel model, IScviPosterior<float> variational)
     {
         int n = model.CellCount, g = model.GeneCount, d = model.DimCount;
         var latent = new float[n * d];
@@ -122,10 +129,10 @@ public static class ScviFitter
             variational.Infer(cells.AsSpan(0, rows));
             variational.zPosteriorMean[..(rows * d)].CopyTo(latent.AsSpan(start * d));
             variational.rhoOutput[..(rows * g)].CopyTo(normalized.AsSpan(start * g));
-            variational.xMeanValues[..(rows * g)].CopyTo(imputed.AsSpan(start * g));
+            variational.CountMean[..(rows * g)].CopyTo(imputed.AsSpan(start * g));
             variational.lPosteriorMean[..rows].CopyTo(library.AsSpan(start));
         }
-        var theta = Enumerable.Range(0, g).Select(variational.thetaAt).ToArray();
+        var theta = variational is IGeneDispersion<float> dispersion ? Enumerable.Range(0, g).Select(dispersion.thetaAt).ToArray() : null;
         return new ScviEstimates(latent, normalized, imputed, library, theta);
     }
 }

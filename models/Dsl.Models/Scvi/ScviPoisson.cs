@@ -1,0 +1,32 @@
+using Dsl;
+
+namespace Dsl.Models.Scvi;
+
+/// <summary>
+/// scVI with Poisson counts (`dsl fit scvi --likelihood poisson`): the model of <see cref="Scvi"/> with neither
+/// dispersion nor zero inflation, x_ng ~ Poisson(l_n rho_ng).
+/// </summary>
+[PlateModel("single-cell variational inference, Poisson counts")]
+public partial class ScviPoisson
+{
+    [Plate("cells, n = 1..N")] public partial struct Cell { }
+    [Plate("genes, g = 1..G")] public partial struct Gene { }
+    [Plate("latent dimensions, d = 1..10")] public partial struct Dim { }
+    [Plate("batches, b = 1..B")] public partial struct Batch { }
+
+    [Data] public partial Batch s(Cell n);
+    [Data] public partial double libraryLogMean(Batch b);
+    [Data] public partial double libraryLogVar(Batch b);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0.1, Transform = InputTransform.Log1p, KlWarmup = false)]
+    public double l(Cell n) => Dist.LogNormal(libraryLogMean(s(n)), Fn.Sqrt(libraryLogVar(s(n))));
+
+    [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 128, Layers = 1, Dropout = 0, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed]
+    public int x(Cell n, Gene g) => Dist.Poisson(l(n) * rho(n, g));
+}
