@@ -175,13 +175,11 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private sealed class {p}Objective : {MStep}.IProjectedObjective"))
             {
                 w.Line($"private readonly {model} model;");
-                w.Line("private readonly bool plugIn;");
                 foreach (var term in update.Terms) foreach (var line in FieldFor(term)) w.Line(line);
                 w.Line();
                 using (w.Block($"public {p}Objective({model} model, bool plugIn)"))
                 {
                     w.Line("this.model = model;");
-                    w.Line("this.plugIn = plugIn;");
                     foreach (var term in update.Terms) foreach (var line in InitialiseField(plan, update, term)) w.Line(line);
                 }
                 w.Line();
@@ -221,6 +219,7 @@ namespace Dsl.Generators.Emit
                 case GradientTermKind.NormalisedWeight:
                     yield return $"private readonly int[] {Field(term)};";
                     yield return $"private readonly {MStep}.NormalisedWeightsMonteCarlo? {Field(term)}Samples; // null with the plug-in normaliser";
+                    yield return $"private readonly double[]? {Field(term)}Means; // the plug-in normaliser's posterior means, null without it";
                     break;
                 default:
                     yield return $"private readonly int[] {Field(term)};";
@@ -230,7 +229,7 @@ namespace Dsl.Generators.Emit
 
         /// <summary>
         /// The constructor's lines for a term: its map or statistics, and for a normalised weight also the Monte Carlo
-        /// term, built once here because it copies out the recorded states that the line search's evaluations read.
+        /// term or the plug-in means, built once here because the line search's evaluations only read them.
         /// </summary>
         private static IEnumerable<string> InitialiseField(GibbsPlan plan, GradientUpdate update, GradientTerm term)
         {
@@ -239,6 +238,7 @@ namespace Dsl.Generators.Emit
             var b = plan.Logistics[term.Block];
             yield return $"if (!plugIn) {Field(term)}Samples = new {MStep}.NormalisedWeightsMonteCarlo({Field(term)}, model.{Counts(b.Child!.Observed)}, " +
                 $"model.{CodeExpr.Size(b.Element.Plate)}, model.{Samples(b)}, model.recordedSweeps);";
+            yield return $"else {Field(term)}Means = model.{PlugInMeans(b)}();";
         }
 
         private static void EmitTermCall(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientTerm term)
@@ -271,7 +271,7 @@ namespace Dsl.Generators.Emit
                     var counts = $"model.{Counts(b.Child!.Observed)}";
                     w.Line($"// Block {term.Block}: E[log p({b.Child.Observed} | {b.Response})], by Monte Carlo over the recorded sweeps or by the plug-in E[{b.Response}].");
                     w.Line($"value += {f}Samples?.Evaluate(x, gradient)");
-                    w.Line($"    ?? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn(x, {f}, {counts}, {width}, model.{PlugInMeans(b)}(), gradient);");
+                    w.Line($"    ?? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn(x, {f}, {counts}, {width}, {f}Means!, gradient);");
                     break;
                 }
             }

@@ -7,6 +7,8 @@ namespace Dsl.Runtime.Neural;
 /// <summary>
 /// Batch normalisation over the rows of a minibatch (PyTorch's BatchNorm1d with scvi-tools' momentum 0.01 and
 /// eps 0.001): training normalises by the minibatch's statistics and updates running ones; evaluation uses those.
+/// Between <see cref="BeginPopulationStatistics"/> and <see cref="EndPopulationStatistics"/>, training-mode passes
+/// instead pool their minibatches' statistics, which then replace the running ones.
 /// </summary>
 public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
@@ -20,6 +22,7 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
     private readonly T[] factor;
     private T[] normalised = Array.Empty<T>();
     private bool lastTraining;
+    private PooledMoments? population;
 
     public BatchNorm(ParameterSet<T> parameters, string name, int features)
     {
@@ -30,6 +33,7 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
         runningMean = parameters.AddState(name + ".running_mean", features);
         runningVariance = parameters.AddState(name + ".running_var", features);
         Array.Fill(runningVariance, T.One);
+        parameters.AddNormalisation(this);
         inverseStd = new T[features];
         sum = new T[features];
         product = new T[features];
@@ -39,6 +43,22 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
     public int Features { get; }
     public Parameter<T> Scale { get; }
     public Parameter<T> Shift { get; }
+
+    /// <summary>From now on, training-mode passes pool their statistics instead of updating the running averages.</summary>
+    public void BeginPopulationStatistics() => population = new PooledMoments(Features);
+
+    /// <summary>The running mean and (unbiased) variance become those of every row pooled since <see cref="BeginPopulationStatistics"/>.</summary>
+    public void EndPopulationStatistics()
+    {
+        var pooled = population ?? throw new InvalidOperationException("EndPopulationStatistics without BeginPopulationStatistics");
+        population = null;
+        if (pooled.Rows < 2) return;
+        for (var j = 0; j < Features; j++)
+        {
+            runningMean[j] = T.CreateTruncating(pooled.Mean[j]);
+            runningVariance[j] = T.CreateTruncating(pooled.SquaredDeviations[j] / (pooled.Rows - 1));
+        }
+    }
 
     /// <summary>output = scale·(input − mean)/sd + shift, row by row (input and output may be the same array).</summary>
     public void Forward(T[] input, int rows, T[] output, bool training)
@@ -62,10 +82,12 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
                 TensorPrimitives.MultiplyAdd(centred, centred, product, product);
             }
             var momentum = T.CreateTruncating(Momentum);
+            population?.Add(rows, mean, product);
             for (var j = 0; j < f; j++)
             {
                 var variance = product[j] / count;
                 inverseStd[j] = T.One / T.Sqrt(variance + T.CreateTruncating(Epsilon));
+                if (population is not null) continue;
                 // The running variance is the unbiased estimate, as in PyTorch.
                 var unbiased = product[j] / T.CreateTruncating(rows - 1);
                 runningMean[j] += momentum * (mean[j] - runningMean[j]);
@@ -118,5 +140,29 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
             TensorPrimitives.MultiplyAdd(xhat.AsSpan(r * f, f), product, row, row);
             TensorPrimitives.Multiply(row, factor, row);
         }
+    }
+}
+
+/// <summary>
+/// Per-feature mean and sum of squared deviations over every row of several minibatches, merged batch by batch
+/// (Chan, Golub and LeVeque's pairwise update) so no large sum of squares is ever differenced.
+/// </summary>
+internal sealed class PooledMoments(int features)
+{
+    public long Rows { get; private set; }
+    public double[] Mean { get; } = new double[features];
+    public double[] SquaredDeviations { get; } = new double[features];
+
+    /// <summary>Adds a minibatch given its row count, per-feature means and sums of squared deviations from them.</summary>
+    public void Add<T>(int rows, ReadOnlySpan<T> mean, ReadOnlySpan<T> squaredDeviations) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var total = Rows + rows;
+        for (var j = 0; j < Mean.Length; j++)
+        {
+            var delta = double.CreateTruncating(mean[j]) - Mean[j];
+            Mean[j] += delta * rows / total;
+            SquaredDeviations[j] += double.CreateTruncating(squaredDeviations[j]) + delta * delta * Rows * rows / total;
+        }
+        Rows = total;
     }
 }

@@ -14,6 +14,7 @@ public sealed class ParameterSet<T> where T : unmanaged, IBinaryFloatingPointIee
 {
     private readonly List<Parameter<T>> parameters = new();
     private readonly List<(string Name, T[] Values)> states = new();
+    private readonly List<BatchNorm<T>> normalisations = new();
 
     public IReadOnlyList<Parameter<T>> Trainable => parameters;
 
@@ -31,6 +32,17 @@ public sealed class ParameterSet<T> where T : unmanaged, IBinaryFloatingPointIee
         states.Add((name, values));
         return values;
     }
+
+    /// <summary>Registers a batch-norm layer, whose running statistics are among the state arrays.</summary>
+    public void AddNormalisation(BatchNorm<T> layer) => normalisations.Add(layer);
+
+    public bool HasNormalisation => normalisations.Count > 0;
+
+    /// <summary>Every batch-norm layer pools its training-mode statistics from now on (see <see cref="BatchNorm{T}"/>).</summary>
+    public void BeginPopulationStatistics() => normalisations.ForEach(n => n.BeginPopulationStatistics());
+
+    /// <summary>Every batch-norm layer's running statistics become the pooled ones.</summary>
+    public void EndPopulationStatistics() => normalisations.ForEach(n => n.EndPopulationStatistics());
 
     /// <summary>Every array a checkpoint holds: the trainable values, then the state arrays.</summary>
     public IEnumerable<T[]> Arrays => parameters.Select(p => p.Value).Concat(states.Select(s => s.Values));

@@ -18,6 +18,12 @@ public sealed record VariationalOptions
     /// <summary>Stop after this many epochs without a better validation ELBO (0: never stop early).</summary>
     public int Patience { get; init; } = 45;
 
+    /// <summary>
+    /// After training, replace the batch-norm running averages by the statistics of one training-mode pass over the
+    /// training cells at the final weights (see <see cref="VariationalDriver.EstimatePopulationStatistics{T}"/>).
+    /// </summary>
+    public bool PopulationStatistics { get; init; } = true;
+
     public ulong Seed { get; init; }
     public int Threads { get; init; } = System.Environment.ProcessorCount;
 

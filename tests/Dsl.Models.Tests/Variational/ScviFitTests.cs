@@ -28,8 +28,21 @@ public class ScviFitTests
     {
         var one = ScviFitter.Fit(Inputs, Options(1) with { Epochs = 3 });
         var two = ScviFitter.Fit(Inputs, Options(2) with { Epochs = 3 });
-        for (var p = 0; p < one.Variational.Parameters.Trainable.Count; p++)
-            Assert.Equal(one.Variational.Parameters.Trainable[p].Value, two.Variational.Parameters.Trainable[p].Value);
+        // Weights and batch-norm statistics alike.
+        Assert.Equal(one.Variational.Parameters.Arrays, two.Variational.Parameters.Arrays);
+    }
+
+    [Fact]
+    public void PopulationStatistics_ReplaceTheRunningAveragesAndNothingElse()
+    {
+        var averaged = ScviFitter.Fit(Inputs, Options(2) with { Epochs = 3, PopulationStatistics = false });
+        var pooled = ScviFitter.Fit(Inputs, Options(2) with { Epochs = 3 });
+        var trainable = averaged.Variational.Parameters.Trainable.Count;
+        Assert.Equal(averaged.Variational.Parameters.Arrays.Take(trainable), pooled.Variational.Parameters.Arrays.Take(trainable));
+        Assert.NotEqual(averaged.Variational.Parameters.Arrays.Skip(trainable), pooled.Variational.Parameters.Arrays.Skip(trainable));
+        // The fit's final step is that pass over its own training cells.
+        VariationalDriver.EstimatePopulationStatistics(averaged.Variational, averaged.Run.TrainingCells, Options(2));
+        Assert.Equal(pooled.Variational.Parameters.Arrays, averaged.Variational.Parameters.Arrays);
     }
 
     [Fact]
@@ -41,8 +54,7 @@ public class ScviFitTests
         Assert.Throws<OperationCanceledException>(() => ScviFitter.Fit(Inputs, Options(2) with { Epochs = 4 }, checkpoint, progress: new StopAfter(2)));
         var resumed = ScviFitter.Fit(Inputs, Options(2) with { Epochs = 4 }, checkpoint, resume: true);
         Assert.Equal(4, resumed.Run.History.Count);
-        for (var p = 0; p < whole.Variational.Parameters.Trainable.Count; p++)
-            Assert.Equal(whole.Variational.Parameters.Trainable[p].Value, resumed.Variational.Parameters.Trainable[p].Value);
+        Assert.Equal(whole.Variational.Parameters.Arrays, resumed.Variational.Parameters.Arrays);
     }
 
     [Fact]

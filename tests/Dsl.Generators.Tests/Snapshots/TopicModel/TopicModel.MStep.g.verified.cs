@@ -51,13 +51,11 @@ partial class TopicModel
     private sealed class phiObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly TopicModel model;
-        private readonly bool plugIn;
         private readonly double[] allocationProfile0;
 
         public phiObjective(TopicModel model, bool plugIn)
         {
             this.model = model;
-            this.plugIn = plugIn;
             allocationProfile0 = model.phiMapAllocationProfile0();
         }
 
@@ -128,13 +126,11 @@ partial class TopicModel
     private sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly TopicModel model;
-        private readonly bool plugIn;
         private readonly (int[] Map, double[] SumLog) dirichletConcentration0;
 
         public alphaObjective(TopicModel model, bool plugIn)
         {
             this.model = model;
-            this.plugIn = plugIn;
             dirichletConcentration0 = model.alphaMapDirichletConcentration0();
         }
 

@@ -123,20 +123,20 @@ partial class Ursm
     private sealed class AObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly Ursm model;
-        private readonly bool plugIn;
         private readonly double[] allocationProfile0;
         private readonly int[] polyaGammaCoefficient0;
         private readonly int[] normalisedWeight0;
         private readonly global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo? normalisedWeight0Samples; // null with the plug-in normaliser
+        private readonly double[]? normalisedWeight0Means; // the plug-in normaliser's posterior means, null without it
 
         public AObjective(Ursm model, bool plugIn)
         {
             this.model = model;
-            this.plugIn = plugIn;
             allocationProfile0 = model.AMapAllocationProfile0();
             polyaGammaCoefficient0 = model.AMapPolyaGammaCoefficient0();
             normalisedWeight0 = model.AMapNormalisedWeight0();
             if (!plugIn) normalisedWeight0Samples = new global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo(normalisedWeight0, model.YByReplicate, model.GeneCount, model.SSamples, model.recordedSweeps);
+            else normalisedWeight0Means = model.SMeans();
         }
 
         public int Length => model.AValues.Length;
@@ -153,7 +153,7 @@ partial class Ursm
             value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.Quadratic(x, polyaGammaCoefficient0, model.SPolyaGammaLinear, model.SPolyaGammaQuadratic, 1.0 / model.recordedSweeps, gradient);
             // Block 0: E[log p(Y | S)], by Monte Carlo over the recorded sweeps or by the plug-in E[S].
             value += normalisedWeight0Samples?.Evaluate(x, gradient)
-                ?? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(x, normalisedWeight0, model.YByReplicate, model.GeneCount, model.SMeans(), gradient);
+                ?? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(x, normalisedWeight0, model.YByReplicate, model.GeneCount, normalisedWeight0Means!, gradient);
             return value;
         }
 
@@ -211,13 +211,11 @@ partial class Ursm
     private sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly Ursm model;
-        private readonly bool plugIn;
         private readonly (int[] Map, double[] SumLog) dirichletConcentration0;
 
         public alphaObjective(Ursm model, bool plugIn)
         {
             this.model = model;
-            this.plugIn = plugIn;
             dirichletConcentration0 = model.alphaMapDirichletConcentration0();
         }
 
