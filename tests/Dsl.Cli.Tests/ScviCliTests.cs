@@ -110,7 +110,13 @@ public sealed class ScviCliTests
         Assert.Contains("entropy of batch mixing", result.Out);
         Assert.Contains("imputation, zeroed non-zeros", result.Out);
         Assert.Contains("imputation, binomial downsampling", result.Out);
-        Assert.Contains("\"HeldOutLogLikelihood\"", File.ReadAllText(Path.Combine(temp.Path, "eval", "evaluation.json")));
+        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "eval", "evaluation.json"))).RootElement;
+        Assert.True(json.TryGetProperty("HeldOutLogLikelihood", out _));
+        // The held-out cells are named, distinct and among the data's, so another implementation can be scored on them.
+        var held = json.GetProperty("HeldOutCellNames").EnumerateArray().Select(e => e.GetString()!).ToList();
+        var cells = File.ReadAllLines(Path.Combine(data, "counts.csv")).Skip(1).Select(l => l.Split(',')[0]).ToHashSet();
+        Assert.Equal(20, held.Distinct().Count());
+        Assert.All(held, name => Assert.Contains(name, cells));
     }
 
     [Fact]

@@ -10,6 +10,9 @@ the fit. This script writes one corruption to files that both fit:
     /usr/bin/python3 tools/reference/same_counts.py score fit1/imputed.csv out/entries.csv
 
 Each prints the median L1 at the corrupted entries of the NB means l·rho at the posterior means (Methods 4.7).
+The held-out log-likelihood on the cells `dsl eval scvi --out DIR` held out (listed in DIR/evaluation.json):
+
+    /usr/bin/python3 tools/reference/same_counts.py heldout counts.csv cells.csv DIR/evaluation.json --seed 1
 """
 import argparse, csv, os, sys
 import numpy as np
@@ -68,6 +71,23 @@ def fit(args):
     print(f"reference, seed {args.seed}: median L1 {np.median(np.abs(original - mu[r, c])):.4f} ({seconds:.2f} s per epoch)")
 
 
+def heldout(args):
+    import json
+    import torch
+    import scvi_torch as ref
+    torch.set_num_threads(args.threads)
+    x, batch, batches = ref.read(args.counts, args.cells)
+    with open(args.counts) as f:
+        names = [r[0] for r in list(csv.reader(f))[1:]]
+    with open(args.evaluation) as f:
+        held = set(json.load(f)["HeldOutCellNames"])
+    test = np.array([i for i, name in enumerate(names) if name in held])
+    training = np.setdiff1d(np.arange(len(names)), test)
+    model, prior, _ = ref.fit(x[training], batch[training], batches, args.seed, args.epochs)
+    ll = ref.marginal_ll(model, prior, x[test], batch[test])
+    print(f"reference, seed {args.seed}: held-out log p(x) per cell {ll:.2f} on {len(test)} cells")
+
+
 def score(args):
     _, _, mu = read_counts(args.imputed)
     r, c, original = entries(args.entries)
@@ -91,6 +111,14 @@ def main():
     p.add_argument("--epochs", type=int, default=400)
     p.add_argument("--threads", type=int, default=1)
     p.set_defaults(run=fit)
+    p = commands.add_parser("heldout")
+    p.add_argument("counts")
+    p.add_argument("cells")
+    p.add_argument("evaluation")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--epochs", type=int, default=400)
+    p.add_argument("--threads", type=int, default=1)
+    p.set_defaults(run=heldout)
     p = commands.add_parser("score")
     p.add_argument("imputed")
     p.add_argument("entries")

@@ -29,9 +29,11 @@ public sealed record ClusterScores(int Labels, double Silhouette, double Adjuste
 /// <summary>Median |x − imputed| at the corrupted entries, next to a baseline imputing each gene's mean count.</summary>
 public sealed record ImputationScore(string Corruption, int Entries, double MedianL1, double GeneMeanMedianL1);
 
+/// <param name="HeldOutCellNames">the held-out cells, so another implementation can be scored on the same ones</param>
 public sealed record ScviEvaluationReport(
     int TrainingCells, int TestCells, int Epochs, double HeldOutLogLikelihood, double HeldOutElbo,
-    ClusterScores? Clustering, double? BatchMixingEntropy, IReadOnlyList<ImputationScore> Imputation, double Seconds);
+    ClusterScores? Clustering, double? BatchMixingEntropy, IReadOnlyList<ImputationScore> Imputation, double Seconds,
+    IReadOnlyList<string> HeldOutCellNames);
 
 /// <summary>
 /// The scVI benchmark of Methods 4.7 on one data set: a fit on the training cells scored by the held-out marginal
@@ -70,7 +72,8 @@ public static class ScviEvaluation
             var downsampled = Corruption.Downsample(inputs.Counts, settings.CorruptedShare, settings.DownsampleKeep, options.Seed ^ 0xB170);
             imputation.Add(Impute("binomial downsampling", inputs, downsampled, options, latent, likelihood, report, progress));
         }
-        return new ScviEvaluationReport(training.Length, test.Length, fit.Run.History.Count, logLikelihood, elbo, clustering, mixing, imputation, clock.Elapsed.TotalSeconds);
+        return new ScviEvaluationReport(training.Length, test.Length, fit.Run.History.Count, logLikelihood, elbo, clustering, mixing, imputation, clock.Elapsed.TotalSeconds,
+            test.Select(c => inputs.Counts.CellNames[c]).ToList());
     }
 
     /// <summary>A seeded split of the cells into training and held-out sets, each in increasing order.</summary>
