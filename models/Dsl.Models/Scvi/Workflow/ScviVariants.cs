@@ -18,8 +18,8 @@ public enum ScviLikelihood
 }
 
 /// <summary>
-/// What the scVI workflow sets and reads on a declared variant: its plate sizes and data. Every member is one the
-/// generator emits for the declaration; the partial classes below only name the interface.
+/// What the scVI workflow sets and reads on a declared variant: its plate sizes and data, which the generator emits for
+/// each declaration, and its likelihood and variational model, which the partial classes below add.
 /// </summary>
 public interface IScviModel
 {
@@ -37,7 +37,10 @@ public interface IScviModel
     IScviPosterior<float> CreatePosterior(ulong seed);
 }
 
-/// <summary>What the workflow reads from a variant's generated variational model besides training.</summary>
+/// <summary>
+/// What the workflow reads from a variant's generated variational model besides training: generated members, and
+/// <see cref="CountMean"/>, which the partial classes below point at the generated mean of their count distribution.
+/// </summary>
 public interface IScviPosterior<T> : IVariationalModel<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>−1: each cell decoded with its own batch; a level: every cell decoded as if in that batch.</summary>
