@@ -84,6 +84,11 @@ public sealed class ScviCliTests
             "--metadata", Path.Combine(data, "cells.csv"), "--batch-key", "batch", "--threads", "1", "--out", imputed);
         Assert.True(impute.Exit == 0, impute.Err);
         Assert.Equal(File.ReadAllText(Path.Combine(fitted, "imputed.csv")), File.ReadAllText(Path.Combine(imputed, "imputed.csv")));
+        // Its checkpoint does not resume the ZINB model, and says so.
+        var resume = RunDsl("fit", "scvi", "--counts", Path.Combine(data, "counts.csv"), "--metadata", Path.Combine(data, "cells.csv"), "--batch-key", "batch",
+            "--epochs", "2", "--threads", "1", "--resume", "--out", fitted);
+        Assert.NotEqual(0, resume.Exit);
+        Assert.Contains("checkpoint.bin: cannot resume from this checkpoint: it holds another model's parameters", resume.Err);
     }
 
     [Fact]

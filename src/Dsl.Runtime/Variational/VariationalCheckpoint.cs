@@ -55,7 +55,15 @@ public static class VariationalCheckpoint
             var count = reader.ReadInt32();
             for (var i = 0; i < count; i++)
                 history.Add(new EpochRecord(reader.ReadInt32(), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), reader.ReadDouble()));
-            model.Parameters.Read(reader);
+            try
+            {
+                model.Parameters.Read(reader);
+            }
+            catch (InvalidDataException e)
+            {
+                // E.g. another --likelihood or --latent: the parameter names or sizes differ.
+                throw Bad(path, $"it holds another model's parameters ({e.Message}); resume with the model and sizes that wrote it, or start afresh without --resume");
+            }
             adam.Read(reader);
             return (best, sinceBest);
         }
