@@ -76,12 +76,8 @@ public static class VariationalDriver
         Shuffle(order, new RandomStream(options.Seed, 0xB5_0000_0000UL));
         var sums = new double[model.Terms.Count];
         model.Parameters.BeginPopulationStatistics();
-        for (int start = 0, batchIndex = 0; start < order.Length; start += options.BatchSize, batchIndex++)
-        {
-            var rows = Math.Min(options.BatchSize, order.Length - start);
-            if (rows < 3 && start > 0) break;
+        foreach (var (start, rows, batchIndex) in TrainingBatches(order.Length, options.BatchSize))
             model.Step(order.AsSpan(start, rows), new VariationalStep(true, false, 1, options.Seed, (0xB5UL << 32) + (ulong)batchIndex), sums);
-        }
         model.Parameters.EndPopulationStatistics();
     }
 
@@ -117,11 +113,8 @@ public static class VariationalDriver
         var sums = new double[model.Terms.Count];
         var part = new double[model.Terms.Count];
         var seen = 0;
-        for (int start = 0, batchIndex = 0; start < order.Length; start += options.BatchSize, batchIndex++)
+        foreach (var (start, rows, batchIndex) in TrainingBatches(order.Length, options.BatchSize))
         {
-            var rows = Math.Min(options.BatchSize, order.Length - start);
-            // Batch normalisation needs more than one row; a remainder of one or two cells waits for the next epoch's shuffle.
-            if (rows < 3 && start > 0) break;
             model.Parameters.ClearGradients();
             var stream = ((ulong)epoch << 24) + (ulong)batchIndex;
             model.Step(order.AsSpan(start, rows), new VariationalStep(true, true, klWeight, options.Seed, stream), part);
@@ -145,6 +138,20 @@ public static class VariationalDriver
         Shuffle(order, new RandomStream(options.Seed, 0x5917));
         var held = (int)Math.Round(cells * options.ValidationFraction);
         return (order[held..].Order().ToArray(), order[..held].Order().ToArray());
+    }
+
+    /// <summary>
+    /// The training-mode minibatches of a shuffled order: consecutive runs of <paramref name="batchSize"/>. Batch
+    /// normalisation needs more than one row, so a remainder of one or two cells is left to the next shuffle.
+    /// </summary>
+    private static IEnumerable<(int Start, int Rows, int Index)> TrainingBatches(int cells, int batchSize)
+    {
+        for (int start = 0, index = 0; start < cells; start += batchSize, index++)
+        {
+            var rows = Math.Min(batchSize, cells - start);
+            if (rows < 3 && start > 0) yield break;
+            yield return (start, rows, index);
+        }
     }
 
     /// <summary>Fisher-Yates in place.</summary>
