@@ -25,8 +25,15 @@ namespace Dsl.Generators
                 foreach (var diagnostic in result.Diagnostics)
                     output.ReportDiagnostic(diagnostic.ToDiagnostic());
                 foreach (var file in result.Files)
-                    output.AddSource(file.HintName, file.Text);
+                    output.AddSource(QualifiedHintName(result.Declaration?.Namespace, file.HintName), file.Text);
             });
         }
+
+        /// <summary>
+        /// Hint names must be unique in a compilation: two models named Ursm in different namespaces would otherwise
+        /// both emit Ursm.Storage.g.cs, and Roslyn rejects the second (CS8785) with knock-on errors on correct code.
+        /// </summary>
+        public static string QualifiedHintName(string? modelNamespace, string hintName) =>
+            string.IsNullOrEmpty(modelNamespace) ? hintName : modelNamespace + "." + hintName;
     }
 }

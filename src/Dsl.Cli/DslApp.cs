@@ -23,7 +23,10 @@ public static class DslApp
             ImputeCommand.Create(output, error),
             DeCommand.Create(output, error),
         };
+        // Read before parsing (see DebugFlag); declared so that --help lists it.
+        root.Options.Add(new Option<bool>(DebugFlag) { Description = "On an error, also print the internal trace (for bug reports).", Recursive = true });
 
+        var debug = args.Contains(DebugFlag);
         try
         {
             var parsed = root.Parse(args);
@@ -38,16 +41,33 @@ public static class DslApp
             // Our handlers below print user errors as one line; the library's default would print a stack trace.
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (CliException e)
+        catch (Exception e)
         {
-            error.WriteLine($"dsl: {e.Message}");
-            return 1;
+            var failure = Unwrap(e);
+            error.WriteLine(IsExpected(failure)
+                ? $"dsl: {OneLine(failure.Message)}"
+                : $"dsl: internal error ({failure.GetType().Name}: {OneLine(failure.Message)}); this is a bug in dsl: please report it with the command line{(debug ? "" : $", and rerun with {DebugFlag} for the trace")}");
+            if (debug) error.WriteLine(e);
+            return IsExpected(failure) ? 1 : 70;
         }
-        catch (DataFormatException e)
-        {
-            error.WriteLine($"dsl: {e.Message}");
-            return 1;
-        }
+    }
+
+    /// <summary>A global flag (anywhere on the command line): after the one-line message, print the exception's trace.</summary>
+    public const string DebugFlag = "--debug";
+
+    /// <summary>
+    /// Failures the user can cause or fix (bad input, files, disk, memory): one line and exit 1. Anything else is a
+    /// bug and says so, with exit 70 (EX_SOFTWARE).
+    /// </summary>
+    private static bool IsExpected(Exception e) => e is CliException or DataFormatException or IOException or UnauthorizedAccessException
+        or InvalidDataException or OutOfMemoryException or OperationCanceledException;
+
+    /// <summary>The one failure inside a parallel loop's wrapper, which says nothing itself.</summary>
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } aggregate) e = aggregate.InnerExceptions[0];
+        while (e is System.Reflection.TargetInvocationException { InnerException: { } inner }) e = inner;
+        return e;
     }
 
     /// <summary>A multi-line library message (e.g. a list of suggestions) as one line.</summary>

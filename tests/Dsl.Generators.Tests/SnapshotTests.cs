@@ -30,7 +30,10 @@ public sealed class SnapshotTests
     {
         var run = GeneratorHarness.Run(GeneratorHarness.ModelFile(FileOf(model)));
         var produced = run.Generated.Select(g => Path.GetFileNameWithoutExtension(g.HintName) + ".verified.cs").OrderBy(n => n, StringComparer.Ordinal);
-        var baselines = Directory.GetFiles(Path.Combine(SnapshotAssert.Folder(), model), "*.verified.cs").Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
+        // The generator's hint names carry the model's namespace (see PlateModelGenerator.QualifiedHintName); the baselines do not.
+        var modelNamespace = ModelPipeline.RunOnSource(File.ReadAllText(FileOf(model)), FileOf(model)).Single().Declaration!.Namespace;
+        var baselines = Directory.GetFiles(Path.Combine(SnapshotAssert.Folder(), model), "*.verified.cs").Select(Path.GetFileName)
+            .Select(name => PlateModelGenerator.QualifiedHintName(modelNamespace, name!)).OrderBy(n => n, StringComparer.Ordinal);
 
         Assert.Equal(baselines, produced);
     }
@@ -58,7 +61,8 @@ public sealed class SnapshotTests
     public void Pipeline_GeneratorAndDirectCall_ProduceTheSameFiles()
     {
         var file = FileOf("Ursm");
-        var direct = ModelPipeline.RunOnSource(File.ReadAllText(file), file).Single().Files.Select(f => (f.HintName, f.Text));
+        var result = ModelPipeline.RunOnSource(File.ReadAllText(file), file).Single();
+        var direct = result.Files.Select(f => (PlateModelGenerator.QualifiedHintName(result.Declaration!.Namespace, f.HintName), f.Text));
         var viaGenerator = GeneratorHarness.Run(GeneratorHarness.ModelFile(file)).Generated;
 
         Assert.Equal(direct, viaGenerator);

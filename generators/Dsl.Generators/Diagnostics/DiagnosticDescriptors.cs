@@ -93,6 +93,10 @@ namespace Dsl.Generators.Diagnostics
             "Constraint on a node that is not a parameter",
             "Model '{0}', node '{1}' is {2}; [Simplex], [Positive] and [Floor] constrain [Param] nodes only (a random node's support comes from its distribution)");
 
+        public static readonly DiagnosticDescriptor FloorOutsideConstraint = Error("DSL0207",
+            "Floor outside the constraint's range",
+            "Model '{0}', node '{1}': [Floor({2})] on a {3} parameter must be {4}; use a small positive floor such as 1e-6, or remove it");
+
         public static readonly DiagnosticDescriptor ObservedWithoutDistribution = Error("DSL0301",
             "Observed node that nothing generates",
             "Model '{0}', node '{1}' is [Observed] but has no Dist.* body; give its likelihood, or mark it [Data] if it is an input the model does not explain");

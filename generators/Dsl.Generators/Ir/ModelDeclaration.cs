@@ -39,7 +39,7 @@ namespace Dsl.Generators.Ir
     /// <summary>A <c>Dist.*</c> body. <see cref="Over"/> is the index a vector distribution ranges over.</summary>
     public sealed record DistributionDecl(string Name, string? Over, EquatableArray<ArgumentDecl> Arguments, LocationInfo Location);
 
-    public sealed record ConstraintsDecl(bool Simplex, string? SimplexOver, bool Positive, double? Floor, LocationInfo? SimplexLocation);
+    public sealed record ConstraintsDecl(bool Simplex, string? SimplexOver, bool Positive, double? Floor, LocationInfo? SimplexLocation, LocationInfo? FloorLocation = null);
 
     /// <summary>Architecture of a [Network] node or of a latent's [Encoder].</summary>
     public sealed record NetworkDecl(

@@ -94,7 +94,8 @@ namespace Dsl.Generators.Parsing
                 simplex is null ? null : AttributeReader.String(AttributeReader.Positional(simplex).FirstOrDefault()?.Expression),
                 AttributeReader.Find(attributes, "Positive") is not null,
                 floor is null ? null : AttributeReader.Number(AttributeReader.Positional(floor).FirstOrDefault()?.Expression),
-                simplex is null ? null : LocationInfo.From(simplex));
+                simplex is null ? null : LocationInfo.From(simplex),
+                floor is null ? null : LocationInfo.From(floor));
         }
 
         private static ExpressionSyntax? SingleReturn(BlockSyntax? block) =>

@@ -92,6 +92,7 @@ namespace Dsl.Generators.Validation
                 context.Report(DiagnosticDescriptors.ConstraintOnNonParameter, node.Location, node.Name, RoleDescription(node.Role));
                 return;
             }
+            CheckFloor(context, node, constraints);
             if (!constraints.Simplex) return;
             if (constraints.SimplexOver is null)
             {
@@ -104,6 +105,22 @@ namespace Dsl.Generators.Validation
                 context.Report(DiagnosticDescriptors.SimplexAxis, constraints.SimplexLocation, node.Name,
                     $"[Simplex] sums over '{constraints.SimplexOver}', which is not one of its plates ({(plates.Length == 0 ? "none" : plates)}); name one of them");
             }
+        }
+
+        /// <summary>
+        /// A floor keeps a constrained parameter's entries off the boundary during the M-step's projection, so it must
+        /// lie inside the constraint's range: above 0 for [Positive] and [Simplex], and below 1 for a simplex's shares.
+        /// A floor outside would make the projection's feasible set empty or let entries reach zero.
+        /// </summary>
+        private static void CheckFloor(ValidationContext context, NodeDecl node, ConstraintsDecl constraints)
+        {
+            if (constraints.Floor is not double floor || !(constraints.Simplex || constraints.Positive)) return;
+            var (kind, valid, range) = constraints.Simplex
+                ? ("[Simplex]", floor > 0 && floor < 1, "above 0 and below 1 (its entries are shares)")
+                : ("[Positive]", floor > 0, "above 0");
+            if (!valid)
+                context.Report(DiagnosticDescriptors.FloorOutsideConstraint, constraints.FloorLocation ?? node.Location, node.Name,
+                    Emit.ExprPrinter.Number(floor), kind, range);
         }
 
         public static string RoleDescription(NodeRole role) => role switch

@@ -49,7 +49,7 @@ public static class DataCommand
     private static CountMatrix Load(string path, Orientation orientation, HeaderMode header, bool counts, FileInfo? metadata)
     {
         var matrix = MatrixLoader.Load(path, new ReadOptions { Orientation = orientation, Header = header, RequireCounts = counts });
-        return metadata is null ? matrix : matrix.WithMetadata(MetadataReader.Read(metadata.FullName, matrix.CellNames));
+        return metadata is null ? matrix : matrix.WithMetadata(MetadataReader.Read(metadata.FullName, matrix));
     }
 
     private static void Describe(CountMatrix matrix, TextWriter output)

@@ -27,7 +27,7 @@ public static class DeCommand
             var loaded = shared.Load(r, error);
             var inputs = loaded.Inputs;
             var metadata = shared.MetadataPath(r) ?? throw new CliException("dsl de needs --metadata, the file holding the --group-key column");
-            var (codes, levels) = ScviInputReader.Column(metadata, r.GetValue(groupKey)!, inputs.Counts.CellNames, "--group-key");
+            var (codes, levels) = ScviInputReader.Column(metadata, r.GetValue(groupKey)!, inputs.Counts, "--group-key");
             var first = Members(codes, levels, r.GetValue(group1)!, metadata, r.GetValue(groupKey)!, negate: false);
             var second = r.GetValue(group2) is { } other
                 ? Members(codes, levels, other, metadata, r.GetValue(groupKey)!, negate: false)

@@ -54,7 +54,7 @@ public static class DemoCommand
         var data = Path.Combine(AppContext.BaseDirectory, "data", "pbmc_small");
         output.WriteLine($"scVI on real counts: pbmc_small (80 PBMCs x 230 genes, Seurat's example; {data})");
         var inputs = Scvi.ScviInputReader.Read(data, null, null);
-        var labels = Scvi.ScviInputReader.Column(Path.Combine(data, "cells_metadata.csv"), "ident", inputs.Counts.CellNames, "ident").Codes;
+        var labels = Scvi.ScviInputReader.Column(Path.Combine(data, "cells_metadata.csv"), "ident", inputs.Counts, "ident").Codes;
         var options = new VariationalOptions { Seed = 1 };
         var settings = new ScviEvaluationSettings { Imputation = false };
         output.WriteLine($"fitting on 90 % of the cells ({options.Epochs} epochs), scoring the held-out 10 % by importance sampling ...");
@@ -71,14 +71,14 @@ public static class DemoCommand
         var settings = new UrsmSimulationSettings { Seed = 1 };
         output.WriteLine($"URSM, section 4.2: simulating N={settings.Genes}, L={settings.Cells}, M={settings.BulkSamples}, K={settings.Types} (section 4.1) into {folder}/data");
         var sim = UrsmSimulator.Simulate(settings);
-        UrsmSimulationWriter.Write(Path.Combine(folder, "data"), sim);
+        OutputFolder.Write(Path.Combine(folder, "data"), f => UrsmSimulationWriter.Write(f, sim));
         var options = new GibbsEmOptions { MaxIterations = 20, Seed = 1 };
         var inputs = new UrsmInputs(settings.Types, sim.Y, sim.CellTypes, sim.X);
         var data = new UrsmDataSet(inputs, CsvTable.Names("gene", settings.Genes), CsvTable.Names("cell", settings.Cells), CsvTable.Names("bulk", settings.BulkSamples));
         output.WriteLine($"fitting the unified model by Gibbs-EM ({options.MaxIterations} EM iterations of {options.BurnIn} + {options.Samples} sweeps) ...");
         var fit = UrsmFitter.Fit(inputs, options, progress: new SyncProgress<EmIteration>(e => error.Write($"\rEM iteration {e.Index}/{options.MaxIterations}")));
         error.Write("\r" + new string(' ', 30) + "\r");
-        UrsmOutputWriter.Write(Path.Combine(folder, "fit"), data, fit, options);
+        OutputFolder.Write(Path.Combine(folder, "fit"), f => UrsmOutputWriter.Write(f, data, fit, options));
         var estimates = UrsmEstimates.From(fit.Model);
         output.WriteLine($"  L1 loss of A: naive (eq 4.2) {UrsmMetrics.L1(UrsmFitter.Naive(sim.Y, sim.CellTypes, settings.Types), sim.A):F3}, URSM {UrsmMetrics.L1(estimates.A, sim.A):F3}   (paper: 0.81, 0.17)");
         output.WriteLine($"  L1 loss of W per bulk sample: {UrsmMetrics.L1PerSample(estimates.W, sim.W):F3}   (original implementation: 0.052)");

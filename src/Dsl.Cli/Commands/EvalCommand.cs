@@ -34,7 +34,7 @@ public static class EvalCommand
         {
             if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi");
             var inputs = ScviInputReader.Read(r.GetValue(counts)!, r.GetValue(metadata), r.GetValue(batchKey));
-            var labels = r.GetValue(labelsKey) is { } key ? ScviInputReader.Column(r.GetValue(metadata), key, inputs.Counts.CellNames, "--labels-key").Codes : null;
+            var labels = r.GetValue(labelsKey) is { } key ? ScviInputReader.Column(r.GetValue(metadata), key, inputs.Counts, "--labels-key").Codes : null;
             var options = new VariationalOptions
             {
                 Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
@@ -61,9 +61,12 @@ public static class EvalCommand
     /// <summary>Writes folder/evaluation.json atomically; returns its full path.</summary>
     public static string WriteJson(ScviEvaluationReport report, string folder)
     {
-        Directory.CreateDirectory(folder);
-        var path = Path.GetFullPath(Path.Combine(folder, "evaluation.json"));
-        AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        var path = "";
+        OutputFolder.Write(folder, f =>
+        {
+            path = Path.GetFullPath(f.File("evaluation.json"));
+            AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        });
         return path;
     }
 

@@ -18,9 +18,12 @@ public static class FitCommand
         var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name)." };
         var batchKey = new Option<string?>("--batch-key") { Description = "scvi: metadata column holding each cell's batch." };
         var epochs = new Option<int>("--epochs") { Description = "scvi: training epochs.", DefaultValueFactory = _ => 400 };
+        var earlyStopping = new Option<bool>("--early-stopping") { Description = "scvi: stop when the validation ELBO has not improved for --patience epochs after the KL warm-up (off by default, as in scvi-tools)." };
+        var patience = new Option<int?>("--patience") { Description = "scvi: epochs without improvement before --early-stopping stops (default 45)." };
         var transformBatch = new Option<string?>("--transform-batch") { Description = "scvi: write normalized.csv and imputed.csv as if every cell were in this batch." };
         var latent = new Option<int>("--latent") { Description = "scvi: latent dimensions.", DefaultValueFactory = _ => ScviFitter.DefaultLatent };
         var likelihood = LikelihoodOption.Create("scvi: ");
+        var dense = DenseOutputOption.Create("scvi's normalized.csv and imputed.csv");
         var sc = new Option<string?>("--sc") { Description = "Single-cell counts: CSV/TSV (rows cells, columns genes; header optional) or a 10x folder." };
         var typesFile = new Option<string?>("--types") { Description = "Cell types, one 0-indexed integer per line, in the order of --sc's cells." };
         var bulk = new Option<string?>("--bulk") { Description = "Bulk counts: CSV/TSV (rows samples, columns genes) or a 10x folder." };
@@ -32,24 +35,34 @@ public static class FitCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed: same seed, same output, whatever --threads.", DefaultValueFactory = _ => 1UL };
         var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var plugIn = new Option<bool>("--plug-in") { Description = "Use the paper's plug-in approximation of the multinomial normaliser in the M-step instead of Monte Carlo." };
-        var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoint.bin." };
-        var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoint.bin (which must exist, and match these data and settings)." };
+        var force = new Option<bool>("--force") { Description = "With --resume: continue even from a checkpoint written for other data of the same shape." };
+        var outFolder = new Option<string>("--out") { Description = "Output folder (owned by the fit: outputs an earlier fit wrote there and this one does not are removed).", Required = true };
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
-            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, metadata, batchKey, epochs, latent, likelihood, transformBatch, seed, threads, plugIn, resume, outFolder };
+            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
+              transformBatch, seed, threads, plugIn, resume, force, outFolder };
+        var scviOnly = new Option[] { counts, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch };
+        var ursmOnly = new Option[] { sc, typesFile, bulk, markers, k, burnIn, samples, emIters, plugIn };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
+            if (name is not ("ursm" or "scvi")) throw new CliException($"unknown model '{name}' for fit; use ursm or scvi");
+            CliArguments.RefuseUnused(r, name == "scvi" ? ursmOnly : scviOnly, $"fit {name}");
+            if (r.GetValue(force) && !r.GetValue(resume)) throw new CliException("--force only applies with --resume (it accepts a checkpoint written for other data)");
+            var folder = OutputFolder.Open(r.GetValue(outFolder)!);
             if (name == "scvi")
             {
+                if (r.GetValue(patience) is not null && !r.GetValue(earlyStopping)) throw new CliException("--patience only applies with --early-stopping");
                 var settings = new VariationalOptions
                 {
                     Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
+                    Patience = r.GetValue(earlyStopping) ? CliArguments.Positive(r.GetValue(patience) ?? 45, "--patience") : 0,
                 };
                 return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), CliArguments.Positive(r.GetValue(latent), "--latent"),
-                    ScviVariants.Parse(r.GetValue(likelihood)!), settings, r.GetValue(transformBatch), r.GetValue(outFolder)!, r.GetValue(resume), output, error);
+                    ScviVariants.Parse(r.GetValue(likelihood)!), settings, r.GetValue(transformBatch), DenseOutputOption.Parse(r.GetValue(dense)!), folder,
+                    new Resumption(r.GetValue(resume), r.GetValue(force)), output, error);
             }
-            if (name != "ursm") throw new CliException($"unknown model '{name}' for fit; use ursm or scvi");
             var types = r.GetValue(k) ?? throw new CliException("fit ursm needs -K, the number of cell types");
             if (types < 1) throw new CliException($"-K must be at least 1, not {types}");
             var data = UrsmInputReader.Read(r.GetValue(sc), r.GetValue(typesFile), r.GetValue(bulk), types, r.GetValue(markers), error);
@@ -59,43 +72,48 @@ public static class FitCommand
                 MaxIterations = CliArguments.Positive(r.GetValue(emIters), "--em-iters"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
                 MStep = new MStepSettings(PlugInNormaliser: r.GetValue(plugIn)),
             };
-            var folder = r.GetValue(outFolder)!;
-            Directory.CreateDirectory(folder);
-            var checkpoint = Path.Combine(folder, "checkpoint.bin");
+            var checkpoint = folder.File("checkpoint.bin");
             output.WriteLine($"fitting URSM: {data.Genes.Count} genes, {data.Cells.Count} cells, {data.BulkSamples.Count} bulk samples, K={types}; checkpoint {checkpoint}");
             UrsmFit fit;
             try
             {
-                fit = UrsmFitter.Fit(data.Inputs, options, checkpoint, r.GetValue(resume), new Reporter(error, options.MaxIterations));
+                fit = UrsmFitter.Fit(data.Inputs, options, checkpoint, r.GetValue(resume), new Reporter(error, options.MaxIterations), acceptOtherData: r.GetValue(force));
             }
             catch (ArgumentException e) { throw new CliException(e.Message); }
             catch (InvalidDataException e) { throw new CliException(e.Message); }
             UrsmOutputWriter.Write(folder, data, fit, options);
-            output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder)}");
+            folder.Commit();
+            output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
             return 0;
         });
         return command;
     }
 
+    /// <summary>--resume and --force.</summary>
+    private sealed record Resumption(bool Resume, bool Force);
+
     private static int FitScvi(string? countsPath, string? metadataPath, string? batchKey, int latent, ScviLikelihood likelihood, VariationalOptions options, string? transformBatch,
-        string folder, bool resume, TextWriter output, TextWriter error)
+        DenseOutput dense, OutputFolder folder, Resumption resumption, TextWriter output, TextWriter error)
     {
         if (countsPath is null) throw new CliException("fit scvi needs --counts (a 10x folder, CSV/TSV or Matrix Market file)");
         var inputs = ScviInputReader.Read(countsPath, metadataPath, batchKey);
         var transformLevel = ScviOutputWriter.BatchLevel(transformBatch, inputs.BatchLevels);
-        Directory.CreateDirectory(folder);
-        var checkpoint = Path.Combine(folder, "checkpoint.bin");
+        var checkpoint = folder.File("checkpoint.bin");
         output.WriteLine($"fitting scVI ({ScviVariants.Name(likelihood)} counts): {inputs.Counts.Cells} cells, {inputs.Counts.Genes} genes, {inputs.BatchLevels.Count} batches, {options.Epochs} epochs; checkpoint {checkpoint}");
         ScviFit fit;
         try
         {
-            fit = ScviFitter.Fit(inputs, options, checkpoint, resume, new EpochReporter(error, options.Epochs), error.WriteLine, latent, likelihood: likelihood);
+            fit = ScviFitter.Fit(inputs, options, checkpoint, resumption.Resume, new EpochReporter(error, options.Epochs), error.WriteLine, latent, likelihood: likelihood,
+                acceptOtherData: resumption.Force);
         }
         catch (ArgumentException e) { throw new CliException($"{countsPath}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         catch (InvalidOperationException e) { throw new CliException(e.Message); }
-        ScviOutputWriter.Write(folder, inputs, fit, options, transformLevel);
-        output.WriteLine($"{fit.Run.History.Count} epochs{(fit.Run.StoppedEarly ? " (stopped early)" : "")}, {fit.Seconds:F1} s; validation ELBO {fit.Run.History[^1].ValidationElbo:F2} per cell; outputs in {Path.GetFullPath(folder)}");
+        ScviOutputWriter.Write(folder, inputs, fit, options, dense, transformLevel);
+        folder.Commit();
+        var validation = fit.Run.History[^1].ValidationElbo;
+        output.WriteLine($"{fit.Run.History.Count} epochs{(fit.Run.StoppedEarly ? " (stopped early)" : "")}, {fit.Seconds:F1} s; " +
+            $"validation ELBO {(double.IsNaN(validation) ? "not computed (no held-out cells)" : $"{validation:F2} per cell")}; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;
     }
 

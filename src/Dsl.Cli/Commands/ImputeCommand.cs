@@ -12,16 +12,17 @@ public static class ImputeCommand
         var shared = new SavedModelOptions();
         var transformBatch = new Option<string?>("--transform-batch") { Description = "Write normalized.csv and imputed.csv as if every cell were in this batch." };
         var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
+        var dense = DenseOutputOption.Create("normalized.csv and imputed.csv");
         var command = new Command("impute", "Apply a fitted scVI model to cells: latent.csv, normalized.csv, imputed.csv (count means l·ρ) and library.csv.")
-            { transformBatch, outFolder };
+            { transformBatch, dense, outFolder };
         shared.AddTo(command);
         command.SetAction(r =>
         {
             var loaded = shared.Load(r, error);
             loaded.Variational.sDecoderLevel = ScviOutputWriter.BatchLevel(r.GetValue(transformBatch), loaded.Saved.Batches);
             var folder = r.GetValue(outFolder)!;
-            Directory.CreateDirectory(folder);
-            ScviOutputWriter.WriteCells(folder, loaded.Inputs, ScviFitter.Estimate(loaded.Model, loaded.Variational), loaded.Saved.Latent);
+            var denseOutput = DenseOutputOption.Parse(r.GetValue(dense)!);
+            OutputFolder.Write(folder, f => ScviOutputWriter.WriteCells(f, loaded.Inputs, loaded.Model, loaded.Variational, denseOutput));
             output.WriteLine($"{loaded.Inputs.Counts.Cells} cells through the model in {loaded.Saved.Folder}; outputs in {Path.GetFullPath(folder)}");
             return 0;
         });

@@ -14,14 +14,15 @@ public static class ScviInputReader
         var counts = CountFile.Load(countsPath);
         if (batchKey is null)
             return new ScviInputs(counts, new int[counts.Cells], ["all"]);
-        var (codes, levels) = Column(metadataPath, batchKey, counts.CellNames, "--batch-key");
+        var (codes, levels) = Column(metadataPath, batchKey, counts, "--batch-key");
         return new ScviInputs(counts, codes, levels);
     }
 
     /// <summary>New cells for a saved model: genes aligned to the model's by name, batches coded by the model's levels.</summary>
     public static ScviInputs ReadFor(ScviSavedModel model, string countsPath, string? metadataPath, string? batchKey, TextWriter error)
     {
-        var aligned = GeneAlignment.Align(CountFile.Load(countsPath), model.Genes);
+        var loaded = CountFile.Load(countsPath);
+        var aligned = AlignGenes(model, loaded, countsPath);
         if (aligned.Missing.Count == model.Genes.Count)
             throw new CliException($"{countsPath}: none of its genes is among the model's {model.Genes.Count} (e.g. '{model.Genes[0]}'); check the gene names");
         if (aligned.Missing.Count > 0)
@@ -35,7 +36,7 @@ public static class ScviInputReader
                 throw new CliException($"the model was trained on batches {string.Join(", ", model.Batches)}; give --metadata and --batch-key for the new cells");
             return new ScviInputs(counts, new int[counts.Cells], model.Batches);
         }
-        var (codes, levels) = Column(metadataPath, batchKey, counts.CellNames, "--batch-key");
+        var (codes, levels) = Column(metadataPath, batchKey, counts, "--batch-key");
         var known = model.Batches.Select((name, index) => (name, index)).ToDictionary(p => p.name, p => p.index);
         var unknown = levels.Where(l => !known.ContainsKey(l)).ToList();
         if (unknown.Count > 0)
@@ -43,11 +44,27 @@ public static class ScviInputReader
         return new ScviInputs(counts, codes.Select(c => known[levels[c]]).ToArray(), model.Batches);
     }
 
+    /// <summary>
+    /// The counts' genes in the model's order: by name when both name their genes, by position when neither does
+    /// (the widths must then agree), and refused when only one does, since made-up names mean nothing.
+    /// </summary>
+    private static AlignedCounts AlignGenes(ScviSavedModel model, CountMatrix counts, string countsPath)
+    {
+        if (model.GenesNamed && counts.GeneNamesGiven) return GeneAlignment.Align(counts, model.Genes);
+        if (model.GenesNamed != counts.GeneNamesGiven)
+            throw new CliException(model.GenesNamed
+                ? $"{countsPath}: the file names no genes, but the model's genes are named (e.g. '{model.Genes[0]}'); give the counts a header row of gene names"
+                : $"{countsPath}: the model was trained on counts without gene names, so genes can only be matched by position; give counts without a gene header, in the training column order");
+        if (counts.Genes != model.Genes.Count)
+            throw new CliException($"{countsPath}: {counts.Genes} gene columns, but the model (trained on unnamed genes, matched by position) has {model.Genes.Count}; give the same columns as in training");
+        return new AlignedCounts(counts, [], []);
+    }
+
     /// <summary>A categorical metadata column for these cells: codes 0.. and the level names.</summary>
-    public static (int[] Codes, IReadOnlyList<string> Levels) Column(string? metadataPath, string key, IReadOnlyList<string> cells, string option)
+    public static (int[] Codes, IReadOnlyList<string> Levels) Column(string? metadataPath, string key, CountMatrix counts, string option)
     {
         if (metadataPath is null) throw new CliException($"{option} needs --metadata, the file holding that column");
-        var metadata = MetadataReader.Read(metadataPath, cells);
+        var metadata = MetadataReader.Read(metadataPath, counts);
         if (!metadata.Has(key))
             throw new CliException($"{metadataPath}: there is no column '{key}'; its columns are {string.Join(", ", metadata.ColumnNames)}");
         return metadata.Categorical(key);

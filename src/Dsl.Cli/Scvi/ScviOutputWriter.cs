@@ -5,20 +5,18 @@ using Dsl.Runtime.Variational;
 
 namespace Dsl.Cli.Scvi;
 
-/// <summary>Writes an scVI fit's outputs into a folder, each file atomically (see `dsl fit scvi --help`).</summary>
+/// <summary>Writes an scVI fit's outputs into a folder, each file atomically and streamed (see `dsl fit scvi --help`).</summary>
 public static class ScviOutputWriter
 {
     /// <param name="transformBatch">−1: each cell decoded with its own batch; a level: normalized.csv and imputed.csv as if every cell were in it</param>
-    public static void Write(string folder, ScviInputs inputs, ScviFit fit, VariationalOptions options, int transformBatch = -1)
+    public static void Write(OutputFolder folder, ScviInputs inputs, ScviFit fit, VariationalOptions options, DenseOutput dense, int transformBatch = -1)
     {
-        Directory.CreateDirectory(folder);
         var model = fit.Model;
         fit.Variational.sDecoderLevel = transformBatch;
-        var estimates = ScviFitter.Estimate(model, fit.Variational);
+        WriteCells(folder, inputs, model, fit.Variational, dense);
         fit.Variational.sDecoderLevel = -1;
         var genes = inputs.Counts.GeneNames;
-        WriteCells(folder, inputs, estimates, model.DimCount);
-        if (estimates.Theta is { } theta) CsvTable.Write(Path.Combine(folder, "theta.csv"), "gene", ["theta"], genes, (j, _) => theta[j]);
+        if (ScviFitter.Theta(model, fit.Variational) is { } theta) CsvTable.Write(folder.File("theta.csv"), "gene", ["theta"], genes, (j, _) => theta[j]);
         var history = fit.Run.History;
         var terms = fit.Variational.Terms.Select(t => t.Name).ToList();
         var columns = new List<string> { "kl_weight" };
@@ -26,7 +24,7 @@ public static class ScviOutputWriter
         columns.Add("train ELBO");
         columns.AddRange(terms.Select(t => "validation " + t));
         columns.AddRange(["validation ELBO", "seconds"]);
-        CsvTable.Write(Path.Combine(folder, "history.csv"), "epoch", columns, history.Select(h => h.Epoch.ToString()).ToList(), (e, c) =>
+        CsvTable.Write(folder.File("history.csv"), "epoch", columns, history.Select(h => h.Epoch.ToString()).ToList(), (e, c) =>
         {
             var h = history[e];
             var values = new List<double> { h.KlWeight };
@@ -36,7 +34,7 @@ public static class ScviOutputWriter
             values.AddRange([h.ValidationElbo, h.Seconds]);
             return values[c];
         });
-        ScviModelFolder.Write(Path.Combine(folder, "model"), inputs, fit);
+        ScviModelFolder.Write(folder, "model", inputs, fit);
         var summary = new
         {
             model = "scvi",
@@ -47,6 +45,8 @@ public static class ScviOutputWriter
             transform_batch = transformBatch < 0 ? null : inputs.BatchLevels[transformBatch],
             latent = model.DimCount,
             parameters = fit.Variational.Parameters.Count,
+            data_fingerprint = inputs.Fingerprint(),
+            dense_outputs = dense.ToString().ToLowerInvariant(),
             settings = new { epochs = options.Epochs, batch_size = options.BatchSize, learning_rate = options.LearningRate, adam_epsilon = options.AdamEpsilon,
                 weight_decay = options.WeightDecay, warmup_epochs = options.WarmupEpochs, validation_fraction = options.ValidationFraction,
                 patience = options.Patience, seed = options.Seed, threads = options.Threads },
@@ -58,19 +58,47 @@ public static class ScviOutputWriter
             seconds_total = fit.Seconds,
             seconds_per_epoch = history.Count == 0 ? 0 : history.Average(h => h.Seconds),
         };
-        AtomicFile.WriteText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteText(folder.File("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    /// <summary>The per-cell outputs: latent.csv, normalized.csv (ρ), imputed.csv (count means l·ρ), library.csv (E[l]).</summary>
-    public static void WriteCells(string folder, ScviInputs inputs, ScviEstimates estimates, int latent)
+    /// <summary>
+    /// The per-cell outputs: latent.csv, library.csv (E[l]), and, unless <paramref name="dense"/> is none,
+    /// normalized.csv (ρ) and imputed.csv (count means l·ρ), both streamed from one pass of the networks over blocks of
+    /// cells, so memory does not grow with cells x genes.
+    /// </summary>
+    public static void WriteCells(OutputFolder folder, ScviInputs inputs, IScviModel model, IScviPosterior<float> variational, DenseOutput dense)
     {
         var cells = inputs.Counts.CellNames;
         var genes = inputs.Counts.GeneNames;
         var g = genes.Count;
-        CsvTable.Write(Path.Combine(folder, "latent.csv"), "cell", CsvTable.Names("z", latent), cells, (n, k) => estimates.Latent[n * latent + k]);
-        CsvTable.Write(Path.Combine(folder, "normalized.csv"), "cell", genes, cells, (n, j) => estimates.Normalized[n * g + j]);
-        CsvTable.Write(Path.Combine(folder, "imputed.csv"), "cell", genes, cells, (n, j) => estimates.Imputed[n * g + j]);
-        CsvTable.Write(Path.Combine(folder, "library.csv"), "cell", ["library"], cells, (n, _) => estimates.Library[n]);
+        float[] latent, library;
+        if (dense == DenseOutput.None)
+        {
+            (latent, library) = ScviFitter.EstimateInBlocks(model, variational, (_, _, _) => { });
+        }
+        else
+        {
+            var gzip = dense == DenseOutput.Gzip;
+            using var normalizedFile = AtomicFile.Open(folder.File(DenseOutputOption.FileName("normalized", dense)));
+            using var imputedFile = AtomicFile.Open(folder.File(DenseOutputOption.FileName("imputed", dense)));
+            using (var normalized = new CsvTable(normalizedFile.Stream, "cell", genes, gzip))
+            using (var imputed = new CsvTable(imputedFile.Stream, "cell", genes, gzip))
+            {
+                (latent, library) = ScviFitter.EstimateInBlocks(model, variational, (start, rows, block) =>
+                {
+                    for (var r = 0; r < rows; r++)
+                    {
+                        normalized.Row(cells[start + r], block.rhoOutput.Slice(r * g, g));
+                        imputed.Row(cells[start + r], block.CountMean.Slice(r * g, g));
+                    }
+                });
+            }
+            normalizedFile.Commit();
+            imputedFile.Commit();
+        }
+        var d = model.DimCount;
+        CsvTable.Write(folder.File("latent.csv"), "cell", CsvTable.Names("z", d), cells, (n, k) => latent[n * d + k]);
+        CsvTable.Write(folder.File("library.csv"), "cell", ["library"], cells, (n, _) => library[n]);
     }
 
     /// <summary>The level of --transform-batch among the batches, or −1 without it.</summary>

@@ -23,15 +23,16 @@ public static class UrsmInputReader
         int[]? scColumns = null, bulkColumns = null;
         if (sc is not null && bulk is not null)
         {
-            var bulkIndex = bulk.GeneNames.Select((g, n) => (g, n)).GroupBy(p => p.g).ToDictionary(g => g.Key, g => g.First().n);
-            var shared = sc.GeneNames.Select((g, n) => (g, n)).Where(p => bulkIndex.ContainsKey(p.g)).ToList();
-            if (shared.Count == 0)
-                throw new CliException($"{singleCellPath} and {bulkPath} share no gene names; give both files the same genes (or neither file a header, with genes in the same column order)");
-            Report(messages, singleCellPath!, sc.GeneNames.Except(bulkIndex.Keys).ToList());
-            Report(messages, bulkPath!, bulk.GeneNames.Except(sc.GeneNames).ToList());
-            genes = shared.Select(p => p.g).ToList();
-            scColumns = shared.Select(p => p.n).ToArray();
-            bulkColumns = shared.Select(p => bulkIndex[p.g]).ToArray();
+            if (sc.GeneNamesGiven != bulk.GeneNamesGiven)
+            {
+                var (named, unnamed) = sc.GeneNamesGiven ? (singleCellPath, bulkPath) : (bulkPath, singleCellPath);
+                throw new CliException($"{named} names its genes but {unnamed} does not, so their columns cannot be matched; " +
+                    $"give {unnamed} a header row of gene names (or remove the header from {named}, with genes in the same column order)");
+            }
+            if (sc.GeneNamesGiven) (genes, scColumns, bulkColumns) = SharedGenes(sc, bulk, singleCellPath!, bulkPath!, messages);
+            else if (sc.Genes != bulk.Genes)
+                throw new CliException($"{singleCellPath} has {sc.Genes} gene columns and {bulkPath} has {bulk.Genes}; without gene names the columns are matched " +
+                    "by position, so both files need the same genes in the same order (or give both a header row of gene names)");
         }
         var y = sc is null ? null : GenesByColumns(sc, scColumns);
         var cellTypes = typesPath is null ? null : ReadTypes(typesPath, sc!.Cells, types);
@@ -45,11 +46,24 @@ public static class UrsmInputReader
                 if (total == 0) throw new CliException($"{singleCellPath}: cell '{sc!.CellNames[c]}' (row {c + 1}) has no reads on the genes used; remove it");
             }
         }
-        var markers = markersPath is null ? null : ReadMarkers(markersPath, genes, types);
+        var markers = markersPath is null ? null : ReadMarkers(markersPath, genes, (sc ?? bulk)!.GeneNamesGiven, types);
         var present = cellTypes?.Distinct().Count() ?? 0;
         if (present < types && markers is null)
             throw new CliException($"-K {types} but only {present} cell types have single cells; give --markers so the other types can be identified (section 4.5), or lower -K");
         return new UrsmDataSet(new UrsmInputs(types, y, cellTypes, x, markers), genes, sc?.CellNames ?? [], bulk?.CellNames ?? []);
+    }
+
+    /// <summary>The genes both files name, in the single-cell file's order, and each file's columns for them.</summary>
+    private static (IReadOnlyList<string> Genes, int[] ScColumns, int[] BulkColumns) SharedGenes(CountMatrix sc, CountMatrix bulk,
+        string singleCellPath, string bulkPath, TextWriter messages)
+    {
+        var bulkIndex = bulk.GeneNames.Select((g, n) => (g, n)).GroupBy(p => p.g).ToDictionary(g => g.Key, g => g.First().n);
+        var shared = sc.GeneNames.Select((g, n) => (g, n)).Where(p => bulkIndex.ContainsKey(p.g)).ToList();
+        if (shared.Count == 0)
+            throw new CliException($"{singleCellPath} and {bulkPath} share no gene names; give both files the same genes (or neither file a header, with genes in the same column order)");
+        Report(messages, singleCellPath, sc.GeneNames.Except(bulkIndex.Keys).ToList());
+        Report(messages, bulkPath, bulk.GeneNames.Except(sc.GeneNames).ToList());
+        return (shared.Select(p => p.g).ToList(), shared.Select(p => p.n).ToArray(), shared.Select(p => bulkIndex[p.g]).ToArray());
     }
 
     private static void Report(TextWriter messages, string path, IReadOnlyList<string> dropped)
@@ -98,10 +112,11 @@ public static class UrsmInputReader
         return values.ToArray();
     }
 
-    private static Dictionary<int, int> ReadMarkers(string path, IReadOnlyList<string> genes, int types)
+    /// <param name="namesGiven">false when the count files named no genes: their made-up names are not matched, only column indices</param>
+    private static Dictionary<int, int> ReadMarkers(string path, IReadOnlyList<string> genes, bool namesGiven, int types)
     {
         if (!File.Exists(path)) throw new CliException($"{path}: no such file (marker genes: 'gene,type' per line)");
-        var byName = genes.Select((g, n) => (g, n)).GroupBy(p => p.g).ToDictionary(g => g.Key, g => g.First().n);
+        var byName = namesGiven ? genes.Select((g, n) => (g, n)).GroupBy(p => p.g).ToDictionary(g => g.Key, g => g.First().n) : [];
         var markers = new Dictionary<int, int>();
         var lineNumber = 0;
         foreach (var raw in File.ReadLines(path))
@@ -113,7 +128,9 @@ public static class UrsmInputReader
                 throw new CliException($"{path}:{lineNumber}: expected 'gene,type' with a type in 0..{types - 1}");
             var name = fields[0].Trim();
             if (!byName.TryGetValue(name, out var gene) && !(int.TryParse(name, out gene) && gene >= 0 && gene < genes.Count))
-                throw new CliException($"{path}:{lineNumber}: gene '{name}' is not among the genes fitted (a name, or a 0-based column index)");
+                throw new CliException(namesGiven
+                    ? $"{path}:{lineNumber}: gene '{name}' is not among the genes fitted (a name, or a 0-based column index)"
+                    : $"{path}:{lineNumber}: gene '{name}' is not a 0-based column index below {genes.Count}; the count files name no genes, so markers are given by column");
             markers[gene] = type;
         }
         return markers;

@@ -9,26 +9,25 @@ namespace Dsl.Cli.Ursm;
 /// <summary>Writes a URSM fit's outputs into a folder, each file atomically (see `dsl fit ursm --help`).</summary>
 public static class UrsmOutputWriter
 {
-    public static void Write(string folder, UrsmDataSet data, UrsmFit fit, GibbsEmOptions options)
+    public static void Write(OutputFolder folder, UrsmDataSet data, UrsmFit fit, GibbsEmOptions options)
     {
-        Directory.CreateDirectory(folder);
         var estimates = UrsmEstimates.From(fit.Model);
         var typeNames = CsvTable.Names("type", data.Inputs.Types);
         var genes = data.Genes;
-        CsvTable.Write(Path.Combine(folder, "A.csv"), "gene", typeNames, genes, (i, k) => estimates.A[i, k]);
-        CsvTable.Write(Path.Combine(folder, "W.csv"), "type", data.BulkSamples, typeNames, (k, j) => estimates.W[k, j]);
-        CsvTable.Write(Path.Combine(folder, "alpha.csv"), "type", ["alpha"], typeNames, (k, _) => estimates.Alpha[k]);
-        CsvTable.Write(Path.Combine(folder, "dropout_params.csv"), "parameter", ["value"], ["mu_kappa", "sigma2_kappa", "mu_tau", "sigma2_tau"],
+        CsvTable.Write(folder.File("A.csv"), "gene", typeNames, genes, (i, k) => estimates.A[i, k]);
+        CsvTable.Write(folder.File("W.csv"), "type", data.BulkSamples, typeNames, (k, j) => estimates.W[k, j]);
+        CsvTable.Write(folder.File("alpha.csv"), "type", ["alpha"], typeNames, (k, _) => estimates.Alpha[k]);
+        CsvTable.Write(folder.File("dropout_params.csv"), "parameter", ["value"], ["mu_kappa", "sigma2_kappa", "mu_tau", "sigma2_tau"],
             (r, _) => new[] { estimates.MuKappa, estimates.VarKappa, estimates.MuTau, estimates.VarTau }[r]);
         if (data.Inputs.SingleCell is { } y)
         {
-            CsvTable.Write(Path.Combine(folder, "S.csv"), "cell", genes, data.Cells, (c, i) => estimates.S[i, c]);
-            CsvTable.Write(Path.Combine(folder, "cells.csv"), "cell", ["kappa", "tau"], data.Cells, (c, v) => v == 0 ? estimates.Kappa[c] : estimates.Tau[c]);
+            CsvTable.Write(folder.File("S.csv"), "cell", genes, data.Cells, (c, i) => estimates.S[i, c]);
+            CsvTable.Write(folder.File("cells.csv"), "cell", ["kappa", "tau"], data.Cells, (c, v) => v == 0 ? estimates.Kappa[c] : estimates.Tau[c]);
             var imputed = estimates.Impute(y, data.Inputs.CellTypes!);
-            CsvTable.Write(Path.Combine(folder, "imputed.csv"), "cell", genes, data.Cells, (c, i) => imputed[i, c]);
+            CsvTable.Write(folder.File("imputed.csv"), "cell", genes, data.Cells, (c, i) => imputed[i, c]);
         }
         var iterations = fit.Run.Iterations;
-        CsvTable.Write(Path.Combine(folder, "elbo.csv"), "iteration", ["expected_complete_loglik", "seconds"],
+        CsvTable.Write(folder.File("elbo.csv"), "iteration", ["expected_complete_loglik", "seconds"],
             iterations.Select(e => e.Index.ToString(CultureInfo.InvariantCulture)).ToList(),
             (r, c) => c == 0 ? iterations[r].ExpectedCompleteLogLikelihood : iterations[r].Seconds);
         var summary = new
@@ -46,6 +45,6 @@ public static class UrsmOutputWriter
             seconds_per_iteration = iterations.Count == 0 ? 0 : iterations.Average(e => e.Seconds),
             expected_complete_loglik = iterations.Count == 0 ? double.NaN : iterations[^1].ExpectedCompleteLogLikelihood,
         };
-        AtomicFile.WriteText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteText(folder.File("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 }

@@ -9,23 +9,22 @@ namespace Dsl.Cli.Ursm;
 /// </summary>
 public static class UrsmSimulationWriter
 {
-    public static void Write(string folder, UrsmSimulation sim)
+    public static void Write(OutputFolder folder, UrsmSimulation sim)
     {
-        Directory.CreateDirectory(folder);
         var s = sim.Settings;
         var genes = CsvTable.Names("gene", s.Genes);
         var cells = CsvTable.Names("cell", s.Cells);
         var bulk = CsvTable.Names("bulk", s.BulkSamples);
         var types = CsvTable.Names("type", s.Types);
-        CsvTable.Write(Path.Combine(folder, "sc.csv"), "cell", genes, cells, (c, i) => sim.Y[i, c]);
-        CsvTable.Write(Path.Combine(folder, "bulk.csv"), "sample", genes, bulk, (j, i) => sim.X[i, j]);
-        AtomicFile.WriteText(Path.Combine(folder, "types.txt"), string.Join("\n", sim.CellTypes) + "\n");
-        AtomicFile.WriteText(Path.Combine(folder, "markers.csv"),
+        CsvTable.Write(folder.File("sc.csv"), "cell", genes, cells, (c, i) => sim.Y[i, c]);
+        CsvTable.Write(folder.File("bulk.csv"), "sample", genes, bulk, (j, i) => sim.X[i, j]);
+        AtomicFile.WriteText(folder.File("types.txt"), string.Join("\n", sim.CellTypes) + "\n");
+        AtomicFile.WriteText(folder.File("markers.csv"),
             string.Concat(sim.MarkerGenes.Select((t, i) => (t, i)).Where(p => p.t >= 0).Select(p => $"{genes[p.i]},{p.t}\n")));
-        CsvTable.Write(Path.Combine(folder, "truth_A.csv"), "gene", types, genes, (i, k) => sim.A[i, k]);
-        CsvTable.Write(Path.Combine(folder, "truth_W.csv"), "type", bulk, types, (k, j) => sim.W[k, j]);
-        CsvTable.Write(Path.Combine(folder, "truth_S.csv"), "cell", genes, cells, (c, i) => sim.S[i, c]);
-        CsvTable.Write(Path.Combine(folder, "truth_cells.csv"), "cell", ["type", "kappa", "tau"], cells,
+        CsvTable.Write(folder.File("truth_A.csv"), "gene", types, genes, (i, k) => sim.A[i, k]);
+        CsvTable.Write(folder.File("truth_W.csv"), "type", bulk, types, (k, j) => sim.W[k, j]);
+        CsvTable.Write(folder.File("truth_S.csv"), "cell", genes, cells, (c, i) => sim.S[i, c]);
+        CsvTable.Write(folder.File("truth_cells.csv"), "cell", ["type", "kappa", "tau"], cells,
             (c, v) => v switch { 0 => sim.CellTypes[c], 1 => sim.Kappa[c], _ => sim.Tau[c] });
     }
 }

@@ -8,7 +8,8 @@ namespace Dsl.Runtime.Data;
 public sealed class CountMatrix
 {
     public CountMatrix(int cells, int genes, int[] rowStarts, int[] columns, double[] values,
-        IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames, CellMetadata? metadata = null)
+        IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames, CellMetadata? metadata = null,
+        bool cellNamesGiven = true, bool geneNamesGiven = true)
     {
         if (rowStarts.Length != cells + 1) throw new ArgumentException("rowStarts must have cells + 1 entries", nameof(rowStarts));
         if (columns.Length != values.Length || rowStarts[cells] != values.Length) throw new ArgumentException("columns and values must hold rowStarts[cells] entries");
@@ -21,6 +22,8 @@ public sealed class CountMatrix
         CellNames = cellNames;
         GeneNames = geneNames;
         Metadata = metadata ?? new CellMetadata(cells);
+        CellNamesGiven = cellNamesGiven;
+        GeneNamesGiven = geneNamesGiven;
     }
 
     public int Cells { get; }
@@ -31,6 +34,14 @@ public sealed class CountMatrix
     public IReadOnlyList<string> CellNames { get; }
     public IReadOnlyList<string> GeneNames { get; }
     public CellMetadata Metadata { get; }
+
+    /// <summary>
+    /// False when the file named no cells (or genes) and <see cref="CellNames"/> (<see cref="GeneNames"/>) were made
+    /// up as cell1, cell2, ...: such names say only a position and must never be matched against real names.
+    /// </summary>
+    public bool CellNamesGiven { get; }
+
+    public bool GeneNamesGiven { get; }
 
     public long NonZeros => Values.Length;
 
@@ -78,11 +89,16 @@ public sealed class CountMatrix
             RowColumns(cells[r]).CopyTo(columns.AsSpan(starts[r]));
             RowValues(cells[r]).CopyTo(values.AsSpan(starts[r]));
         }
-        return new CountMatrix(cells.Count, Genes, starts, columns, values, cells.Select(c => CellNames[c]).ToArray(), GeneNames);
+        return new CountMatrix(cells.Count, Genes, starts, columns, values, cells.Select(c => CellNames[c]).ToArray(), GeneNames,
+            cellNamesGiven: CellNamesGiven, geneNamesGiven: GeneNamesGiven);
     }
 
     public CountMatrix WithMetadata(CellMetadata metadata) =>
-        new(Cells, Genes, RowStarts, Columns, Values, CellNames, GeneNames, metadata);
+        new(Cells, Genes, RowStarts, Columns, Values, CellNames, GeneNames, metadata, CellNamesGiven, GeneNamesGiven);
+
+    /// <summary>The same matrix, marking which of its name lists were made up rather than read.</summary>
+    public CountMatrix WithNamesGiven(bool cells, bool genes) =>
+        new(Cells, Genes, RowStarts, Columns, Values, CellNames, GeneNames, Metadata, cells, genes);
 
     /// <summary>Builds a matrix from (cell, gene, value) triplets in any order; zeros are dropped, duplicates rejected.</summary>
     public static CountMatrix FromTriplets(int cells, int genes, IReadOnlyList<(int Cell, int Gene, double Value)> entries,

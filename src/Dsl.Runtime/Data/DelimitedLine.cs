@@ -32,13 +32,24 @@ public static class DelimitedLine
         return fields;
     }
 
-    /// <summary>Tab for .tsv/.tab/.txt files whose first line has a tab; comma otherwise.</summary>
-    public static char DelimiterFor(string path, string firstLine)
+    /// <summary>
+    /// Comma for .csv, tab for .tsv/.tab, else tab when the first line has one. A file whose name promises one
+    /// delimiter but whose first line holds only the other is refused, naming what was found: read with the named
+    /// delimiter every row would be one field, and the error would point at the values instead of the separator.
+    /// </summary>
+    public static char DelimiterFor(string path, string firstLine, long line = 1)
     {
         var name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
-        if (name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return ',';
-        if (name.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tab", StringComparison.OrdinalIgnoreCase)) return '\t';
+        if (name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return Expect(',', '\t', "commas", "tabs", ".tsv");
+        if (name.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".tab", StringComparison.OrdinalIgnoreCase))
+            return Expect('\t', ',', "tabs", "commas", ".csv");
         return firstLine.Contains('\t') ? '\t' : ',';
+
+        char Expect(char named, char other, string namedWord, string otherWord, string rename) =>
+            firstLine.Contains(other) && !firstLine.Contains(named)
+                ? throw new DataFormatException(path, line, $"the file's name says its fields are separated by {namedWord}, but its first line holds {otherWord} and no {namedWord}",
+                    $"rename it to {rename} (or write it with {namedWord})")
+                : named;
     }
 
     public static string Quote(string field, char delimiter) =>

@@ -17,7 +17,7 @@ public static class DenseMatrixReader
         var lines = TextSource.Lines(path).Where(l => l.Text.Trim().Length > 0).ToList();
         if (lines.Count == 0)
             throw new DataFormatException(path, null, "the file is empty", "write one row per cell (or gene) with one value per column");
-        var delimiter = DelimitedLine.DelimiterFor(path, lines[0].Text);
+        var delimiter = DelimitedLine.DelimiterFor(path, lines[0].Text, lines[0].Line);
         var rows = lines.Select(l => DelimitedLine.Split(l.Text, delimiter)).ToList();
 
         var hasHeader = options.Header switch
@@ -63,8 +63,8 @@ public static class DenseMatrixReader
         else rowNames = Generated(rowKind, values.GetLength(0));
 
         return genesByCells
-            ? CountMatrix.FromDense(Transpose(values), columnNames, rowNames)
-            : CountMatrix.FromDense(values, rowNames, columnNames);
+            ? CountMatrix.FromDense(Transpose(values), columnNames, rowNames).WithNamesGiven(cells: hasHeader, genes: hasRowNames)
+            : CountMatrix.FromDense(values, rowNames, columnNames).WithNamesGiven(cells: hasRowNames, genes: hasHeader);
     }
 
     private static List<string> HeaderNames(string path, List<string> header, long line, int width)

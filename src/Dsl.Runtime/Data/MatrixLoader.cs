@@ -10,7 +10,7 @@ public static class MatrixLoader
             throw new DataFormatException(path, null, "no such file or folder", "pass a 10x folder, a .mtx file, or a CSV/TSV file");
         var name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
         return name.EndsWith(".mtx", StringComparison.OrdinalIgnoreCase)
-            ? TenXReader.Read(Path.GetDirectoryName(Path.GetFullPath(path))!, options)
+            ? TenXReader.ReadMatrixFile(path, options)
             : DenseMatrixReader.Read(path, options);
     }
 }

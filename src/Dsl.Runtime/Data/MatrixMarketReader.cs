@@ -10,22 +10,25 @@ public readonly record struct MatrixMarketShape(int Rows, int Columns, long Entr
 /// </summary>
 public static class MatrixMarketReader
 {
-    /// <param name="rowsAreGenes">
+    /// <param name="layout">
     /// told the size line's shape before any entry is read; says whether the file's rows are genes (10x's layout) or
-    /// cells, and throws a <see cref="DataFormatException"/> for a shape that fits neither
+    /// cells, and names them, and throws a <see cref="DataFormatException"/> for a shape that fits neither
     /// </param>
-    public static CountMatrix Read(string path, bool requireCounts, Func<MatrixMarketShape, bool> rowsAreGenes,
-        IReadOnlyList<string> cellNames, IReadOnlyList<string> geneNames)
+    public static CountMatrix Read(string path, bool requireCounts,
+        Func<MatrixMarketShape, (bool RowsAreGenes, IReadOnlyList<string> Cells, IReadOnlyList<string> Genes)> layout)
     {
         var lines = TextSource.Lines(path).GetEnumerator();
         if (!lines.MoveNext())
             throw new DataFormatException(path, null, "the file is empty", "a Matrix Market file starts with '%%MatrixMarket matrix coordinate integer general'");
         var (field, pattern) = ReadBanner(path, lines.Current.Text);
-        var shape = ReadSize(path, lines);
-        var genesAsRows = rowsAreGenes(shape);
+        var shape = ReadSize(path, lines, pattern);
+        var (genesAsRows, cellNames, geneNames) = layout(shape);
+        // The size line is a claim, not a measurement: reserve at most what a plain file of this length could hold
+        // (gzip files are not measured), and let the builder grow as entries actually arrive.
+        var reserve = Math.Min(shape.Entries, InitialReservation);
         var builder = genesAsRows
-            ? new CsrBuilder(shape.Columns, shape.Rows, shape.Entries)
-            : new CsrBuilder(shape.Rows, shape.Columns, shape.Entries);
+            ? new CsrBuilder(shape.Columns, shape.Rows, reserve)
+            : new CsrBuilder(shape.Rows, shape.Columns, reserve);
         long read = 0;
         while (lines.MoveNext())
         {
@@ -59,7 +62,10 @@ public static class MatrixMarketReader
         }
     }
 
-    private static MatrixMarketShape ReadSize(string path, IEnumerator<(long Line, string Text)> lines)
+    /// <summary>Entries reserved before any is read (16 M: 192 MB); larger matrices grow by doubling.</summary>
+    private const long InitialReservation = 1L << 24;
+
+    private static MatrixMarketShape ReadSize(string path, IEnumerator<(long Line, string Text)> lines, bool pattern)
     {
         while (lines.MoveNext())
         {
@@ -69,6 +75,14 @@ public static class MatrixMarketReader
             if (size.Length != 3 || !int.TryParse(size[0], out var rows) || !int.TryParse(size[1], out var columns) || !long.TryParse(size[2], out var declared)
                 || rows < 0 || columns < 0 || declared < 0)
                 throw new DataFormatException(path, line, $"the size line is '{text.Trim()}'", "it must be three non-negative integers: rows columns entries");
+            if (declared > (long)rows * columns)
+                throw new DataFormatException(path, line, $"the size line declares {declared} entries, more than the {rows} x {columns} matrix has places",
+                    "fix the entry count on the size line (each place holds at most one entry)");
+            // Every entry line is at least "r c v\n" (6 bytes; "r c\n", 4, for pattern files).
+            var smallest = pattern ? 4 : 6;
+            if (!TextSource.IsGzip(path) && new FileInfo(path).Length is var length && declared > length / smallest)
+                throw new DataFormatException(path, line, $"the size line declares {declared} entries, but the file's {length} bytes hold at most {length / smallest}",
+                    "the file is truncated or the size line is wrong; re-export the matrix");
             return new MatrixMarketShape(rows, columns, declared);
         }
         throw new DataFormatException(path, 2, "the size line 'rows columns entries' is missing", "add it after the header, e.g. '230 80 4456'");

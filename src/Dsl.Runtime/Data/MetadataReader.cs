@@ -6,12 +6,21 @@ namespace Dsl.Runtime.Data;
 /// </summary>
 public static class MetadataReader
 {
+    /// <summary>The metadata of <paramref name="matrix"/>'s cells; refused when the matrix's cell names were made up.</summary>
+    public static CellMetadata Read(string path, CountMatrix matrix)
+    {
+        if (!matrix.CellNamesGiven)
+            throw new DataFormatException(path, null, "the count matrix names no cells (its file has no column of cell names), so these rows cannot be matched to its cells",
+                "add the cell names to the counts (a first column, or barcodes.tsv beside a .mtx)");
+        return Read(path, matrix.CellNames);
+    }
+
     public static CellMetadata Read(string path, IReadOnlyList<string> cellNames)
     {
         var lines = TextSource.Lines(path).Where(l => l.Text.Trim().Length > 0).ToList();
         if (lines.Count == 0)
             throw new DataFormatException(path, null, "the file is empty", "write a header row (cell,batch,...) and one row per cell");
-        var delimiter = DelimitedLine.DelimiterFor(path, lines[0].Text);
+        var delimiter = DelimitedLine.DelimiterFor(path, lines[0].Text, lines[0].Line);
         var header = DelimitedLine.Split(lines[0].Text, delimiter).Select(h => h.Trim()).ToList();
         if (header.Count < 2)
             throw new DataFormatException(path, lines[0].Line, "the header has fewer than two columns", "the first column names the cell and the others hold its labels, e.g. 'cell,batch'");

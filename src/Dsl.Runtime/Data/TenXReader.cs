@@ -9,7 +9,6 @@ public static class TenXReader
 {
     public static CountMatrix Read(string folder, ReadOptions? options = null)
     {
-        options ??= new ReadOptions();
         if (!Directory.Exists(folder))
             throw new DataFormatException(folder, null, "folder not found", "pass a folder holding matrix.mtx, barcodes.tsv and features.tsv");
         var matrixPath = Find(folder, "matrix.mtx", "counts.mtx")
@@ -18,36 +17,64 @@ public static class TenXReader
             ?? throw new DataFormatException(folder, null, "no barcodes.tsv (or cells.tsv) in the folder", "add the cell barcodes, one per line");
         var genesPath = Find(folder, "features.tsv", "genes.tsv")
             ?? throw new DataFormatException(folder, null, "no features.tsv (or genes.tsv) in the folder", "add the gene names, one per line");
-
-        var cellNames = NameList.Read(cellsPath, "cell");
-        var geneNames = NameList.Read(genesPath, "gene");
-        return MatrixMarketReader.Read(matrixPath, options.RequireCounts,
-            shape => RowsAreGenes(shape, cellNames.Count, geneNames.Count, options.Orientation, matrixPath, cellsPath, genesPath),
-            cellNames, geneNames);
+        return Read(matrixPath, cellsPath, genesPath, options ?? new ReadOptions());
     }
 
-    /// <summary>The orientation the names decide (or the option forces), checked against the names' counts.</summary>
-    private static bool RowsAreGenes(MatrixMarketShape shape, int cellCount, int geneCount, Orientation orientation,
-        string matrixPath, string cellsPath, string genesPath)
+    /// <summary>
+    /// Exactly this Matrix Market file (never another matrix of its folder), named by the barcodes and features files
+    /// beside it when the folder has them. Without them the cells and genes are numbered, and marked as unnamed so
+    /// that nothing matches them against real names.
+    /// </summary>
+    public static CountMatrix ReadMatrixFile(string matrixPath, ReadOptions? options = null)
     {
-        var fitsGenesByCells = shape.Rows == geneCount && shape.Columns == cellCount;
-        var fitsCellsByGenes = shape.Rows == cellCount && shape.Columns == geneCount;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(matrixPath))!;
+        return Read(matrixPath, Find(folder, "barcodes.tsv", "cells.tsv"), Find(folder, "features.tsv", "genes.tsv"), options ?? new ReadOptions());
+    }
+
+    private static CountMatrix Read(string matrixPath, string? cellsPath, string? genesPath, ReadOptions options)
+    {
+        var cellNames = cellsPath is null ? null : NameList.Read(cellsPath, "cell");
+        var geneNames = genesPath is null ? null : NameList.Read(genesPath, "gene");
+        IReadOnlyList<string>? cells = cellNames, genes = geneNames;
+        var matrix = MatrixMarketReader.Read(matrixPath, options.RequireCounts, shape =>
+            {
+                var rowsAreGenes = RowsAreGenes(shape, cellNames?.Count, geneNames?.Count, options.Orientation, matrixPath, cellsPath, genesPath);
+                var (cellCount, geneCount) = rowsAreGenes ? (shape.Columns, shape.Rows) : (shape.Rows, shape.Columns);
+                cells ??= Numbered("cell", cellCount);
+                genes ??= Numbered("gene", geneCount);
+                return (rowsAreGenes, cells, genes);
+            });
+        return matrix.WithNamesGiven(cells: cellNames is not null, genes: geneNames is not null);
+    }
+
+    private static string[] Numbered(string what, int count) => Enumerable.Range(1, count).Select(i => what + i).ToArray();
+
+    /// <summary>The orientation the names decide (or the option forces), checked against the names' counts.</summary>
+    private static bool RowsAreGenes(MatrixMarketShape shape, int? cellCount, int? geneCount, Orientation orientation,
+        string matrixPath, string? cellsPath, string? genesPath)
+    {
+        bool Fits(int? expected, int actual) => expected is null || expected == actual;
+        var fitsGenesByCells = Fits(geneCount, shape.Rows) && Fits(cellCount, shape.Columns);
+        var fitsCellsByGenes = Fits(cellCount, shape.Rows) && Fits(geneCount, shape.Columns);
         var genesByCells = orientation switch
         {
             Orientation.GenesByCells => true,
             Orientation.CellsByGenes => false,
+            // 10x's layout wins where the names cannot tell (none, or a square matrix).
             _ when fitsGenesByCells => true,
             _ when fitsCellsByGenes => false,
-            _ => throw new DataFormatException(matrixPath, 2, $"the matrix is {shape.Rows} x {shape.Columns} but the folder names {geneCount} genes and {cellCount} cells",
+            _ => throw new DataFormatException(matrixPath, 2, $"the matrix is {shape.Rows} x {shape.Columns} but the folder names {Describe(geneCount, "genes")} and {Describe(cellCount, "cells")}",
                 "use the barcodes and features files written with this matrix"),
         };
         var (cells, genes) = genesByCells ? (shape.Columns, shape.Rows) : (shape.Rows, shape.Columns);
-        if (cells != cellCount)
-            throw new DataFormatException(cellsPath, null, $"it lists {cellCount} cells but the matrix has {cells}", "use the barcodes file written with this matrix");
-        if (genes != geneCount)
-            throw new DataFormatException(genesPath, null, $"it lists {geneCount} genes but the matrix has {genes}", "use the features file written with this matrix");
+        if (!Fits(cellCount, cells))
+            throw new DataFormatException(cellsPath!, null, $"it lists {cellCount} cells but the matrix has {cells}", "use the barcodes file written with this matrix");
+        if (!Fits(geneCount, genes))
+            throw new DataFormatException(genesPath!, null, $"it lists {geneCount} genes but the matrix has {genes}", "use the features file written with this matrix");
         return genesByCells;
     }
+
+    private static string Describe(int? count, string what) => count is null ? $"no {what}" : $"{count} {what}";
 
     private static string? Find(string folder, params string[] names) =>
         names.SelectMany(n => new[] { n, n + ".gz" }).Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);

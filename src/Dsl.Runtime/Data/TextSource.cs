@@ -18,7 +18,10 @@ public static class TextSource
         using var file = File.OpenRead(path);
         using var counter = new CountingStream(gzip ? new GZipStream(file, CompressionMode.Decompress) : file);
         using var reader = new StreamReader(counter, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        // Each line is handed on only once the next one has been read, so for gzip the last line waits for the
+        // trailer check: a file cut off mid-line then reads as truncated, not as a malformed last entry or name.
         long number = 0;
+        string? held = null;
         while (true)
         {
             string? text;
@@ -31,10 +34,13 @@ public static class TextSource
                 throw Corrupt(path, number + 1, e.Message.TrimEnd('.'));
             }
             if (text is null) break;
-            yield return (++number, text);
+            if (held is not null) yield return (number, held);
+            held = text;
+            number++;
         }
         if (gzip && TrailerLength(path) != (uint)counter.BytesRead)
             throw Corrupt(path, number, $"it ends after {counter.BytesRead} bytes, short of the {TrailerLength(path)} its trailer records");
+        if (held is not null) yield return (number, held);
     }
 
     public static bool IsGzip(string path)

@@ -5,10 +5,16 @@ namespace Dsl.Runtime.Data;
 /// <summary>Parses one matrix entry and enforces what the caller requires of it, with an error naming the place.</summary>
 public static class ValueParser
 {
+    /// <summary>
+    /// The largest count accepted: 2^31 - 1, the range of the int counts the samplers hold. No sequencing count comes
+    /// near it; a larger value is a unit or parsing mistake upstream (1e30 would train scVI to an ELBO of -1e28).
+    /// </summary>
+    public const double CountLimit = int.MaxValue;
+
     public static double Parse(ReadOnlySpan<char> field, string path, long line, string where, bool requireCounts)
     {
         field = field.Trim();
-        if (TryParseWholeNumber(field, out var whole)) return whole;
+        if (TryParseWholeNumber(field, out var whole)) return requireCounts ? WithinLimit(whole, field, path, line, where) : whole;
         if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             throw new DataFormatException(path, line, $"{where} is '{Shorten(field)}', not a number", "every entry must be a plain number such as 3 or 0.5");
         if (!double.IsFinite(value))
@@ -17,8 +23,13 @@ public static class ValueParser
             throw new DataFormatException(path, line, $"{where} is {Shorten(field)}, a negative count", "counts must be non-negative integers; pass raw counts, not normalised values");
         if (requireCounts && value != Math.Floor(value))
             throw new DataFormatException(path, line, $"{where} is {Shorten(field)}, not an integer", "this model needs raw integer counts, not normalised or log-transformed values");
-        return value;
+        return requireCounts ? WithinLimit(value, field, path, line, where) : value;
     }
+
+    private static double WithinLimit(double count, ReadOnlySpan<char> field, string path, long line, string where) =>
+        count <= CountLimit ? count
+            : throw new DataFormatException(path, line, $"{where} is {Shorten(field)}, above the largest count accepted ({CountLimit:F0})",
+                "check the units of the file: counts are reads or UMIs per entry, not totals or scaled values");
 
     /// <summary>
     /// Plain digits (the common case: counts) without the general parser, which costs several times more per entry;

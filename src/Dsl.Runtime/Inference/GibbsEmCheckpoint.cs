@@ -3,22 +3,20 @@ using Dsl.Runtime.Data;
 namespace Dsl.Runtime.Inference;
 
 /// <summary>
-/// The state after an EM iteration: settings fingerprint, history, convergence streak, and the model's own state.
-/// Written atomically, so a run killed at any moment leaves the previous checkpoint intact.
+/// The state after an EM iteration: settings and data fingerprints, history, convergence streak, and the model's own
+/// state, in a <see cref="SealedFile"/> (checksummed, written atomically), so a run killed at any moment leaves the
+/// previous checkpoint intact and a damaged one is refused before it is believed.
 /// </summary>
 public static class GibbsEmCheckpoint
 {
-    /// <summary>The format's name and version; bumped whenever the generated state arrays change (2: bulk counts kept replicate-major; 3: expected allocations component-major).</summary>
-    private const string Magic = "dsl-gibbs-em-checkpoint-3";
+    /// <summary>The format's name and version; bumped whenever the generated state arrays change (2: bulk counts kept replicate-major; 3: expected allocations component-major; 4: sealed, with the data's fingerprint).</summary>
+    private const string Kind = "dsl-gibbs-em-checkpoint-4";
 
-    private const string MagicPrefix = "dsl-gibbs-em-checkpoint-";
-
-    public static void Save(string path, GibbsEmOptions options, IGibbsEmModel model, IReadOnlyList<EmIteration> history, int streak) =>
-        AtomicFile.Write(path, stream =>
+    public static void Save(CheckpointPlan plan, GibbsEmOptions options, IGibbsEmModel model, IReadOnlyList<EmIteration> history, int streak) =>
+        SealedFile.Write(plan.Path, Kind, writer =>
         {
-            using var writer = new BinaryWriter(stream);
-            writer.Write(Magic);
             writer.Write(options.Fingerprint);
+            writer.Write(plan.DataFingerprint);
             writer.Write(streak);
             writer.Write(history.Count);
             foreach (var h in history)
@@ -31,28 +29,27 @@ public static class GibbsEmCheckpoint
         });
 
     /// <summary>Restores the model and history; returns the convergence streak.</summary>
-    public static int Load(string path, GibbsEmOptions options, IGibbsEmModel model, List<EmIteration> history)
+    public static int Load(CheckpointPlan plan, GibbsEmOptions options, IGibbsEmModel model, List<EmIteration> history)
     {
-        using var reader = new BinaryReader(File.OpenRead(path));
+        plan.RequireCheckpointIfResuming();
         try
         {
-            var magic = reader.ReadString();
-            if (magic != Magic)
-                throw Bad(path, magic.StartsWith(MagicPrefix, StringComparison.Ordinal)
-                    ? "it was written by another version of dsl; rerun without --resume"
-                    : "it is not a Gibbs-EM checkpoint");
-            var fingerprint = reader.ReadString();
-            if (fingerprint != options.Fingerprint)
-                throw Bad(path, $"it was written with other settings ({fingerprint}); rerun with those settings or without --resume");
-            var streak = reader.ReadInt32();
-            var count = reader.ReadInt32();
-            for (var i = 0; i < count; i++) history.Add(new EmIteration(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble()));
-            model.LoadState(reader);
-            return streak;
+            return SealedFile.Read(plan.Path, Kind, reader =>
+            {
+                var fingerprint = reader.ReadString();
+                if (fingerprint != options.Fingerprint)
+                    throw Bad(plan.Path, $"it was written with other settings ({fingerprint}); rerun with those settings or without --resume");
+                plan.RequireSameData(reader.ReadString());
+                var streak = reader.ReadInt32();
+                var count = reader.ReadInt32();
+                for (var i = 0; i < count; i++) history.Add(new EmIteration(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble()));
+                model.LoadState(reader);
+                return streak;
+            });
         }
-        catch (EndOfStreamException)
+        catch (InvalidDataException e) when (!e.Message.Contains("cannot resume"))
         {
-            throw Bad(path, "it ends early; delete it to start afresh");
+            throw Bad(plan.Path, plan.WithoutPath(e.Message));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dsl.Runtime.Data;
 
 namespace Dsl.Runtime.Inference;
 
@@ -15,14 +16,15 @@ public sealed record GibbsEmResult(IReadOnlyList<EmIteration> Iterations, bool C
 /// </summary>
 public sealed class GibbsEmDriver(GibbsEmOptions options)
 {
-    public GibbsEmResult Run(IGibbsEmModel model, string? checkpointPath = null, bool resume = false, IProgress<EmIteration>? progress = null)
+    /// <param name="checkpoint">where to keep the checkpoint, and whether to resume from it (it must then exist and match)</param>
+    public GibbsEmResult Run(IGibbsEmModel model, CheckpointPlan? checkpoint = null, IProgress<EmIteration>? progress = null)
     {
         model.ValidateShapes();
         var history = new List<EmIteration>();
         var streak = 0;
-        if (resume && checkpointPath is not null && File.Exists(checkpointPath))
+        if (checkpoint is { Resume: true })
         {
-            streak = GibbsEmCheckpoint.Load(checkpointPath, options, model, history);
+            streak = GibbsEmCheckpoint.Load(checkpoint, options, model, history);
         }
         else
         {
@@ -50,7 +52,7 @@ public sealed class GibbsEmDriver(GibbsEmOptions options)
             var done = new EmIteration(iteration + 1, q, clock.Elapsed.TotalSeconds);
             history.Add(done);
             converged = streak >= options.PatienceIterations;
-            if (checkpointPath is not null) GibbsEmCheckpoint.Save(checkpointPath, options, model, history, streak);
+            if (checkpoint is not null) GibbsEmCheckpoint.Save(checkpoint, options, model, history, streak);
             progress?.Report(done);
         }
         return new GibbsEmResult(history, converged, resumedAfter);

@@ -5,20 +5,21 @@ using Dsl.Runtime.Neural;
 namespace Dsl.Runtime.Variational;
 
 /// <summary>
-/// The state after an epoch: settings fingerprint, history, early-stopping state, parameters (with batch-norm
-/// running statistics) and Adam's moments. Written atomically, so a run killed at any moment leaves the previous one.
+/// The state after an epoch: settings and data fingerprints, history, early-stopping state, parameters (with
+/// batch-norm running statistics) and Adam's moments, in a <see cref="SealedFile"/> (checksummed, written atomically),
+/// so a run killed at any moment leaves the previous one and a damaged one is refused before it is believed.
 /// </summary>
 public static class VariationalCheckpoint
 {
-    private const string Magic = "dsl-vi-checkpoint-1";
+    /// <summary>The format's name and version (2: sealed, with the data's fingerprint).</summary>
+    private const string Kind = "dsl-vi-checkpoint-2";
 
-    public static void Save<T>(string path, VariationalOptions options, IVariationalModel<T> model, Adam<T> adam, IReadOnlyList<EpochRecord> history,
+    public static void Save<T>(CheckpointPlan plan, VariationalOptions options, IVariationalModel<T> model, Adam<T> adam, IReadOnlyList<EpochRecord> history,
         double best, int sinceBest) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
-        AtomicFile.Write(path, stream =>
+        SealedFile.Write(plan.Path, Kind, writer =>
         {
-            using var writer = new BinaryWriter(stream);
-            writer.Write(Magic);
             writer.Write(options.Fingerprint);
+            writer.Write(plan.DataFingerprint);
             writer.Write(model.Elements);
             writer.Write(best);
             writer.Write(sinceBest);
@@ -38,38 +39,41 @@ public static class VariationalCheckpoint
         });
 
     /// <summary>Restores parameters, optimiser and history; returns the early-stopping state.</summary>
-    public static (double Best, int SinceBest) Load<T>(string path, VariationalOptions options, IVariationalModel<T> model, Adam<T> adam, List<EpochRecord> history)
+    public static (double Best, int SinceBest) Load<T>(CheckpointPlan plan, VariationalOptions options, IVariationalModel<T> model, Adam<T> adam, List<EpochRecord> history)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        using var reader = new BinaryReader(File.OpenRead(path));
+        plan.RequireCheckpointIfResuming();
         try
         {
-            if (reader.ReadString() != Magic) throw Bad(path, "it is not a VI checkpoint");
-            var fingerprint = reader.ReadString();
-            if (fingerprint != options.Fingerprint)
-                throw Bad(path, $"it was written with other settings ({fingerprint}); rerun with those settings or without --resume");
-            var elements = reader.ReadInt32();
-            if (elements != model.Elements) throw Bad(path, $"it was written for {elements} cells, not {model.Elements}");
-            var best = reader.ReadDouble();
-            var sinceBest = reader.ReadInt32();
-            var count = reader.ReadInt32();
-            for (var i = 0; i < count; i++)
-                history.Add(new EpochRecord(reader.ReadInt32(), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), reader.ReadDouble()));
-            try
+            return SealedFile.Read(plan.Path, Kind, reader =>
             {
-                model.Parameters.Read(reader);
-            }
-            catch (InvalidDataException e)
-            {
-                // E.g. another --likelihood or --latent: the parameter names or sizes differ.
-                throw Bad(path, $"it holds another model's parameters ({e.Message}); resume with the model and sizes that wrote it, or start afresh without --resume");
-            }
-            adam.Read(reader);
-            return (best, sinceBest);
+                var fingerprint = reader.ReadString();
+                if (fingerprint != options.Fingerprint)
+                    throw Bad(plan.Path, $"it was written with other settings ({fingerprint}); rerun with those settings or without --resume");
+                plan.RequireSameData(reader.ReadString());
+                var elements = reader.ReadInt32();
+                if (elements != model.Elements) throw Bad(plan.Path, $"it was written for {elements} cells, not {model.Elements}");
+                var best = reader.ReadDouble();
+                var sinceBest = reader.ReadInt32();
+                var count = reader.ReadInt32();
+                for (var i = 0; i < count; i++)
+                    history.Add(new EpochRecord(reader.ReadInt32(), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), reader.ReadDouble()));
+                try
+                {
+                    model.Parameters.Read(reader);
+                }
+                catch (InvalidDataException e)
+                {
+                    // E.g. another --likelihood or --latent: the parameter names or sizes differ.
+                    throw Bad(plan.Path, $"it holds another model's parameters ({e.Message}); resume with the model and sizes that wrote it, or start afresh without --resume");
+                }
+                adam.Read(reader);
+                return (best, sinceBest);
+            });
         }
-        catch (EndOfStreamException)
+        catch (InvalidDataException e) when (!e.Message.Contains("cannot resume"))
         {
-            throw Bad(path, "it ends early; delete it to start afresh");
+            throw Bad(plan.Path, plan.WithoutPath(e.Message));
         }
     }
 

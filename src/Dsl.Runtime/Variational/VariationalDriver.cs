@@ -16,18 +16,25 @@ public static class VariationalDriver
 {
     private const int MaxRestarts = 6;
 
-    public static VariationalResult Fit<T>(IVariationalModel<T> model, VariationalOptions options, string? checkpointPath = null,
-        bool resume = false, IProgress<EpochRecord>? progress = null, Action<string>? warn = null, CancellationToken cancel = default)
+    /// <param name="checkpoint">where to keep the checkpoint, and whether to resume from it (it must then exist and match)</param>
+    public static VariationalResult Fit<T>(IVariationalModel<T> model, VariationalOptions options, CheckpointPlan? checkpoint = null,
+        IProgress<EpochRecord>? progress = null, Action<string>? warn = null, CancellationToken cancel = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         model.Threads = Math.Max(1, options.Threads);
         var (training, validation) = Split(model.Elements, options);
+        // Batch normalisation over a minibatch of one or two cells has no usable spread; refuse rather than fit noise.
+        var fewest = model.Parameters.HasNormalisation ? 3 : 1;
+        if (training.Length < fewest)
+            throw new ArgumentException($"{model.Elements} cells leave {training.Length} for training; this model needs at least {fewest} (its batch normalisation needs a spread)");
+        if (validation.Length == 0)
+            warn?.Invoke($"no cells are held out for validation ({model.Elements} cells x {options.ValidationFraction:G3} rounds to none); the validation ELBO is not computed");
         var adam = new Adam<T>(model.Parameters, options.LearningRate, options.AdamEpsilon, options.WeightDecay);
         var history = new List<EpochRecord>();
         var best = double.NegativeInfinity;
         var sinceBest = 0;
-        if (resume && checkpointPath is not null && File.Exists(checkpointPath))
-            (best, sinceBest) = VariationalCheckpoint.Load(checkpointPath, options, model, adam, history);
+        if (checkpoint is { Resume: true })
+            (best, sinceBest) = VariationalCheckpoint.Load(checkpoint, options, model, adam, history);
         var restarts = 0;
         var lastGood = new TrainingSnapshot<T>(model.Parameters, adam);
         var stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
@@ -47,14 +54,18 @@ public static class VariationalDriver
                 continue;
             }
             var validated = Evaluate(model, validation, options, klWeight);
-            var record = new EpochRecord(epoch + 1, klWeight, trained.Terms, Elbo(model, trained.Terms), validated, Elbo(model, validated), clock.Elapsed.TotalSeconds);
+            var record = new EpochRecord(epoch + 1, klWeight, trained.Terms, Elbo(model, trained.Terms), validated,
+                validation.Length > 0 ? Elbo(model, validated) : double.NaN, clock.Elapsed.TotalSeconds);
             history.Add(record);
             var score = validation.Length > 0 ? record.ValidationElbo : record.TrainingElbo;
-            if (score > best) { best = score; sinceBest = 0; }
-            else sinceBest++;
+            if (klWeight >= 1)
+            {
+                if (score > best) { best = score; sinceBest = 0; }
+                else sinceBest++;
+            }
             stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
             lastGood.Capture();
-            if (checkpointPath is not null) VariationalCheckpoint.Save(checkpointPath, options, model, adam, history, best, sinceBest);
+            if (checkpoint is not null) VariationalCheckpoint.Save(checkpoint, options, model, adam, history, best, sinceBest);
             progress?.Report(record);
         }
         if (options.PopulationStatistics) EstimatePopulationStatistics(model, training, options);

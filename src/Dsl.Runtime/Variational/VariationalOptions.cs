@@ -15,8 +15,13 @@ public sealed record VariationalOptions
     /// <summary>Share of the cells held out to compute the validation ELBO.</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
-    /// <summary>Stop after this many epochs without a better validation ELBO (0: never stop early).</summary>
-    public int Patience { get; init; } = 45;
+    /// <summary>
+    /// Stop after this many epochs without a better validation ELBO, counted only once the KL warm-up has ended
+    /// (0, the default as in scvi-tools: never stop early). While the KL weight still rises the ELBO at full weight
+    /// can stall for a long stretch; on 160 real PBMCs a patience of 45 counted from the start stopped at epoch 49 of
+    /// 400 with a held-out log-likelihood 55 % worse than running on.
+    /// </summary>
+    public int Patience { get; init; }
 
     /// <summary>
     /// After training, replace the batch-norm running averages by the statistics of one training-mode pass over the

@@ -12,6 +12,13 @@ public sealed record ScviInputs(CountMatrix Counts, int[] Batch, IReadOnlyList<s
 
     /// <summary>The same cells and batches with other counts (a corrupted copy).</summary>
     public ScviInputs WithCounts(CountMatrix counts) => this with { Counts = counts };
+
+    /// <summary>The <see cref="DataFingerprint"/> of the counts and the batches.</summary>
+    public string Fingerprint()
+    {
+        using var fingerprint = new DataFingerprint();
+        return fingerprint.Add("counts", Counts).Add("batch", Batch).Add("batch levels", BatchLevels).Finish();
+    }
 }
 
 /// <summary>The prior on each batch's log-library size: log l_n ~ Normal(LogMean[s_n], LogVar[s_n]).</summary>
@@ -101,38 +108,58 @@ public static class ScviFitter
         return copy;
     }
 
+    /// <param name="acceptOtherData">resume from a checkpoint written for other data (the CLI's --force)</param>
     public static ScviFit Fit(ScviInputs inputs, VariationalOptions options, string? checkpoint = null, bool resume = false,
         IProgress<EpochRecord>? progress = null, Action<string>? warn = null, int latent = DefaultLatent, LibraryPrior? prior = null,
-        ScviLikelihood likelihood = ScviLikelihood.Zinb)
+        ScviLikelihood likelihood = ScviLikelihood.Zinb, bool acceptOtherData = false)
     {
         var clock = Stopwatch.StartNew();
         var model = Prepare(inputs, latent, prior, likelihood);
         var variational = model.CreatePosterior(options.Seed);
-        var run = VariationalDriver.Fit(variational, options, checkpoint, resume, progress, warn);
+        var plan = checkpoint is null ? null : new CheckpointPlan(checkpoint, resume, inputs.Fingerprint(), acceptOtherData);
+        var run = VariationalDriver.Fit(variational, options, plan, progress, warn);
         return new ScviFit(model, variational, run, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Latent means, ρ, the count means l·ρ, E[l] and θ for every cell, in blocks of cells.</summary>
     public static ScviEstimates Estimate(IScviModel model, IScviPosterior<float> variational)
     {
-        int n = model.CellCount, g = model.GeneCount, d = model.DimCount;
-        var latent = new float[n * d];
+        int n = model.CellCount, g = model.GeneCount;
         var normalized = new float[n * g];
         var imputed = new float[n * g];
-        var library = new float[n];
-        const int block = 512;
-        var cells = new int[block];
-        for (var start = 0; start < n; start += block)
+        var (latent, library) = EstimateInBlocks(model, variational, (start, rows, block) =>
         {
-            var rows = Math.Min(block, n - start);
+            block.rhoOutput[..(rows * g)].CopyTo(normalized.AsSpan(start * g));
+            block.CountMean[..(rows * g)].CopyTo(imputed.AsSpan(start * g));
+        });
+        return new ScviEstimates(latent, normalized, imputed, library, Theta(model, variational));
+    }
+
+    /// <summary>θ per gene, or null for a likelihood without one (Poisson).</summary>
+    public static float[]? Theta(IScviModel model, IScviPosterior<float> variational) =>
+        variational is IGeneDispersion<float> dispersion ? Enumerable.Range(0, model.GeneCount).Select(dispersion.thetaAt).ToArray() : null;
+
+    /// <summary>
+    /// Runs the networks over every cell in blocks of 512 and hands each block to <paramref name="block"/> (first cell,
+    /// number of cells, the posterior holding that block's ρ and count means, cell-major). Only the per-cell latent
+    /// means and E[l] are kept; what is gene-wide is the caller's to stream, so memory stays bounded by the block.
+    /// </summary>
+    public static (float[] Latent, float[] Library) EstimateInBlocks(IScviModel model, IScviPosterior<float> variational, Action<int, int, IScviPosterior<float>> block)
+    {
+        int n = model.CellCount, d = model.DimCount;
+        var latent = new float[n * d];
+        var library = new float[n];
+        const int blockSize = 512;
+        var cells = new int[blockSize];
+        for (var start = 0; start < n; start += blockSize)
+        {
+            var rows = Math.Min(blockSize, n - start);
             for (var r = 0; r < rows; r++) cells[r] = start + r;
             variational.Infer(cells.AsSpan(0, rows));
             variational.zPosteriorMean[..(rows * d)].CopyTo(latent.AsSpan(start * d));
-            variational.rhoOutput[..(rows * g)].CopyTo(normalized.AsSpan(start * g));
-            variational.CountMean[..(rows * g)].CopyTo(imputed.AsSpan(start * g));
             variational.lPosteriorMean[..rows].CopyTo(library.AsSpan(start));
+            block(start, rows, variational);
         }
-        var theta = variational is IGeneDispersion<float> dispersion ? Enumerable.Range(0, g).Select(dispersion.thetaAt).ToArray() : null;
-        return new ScviEstimates(latent, normalized, imputed, library, theta);
+        return (latent, library);
     }
 }

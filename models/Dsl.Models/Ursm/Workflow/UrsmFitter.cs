@@ -1,3 +1,4 @@
+using Dsl.Runtime.Data;
 using Dsl.Runtime.Inference;
 
 namespace Dsl.Models.Ursm;
@@ -9,6 +10,15 @@ namespace Dsl.Models.Ursm;
 public sealed record UrsmInputs(int Types, int[,]? SingleCell, int[]? CellTypes, int[,]? Bulk, IReadOnlyDictionary<int, int>? Markers = null)
 {
     public int Genes => SingleCell?.GetLength(0) ?? Bulk?.GetLength(0) ?? 0;
+
+    /// <summary>The <see cref="DataFingerprint"/> of everything fitted: counts, cell types and markers.</summary>
+    public string Fingerprint()
+    {
+        using var fingerprint = new DataFingerprint();
+        fingerprint.Add("types", [Types]).Add("single-cell", SingleCell).Add("cell types", CellTypes).Add("bulk", Bulk)
+            .Add("markers", Markers?.OrderBy(m => m.Key).SelectMany(m => new[] { m.Key, m.Value }).ToArray());
+        return fingerprint.Finish();
+    }
 }
 
 /// <summary>What a URSM fit produced: the model (parameters and posterior means) and the run's history.</summary>
@@ -47,11 +57,14 @@ public static class UrsmFitter
         return model;
     }
 
-    public static UrsmFit Fit(UrsmInputs inputs, GibbsEmOptions options, string? checkpoint = null, bool resume = false, IProgress<EmIteration>? progress = null)
+    /// <param name="acceptOtherData">resume from a checkpoint written for other data (the CLI's --force)</param>
+    public static UrsmFit Fit(UrsmInputs inputs, GibbsEmOptions options, string? checkpoint = null, bool resume = false, IProgress<EmIteration>? progress = null,
+        bool acceptOtherData = false)
     {
         var model = Prepare(inputs);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var run = new GibbsEmDriver(options).Run(model, checkpoint, resume, progress);
+        var plan = checkpoint is null ? null : new CheckpointPlan(checkpoint, resume, inputs.Fingerprint(), acceptOtherData);
+        var run = new GibbsEmDriver(options).Run(model, plan, progress);
         return new UrsmFit(model, run, clock.Elapsed.TotalSeconds);
     }
 
