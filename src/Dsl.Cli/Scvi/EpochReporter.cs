@@ -6,5 +6,5 @@ namespace Dsl.Cli.Scvi;
 public sealed class EpochReporter(TextWriter error, int total) : IProgress<EpochRecord>
 {
     public void Report(EpochRecord e) =>
-        error.WriteLine($"epoch {e.Epoch}/{total}: ELBO per cell train {e.TrainingElbo:F2}, validation {e.ValidationElbo:F2} (KL weight {e.KlWeight:F3}), {e.Seconds:F2} s");
+        error.WriteLine($"epoch {e.Epoch}/{total}: ELBO per cell train {e.TrainingElbo:F2}, validation {(double.IsNaN(e.ValidationElbo) ? "n/a" : e.ValidationElbo.ToString("F2"))} (KL weight {e.KlWeight:F3}), {e.Seconds:F2} s");
 }

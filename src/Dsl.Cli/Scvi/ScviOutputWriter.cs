@@ -53,8 +53,9 @@ public static class ScviOutputWriter
             epochs = history.Count,
             stopped_early = fit.Run.StoppedEarly,
             restarts_after_nan = fit.Run.Restarts,
-            final_training_elbo = history.Count > 0 ? history[^1].TrainingElbo : double.NaN,
-            final_validation_elbo = history.Count > 0 ? history[^1].ValidationElbo : double.NaN,
+            final_training_elbo = history.Count > 0 ? Finite(history[^1].TrainingElbo) : null,
+            // null where nothing was held out for validation (JSON has no NaN)
+            final_validation_elbo = history.Count > 0 ? Finite(history[^1].ValidationElbo) : null,
             seconds_total = fit.Seconds,
             seconds_per_epoch = history.Count == 0 ? 0 : history.Average(h => h.Seconds),
         };
@@ -100,6 +101,8 @@ public static class ScviOutputWriter
         CsvTable.Write(folder.File("latent.csv"), "cell", CsvTable.Names("z", d), cells, (n, k) => latent[n * d + k]);
         CsvTable.Write(folder.File("library.csv"), "cell", ["library"], cells, (n, _) => library[n]);
     }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>The level of --transform-batch among the batches, or −1 without it.</summary>
     public static int BatchLevel(string? name, IReadOnlyList<string> batches)
