@@ -17,10 +17,10 @@ internal static class HostileCase
         Assert.DoesNotContain("internal error", result.Err);
     }
 
-    /// <summary>A small URSM simulation (100 genes, 30 cells, 20 bulk samples) in temp/data.</summary>
-    public static string UrsmData(TempFolder temp, int seed = 3)
+    /// <summary>A small URSM simulation (100 genes, 30 cells, 20 bulk samples) in temp/NAME.</summary>
+    public static string UrsmData(TempFolder temp, int seed = 3, string name = "data")
     {
-        var data = Path.Combine(temp.Path, "data");
+        var data = Path.Combine(temp.Path, name);
         Assert.Equal(0, RunDsl("simulate", "ursm", "-N", "100", "-L", "30", "-M", "20", "--seed", seed.ToString(), "--out", data).Exit);
         return data;
     }

@@ -109,7 +109,7 @@ public static class ScviEvaluation
     {
         report?.Invoke($"fitting on counts with {name} ({corruption.Original.Length} entries)");
         var corrupted = inputs.WithCounts(corruption.Counts);
-        var fit = ScviFitter.Fit(corrupted, options, progress: progress, latent: latent, prior: LibraryPrior.FromData(corrupted, skipEmptyCells: true), likelihood: likelihood);
+        var fit = ScviFitter.Fit(corrupted, options, progress: progress, latent: latent, prior: LibraryPrior.FromData(corrupted), likelihood: likelihood);
         var estimates = ScviFitter.Estimate(fit.Model, fit.Variational);
         var genes = inputs.Counts.Genes;
         var geneMeans = new double[genes];

@@ -24,11 +24,11 @@ public sealed record ScviInputs(CountMatrix Counts, int[] Batch, IReadOnlyList<s
 /// <summary>The prior on each batch's log-library size: log l_n ~ Normal(LogMean[s_n], LogVar[s_n]).</summary>
 public sealed record LibraryPrior(double[] LogMean, double[] LogVar)
 {
-    /// <param name="skipEmptyCells">
-    /// false (fitting user data): an empty cell is an error. true (a corrupted benchmark copy, where hiding entries
-    /// can empty a cell): empty cells are left out of the statistics and fitted like any other.
-    /// </param>
-    public static LibraryPrior FromData(ScviInputs inputs, bool skipEmptyCells = false)
+    /// <summary>
+    /// Empty cells (no counts, e.g. Visium spots with none of the chosen genes) are left out of the statistics, as
+    /// scvi-tools does, and are fitted like any other cell: zeros are valid counts.
+    /// </summary>
+    public static LibraryPrior FromData(ScviInputs inputs)
     {
         var batches = inputs.BatchLevels.Count;
         var sums = new double[batches];
@@ -37,11 +37,7 @@ public sealed record LibraryPrior(double[] LogMean, double[] LogVar)
         for (var c = 0; c < inputs.Counts.Cells; c++)
         {
             var total = inputs.Counts.RowTotal(c);
-            if (total <= 0)
-            {
-                if (skipEmptyCells) continue;
-                throw new ArgumentException($"cell '{inputs.Counts.CellNames[c]}' (row {c + 1}) has no counts; remove empty cells before fitting");
-            }
+            if (total <= 0) continue;
             var log = Math.Log(total);
             sums[inputs.Batch[c]] += log;
             squares[inputs.Batch[c]] += log * log;
@@ -51,7 +47,7 @@ public sealed record LibraryPrior(double[] LogMean, double[] LogVar)
         var variances = new double[batches];
         for (var b = 0; b < batches; b++)
         {
-            if (sizes[b] == 0) throw new ArgumentException($"batch '{inputs.BatchLevels[b]}' has no cells");
+            if (sizes[b] == 0) throw new ArgumentException($"batch '{inputs.BatchLevels[b]}' has no cells with counts");
             means[b] = sums[b] / sizes[b];
             // A batch of identical depths would give the prior zero variance; floor it as a tiny positive spread.
             variances[b] = Math.Max(squares[b] / sizes[b] - means[b] * means[b], 1e-4);
@@ -114,6 +110,9 @@ public static class ScviFitter
         ScviLikelihood likelihood = ScviLikelihood.Zinb, bool acceptOtherData = false)
     {
         var clock = Stopwatch.StartNew();
+        var empty = Enumerable.Range(0, inputs.Counts.Cells).Where(c => inputs.Counts.RowTotal(c) <= 0).ToList();
+        if (empty.Count > 0)
+            warn?.Invoke($"note: {empty.Count} cells have no counts (e.g. '{inputs.Counts.CellNames[empty[0]]}'); they are fitted like the others, and the library-size prior comes from the rest");
         var model = Prepare(inputs, latent, prior, likelihood);
         var variational = model.CreatePosterior(options.Seed);
         var plan = checkpoint is null ? null : new CheckpointPlan(checkpoint, resume, inputs.Fingerprint(), acceptOtherData);
