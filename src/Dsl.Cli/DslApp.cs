@@ -43,13 +43,21 @@ public static class DslApp
         }
         catch (Exception e)
         {
-            var failure = Unwrap(e);
-            error.WriteLine(IsExpected(failure)
-                ? $"dsl: {OneLine(failure.Message)}"
-                : $"dsl: internal error ({failure.GetType().Name}: {OneLine(failure.Message)}); this is a bug in dsl: please report it with the command line{(debug ? "" : $", and rerun with {DebugFlag} for the trace")}");
-            if (debug) error.WriteLine(e);
-            return IsExpected(failure) ? 1 : 70;
+            return Report(e, debug, error);
         }
+    }
+
+    /// <summary>Prints a failure as one line (plus the trace with <see cref="DebugFlag"/>); returns the exit code.</summary>
+    public static int Report(Exception e, bool debug, TextWriter error)
+    {
+        var failure = Unwrap(e);
+        var expected = IsExpected(failure);
+        error.WriteLine(expected
+            ? $"dsl: {OneLine(failure.Message)}"
+            : $"dsl: internal error ({failure.GetType().Name}: {OneLine(failure.Message)}); this is a bug in dsl: please report it with the command line " +
+              $"and this line{(debug ? " and the trace below" : $" (rerun with {DebugFlag} for the trace)")} to the dsl issue tracker");
+        if (debug) error.WriteLine(e);
+        return expected ? 1 : 70;
     }
 
     /// <summary>A global flag (anywhere on the command line): after the one-line message, print the exception's trace.</summary>

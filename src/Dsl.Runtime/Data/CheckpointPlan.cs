@@ -9,24 +9,39 @@ namespace Dsl.Runtime.Data;
 /// <param name="AcceptOtherData">resume even from a checkpoint written for other data (same shapes): the user's explicit choice</param>
 public sealed record CheckpointPlan(string Path, bool Resume, string DataFingerprint, bool AcceptOtherData = false)
 {
-    /// <summary>Refuses a resume without a checkpoint to resume from: starting afresh silently would lose the user's intent.</summary>
-    public void RequireCheckpointIfResuming()
+    private const string CannotResume = "cannot resume from this checkpoint";
+
+    /// <summary>
+    /// Reads the checkpoint as a <see cref="SealedFile"/> of this kind. Every failure, the file's own or one
+    /// <paramref name="read"/> reports, becomes one line "PATH: cannot resume from this checkpoint: why".
+    /// </summary>
+    public T Read<T>(string kind, Func<BinaryReader, T> read)
     {
-        if (!Resume) return;
-        if (Directory.Exists(Path))
-            throw new InvalidDataException($"{Path}: is a folder, not a checkpoint; remove or rename it");
-        if (!File.Exists(Path))
-            throw new InvalidDataException($"{Path}: no checkpoint to resume from; run without --resume to start a new fit");
+        if (Directory.Exists(Path)) throw Refusal("it is a folder, not a checkpoint; remove or rename it");
+        if (!File.Exists(Path)) throw new InvalidDataException($"{Path}: no checkpoint to resume from; run without --resume to start a new fit");
+        try
+        {
+            return SealedFile.Read(Path, kind, read);
+        }
+        catch (InvalidDataException e) when (!e.Message.Contains(CannotResume))
+        {
+            throw Refusal(e.Message.StartsWith(Path + ": ", StringComparison.Ordinal) ? e.Message[(Path.Length + 2)..] : e.Message);
+        }
     }
 
-    /// <summary>The line for a checkpoint whose data fingerprint differs, or nothing when it matches or the user accepts it.</summary>
+    /// <summary>Refuses a checkpoint written for other data, unless the user accepts that.</summary>
     public void RequireSameData(string recorded)
     {
         if (recorded == DataFingerprint || AcceptOtherData) return;
-        throw new InvalidDataException($"{Path}: cannot resume from this checkpoint: it was written for other data (fingerprint {recorded}, these data {DataFingerprint}); " +
+        throw Refusal($"it was written for other data (fingerprint {recorded}, these data {DataFingerprint}); " +
             "resume with the data that wrote it, start afresh without --resume, or pass --force to continue it on these data");
     }
 
-    /// <summary>A message about this checkpoint without its leading "path: ", to be re-prefixed with more context.</summary>
-    public string WithoutPath(string message) => message.StartsWith(Path + ": ", StringComparison.Ordinal) ? message[(Path.Length + 2)..] : message;
+    /// <summary>A settings fingerprint must match exactly: other settings would continue a different fit.</summary>
+    public void RequireSameSettings(string recorded, string current)
+    {
+        if (recorded != current) throw Refusal($"it was written with other settings ({recorded}); rerun with those settings or without --resume");
+    }
+
+    public InvalidDataException Refusal(string why) => new($"{Path}: {CannotResume}: {why}");
 }

@@ -29,29 +29,15 @@ public static class GibbsEmCheckpoint
         });
 
     /// <summary>Restores the model and history; returns the convergence streak.</summary>
-    public static int Load(CheckpointPlan plan, GibbsEmOptions options, IGibbsEmModel model, List<EmIteration> history)
-    {
-        plan.RequireCheckpointIfResuming();
-        try
+    public static int Load(CheckpointPlan plan, GibbsEmOptions options, IGibbsEmModel model, List<EmIteration> history) =>
+        plan.Read(Kind, reader =>
         {
-            return SealedFile.Read(plan.Path, Kind, reader =>
-            {
-                var fingerprint = reader.ReadString();
-                if (fingerprint != options.Fingerprint)
-                    throw Bad(plan.Path, $"it was written with other settings ({fingerprint}); rerun with those settings or without --resume");
-                plan.RequireSameData(reader.ReadString());
-                var streak = reader.ReadInt32();
-                var count = reader.ReadInt32();
-                for (var i = 0; i < count; i++) history.Add(new EmIteration(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble()));
-                model.LoadState(reader);
-                return streak;
-            });
-        }
-        catch (InvalidDataException e) when (!e.Message.Contains("cannot resume"))
-        {
-            throw Bad(plan.Path, plan.WithoutPath(e.Message));
-        }
-    }
-
-    private static InvalidDataException Bad(string path, string why) => new($"{path}: cannot resume from this checkpoint: {why}");
+            plan.RequireSameSettings(reader.ReadString(), options.Fingerprint);
+            plan.RequireSameData(reader.ReadString());
+            var streak = reader.ReadInt32();
+            var count = reader.ReadInt32();
+            for (var i = 0; i < count; i++) history.Add(new EmIteration(reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble()));
+            model.LoadState(reader);
+            return streak;
+        });
 }

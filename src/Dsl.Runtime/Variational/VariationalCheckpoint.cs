@@ -40,42 +40,30 @@ public static class VariationalCheckpoint
 
     /// <summary>Restores parameters, optimiser and history; returns the early-stopping state.</summary>
     public static (double Best, int SinceBest) Load<T>(CheckpointPlan plan, VariationalOptions options, IVariationalModel<T> model, Adam<T> adam, List<EpochRecord> history)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        plan.RequireCheckpointIfResuming();
-        try
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        plan.Read(Kind, reader =>
         {
-            return SealedFile.Read(plan.Path, Kind, reader =>
+            plan.RequireSameSettings(reader.ReadString(), options.Fingerprint);
+            plan.RequireSameData(reader.ReadString());
+            var elements = reader.ReadInt32();
+            if (elements != model.Elements) throw plan.Refusal($"it was written for {elements} cells, not {model.Elements}");
+            var best = reader.ReadDouble();
+            var sinceBest = reader.ReadInt32();
+            var count = reader.ReadInt32();
+            for (var i = 0; i < count; i++)
+                history.Add(new EpochRecord(reader.ReadInt32(), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), reader.ReadDouble()));
+            try
             {
-                var fingerprint = reader.ReadString();
-                if (fingerprint != options.Fingerprint)
-                    throw Bad(plan.Path, $"it was written with other settings ({fingerprint}); rerun with those settings or without --resume");
-                plan.RequireSameData(reader.ReadString());
-                var elements = reader.ReadInt32();
-                if (elements != model.Elements) throw Bad(plan.Path, $"it was written for {elements} cells, not {model.Elements}");
-                var best = reader.ReadDouble();
-                var sinceBest = reader.ReadInt32();
-                var count = reader.ReadInt32();
-                for (var i = 0; i < count; i++)
-                    history.Add(new EpochRecord(reader.ReadInt32(), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), ReadArray(reader), reader.ReadDouble(), reader.ReadDouble()));
-                try
-                {
-                    model.Parameters.Read(reader);
-                }
-                catch (InvalidDataException e)
-                {
-                    // E.g. another --likelihood or --latent: the parameter names or sizes differ.
-                    throw Bad(plan.Path, $"it holds another model's parameters ({e.Message}); resume with the model and sizes that wrote it, or start afresh without --resume");
-                }
-                adam.Read(reader);
-                return (best, sinceBest);
-            });
-        }
-        catch (InvalidDataException e) when (!e.Message.Contains("cannot resume"))
-        {
-            throw Bad(plan.Path, plan.WithoutPath(e.Message));
-        }
-    }
+                model.Parameters.Read(reader);
+            }
+            catch (InvalidDataException e)
+            {
+                // E.g. another --likelihood or --latent: the parameter names or sizes differ.
+                throw plan.Refusal($"it holds another model's parameters ({e.Message}); resume with the model and sizes that wrote it, or start afresh without --resume");
+            }
+            adam.Read(reader);
+            return (best, sinceBest);
+        });
 
     private static void WriteArray(BinaryWriter writer, double[] values)
     {
@@ -89,6 +77,4 @@ public static class VariationalCheckpoint
         for (var i = 0; i < values.Length; i++) values[i] = reader.ReadDouble();
         return values;
     }
-
-    private static InvalidDataException Bad(string path, string why) => new($"{path}: cannot resume from this checkpoint: {why}");
 }

@@ -26,8 +26,21 @@ public sealed class DamagedFileTests
         File.WriteAllBytes(path, bytes);
     }
 
+    /// <summary>Flips each chosen byte of the file in turn (restoring the rest) and runs the resume.</summary>
+    private static void AssertEveryFlipRefused(string checkpoint, Func<(int, string, string)> resume)
+    {
+        var good = File.ReadAllBytes(checkpoint);
+        foreach (var offset in Offsets(good.Length))
+        {
+            File.WriteAllBytes(checkpoint, good);
+            Flip(checkpoint, offset);
+            AssertOneLine(resume(), "cannot resume from this checkpoint");
+        }
+        File.WriteAllBytes(checkpoint, good);
+    }
+
     [Fact]
-    public void EveryFlippedByte_InAnScviCheckpoint_IsRefused()
+    public void EveryFlippedByte_InAnScviCheckpoint_IsRefused_AsAreAppendedAndMissingBytes()
     {
         using var temp = new TempFolder();
         var data = ScviData(temp);
@@ -36,12 +49,7 @@ public sealed class DamagedFileTests
         var checkpoint = Path.Combine(folder, "checkpoint.bin");
         var good = File.ReadAllBytes(checkpoint);
 
-        foreach (var offset in Offsets(good.Length))
-        {
-            File.WriteAllBytes(checkpoint, good);
-            Flip(checkpoint, offset);
-            AssertOneLine(FitScvi(data, folder, "--resume"), "cannot resume from this checkpoint");
-        }
+        AssertEveryFlipRefused(checkpoint, () => FitScvi(data, folder, "--resume"));
         File.WriteAllBytes(checkpoint, [.. good, .. "garbage"u8.ToArray()]);
         AssertOneLine(FitScvi(data, folder, "--resume"), "something was appended");
         File.WriteAllBytes(checkpoint, good[..^40]);
@@ -55,15 +63,8 @@ public sealed class DamagedFileTests
         var data = UrsmData(temp);
         var folder = Path.Combine(temp.Path, "fit");
         Assert.Equal(0, FitUrsm(data, folder).Exit);
-        var checkpoint = Path.Combine(folder, "checkpoint.bin");
-        var good = File.ReadAllBytes(checkpoint);
 
-        foreach (var offset in Offsets(good.Length))
-        {
-            File.WriteAllBytes(checkpoint, good);
-            Flip(checkpoint, offset);
-            AssertOneLine(FitUrsm(data, folder, "--resume"), "cannot resume from this checkpoint");
-        }
+        AssertEveryFlipRefused(Path.Combine(folder, "checkpoint.bin"), () => FitUrsm(data, folder, "--resume"));
     }
 
     [Fact]

@@ -157,3 +157,31 @@ public sealed class OneLineErrorTests
         Assert.Contains("   at ", result.Err);
     }
 }
+
+/// <summary>The top-level handler's two kinds of failure.</summary>
+public sealed class FailureReportTests
+{
+    [Fact]
+    public void ABug_IsOneLine_SayingSo_WithExit70()
+    {
+        var error = new StringWriter();
+
+        var exit = DslApp.Report(new AggregateException(new InvalidCastException("boom")), debug: false, error);
+
+        Assert.Equal(70, exit);
+        Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+        Assert.Contains("internal error (InvalidCastException: boom); this is a bug in dsl", error.ToString());
+        Assert.Contains("--debug", error.ToString());
+    }
+
+    [Fact]
+    public void AnExpectedFailureInsideAParallelLoop_IsItsOwnOneLine()
+    {
+        var error = new StringWriter();
+
+        var exit = DslApp.Report(new AggregateException(new InvalidDataException("x.bin: the file is damaged")), debug: false, error);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("dsl: x.bin: the file is damaged", error.ToString().TrimEnd('\n'));
+    }
+}
