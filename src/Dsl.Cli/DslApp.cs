@@ -53,7 +53,7 @@ public static class DslApp
         var failure = Unwrap(e);
         var expected = IsExpected(failure);
         error.WriteLine(expected
-            ? $"dsl: {OneLine(failure.Message)}"
+            ? $"dsl: {OneLine(failure.Message)}{Hint(failure)}"
             : $"dsl: internal error ({failure.GetType().Name}: {OneLine(failure.Message)}); this is a bug in dsl: please report it with the command line " +
               $"and this line{(debug ? " and the trace below" : $" (rerun with {DebugFlag} for the trace)")} to the dsl issue tracker");
         if (debug) error.WriteLine(e);
@@ -69,6 +69,14 @@ public static class DslApp
     /// </summary>
     private static bool IsExpected(Exception e) => e is CliException or DataFormatException or IOException or UnauthorizedAccessException
         or InvalidDataException or OutOfMemoryException or OperationCanceledException;
+
+    /// <summary>The fix for a system failure whose message names none (our own messages carry theirs after a ';').</summary>
+    private static string Hint(Exception failure) => failure.Message.Contains(';') ? "" : failure switch
+    {
+        IOException or UnauthorizedAccessException => "; check the path, its permissions and the free disk space",
+        OutOfMemoryException => "; the sizes asked for need more memory than there is: reduce them (or write fewer outputs, e.g. --dense none)",
+        _ => "",
+    };
 
     /// <summary>The one failure inside a parallel loop's wrapper, which says nothing itself.</summary>
     private static Exception Unwrap(Exception e)

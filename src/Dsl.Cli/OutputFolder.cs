@@ -22,6 +22,7 @@ public sealed class OutputFolder
     /// <summary>Creates the folder if needed; one line for a path that is a file or cannot be created.</summary>
     public static OutputFolder Open(string path, string option = "--out")
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new CliException($"{option} is empty; give a folder for the outputs");
         if (System.IO.File.Exists(path)) throw new CliException($"{option} {path}: is a file, not a folder; give a folder for the outputs");
         try
         {

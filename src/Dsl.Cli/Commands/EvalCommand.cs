@@ -48,7 +48,7 @@ public static class EvalCommand
             try
             {
                 report = ScviEvaluation.Run(inputs, labels, options, settings, error.WriteLine, new EpochReporter(error, options.Epochs),
-                    CliArguments.Positive(r.GetValue(latent), "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!));
+                    CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!));
             }
             catch (ArgumentException e) { throw new CliException($"{r.GetValue(counts)}: {e.Message}"); }
             Print(report, output);

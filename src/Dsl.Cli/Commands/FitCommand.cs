@@ -59,7 +59,7 @@ public static class FitCommand
                     Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
                     Patience = r.GetValue(earlyStopping) ? CliArguments.Positive(r.GetValue(patience) ?? 45, "--patience") : 0,
                 };
-                return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), CliArguments.Positive(r.GetValue(latent), "--latent"),
+                return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"),
                     ScviVariants.Parse(r.GetValue(likelihood)!), settings, r.GetValue(transformBatch), DenseOutputOption.Parse(r.GetValue(dense)!), folder,
                     new Resumption(r.GetValue(resume), r.GetValue(force)), output, error);
             }

@@ -41,9 +41,6 @@ public static class ScviModelFolder
     private const string Kind = "dsl-scvi-model-2";
     private static readonly string[] TextFiles = ["genes.txt", "batches.txt", "settings.json"];
 
-    /// <summary>Latent sizes above this are refused when reading: no scVI uses more, and a damaged value would allocate without bound.</summary>
-    private const int MaxLatent = 1000;
-
     /// <param name="likelihood">absent in folders written before the option existed, which were all ZINB</param>
     private sealed record Settings(int latent, double[] library_log_mean, double[] library_log_var, string? likelihood, bool? genes_named, string? data_fingerprint);
 
@@ -97,8 +94,8 @@ public static class ScviModelFolder
                 ?? throw new JsonException("empty");
         }
         catch (JsonException e) { throw new CliException($"{Path.Combine(folder, "settings.json")}: not valid model settings ({e.Message})"); }
-        if (settings.library_log_mean?.Length != batches.Count || settings.library_log_var?.Length != batches.Count || settings.latent < 1 || settings.latent > MaxLatent)
-            throw new CliException($"{Path.Combine(folder, "settings.json")}: needs a latent size in 1..{MaxLatent} and one library prior value per batch ({batches.Count})");
+        if (settings.library_log_mean?.Length != batches.Count || settings.library_log_var?.Length != batches.Count || settings.latent < 1 || settings.latent > ScviFitter.MaxLatent)
+            throw new CliException($"{Path.Combine(folder, "settings.json")}: needs a latent size in 1..{ScviFitter.MaxLatent} and one library prior value per batch ({batches.Count})");
         ScviLikelihood likelihood;
         try
         {

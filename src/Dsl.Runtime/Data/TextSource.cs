@@ -34,6 +34,8 @@ public static class TextSource
                 throw Corrupt(path, number + 1, e.Message.TrimEnd('.'));
             }
             if (text is null) break;
+            if (text.Contains('\0'))
+                throw new DataFormatException(path, number + 1, "the line holds a NUL byte: this is a binary file, not text", "give a CSV/TSV text file, a .mtx file or a 10x folder");
             if (held is not null) yield return (number, held);
             held = text;
             number++;

@@ -147,6 +147,19 @@ public sealed class OneLineErrorTests
     }
 
     [Fact]
+    public void EmptyOut_BinaryCounts_AndAnAbsurdLatent_AreOneLine()
+    {
+        using var temp = new TempFolder();
+        var counts = temp.File("counts.csv", "cell,g1,g2\nc1,1,2\nc2,3,4\nc3,5,0\n");
+        var binary = temp.File("binary.csv");
+        File.WriteAllBytes(binary, [0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x0a]);
+
+        AssertOneLine(RunDsl("fit", "scvi", "--counts", counts, "--out", ""), "--out is empty");
+        AssertOneLine(RunDsl("fit", "scvi", "--counts", binary, "--out", Path.Combine(temp.Path, "fit")), "binary file, not text");
+        AssertOneLine(RunDsl("fit", "scvi", "--counts", counts, "--latent", "100000", "--out", Path.Combine(temp.Path, "fit")), "--latent must be in 1..1000");
+    }
+
+    [Fact]
     public void DebugFlag_AddsTheTrace_AfterTheOneLine()
     {
         using var temp = new TempFolder();

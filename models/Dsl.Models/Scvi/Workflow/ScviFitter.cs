@@ -66,6 +66,9 @@ public static class ScviFitter
 {
     public const int DefaultLatent = 10;
 
+    /// <summary>The largest latent size accepted (scVI uses 10-30): a typo such as 100000 would otherwise allocate without bound.</summary>
+    public const int MaxLatent = 1000;
+
     /// <summary>
     /// Plate sizes, counts, batches and the per-batch prior on the log-library (Methods 4.1): by default the empirical
     /// mean and variance of these cells' log totals; a reloaded model passes the prior it was trained with.
@@ -73,6 +76,7 @@ public static class ScviFitter
     public static IScviModel Prepare(ScviInputs inputs, int latent = DefaultLatent, LibraryPrior? prior = null, ScviLikelihood likelihood = ScviLikelihood.Zinb)
     {
         var counts = inputs.Counts;
+        if (latent < 1 || latent > MaxLatent) throw new ArgumentException($"a latent size of {latent} is outside 1..{MaxLatent}");
         if (!counts.IsInteger) throw new ArgumentException("the counts hold non-integer values; scVI models raw UMI or read counts");
         if (counts.Values.Any(v => v < 0 || double.IsNaN(v))) throw new ArgumentException("the counts hold negative or NaN values");
         if (inputs.Batch.Length != counts.Cells) throw new ArgumentException($"{inputs.Batch.Length} batch labels for {counts.Cells} cells");
