@@ -120,7 +120,7 @@ public sealed class BadInputTests
     {
         var error = Fails(() => MatrixLoader.Load("/nonexistent/counts.csv"));
 
-        Assert.Equal("/nonexistent/counts.csv: no such file or folder; pass a 10x folder, a .mtx file, or a CSV/TSV file", error.Message);
+        Assert.Equal("/nonexistent/counts.csv: no such file or folder; pass a 10x folder, a .mtx file, an .h5ad file, or a CSV/TSV file", error.Message);
     }
 
     [Fact]

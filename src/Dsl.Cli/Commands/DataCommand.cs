@@ -8,34 +8,37 @@ public static class DataCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var input = new Argument<string>("input") { Description = "A 10x folder, a .mtx file, or a CSV/TSV file." };
+        var input = new Argument<string>("input") { Description = "A 10x folder, a .mtx file, an .h5ad file, or a CSV/TSV file." };
         var orientation = new Option<Orientation>("--orientation") { Description = "Rows of the file: GenesByCells or CellsByGenes (default: decided from names, 10x = genes x cells, dense = cells x genes).", DefaultValueFactory = _ => Orientation.Auto };
         var header = new Option<HeaderMode>("--header") { Description = "Dense files: Present, Absent or Auto.", DefaultValueFactory = _ => HeaderMode.Auto };
         var counts = new Option<bool>("--counts") { Description = "Require non-negative integer counts." };
+        var layer = LayerOption.Create();
         var metadata = new Option<FileInfo?>("--metadata") { Description = "Per-cell metadata CSV (header; first column the cell name)." };
 
         var info = new Command("info", "Summarise a count matrix: shape, non-zeros, sparsity, value range, metadata columns.")
         {
-            input, orientation, header, counts, metadata,
+            input, orientation, header, counts, layer, metadata,
         };
         info.SetAction(result =>
         {
-            var matrix = Load(result.GetValue(input)!, result.GetValue(orientation), result.GetValue(header), result.GetValue(counts), result.GetValue(metadata));
+            var matrix = Load(result.GetValue(input)!, result.GetValue(orientation), result.GetValue(header), result.GetValue(counts), result.GetValue(layer), result.GetValue(metadata));
             Describe(matrix, output);
             return 0;
         });
 
-        var destination = new Argument<string>("output") { Description = "A folder (10x output) or a .csv/.tsv file (dense, one row per cell)." };
+        var destination = new Argument<string>("output") { Description = "A folder (10x output), an .h5ad file (AnnData, X as CSR, obs from --metadata) or a .csv/.tsv file (dense, one row per cell)." };
         var gzip = new Option<bool>("--gzip") { Description = "Compress 10x output files." };
         var convert = new Command("convert", "Rewrite a count matrix as a 10x folder or a dense CSV/TSV.")
         {
-            input, destination, orientation, header, counts, gzip,
+            input, destination, orientation, header, counts, layer, metadata, gzip,
         };
         convert.SetAction(result =>
         {
-            var matrix = Load(result.GetValue(input)!, result.GetValue(orientation), result.GetValue(header), result.GetValue(counts), null);
+            var matrix = Load(result.GetValue(input)!, result.GetValue(orientation), result.GetValue(header), result.GetValue(counts), result.GetValue(layer), result.GetValue(metadata));
             var target = result.GetValue(destination)!;
-            if (target.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || target.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase))
+            if (target.EndsWith(".h5ad", StringComparison.OrdinalIgnoreCase))
+                Runtime.Data.AnnData.AnnDataWriter.Write(target, new Runtime.Data.AnnData.AnnDataContent(matrix));
+            else if (target.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || target.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase))
                 MatrixWriter.WriteDense(matrix, target, delimiter: target.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
             else
                 MatrixWriter.WriteTenX(matrix, target, result.GetValue(gzip));
@@ -46,9 +49,9 @@ public static class DataCommand
         return new Command("data", "Read, summarise and convert count matrices.") { info, convert };
     }
 
-    private static CountMatrix Load(string path, Orientation orientation, HeaderMode header, bool counts, FileInfo? metadata)
+    private static CountMatrix Load(string path, Orientation orientation, HeaderMode header, bool counts, string? layer, FileInfo? metadata)
     {
-        var matrix = MatrixLoader.Load(path, new ReadOptions { Orientation = orientation, Header = header, RequireCounts = counts });
+        var matrix = MatrixLoader.Load(path, new ReadOptions { Orientation = orientation, Header = header, RequireCounts = counts, Layer = layer });
         return metadata is null ? matrix : matrix.WithMetadata(MetadataReader.Read(metadata.FullName, matrix));
     }
 

@@ -14,6 +14,7 @@ public static class EvalCommand
     {
         var model = new Argument<string>("model") { Description = "scvi." };
         var counts = new Option<string>("--counts") { Description = "Counts: a 10x folder, CSV/TSV (rows cells, columns genes) or Matrix Market file.", Required = true };
+        var layer = LayerOption.Create();
         var metadata = new Option<string?>("--metadata") { Description = "Per-cell metadata CSV (first column the cell name)." };
         var batchKey = new Option<string?>("--batch-key") { Description = "Metadata column holding each cell's batch." };
         var labelsKey = new Option<string?>("--labels-key") { Description = "Metadata column of reference cell types: silhouette, ARI and NMI of the latent." };
@@ -29,11 +30,11 @@ public static class EvalCommand
         var outFolder = new Option<string?>("--out") { Description = "Folder for evaluation.json." };
         var command = new Command("eval", "Score scVI on a data set: held-out log-likelihood by importance sampling, imputation under the paper's two " +
             "corruptions, clustering of the latent against labels, batch mixing.")
-            { model, counts, metadata, batchKey, labelsKey, epochs, latent, likelihood, testFraction, samples, starts, noImputation, seed, threads, outFolder };
+            { model, counts, layer, metadata, batchKey, labelsKey, epochs, latent, likelihood, testFraction, samples, starts, noImputation, seed, threads, outFolder };
         command.SetAction(r =>
         {
             if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi");
-            var inputs = ScviInputReader.Read(r.GetValue(counts)!, r.GetValue(metadata), r.GetValue(batchKey));
+            var inputs = ScviInputReader.Read(r.GetValue(counts)!, r.GetValue(metadata), r.GetValue(batchKey), r.GetValue(layer));
             var labels = r.GetValue(labelsKey) is { } key ? ScviInputReader.Column(r.GetValue(metadata), key, inputs.Counts, "--labels-key").Codes : null;
             var options = new VariationalOptions
             {

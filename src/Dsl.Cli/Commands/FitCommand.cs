@@ -14,8 +14,8 @@ public static class FitCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var model = new Argument<string>("model") { Description = "ursm or scvi." };
-        var counts = new Option<string?>("--counts") { Description = "scvi: counts, a 10x folder, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
-        var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name)." };
+        var counts = new Option<string?>("--counts") { Description = "scvi: counts, a 10x folder, AnnData .h5ad, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
+        var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name); an .h5ad's obs columns are used without it." };
         var batchKey = new Option<string?>("--batch-key") { Description = "scvi: metadata column holding each cell's batch." };
         var epochs = new Option<int>("--epochs") { Description = "scvi: training epochs.", DefaultValueFactory = _ => 400 };
         var earlyStopping = new Option<bool>("--early-stopping") { Description = "scvi: stop when the validation ELBO has not improved for --patience epochs after the KL warm-up (off by default, as in scvi-tools)." };
@@ -24,6 +24,8 @@ public static class FitCommand
         var latent = new Option<int>("--latent") { Description = "scvi: latent dimensions.", DefaultValueFactory = _ => ScviFitter.DefaultLatent };
         var likelihood = LikelihoodOption.Create("scvi: ");
         var dense = DenseOutputOption.Create("scvi's normalized.csv and imputed.csv");
+        var layer = LayerOption.Create();
+        var outH5ad = new Option<string?>("--out-h5ad") { Description = "Also write the cells with the fit's results as AnnData (scvi: obsm X_scVI, layers scvi_normalized/scvi_imputed, obs scvi_library; ursm: layers ursm_dropout_prob/ursm_imputed, uns ursm_W, ursm_A)." };
         var sc = new Option<string?>("--sc") { Description = "Single-cell counts: CSV/TSV (rows cells, columns genes; header optional) or a 10x folder." };
         var typesFile = new Option<string?>("--types") { Description = "Cell types, one 0-indexed integer per line, in the order of --sc's cells." };
         var bulk = new Option<string?>("--bulk") { Description = "Bulk counts: CSV/TSV (rows samples, columns genes) or a 10x folder." };
@@ -40,9 +42,9 @@ public static class FitCommand
         var outFolder = new Option<string>("--out") { Description = "Output folder (owned by the fit: outputs an earlier fit wrote there and this one does not are removed).", Required = true };
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
-            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, seed, threads, plugIn, resume, force, outFolder };
-        var scviOnly = new Option[] { counts, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch };
+            { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
+              transformBatch, seed, threads, plugIn, resume, force, outFolder, outH5ad };
+        var scviOnly = new Option[] { counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch };
         var ursmOnly = new Option[] { sc, typesFile, bulk, markers, k, burnIn, samples, emIters, plugIn };
         command.SetAction(r =>
         {
@@ -59,9 +61,10 @@ public static class FitCommand
                     Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
                     Patience = r.GetValue(earlyStopping) ? CliArguments.Positive(r.GetValue(patience) ?? 45, "--patience") : 0,
                 };
-                return FitScvi(r.GetValue(counts), r.GetValue(metadata), r.GetValue(batchKey), CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"),
-                    ScviVariants.Parse(r.GetValue(likelihood)!), settings, r.GetValue(transformBatch), DenseOutputOption.Parse(r.GetValue(dense)!), folder,
-                    new Resumption(r.GetValue(resume), r.GetValue(force)), output, error);
+                var request = new ScviRequest(r.GetValue(counts), r.GetValue(layer), r.GetValue(metadata), r.GetValue(batchKey),
+                    CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!), r.GetValue(transformBatch),
+                    DenseOutputOption.Parse(r.GetValue(dense)!), r.GetValue(outH5ad));
+                return FitScvi(request, settings, folder, new Resumption(r.GetValue(resume), r.GetValue(force)), output, error);
             }
             var types = r.GetValue(k) ?? throw new CliException("fit ursm needs -K, the number of cell types");
             if (types < 1) throw new CliException($"-K must be at least 1, not {types}");
@@ -82,6 +85,7 @@ public static class FitCommand
             catch (ArgumentException e) { throw new CliException(e.Message); }
             catch (InvalidDataException e) { throw new CliException(e.Message); }
             UrsmOutputWriter.Write(folder, data, fit, options);
+            if (r.GetValue(outH5ad) is { } h5ad) UrsmAnnDataWriter.Write(h5ad, data, fit, options);
             folder.Commit();
             output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
             return 0;
@@ -92,12 +96,16 @@ public static class FitCommand
     /// <summary>--resume and --force.</summary>
     private sealed record Resumption(bool Resume, bool Force);
 
-    private static int FitScvi(string? countsPath, string? metadataPath, string? batchKey, int latent, ScviLikelihood likelihood, VariationalOptions options, string? transformBatch,
-        DenseOutput dense, OutputFolder folder, Resumption resumption, TextWriter output, TextWriter error)
+    /// <summary>What `fit scvi` was asked for, besides the training settings.</summary>
+    private sealed record ScviRequest(string? Counts, string? Layer, string? Metadata, string? BatchKey, int Latent, ScviLikelihood Likelihood, string? TransformBatch,
+        DenseOutput Dense, string? OutH5ad);
+
+    private static int FitScvi(ScviRequest request, VariationalOptions options, OutputFolder folder, Resumption resumption, TextWriter output, TextWriter error)
     {
-        if (countsPath is null) throw new CliException("fit scvi needs --counts (a 10x folder, CSV/TSV or Matrix Market file)");
-        var inputs = ScviInputReader.Read(countsPath, metadataPath, batchKey);
-        var transformLevel = ScviOutputWriter.BatchLevel(transformBatch, inputs.BatchLevels);
+        var (countsPath, latent, likelihood) = (request.Counts, request.Latent, request.Likelihood);
+        if (countsPath is null) throw new CliException("fit scvi needs --counts (a 10x folder, .h5ad, CSV/TSV or Matrix Market file)");
+        var inputs = ScviInputReader.Read(countsPath, request.Metadata, request.BatchKey, request.Layer);
+        var transformLevel = ScviOutputWriter.BatchLevel(request.TransformBatch, inputs.BatchLevels);
         var checkpoint = folder.File("checkpoint.bin");
         output.WriteLine($"fitting scVI ({ScviVariants.Name(likelihood)} counts): {inputs.Counts.Cells} cells, {inputs.Counts.Genes} genes, {inputs.BatchLevels.Count} batches, {options.Epochs} epochs; checkpoint {checkpoint}");
         ScviFit fit;
@@ -109,7 +117,8 @@ public static class FitCommand
         catch (ArgumentException e) { throw new CliException($"{countsPath}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         catch (InvalidOperationException e) { throw new CliException(e.Message); }
-        ScviOutputWriter.Write(folder, inputs, fit, options, dense, transformLevel);
+        ScviOutputWriter.Write(folder, inputs, fit, options, request.Dense, transformLevel);
+        if (request.OutH5ad is { } h5ad) ScviAnnDataWriter.Write(h5ad, inputs, fit, options, transformLevel);
         folder.Commit();
         var validation = fit.Run.History[^1].ValidationElbo;
         output.WriteLine($"{fit.Run.History.Count} epochs{(fit.Run.StoppedEarly ? " (stopped early)" : "")}, {fit.Seconds:F1} s; " +

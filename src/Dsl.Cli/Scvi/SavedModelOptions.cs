@@ -7,14 +7,15 @@ namespace Dsl.Cli.Scvi;
 public sealed class SavedModelOptions
 {
     private readonly Option<string> model = new("--model") { Description = "The model/ folder written by `dsl fit scvi`.", Required = true };
-    private readonly Option<string> counts = new("--counts") { Description = "Counts of the cells: a 10x folder, CSV/TSV or Matrix Market file; genes matched to the model's by name.", Required = true };
-    private readonly Option<string?> metadata = new("--metadata") { Description = "Per-cell metadata CSV (first column the cell name)." };
+    private readonly Option<string> counts = new("--counts") { Description = "Counts of the cells: a 10x folder, .h5ad, CSV/TSV or Matrix Market file; genes matched to the model's by name.", Required = true };
+    private readonly Option<string?> metadata = new("--metadata") { Description = "Per-cell metadata CSV (first column the cell name); an .h5ad's obs columns are used without it." };
     private readonly Option<string?> batchKey = new("--batch-key") { Description = "Metadata column of each cell's batch (levels the model was trained on)." };
+    private readonly Option<string?> layer = LayerOption.Create();
     private readonly Option<int> threads = new("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { model, counts, metadata, batchKey, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { model, counts, layer, metadata, batchKey, threads }) command.Options.Add(option);
     }
 
     public string? MetadataPath(ParseResult result) => result.GetValue(metadata);
@@ -24,7 +25,7 @@ public sealed class SavedModelOptions
     {
         var saved = ScviModelFolder.Read(result.GetValue(model)!);
         var countsPath = result.GetValue(counts)!;
-        var inputs = ScviInputReader.ReadFor(saved, countsPath, result.GetValue(metadata), result.GetValue(batchKey), error);
+        var inputs = ScviInputReader.ReadFor(saved, countsPath, result.GetValue(metadata), result.GetValue(batchKey), error, result.GetValue(layer));
         try
         {
             var (scvi, variational) = saved.Apply(inputs, CliArguments.Positive(result.GetValue(threads), "--threads"));

@@ -9,19 +9,21 @@ namespace Dsl.Cli.Scvi;
 /// </summary>
 public static class ScviInputReader
 {
-    public static ScviInputs Read(string countsPath, string? metadataPath, string? batchKey)
+    public static ScviInputs Read(string countsPath, string? metadataPath, string? batchKey, string? layer = null)
     {
-        var counts = CountFile.Load(countsPath);
+        var counts = CountFile.Load(countsPath, layer);
+        // The user's metadata travels with the counts (an --out-h5ad writes it as obs).
+        if (metadataPath is not null) counts = counts.WithMetadata(MetadataReader.Read(metadataPath, counts));
         if (batchKey is null)
             return new ScviInputs(counts, new int[counts.Cells], ["all"]);
-        var (codes, levels) = Column(metadataPath, batchKey, counts, "--batch-key");
+        var (codes, levels) = Column(null, batchKey, counts, "--batch-key");
         return new ScviInputs(counts, codes, levels);
     }
 
     /// <summary>New cells for a saved model: genes aligned to the model's by name, batches coded by the model's levels.</summary>
-    public static ScviInputs ReadFor(ScviSavedModel model, string countsPath, string? metadataPath, string? batchKey, TextWriter error)
+    public static ScviInputs ReadFor(ScviSavedModel model, string countsPath, string? metadataPath, string? batchKey, TextWriter error, string? layer = null)
     {
-        var loaded = CountFile.Load(countsPath);
+        var loaded = CountFile.Load(countsPath, layer);
         var aligned = AlignGenes(model, loaded, countsPath);
         if (aligned.Missing.Count == model.Genes.Count)
             throw new CliException($"{countsPath}: none of its genes is among the model's {model.Genes.Count} (e.g. '{model.Genes[0]}'); check the gene names");
@@ -60,10 +62,19 @@ public static class ScviInputReader
         return new AlignedCounts(counts, [], []);
     }
 
-    /// <summary>A categorical metadata column for these cells: codes 0.. and the level names.</summary>
+    /// <summary>
+    /// A categorical metadata column for these cells: codes 0.. and the level names. From --metadata when given, else
+    /// from the counts' own per-cell columns (an .h5ad's obs).
+    /// </summary>
     public static (int[] Codes, IReadOnlyList<string> Levels) Column(string? metadataPath, string key, CountMatrix counts, string option)
     {
-        if (metadataPath is null) throw new CliException($"{option} needs --metadata, the file holding that column");
+        if (metadataPath is null)
+        {
+            if (counts.Metadata.Has(key)) return counts.Metadata.Categorical(key);
+            throw new CliException(counts.Metadata.ColumnNames.Count > 0
+                ? $"{option}: there is no column '{key}' in the cells' metadata (--metadata, or an .h5ad's obs); its columns are {string.Join(", ", counts.Metadata.ColumnNames)}"
+                : $"{option} needs --metadata, the file holding that column");
+        }
         var metadata = MetadataReader.Read(metadataPath, counts);
         if (!metadata.Has(key))
             throw new CliException($"{metadataPath}: there is no column '{key}'; its columns are {string.Join(", ", metadata.ColumnNames)}");

@@ -32,7 +32,7 @@ public static class AtomicFile
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}{TemporarySuffix}");
-        return new Pending(full, temporary, new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16));
+        return new Pending(full, temporary, new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16));
     }
 
     /// <summary>The process id in a temporary file's name (.NAME.PID.tmp), or null for any other name.</summary>

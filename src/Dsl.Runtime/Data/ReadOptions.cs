@@ -25,4 +25,7 @@ public sealed record ReadOptions
     public Orientation Orientation { get; init; } = Orientation.Auto;
 
     public HeaderMode Header { get; init; } = HeaderMode.Auto;
+
+    /// <summary>AnnData files: read this layer (e.g. raw counts in layers/counts) instead of X.</summary>
+    public string? Layer { get; init; }
 }

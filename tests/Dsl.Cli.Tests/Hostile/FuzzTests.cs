@@ -122,6 +122,15 @@ public sealed class FuzzTests
     }
 
     [Fact]
+    public void AnnData()
+    {
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "cells.h5ad");
+        Assert.Equal(0, RunDsl("data", "convert", SmallCsv(temp, "plain.csv", ','), path).Exit);
+        FuzzFiles(temp.Path, ["cells.h5ad"], 11, () => RunDsl("data", "info", path, "--counts"));
+    }
+
+    [Fact]
     public void Metadata()
     {
         using var temp = new TempFolder();

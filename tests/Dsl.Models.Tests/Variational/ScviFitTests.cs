@@ -73,12 +73,15 @@ public class ScviFitTests
     }
 
     [Fact]
-    public void EmptyCellAndNonIntegerCountsAreRefused()
+    public void EmptyCellsAreFitted_OutsideTheLibraryPrior_NonIntegerCountsAreRefused()
     {
-        var dense = new double[,] { { 1, 2 }, { 0, 0 } };
-        var counts = Dsl.Runtime.Data.CountMatrix.FromDense(dense, ["a", "b"], ["g1", "g2"]);
-        var error = Assert.Throws<ArgumentException>(() => ScviFitter.Prepare(new ScviInputs(counts, [0, 0], ["all"])));
-        Assert.Contains("'b'", error.Message);
+        var dense = new double[,] { { 1, 2 }, { 0, 0 }, { 4, 5 } };
+        var counts = Dsl.Runtime.Data.CountMatrix.FromDense(dense, ["a", "b", "c"], ["g1", "g2"]);
+        // The prior's mean is that of log 3 and log 9: the empty cell 'b' is left out, as scvi-tools does.
+        var model = ScviFitter.Prepare(new ScviInputs(counts, [0, 0, 0], ["all"]));
+        Assert.Equal((Math.Log(3) + Math.Log(9)) / 2, model.libraryLogMeanValues[0], 12);
+        var error = Assert.Throws<ArgumentException>(() => ScviFitter.Prepare(new ScviInputs(counts, [0, 1, 0], ["x", "y"])));
+        Assert.Contains("batch 'y' has no cells with counts", error.Message);
         var fractional = Dsl.Runtime.Data.CountMatrix.FromDense(new double[,] { { 1.5, 2 } }, ["a"], ["g1", "g2"]);
         Assert.Contains("non-integer", Assert.Throws<ArgumentException>(() => ScviFitter.Prepare(new ScviInputs(fractional, [0], ["all"]))).Message);
     }

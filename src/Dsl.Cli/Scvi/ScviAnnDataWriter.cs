@@ -1,0 +1,45 @@
+using Dsl.Models.Scvi;
+using Dsl.Runtime.Data.AnnData;
+using Dsl.Runtime.Variational;
+
+namespace Dsl.Cli.Scvi;
+
+/// <summary>
+/// `--out-h5ad`: the input cells as AnnData with scVI's results where scvi-tools users look for them:
+/// obsm["X_scVI"] (latent means), layers["scvi_normalized"] (ρ), layers["scvi_imputed"] (l·ρ), obs["scvi_library"]
+/// (E[l]) and uns["dsl_scvi"] (the settings). The layers are dense cells x genes in memory while the file is built.
+/// </summary>
+public static class ScviAnnDataWriter
+{
+    public static void Write(string path, ScviInputs inputs, ScviFit fit, VariationalOptions options, int transformBatch)
+    {
+        var model = fit.Model;
+        fit.Variational.sDecoderLevel = transformBatch;
+        var estimates = ScviFitter.Estimate(model, fit.Variational);
+        fit.Variational.sDecoderLevel = -1;
+        int n = model.CellCount, g = model.GeneCount, d = model.DimCount;
+        var content = new AnnDataContent(inputs.Counts);
+        content.Obsm["X_scVI"] = Matrix(estimates.Latent, n, d);
+        content.Layers["scvi_normalized"] = Matrix(estimates.Normalized, n, g);
+        content.Layers["scvi_imputed"] = Matrix(estimates.Imputed, n, g);
+        content.ObsNumbers["scvi_library"] = Array.ConvertAll(estimates.Library, v => (double)v);
+        content.Uns["dsl_scvi"] = new Dictionary<string, object>
+        {
+            ["likelihood"] = ScviVariants.Name(model.Likelihood),
+            ["latent"] = d,
+            ["epochs"] = fit.Run.History.Count,
+            ["seed"] = (long)options.Seed,
+            ["batches"] = inputs.BatchLevels,
+            ["transform_batch"] = transformBatch < 0 ? "" : inputs.BatchLevels[transformBatch],
+            ["data_fingerprint"] = inputs.Fingerprint(),
+        };
+        AnnDataWriter.Write(path, content);
+    }
+
+    private static float[,] Matrix(float[] rowMajor, int rows, int columns)
+    {
+        var matrix = new float[rows, columns];
+        Buffer.BlockCopy(rowMajor, 0, matrix, 0, rows * columns * sizeof(float));
+        return matrix;
+    }
+}
