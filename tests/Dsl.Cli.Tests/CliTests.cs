@@ -198,5 +198,34 @@ public sealed class CliTests
         Assert.Contains("marginal log-likelihood per cell", result.Out);
         Assert.Contains("latent vs 3 labels", result.Out);
         Assert.True(File.Exists(Path.Combine(temp.Path, "scvi", "evaluation.json")));
+        // Redirected (here: a StringWriter), progress is plain lines: no carriage return, no escape code, and a line
+        // at least every 5 % of each task and at its end.
+        Assert.DoesNotContain('\r', result.Err);
+        Assert.DoesNotContain('\u001b', result.Err);
+        Assert.Contains("EM iteration 20/20 (100 %)", result.Err);
+        Assert.Contains("epoch 400/400 (100 %)", result.Err);
+        var percents = result.Err.Split('\n').Where(l => l.StartsWith("epoch ")).Select(l => int.Parse(l[(l.IndexOf('(') + 1)..l.IndexOf(" %")])).ToList();
+        Assert.All(percents.Zip(percents.Skip(1)), pair => Assert.InRange(pair.Second - pair.First, 1, 5));
+    }
+}
+
+/// <summary>--quiet and --json on the long commands.</summary>
+public sealed class ProgressModeTests
+{
+    [Fact]
+    public void Quiet_PrintsNoProgress_Json_PrintsOneObjectPerEpoch()
+    {
+        using var temp = new TempFolder();
+        var data = Hostile.HostileCase.ScviData(temp);
+
+        var quiet = Hostile.HostileCase.FitScvi(data, Path.Combine(temp.Path, "quiet"), "--quiet");
+        var json = Hostile.HostileCase.FitScvi(data, Path.Combine(temp.Path, "json"), "--json");
+
+        Assert.Equal(0, quiet.Exit);
+        Assert.Equal("", quiet.Err);
+        Assert.Equal(0, json.Exit);
+        var events = json.Err.TrimEnd('\n').Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([1, 2], events.Where(e => e.GetProperty("event").GetString() == "progress").Select(e => e.GetProperty("step").GetInt32()));
+        Assert.All(events.Where(e => e.GetProperty("event").GetString() == "progress"), e => Assert.Equal(2, e.GetProperty("total").GetInt32()));
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dsl.Cli.Bench;
+using Dsl.Cli.Progress;
 using Dsl.Runtime.Benchmarks;
 
 namespace Dsl.Cli.Commands;
@@ -27,8 +28,10 @@ public static class BenchCommand
         if (!(seconds > 0)) throw new CliException($"--seconds must be positive, not {seconds}");
         var workloads = KernelWorkloads.All().Where(w => only is null || w.Key.StartsWith(only, StringComparison.Ordinal)).ToList();
         if (workloads.Count == 0) throw new CliException($"no kernel workload key starts with '{only}'");
-        var figures = KernelBench.Measure(workloads, TimeSpan.FromSeconds(seconds), json ? null : key => error.Write($"\r{key,-30}"));
-        if (!json) error.Write("\r" + new string(' ', 30) + "\r");
+        var step = 0;
+        IReadOnlyList<KernelBench.Figure> figures;
+        using (var line = new ProgressLine(json ? ProgressMode.Quiet : ProgressOptions.OnScreen(error), error, "workload", workloads.Count))
+            figures = KernelBench.Measure(workloads, TimeSpan.FromSeconds(seconds), key => line.Report(++step, key));
         output.Write(json ? KernelBench.Json(figures) + "\n" : KernelBench.Table(figures));
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dsl.Cli.Progress;
 using Dsl.Cli.Ursm;
 using Dsl.Models.Ursm;
 using Dsl.Runtime.Data;
@@ -20,11 +21,13 @@ public static class DemoCommand
     {
         var outFolder = new Option<DirectoryInfo>("--out") { Description = "Folder for the demo's outputs.", DefaultValueFactory = _ => new DirectoryInfo("dsl-demo") };
         var command = new Command("demo", "Check the bundled models, draw their plate diagrams, fit URSM to section 4.2 data scored against the paper, and evaluate scVI on real PBMC counts.") { outFolder };
-        command.SetAction(result => Run(result.GetValue(outFolder)!, output, error));
+        var progress = new ProgressOptions();
+        progress.AddTo(command);
+        command.SetAction(result => Run(result.GetValue(outFolder)!, output, error, progress.Mode(result, error)));
         return command;
     }
 
-    public static int Run(DirectoryInfo outFolder, TextWriter output, TextWriter error)
+    public static int Run(DirectoryInfo outFolder, TextWriter output, TextWriter error, ProgressMode mode = ProgressMode.Lines)
     {
         output.WriteLine($"Checking the bundled model declarations in {BundledModels.SourceFolder}");
         var status = CheckCommand.Run([], null, output, error);
@@ -40,16 +43,16 @@ public static class DemoCommand
             output.WriteLine($"wrote {path}");
         }
         output.WriteLine();
-        FitUrsm(Path.Combine(outFolder.FullName, "ursm"), output, error);
+        FitUrsm(Path.Combine(outFolder.FullName, "ursm"), output, error, mode);
         output.WriteLine();
-        FitScvi(Path.Combine(outFolder.FullName, "scvi"), output, error);
+        FitScvi(Path.Combine(outFolder.FullName, "scvi"), output, error, mode);
         output.WriteLine();
         output.WriteLine($"Plate diagrams, the URSM fit and the scVI evaluation are in {outFolder.FullName}.");
         return 0;
     }
 
     /// <summary>Bundled real counts (data/pbmc_small, see data/PROVENANCE.md): held-out likelihood and the latent's clustering against Seurat's clusters.</summary>
-    private static void FitScvi(string folder, TextWriter output, TextWriter error)
+    private static void FitScvi(string folder, TextWriter output, TextWriter error, ProgressMode mode)
     {
         var data = Path.Combine(AppContext.BaseDirectory, "data", "pbmc_small");
         output.WriteLine($"scVI on real counts: pbmc_small (80 PBMCs x 230 genes, Seurat's example; {data})");
@@ -58,15 +61,15 @@ public static class DemoCommand
         var options = new VariationalOptions { Seed = 1 };
         var settings = new ScviEvaluationSettings { Imputation = false };
         output.WriteLine($"fitting on 90 % of the cells ({options.Epochs} epochs), scoring the held-out 10 % by importance sampling ...");
-        var report = ScviEvaluation.Run(inputs, labels, options, settings,
-            progress: new SyncProgress<EpochRecord>(e => error.Write($"\repoch {e.Epoch}/{options.Epochs}")));
-        error.Write("\r" + new string(' ', 30) + "\r");
+        ScviEvaluationReport report;
+        using (var line = new ProgressLine(mode, error, "epoch", options.Epochs))
+            report = ScviEvaluation.Run(inputs, labels, options, settings, line.Note, new Scvi.EpochReporter(line));
         EvalCommand.Print(report, output);
         output.WriteLine($"  labels: Seurat's clusters (column ident of cells_metadata.csv); wrote {EvalCommand.WriteJson(report, folder)}");
     }
 
     /// <summary>Section 4.2: simulate, fit the unified model, and score it against the truth next to the paper.</summary>
-    private static void FitUrsm(string folder, TextWriter output, TextWriter error)
+    private static void FitUrsm(string folder, TextWriter output, TextWriter error, ProgressMode mode)
     {
         var settings = new UrsmSimulationSettings { Seed = 1 };
         output.WriteLine($"URSM, section 4.2: simulating N={settings.Genes}, L={settings.Cells}, M={settings.BulkSamples}, K={settings.Types} (section 4.1) into {folder}/data");
@@ -76,8 +79,9 @@ public static class DemoCommand
         var inputs = new UrsmInputs(settings.Types, sim.Y, sim.CellTypes, sim.X);
         var data = new UrsmDataSet(inputs, CsvTable.Names("gene", settings.Genes), CsvTable.Names("cell", settings.Cells), CsvTable.Names("bulk", settings.BulkSamples));
         output.WriteLine($"fitting the unified model by Gibbs-EM ({options.MaxIterations} EM iterations of {options.BurnIn} + {options.Samples} sweeps) ...");
-        var fit = UrsmFitter.Fit(inputs, options, progress: new SyncProgress<EmIteration>(e => error.Write($"\rEM iteration {e.Index}/{options.MaxIterations}")));
-        error.Write("\r" + new string(' ', 30) + "\r");
+        UrsmFit fit;
+        using (var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations))
+            fit = UrsmFitter.Fit(inputs, options, progress: new EmIterationReporter(line));
         OutputFolder.Write(Path.Combine(folder, "fit"), f => UrsmOutputWriter.Write(f, data, fit, options));
         var estimates = UrsmEstimates.From(fit.Model);
         output.WriteLine($"  L1 loss of A: naive (eq 4.2) {UrsmMetrics.L1(UrsmFitter.Naive(sim.Y, sim.CellTypes, settings.Types), sim.A):F3}, URSM {UrsmMetrics.L1(estimates.A, sim.A):F3}   (paper: 0.81, 0.17)");

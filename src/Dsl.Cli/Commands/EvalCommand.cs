@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Dsl.Cli.Progress;
 using Dsl.Cli.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
@@ -31,6 +32,8 @@ public static class EvalCommand
         var command = new Command("eval", "Score scVI on a data set: held-out log-likelihood by importance sampling, imputation under the paper's two " +
             "corruptions, clustering of the latent against labels, batch mixing.")
             { model, counts, layer, metadata, batchKey, labelsKey, epochs, latent, likelihood, testFraction, samples, starts, noImputation, seed, threads, outFolder };
+        var progress = new ProgressOptions();
+        progress.AddTo(command);
         command.SetAction(r =>
         {
             if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi");
@@ -48,7 +51,8 @@ public static class EvalCommand
             ScviEvaluationReport report;
             try
             {
-                report = ScviEvaluation.Run(inputs, labels, options, settings, error.WriteLine, new EpochReporter(error, options.Epochs),
+                using var line = new ProgressLine(progress.Mode(r, error), error, "epoch", options.Epochs);
+                report = ScviEvaluation.Run(inputs, labels, options, settings, line.Note, new EpochReporter(line),
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!));
             }
             catch (ArgumentException e) { throw new CliException($"{r.GetValue(counts)}: {e.Message}"); }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dsl.Cli.Progress;
 using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
 using Dsl.Models.Scvi;
@@ -44,6 +45,8 @@ public static class FitCommand
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
               transformBatch, seed, threads, plugIn, resume, force, outFolder, outH5ad };
+        var progress = new ProgressOptions();
+        progress.AddTo(command);
         var scviOnly = new Option[] { counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch };
         var ursmOnly = new Option[] { sc, typesFile, bulk, markers, k, burnIn, samples, emIters, plugIn };
         command.SetAction(r =>
@@ -64,7 +67,7 @@ public static class FitCommand
                 var request = new ScviRequest(r.GetValue(counts), r.GetValue(layer), r.GetValue(metadata), r.GetValue(batchKey),
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!), r.GetValue(transformBatch),
                     DenseOutputOption.Parse(r.GetValue(dense)!), r.GetValue(outH5ad));
-                return FitScvi(request, settings, folder, new Resumption(r.GetValue(resume), r.GetValue(force)), output, error);
+                return FitScvi(request, settings, folder, new Resumption(r.GetValue(resume), r.GetValue(force)), output, error, progress.Mode(r, error));
             }
             var types = r.GetValue(k) ?? throw new CliException("fit ursm needs -K, the number of cell types");
             if (types < 1) throw new CliException($"-K must be at least 1, not {types}");
@@ -80,7 +83,8 @@ public static class FitCommand
             UrsmFit fit;
             try
             {
-                fit = UrsmFitter.Fit(data.Inputs, options, checkpoint, r.GetValue(resume), new Reporter(error, options.MaxIterations), acceptOtherData: r.GetValue(force));
+                using var line = new ProgressLine(progress.Mode(r, error), error, "EM iteration", options.MaxIterations);
+                fit = UrsmFitter.Fit(data.Inputs, options, checkpoint, r.GetValue(resume), new EmIterationReporter(line), acceptOtherData: r.GetValue(force));
             }
             catch (ArgumentException e) { throw new CliException(e.Message); }
             catch (InvalidDataException e) { throw new CliException(e.Message); }
@@ -100,7 +104,7 @@ public static class FitCommand
     private sealed record ScviRequest(string? Counts, string? Layer, string? Metadata, string? BatchKey, int Latent, ScviLikelihood Likelihood, string? TransformBatch,
         DenseOutput Dense, string? OutH5ad);
 
-    private static int FitScvi(ScviRequest request, VariationalOptions options, OutputFolder folder, Resumption resumption, TextWriter output, TextWriter error)
+    private static int FitScvi(ScviRequest request, VariationalOptions options, OutputFolder folder, Resumption resumption, TextWriter output, TextWriter error, ProgressMode mode)
     {
         var (countsPath, latent, likelihood) = (request.Counts, request.Latent, request.Likelihood);
         if (countsPath is null) throw new CliException("fit scvi needs --counts (a 10x folder, .h5ad, CSV/TSV or Matrix Market file)");
@@ -111,7 +115,8 @@ public static class FitCommand
         ScviFit fit;
         try
         {
-            fit = ScviFitter.Fit(inputs, options, checkpoint, resumption.Resume, new EpochReporter(error, options.Epochs), error.WriteLine, latent, likelihood: likelihood,
+            using var line = new ProgressLine(mode, error, "epoch", options.Epochs);
+            fit = ScviFitter.Fit(inputs, options, checkpoint, resumption.Resume, new EpochReporter(line), line.Note, latent, likelihood: likelihood,
                 acceptOtherData: resumption.Force);
         }
         catch (ArgumentException e) { throw new CliException($"{countsPath}: {e.Message}"); }
@@ -124,12 +129,5 @@ public static class FitCommand
         output.WriteLine($"{fit.Run.History.Count} epochs{(fit.Run.StoppedEarly ? " (stopped early)" : "")}, {fit.Seconds:F1} s; " +
             $"validation ELBO {(double.IsNaN(validation) ? "not computed (no held-out cells)" : $"{validation:F2} per cell")}; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;
-    }
-
-    /// <summary>One progress line per EM iteration on stderr.</summary>
-    private sealed class Reporter(TextWriter error, int total) : IProgress<EmIteration>
-    {
-        public void Report(EmIteration e) =>
-            error.WriteLine($"EM iteration {e.Index}/{total}: expected complete log-likelihood {e.ExpectedCompleteLogLikelihood:F1}, {e.Seconds:F2} s");
     }
 }
