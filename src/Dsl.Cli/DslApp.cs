@@ -22,6 +22,7 @@ public static class DslApp
             EvalCommand.Create(output, error),
             ImputeCommand.Create(output, error),
             DeCommand.Create(output, error),
+            ReportCommand.Create(output, error),
         };
         // Read before parsing (see DebugFlag); declared so that --help lists it.
         root.Options.Add(new Option<bool>(DebugFlag) { Description = "On an error, also print the internal trace (for bug reports).", Recursive = true });

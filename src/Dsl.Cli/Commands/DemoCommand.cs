@@ -77,12 +77,19 @@ public static class DemoCommand
         OutputFolder.Write(Path.Combine(folder, "data"), f => UrsmSimulationWriter.Write(f, sim));
         var options = new GibbsEmOptions { MaxIterations = 20, Seed = 1 };
         var inputs = new UrsmInputs(settings.Types, sim.Y, sim.CellTypes, sim.X);
-        var data = new UrsmDataSet(inputs, CsvTable.Names("gene", settings.Genes), CsvTable.Names("cell", settings.Cells), CsvTable.Names("bulk", settings.BulkSamples));
+        var simulated = Path.GetFullPath(Path.Combine(folder, "data"));
+        var sources = new UrsmSources(Path.Combine(simulated, "sc.csv"), Path.Combine(simulated, "types.txt"), Path.Combine(simulated, "bulk.csv"), null, settings.Types);
+        var data = new UrsmDataSet(inputs, CsvTable.Names("gene", settings.Genes), CsvTable.Names("cell", settings.Cells), CsvTable.Names("bulk", settings.BulkSamples), sources);
         output.WriteLine($"fitting the unified model by Gibbs-EM ({options.MaxIterations} EM iterations of {options.BurnIn} + {options.Samples} sweeps) ...");
         UrsmFit fit;
         using (var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations))
             fit = UrsmFitter.Fit(inputs, options, progress: new EmIterationReporter(line));
-        OutputFolder.Write(Path.Combine(folder, "fit"), f => UrsmOutputWriter.Write(f, data, fit, options));
+        OutputFolder.Write(Path.Combine(folder, "fit"), f =>
+        {
+            UrsmOutputWriter.Write(f, data, fit, options);
+            Report.FitReport.Write(f.Path, truth: simulated);
+            f.File(Report.FitReport.FileName);
+        });
         var estimates = UrsmEstimates.From(fit.Model);
         output.WriteLine($"  L1 loss of A: naive (eq 4.2) {UrsmMetrics.L1(UrsmFitter.Naive(sim.Y, sim.CellTypes, settings.Types), sim.A):F3}, URSM {UrsmMetrics.L1(estimates.A, sim.A):F3}   (paper: 0.81, 0.17)");
         output.WriteLine($"  L1 loss of W per bulk sample: {UrsmMetrics.L1PerSample(estimates.W, sim.W):F3}   (original implementation: 0.052)");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dsl.Cli.Progress;
+using Dsl.Cli.Report;
 using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
 using Dsl.Models.Scvi;
@@ -90,6 +91,8 @@ public static class FitCommand
             catch (InvalidDataException e) { throw new CliException(e.Message); }
             UrsmOutputWriter.Write(folder, data, fit, options);
             if (r.GetValue(outH5ad) is { } h5ad) UrsmAnnDataWriter.Write(h5ad, data, fit, options);
+            FitReport.Write(folder.Path);
+            folder.File(FitReport.FileName);
             folder.Commit();
             output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
             return 0;
@@ -124,6 +127,8 @@ public static class FitCommand
         catch (InvalidOperationException e) { throw new CliException(e.Message); }
         ScviOutputWriter.Write(folder, inputs, fit, options, request.Dense, transformLevel);
         if (request.OutH5ad is { } h5ad) ScviAnnDataWriter.Write(h5ad, inputs, fit, options, transformLevel);
+        FitReport.Write(folder.Path);
+        folder.File(FitReport.FileName);
         folder.Commit();
         var validation = fit.Run.History[^1].ValidationElbo;
         output.WriteLine($"{fit.Run.History.Count} epochs{(fit.Run.StoppedEarly ? " (stopped early)" : "")}, {fit.Seconds:F1} s; " +

@@ -34,6 +34,7 @@ public static class ScviOutputWriter
             values.AddRange([h.ValidationElbo, h.Seconds]);
             return values[c];
         });
+        WriteCellTable(folder.File("cells.csv"), inputs);
         ScviModelFolder.Write(folder, "model", inputs, fit);
         var summary = new
         {
@@ -100,6 +101,23 @@ public static class ScviOutputWriter
         var d = model.DimCount;
         CsvTable.Write(folder.File("latent.csv"), "cell", CsvTable.Names("z", d), cells, (n, k) => latent[n * d + k]);
         CsvTable.Write(folder.File("library.csv"), "cell", ["library"], cells, (n, _) => library[n]);
+    }
+
+    /// <summary>cells.csv: each cell's batch, observed total count and metadata columns (the report colours by them).</summary>
+    private static void WriteCellTable(string path, ScviInputs inputs)
+    {
+        var counts = inputs.Counts;
+        var columns = counts.Metadata.ColumnNames.Where(c => c is not ("batch" or "total_counts")).ToList();
+        var text = new System.Text.StringBuilder();
+        text.Append(string.Join(",", new[] { "cell", "batch", "total_counts" }.Concat(columns).Select(CsvTable.Quote))).Append('\n');
+        for (var c = 0; c < counts.Cells; c++)
+        {
+            text.Append(CsvTable.Quote(counts.CellNames[c])).Append(',').Append(CsvTable.Quote(inputs.BatchLevels[inputs.Batch[c]]))
+                .Append(',').Append(counts.RowTotal(c).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var column in columns) text.Append(',').Append(CsvTable.Quote(counts.Metadata[column][c]));
+            text.Append('\n');
+        }
+        AtomicFile.WriteText(path, text.ToString());
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;

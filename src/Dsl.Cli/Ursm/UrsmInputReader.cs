@@ -4,7 +4,11 @@ using Dsl.Runtime.Data;
 namespace Dsl.Cli.Ursm;
 
 /// <summary>URSM inputs as read from files, with the names the outputs use.</summary>
-public sealed record UrsmDataSet(UrsmInputs Inputs, IReadOnlyList<string> Genes, IReadOnlyList<string> Cells, IReadOnlyList<string> BulkSamples);
+/// <param name="Sources">the files read (full paths), so a report can read the same data again</param>
+public sealed record UrsmDataSet(UrsmInputs Inputs, IReadOnlyList<string> Genes, IReadOnlyList<string> Cells, IReadOnlyList<string> BulkSamples, UrsmSources Sources);
+
+/// <summary>The files a URSM fit read, as full paths (null where not given).</summary>
+public sealed record UrsmSources(string? sc, string? types, string? bulk, string? markers, int k);
 
 /// <summary>
 /// Reads URSM's inputs: count files in the original layout (no header, one row per cell or bulk sample, one column per
@@ -50,8 +54,14 @@ public static class UrsmInputReader
         var present = cellTypes?.Distinct().Count() ?? 0;
         if (present < types && markers is null)
             throw new CliException($"-K {types} but only {present} cell types have single cells; give --markers so the other types can be identified (section 4.5), or lower -K");
-        return new UrsmDataSet(new UrsmInputs(types, y, cellTypes, x, markers), genes, sc?.CellNames ?? [], bulk?.CellNames ?? []);
+        var sources = new UrsmSources(Full(singleCellPath), Full(typesPath), Full(bulkPath), Full(markersPath), types);
+        return new UrsmDataSet(new UrsmInputs(types, y, cellTypes, x, markers), genes, sc?.CellNames ?? [], bulk?.CellNames ?? [], sources);
     }
+
+    private static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
+
+    /// <summary>The same data again, from the sources a fit recorded in its summary.json.</summary>
+    public static UrsmDataSet Read(UrsmSources sources, TextWriter messages) => Read(sources.sc, sources.types, sources.bulk, sources.k, sources.markers, messages);
 
     /// <summary>The genes both files name, in the single-cell file's order, and each file's columns for them.</summary>
     private static (IReadOnlyList<string> Genes, int[] ScColumns, int[] BulkColumns) SharedGenes(CountMatrix sc, CountMatrix bulk,

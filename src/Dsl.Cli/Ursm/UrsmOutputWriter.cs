@@ -37,6 +37,7 @@ public static class UrsmOutputWriter
             types = data.Inputs.Types,
             cells = data.Cells.Count,
             bulk_samples = data.BulkSamples.Count,
+            inputs = data.Sources,
             settings = new { burnin = options.BurnIn, samples = options.Samples, em_iterations = options.MaxIterations, seed = options.Seed, threads = options.Threads, plug_in = options.MStep.PlugInNormaliser },
             iterations = iterations.Count,
             converged = fit.Run.Converged,
