@@ -11,7 +11,7 @@ namespace Dsl.Cli.Report;
 public static class ScviReport
 {
     /// <summary>t-SNE is O(n^2): larger fits are drawn from a seeded subsample of this many cells.</summary>
-    private const int EmbeddedCells = 2000;
+    private const int EmbeddedCells = 1000;
 
     public static void Build(ReportPage page, string folder, JsonElement summary)
     {

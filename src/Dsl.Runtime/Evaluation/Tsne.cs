@@ -5,14 +5,15 @@ namespace Dsl.Runtime.Evaluation;
 /// <summary>
 /// Exact t-SNE (van der Maaten and Hinton 2008) for a 2-D picture of a latent space: Gaussian affinities with each
 /// point's bandwidth set by binary search to the perplexity, symmetrised; Student-t affinities in the plane; gradient
-/// descent with momentum, gains and early exaggeration (x12 for the first 250 of 750 iterations). O(n^2) per
-/// iteration, so callers embed at most a few thousand points (a seeded subsample of larger data). Deterministic for the seed.
+/// descent with momentum, gains and early exaggeration (x12 for the first quarter of the iterations). O(n^2) per
+/// iteration (each point's row on its own thread chunk, so the result does not depend on the thread count), so callers
+/// embed at most a few thousand points (a seeded subsample of larger data). Deterministic for the seed.
 /// </summary>
 public static class Tsne
 {
     /// <param name="points">n x d, row-major</param>
     /// <returns>n x 2, row-major</returns>
-    public static double[] Embed(ReadOnlySpan<float> points, int n, int d, ulong seed, double perplexity = 30, int iterations = 750)
+    public static double[] Embed(ReadOnlySpan<float> points, int n, int d, ulong seed, double perplexity = 30, int iterations = 500)
     {
         if (n < 4) throw new ArgumentException($"t-SNE needs at least 4 points, not {n}");
         perplexity = Math.Min(perplexity, (n - 1) / 3.0);
@@ -26,7 +27,7 @@ public static class Tsne
         Array.Fill(gains, 1.0);
         var gradient = new double[2 * n];
         var q = new double[n * n];
-        const int exaggerated = 250;
+        var exaggerated = iterations / 4;
         for (var iteration = 0; iteration < iterations; iteration++)
         {
             var exaggeration = iteration < exaggerated ? 12.0 : 1.0;
@@ -102,16 +103,24 @@ public static class Tsne
     /// <summary>dC/dy_i = 4 sum_j (e p_ij - q_ij) (y_i - y_j) / (1 + |y_i - y_j|^2), with q_ij = w_ij / sum w.</summary>
     private static void Gradient(double[] p, double[] y, int n, double exaggeration, double[] w, double[] gradient)
     {
-        var total = 0.0;
-        for (var i = 0; i < n; i++)
-            for (var j = i + 1; j < n; j++)
+        // Row by row in parallel; the rows' sums are added in order, so the total is the same at any thread count.
+        var rowTotals = new double[n];
+        Parallel.For(0, n, i =>
+        {
+            var sum = 0.0;
+            for (var j = 0; j < n; j++)
             {
+                if (j == i) { w[i * n + j] = 0; continue; }
                 double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
                 var value = 1.0 / (1.0 + dx * dx + dy * dy);
-                w[i * n + j] = w[j * n + i] = value;
-                total += 2 * value;
+                w[i * n + j] = value;
+                sum += value;
             }
-        for (var i = 0; i < n; i++)
+            rowTotals[i] = sum;
+        });
+        var total = 0.0;
+        foreach (var rowTotal in rowTotals) total += rowTotal;
+        Parallel.For(0, n, i =>
         {
             double gx = 0, gy = 0;
             for (var j = 0; j < n; j++)
@@ -124,7 +133,7 @@ public static class Tsne
             }
             gradient[2 * i] = 4 * gx;
             gradient[2 * i + 1] = 4 * gy;
-        }
+        });
     }
 
     private static void Center(double[] y, int n)
