@@ -12,14 +12,12 @@ public sealed record UrsmScores(double NaiveL1, double SingleCellL1, double Unif
 /// </summary>
 public static class UrsmExperiment
 {
-    public static UrsmScores Run(UrsmSimulationSettings settings, GibbsEmOptions options, TextWriter? progress = null)
+    public static UrsmScores Run(UrsmSimulationSettings settings, GibbsEmOptions options)
     {
         var sim = UrsmSimulator.Simulate(settings);
         var k = settings.Types;
         var naive = UrsmFitter.Naive(sim.Y, sim.CellTypes, k);
-        progress?.WriteLine($"seed {settings.Seed}: single-cell submodel");
         var scOnly = UrsmFitter.Fit(new UrsmInputs(k, sim.Y, sim.CellTypes, null), options);
-        progress?.WriteLine($"seed {settings.Seed}: unified model");
         var unified = UrsmFitter.Fit(new UrsmInputs(k, sim.Y, sim.CellTypes, sim.X), options);
         var estimates = UrsmEstimates.From(unified.Model);
         var nmf = UrsmMetrics.NmfApproximation(sim.Y, k);

@@ -37,14 +37,18 @@ public sealed class AnnDataTests
     }
 
     [SkippableFact]
-    public void UrsmFit_WritesTheSingleCellsWithDropoutProbabilitiesAndW()
+    public void UrsmFit_OnAnH5ad_WritesTheSingleCellsWithDropoutProbabilitiesAndW()
     {
         PythonAnnData.RequireOrSkip();
         using var temp = new TempFolder();
         var data = UrsmData(temp);
+        var singleCells = Path.Combine(temp.Path, "sc.h5ad");
+        Assert.Equal(0, RunDsl("data", "convert", Path.Combine(data, "sc.csv"), singleCells).Exit);
         var output = Path.Combine(temp.Path, "ursm.h5ad");
 
-        Assert.Equal(0, FitUrsm(data, Path.Combine(temp.Path, "fit"), "--out-h5ad", output).Exit);
+        var fit = RunDsl("fit", "ursm", "--sc", singleCells, "--types", Path.Combine(data, "types.txt"), "--bulk", Path.Combine(data, "bulk.csv"),
+            "-K", "3", "--burnin", "2", "--samples", "4", "--em-iters", "2", "--threads", "1", "--out", Path.Combine(temp.Path, "fit"), "--out-h5ad", output);
+        Assert.True(fit.Exit == 0, fit.Err);
 
         var report = PythonAnnData.Script($$"""
             import anndata
