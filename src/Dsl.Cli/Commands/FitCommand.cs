@@ -90,7 +90,7 @@ public static class FitCommand
             catch (ArgumentException e) { throw new CliException(e.Message); }
             catch (InvalidDataException e) { throw new CliException(e.Message); }
             UrsmOutputWriter.Write(folder, data, fit, options);
-            if (r.GetValue(outH5ad) is { } h5ad) UrsmAnnDataWriter.Write(h5ad, data, fit, options);
+            if (r.GetValue(outH5ad) is { } h5ad) UrsmAnnDataWriter.Write(h5ad, data, fit, options, error);
             FitReport.Write(folder.Path);
             folder.File(FitReport.FileName);
             folder.Commit();
@@ -126,7 +126,7 @@ public static class FitCommand
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         catch (InvalidOperationException e) { throw new CliException(e.Message); }
         ScviOutputWriter.Write(folder, inputs, fit, options, request.Dense, transformLevel);
-        if (request.OutH5ad is { } h5ad) ScviAnnDataWriter.Write(h5ad, inputs, fit, options, transformLevel);
+        if (request.OutH5ad is { } h5ad) ScviAnnDataWriter.Write(h5ad, countsPath, inputs, fit, options, transformLevel, error);
         FitReport.Write(folder.Path);
         folder.File(FitReport.FileName);
         folder.Commit();

@@ -13,7 +13,8 @@ namespace Dsl.Cli.Ursm;
 /// </summary>
 public static class UrsmAnnDataWriter
 {
-    public static void Write(string path, UrsmDataSet data, UrsmFit fit, GibbsEmOptions options)
+    /// <remarks>Fitted from an .h5ad of single cells, the file written is that file with these added, when the fit kept all of its genes.</remarks>
+    public static void Write(string path, UrsmDataSet data, UrsmFit fit, GibbsEmOptions options, TextWriter messages)
     {
         var y = data.Inputs.SingleCell ?? throw new CliException("--out-h5ad writes the single cells; give --sc");
         var types = data.Inputs.CellTypes!;
@@ -26,7 +27,13 @@ public static class UrsmAnnDataWriter
         var typeNames = CsvTable.Names("type", data.Inputs.Types);
         var metadata = new CellMetadata(cells);
         metadata.Add("ursm_type", types.Select(t => typeNames[t]).ToArray());
-        var content = new AnnDataContent(CountMatrix.FromTriplets(cells, genes, entries, data.Cells, data.Genes).WithMetadata(metadata));
+        var source = AnnDataOutput.SourceFor(data.Sources.sc);
+        if (source is not null && !CountFile.Load(source).GeneNames.SequenceEqual(data.Genes))
+        {
+            messages.WriteLine($"note: the fit kept {genes} of the genes of {source} (those shared with the bulk), so {path} holds only the fit's genes, not a copy of {source}");
+            source = null;
+        }
+        var content = new AnnDataContent(CountMatrix.FromTriplets(cells, genes, entries, data.Cells, data.Genes).WithMetadata(metadata), source);
         var imputed = estimates.Impute(y, types);
         content.Layers["ursm_dropout_prob"] = CellsByGenes(genes, cells, (i, c) => 1 - estimates.S[i, c]);
         content.Layers["ursm_imputed"] = CellsByGenes(genes, cells, (i, c) => imputed[i, c]);
@@ -39,7 +46,7 @@ public static class UrsmAnnDataWriter
             ["types"] = data.Inputs.Types, ["burnin"] = options.BurnIn, ["samples"] = options.Samples, ["em_iterations"] = fit.Run.Iterations.Count,
             ["seed"] = (long)options.Seed, ["data_fingerprint"] = data.Inputs.Fingerprint(),
         };
-        AnnDataWriter.Write(path, content);
+        AnnDataOutput.Write(path, content, messages);
     }
 
     private static float[,] CellsByGenes(int genes, int cells, Func<int, int, double> value)

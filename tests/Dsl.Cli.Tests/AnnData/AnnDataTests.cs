@@ -27,13 +27,14 @@ public sealed class AnnDataTests
             print(a.shape, a.obsm["X_scVI"].shape, a.layers["scvi_normalized"].shape, a.layers["scvi_imputed"].shape)
             print(a.obs["batch"].dtype, a.obs["labels"].dtype, list(a.obs["batch"].cat.categories), a.obs["scvi_library"].dtype)
             print(a.uns["dsl_scvi"]["likelihood"], a.obs_names[3], a.var_names[7])
-            print(abs(a.layers["scvi_normalized"].sum(1) - 1).max() < 1e-4, (a.X != anndata.read_h5ad("{{input}}").layers["counts"]).nnz)
+            b = anndata.read_h5ad("{{input}}")
+            print(abs(a.layers["scvi_normalized"].sum(1) - 1).max() < 1e-4, (a.X != b.X).nnz, (a.layers["counts"] != b.layers["counts"]).nnz, a.obs["percent_mito"].equals(b.obs["percent_mito"]))
             """).Split('\n');
         Assert.Equal("(90, 25) (90, 10) (90, 25) (90, 25)", report[0]);
         Assert.Equal("category category ['b0', 'b1'] float64", report[1]);
         Assert.Equal("zinb cell3 gene7", report[2]);
-        // ρ rows are softmaxes; X holds exactly the counts the fit read from the layer.
-        Assert.Equal("True 0", report[3]);
+        // ρ rows are softmaxes; the input file is carried over whole: its normalised X, its counts layer, its obs columns.
+        Assert.Equal("True 0 0 True", report[3]);
     }
 
     [SkippableFact]

@@ -10,9 +10,14 @@ public sealed record AnnDataFrame(IReadOnlyList<string> Index, IReadOnlyList<(st
 /// metadata column as a categorical, and the results a fit adds (obsm embeddings, dense layers, numeric obs columns,
 /// uns entries: strings, numbers, string lists, nested dictionaries and data frames).
 /// </summary>
-public sealed class AnnDataContent(CountMatrix counts)
+/// <param name="source">
+/// the .h5ad the counts were read from, if any: the file written is then that file (X, layers, obs, var, obsm, uns,
+/// ...) with the results added, as scvi-tools users expect, rather than a new one holding only the counts
+/// </param>
+public sealed class AnnDataContent(CountMatrix counts, string? source = null)
 {
     public CountMatrix Counts { get; } = counts;
+    public string? Source { get; } = source;
     public Dictionary<string, float[,]> Obsm { get; } = new();
     public Dictionary<string, float[,]> Layers { get; } = new();
     public Dictionary<string, double[]> ObsNumbers { get; } = new();
@@ -25,10 +30,16 @@ public sealed class AnnDataContent(CountMatrix counts)
 /// </summary>
 public static class AnnDataWriter
 {
-    /// <summary>anndata reads a bool attribute only as HDF5's enum of FALSE/TRUE; a C# bool would be written as uint8.</summary>
-    private enum H5Bool : byte { FALSE = 0, TRUE = 1 }
+    /// <returns>elements of the source file that could not be carried over (types anndata does not write), by path</returns>
+    public static IReadOnlyList<string> Write(string path, AnnDataContent content)
+    {
+        var leftOut = new List<string>();
+        var file = content.Source is { } source ? FromSource(source, content, leftOut) : Fresh(content);
+        AtomicFile.Write(path, stream => file.Write(stream));
+        return leftOut;
+    }
 
-    public static void Write(string path, AnnDataContent content)
+    private static H5File Fresh(AnnDataContent content)
     {
         var counts = content.Counts;
         var file = new H5File
@@ -44,7 +55,37 @@ public static class AnnDataWriter
             ["varp"] = Dict([]),
         };
         file.Attributes = Encoding("anndata", "0.1.0");
-        AtomicFile.Write(path, stream => file.Write(stream));
+        return file;
+    }
+
+    /// <summary>The source file, whole, with the results added to obs, obsm, layers and uns (an entry of the same name is replaced).</summary>
+    private static H5File FromSource(string source, AnnDataContent content, List<string> leftOut)
+    {
+        H5Group root;
+        using (var input = H5File.OpenRead(source)) root = H5Copy.Group(input, "", leftOut);
+        var file = new H5File();
+        foreach (var (name, item) in root) file[name] = item;
+        file.Attributes = root.Attributes;
+        var obs = (H5Group)file["obs"];
+        var order = (obs.Attributes.TryGetValue("column-order", out var existing) && existing is string[] names ? names : []).ToList();
+        void AddColumn(string name, object column)
+        {
+            obs[name] = column;
+            if (!order.Contains(name)) order.Add(name);
+        }
+        foreach (var name in content.Counts.Metadata.ColumnNames.Where(n => !obs.ContainsKey(n))) AddColumn(name, Categorical(content.Counts.Metadata[name]));
+        foreach (var (name, values) in content.ObsNumbers) AddColumn(name, Array(values));
+        obs.Attributes["column-order"] = order.ToArray();
+        AddTo(file, "obsm", content.Obsm.ToDictionary(p => p.Key, p => (object)Array(p.Value)));
+        AddTo(file, "layers", content.Layers.ToDictionary(p => p.Key, p => (object)Array(p.Value)));
+        AddTo(file, "uns", content.Uns.ToDictionary(p => p.Key, p => Element(p.Value)));
+        return file;
+    }
+
+    private static void AddTo(H5File file, string dict, Dictionary<string, object> items)
+    {
+        if (!file.TryGetValue(dict, out var existing) || existing is not H5Group group) file[dict] = group = Dict([]);
+        foreach (var (key, value) in items) group[key] = value;
     }
 
     private static Dictionary<string, object> Encoding(string type, string version) => new() { ["encoding-type"] = type, ["encoding-version"] = version };
@@ -95,7 +136,7 @@ public static class AnnDataWriter
         }).ToArray();
         var group = new H5Group { ["categories"] = Strings(levels), ["codes"] = Array(codes) };
         group.Attributes = Encoding("categorical", "0.2.0");
-        group.Attributes["ordered"] = H5Bool.FALSE;
+        group.Attributes["ordered"] = H5Copy.H5Bool.FALSE;
         return group;
     }
 
@@ -115,7 +156,7 @@ public static class AnnDataWriter
     private static object Element(object value) => value switch
     {
         string text => new H5Dataset(text) { Attributes = Encoding("string", "0.2.0") },
-        bool flag => new H5Dataset(flag ? H5Bool.TRUE : H5Bool.FALSE) { Attributes = Encoding("numeric-scalar", "0.2.0") },
+        bool flag => new H5Dataset(flag ? H5Copy.H5Bool.TRUE : H5Copy.H5Bool.FALSE) { Attributes = Encoding("numeric-scalar", "0.2.0") },
         int or long or double or float => new H5Dataset(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)) { Attributes = Encoding("numeric-scalar", "0.2.0") },
         IReadOnlyList<string> list => Strings(list),
         double[] numbers => Array(numbers),
