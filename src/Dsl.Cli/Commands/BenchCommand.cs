@@ -15,8 +15,10 @@ public static class BenchCommand
         var only = new Option<string?>("--only") { Description = "Run only the workloads whose key starts with this prefix." };
         var seconds = new Option<double>("--seconds") { Description = "Time spent timing each workload.", DefaultValueFactory = _ => 0.25 };
         var large = new Option<bool>("--large") { Description = "scvi: also 100,000 x 720 cells read from a sparse 10x folder (a few minutes)." };
-        var command = new Command("bench", "Benchmark the sampling kernels (per core) or a model fit (URSM: seconds per EM iteration; scVI: seconds per epoch and GEMM GFLOP/s).") { target, json, only, seconds, large };
-        command.SetAction(result => Run(result.GetValue(target)!, result.GetValue(json), result.GetValue(only), result.GetValue(seconds), result.GetValue(large), output, error));
+        var quiet = new Option<bool>("--quiet") { Description = "Print no progress (the figures still print)." };
+        var command = new Command("bench", "Benchmark the sampling kernels (per core) or a model fit (URSM: seconds per EM iteration; scVI: seconds per epoch and GEMM GFLOP/s).") { target, json, only, seconds, large, quiet };
+        command.SetAction(result => Run(result.GetValue(target)!, result.GetValue(json), result.GetValue(only), result.GetValue(seconds), result.GetValue(large), output,
+            result.GetValue(quiet) ? TextWriter.Null : error));
         return command;
     }
 
