@@ -4,23 +4,27 @@ using Dsl.Runtime.Data;
 namespace Dsl.Cli;
 
 /// <summary>
-/// A command's --out folder, which the command owns: the files it writes are listed in a manifest
-/// (<see cref="ManifestName"/>), and once a run has written all of its outputs, the files an earlier run listed but
-/// this one did not write are removed (a Poisson fit leaves no theta.csv from an earlier ZINB fit). Files the manifest
-/// never listed, the user's own, are left alone. Temporary files of runs that died are removed when the folder opens.
+/// A command's --out folder, whose outputs the command owns: the files it writes are listed in a manifest of that
+/// command (<see cref="ManifestPrefix"/> + its kind), and once a run has written all of its outputs, the files the
+/// previous run of the same kind listed but this one did not write are removed (a Poisson fit leaves no theta.csv
+/// from an earlier ZINB fit). Files no manifest of that kind lists are left alone: the user's own, and another
+/// command's (an impute into a fit's folder does not remove the fit's model/). Temporary files of runs that died are
+/// removed when the folder opens.
 /// </summary>
 public sealed class OutputFolder
 {
-    public const string ManifestName = ".dsl-outputs";
+    public const string ManifestPrefix = ".dsl-outputs-";
 
     private readonly HashSet<string> written = new(StringComparer.Ordinal);
+    private readonly string kind;
 
-    private OutputFolder(string path) => Path = path;
+    private OutputFolder(string path, string kind) => (Path, this.kind) = (path, kind);
 
     public string Path { get; }
 
     /// <summary>Creates the folder if needed; one line for a path that is a file or cannot be created.</summary>
-    public static OutputFolder Open(string path, string option = "--out")
+    /// <param name="kind">the command whose outputs these are (fit, impute, eval, simulate): its manifest is its own</param>
+    public static OutputFolder Open(string path, string kind, string option = "--out")
     {
         if (string.IsNullOrWhiteSpace(path)) throw new CliException($"{option} is empty; give a folder for the outputs");
         if (System.IO.File.Exists(path)) throw new CliException($"{option} {path}: is a file, not a folder; give a folder for the outputs");
@@ -32,15 +36,15 @@ public sealed class OutputFolder
         {
             throw new CliException($"{option} {path}: cannot create the folder ({e.Message.TrimEnd('.')}); choose a folder you can write to");
         }
-        var folder = new OutputFolder(path);
+        var folder = new OutputFolder(path, kind);
         folder.RemoveDeadTemporaries(path);
         return folder;
     }
 
     /// <summary>Opens the folder, lets <paramref name="write"/> write every output, then commits the manifest.</summary>
-    public static void Write(string path, Action<OutputFolder> write, string option = "--out")
+    public static void Write(string path, string kind, Action<OutputFolder> write, string option = "--out")
     {
-        var folder = Open(path, option);
+        var folder = Open(path, kind, option);
         write(folder);
         folder.Commit();
     }
@@ -55,7 +59,7 @@ public sealed class OutputFolder
     /// <summary>Removes what the previous run listed and this one did not write, then lists this run's files.</summary>
     public void Commit()
     {
-        var manifest = System.IO.Path.Combine(Path, ManifestName);
+        var manifest = System.IO.Path.Combine(Path, ManifestPrefix + kind);
         foreach (var name in Previous(manifest).Where(n => !written.Contains(n)))
         {
             var stale = System.IO.Path.Combine(Path, name);

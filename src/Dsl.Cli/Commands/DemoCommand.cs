@@ -74,7 +74,7 @@ public static class DemoCommand
         var settings = new UrsmSimulationSettings { Seed = 1 };
         output.WriteLine($"URSM, section 4.2: simulating N={settings.Genes}, L={settings.Cells}, M={settings.BulkSamples}, K={settings.Types} (section 4.1) into {folder}/data");
         var sim = UrsmSimulator.Simulate(settings);
-        OutputFolder.Write(Path.Combine(folder, "data"), f => UrsmSimulationWriter.Write(f, sim));
+        OutputFolder.Write(Path.Combine(folder, "data"), "simulate", f => UrsmSimulationWriter.Write(f, sim));
         var options = new GibbsEmOptions { MaxIterations = 20, Seed = 1 };
         var inputs = new UrsmInputs(settings.Types, sim.Y, sim.CellTypes, sim.X);
         var simulated = Path.GetFullPath(Path.Combine(folder, "data"));
@@ -84,7 +84,7 @@ public static class DemoCommand
         UrsmFit fit;
         using (var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations))
             fit = UrsmFitter.Fit(inputs, options, progress: new EmIterationReporter(line));
-        OutputFolder.Write(Path.Combine(folder, "fit"), f =>
+        OutputFolder.Write(Path.Combine(folder, "fit"), "fit", f =>
         {
             UrsmOutputWriter.Write(f, data, fit, options);
             Report.FitReport.Write(f.Path, truth: simulated);

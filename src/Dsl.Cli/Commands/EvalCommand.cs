@@ -67,7 +67,7 @@ public static class EvalCommand
     public static string WriteJson(ScviEvaluationReport report, string folder)
     {
         var path = "";
-        OutputFolder.Write(folder, f =>
+        OutputFolder.Write(folder, "eval", f =>
         {
             path = Path.GetFullPath(f.File("evaluation.json"));
             AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");

@@ -56,7 +56,7 @@ public static class FitCommand
             if (name is not ("ursm" or "scvi")) throw new CliException($"unknown model '{name}' for fit; use ursm or scvi");
             CliArguments.RefuseUnused(r, name == "scvi" ? ursmOnly : scviOnly, $"fit {name}");
             if (r.GetValue(force) && !r.GetValue(resume)) throw new CliException("--force only applies with --resume (it accepts a checkpoint written for other data)");
-            var folder = OutputFolder.Open(r.GetValue(outFolder)!);
+            var folder = OutputFolder.Open(r.GetValue(outFolder)!, "fit");
             if (name == "scvi")
             {
                 if (r.GetValue(patience) is not null && !r.GetValue(earlyStopping)) throw new CliException("--patience only applies with --early-stopping");

@@ -22,7 +22,7 @@ public static class ImputeCommand
             loaded.Variational.sDecoderLevel = ScviOutputWriter.BatchLevel(r.GetValue(transformBatch), loaded.Saved.Batches);
             var folder = r.GetValue(outFolder)!;
             var denseOutput = DenseOutputOption.Parse(r.GetValue(dense)!);
-            OutputFolder.Write(folder, f => ScviOutputWriter.WriteCells(f, loaded.Inputs, loaded.Model, loaded.Variational, denseOutput));
+            OutputFolder.Write(folder, "impute", f => ScviOutputWriter.WriteCells(f, loaded.Inputs, loaded.Model, loaded.Variational, denseOutput));
             output.WriteLine($"{loaded.Inputs.Counts.Cells} cells through the model in {loaded.Saved.Folder}; outputs in {Path.GetFullPath(folder)}");
             return 0;
         });

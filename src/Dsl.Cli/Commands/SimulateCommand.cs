@@ -35,7 +35,7 @@ public static class SimulateCommand
             try { simulation = UrsmSimulator.Simulate(settings); }
             catch (ArgumentException e) { throw new CliException(e.Message); }
             var folder = r.GetValue(outFolder)!;
-            OutputFolder.Write(folder, f => UrsmSimulationWriter.Write(f, simulation));
+            OutputFolder.Write(folder, "simulate", f => UrsmSimulationWriter.Write(f, simulation));
             output.WriteLine($"wrote section 4.1 data (N={settings.Genes}, L={settings.Cells}, M={settings.BulkSamples}, K={settings.Types}, seed {settings.Seed}) to {Path.GetFullPath(folder)}");
             return 0;
         });
@@ -53,7 +53,7 @@ public static class SimulateCommand
             throw new CliException("scvi simulation needs at least 2 cells, 1 gene, 1 cluster and 1 batch");
         var folder = r.GetValue(outFolder)!;
         var simulation = ScviSimulator.Simulate(settings);
-        OutputFolder.Write(folder, f => ScviSimulationWriter.Write(f, simulation));
+        OutputFolder.Write(folder, "simulate", f => ScviSimulationWriter.Write(f, simulation));
         output.WriteLine($"wrote synthetic ZINB data ({settings.Cells} cells x {settings.Genes} genes, {settings.Clusters} clusters, {settings.Batches} batches, seed {settings.Seed}) to {Path.GetFullPath(folder)}");
         return 0;
     }

@@ -151,6 +151,23 @@ public sealed class SilentWrongAnswerTests
         Assert.True(File.Exists(Path.Combine(folder, "imputed.csv")));
     }
 
+    /// <summary>Ownership is per command: an impute written into a fit's folder replaces the tables it writes and removes none of the fit's.</summary>
+    [Fact]
+    public void ImputeIntoAFitsFolder_KeepsTheFitsOtherOutputs()
+    {
+        using var temp = new TempFolder();
+        var data = ScviData(temp);
+        var folder = Path.Combine(temp.Path, "fit");
+        Assert.Equal(0, FitScvi(data, folder).Exit);
+
+        var impute = RunDsl("impute", "--model", Path.Combine(folder, "model"), "--counts", Path.Combine(data, "counts.csv"), "--metadata", Path.Combine(data, "cells.csv"),
+            "--batch-key", "batch", "--out", folder);
+
+        Assert.True(impute.Exit == 0, impute.Err);
+        foreach (var name in new[] { "history.csv", "theta.csv", "summary.json", "report.html", "model/parameters.bin", "checkpoint.bin" })
+            Assert.True(File.Exists(Path.Combine(folder, name)), name);
+    }
+
     [Fact]
     public void EarlyStopping_IsOptIn()
     {
