@@ -56,6 +56,9 @@ namespace Dsl.Generators
                         Planned(GibbsPlanner.Plan(spec), plan => new[] { GibbsEmitter.Emit(spec, plan), MStepEmitter.Emit(spec, plan) });
                     if (VariationalPlanner.Applies(spec))
                         Planned(VariationalPlanner.Plan(spec), plan => new[] { ElboEmitter.Emit(spec, plan), GradientEmitter.Emit(spec, plan) });
+                    // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.
+                    if (!GibbsPlanner.Applies(spec) && !VariationalPlanner.Applies(spec))
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInferenceEngine, declaration.Location, declaration.ClassName));
                 }
                 return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.ToEquatableArray());
             });

@@ -71,7 +71,7 @@ public static class ModelCompiler
         using var stream = new MemoryStream();
         var emit = output.Emit(stream);
         var messages = generatorDiagnostics.Concat(emit.Diagnostics)
-            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .Where(d => d.Severity >= DiagnosticSeverity.Info)
             .Select(CompilerMessage.From)
             .Distinct()
             .OrderBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.Line).ThenBy(m => m.Column).ThenBy(m => m.Id, StringComparer.Ordinal)

@@ -23,7 +23,37 @@ public sealed class CliTests
         var result = RunDsl("check");
 
         Assert.Equal(0, result.Exit);
-        Assert.Contains("5 file(s), 5 model(s) generated, 0 error(s), 0 warning(s)", result.Out);
+        // gimVI compiles but no VI rule covers its shared encoder layer yet: a warning, and a verdict that says so.
+        Assert.Contains("5 file(s), 5 model(s) generated, 0 error(s), 1 warning(s)", result.Out);
+        Assert.Contains("model Ursm: fitted by Gibbs-EM", result.Out);
+        Assert.Contains("model Scvi: fitted by variational inference", result.Out);
+        Assert.Matches(@"model Gimvi: not fitted, no engine's rules cover it \(warning DSL0402 at Gimvi\.cs\(\d+,\d+\)\)", result.Out);
+    }
+
+    [Fact]
+    public void Check_AModelOfParametersOnly_IsNeverSilent()
+    {
+        using var temp = new TempFolder();
+        var path = temp.File("Counts.cs", """
+            using Dsl;
+
+            [PlateModel]
+            public partial class Counts
+            {
+                [Plate] public partial struct Cell { }
+                [Plate] public partial struct Gene { }
+                [Data] public partial double size(Cell c);
+                [Param, Positive] public partial double rate(Gene g);
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(size(c) * rate(g));
+            }
+            """);
+
+        var result = RunDsl("check", path);
+
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("warning DSL0403: Model 'Counts' has no [Latent] node and no [Network]", result.Out);
+        Assert.Contains("model Counts: not fitted, no engine's rules cover it (warning DSL0403 at Counts.cs(4,22))", result.Out);
+        Assert.Contains("1 warning(s)", result.Out);
     }
 
     [Fact]

@@ -44,7 +44,8 @@ public sealed class LanguageCoverageTests
     {
         var run = GeneratorHarness.Run(("Everything.cs", Everything));
 
-        Assert.Empty(run.Problems.Select(d => d.ToString()));
+        // Whether an engine fits this catalogue is the planners' concern (a DSL0401 warning names the node that stops Gibbs-EM).
+        Assert.Empty(run.ProblemsBesidesPlanning.Select(d => d.ToString()));
         Assert.Empty(run.OutputDiagnostics.Select(d => d.ToString()));
     }
 

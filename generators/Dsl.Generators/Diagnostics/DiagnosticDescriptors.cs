@@ -129,13 +129,19 @@ namespace Dsl.Generators.Diagnostics
             "Distribution in a deterministic position",
             "Model '{0}', node '{1}': a Dist.* call may only be the whole body of a [Latent] or [Observed] node; {2}");
 
-        public static readonly DiagnosticDescriptor NoGibbsRule = Info("DSL0401",
+        // Planning reports are warnings: the model compiles and can be drawn, but no inference code is generated for it
+        // (the engines are exclusive: a model with networks goes to VI only), so a user must hear why.
+        public static readonly DiagnosticDescriptor NoGibbsRule = Warning("DSL0401",
             "No Gibbs-EM rule applies",
             "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but it cannot be fitted by Gibbs-EM");
 
-        public static readonly DiagnosticDescriptor NoVariationalRule = Info("DSL0402",
+        public static readonly DiagnosticDescriptor NoVariationalRule = Warning("DSL0402",
             "No variational rule applies",
             "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but it cannot be fitted by variational inference");
+
+        public static readonly DiagnosticDescriptor NoInferenceEngine = Warning("DSL0403",
+            "No inference engine applies",
+            "Model '{0}' has no [Latent] node and no [Network], so no inference engine fits it yet (Gibbs-EM needs a latent to sample, variational inference a network); it compiles and can be drawn. Give a parameter a prior and make it [Latent], or add an encoder");
 
         public static readonly DiagnosticDescriptor InternalError = Error("DSL0901",
             "Internal generator error",
@@ -153,10 +159,6 @@ namespace Dsl.Generators.Diagnostics
 
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
-
-        /// <summary>Planning reports: the model is valid, but one inference method cannot fit it (others may).</summary>
-        private static DiagnosticDescriptor Info(string id, string title, string message) =>
-            new(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 
         private static DiagnosticDescriptor Warning(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());

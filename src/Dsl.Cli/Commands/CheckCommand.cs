@@ -18,15 +18,16 @@ public static class CheckCommand
         {
             Description = "Also write the generated sources into this folder.",
         };
-        var command = new Command("check", "Compile model files with the plate-model generator and report diagnostics (path(line,col): error DSL0003: ...).")
+        var verbose = new Option<bool>("--verbose") { Description = "Also print information diagnostics (the compiler's notes)." };
+        var command = new Command("check", "Compile model files with the plate-model generator, report diagnostics (path(line,col): error DSL0003: ...) and, per model, the engine that will fit it or why none does.")
         {
-            files, dumpGenerated,
+            files, dumpGenerated, verbose,
         };
-        command.SetAction(result => Run(result.GetValue(files) ?? [], result.GetValue(dumpGenerated), output, error));
+        command.SetAction(result => Run(result.GetValue(files) ?? [], result.GetValue(dumpGenerated), output, error, result.GetValue(verbose)));
         return command;
     }
 
-    public static int Run(FileInfo[] files, DirectoryInfo? emitGenerated, TextWriter output, TextWriter error)
+    public static int Run(FileInfo[] files, DirectoryInfo? emitGenerated, TextWriter output, TextWriter error, bool verbose = false)
     {
         var paths = files.Length > 0 ? files.Select(f => f.FullName).ToList() : BundledModels.SourceFiles.ToList();
         if (paths.Count == 0) throw new CliException("no model files given and no bundled models found next to the tool");
@@ -35,15 +36,18 @@ public static class CheckCommand
 
         var clock = Stopwatch.StartNew();
         using var compiled = ModelCompiler.Compile(paths, load: false);
-        foreach (var message in compiled.Messages) (message.IsError ? error : output).WriteLine(message);
+        var shown = compiled.Messages.Where(m => verbose || m.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ToList();
+        foreach (var message in shown) (message.IsError ? error : output).WriteLine(message);
         if (emitGenerated is not null)
         {
             emitGenerated.Create();
             foreach (var (hint, text) in compiled.GeneratedSources)
                 Runtime.Data.AtomicFile.WriteText(Path.Combine(emitGenerated.FullName, hint), text);
         }
+        if (!compiled.Messages.Any(m => m.IsError))
+            foreach (var line in FitVerdict.Lines(compiled)) output.WriteLine(line);
         var errors = compiled.Messages.Count(m => m.IsError);
-        var warnings = compiled.Messages.Count - errors;
+        var warnings = compiled.Messages.Count(m => m.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
         var models = compiled.GeneratedSources.Count(s => s.HintName.EndsWith(".Graph.g.cs", StringComparison.Ordinal));
         var summary = $"{paths.Count} file(s), {models} model(s) generated, {errors} error(s), {warnings} warning(s) in {clock.Elapsed.TotalSeconds:0.00} s";
         (errors > 0 ? error : output).WriteLine(summary);
