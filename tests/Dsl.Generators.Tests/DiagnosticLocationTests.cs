@@ -158,4 +158,46 @@ public sealed class DiagnosticLocationTests
         Assert.Contains("cannot be fitted by variational inference", diagnostic.GetMessage());
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DSL0901");
     }
+    /// <summary>Issue 22's false warnings: a plate used only as a node's value type is used; "never used" is not repeated after an error.</summary>
+    [Fact]
+    public void PlateUsedOnlyAsAValueType_IsNotUnused()
+    {
+        var run = GeneratorHarness.Run(("M.cs", Prefix + """
+                [Plate] public partial struct Batch { }
+                [Data] public partial Batch s(Cell c);
+                [Param, Positive] public partial double rate(Gene g);
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(rate(g));
+            }
+
+            """));
+
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DSL0105");
+    }
+
+    [Fact]
+    public void AfterAnError_AParameterIsNotAlsoReportedAsNeverUsed()
+    {
+        var run = GeneratorHarness.Run(("M.cs", Prefix + """
+                [Param, Positive] public partial double rate(Gene g);
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(rate(g) + c.ToString().Length);
+            }
+
+            """));
+
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DSL0304");
+    }
+
+    [Fact]
+    public void ACycleThroughADeterministicNode_SuggestsDeclaringItData()
+    {
+        var diagnostic = Single("""
+                [Param, Positive] public partial double rate(Gene g);
+                public double total(Cell c) => Sum((Gene g) => y(c, g));
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(rate(g) * total(c));
+
+            """, "DSL0302");
+
+        Assert.Contains("'total' is deterministic: if it is computed from the data, declare it [Data]", diagnostic.GetMessage());
+    }
 }

@@ -103,7 +103,7 @@ namespace Dsl.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor Cycle = Error("DSL0302",
             "Cycle in the model graph",
-            "Model '{0}': node '{1}' depends on itself through {2}; a plate model must be acyclic");
+            "Model '{0}': node '{1}' depends on itself through {2}; a plate model must be acyclic{3}");
 
         public static readonly DiagnosticDescriptor LatentWithoutPrior = Error("DSL0303",
             "Latent node without a prior",

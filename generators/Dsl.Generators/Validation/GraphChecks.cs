@@ -14,11 +14,15 @@ namespace Dsl.Generators.Validation
             if (context.Model.Nodes.All(n => n.Role != NodeRole.Observed))
                 context.Report(DiagnosticDescriptors.NoObservedNode, context.Model.Location);
 
+            // After an error the graph is incomplete (a body that failed to parse names no parents), so "never used"
+            // would be knock-on noise about a node the user did use.
             var used = new HashSet<string>(parents.Values.SelectMany(p => p));
-            foreach (var node in context.Model.Nodes.Where(n => n.Role == NodeRole.Param && !used.Contains(n.Name)))
-                context.Report(DiagnosticDescriptors.ParameterUnused, node.Location, node.Name);
+            if (!context.HasErrors)
+                foreach (var node in context.Model.Nodes.Where(n => n.Role == NodeRole.Param && !used.Contains(n.Name)))
+                    context.Report(DiagnosticDescriptors.ParameterUnused, node.Location, node.Name);
 
-            var platesUsed = new HashSet<string>(context.Model.Nodes.SelectMany(n => n.Indices.Select(i => i.Plate)));
+            // A plate is used as an index, or as a node's value type (a data node valued in it, such as a batch label).
+            var platesUsed = new HashSet<string>(context.Model.Nodes.SelectMany(n => n.Indices.Select(i => i.Plate)).Concat(context.Model.Nodes.Select(n => n.ValueType)));
             foreach (var plate in context.Model.Plates.Where(p => !platesUsed.Contains(p.Name)))
                 context.Report(DiagnosticDescriptors.PlateUnused, plate.Location, plate.Name);
         }
@@ -37,8 +41,11 @@ namespace Dsl.Generators.Validation
                     if (!finished)
                     {
                         var closing = path[path.Count - 1];
-                        var cycle = new[] { closing }.Concat(path.Skip(path.IndexOf(name)).TakeWhile(n => n != closing)).Concat(new[] { closing });
-                        context.Report(DiagnosticDescriptors.Cycle, context.Nodes[closing].Location, closing, string.Join(" -> ", cycle));
+                        var cycle = new[] { closing }.Concat(path.Skip(path.IndexOf(name)).TakeWhile(n => n != closing)).Concat(new[] { closing }).ToList();
+                        // A deterministic node on the loop is usually a quantity computed from the data (a normaliser, a size): as [Data] it breaks the loop.
+                        var computed = cycle.FirstOrDefault(n => context.Nodes[n].Role == NodeRole.Deterministic);
+                        var hint = computed is null ? "" : $"; '{computed}' is deterministic: if it is computed from the data, declare it [Data] and pass it in";
+                        context.Report(DiagnosticDescriptors.Cycle, context.Nodes[closing].Location, closing, string.Join(" -> ", cycle), hint);
                     }
                     return;
                 }
