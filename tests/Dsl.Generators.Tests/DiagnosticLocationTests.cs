@@ -145,7 +145,7 @@ public sealed class DiagnosticLocationTests
         """;
 
     [Theory]
-    [InlineData("Dist.Normal(0, 1);", "Dist.Normal(0, Sum((Gene g) => 1));", "its prior's arguments may not contain Sum here")]
+    [InlineData("Dist.Normal(0, 1);", "Dist.Normal(0, Sum((Gene g) => w(g))); [Data] public partial double w(Gene g);", "its prior's arguments may not contain Sum here")]
     [InlineData("[Latent, Encoder(Inputs = new[] { nameof(y) }, Hidden = 4)]", "[Latent]", "a latent needs an [Encoder] for variational inference")]
     [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(Sum((Gene h) => rho(c, h)))", "argument 'rate' may not read observations or contain Sum here")]
     public void VariationalRefusal_NamesTheNodeAndWhy(string line, string replacement, string why)
@@ -199,5 +199,20 @@ public sealed class DiagnosticLocationTests
             """, "DSL0302");
 
         Assert.Contains("'total' is deterministic: if it is computed from the data, declare it [Data]", diagnostic.GetMessage());
+    }
+    /// <summary>A scale made of constants is folded before its support is checked: 0.5 - 1 is negative, Sqrt(-1) is NaN.</summary>
+    [Theory]
+    [InlineData("0.5 - 1", "-0.5")]
+    [InlineData("Sqrt(-1)", "NaN")]
+    [InlineData("Exp(1) - 3", "-0.28171817154095")]
+    public void AScaleThatFoldsToAConstantOutsideItsSupport_IsReported(string scale, string value)
+    {
+        var diagnostic = Single($$"""
+                [Latent] public double z(Cell c) => Dist.Normal(0, {{scale}});
+                [Observed] public int y(Cell c, Gene g) => Dist.Poisson(Fn.Exp(z(c)));
+
+            """, "DSL0204");
+
+        Assert.Contains(value, diagnostic.GetMessage());
     }
 }

@@ -69,6 +69,18 @@ namespace Dsl.Generators.Diagnostics
             "Plate never used",
             "Model '{0}': plate '{1}' is declared but no node ranges over it; remove it or index a node by it");
 
+        public static readonly DiagnosticDescriptor SumIndexUnused = Error("DSL0106",
+            "Sum whose body never uses its index",
+            "Model '{0}', node '{1}': the Sum over '{2}' never uses its index '{3}', so it only multiplies its body by the size of '{2}'; index the summed node by '{3}' (e.g. {4})");
+
+        public static readonly DiagnosticDescriptor IndexOutsideItsSum = Error("DSL0107",
+            "Index used outside the Sum that binds it",
+            "Model '{0}', node '{1}': index '{2}' is bound only inside the Sum that declares it ((Plate {2}) => ...); use it inside that Sum, or index this node by a plate of its own");
+
+        public static readonly DiagnosticDescriptor PlateValueAsNumber = Error("DSL0108",
+            "Plate-valued node used as a number",
+            "Model '{0}', node '{1}': '{2}' holds an index into plate '{3}', not a number; use it to index a node over '{3}' (e.g. a per-{3} parameter p({2}(...))), or declare a numeric [Data] node for the covariate");
+
         public static readonly DiagnosticDescriptor DistributionShape = Error("DSL0201",
             "Distribution shape does not match the node",
             "Model '{0}', node '{1}': {2}");

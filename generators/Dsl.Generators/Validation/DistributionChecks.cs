@@ -102,10 +102,32 @@ namespace Dsl.Generators.Validation
             }
         }
 
+        /// <summary>
+        /// The value of an argument made of constants only, folded (<c>0.5 - 1</c>, <c>Sqrt(-1)</c>, <c>Exp(-2) * 3</c>),
+        /// so a scale that is a constant at or below zero, or NaN, is caught here rather than at run time.
+        /// </summary>
         private static double? Constant(Expr expr) => expr switch
         {
             ConstantExpr constant => constant.Value,
-            NegateExpr { Operand: ConstantExpr constant } => -constant.Value,
+            NegateExpr negate => -Constant(negate.Operand),
+            BinaryExpr binary when Constant(binary.Left) is double left && Constant(binary.Right) is double right => binary.Operator switch
+            {
+                '+' => left + right,
+                '-' => left - right,
+                '*' => left * right,
+                '/' => left / right,
+                _ => null,
+            },
+            FunctionExpr { Arguments.Count: 1 } function when Constant(function.Arguments[0]) is double x => function.Function switch
+            {
+                "Exp" => System.Math.Exp(x),
+                "Log" => System.Math.Log(x),
+                "Log1p" => System.Math.Log(1 + x),
+                "Sqrt" => System.Math.Sqrt(x),
+                "Logistic" => 1 / (1 + System.Math.Exp(-x)),
+                "Softplus" => System.Math.Log(1 + System.Math.Exp(x)),
+                _ => null,
+            },
             _ => null,
         };
 

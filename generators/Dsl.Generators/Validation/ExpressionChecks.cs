@@ -18,10 +18,35 @@ namespace Dsl.Generators.Validation
         private readonly NodeDecl node;
         private readonly SortedSet<string> parents = new(System.StringComparer.Ordinal);
 
+        /// <summary>Index variables a Sum somewhere in this node binds: a use outside their Sum gets its own message.</summary>
+        private readonly HashSet<string> boundInSums;
+
         private ExpressionChecks(ValidationContext context, NodeDecl node)
         {
             this.context = context;
             this.node = node;
+            boundInSums = new HashSet<string>(Expressions(node).SelectMany(Descendants).OfType<LambdaExpr>().Select(l => l.Variable));
+        }
+
+        private static IEnumerable<Expr> Expressions(NodeDecl node) =>
+            (node.Body is null ? Enumerable.Empty<Expr>() : new[] { node.Body })
+                .Concat(node.Distribution?.Arguments.Select(a => a.Value) ?? Enumerable.Empty<Expr>());
+
+        private static IEnumerable<Expr> Descendants(Expr expr)
+        {
+            yield return expr;
+            var children = expr switch
+            {
+                NodeCallExpr call => call.Indices.AsEnumerable(),
+                FunctionExpr function => function.Arguments.AsEnumerable(),
+                SumExpr sum => new Expr[] { sum.Over },
+                LambdaExpr lambda => new[] { lambda.Body },
+                BinaryExpr binary => new[] { binary.Left, binary.Right },
+                NegateExpr negate => new[] { negate.Operand },
+                _ => Enumerable.Empty<Expr>(),
+            };
+            foreach (var child in children)
+                foreach (var descendant in Descendants(child)) yield return descendant;
         }
 
         public static IReadOnlyCollection<string> Run(ValidationContext context, NodeDecl node)
@@ -30,17 +55,22 @@ namespace Dsl.Generators.Validation
             var scope = node.Indices.Where(i => context.Plates.Contains(i.Plate))
                 .GroupBy(i => i.Variable)
                 .ToImmutableDictionary(g => g.Key, g => g.First().Plate);
-            if (node.Body is not null) checks.Visit(node.Body, scope);
+            // A body is a number unless the node itself is valued in a plate; distribution arguments are numbers.
+            if (node.Body is not null) checks.Visit(node.Body, scope, numeric: context.IndexPlateOf(node) is null);
             if (node.Distribution is not null)
-                foreach (var argument in node.Distribution.Arguments) checks.Visit(argument.Value, scope);
+                foreach (var argument in node.Distribution.Arguments) checks.Visit(argument.Value, scope, numeric: true);
             return checks.parents;
         }
 
-        private void Visit(Expr expr, ImmutableDictionary<string, string> scope)
+        /// <param name="numeric">the expression's value is used as a number (not as an index into a plate)</param>
+        private void Visit(Expr expr, ImmutableDictionary<string, string> scope, bool numeric)
         {
             switch (expr)
             {
                 case ConstantExpr:
+                    break;
+                case IndexExpr index when !scope.ContainsKey(index.Name) && boundInSums.Contains(index.Name) && !context.Nodes.ContainsKey(index.Name):
+                    context.Report(DiagnosticDescriptors.IndexOutsideItsSum, index.Location, node.Name, index.Name);
                     break;
                 case IndexExpr index when !scope.ContainsKey(index.Name):
                     context.Report(DiagnosticDescriptors.UnknownNode, index.Location, node.Name,
@@ -49,28 +79,32 @@ namespace Dsl.Generators.Validation
                 case IndexExpr:
                     break;
                 case NodeCallExpr call:
+                    if (numeric && context.Nodes.TryGetValue(call.Node, out var valued) && context.IndexPlateOf(valued) is { } plate)
+                        context.Report(DiagnosticDescriptors.PlateValueAsNumber, call.Location, node.Name, call.Node, plate);
                     VisitNodeCall(call, scope);
                     break;
                 case FunctionExpr function:
                     if (!unaryFunctions.Contains(function.Function) || function.Arguments.Count != 1)
                         context.Report(DiagnosticDescriptors.UnsupportedExpression, function.Location, node.Name, $"{function.Function} with {function.Arguments.Count} arguments");
-                    foreach (var argument in function.Arguments) Visit(argument, scope);
+                    foreach (var argument in function.Arguments) Visit(argument, scope, numeric: true);
                     break;
                 case SumExpr sum:
-                    Visit(sum.Over, scope);
+                    Visit(sum.Over, scope, numeric: true);
+                    if (context.Plates.Contains(sum.Over.Plate) && !Descendants(sum.Over.Body).OfType<IndexExpr>().Any(i => i.Name == sum.Over.Variable))
+                        context.Report(DiagnosticDescriptors.SumIndexUnused, sum.Location, node.Name, sum.Over.Plate, sum.Over.Variable, Example(sum.Over));
                     break;
                 case LambdaExpr lambda when !context.Plates.Contains(lambda.Plate):
                     context.Report(DiagnosticDescriptors.UnknownPlate, lambda.Location, node.Name, lambda.Plate, context.PlateList);
                     break;
                 case LambdaExpr lambda:
-                    Visit(lambda.Body, scope.SetItem(lambda.Variable, lambda.Plate));
+                    Visit(lambda.Body, scope.SetItem(lambda.Variable, lambda.Plate), numeric);
                     break;
                 case BinaryExpr binary:
-                    Visit(binary.Left, scope);
-                    Visit(binary.Right, scope);
+                    Visit(binary.Left, scope, numeric: true);
+                    Visit(binary.Right, scope, numeric: true);
                     break;
                 case NegateExpr negate:
-                    Visit(negate.Operand, scope);
+                    Visit(negate.Operand, scope, numeric: true);
                     break;
                 case UnsupportedExpr { IsDistribution: true } distribution:
                     context.Report(DiagnosticDescriptors.DistributionInDeterministic, distribution.Location, node.Name,
@@ -98,7 +132,7 @@ namespace Dsl.Generators.Validation
             for (var position = 0; position < call.Indices.Count; position++)
             {
                 var argument = call.Indices[position];
-                Visit(argument, scope);
+                Visit(argument, scope, numeric: false);
                 if (position >= target.Indices.Count) continue;
                 var expected = target.Indices[position].Plate;
                 var actual = PlateOf(argument, scope);
@@ -113,6 +147,16 @@ namespace Dsl.Generators.Validation
                         call.Node, expected, Describe(argument), actual);
                 }
             }
+        }
+
+        /// <summary>The first node the Sum's body reads, indexed by the Sum's variable where it has a slot for that plate: the fix to show.</summary>
+        private string Example(LambdaExpr sum)
+        {
+            var call = Descendants(sum.Body).OfType<NodeCallExpr>().FirstOrDefault(c => context.Nodes.ContainsKey(c.Node));
+            if (call is null) return $"x({sum.Variable})";
+            var target = context.Nodes[call.Node];
+            var slots = target.Indices.Select(i => i.Plate == sum.Plate ? sum.Variable : i.Variable);
+            return $"{call.Node}({string.Join(", ", slots)})";
         }
 
         /// <summary>The plate an index-valued expression ranges over: an index variable, or a node valued in a plate.</summary>
