@@ -175,7 +175,7 @@ public sealed class DiagnosticLocationTests
     }
 
     [Fact]
-    public void AfterAnError_AParameterIsNotAlsoReportedAsNeverUsed()
+    public void AfterABodyThatCannotBeRead_AParameterIsNotAlsoReportedAsNeverUsed()
     {
         var run = GeneratorHarness.Run(("M.cs", Prefix + """
                 [Param, Positive] public partial double rate(Gene g);

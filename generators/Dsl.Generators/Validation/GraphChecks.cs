@@ -14,10 +14,11 @@ namespace Dsl.Generators.Validation
             if (context.Model.Nodes.All(n => n.Role != NodeRole.Observed))
                 context.Report(DiagnosticDescriptors.NoObservedNode, context.Model.Location);
 
-            // After an error the graph is incomplete (a body that failed to parse names no parents), so "never used"
-            // would be knock-on noise about a node the user did use.
+            // A body with a construct that could not be read names no parents inside it, so "never used" would then be
+            // knock-on noise about a node the user did use; other errors leave the graph whole, and the warning stands.
             var used = new HashSet<string>(parents.Values.SelectMany(p => p));
-            if (!context.HasErrors)
+            var unread = new[] { DiagnosticDescriptors.UnsupportedExpression.Id, DiagnosticDescriptors.DistributionInDeterministic.Id };
+            if (!context.Diagnostics.Any(d => unread.Contains(d.Id)))
                 foreach (var node in context.Model.Nodes.Where(n => n.Role == NodeRole.Param && !used.Contains(n.Name)))
                     context.Report(DiagnosticDescriptors.ParameterUnused, node.Location, node.Name);
 
