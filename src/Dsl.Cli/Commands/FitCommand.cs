@@ -27,6 +27,11 @@ public static class FitCommand
         var likelihood = LikelihoodOption.Create("scvi: ");
         var dense = DenseOutputOption.Create("scvi's normalized.csv and imputed.csv");
         var layer = LayerOption.Create();
+        var checkpointEvery = new Option<double>("--checkpoint-every")
+        {
+            Description = "scvi: seconds of training between checkpoints (also written after the last epoch; 0: every epoch). A kill loses at most this much.",
+            DefaultValueFactory = _ => 10,
+        };
         var outH5ad = new Option<string?>("--out-h5ad") { Description = "Also write the cells with the fit's results as AnnData (scvi: obsm X_scVI, layers scvi_normalized/scvi_imputed, obs scvi_library; ursm: layers ursm_dropout_prob/ursm_imputed, uns ursm_W, ursm_A)." };
         var sc = new Option<string?>("--sc") { Description = "Single-cell counts: CSV/TSV (rows cells, columns genes; header optional) or a 10x folder." };
         var typesFile = new Option<string?>("--types") { Description = "Cell types, one 0-indexed integer per line, in the order of --sc's cells." };
@@ -45,10 +50,10 @@ public static class FitCommand
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, seed, threads, plugIn, resume, force, outFolder, outH5ad };
+              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad };
         var progress = new ProgressOptions();
         progress.AddTo(command);
-        var scviOnly = new Option[] { counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch };
+        var scviOnly = new Option[] { counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch, checkpointEvery };
         var ursmOnly = new Option[] { sc, typesFile, bulk, markers, k, burnIn, samples, emIters, plugIn };
         command.SetAction(r =>
         {
@@ -64,6 +69,8 @@ public static class FitCommand
                 {
                     Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
                     Patience = r.GetValue(earlyStopping) ? CliArguments.Positive(r.GetValue(patience) ?? 45, "--patience") : 0,
+                    CheckpointSeconds = r.GetValue(checkpointEvery) is var every && every >= 0 && double.IsFinite(every)
+                        ? every : throw new CliException($"--checkpoint-every must be 0 or more seconds, not {every}"),
                 };
                 var request = new ScviRequest(r.GetValue(counts), r.GetValue(layer), r.GetValue(metadata), r.GetValue(batchKey),
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!), r.GetValue(transformBatch),

@@ -29,6 +29,12 @@ public sealed record CheckpointPlan(string Path, bool Resume, string DataFingerp
         }
     }
 
+    /// <summary>Refuses, before any work, a checkpoint path that cannot be written: a folder stands there.</summary>
+    public void RequireWritable()
+    {
+        if (Directory.Exists(Path)) throw new IOException($"{Path}: a folder is in the way of the checkpoint; remove or rename the folder");
+    }
+
     /// <summary>Refuses a checkpoint written for other data, unless the user accepts that.</summary>
     public void RequireSameData(string recorded)
     {

@@ -30,6 +30,7 @@ public sealed class GibbsEmDriver(GibbsEmOptions options)
         {
             model.InitializeLatents(options.Seed);
         }
+        checkpoint?.RequireWritable();
         var resumedAfter = history.Count;
         var sweepsPerIteration = options.BurnIn + options.Samples;
         var converged = streak >= options.PatienceIterations;

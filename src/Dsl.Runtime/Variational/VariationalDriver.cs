@@ -8,7 +8,7 @@ namespace Dsl.Runtime.Variational;
 
 /// <summary>
 /// Generic minibatch VI: a seeded train/validation split, shuffled minibatches, Adam, linear KL warm-up, the
-/// validation ELBO every epoch with early stopping, a checkpoint after every epoch and resume. A NaN in training is
+/// validation ELBO every epoch with optional early stopping, a checkpoint every CheckpointSeconds and after the last epoch, and resume. A NaN in training is
 /// reported with the term that produced it and the epoch restarts from the last good state at half the step.
 /// Every random draw is keyed by (seed, epoch, minibatch), so results do not depend on the thread count.
 /// </summary>
@@ -35,8 +35,10 @@ public static class VariationalDriver
         var sinceBest = 0;
         if (checkpoint is { Resume: true })
             (best, sinceBest) = VariationalCheckpoint.Load(checkpoint, options, model, adam, history);
+        checkpoint?.RequireWritable();
         var restarts = 0;
         var lastGood = new TrainingSnapshot<T>(model.Parameters, adam);
+        var sinceCheckpoint = Stopwatch.StartNew();
         var stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
         for (var epoch = history.Count; epoch < options.Epochs && !stoppedEarly; epoch++)
         {
@@ -65,7 +67,12 @@ public static class VariationalDriver
             }
             stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
             lastGood.Capture();
-            if (checkpoint is not null) VariationalCheckpoint.Save(checkpoint, options, model, adam, history, best, sinceBest);
+            var last = epoch + 1 == options.Epochs || stoppedEarly;
+            if (checkpoint is not null && (last || sinceCheckpoint.Elapsed.TotalSeconds >= options.CheckpointSeconds))
+            {
+                VariationalCheckpoint.Save(checkpoint, options, model, adam, history, best, sinceBest);
+                sinceCheckpoint.Restart();
+            }
             progress?.Report(record);
         }
         if (options.PopulationStatistics) EstimatePopulationStatistics(model, training, options);

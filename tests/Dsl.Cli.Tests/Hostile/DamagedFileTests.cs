@@ -51,9 +51,9 @@ public sealed class DamagedFileTests
 
         AssertEveryFlipRefused(checkpoint, () => FitScvi(data, folder, "--resume"));
         File.WriteAllBytes(checkpoint, [.. good, .. "garbage"u8.ToArray()]);
-        AssertOneLine(FitScvi(data, folder, "--resume"), "something was appended");
+        AssertOneLine(FitScvi(data, folder, "--resume"), "the file is damaged");
         File.WriteAllBytes(checkpoint, good[..^40]);
-        AssertOneLine(FitScvi(data, folder, "--resume"), "truncated");
+        AssertOneLine(FitScvi(data, folder, "--resume"), "the file is damaged");
     }
 
     [Fact]

@@ -65,9 +65,30 @@ public class ScviFitTests
     {
         using var folder = new TempFolder();
         var checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
-        var whole = ScviFitter.Fit(Inputs, Options(2) with { Epochs = 4 });
-        Assert.Throws<OperationCanceledException>(() => ScviFitter.Fit(Inputs, Options(2) with { Epochs = 4 }, checkpoint, progress: new StopAfter(2)));
-        var resumed = ScviFitter.Fit(Inputs, Options(2) with { Epochs = 4 }, checkpoint, resume: true);
+        var everyEpoch = Options(2) with { Epochs = 4, CheckpointSeconds = 0 };
+        var whole = ScviFitter.Fit(Inputs, everyEpoch);
+        Assert.Throws<OperationCanceledException>(() => ScviFitter.Fit(Inputs, everyEpoch, checkpoint, progress: new StopAfter(2)));
+        var resumed = ScviFitter.Fit(Inputs, everyEpoch, checkpoint, resume: true);
+        Assert.Equal(4, resumed.Run.History.Count);
+        Assert.Equal(whole.Variational.Parameters.Arrays, resumed.Variational.Parameters.Arrays);
+    }
+
+    /// <summary>
+    /// With a checkpoint interval longer than the run, a killed fit has written nothing yet (it loses at most the
+    /// interval), and a finished one has written its last epoch, from which a resume is complete at once.
+    /// </summary>
+    [Fact]
+    public void CheckpointInterval_WritesAfterTheIntervalAndAtTheEnd_Only()
+    {
+        using var folder = new TempFolder();
+        var checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
+        var rarely = Options(2) with { Epochs = 4, CheckpointSeconds = 3600 };
+
+        Assert.Throws<OperationCanceledException>(() => ScviFitter.Fit(Inputs, rarely, checkpoint, progress: new StopAfter(2)));
+        Assert.False(File.Exists(checkpoint));
+        var whole = ScviFitter.Fit(Inputs, rarely, checkpoint);
+        var resumed = ScviFitter.Fit(Inputs, rarely, checkpoint, resume: true);
+
         Assert.Equal(4, resumed.Run.History.Count);
         Assert.Equal(whole.Variational.Parameters.Arrays, resumed.Variational.Parameters.Arrays);
     }
