@@ -215,4 +215,16 @@ public sealed class DiagnosticLocationTests
 
         Assert.Contains(value, diagnostic.GetMessage());
     }
+    [Fact]
+    public void AMultinomialOverOnePlate_WithASimplexOverAnother_IsReportedAtTheArgument()
+    {
+        var diagnostic = Single("""
+                [Param, Simplex(nameof(Gene))] public partial double share(Cell c, Gene g);
+                [Observed] public int y(Cell c, Gene g) => Dist.Multinomial(over: c, p: share(c, g));
+
+            """, "DSL0201");
+
+        Assert.Contains("'share' is a simplex over Gene", diagnostic.GetMessage());
+        Assert.Equal(9, Start(diagnostic).Line);
+    }
 }

@@ -37,6 +37,27 @@ namespace Dsl.Generators.Validation
                 context.Report(DiagnosticDescriptors.DistributionShape, distribution.Location, node.Name,
                     $"{info.Name} ranges over '{distribution.Over}', which is not one of the node's indices ({string.Join(", ", node.Indices.Select(i => i.Variable))}); a vector distribution's axis must be one of the node's own plates");
             }
+            else
+            {
+                CheckSimplexAxis(context, node, distribution, info);
+            }
+        }
+
+        /// <summary>
+        /// Probabilities given as a [Simplex] parameter must sum to one over the plate the draw ranges over: shares of
+        /// genes cannot be the probabilities of a draw over cells.
+        /// </summary>
+        private static void CheckSimplexAxis(ValidationContext context, NodeDecl node, DistributionDecl distribution, DistributionInfo info)
+        {
+            var overPlate = node.Indices.First(i => i.Variable == distribution.Over).Plate;
+            foreach (var argument in distribution.Arguments)
+            {
+                if (argument.Value is not NodeCallExpr call || !context.Nodes.TryGetValue(call.Node, out var target)) continue;
+                if (target.Constraints is not { Simplex: true, SimplexOver: { } simplexPlate } || simplexPlate == overPlate) continue;
+                context.Report(DiagnosticDescriptors.DistributionShape, argument.Location, node.Name,
+                    $"{info.Name} ranges over '{distribution.Over}' (plate {overPlate}), but its {argument.Name} '{call.Node}' is a simplex over {simplexPlate}; " +
+                    $"the probabilities must sum to one over the plate the draw ranges over: range over the {simplexPlate} index, or make '{call.Node}' a [Simplex(nameof({overPlate}))]");
+            }
         }
 
         private static void CheckSupport(ValidationContext context, NodeDecl node, DistributionInfo info, DistributionDecl distribution)
