@@ -87,8 +87,7 @@ public static class DemoCommand
         OutputFolder.Write(Path.Combine(folder, "fit"), "fit", f =>
         {
             UrsmOutputWriter.Write(f, data, fit, options);
-            Report.FitReport.Write(f.Path, truth: simulated);
-            f.File(Report.FitReport.FileName);
+            Report.FitReport.Write(f, truth: simulated);
         });
         var estimates = UrsmEstimates.From(fit.Model);
         output.WriteLine($"  L1 loss of A: naive (eq 4.2) {UrsmMetrics.L1(UrsmFitter.Naive(sim.Y, sim.CellTypes, settings.Types), sim.A):F3}, URSM {UrsmMetrics.L1(estimates.A, sim.A):F3}   (paper: 0.81, 0.17)");

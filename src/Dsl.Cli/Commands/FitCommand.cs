@@ -98,8 +98,7 @@ public static class FitCommand
             catch (InvalidDataException e) { throw new CliException(e.Message); }
             UrsmOutputWriter.Write(folder, data, fit, options);
             if (r.GetValue(outH5ad) is { } h5ad) UrsmAnnDataWriter.Write(h5ad, data, fit, options, error);
-            FitReport.Write(folder.Path);
-            folder.File(FitReport.FileName);
+            FitReport.Write(folder);
             folder.Commit();
             output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
             return 0;
@@ -134,8 +133,7 @@ public static class FitCommand
         catch (InvalidOperationException e) { throw new CliException(e.Message); }
         ScviOutputWriter.Write(folder, inputs, fit, options, request.Dense, transformLevel);
         if (request.OutH5ad is { } h5ad) ScviAnnDataWriter.Write(h5ad, countsPath, inputs, fit, options, transformLevel, error);
-        FitReport.Write(folder.Path);
-        folder.File(FitReport.FileName);
+        FitReport.Write(folder);
         folder.Commit();
         var validation = fit.Run.History[^1].ValidationElbo;
         output.WriteLine($"{fit.Run.History.Count} epochs{(fit.Run.StoppedEarly ? " (stopped early)" : "")}, {fit.Seconds:F1} s; " +

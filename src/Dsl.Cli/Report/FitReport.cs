@@ -7,6 +7,13 @@ public static class FitReport
 {
     public const string FileName = "report.html";
 
+    /// <summary>report.html in a fit's output folder, recorded as one of the fit's outputs.</summary>
+    public static string Write(OutputFolder folder, string? truth = null)
+    {
+        folder.File(FileName);
+        return Write(folder.Path, truth);
+    }
+
     /// <param name="truth">URSM: a `dsl simulate ursm` folder whose truth_A.csv and truth_S.csv the fit is compared with</param>
     public static string Write(string folder, string? truth = null)
     {

@@ -28,7 +28,7 @@ public static class UrsmAnnDataWriter
         var metadata = new CellMetadata(cells);
         metadata.Add("ursm_type", types.Select(t => typeNames[t]).ToArray());
         var source = AnnDataOutput.SourceFor(data.Sources.sc);
-        if (source is not null && !CountFile.Load(source).GeneNames.SequenceEqual(data.Genes))
+        if (source is not null && !data.KeepsEverySingleCellGene)
         {
             messages.WriteLine($"note: the fit kept {genes} of the genes of {source} (those shared with the bulk), so {path} holds only the fit's genes, not a copy of {source}");
             source = null;

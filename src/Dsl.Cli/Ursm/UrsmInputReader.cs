@@ -5,7 +5,11 @@ namespace Dsl.Cli.Ursm;
 
 /// <summary>URSM inputs as read from files, with the names the outputs use.</summary>
 /// <param name="Sources">the files read (full paths), so a report can read the same data again</param>
-public sealed record UrsmDataSet(UrsmInputs Inputs, IReadOnlyList<string> Genes, IReadOnlyList<string> Cells, IReadOnlyList<string> BulkSamples, UrsmSources Sources);
+public sealed record UrsmDataSet(UrsmInputs Inputs, IReadOnlyList<string> Genes, IReadOnlyList<string> Cells, IReadOnlyList<string> BulkSamples, UrsmSources Sources)
+{
+    /// <summary>False when genes of the single-cell file were left out (not in the bulk file): its columns are then not the fit's.</summary>
+    public bool KeepsEverySingleCellGene { get; init; } = true;
+}
 
 /// <summary>The files a URSM fit read, as full paths (null where not given).</summary>
 public sealed record UrsmSources(string? sc, string? types, string? bulk, string? markers, int k);
@@ -55,7 +59,10 @@ public static class UrsmInputReader
         if (present < types && markers is null)
             throw new CliException($"-K {types} but only {present} cell types have single cells; give --markers so the other types can be identified (section 4.5), or lower -K");
         var sources = new UrsmSources(Full(singleCellPath), Full(typesPath), Full(bulkPath), Full(markersPath), types);
-        return new UrsmDataSet(new UrsmInputs(types, y, cellTypes, x, markers), genes, sc?.CellNames ?? [], bulk?.CellNames ?? [], sources);
+        return new UrsmDataSet(new UrsmInputs(types, y, cellTypes, x, markers), genes, sc?.CellNames ?? [], bulk?.CellNames ?? [], sources)
+        {
+            KeepsEverySingleCellGene = sc is null || genes.Count == sc.Genes,
+        };
     }
 
     private static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
