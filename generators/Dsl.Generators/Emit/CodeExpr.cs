@@ -18,13 +18,17 @@ namespace Dsl.Generators.Emit
         private readonly ModelSpec spec;
         private readonly IReadOnlyDictionary<string, string> variables;
         private readonly IReadOnlyDictionary<string, string> hoisted;
+        private readonly Func<NodeSpec, string, string>? drawn;
 
         /// <param name="hoisted">array reads already held in locals, by their C# text: the local is printed instead</param>
-        public CodeExpr(ModelSpec spec, IReadOnlyDictionary<string, string> variables, IReadOnlyDictionary<string, string>? hoisted = null)
+        /// <param name="drawn">where latent and observed values are held (simulation): the C# read of a node's element at a row-major position</param>
+        public CodeExpr(ModelSpec spec, IReadOnlyDictionary<string, string> variables, IReadOnlyDictionary<string, string>? hoisted = null,
+            Func<NodeSpec, string, string>? drawn = null)
         {
             this.spec = spec;
             this.variables = variables;
             this.hoisted = hoisted ?? new Dictionary<string, string>();
+            this.drawn = drawn;
         }
 
         public string Of(Expr expr) => ExprTools.Inline(expr, spec) switch
@@ -35,6 +39,7 @@ namespace Dsl.Generators.Emit
             FunctionExpr f => Function(f.Function, Of(f.Arguments[0])),
             BinaryExpr b => $"({Of(b.Left)} {b.Operator} {Of(b.Right)})",
             NegateExpr n => $"(-{Of(n.Operand)})",
+            SumExpr sum => Sum(sum.Over),
             var other => throw new InvalidOperationException($"no C# form for '{ExprPrinter.Print(other)}' here"),
         };
 
@@ -46,6 +51,8 @@ namespace Dsl.Generators.Emit
         public string Access(NodeCallExpr call)
         {
             var node = ExprTools.Find(spec, call.Node)!;
+            if (drawn is not null && node.Role is NodeRole.Latent or NodeRole.Observed)
+                return drawn(node, RowMajor(call.Indices.Select(Of).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList()));
             if (node.Role is NodeRole.Latent or NodeRole.Deterministic or NodeRole.Network)
                 throw new InvalidOperationException($"'{call.Node}' has no stored value to read here");
             var access = call.Indices.Count == 0 ? $"{call.Node}Values" : $"{call.Node}Values[{string.Join(", ", call.Indices.Select(Of))}]";
@@ -74,6 +81,18 @@ namespace Dsl.Generators.Emit
         {
             var text = value.ToString("R", CultureInfo.InvariantCulture);
             return text.Contains(".") || text.Contains("E") || text.Contains("N") || text.Contains("∞") ? text : text + ".0";
+        }
+
+        /// <summary>
+        /// A sum over a plate as a call of the runtime's summing loop with the body as a lambda (allocates a closure:
+        /// for simulation, which runs once, not for inference's inner loops).
+        /// </summary>
+        private string Sum(LambdaExpr over)
+        {
+            var local = "sum_" + over.Variable;
+            var inner = new Dictionary<string, string>(variables.ToDictionary(p => p.Key, p => p.Value)) { [over.Variable] = local };
+            var body = new CodeExpr(spec, inner, hoisted, drawn).Of(over.Body);
+            return $"global::Dsl.Runtime.Models.Simulation.Sum({Size(over.Plate)}, {local} => {body})";
         }
 
         private string Variable(string name) =>

@@ -40,7 +40,8 @@ namespace Dsl.Generators.Emit
 
         public static IEnumerable<IGrouping<string, NetworkNode>> Trunks(VariationalPlan plan) => plan.Networks.GroupBy(n => n.TrunkOwner);
 
-        private static IEnumerable<string> CountInputs(VariationalPlan plan) =>
+        /// <summary>Observed nodes the engine reads as sparse count matrices (likelihoods and encoder inputs).</summary>
+        public static IEnumerable<string> CountInputs(VariationalPlan plan) =>
             plan.Likelihoods.Select(l => l.Node).Concat(plan.Latents.SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Counts).Select(i => i.Node)).Distinct();
 
         /// <summary>Observed nodes some encoder reads through log1p.</summary>
@@ -49,7 +50,6 @@ namespace Dsl.Generators.Emit
 
         private static void EmitModelStorage(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
-            EmitHelpers.PlateSizes(w, spec);
             foreach (var observed in CountInputs(plan))
             {
                 var node = ExprTools.Find(spec, observed)!;

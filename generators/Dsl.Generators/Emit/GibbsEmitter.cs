@@ -22,11 +22,13 @@ namespace Dsl.Generators.Emit
             var arrays = StateArrays.Of(spec, plan);
             using (w.Block($"partial class {spec.ClassName} : {Inference}.IGibbsEmModel"))
             {
-                EmitStorage(w, spec);
                 w.Line("private int recordedSweeps;");
                 w.Line();
                 w.Line("/// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>");
                 w.Line("public int RecordedSweeps => recordedSweeps;");
+                w.Line();
+                w.Line("/// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>");
+                w.Line("public bool HasLatentState { get; private set; }");
                 w.Line();
                 foreach (var array in arrays.All) w.Line($"private {array.Type}[] {array.Name} = new {array.Type}[0]; // {array.Comment}");
                 w.Line($"private readonly {Inference}.WorkspacePool workspaces = new(); // the sweeps' scratch, reused");
@@ -42,19 +44,6 @@ namespace Dsl.Generators.Emit
                 EmitState(w, spec, plan, arrays);
             }
             return new GeneratedFile($"{spec.ClassName}.Gibbs.g.cs", w.ToString());
-        }
-
-        private static void EmitStorage(SourceWriter w, ModelSpec spec)
-        {
-            EmitHelpers.PlateSizes(w, spec);
-            foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Observed))
-            {
-                var type = node.Kind == ValueKind.Real ? "double" : "int";
-                var rank = new string(',', node.Indices.Count - 1);
-                w.Line($"/// <summary>Values of [Observed] {node.Name}({string.Join(", ", node.Indices.Select(i => i.Plate + " " + i.Variable))}) (line {node.Declaration.Location.Line}).</summary>");
-                w.Line($"public {type}[{rank}] {node.Name}Values {{ get; set; }} = new {type}[{string.Join(", ", node.Indices.Select(_ => "0"))}];");
-                w.Line();
-            }
         }
 
         private static void EmitValidate(SourceWriter w, ModelSpec spec)
@@ -95,6 +84,7 @@ namespace Dsl.Generators.Emit
                     using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < {CodeExpr.Size(block.Element.Plate)}; {block.Element.Variable}++)"))
                         w.Line($"{Counts(y.Name)}[{ReplicateIndex(block)} * {CodeExpr.Size(block.Element.Plate)} + {block.Element.Variable}] = {access};");
                 }
+                w.Line("HasLatentState = true;");
             }
             w.Line();
         }
@@ -479,7 +469,7 @@ namespace Dsl.Generators.Emit
             foreach (var block in plan.Allocations)
             {
                 var node = ExprTools.Find(spec, block.Latent)!;
-                Accessor(w, node, $"{Sum(block.Latent)}[{block.Replicate.Variable}.Value * {CodeExpr.Size(block.Mixture.Plate)} + {block.Mixture.Variable}.Value]");
+                Accessor(w, node, $"[{block.Replicate.Variable}.Value * {CodeExpr.Size(block.Mixture.Plate)} + {block.Mixture.Variable}.Value]");
             }
             foreach (var block in plan.Logistics)
             {
@@ -488,13 +478,13 @@ namespace Dsl.Generators.Emit
                     var node = ExprTools.Find(spec, slot.Latent)!;
                     var replicate = block.Replicate is { } rp ? node.Indices.First(i => i.Plate == rp.Plate).Variable + ".Value" : "0";
                     var over = slot.Over is { } o ? node.Indices.First(i => i.Plate == o.Plate).Variable + ".Value" : null;
-                    Accessor(w, node, $"{Sum(slot.Latent)}[{SlotIndex(block, slot, replicate, over)}]");
+                    Accessor(w, node, $"[{SlotIndex(block, slot, replicate, over)}]");
                 }
                 if (block.ResponseIsLatent)
                 {
                     var node = ExprTools.Find(spec, block.Response)!;
                     var replicate = block.Replicate is { } rp ? node.Indices.First(i => i.Plate == rp.Plate).Variable + ".Value" : "0";
-                    Accessor(w, node, $"{Sum(block.Response)}[{replicate} * {CodeExpr.Size(block.Element.Plate)} + {node.Indices.First(i => i.Plate == block.Element.Plate).Variable}.Value]");
+                    Accessor(w, node, $"[{replicate} * {CodeExpr.Size(block.Element.Plate)} + {node.Indices.First(i => i.Plate == block.Element.Plate).Variable}.Value]");
                 }
                 if (block.Child is not null) EmitPlugInMeans(w, block);
             }
@@ -512,10 +502,15 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        private static void Accessor(SourceWriter w, NodeSpec node, string sum)
+        /// <summary>The posterior mean and the current draw of a latent; <paramref name="position"/> indexes its state and its sum alike.</summary>
+        private static void Accessor(SourceWriter w, NodeSpec node, string position)
         {
+            var parameters = string.Join(", ", node.Indices.Select(i => i.Plate + " " + i.Variable));
             w.Line($"/// <summary>Posterior mean of [Latent] {node.Name} over the sweeps recorded in the last E-step.</summary>");
-            w.Line($"public double {node.Name}PosteriorMean({string.Join(", ", node.Indices.Select(i => i.Plate + " " + i.Variable))}) => {sum} / recordedSweeps;");
+            w.Line($"public double {node.Name}PosteriorMean({parameters}) => {Sum(node.Name)}{position} / recordedSweeps;");
+            w.Line();
+            w.Line($"/// <summary>The current draw of [Latent] {node.Name}: after a sweep, one sample of its conditional posterior.</summary>");
+            w.Line($"public double {node.Name}Draw({parameters}) => {State(node.Name)}{position};");
             w.Line();
         }
 

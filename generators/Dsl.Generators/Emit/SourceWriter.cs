@@ -20,6 +20,12 @@ namespace Dsl.Generators.Emit
         public IDisposable Block(string header)
         {
             Line(header);
+            return Braces();
+        }
+
+        /// <summary>Writes "{" and indents until the returned scope is disposed: a bare block, for locals of its own.</summary>
+        public IDisposable Braces()
+        {
             Line("{");
             indent++;
             return new Scope(this);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dsl.Cli.Declared;
 using Dsl.Cli.Progress;
 using Dsl.Cli.Report;
 using Dsl.Cli.Scvi;
@@ -7,6 +8,7 @@ using Dsl.Models.Scvi;
 using Dsl.Runtime.Variational;
 using Dsl.Models.Ursm;
 using Dsl.Runtime.Inference;
+using Dsl.Runtime.Models;
 
 namespace Dsl.Cli.Commands;
 
@@ -15,7 +17,9 @@ public static class FitCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Argument<string>("model") { Description = "ursm or scvi." };
+        var model = new Argument<string>("model") { Description = "ursm, scvi, or a model file (.cs) whose declaration is fitted by the engine its planner chose." };
+        var data = new Option<string?>("--data") { Description = "model.cs: the data, a JSON object with a member per data and observed node (CmdStan's format; plate indices 1-based)." };
+        var modelName = new Option<string?>("--model") { Description = "model.cs: the [PlateModel] class to fit, where the file declares several." };
         var counts = new Option<string?>("--counts") { Description = "scvi: counts, a 10x folder, AnnData .h5ad, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
         var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name); an .h5ad's obs columns are used without it." };
         var batchKey = new Option<string?>("--batch-key") { Description = "scvi: metadata column holding each cell's batch." };
@@ -50,18 +54,27 @@ public static class FitCommand
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad };
+              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, modelName };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var scviOnly = new Option[] { counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch, checkpointEvery };
-        var ursmOnly = new Option[] { sc, typesFile, bulk, markers, k, burnIn, samples, emIters, plugIn };
+        var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
+        var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
+        var declaredOnly = new Option[] { data, modelName };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
-            if (name is not ("ursm" or "scvi")) throw new CliException($"unknown model '{name}' for fit; use ursm or scvi");
-            CliArguments.RefuseUnused(r, name == "scvi" ? ursmOnly : scviOnly, $"fit {name}");
+            var declared = DeclaredModelLoader.IsModelFile(name);
+            if (!declared && name is not ("ursm" or "scvi")) throw new CliException($"unknown model '{name}' for fit; use ursm, scvi or a model file (.cs)");
+            CliArguments.RefuseUnused(r, declared ? scviOnly.Concat(ursmInputs).Append(outH5ad) : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly) : scviOnly.Concat(declaredOnly),
+                declared ? $"fit {Path.GetFileName(name)} (its engine, {GibbsEmFit.Engine}, uses --burnin, --samples, --em-iters, --plug-in)" : $"fit {name}");
             if (r.GetValue(force) && !r.GetValue(resume)) throw new CliException("--force only applies with --resume (it accepts a checkpoint written for other data)");
             var folder = OutputFolder.Open(r.GetValue(outFolder)!, "fit");
+            if (declared)
+            {
+                return DeclaredFitRunner.Run(name, r.GetValue(modelName), r.GetValue(data), GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), folder,
+                    r.GetValue(resume), r.GetValue(force), output, error, progress.Mode(r, error));
+            }
             if (name == "scvi")
             {
                 if (r.GetValue(patience) is not null && !r.GetValue(earlyStopping)) throw new CliException("--patience only applies with --early-stopping");
@@ -79,25 +92,20 @@ public static class FitCommand
             }
             var types = r.GetValue(k) ?? throw new CliException("fit ursm needs -K, the number of cell types");
             if (types < 1) throw new CliException($"-K must be at least 1, not {types}");
-            var data = UrsmInputReader.Read(r.GetValue(sc), r.GetValue(typesFile), r.GetValue(bulk), types, r.GetValue(markers), error);
-            var options = new GibbsEmOptions
-            {
-                BurnIn = CliArguments.Positive(r.GetValue(burnIn), "--burnin", allowZero: true), Samples = CliArguments.Positive(r.GetValue(samples), "--samples"),
-                MaxIterations = CliArguments.Positive(r.GetValue(emIters), "--em-iters"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
-                MStep = new MStepSettings(PlugInNormaliser: r.GetValue(plugIn)),
-            };
+            var ursmData = UrsmInputReader.Read(r.GetValue(sc), r.GetValue(typesFile), r.GetValue(bulk), types, r.GetValue(markers), error);
+            var options = GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn);
             var checkpoint = folder.File("checkpoint.bin");
-            output.WriteLine($"fitting URSM: {data.Genes.Count} genes, {data.Cells.Count} cells, {data.BulkSamples.Count} bulk samples, K={types}; checkpoint {checkpoint}");
+            output.WriteLine($"fitting URSM: {ursmData.Genes.Count} genes, {ursmData.Cells.Count} cells, {ursmData.BulkSamples.Count} bulk samples, K={types}; checkpoint {checkpoint}");
             UrsmFit fit;
             try
             {
                 using var line = new ProgressLine(progress.Mode(r, error), error, "EM iteration", options.MaxIterations);
-                fit = UrsmFitter.Fit(data.Inputs, options, checkpoint, r.GetValue(resume), new EmIterationReporter(line), acceptOtherData: r.GetValue(force));
+                fit = UrsmFitter.Fit(ursmData.Inputs, options, checkpoint, r.GetValue(resume), new EmIterationReporter(line), acceptOtherData: r.GetValue(force));
             }
             catch (ArgumentException e) { throw new CliException(e.Message); }
             catch (InvalidDataException e) { throw new CliException(e.Message); }
-            UrsmOutputWriter.Write(folder, data, fit, options);
-            if (r.GetValue(outH5ad) is { } h5ad) UrsmAnnDataWriter.Write(h5ad, data, fit, options, error);
+            UrsmOutputWriter.Write(folder, ursmData, fit, options);
+            if (r.GetValue(outH5ad) is { } h5ad) UrsmAnnDataWriter.Write(h5ad, ursmData, fit, options, error);
             FitReport.Write(folder);
             folder.Commit();
             output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
@@ -105,6 +113,13 @@ public static class FitCommand
         });
         return command;
     }
+
+    private static GibbsEmOptions GibbsOptions(ParseResult r, Option<int> burnIn, Option<int> samples, Option<int> emIters, Option<ulong> seed, Option<int> threads, Option<bool> plugIn) => new()
+    {
+        BurnIn = CliArguments.Positive(r.GetValue(burnIn), "--burnin", allowZero: true), Samples = CliArguments.Positive(r.GetValue(samples), "--samples"),
+        MaxIterations = CliArguments.Positive(r.GetValue(emIters), "--em-iters"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
+        MStep = new MStepSettings(PlugInNormaliser: r.GetValue(plugIn)),
+    };
 
     /// <summary>--resume and --force.</summary>
     private sealed record Resumption(bool Resume, bool Force);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dsl.Cli.Declared;
 using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
 using Dsl.Models.Scvi;
@@ -11,7 +12,12 @@ public static class SimulateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Argument<string>("model") { Description = "ursm or scvi." };
+        var model = new Argument<string>("model") { Description = "ursm, scvi, or a model file (.cs) to simulate from its declaration." };
+        var plates = new Option<string[]>("--plate") { Description = "model.cs: a plate's size, NAME=SIZE (repeat per plate).", AllowMultipleArgumentsPerToken = false };
+        var sets = new Option<string[]>("--set") { Description = "model.cs: a data or parameter node's value, NODE=VALUE, for every entry (repeat per node)." };
+        var totals = new Option<string[]>("--total") { Description = "model.cs: the trials of each row of a multinomial node, NODE=N (default 1000)." };
+        var data = new Option<string?>("--data") { Description = "model.cs: data and parameter values (and plate sizes) as JSON, CmdStan's format." };
+        var modelName = new Option<string?>("--model") { Description = "model.cs: the [PlateModel] class, where the file declares several." };
         var genes = new Option<int?>("-N", "--genes") { Description = "Genes N (default: 200 for ursm, 558 for scvi)." };
         var cells = new Option<int?>("-L", "--cells") { Description = "Single cells L (default: 100 for ursm, 3005 for scvi)." };
         var clusters = new Option<int>("--clusters") { Description = "scvi: cell clusters.", DefaultValueFactory = _ => 7 };
@@ -20,11 +26,19 @@ public static class SimulateCommand
         var types = new Option<int>("-K", "--types") { Description = "Cell types K.", DefaultValueFactory = _ => 3 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
         var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
-        var command = new Command("simulate", "Simulate data from a model: URSM section 4.1 (sc.csv, types.txt, bulk.csv, markers.csv and the truth) or scVI's ZINB process (counts.csv, cells.csv and the truth).")
-            { model, genes, cells, bulk, types, clusters, batches, seed, outFolder };
+        var command = new Command("simulate", "Simulate data from a model: a model file's declaration (data.json, truth.json, truth.csv), URSM section 4.1 (sc.csv, types.txt, bulk.csv, markers.csv and the truth) or scVI's ZINB process (counts.csv, cells.csv and the truth).")
+            { model, genes, cells, bulk, types, clusters, batches, seed, outFolder, plates, sets, totals, data, modelName };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
+            var declaredOnly = new Option[] { plates, sets, totals, data, modelName };
+            if (DeclaredModelLoader.IsModelFile(name))
+            {
+                CliArguments.RefuseUnused(r, [genes, cells, bulk, types, clusters, batches], $"simulate {Path.GetFileName(name)} (give plate sizes with --plate NAME=SIZE)");
+                return DeclaredSimulationRunner.Run(new SimulationRequest(name, r.GetValue(modelName), r.GetValue(plates) ?? [], r.GetValue(sets) ?? [], r.GetValue(totals) ?? [],
+                    r.GetValue(data), r.GetValue(seed), r.GetValue(outFolder)!), output, error);
+            }
+            CliArguments.RefuseUnused(r, declaredOnly, $"simulate {name}");
             if (name == "scvi") return SimulateScvi(r, genes, cells, clusters, batches, seed, outFolder, output);
             if (name != "ursm") throw new CliException($"unknown model '{name}' for simulate; use ursm or scvi");
             var settings = new UrsmSimulationSettings

@@ -49,6 +49,15 @@ public sealed class DataFingerprint : IDisposable
         return this;
     }
 
+    /// <summary>A named array of any shape (a data file's member).</summary>
+    public DataFingerprint Add(string label, IReadOnlyList<int> shape, ReadOnlySpan<double> values)
+    {
+        Add(label, shape.Count);
+        foreach (var size in shape) Add(size);
+        AddSpan(values);
+        return this;
+    }
+
     /// <summary>The first 16 bytes of the SHA-256, as 32 hex digits.</summary>
     public string Finish() => Convert.ToHexString(hash.GetHashAndReset().AsSpan(0, 16)).ToLowerInvariant();
 

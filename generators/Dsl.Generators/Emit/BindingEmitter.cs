@@ -1,0 +1,208 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// <c>{Model}.Binding.g.cs</c>, for every valid model whatever engine fits it (or none): plate sizes, the storage
+    /// of observed nodes, the node descriptor that data files are bound against, name-keyed access to stored values
+    /// (<c>IDeclaredModel</c>), starting values from constraints, and ancestral simulation
+    /// (<see cref="SimulationEmitter"/>).
+    /// </summary>
+    internal static class BindingEmitter
+    {
+        private const string Models = "global::Dsl.Runtime.Models";
+
+        /// <param name="gibbs">the Gibbs-EM plan, when one claims the model: its latents' current draws become readable</param>
+        /// <param name="counts">observed nodes the variational engine keeps as sparse count matrices</param>
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs, IReadOnlyCollection<string> counts)
+        {
+            var w = EmitHelpers.Header("Binding", spec.Namespace, spec.ClassName);
+            using (w.Block($"partial class {spec.ClassName} : {Models}.IDeclaredModel"))
+            {
+                EmitHelpers.PlateSizes(w, spec);
+                EmitObservedStorage(w, spec, counts);
+                EmitDescriptor(w, spec);
+                EmitPlateAccess(w, spec);
+                EmitStore(w, spec, counts);
+                EmitRead(w, spec, counts, gibbs is not null);
+                EmitStartingValues(w, spec);
+                SimulationEmitter.Emit(w, spec);
+            }
+            return new GeneratedFile($"{spec.ClassName}.Binding.g.cs", w.ToString());
+        }
+
+        private static IEnumerable<NodeSpec> Stored(ModelSpec spec, NodeRole role) => spec.Nodes.Where(n => n.Role == role);
+
+        private static string ElementType(NodeSpec node) => node.Kind == ValueKind.Real ? "double" : "int";
+
+        private static string Sizes(NodeSpec node) => string.Join(", ", node.Indices.Select(i => CodeExpr.Size(i.Plate)));
+
+        private static void EmitObservedStorage(SourceWriter w, ModelSpec spec, IReadOnlyCollection<string> counts)
+        {
+            foreach (var node in Stored(spec, NodeRole.Observed).Where(n => !counts.Contains(n.Name)))
+            {
+                var type = ElementType(node);
+                w.Line($"/// <summary>Values of [Observed] {IrPrinter.Signature(node.Declaration)} (line {node.Declaration.Location.Line}).</summary>");
+                w.Line(node.Indices.Count == 0
+                    ? $"public {type} {node.Name}Values {{ get; set; }}"
+                    : $"public {type}[{new string(',', node.Indices.Count - 1)}] {node.Name}Values {{ get; set; }} = new {type}[{string.Join(", ", node.Indices.Select(_ => "0"))}];");
+                w.Line();
+            }
+        }
+
+        private static void EmitDescriptor(SourceWriter w, ModelSpec spec)
+        {
+            w.Line("/// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>");
+            w.Line($"public static {Models}.ModelDescriptor Descriptor {{ get; }} = new(");
+            using (w.Indent(1))
+            {
+                w.Line($"{EmitHelpers.Literal(spec.ClassName)},");
+                w.Line($"new string[] {{ {string.Join(", ", spec.Plates.Select(p => EmitHelpers.Literal(p.Name)))} }},");
+                w.Line($"new {Models}.NodeDescriptor[]");
+                w.Line("{");
+                using (w.Indent(1))
+                {
+                    foreach (var node in spec.Nodes)
+                    {
+                        var c = node.Declaration.Constraints;
+                        w.Line($"new({EmitHelpers.Literal(node.Name)}, global::Dsl.Runtime.Graph.GraphNodeRole.{node.Role}, " +
+                            $"new string[] {{ {string.Join(", ", node.Indices.Select(i => EmitHelpers.Literal(i.Plate)))} }}, " +
+                            $"{Models}.ValueSupport.{Support(node)}, {EmitHelpers.Literal(node.IndexPlate)}, " +
+                            $"{EmitHelpers.Literal(c.Simplex ? c.SimplexOver : null)}, {(c.Floor is { } f ? CodeExpr.Number(f) : "null")}, {node.Declaration.Location.Line}),");
+                    }
+                }
+                w.Line("});");
+            }
+            w.Line();
+            w.Line($"{Models}.ModelDescriptor {Models}.IDeclaredModel.Descriptor => Descriptor;");
+            w.Line();
+        }
+
+        /// <summary>What a node may hold: a plate index, its constraint, else its distribution's support, else its type's.</summary>
+        private static string Support(NodeSpec node)
+        {
+            if (node.Kind == ValueKind.Index) return "PlateIndex";
+            if (node.Declaration.Constraints.Simplex) return "UnitInterval";
+            if (node.Declaration.Constraints.Positive) return "Positive";
+            if (node.Declaration.Distribution is { } d && DistributionCatalog.Find(d.Name) is { } info)
+                return info.Draws == Ir.Support.Category ? "PlateIndex" : info.Draws.ToString();
+            return node.Kind == ValueKind.Integer ? "Integer" : "Real";
+        }
+
+        private static void EmitPlateAccess(SourceWriter w, ModelSpec spec)
+        {
+            using (w.Block("public int GetPlateSize(string plate) => plate switch"))
+            {
+                foreach (var plate in spec.Plates) w.Line($"{EmitHelpers.Literal(plate.Name)} => {CodeExpr.Size(plate.Name)},");
+                w.Line($"_ => throw new global::System.ArgumentException(\"{spec.ClassName} has no plate '\" + plate + \"'\"),");
+            }
+            w.Line(";");
+            w.Line();
+            using (w.Block("public void SetPlateSize(string plate, int size)"))
+            using (w.Block("switch (plate)"))
+            {
+                foreach (var plate in spec.Plates) w.Line($"case {EmitHelpers.Literal(plate.Name)}: {CodeExpr.Size(plate.Name)} = size; break;");
+                w.Line($"default: throw new global::System.ArgumentException(\"{spec.ClassName} has no plate '\" + plate + \"'\");");
+            }
+            w.Line();
+        }
+
+        private static void EmitStore(SourceWriter w, ModelSpec spec, IReadOnlyCollection<string> counts)
+        {
+            using (w.Block("public void Store(string node, global::System.ReadOnlySpan<double> values)"))
+            using (w.Block("switch (node)"))
+            {
+                foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Param or NodeRole.Data or NodeRole.Observed))
+                {
+                    var target = $"{node.Name}Values";
+                    if (counts.Contains(node.Name))
+                        w.Line($"case {EmitHelpers.Literal(node.Name)}: {node.Name}Counts = {Models}.RowMajor.ToCountMatrix(values, {Sizes(node)}); break;");
+                    else if (node.Indices.Count == 0)
+                        w.Line($"case {EmitHelpers.Literal(node.Name)}: {target} = {(node.Kind == ValueKind.Real ? "values[0]" : "checked((int)values[0])")}; break;");
+                    else
+                        w.Line($"case {EmitHelpers.Literal(node.Name)}: {target} = new {ElementType(node)}[{Sizes(node)}]; {Models}.RowMajor.CopyTo(values, {target}); break;");
+                }
+                w.Line($"default: throw new global::System.ArgumentException(\"'\" + node + \"' is not a data, observed or parameter node of {spec.ClassName}\");");
+            }
+            w.Line();
+        }
+
+        private static void EmitRead(SourceWriter w, ModelSpec spec, IReadOnlyCollection<string> counts, bool latentDraws)
+        {
+            using (w.Block("public bool TryRead(string node, global::System.Span<double> destination)"))
+            {
+                using (w.Block("switch (node)"))
+                {
+                    foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Param or NodeRole.Data or NodeRole.Observed))
+                    {
+                        if (counts.Contains(node.Name))
+                            w.Line($"case {EmitHelpers.Literal(node.Name)}: if ({node.Name}Counts is null) return false; {Models}.RowMajor.CopyFrom({node.Name}Counts, destination); return true;");
+                        else if (node.Indices.Count == 0)
+                            w.Line($"case {EmitHelpers.Literal(node.Name)}: destination[0] = {node.Name}Values; return true;");
+                        else
+                            w.Line($"case {EmitHelpers.Literal(node.Name)}: {Models}.RowMajor.CopyFrom({node.Name}Values, destination); return true;");
+                    }
+                    if (latentDraws)
+                    {
+                        foreach (var node in Stored(spec, NodeRole.Latent))
+                        {
+                            using (w.Block($"case {EmitHelpers.Literal(node.Name)}:"))
+                            {
+                                w.Line("if (!HasLatentState) return false;");
+                                w.Line("var at = 0;");
+                                using (Loops(w, node.Indices))
+                                    w.Line($"destination[at++] = {node.Name}Draw({string.Join(", ", node.Indices.Select(i => $"new {i.Plate}({i.Variable})"))});");
+                                w.Line("return true;");
+                            }
+                        }
+                    }
+                }
+                w.Line("return false;");
+            }
+            w.Line();
+        }
+
+        private static void EmitStartingValues(SourceWriter w, ModelSpec spec)
+        {
+            w.Line("/// <summary>Starting values from each parameter's constraints: uniform on a simplex, 1 where positive, else 0; never below a floor.</summary>");
+            using (w.Block("public void InitializeParameters()"))
+            {
+                foreach (var node in Stored(spec, NodeRole.Param))
+                {
+                    var c = node.Declaration.Constraints;
+                    var value = c.Simplex && c.SimplexOver is { } over ? $"1.0 / {CodeExpr.Size(over)}" : c.Positive ? "1.0" : "0.0";
+                    if (c.Floor is { } floor) value = $"global::System.Math.Max({value}, {CodeExpr.Number(floor)})";
+                    if (node.Indices.Count == 0)
+                    {
+                        w.Line($"{node.Name}Values = {value};");
+                        continue;
+                    }
+                    w.Line($"{node.Name}Values = new double[{Sizes(node)}];");
+                    w.Line($"{Models}.RowMajor.Fill({node.Name}Values, {value});");
+                }
+            }
+            w.Line();
+        }
+
+        /// <summary>Nested loops over indices, each variable named as the declaration names it.</summary>
+        public static System.IDisposable Loops(SourceWriter w, IEnumerable<IndexDecl> indices)
+        {
+            var scopes = indices.Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {CodeExpr.Size(i.Plate)}; {i.Variable}++)")).ToList();
+            return new Nested(scopes);
+        }
+
+        private sealed class Nested : System.IDisposable
+        {
+            private readonly List<System.IDisposable> scopes;
+            public Nested(List<System.IDisposable> scopes) { this.scopes = scopes; }
+
+            public void Dispose()
+            {
+                for (var n = scopes.Count - 1; n >= 0; n--) scopes[n].Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// The generated <c>Simulate</c>: ancestral sampling of every latent and observed node in the declaration's
+    /// dependency order, each node's entries drawn from its own random stream (seed, node ordinal) so adding a node
+    /// does not change the draws of those before it. Parameters and data are read from storage; deterministic nodes
+    /// are inlined. A model with a network has no weights to simulate from, and says so.
+    /// </summary>
+    internal static class SimulationEmitter
+    {
+        private const string Models = "global::Dsl.Runtime.Models";
+        private const string Draw = Models + ".Draw";
+
+        public static void Emit(SourceWriter w, ModelSpec spec)
+        {
+            w.Line("/// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>");
+            using (w.Block($"public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, {Models}.SimulationSettings settings)"))
+            {
+                if (spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Network) is { } network)
+                {
+                    w.Line($"throw new global::System.NotSupportedException(\"{spec.ClassName} cannot be simulated: network node '{network.Name}' (line {network.Declaration.Location.Line}) has no weights to draw from\");");
+                    return;
+                }
+                w.Line("var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();");
+                var ordinal = 0;
+                foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Observed))
+                {
+                    ordinal++;
+                    var length = node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => CodeExpr.Size(i.Plate)));
+                    w.Line($"// {node.Name}{Signature(node)} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
+                    w.Line($"var {Drawn(node)} = new double[{length}];");
+                    w.Line($"simDraws[{EmitHelpers.Literal(node.Name)}] = {Drawn(node)};");
+                    using (w.Braces())
+                    {
+                        w.Line($"var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, {ordinal});");
+                        if (node.Declaration.Distribution!.Over is { } over) EmitVector(w, spec, node, over);
+                        else EmitScalar(w, spec, node);
+                    }
+                }
+                w.Line("return simDraws;");
+            }
+            w.Line();
+        }
+
+        private static string Signature(NodeSpec node) => $"({string.Join(", ", node.Indices.Select(i => i.Variable))})";
+
+        private static string Drawn(NodeSpec node) => $"{node.Name}Drawn";
+
+        private static string Position(NodeSpec node) =>
+            CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList());
+
+        /// <summary>Expressions over the loop variables, latent and observed nodes read from the draws made before.</summary>
+        private static CodeExpr Code(ModelSpec spec, IEnumerable<string> variables) =>
+            new(spec, variables.ToDictionary(v => v, v => v), null,
+                (node, position) => node.Kind == ValueKind.Index ? $"((int){Drawn(node)}[{position}])" : $"{Drawn(node)}[{position}]");
+
+        private static void EmitScalar(SourceWriter w, ModelSpec spec, NodeSpec node)
+        {
+            var distribution = node.Declaration.Distribution!;
+            if (distribution.Name == "Categorical") w.Line($"var simWeights = new double[{CodeExpr.Size(((LambdaExpr)distribution.Arguments[0].Value).Plate)}];");
+            using (BindingEmitter.Loops(w, node.Indices))
+            {
+                var code = Code(spec, node.Indices.Select(i => i.Variable));
+                if (distribution.Name == "Categorical")
+                {
+                    var argument = distribution.Arguments[0];
+                    var lambda = (LambdaExpr)argument.Value;
+                    var inner = Code(spec, node.Indices.Select(i => i.Variable).Append(lambda.Variable));
+                    using (w.Block($"for (var {lambda.Variable} = 0; {lambda.Variable} < {CodeExpr.Size(lambda.Plate)}; {lambda.Variable}++)"))
+                        w.Line($"simWeights[{lambda.Variable}] = {inner.Of(ExprTools.Inline(lambda.Body, spec))};");
+                    w.Line($"{Drawn(node)}[{Position(node)}] = {Draw}.{(argument.Name == "logit" ? "CategoricalLogit" : "Categorical")}(\"{node.Name}\", simWeights, ref simRandom);");
+                    return;
+                }
+                var info = DistributionCatalog.Find(distribution.Name)!;
+                var given = info.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
+                var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
+                var arguments = given.Select(p => code.Of(ExprTools.Inline(distribution.Arguments.First(a => a.Name == p.Name).Value, spec)));
+                w.Line($"{Drawn(node)}[{Position(node)}] = {Draw}.{method}(\"{node.Name}\", {string.Join(", ", arguments)}, ref simRandom);");
+            }
+        }
+
+        /// <summary>A Dirichlet or multinomial over one of the node's plates: the argument as a vector, one draw per other index.</summary>
+        private static void EmitVector(SourceWriter w, ModelSpec spec, NodeSpec node, string over)
+        {
+            var distribution = node.Declaration.Distribution!;
+            var overIndex = node.Indices.First(i => i.Variable == over);
+            var size = CodeExpr.Size(overIndex.Plate);
+            var code = Code(spec, node.Indices.Select(i => i.Variable));
+            var argument = ExprTools.Inline(distribution.Arguments[0].Value, spec);
+            w.Line($"var simVector = new double[{size}];");
+            w.Line($"var simRow = new double[{size}];");
+            using (BindingEmitter.Loops(w, node.Indices.Where(i => i.Variable != over)))
+            {
+                using (w.Block($"for (var {over} = 0; {over} < {size}; {over}++)"))
+                    w.Line($"simVector[{over}] = {code.Of(argument)};");
+                w.Line(distribution.Name == "Dirichlet"
+                    ? $"{Draw}.Dirichlet(\"{node.Name}\", simVector, simRow, ref simRandom);"
+                    : $"{Draw}.Multinomial(\"{node.Name}\", settings.TotalOf(\"{node.Name}\"), simVector, simRow, ref simRandom);");
+                using (w.Block($"for (var {over} = 0; {over} < {size}; {over}++)"))
+                    w.Line($"{Drawn(node)}[{Position(node)}] = simRow[{over}];");
+            }
+        }
+    }
+}

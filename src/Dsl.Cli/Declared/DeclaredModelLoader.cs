@@ -1,0 +1,62 @@
+using Dsl.Compiler;
+using Dsl.Runtime.Models;
+
+namespace Dsl.Cli.Declared;
+
+/// <summary>A model file compiled in-process and one of its [PlateModel] classes, ready to instantiate.</summary>
+public sealed class LoadedModel(CompiledModels compiled, Type type, string path) : IDisposable
+{
+    public string Path { get; } = path;
+    public Type Type { get; } = type;
+    public string Name => Type.Name;
+
+    /// <summary>The engine whose code the generator emitted for it, or null.</summary>
+    public string? Engine => typeof(Runtime.Inference.IGibbsEmModel).IsAssignableFrom(Type) ? GibbsEmFit.Engine
+        : Type.GetNestedTypes().Any(t => t.Name.StartsWith("Variational", StringComparison.Ordinal)) ? "variational inference"
+        : null;
+
+    /// <summary>`dsl check`'s line for this model: its engine, or the warning that says which node stops it.</summary>
+    public string Verdict => FitVerdict.Lines(compiled).First(l => l.StartsWith($"model {Name}:", StringComparison.Ordinal));
+
+    public IDeclaredModel Create() => (IDeclaredModel)Activator.CreateInstance(Type)!;
+
+    public void Dispose() => compiled.Dispose();
+}
+
+/// <summary>
+/// `dsl fit model.cs` and `dsl simulate model.cs`: compiles the file with the generator, prints its warnings, refuses
+/// it with the compiler's errors, and picks the model (--model where the file declares several).
+/// </summary>
+public static class DeclaredModelLoader
+{
+    public static bool IsModelFile(string argument) => argument.EndsWith(".cs", StringComparison.OrdinalIgnoreCase);
+
+    public static LoadedModel Load(string path, string? modelName, TextWriter error)
+    {
+        if (!File.Exists(path)) throw new CliException($"{path}: file not found; pass the path of a model .cs file");
+        var compiled = ModelCompiler.Compile([path]);
+        try
+        {
+            foreach (var message in compiled.Messages.Where(m => m.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)) error.WriteLine(message);
+            var errors = compiled.Messages.Count(m => m.IsError);
+            if (!compiled.Succeeded)
+                throw new CliException($"{path}: the model does not compile ({errors} error(s) above); `dsl check {path}` shows them with their fixes");
+            var types = compiled.ModelTypes.ToList();
+            if (modelName is not null) types = types.Where(t => t.Name == modelName).ToList();
+            if (types.Count == 0)
+                throw new CliException(modelName is null
+                    ? $"{path}: no [PlateModel] class; declare one (see docs/writing-models.md)"
+                    : $"{path}: no [PlateModel] class named '{modelName}'; it declares {string.Join(", ", compiled.ModelTypes.Select(t => t.Name))}");
+            if (types.Count > 1)
+                throw new CliException($"{path}: declares {types.Count} models ({string.Join(", ", types.Select(t => t.Name))}); choose one with --model NAME");
+            if (!typeof(IDeclaredModel).IsAssignableFrom(types[0]))
+                throw new CliException($"{path}: model {types[0].Name} is not valid, so nothing was generated for it; `dsl check {path}` says why");
+            return new LoadedModel(compiled, types[0], path);
+        }
+        catch
+        {
+            compiled.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Inference;
+using Dsl.Runtime.Models;
+
+namespace Dsl.Cli.Declared;
+
+/// <summary>
+/// A declared model's fit as files: <c>summary.csv</c> (a row per entry of every parameter and latent, named as
+/// CmdStan names them, <c>A[3,2]</c>, 1-based), <c>nodes/NAME.csv</c> (each node's estimates over its plates),
+/// <c>history.csv</c> (the objective per EM iteration) and <c>summary.json</c> (settings, timings, diagnostics).
+/// </summary>
+public static class DeclaredOutputWriter
+{
+    public static readonly string[] SummaryColumns = ["mean", "sd", "q5", "q95", "ess", "rhat"];
+
+    public static void Write(OutputFolder folder, LoadedModel model, DeclaredFit fit, GibbsEmOptions options, string dataPath, string fingerprint, IReadOnlyDictionary<string, int> plates)
+    {
+        WriteSummary(folder.File("summary.csv"), fit.Nodes);
+        foreach (var node in fit.Nodes) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node);
+        var iterations = fit.Run.Iterations;
+        CsvTable.Write(folder.File("history.csv"), "iteration", ["expected_complete_loglik", "seconds"],
+            iterations.Select(e => e.Index.ToString(CultureInfo.InvariantCulture)).ToList(),
+            (r, c) => c == 0 ? iterations[r].ExpectedCompleteLogLikelihood : iterations[r].Seconds);
+        var rhat = fit.Nodes.Where(n => n.RHat is not null).SelectMany(n => n.RHat!).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+        var ess = fit.Nodes.Where(n => n.Ess is not null).SelectMany(n => n.Ess!).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        var summary = new
+        {
+            model = model.Name,
+            model_file = Path.GetFullPath(model.Path),
+            engine = fit.Engine,
+            data = Path.GetFullPath(dataPath),
+            data_fingerprint = fingerprint,
+            plates,
+            settings = new { burnin = options.BurnIn, samples = options.Samples, em_iterations = options.MaxIterations, seed = options.Seed, threads = options.Threads, plug_in = options.MStep.PlugInNormaliser },
+            iterations = iterations.Count,
+            converged = fit.Run.Converged,
+            resumed_after = fit.Run.ResumedAfter,
+            seconds_total = fit.Seconds,
+            expected_complete_loglik = iterations.Count == 0 ? (double?)null : iterations[^1].ExpectedCompleteLogLikelihood,
+            draws = fit.Draws,
+            draws_note = "latents: draws of a final E-step at the fitted parameters; parameters: EM point estimates (no sd or interval)",
+            max_rhat = double.IsNaN(rhat) ? (double?)null : rhat,
+            min_ess = double.IsNaN(ess) ? (double?)null : ess,
+        };
+        AtomicFile.WriteText(folder.File("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>CmdStan's name of a row-major entry: <c>A[3,2]</c> (1-based), or the bare name of a scalar.</summary>
+    public static string EntryName(string node, int[] shape, int flat)
+    {
+        if (shape.Length == 0) return node;
+        var at = new int[shape.Length];
+        for (var a = shape.Length - 1; a >= 0; a--)
+        {
+            at[a] = flat % shape[a] + 1;
+            flat /= shape[a];
+        }
+        return $"{node}[{string.Join(",", at)}]";
+    }
+
+    /// <summary>Plate indices are reported 1-based, as the data files give them.</summary>
+    private static double Shown(NodeSummary node, double value) => node.Node.Support == ValueSupport.PlateIndex ? value + 1 : value;
+
+    private static void WriteSummary(string path, IReadOnlyList<NodeSummary> nodes)
+    {
+        using var pending = AtomicFile.Open(path);
+        using (var table = new CsvTable(pending.Stream, "name", SummaryColumns))
+        {
+            foreach (var node in nodes)
+            {
+                for (var e = 0; e < node.Mean.Length; e++)
+                {
+                    var entry = e;
+                    table.Row(EntryName(node.Node.Name, node.Shape, e), c => c switch
+                    {
+                        0 => Shown(node, node.Mean[entry]),
+                        1 => node.Sd?[entry] ?? double.NaN,
+                        2 => node.Q5 is null ? double.NaN : Shown(node, node.Q5[entry]),
+                        3 => node.Q95 is null ? double.NaN : Shown(node, node.Q95[entry]),
+                        4 => node.Ess?[entry] ?? double.NaN,
+                        _ => node.RHat?[entry] ?? double.NaN,
+                    });
+                }
+            }
+        }
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// A node's estimates laid out over its plates: a scalar as one row, one plate as rows (with sd and interval where
+    /// sampled), two plates as a matrix, more as one row per entry named as in summary.csv. Labels are 1-based positions.
+    /// </summary>
+    private static void WriteNode(string path, NodeSummary node)
+    {
+        var plates = node.Node.Plates;
+        var labels = node.Shape.Select(size => Enumerable.Range(1, size).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToList()).ToList();
+        switch (plates.Count)
+        {
+            case 0:
+            case 1:
+                var columns = node.HasDraws ? SummaryColumns[..4] : ["value"];
+                var rows = plates.Count == 0 ? [node.Node.Name] : labels[0];
+                CsvTable.Write(path, plates.Count == 0 ? "node" : plates[0], columns, rows, (r, c) => c switch
+                {
+                    0 => Shown(node, node.Mean[r]),
+                    1 => node.Sd![r],
+                    2 => Shown(node, node.Q5![r]),
+                    _ => Shown(node, node.Q95![r]),
+                });
+                break;
+            case 2:
+                CsvTable.Write(path, $"{plates[0]}\\{plates[1]}", labels[1], labels[0], (r, c) => Shown(node, node.Mean[r * node.Shape[1] + c]));
+                break;
+            default:
+                var names = Enumerable.Range(0, node.Mean.Length).Select(e => EntryName(node.Node.Name, node.Shape, e)).ToList();
+                CsvTable.Write(path, "entry", ["mean"], names, (r, _) => Shown(node, node.Mean[r]));
+                break;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+namespace Dsl.Runtime.Models;
+
+/// <summary>
+/// What every generated model offers whatever engine fits it (the generator implements it in
+/// <c>{Model}.Binding.g.cs</c>): plate sizes, its nodes' values by name as flat row-major arrays, generated starting
+/// values and ancestral simulation. Names are the declaration's own; nothing here guesses.
+/// </summary>
+public interface IDeclaredModel
+{
+    ModelDescriptor Descriptor { get; }
+
+    int GetPlateSize(string plate);
+
+    void SetPlateSize(string plate, int size);
+
+    /// <summary>
+    /// Stores a data, observed or parameter node's values, row-major over its plates in declared order (plate-index
+    /// values 0-based). The caller has checked the length against the plate sizes.
+    /// </summary>
+    void Store(string node, ReadOnlySpan<double> values);
+
+    /// <summary>
+    /// Copies a node's current values, row-major: a parameter's estimate, data and observed values, and a latent's
+    /// current draw where the engine keeps one. False where the node has no stored value.
+    /// </summary>
+    bool TryRead(string node, Span<double> destination);
+
+    /// <summary>Every parameter at a starting value its constraints allow: 0, 1 where positive (at least the floor), uniform on a simplex.</summary>
+    void InitializeParameters();
+
+    /// <summary>
+    /// Ancestral sampling from the declaration at the current data and parameters: every latent and observed node in
+    /// dependency order, row-major. Throws <see cref="NotSupportedException"/> naming the node where a model holds
+    /// one that cannot be simulated (a network).
+    /// </summary>
+    IReadOnlyDictionary<string, double[]> Simulate(ulong seed, SimulationSettings settings);
+}
+
+/// <summary>What a declaration does not say but a simulation needs.</summary>
+public sealed record SimulationSettings
+{
+    /// <summary>Trials of each multinomial node's rows, by node name; <see cref="DefaultTotal"/> otherwise.</summary>
+    public IReadOnlyDictionary<string, int> Totals { get; init; } = new Dictionary<string, int>();
+
+    public int DefaultTotal { get; init; } = 1000;
+
+    public int TotalOf(string node) => Totals.TryGetValue(node, out var total) ? total : DefaultTotal;
+}

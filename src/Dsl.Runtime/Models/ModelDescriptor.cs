@@ -1,0 +1,49 @@
+using Dsl.Runtime.Graph;
+
+namespace Dsl.Runtime.Models;
+
+/// <summary>The values a node may hold, from its constraints and the distribution it is drawn from.</summary>
+public enum ValueSupport
+{
+    Real,
+    Positive,
+    NonNegative,
+    UnitInterval,
+    Count,
+    Binary,
+    /// <summary>An index into a plate: 1-based in data files (Stan's convention), 0-based in storage.</summary>
+    PlateIndex,
+    /// <summary>Any integer (an <c>int</c> data node with no distribution).</summary>
+    Integer,
+}
+
+/// <summary>
+/// One node as the generator describes it for binding and output: its role, the plates it ranges over (in declared
+/// order, row-major), and what values it may hold.
+/// </summary>
+public sealed record NodeDescriptor(
+    string Name,
+    GraphNodeRole Role,
+    IReadOnlyList<string> Plates,
+    ValueSupport Support,
+    string? IndexPlate,
+    string? SimplexOver,
+    double? Floor,
+    int Line)
+{
+    public bool IsInteger => Support is ValueSupport.Count or ValueSupport.Binary or ValueSupport.PlateIndex or ValueSupport.Integer;
+
+    /// <summary>Nodes whose values a data file may hold: data, observed, and parameters (as starting values).</summary>
+    public bool IsBindable => Role is GraphNodeRole.Data or GraphNodeRole.Observed or GraphNodeRole.Param;
+
+    /// <summary>The node as the declaration writes it: <c>A(Gene, Type)</c>.</summary>
+    public string Signature => $"{Name}({string.Join(", ", Plates)})";
+}
+
+/// <summary>A model's plates and nodes, in the declaration's dependency order: what <c>dsl fit model.cs</c> binds data to.</summary>
+public sealed record ModelDescriptor(string Name, IReadOnlyList<string> Plates, IReadOnlyList<NodeDescriptor> Nodes)
+{
+    public NodeDescriptor? Find(string name) => Nodes.FirstOrDefault(n => n.Name == name);
+
+    public bool HasPlate(string name) => Plates.Contains(name);
+}
