@@ -6,19 +6,13 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
 {
-    /// <summary>Size of plate Sample.</summary>
-    public int SampleCount { get; set; }
-
-    /// <summary>Size of plate Feature.</summary>
-    public int FeatureCount { get; set; }
-
-    /// <summary>Values of [Observed] y(Sample n) (line 15).</summary>
-    public int[] yValues { get; set; } = new int[0];
-
     private int recordedSweeps;
 
     /// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>
     public int RecordedSweeps => recordedSweeps;
+
+    /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
+    public bool HasLatentState { get; private set; }
 
     private double[] betaState = new double[0]; // beta, replicate-major
     private double[] betaSum = new double[0]; // sum of beta over recorded sweeps
@@ -37,6 +31,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
         betaState = new double[1 * FeatureCount];
         betaSum = new double[1 * FeatureCount];
         betaSquareSum = new double[1 * FeatureCount];
+        HasLatentState = true;
     }
 
     /// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>
@@ -127,6 +122,9 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
 
     /// <summary>Posterior mean of [Latent] beta over the sweeps recorded in the last E-step.</summary>
     public double betaPosteriorMean(Feature f) => betaSum[f.Value] / recordedSweeps;
+
+    /// <summary>The current draw of [Latent] beta: after a sweep, one sample of its conditional posterior.</summary>
+    public double betaDraw(Feature f) => betaState[f.Value];
 
     /// <summary>Plate sizes, parameters, optimiser steps, latent states and statistics: all a resumed run needs.</summary>
     public void SaveState(global::System.IO.BinaryWriter writer)

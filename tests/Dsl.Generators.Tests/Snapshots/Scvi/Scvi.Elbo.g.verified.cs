@@ -6,18 +6,6 @@ namespace Dsl.Models.Scvi;
 
 partial class Scvi
 {
-    /// <summary>Size of plate Cell.</summary>
-    public int CellCount { get; set; }
-
-    /// <summary>Size of plate Gene.</summary>
-    public int GeneCount { get; set; }
-
-    /// <summary>Size of plate Dim.</summary>
-    public int DimCount { get; set; }
-
-    /// <summary>Size of plate Batch.</summary>
-    public int BatchCount { get; set; }
-
     /// <summary>Counts of [Observed] x(Cell n, Gene g) (line 46), sparse rows over plate Cell.</summary>
     public global::Dsl.Runtime.Data.CountMatrix? xCounts { get; set; }
 

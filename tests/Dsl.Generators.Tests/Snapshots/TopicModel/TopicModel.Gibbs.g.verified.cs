@@ -6,22 +6,13 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
 {
-    /// <summary>Size of plate Word.</summary>
-    public int WordCount { get; set; }
-
-    /// <summary>Size of plate Topic.</summary>
-    public int TopicCount { get; set; }
-
-    /// <summary>Size of plate Document.</summary>
-    public int DocumentCount { get; set; }
-
-    /// <summary>Values of [Observed] count(Word v, Document d) (line 17).</summary>
-    public int[,] countValues { get; set; } = new int[0, 0];
-
     private int recordedSweeps;
 
     /// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>
     public int RecordedSweeps => recordedSweeps;
+
+    /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
+    public bool HasLatentState { get; private set; }
 
     private double[] thetaState = new double[0]; // theta[d, t], replicate-major
     private double[] thetaSum = new double[0]; // sum of theta over recorded sweeps
@@ -53,6 +44,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
                 countByReplicate[d * WordCount + v] = countValues[v, d];
             }
         }
+        HasLatentState = true;
     }
 
     /// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>
@@ -140,6 +132,9 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
 
     /// <summary>Posterior mean of [Latent] theta over the sweeps recorded in the last E-step.</summary>
     public double thetaPosteriorMean(Topic t, Document d) => thetaSum[d.Value * TopicCount + t.Value] / recordedSweeps;
+
+    /// <summary>The current draw of [Latent] theta: after a sweep, one sample of its conditional posterior.</summary>
+    public double thetaDraw(Topic t, Document d) => thetaState[d.Value * TopicCount + t.Value];
 
     /// <summary>Plate sizes, parameters, optimiser steps, latent states and statistics: all a resumed run needs.</summary>
     public void SaveState(global::System.IO.BinaryWriter writer)

@@ -6,28 +6,13 @@ namespace Dsl.Models.Ursm;
 
 partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
 {
-    /// <summary>Size of plate Gene.</summary>
-    public int GeneCount { get; set; }
-
-    /// <summary>Size of plate Type.</summary>
-    public int TypeCount { get; set; }
-
-    /// <summary>Size of plate Cell.</summary>
-    public int CellCount { get; set; }
-
-    /// <summary>Size of plate Bulk.</summary>
-    public int BulkCount { get; set; }
-
-    /// <summary>Values of [Observed] X(Gene i, Bulk j) (line 34).</summary>
-    public int[,] XValues { get; set; } = new int[0, 0];
-
-    /// <summary>Values of [Observed] Y(Gene i, Cell l) (line 43).</summary>
-    public int[,] YValues { get; set; } = new int[0, 0];
-
     private int recordedSweeps;
 
     /// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>
     public int RecordedSweeps => recordedSweeps;
+
+    /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
+    public bool HasLatentState { get; private set; }
 
     private double[] WState = new double[0]; // W[j, k], replicate-major
     private double[] WSum = new double[0]; // sum of W over recorded sweeps
@@ -93,6 +78,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
                 YByReplicate[l * GeneCount + i] = YValues[i, l];
             }
         }
+        HasLatentState = true;
     }
 
     /// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>
@@ -264,14 +250,26 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// <summary>Posterior mean of [Latent] W over the sweeps recorded in the last E-step.</summary>
     public double WPosteriorMean(Type k, Bulk j) => WSum[j.Value * TypeCount + k.Value] / recordedSweeps;
 
+    /// <summary>The current draw of [Latent] W: after a sweep, one sample of its conditional posterior.</summary>
+    public double WDraw(Type k, Bulk j) => WState[j.Value * TypeCount + k.Value];
+
     /// <summary>Posterior mean of [Latent] kappa over the sweeps recorded in the last E-step.</summary>
     public double kappaPosteriorMean(Cell l) => kappaSum[l.Value] / recordedSweeps;
+
+    /// <summary>The current draw of [Latent] kappa: after a sweep, one sample of its conditional posterior.</summary>
+    public double kappaDraw(Cell l) => kappaState[l.Value];
 
     /// <summary>Posterior mean of [Latent] tau over the sweeps recorded in the last E-step.</summary>
     public double tauPosteriorMean(Cell l) => tauSum[l.Value] / recordedSweeps;
 
+    /// <summary>The current draw of [Latent] tau: after a sweep, one sample of its conditional posterior.</summary>
+    public double tauDraw(Cell l) => tauState[l.Value];
+
     /// <summary>Posterior mean of [Latent] S over the sweeps recorded in the last E-step.</summary>
     public double SPosteriorMean(Gene i, Cell l) => SSum[l.Value * GeneCount + i.Value] / recordedSweeps;
+
+    /// <summary>The current draw of [Latent] S: after a sweep, one sample of its conditional posterior.</summary>
+    public double SDraw(Gene i, Cell l) => SState[l.Value * GeneCount + i.Value];
 
     /// <summary>E[S] per entry, replicate-major (the paper's plug-in M-step).</summary>
     private double[] SMeans()

@@ -1,0 +1,166 @@
+using System.Globalization;
+using Dsl.Tests.Shared;
+using Xunit;
+
+using static Dsl.Cli.Tests.CliRunner;
+
+namespace Dsl.Cli.Tests.Declared;
+
+/// <summary>
+/// `dsl simulate model.cs` then `dsl fit model.cs` on what it wrote: declarations fitted from the command line, their
+/// truth recovered, and every refusal one line.
+/// </summary>
+public sealed class DeclaredFitTests
+{
+    private static string Generality(string name) => Path.Combine(RepoPaths.Root, "tests", "Dsl.Models.Tests", "Generality", name + ".cs");
+
+    private static Dictionary<string, double> Truth(string folder) =>
+        ReadCsv(Path.Combine(folder, "truth.csv")).ToDictionary(r => r[0], r => double.Parse(r[1], CultureInfo.InvariantCulture));
+
+    private static Dictionary<string, double[]> Summary(string folder) =>
+        ReadCsv(Path.Combine(folder, "summary.csv")).ToDictionary(r => r[0], r => r.Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+
+    /// <summary>Rows after the header; a quoted first field (a name with a comma) kept whole.</summary>
+    private static IEnumerable<string[]> ReadCsv(string path) =>
+        File.ReadLines(path).Skip(1).Select(line =>
+        {
+            if (!line.StartsWith('"')) return line.Split(',');
+            var close = line.IndexOf('"', 1);
+            return new[] { line[1..close] }.Concat(line[(close + 2)..].Split(',')).ToArray();
+        });
+
+    private static (string Sim, string Fit) SimulateAndFit(TempFolder temp, string model, string[] simulate, string[] fit)
+    {
+        var sim = Path.Combine(temp.Path, "sim");
+        var simulated = RunDsl(["simulate", model, .. simulate, "--out", sim]);
+        Assert.True(simulated.Exit == 0, simulated.Err);
+        var fitted = Path.Combine(temp.Path, "fit");
+        var result = RunDsl(["fit", model, "--data", Path.Combine(sim, "data.json"), "--out", fitted, "--quiet", .. fit]);
+        Assert.True(result.Exit == 0, result.Err);
+        return (sim, fitted);
+    }
+
+    [Fact]
+    public void LogisticRegression_TruthLiesInsideTheNinetyPercentIntervals()
+    {
+        using var temp = new TempFolder();
+        var (sim, fit) = SimulateAndFit(temp, Generality("LogisticRegression"),
+            ["--plate", "Sample=600", "--plate", "Feature=40", "--seed", "3"], ["--em-iters", "5", "--seed", "2"]);
+        var truth = Truth(sim);
+        var summary = Summary(fit);
+        var betas = truth.Keys.Where(k => k.StartsWith("beta[", StringComparison.Ordinal)).ToList();
+        Assert.Equal(40, betas.Count);
+        var inside = betas.Count(b => summary[b][2] <= truth[b] && truth[b] <= summary[b][3]);
+        // 90 % intervals: 36 of 40 expected; P(Binomial(40, 0.9) < 31) is about 0.5 %.
+        Assert.True(inside >= 31, $"{inside} of 40 coefficients inside their intervals");
+        // Every latent entry carries its sampling diagnostics.
+        Assert.All(betas, b => Assert.InRange(summary[b][5], 0.9, 1.3));
+        Assert.True(File.Exists(Path.Combine(fit, "nodes", "beta.csv")));
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(fit, "history.csv")).Length);
+    }
+
+    [Fact]
+    public void TopicModel_RecoversItsTopics_FromItsSimulation()
+    {
+        using var temp = new TempFolder();
+        var (sim, fit) = SimulateAndFit(temp, Generality("TopicModel"),
+            ["--plate", "Word=30", "--plate", "Topic=2", "--plate", "Document=200", "--total", "count=300", "--set", "alpha=0.5", "--seed", "4"],
+            ["--em-iters", "15", "--burnin", "20", "--samples", "40"]);
+        var truth = Truth(sim);
+        var summary = Summary(fit);
+        var phi = truth.Keys.Where(k => k.StartsWith("phi[", StringComparison.Ordinal)).ToList();
+        // The topics may come out in either order; take the better matching.
+        var straight = phi.Sum(p => Math.Abs(summary[p][0] - truth[p]));
+        var swapped = phi.Sum(p => Math.Abs(summary[p.EndsWith(",1]") ? p.Replace(",1]", ",2]") : p.Replace(",2]", ",1]")][0] - truth[p]));
+        // A flat start is about 1.0 away in L1; sampling 200 x 300 words leaves about 0.1.
+        Assert.True(Math.Min(straight, swapped) < 0.25, $"L1 loss of phi {Math.Min(straight, swapped):F3}");
+    }
+
+    [Fact]
+    public void UrsmDeclaration_FitsFromItsOwnSimulation()
+    {
+        using var temp = new TempFolder();
+        var ursm = Path.Combine(RepoPaths.Models, "Ursm", "Ursm.cs");
+        var (sim, fit) = SimulateAndFit(temp, ursm,
+            ["--plate", "Gene=50", "--plate", "Type=3", "--plate", "Cell=60", "--plate", "Bulk=40", "--seed", "2",
+             "--set", "muKappa=1", "--set", "varKappa=1", "--set", "muTau=1.5", "--set", "varTau=1"],
+            ["--em-iters", "10", "--threads", "2"]);
+        var truth = Truth(sim);
+        var summary = Summary(fit);
+        for (var k = 1; k <= 3; k++)
+        {
+            var l1 = Enumerable.Range(1, 50).Sum(i => Math.Abs(summary[$"A[{i},{k}]"][0] - truth[$"A[{i},{k}]"]));
+            // Dirichlet(1) profiles over 50 genes from 40 bulk samples of 1000 reads and 60 cells: measured 0.03; 0.1 is a failed fit.
+            Assert.True(l1 < 0.1, $"type {k}: L1 loss of A {l1:F3}");
+        }
+        var kappa = truth.Keys.Where(k => k.StartsWith("kappa[", StringComparison.Ordinal)).ToList();
+        Assert.True(kappa.Count(c => summary[c][2] <= truth[c] && truth[c] <= summary[c][3]) >= 46, "kappa's intervals");
+    }
+
+    [Fact]
+    public void AFit_IsTheSameAtAnyThreadCount_AndAfterResume()
+    {
+        using var temp = new TempFolder();
+        var model = Generality("LogisticRegression");
+        var sim = Path.Combine(temp.Path, "sim");
+        Assert.Equal(0, RunDsl("simulate", model, "--plate", "Sample=200", "--plate", "Feature=3", "--out", sim).Exit);
+        var data = Path.Combine(sim, "data.json");
+        string Fit(string name, params string[] extra)
+        {
+            var folder = Path.Combine(temp.Path, name);
+            var result = RunDsl(["fit", model, "--data", data, "--out", folder, "--quiet", "--burnin", "5", "--samples", "20", .. extra]);
+            Assert.True(result.Exit == 0, result.Err);
+            return File.ReadAllText(Path.Combine(folder, "summary.csv"));
+        }
+        var one = Fit("one", "--threads", "1", "--em-iters", "4");
+        Assert.Equal(one, Fit("two", "--threads", "2", "--em-iters", "4"));
+        Fit("resumed", "--em-iters", "2");
+        Assert.Equal(one, Fit("resumed", "--em-iters", "4", "--resume"));
+    }
+
+    [Fact]
+    public void AModelNoEngineFits_IsRefusedWithTheWarningThatSaysWhy()
+    {
+        using var temp = new TempFolder();
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).Replace("\r\n", "\n");
+        var example = System.Text.RegularExpressions.Regex.Match(readme, @"```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var model = temp.File("Counts.cs", example);
+        var sim = Path.Combine(temp.Path, "sim");
+        // It cannot be fitted yet, but it can be simulated; a parameter not given is drawn by a stated rule.
+        var simulated = RunDsl("simulate", model, "--plate", "Cell=20", "--plate", "Gene=5", "--set", "size=2", "--out", sim);
+        Assert.True(simulated.Exit == 0, simulated.Err);
+        Assert.Contains("simulate: rate: drawn from Gamma(2, rate 2)", simulated.Err);
+        var fit = RunDsl("fit", model, "--data", Path.Combine(sim, "data.json"), "--out", Path.Combine(temp.Path, "fit"));
+        Assert.Equal(1, fit.Exit);
+        Assert.Contains("warning DSL0401", fit.Err);
+        Assert.Contains("model Counts: not fitted, no engine's rules cover it (warning DSL0401 at Counts.cs(", fit.Err.Split('\n').Last(l => l.StartsWith("dsl:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Refusals_AreOneLineEach()
+    {
+        using var temp = new TempFolder();
+        var model = Generality("LogisticRegression");
+        var output = Path.Combine(temp.Path, "out");
+        (string Args, string Line)[] cases =
+        [
+            ($"fit {model} --out {output}", "needs --data FILE"),
+            ($"fit {model} --data x.json --epochs 3 --out {output}", "--epochs does not apply to fit LogisticRegression.cs (its engine, Gibbs-EM"),
+            ($"fit {model} --data {temp.File("missing.json")} --out {output}", "missing.json: file not found"),
+            ($"simulate {model} --plate Sample=10 --out {output}", "plate Feature has no size"),
+            ($"simulate {model} --plate Sampel=10 --out {output}", "--plate Sampel: the model has no plate 'Sampel'; did you mean 'Sample'?"),
+            ($"simulate {model} --plate Sample=10 --plate Feature=2 --set beta=1 --out {output}", "--set beta: beta is a latent node, which the simulation draws"),
+            ($"simulate {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --plate Cell=3 --plate Gene=2 --plate Dim=2 --plate Batch=1 --out {output}", "cannot be simulated: network node"),
+            ($"fit {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --data x.json --out {output}", "is fitted by variational inference, which `dsl fit model.cs` does not run yet"),
+        ];
+        foreach (var (args, line) in cases)
+        {
+            var result = RunDsl(args.Split(' '));
+            Assert.True(result.Exit == 1, $"{args}: exit {result.Exit}");
+            var last = result.Err.TrimEnd().Split('\n')[^1];
+            Assert.StartsWith("dsl: ", last);
+            Assert.Contains(line, last);
+            Assert.DoesNotContain("   at ", result.Err);
+        }
+    }
+}
