@@ -45,7 +45,7 @@ public static class DeclaredModelLoader
             if (modelName is not null) types = types.Where(t => t.Name == modelName).ToList();
             if (types.Count == 0)
                 throw new CliException(modelName is null
-                    ? $"{path}: no [PlateModel] class; declare one (see docs/writing-models.md)"
+                    ? $"{path}: no [PlateModel] class; declare one (see docs/fitting-your-model.md)"
                     : $"{path}: no [PlateModel] class named '{modelName}'; it declares {string.Join(", ", compiled.ModelTypes.Select(t => t.Name))}");
             if (types.Count > 1)
                 throw new CliException($"{path}: declares {types.Count} models ({string.Join(", ", types.Select(t => t.Name))}); choose one with --model NAME");
