@@ -76,11 +76,22 @@ public sealed class DeclaredFitTests
         Assert.True(Math.Min(straight, swapped) < 0.25, $"L1 loss of phi {Math.Min(straight, swapped):F3}");
     }
 
-    [Fact]
-    public void UrsmDeclaration_FitsFromItsOwnSimulation()
+    /// <summary>The bundled declaration, and a one-edit variant: the dropout probability given by a logit link instead of p: Logistic(...).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void UrsmDeclaration_AndAVariant_FitFromTheirOwnSimulation(bool logitLink)
     {
         using var temp = new TempFolder();
         var ursm = Path.Combine(RepoPaths.Models, "Ursm", "Ursm.cs");
+        if (logitLink)
+        {
+            var text = File.ReadAllText(ursm);
+            var variant = text.Replace("public double pi(Gene i, Cell l) => Logistic(kappa(l) + tau(l) * A(i, G(l)));", "public double eta(Gene i, Cell l) => kappa(l) + tau(l) * A(i, G(l));")
+                .Replace("Dist.Bernoulli(p: pi(i, l))", "Dist.Bernoulli(logit: eta(i, l))");
+            Assert.NotEqual(text, variant);
+            ursm = temp.File("UrsmLogitLink.cs", variant);
+        }
         var (sim, fit) = SimulateAndFit(temp, ursm,
             ["--plate", "Gene=50", "--plate", "Type=3", "--plate", "Cell=60", "--plate", "Bulk=40", "--seed", "2",
              "--set", "muKappa=1", "--set", "varKappa=1", "--set", "muTau=1.5", "--set", "varTau=1"],
