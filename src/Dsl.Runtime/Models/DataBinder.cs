@@ -46,7 +46,11 @@ public static class DataBinder
                     $"add \"{required.Name}\": {Example(required)}");
         }
         foreach (var (plate, size) in givenSizes ?? new Dictionary<string, int>())
-            plateMembers.TryAdd(plate, new NodeValues(plate, [], [size]));
+        {
+            if (plateMembers.TryGetValue(plate, out var member) && !(member.Shape.Length == 0 && member.Values[0] == size))
+                throw new DataFormatException(source, null, $"member '{plate}' gives plate {plate} another size than the {size} given besides the file", "give each plate's size once");
+            plateMembers[plate] = new NodeValues(plate, [], [size]);
+        }
         var sizes = PlateSizes(descriptor, nodes, plateMembers, source);
         foreach (var (plate, size) in sizes) model.SetPlateSize(plate, size);
         model.InitializeParameters();
