@@ -17,20 +17,20 @@ public static class FitVerdict
         {
             var stem = graph[..^".Graph.g.cs".Length];
             var name = stem[(stem.LastIndexOf('.') + 1)..];
-            var engine = hints.Contains(stem + ".Gibbs.g.cs") ? "Gibbs-EM" : hints.Contains(stem + ".Elbo.g.cs") ? "variational inference" : null;
+            var engine = hints.Contains(stem + ".Gibbs.g.cs") ? Runtime.Models.GibbsEmFit.Engine : hints.Contains(stem + ".Elbo.g.cs") ? "variational inference" : null;
             var reason = compiled.Messages.FirstOrDefault(m => m.Id.StartsWith("DSL04", StringComparison.Ordinal) && m.Message.Contains($"Model '{name}'"));
             yield return Line(name, engine, reason is null ? null : $"warning {reason.Id} at {Path.GetFileName(reason.Path)}({reason.Line},{reason.Column})");
         }
     }
 
     /// <summary>From a loaded model type (a bundled model: no compilation messages to quote).</summary>
-    public static string Line(Type model)
-    {
-        var engine = typeof(Runtime.Inference.IGibbsEmModel).IsAssignableFrom(model) ? "Gibbs-EM"
-            : model.GetNestedTypes().Any(t => t.Name.StartsWith("Variational", StringComparison.Ordinal)) ? "variational inference"
-            : null;
-        return Line(model.Name, engine, null);
-    }
+    public static string Line(Type model) => Line(model.Name, Engine(model), null);
+
+    /// <summary>The engine whose code the generator emitted into a loaded model type, or null.</summary>
+    public static string? Engine(Type model) =>
+        typeof(Runtime.Inference.IGibbsEmModel).IsAssignableFrom(model) ? Runtime.Models.GibbsEmFit.Engine
+        : model.GetNestedTypes().Any(t => t.Name.StartsWith("Variational", StringComparison.Ordinal)) ? "variational inference"
+        : null;
 
     private static string Line(string model, string? engine, string? reason) => engine is not null
         ? $"model {model}: fitted by {engine}"

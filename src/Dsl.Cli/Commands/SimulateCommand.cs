@@ -13,7 +13,7 @@ public static class SimulateCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var model = new Argument<string>("model") { Description = "ursm, scvi, or a model file (.cs) to simulate from its declaration." };
-        var plates = new Option<string[]>("--plate") { Description = "model.cs: a plate's size, NAME=SIZE (repeat per plate).", AllowMultipleArgumentsPerToken = false };
+        var plates = new Option<string[]>("--plate") { Description = "model.cs: a plate's size, NAME=SIZE (repeat per plate)." };
         var sets = new Option<string[]>("--set") { Description = "model.cs: a data or parameter node's value, NODE=VALUE, for every entry (repeat per node)." };
         var totals = new Option<string[]>("--total") { Description = "model.cs: the trials of each row of a multinomial node, NODE=N (default 1000)." };
         var data = new Option<string?>("--data") { Description = "model.cs: data and parameter values (and plate sizes) as JSON, CmdStan's format." };

@@ -11,9 +11,7 @@ public sealed class LoadedModel(CompiledModels compiled, Type type, string path)
     public string Name => Type.Name;
 
     /// <summary>The engine whose code the generator emitted for it, or null.</summary>
-    public string? Engine => typeof(Runtime.Inference.IGibbsEmModel).IsAssignableFrom(Type) ? GibbsEmFit.Engine
-        : Type.GetNestedTypes().Any(t => t.Name.StartsWith("Variational", StringComparison.Ordinal)) ? "variational inference"
-        : null;
+    public string? Engine => FitVerdict.Engine(Type);
 
     /// <summary>`dsl check`'s line for this model: its engine, or the warning that says which node stops it.</summary>
     public string Verdict => FitVerdict.Lines(compiled).First(l => l.StartsWith($"model {Name}:", StringComparison.Ordinal));
