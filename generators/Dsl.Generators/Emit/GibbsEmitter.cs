@@ -297,12 +297,12 @@ namespace Dsl.Generators.Emit
                 w.Line($"var mixing = {State(block.Latent)}.AsSpan({r.Variable} * components, components);");
                 w.Line($"var counts = {Counts(block.Observed)}.AsSpan({r.Variable} * elements, elements);");
                 w.Line($"var expected = context.Record ? {AllocationSum(block)}.AsSpan({r.Variable} * components * elements, components * elements) : default;");
-                w.Line($"{Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);");
+                w.Line($"var logMixing = {Rules}.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);");
                 using (w.Block("if (context.Record)"))
                 using (w.Block("for (var n = 0; n < components; n++)"))
                 {
                     w.Line($"{Sum(block.Latent)}[{r.Variable} * components + n] += mixing[n];");
-                    w.Line($"{LogSum(block.Latent)}[{r.Variable} * components + n] += global::System.Math.Log(mixing[n]);");
+                    w.Line($"{LogSum(block.Latent)}[{r.Variable} * components + n] += logMixing[n];");
                 }
             }
             w.Line();

@@ -18,7 +18,12 @@ public static class FitCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var model = new Argument<string>("model") { Description = "ursm, scvi, or a model file (.cs) whose declaration is fitted by the engine its planner chose." };
-        var data = new Option<string?>("--data") { Description = "model.cs: the data, a JSON object with a member per data and observed node (CmdStan's format; plate indices 1-based)." };
+        var data = new Option<string[]>("--data")
+        {
+            Description = "model.cs: the data: a JSON file with a member per node (CmdStan's format; plate indices 1-based), or one node's own file, NODE=FILE " +
+                "(a matrix: CSV/TSV, .mtx, 10x folder, .h5ad, rows over the node's first plate; NODE[RowPlate,ColumnPlate]=FILE to say otherwise; a one-plate node: FILE:COLUMN of a table). Repeat as needed.",
+        };
+        var plateSizes = new Option<string[]>("--plate") { Description = "model.cs: a plate's size, NAME=SIZE, for plates no data spans (a mixture's components)." };
         var modelName = new Option<string?>("--model") { Description = "model.cs: the [PlateModel] class to fit, where the file declares several." };
         var counts = new Option<string?>("--counts") { Description = "scvi: counts, a 10x folder, AnnData .h5ad, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
         var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name); an .h5ad's obs columns are used without it." };
@@ -54,13 +59,13 @@ public static class FitCommand
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, modelName };
+              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var scviOnly = new Option[] { counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch, checkpointEvery };
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
-        var declaredOnly = new Option[] { data, modelName };
+        var declaredOnly = new Option[] { data, plateSizes, modelName };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
@@ -72,7 +77,7 @@ public static class FitCommand
             var folder = OutputFolder.Open(r.GetValue(outFolder)!, "fit");
             if (declared)
             {
-                return DeclaredFitRunner.Run(name, r.GetValue(modelName), r.GetValue(data), GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), folder,
+                return DeclaredFitRunner.Run(name, r.GetValue(modelName), r.GetValue(data) ?? [], r.GetValue(plateSizes) ?? [], GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), folder,
                     r.GetValue(resume), r.GetValue(force), output, error, progress.Mode(r, error));
             }
             if (name == "scvi")

@@ -16,7 +16,7 @@ public static class SimulateCommand
         var plates = new Option<string[]>("--plate") { Description = "model.cs: a plate's size, NAME=SIZE (repeat per plate)." };
         var sets = new Option<string[]>("--set") { Description = "model.cs: a data or parameter node's value, NODE=VALUE, for every entry (repeat per node)." };
         var totals = new Option<string[]>("--total") { Description = "model.cs: the trials of each row of a multinomial node, NODE=N (default 1000)." };
-        var data = new Option<string?>("--data") { Description = "model.cs: data and parameter values (and plate sizes) as JSON, CmdStan's format." };
+        var data = new Option<string[]>("--data") { Description = "model.cs: data and parameter values (and plate sizes): JSON files in CmdStan's format, or NODE=FILE per node as `dsl fit` reads them." };
         var modelName = new Option<string?>("--model") { Description = "model.cs: the [PlateModel] class, where the file declares several." };
         var genes = new Option<int?>("-N", "--genes") { Description = "Genes N (default: 200 for ursm, 558 for scvi)." };
         var cells = new Option<int?>("-L", "--cells") { Description = "Single cells L (default: 100 for ursm, 3005 for scvi)." };
@@ -36,7 +36,7 @@ public static class SimulateCommand
             {
                 CliArguments.RefuseUnused(r, [genes, cells, bulk, types, clusters, batches], $"simulate {Path.GetFileName(name)} (give plate sizes with --plate NAME=SIZE)");
                 return DeclaredSimulationRunner.Run(new SimulationRequest(name, r.GetValue(modelName), r.GetValue(plates) ?? [], r.GetValue(sets) ?? [], r.GetValue(totals) ?? [],
-                    r.GetValue(data), r.GetValue(seed), r.GetValue(outFolder)!), output, error);
+                    r.GetValue(data) ?? [], r.GetValue(seed), r.GetValue(outFolder)!), output, error);
             }
             CliArguments.RefuseUnused(r, declaredOnly, $"simulate {name}");
             if (name == "scvi") return SimulateScvi(r, genes, cells, clusters, batches, seed, outFolder, output);

@@ -15,10 +15,11 @@ public static class DeclaredOutputWriter
 {
     public static readonly string[] SummaryColumns = ["mean", "sd", "q5", "q95", "ess", "rhat"];
 
-    public static void Write(OutputFolder folder, LoadedModel model, DeclaredFit fit, GibbsEmOptions options, string dataPath, string fingerprint, IReadOnlyDictionary<string, int> plates)
+    public static void Write(OutputFolder folder, LoadedModel model, DeclaredFit fit, GibbsEmOptions options, IReadOnlyList<string> data, string fingerprint,
+        IReadOnlyDictionary<string, int> plates, PlateLabels labels)
     {
         WriteSummary(folder.File("summary.csv"), fit.Nodes);
-        foreach (var node in fit.Nodes) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node);
+        foreach (var node in fit.Nodes) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node, labels);
         var iterations = fit.Run.Iterations;
         CsvTable.Write(folder.File("history.csv"), "iteration", ["expected_complete_loglik", "seconds"],
             iterations.Select(e => e.Index.ToString(CultureInfo.InvariantCulture)).ToList(),
@@ -30,7 +31,7 @@ public static class DeclaredOutputWriter
             model = model.Name,
             model_file = Path.GetFullPath(model.Path),
             engine = fit.Engine,
-            data = Path.GetFullPath(dataPath),
+            data,
             data_fingerprint = fingerprint,
             plates,
             settings = new { burnin = options.BurnIn, samples = options.Samples, em_iterations = options.MaxIterations, seed = options.Seed, threads = options.Threads, plug_in = options.MStep.PlugInNormaliser },
@@ -90,12 +91,13 @@ public static class DeclaredOutputWriter
 
     /// <summary>
     /// A node's estimates laid out over its plates: a scalar as one row, one plate as rows (with sd and interval where
-    /// sampled), two plates as a matrix, more as one row per entry named as in summary.csv. Labels are 1-based positions.
+    /// sampled), two plates as a matrix, more as one row per entry named as in summary.csv. Entries are named as the data files named
+    /// them, else by their 1-based positions.
     /// </summary>
-    private static void WriteNode(string path, NodeSummary node)
+    private static void WriteNode(string path, NodeSummary node, PlateLabels plateNames)
     {
         var plates = node.Node.Plates;
-        var labels = node.Shape.Select(size => Enumerable.Range(1, size).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToList()).ToList();
+        var labels = plates.Select((plate, axis) => plateNames[plate] ?? Enumerable.Range(1, node.Shape[axis]).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToList()).ToList();
         switch (plates.Count)
         {
             case 0:

@@ -7,7 +7,7 @@ namespace Dsl.Cli.Declared;
 
 /// <summary>What `dsl simulate model.cs` was asked for.</summary>
 public sealed record SimulationRequest(
-    string ModelPath, string? ModelName, IReadOnlyList<string> Plates, IReadOnlyList<string> Sets, IReadOnlyList<string> Totals, string? DataPath, ulong Seed, string Out);
+    string ModelPath, string? ModelName, IReadOnlyList<string> Plates, IReadOnlyList<string> Sets, IReadOnlyList<string> Totals, IReadOnlyList<string> Data, ulong Seed, string Out);
 
 /// <summary>
 /// `dsl simulate model.cs --plate NAME=SIZE ... [--set NODE=VALUE] [--data FILE] --seed S --out DIR`: ancestral
@@ -21,20 +21,14 @@ public static class DeclaredSimulationRunner
         using var loaded = DeclaredModelLoader.Load(request.ModelPath, request.ModelName, error);
         var model = loaded.Create();
         var descriptor = model.Descriptor;
-        var sizes = new Dictionary<string, int>();
-        foreach (var (plate, text) in Assignments(request.Plates, "--plate"))
-        {
-            if (!descriptor.HasPlate(plate)) throw Unknown("--plate", plate, "plate", descriptor.Plates);
-            sizes[plate] = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-                ? size : throw new CliException($"--plate {plate}={text}: the size must be a whole number of 0 or more");
-        }
-        var members = request.DataPath is null ? [] : JsonModelData.Read(request.DataPath);
-        var given = new HashSet<string>(DataBinder.Bind(model, members, request.DataPath ?? "--plate", error.WriteLine, sizes, requireData: false));
+        var sizes = AssignmentArguments.PlateSizes(request.Plates, descriptor);
+        var members = DataArguments.Read(request.Data, descriptor);
+        var given = new HashSet<string>(DataBinder.Bind(model, members, request.Data.FirstOrDefault() ?? "--plate", error.WriteLine, sizes, requireData: false).Given);
         foreach (var observed in descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Observed && given.Contains(n.Name)))
-            throw new CliException($"{request.DataPath}: member '{observed.Name}' gives the observed node that the simulation draws; remove it");
-        foreach (var (name, text) in Assignments(request.Sets, "--set"))
+            throw new CliException($"{members.First(m => m.Member == observed.Name).Source}: '{observed.Name}' gives the observed node that the simulation draws; remove it");
+        foreach (var (name, text) in AssignmentArguments.Parse(request.Sets, "--set"))
         {
-            var node = descriptor.Find(name) ?? throw Unknown("--set", name, "node", descriptor.Nodes.Where(n => n.IsBindable).Select(n => n.Name));
+            var node = descriptor.Find(name) ?? throw AssignmentArguments.Unknown("--set", name, "node", descriptor.Nodes.Where(n => n.IsBindable).Select(n => n.Name));
             if (node.Role is not (GraphNodeRole.Data or GraphNodeRole.Param))
                 throw new CliException($"--set {name}: {name} is a {node.Role.ToString().ToLowerInvariant()} node, which the simulation draws; set data and parameter nodes only");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
@@ -44,10 +38,10 @@ public static class DeclaredSimulationRunner
             given.Add(name);
         }
         var totals = new Dictionary<string, int>();
-        foreach (var (name, text) in Assignments(request.Totals, "--total"))
+        foreach (var (name, text) in AssignmentArguments.Parse(request.Totals, "--total"))
         {
             if (descriptor.Find(name) is not { Role: GraphNodeRole.Observed or GraphNodeRole.Latent })
-                throw Unknown("--total", name, "multinomial node", descriptor.Nodes.Where(n => n.Role is GraphNodeRole.Observed or GraphNodeRole.Latent).Select(n => n.Name));
+                throw AssignmentArguments.Unknown("--total", name, "multinomial node", descriptor.Nodes.Where(n => n.Role is GraphNodeRole.Observed or GraphNodeRole.Latent).Select(n => n.Name));
             totals[name] = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var total) && total > 0
                 ? total : throw new CliException($"--total {name}={text}: the number of trials must be a positive whole number");
         }
@@ -82,22 +76,5 @@ public static class DeclaredSimulationRunner
         if (drawn is null && !model.TryRead(node.Name, values)) throw new InvalidOperationException($"'{node.Name}' has no value after simulation");
         if (node.Support == ValueSupport.PlateIndex) for (var n = 0; n < values.Length; n++) values[n] += 1;
         return new NodeValues(node.Name, shape, values);
-    }
-
-    private static IEnumerable<(string Name, string Value)> Assignments(IReadOnlyList<string> arguments, string option)
-    {
-        foreach (var argument in arguments)
-        {
-            var equals = argument.IndexOf('=');
-            if (equals <= 0 || equals == argument.Length - 1) throw new CliException($"{option} {argument}: write NAME=VALUE");
-            yield return (argument[..equals], argument[(equals + 1)..]);
-        }
-    }
-
-    private static CliException Unknown(string option, string name, string what, IEnumerable<string> candidates)
-    {
-        var list = candidates.ToList();
-        var closest = ClosestName.Find(name, list);
-        return new CliException($"{option} {name}: the model has no {what} '{name}'{(closest is null ? "" : $"; did you mean '{closest}'?")} ({string.Join(", ", list)})");
     }
 }

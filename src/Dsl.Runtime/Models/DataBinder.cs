@@ -10,22 +10,25 @@ namespace Dsl.Runtime.Models;
 /// </summary>
 public static class DataBinder
 {
+    /// <summary>What a binding set: the nodes given values, and each plate's entry names where a file named them.</summary>
+    public sealed record BoundData(IReadOnlyList<string> Given, PlateLabels Labels);
+
     /// <param name="source">the file the members came from, for messages</param>
     /// <param name="warn">receives a line per member that names no node or plate</param>
     /// <param name="givenSizes">plate sizes given besides the file (simulation's --plate), checked against it like its own members</param>
     /// <param name="requireData">every data and observed node must be in the file (a fit); a simulation fills in what is missing</param>
-    /// <returns>the nodes the file gave values for</returns>
-    public static IReadOnlyList<string> Bind(IDeclaredModel model, IReadOnlyList<NodeValues> members, string source, Action<string> warn,
+    /// <returns>the nodes given values, and the plates' names where files gave them</returns>
+    public static BoundData Bind(IDeclaredModel model, IReadOnlyList<NodeValues> members, string source, Action<string> warn,
         IReadOnlyDictionary<string, int>? givenSizes = null, bool requireData = true)
     {
         var descriptor = model.Descriptor;
         var nodes = new List<(NodeDescriptor Node, NodeValues Values)>();
-        var plateMembers = new Dictionary<string, NodeValues>();
+        var plateMembers = new Dictionary<string, (NodeValues Member, string From)>();
         foreach (var member in members)
         {
             if (descriptor.HasPlate(member.Member))
             {
-                plateMembers[member.Member] = member;
+                plateMembers[member.Member] = (member, member.Source is null ? $"member '{member.Member}'" : $"member '{member.Member}' of {member.Source}");
                 continue;
             }
             if (descriptor.Find(member.Member) is not { } node)
@@ -35,31 +38,39 @@ public static class DataBinder
                 continue;
             }
             if (!node.IsBindable)
-                throw new DataFormatException(source, null, $"member '{node.Name}' gives values for {Role(node)} {node.Signature}, which the fit infers",
+                throw new DataFormatException(member.Source ?? source, null, $"member '{node.Name}' gives values for {Role(node)} {node.Signature}, which the fit infers",
                     $"remove it (only data, observed and parameter nodes are read)");
+            if (nodes.FirstOrDefault(n => n.Node == node).Values is { } earlier)
+                throw new DataFormatException(member.Source ?? source, null, $"'{node.Name}' is also given in {earlier.Source ?? source}", "give each node once");
             nodes.Add((node, member));
         }
         foreach (var required in descriptor.Nodes.Where(n => requireData && n.Role is GraphNodeRole.Data or GraphNodeRole.Observed))
         {
             if (nodes.All(n => n.Node != required))
                 throw new DataFormatException(source, null, $"no member '{required.Name}' for {Role(required)} {required.Signature} (line {required.Line})",
-                    $"add \"{required.Name}\": {Example(required)}");
+                    $"add \"{required.Name}\": {Example(required)}, or give its own file with --data {required.Name}=FILE");
         }
         foreach (var (plate, size) in givenSizes ?? new Dictionary<string, int>())
         {
-            if (plateMembers.TryGetValue(plate, out var member) && !(member.Shape.Length == 0 && member.Values[0] == size))
+            if (plateMembers.TryGetValue(plate, out var given) && !(given.Member.Shape.Length == 0 && given.Member.Values[0] == size))
                 throw new DataFormatException(source, null, $"member '{plate}' gives plate {plate} another size than the {size} given besides the file", "give each plate's size once");
-            plateMembers[plate] = new NodeValues(plate, [], [size]);
+            plateMembers[plate] = (new NodeValues(plate, [], [size]), $"--plate {plate}={size}");
         }
+        var labels = new PlateLabels();
+        var aligned = labels.Align(descriptor, nodes.Select(n => n.Values).ToList(), source);
+        nodes = nodes.Select((n, i) => (n.Node, aligned[i])).ToList();
+        // A plate named only through a plate-index node's names (cell types given by name) has as many entries as names.
+        foreach (var plate in descriptor.Plates.Where(p => !plateMembers.ContainsKey(p) && labels[p] is not null && nodes.All(n => !n.Node.Plates.Contains(p))))
+            plateMembers[plate] = (new NodeValues(plate, [], [labels[plate]!.Count]), $"the {labels[plate]!.Count} names given for plate {plate}");
         var sizes = PlateSizes(descriptor, nodes, plateMembers, source);
         foreach (var (plate, size) in sizes) model.SetPlateSize(plate, size);
         model.InitializeParameters();
         foreach (var (node, values) in nodes)
         {
-            var stored = Check(node, values, sizes, source);
+            var stored = Check(node, values, sizes, values.Source ?? source);
             model.Store(node.Name, stored);
         }
-        return nodes.Select(n => n.Node.Name).ToList();
+        return new BoundData(nodes.Select(n => n.Node.Name).ToList(), labels);
     }
 
     /// <summary>Stores one node's values after the same checks, at the model's current plate sizes (simulation's --set).</summary>
@@ -76,20 +87,21 @@ public static class DataBinder
 
     /// <summary>Every plate's size, from members named after plates and from each node's shape; disagreements are errors.</summary>
     private static Dictionary<string, int> PlateSizes(ModelDescriptor descriptor, List<(NodeDescriptor Node, NodeValues Values)> nodes,
-        Dictionary<string, NodeValues> plateMembers, string source)
+        Dictionary<string, (NodeValues Member, string From)> plateMembers, string source)
     {
         var sizes = new Dictionary<string, (int Size, string From)>();
-        foreach (var (plate, member) in plateMembers)
+        foreach (var (plate, (member, from)) in plateMembers)
         {
             if (member.Shape.Length != 0 || member.Values[0] < 0 || member.Values[0] != Math.Floor(member.Values[0]) || member.Values[0] > int.MaxValue)
                 throw new DataFormatException(source, null, $"member '{plate}' names a plate but holds {(member.Shape.Length == 0 ? member.Values[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : $"an array of {member.ShapeText}")}",
                     $"give the size of plate {plate} as a whole number, e.g. \"{plate}\": 10");
-            sizes[plate] = ((int)member.Values[0], $"member '{plate}'");
+            sizes[plate] = ((int)member.Values[0], from);
         }
         foreach (var (node, values) in nodes)
         {
+            var from = values.Source ?? source;
             if (values.Shape.Length != node.Plates.Count)
-                throw new DataFormatException(source, null,
+                throw new DataFormatException(from, null,
                     $"member '{node.Name}' is {Shape(values)} but {node.Signature} (line {node.Line}) has {node.Plates.Count} {(node.Plates.Count == 1 ? "plate" : "plates")}",
                     $"give {Example(node)}");
             for (var axis = 0; axis < node.Plates.Count; axis++)
@@ -99,15 +111,15 @@ public static class DataBinder
                 // An empty outer array says nothing about the sizes of the axes inside it.
                 if (axis > 0 && values.Shape[axis - 1] == 0) continue;
                 if (sizes.TryGetValue(plate, out var known) && known.Size != size)
-                    throw new DataFormatException(source, null,
+                    throw new DataFormatException(from, null,
                         $"plate {plate} has {size} entries in '{node.Name}' (axis {axis + 1}) but {known.Size} in {known.From}",
                         "make the arrays agree on every plate's size");
-                sizes[plate] = (size, $"'{node.Name}'");
+                sizes[plate] = (size, values.Source is null ? $"'{node.Name}'" : $"'{node.Name}' ({Path.GetFileName(values.Source)})");
             }
         }
         foreach (var plate in descriptor.Plates.Where(p => !sizes.ContainsKey(p)))
             throw new DataFormatException(source, null, $"plate {plate} has no size: no member spans it",
-                $"add \"{plate}\": N, its number of entries");
+                $"add \"{plate}\": N, its number of entries (or pass --plate {plate}=N)");
         return sizes.ToDictionary(s => s.Key, s => s.Value.Size);
     }
 

@@ -10,18 +10,33 @@ namespace Dsl.Runtime.Sampling;
 /// </summary>
 public static class Dirichlet
 {
-    public static void SampleRow(ReadOnlySpan<double> alpha, Span<double> destination, ref RandomStream random)
+    /// <summary>
+    /// A draw and its logarithm, the latter formed in log space: an entry too small for a double (tiny concentrations
+    /// on data that leave a component nothing) is 0 in <paramref name="destination"/> but finite in
+    /// <paramref name="logDestination"/>, so a Dirichlet's sufficient statistic E[log w] never becomes -infinity.
+    /// The two spans may be the same (then it holds the draw).
+    /// </summary>
+    public static void SampleRow(ReadOnlySpan<double> alpha, Span<double> destination, Span<double> logDestination, ref RandomStream random)
     {
         var max = double.NegativeInfinity;
         for (var k = 0; k < alpha.Length; k++)
         {
-            destination[k] = Gamma.SampleLog(alpha[k], ref random);
-            max = Math.Max(max, destination[k]);
+            logDestination[k] = Gamma.SampleLog(alpha[k], ref random);
+            max = Math.Max(max, logDestination[k]);
         }
         var sum = 0.0;
-        for (var k = 0; k < alpha.Length; k++) sum += destination[k] = Math.Exp(destination[k] - max);
-        for (var k = 0; k < alpha.Length; k++) destination[k] /= sum;
+        for (var k = 0; k < alpha.Length; k++) sum += Math.Exp(logDestination[k] - max);
+        var logNormaliser = max + Math.Log(sum);
+        for (var k = 0; k < alpha.Length; k++)
+        {
+            var log = logDestination[k] - logNormaliser;
+            logDestination[k] = log;
+            destination[k] = Math.Exp(log);
+        }
     }
+
+    public static void SampleRow(ReadOnlySpan<double> alpha, Span<double> destination, ref RandomStream random) =>
+        SampleRow(alpha, destination, destination, ref random);
 
     public static void Sample(ReadOnlySpan<double> alpha, int k, Span<double> destination, ref RandomStream random)
     {

@@ -155,7 +155,7 @@ public sealed class DeclaredFitTests
         var output = Path.Combine(temp.Path, "out");
         (string Args, string Line)[] cases =
         [
-            ($"fit {model} --out {output}", "needs --data FILE"),
+            ($"fit {model} --out {output}", "needs --data: a JSON file with a member per data and observed node"),
             ($"fit {model} --data x.json --epochs 3 --out {output}", "--epochs does not apply to fit LogisticRegression.cs (its engine, Gibbs-EM"),
             ($"fit {model} --data {temp.File("missing.json")} --out {output}", "missing.json: file not found"),
             ($"simulate {model} --plate Sample=10 --out {output}", "plate Feature has no size"),

@@ -59,7 +59,7 @@ public sealed class DataBindingTests
 
     [Fact]
     public void MissingNode_NamesItAndHowToAddIt() =>
-        Assert.Equal("data.json: no member 'y' for observed node y(Sample) (line 15); add \"y\": an array over Sample", Refusal(new LogisticRegression(), Matrix("x", X)));
+        Assert.Equal("data.json: no member 'y' for observed node y(Sample) (line 15); add \"y\": an array over Sample, or give its own file with --data y=FILE", Refusal(new LogisticRegression(), Matrix("x", X)));
 
     [Fact]
     public void ShapesThatDisagree_NameBothSizes() =>
@@ -99,7 +99,7 @@ public sealed class DataBindingTests
     public void APlateNoMemberSpans_NeedsItsSize()
     {
         var counts = Member("count", new double[6], 3, 2);
-        Assert.Equal("data.json: plate Topic has no size: no member spans it; add \"Topic\": N, its number of entries", Refusal(new TopicModel(), counts));
+        Assert.Equal("data.json: plate Topic has no size: no member spans it; add \"Topic\": N, its number of entries (or pass --plate Topic=N)", Refusal(new TopicModel(), counts));
         var model = new TopicModel();
         Bind(model, counts, Member("Topic", [2]));
         Assert.Equal((3, 2, 2), (model.WordCount, model.TopicCount, model.DocumentCount));

@@ -97,4 +97,25 @@ public sealed class ContinuousSamplerTests
             }
         }
     }
+
+    [Fact]
+    public void DirichletRow_WithTinyConcentrations_KeepsAFiniteLogWhereTheDrawUnderflows()
+    {
+        // Concentration 1e-3 on one of two components: its share is below 1e-300 in a sizeable fraction of draws
+        // (P(Gamma(1e-3) < 1e-300) = about 0.5), so the draw rounds to 0 while its log stays finite.
+        var random = new RandomStream(9, 0);
+        double[] alpha = [1e-3, 5];
+        var draw = new double[2];
+        var log = new double[2];
+        var underflows = 0;
+        for (var n = 0; n < 2000; n++)
+        {
+            Dirichlet.SampleRow(alpha, draw, log, ref random);
+            Assert.All(log, l => Assert.True(double.IsFinite(l) && l <= 0, $"log share {l}"));
+            Assert.Equal(1.0, draw[0] + draw[1], 12);
+            for (var k = 0; k < 2; k++) Assert.Equal(draw[k], Math.Exp(log[k]), 15);
+            if (draw[0] == 0) underflows++;
+        }
+        Assert.True(underflows > 100, $"only {underflows} underflows: the test no longer reaches the case it guards");
+    }
 }

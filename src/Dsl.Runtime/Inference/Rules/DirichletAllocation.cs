@@ -18,7 +18,7 @@ namespace Dsl.Runtime.Inference.Rules;
 public static class DirichletAllocation
 {
     /// <summary>Doubles of workspace <see cref="Sweep"/> needs.</summary>
-    public static int WorkspaceDoubles(int rows, int components) => rows * components + components;
+    public static int WorkspaceDoubles(int rows, int components) => rows * components + 2 * components;
 
     /// <summary>Bytes of scratch <see cref="Sweep"/> needs.</summary>
     public static int ScratchBytes(int components) => MultinomialTotals.ScratchBytes(components);
@@ -26,9 +26,9 @@ public static class DirichletAllocation
     /// <summary>
     /// One sweep for one mixing vector. <paramref name="profiles"/> is K x rows, component-major (entry k * rows + i:
     /// F_ik). When <paramref name="expectedAllocation"/> is not empty (a recorded sweep), E[z | w] is added to it,
-    /// laid out like the profiles.
+    /// laid out like the profiles. Returns log w, formed in log space (finite where w underflows), inside the workspace.
     /// </summary>
-    public static void Sweep(
+    public static ReadOnlySpan<double> Sweep(
         ReadOnlySpan<double> profiles, ReadOnlySpan<int> counts, ReadOnlySpan<double> concentration, Span<double> mixing,
         Span<double> expectedAllocation, Span<double> workspace, Span<byte> scratch, ref RandomStream random)
     {
@@ -39,6 +39,8 @@ public static class DirichletAllocation
         for (var c = 0; c < k; c++) TensorPrimitives.Multiply(profiles.Slice(c * rows, rows), mixing[c], shares.Slice(c * rows, rows));
         MultinomialTotals.Sample(shares, counts, k, posterior, expectedAllocation, scratch, ref random);
         for (var c = 0; c < k; c++) posterior[c] += concentration[c];
-        Dirichlet.SampleRow(posterior, mixing, ref random);
+        var logMixing = workspace.Slice(rows * k + k, k);
+        Dirichlet.SampleRow(posterior, mixing, logMixing, ref random);
+        return logMixing;
     }
 }

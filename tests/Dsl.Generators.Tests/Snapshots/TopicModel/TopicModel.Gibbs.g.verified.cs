@@ -119,13 +119,13 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         var mixing = thetaState.AsSpan(d * components, components);
         var counts = countByReplicate.AsSpan(d * elements, elements);
         var expected = context.Record ? thetaAllocationSum.AsSpan(d * components * elements, components * elements) : default;
-        global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
+        var logMixing = global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
         if (context.Record)
         {
             for (var n = 0; n < components; n++)
             {
                 thetaSum[d * components + n] += mixing[n];
-                thetaLogSum[d * components + n] += global::System.Math.Log(mixing[n]);
+                thetaLogSum[d * components + n] += logMixing[n];
             }
         }
     }

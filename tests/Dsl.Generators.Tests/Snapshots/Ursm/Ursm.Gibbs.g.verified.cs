@@ -171,13 +171,13 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var mixing = WState.AsSpan(j * components, components);
         var counts = XByReplicate.AsSpan(j * elements, elements);
         var expected = context.Record ? WAllocationSum.AsSpan(j * components * elements, components * elements) : default;
-        global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
+        var logMixing = global::Dsl.Runtime.Inference.Rules.DirichletAllocation.Sweep(profiles, counts, concentration, mixing, expected, scratch, work.Bytes, ref random);
         if (context.Record)
         {
             for (var n = 0; n < components; n++)
             {
                 WSum[j * components + n] += mixing[n];
-                WLogSum[j * components + n] += global::System.Math.Log(mixing[n]);
+                WLogSum[j * components + n] += logMixing[n];
             }
         }
     }

@@ -1,0 +1,84 @@
+using Dsl.Runtime.Data;
+
+namespace Dsl.Runtime.Models;
+
+/// <summary>
+/// The names of each plate's entries, from the files that name their rows and columns: the first file to name a
+/// plate sets its order, and every later one is matched to it by name (its rows reordered), never by position. A
+/// name missing from either side is an error. Plate-index values given as text are matched to the index plate's
+/// names the same way; where no file names that plate, its names are the distinct values, sorted.
+/// </summary>
+public sealed class PlateLabels
+{
+    private readonly Dictionary<string, (IReadOnlyList<string> Names, string From)> plates = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string>? this[string plate] => plates.TryGetValue(plate, out var labels) ? labels.Names : null;
+
+    /// <summary>Each member as the model stores it: axes in the plates' order, text indices as 1-based positions.</summary>
+    public IReadOnlyList<NodeValues> Align(ModelDescriptor descriptor, IReadOnlyList<NodeValues> members, string defaultSource)
+    {
+        // Members that name their axes first, so that they set the order the others are matched to.
+        foreach (var member in members.Where(m => m.Labels is not null && descriptor.Find(m.Member) is { } node && node.Plates.Count == m.Shape.Length))
+        {
+            var node = descriptor.Find(member.Member)!;
+            for (var axis = 0; axis < member.Shape.Length; axis++)
+                if (member.Labels![axis] is { } names && !plates.ContainsKey(node.Plates[axis]))
+                    plates[node.Plates[axis]] = (names, member.Source ?? defaultSource);
+        }
+        return members.Select(m => descriptor.Find(m.Member) is { } node ? Align(node, m, defaultSource) : m).ToList();
+    }
+
+    private NodeValues Align(NodeDescriptor node, NodeValues member, string defaultSource)
+    {
+        var source = member.Source ?? defaultSource;
+        var values = member.Values;
+        if (member.Labels is { } labels && labels.Length == node.Plates.Count)
+        {
+            for (var axis = 0; axis < labels.Length; axis++)
+            {
+                if (labels[axis] is not { } names) continue;
+                var (order, from) = plates[node.Plates[axis]];
+                values = Reorder(values, member.Shape, axis, Permutation(names, order, node.Plates[axis], source, from));
+            }
+        }
+        if (member.ValueLabels is { } text)
+        {
+            if (node.IndexPlate is not { } indexPlate)
+                throw new DataFormatException(source, null, $"'{member.Member}' holds names (such as '{text[0]}') but {node.Signature} holds numbers", "give numbers");
+            if (!plates.ContainsKey(indexPlate)) plates[indexPlate] = (text.Distinct().Order(StringComparer.Ordinal).ToList(), $"the names in {source}");
+            var (order, from) = plates[indexPlate];
+            var position = order.Select((name, n) => (name, n)).ToDictionary(p => p.name, p => p.n + 1, StringComparer.Ordinal);
+            values = values.Select(v => position.TryGetValue(text[(int)v - 1], out var p) ? (double)p
+                : throw new DataFormatException(source, null, $"'{member.Member}' names '{text[(int)v - 1]}', which is not among plate {indexPlate}'s names (from {from})", $"use the names of plate {indexPlate}")).ToArray();
+        }
+        return member with { Values = values, Labels = null, ValueLabels = null };
+    }
+
+    /// <summary>For each position in the plate's order, the position of the same name in the file.</summary>
+    private static int[] Permutation(IReadOnlyList<string> names, IReadOnlyList<string> order, string plate, string source, string from)
+    {
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var n = 0; n < names.Count; n++)
+            if (!position.TryAdd(names[n], n)) throw new DataFormatException(source, null, $"'{names[n]}' names two entries of plate {plate}", "give each entry one name");
+        var missing = order.FirstOrDefault(name => !position.ContainsKey(name));
+        if (missing is not null || names.Count != order.Count)
+        {
+            var extra = names.FirstOrDefault(name => !order.Contains(name));
+            throw new DataFormatException(source, null,
+                missing is not null ? $"plate {plate} has '{missing}' (from {from}) but this file does not" : $"'{extra}' is not in plate {plate} (whose names come from {from})",
+                $"give the same {plate} entries in every file (in any order: they are matched by name)");
+        }
+        return order.Select(name => position[name]).ToArray();
+    }
+
+    private static double[] Reorder(double[] values, int[] shape, int axis, int[] permutation)
+    {
+        var stride = shape.Skip(axis + 1).Aggregate(1, (a, b) => a * b);
+        var outer = values.Length / Math.Max(1, shape[axis] * stride);
+        var result = new double[values.Length];
+        for (var o = 0; o < outer; o++)
+            for (var k = 0; k < shape[axis]; k++)
+                Array.Copy(values, (o * shape[axis] + permutation[k]) * stride, result, (o * shape[axis] + k) * stride, stride);
+        return result;
+    }
+}
