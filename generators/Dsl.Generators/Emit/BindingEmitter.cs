@@ -29,6 +29,7 @@ namespace Dsl.Generators.Emit
                 EmitStore(w, spec, counts);
                 EmitRead(w, spec, counts, gibbs is not null);
                 EmitStartingValues(w, spec);
+                EmitEvaluate(w, spec);
                 SimulationEmitter.Emit(w, spec);
             }
             return new GeneratedFile($"{spec.ClassName}.Binding.g.cs", w.ToString());
@@ -185,6 +186,44 @@ namespace Dsl.Generators.Emit
                 }
             }
             w.Line();
+        }
+
+        /// <summary>
+        /// Deterministic nodes (Stan's transformed parameters) at given latent values: each real-valued one whose body
+        /// reads only parameters, data and latents, so a fit can summarise it over the latents' draws.
+        /// </summary>
+        private static void EmitEvaluate(SourceWriter w, ModelSpec spec)
+        {
+            var evaluable = spec.Nodes
+                .Where(n => n.Role == NodeRole.Deterministic && n.Kind == ValueKind.Real && n.Declaration.Body is not null)
+                .Select(n => (Node: n, Body: ExprTools.Inline(n.Declaration.Body!, spec)))
+                .Where(n => ExprTools.Calls(n.Body).All(c => ExprTools.Find(spec, c.Node) is { Role: NodeRole.Param or NodeRole.Data or NodeRole.Latent }))
+                .ToList();
+            w.Line("/// <summary>A deterministic node's values, row-major, at the latents' values given by name (and the stored parameters and data).</summary>");
+            using (w.Block("public bool TryEvaluate(string node, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents, global::System.Span<double> destination)"))
+            {
+                if (evaluable.Count > 0)
+                {
+                    using (w.Block("switch (node)"))
+                        foreach (var (node, body) in evaluable) EmitEvaluateCase(w, spec, node, body);
+                }
+                w.Line("return false;");
+            }
+            w.Line();
+        }
+
+        private static void EmitEvaluateCase(SourceWriter w, ModelSpec spec, NodeSpec node, Expr body)
+        {
+            using (w.Block($"case {EmitHelpers.Literal(node.Name)}:"))
+            {
+                w.Line($"// {node.Name}({string.Join(", ", node.Indices.Select(i => i.Variable))}) = {ExprPrinter.Print(node.Declaration.Body!)}");
+                foreach (var latent in ExprTools.Calls(body).Select(c => ExprTools.Find(spec, c.Node)!).Where(n => n.Role == NodeRole.Latent).Distinct())
+                    w.Line($"var {SimulationEmitter.Drawn(latent)} = latents[{EmitHelpers.Literal(latent.Name)}];");
+                w.Line("var at = 0;");
+                using (Loops(w, node.Indices))
+                    w.Line($"destination[at++] = {SimulationEmitter.Code(spec, node.Indices.Select(i => i.Variable)).Of(body)};");
+                w.Line("return true;");
+            }
         }
 
         /// <summary>Nested loops over indices, each variable named as the declaration names it.</summary>

@@ -49,13 +49,14 @@ namespace Dsl.Generators.Emit
 
         private static string Signature(NodeSpec node) => $"({string.Join(", ", node.Indices.Select(i => i.Variable))})";
 
-        private static string Drawn(NodeSpec node) => $"{node.Name}Drawn";
+        /// <summary>The local array holding a latent or observed node's values, row-major.</summary>
+        public static string Drawn(NodeSpec node) => $"{node.Name}Drawn";
 
         private static string Position(NodeSpec node) =>
             CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList());
 
         /// <summary>Expressions over the loop variables, latent and observed nodes read from the draws made before.</summary>
-        private static CodeExpr Code(ModelSpec spec, IEnumerable<string> variables) =>
+        public static CodeExpr Code(ModelSpec spec, IEnumerable<string> variables) =>
             new(spec, variables.ToDictionary(v => v, v => v), null,
                 (node, position) => node.Kind == ValueKind.Index ? $"((int){Drawn(node)}[{position}])" : $"{Drawn(node)}[{position}]");
 

@@ -25,6 +25,12 @@ public interface IDeclaredModel
     /// </summary>
     bool TryRead(string node, Span<double> destination);
 
+    /// <summary>
+    /// A real-valued deterministic node (Stan's transformed parameter), row-major, at the latents' values given by name
+    /// and the stored parameters and data. False for one that reads observed values, a network, or holds plate indices.
+    /// </summary>
+    bool TryEvaluate(string node, IReadOnlyDictionary<string, double[]> latents, Span<double> destination);
+
     /// <summary>Every parameter at a starting value its constraints allow: 0, 1 where positive (at least the floor), uniform on a simplex.</summary>
     void InitializeParameters();
 

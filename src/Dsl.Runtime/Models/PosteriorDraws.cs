@@ -1,56 +1,83 @@
+using Dsl.Runtime.Graph;
+
 namespace Dsl.Runtime.Models;
 
 /// <summary>
-/// Draws of every latent node, one per recorded sweep, read from the model by name (<see cref="IDeclaredModel.TryRead"/>)
-/// and kept as floats; summarised per entry once sampling ends.
+/// Draws of every latent node, one per recorded sweep, read from the model by name (<see cref="IDeclaredModel.TryRead"/>),
+/// and of every deterministic node the model can evaluate at them (<see cref="IDeclaredModel.TryEvaluate"/>); kept as
+/// floats and summarised per entry once sampling ends.
 /// </summary>
 public sealed class PosteriorDraws
 {
     private readonly IDeclaredModel model;
-    private readonly List<(NodeDescriptor Node, int[] Shape, float[] Draws)> nodes = [];
-    private readonly double[] scratch;
+    private readonly List<Tracked> latents = [];
+    private readonly List<Tracked> deterministic = [];
+    private readonly Dictionary<string, double[]> current = new(StringComparer.Ordinal);
     private readonly int capacity;
+
+    private sealed record Tracked(NodeDescriptor Node, int[] Shape, float[] Draws, double[] Current)
+    {
+        public int Entries => Current.Length;
+    }
 
     /// <param name="capacity">the number of sweeps that will be recorded</param>
     public PosteriorDraws(IDeclaredModel model, int capacity)
     {
         this.model = model;
         this.capacity = capacity;
-        var largest = 0;
-        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == Graph.GraphNodeRole.Latent))
+        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent))
         {
-            var shape = node.Plates.Select(model.GetPlateSize).ToArray();
-            var entries = shape.Aggregate(1L, (a, b) => a * b);
-            if (entries * capacity > Array.MaxLength)
-                throw new InvalidOperationException($"{node.Name} has {entries} entries; {capacity} draws of each do not fit in memory; record fewer samples (--samples)");
-            nodes.Add((node, shape, new float[entries * capacity]));
-            largest = (int)Math.Max(largest, entries);
+            var tracked = Track(node);
+            latents.Add(tracked);
+            current[node.Name] = tracked.Current;
         }
-        scratch = new double[largest];
+        // Only the deterministic nodes the model can evaluate from latents (not from observed values or a network).
+        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Deterministic))
+        {
+            var probe = new double[node.Plates.Select(model.GetPlateSize).Aggregate(1L, (a, b) => a * b)];
+            if (model.TryEvaluate(node.Name, current, probe)) deterministic.Add(Track(node));
+        }
+    }
+
+    private Tracked Track(NodeDescriptor node)
+    {
+        var shape = node.Plates.Select(model.GetPlateSize).ToArray();
+        var entries = shape.Aggregate(1L, (a, b) => a * b);
+        if (entries * capacity > Array.MaxLength)
+            throw new InvalidOperationException($"{node.Name} has {entries} entries; {capacity} draws of each do not fit in memory; record fewer samples (--samples)");
+        return new Tracked(node, shape, new float[entries * capacity], new double[entries]);
     }
 
     public int Recorded { get; private set; }
 
-    /// <summary>Copies every latent's current draw.</summary>
+    /// <summary>Copies every latent's current draw, then evaluates the deterministic nodes at it.</summary>
     public void Record()
     {
         if (Recorded == capacity) throw new InvalidOperationException($"all {capacity} draws are already recorded");
-        foreach (var (node, _, draws) in nodes)
+        foreach (var latent in latents)
         {
-            var entries = draws.Length / capacity;
-            var current = scratch.AsSpan(0, entries);
-            if (!model.TryRead(node.Name, current)) throw new InvalidOperationException($"the engine holds no draw of latent '{node.Name}'");
-            var column = draws.AsSpan(Recorded * entries, entries);
-            for (var e = 0; e < entries; e++) column[e] = (float)current[e];
+            if (!model.TryRead(latent.Node.Name, latent.Current)) throw new InvalidOperationException($"the engine holds no draw of latent '{latent.Node.Name}'");
+            Store(latent);
+        }
+        foreach (var node in deterministic)
+        {
+            model.TryEvaluate(node.Node.Name, current, node.Current);
+            Store(node);
         }
         Recorded++;
+    }
+
+    private void Store(Tracked node)
+    {
+        var column = node.Draws.AsSpan(Recorded * node.Entries, node.Entries);
+        for (var e = 0; e < node.Entries; e++) column[e] = (float)node.Current[e];
     }
 
     public IEnumerable<NodeSummary> Summaries()
     {
         var chain = new double[Recorded];
         var sorted = new double[Recorded];
-        foreach (var (node, shape, draws) in nodes)
+        foreach (var (node, shape, draws, _) in latents.Concat(deterministic))
         {
             var entries = draws.Length / capacity;
             var (mean, sd, q5, q95, ess, rhat) = (new double[entries], new double[entries], new double[entries], new double[entries], new double[entries], new double[entries]);

@@ -104,6 +104,12 @@ public sealed class DeclaredFitTests
             // Dirichlet(1) profiles over 50 genes from 40 bulk samples of 1000 reads and 60 cells: measured 0.03; 0.1 is a failed fit.
             Assert.True(l1 < 0.1, $"type {k}: L1 loss of A {l1:F3}");
         }
+        // The deterministic dropout probability pi (or the logit eta) is summarised over the latents' draws too.
+        var deterministic = logitLink ? "eta" : "pi";
+        var entries = summary.Keys.Where(k => k.StartsWith(deterministic + "[", StringComparison.Ordinal)).ToList();
+        Assert.Equal(50 * 60, entries.Count);
+        Assert.All(entries, e => Assert.True(summary[e][2] <= summary[e][0] && summary[e][0] <= summary[e][3], $"{e}: mean outside its interval"));
+        if (!logitLink) Assert.All(entries, e => Assert.InRange(summary[e][0], 0, 1));
         var kappa = truth.Keys.Where(k => k.StartsWith("kappa[", StringComparison.Ordinal)).ToList();
         Assert.True(kappa.Count(c => summary[c][2] <= truth[c] && truth[c] <= summary[c][3]) >= 46, "kappa's intervals");
     }

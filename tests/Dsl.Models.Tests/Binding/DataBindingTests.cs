@@ -136,4 +136,21 @@ public sealed class DataBindingTests
             Refusal(new UrsmModel(), [.. UrsmData([1, 2, 2]), profiles]));
         Assert.Contains("alpha[2] is 0.001, below alpha's [Floor(0.01)]", Refusal(new UrsmModel(), [.. UrsmData([1, 2, 2]), Member("alpha", [1, 0.001], 2)]));
     }
+
+    [Fact]
+    public void ADeterministicNode_IsEvaluatedAtGivenLatents_AsItsDeclarationSays()
+    {
+        var model = new UrsmModel();
+        Bind(model, [.. UrsmData([1, 2, 2]), Member("A", [0.25, 0.5, 0.75, 0.5], 2, 2)]);
+        var latents = new Dictionary<string, double[]> { ["kappa"] = [0.5, -1, 2], ["tau"] = [1, 2, -0.5], ["W"] = new double[4], ["S"] = new double[6] };
+        var pi = new double[6];
+        Assert.True(((IDeclaredModel)model).TryEvaluate("pi", latents, pi));
+        // pi(i, l) = Logistic(kappa(l) + tau(l) * A(i, G(l))), row-major over (Gene, Cell); G = [1, 2, 2] (1-based).
+        double[,] a = { { 0.25, 0.5 }, { 0.75, 0.5 } };
+        int[] g = [0, 1, 1];
+        for (var i = 0; i < 2; i++)
+            for (var l = 0; l < 3; l++)
+                Assert.Equal(1 / (1 + Math.Exp(-(latents["kappa"][l] + latents["tau"][l] * a[i, g[l]]))), pi[i * 3 + l], 14);
+        Assert.False(((IDeclaredModel)model).TryEvaluate("S", latents, pi));
+    }
 }

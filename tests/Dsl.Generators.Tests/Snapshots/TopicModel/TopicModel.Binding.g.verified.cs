@@ -96,6 +96,12 @@ partial class TopicModel : global::Dsl.Runtime.Models.IDeclaredModel
         global::Dsl.Runtime.Models.RowMajor.Fill(alphaValues, global::System.Math.Max(1.0, 0.001));
     }
 
+    /// <summary>A deterministic node's values, row-major, at the latents' values given by name (and the stored parameters and data).</summary>
+    public bool TryEvaluate(string node, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents, global::System.Span<double> destination)
+    {
+        return false;
+    }
+
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {

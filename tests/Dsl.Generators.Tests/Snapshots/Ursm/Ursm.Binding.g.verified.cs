@@ -163,6 +163,30 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
         varTauValues = 1.0;
     }
 
+    /// <summary>A deterministic node's values, row-major, at the latents' values given by name (and the stored parameters and data).</summary>
+    public bool TryEvaluate(string node, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents, global::System.Span<double> destination)
+    {
+        switch (node)
+        {
+            case "pi":
+            {
+                // pi(i, l) = Logistic(kappa(l) + tau(l) * A(i, G(l)))
+                var kappaDrawn = latents["kappa"];
+                var tauDrawn = latents["tau"];
+                var at = 0;
+                for (var i = 0; i < GeneCount; i++)
+                {
+                    for (var l = 0; l < CellCount; l++)
+                    {
+                        destination[at++] = global::Dsl.Runtime.Special.SpecialFunctions.Logistic((kappaDrawn[l] + (tauDrawn[l] * AValues[i, GValues[l]])));
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
