@@ -38,7 +38,7 @@ public static class DeclaredFitRunner
         }
         catch (ArgumentException e) { throw new CliException($"{string.Join(", ", data)}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
-        DeclaredOutputWriter.Write(folder, loaded, fit, options, data, fingerprint, plates, bound.Labels);
+        DeclaredOutputWriter.Write(folder, loaded, fit, options, data, fingerprint, plates, bound.Labels, loaded.Graph);
         folder.Commit();
         output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Draws} draws of the latents, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;

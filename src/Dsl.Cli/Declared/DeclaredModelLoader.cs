@@ -18,6 +18,9 @@ public sealed class LoadedModel(CompiledModels compiled, Type type, string path)
 
     public IDeclaredModel Create() => (IDeclaredModel)Activator.CreateInstance(Type)!;
 
+    /// <summary>The generated plate diagram (the static Graph every valid model has).</summary>
+    public Runtime.Graph.ModelGraph Graph => BundledModels.GraphOf(Type);
+
     public void Dispose() => compiled.Dispose();
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dsl.Runtime.Data;
+using Dsl.Runtime.Graph;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;
 
@@ -9,14 +10,15 @@ namespace Dsl.Cli.Declared;
 /// <summary>
 /// A declared model's fit as files: <c>summary.csv</c> (a row per entry of every parameter and latent, named as
 /// CmdStan names them, <c>A[3,2]</c>, 1-based), <c>nodes/NAME.csv</c> (each node's estimates over its plates),
-/// <c>history.csv</c> (the objective per EM iteration) and <c>summary.json</c> (settings, timings, diagnostics).
+/// <c>history.csv</c> (the objective per EM iteration), <c>summary.json</c> (settings, timings, diagnostics), the plate
+/// diagram and <c>report.html</c>.
 /// </summary>
 public static class DeclaredOutputWriter
 {
     public static readonly string[] SummaryColumns = ["mean", "sd", "q5", "q95", "ess", "rhat"];
 
     public static void Write(OutputFolder folder, LoadedModel model, DeclaredFit fit, GibbsEmOptions options, IReadOnlyList<string> data, string fingerprint,
-        IReadOnlyDictionary<string, int> plates, PlateLabels labels)
+        IReadOnlyDictionary<string, int> plates, PlateLabels labels, ModelGraph graph)
     {
         WriteSummary(folder.File("summary.csv"), fit.Nodes);
         foreach (var node in fit.Nodes) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node, labels);
@@ -46,6 +48,8 @@ public static class DeclaredOutputWriter
             min_ess = double.IsNaN(ess) ? (double?)null : ess,
         };
         AtomicFile.WriteText(folder.File("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteText(folder.File(Report.DeclaredReport.DiagramFile), SvgGraphRenderer.Render(graph));
+        Report.FitReport.Write(folder);
     }
 
     /// <summary>CmdStan's name of a row-major entry: <c>A[3,2]</c> (1-based), or the bare name of a scalar.</summary>

@@ -29,6 +29,8 @@ public static class FitReport
         var page = new ReportPage($"dsl fit: {model} ({Path.GetFileName(Path.GetFullPath(folder))})");
         switch (model)
         {
+            // A declared model's fit (`dsl fit model.cs`) records its model file, whatever the class is called.
+            case not null when summary.TryGetProperty("model_file", out _): DeclaredReport.Build(page, folder, summary); break;
             case "ursm": UrsmReport.Build(page, folder, summary, truth); break;
             case "scvi": ScviReport.Build(page, folder, summary); break;
             default: throw new CliException($"{summaryPath}: model '{model}' has no report");

@@ -57,6 +57,10 @@ public sealed class DeclaredFitTests
         Assert.All(betas, b => Assert.InRange(summary[b][5], 0.9, 1.3));
         Assert.True(File.Exists(Path.Combine(fit, "nodes", "beta.csv")));
         Assert.Equal(6, File.ReadAllLines(Path.Combine(fit, "history.csv")).Length);
+        // The report: the objective, the plate diagram saved with the fit, the diagnostics table and each node.
+        var report = File.ReadAllText(Path.Combine(fit, "report.html"));
+        foreach (var part in new[] { "<h2>Diagnostics</h2>", "beta[", "priorVariance", "<svg", "<h2>Objective</h2>", "<h2>Estimates</h2>" }) Assert.Contains(part, report);
+        Assert.Equal(0, RunDsl("report", fit).Exit);
     }
 
     [Fact]
