@@ -23,6 +23,9 @@ public static class RepoPaths
     public static IReadOnlyList<string> GeneralityModelFiles =>
         Directory.GetFiles(Path.Combine(Root, "tests", "Dsl.Models.Tests", "Generality"), "*.cs").OrderBy(p => p, StringComparer.Ordinal).ToList();
 
+    /// <summary>One generality model's declaration file, by class name.</summary>
+    public static string GeneralityModel(string name) => Path.Combine(Root, "tests", "Dsl.Models.Tests", "Generality", name + ".cs");
+
     /// <summary>Every model whose generated code is held to snapshots: the bundled ones and the generality models.</summary>
     public static IReadOnlyList<string> SnapshotModelFiles => ModelFiles.Concat(GeneralityModelFiles).ToList();
 

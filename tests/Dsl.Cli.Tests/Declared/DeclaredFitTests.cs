@@ -12,8 +12,6 @@ namespace Dsl.Cli.Tests.Declared;
 /// </summary>
 public sealed class DeclaredFitTests
 {
-    private static string Generality(string name) => Path.Combine(RepoPaths.Root, "tests", "Dsl.Models.Tests", "Generality", name + ".cs");
-
     private static Dictionary<string, double> Truth(string folder) =>
         ReadCsv(Path.Combine(folder, "truth.csv")).ToDictionary(r => r[0], r => double.Parse(r[1], CultureInfo.InvariantCulture));
 
@@ -44,7 +42,7 @@ public sealed class DeclaredFitTests
     public void LogisticRegression_TruthLiesInsideTheNinetyPercentIntervals()
     {
         using var temp = new TempFolder();
-        var (sim, fit) = SimulateAndFit(temp, Generality("LogisticRegression"),
+        var (sim, fit) = SimulateAndFit(temp, RepoPaths.GeneralityModel("LogisticRegression"),
             ["--plate", "Sample=600", "--plate", "Feature=40", "--seed", "3"], ["--em-iters", "5", "--seed", "2"]);
         var truth = Truth(sim);
         var summary = Summary(fit);
@@ -67,7 +65,7 @@ public sealed class DeclaredFitTests
     public void TopicModel_RecoversItsTopics_FromItsSimulation()
     {
         using var temp = new TempFolder();
-        var (sim, fit) = SimulateAndFit(temp, Generality("TopicModel"),
+        var (sim, fit) = SimulateAndFit(temp, RepoPaths.GeneralityModel("TopicModel"),
             ["--plate", "Word=30", "--plate", "Topic=2", "--plate", "Document=200", "--total", "count=300", "--set", "alpha=0.5", "--seed", "4"],
             ["--em-iters", "15", "--burnin", "20", "--samples", "40"]);
         var truth = Truth(sim);
@@ -122,7 +120,7 @@ public sealed class DeclaredFitTests
     public void AFit_IsTheSameAtAnyThreadCount_AndAfterResume()
     {
         using var temp = new TempFolder();
-        var model = Generality("LogisticRegression");
+        var model = RepoPaths.GeneralityModel("LogisticRegression");
         var sim = Path.Combine(temp.Path, "sim");
         Assert.Equal(0, RunDsl("simulate", model, "--plate", "Sample=200", "--plate", "Feature=3", "--out", sim).Exit);
         var data = Path.Combine(sim, "data.json");
@@ -161,7 +159,7 @@ public sealed class DeclaredFitTests
     public void Refusals_AreOneLineEach()
     {
         using var temp = new TempFolder();
-        var model = Generality("LogisticRegression");
+        var model = RepoPaths.GeneralityModel("LogisticRegression");
         var output = Path.Combine(temp.Path, "out");
         (string Args, string Line)[] cases =
         [

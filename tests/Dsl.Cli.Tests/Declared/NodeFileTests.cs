@@ -13,8 +13,6 @@ namespace Dsl.Cli.Tests.Declared;
 /// </summary>
 public sealed class NodeFileTests
 {
-    private static string Generality(string name) => Path.Combine(RepoPaths.Root, "tests", "Dsl.Models.Tests", "Generality", name + ".cs");
-
     private static string Fit(TempFolder temp, string name, string model, params string[] arguments)
     {
         var folder = Path.Combine(temp.Path, name);
@@ -31,7 +29,7 @@ public sealed class NodeFileTests
     public void TopicModel_OnRealPbmcCounts_FindsSeuratsClusters_FromMatrixMarketAndCsvAlike()
     {
         using var temp = new TempFolder();
-        var mtx = Fit(temp, "mtx", Generality("TopicModel"), "--data", $"count={Path.Combine(RepoPaths.Pbmc, "counts.mtx")}", "--plate", "Topic=3");
+        var mtx = Fit(temp, "mtx", RepoPaths.GeneralityModel("TopicModel"), "--data", $"count={Path.Combine(RepoPaths.Pbmc, "counts.mtx")}", "--plate", "Topic=3");
         var theta = File.ReadAllLines(Path.Combine(mtx, "nodes", "theta.csv"));
         var cells = theta[0].Split(',').Skip(1).ToList();
         Assert.Equal("Topic\\Document", theta[0].Split(',')[0]);
@@ -45,7 +43,7 @@ public sealed class NodeFileTests
         // Measured 0.42 (scVI's latent in the demo: 0.42); a topic model that found no structure scores about 0.
         Assert.True(ari > 0.3, $"ARI {ari:F3} between topics and Seurat's clusters");
         // The same counts as a dense CSV (genes in rows, a 'gene' header): the same fit, to the last digit.
-        var csv = Fit(temp, "csv", Generality("TopicModel"), "--data", $"count={Path.Combine(RepoPaths.Pbmc, "expression_dense.csv")}", "--plate", "Topic=3");
+        var csv = Fit(temp, "csv", RepoPaths.GeneralityModel("TopicModel"), "--data", $"count={Path.Combine(RepoPaths.Pbmc, "expression_dense.csv")}", "--plate", "Topic=3");
         Assert.Equal(File.ReadAllText(Path.Combine(mtx, "summary.csv")), File.ReadAllText(Path.Combine(csv, "summary.csv")));
     }
 
@@ -58,26 +56,26 @@ public sealed class NodeFileTests
         int[] y = [1, 0, 1, 1, 0, 1];
         string Row(int n) => string.Join(", ", Enumerable.Range(0, 2).Select(f => x[n, f].ToString(CultureInfo.InvariantCulture)));
         var json = temp.File("data.json", "{\"x\": [" + string.Join(", ", Enumerable.Range(0, 6).Select(n => $"[{Row(n)}]")) + "], \"y\": [" + string.Join(", ", y) + "]}");
-        var inJson = Fit(temp, "json", Generality("LogisticRegression"), "--data", json, "--em-iters", "3");
+        var inJson = Fit(temp, "json", RepoPaths.GeneralityModel("LogisticRegression"), "--data", json, "--em-iters", "3");
         // x as features x samples, its samples named; y as a table in reverse order.
         var xt = temp.File("xt.csv", "feature," + string.Join(",", Enumerable.Range(1, 6).Select(n => $"s{n}")) + "\n"
             + string.Join("\n", Enumerable.Range(0, 2).Select(f => $"f{f + 1}," + string.Join(",", Enumerable.Range(0, 6).Select(n => x[n, f].ToString(CultureInfo.InvariantCulture))))) + "\n");
         var yFile = temp.File("y.csv", "sample,outcome\n" + string.Join("\n", Enumerable.Range(0, 6).Reverse().Select(n => $"s{n + 1},{y[n]}")) + "\n");
-        var inFiles = Fit(temp, "files", Generality("LogisticRegression"), "--data", $"x[Feature,Sample]={xt}", "--data", $"y={yFile}:outcome", "--em-iters", "3");
+        var inFiles = Fit(temp, "files", RepoPaths.GeneralityModel("LogisticRegression"), "--data", $"x[Feature,Sample]={xt}", "--data", $"y={yFile}:outcome", "--em-iters", "3");
         Assert.Equal(File.ReadAllText(Path.Combine(inJson, "summary.csv")), File.ReadAllText(Path.Combine(inFiles, "summary.csv")));
         Assert.Equal("Feature,mean,sd,q5,q95", File.ReadAllLines(Path.Combine(inFiles, "nodes", "beta.csv"))[0]);
         Assert.StartsWith("f1,", File.ReadAllLines(Path.Combine(inFiles, "nodes", "beta.csv"))[1]);
 
         // A sample the matrix names but the table does not is refused, naming both files.
         var short1 = temp.File("short.csv", "sample,outcome\n" + string.Join("\n", Enumerable.Range(0, 5).Select(n => $"s{n + 1},{y[n]}")) + "\n");
-        var missing = RunDsl("fit", Generality("LogisticRegression"), "--data", $"x[Feature,Sample]={xt}", "--data", $"y={short1}:outcome", "--out", Path.Combine(temp.Path, "bad"));
+        var missing = RunDsl("fit", RepoPaths.GeneralityModel("LogisticRegression"), "--data", $"x[Feature,Sample]={xt}", "--data", $"y={short1}:outcome", "--out", Path.Combine(temp.Path, "bad"));
         Assert.Equal(1, missing.Exit);
         Assert.Contains($"short.csv: plate Sample has 's6' (from {xt}) but this file does not; give the same Sample entries in every file", missing.Err);
         // Brackets naming a plate the node does not have, and a column that does not exist.
         Assert.Contains("spans Sample, Feature; name those plates in the brackets",
-            RunDsl("fit", Generality("LogisticRegression"), "--data", $"x[Feature,Cell]={xt}", "--out", Path.Combine(temp.Path, "bad")).Err);
+            RunDsl("fit", RepoPaths.GeneralityModel("LogisticRegression"), "--data", $"x[Feature,Cell]={xt}", "--out", Path.Combine(temp.Path, "bad")).Err);
         Assert.Contains("no column 'outcom'; did you mean 'outcome'?",
-            RunDsl("fit", Generality("LogisticRegression"), "--data", $"x[Feature,Sample]={xt}", "--data", $"y={yFile}:outcom", "--out", Path.Combine(temp.Path, "bad")).Err);
+            RunDsl("fit", RepoPaths.GeneralityModel("LogisticRegression"), "--data", $"x[Feature,Sample]={xt}", "--data", $"y={yFile}:outcom", "--out", Path.Combine(temp.Path, "bad")).Err);
     }
 
     /// <summary>Cell types given by name: plate Type takes the names (sorted) and its size from them.</summary>
