@@ -60,7 +60,7 @@ namespace Dsl.Generators
                         Planned(VariationalPlanner.Plan(spec), plan =>
                         {
                             counts.AddRange(ElboEmitter.CountInputs(plan));
-                            return new[] { ElboEmitter.Emit(spec, plan), GradientEmitter.Emit(spec, plan) };
+                            return new[] { ElboEmitter.Emit(spec, plan), GradientEmitter.Emit(spec, plan), DeclaredVariationalEmitter.Emit(spec, plan) };
                         });
                     files.Add(BindingEmitter.Emit(spec, gibbs, counts));
                     // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.

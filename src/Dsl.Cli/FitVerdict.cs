@@ -17,7 +17,7 @@ public static class FitVerdict
         {
             var stem = graph[..^".Graph.g.cs".Length];
             var name = stem[(stem.LastIndexOf('.') + 1)..];
-            var engine = hints.Contains(stem + ".Gibbs.g.cs") ? Runtime.Models.GibbsEmFit.Engine : hints.Contains(stem + ".Elbo.g.cs") ? "variational inference" : null;
+            var engine = hints.Contains(stem + ".Gibbs.g.cs") ? Runtime.Models.GibbsEmFit.Engine : hints.Contains(stem + ".Elbo.g.cs") ? Runtime.Models.VariationalFit.Engine : null;
             var reason = compiled.Messages.FirstOrDefault(m => m.Id.StartsWith("DSL04", StringComparison.Ordinal) && m.Message.Contains($"Model '{name}'"));
             yield return Line(name, engine, reason is null ? null : $"warning {reason.Id} at {Path.GetFileName(reason.Path)}({reason.Line},{reason.Column})");
         }
@@ -29,7 +29,7 @@ public static class FitVerdict
     /// <summary>The engine whose code the generator emitted into a loaded model type, or null.</summary>
     public static string? Engine(Type model) =>
         typeof(Runtime.Inference.IGibbsEmModel).IsAssignableFrom(model) ? Runtime.Models.GibbsEmFit.Engine
-        : model.GetNestedTypes().Any(t => t.Name.StartsWith("Variational", StringComparison.Ordinal)) ? "variational inference"
+        : typeof(Runtime.Variational.IVariationalDeclaredModel).IsAssignableFrom(model) ? Runtime.Models.VariationalFit.Engine
         : null;
 
     private static string Line(string model, string? engine, string? reason) => engine is not null

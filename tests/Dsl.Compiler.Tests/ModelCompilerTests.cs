@@ -31,8 +31,8 @@ public sealed class ModelCompilerTests
         Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, message.Severity);
         Assert.True(compiled.Succeeded);
         Assert.Equal(["Gimvi", "Scvi", "ScviNb", "ScviPoisson", "Ursm"], compiled.ModelTypes.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal));
-        // Storage, graph and binding for each, Gibbs and M-step for URSM, ELBO and gradients for each scVI variant.
-        Assert.Equal(23, compiled.GeneratedSources.Count);
+        // Storage, graph and binding for each, Gibbs and M-step for URSM, ELBO, gradients and variational binding for each scVI variant.
+        Assert.Equal(26, compiled.GeneratedSources.Count);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public static class FitCommand
         var markers = new Option<string?>("--markers") { Description = "Marker genes, 'gene,type' per line: A starts at zero for the other types (section 4.5)." };
         var k = new Option<int?>("-K") { Description = "ursm: number of cell types (required)." };
         var burnIn = new Option<int>("--burnin") { Description = "Gibbs burn-in sweeps per EM iteration.", DefaultValueFactory = _ => 50 };
-        var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration.", DefaultValueFactory = _ => 150 };
+        var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration (model.cs fitted by VI: draws from q summarised).", DefaultValueFactory = _ => 150 };
         var emIters = new Option<int>("--em-iters") { Description = "Maximum EM iterations.", DefaultValueFactory = _ => 30 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed: same seed, same output, whatever --threads.", DefaultValueFactory = _ => 1UL };
         var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -62,7 +62,9 @@ public static class FitCommand
               transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName };
         var progress = new ProgressOptions();
         progress.AddTo(command);
-        var scviOnly = new Option[] { counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense, transformBatch, checkpointEvery };
+        var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery };
+        var scviPreset = new Option[] { counts, layer, metadata, batchKey, latent, likelihood, dense, transformBatch };
+        var scviOnly = scviPreset.Concat(viOnly).ToArray();
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
         var declaredOnly = new Option[] { data, plateSizes, modelName };
@@ -71,25 +73,24 @@ public static class FitCommand
             var name = r.GetValue(model)!;
             var declared = DeclaredModelLoader.IsModelFile(name);
             if (!declared && name is not ("ursm" or "scvi")) throw new CliException($"unknown model '{name}' for fit; use ursm, scvi or a model file (.cs)");
-            CliArguments.RefuseUnused(r, declared ? scviOnly.Concat(ursmInputs).Append(outH5ad) : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly) : scviOnly.Concat(declaredOnly),
-                declared ? $"fit {Path.GetFileName(name)} (its engine, {GibbsEmFit.Engine}, uses --burnin, --samples, --em-iters, --plug-in)" : $"fit {name}");
+            var file = Path.GetFileName(name);
+            CliArguments.RefuseUnused(r, declared ? scviPreset.Concat(ursmInputs).Append(outH5ad) : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly) : scviOnly.Concat(declaredOnly),
+                declared ? $"fit {file} (they belong to the ursm and scvi presets)" : $"fit {name}");
             if (r.GetValue(force) && !r.GetValue(resume)) throw new CliException("--force only applies with --resume (it accepts a checkpoint written for other data)");
+            if (r.GetValue(patience) is not null && !r.GetValue(earlyStopping)) throw new CliException("--patience only applies with --early-stopping");
             var folder = OutputFolder.Open(r.GetValue(outFolder)!, "fit");
             if (declared)
             {
-                return DeclaredFitRunner.Run(name, r.GetValue(modelName), r.GetValue(data) ?? [], r.GetValue(plateSizes) ?? [], GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), folder,
-                    r.GetValue(resume), r.GetValue(force), output, error, progress.Mode(r, error));
+                var request = new DeclaredFitRequest(name, r.GetValue(modelName), r.GetValue(data) ?? [], r.GetValue(plateSizes) ?? [], r.GetValue(resume), r.GetValue(force),
+                    () => GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), () => VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, seed, threads),
+                    CliArguments.Positive(r.GetValue(samples), "--samples"),
+                    engine => CliArguments.RefuseUnused(r, engine == GibbsEmFit.Engine ? viOnly : gibbsOnly.Except([samples]),
+                        $"fit {file}, which {engine} fits (it uses {(engine == GibbsEmFit.Engine ? "--burnin, --samples, --em-iters, --plug-in" : "--epochs, --early-stopping, --patience, --checkpoint-every, --samples (draws from q)")})"));
+                return DeclaredFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }
             if (name == "scvi")
             {
-                if (r.GetValue(patience) is not null && !r.GetValue(earlyStopping)) throw new CliException("--patience only applies with --early-stopping");
-                var settings = new VariationalOptions
-                {
-                    Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
-                    Patience = r.GetValue(earlyStopping) ? CliArguments.Positive(r.GetValue(patience) ?? 45, "--patience") : 0,
-                    CheckpointSeconds = r.GetValue(checkpointEvery) is var every && every >= 0 && double.IsFinite(every)
-                        ? every : throw new CliException($"--checkpoint-every must be 0 or more seconds, not {every}"),
-                };
+                var settings = VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, seed, threads);
                 var request = new ScviRequest(r.GetValue(counts), r.GetValue(layer), r.GetValue(metadata), r.GetValue(batchKey),
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!), r.GetValue(transformBatch),
                     DenseOutputOption.Parse(r.GetValue(dense)!), r.GetValue(outH5ad));
@@ -124,6 +125,15 @@ public static class FitCommand
         BurnIn = CliArguments.Positive(r.GetValue(burnIn), "--burnin", allowZero: true), Samples = CliArguments.Positive(r.GetValue(samples), "--samples"),
         MaxIterations = CliArguments.Positive(r.GetValue(emIters), "--em-iters"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
         MStep = new MStepSettings(PlugInNormaliser: r.GetValue(plugIn)),
+    };
+
+    private static VariationalOptions VariationalSettings(ParseResult r, Option<int> epochs, Option<bool> earlyStopping, Option<int?> patience, Option<double> checkpointEvery,
+        Option<ulong> seed, Option<int> threads) => new()
+    {
+        Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
+        Patience = r.GetValue(earlyStopping) ? CliArguments.Positive(r.GetValue(patience) ?? 45, "--patience") : 0,
+        CheckpointSeconds = r.GetValue(checkpointEvery) is var every && every >= 0 && double.IsFinite(every)
+            ? every : throw new CliException($"--checkpoint-every must be 0 or more seconds, not {every}"),
     };
 
     /// <summary>--resume and --force.</summary>

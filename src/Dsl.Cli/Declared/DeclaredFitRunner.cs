@@ -1,46 +1,58 @@
 using Dsl.Cli.Progress;
+using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;
+using Dsl.Runtime.Variational;
 
 namespace Dsl.Cli.Declared;
 
-/// <summary>`dsl fit model.cs --data FILE --out DIR`: compile, bind the data by node name, fit with the engine the planner chose, write.</summary>
+/// <summary>What `dsl fit model.cs` was asked for: the model, its data, and each engine's settings (the chosen one is used).</summary>
+/// <param name="RefuseOtherEngines">refuses, naming the chosen engine, the options given for another engine</param>
+public sealed record DeclaredFitRequest(
+    string ModelPath, string? ModelName, IReadOnlyList<string> Data, IReadOnlyList<string> Plates, bool Resume, bool Force,
+    Func<GibbsEmOptions> Gibbs, Func<VariationalOptions> Variational, int Draws, Action<string> RefuseOtherEngines);
+
+/// <summary>`dsl fit model.cs --data ... --out DIR`: compile, bind the data by node name, fit with the engine the planner chose, write.</summary>
 public static class DeclaredFitRunner
 {
-    /// <param name="data">the --data arguments: JSON files and NODE=FILE bindings</param>
-    /// <param name="plateSizes">--plate NAME=SIZE, for plates no data spans</param>
-    public static int Run(string modelPath, string? modelName, IReadOnlyList<string> data, IReadOnlyList<string> plateSizes, GibbsEmOptions options, OutputFolder folder,
-        bool resume, bool force, TextWriter output, TextWriter error, ProgressMode mode)
+    public static int Run(DeclaredFitRequest request, OutputFolder folder, TextWriter output, TextWriter error, ProgressMode mode)
     {
-        if (data.Count == 0)
+        var modelPath = request.ModelPath;
+        if (request.Data.Count == 0)
             throw new CliException($"fit {Path.GetFileName(modelPath)} needs --data: a JSON file with a member per data and observed node (CmdStan's format), or NODE=FILE per node");
-        using var loaded = DeclaredModelLoader.Load(modelPath, modelName, error);
-        if (loaded.Engine != GibbsEmFit.Engine)
-        {
-            throw new CliException(loaded.Engine is null
-                ? $"{modelPath}: {loaded.Verdict}"
-                : $"{modelPath}: model {loaded.Name} is fitted by {loaded.Engine}, which `dsl fit model.cs` does not run yet; the bundled scVI declarations fit with `dsl fit scvi`");
-        }
+        using var loaded = DeclaredModelLoader.Load(modelPath, request.ModelName, error);
+        if (loaded.Engine is null) throw new CliException($"{modelPath}: {loaded.Verdict}");
+        request.RefuseOtherEngines(loaded.Engine);
         var model = loaded.Create();
-        var members = DataArguments.Read(data, model.Descriptor);
-        var bound = DataBinder.Bind(model, members, data[0], error.WriteLine, AssignmentArguments.PlateSizes(plateSizes, model.Descriptor));
+        var members = DataArguments.Read(request.Data, model.Descriptor);
+        var bound = DataBinder.Bind(model, members, request.Data[0], error.WriteLine, AssignmentArguments.PlateSizes(request.Plates, model.Descriptor));
         var plates = model.Descriptor.Plates.ToDictionary(p => p, model.GetPlateSize);
         var fingerprint = DataArguments.Fingerprint(members);
-        var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), resume, fingerprint, force);
-        output.WriteLine($"fitting {loaded.Name} by {GibbsEmFit.Engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}; checkpoint {checkpoint.Path}");
+        var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, fingerprint, request.Force);
+        output.WriteLine($"fitting {loaded.Name} by {loaded.Engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}; checkpoint {checkpoint.Path}");
         DeclaredFit fit;
         try
         {
-            using var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations);
-            fit = GibbsEmFit.Fit(model, options, checkpoint, new EmIterationReporter(line));
+            if (loaded.Engine == GibbsEmFit.Engine)
+            {
+                var options = request.Gibbs();
+                using var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations);
+                fit = GibbsEmFit.Fit(model, options, checkpoint, new EmIterationReporter(line));
+            }
+            else
+            {
+                var options = request.Variational();
+                using var line = new ProgressLine(mode, error, "epoch", options.Epochs);
+                fit = VariationalFit.Fit(model, options, request.Draws, checkpoint, new EpochReporter(line), line.Note);
+            }
         }
-        catch (ArgumentException e) { throw new CliException($"{string.Join(", ", data)}: {e.Message}"); }
+        catch (ArgumentException e) { throw new CliException($"{string.Join(", ", request.Data)}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
-        DeclaredOutputWriter.Write(folder, loaded, fit, options, data, fingerprint, plates, bound.Labels, loaded.Graph);
+        DeclaredOutputWriter.Write(folder, loaded, fit, request.Data, fingerprint, plates, bound.Labels, loaded.Graph);
         folder.Commit();
-        output.WriteLine($"{fit.Run.Iterations.Count} EM iterations{(fit.Run.Converged ? " (converged)" : "")}, {fit.Draws} draws of the latents, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
+        output.WriteLine($"{fit.History.Rows.Count} {fit.History.Step}s ({fit.Outcome}), {fit.Draws} draws of the latents, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Graph;
-using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;
 
 namespace Dsl.Cli.Declared;
@@ -10,22 +9,21 @@ namespace Dsl.Cli.Declared;
 /// <summary>
 /// A declared model's fit as files: <c>summary.csv</c> (a row per entry of every parameter and latent, named as
 /// CmdStan names them, <c>A[3,2]</c>, 1-based), <c>nodes/NAME.csv</c> (each node's estimates over its plates),
-/// <c>history.csv</c> (the objective per EM iteration), <c>summary.json</c> (settings, timings, diagnostics), the plate
+/// <c>history.csv</c> (the objective per EM iteration or epoch), <c>summary.json</c> (settings, timings, diagnostics), the plate
 /// diagram and <c>report.html</c>.
 /// </summary>
 public static class DeclaredOutputWriter
 {
     public static readonly string[] SummaryColumns = ["mean", "sd", "q5", "q95", "ess", "rhat"];
 
-    public static void Write(OutputFolder folder, LoadedModel model, DeclaredFit fit, GibbsEmOptions options, IReadOnlyList<string> data, string fingerprint,
+    public static void Write(OutputFolder folder, LoadedModel model, DeclaredFit fit, IReadOnlyList<string> data, string fingerprint,
         IReadOnlyDictionary<string, int> plates, PlateLabels labels, ModelGraph graph)
     {
         WriteSummary(folder.File("summary.csv"), fit.Nodes);
         foreach (var node in fit.Nodes) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node, labels);
-        var iterations = fit.Run.Iterations;
-        CsvTable.Write(folder.File("history.csv"), "iteration", ["expected_complete_loglik", "seconds"],
-            iterations.Select(e => e.Index.ToString(CultureInfo.InvariantCulture)).ToList(),
-            (r, c) => c == 0 ? iterations[r].ExpectedCompleteLogLikelihood : iterations[r].Seconds);
+        var history = fit.History;
+        CsvTable.Write(folder.File("history.csv"), history.Step, history.Columns,
+            history.Rows.Select(r => r[0].ToString(CultureInfo.InvariantCulture)).ToList(), (r, c) => history.Rows[r][c + 1]);
         var rhat = fit.Nodes.Where(n => n.RHat is not null).SelectMany(n => n.RHat!).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
         var ess = fit.Nodes.Where(n => n.Ess is not null).SelectMany(n => n.Ess!).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
         var summary = new
@@ -36,14 +34,15 @@ public static class DeclaredOutputWriter
             data,
             data_fingerprint = fingerprint,
             plates,
-            settings = new { burnin = options.BurnIn, samples = options.Samples, em_iterations = options.MaxIterations, seed = options.Seed, threads = options.Threads, plug_in = options.MStep.PlugInNormaliser },
-            iterations = iterations.Count,
-            converged = fit.Run.Converged,
-            resumed_after = fit.Run.ResumedAfter,
+            settings = fit.Settings,
+            steps = history.Rows.Count,
+            step = history.Step,
+            outcome = fit.Outcome,
+            resumed_after = fit.ResumedAfter,
             seconds_total = fit.Seconds,
-            expected_complete_loglik = iterations.Count == 0 ? (double?)null : iterations[^1].ExpectedCompleteLogLikelihood,
+            objective = history.Rows.Count == 0 ? (double?)null : history.Rows[^1][1],
             draws = fit.Draws,
-            draws_note = "latents: draws of a final E-step at the fitted parameters; parameters: EM point estimates (no sd or interval)",
+            draws_note = fit.DrawsNote,
             max_rhat = double.IsNaN(rhat) ? (double?)null : rhat,
             min_ess = double.IsNaN(ess) ? (double?)null : ess,
         };

@@ -5,7 +5,7 @@ namespace Dsl.Cli.Report;
 
 /// <summary>
 /// The report of a declared model's fit (`dsl fit model.cs`), from its output folder: the objective per EM
-/// iteration, the plate diagram saved with the fit, the sampling diagnostics (the entries with the largest split
+/// iteration or epoch, the plate diagram saved with the fit, the sampling diagnostics (the entries with the largest split
 /// R-hat and smallest effective sample size), each node's estimates as a histogram, and the settings.
 /// </summary>
 public static class DeclaredReport
@@ -17,10 +17,12 @@ public static class DeclaredReport
     public static void Build(ReportPage page, string folder, JsonElement summary)
     {
         var history = OutputTable.Read(Path.Combine(folder, "history.csv"));
-        var iterations = history.Rows.Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
-        page.Section("Objective", $"{iterations.Length} EM iterations; converged: {summary.GetProperty("converged")}.");
-        page.Figure(Charts.Lines("Expected complete log-likelihood", "EM iteration", "Q", iterations,
-            [("Q", history.NumbersOf(history.Column("expected_complete_loglik")))]), "The M-step's Monte Carlo estimate after each iteration.");
+        var steps = history.Rows.Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var step = summary.GetProperty("step").GetString();
+        page.Section("Objective", $"{steps.Length} {step}s by {summary.GetProperty("engine").GetString()}; {summary.GetProperty("outcome").GetString()}.");
+        var objectives = history.Columns.Where(c => c is not ("seconds" or "kl_weight")).ToList();
+        page.Figure(Charts.Lines(string.Join(" and ", objectives), step!, "per step", steps,
+            objectives.Select(c => (c, history.NumbersOf(history.Column(c)))).ToList()), "The engine's objective after each step (history.csv).");
         var diagram = Path.Combine(folder, DiagramFile);
         if (File.Exists(diagram)) page.Figure(File.ReadAllText(diagram), $"Plate diagram of {summary.GetProperty("model").GetString()}, from its declaration.");
 

@@ -4,9 +4,6 @@ using Dsl.Runtime.Inference;
 
 namespace Dsl.Runtime.Models;
 
-/// <summary>What a fit of a declared model produced: the engine's run, every node's summary, and how long it took.</summary>
-public sealed record DeclaredFit(string Engine, GibbsEmResult Run, IReadOnlyList<NodeSummary> Nodes, int Draws, double Seconds);
-
 /// <summary>
 /// Gibbs-EM for any declared model a Gibbs plan claims: the generic EM loop (point estimates of the parameters),
 /// then one more E-step at the fitted parameters whose recorded sweeps are the draws of every latent that the
@@ -22,7 +19,7 @@ public static class GibbsEmFit
         if (model is not IGibbsEmModel gibbs) throw new InvalidOperationException($"{model.Descriptor.Name} has no Gibbs-EM plan");
         var clock = Stopwatch.StartNew();
         var run = new GibbsEmDriver(options).Run(gibbs, checkpoint, progress);
-        var draws = new PosteriorDraws(model, options.Samples);
+        var draws = new PosteriorDraws(model, options.Samples, model.TryRead);
         gibbs.ResetStatistics();
         var sweepsPerIteration = options.BurnIn + options.Samples;
         for (var s = 0; s < sweepsPerIteration; s++)
@@ -31,19 +28,16 @@ public static class GibbsEmFit
             gibbs.Sweep(new SweepContext(options.Seed, (long)run.Iterations.Count * sweepsPerIteration + s, record, options.Threads));
             if (record) draws.Record();
         }
-        var nodes = ParameterSummaries(model).Concat(draws.Summaries()).ToList();
-        return new DeclaredFit(Engine, run, nodes, draws.Recorded, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>Point estimates: a parameter's value, with no spread (EM does not sample parameters).</summary>
-    public static IEnumerable<NodeSummary> ParameterSummaries(IDeclaredModel model)
-    {
-        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == Graph.GraphNodeRole.Param))
+        var history = new FitHistory("iteration", ["expected_complete_loglik", "seconds"],
+            run.Iterations.Select(i => new[] { i.Index, i.ExpectedCompleteLogLikelihood, i.Seconds }).ToList());
+        var settings = new Dictionary<string, object>
         {
-            var shape = node.Plates.Select(model.GetPlateSize).ToArray();
-            var values = new double[shape.Aggregate(1, (a, b) => checked(a * b))];
-            if (!model.TryRead(node.Name, values)) throw new InvalidOperationException($"parameter '{node.Name}' has no stored value");
-            yield return new NodeSummary(node, shape, values, null, null, null, null, null);
-        }
+            ["burnin"] = options.BurnIn, ["samples"] = options.Samples, ["em_iterations"] = options.MaxIterations, ["seed"] = options.Seed,
+            ["threads"] = options.Threads, ["plug_in"] = options.MStep.PlugInNormaliser,
+        };
+        return new DeclaredFit(Engine, history, run.Converged ? "converged" : "reached --em-iters without converging", run.ResumedAfter,
+            NodeSummary.PointEstimates(model).Concat(draws.Summaries()).ToList(), draws.Recorded,
+            "latents and deterministic nodes: draws of a final E-step at the fitted parameters; parameters: EM point estimates (no sd or interval)",
+            settings, clock.Elapsed.TotalSeconds);
     }
 }

@@ -9,4 +9,31 @@ namespace Dsl.Runtime.Models;
 public sealed record NodeSummary(NodeDescriptor Node, int[] Shape, double[] Mean, double[]? Sd, double[]? Q5, double[]? Q95, double[]? Ess, double[]? RHat)
 {
     public bool HasDraws => Sd is not null;
+
+    /// <summary>Every parameter's stored value as a point estimate, with no spread (EM and VI do not sample parameters).</summary>
+    public static IEnumerable<NodeSummary> PointEstimates(IDeclaredModel model)
+    {
+        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Param))
+        {
+            var shape = node.Plates.Select(model.GetPlateSize).ToArray();
+            var values = new double[shape.Aggregate(1, (a, b) => checked(a * b))];
+            if (!model.TryRead(node.Name, values)) throw new InvalidOperationException($"parameter '{node.Name}' has no stored value");
+            yield return new NodeSummary(node, shape, values, null, null, null, null, null);
+        }
+    }
 }
+
+/// <summary>
+/// The objective of a fit over its steps (EM iterations, epochs): one row per step, its number first, then
+/// <see cref="Columns"/>; written as history.csv.
+/// </summary>
+public sealed record FitHistory(string Step, IReadOnlyList<string> Columns, IReadOnlyList<double[]> Rows);
+
+/// <summary>What a fit of a declared model produced, whatever engine ran it.</summary>
+/// <param name="Outcome">how the run ended, in words ("converged", "reached --em-iters", "stopped early", ...)</param>
+/// <param name="Settings">the engine's settings, for summary.json</param>
+/// <param name="ResumedAfter">steps done before a resume, where the engine records it</param>
+/// <param name="DrawsNote">what the draws are, for summary.json</param>
+public sealed record DeclaredFit(
+    string Engine, FitHistory History, string Outcome, int? ResumedAfter, IReadOnlyList<NodeSummary> Nodes, int Draws, string DrawsNote,
+    IReadOnlyDictionary<string, object> Settings, double Seconds);

@@ -3,13 +3,14 @@ using Dsl.Runtime.Graph;
 namespace Dsl.Runtime.Models;
 
 /// <summary>
-/// Draws of every latent node, one per recorded sweep, read from the model by name (<see cref="IDeclaredModel.TryRead"/>),
-/// and of every deterministic node the model can evaluate at them (<see cref="IDeclaredModel.TryEvaluate"/>); kept as
-/// floats and summarised per entry once sampling ends.
+/// Draws of every latent node, one per recorded sweep (or draw from q), read by name from the engine, and of every
+/// deterministic node the model can evaluate at them (<see cref="IDeclaredModel.TryEvaluate"/>); kept as floats and
+/// summarised per entry once sampling ends.
 /// </summary>
 public sealed class PosteriorDraws
 {
     private readonly IDeclaredModel model;
+    private readonly ReadLatent readLatent;
     private readonly List<Tracked> latents = [];
     private readonly List<Tracked> deterministic = [];
     private readonly Dictionary<string, double[]> current = new(StringComparer.Ordinal);
@@ -20,10 +21,14 @@ public sealed class PosteriorDraws
         public int Entries => Current.Length;
     }
 
-    /// <param name="capacity">the number of sweeps that will be recorded</param>
-    public PosteriorDraws(IDeclaredModel model, int capacity)
+    /// <summary>Copies a latent's current draw, row-major; false where the engine holds none.</summary>
+    public delegate bool ReadLatent(string node, Span<double> destination);
+
+    /// <param name="capacity">the number of draws that will be recorded</param>
+    public PosteriorDraws(IDeclaredModel model, int capacity, ReadLatent readLatent)
     {
         this.model = model;
+        this.readLatent = readLatent;
         this.capacity = capacity;
         foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent))
         {
@@ -56,7 +61,7 @@ public sealed class PosteriorDraws
         if (Recorded == capacity) throw new InvalidOperationException($"all {capacity} draws are already recorded");
         foreach (var latent in latents)
         {
-            if (!model.TryRead(latent.Node.Name, latent.Current)) throw new InvalidOperationException($"the engine holds no draw of latent '{latent.Node.Name}'");
+            if (!readLatent(latent.Node.Name, latent.Current)) throw new InvalidOperationException($"the engine holds no draw of latent '{latent.Node.Name}'");
             Store(latent);
         }
         foreach (var node in deterministic)

@@ -164,14 +164,14 @@ public sealed class DeclaredFitTests
         (string Args, string Line)[] cases =
         [
             ($"fit {model} --out {output}", "needs --data: a JSON file with a member per data and observed node"),
-            ($"fit {model} --data x.json --epochs 3 --out {output}", "--epochs does not apply to fit LogisticRegression.cs (its engine, Gibbs-EM"),
+            ($"fit {model} --data x.json --epochs 3 --out {output}", "--epochs does not apply to fit LogisticRegression.cs, which Gibbs-EM fits (it uses --burnin"),
             ($"fit {model} --data {temp.File("missing.json")} --out {output}", "missing.json: file not found"),
             ($"simulate {model} --plate Sample=10 --out {output}", "plate Feature has no size"),
             ($"simulate {model} --plate Sample=10 --plate Feature=2 --data {temp.File("sizes.json", "{\"Sample\": 12}")} --out {output}", "sizes.json: member 'Sample' gives plate Sample another size than the 10 given besides the file"),
             ($"simulate {model} --plate Sampel=10 --out {output}", "--plate Sampel: the model has no plate 'Sampel'; did you mean 'Sample'?"),
             ($"simulate {model} --plate Sample=10 --plate Feature=2 --set beta=1 --out {output}", "--set beta: beta is a latent node, which the simulation draws"),
             ($"simulate {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --plate Cell=3 --plate Gene=2 --plate Dim=2 --plate Batch=1 --out {output}", "cannot be simulated: network node"),
-            ($"fit {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --data x.json --out {output}", "is fitted by variational inference, which `dsl fit model.cs` does not run yet"),
+            ($"fit {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --data x[Gene,Cell]={Path.Combine(RepoPaths.Pbmc, "counts.mtx")} --out {output}", "no member 's' for data node s(Cell)"),
         ];
         foreach (var (args, line) in cases)
         {

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Graph;
+using Dsl.Runtime.Variational;
+
+namespace Dsl.Runtime.Models;
+
+/// <summary>
+/// Variational inference for any declared model a VI plan claims: the generic minibatch driver trains the
+/// generated variational family, the fitted parameters are stored in the model, and draws from q of every encoded
+/// latent (and the deterministic nodes evaluated at them) are summarised per entry. Draws are keyed by (seed, draw,
+/// block of cells), so the same seed gives the same summary at any thread count.
+/// </summary>
+public static class VariationalFit
+{
+    public const string Engine = "variational inference";
+
+    /// <summary>Cells per evaluation pass when drawing from q: bounds the network buffers, not the result.</summary>
+    private const int Block = 512;
+
+    /// <summary>Streams of the draws from q, far from those of training (keyed by epoch and minibatch).</summary>
+    private const ulong DrawStreams = 0x7A11_0000_0000UL;
+
+    public static DeclaredFit Fit(IDeclaredModel model, VariationalOptions options, int draws, CheckpointPlan? checkpoint,
+        IProgress<EpochRecord>? progress, Action<string>? warn)
+    {
+        if (model is not IVariationalDeclaredModel declared) throw new InvalidOperationException($"{model.Descriptor.Name} has no variational plan");
+        var clock = Stopwatch.StartNew();
+        var family = declared.CreateVariational(options.Seed);
+        var run = VariationalDriver.Fit(family, options, checkpoint, progress, warn);
+        family.StoreParameters();
+
+        var latents = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent)
+            .ToDictionary(n => n.Name, n => new double[n.Plates.Select(model.GetPlateSize).Aggregate(1L, (a, b) => a * b)]);
+        var recorder = new PosteriorDraws(model, draws, (name, destination) =>
+        {
+            if (!latents.TryGetValue(name, out var values)) return false;
+            values.CopyTo(destination);
+            return true;
+        });
+        var elements = model.GetPlateSize(family.ElementPlate);
+        var buffer = new double[Block * latents.Keys.Select(n => Width(model, model.Descriptor.Find(n)!, family.ElementPlate)).DefaultIfEmpty(1).Max()];
+        for (var draw = 0; draw < draws; draw++)
+        {
+            for (var start = 0; start < elements; start += Block)
+            {
+                var rows = Math.Min(Block, elements - start);
+                var chunk = Enumerable.Range(start, rows).ToArray();
+                family.Sample(chunk, options.Seed, DrawStreams + (ulong)draw * 65536 + (ulong)(start / Block));
+                foreach (var (name, values) in latents)
+                {
+                    var node = model.Descriptor.Find(name)!;
+                    var width = Width(model, node, family.ElementPlate);
+                    if (!family.TryReadLatent(name, buffer.AsSpan(0, rows * width)))
+                        throw new InvalidOperationException($"latent '{name}' has no encoder: the variational family holds no draw of it");
+                    Scatter(buffer.AsSpan(0, rows * width), values, start, rows, width, elements, node.Plates[0] == family.ElementPlate);
+                }
+            }
+            recorder.Record();
+        }
+        var last = run.History.Count == 0 ? null : run.History[^1];
+        var history = new FitHistory("epoch", ["training_elbo", "validation_elbo", "kl_weight", "seconds"],
+            run.History.Select(e => new[] { e.Epoch, e.TrainingElbo, e.ValidationElbo, e.KlWeight, e.Seconds }).ToList());
+        var settings = new Dictionary<string, object>
+        {
+            ["epochs"] = options.Epochs, ["batch_size"] = options.BatchSize, ["learning_rate"] = options.LearningRate, ["warmup_epochs"] = options.WarmupEpochs,
+            ["validation_fraction"] = options.ValidationFraction, ["patience"] = options.Patience, ["seed"] = options.Seed, ["threads"] = options.Threads,
+            ["draws"] = draws,
+        };
+        var outcome = run.StoppedEarly ? "stopped early" : $"ran {run.History.Count} epochs{(last is null ? "" : $", final training ELBO {last.TrainingElbo:F2} per cell")}";
+        return new DeclaredFit(Engine, history, outcome, null, NodeSummary.PointEstimates(model).Concat(recorder.Summaries()).ToList(), recorder.Recorded,
+            "latents and deterministic nodes: draws from the fitted q (the encoders' Normal or log-normal factors); parameters: point estimates (no sd or interval)",
+            settings, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Entries of a latent per element of the minibatch plate (its other plate's size, or 1).</summary>
+    private static int Width(IDeclaredModel model, NodeDescriptor node, string elementPlate) =>
+        node.Plates.Where(p => p != elementPlate).Select(model.GetPlateSize).Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Rows of a block (element-major) into the node's row-major layout, whichever of its plates comes first.</summary>
+    private static void Scatter(ReadOnlySpan<double> block, double[] values, int start, int rows, int width, int elements, bool elementFirst)
+    {
+        for (var r = 0; r < rows; r++)
+            for (var k = 0; k < width; k++)
+                values[elementFirst ? (long)(start + r) * width + k : (long)k * elements + start + r] = block[r * width + k];
+    }
+}

@@ -1,0 +1,29 @@
+namespace Dsl.Runtime.Variational;
+
+/// <summary>
+/// A generated model that variational inference fits: it makes its variational family (the generated
+/// <c>Variational&lt;float&gt;</c>) for the generic fit of declared models.
+/// </summary>
+public interface IVariationalDeclaredModel
+{
+    IDeclaredVariational<float> CreateVariational(ulong seed);
+}
+
+/// <summary>The variational family of a declared model, as the generic fit uses it besides training.</summary>
+public interface IDeclaredVariational<T> : IVariationalModel<T> where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>The plate minibatches are drawn from (cells).</summary>
+    string ElementPlate { get; }
+
+    /// <summary>Evaluation mode at one draw from q per element (keyed by seed and stream).</summary>
+    void Sample(ReadOnlySpan<int> elements, ulong seed, ulong stream);
+
+    /// <summary>
+    /// After <see cref="IVariationalModel{T}.Infer"/> or <see cref="Sample"/>: an encoded latent's values for those
+    /// elements, one row per element, its other plate across (rows x width). False for a node that is not one.
+    /// </summary>
+    bool TryReadLatent(string node, Span<double> destination);
+
+    /// <summary>Copies the fitted global parameters into the model's stored values (a positive one as exp of its log).</summary>
+    void StoreParameters();
+}
