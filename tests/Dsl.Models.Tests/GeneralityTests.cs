@@ -65,7 +65,7 @@ public sealed class GeneralityTests
             start[v, 1] = v < words / 2 ? 0.9 : 1.1;
         }
         Normalise(start);
-        var model = new TopicModel { WordCount = words, TopicCount = topics, DocumentCount = documents, countValues = counts, phiValues = start, alphaValues = [1, 1] };
+        var model = new TopicModel { WordCount = words, TopicCount = topics, DocumentCount = documents, countCounts = Dsl.Runtime.Models.RowMajor.ToCountMatrix(counts), phiValues = start, alphaValues = [1, 1] };
         new GibbsEmDriver(new GibbsEmOptions { BurnIn = 20, Samples = 40, MaxIterations = 15, Seed = 3 }).Run(model);
         var l1 = 0.0;
         for (var v = 0; v < words; v++) for (var t = 0; t < topics; t++) l1 += Math.Abs(model.phiValues[v, t] - phi[v, t]);

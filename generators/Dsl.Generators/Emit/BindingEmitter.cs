@@ -16,9 +16,9 @@ namespace Dsl.Generators.Emit
         private const string Models = "global::Dsl.Runtime.Models";
 
         /// <param name="gibbs">the Gibbs-EM plan, when one claims the model: its latents' current draws become readable</param>
-        /// <param name="counts">observed nodes the variational engine keeps as sparse count matrices</param>
-        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs, IReadOnlyCollection<string> counts)
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs)
         {
+            var counts = new HashSet<string>(spec.Nodes.Where(StorageForms.IsCountMatrix).Select(n => n.Name));
             var w = EmitHelpers.Header("Binding", spec.Namespace, spec.ClassName);
             using (w.Block($"partial class {spec.ClassName} : {Models}.IDeclaredModel"))
             {
@@ -43,8 +43,15 @@ namespace Dsl.Generators.Emit
 
         private static void EmitObservedStorage(SourceWriter w, ModelSpec spec, IReadOnlyCollection<string> counts)
         {
-            foreach (var node in Stored(spec, NodeRole.Observed).Where(n => !counts.Contains(n.Name)))
+            foreach (var node in Stored(spec, NodeRole.Observed))
             {
+                if (counts.Contains(node.Name))
+                {
+                    w.Line($"/// <summary>Counts of [Observed] {IrPrinter.Signature(node.Declaration)} (line {node.Declaration.Location.Line}), sparse rows over plate {node.Indices[0].Plate}, columns over {node.Indices[1].Plate}.</summary>");
+                    w.Line($"public global::Dsl.Runtime.Data.CountMatrix? {StorageForms.Counts(node)} {{ get; set; }}");
+                    w.Line();
+                    continue;
+                }
                 var type = ElementType(node);
                 w.Line($"/// <summary>Values of [Observed] {IrPrinter.Signature(node.Declaration)} (line {node.Declaration.Location.Line}).</summary>");
                 w.Line(node.Indices.Count == 0

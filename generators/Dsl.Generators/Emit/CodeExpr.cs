@@ -55,7 +55,9 @@ namespace Dsl.Generators.Emit
                 return drawn(node, RowMajor(call.Indices.Select(Of).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList()));
             if (node.Role is NodeRole.Latent or NodeRole.Deterministic or NodeRole.Network)
                 throw new InvalidOperationException($"'{call.Node}' has no stored value to read here");
-            var access = call.Indices.Count == 0 ? $"{call.Node}Values" : $"{call.Node}Values[{string.Join(", ", call.Indices.Select(Of))}]";
+            // A count matrix is read by (row, column): a binary search in its sparse row (the allocation rules copy theirs replicate-major once).
+            var access = StorageForms.IsCountMatrix(node) ? $"{StorageForms.Counts(node)}![{string.Join(", ", call.Indices.Select(Of))}]"
+                : call.Indices.Count == 0 ? $"{call.Node}Values" : $"{call.Node}Values[{string.Join(", ", call.Indices.Select(Of))}]";
             return hoisted.TryGetValue(access, out var local) ? local : access;
         }
 

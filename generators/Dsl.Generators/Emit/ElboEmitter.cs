@@ -18,7 +18,7 @@ namespace Dsl.Generators.Emit
             var w = EmitHelpers.Header("Variational ELBO", spec.Namespace, spec.ClassName);
             using (w.Block($"partial class {spec.ClassName}"))
             {
-                EmitModelStorage(w, spec, plan);
+                EmitShapeChecks(w, spec, plan);
                 w.Line("/// <summary>");
                 w.Line($"/// Variational inference for {spec.ClassName}: amortised factors q({string.Join(", ", plan.Latents.Select(l => l.Node))} | inputs), the minibatch");
                 w.Line("/// ELBO and its gradients, in float (training) or double (gradient checks).");
@@ -41,22 +41,15 @@ namespace Dsl.Generators.Emit
         public static IEnumerable<IGrouping<string, NetworkNode>> Trunks(VariationalPlan plan) => plan.Networks.GroupBy(n => n.TrunkOwner);
 
         /// <summary>Observed nodes the engine reads as sparse count matrices (likelihoods and encoder inputs).</summary>
-        public static IEnumerable<string> CountInputs(VariationalPlan plan) =>
+        private static IEnumerable<string> CountInputs(VariationalPlan plan) =>
             plan.Likelihoods.Select(l => l.Node).Concat(plan.Latents.SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Counts).Select(i => i.Node)).Distinct();
 
         /// <summary>Observed nodes some encoder reads through log1p.</summary>
         private static IEnumerable<string> LogCountInputs(VariationalPlan plan) =>
             plan.Latents.Where(l => l.Encoder.Transform == "Log1p").SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Counts).Select(i => i.Node).Distinct();
 
-        private static void EmitModelStorage(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        private static void EmitShapeChecks(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
-            foreach (var observed in CountInputs(plan))
-            {
-                var node = ExprTools.Find(spec, observed)!;
-                w.Line($"/// <summary>Counts of [Observed] {IrPrinter.Signature(node.Declaration)} (line {node.Declaration.Location.Line}), sparse rows over plate {node.Indices[0].Plate}.</summary>");
-                w.Line($"public global::Dsl.Runtime.Data.CountMatrix? {Counts(observed)} {{ get; set; }}");
-                w.Line();
-            }
             using (w.Block("public void ValidateVariationalShapes()"))
             {
                 foreach (var observed in CountInputs(plan))

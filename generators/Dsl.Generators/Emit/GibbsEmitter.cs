@@ -52,8 +52,10 @@ namespace Dsl.Generators.Emit
             {
                 foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Param or NodeRole.Data or NodeRole.Observed && n.Indices.Count > 0))
                 {
-                    EmitHelpers.ShapeCheck(w, node);
-                    if (node.Role == NodeRole.Observed && node.Kind == ValueKind.Integer && node.Indices.Count == 2) w.Line($"{Inference}.ShapeCheck.RequireCounts(\"{node.Name}\", {node.Name}Values);");
+                    if (StorageForms.IsCountMatrix(node))
+                        w.Line($"{Inference}.ShapeCheck.RequireCounts(\"{node.Name}\", {StorageForms.Counts(node)}, {CodeExpr.Size(node.Indices[0].Plate)}, {CodeExpr.Size(node.Indices[1].Plate)});");
+                    else
+                        EmitHelpers.ShapeCheck(w, node);
                 }
             }
             w.Line();
@@ -69,24 +71,38 @@ namespace Dsl.Generators.Emit
                 {
                     var x = ExprTools.Find(spec, block.Observed)!;
                     var vars = x.Indices.ToDictionary(n => n.Variable, n => n.Plate == block.Element.Plate ? block.Element.Variable : block.Replicate.Variable);
-                    var access = new CodeExpr(spec, vars).Access(Call(x));
-                    using (Loop(w, block.Replicate))
-                    using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < {CodeExpr.Size(block.Element.Plate)}; {block.Element.Variable}++)"))
-                        w.Line($"{Counts(x.Name)}[{block.Replicate.Variable} * {CodeExpr.Size(block.Element.Plate)} + {block.Element.Variable}] = {access};");
+                    EmitCountCopy(w, x, vars, $"{Counts(x.Name)}[{block.Replicate.Variable} * {CodeExpr.Size(block.Element.Plate)} + {block.Element.Variable}]");
                 }
                 foreach (var block in plan.Logistics.Where(b => b.Child is not null))
                 {
                     var y = ExprTools.Find(spec, block.Child!.Observed)!;
                     var vars = new Dictionary<string, string>();
                     foreach (var index in y.Indices) vars[index.Variable] = ResponseVariable(spec, block, index.Plate);
-                    var access = new CodeExpr(spec, vars).Access(Call(y));
-                    using (Loop(w, block.Replicate))
-                    using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < {CodeExpr.Size(block.Element.Plate)}; {block.Element.Variable}++)"))
-                        w.Line($"{Counts(y.Name)}[{ReplicateIndex(block)} * {CodeExpr.Size(block.Element.Plate)} + {block.Element.Variable}] = {access};");
+                    EmitCountCopy(w, y, vars, $"{Counts(y.Name)}[{ReplicateIndex(block)} * {CodeExpr.Size(block.Element.Plate)} + {block.Element.Variable}]");
                 }
                 w.Line("HasLatentState = true;");
             }
             w.Line();
+        }
+
+        /// <summary>
+        /// Copies an observed count matrix into a replicate-major array (zeroed by its allocation): only its stored
+        /// entries are visited, each row's variable and each entry's column variable named as the target reads them.
+        /// </summary>
+        private static void EmitCountCopy(SourceWriter w, NodeSpec observed, IReadOnlyDictionary<string, string> vars, string target)
+        {
+            var matrix = StorageForms.Counts(observed);
+            using (w.Block($"for (var row = 0; row < {matrix}!.Cells; row++)"))
+            {
+                w.Line($"var {vars[observed.Indices[0].Variable]} = row;");
+                w.Line($"var columns = {matrix}.RowColumns(row);");
+                w.Line($"var values = {matrix}.RowValues(row);");
+                using (w.Block("for (var entry = 0; entry < columns.Length; entry++)"))
+                {
+                    w.Line($"var {vars[observed.Indices[1].Variable]} = columns[entry];");
+                    w.Line($"{target} = (int)values[entry];");
+                }
+            }
         }
 
         /// <summary>

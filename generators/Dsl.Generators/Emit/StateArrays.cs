@@ -28,7 +28,7 @@ namespace Dsl.Generators.Emit
                 arrays.Add(new StateArray(AllocationSum(b), "double", $"{length} * {CodeExpr.Size(b.Element.Plate)}", true, false,
                     $"E[allocation counts | {b.Latent}] [{b.Replicate.Variable}, {b.Mixture.Variable}, {b.Element.Variable}] summed over recorded sweeps"));
                 arrays.Add(new StateArray(Counts(b.Observed), "int", $"{CodeExpr.Size(b.Replicate.Plate)} * {CodeExpr.Size(b.Element.Plate)}", false, false,
-                    $"{b.Observed}Values, replicate-major"));
+                    $"{b.Observed}Counts, replicate-major"));
             }
             foreach (var b in plan.Logistics)
             {
@@ -48,7 +48,7 @@ namespace Dsl.Generators.Emit
                 if (b.Child is { } child)
                 {
                     if (arrays.All(a => a.Name != Counts(child.Observed)))
-                        arrays.Add(new StateArray(Counts(child.Observed), "int", entries, false, false, $"{child.Observed}Values, replicate-major"));
+                        arrays.Add(new StateArray(Counts(child.Observed), "int", entries, false, false, $"{child.Observed}Counts, replicate-major"));
                     arrays.Add(new StateArray(Samples(b), "byte", "0", false, true, $"{b.Response} at every recorded sweep, for the Monte Carlo M-step"));
                 }
                 if (GibbsEmitter.PolyaGammaTerm(plan, b) is not null)

@@ -53,6 +53,17 @@ public static class RowMajor
         return builder.Build(Numbered("row", rows), Numbered("column", columns));
     }
 
+    /// <summary>A dense integer matrix as the sparse count storage of an observed node (rows over its first plate).</summary>
+    public static Data.CountMatrix ToCountMatrix(int[,] values)
+    {
+        var (rows, columns) = (values.GetLength(0), values.GetLength(1));
+        var builder = new Data.CsrBuilder(rows, columns, 0);
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < columns; c++)
+                if (values[r, c] != 0) builder.Add(r, c, values[r, c]);
+        return builder.Build(Numbered("row", rows), Numbered("column", columns));
+    }
+
     public static void CopyFrom(Data.CountMatrix source, Span<double> destination)
     {
         if (destination.Length != (long)source.Cells * source.Genes) throw new ArgumentException($"a {source.Cells} x {source.Genes} matrix for a destination of {destination.Length}");

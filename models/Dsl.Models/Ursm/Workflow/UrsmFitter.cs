@@ -1,5 +1,6 @@
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Inference;
+using Dsl.Runtime.Models;
 
 namespace Dsl.Models.Ursm;
 
@@ -30,8 +31,8 @@ public sealed record UrsmFit(Ursm Model, GibbsEmResult Run, double Seconds);
 /// </summary>
 public static class UrsmFitter
 {
-    /// <summary>The floor on A (Remark 1 / eq 3.8); the declaration's [Floor] is the authority, this mirrors it for initial values.</summary>
-    private const double FloorA = 1e-6;
+    /// <summary>The floor on A (Remark 1 / eq 3.8), as the declaration's [Floor] gives it, for the initial values.</summary>
+    private static readonly double FloorA = Ursm.Descriptor.Find(nameof(Ursm.A))!.Floor!.Value;
 
     public static Ursm Prepare(UrsmInputs inputs)
     {
@@ -43,9 +44,9 @@ public static class UrsmFitter
             TypeCount = k,
             CellCount = inputs.SingleCell?.GetLength(1) ?? 0,
             BulkCount = inputs.Bulk?.GetLength(1) ?? 0,
-            YValues = inputs.SingleCell ?? new int[n, 0],
+            YCounts = RowMajor.ToCountMatrix(inputs.SingleCell ?? new int[n, 0]),
             GValues = inputs.CellTypes ?? [],
-            XValues = inputs.Bulk ?? new int[n, 0],
+            XCounts = RowMajor.ToCountMatrix(inputs.Bulk ?? new int[n, 0]),
             AValues = InitialProfiles(inputs),
             alphaValues = Enumerable.Repeat(1.0, k).ToArray(),
             // Dropout curves start flat-ish around the scale of A (entries ~ 1/N): tau * A ~ 1 for an average gene.

@@ -21,11 +21,11 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Size of plate Dim.</summary>
     public int DimCount { get; set; }
 
-    /// <summary>Values of [Observed] x(SeqCell n, Gene g) (line 54).</summary>
-    public int[,] xValues { get; set; } = new int[0, 0];
+    /// <summary>Counts of [Observed] x(SeqCell n, Gene g) (line 54), sparse rows over plate SeqCell, columns over Gene.</summary>
+    public global::Dsl.Runtime.Data.CountMatrix? xCounts { get; set; }
 
-    /// <summary>Values of [Observed] xSpatial(SpatialCell m, SpatialGene g) (line 62).</summary>
-    public int[,] xSpatialValues { get; set; } = new int[0, 0];
+    /// <summary>Counts of [Observed] xSpatial(SpatialCell m, SpatialGene g) (line 62), sparse rows over plate SpatialCell, columns over SpatialGene.</summary>
+    public global::Dsl.Runtime.Data.CountMatrix? xSpatialCounts { get; set; }
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
     public static global::Dsl.Runtime.Models.ModelDescriptor Descriptor { get; } = new(
@@ -84,8 +84,8 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
             case "libraryLogVar": libraryLogVarValues = values[0]; break;
             case "spatialLibrary": spatialLibraryValues = new double[SpatialCellCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, spatialLibraryValues); break;
             case "theta": thetaValues = new double[GeneCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, thetaValues); break;
-            case "x": xValues = new int[SeqCellCount, GeneCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, xValues); break;
-            case "xSpatial": xSpatialValues = new int[SpatialCellCount, SpatialGeneCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, xSpatialValues); break;
+            case "x": xCounts = global::Dsl.Runtime.Models.RowMajor.ToCountMatrix(values, SeqCellCount, GeneCount); break;
+            case "xSpatial": xSpatialCounts = global::Dsl.Runtime.Models.RowMajor.ToCountMatrix(values, SpatialCellCount, SpatialGeneCount); break;
             default: throw new global::System.ArgumentException("'" + node + "' is not a data, observed or parameter node of Gimvi");
         }
     }
@@ -99,8 +99,8 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
             case "libraryLogVar": destination[0] = libraryLogVarValues; return true;
             case "spatialLibrary": global::Dsl.Runtime.Models.RowMajor.CopyFrom(spatialLibraryValues, destination); return true;
             case "theta": global::Dsl.Runtime.Models.RowMajor.CopyFrom(thetaValues, destination); return true;
-            case "x": global::Dsl.Runtime.Models.RowMajor.CopyFrom(xValues, destination); return true;
-            case "xSpatial": global::Dsl.Runtime.Models.RowMajor.CopyFrom(xSpatialValues, destination); return true;
+            case "x": if (xCounts is null) return false; global::Dsl.Runtime.Models.RowMajor.CopyFrom(xCounts, destination); return true;
+            case "xSpatial": if (xSpatialCounts is null) return false; global::Dsl.Runtime.Models.RowMajor.CopyFrom(xSpatialCounts, destination); return true;
         }
         return false;
     }

@@ -18,6 +18,9 @@ partial class ScviNb : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Size of plate Batch.</summary>
     public int BatchCount { get; set; }
 
+    /// <summary>Counts of [Observed] x(Cell n, Gene g) (line 35), sparse rows over plate Cell, columns over Gene.</summary>
+    public global::Dsl.Runtime.Data.CountMatrix? xCounts { get; set; }
+
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
     public static global::Dsl.Runtime.Models.ModelDescriptor Descriptor { get; } = new(
         "ScviNb",

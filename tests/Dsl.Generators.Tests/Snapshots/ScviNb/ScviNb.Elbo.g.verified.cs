@@ -6,9 +6,6 @@ namespace Dsl.Models.Scvi;
 
 partial class ScviNb
 {
-    /// <summary>Counts of [Observed] x(Cell n, Gene g) (line 35), sparse rows over plate Cell.</summary>
-    public global::Dsl.Runtime.Data.CountMatrix? xCounts { get; set; }
-
     public void ValidateVariationalShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("x", xCounts, CellCount, GeneCount);

@@ -15,8 +15,8 @@ partial class TopicModel : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Size of plate Document.</summary>
     public int DocumentCount { get; set; }
 
-    /// <summary>Values of [Observed] count(Word v, Document d) (line 17).</summary>
-    public int[,] countValues { get; set; } = new int[0, 0];
+    /// <summary>Counts of [Observed] count(Word v, Document d) (line 17), sparse rows over plate Word, columns over Document.</summary>
+    public global::Dsl.Runtime.Data.CountMatrix? countCounts { get; set; }
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
     public static global::Dsl.Runtime.Models.ModelDescriptor Descriptor { get; } = new(
@@ -58,7 +58,7 @@ partial class TopicModel : global::Dsl.Runtime.Models.IDeclaredModel
         {
             case "phi": phiValues = new double[WordCount, TopicCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, phiValues); break;
             case "alpha": alphaValues = new double[TopicCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, alphaValues); break;
-            case "count": countValues = new int[WordCount, DocumentCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, countValues); break;
+            case "count": countCounts = global::Dsl.Runtime.Models.RowMajor.ToCountMatrix(values, WordCount, DocumentCount); break;
             default: throw new global::System.ArgumentException("'" + node + "' is not a data, observed or parameter node of TopicModel");
         }
     }
@@ -69,7 +69,7 @@ partial class TopicModel : global::Dsl.Runtime.Models.IDeclaredModel
         {
             case "phi": global::Dsl.Runtime.Models.RowMajor.CopyFrom(phiValues, destination); return true;
             case "alpha": global::Dsl.Runtime.Models.RowMajor.CopyFrom(alphaValues, destination); return true;
-            case "count": global::Dsl.Runtime.Models.RowMajor.CopyFrom(countValues, destination); return true;
+            case "count": if (countCounts is null) return false; global::Dsl.Runtime.Models.RowMajor.CopyFrom(countCounts, destination); return true;
             case "theta":
             {
                 if (!HasLatentState) return false;

@@ -18,15 +18,14 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] thetaSum = new double[0]; // sum of theta over recorded sweeps
     private double[] thetaLogSum = new double[0]; // sum of log theta (the Dirichlet's sufficient statistic)
     private double[] thetaAllocationSum = new double[0]; // E[allocation counts | theta] [d, t, v] summed over recorded sweeps
-    private int[] countByReplicate = new int[0]; // countValues, replicate-major
+    private int[] countByReplicate = new int[0]; // countCounts, replicate-major
     private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
     public void ValidateShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.Require("phi", phiValues, WordCount, TopicCount);
         global::Dsl.Runtime.Inference.ShapeCheck.Require("alpha", alphaValues, TopicCount);
-        global::Dsl.Runtime.Inference.ShapeCheck.Require("count", countValues, WordCount, DocumentCount);
-        global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("count", countValues);
+        global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("count", countCounts, WordCount, DocumentCount);
     }
 
     /// <summary>Sizes every state and statistic array from the plate sizes and copies counts into replicate-major order.</summary>
@@ -37,11 +36,15 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         thetaLogSum = new double[DocumentCount * TopicCount];
         thetaAllocationSum = new double[DocumentCount * TopicCount * WordCount];
         countByReplicate = new int[DocumentCount * WordCount];
-        for (var d = 0; d < DocumentCount; d++)
+        for (var row = 0; row < countCounts!.Cells; row++)
         {
-            for (var v = 0; v < WordCount; v++)
+            var v = row;
+            var columns = countCounts.RowColumns(row);
+            var values = countCounts.RowValues(row);
+            for (var entry = 0; entry < columns.Length; entry++)
             {
-                countByReplicate[d * WordCount + v] = countValues[v, d];
+                var d = columns[entry];
+                countByReplicate[d * WordCount + v] = (int)values[entry];
             }
         }
         HasLatentState = true;

@@ -18,11 +18,11 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Size of plate Bulk.</summary>
     public int BulkCount { get; set; }
 
-    /// <summary>Values of [Observed] X(Gene i, Bulk j) (line 34).</summary>
-    public int[,] XValues { get; set; } = new int[0, 0];
+    /// <summary>Counts of [Observed] X(Gene i, Bulk j) (line 34), sparse rows over plate Gene, columns over Bulk.</summary>
+    public global::Dsl.Runtime.Data.CountMatrix? XCounts { get; set; }
 
-    /// <summary>Values of [Observed] Y(Gene i, Cell l) (line 43).</summary>
-    public int[,] YValues { get; set; } = new int[0, 0];
+    /// <summary>Counts of [Observed] Y(Gene i, Cell l) (line 43), sparse rows over plate Gene, columns over Cell.</summary>
+    public global::Dsl.Runtime.Data.CountMatrix? YCounts { get; set; }
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
     public static global::Dsl.Runtime.Models.ModelDescriptor Descriptor { get; } = new(
@@ -81,8 +81,8 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
             case "varKappa": varKappaValues = values[0]; break;
             case "muTau": muTauValues = values[0]; break;
             case "varTau": varTauValues = values[0]; break;
-            case "X": XValues = new int[GeneCount, BulkCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, XValues); break;
-            case "Y": YValues = new int[GeneCount, CellCount]; global::Dsl.Runtime.Models.RowMajor.CopyTo(values, YValues); break;
+            case "X": XCounts = global::Dsl.Runtime.Models.RowMajor.ToCountMatrix(values, GeneCount, BulkCount); break;
+            case "Y": YCounts = global::Dsl.Runtime.Models.RowMajor.ToCountMatrix(values, GeneCount, CellCount); break;
             default: throw new global::System.ArgumentException("'" + node + "' is not a data, observed or parameter node of Ursm");
         }
     }
@@ -98,8 +98,8 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
             case "varKappa": destination[0] = varKappaValues; return true;
             case "muTau": destination[0] = muTauValues; return true;
             case "varTau": destination[0] = varTauValues; return true;
-            case "X": global::Dsl.Runtime.Models.RowMajor.CopyFrom(XValues, destination); return true;
-            case "Y": global::Dsl.Runtime.Models.RowMajor.CopyFrom(YValues, destination); return true;
+            case "X": if (XCounts is null) return false; global::Dsl.Runtime.Models.RowMajor.CopyFrom(XCounts, destination); return true;
+            case "Y": if (YCounts is null) return false; global::Dsl.Runtime.Models.RowMajor.CopyFrom(YCounts, destination); return true;
             case "W":
             {
                 if (!HasLatentState) return false;

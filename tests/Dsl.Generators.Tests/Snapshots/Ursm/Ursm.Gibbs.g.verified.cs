@@ -18,7 +18,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] WSum = new double[0]; // sum of W over recorded sweeps
     private double[] WLogSum = new double[0]; // sum of log W (the Dirichlet's sufficient statistic)
     private double[] WAllocationSum = new double[0]; // E[allocation counts | W] [j, k, i] summed over recorded sweeps
-    private int[] XByReplicate = new int[0]; // XValues, replicate-major
+    private int[] XByReplicate = new int[0]; // XCounts, replicate-major
     private double[] kappaState = new double[0]; // kappa, replicate-major
     private double[] kappaSum = new double[0]; // sum of kappa over recorded sweeps
     private double[] kappaSquareSum = new double[0]; // sum of kappa^2 over recorded sweeps
@@ -27,7 +27,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] tauSquareSum = new double[0]; // sum of tau^2 over recorded sweeps
     private byte[] SState = new byte[0]; // S (0 or 1), replicate-major
     private double[] SSum = new double[0]; // sum of S over recorded sweeps
-    private int[] YByReplicate = new int[0]; // YValues, replicate-major
+    private int[] YByReplicate = new int[0]; // YCounts, replicate-major
     private byte[] SSamples = new byte[0]; // S at every recorded sweep, for the Monte Carlo M-step
     private double[] SPolyaGammaLinear = new double[0]; // sum of (y - 1/2) slope - omega offset slope (psi = offset + slope * parameter)
     private double[] SPolyaGammaQuadratic = new double[0]; // sum of omega slope^2
@@ -39,10 +39,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ShapeCheck.RequireIndices("G", GValues, TypeCount, "Type");
         global::Dsl.Runtime.Inference.ShapeCheck.Require("A", AValues, GeneCount, TypeCount);
         global::Dsl.Runtime.Inference.ShapeCheck.Require("alpha", alphaValues, TypeCount);
-        global::Dsl.Runtime.Inference.ShapeCheck.Require("X", XValues, GeneCount, BulkCount);
-        global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("X", XValues);
-        global::Dsl.Runtime.Inference.ShapeCheck.Require("Y", YValues, GeneCount, CellCount);
-        global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("Y", YValues);
+        global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("X", XCounts, GeneCount, BulkCount);
+        global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("Y", YCounts, GeneCount, CellCount);
     }
 
     /// <summary>Sizes every state and statistic array from the plate sizes and copies counts into replicate-major order.</summary>
@@ -64,18 +62,26 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         YByReplicate = new int[CellCount * GeneCount];
         SPolyaGammaLinear = new double[CellCount * GeneCount];
         SPolyaGammaQuadratic = new double[CellCount * GeneCount];
-        for (var j = 0; j < BulkCount; j++)
+        for (var row = 0; row < XCounts!.Cells; row++)
         {
-            for (var i = 0; i < GeneCount; i++)
+            var i = row;
+            var columns = XCounts.RowColumns(row);
+            var values = XCounts.RowValues(row);
+            for (var entry = 0; entry < columns.Length; entry++)
             {
-                XByReplicate[j * GeneCount + i] = XValues[i, j];
+                var j = columns[entry];
+                XByReplicate[j * GeneCount + i] = (int)values[entry];
             }
         }
-        for (var l = 0; l < CellCount; l++)
+        for (var row = 0; row < YCounts!.Cells; row++)
         {
-            for (var i = 0; i < GeneCount; i++)
+            var i = row;
+            var columns = YCounts.RowColumns(row);
+            var values = YCounts.RowValues(row);
+            for (var entry = 0; entry < columns.Length; entry++)
             {
-                YByReplicate[l * GeneCount + i] = YValues[i, l];
+                var l = columns[entry];
+                YByReplicate[l * GeneCount + i] = (int)values[entry];
             }
         }
         HasLatentState = true;
