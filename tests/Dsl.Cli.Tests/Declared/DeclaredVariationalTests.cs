@@ -82,6 +82,26 @@ public sealed class DeclaredVariationalTests
     }
 
     [Fact]
+    public void AVariationalFit_IsTheSameAtAnyThreadCount_AndAfterResume()
+    {
+        using var temp = new TempFolder();
+        var sim = Path.Combine(temp.Path, "sim");
+        Assert.Equal(0, RunDsl("simulate", Variants, "--model", "PoissonScaleModel", "--plate", "Cell=200", "--plate", "Gene=10", "--out", sim).Exit);
+        string Fit(string name, params string[] extra)
+        {
+            var folder = Path.Combine(temp.Path, name);
+            var result = RunDsl(["fit", Variants, "--model", "PoissonScaleModel", "--data", Path.Combine(sim, "data.json"), "--epochs", "40", "--samples", "20",
+                "--out", folder, "--quiet", .. extra]);
+            Assert.True(result.Exit == 0, result.Err);
+            return File.ReadAllText(Path.Combine(folder, "summary.csv"));
+        }
+        var one = Fit("one", "--threads", "1");
+        Assert.Equal(one, Fit("two", "--threads", "2"));
+        // Resuming a finished fit trains no further and draws the same summary from the same q.
+        Assert.Equal(one, Fit("one", "--threads", "2", "--resume"));
+    }
+
+    [Fact]
     public void AnOptionOfTheOtherEngine_IsRefused_NamingTheEngine()
     {
         using var temp = new TempFolder();
