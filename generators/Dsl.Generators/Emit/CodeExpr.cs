@@ -20,7 +20,7 @@ namespace Dsl.Generators.Emit
         private readonly IReadOnlyDictionary<string, string> hoisted;
         private readonly Func<NodeSpec, string, string>? drawn;
 
-        /// <param name="hoisted">array reads already held in locals, by their C# text: the local is printed instead</param>
+        /// <param name="hoisted">array reads and sums already held in locals, by their C# text: the local is printed instead</param>
         /// <param name="drawn">where latent and observed values are held (simulation): the C# read of a node's element at a row-major position</param>
         public CodeExpr(ModelSpec spec, IReadOnlyDictionary<string, string> variables, IReadOnlyDictionary<string, string>? hoisted = null,
             Func<NodeSpec, string, string>? drawn = null)
@@ -39,7 +39,7 @@ namespace Dsl.Generators.Emit
             FunctionExpr f => Function(f.Function, Of(f.Arguments[0])),
             BinaryExpr b => $"({Of(b.Left)} {b.Operator} {Of(b.Right)})",
             NegateExpr n => $"(-{Of(n.Operand)})",
-            SumExpr sum => Sum(sum.Over),
+            SumExpr sum => Sum(sum.Over) is var text && hoisted.TryGetValue(text, out var local) ? local : text,
             var other => throw new InvalidOperationException($"no C# form for '{ExprPrinter.Print(other)}' here"),
         };
 

@@ -56,8 +56,8 @@ namespace Dsl.Generators.Emit
             CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList());
 
         /// <summary>Expressions over the loop variables, latent and observed nodes read from the draws made before.</summary>
-        public static CodeExpr Code(ModelSpec spec, IEnumerable<string> variables) =>
-            new(spec, variables.ToDictionary(v => v, v => v), null,
+        public static CodeExpr Code(ModelSpec spec, IEnumerable<string> variables, IReadOnlyDictionary<string, string>? hoisted = null) =>
+            new(spec, variables.ToDictionary(v => v, v => v), hoisted,
                 (node, position) => node.Kind == ValueKind.Index ? $"((int){Drawn(node)}[{position}])" : $"{Drawn(node)}[{position}]");
 
         private static void EmitScalar(SourceWriter w, ModelSpec spec, NodeSpec node)
@@ -85,6 +85,16 @@ namespace Dsl.Generators.Emit
             }
         }
 
+        /// <summary>The outermost sums of an expression.</summary>
+        private static IEnumerable<SumExpr> Sums(Expr expr) => expr switch
+        {
+            SumExpr sum => new[] { sum },
+            FunctionExpr f => f.Arguments.SelectMany(Sums),
+            BinaryExpr b => Sums(b.Left).Concat(Sums(b.Right)),
+            NegateExpr n => Sums(n.Operand),
+            _ => Enumerable.Empty<SumExpr>(),
+        };
+
         /// <summary>A Dirichlet or multinomial over one of the node's plates: the argument as a vector, one draw per other index.</summary>
         private static void EmitVector(SourceWriter w, ModelSpec spec, NodeSpec node, string over)
         {
@@ -97,8 +107,18 @@ namespace Dsl.Generators.Emit
             w.Line($"var simRow = new double[{size}];");
             using (BindingEmitter.Loops(w, node.Indices.Where(i => i.Variable != over)))
             {
+                // A sum the vector's index does not enter (a normaliser) is the same for every entry: computed once.
+                var hoisted = new System.Collections.Generic.Dictionary<string, string>();
+                foreach (var sum in Sums(argument).Where(sum => !ExprTools.UsesIndex(sum, over)))
+                {
+                    var text = code.Of(sum);
+                    if (hoisted.ContainsKey(text)) continue;
+                    hoisted[text] = $"simSum{hoisted.Count}";
+                    w.Line($"var {hoisted[text]} = {text};");
+                }
+                var entry = hoisted.Count == 0 ? code : Code(spec, node.Indices.Select(i => i.Variable), hoisted);
                 using (w.Block($"for (var {over} = 0; {over} < {size}; {over}++)"))
-                    w.Line($"simVector[{over}] = {code.Of(argument)};");
+                    w.Line($"simVector[{over}] = {entry.Of(argument)};");
                 w.Line(distribution.Name == "Dirichlet"
                     ? $"{Draw}.Dirichlet(\"{node.Name}\", simVector, simRow, ref simRandom);"
                     : $"{Draw}.Multinomial(\"{node.Name}\", settings.TotalOf(\"{node.Name}\"), simVector, simRow, ref simRandom);");

@@ -273,9 +273,10 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
             var simRow = new double[GeneCount];
             for (var l = 0; l < CellCount; l++)
             {
+                var simSum0 = global::Dsl.Runtime.Models.Simulation.Sum(GeneCount, sum_n => (AValues[sum_n, GValues[l]] * SDrawn[(sum_n) * CellCount + l]));
                 for (var i = 0; i < GeneCount; i++)
                 {
-                    simVector[i] = ((AValues[i, GValues[l]] * SDrawn[(i) * CellCount + l]) / global::Dsl.Runtime.Models.Simulation.Sum(GeneCount, sum_n => (AValues[sum_n, GValues[l]] * SDrawn[(sum_n) * CellCount + l])));
+                    simVector[i] = ((AValues[i, GValues[l]] * SDrawn[(i) * CellCount + l]) / simSum0);
                 }
                 global::Dsl.Runtime.Models.Draw.Multinomial("Y", settings.TotalOf("Y"), simVector, simRow, ref simRandom);
                 for (var i = 0; i < GeneCount; i++)
