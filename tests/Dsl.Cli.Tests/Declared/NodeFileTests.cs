@@ -26,7 +26,7 @@ public sealed class NodeFileTests
     /// with three topics: each cell's most likely topic against Seurat's three clusters.
     /// </summary>
     [Fact]
-    public void TopicModel_OnRealPbmcCounts_FindsSeuratsClusters_FromMatrixMarketAndCsvAlike()
+    public void TopicModel_OnRealPbmcCounts_FindsSeuratsClusters_FromMatrixMarketCsvAndAnnDataAlike()
     {
         using var temp = new TempFolder();
         var mtx = Fit(temp, "mtx", RepoPaths.GeneralityModel("TopicModel"), "--data", $"count={Path.Combine(RepoPaths.Pbmc, "counts.mtx")}", "--plate", "Topic=3");
@@ -45,6 +45,11 @@ public sealed class NodeFileTests
         // The same counts as a dense CSV (genes in rows, a 'gene' header): the same fit, to the last digit.
         var csv = Fit(temp, "csv", RepoPaths.GeneralityModel("TopicModel"), "--data", $"count={Path.Combine(RepoPaths.Pbmc, "expression_dense.csv")}", "--plate", "Topic=3");
         Assert.Equal(File.ReadAllText(Path.Combine(mtx, "summary.csv")), File.ReadAllText(Path.Combine(csv, "summary.csv")));
+        // And as AnnData (cells in rows, as .h5ad writes them: the brackets say so).
+        var h5ad = Path.Combine(temp.Path, "pbmc.h5ad");
+        Assert.Equal(0, RunDsl("data", "convert", RepoPaths.Pbmc, h5ad).Exit);
+        var annData = Fit(temp, "h5ad", RepoPaths.GeneralityModel("TopicModel"), "--data", $"count[Document,Word]={h5ad}", "--plate", "Topic=3");
+        Assert.Equal(File.ReadAllText(Path.Combine(mtx, "summary.csv")), File.ReadAllText(Path.Combine(annData, "summary.csv")));
     }
 
     /// <summary>A logistic regression given as JSON, and as tables in other orders and orientations: one fit.</summary>
