@@ -81,6 +81,42 @@ public sealed class DeclaredVariationalTests
         Assert.StartsWith("MS4A1,", File.ReadAllLines(Path.Combine(fit, "nodes", "offset.csv"))[1]);
     }
 
+    /// <summary>
+    /// The bundled scVI declaration fitted from its file, its library-size prior given as data, against `dsl fit scvi`
+    /// (which computes that prior itself) on the same real counts.
+    /// </summary>
+    [Fact]
+    public void TheBundledScviDeclaration_FitsFromItsFile_LikeThePreset()
+    {
+        using var temp = new TempFolder();
+        var metadata = Path.Combine(RepoPaths.Pbmc, "cells_metadata.csv");
+        var groups = File.ReadAllLines(metadata).Skip(1).Select(l => l.Split(',')[7].Trim('"')).ToList();
+        var counts = Runtime.Data.MatrixLoader.Load(RepoPaths.Pbmc);
+        var levels = groups.Distinct().Order(StringComparer.Ordinal).ToList();
+        // The prior scVI's preset uses: per batch, the mean and (population) variance of the log library sizes.
+        var logTotals = Enumerable.Range(0, counts.Cells).Select(c => Math.Log(counts.RowTotal(c))).ToList();
+        var byLevel = levels.Select(level => logTotals.Where((_, c) => groups[c] == level).ToList()).ToList();
+        var means = byLevel.Select(v => v.Average()).ToList();
+        var variances = byLevel.Select((v, b) => v.Average(x => x * x) - means[b] * means[b]).ToList();
+        string Numbers(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        var prior = temp.File("prior.json", $"{{\"Batch\": {levels.Count}, \"libraryLogMean\": [{Numbers(means)}], \"libraryLogVar\": [{Numbers(variances)}]}}");
+
+        var declared = Path.Combine(temp.Path, "declared");
+        var result = RunDsl("fit", Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs"), "--data", $"x[Gene,Cell]={Path.Combine(RepoPaths.Pbmc, "counts.mtx")}",
+            "--data", $"s={metadata}:groups", "--data", prior, "--plate", "Dim=10", "--out", declared, "--quiet");
+        Assert.True(result.Exit == 0, result.Err);
+        var preset = Path.Combine(temp.Path, "preset");
+        Assert.Equal(0, RunDsl("fit", "scvi", "--counts", RepoPaths.Pbmc, "--metadata", metadata, "--batch-key", "groups", "--out", preset, "--quiet").Exit);
+        var declaredElbo = double.Parse(File.ReadLines(Path.Combine(declared, "history.csv")).Last().Split(',')[2], CultureInfo.InvariantCulture);
+        var presetHistory = File.ReadAllLines(Path.Combine(preset, "history.csv"));
+        var column = presetHistory[0].Split(',').ToList().IndexOf("validation ELBO");
+        var presetElbo = double.Parse(presetHistory[^1].Split(',')[column], CultureInfo.InvariantCulture);
+        // Same model, data and optimiser; the batches are ordered differently (sorted names here, first appearance in
+        // the preset), so each batch starts from other initial weights: measured 0.4 % apart.
+        Assert.InRange(declaredElbo, presetElbo * 1.02, presetElbo * 0.98);
+        Assert.Equal(80 * 10 + 80 + 230, File.ReadLines(Path.Combine(declared, "summary.csv")).Count() - 1);
+    }
+
     [Fact]
     public void AVariationalFit_IsTheSameAtAnyThreadCount_AndAfterResume()
     {
