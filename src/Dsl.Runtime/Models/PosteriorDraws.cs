@@ -4,11 +4,16 @@ namespace Dsl.Runtime.Models;
 
 /// <summary>
 /// Draws of every latent node, one per recorded sweep (or draw from q), read by name from the engine, and of every
-/// deterministic node the model can evaluate at them (<see cref="IDeclaredModel.TryEvaluate"/>); kept as floats and
-/// summarised per entry once sampling ends.
+/// deterministic node the model can evaluate at them (<see cref="IDeclaredModel.TryEvaluate"/>), summarised per entry
+/// once sampling ends. Draws are kept as floats while they fit in <see cref="DrawBudget"/>; the largest nodes beyond
+/// it keep running sums only, so they are summarised by mean and sd without quantiles or chain diagnostics (and
+/// <see cref="MomentsOnly"/> names them).
 /// </summary>
 public sealed class PosteriorDraws
 {
+    /// <summary>Floats of draws kept in all (1 GiB).</summary>
+    public const long DrawBudget = 1L << 28;
+
     private readonly IDeclaredModel model;
     private readonly ReadLatent readLatent;
     private readonly List<Tracked> latents = [];
@@ -16,7 +21,8 @@ public sealed class PosteriorDraws
     private readonly Dictionary<string, double[]> current = new(StringComparer.Ordinal);
     private readonly int capacity;
 
-    private sealed record Tracked(NodeDescriptor Node, int[] Shape, float[] Draws, double[] Current)
+    /// <summary>One node's current values and either its draws (entries x capacity) or its running sums.</summary>
+    private sealed record Tracked(NodeDescriptor Node, int[] Shape, double[] Current, float[]? Draws, double[]? Sum, double[]? SquareSum)
     {
         public int Entries => Current.Length;
     }
@@ -25,35 +31,44 @@ public sealed class PosteriorDraws
     public delegate bool ReadLatent(string node, Span<double> destination);
 
     /// <param name="capacity">the number of draws that will be recorded</param>
-    public PosteriorDraws(IDeclaredModel model, int capacity, ReadLatent readLatent)
+    /// <param name="budget">floats of draws to keep, at most</param>
+    public PosteriorDraws(IDeclaredModel model, int capacity, ReadLatent readLatent, long budget = DrawBudget)
     {
         this.model = model;
         this.readLatent = readLatent;
         this.capacity = capacity;
-        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent))
-        {
-            var tracked = Track(node);
-            latents.Add(tracked);
-            current[node.Name] = tracked.Current;
-        }
+        var nodes = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent).ToList();
+        foreach (var node in nodes) current[node.Name] = new double[Entries(node)];
         // Only the deterministic nodes the model can evaluate from latents (not from observed values or a network).
-        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Deterministic))
+        var evaluable = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Deterministic && model.TryEvaluate(n.Name, current, new double[Entries(n)])).ToList();
+        // The smallest nodes keep their draws first; what does not fit keeps moments only.
+        var kept = new HashSet<NodeDescriptor>();
+        var used = 0L;
+        foreach (var node in nodes.Concat(evaluable).OrderBy(Entries))
         {
-            var probe = new double[node.Plates.Select(model.GetPlateSize).Aggregate(1L, (a, b) => a * b)];
-            if (model.TryEvaluate(node.Name, current, probe)) deterministic.Add(Track(node));
+            if (used + Entries(node) * capacity > budget) continue;
+            used += Entries(node) * capacity;
+            kept.Add(node);
         }
+        foreach (var node in nodes) latents.Add(Track(node, current[node.Name], kept.Contains(node)));
+        foreach (var node in evaluable) deterministic.Add(Track(node, new double[Entries(node)], kept.Contains(node)));
+        MomentsOnly = latents.Concat(deterministic).Where(t => t.Draws is null).Select(t => t.Node.Name).ToList();
     }
 
-    private Tracked Track(NodeDescriptor node)
+    private long Entries(NodeDescriptor node) => node.Plates.Select(model.GetPlateSize).Aggregate(1L, (a, b) => a * b);
+
+    private Tracked Track(NodeDescriptor node, double[] values, bool keepDraws)
     {
         var shape = node.Plates.Select(model.GetPlateSize).ToArray();
-        var entries = shape.Aggregate(1L, (a, b) => a * b);
-        if (entries * capacity > Array.MaxLength)
-            throw new InvalidOperationException($"{node.Name} has {entries} entries; {capacity} draws of each do not fit in memory; record fewer samples (--samples)");
-        return new Tracked(node, shape, new float[entries * capacity], new double[entries]);
+        return keepDraws
+            ? new Tracked(node, shape, values, new float[values.Length * capacity], null, null)
+            : new Tracked(node, shape, values, null, new double[values.Length], new double[values.Length]);
     }
 
     public int Recorded { get; private set; }
+
+    /// <summary>Nodes too large for their draws to be kept: summarised by mean and sd only.</summary>
+    public IReadOnlyList<string> MomentsOnly { get; }
 
     /// <summary>Copies every latent's current draw, then evaluates the deterministic nodes at it.</summary>
     public void Record()
@@ -74,30 +89,51 @@ public sealed class PosteriorDraws
 
     private void Store(Tracked node)
     {
-        var column = node.Draws.AsSpan(Recorded * node.Entries, node.Entries);
-        for (var e = 0; e < node.Entries; e++) column[e] = (float)node.Current[e];
+        if (node.Draws is { } draws)
+        {
+            var column = draws.AsSpan(Recorded * node.Entries, node.Entries);
+            for (var e = 0; e < node.Entries; e++) column[e] = (float)node.Current[e];
+            return;
+        }
+        for (var e = 0; e < node.Entries; e++)
+        {
+            node.Sum![e] += node.Current[e];
+            node.SquareSum![e] += node.Current[e] * node.Current[e];
+        }
     }
 
-    public IEnumerable<NodeSummary> Summaries()
+    /// <summary>What the summaries of moments-only nodes lack, for a fit's notes (empty when every draw was kept).</summary>
+    public string MomentsNote => MomentsOnly.Count == 0 ? ""
+        : $"; {string.Join(", ", MomentsOnly)} had too many entries to keep every draw, so only their mean and sd are reported";
+
+    public IEnumerable<NodeSummary> Summaries() => latents.Concat(deterministic).Select(node => node.Draws is null ? FromMoments(node) : FromDraws(node));
+
+    private NodeSummary FromMoments(Tracked node)
     {
+        var n = (double)Recorded;
+        var mean = node.Sum!.Select(s => s / n).ToArray();
+        var sd = node.SquareSum!.Select((q, e) => n > 1 ? Math.Sqrt(Math.Max(q - n * mean[e] * mean[e], 0) / (n - 1)) : double.NaN).ToArray();
+        var missing = Enumerable.Repeat(double.NaN, node.Entries).ToArray();
+        return new NodeSummary(node.Node, node.Shape, mean, sd, missing, missing, missing, missing);
+    }
+
+    private NodeSummary FromDraws(Tracked node)
+    {
+        var entries = node.Entries;
         var chain = new double[Recorded];
         var sorted = new double[Recorded];
-        foreach (var (node, shape, draws, _) in latents.Concat(deterministic))
+        var (mean, sd, q5, q95, ess, rhat) = (new double[entries], new double[entries], new double[entries], new double[entries], new double[entries], new double[entries]);
+        for (var e = 0; e < entries; e++)
         {
-            var entries = draws.Length / capacity;
-            var (mean, sd, q5, q95, ess, rhat) = (new double[entries], new double[entries], new double[entries], new double[entries], new double[entries], new double[entries]);
-            for (var e = 0; e < entries; e++)
-            {
-                for (var s = 0; s < Recorded; s++) chain[s] = draws[s * entries + e];
-                (mean[e], sd[e]) = ChainStatistics.MeanAndSd(chain);
-                chain.CopyTo(sorted, 0);
-                Array.Sort(sorted);
-                q5[e] = ChainStatistics.Quantile(sorted, 0.05);
-                q95[e] = ChainStatistics.Quantile(sorted, 0.95);
-                ess[e] = ChainStatistics.EffectiveSampleSize(chain);
-                rhat[e] = ChainStatistics.SplitRHat(chain);
-            }
-            yield return new NodeSummary(node, shape, mean, sd, q5, q95, ess, rhat);
+            for (var s = 0; s < Recorded; s++) chain[s] = node.Draws![s * entries + e];
+            (mean[e], sd[e]) = ChainStatistics.MeanAndSd(chain);
+            chain.CopyTo(sorted, 0);
+            Array.Sort(sorted);
+            q5[e] = ChainStatistics.Quantile(sorted, 0.05);
+            q95[e] = ChainStatistics.Quantile(sorted, 0.95);
+            ess[e] = ChainStatistics.EffectiveSampleSize(chain);
+            rhat[e] = ChainStatistics.SplitRHat(chain);
         }
+        return new NodeSummary(node.Node, node.Shape, mean, sd, q5, q95, ess, rhat);
     }
 }
