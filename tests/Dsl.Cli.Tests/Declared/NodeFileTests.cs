@@ -37,8 +37,7 @@ public sealed class NodeFileTests
         Assert.StartsWith("MS4A1,", File.ReadAllLines(Path.Combine(mtx, "nodes", "phi.csv"))[1]);
         var shares = theta.Skip(1).Select(l => l.Split(',').Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         var topic = Enumerable.Range(0, cells.Count).Select(c => Enumerable.Range(0, 3).MaxBy(t => shares[t][c])).ToList();
-        var clusters = File.ReadAllLines(Path.Combine(RepoPaths.Pbmc, "cells_metadata.csv")).Skip(1)
-            .ToDictionary(l => l.Split(',')[0].Trim('"'), l => int.Parse(l.Split(',')[1].Trim('"'), CultureInfo.InvariantCulture));
+        var clusters = PbmcClusters.ByCell();
         var ari = ClusterAgreement.AdjustedRandIndex(topic, cells.Select(c => clusters[c]).ToList());
         // Measured 0.42 (scVI's latent in the demo: 0.42); a topic model that found no structure scores about 0.
         Assert.True(ari > 0.3, $"ARI {ari:F3} between topics and Seurat's clusters");
