@@ -53,11 +53,12 @@ namespace Dsl.Generators
                 {
                     files.Add(GraphEmitter.Emit(spec));
                     GibbsPlan? gibbs = null;
+                    VariationalPlan? variational = null;
                     if (GibbsPlanner.Applies(spec))
                         Planned(GibbsPlanner.Plan(spec), plan => new[] { GibbsEmitter.Emit(spec, gibbs = plan), MStepEmitter.Emit(spec, plan) });
                     if (VariationalPlanner.Applies(spec))
-                        Planned(VariationalPlanner.Plan(spec), plan => new[] { ElboEmitter.Emit(spec, plan), GradientEmitter.Emit(spec, plan), DeclaredVariationalEmitter.Emit(spec, plan) });
-                    files.Add(BindingEmitter.Emit(spec, gibbs));
+                        Planned(VariationalPlanner.Plan(spec), plan => new[] { ElboEmitter.Emit(spec, variational = plan), GradientEmitter.Emit(spec, plan), DeclaredVariationalEmitter.Emit(spec, plan) });
+                    files.Add(BindingEmitter.Emit(spec, gibbs, variational));
                     // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.
                     if (!GibbsPlanner.Applies(spec) && !VariationalPlanner.Applies(spec))
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInferenceEngine, declaration.Location, declaration.ClassName));

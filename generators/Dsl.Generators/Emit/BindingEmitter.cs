@@ -16,7 +16,8 @@ namespace Dsl.Generators.Emit
         private const string Models = "global::Dsl.Runtime.Models";
 
         /// <param name="gibbs">the Gibbs-EM plan, when one claims the model: its latents' current draws become readable</param>
-        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs)
+        /// <param name="variational">the VI plan, when one claims the model: simulation runs its networks</param>
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs, VariationalPlan? variational)
         {
             var counts = new HashSet<string>(spec.Nodes.Where(StorageForms.IsCountMatrix).Select(n => n.Name));
             var w = EmitHelpers.Header("Binding", spec.Namespace, spec.ClassName);
@@ -30,7 +31,7 @@ namespace Dsl.Generators.Emit
                 EmitRead(w, spec, counts, gibbs is not null);
                 EmitStartingValues(w, spec);
                 EmitEvaluate(w, spec);
-                SimulationEmitter.Emit(w, spec);
+                SimulationEmitter.Emit(w, spec, variational);
             }
             return new GeneratedFile($"{spec.ClassName}.Binding.g.cs", w.ToString());
         }

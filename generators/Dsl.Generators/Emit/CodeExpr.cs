@@ -21,7 +21,7 @@ namespace Dsl.Generators.Emit
         private readonly Func<NodeSpec, string, string>? drawn;
 
         /// <param name="hoisted">array reads and sums already held in locals, by their C# text: the local is printed instead</param>
-        /// <param name="drawn">where latent and observed values are held (simulation): the C# read of a node's element at a row-major position</param>
+        /// <param name="drawn">where latent, observed and network values are held (simulation): the C# read of a node's element at a row-major position</param>
         public CodeExpr(ModelSpec spec, IReadOnlyDictionary<string, string> variables, IReadOnlyDictionary<string, string>? hoisted = null,
             Func<NodeSpec, string, string>? drawn = null)
         {
@@ -51,7 +51,7 @@ namespace Dsl.Generators.Emit
         public string Access(NodeCallExpr call)
         {
             var node = ExprTools.Find(spec, call.Node)!;
-            if (drawn is not null && node.Role is NodeRole.Latent or NodeRole.Observed)
+            if (drawn is not null && node.Role is NodeRole.Latent or NodeRole.Observed or NodeRole.Network)
                 return drawn(node, RowMajor(call.Indices.Select(Of).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList()));
             if (node.Role is NodeRole.Latent or NodeRole.Deterministic or NodeRole.Network)
                 throw new InvalidOperationException($"'{call.Node}' has no stored value to read here");

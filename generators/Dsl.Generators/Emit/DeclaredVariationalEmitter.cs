@@ -27,6 +27,7 @@ namespace Dsl.Generators.Emit
                     w.Line();
                     EmitReadLatent(w, plan);
                     EmitStoreParameters(w, spec, plan);
+                    if (plan.Networks.Count > 0) EmitDecode(w, spec, plan);
                 }
             }
             return new GeneratedFile($"{spec.ClassName}.VariationalBinding.g.cs", w.ToString());
@@ -49,6 +50,45 @@ namespace Dsl.Generators.Emit
                     }
                 }
                 w.Line("return false;");
+            }
+            w.Line();
+        }
+
+        /// <summary>
+        /// The networks in evaluation mode at given latent values (for simulation, where no counts exist to encode):
+        /// each latent's values row-major over all elements, by name; the outputs land in the networks' Output spans.
+        /// </summary>
+        private static void EmitDecode(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        {
+            w.Line("/// <summary>The networks in evaluation mode at given latent values (row-major over all elements, by name): their outputs for these elements.</summary>");
+            using (w.Block("public void Decode(global::System.ReadOnlySpan<int> elements, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents)"))
+            {
+                w.Line("var rows = elements.Length;");
+                w.Line("const bool training = false;");
+                w.Line("const ulong seed = 0, stream = 0; // evaluation mode draws no noise");
+                w.Line($"{Neural}.Buffers.Ensure(ref cellOf, rows);");
+                w.Line("elements.CopyTo(cellOf);");
+                foreach (var latent in plan.Latents)
+                {
+                    var node = ExprTools.Find(spec, latent.Node)!;
+                    var width = Width(latent.ItemPlate);
+                    var elementFirst = node.Indices[0].Plate == plan.BatchPlate;
+                    w.Line($"{Neural}.Buffers.Ensure(ref {Sample(latent.Node)}, rows * {width});");
+                    using (w.Braces())
+                    {
+                        w.Line($"var values = latents[{EmitHelpers.Literal(latent.Node)}];");
+                        using (w.Block("for (var row = 0; row < rows; row++)"))
+                        using (w.Block($"for (var k = 0; k < {width}; k++)"))
+                            w.Line($"{Sample(latent.Node)}[row * {width} + k] = T.CreateTruncating(values[{(elementFirst ? $"elements[row] * {width} + k" : $"k * {Size(plan.BatchPlate)} + elements[row]")}]);");
+                    }
+                }
+                foreach (var trunk in ElboEmitter.Trunks(plan))
+                {
+                    var inputs = trunk.First().Inputs;
+                    if (ElboEmitter.NeedsGather(inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {Input(trunk.Key)}, rows * ({ElboEmitter.ContinuousWidth(inputs)}));");
+                    ElboEmitter.EmitCategories(w, trunk.Key, inputs, decoder: true);
+                }
+                ElboEmitter.EmitNetworks(w, plan);
             }
             w.Line();
         }

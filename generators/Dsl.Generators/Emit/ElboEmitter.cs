@@ -140,7 +140,7 @@ namespace Dsl.Generators.Emit
 
         private static string Bool(bool value) => value ? "true" : "false";
 
-        private static string ContinuousWidth(IEnumerable<NetworkInput> inputs) => TotalWidth(inputs.Where(i => i.Kind != InputKind.Category));
+        public static string ContinuousWidth(IEnumerable<NetworkInput> inputs) => TotalWidth(inputs.Where(i => i.Kind != InputKind.Category));
 
         private static string CategoryWidth(IEnumerable<NetworkInput> inputs) => TotalWidth(inputs.Where(i => i.Kind == InputKind.Category));
 
@@ -341,7 +341,7 @@ namespace Dsl.Generators.Emit
         /// One-hot columns of a network's categorical inputs: category code plus the widths of the categories before it.
         /// Decoder networks (not encoders) read the fixed level of a category when one is set.
         /// </summary>
-        private static void EmitCategories(SourceWriter w, string owner, IEnumerable<NetworkInput> inputs, bool decoder)
+        public static void EmitCategories(SourceWriter w, string owner, IEnumerable<NetworkInput> inputs, bool decoder)
         {
             var categories = inputs.Where(i => i.Kind == InputKind.Category).ToList();
             w.Line($"{Neural}.Buffers.Ensure(ref {OneHot(owner)}, rows * {categories.Count});");
@@ -373,19 +373,25 @@ namespace Dsl.Generators.Emit
             {
                 // Random-stream parts: one per latent's encoder, then one per trunk.
                 EmitBranches(w, plan.Latents.Select((latent, index) => (System.Action)(() => EmitEncoder(w, latent, index))).ToList());
-                var part = plan.Latents.Count;
-                foreach (var trunk in Trunks(plan))
-                {
-                    var inputs = trunk.First().Inputs;
-                    w.Line($"// {string.Join(" and ", trunk.Select(n => $"{n.Node} (line {n.Line})"))}: f({string.Join(", ", inputs.Select(i => i.Node))}).");
-                    var input = EmitGather(w, Input(trunk.Key), inputs, i => Sample(i.Node));
-                    var categories = inputs.Count(i => i.Kind == InputKind.Category);
-                    w.Line($"var {trunk.Key}Random = {Variational}.Branches.Stream(seed, stream, {part++});");
-                    w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref {trunk.Key}Random);");
-                    EmitBranches(w, trunk.Select(network => (System.Action)(() => w.Line($"{Head(network.Node)}.Forward({Trunk(trunk.Key)}.Output, rows);"))).ToList());
-                }
+                EmitNetworks(w, plan);
             }
             w.Line();
+        }
+
+        /// <summary>Every trunk and its heads, on the latents' samples; random-stream parts follow the encoders'.</summary>
+        public static void EmitNetworks(SourceWriter w, VariationalPlan plan)
+        {
+            var part = plan.Latents.Count;
+            foreach (var trunk in Trunks(plan))
+            {
+                var inputs = trunk.First().Inputs;
+                w.Line($"// {string.Join(" and ", trunk.Select(n => $"{n.Node} (line {n.Line})"))}: f({string.Join(", ", inputs.Select(i => i.Node))}).");
+                var input = EmitGather(w, Input(trunk.Key), inputs, i => Sample(i.Node));
+                var categories = inputs.Count(i => i.Kind == InputKind.Category);
+                w.Line($"var {trunk.Key}Random = {Variational}.Branches.Stream(seed, stream, {part++});");
+                w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref {trunk.Key}Random);");
+                EmitBranches(w, trunk.Select(network => (System.Action)(() => w.Line($"{Head(network.Node)}.Forward({Trunk(trunk.Key)}.Output, rows);"))).ToList());
+            }
         }
 
         private static void EmitEncoder(SourceWriter w, EncodedLatent latent, int part)
@@ -430,7 +436,7 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>Whether a network reads several continuous inputs, which must be concatenated into one array.</summary>
-        private static bool NeedsGather(IEnumerable<NetworkInput> inputs) => inputs.Count(i => i.Kind != InputKind.Category) > 1;
+        public static bool NeedsGather(IEnumerable<NetworkInput> inputs) => inputs.Count(i => i.Kind != InputKind.Category) > 1;
 
         /// <summary>
         /// The array holding a network's continuous inputs row by row: the input's own array when it has one, else

@@ -16,35 +16,81 @@ namespace Dsl.Generators.Emit
         private const string Models = "global::Dsl.Runtime.Models";
         private const string Draw = Models + ".Draw";
 
-        public static void Emit(SourceWriter w, ModelSpec spec)
+        /// <param name="variational">the VI plan, whose networks (at their random initial weights) a simulation runs</param>
+        public static void Emit(SourceWriter w, ModelSpec spec, VariationalPlan? variational)
         {
             w.Line("/// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>");
             using (w.Block($"public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, {Models}.SimulationSettings settings)"))
             {
-                if (spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Network) is { } network)
+                var network = spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Network);
+                var decodable = variational is not null && variational.Networks.All(n => n.Inputs.All(i => i.Kind != InputKind.Counts));
+                if (network is not null && !decodable)
                 {
-                    w.Line($"throw new global::System.NotSupportedException(\"{spec.ClassName} cannot be simulated: network node '{network.Name}' (line {network.Declaration.Location.Line}) has no weights to draw from\");");
+                    w.Line($"throw new global::System.NotSupportedException(\"{spec.ClassName} cannot be simulated: network node '{network.Name}' (line {network.Declaration.Location.Line}) has no variational plan to draw its weights from, or reads observed counts\");");
                     return;
                 }
                 w.Line("var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();");
                 var ordinal = 0;
-                foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Observed))
-                {
-                    ordinal++;
-                    var length = node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => CodeExpr.Size(i.Plate)));
-                    w.Line($"// {node.Name}{Signature(node)} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
-                    w.Line($"var {Drawn(node)} = new double[{length}];");
-                    w.Line($"simDraws[{EmitHelpers.Literal(node.Name)}] = {Drawn(node)};");
-                    using (w.Braces())
-                    {
-                        w.Line($"var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, {ordinal});");
-                        if (node.Declaration.Distribution!.Over is { } over) EmitVector(w, spec, node, over);
-                        else EmitScalar(w, spec, node);
-                    }
-                }
+                // Latents first, then the networks at them (random initial weights), then what is observed.
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent)) EmitNode(w, spec, node, ++ordinal);
+                if (network is not null) EmitNetworks(w, spec, variational!);
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Observed)) EmitNode(w, spec, node, ++ordinal);
                 w.Line("return simDraws;");
             }
             w.Line();
+        }
+
+        private static void EmitNode(SourceWriter w, ModelSpec spec, NodeSpec node, int ordinal)
+        {
+            var length = node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => CodeExpr.Size(i.Plate)));
+            w.Line($"// {node.Name}{Signature(node)} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
+            w.Line($"var {Drawn(node)} = new double[{length}];");
+            w.Line($"simDraws[{EmitHelpers.Literal(node.Name)}] = {Drawn(node)};");
+            using (w.Braces())
+            {
+                w.Line($"var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, {ordinal});");
+                if (node.Declaration.Distribution!.Over is { } over) EmitVector(w, spec, node, over);
+                else EmitScalar(w, spec, node);
+            }
+        }
+
+        /// <summary>Every network's output for every element, from a variational family whose weights are its seeded initial ones.</summary>
+        private static void EmitNetworks(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        {
+            var elements = CodeExpr.Size(plan.BatchPlate);
+            w.Line("// The networks at random weights (the variational family's seeded initialisation), at the latents drawn above.");
+            foreach (var network in plan.Networks)
+            {
+                var node = ExprTools.Find(spec, network.Node)!;
+                w.Line($"var {Drawn(node)} = new double[{string.Join(" * ", node.Indices.Select(i => CodeExpr.Size(i.Plate)))}];");
+            }
+            using (w.Braces())
+            {
+                // The family checks its count inputs' shapes; none exist before they are simulated, so it sees zeros meanwhile.
+                var counts = spec.Nodes.Where(StorageForms.IsCountMatrix).ToList();
+                foreach (var observed in counts)
+                    w.Line($"var {observed.Name}Given = {StorageForms.Counts(observed)}; {StorageForms.Counts(observed)} ??= global::Dsl.Runtime.Models.RowMajor.EmptyCounts({CodeExpr.Size(observed.Indices[0].Plate)}, {CodeExpr.Size(observed.Indices[1].Plate)});");
+                w.Line("var simFamily = new Variational<double>(this, seed);");
+                w.Line($"var simLatents = new global::System.Collections.Generic.Dictionary<string, double[]> {{ {string.Join(", ", plan.Latents.Select(l => $"[{EmitHelpers.Literal(l.Node)}] = {l.Node}Drawn"))} }};");
+                using (w.Block($"for (var simStart = 0; simStart < {elements}; simStart += 256)"))
+                {
+                    w.Line($"var simRows = global::System.Math.Min(256, {elements} - simStart);");
+                    w.Line("var simElements = new int[simRows];");
+                    w.Line("for (var row = 0; row < simRows; row++) simElements[row] = simStart + row;");
+                    w.Line("simFamily.Decode(simElements, simLatents);");
+                    foreach (var network in plan.Networks)
+                    {
+                        var node = ExprTools.Find(spec, network.Node)!;
+                        var width = CodeExpr.Size(network.ItemPlate);
+                        var elementFirst = node.Indices[0].Plate == plan.BatchPlate;
+                        w.Line($"var {node.Name}Output = simFamily.{node.Name}Output;");
+                        using (w.Block("for (var row = 0; row < simRows; row++)"))
+                        using (w.Block($"for (var k = 0; k < {width}; k++)"))
+                            w.Line($"{Drawn(node)}[{(elementFirst ? $"(simStart + row) * {width} + k" : $"k * {elements} + simStart + row")}] = {node.Name}Output[row * {width} + k];");
+                    }
+                }
+                foreach (var observed in counts) w.Line($"{StorageForms.Counts(observed)} = {observed.Name}Given;");
+            }
         }
 
         private static string Signature(NodeSpec node) => $"({string.Join(", ", node.Indices.Select(i => i.Variable))})";

@@ -53,6 +53,9 @@ public static class RowMajor
         return builder.Build(Numbered("row", rows), Numbered("column", columns));
     }
 
+    /// <summary>A rows x columns count matrix with no entries (all zero).</summary>
+    public static Data.CountMatrix EmptyCounts(int rows, int columns) => new Data.CsrBuilder(rows, columns, 0).Build(Numbered("row", rows), Numbered("column", columns));
+
     /// <summary>A dense integer matrix as the sparse count storage of an observed node (rows over its first plate).</summary>
     public static Data.CountMatrix ToCountMatrix(int[,] values)
     {

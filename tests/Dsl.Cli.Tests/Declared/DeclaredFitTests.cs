@@ -12,20 +12,9 @@ namespace Dsl.Cli.Tests.Declared;
 /// </summary>
 public sealed class DeclaredFitTests
 {
-    private static Dictionary<string, double> Truth(string folder) =>
-        ReadCsv(Path.Combine(folder, "truth.csv")).ToDictionary(r => r[0], r => double.Parse(r[1], CultureInfo.InvariantCulture));
+    private static Dictionary<string, double> Truth(string folder) => NamedRows.Column(Path.Combine(folder, "truth.csv"), 1);
 
-    private static Dictionary<string, double[]> Summary(string folder) =>
-        ReadCsv(Path.Combine(folder, "summary.csv")).ToDictionary(r => r[0], r => r.Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
-
-    /// <summary>Rows after the header; a quoted first field (a name with a comma) kept whole.</summary>
-    private static IEnumerable<string[]> ReadCsv(string path) =>
-        File.ReadLines(path).Skip(1).Select(line =>
-        {
-            if (!line.StartsWith('"')) return line.Split(',');
-            var close = line.IndexOf('"', 1);
-            return new[] { line[1..close] }.Concat(line[(close + 2)..].Split(',')).ToArray();
-        });
+    private static Dictionary<string, double[]> Summary(string folder) => NamedRows.Numbers(Path.Combine(folder, "summary.csv"));
 
     private static (string Sim, string Fit) SimulateAndFit(TempFolder temp, string model, string[] simulate, string[] fit)
     {
@@ -170,7 +159,8 @@ public sealed class DeclaredFitTests
             ($"simulate {model} --plate Sample=10 --plate Feature=2 --data {temp.File("sizes.json", "{\"Sample\": 12}")} --out {output}", "sizes.json: member 'Sample' gives plate Sample another size than the 10 given besides the file"),
             ($"simulate {model} --plate Sampel=10 --out {output}", "--plate Sampel: the model has no plate 'Sampel'; did you mean 'Sample'?"),
             ($"simulate {model} --plate Sample=10 --plate Feature=2 --set beta=1 --out {output}", "--set beta: beta is a latent node, which the simulation draws"),
-            ($"simulate {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --plate Cell=3 --plate Gene=2 --plate Dim=2 --plate Batch=1 --out {output}", "cannot be simulated: network node"),
+            ($"simulate {Path.Combine(RepoPaths.Models, "Gimvi", "Gimvi.cs")} --plate SeqCell=3 --plate SpatialCell=3 --plate Gene=2 --plate SpatialGene=1 --plate Dim=2 --out {output}",
+                "cannot be simulated: network node"),
             ($"fit {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --data x[Gene,Cell]={Path.Combine(RepoPaths.Pbmc, "counts.mtx")} --out {output}", "no member 's' for data node s(Cell)"),
         ];
         foreach (var (args, line) in cases)

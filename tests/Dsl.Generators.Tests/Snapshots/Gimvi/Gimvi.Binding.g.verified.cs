@@ -121,6 +121,6 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
-        throw new global::System.NotSupportedException("Gimvi cannot be simulated: network node 'rho' (line 44) has no weights to draw from");
+        throw new global::System.NotSupportedException("Gimvi cannot be simulated: network node 'rho' (line 44) has no variational plan to draw its weights from, or reads observed counts");
     }
 }

@@ -104,6 +104,76 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
-        throw new global::System.NotSupportedException("Scvi cannot be simulated: network node 'rho' (line 37) has no weights to draw from");
+        var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();
+        // z(n, d) ~ Normal(mean: 0, sd: 1) (line 29)
+        var zDrawn = new double[CellCount * DimCount];
+        simDraws["z"] = zDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
+            for (var n = 0; n < CellCount; n++)
+            {
+                for (var d = 0; d < DimCount; d++)
+                {
+                    zDrawn[(n) * DimCount + d] = global::Dsl.Runtime.Models.Draw.Normal("z", 0.0, 1.0, ref simRandom);
+                }
+            }
+        }
+        // l(n) ~ LogNormal(logMean: libraryLogMean(s(n)), logSd: Sqrt(libraryLogVar(s(n)))) (line 33)
+        var lDrawn = new double[CellCount];
+        simDraws["l"] = lDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
+            for (var n = 0; n < CellCount; n++)
+            {
+                lDrawn[n] = global::Dsl.Runtime.Models.Draw.LogNormal("l", libraryLogMeanValues[sValues[n]], global::System.Math.Sqrt(libraryLogVarValues[sValues[n]]), ref simRandom);
+            }
+        }
+        // The networks at random weights (the variational family's seeded initialisation), at the latents drawn above.
+        var rhoDrawn = new double[CellCount * GeneCount];
+        var dropoutLogitDrawn = new double[CellCount * GeneCount];
+        {
+            var xGiven = xCounts; xCounts ??= global::Dsl.Runtime.Models.RowMajor.EmptyCounts(CellCount, GeneCount);
+            var simFamily = new Variational<double>(this, seed);
+            var simLatents = new global::System.Collections.Generic.Dictionary<string, double[]> { ["z"] = zDrawn, ["l"] = lDrawn };
+            for (var simStart = 0; simStart < CellCount; simStart += 256)
+            {
+                var simRows = global::System.Math.Min(256, CellCount - simStart);
+                var simElements = new int[simRows];
+                for (var row = 0; row < simRows; row++) simElements[row] = simStart + row;
+                simFamily.Decode(simElements, simLatents);
+                var rhoOutput = simFamily.rhoOutput;
+                for (var row = 0; row < simRows; row++)
+                {
+                    for (var k = 0; k < GeneCount; k++)
+                    {
+                        rhoDrawn[(simStart + row) * GeneCount + k] = rhoOutput[row * GeneCount + k];
+                    }
+                }
+                var dropoutLogitOutput = simFamily.dropoutLogitOutput;
+                for (var row = 0; row < simRows; row++)
+                {
+                    for (var k = 0; k < GeneCount; k++)
+                    {
+                        dropoutLogitDrawn[(simStart + row) * GeneCount + k] = dropoutLogitOutput[row * GeneCount + k];
+                    }
+                }
+            }
+            xCounts = xGiven;
+        }
+        // x(n, g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)) (line 46)
+        var xDrawn = new double[CellCount * GeneCount];
+        simDraws["x"] = xDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 3);
+            for (var n = 0; n < CellCount; n++)
+            {
+                for (var g = 0; g < GeneCount; g++)
+                {
+                    xDrawn[(n) * GeneCount + g] = global::Dsl.Runtime.Models.Draw.ZeroInflatedNegativeBinomial("x", (lDrawn[n] * rhoDrawn[(n) * GeneCount + g]), thetaValues[g], dropoutLogitDrawn[(n) * GeneCount + g], ref simRandom);
+                }
+            }
+        }
+        return simDraws;
     }
+
 }

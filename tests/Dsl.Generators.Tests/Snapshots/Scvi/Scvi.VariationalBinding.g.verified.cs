@@ -41,5 +41,54 @@ partial class Scvi : global::Dsl.Runtime.Variational.IVariationalDeclaredModel
                 global::Dsl.Runtime.Models.RowMajor.CopyTo(fitted, model.thetaValues);
             }
         }
+        /// <summary>The networks in evaluation mode at given latent values (row-major over all elements, by name): their outputs for these elements.</summary>
+        public void Decode(global::System.ReadOnlySpan<int> elements, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents)
+        {
+            var rows = elements.Length;
+            const bool training = false;
+            const ulong seed = 0, stream = 0; // evaluation mode draws no noise
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref cellOf, rows);
+            elements.CopyTo(cellOf);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSample, rows * model.DimCount);
+            {
+                var values = latents["z"];
+                for (var row = 0; row < rows; row++)
+                {
+                    for (var k = 0; k < model.DimCount; k++)
+                    {
+                        zSample[row * model.DimCount + k] = T.CreateTruncating(values[elements[row] * model.DimCount + k]);
+                    }
+                }
+            }
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows * 1);
+            {
+                var values = latents["l"];
+                for (var row = 0; row < rows; row++)
+                {
+                    for (var k = 0; k < 1; k++)
+                    {
+                        lSample[row * 1 + k] = T.CreateTruncating(values[elements[row] * 1 + k]);
+                    }
+                }
+            }
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 1);
+            for (var row = 0; row < rows; row++)
+            {
+                rhoOneHot[row * 1 + 0] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
+            }
+            // rho (line 37) and dropoutLogit (line 42): f(z, s).
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
+            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 1), training, ref rhoRandom);
+            global::Dsl.Runtime.Variational.Branches.Run(threads,
+                () =>
+                {
+                    rhoHead.Forward(rhoTrunk.Output, rows);
+                },
+                () =>
+                {
+                    dropoutLogitHead.Forward(rhoTrunk.Output, rows);
+                });
+        }
+
     }
 }

@@ -211,11 +211,44 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
                 }
             }
         }
+        // kappa(l) ~ Normal(mean: muKappa(), sd: Sqrt(varKappa())) (line 37)
+        var kappaDrawn = new double[CellCount];
+        simDraws["kappa"] = kappaDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
+            for (var l = 0; l < CellCount; l++)
+            {
+                kappaDrawn[l] = global::Dsl.Runtime.Models.Draw.Normal("kappa", muKappaValues, global::System.Math.Sqrt(varKappaValues), ref simRandom);
+            }
+        }
+        // tau(l) ~ Normal(mean: muTau(), sd: Sqrt(varTau())) (line 38)
+        var tauDrawn = new double[CellCount];
+        simDraws["tau"] = tauDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 3);
+            for (var l = 0; l < CellCount; l++)
+            {
+                tauDrawn[l] = global::Dsl.Runtime.Models.Draw.Normal("tau", muTauValues, global::System.Math.Sqrt(varTauValues), ref simRandom);
+            }
+        }
+        // S(i, l) ~ Bernoulli(p: pi(i, l)) (line 40)
+        var SDrawn = new double[GeneCount * CellCount];
+        simDraws["S"] = SDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 4);
+            for (var i = 0; i < GeneCount; i++)
+            {
+                for (var l = 0; l < CellCount; l++)
+                {
+                    SDrawn[(i) * CellCount + l] = global::Dsl.Runtime.Models.Draw.Bernoulli("S", global::Dsl.Runtime.Special.SpecialFunctions.Logistic((kappaDrawn[l] + (tauDrawn[l] * AValues[i, GValues[l]]))), ref simRandom);
+                }
+            }
+        }
         // X(i, j) ~ Multinomial(over: i, p: Sum[k in Type](A(i, k) * W(k, j))) (line 34)
         var XDrawn = new double[GeneCount * BulkCount];
         simDraws["X"] = XDrawn;
         {
-            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 5);
             var simVector = new double[GeneCount];
             var simRow = new double[GeneCount];
             for (var j = 0; j < BulkCount; j++)
@@ -228,39 +261,6 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
                 for (var i = 0; i < GeneCount; i++)
                 {
                     XDrawn[(i) * BulkCount + j] = simRow[i];
-                }
-            }
-        }
-        // kappa(l) ~ Normal(mean: muKappa(), sd: Sqrt(varKappa())) (line 37)
-        var kappaDrawn = new double[CellCount];
-        simDraws["kappa"] = kappaDrawn;
-        {
-            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 3);
-            for (var l = 0; l < CellCount; l++)
-            {
-                kappaDrawn[l] = global::Dsl.Runtime.Models.Draw.Normal("kappa", muKappaValues, global::System.Math.Sqrt(varKappaValues), ref simRandom);
-            }
-        }
-        // tau(l) ~ Normal(mean: muTau(), sd: Sqrt(varTau())) (line 38)
-        var tauDrawn = new double[CellCount];
-        simDraws["tau"] = tauDrawn;
-        {
-            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 4);
-            for (var l = 0; l < CellCount; l++)
-            {
-                tauDrawn[l] = global::Dsl.Runtime.Models.Draw.Normal("tau", muTauValues, global::System.Math.Sqrt(varTauValues), ref simRandom);
-            }
-        }
-        // S(i, l) ~ Bernoulli(p: pi(i, l)) (line 40)
-        var SDrawn = new double[GeneCount * CellCount];
-        simDraws["S"] = SDrawn;
-        {
-            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 5);
-            for (var i = 0; i < GeneCount; i++)
-            {
-                for (var l = 0; l < CellCount; l++)
-                {
-                    SDrawn[(i) * CellCount + l] = global::Dsl.Runtime.Models.Draw.Bernoulli("S", global::Dsl.Runtime.Special.SpecialFunctions.Logistic((kappaDrawn[l] + (tauDrawn[l] * AValues[i, GValues[l]]))), ref simRandom);
                 }
             }
         }
