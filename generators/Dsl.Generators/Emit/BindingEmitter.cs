@@ -176,7 +176,10 @@ namespace Dsl.Generators.Emit
 
         private static void EmitStartingValues(SourceWriter w, ModelSpec spec)
         {
-            w.Line("/// <summary>Starting values from each parameter's constraints: uniform on a simplex, 1 where positive, else 0; never below a floor.</summary>");
+            w.Line("/// <summary>");
+            w.Line("/// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a");
+            w.Line("/// floor), then the author's own where a partial class part implements <see cref=\"OnStartingValues\"/>.");
+            w.Line("/// </summary>");
             using (w.Block("public void InitializeParameters()"))
             {
                 foreach (var node in Stored(spec, NodeRole.Param))
@@ -192,7 +195,14 @@ namespace Dsl.Generators.Emit
                     w.Line($"{node.Name}Values = new double[{Sizes(node)}];");
                     w.Line($"{Models}.RowMajor.Fill({node.Name}Values, {value});");
                 }
+                w.Line("OnStartingValues();");
             }
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The author's starting values, called after the defaults and with the data bound: implement it in a partial part of");
+            w.Line("/// the class outside the declaration (a model file holds the declaration only).");
+            w.Line("/// </summary>");
+            w.Line("partial void OnStartingValues();");
             w.Line();
         }
 

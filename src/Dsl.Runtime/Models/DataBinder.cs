@@ -64,12 +64,13 @@ public static class DataBinder
             plateMembers[plate] = (new NodeValues(plate, [], [labels[plate]!.Count]), $"the {labels[plate]!.Count} names given for plate {plate}");
         var sizes = PlateSizes(descriptor, nodes, plateMembers, source);
         foreach (var (plate, size) in sizes) model.SetPlateSize(plate, size);
+        void StoreChecked((NodeDescriptor Node, NodeValues Values) bound) =>
+            model.Store(bound.Node.Name, Check(bound.Node, bound.Values, sizes, bound.Values.Source ?? source));
+        // Data first, so that starting values (the author's hook among them) can be computed from it; then the
+        // parameters the file gives, which replace those starting values.
+        foreach (var bound in nodes.Where(n => n.Node.Role != GraphNodeRole.Param)) StoreChecked(bound);
         model.InitializeParameters();
-        foreach (var (node, values) in nodes)
-        {
-            var stored = Check(node, values, sizes, values.Source ?? source);
-            model.Store(node.Name, stored);
-        }
+        foreach (var bound in nodes.Where(n => n.Node.Role == GraphNodeRole.Param)) StoreChecked(bound);
         return new BoundData(nodes.Select(n => n.Node.Name).ToList(), labels);
     }
 

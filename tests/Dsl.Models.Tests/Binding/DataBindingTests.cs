@@ -153,4 +153,25 @@ public sealed class DataBindingTests
                 Assert.Equal(1 / (1 + Math.Exp(-(latents["kappa"][l] + latents["tau"][l] * a[i, g[l]]))), pi[i * 3 + l], 14);
         Assert.False(((IDeclaredModel)model).TryEvaluate("S", latents, pi));
     }
+
+    [Fact]
+    public void TheAuthorsStartingValues_AreComputedWithTheDataBound_AndAFilesParameterReplacesThem()
+    {
+        // Y (Gene x Cell): cell 1 of type 1 reads [3, 1]; cells 2 and 3 of type 2 read [0, 2] and [1, 3].
+        NodeValues[] data = [Member("G", [1, 2, 2], 3), Member("X", [5, 1, 1, 5], 2, 2), Member("Y", [3, 0, 1, 1, 2, 3], 2, 3), Member("Type", [2])];
+        var model = new UrsmModel();
+        Bind(model, data);
+        // URSM's hook (Ursm/Workflow/UrsmStartingValues.cs): eq 4.2's naive profiles, mean over a type's cells of Y / depth.
+        Assert.Equal(0.75, model.AValues[0, 0], 12);
+        Assert.Equal(0.25, model.AValues[1, 0], 12);
+        Assert.Equal((0.0 / 2 + 1.0 / 4) / 2, model.AValues[0, 1], 12);
+        Assert.Equal((2.0 / 2 + 3.0 / 4) / 2, model.AValues[1, 1], 12);
+        Assert.Equal(2.0, model.muTauValues);
+        Assert.Equal(1.0, model.varKappaValues);
+
+        var given = new UrsmModel();
+        Bind(given, [.. data, Member("muTau", [7])]);
+        Assert.Equal(7.0, given.muTauValues);
+        Assert.Equal(model.AValues, given.AValues);
+    }
 }

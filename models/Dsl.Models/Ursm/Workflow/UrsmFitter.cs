@@ -31,9 +31,6 @@ public sealed record UrsmFit(Ursm Model, GibbsEmResult Run, double Seconds);
 /// </summary>
 public static class UrsmFitter
 {
-    /// <summary>The floor on A (Remark 1 / eq 3.8), as the declaration's [Floor] gives it, for the initial values.</summary>
-    private static readonly double FloorA = Ursm.Descriptor.Find(nameof(Ursm.A))!.Floor!.Value;
-
     public static Ursm Prepare(UrsmInputs inputs)
     {
         Check(inputs);
@@ -47,14 +44,9 @@ public static class UrsmFitter
             YCounts = RowMajor.ToCountMatrix(inputs.SingleCell ?? new int[n, 0]),
             GValues = inputs.CellTypes ?? [],
             XCounts = RowMajor.ToCountMatrix(inputs.Bulk ?? new int[n, 0]),
-            AValues = InitialProfiles(inputs),
-            alphaValues = Enumerable.Repeat(1.0, k).ToArray(),
-            // Dropout curves start flat-ish around the scale of A (entries ~ 1/N): tau * A ~ 1 for an average gene.
-            muKappaValues = 0,
-            varKappaValues = 1,
-            muTauValues = n,
-            varTauValues = Math.Pow(0.25 * n, 2),
+            Markers = inputs.Markers,
         };
+        model.InitializeParameters();
         return model;
     }
 
@@ -69,32 +61,6 @@ public static class UrsmFitter
         return new UrsmFit(model, run, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The naive estimate (eq 4.2) where a type has cells; the bulk average otherwise; markers zero the other types.</summary>
-    public static double[,] InitialProfiles(UrsmInputs inputs)
-    {
-        var (n, k) = (inputs.Genes, inputs.Types);
-        var a = new double[n, k];
-        var naive = inputs.SingleCell is { } y ? Naive(y, inputs.CellTypes!, k) : null;
-        var bulkMean = inputs.Bulk is { } x ? BulkAverage(x) : null;
-        for (var t = 0; t < k; t++)
-        {
-            var hasCells = naive is not null && inputs.CellTypes!.Contains(t);
-            for (var i = 0; i < n; i++) a[i, t] = hasCells ? naive![i, t] : bulkMean![i];
-        }
-        if (inputs.Markers is { } markers)
-        {
-            foreach (var (gene, type) in markers)
-                for (var t = 0; t < k; t++) if (t != type) a[gene, t] = 0;
-        }
-        for (var t = 0; t < k; t++)
-        {
-            var total = 0.0;
-            for (var i = 0; i < n; i++) total += a[i, t] = Math.Max(a[i, t], FloorA);
-            for (var i = 0; i < n; i++) a[i, t] /= total;
-        }
-        return a;
-    }
-
     /// <summary>Eq 4.2: A_ik = mean over cells of type k of Y_il / R_l.</summary>
     public static double[,] Naive(int[,] y, int[] types, int k)
     {
@@ -105,6 +71,7 @@ public static class UrsmFitter
         {
             var depth = 0.0;
             for (var i = 0; i < n; i++) depth += y[i, c];
+            if (depth == 0) continue; // a cell without reads says nothing about its type's profile
             cells[types[c]]++;
             for (var i = 0; i < n; i++) a[i, types[c]] += y[i, c] / depth;
         }
@@ -113,7 +80,8 @@ public static class UrsmFitter
         return a;
     }
 
-    private static double[] BulkAverage(int[,] x)
+    /// <summary>Each gene's share of a bulk sample's reads, averaged over the samples.</summary>
+    public static double[] BulkAverage(int[,] x)
     {
         var (n, m) = (x.GetLength(0), x.GetLength(1));
         var mean = new double[n];

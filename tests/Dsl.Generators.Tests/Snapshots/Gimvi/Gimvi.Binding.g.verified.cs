@@ -105,12 +105,22 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
         return false;
     }
 
-    /// <summary>Starting values from each parameter's constraints: uniform on a simplex, 1 where positive, else 0; never below a floor.</summary>
+    /// <summary>
+    /// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a
+    /// floor), then the author's own where a partial class part implements <see cref="OnStartingValues"/>.
+    /// </summary>
     public void InitializeParameters()
     {
         thetaValues = new double[GeneCount];
         global::Dsl.Runtime.Models.RowMajor.Fill(thetaValues, 1.0);
+        OnStartingValues();
     }
+
+    /// <summary>
+    /// The author's starting values, called after the defaults and with the data bound: implement it in a partial part of
+    /// the class outside the declaration (a model file holds the declaration only).
+    /// </summary>
+    partial void OnStartingValues();
 
     /// <summary>A deterministic node's values, row-major, at the latents' values given by name (and the stored parameters and data).</summary>
     public bool TryEvaluate(string node, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents, global::System.Span<double> destination)
