@@ -55,7 +55,14 @@ namespace Dsl.Generators
                     GibbsPlan? gibbs = null;
                     VariationalPlan? variational = null;
                     if (GibbsPlanner.Applies(spec))
-                        Planned(GibbsPlanner.Plan(spec), plan => new[] { GibbsEmitter.Emit(spec, gibbs = plan), MStepEmitter.Emit(spec, plan) });
+                    {
+                        // Exact updates first; where no Gibbs-EM rule claims a latent, gradient-based sampling, and both say why when neither fits.
+                        var exact = GibbsPlanner.Plan(spec);
+                        var sampled = exact.Value is null ? SamplingPlanner.Plan(spec) : null;
+                        if (sampled?.Value is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
+                        else Planned(exact, plan => new[] { GibbsEmitter.Emit(spec, gibbs = plan), MStepEmitter.Emit(spec, plan) });
+                        if (sampled is not null) diagnostics.AddRange(sampled.Diagnostics);
+                    }
                     if (VariationalPlanner.Applies(spec))
                         Planned(VariationalPlanner.Plan(spec), plan => new[] { ElboEmitter.Emit(spec, variational = plan), GradientEmitter.Emit(spec, plan), DeclaredVariationalEmitter.Emit(spec, plan) });
                     files.Add(BindingEmitter.Emit(spec, gibbs, variational));

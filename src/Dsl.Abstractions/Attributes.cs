@@ -18,6 +18,12 @@ namespace Dsl
         public PlateAttribute() { }
         public PlateAttribute(string description) { Description = description; }
         public string? Description { get; }
+
+        /// <summary>
+        /// A size the declaration fixes (the coefficients of a regression, the components of a mixture): data need
+        /// not give it, and data that span the plate must agree. 0, the default, leaves the size to the data.
+        /// </summary>
+        public int Size { get; set; }
     }
 
     /// <summary>A model parameter: a <c>partial</c> method without body, fitted by inference.</summary>
@@ -51,6 +57,13 @@ namespace Dsl
     public sealed class PositiveAttribute : Attribute { }
 
     /// <summary>A lower bound every entry of the parameter keeps during fitting (URSM's epsilon_A, epsilon_alpha).</summary>
+    /// <summary>
+    /// A real latent vector whose entries increase along its last plate (mixture components, cut points): sampled
+    /// as the first entry and the logs of the gaps, and its prior is the declared one restricted to increasing vectors.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class OrderedAttribute : Attribute { }
+
     [AttributeUsage(AttributeTargets.Method, Inherited = false)]
     public sealed class FloorAttribute : Attribute
     {

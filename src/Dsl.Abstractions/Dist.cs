@@ -33,6 +33,22 @@ namespace Dsl
         public static Draw Poisson(double rate) => default;
         public static Draw NegativeBinomial(double mean, double inverseDispersion) => default;
         public static Draw ZeroInflatedNegativeBinomial(double mean, double inverseDispersion, double zeroLogit) => default;
+
+        /// <summary>The improper uniform prior on the real line (Stan's default for an unconstrained parameter).</summary>
+        public static Draw Flat() => default;
+        /// <summary>The improper uniform prior on the positive reals.</summary>
+        public static Draw HalfFlat() => default;
+        /// <summary>Uniform on (lower, upper); the bounds may not depend on latents.</summary>
+        public static Draw Uniform(double lower, double upper) => default;
+        /// <summary>|x| for x ~ Normal(0, sd): a scale prior.</summary>
+        public static Draw HalfNormal(double sd) => default;
+        public static Draw Cauchy(double location, double scale) => default;
+        /// <summary>|x| for x ~ Cauchy(0, scale): a scale prior.</summary>
+        public static Draw HalfCauchy(double scale) => default;
+        public static Draw StudentT(double degreesOfFreedom, double location, double scale) => default;
+        public static Draw Exponential(double rate) => default;
+        /// <summary>1/x ~ Gamma(shape, rate = scale).</summary>
+        public static Draw InverseGamma(double shape, double scale) => default;
     }
 
     /// <summary>Deterministic functions allowed in node expressions (<c>using static Dsl.Fn;</c>).</summary>

@@ -9,7 +9,7 @@ namespace Dsl.Cli;
 /// </summary>
 public static class FitVerdict
 {
-    /// <summary>From a compilation's generated files (hint names NAMESPACE.Model.Gibbs.g.cs / .Elbo.g.cs) and its messages.</summary>
+    /// <summary>From a compilation's generated files (hint names NAMESPACE.Model.Gibbs.g.cs / .Elbo.g.cs / .Sampler.g.cs) and its messages.</summary>
     public static IEnumerable<string> Lines(CompiledModels compiled)
     {
         var hints = compiled.GeneratedSources.Select(s => s.HintName).ToHashSet(StringComparer.Ordinal);
@@ -17,7 +17,8 @@ public static class FitVerdict
         {
             var stem = graph[..^".Graph.g.cs".Length];
             var name = stem[(stem.LastIndexOf('.') + 1)..];
-            var engine = hints.Contains(stem + ".Gibbs.g.cs") ? Runtime.Models.GibbsEmFit.Engine : hints.Contains(stem + ".Elbo.g.cs") ? Runtime.Models.VariationalFit.Engine : null;
+            var engine = hints.Contains(stem + ".Gibbs.g.cs") ? Runtime.Models.GibbsEmFit.Engine : hints.Contains(stem + ".Elbo.g.cs") ? Runtime.Models.VariationalFit.Engine
+                : hints.Contains(stem + ".Sampler.g.cs") ? Runtime.Models.SamplingFit.Engine : null;
             var reason = compiled.Messages.FirstOrDefault(m => m.Id.StartsWith("DSL04", StringComparison.Ordinal) && m.Message.Contains($"Model '{name}'"));
             yield return Line(name, engine, reason is null ? null : $"warning {reason.Id} at {Path.GetFileName(reason.Path)}({reason.Line},{reason.Column})");
         }
@@ -30,6 +31,7 @@ public static class FitVerdict
     public static string? Engine(Type model) =>
         typeof(Runtime.Inference.IGibbsEmModel).IsAssignableFrom(model) ? Runtime.Models.GibbsEmFit.Engine
         : typeof(Runtime.Variational.IVariationalDeclaredModel).IsAssignableFrom(model) ? Runtime.Models.VariationalFit.Engine
+        : typeof(Runtime.Hmc.ISampledModel).IsAssignableFrom(model) ? Runtime.Models.SamplingFit.Engine
         : null;
 
     private static string Line(string model, string? engine, string? reason) => engine is not null

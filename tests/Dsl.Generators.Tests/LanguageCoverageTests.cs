@@ -36,6 +36,15 @@ public sealed class LanguageCoverageTests
             [Observed] public int reads(Cell c, Gene g) => Dist.Poisson(size(c) * rate(g));
             [Observed] public int nb(Cell c, Gene g) => Dist.NegativeBinomial(size(c) * rate(g), Softplus(mu(g)));
             [Observed] public int zinb(Cell c, Gene g) => Dist.ZeroInflatedNegativeBinomial(size(c) * Exp(mu(g)), a(), -mu(g) / 2);
+            [Latent] public double flat() => Dist.Flat();
+            [Latent] public double halfFlat() => Dist.HalfFlat();
+            [Latent] public double uniform(Gene g) => Dist.Uniform(-1, 2);
+            [Latent] public double halfNormal() => Dist.HalfNormal(2);
+            [Latent, Ordered] public double cauchy(Topic k) => Dist.Cauchy(0, 2.5);
+            [Latent] public double halfCauchy() => Dist.HalfCauchy(2.5);
+            [Latent] public double inverseGamma() => Dist.InverseGamma(3, 2);
+            [Latent] public double exponential() => Dist.Exponential(1);
+            [Observed] public double t(Cell c, Gene g) => Dist.StudentT(3 + exponential(), flat() + cauchy(new Topic(0)) + uniform(g), halfFlat() * halfNormal() * halfCauchy() * inverseGamma());
         }
         """;
 

@@ -12,6 +12,15 @@ public static class RepoPaths
 
     public static string Models => Path.Combine(Root, "models", "Dsl.Models");
 
+    /// <summary>Reference posteriors (posteriordb's data and reference summaries), tests/fixtures/posteriordb/&lt;folder&gt;.</summary>
+    public static string PosteriordbFixture(string folder) => Path.Combine(Fixtures, "posteriordb", folder);
+
+    /// <summary>The declaration of a posteriordb posterior, tests/posteriordb/&lt;folder&gt;.cs.</summary>
+    public static string PosteriordbModel(string folder) => Path.Combine(Root, "tests", "posteriordb", folder + ".cs");
+
+    /// <summary>Textbook declarations the sampling engine is checked on (tests/declarations/Textbook.cs).</summary>
+    public static string Textbook => Path.Combine(Root, "tests", "declarations", "Textbook.cs");
+
     /// <summary>The declaration file of every bundled model (models/Dsl.Models/&lt;Model&gt;/&lt;Model&gt;.cs).</summary>
     public static IReadOnlyList<string> ModelFiles =>
         Directory.GetDirectories(Models).Where(d => !Path.GetFileName(d).StartsWith("bin") && !Path.GetFileName(d).StartsWith("obj"))

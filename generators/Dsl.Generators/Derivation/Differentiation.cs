@@ -16,7 +16,7 @@ namespace Dsl.Generators.Derivation
             var at = expr.Location;
             switch (expr)
             {
-                case ConstantExpr or IndexExpr:
+                case ConstantExpr or IndexExpr or PlateConstantExpr:
                     return Zero(at);
                 case NodeCallExpr call:
                     return ExprTools.SameShape(call, target) ? One(at) : Zero(at);
@@ -43,7 +43,7 @@ namespace Dsl.Generators.Derivation
         }
 
         /// <summary>The derivative of an elementwise function at its argument.</summary>
-        private static Expr Outer(FunctionExpr f)
+        public static Expr Outer(FunctionExpr f)
         {
             var u = f.Arguments[0];
             var at = f.Location;

@@ -56,6 +56,29 @@ namespace Dsl.Generators.Derivation
             _ => Enumerable.Empty<NodeCallExpr>(),
         };
 
+        /// <summary>
+        /// For each plate the declaration reads fixed entries of (<c>new Coef(1)</c>), the highest such entry and the line
+        /// reading it: the plate must have more entries than that.
+        /// </summary>
+        public static IEnumerable<(string Plate, int Entry, int Line)> FixedEntries(ModelSpec spec)
+        {
+            IEnumerable<PlateConstantExpr> In(Expr e) => e switch
+            {
+                PlateConstantExpr entry => new[] { entry },
+                NodeCallExpr call => call.Indices.SelectMany(In),
+                FunctionExpr f => f.Arguments.SelectMany(In),
+                SumExpr s => In(s.Over.Body),
+                LambdaExpr l => In(l.Body),
+                BinaryExpr b => In(b.Left).Concat(In(b.Right)),
+                NegateExpr n => In(n.Operand),
+                _ => Enumerable.Empty<PlateConstantExpr>(),
+            };
+            var entries = spec.Nodes.SelectMany(n =>
+                (n.Declaration.Body is { } body ? In(body) : Enumerable.Empty<PlateConstantExpr>())
+                .Concat(n.Declaration.Distribution?.Arguments.SelectMany(a => In(a.Value)) ?? Enumerable.Empty<PlateConstantExpr>()));
+            return entries.GroupBy(e => e.Plate).Select(g => g.OrderByDescending(e => e.Value).First()).Select(e => (e.Plate, e.Value, e.Location.Line));
+        }
+
         public static bool Mentions(Expr expr, ModelSpec spec, params NodeRole[] roles) =>
             Calls(expr).Any(c => Find(spec, c.Node) is { } n && roles.Contains(n.Role));
 
@@ -109,6 +132,7 @@ namespace Dsl.Generators.Derivation
         {
             (ConstantExpr x, ConstantExpr y) => x.Value == y.Value,
             (IndexExpr x, IndexExpr y) => x.Name == y.Name,
+            (PlateConstantExpr x, PlateConstantExpr y) => x.Plate == y.Plate && x.Value == y.Value,
             (NodeCallExpr x, NodeCallExpr y) => x.Node == y.Node && AllSame(x.Indices, y.Indices),
             (FunctionExpr x, FunctionExpr y) => x.Function == y.Function && AllSame(x.Arguments, y.Arguments),
             (SumExpr x, SumExpr y) => x.Over.Plate == y.Over.Plate &&

@@ -81,6 +81,10 @@ namespace Dsl.Generators.Diagnostics
             "Plate-valued node used as a number",
             "Model '{0}', node '{1}': '{2}' holds an index into plate '{3}', not a number; use it to index a node over '{3}' (e.g. a per-{3} parameter p({2}(...))), or declare a numeric [Data] node for the covariate");
 
+        public static readonly DiagnosticDescriptor PlateSize = Error("DSL0109",
+            "Declared plate size is not a positive whole number",
+            "Model '{0}': plate '{1}' declares Size = {2}; a plate has a whole number of entries, at least 1 (leave Size out to take the size from the data)");
+
         public static readonly DiagnosticDescriptor DistributionShape = Error("DSL0201",
             "Distribution shape does not match the node",
             "Model '{0}', node '{1}': {2}");
@@ -108,6 +112,10 @@ namespace Dsl.Generators.Diagnostics
         public static readonly DiagnosticDescriptor FloorOutsideConstraint = Error("DSL0207",
             "Floor outside the constraint's range",
             "Model '{0}', node '{1}': [Floor({2})] on a {3} parameter must be {4}; use a small positive floor such as 1e-6, or remove it");
+
+        public static readonly DiagnosticDescriptor OrderedMisuse = Error("DSL0208",
+            "[Ordered] on a node that cannot be ordered",
+            "Model '{0}', node '{1}': {2}");
 
         public static readonly DiagnosticDescriptor ObservedWithoutDistribution = Error("DSL0301",
             "Observed node that nothing generates",
@@ -150,6 +158,10 @@ namespace Dsl.Generators.Diagnostics
         public static readonly DiagnosticDescriptor NoVariationalRule = Warning("DSL0402",
             "No variational rule applies",
             "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but it cannot be fitted by variational inference");
+
+        public static readonly DiagnosticDescriptor NoSamplingRule = Warning("DSL0404",
+            "No gradient-based sampling applies",
+            "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but it cannot be fitted by NUTS");
 
         public static readonly DiagnosticDescriptor NoInferenceEngine = Warning("DSL0403",
             "No inference engine applies",

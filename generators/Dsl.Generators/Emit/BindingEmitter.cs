@@ -83,7 +83,8 @@ namespace Dsl.Generators.Emit
                             $"{EmitHelpers.Literal(c.Simplex ? c.SimplexOver : null)}, {(c.Floor is { } f ? CodeExpr.Number(f) : "null")}, {node.Declaration.Location.Line}),");
                     }
                 }
-                w.Line("});");
+                var declared = spec.Plates.Where(p => p.Size is not null).Select(p => $"[{EmitHelpers.Literal(p.Name)}] = {p.Size}").ToList();
+                w.Line(declared.Count == 0 ? "});" : $"}}, new global::System.Collections.Generic.Dictionary<string, int> {{ {string.Join(", ", declared)} }});");
             }
             w.Line();
             w.Line($"{Models}.ModelDescriptor {Models}.IDeclaredModel.Descriptor => Descriptor;");

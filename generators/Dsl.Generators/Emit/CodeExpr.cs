@@ -35,6 +35,7 @@ namespace Dsl.Generators.Emit
         {
             ConstantExpr c => Number(c.Value),
             IndexExpr i => Variable(i.Name),
+            PlateConstantExpr entry => entry.Value.ToString(CultureInfo.InvariantCulture),
             NodeCallExpr call => Access(call),
             FunctionExpr f => Function(f.Function, Of(f.Arguments[0])),
             BinaryExpr b => $"({Of(b.Left)} {b.Operator} {Of(b.Right)})",

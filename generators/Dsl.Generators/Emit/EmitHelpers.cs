@@ -33,8 +33,8 @@ namespace Dsl.Generators.Emit
         {
             foreach (var plate in spec.Plates)
             {
-                w.Line($"/// <summary>Size of plate {plate.Name}.</summary>");
-                w.Line($"public int {CodeExpr.Size(plate.Name)} {{ get; set; }}");
+                w.Line($"/// <summary>Size of plate {plate.Name}{(plate.Size is null ? "" : ", fixed by the declaration")}.</summary>");
+                w.Line($"public int {CodeExpr.Size(plate.Name)} {{ get; set; }}{(plate.Size is int size ? $" = {size};" : "")}");
                 w.Line();
             }
         }
@@ -45,6 +45,16 @@ namespace Dsl.Generators.Emit
             const string check = "global::Dsl.Runtime.Inference.ShapeCheck";
             w.Line($"{check}.Require(\"{node.Name}\", {node.Name}Values, {string.Join(", ", node.Indices.Select(i => CodeExpr.Size(i.Plate)))});");
             if (node.Kind == ValueKind.Index) w.Line($"{check}.RequireIndices(\"{node.Name}\", {node.Name}Values, {CodeExpr.Size(node.IndexPlate!)}, \"{node.IndexPlate}\");");
+        }
+
+        /// <summary>A plate too small for a fixed entry the declaration reads (<c>new Coef(1)</c>) is refused by name before any index runs off its end.</summary>
+        public static void FixedEntryChecks(SourceWriter w, ModelSpec spec, string owner = "")
+        {
+            foreach (var (plate, entry, line) in Derivation.ExprTools.FixedEntries(spec))
+            {
+                var size = owner + CodeExpr.Size(plate);
+                w.Line($"if ({size} <= {entry}) throw new global::System.ArgumentException(\"plate {plate} has \" + {size} + \" entries, but line {line} reads new {plate}({entry}); give {plate} at least {entry + 1}\");");
+            }
         }
 
         public static string Literal(string? value) =>

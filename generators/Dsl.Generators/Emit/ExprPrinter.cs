@@ -11,6 +11,7 @@ namespace Dsl.Generators.Emit
         {
             ConstantExpr constant => Number(constant.Value),
             IndexExpr index => index.Name,
+            PlateConstantExpr entry => $"new {entry.Plate}({entry.Value})",
             NodeCallExpr call => $"{call.Node}({string.Join(", ", call.Indices.Select(Print))})",
             FunctionExpr function => $"{function.Function}({string.Join(", ", function.Arguments.Select(Print))})",
             SumExpr sum => $"Sum[{sum.Over.Variable} in {sum.Over.Plate}]({Print(sum.Over.Body)})",

@@ -59,6 +59,7 @@ namespace Dsl.Generators.Emit
         {
             if (constraints.Simplex) yield return $"simplex over {constraints.SimplexOver ?? "?"}";
             if (constraints.Positive) yield return "positive";
+            if (constraints.Ordered) yield return "ordered";
             if (constraints.Floor is double floor) yield return $"floor {ExprPrinter.Number(floor)}";
         }
 

@@ -29,6 +29,7 @@ namespace Dsl.Generators.Emit
                     w.Line($"throw new global::System.NotSupportedException(\"{spec.ClassName} cannot be simulated: network node '{network.Name}' (line {network.Declaration.Location.Line}) has no variational plan to draw its weights from, or reads observed counts\");");
                     return;
                 }
+                EmitHelpers.FixedEntryChecks(w, spec);
                 w.Line("var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();");
                 var ordinal = 0;
                 // Latents first, then the networks at them (random initial weights), then what is observed.
@@ -127,7 +128,13 @@ namespace Dsl.Generators.Emit
                 var given = info.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
                 var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
                 var arguments = given.Select(p => code.Of(ExprTools.Inline(distribution.Arguments.First(a => a.Name == p.Name).Value, spec)));
-                w.Line($"{Drawn(node)}[{Position(node)}] = {Draw}.{method}(\"{node.Name}\", {string.Join(", ", arguments)}, ref simRandom);");
+                w.Line($"{Drawn(node)}[{Position(node)}] = {Draw}.{method}({string.Join(", ", new[] { EmitHelpers.Literal(node.Name) }.Concat(arguments))}, ref simRandom);");
+            }
+            if (node.Declaration.Constraints.Ordered)
+            {
+                var last = CodeExpr.Size(node.Indices[node.Indices.Count - 1].Plate);
+                w.Line($"// [Ordered]: each row along {node.Indices[node.Indices.Count - 1].Plate} sorted.");
+                w.Line($"for (var simStart = 0; simStart < {Drawn(node)}.Length; simStart += {last}) {Draw}.Ordered(global::System.MemoryExtensions.AsSpan({Drawn(node)}, simStart, {last}));");
             }
         }
 

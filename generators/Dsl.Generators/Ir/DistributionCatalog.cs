@@ -51,7 +51,20 @@ namespace Dsl.Generators.Ir
             new("NegativeBinomial", Support.Count, false, new[] { P("mean", Support.NonNegative), P("inverseDispersion", Support.Positive) }),
             new("ZeroInflatedNegativeBinomial", Support.Count, false,
                 new[] { P("mean", Support.NonNegative), P("inverseDispersion", Support.Positive), P("zeroLogit", Support.Real) }),
+            // Priors; Flat and HalfFlat are improper (nothing can be drawn from them).
+            new("Flat", Support.Real, false, new DistributionParameter[0]),
+            new("HalfFlat", Support.Positive, false, new DistributionParameter[0]),
+            new("Uniform", Support.Real, false, new[] { P("lower", Support.Real), P("upper", Support.Real) }),
+            new("HalfNormal", Support.Positive, false, new[] { P("sd", Support.Positive) }),
+            new("Cauchy", Support.Real, false, new[] { P("location", Support.Real), P("scale", Support.Positive) }),
+            new("HalfCauchy", Support.Positive, false, new[] { P("scale", Support.Positive) }),
+            new("StudentT", Support.Real, false, new[] { P("degreesOfFreedom", Support.Positive), P("location", Support.Real), P("scale", Support.Positive) }),
+            new("Exponential", Support.Positive, false, new[] { P("rate", Support.Positive) }),
+            new("InverseGamma", Support.Positive, false, new[] { P("shape", Support.Positive), P("scale", Support.Positive) }),
         };
+
+        /// <summary>Distributions with no normalisable density: they can be priors, but nothing can be simulated from them.</summary>
+        public static bool IsImproper(string name) => name is "Flat" or "HalfFlat";
 
         private static readonly Dictionary<string, DistributionInfo> byName = all.ToDictionary(d => d.Name);
 

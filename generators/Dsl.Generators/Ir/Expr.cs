@@ -15,6 +15,9 @@ namespace Dsl.Generators.Ir
     /// <summary>A plate index variable in scope: a node parameter or a Sum/Categorical lambda parameter.</summary>
     public sealed record IndexExpr(string Name, LocationInfo Location) : Expr(Location);
 
+    /// <summary>One fixed entry of a plate, <c>new Coef(0)</c>: Stan's <c>beta[1]</c>, 0-based as the plate index's value.</summary>
+    public sealed record PlateConstantExpr(string Plate, int Value, LocationInfo Location) : Expr(Location);
+
     /// <summary>A reference to a node evaluated at indices, e.g. <c>A(i, G(l))</c>.</summary>
     public sealed record NodeCallExpr(string Node, EquatableArray<Expr> Indices, LocationInfo Location) : Expr(Location);
 

@@ -15,7 +15,8 @@ namespace Dsl.Generators.Ir
         EquatableArray<UnsupportedMemberDecl> UnsupportedMembers,
         LocationInfo Location);
 
-    public sealed record PlateDecl(string Name, string? Description, bool IsPartial, LocationInfo Location);
+    /// <param name="Size">the size <c>[Plate(Size = n)]</c> fixes, or null where the data give it</param>
+    public sealed record PlateDecl(string Name, string? Description, bool IsPartial, LocationInfo Location, double? Size = null);
 
     /// <summary>A member of the model class the DSL does not understand (field, property, ...).</summary>
     public sealed record UnsupportedMemberDecl(string Name, LocationInfo Location);
@@ -39,7 +40,7 @@ namespace Dsl.Generators.Ir
     /// <summary>A <c>Dist.*</c> body. <see cref="Over"/> is the index a vector distribution ranges over.</summary>
     public sealed record DistributionDecl(string Name, string? Over, EquatableArray<ArgumentDecl> Arguments, LocationInfo Location);
 
-    public sealed record ConstraintsDecl(bool Simplex, string? SimplexOver, bool Positive, double? Floor, LocationInfo? SimplexLocation, LocationInfo? FloorLocation = null);
+    public sealed record ConstraintsDecl(bool Simplex, string? SimplexOver, bool Positive, double? Floor, LocationInfo? SimplexLocation, LocationInfo? FloorLocation = null, bool Ordered = false);
 
     /// <summary>Architecture of a [Network] node or of a latent's [Encoder].</summary>
     public sealed record NetworkDecl(

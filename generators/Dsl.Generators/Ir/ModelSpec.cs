@@ -11,7 +11,8 @@ namespace Dsl.Generators.Ir
         EquatableArray<PlateSpec> Plates,
         EquatableArray<NodeSpec> Nodes);
 
-    public sealed record PlateSpec(string Name, string? Description, int Line);
+    /// <param name="Size">the size the declaration fixes, or null where the data give it</param>
+    public sealed record PlateSpec(string Name, string? Description, int Line, int? Size = null);
 
     /// <summary>What values a node takes: reals, integers (counts, binary) or indices into a plate.</summary>
     public enum ValueKind

@@ -34,6 +34,9 @@ namespace Dsl.Generators.Parsing
                     return new BinaryExpr(op, Parse(binary.Left), Parse(binary.Right), location);
                 case InvocationExpressionSyntax invocation:
                     return ParseCall(invocation, location);
+                case ObjectCreationExpressionSyntax { Type: IdentifierNameSyntax plate, ArgumentList.Arguments: { Count: 1 } arguments }
+                    when arguments[0].Expression is LiteralExpressionSyntax { Token.Value: int entry } && entry >= 0:
+                    return new PlateConstantExpr(plate.Identifier.ValueText, entry, location);
                 case ParenthesizedLambdaExpressionSyntax or SimpleLambdaExpressionSyntax:
                     return (Expr?)ParseLambda((LambdaExpressionSyntax)syntax) ?? Unsupported(syntax);
                 default:

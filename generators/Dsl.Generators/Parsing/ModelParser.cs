@@ -28,7 +28,8 @@ namespace Dsl.Generators.Parsing
                 {
                     case StructDeclarationSyntax plate when AttributeReader.Find(plate.AttributeLists, "Plate") is { } attribute:
                         plates.Add(new PlateDecl(plate.Identifier.ValueText, Description(attribute),
-                            plate.Modifiers.Any(SyntaxKind.PartialKeyword), LocationInfo.From(plate.Identifier)));
+                            plate.Modifiers.Any(SyntaxKind.PartialKeyword), LocationInfo.From(plate.Identifier),
+                            AttributeReader.Number(AttributeReader.Named(attribute, "Size")?.Expression) is double size && size != 0 ? size : null));
                         break;
                     case MethodDeclarationSyntax method:
                         nodes.Add(ParseNode(method));
@@ -95,7 +96,8 @@ namespace Dsl.Generators.Parsing
                 AttributeReader.Find(attributes, "Positive") is not null,
                 floor is null ? null : AttributeReader.Number(AttributeReader.Positional(floor).FirstOrDefault()?.Expression),
                 simplex is null ? null : LocationInfo.From(simplex),
-                floor is null ? null : LocationInfo.From(floor));
+                floor is null ? null : LocationInfo.From(floor),
+                AttributeReader.Find(attributes, "Ordered") is not null);
         }
 
         private static ExpressionSyntax? SingleReturn(BlockSyntax? block) =>

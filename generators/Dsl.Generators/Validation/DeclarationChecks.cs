@@ -86,6 +86,7 @@ namespace Dsl.Generators.Validation
         private static void CheckConstraints(ValidationContext context, NodeDecl node)
         {
             var constraints = node.Constraints;
+            CheckOrdered(context, node);
             var constrained = constraints.Simplex || constraints.Positive || constraints.Floor is not null;
             if (constrained && node.Role != NodeRole.Param)
             {
@@ -105,6 +106,21 @@ namespace Dsl.Generators.Validation
                 context.Report(DiagnosticDescriptors.SimplexAxis, constraints.SimplexLocation, node.Name,
                     $"[Simplex] sums over '{constraints.SimplexOver}', which is not one of its plates ({(plates.Length == 0 ? "none" : plates)}); name one of them");
             }
+        }
+
+        /// <summary>
+        /// [Ordered] makes a real latent vector increase along its last plate (the sampler's ordered transform), so it
+        /// needs a latent, at least one plate, and a prior on the whole real line.
+        /// </summary>
+        private static void CheckOrdered(ValidationContext context, NodeDecl node)
+        {
+            if (!node.Constraints.Ordered) return;
+            var problem = node.Role != NodeRole.Latent ? "[Ordered] applies to a [Latent] vector only; remove it, or make the node a [Latent] with a prior"
+                : node.Indices.Count == 0 ? "[Ordered] needs a vector: give the node a plate its entries increase along (its last index)"
+                : node.Distribution is { } d && DistributionCatalog.Find(d.Name) is { } info && (info.Draws != Support.Real || info.IsVector)
+                    ? $"[Ordered] needs a prior on the whole real line (Normal, Cauchy, StudentT, Flat), not Dist.{d.Name}"
+                : null;
+            if (problem is not null) context.Report(DiagnosticDescriptors.OrderedMisuse, node.Location, node.Name, problem);
         }
 
         /// <summary>

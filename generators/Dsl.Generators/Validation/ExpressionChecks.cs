@@ -78,6 +78,15 @@ namespace Dsl.Generators.Validation
                     break;
                 case IndexExpr:
                     break;
+                case PlateConstantExpr entry when !context.Plates.Contains(entry.Plate):
+                    context.Report(DiagnosticDescriptors.UnknownPlate, entry.Location, node.Name, entry.Plate, context.PlateList);
+                    break;
+                case PlateConstantExpr entry when numeric:
+                    context.Report(DiagnosticDescriptors.UnsupportedExpression, entry.Location, node.Name,
+                        $"new {entry.Plate}({entry.Value}) used as a number (a fixed plate entry can only index a node, e.g. beta(new {entry.Plate}({entry.Value})))");
+                    break;
+                case PlateConstantExpr:
+                    break;
                 case NodeCallExpr call:
                     if (numeric && context.Nodes.TryGetValue(call.Node, out var valued) && context.IndexPlateOf(valued) is { } plate)
                         context.Report(DiagnosticDescriptors.PlateValueAsNumber, call.Location, node.Name, call.Node, plate);
@@ -136,7 +145,7 @@ namespace Dsl.Generators.Validation
                 if (position >= target.Indices.Count) continue;
                 var expected = target.Indices[position].Plate;
                 var actual = PlateOf(argument, scope);
-                if (actual is null && argument is not IndexExpr and not NodeCallExpr)
+                if (actual is null && argument is not IndexExpr and not NodeCallExpr and not PlateConstantExpr)
                 {
                     context.Report(DiagnosticDescriptors.IndexOutsidePlate, argument.Location, node.Name, (position + 1).ToString(),
                         call.Node, expected, argument is UnsupportedExpr u ? u.Text : "this expression", "no plate (it is not an index)");
@@ -163,6 +172,7 @@ namespace Dsl.Generators.Validation
         private string? PlateOf(Expr expr, ImmutableDictionary<string, string> scope) => expr switch
         {
             IndexExpr index => scope.TryGetValue(index.Name, out var plate) ? plate : null,
+            PlateConstantExpr constant => constant.Plate,
             NodeCallExpr call when context.Nodes.TryGetValue(call.Node, out var target) => context.IndexPlateOf(target) ?? "(a real value)",
             _ => null,
         };

@@ -26,6 +26,8 @@ namespace Dsl.Generators.Validation
             var platesUsed = new HashSet<string>(context.Model.Nodes.SelectMany(n => n.Indices.Select(i => i.Plate)).Concat(context.Model.Nodes.Select(n => n.ValueType)));
             foreach (var plate in context.Model.Plates.Where(p => !platesUsed.Contains(p.Name)))
                 context.Report(DiagnosticDescriptors.PlateUnused, plate.Location, plate.Name);
+            foreach (var plate in context.Model.Plates.Where(p => p.Size is double size && !(size >= 1 && size == System.Math.Floor(size) && size <= int.MaxValue)))
+                context.Report(DiagnosticDescriptors.PlateSize, plate.Location, plate.Name, plate.Size!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         /// <summary>Depth-first search; reports each cycle once, at the declaration whose reference closes it.</summary>

@@ -33,7 +33,7 @@ namespace Dsl.Generators.Validation
             var nodes = GraphChecks.TopologicalOrder(context, parents)
                 .Select(n => new NodeSpec(n, KindOf(n, context), context.IndexPlateOf(n), parents[n.Name].ToEquatableArray()))
                 .ToEquatableArray();
-            var plates = model.Plates.Select(p => new PlateSpec(p.Name, p.Description, p.Location.Line)).ToEquatableArray();
+            var plates = model.Plates.Select(p => new PlateSpec(p.Name, p.Description, p.Location.Line, p.Size is double size ? (int)size : null)).ToEquatableArray();
             return new Result<ModelSpec>(
                 new ModelSpec(model.Namespace, model.ClassName, model.Accessibility, model.Description, plates, nodes),
                 diagnostics);

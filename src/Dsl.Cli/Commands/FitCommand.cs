@@ -1,3 +1,4 @@
+using Dsl.Runtime.Hmc;
 using System.CommandLine;
 using Dsl.Cli.Declared;
 using Dsl.Cli.Progress;
@@ -48,7 +49,9 @@ public static class FitCommand
         var markers = new Option<string?>("--markers") { Description = "Marker genes, 'gene,type' per line: A starts at zero for the other types (section 4.5)." };
         var k = new Option<int?>("-K") { Description = "ursm: number of cell types (required)." };
         var burnIn = new Option<int>("--burnin") { Description = "Gibbs burn-in sweeps per EM iteration.", DefaultValueFactory = _ => 50 };
-        var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration (model.cs fitted by VI: draws from q summarised).", DefaultValueFactory = _ => 150 };
+        var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration (default 150; model.cs fitted by VI: draws from q summarised; by NUTS: draws per chain, default 1000).", DefaultValueFactory = _ => 150 };
+        var chains = new Option<int>("--chains") { Description = "model.cs fitted by NUTS: independent chains, run side by side.", DefaultValueFactory = _ => 4 };
+        var warmup = new Option<int>("--warmup") { Description = "model.cs fitted by NUTS: warm-up iterations per chain (step size and metric adaptation).", DefaultValueFactory = _ => 1000 };
         var emIters = new Option<int>("--em-iters") { Description = "Maximum EM iterations.", DefaultValueFactory = _ => 30 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed: same seed, same output, whatever --threads.", DefaultValueFactory = _ => 1UL };
         var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -59,7 +62,7 @@ public static class FitCommand
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName };
+              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, chains, warmup };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery };
@@ -67,7 +70,8 @@ public static class FitCommand
         var scviOnly = scviPreset.Concat(viOnly).ToArray();
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
-        var declaredOnly = new Option[] { data, plateSizes, modelName };
+        var nutsOnly = new Option[] { chains, warmup };
+        var declaredOnly = new Option[] { data, plateSizes, modelName, chains, warmup };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
@@ -83,9 +87,10 @@ public static class FitCommand
             {
                 var request = new DeclaredFitRequest(name, r.GetValue(modelName), r.GetValue(data) ?? [], r.GetValue(plateSizes) ?? [], r.GetValue(resume), r.GetValue(force),
                     () => GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), () => VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, seed, threads),
-                    CliArguments.Positive(r.GetValue(samples), "--samples"),
-                    engine => CliArguments.RefuseUnused(r, engine == GibbsEmFit.Engine ? viOnly : gibbsOnly.Except([samples]),
-                        $"fit {file}, which {engine} fits (it uses {(engine == GibbsEmFit.Engine ? "--burnin, --samples, --em-iters, --plug-in" : "--epochs, --early-stopping, --patience, --checkpoint-every, --samples (draws from q)")})"));
+                    () => NutsSettings(r, samples, chains, warmup, seed, threads), CliArguments.Positive(r.GetValue(samples), "--samples"),
+                    engine => CliArguments.RefuseUnused(r, engine == GibbsEmFit.Engine ? viOnly.Concat(nutsOnly) : engine == SamplingFit.Engine ? viOnly.Concat(gibbsOnly.Except([samples]))
+                            : gibbsOnly.Except([samples]).Concat(nutsOnly),
+                        $"fit {file}, which {engine} fits (it uses {EngineOptions(engine)})"));
                 return DeclaredFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }
             if (name == "scvi")
@@ -125,6 +130,18 @@ public static class FitCommand
         BurnIn = CliArguments.Positive(r.GetValue(burnIn), "--burnin", allowZero: true), Samples = CliArguments.Positive(r.GetValue(samples), "--samples"),
         MaxIterations = CliArguments.Positive(r.GetValue(emIters), "--em-iters"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
         MStep = new MStepSettings(PlugInNormaliser: r.GetValue(plugIn)),
+    };
+
+    private static string EngineOptions(string engine) => engine == GibbsEmFit.Engine ? "--burnin, --samples, --em-iters, --plug-in"
+        : engine == SamplingFit.Engine ? "--chains, --warmup, --samples (draws per chain)"
+        : "--epochs, --early-stopping, --patience, --checkpoint-every, --samples (draws from q)";
+
+    /// <summary>NUTS at Stan's defaults; --samples counts draws per chain and defaults to 1000 here rather than the Gibbs sweeps' 150.</summary>
+    private static NutsOptions NutsSettings(ParseResult r, Option<int> samples, Option<int> chains, Option<int> warmup, Option<ulong> seed, Option<int> threads) => new()
+    {
+        Chains = CliArguments.Positive(r.GetValue(chains), "--chains"), Warmup = CliArguments.Positive(r.GetValue(warmup), "--warmup", allowZero: true),
+        Samples = r.GetResult(samples) is null or { Implicit: true } ? 1000 : CliArguments.Positive(r.GetValue(samples), "--samples"),
+        Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
     };
 
     private static VariationalOptions VariationalSettings(ParseResult r, Option<int> epochs, Option<bool> earlyStopping, Option<int?> patience, Option<double> checkpointEvery,

@@ -2,6 +2,7 @@ using Dsl.Cli.Progress;
 using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
 using Dsl.Runtime.Data;
+using Dsl.Runtime.Hmc;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Variational;
@@ -12,7 +13,7 @@ namespace Dsl.Cli.Declared;
 /// <param name="RefuseOtherEngines">refuses, naming the chosen engine, the options given for another engine</param>
 public sealed record DeclaredFitRequest(
     string ModelPath, string? ModelName, IReadOnlyList<string> Data, IReadOnlyList<string> Plates, bool Resume, bool Force,
-    Func<GibbsEmOptions> Gibbs, Func<VariationalOptions> Variational, int Draws, Action<string> RefuseOtherEngines);
+    Func<GibbsEmOptions> Gibbs, Func<VariationalOptions> Variational, Func<NutsOptions> Nuts, int Draws, Action<string> RefuseOtherEngines);
 
 /// <summary>`dsl fit model.cs --data ... --out DIR`: compile, bind the data by node name, fit with the engine the planner chose, write.</summary>
 public static class DeclaredFitRunner
@@ -25,13 +26,16 @@ public static class DeclaredFitRunner
         using var loaded = DeclaredModelLoader.Load(modelPath, request.ModelName, error);
         if (loaded.Engine is null) throw new CliException($"{modelPath}: {loaded.Verdict}");
         request.RefuseOtherEngines(loaded.Engine);
+        if (request.Resume && loaded.Engine == SamplingFit.Engine)
+            throw new CliException($"fit {Path.GetFileName(modelPath)} runs NUTS, which keeps no checkpoint to resume; run it again without --resume");
         var model = loaded.Create();
         var members = DataArguments.Read(request.Data, model.Descriptor);
         var bound = DataBinder.Bind(model, members, request.Data[0], error.WriteLine, AssignmentArguments.PlateSizes(request.Plates, model.Descriptor));
         var plates = model.Descriptor.Plates.ToDictionary(p => p, model.GetPlateSize);
         var fingerprint = DataArguments.Fingerprint(members);
         var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, fingerprint, request.Force);
-        output.WriteLine($"fitting {loaded.Name} by {loaded.Engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}; checkpoint {checkpoint.Path}");
+        var keepsCheckpoint = loaded.Engine != SamplingFit.Engine;
+        output.WriteLine($"fitting {loaded.Name} by {loaded.Engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}{(keepsCheckpoint ? $"; checkpoint {checkpoint.Path}" : "")}");
         DeclaredFit fit;
         try
         {
@@ -40,6 +44,12 @@ public static class DeclaredFitRunner
                 var options = request.Gibbs();
                 using var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations);
                 fit = GibbsEmFit.Fit(model, options, checkpoint, new EmIterationReporter(line));
+            }
+            else if (loaded.Engine == SamplingFit.Engine)
+            {
+                var options = request.Nuts();
+                using var line = new ProgressLine(mode, error, "iteration", options.Warmup + options.Samples);
+                fit = SamplingFit.Fit(model, options, new IterationReporter(line, options.Warmup), line.Note);
             }
             else
             {

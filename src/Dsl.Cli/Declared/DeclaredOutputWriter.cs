@@ -14,7 +14,7 @@ namespace Dsl.Cli.Declared;
 /// </summary>
 public static class DeclaredOutputWriter
 {
-    public static readonly string[] SummaryColumns = ["mean", "sd", "q5", "q95", "ess", "rhat"];
+    public static readonly string[] SummaryColumns = ["mean", "sd", "mcse", "q5", "q95", "ess_bulk", "ess_tail", "rhat"];
 
     public static void Write(OutputFolder folder, LoadedModel model, DeclaredFit fit, IReadOnlyList<string> data, string fingerprint,
         IReadOnlyDictionary<string, int> plates, PlateLabels labels, ModelGraph graph)
@@ -25,7 +25,7 @@ public static class DeclaredOutputWriter
         CsvTable.Write(folder.File("history.csv"), history.Step, history.Columns,
             history.Rows.Select(r => r[0].ToString(CultureInfo.InvariantCulture)).ToList(), (r, c) => history.Rows[r][c + 1]);
         var rhat = fit.Nodes.Where(n => n.RHat is not null).SelectMany(n => n.RHat!).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
-        var ess = fit.Nodes.Where(n => n.Ess is not null).SelectMany(n => n.Ess!).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        var ess = fit.Nodes.Where(n => n.EssBulk is not null).SelectMany(n => n.EssBulk!.Concat(n.EssTail!)).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
         var summary = new
         {
             model = model.Name,
@@ -40,7 +40,7 @@ public static class DeclaredOutputWriter
             outcome = fit.Outcome,
             resumed_after = fit.ResumedAfter,
             seconds_total = fit.Seconds,
-            objective = history.Rows.Count == 0 ? (double?)null : history.Rows[^1][1],
+            objective = history.Rows.Count == 0 || !fit.HasObjective ? (double?)null : history.Rows[^1][1],
             draws = fit.Draws,
             draws_note = fit.DrawsNote,
             max_rhat = double.IsNaN(rhat) ? (double?)null : rhat,
@@ -81,9 +81,11 @@ public static class DeclaredOutputWriter
                     {
                         0 => Shown(node, node.Mean[entry]),
                         1 => node.Sd?[entry] ?? double.NaN,
-                        2 => node.Q5 is null ? double.NaN : Shown(node, node.Q5[entry]),
-                        3 => node.Q95 is null ? double.NaN : Shown(node, node.Q95[entry]),
-                        4 => node.Ess?[entry] ?? double.NaN,
+                        2 => node.Mcse?[entry] ?? double.NaN,
+                        3 => node.Q5 is null ? double.NaN : Shown(node, node.Q5[entry]),
+                        4 => node.Q95 is null ? double.NaN : Shown(node, node.Q95[entry]),
+                        5 => node.EssBulk?[entry] ?? double.NaN,
+                        6 => node.EssTail?[entry] ?? double.NaN,
                         _ => node.RHat?[entry] ?? double.NaN,
                     });
                 }
@@ -105,7 +107,7 @@ public static class DeclaredOutputWriter
         {
             case 0:
             case 1:
-                var columns = node.HasDraws ? SummaryColumns[..4] : ["value"];
+                string[] columns = node.HasDraws ? ["mean", "sd", "q5", "q95"] : ["value"];
                 var rows = plates.Count == 0 ? [node.Node.Name] : labels[0];
                 CsvTable.Write(path, plates.Count == 0 ? "node" : plates[0], columns, rows, (r, c) => c switch
                 {

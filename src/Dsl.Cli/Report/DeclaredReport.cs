@@ -20,17 +20,23 @@ public static class DeclaredReport
         var steps = history.Rows.Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var step = summary.GetProperty("step").GetString();
         page.Section("Objective", $"{steps.Length} {step}s by {summary.GetProperty("engine").GetString()}; {summary.GetProperty("outcome").GetString()}.");
-        var objectives = history.Columns.Where(c => c is not ("seconds" or "kl_weight")).ToList();
-        page.Figure(Charts.Lines(string.Join(" and ", objectives), step!, "per step", steps,
-            objectives.Select(c => (c, history.NumbersOf(history.Column(c)))).ToList()), "The engine's objective after each step (history.csv).");
+        if (summary.GetProperty("objective").ValueKind == JsonValueKind.Null)
+            // A sampler has no objective: its chains' adaptation and health, one row each.
+            page.Table([step!, .. history.Columns], history.Rows.Select((row, r) => (IReadOnlyList<string>)[row, .. history.Fields[r].Select(Short)]));
+        else
+        {
+            var objectives = history.Columns.Where(c => c is not ("seconds" or "kl_weight")).ToList();
+            page.Figure(Charts.Lines(string.Join(" and ", objectives), step!, "per step", steps,
+                objectives.Select(c => (c, history.NumbersOf(history.Column(c)))).ToList()), "The engine's objective after each step (history.csv).");
+        }
         var diagram = Path.Combine(folder, DiagramFile);
         if (File.Exists(diagram)) page.Figure(File.ReadAllText(diagram), $"Plate diagram of {summary.GetProperty("model").GetString()}, from its declaration.");
 
         var table = OutputTable.Read(Path.Combine(folder, "summary.csv"));
-        var (rhat, ess) = (table.Column("rhat"), table.Column("ess"));
+        var (rhat, ess) = (table.Column("rhat"), table.Column("ess_bulk"));
         var sampled = Enumerable.Range(0, table.Rows.Count).Where(r => table.Fields[r][rhat] != "NaN").ToList();
         page.Section("Diagnostics", $"{sampled.Count} sampled entries (latents and deterministic nodes) of {table.Rows.Count}; " +
-            "split R-hat above 1.05 or an effective sample size below 100 asks for more --samples or --burnin.");
+            "rank-normalised split R-hat above 1.01 or a bulk effective sample size below 400 asks for more draws (Vehtari et al. 2021).");
         page.Table(["entry", .. table.Columns],
             sampled.OrderByDescending(r => table.Number(r, rhat)).Take(10).Concat(sampled.OrderBy(r => table.Number(r, ess)).Take(10)).Distinct()
                 .Select(r => (IReadOnlyList<string>)[table.Rows[r], .. table.Fields[r].Select(Short)]));

@@ -50,6 +50,12 @@ public static class DataBinder
                 throw new DataFormatException(source, null, $"no member '{required.Name}' for {Role(required)} {required.Signature} (line {required.Line})",
                     $"add \"{required.Name}\": {Example(required)}, or give its own file with --data {required.Name}=FILE");
         }
+        foreach (var (plate, size) in descriptor.DeclaredSizes ?? new Dictionary<string, int>())
+        {
+            if (plateMembers.TryGetValue(plate, out var given) && !(given.Member.Shape.Length == 0 && given.Member.Values[0] == size))
+                throw new DataFormatException(source, null, $"member '{plate}' gives plate {plate} another size than the {size} its declaration fixes", "remove the member, or change [Plate(Size = ...)]");
+            plateMembers[plate] = (new NodeValues(plate, [], [size]), $"the declaration ([Plate(Size = {size})])");
+        }
         foreach (var (plate, size) in givenSizes ?? new Dictionary<string, int>())
         {
             if (plateMembers.TryGetValue(plate, out var given) && !(given.Member.Shape.Length == 0 && given.Member.Values[0] == size))

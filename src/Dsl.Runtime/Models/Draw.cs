@@ -44,6 +44,38 @@ public static class Draw
     public static double ZeroInflatedNegativeBinomial(string node, double mean, double inverseDispersion, double zeroLogit, ref RandomStream random) =>
         random.NextDouble() < SpecialFunctions.Logistic(Finite(node, "zeroLogit", zeroLogit)) ? 0 : NegativeBinomial(node, mean, inverseDispersion, ref random);
 
+    public static double Flat(string node, ref RandomStream random) => throw Improper(node, "Flat");
+
+    public static double HalfFlat(string node, ref RandomStream random) => throw Improper(node, "HalfFlat");
+
+    public static double Uniform(string node, double lower, double upper, ref RandomStream random) =>
+        upper > lower && double.IsFinite(upper - lower) ? lower + (upper - lower) * random.NextDouble() : throw Outside(node, "upper - lower", upper - lower);
+
+    public static double HalfNormal(string node, double sd, ref RandomStream random) => Math.Abs(Normal(node, 0, sd, ref random));
+
+    /// <summary>location + scale·tan(π(u - ½)), the inverse CDF.</summary>
+    public static double Cauchy(string node, double location, double scale, ref RandomStream random) =>
+        location + Positive(node, "scale", scale) * Math.Tan(Math.PI * (random.NextDouble() - 0.5));
+
+    public static double HalfCauchy(string node, double scale, ref RandomStream random) => Math.Abs(Cauchy(node, 0, scale, ref random));
+
+    /// <summary>location + scale·z/√(g/ν), z standard normal and g ~ χ²_ν = 2·Gamma(ν/2).</summary>
+    public static double StudentT(string node, double degreesOfFreedom, double location, double scale, ref RandomStream random)
+    {
+        var nu = Positive(node, "degreesOfFreedom", degreesOfFreedom);
+        var z = random.NextNormal();
+        var chiSquare = 2 * Sampling.Gamma.Sample(nu / 2, ref random);
+        return location + Positive(node, "scale", scale) * z / Math.Sqrt(chiSquare / nu);
+    }
+
+    public static double Exponential(string node, double rate, ref RandomStream random) => -Math.Log(random.NextDouble()) / Positive(node, "rate", rate);
+
+    public static double InverseGamma(string node, double shape, double scale, ref RandomStream random) =>
+        Positive(node, "scale", scale) / Sampling.Gamma.Sample(Positive(node, "shape", shape), ref random);
+
+    /// <summary>An [Ordered] row: the declared prior's independent draws, sorted (the prior restricted to increasing vectors).</summary>
+    public static void Ordered(Span<double> row) => row.Sort();
+
     /// <summary>A plate index (0-based) with probabilities proportional to <paramref name="p"/>.</summary>
     public static double Categorical(string node, Span<double> p, ref RandomStream random)
     {
@@ -72,6 +104,9 @@ public static class Draw
         if (!(sum > 0)) throw Outside(node, "p", sum);
         Sampling.Multinomial.SampleRow(total, p, destination, ref random);
     }
+
+    private static NotSupportedException Improper(string node, string distribution) =>
+        new($"'{node}' has the improper prior Dist.{distribution}, which cannot be drawn from; give it a proper prior to simulate the model");
 
     private static double Positive(string node, string argument, double value) => value > 0 && double.IsFinite(value) ? value : throw Outside(node, argument, value);
 

@@ -41,7 +41,8 @@ public sealed record NodeDescriptor(
 }
 
 /// <summary>A model's plates and nodes, in the declaration's dependency order: what <c>dsl fit model.cs</c> binds data to.</summary>
-public sealed record ModelDescriptor(string Name, IReadOnlyList<string> Plates, IReadOnlyList<NodeDescriptor> Nodes)
+/// <param name="DeclaredSizes">sizes the declaration fixes (<c>[Plate(Size = 2)]</c>), by plate</param>
+public sealed record ModelDescriptor(string Name, IReadOnlyList<string> Plates, IReadOnlyList<NodeDescriptor> Nodes, IReadOnlyDictionary<string, int>? DeclaredSizes = null)
 {
     public NodeDescriptor? Find(string name) => Nodes.FirstOrDefault(n => n.Name == name);
 

@@ -4,9 +4,11 @@ namespace Dsl.Runtime.Models;
 
 /// <summary>
 /// A fitted node's entries, row-major over its plates: the estimate (a parameter's value, a latent's posterior
-/// mean) and, where the engine drew samples, their sd, 5 % and 95 % quantiles, effective sample size and split R-hat.
+/// mean) and, where the engine drew samples, their sd, the Monte Carlo standard error of the mean, 5 % and 95 %
+/// quantiles, bulk and tail effective sample sizes and rank-normalised split R-hat (<see cref="ChainStatistics"/>).
 /// </summary>
-public sealed record NodeSummary(NodeDescriptor Node, int[] Shape, double[] Mean, double[]? Sd, double[]? Q5, double[]? Q95, double[]? Ess, double[]? RHat)
+public sealed record NodeSummary(NodeDescriptor Node, int[] Shape, double[] Mean, double[]? Sd, double[]? Mcse, double[]? Q5, double[]? Q95,
+    double[]? EssBulk, double[]? EssTail, double[]? RHat)
 {
     public bool HasDraws => Sd is not null;
 
@@ -18,7 +20,7 @@ public sealed record NodeSummary(NodeDescriptor Node, int[] Shape, double[] Mean
             var shape = node.Plates.Select(model.GetPlateSize).ToArray();
             var values = new double[shape.Aggregate(1, (a, b) => checked(a * b))];
             if (!model.TryRead(node.Name, values)) throw new InvalidOperationException($"parameter '{node.Name}' has no stored value");
-            yield return new NodeSummary(node, shape, values, null, null, null, null, null);
+            yield return new NodeSummary(node, shape, values, null, null, null, null, null, null, null);
         }
     }
 }
@@ -36,4 +38,8 @@ public sealed record FitHistory(string Step, IReadOnlyList<string> Columns, IRea
 /// <param name="DrawsNote">what the draws are, for summary.json</param>
 public sealed record DeclaredFit(
     string Engine, FitHistory History, string Outcome, int? ResumedAfter, IReadOnlyList<NodeSummary> Nodes, int Draws, string DrawsNote,
-    IReadOnlyDictionary<string, object> Settings, double Seconds);
+    IReadOnlyDictionary<string, object> Settings, double Seconds)
+{
+    /// <summary>Whether history.csv's first column is an objective the run maximised (EM, VI); a sampler's is not.</summary>
+    public bool HasObjective { get; init; } = true;
+}

@@ -20,6 +20,7 @@ public sealed class PosteriorDraws
     private readonly List<Tracked> deterministic = [];
     private readonly Dictionary<string, double[]> current = new(StringComparer.Ordinal);
     private readonly int capacity;
+    private readonly int chains;
 
     /// <summary>One node's current values and either its draws (entries x capacity) or its running sums.</summary>
     private sealed record Tracked(NodeDescriptor Node, int[] Shape, double[] Current, float[]? Draws, double[]? Sum, double[]? SquareSum)
@@ -30,13 +31,16 @@ public sealed class PosteriorDraws
     /// <summary>Copies a latent's current draw, row-major; false where the engine holds none.</summary>
     public delegate bool ReadLatent(string node, Span<double> destination);
 
-    /// <param name="capacity">the number of draws that will be recorded</param>
+    /// <param name="capacity">the number of draws that will be recorded, in all chains</param>
     /// <param name="budget">floats of draws to keep, at most</param>
-    public PosteriorDraws(IDeclaredModel model, int capacity, ReadLatent readLatent, long budget = DrawBudget)
+    /// <param name="chains">the chains the draws come from, of equal length, recorded one after the other</param>
+    public PosteriorDraws(IDeclaredModel model, int capacity, ReadLatent readLatent, long budget = DrawBudget, int chains = 1)
     {
+        if (chains < 1 || capacity % chains != 0) throw new ArgumentException($"{capacity} draws cannot come from {chains} chains of equal length");
         this.model = model;
         this.readLatent = readLatent;
         this.capacity = capacity;
+        this.chains = chains;
         var nodes = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent).ToList();
         foreach (var node in nodes) current[node.Name] = new double[Entries(node)];
         // Only the deterministic nodes the model can evaluate from latents (not from observed values or a network).
@@ -114,26 +118,23 @@ public sealed class PosteriorDraws
         var mean = node.Sum!.Select(s => s / n).ToArray();
         var sd = node.SquareSum!.Select((q, e) => n > 1 ? Math.Sqrt(Math.Max(q - n * mean[e] * mean[e], 0) / (n - 1)) : double.NaN).ToArray();
         var missing = Enumerable.Repeat(double.NaN, node.Entries).ToArray();
-        return new NodeSummary(node.Node, node.Shape, mean, sd, missing, missing, missing, missing);
+        return new NodeSummary(node.Node, node.Shape, mean, sd, missing, missing, missing, missing, missing, missing);
     }
 
     private NodeSummary FromDraws(Tracked node)
     {
         var entries = node.Entries;
-        var chain = new double[Recorded];
-        var sorted = new double[Recorded];
-        var (mean, sd, q5, q95, ess, rhat) = (new double[entries], new double[entries], new double[entries], new double[entries], new double[entries], new double[entries]);
+        var length = Recorded / chains;
+        var perChain = Enumerable.Range(0, chains).Select(_ => new double[length]).ToArray();
+        var columns = Enumerable.Range(0, 8).Select(_ => new double[entries]).ToArray();
         for (var e = 0; e < entries; e++)
         {
-            for (var s = 0; s < Recorded; s++) chain[s] = node.Draws![s * entries + e];
-            (mean[e], sd[e]) = ChainStatistics.MeanAndSd(chain);
-            chain.CopyTo(sorted, 0);
-            Array.Sort(sorted);
-            q5[e] = ChainStatistics.Quantile(sorted, 0.05);
-            q95[e] = ChainStatistics.Quantile(sorted, 0.95);
-            ess[e] = ChainStatistics.EffectiveSampleSize(chain);
-            rhat[e] = ChainStatistics.SplitRHat(chain);
+            for (var c = 0; c < chains; c++)
+                for (var s = 0; s < length; s++) perChain[c][s] = node.Draws![(c * length + s) * entries + e];
+            var d = ChainStatistics.Summarise(perChain);
+            (columns[0][e], columns[1][e], columns[2][e], columns[3][e]) = (d.Mean, d.Sd, d.Mcse, d.Q5);
+            (columns[4][e], columns[5][e], columns[6][e], columns[7][e]) = (d.Q95, d.EssBulk, d.EssTail, d.RHat);
         }
-        return new NodeSummary(node.Node, node.Shape, mean, sd, q5, q95, ess, rhat);
+        return new NodeSummary(node.Node, node.Shape, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5], columns[6], columns[7]);
     }
 }

@@ -43,7 +43,7 @@ public sealed class PosteriorDrawsTests
             Assert.Equal(sd, summed.Sd![f], 10);
             Assert.Equal(mean, whole.Mean[f], 5);
             Assert.Equal(sd, whole.Sd![f], 5);
-            Assert.True(double.IsNaN(summed.Q5![f]) && double.IsNaN(summed.Ess![f]));
+            Assert.True(double.IsNaN(summed.Q5![f]) && double.IsNaN(summed.EssBulk![f]));
             Assert.InRange(whole.Q5![f], f - 2.0, f - 1.3); // the 5 % point of N(f, 1) is f - 1.645
         }
     }

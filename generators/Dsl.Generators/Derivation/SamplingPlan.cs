@@ -1,0 +1,35 @@
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Derivation
+{
+    /// <summary>How a latent's support is mapped to the whole real line, where the sampler moves.</summary>
+    public enum LatentTransform
+    {
+        /// <summary>Reals: x = u.</summary>
+        Identity,
+
+        /// <summary>Positive reals: x = exp(u), log Jacobian u.</summary>
+        Log,
+
+        /// <summary>(0, 1): x = logistic(u), log Jacobian log x + log(1 - x).</summary>
+        Logit,
+
+        /// <summary>(lower, upper): x = lower + (upper - lower)·logistic(u).</summary>
+        Interval,
+
+        /// <summary>Increasing along the last plate: x₀ = u₀, x_k = x_{k-1} + exp(u_k), log Jacobian Σ_{k≥1} u_k.</summary>
+        Ordered,
+    }
+
+    /// <summary>A latent the sampler moves: its transform, and the bounds of an interval (expressions of data only).</summary>
+    public sealed record SampledLatent(string Node, LatentTransform Transform, Expr? Lower, Expr? Upper);
+
+    /// <summary>
+    /// Gradient-based sampling (NUTS) of every latent jointly on the unconstrained scale. The log density is the sum of
+    /// one term per random node (each latent's prior and each observed node's likelihood) plus the transforms' log
+    /// Jacobians; its gradient is emitted in reverse mode from the same expressions, with respect to the latents and
+    /// to the <see cref="Parameters"/>, which the engine point-estimates by stochastic-approximation EM.
+    /// </summary>
+    public sealed record SamplingPlan(EquatableArray<SampledLatent> Latents, EquatableArray<string> Parameters, EquatableArray<string> Terms);
+}

@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Derivation
+{
+    /// <summary>
+    /// Plans NUTS for a model of latents and no networks (a Gibbs-EM candidate) that no Gibbs-EM rule claims: each
+    /// latent needs to be continuous, with a prior that has a log density and a support the sampler can map to the
+    /// real line; each observed node a scalar likelihood with a log density; each parameter real values
+    /// (unconstrained or [Positive]). Every expression of the DSL is differentiable, so nothing else is asked. The
+    /// first node that stops it is reported.
+    /// </summary>
+    public static class SamplingPlanner
+    {
+        /// <summary>Distributions the runtime's LogDensity holds, with partials in every argument.</summary>
+        private static readonly HashSet<string> densities = new()
+        {
+            "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Flat", "HalfFlat", "Uniform", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT",
+            "Exponential", "Poisson", "Bernoulli", "Binomial", "NegativeBinomial", "ZeroInflatedNegativeBinomial",
+        };
+
+        public static Result<SamplingPlan> Plan(ModelSpec spec)
+        {
+            var latents = new List<SampledLatent>();
+            foreach (var node in spec.Nodes)
+            {
+                var why = node.Role switch
+                {
+                    NodeRole.Param => ParameterProblem(node),
+                    NodeRole.Latent => LatentProblem(spec, node),
+                    NodeRole.Observed => Density(node) ? null : $"the sampler has no log density for Dist.{node.Declaration.Distribution!.Name} yet (it has {string.Join(", ", densities.OrderBy(d => d))})",
+                    _ => null,
+                };
+                if (why is not null)
+                    return new Result<SamplingPlan>(null, EquatableArray.Of(DiagnosticInfo.Create(DiagnosticDescriptors.NoSamplingRule, node.Declaration.Location, spec.ClassName, node.Name, why)));
+                if (node.Role == NodeRole.Latent) latents.Add(Sampled(spec, node));
+            }
+            var terms = spec.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Observed).Select(n => n.Name).ToEquatableArray();
+            var parameters = spec.Nodes.Where(n => n.Role == NodeRole.Param).Select(n => n.Name).ToEquatableArray();
+            return new Result<SamplingPlan>(new SamplingPlan(latents.ToEquatableArray(), parameters, terms), EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        /// <summary>A real parameter, unconstrained or [Positive] (with or without a floor), is estimated by gradient steps.</summary>
+        private static string? ParameterProblem(NodeSpec node) =>
+            node.Kind != ValueKind.Real ? "an integer or plate-valued parameter has no gradient; make it [Data], or a latent with a prior"
+            : node.Declaration.Constraints.Simplex ? "a [Simplex] parameter beside latents sampled by gradients has no update yet; give it a Dirichlet prior and make it [Latent] under a Gibbs-EM rule, or drop the constraint"
+            : null;
+
+        private static bool Density(NodeSpec node) => node.Declaration.Distribution is { } d && densities.Contains(d.Name);
+
+        private static string? LatentProblem(ModelSpec spec, NodeSpec node)
+        {
+            var distribution = node.Declaration.Distribution!;
+            if (node.Kind != ValueKind.Real)
+                return "a discrete latent needs an exact update, and no Gibbs-EM rule claims it (gradient-based sampling moves continuous latents only)";
+            if (!Density(node)) return $"the sampler has no log density for a Dist.{distribution.Name} latent yet";
+            if (distribution.Name == "Uniform" && distribution.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), spec, NodeRole.Latent)))
+                return "a Uniform prior's bounds must not depend on latents (the sampler's transform to the real line needs them fixed)";
+            return null;
+        }
+
+        private static SampledLatent Sampled(ModelSpec spec, NodeSpec node)
+        {
+            var distribution = node.Declaration.Distribution!;
+            if (node.Declaration.Constraints.Ordered) return new SampledLatent(node.Name, LatentTransform.Ordered, null, null);
+            if (distribution.Name == "Uniform")
+                return new SampledLatent(node.Name, LatentTransform.Interval, ExprTools.Argument(node, "lower", spec), ExprTools.Argument(node, "upper", spec));
+            var transform = DistributionCatalog.Find(distribution.Name)!.Draws switch
+            {
+                Support.Positive => LatentTransform.Log,
+                Support.UnitInterval => LatentTransform.Logit,
+                _ => LatentTransform.Identity,
+            };
+            return new SampledLatent(node.Name, transform, null, null);
+        }
+    }
+}

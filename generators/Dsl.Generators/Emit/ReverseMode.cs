@@ -1,0 +1,146 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// Prints an expression's value and its reverse-mode derivative as straight-line C#: sums become loops into locals
+    /// (no closures in a sampler's inner loop), and an adjoint ā flows from an expression to the latent entries it
+    /// reads, by the chain rule of each operator (ā·b into a and ā·a into b for a·b; ā·f'(u) into u for f(u); the
+    /// same ā into every term of a sum). Latent entries are read from <c>{node}Value</c>, parameters from their storage,
+    /// and the adjoints of both added to <c>{node}Gradient</c>; observed entries are read from <c>{node}Observed</c>;
+    /// deterministic nodes are inlined.
+    /// </summary>
+    internal sealed class ReverseMode
+    {
+        private readonly SourceWriter w;
+        private readonly ModelSpec spec;
+        private int counter;
+
+        public ReverseMode(SourceWriter w, ModelSpec spec)
+        {
+            this.w = w;
+            this.spec = spec;
+        }
+
+        /// <summary>The index variables in scope and the sums already held in locals there.</summary>
+        public sealed class Scope
+        {
+            public Dictionary<string, string> Variables { get; } = new();
+            public Dictionary<string, string> Hoisted { get; } = new();
+
+            public Scope(IEnumerable<string> variables)
+            {
+                foreach (var v in variables) Variables[v] = v;
+            }
+
+            /// <summary>A loop body's scope: one more index, and the enclosing sums still visible.</summary>
+            public Scope Inner(string variable)
+            {
+                var inner = new Scope(Variables.Keys.Append(variable));
+                foreach (var pair in Hoisted) inner.Hoisted[pair.Key] = pair.Value;
+                return inner;
+            }
+        }
+
+        public static string Value(NodeSpec node) => $"{node.Name}Value";
+
+        public static string Gradient(NodeSpec node) => $"{node.Name}Gradient";
+
+        public static string Observed(NodeSpec node) => $"{node.Name}Observed";
+
+        /// <summary>The C# of an expression's value in a scope, after emitting a loop for each sum it holds.</summary>
+        public string Of(Expr expr, Scope scope)
+        {
+            var inlined = ExprTools.Inline(expr, spec);
+            foreach (var sum in OuterSums(inlined)) Hoist(sum, scope);
+            return Code(scope).Of(inlined);
+        }
+
+        /// <summary>The row-major position of a node's element at its own index variables.</summary>
+        public static string Position(NodeSpec node) =>
+            CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList());
+
+        /// <summary>A new local holding an expression, so later lines read a name rather than repeat the text.</summary>
+        public string Local(string prefix, string value)
+        {
+            var name = $"ld{prefix}{++counter}";
+            w.Line($"var {name} = {value};");
+            return name;
+        }
+
+        /// <summary>Emits the statements that add <paramref name="adjoint"/>·∂expr/∂x into the gradient of every latent or parameter entry x the expression reads.</summary>
+        public void Accumulate(Expr expr, string adjoint, Scope scope)
+        {
+            var e = ExprTools.Inline(expr, spec);
+            if (!MentionsUnknown(e)) return;
+            switch (e)
+            {
+                case NodeCallExpr call:
+                    w.Line($"{Gradient(ExprTools.Find(spec, call.Node)!)}[{Code(scope).FlatIndex(call)}] += {adjoint};");
+                    break;
+                case NegateExpr negate:
+                    Accumulate(negate.Operand, Local("Adj", $"-{adjoint}"), scope);
+                    break;
+                case BinaryExpr { Operator: '+' } plus:
+                    Accumulate(plus.Left, adjoint, scope);
+                    Accumulate(plus.Right, adjoint, scope);
+                    break;
+                case BinaryExpr { Operator: '-' } minus:
+                    Accumulate(minus.Left, adjoint, scope);
+                    if (MentionsUnknown(minus.Right)) Accumulate(minus.Right, Local("Adj", $"-{adjoint}"), scope);
+                    break;
+                case BinaryExpr { Operator: '*' } times:
+                    if (MentionsUnknown(times.Left)) Accumulate(times.Left, Local("Adj", $"{adjoint} * {Of(times.Right, scope)}"), scope);
+                    if (MentionsUnknown(times.Right)) Accumulate(times.Right, Local("Adj", $"{adjoint} * {Of(times.Left, scope)}"), scope);
+                    break;
+                case BinaryExpr { Operator: '/' } divide:
+                    // (a/b)' = a'/b − a·b'/b²
+                    var denominator = Local("Den", Of(divide.Right, scope));
+                    if (MentionsUnknown(divide.Left)) Accumulate(divide.Left, Local("Adj", $"{adjoint} / {denominator}"), scope);
+                    if (MentionsUnknown(divide.Right))
+                        Accumulate(divide.Right, Local("Adj", $"-{adjoint} * {Of(divide.Left, scope)} / ({denominator} * {denominator})"), scope);
+                    break;
+                case FunctionExpr function:
+                    Accumulate(function.Arguments[0], Local("Adj", $"{adjoint} * {Of(Differentiation.Outer(function), scope)}"), scope);
+                    break;
+                case SumExpr sum:
+                    using (w.Block($"for (var {sum.Over.Variable} = 0; {sum.Over.Variable} < {CodeExpr.Size(sum.Over.Plate)}; {sum.Over.Variable}++)"))
+                        Accumulate(sum.Over.Body, adjoint, scope.Inner(sum.Over.Variable));
+                    break;
+                default:
+                    throw new System.InvalidOperationException($"no derivative of '{ExprPrinter.Print(e)}'");
+            }
+        }
+
+        /// <summary>Whether the expression reads a latent or a parameter: what gradients flow to.</summary>
+        private bool MentionsUnknown(Expr e) => ExprTools.Mentions(ExprTools.Inline(e, spec), spec, NodeRole.Latent, NodeRole.Param);
+
+        private CodeExpr Code(Scope scope) =>
+            new(spec, scope.Variables, scope.Hoisted, (node, position) => node.Role == NodeRole.Latent ? $"{Value(node)}[{position}]" : $"{Observed(node)}[{position}]");
+
+        /// <summary>Σ_v body as a loop into a local, inner sums hoisted inside it; the local stands for the sum's text from then on.</summary>
+        private void Hoist(SumExpr sum, Scope scope)
+        {
+            var text = Code(scope).Of(sum);
+            if (scope.Hoisted.ContainsKey(text)) return;
+            var local = Local("Sum", "0.0");
+            var variable = sum.Over.Variable;
+            using (w.Block($"for (var {variable} = 0; {variable} < {CodeExpr.Size(sum.Over.Plate)}; {variable}++)"))
+                w.Line($"{local} += {Of(sum.Over.Body, scope.Inner(variable))};");
+            scope.Hoisted[text] = local;
+        }
+
+        private static IEnumerable<SumExpr> OuterSums(Expr expr) => expr switch
+        {
+            SumExpr sum => new[] { sum },
+            FunctionExpr f => f.Arguments.SelectMany(OuterSums),
+            BinaryExpr b => OuterSums(b.Left).Concat(OuterSums(b.Right)),
+            NegateExpr n => OuterSums(n.Operand),
+            NodeCallExpr call => call.Indices.SelectMany(OuterSums),
+            _ => Enumerable.Empty<SumExpr>(),
+        };
+    }
+}

@@ -1,0 +1,295 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// Emits <c>{Model}.Sampler.g.cs</c>: the model's log posterior over its latents on the unconstrained scale, with
+    /// its gradient, for NUTS. Each latent is mapped to the real line by its support's transform (adding the log
+    /// Jacobian); each random node adds its log density, entry by entry, and sends the density's partials back
+    /// through its arguments' expressions (<see cref="ReverseMode"/>); the constrained gradients are then carried
+    /// through the transforms.
+    /// </summary>
+    internal static class SamplingEmitter
+    {
+        private const string Hmc = "global::Dsl.Runtime.Hmc";
+        private const string Special = "global::Dsl.Runtime.Special.SpecialFunctions";
+
+        public static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan)
+        {
+            var w = EmitHelpers.Header("Gradient-based sampling", spec.Namespace, spec.ClassName);
+            var latents = plan.Latents.Select(l => (Plan: l, Node: ExprTools.Find(spec, l.Node)!)).ToList();
+            var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).ToList();
+            var parameters = plan.Parameters.Select(p => ExprTools.Find(spec, p)!).ToList();
+            using (w.Block($"partial class {spec.ClassName} : {Hmc}.ISampledModel"))
+            {
+                w.Line("/// <summary>A fresh log posterior at the stored data and plate sizes, with its own scratch (one per chain).</summary>");
+                w.Line(EmitHelpers.GeneratedCodeAttribute);
+                w.Line($"public {Hmc}.IPosterior CreatePosterior() => new Posterior(this);");
+                w.Line();
+                w.Line($"/// <summary>log p({string.Join(", ", latents.Select(l => l.Node.Name))} | {string.Join(", ", observed.Select(o => o.Name))}) on the unconstrained scale, up to a constant.</summary>");
+                w.Line(EmitHelpers.GeneratedCodeAttribute);
+                using (w.Block($"private sealed class Posterior : {Hmc}.IPosterior"))
+                {
+                    EmitFields(w, spec, latents, observed, parameters);
+                    EmitConstructor(w, spec, latents, observed, parameters);
+                    EmitRead(w, latents, parameters);
+                    EmitConstrain(w, spec, latents);
+                    EmitEvaluate(w, spec, plan, latents, parameters);
+                }
+            }
+            return new GeneratedFile($"{spec.ClassName}.Sampler.g.cs", w.ToString());
+        }
+
+        private static string Length(NodeSpec node) => node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => $"model.{CodeExpr.Size(i.Plate)}"));
+
+        private static string Offset(NodeSpec node) => $"{node.Name}Offset";
+
+        private static void EmitFields(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> observed, List<NodeSpec> parameters)
+        {
+            w.Line($"private readonly {spec.ClassName} model;");
+            foreach (var (plan, node) in latents)
+            {
+                w.Line($"// {node.Name}: {Describe(plan.Transform)} (line {node.Declaration.Location.Line})");
+                w.Line($"private readonly int {Offset(node)};");
+                w.Line($"private readonly double[] {ReverseMode.Value(node)}, {ReverseMode.Gradient(node)};");
+                if (plan.Transform == LatentTransform.Interval) w.Line($"private readonly double[] {node.Name}Share, {node.Name}Width;");
+            }
+            foreach (var node in observed) w.Line($"private readonly double[] {ReverseMode.Observed(node)};");
+            foreach (var node in parameters) w.Line($"private readonly double[] {ReverseMode.Gradient(node)}; // ∂log p/∂{node.Name} at the last point evaluated (line {node.Declaration.Location.Line})");
+            w.Line();
+        }
+
+        private static string Describe(LatentTransform transform) => transform switch
+        {
+            LatentTransform.Identity => "reals, x = u",
+            LatentTransform.Log => "positive, x = exp(u)",
+            LatentTransform.Logit => "in (0, 1), x = logistic(u)",
+            LatentTransform.Interval => "in (lower, upper), x = lower + (upper - lower)·logistic(u)",
+            _ => "increasing along its last plate, x₀ = u₀ and x_k = x_{k-1} + exp(u_k)",
+        };
+
+        private static void EmitConstructor(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> observed, List<NodeSpec> parameters)
+        {
+            using (w.Block($"public Posterior({spec.ClassName} model)"))
+            {
+                w.Line("this.model = model;");
+                EmitHelpers.FixedEntryChecks(w, spec, "model.");
+                w.Line("var ldOffset = 0;");
+                foreach (var (plan, node) in latents)
+                {
+                    w.Line($"{Offset(node)} = ldOffset;");
+                    w.Line($"ldOffset += {Length(node)};");
+                    w.Line($"{ReverseMode.Value(node)} = new double[{Length(node)}];");
+                    w.Line($"{ReverseMode.Gradient(node)} = new double[{Length(node)}];");
+                    if (plan.Transform == LatentTransform.Interval)
+                        w.Line($"({node.Name}Share, {node.Name}Width) = (new double[{Length(node)}], new double[{Length(node)}]);");
+                }
+                w.Line("Dimension = ldOffset;");
+                foreach (var node in parameters) w.Line($"{ReverseMode.Gradient(node)} = new double[{Length(node)}];");
+                foreach (var node in observed)
+                {
+                    w.Line($"{ReverseMode.Observed(node)} = new double[{Length(node)}];");
+                    w.Line(node.Indices.Count == 0 ? $"{ReverseMode.Observed(node)}[0] = model.{node.Name}Values;"
+                        : StorageForms.IsCountMatrix(node)
+                            ? $"global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.{StorageForms.Counts(node)} ?? throw new global::System.InvalidOperationException(\"no counts stored for '{node.Name}'\"), {ReverseMode.Observed(node)});"
+                            : $"global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.{node.Name}Values, {ReverseMode.Observed(node)});");
+                }
+            }
+            w.Line();
+            w.Line("public int Dimension { get; }");
+            w.Line();
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<string> Latents {{ get; }} = new[] {{ {string.Join(", ", latents.Select(l => EmitHelpers.Literal(l.Node.Name)))} }};");
+            w.Line();
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<string> Parameters {{ get; }} = new string[] {{ {string.Join(", ", parameters.Select(p => EmitHelpers.Literal(p.Name)))} }};");
+            w.Line();
+        }
+
+        private static void EmitRead(SourceWriter w, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters)
+        {
+            w.Line("/// <summary>A latent's constrained values at an unconstrained point, row-major.</summary>");
+            using (w.Block("public bool TryReadLatent(global::System.ReadOnlySpan<double> position, string node, global::System.Span<double> destination)"))
+            {
+                w.Line("Constrain(position);");
+                using (w.Block("switch (node)"))
+                {
+                    foreach (var (_, node) in latents) w.Line($"case {EmitHelpers.Literal(node.Name)}: {ReverseMode.Value(node)}.CopyTo(destination); return true;");
+                    w.Line("default: return false;");
+                }
+            }
+            w.Line();
+            w.Line("/// <summary>∂log p/∂(a parameter's values), row-major, at the point last evaluated.</summary>");
+            using (w.Block("public bool TryReadParameterGradient(string node, global::System.Span<double> destination)"))
+            using (w.Block("switch (node)"))
+            {
+                foreach (var node in parameters) w.Line($"case {EmitHelpers.Literal(node.Name)}: {ReverseMode.Gradient(node)}.CopyTo(destination); return true;");
+                w.Line("default: return false;");
+            }
+            w.Line();
+        }
+
+        /// <summary>The plate sizes and stored data every expression may read, as locals (the names CodeExpr prints).</summary>
+        private static void EmitLocals(SourceWriter w, ModelSpec spec)
+        {
+            foreach (var plate in spec.Plates) w.Line($"var {CodeExpr.Size(plate.Name)} = model.{CodeExpr.Size(plate.Name)};");
+            foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Data or NodeRole.Param)) w.Line($"var {node.Name}Values = model.{node.Name}Values;");
+        }
+
+        private static void EmitConstrain(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents)
+        {
+            w.Line("/// <summary>Maps the unconstrained point onto each latent's support; returns the log Jacobian of the maps.</summary>");
+            using (w.Block("private double Constrain(global::System.ReadOnlySpan<double> position)"))
+            {
+                EmitLocals(w, spec);
+                w.Line("var logJacobian = 0.0;");
+                var reverse = new ReverseMode(w, spec);
+                foreach (var (plan, node) in latents)
+                {
+                    var (value, offset) = (ReverseMode.Value(node), Offset(node));
+                    w.Line($"// {node.Name}: {Describe(plan.Transform)}");
+                    switch (plan.Transform)
+                    {
+                        case LatentTransform.Identity:
+                            w.Line($"position.Slice({offset}, {value}.Length).CopyTo({value});");
+                            break;
+                        case LatentTransform.Log:
+                            using (w.Block($"for (var ldE = 0; ldE < {value}.Length; ldE++)"))
+                            {
+                                w.Line($"{value}[ldE] = global::System.Math.Exp(position[{offset} + ldE]);");
+                                w.Line($"logJacobian += position[{offset} + ldE];");
+                            }
+                            break;
+                        case LatentTransform.Logit:
+                            using (w.Block($"for (var ldE = 0; ldE < {value}.Length; ldE++)"))
+                            {
+                                w.Line($"var ldU = position[{offset} + ldE];");
+                                w.Line($"{value}[ldE] = {Special}.Logistic(ldU);");
+                                w.Line($"logJacobian -= {Special}.Softplus(-ldU) + {Special}.Softplus(ldU);");
+                            }
+                            break;
+                        case LatentTransform.Interval:
+                            using (w.Braces())
+                            using (BindingEmitter.Loops(w, node.Indices))
+                            {
+                                var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
+                                var lower = reverse.Local("Lower", reverse.Of(plan.Lower!, scope));
+                                var upper = reverse.Local("Upper", reverse.Of(plan.Upper!, scope));
+                                w.Line($"var ldE = {ReverseMode.Position(node)};");
+                                w.Line($"var ldU = position[{offset} + ldE];");
+                                w.Line($"{node.Name}Share[ldE] = {Special}.Logistic(ldU);");
+                                w.Line($"{node.Name}Width[ldE] = {upper} - {lower};");
+                                w.Line($"{value}[ldE] = {lower} + {node.Name}Width[ldE] * {node.Name}Share[ldE];");
+                                w.Line($"logJacobian += global::System.Math.Log({node.Name}Width[ldE]) - {Special}.Softplus(-ldU) - {Special}.Softplus(ldU);");
+                            }
+                            break;
+                        case LatentTransform.Ordered:
+                            EmitOrderedRows(w, node, (start, size) =>
+                            {
+                                w.Line($"var ldRunning = position[{offset} + {start}];");
+                                w.Line($"{value}[{start}] = ldRunning;");
+                                using (w.Block($"for (var ldK = 1; ldK < {size}; ldK++)"))
+                                {
+                                    w.Line($"ldRunning += global::System.Math.Exp(position[{offset} + {start} + ldK]);");
+                                    w.Line($"{value}[{start} + ldK] = ldRunning;");
+                                    w.Line($"logJacobian += position[{offset} + {start} + ldK];");
+                                }
+                            });
+                            break;
+                    }
+                }
+                w.Line("return logJacobian;");
+            }
+            w.Line();
+        }
+
+        /// <summary>One block per row of an ordered node (every index but the last), given the row's start and length.</summary>
+        private static void EmitOrderedRows(SourceWriter w, NodeSpec node, System.Action<string, string> row)
+        {
+            var leading = node.Indices.Take(node.Indices.Count - 1).ToList();
+            var size = CodeExpr.Size(node.Indices[node.Indices.Count - 1].Plate);
+            using (w.Braces())
+            using (BindingEmitter.Loops(w, leading))
+            {
+                var start = leading.Count == 0 ? "0"
+                    : $"({CodeExpr.RowMajor(leading.Select(i => i.Variable).ToList(), leading.Select(i => CodeExpr.Size(i.Plate)).ToList())}) * {size}";
+                w.Line($"var ldRowStart = {start};");
+                row("ldRowStart", size);
+            }
+        }
+
+        private static void EmitEvaluate(SourceWriter w, ModelSpec spec, SamplingPlan plan, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters)
+        {
+            w.Line("/// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>");
+            using (w.Block("public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)"))
+            {
+                w.Line("var logDensity = Constrain(position);");
+                foreach (var node in latents.Select(l => l.Node).Concat(parameters)) w.Line($"global::System.Array.Clear({ReverseMode.Gradient(node)});");
+                EmitLocals(w, spec);
+                var reverse = new ReverseMode(w, spec);
+                foreach (var name in plan.Terms) EmitTerm(w, spec, reverse, ExprTools.Find(spec, name)!);
+                EmitChainRule(w, latents);
+                w.Line("return logDensity;");
+            }
+        }
+
+        /// <summary>One random node's log density summed over its entries, its partials sent back through its arguments.</summary>
+        private static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node)
+        {
+            var distribution = node.Declaration.Distribution!;
+            var info = DistributionCatalog.Find(distribution.Name)!;
+            var given = info.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
+            var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
+            w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(distribution)} (line {node.Declaration.Location.Line})");
+            using (w.Braces())
+            using (BindingEmitter.Loops(w, node.Indices))
+            {
+                var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
+                var arguments = given.Select(p => ExprTools.Argument(node, p.Name, spec)!).ToList();
+                var values = arguments.Select(a => reverse.Local("Arg", reverse.Of(a, scope))).ToList();
+                var position = reverse.Local("At", ReverseMode.Position(node));
+                var x = node.Role == NodeRole.Latent ? $"{ReverseMode.Value(node)}[{position}]" : $"{ReverseMode.Observed(node)}[{position}]";
+                var partials = new[] { "ldDValue" }.Concat(given.Select(p => $"ldD{char.ToUpperInvariant(p.Name[0])}{p.Name.Substring(1)}")).ToList();
+                w.Line($"logDensity += {Hmc}.LogDensity.{method}({string.Join(", ", new[] { x }.Concat(values).Concat(partials.Select(p => $"out var {p}")))});");
+                for (var a = 0; a < arguments.Count; a++) reverse.Accumulate(arguments[a], partials[a + 1], scope);
+                if (node.Role == NodeRole.Latent) w.Line($"{ReverseMode.Gradient(node)}[{position}] += ldDValue;");
+            }
+        }
+
+        /// <summary>∂/∂u = ∂/∂x · dx/du + d(log Jacobian)/du for each latent's transform.</summary>
+        private static void EmitChainRule(SourceWriter w, List<(SampledLatent Plan, NodeSpec Node)> latents)
+        {
+            foreach (var (plan, node) in latents)
+            {
+                var (value, grad, offset) = (ReverseMode.Value(node), ReverseMode.Gradient(node), Offset(node));
+                w.Line($"// {node.Name}: back through {Describe(plan.Transform)}");
+                if (plan.Transform == LatentTransform.Ordered)
+                {
+                    // x_j = u₀ + Σ_{1≤i≤j} exp(u_i): ∂/∂u_k collects the gradients of every x_j with j ≥ k.
+                    EmitOrderedRows(w, node, (start, size) =>
+                    {
+                        w.Line("var ldTail = 0.0;");
+                        using (w.Block($"for (var ldK = {size} - 1; ldK >= 1; ldK--)"))
+                        {
+                            w.Line($"ldTail += {grad}[{start} + ldK];");
+                            w.Line($"gradient[{offset} + {start} + ldK] = ldTail * ({value}[{start} + ldK] - {value}[{start} + ldK - 1]) + 1;");
+                        }
+                        w.Line($"gradient[{offset} + {start}] = ldTail + {grad}[{start}];");
+                    });
+                    continue;
+                }
+                using (w.Block($"for (var ldE = 0; ldE < {value}.Length; ldE++)"))
+                {
+                    w.Line(plan.Transform switch
+                    {
+                        LatentTransform.Identity => $"gradient[{offset} + ldE] = {grad}[ldE];",
+                        LatentTransform.Log => $"gradient[{offset} + ldE] = {grad}[ldE] * {value}[ldE] + 1;",
+                        LatentTransform.Logit => $"gradient[{offset} + ldE] = {grad}[ldE] * {value}[ldE] * (1 - {value}[ldE]) + 1 - 2 * {value}[ldE];",
+                        _ => $"gradient[{offset} + ldE] = {grad}[ldE] * {node.Name}Width[ldE] * {node.Name}Share[ldE] * (1 - {node.Name}Share[ldE]) + 1 - 2 * {node.Name}Share[ldE];",
+                    });
+                }
+            }
+        }
+    }
+}

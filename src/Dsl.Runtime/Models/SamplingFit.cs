@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Dsl.Runtime.Hmc;
+
+namespace Dsl.Runtime.Models;
+
+/// <summary>
+/// NUTS for any declared model whose latents the generator can sample by gradients: independent chains side by side
+/// (chain c draws from random stream (seed, c), so the draws do not depend on the thread count), then every latent
+/// and every deterministic node the model can evaluate summarised over all chains (rank-normalised R-hat, bulk and
+/// tail ESS). A history row per chain reports its step size, divergences, tree-depth hits and gradient evaluations.
+/// A model with parameters gets their point estimates first (<see cref="ParameterEstimation"/>), and the chains then
+/// sample the latents at them.
+/// </summary>
+public static class SamplingFit
+{
+    public const string Engine = "NUTS";
+
+    /// <summary>The seed offset of the parameter-estimation chain, so its streams are not those of chain 0.</summary>
+    private const ulong ParameterStreams = 0x5AE0_0000_0000UL;
+
+    /// <summary>Stochastic-approximation EM needs a few hundred steps to settle even when the warm-up is short.</summary>
+    private const int MinimumParameterIterations = 200;
+
+    public static DeclaredFit Fit(IDeclaredModel model, NutsOptions options, IProgress<int>? progress, Action<string>? warn)
+    {
+        if (model is not ISampledModel sampled) throw new InvalidOperationException($"{model.Descriptor.Name} has no sampling plan");
+        var clock = Stopwatch.StartNew();
+        var posteriors = Enumerable.Range(0, options.Chains).Select(_ => sampled.CreatePosterior()).ToArray();
+        // Parameters first (stochastic-approximation EM on one chain, as long as a warm-up), then the latents' chains at them.
+        var parameterTrace = posteriors[0].Parameters.Count == 0 ? null
+            : ParameterEstimation.Run(model, posteriors[0], options with { Seed = options.Seed ^ ParameterStreams }, Math.Max(options.Warmup, MinimumParameterIterations), progress);
+        var runs = new ChainRun[options.Chains];
+        var slowest = progress is null ? null : new SlowestChain(options.Chains, progress);
+        Parallel.For(0, options.Chains, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, chain =>
+        {
+            runs[chain] = NutsChain.Run(posteriors[chain], options, chain, slowest?.For(chain));
+        });
+        var sampling = clock.Elapsed.TotalSeconds;
+
+        var reader = posteriors[0];
+        var position = Array.Empty<double>();
+        var draws = new PosteriorDraws(model, options.Chains * options.Samples, (name, destination) => reader.TryReadLatent(position, name, destination),
+            chains: options.Chains);
+        foreach (var run in runs)
+            for (var s = 0; s < run.Samples; s++)
+            {
+                position = run.Draw(s).ToArray();
+                draws.Record();
+            }
+        var summaries = NodeSummary.PointEstimates(model).Concat(draws.Summaries()).ToList();
+        Warn(runs, summaries, options, warn);
+        var history = new FitHistory("chain", ["step_size", "divergences", "max_treedepth_hits", "mean_accept_stat", "gradients"],
+            runs.Select((r, c) => new double[] { c + 1, r.StepSize, r.Divergences, r.MaxDepthHits, r.MeanAcceptance, r.Gradients }).ToList());
+        var settings = new Dictionary<string, object>
+        {
+            ["chains"] = options.Chains, ["warmup"] = options.Warmup, ["samples"] = options.Samples, ["adapt_delta"] = options.TargetAcceptance,
+            ["max_treedepth"] = options.MaxTreeDepth, ["seed"] = options.Seed, ["threads"] = options.Threads, ["sampling_seconds"] = sampling,
+        };
+        if (parameterTrace is not null)
+        {
+            settings["parameter_iterations"] = parameterTrace.Length;
+            // The log joint at the last quarter of the parameter chain's draws: it levels off once the estimates have settled.
+            settings["parameter_trace_log_joint_last_quarter_mean"] = parameterTrace.Skip(parameterTrace.Length * 3 / 4).Average();
+        }
+        var divergences = runs.Sum(r => r.Divergences);
+        return new DeclaredFit(Engine, history, divergences == 0 ? "sampled" : $"sampled with {divergences} divergent transitions", null,
+            summaries, draws.Recorded,
+            $"latents and deterministic nodes: {options.Samples} draws from each of {options.Chains} NUTS chains after {options.Warmup} warm-up iterations" +
+            (parameterTrace is null ? "" : $"; parameters: stochastic-approximation EM point estimates over {parameterTrace.Length} iterations of one chain (no sd or interval)") + draws.MomentsNote,
+            settings, clock.Elapsed.TotalSeconds) { HasObjective = false };
+    }
+
+    /// <summary>Stan's advice, as one line each: divergences, saturated trees, R-hat above 1.01 and ESS below 400.</summary>
+    private static void Warn(ChainRun[] runs, IReadOnlyList<NodeSummary> summaries, NutsOptions options, Action<string>? warn)
+    {
+        if (warn is null) return;
+        var divergences = runs.Sum(r => r.Divergences);
+        if (divergences > 0)
+            warn($"{divergences} of {runs.Sum(r => r.Samples)} transitions after warm-up diverged: the posterior has regions the step size cannot follow; reparameterise (e.g. non-centred) or raise adapt_delta");
+        var saturated = runs.Sum(r => r.MaxDepthHits);
+        if (saturated > 0) warn($"{saturated} transitions reached the maximum tree depth {options.MaxTreeDepth}: the sampler's trajectories were cut short, so mixing may be slow");
+        var worstRHat = summaries.Where(s => s.RHat is not null).SelectMany(s => s.RHat!.Select((r, e) => (Name: s.Node.Name, Entry: e, Value: r)))
+            .Where(r => double.IsFinite(r.Value)).OrderByDescending(r => r.Value).FirstOrDefault();
+        if (worstRHat.Name is not null && worstRHat.Value > 1.01)
+            warn($"R-hat of {worstRHat.Name} (entry {worstRHat.Entry + 1}) is {worstRHat.Value:F3} > 1.01: the chains disagree; run more --samples and --warmup");
+        var lowest = summaries.Where(s => s.EssBulk is not null).SelectMany(s => s.EssBulk!.Zip(s.EssTail!, Math.Min).Select((v, e) => (Name: s.Node.Name, Entry: e, Value: v)))
+            .Where(r => double.IsFinite(r.Value)).OrderBy(r => r.Value).FirstOrDefault();
+        if (lowest.Name is not null && lowest.Value < 400)
+            warn($"effective sample size of {lowest.Name} (entry {lowest.Entry + 1}) is {lowest.Value:F0} < 400: its quantiles and R-hat are unreliable; run more --samples");
+    }
+
+    /// <summary>Reports the slowest chain's iteration each time it advances, so progress reads as one run.</summary>
+    private sealed class SlowestChain(int chains, IProgress<int> overall)
+    {
+        private readonly int[] done = new int[chains];
+        private int reported;
+
+        public IProgress<int> For(int chain) => new Chain(this, chain);
+
+        private void Advance(int chain, int iteration)
+        {
+            lock (done)
+            {
+                done[chain] = iteration;
+                var slowest = done.Min();
+                if (slowest <= reported) return;
+                reported = slowest;
+                overall.Report(slowest);
+            }
+        }
+
+        private sealed class Chain(SlowestChain owner, int chain) : IProgress<int>
+        {
+            public void Report(int value) => owner.Advance(chain, value);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using Dsl;
+using static Dsl.Fn;
+
+namespace Textbook;
+
+// Textbook models no Gibbs-EM rule claims, so the generator samples them by NUTS. The tests differentiate their
+// generated log densities, calibrate their samplers by simulation and recover their parameters.
+
+/// Counts over regions with known exposures, rates from a Gamma prior whose shape is itself unknown.
+[PlateModel("Gamma-Poisson with exposures and a hierarchical shape")]
+public partial class GammaPoisson
+{
+    [Plate] public partial struct Region { }
+
+    [Data] public partial double exposure(Region r);
+    [Latent] public double shape() => Dist.Exponential(1);
+    [Latent] public double rate(Region r) => Dist.Gamma(shape(), 2);
+    [Observed] public int y(Region r) => Dist.Poisson(exposure(r) * rate(r));
+}
+
+/// Coin flips with a Beta prior on the coin's bias.
+[PlateModel("Beta-Bernoulli")]
+public partial class BetaBernoulli
+{
+    [Plate] public partial struct Flip { }
+
+    [Latent] public double p() => Dist.Beta(2, 3);
+    [Observed] public int heads(Flip f) => Dist.Bernoulli(p: p());
+}
+
+/// Group means kept in increasing order, observations with known group labels.
+[PlateModel("Ordered group means")]
+public partial class OrderedMeans
+{
+    [Plate] public partial struct Observation { }
+    [Plate(Size = 3)] public partial struct Group { }
+
+    [Data] public partial Group group(Observation n);
+    [Latent, Ordered] public double mu(Group k) => Dist.Normal(0, 3);
+    [Latent] public double sigma() => Dist.HalfNormal(1);
+    [Observed] public double y(Observation n) => Dist.Normal(mu(group(n)), sigma());
+}
+
+/// Binomial successes on a logit link with heavy-tailed (Student-t) coefficient priors.
+[PlateModel("Robust logistic regression, binomial trials")]
+public partial class RobustLogistic
+{
+    [Plate] public partial struct Observation { }
+    [Plate] public partial struct Coefficient { }
+
+    [Data] public partial double x(Observation n, Coefficient k);
+    [Data] public partial int trials(Observation n);
+    [Latent] public double beta(Coefficient k) => Dist.StudentT(3, 0, 2.5);
+    [Observed] public int successes(Observation n) => Dist.Binomial(trials(n), logit: Sum((Coefficient k) => x(n, k) * beta(k)));
+}
+
+/// Student-t observations whose degrees of freedom, location and variance are all unknown.
+[PlateModel("Student-t location and scale")]
+public partial class StudentTScale
+{
+    [Plate] public partial struct Observation { }
+
+    [Latent] public double nu() => Dist.Uniform(1, 10);
+    [Latent] public double location() => Dist.Cauchy(0, 2);
+    [Latent] public double variance() => Dist.InverseGamma(3, 2);
+    [Observed] public double z(Observation n) => Dist.StudentT(nu(), location(), Sqrt(variance()));
+}
+
+/// Zero-inflated negative binomial counts of a cell-by-gene matrix, means per gene.
+[PlateModel("ZINB gene means with a shared dispersion and dropout")]
+public partial class ZinbMeans
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+
+    [Data] public partial double size(Cell c);
+    [Latent] public double mean(Gene g) => Dist.LogNormal(1, 1);
+    [Latent] public double dispersion() => Dist.Gamma(4, 1);
+    [Latent] public double dropout() => Dist.Normal(-1, 1);
+    [Observed] public int count(Cell c, Gene g) => Dist.ZeroInflatedNegativeBinomial(size(c) * mean(g), dispersion(), dropout());
+}
