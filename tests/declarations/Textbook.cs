@@ -79,3 +79,17 @@ public partial class ZinbMeans
     [Latent] public double dropout() => Dist.Normal(-1, 1);
     [Observed] public int count(Cell c, Gene g) => Dist.ZeroInflatedNegativeBinomial(size(c) * mean(g), dispersion(), dropout());
 }
+
+/// A mixture of unit-variance normals whose allocations are summed out of the density, its weights a softmax of
+/// Normal logits and its centres kept in order.
+[PlateModel("Normal mixture with summed-out allocations")]
+public partial class NormalMixture
+{
+    [Plate] public partial struct Observation { }
+    [Plate(Size = 3)] public partial struct Cluster { }
+
+    [Latent] public double logit(Cluster k) => Dist.Normal(0, 1);
+    [Latent, Ordered] public double centre(Cluster k) => Dist.Normal(0, 5);
+    [Latent] public Cluster cluster(Observation n) => Dist.Categorical(logit: (Cluster k) => logit(k));
+    [Observed] public double y(Observation n) => Dist.Normal(centre(cluster(n)), 1);
+}

@@ -21,6 +21,18 @@ namespace Dsl.Generators.Derivation
             _ => expr,
         };
 
+        /// <summary>Replaces every call to <paramref name="node"/> by <paramref name="replacement"/> (a summed latent by its value).</summary>
+        public static Expr ReplaceCalls(Expr expr, string node, Expr replacement) => expr switch
+        {
+            NodeCallExpr call when call.Node == node => replacement,
+            NodeCallExpr call => call with { Indices = call.Indices.Select(i => ReplaceCalls(i, node, replacement)).ToEquatableArray() },
+            FunctionExpr f => f with { Arguments = f.Arguments.Select(a => ReplaceCalls(a, node, replacement)).ToEquatableArray() },
+            SumExpr s => s with { Over = s.Over with { Body = ReplaceCalls(s.Over.Body, node, replacement) } },
+            BinaryExpr b => b with { Left = ReplaceCalls(b.Left, node, replacement), Right = ReplaceCalls(b.Right, node, replacement) },
+            NegateExpr n => n with { Operand = ReplaceCalls(n.Operand, node, replacement) },
+            _ => expr,
+        };
+
         /// <summary>Renames index variables (a lambda's own variable shadows the mapping inside its body).</summary>
         public static Expr Substitute(Expr expr, IReadOnlyDictionary<string, Expr> map) => expr switch
         {

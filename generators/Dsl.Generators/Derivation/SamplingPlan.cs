@@ -25,11 +25,15 @@ namespace Dsl.Generators.Derivation
     /// <summary>A latent the sampler moves: its transform, and the bounds of an interval (expressions of data only).</summary>
     public sealed record SampledLatent(string Node, LatentTransform Transform, Expr? Lower, Expr? Upper);
 
+    /// <summary>A discrete latent summed out of the log density, with the observed nodes that read it (see SummedLatents).</summary>
+    public sealed record SummedLatent(string Node, EquatableArray<string> Children);
+
     /// <summary>
     /// Gradient-based sampling (NUTS) of every latent jointly on the unconstrained scale. The log density is the sum of
     /// one term per random node (each latent's prior and each observed node's likelihood) plus the transforms' log
     /// Jacobians; its gradient is emitted in reverse mode from the same expressions, with respect to the latents and
     /// to the <see cref="Parameters"/>, which the engine point-estimates by stochastic-approximation EM.
     /// </summary>
-    public sealed record SamplingPlan(EquatableArray<SampledLatent> Latents, EquatableArray<string> Parameters, EquatableArray<string> Terms);
+    /// <param name="Terms">the random nodes whose log densities are summed entry by entry (not those of <paramref name="Summed"/>)</param>
+    public sealed record SamplingPlan(EquatableArray<SampledLatent> Latents, EquatableArray<SummedLatent> Summed, EquatableArray<string> Parameters, EquatableArray<string> Terms);
 }

@@ -25,22 +25,27 @@ namespace Dsl.Generators.Derivation
         public static Result<SamplingPlan> Plan(ModelSpec spec)
         {
             var latents = new List<SampledLatent>();
+            var summed = new List<SummedLatent>();
             foreach (var node in spec.Nodes)
             {
+                List<NodeSpec>? children = null;
                 var why = node.Role switch
                 {
                     NodeRole.Param => ParameterProblem(node),
+                    NodeRole.Latent when node.Kind != ValueKind.Real => SummedLatents.Problem(spec, node, out children),
                     NodeRole.Latent => LatentProblem(spec, node),
                     NodeRole.Observed => Density(node) ? null : $"the sampler has no log density for Dist.{node.Declaration.Distribution!.Name} yet (it has {string.Join(", ", densities.OrderBy(d => d))})",
                     _ => null,
                 };
                 if (why is not null)
                     return new Result<SamplingPlan>(null, EquatableArray.Of(DiagnosticInfo.Create(DiagnosticDescriptors.NoSamplingRule, node.Declaration.Location, spec.ClassName, node.Name, why)));
-                if (node.Role == NodeRole.Latent) latents.Add(Sampled(spec, node));
+                if (children is not null) summed.Add(new SummedLatent(node.Name, children.Select(c => c.Name).ToEquatableArray()));
+                else if (node.Role == NodeRole.Latent) latents.Add(Sampled(spec, node));
             }
-            var terms = spec.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Observed).Select(n => n.Name).ToEquatableArray();
+            var inSums = new HashSet<string>(summed.SelectMany(s => s.Children.Append(s.Node)));
+            var terms = spec.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Observed && !inSums.Contains(n.Name)).Select(n => n.Name).ToEquatableArray();
             var parameters = spec.Nodes.Where(n => n.Role == NodeRole.Param).Select(n => n.Name).ToEquatableArray();
-            return new Result<SamplingPlan>(new SamplingPlan(latents.ToEquatableArray(), parameters, terms), EquatableArray<DiagnosticInfo>.Empty);
+            return new Result<SamplingPlan>(new SamplingPlan(latents.ToEquatableArray(), summed.ToEquatableArray(), parameters, terms), EquatableArray<DiagnosticInfo>.Empty);
         }
 
         /// <summary>A real parameter, unconstrained or [Positive] (with or without a floor), is estimated by gradient steps.</summary>
@@ -54,8 +59,6 @@ namespace Dsl.Generators.Derivation
         private static string? LatentProblem(ModelSpec spec, NodeSpec node)
         {
             var distribution = node.Declaration.Distribution!;
-            if (node.Kind != ValueKind.Real)
-                return "a discrete latent needs an exact update, and no Gibbs-EM rule claims it (gradient-based sampling moves continuous latents only)";
             if (!Density(node)) return $"the sampler has no log density for a Dist.{distribution.Name} latent yet";
             if (distribution.Name == "Uniform" && distribution.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), spec, NodeRole.Latent)))
                 return "a Uniform prior's bounds must not depend on latents (the sampler's transform to the real line needs them fixed)";

@@ -66,10 +66,13 @@ namespace Dsl.Generators.Emit
         /// <summary>A new local holding an expression, so later lines read a name rather than repeat the text.</summary>
         public string Local(string prefix, string value)
         {
-            var name = $"ld{prefix}{++counter}";
+            var name = Name(prefix);
             w.Line($"var {name} = {value};");
             return name;
         }
+
+        /// <summary>A fresh local name (every generated local starts with "ld", which no index variable of a declaration needs).</summary>
+        public string Name(string prefix) => $"ld{prefix}{++counter}";
 
         /// <summary>Emits the statements that add <paramref name="adjoint"/>·∂expr/∂x into the gradient of every latent or parameter entry x the expression reads.</summary>
         public void Accumulate(Expr expr, string adjoint, Scope scope)

@@ -14,7 +14,7 @@ namespace Dsl.Generators.Emit
     /// </summary>
     internal static class SamplingEmitter
     {
-        private const string Hmc = "global::Dsl.Runtime.Hmc";
+        public const string Hmc = "global::Dsl.Runtime.Hmc";
         private const string Special = "global::Dsl.Runtime.Special.SpecialFunctions";
 
         public static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan)
@@ -23,6 +23,7 @@ namespace Dsl.Generators.Emit
             var latents = plan.Latents.Select(l => (Plan: l, Node: ExprTools.Find(spec, l.Node)!)).ToList();
             var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).ToList();
             var parameters = plan.Parameters.Select(p => ExprTools.Find(spec, p)!).ToList();
+            var summed = plan.Summed.Select(s => (Node: ExprTools.Find(spec, s.Node)!, Children: s.Children.Select(c => ExprTools.Find(spec, c)!).ToList())).ToList();
             using (w.Block($"partial class {spec.ClassName} : {Hmc}.ISampledModel"))
             {
                 w.Line("/// <summary>A fresh log posterior at the stored data and plate sizes, with its own scratch (one per chain).</summary>");
@@ -34,10 +35,12 @@ namespace Dsl.Generators.Emit
                 using (w.Block($"private sealed class Posterior : {Hmc}.IPosterior"))
                 {
                     EmitFields(w, spec, latents, observed, parameters);
-                    EmitConstructor(w, spec, latents, observed, parameters);
-                    EmitRead(w, latents, parameters);
+                    foreach (var (z, _) in summed) w.Line($"private readonly double[] {SummedLatentEmitter.Weights(z)} = new double[0];");
+                    EmitConstructor(w, spec, latents, observed, parameters, summed.Select(s => s.Node).ToList());
+                    EmitRead(w, spec, latents, parameters, summed.Select(s => s.Node).ToList());
+                    foreach (var (z, children) in summed) SummedLatentEmitter.EmitWeightsMethod(w, spec, z, children, locals => EmitLocals(locals, spec));
                     EmitConstrain(w, spec, latents);
-                    EmitEvaluate(w, spec, plan, latents, parameters);
+                    EmitEvaluate(w, spec, plan, latents, parameters, summed);
                 }
             }
             return new GeneratedFile($"{spec.ClassName}.Sampler.g.cs", w.ToString());
@@ -71,7 +74,8 @@ namespace Dsl.Generators.Emit
             _ => "increasing along its last plate, x₀ = u₀ and x_k = x_{k-1} + exp(u_k)",
         };
 
-        private static void EmitConstructor(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> observed, List<NodeSpec> parameters)
+        private static void EmitConstructor(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> observed, List<NodeSpec> parameters,
+            List<NodeSpec> summed)
         {
             using (w.Block($"public Posterior({spec.ClassName} model)"))
             {
@@ -88,6 +92,7 @@ namespace Dsl.Generators.Emit
                         w.Line($"({node.Name}Share, {node.Name}Width) = (new double[{Length(node)}], new double[{Length(node)}]);");
                 }
                 w.Line("Dimension = ldOffset;");
+                foreach (var z in summed) w.Line($"{SummedLatentEmitter.Weights(z)} = new double[{SummedLatentEmitter.Values(z, "model.")}];");
                 foreach (var node in parameters) w.Line($"{ReverseMode.Gradient(node)} = new double[{Length(node)}];");
                 foreach (var node in observed)
                 {
@@ -107,15 +112,25 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        private static void EmitRead(SourceWriter w, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters)
+        private static void EmitRead(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters, List<NodeSpec> summed)
         {
-            w.Line("/// <summary>A latent's constrained values at an unconstrained point, row-major.</summary>");
-            using (w.Block("public bool TryReadLatent(global::System.ReadOnlySpan<double> position, string node, global::System.Span<double> destination)"))
+            w.Line("/// <summary>A latent's constrained values at an unconstrained point, row-major; a summed-out latent drawn from its conditional there.</summary>");
+            using (w.Block("public bool TryReadLatent(global::System.ReadOnlySpan<double> position, string node, global::System.Span<double> destination, ref global::Dsl.Runtime.Random.RandomStream random)"))
             {
                 w.Line("Constrain(position);");
                 using (w.Block("switch (node)"))
                 {
                     foreach (var (_, node) in latents) w.Line($"case {EmitHelpers.Literal(node.Name)}: {ReverseMode.Value(node)}.CopyTo(destination); return true;");
+                    foreach (var z in summed)
+                    {
+                        w.Line($"case {EmitHelpers.Literal(z.Name)}:");
+                        using (w.Braces())
+                        {
+                            EmitLocals(w, spec);
+                            SummedLatentEmitter.EmitDraw(w, z);
+                            w.Line("return true;");
+                        }
+                    }
                     w.Line("default: return false;");
                 }
             }
@@ -219,7 +234,8 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        private static void EmitEvaluate(SourceWriter w, ModelSpec spec, SamplingPlan plan, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters)
+        private static void EmitEvaluate(SourceWriter w, ModelSpec spec, SamplingPlan plan, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters,
+            List<(NodeSpec Node, List<NodeSpec> Children)> summed)
         {
             w.Line("/// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>");
             using (w.Block("public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)"))
@@ -229,6 +245,7 @@ namespace Dsl.Generators.Emit
                 EmitLocals(w, spec);
                 var reverse = new ReverseMode(w, spec);
                 foreach (var name in plan.Terms) EmitTerm(w, spec, reverse, ExprTools.Find(spec, name)!);
+                foreach (var (z, children) in summed) SummedLatentEmitter.EmitTerm(w, spec, reverse, z, children);
                 EmitChainRule(w, latents);
                 w.Line("return logDensity;");
             }
@@ -237,24 +254,42 @@ namespace Dsl.Generators.Emit
         /// <summary>One random node's log density summed over its entries, its partials sent back through its arguments.</summary>
         private static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node)
         {
-            var distribution = node.Declaration.Distribution!;
-            var info = DistributionCatalog.Find(distribution.Name)!;
-            var given = info.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
-            var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
-            w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(distribution)} (line {node.Declaration.Location.Line})");
+            w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             using (w.Braces())
             using (BindingEmitter.Loops(w, node.Indices))
             {
                 var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
-                var arguments = given.Select(p => ExprTools.Argument(node, p.Name, spec)!).ToList();
-                var values = arguments.Select(a => reverse.Local("Arg", reverse.Of(a, scope))).ToList();
+                var arguments = Arguments(spec, node);
                 var position = reverse.Local("At", ReverseMode.Position(node));
                 var x = node.Role == NodeRole.Latent ? $"{ReverseMode.Value(node)}[{position}]" : $"{ReverseMode.Observed(node)}[{position}]";
-                var partials = new[] { "ldDValue" }.Concat(given.Select(p => $"ldD{char.ToUpperInvariant(p.Name[0])}{p.Name.Substring(1)}")).ToList();
-                w.Line($"logDensity += {Hmc}.LogDensity.{method}({string.Join(", ", new[] { x }.Concat(values).Concat(partials.Select(p => $"out var {p}")))});");
+                var partials = DensityCall(w, reverse, node, arguments, scope, x, "logDensity");
                 for (var a = 0; a < arguments.Count; a++) reverse.Accumulate(arguments[a], partials[a + 1], scope);
-                if (node.Role == NodeRole.Latent) w.Line($"{ReverseMode.Gradient(node)}[{position}] += ldDValue;");
+                if (node.Role == NodeRole.Latent) w.Line($"{ReverseMode.Gradient(node)}[{position}] += {partials[0]};");
             }
+        }
+
+        /// <summary>A random node's distribution arguments in the catalogue's order (the link given), deterministic nodes inlined.</summary>
+        public static List<Expr> Arguments(ModelSpec spec, NodeSpec node)
+        {
+            var distribution = node.Declaration.Distribution!;
+            return DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name))
+                .Select(p => ExprTools.Argument(node, p.Name, spec)!).ToList();
+        }
+
+        /// <summary>
+        /// <c>target += LogDensity.X(value, arguments..., out partials)</c> at the given argument expressions (the value
+        /// discarded where only the partials are wanted, target null); returns the partials' names, the value's first.
+        /// </summary>
+        public static List<string> DensityCall(SourceWriter w, ReverseMode reverse, NodeSpec node, IReadOnlyList<Expr> arguments, ReverseMode.Scope scope,
+            string value, string? target)
+        {
+            var distribution = node.Declaration.Distribution!;
+            var given = DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
+            var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
+            var values = arguments.Select(a => reverse.Local("Arg", reverse.Of(a, scope))).ToList();
+            var partials = new[] { reverse.Name("DValue") }.Concat(given.Select(p => reverse.Name($"D{char.ToUpperInvariant(p.Name[0])}{p.Name.Substring(1)}"))).ToList();
+            w.Line($"{(target is null ? "_ =" : target + " +=")} {Hmc}.LogDensity.{method}({string.Join(", ", new[] { value }.Concat(values).Concat(partials.Select(p => $"out var {p}")))});");
+            return partials;
         }
 
         /// <summary>∂/∂u = ∂/∂x · dx/du + d(log Jacobian)/du for each latent's transform.</summary>

@@ -1,4 +1,5 @@
 using Dsl.Runtime.Models;
+using Dsl.Runtime.Random;
 
 namespace Dsl.Runtime.Hmc;
 
@@ -15,8 +16,11 @@ public interface IPosterior : ILogDensity
     /// <summary>The latents in the order their entries fill the unconstrained vector.</summary>
     IReadOnlyList<string> Latents { get; }
 
-    /// <summary>A latent's values on its own support at an unconstrained point, row-major; false for an unknown name.</summary>
-    bool TryReadLatent(ReadOnlySpan<double> position, string node, Span<double> destination);
+    /// <summary>
+    /// A latent's values on its own support at an unconstrained point, row-major; false for an unknown name. A discrete
+    /// latent summed out of the density is drawn from its conditional at the point, from <paramref name="random"/>.
+    /// </summary>
+    bool TryReadLatent(ReadOnlySpan<double> position, string node, Span<double> destination, ref RandomStream random);
 
     /// <summary>The parameters the log density reads from the model's storage (point-estimated, not sampled).</summary>
     IReadOnlyList<string> Parameters { get; }

@@ -220,6 +220,17 @@ public static class LogDensity
         return total;
     }
 
+    /// <summary>log Σ exp(x_i), by the largest term (−∞ for no terms or all −∞).</summary>
+    public static double LogSumExp(ReadOnlySpan<double> values)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var v in values) max = Math.Max(max, v);
+        if (double.IsNegativeInfinity(max) || double.IsNaN(max)) return max;
+        var sum = 0.0;
+        foreach (var v in values) sum += Math.Exp(v - max);
+        return max + Math.Log(sum);
+    }
+
     private static double LogChoose(double n, double k) =>
         SpecialFunctions.LogGamma(n + 1) - SpecialFunctions.LogGamma(k + 1) - SpecialFunctions.LogGamma(n - k + 1);
 }

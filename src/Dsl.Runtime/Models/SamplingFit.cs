@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dsl.Runtime.Hmc;
+using Dsl.Runtime.Random;
 
 namespace Dsl.Runtime.Models;
 
@@ -17,6 +18,9 @@ public static class SamplingFit
 
     /// <summary>The seed offset of the parameter-estimation chain, so its streams are not those of chain 0.</summary>
     private const ulong ParameterStreams = 0x5AE0_0000_0000UL;
+
+    /// <summary>The seed offset of the draws of summed-out discrete latents.</summary>
+    private const ulong SummedStreams = 0x5E3D_0000_0000UL;
 
     /// <summary>Stochastic-approximation EM needs a few hundred steps to settle even when the warm-up is short.</summary>
     private const int MinimumParameterIterations = 200;
@@ -39,14 +43,19 @@ public static class SamplingFit
 
         var reader = posteriors[0];
         var position = Array.Empty<double>();
-        var draws = new PosteriorDraws(model, options.Chains * options.Samples, (name, destination) => reader.TryReadLatent(position, name, destination),
+        // Summed-out discrete latents are drawn at each kept draw from a stream of their own per chain.
+        var random = new RandomStream(options.Seed ^ SummedStreams, 0);
+        var draws = new PosteriorDraws(model, options.Chains * options.Samples, (name, destination) => reader.TryReadLatent(position, name, destination, ref random),
             chains: options.Chains);
-        foreach (var run in runs)
-            for (var s = 0; s < run.Samples; s++)
+        for (var chain = 0; chain < runs.Length; chain++)
+        {
+            random = new RandomStream(options.Seed ^ SummedStreams, (ulong)chain);
+            for (var s = 0; s < runs[chain].Samples; s++)
             {
-                position = run.Draw(s).ToArray();
+                position = runs[chain].Draw(s).ToArray();
                 draws.Record();
             }
+        }
         var summaries = NodeSummary.PointEstimates(model).Concat(draws.Summaries()).ToList();
         Warn(runs, summaries, options, warn);
         var history = new FitHistory("chain", ["step_size", "divergences", "max_treedepth_hits", "mean_accept_stat", "gradients"],

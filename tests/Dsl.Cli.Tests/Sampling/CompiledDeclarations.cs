@@ -13,7 +13,7 @@ namespace Dsl.Cli.Tests.Sampling;
 public sealed class CompiledDeclarations : IDisposable
 {
     public static readonly string[] Posteriordb =
-        ["earnings-logearn_height", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momiq", "mesquite-logmesquite", "sblri-blr"];
+        ["earnings-logearn_height", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momiq", "low_dim_gauss_mix-low_dim_gauss_mix", "mesquite-logmesquite", "sblri-blr"];
 
     // README.md's example (Poisson counts with a random effect and parameters) is a generality model of its own.
     private readonly CompiledModels textbook = Compile([RepoPaths.Textbook, RepoPaths.GeneralityModel("PoissonRandomEffect")]);

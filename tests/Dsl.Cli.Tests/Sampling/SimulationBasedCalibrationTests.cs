@@ -1,4 +1,5 @@
 using Dsl.Runtime.Hmc;
+using Dsl.Runtime.Random;
 using Xunit;
 
 namespace Dsl.Cli.Tests.Sampling;
@@ -21,6 +22,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
     [Theory]
     [InlineData("BetaBernoulli", 10)]
     [InlineData("GammaPoisson", 6)]
+    [InlineData("NormalMixture", 12)]
     [InlineData("OrderedMeans", 12)]
     [InlineData("RobustLogistic", 8)]
     [InlineData("StudentTScale", 10)]
@@ -36,6 +38,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
             var posterior = model.CreatePosterior();
             var run = NutsChain.Run(posterior, options with { Seed = 7 + (ulong)replication }, 0);
             bins ??= posterior.Latents.ToDictionary(l => l, _ => new int[10]);
+            var random = new RandomStream(5, (ulong)replication);
             foreach (var latent in posterior.Latents)
             {
                 // The first entry of each latent (all entries of one latent are exchangeable a priori in these models, except OrderedMeans' mu, whose rows are checked through the first).
@@ -43,7 +46,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
                 var rank = 0;
                 for (var s = Thin - 1; s < run.Samples; s += Thin)
                 {
-                    posterior.TryReadLatent(run.Draw(s), latent, value);
+                    posterior.TryReadLatent(run.Draw(s), latent, value, ref random);
                     if (value[0] < truth[latent][0]) rank++;
                 }
                 bins[latent][rank * 10 / (Kept + 1)]++;

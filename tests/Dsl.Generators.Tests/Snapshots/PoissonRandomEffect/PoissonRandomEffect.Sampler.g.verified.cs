@@ -41,8 +41,8 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Hmc.ISampledModel
 
         public global::System.Collections.Generic.IReadOnlyList<string> Parameters { get; } = new string[] { "rate" };
 
-        /// <summary>A latent's constrained values at an unconstrained point, row-major.</summary>
-        public bool TryReadLatent(global::System.ReadOnlySpan<double> position, string node, global::System.Span<double> destination)
+        /// <summary>A latent's constrained values at an unconstrained point, row-major; a summed-out latent drawn from its conditional there.</summary>
+        public bool TryReadLatent(global::System.ReadOnlySpan<double> position, string node, global::System.Span<double> destination, ref global::Dsl.Runtime.Random.RandomStream random)
         {
             Constrain(position);
             switch (node)
@@ -89,11 +89,11 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Hmc.ISampledModel
             {
                 for (var c = 0; c < CellCount; c++)
                 {
-                    var ldArg1 = 0.0;
-                    var ldArg2 = 1.0;
-                    var ldAt3 = c;
-                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(zValue[ldAt3], ldArg1, ldArg2, out var ldDValue, out var ldDMean, out var ldDSd);
-                    zGradient[ldAt3] += ldDValue;
+                    var ldAt1 = c;
+                    var ldArg2 = 0.0;
+                    var ldArg3 = 1.0;
+                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(zValue[ldAt1], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
+                    zGradient[ldAt1] += ldDValue4;
                 }
             }
             // log p(y) over its entries: y ~ Poisson(rate: size(c) * rate(g) * Exp(z(c))) (line 18)
@@ -102,15 +102,15 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Hmc.ISampledModel
                 {
                     for (var g = 0; g < GeneCount; g++)
                     {
-                        var ldArg4 = ((sizeValues[c] * rateValues[g]) * global::System.Math.Exp(zValue[c]));
-                        var ldAt5 = (c) * GeneCount + g;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Poisson(yObserved[ldAt5], ldArg4, out var ldDValue, out var ldDRate);
-                        var ldAdj6 = ldDRate * global::System.Math.Exp(zValue[c]);
-                        var ldAdj7 = ldAdj6 * sizeValues[c];
-                        rateGradient[g] += ldAdj7;
-                        var ldAdj8 = ldDRate * (sizeValues[c] * rateValues[g]);
-                        var ldAdj9 = ldAdj8 * global::System.Math.Exp(zValue[c]);
-                        zGradient[c] += ldAdj9;
+                        var ldAt7 = (c) * GeneCount + g;
+                        var ldArg8 = ((sizeValues[c] * rateValues[g]) * global::System.Math.Exp(zValue[c]));
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Poisson(yObserved[ldAt7], ldArg8, out var ldDValue9, out var ldDRate10);
+                        var ldAdj11 = ldDRate10 * global::System.Math.Exp(zValue[c]);
+                        var ldAdj12 = ldAdj11 * sizeValues[c];
+                        rateGradient[g] += ldAdj12;
+                        var ldAdj13 = ldDRate10 * (sizeValues[c] * rateValues[g]);
+                        var ldAdj14 = ldAdj13 * global::System.Math.Exp(zValue[c]);
+                        zGradient[c] += ldAdj14;
                     }
                 }
             }

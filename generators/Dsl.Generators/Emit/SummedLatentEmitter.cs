@@ -1,0 +1,150 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// The sampler's code for a discrete latent summed out of the log density (<see cref="SummedLatents"/>): for each
+    /// entry, the log weight of every value v, w_v = log p(z = v) + Σ_children log p(child | z = v), enters the log
+    /// density as log Σ_v exp(w_v); its gradient is each value's gradient weighted by p(z = v | rest) = exp(w_v − lse).
+    /// After sampling, z is drawn from that same conditional at each kept draw.
+    /// </summary>
+    internal static class SummedLatentEmitter
+    {
+        private const string Value = "ldV";
+
+        public static string Weights(NodeSpec z) => $"{z.Name}LogWeights";
+
+        /// <summary>How many values the latent takes: its plate's size, or 2 for a 0/1 latent.</summary>
+        public static string Values(NodeSpec z, string owner = "") => z.Kind == ValueKind.Index ? owner + CodeExpr.Size(z.IndexPlate!) : "2";
+
+        /// <summary><c>{z}Weights(entry indices)</c>: fills <c>{z}LogWeights</c> with w_v for one entry, at the current latents.</summary>
+        public static void EmitWeightsMethod(SourceWriter w, ModelSpec spec, NodeSpec z, IReadOnlyList<NodeSpec> children, System.Action<SourceWriter> locals)
+        {
+            w.Line($"/// <summary>log p({z.Name} = v) + Σ log p(children | {z.Name} = v) for every value v of one entry of {z.Name} (line {z.Declaration.Location.Line}).</summary>");
+            using (w.Block($"private void {z.Name}Weights({string.Join(", ", z.Indices.Select(i => $"int {i.Variable}"))})"))
+            {
+                locals(w);
+                var reverse = new ReverseMode(w, spec);
+                using (w.Block($"for (var {Value} = 0; {Value} < {Values(z)}; {Value}++)"))
+                {
+                    var scope = Scope(z);
+                    var total = reverse.Local("Total", reverse.Of(PriorLog(spec, z), scope));
+                    foreach (var child in children)
+                        using (w.Braces())
+                        using (ChildLoops(w, spec, z, child, out var renamed))
+                        {
+                            var inner = new ReverseMode.Scope(scope.Variables.Keys.Concat(renamed.Extra));
+                            DensityTerm(w, spec, reverse, z, child, renamed, inner, total, null);
+                        }
+                    w.Line($"{Weights(z)}[{Value}] = {total};");
+                }
+            }
+            w.Line();
+        }
+
+        /// <summary>The entries' log Σ_v exp(w_v) added to the log density, and each value's gradient weighted by its conditional probability.</summary>
+        public static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec z, IReadOnlyList<NodeSpec> children)
+        {
+            w.Line($"// {z.Name} summed out: log Σ_v p({z.Name} = v) Π p({string.Join(", ", children.Select(c => c.Name))} | {z.Name} = v) per entry (line {z.Declaration.Location.Line})");
+            using (w.Braces())
+            using (BindingEmitter.Loops(w, z.Indices))
+            {
+                w.Line($"{z.Name}Weights({string.Join(", ", z.Indices.Select(i => i.Variable))});");
+                var total = reverse.Local("LogSum", $"{SamplingEmitter.Hmc}.LogDensity.LogSumExp({Weights(z)})");
+                w.Line($"logDensity += {total};");
+                using (w.Block($"for (var {Value} = 0; {Value} < {Values(z)}; {Value}++)"))
+                {
+                    var scope = Scope(z);
+                    var share = reverse.Local("Share", $"global::System.Math.Exp({Weights(z)}[{Value}] - {total})");
+                    reverse.Accumulate(PriorLog(spec, z), share, scope);
+                    foreach (var child in children)
+                        using (w.Braces())
+                        using (ChildLoops(w, spec, z, child, out var renamed))
+                        {
+                            var inner = new ReverseMode.Scope(scope.Variables.Keys.Concat(renamed.Extra));
+                            DensityTerm(w, spec, reverse, z, child, renamed, inner, null, share);
+                        }
+                }
+            }
+        }
+
+        /// <summary>Draws each entry of z from its conditional at the current latents (TryReadLatent's case for z).</summary>
+        public static void EmitDraw(SourceWriter w, NodeSpec z)
+        {
+            using (BindingEmitter.Loops(w, z.Indices))
+            {
+                w.Line($"{z.Name}Weights({string.Join(", ", z.Indices.Select(i => i.Variable))});");
+                w.Line($"destination[{ReverseMode.Position(z)}] = global::Dsl.Runtime.Sampling.Categorical.SampleRow({Weights(z)}, ref random);");
+            }
+        }
+
+        private static ReverseMode.Scope Scope(NodeSpec z) => new(z.Indices.Select(i => i.Variable).Append(Value));
+
+        /// <summary>The child's log density at z = v: the kernel call, and with a share, its partials sent back scaled by it.</summary>
+        private static void DensityTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec z, NodeSpec child, Renaming renamed,
+            ReverseMode.Scope scope, string? target, string? share)
+        {
+            var arguments = SamplingEmitter.Arguments(spec, child)
+                .Select(a => ExprTools.Substitute(ExprTools.ReplaceCalls(a, z.Name, new IndexExpr(Value, a.Location)), renamed.Map)).ToList();
+            var self = new NodeCallExpr(child.Name, child.Indices.Select(i => renamed.Map[i.Variable]).ToEquatableArray(), child.Declaration.Location);
+            var partials = SamplingEmitter.DensityCall(w, reverse, child, arguments, scope, reverse.Of(self, scope), target);
+            if (share is null) return;
+            for (var a = 0; a < arguments.Count; a++)
+                reverse.Accumulate(arguments[a], reverse.Local("Adj", $"{share} * {partials[a + 1]}"), scope);
+        }
+
+        /// <summary>The child's index variables renamed: those it reads z at become z's, the others fresh loop variables.</summary>
+        private sealed class Renaming
+        {
+            public Dictionary<string, Expr> Map { get; } = new();
+            public List<string> Extra { get; } = new();
+        }
+
+        private static System.IDisposable ChildLoops(SourceWriter w, ModelSpec spec, NodeSpec z, NodeSpec child, out Renaming renamed)
+        {
+            renamed = new Renaming();
+            var call = SamplingEmitter.Arguments(spec, child).SelectMany(ExprTools.Calls).First(c => c.Node == z.Name);
+            var loops = new List<IndexDecl>();
+            foreach (var index in child.Indices)
+            {
+                var at = call.Indices.Select((e, i) => (e, i)).Where(p => p.e is IndexExpr v && v.Name == index.Variable).Select(p => p.i).DefaultIfEmpty(-1).First();
+                var name = at >= 0 ? z.Indices[at].Variable : $"ldC{loops.Count + 1}";
+                renamed.Map[index.Variable] = new IndexExpr(name, index.Location);
+                if (at >= 0) continue;
+                renamed.Extra.Add(name);
+                loops.Add(new IndexDecl(name, index.Plate, index.Location));
+            }
+            return BindingEmitter.Loops(w, loops);
+        }
+
+        /// <summary>log p(z = v) as an expression of v (the loop variable) and the prior's arguments.</summary>
+        private static Expr PriorLog(ModelSpec spec, NodeSpec z)
+        {
+            var distribution = z.Declaration.Distribution!;
+            var argument = distribution.Arguments[0];
+            var at = distribution.Location;
+            var v = new IndexExpr(Value, at);
+            Expr Log(Expr e) => new FunctionExpr("Log", EquatableArray.Of(e), at);
+            Expr Binary(char op, Expr a, Expr b) => new BinaryExpr(op, a, b, at);
+            Expr One() => new ConstantExpr(1, at);
+            if (argument.Value is LambdaExpr lambda)
+            {
+                // Categorical over a plate: probabilities proportional to p(k), or a softmax of logit(k).
+                var body = ExprTools.Inline(lambda.Body, spec);
+                var atValue = ExprTools.Substitute(body, new Dictionary<string, Expr> { [lambda.Variable] = v });
+                return argument.Name == "logit"
+                    ? Binary('-', atValue, Log(new SumExpr(lambda with { Body = new FunctionExpr("Exp", EquatableArray.Of(body), at) }, at)))
+                    : Binary('-', Log(atValue), Log(new SumExpr(lambda with { Body = body }, at)));
+            }
+            var e = ExprTools.Inline(argument.Value, spec);
+            // Bernoulli: v·log p + (1 − v)·log(1 − p), or v·logit − softplus(logit).
+            return argument.Name == "logit"
+                ? Binary('-', Binary('*', v, e), new FunctionExpr("Softplus", EquatableArray.Of(e), at))
+                : Binary('+', Binary('*', v, Log(e)), Binary('*', Binary('-', One(), v), Log(Binary('-', One(), e))));
+        }
+    }
+}

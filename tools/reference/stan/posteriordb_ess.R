@@ -1,0 +1,45 @@
+# Stan's own NUTS on the six posteriordb posteriors of tests/posteriordb: 4 chains of 1,000 draws after 1,000
+# warm-up, one core, chains in sequence; prints each posterior's summed chain time (warm-up + sampling), the
+# smallest bulk ESS over its parameters and their ratio. Needs r-cran-rstan, r-cran-jsonlite and a symlink from
+# BH's include to /usr/include (see README.md here).
+library(rstan)
+rstan_options(auto_write = FALSE)
+set.seed(1)
+args <- commandArgs(trailingOnly = TRUE)
+fixtures <- if (length(args) > 0) args[1] else "tests/fixtures/posteriordb"
+codes <- list(
+"kidiq-kidscore_momiq" = "data { int<lower=0> N; vector[N] kid_score; vector[N] mom_iq; }
+parameters { vector[2] beta; real<lower=0> sigma; }
+model { sigma ~ cauchy(0, 2.5); kid_score ~ normal(beta[1] + beta[2] * mom_iq, sigma); }",
+"earnings-logearn_height" = "data { int<lower=0> N; vector[N] earn; vector[N] height; }
+transformed data { vector[N] log_earn = log(earn); }
+parameters { vector[2] beta; real<lower=0> sigma; }
+model { log_earn ~ normal(beta[1] + beta[2] * height, sigma); }",
+"mesquite-logmesquite" = "data { int<lower=0> N; vector[N] weight; vector[N] diam1; vector[N] diam2; vector[N] canopy_height; vector[N] total_height; vector[N] density; vector[N] group; }
+transformed data { vector[N] lw = log(weight); vector[N] l1 = log(diam1); vector[N] l2 = log(diam2); vector[N] lc = log(canopy_height); vector[N] lt = log(total_height); vector[N] ld = log(density); }
+parameters { vector[7] beta; real<lower=0> sigma; }
+model { lw ~ normal(beta[1] + beta[2] * l1 + beta[3] * l2 + beta[4] * lc + beta[5] * lt + beta[6] * ld + beta[7] * group, sigma); }",
+"eight_schools-eight_schools_noncentered" = "data { int<lower=0> J; real y[J]; real<lower=0> sigma[J]; }
+parameters { vector[J] theta_trans; real mu; real<lower=0> tau; }
+transformed parameters { vector[J] theta = theta_trans * tau + mu; }
+model { theta_trans ~ normal(0, 1); y ~ normal(theta, sigma); mu ~ normal(0, 5); tau ~ cauchy(0, 5); }",
+"sblri-blr" = "data { int<lower=0> N; int<lower=0> D; matrix[N, D] X; vector[N] y; }
+parameters { vector[D] beta; real<lower=0> sigma; }
+model { target += normal_lpdf(beta | 0, 10); target += normal_lpdf(sigma | 0, 10); target += normal_lpdf(y | X * beta, sigma); }",
+"low_dim_gauss_mix-low_dim_gauss_mix" = "data { int<lower=0> N; vector[N] y; }
+parameters { ordered[2] mu; real<lower=0> sigma[2]; real<lower=0, upper=1> theta; }
+model { sigma ~ normal(0, 2); mu ~ normal(0, 2); theta ~ beta(5, 5);
+  for (n in 1:N) target += log_mix(theta, normal_lpdf(y[n] | mu[1], sigma[1]), normal_lpdf(y[n] | mu[2], sigma[2])); }")
+out <- c()
+for (name in names(codes)) {
+  data <- jsonlite::fromJSON(file.path(fixtures, name, "data.json"))
+  m <- stan_model(model_code = codes[[name]])
+  fit <- sampling(m, data = data, chains = 4, iter = 2000, warmup = 1000, seed = 1, cores = 1, refresh = 0)
+  secs <- sum(get_elapsed_time(fit))
+  mon <- monitor(as.array(fit), warmup = 0, print = FALSE)
+  pars <- rownames(mon)[rownames(mon) != "lp__"]
+  ess <- min(mon[pars, "Bulk_ESS"])
+  out <- rbind(out, data.frame(posterior = name, seconds = secs, min_bulk_ess = ess, ess_per_s = ess / secs))
+  print(tail(out, 1))
+}
+write.csv(out, stdout(), row.names = FALSE)
