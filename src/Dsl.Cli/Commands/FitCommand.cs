@@ -50,6 +50,7 @@ public static class FitCommand
         var k = new Option<int?>("-K") { Description = "ursm: number of cell types (required)." };
         var burnIn = new Option<int>("--burnin") { Description = "Gibbs burn-in sweeps per EM iteration.", DefaultValueFactory = _ => 50 };
         var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration (default 150; model.cs fitted by VI: draws from q summarised; by NUTS: draws per chain, default 1000).", DefaultValueFactory = _ => 150 };
+        var saveDraws = new Option<bool>("--save-draws") { Description = "model.cs: also write draws.csv, every kept draw of every latent and deterministic entry (a row per draw, CmdStan's names)." };
         var chains = new Option<int>("--chains") { Description = "model.cs fitted by NUTS: independent chains, run side by side.", DefaultValueFactory = _ => 4 };
         var warmup = new Option<int>("--warmup") { Description = "model.cs fitted by NUTS: warm-up iterations per chain (step size and metric adaptation).", DefaultValueFactory = _ => 1000 };
         var emIters = new Option<int>("--em-iters") { Description = "Maximum EM iterations.", DefaultValueFactory = _ => 30 };
@@ -62,7 +63,7 @@ public static class FitCommand
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, chains, warmup };
+              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, chains, warmup, saveDraws };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery };
@@ -71,7 +72,7 @@ public static class FitCommand
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
         var nutsOnly = new Option[] { chains, warmup };
-        var declaredOnly = new Option[] { data, plateSizes, modelName, chains, warmup };
+        var declaredOnly = new Option[] { data, plateSizes, modelName, chains, warmup, saveDraws };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
@@ -90,7 +91,8 @@ public static class FitCommand
                     () => NutsSettings(r, samples, chains, warmup, seed, threads), CliArguments.Positive(r.GetValue(samples), "--samples"),
                     engine => CliArguments.RefuseUnused(r, engine == GibbsEmFit.Engine ? viOnly.Concat(nutsOnly) : engine == SamplingFit.Engine ? viOnly.Concat(gibbsOnly.Except([samples]))
                             : gibbsOnly.Except([samples]).Concat(nutsOnly),
-                        $"fit {file}, which {engine} fits (it uses {EngineOptions(engine)})"));
+                        $"fit {file}, which {engine} fits (it uses {EngineOptions(engine)})"))
+                    { SaveDraws = r.GetValue(saveDraws) };
                 return DeclaredFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }
             if (name == "scvi")

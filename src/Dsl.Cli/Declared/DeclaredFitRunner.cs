@@ -13,7 +13,11 @@ namespace Dsl.Cli.Declared;
 /// <param name="RefuseOtherEngines">refuses, naming the chosen engine, the options given for another engine</param>
 public sealed record DeclaredFitRequest(
     string ModelPath, string? ModelName, IReadOnlyList<string> Data, IReadOnlyList<string> Plates, bool Resume, bool Force,
-    Func<GibbsEmOptions> Gibbs, Func<VariationalOptions> Variational, Func<NutsOptions> Nuts, int Draws, Action<string> RefuseOtherEngines);
+    Func<GibbsEmOptions> Gibbs, Func<VariationalOptions> Variational, Func<NutsOptions> Nuts, int Draws, Action<string> RefuseOtherEngines)
+{
+    /// <summary>Also write draws.csv (--save-draws).</summary>
+    public bool SaveDraws { get; init; }
+}
 
 /// <summary>`dsl fit model.cs --data ... --out DIR`: compile, bind the data by node name, fit with the engine the planner chose, write.</summary>
 public static class DeclaredFitRunner
@@ -60,7 +64,7 @@ public static class DeclaredFitRunner
         }
         catch (ArgumentException e) { throw new CliException($"{string.Join(", ", request.Data)}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
-        DeclaredOutputWriter.Write(folder, loaded, fit, request.Data, fingerprint, plates, bound.Labels, loaded.Graph);
+        DeclaredOutputWriter.Write(folder, loaded, fit, request.Data, fingerprint, plates, bound.Labels, loaded.Graph, request.SaveDraws);
         folder.Commit();
         output.WriteLine($"{fit.History.Rows.Count} {fit.History.Step}s ({fit.Outcome}), {fit.Draws} draws of the latents, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;

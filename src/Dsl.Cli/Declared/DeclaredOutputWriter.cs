@@ -16,10 +16,12 @@ public static class DeclaredOutputWriter
 {
     public static readonly string[] SummaryColumns = ["mean", "sd", "mcse", "q5", "q95", "ess_bulk", "ess_tail", "rhat"];
 
+    /// <param name="saveDraws">also write draws.csv: every kept draw of every latent and deterministic entry</param>
     public static void Write(OutputFolder folder, LoadedModel model, DeclaredFit fit, IReadOnlyList<string> data, string fingerprint,
-        IReadOnlyDictionary<string, int> plates, PlateLabels labels, ModelGraph graph)
+        IReadOnlyDictionary<string, int> plates, PlateLabels labels, ModelGraph graph, bool saveDraws = false)
     {
         WriteSummary(folder.File("summary.csv"), fit.Nodes);
+        if (saveDraws && fit.Recorded is { } recorded) WriteDraws(folder.File("draws.csv"), recorded);
         foreach (var node in fit.Nodes) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node, labels);
         var history = fit.History;
         CsvTable.Write(folder.File("history.csv"), history.Step, history.Columns,
@@ -49,6 +51,41 @@ public static class DeclaredOutputWriter
         AtomicFile.WriteText(folder.File("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         AtomicFile.WriteText(folder.File(Report.DeclaredReport.DiagramFile), SvgGraphRenderer.Render(graph));
         Report.FitReport.Write(folder);
+    }
+
+    /// <summary>
+    /// draws.csv, CmdStan's layout turned to one row per draw: the chain and the draw within it (both 1-based), then a
+    /// column per entry named as in summary.csv. Nodes too large to keep every draw (summary.json's draws_note names
+    /// them) are not in it.
+    /// </summary>
+    private static void WriteDraws(string path, PosteriorDraws draws)
+    {
+        var kept = draws.Kept.ToList();
+        var columns = new List<string> { "draw" };
+        var sources = new List<(float[] Draws, int Entries, int Entry)>();
+        foreach (var (node, shape, values) in kept)
+        {
+            var entries = shape.Aggregate(1, (a, b) => a * b);
+            for (var e = 0; e < entries; e++)
+            {
+                columns.Add(EntryName(node.Name, shape, e));
+                sources.Add((values, entries, e));
+            }
+        }
+        var perChain = draws.Recorded / draws.Chains;
+        using var pending = AtomicFile.Open(path);
+        using (var table = new CsvTable(pending.Stream, "chain", columns))
+        {
+            // The draws are kept as floats: written as floats, with no digits they never had.
+            var row = new float[columns.Count];
+            for (var d = 0; d < draws.Recorded; d++)
+            {
+                row[0] = d % perChain + 1;
+                for (var c = 1; c < row.Length; c++) row[c] = sources[c - 1].Draws[d * sources[c - 1].Entries + sources[c - 1].Entry];
+                table.Row((d / perChain + 1).ToString(CultureInfo.InvariantCulture), row);
+            }
+        }
+        pending.Commit();
     }
 
     /// <summary>CmdStan's name of a row-major entry: <c>A[3,2]</c> (1-based), or the bare name of a scalar.</summary>

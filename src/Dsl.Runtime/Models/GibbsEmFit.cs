@@ -38,6 +38,6 @@ public static class GibbsEmFit
         return new DeclaredFit(Engine, history, run.Converged ? "converged" : "reached --em-iters without converging", run.ResumedAfter,
             NodeSummary.PointEstimates(model).Concat(draws.Summaries()).ToList(), draws.Recorded,
             "latents and deterministic nodes: draws of a final E-step at the fitted parameters; parameters: EM point estimates (no sd or interval)" + draws.MomentsNote,
-            settings, clock.Elapsed.TotalSeconds);
+            settings, clock.Elapsed.TotalSeconds) { Recorded = draws };
     }
 }

@@ -42,4 +42,7 @@ public sealed record DeclaredFit(
 {
     /// <summary>Whether history.csv's first column is an objective the run maximised (EM, VI); a sampler's is not.</summary>
     public bool HasObjective { get; init; } = true;
+
+    /// <summary>The recorded draws themselves, for draws.csv on request.</summary>
+    public PosteriorDraws? Recorded { get; init; }
 }

@@ -71,6 +71,13 @@ public sealed class PosteriorDraws
 
     public int Recorded { get; private set; }
 
+    /// <summary>The chains the draws come from, recorded one after the other.</summary>
+    public int Chains => chains;
+
+    /// <summary>Every node whose draws are kept, in summary order, its draws draw-major (draw x entries), for draws.csv.</summary>
+    public IEnumerable<(NodeDescriptor Node, int[] Shape, float[] Draws)> Kept =>
+        latents.Concat(deterministic).Where(t => t.Draws is not null).Select(t => (t.Node, t.Shape, t.Draws!));
+
     /// <summary>Nodes too large for their draws to be kept: summarised by mean and sd only.</summary>
     public IReadOnlyList<string> MomentsOnly { get; }
 

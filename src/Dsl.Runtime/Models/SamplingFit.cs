@@ -76,7 +76,7 @@ public static class SamplingFit
             summaries, draws.Recorded,
             $"latents and deterministic nodes: {options.Samples} draws from each of {options.Chains} NUTS chains after {options.Warmup} warm-up iterations" +
             (parameterTrace is null ? "" : $"; parameters: stochastic-approximation EM point estimates over {parameterTrace.Length} iterations of one chain (no sd or interval)") + draws.MomentsNote,
-            settings, clock.Elapsed.TotalSeconds) { HasObjective = false };
+            settings, clock.Elapsed.TotalSeconds) { HasObjective = false, Recorded = draws };
     }
 
     /// <summary>Stan's advice, as one line each: divergences, saturated trees, R-hat above 1.01 and ESS below 400.</summary>

@@ -70,7 +70,7 @@ public static class VariationalFit
         var outcome = run.StoppedEarly ? "stopped early" : $"ran {run.History.Count} epochs{(last is null ? "" : $", final training ELBO {last.TrainingElbo:F2} per cell")}";
         return new DeclaredFit(Engine, history, outcome, null, NodeSummary.PointEstimates(model).Concat(recorder.Summaries()).ToList(), recorder.Recorded,
             "latents and deterministic nodes: draws from the fitted q (the encoders' Normal or log-normal factors); parameters: point estimates (no sd or interval)" + recorder.MomentsNote,
-            settings, clock.Elapsed.TotalSeconds);
+            settings, clock.Elapsed.TotalSeconds) { Recorded = recorder };
     }
 
     /// <summary>Entries of a latent per element of the minibatch plate (its other plate's size, or 1).</summary>

@@ -40,4 +40,28 @@ public sealed class PosteriordbTests
         Assert.Equal("NUTS", summary.RootElement.GetProperty("engine").GetString());
         Assert.Equal(4000, summary.RootElement.GetProperty("draws").GetInt32());
     }
+
+    [Fact]
+    public void SaveDraws_WritesEveryDraw_WhoseMeansAreTheSummary()
+    {
+        using var temp = new TempFolder();
+        const string folder = "eight_schools-eight_schools_noncentered";
+        var result = RunDsl("fit", RepoPaths.PosteriordbModel(folder), "--data", Path.Combine(RepoPaths.PosteriordbFixture(folder), "data.json"),
+            "--out", temp.Path, "--quiet", "--samples", "200", "--save-draws");
+        Assert.True(result.Exit == 0, result.Err);
+        var lines = File.ReadAllLines(Path.Combine(temp.Path, "draws.csv"));
+        var header = lines[0].Split(',');
+        Assert.Equal(["chain", "draw", "mu", "tau"], header.Take(4));
+        Assert.Contains("theta[8]", header);
+        Assert.Equal(4 * 200 + 1, lines.Length);
+        Assert.Equal("4,200", string.Join(",", lines[^1].Split(',').Take(2)));
+        var summary = File.ReadAllLines(Path.Combine(temp.Path, "summary.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0], r => double.Parse(r[1], CultureInfo.InvariantCulture));
+        foreach (var column in new[] { "mu", "tau", "theta_trans[3]", "theta[5]" })
+        {
+            var at = Array.IndexOf(header, column);
+            var mean = lines.Skip(1).Average(l => double.Parse(l.Split(',')[at], CultureInfo.InvariantCulture));
+            // The draws are kept as floats (7 significant digits): their mean matches the summary's to that precision.
+            Assert.Equal(summary[column], mean, 1e-5 * (1 + Math.Abs(mean)));
+        }
+    }
 }
