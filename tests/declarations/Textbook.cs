@@ -93,3 +93,42 @@ public partial class NormalMixture
     [Latent] public Cluster cluster(Observation n) => Dist.Categorical(logit: (Cluster k) => logit(k));
     [Observed] public double y(Observation n) => Dist.Normal(centre(cluster(n)), 1);
 }
+
+/// The textbook Gaussian mixture: Dirichlet weights, allocations summed out, ordered means and one shared scale.
+[PlateModel("Gaussian mixture with Dirichlet weights")]
+public partial class GaussianMixture
+{
+    [Plate] public partial struct Observation { }
+    [Plate(Size = 3)] public partial struct Component { }
+
+    [Latent] public double weight(Component k) => Dist.Dirichlet(over: k, 2);
+    [Latent, Ordered] public double mean(Component k) => Dist.Normal(0, 5);
+    [Latent] public double sd() => Dist.HalfNormal(2);
+    [Latent] public Component component(Observation n) => Dist.Categorical((Component k) => weight(k));
+    [Observed] public double y(Observation n) => Dist.Normal(mean(component(n)), sd());
+}
+
+/// Compositions observed as shares (a Dirichlet likelihood) whose concentrations are a positive scale times a simplex.
+[PlateModel("Dirichlet compositions")]
+public partial class Compositions
+{
+    [Plate] public partial struct Sample { }
+    [Plate] public partial struct Part { }
+
+    [Latent] public double profile(Part p) => Dist.Dirichlet(over: p, 1.5);
+    [Latent] public double precision() => Dist.Gamma(4, 0.2);
+    [Observed] public double share(Sample s, Part p) => Dist.Dirichlet(over: p, precision() * profile(p));
+}
+
+/// A simplex the data never see beside a location they do: its posterior is its Dirichlet prior, which the sampler's
+/// stick-breaking map and Jacobian must give back exactly.
+[PlateModel("A Dirichlet latent left to its prior")]
+public partial class SimplexPrior
+{
+    [Plate] public partial struct Observation { }
+    [Plate(Size = 4)] public partial struct Part { }
+
+    [Latent] public double share(Part p) => Dist.Dirichlet(over: p, 1.5);
+    [Latent] public double location() => Dist.Normal(0, 1);
+    [Observed] public double y(Observation n) => Dist.Normal(location(), 1);
+}

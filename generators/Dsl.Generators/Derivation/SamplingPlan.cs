@@ -20,6 +20,12 @@ namespace Dsl.Generators.Derivation
 
         /// <summary>Increasing along the last plate: x₀ = u₀, x_k = x_{k-1} + exp(u_k), log Jacobian Σ_{k≥1} u_k.</summary>
         Ordered,
+
+        /// <summary>
+        /// A simplex along the Dirichlet's <c>over</c> plate by stick-breaking (Stan's): K − 1 free coordinates a row,
+        /// z_k = logistic(u_k − log(K − k − 1)), x_k = z_k·(1 − Σ_{j&lt;k} x_j), the last entry the stick left.
+        /// </summary>
+        Simplex,
     }
 
     /// <summary>A latent the sampler moves: its transform, and the bounds of an interval (expressions of data only).</summary>

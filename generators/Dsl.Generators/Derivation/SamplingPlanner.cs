@@ -19,7 +19,7 @@ namespace Dsl.Generators.Derivation
         private static readonly HashSet<string> densities = new()
         {
             "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Flat", "HalfFlat", "Uniform", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT",
-            "Exponential", "Poisson", "Bernoulli", "Binomial", "NegativeBinomial", "ZeroInflatedNegativeBinomial",
+            "Exponential", "Poisson", "Bernoulli", "Binomial", "NegativeBinomial", "ZeroInflatedNegativeBinomial", "Dirichlet",
         };
 
         public static Result<SamplingPlan> Plan(ModelSpec spec)
@@ -71,6 +71,7 @@ namespace Dsl.Generators.Derivation
             if (node.Declaration.Constraints.Ordered) return new SampledLatent(node.Name, LatentTransform.Ordered, null, null);
             if (distribution.Name == "Uniform")
                 return new SampledLatent(node.Name, LatentTransform.Interval, ExprTools.Argument(node, "lower", spec), ExprTools.Argument(node, "upper", spec));
+            if (distribution.Name == "Dirichlet") return new SampledLatent(node.Name, LatentTransform.Simplex, null, null);
             var transform = DistributionCatalog.Find(distribution.Name)!.Draws switch
             {
                 Support.Positive => LatentTransform.Log,

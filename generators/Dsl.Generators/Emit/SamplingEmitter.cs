@@ -61,6 +61,7 @@ namespace Dsl.Generators.Emit
                 if (plan.Transform == LatentTransform.Interval) w.Line($"private readonly double[] {node.Name}Share, {node.Name}Width;");
             }
             foreach (var node in observed) w.Line($"private readonly double[] {ReverseMode.Observed(node)};");
+            foreach (var node in latents.Select(l => l.Node).Concat(observed).Where(SimplexEmitter.IsVector)) SimplexEmitter.EmitFields(w, node, node.Role == NodeRole.Latent);
             foreach (var node in parameters) w.Line($"private readonly double[] {ReverseMode.Gradient(node)}; // ∂log p/∂{node.Name} at the last point evaluated (line {node.Declaration.Location.Line})");
             w.Line();
         }
@@ -71,6 +72,7 @@ namespace Dsl.Generators.Emit
             LatentTransform.Log => "positive, x = exp(u)",
             LatentTransform.Logit => "in (0, 1), x = logistic(u)",
             LatentTransform.Interval => "in (lower, upper), x = lower + (upper - lower)·logistic(u)",
+            LatentTransform.Simplex => "a simplex along its Dirichlet's plate, by stick-breaking: K − 1 free coordinates a row",
             _ => "increasing along its last plate, x₀ = u₀ and x_k = x_{k-1} + exp(u_k)",
         };
 
@@ -85,13 +87,15 @@ namespace Dsl.Generators.Emit
                 foreach (var (plan, node) in latents)
                 {
                     w.Line($"{Offset(node)} = ldOffset;");
-                    w.Line($"ldOffset += {Length(node)};");
+                    w.Line($"ldOffset += {(plan.Transform == LatentTransform.Simplex ? SimplexEmitter.FreeLength(node, Length(node)) : Length(node))};");
                     w.Line($"{ReverseMode.Value(node)} = new double[{Length(node)}];");
                     w.Line($"{ReverseMode.Gradient(node)} = new double[{Length(node)}];");
                     if (plan.Transform == LatentTransform.Interval)
                         w.Line($"({node.Name}Share, {node.Name}Width) = (new double[{Length(node)}], new double[{Length(node)}]);");
                 }
                 w.Line("Dimension = ldOffset;");
+                foreach (var node in latents.Select(l => l.Node).Concat(observed).Where(SimplexEmitter.IsVector))
+                    SimplexEmitter.EmitAllocations(w, node, node.Role == NodeRole.Latent, Length(node));
                 foreach (var z in summed) w.Line($"{SummedLatentEmitter.Weights(z)} = new double[{SummedLatentEmitter.Values(z, "model.")}];");
                 foreach (var node in parameters) w.Line($"{ReverseMode.Gradient(node)} = new double[{Length(node)}];");
                 foreach (var node in observed)
@@ -199,6 +203,9 @@ namespace Dsl.Generators.Emit
                                 w.Line($"logJacobian += global::System.Math.Log({node.Name}Width[ldE]) - {Special}.Softplus(-ldU) - {Special}.Softplus(ldU);");
                             }
                             break;
+                        case LatentTransform.Simplex:
+                            SimplexEmitter.EmitConstrain(w, node, offset);
+                            break;
                         case LatentTransform.Ordered:
                             EmitOrderedRows(w, node, (start, size) =>
                             {
@@ -254,6 +261,11 @@ namespace Dsl.Generators.Emit
         /// <summary>One random node's log density summed over its entries, its partials sent back through its arguments.</summary>
         private static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node)
         {
+            if (SimplexEmitter.IsVector(node))
+            {
+                SimplexEmitter.EmitTerm(w, spec, reverse, node);
+                return;
+            }
             w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             using (w.Braces())
             using (BindingEmitter.Loops(w, node.Indices))
@@ -299,6 +311,11 @@ namespace Dsl.Generators.Emit
             {
                 var (value, grad, offset) = (ReverseMode.Value(node), ReverseMode.Gradient(node), Offset(node));
                 w.Line($"// {node.Name}: back through {Describe(plan.Transform)}");
+                if (plan.Transform == LatentTransform.Simplex)
+                {
+                    SimplexEmitter.EmitChainRule(w, node, offset);
+                    continue;
+                }
                 if (plan.Transform == LatentTransform.Ordered)
                 {
                     // x_j = u₀ + Σ_{1≤i≤j} exp(u_i): ∂/∂u_k collects the gradients of every x_j with j ≥ k.

@@ -220,6 +220,30 @@ public static class LogDensity
         return total;
     }
 
+    /// <summary>
+    /// A Dirichlet row: logΓ(Σα) − Σ logΓ(α_k) + Σ (α_k − 1)·log w_k, with ∂/∂w_k = (α_k − 1)/w_k and
+    /// ∂/∂α_k = ψ(Σα) − ψ(α_k) + log w_k written into <paramref name="dW"/> and <paramref name="dAlpha"/>.
+    /// </summary>
+    public static double Dirichlet(ReadOnlySpan<double> w, ReadOnlySpan<double> alpha, Span<double> dW, Span<double> dAlpha)
+    {
+        var total = 0.0;
+        foreach (var a in alpha)
+        {
+            if (!(a > 0)) return double.NaN;
+            total += a;
+        }
+        var digammaTotal = SpecialFunctions.Digamma(total);
+        var density = SpecialFunctions.LogGamma(total);
+        for (var k = 0; k < w.Length; k++)
+        {
+            var log = Math.Log(w[k]);
+            density += (alpha[k] - 1) * log - SpecialFunctions.LogGamma(alpha[k]);
+            dW[k] = (alpha[k] - 1) / w[k];
+            dAlpha[k] = digammaTotal - SpecialFunctions.Digamma(alpha[k]) + log;
+        }
+        return density;
+    }
+
     /// <summary>log Σ exp(x_i), by the largest term (−∞ for no terms or all −∞).</summary>
     public static double LogSumExp(ReadOnlySpan<double> values)
     {

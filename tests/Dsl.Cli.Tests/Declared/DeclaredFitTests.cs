@@ -135,31 +135,30 @@ public sealed class DeclaredFitTests
     public void AModelNoEngineFits_IsRefusedWithTheWarningThatSaysWhy()
     {
         using var temp = new TempFolder();
-        // Dirichlet shares that no multinomial observes: no Gibbs-EM rule claims them, and NUTS has no simplex transform yet.
-        var model = temp.File("Blend.cs", """
+        // Logistic-normal shares behind multinomial counts: no Gibbs-EM rule claims the Normal latents, and NUTS has no multinomial density yet.
+        var model = temp.File("Shares.cs", """
             using Dsl;
             using static Dsl.Fn;
 
             [PlateModel]
-            public partial class Blend
+            public partial class Shares
             {
                 [Plate] public partial struct Sample { }
-                [Plate] public partial struct Source { }
+                [Plate] public partial struct Gene { }
 
-                [Data] public partial double level(Source k);
-                [Latent] public double share(Sample s, Source k) => Dist.Dirichlet(over: k, 1);
-                [Observed] public double y(Sample s) => Dist.Normal(Sum((Source k) => share(s, k) * level(k)), 0.5);
+                [Latent] public double eta(Sample s, Gene g) => Dist.Normal(0, 1);
+                [Observed] public int counts(Sample s, Gene g) => Dist.Multinomial(over: g, p: Exp(eta(s, g)));
             }
             """);
         var sim = Path.Combine(temp.Path, "sim");
         // It cannot be fitted, but it can be simulated.
-        var simulated = RunDsl("simulate", model, "--plate", "Sample=20", "--plate", "Source=3", "--set", "level=2", "--out", sim);
+        var simulated = RunDsl("simulate", model, "--plate", "Sample=20", "--plate", "Gene=5", "--total", "counts=50", "--out", sim);
         Assert.True(simulated.Exit == 0, simulated.Err);
         var fit = RunDsl("fit", model, "--data", Path.Combine(sim, "data.json"), "--out", Path.Combine(temp.Path, "fit"));
         Assert.Equal(1, fit.Exit);
         Assert.Contains("warning DSL0401", fit.Err);
         Assert.Contains("warning DSL0404", fit.Err);
-        Assert.Contains("model Blend: not fitted, no engine's rules cover it (warning DSL0401 at Blend.cs(", fit.Err.Split('\n').Last(l => l.StartsWith("dsl:", StringComparison.Ordinal)));
+        Assert.Contains("model Shares: not fitted, no engine's rules cover it (warning DSL0401 at Shares.cs(", fit.Err.Split('\n').Last(l => l.StartsWith("dsl:", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -21,7 +21,9 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
 
     [Theory]
     [InlineData("BetaBernoulli", 10)]
+    [InlineData("Compositions", 5)]
     [InlineData("GammaPoisson", 6)]
+    [InlineData("GaussianMixture", 15)]
     [InlineData("NormalMixture", 12)]
     [InlineData("OrderedMeans", 12)]
     [InlineData("RobustLogistic", 8)]
