@@ -79,8 +79,9 @@ namespace Dsl.Generators.Emit
                         var c = node.Declaration.Constraints;
                         w.Line($"new({EmitHelpers.Literal(node.Name)}, global::Dsl.Runtime.Graph.GraphNodeRole.{node.Role}, " +
                             $"new string[] {{ {string.Join(", ", node.Indices.Select(i => EmitHelpers.Literal(i.Plate)))} }}, " +
-                            $"{Models}.ValueSupport.{Support(node)}, {EmitHelpers.Literal(node.IndexPlate)}, " +
-                            $"{EmitHelpers.Literal(c.Simplex ? c.SimplexOver : null)}, {(c.Floor is { } f ? CodeExpr.Number(f) : "null")}, {node.Declaration.Location.Line}),");
+                            $"{Models}.ValueSupport.{Support(node, spec)}, {EmitHelpers.Literal(node.IndexPlate)}, " +
+                            $"{EmitHelpers.Literal(c.Simplex ? c.SimplexOver : null)}, {(c.Floor is { } f ? CodeExpr.Number(f) : "null")}, {node.Declaration.Location.Line}" +
+                            (UseSupport(spec, node) is { } use ? $", {EmitHelpers.Literal(use.From)}" : "") + "),");
                     }
                 }
                 var declared = spec.Plates.Where(p => p.Size is not null).Select(p => $"[{EmitHelpers.Literal(p.Name)}] = {p.Size}").ToList();
@@ -91,9 +92,28 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        /// <summary>What a node may hold: a plate index, its constraint, else its distribution's support, else its type's.</summary>
-        private static string Support(NodeSpec node)
+        /// <summary>
+        /// A data node read whole as a distribution's argument must lie in that argument's support (a known sd is
+        /// positive): the strictest of its uses, and where it comes from, so the binder can say why a value is refused.
+        /// </summary>
+        private static (Ir.Support Support, string From)? UseSupport(ModelSpec spec, NodeSpec data)
         {
+            if (data.Role != NodeRole.Data || data.Kind == ValueKind.Index) return null;
+            var uses = spec.Nodes.Where(n => n.Declaration.Distribution is not null)
+                .SelectMany(n => n.Declaration.Distribution!.Arguments.Select(a => (Node: n, Argument: a)))
+                .Where(u => u.Argument.Value is NodeCallExpr call && call.Node == data.Name
+                    && DistributionCatalog.Find(u.Node.Declaration.Distribution!.Name)?.Parameter(u.Argument.Name) is { Support: not Ir.Support.Real })
+                .Select(u => (Support: DistributionCatalog.Find(u.Node.Declaration.Distribution!.Name)!.Parameter(u.Argument.Name)!.Support,
+                    From: $"the {u.Argument.Name} of {u.Node.Name} (line {u.Argument.Location.Line})"))
+                .ToList();
+            // Positive is the strictest of the ordered supports; a probability or a count keeps its own.
+            return uses.Count == 0 ? null : uses.OrderBy(u => u.Support == Ir.Support.Positive ? 0 : 1).First();
+        }
+
+        /// <summary>What a node may hold: a plate index, its constraint, else its distribution's support, else its type's (a data node: its use's).</summary>
+        private static string Support(NodeSpec node, ModelSpec spec)
+        {
+            if (UseSupport(spec, node) is { } use) return use.Support.ToString();
             if (node.Kind == ValueKind.Index) return "PlateIndex";
             if (node.Declaration.Constraints.Simplex) return "UnitInterval";
             if (node.Declaration.Constraints.Positive) return "Positive";

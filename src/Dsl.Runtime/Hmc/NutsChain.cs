@@ -76,7 +76,8 @@ public static class NutsChain
             for (var i = 0; i < dimension; i++) start[i] = radius * (2 * random.NextDouble() - 1);
             if (nuts.TrySetPosition(start)) return;
         }
-        throw new InvalidOperationException(
+        // The data or the starting region do not fit the model's supports: a problem with the input, not a bug.
+        throw new InvalidDataException(
             $"chain {chain + 1}: no finite log density at 100 random starting points on (-{radius}, {radius}) of the unconstrained scale; check that the data fit the model's supports");
     }
 

@@ -159,13 +159,13 @@ public static class DataBinder
             case ValueSupport.PlateIndex when value < 1 || value > sizes[node.IndexPlate!]:
                 return ($"outside plate {node.IndexPlate} (1 to {sizes[node.IndexPlate!]})", $"give 1-based positions in plate {node.IndexPlate}, as Stan does");
             case ValueSupport.Positive when value <= 0:
-                return ($"but {node.Name} is [Positive]", "give values above 0");
+                return ($"but {node.Name} is {node.SupportFrom ?? "[Positive]"}{(node.SupportFrom is null ? "" : ", which must be positive")}", "give values above 0");
             case ValueSupport.NonNegative or ValueSupport.Count when value < 0:
-                return ($"but {node.Name} holds {(node.Support == ValueSupport.Count ? "counts" : "values")} of 0 or more", "give values of 0 or more");
+                return ($"but {node.Name} {(node.SupportFrom is null ? $"holds {(node.Support == ValueSupport.Count ? "counts" : "values")}" : $"is {node.SupportFrom}, which must be")} of 0 or more", "give values of 0 or more");
             case ValueSupport.Binary when value is not (0 or 1):
                 return ($"but {node.Name} is drawn from a Bernoulli", "give 0 or 1");
             case ValueSupport.UnitInterval when value is < 0 or > 1:
-                return ($"but {node.Name} lies in [0, 1]", "give values between 0 and 1");
+                return ($"but {node.Name} {(node.SupportFrom is null ? "lies" : $"is {node.SupportFrom}, which must lie")} in [0, 1]", "give values between 0 and 1");
         }
         if (value > int.MaxValue && node.IsInteger) return ($"above the largest count this tool stores ({int.MaxValue})", "give smaller integers");
         if (node.Floor is { } floor && value < floor) return ($"below {node.Name}'s [Floor({floor})]", $"give values of {floor} or more");

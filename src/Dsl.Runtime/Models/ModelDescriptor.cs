@@ -19,7 +19,8 @@ public enum ValueSupport
 
 /// <summary>
 /// One node as the generator describes it for binding and output: its role, the plates it ranges over (in declared
-/// order, row-major), and what values it may hold.
+/// order, row-major), and what values it may hold. A data node's support can come from its use
+/// (<paramref name="SupportFrom"/>: "the sd of y, line 14"), where it is read whole as a distribution's argument.
 /// </summary>
 public sealed record NodeDescriptor(
     string Name,
@@ -29,7 +30,8 @@ public sealed record NodeDescriptor(
     string? IndexPlate,
     string? SimplexOver,
     double? Floor,
-    int Line)
+    int Line,
+    string? SupportFrom = null)
 {
     public bool IsInteger => Support is ValueSupport.Count or ValueSupport.Binary or ValueSupport.PlateIndex or ValueSupport.Integer;
 

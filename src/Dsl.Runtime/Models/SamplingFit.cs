@@ -35,10 +35,18 @@ public static class SamplingFit
             : ParameterEstimation.Run(model, posteriors[0], options with { Seed = options.Seed ^ ParameterStreams }, Math.Max(options.Warmup, MinimumParameterIterations), progress);
         var runs = new ChainRun[options.Chains];
         var slowest = progress is null ? null : new SlowestChain(options.Chains, progress);
-        Parallel.For(0, options.Chains, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, chain =>
+        try
         {
-            runs[chain] = NutsChain.Run(posteriors[chain], options, chain, slowest?.For(chain));
-        });
+            Parallel.For(0, options.Chains, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, chain =>
+            {
+                runs[chain] = NutsChain.Run(posteriors[chain], options, chain, slowest?.For(chain));
+            });
+        }
+        catch (AggregateException e)
+        {
+            // The first chain's failure as itself (every chain of a bad model fails the same way).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions.OrderBy(i => i.Message, StringComparer.Ordinal).First());
+        }
         var sampling = clock.Elapsed.TotalSeconds;
 
         var reader = posteriors[0];

@@ -64,4 +64,17 @@ public sealed class PosteriordbTests
             Assert.Equal(summary[column], mean, 1e-5 * (1 + Math.Abs(mean)));
         }
     }
+
+    [Fact]
+    public void ADataNodeUsedAsAScale_IsCheckedAgainstThatUse()
+    {
+        // Eight schools' sigma is data, read whole as the sd of y: a negative entry is refused in one line naming the use.
+        using var temp = new TempFolder();
+        const string folder = "eight_schools-eight_schools_noncentered";
+        var data = File.ReadAllText(Path.Combine(RepoPaths.PosteriordbFixture(folder), "data.json"));
+        var bad = temp.File("data.json", System.Text.RegularExpressions.Regex.Replace(data, @"(""sigma""\s*:\s*\[\s*)[0-9.]+", "${1}-1"));
+        var result = RunDsl("fit", RepoPaths.PosteriordbModel(folder), "--data", bad, "--out", Path.Combine(temp.Path, "fit"), "--quiet");
+        Assert.Equal(1, result.Exit);
+        Assert.Equal($"dsl: {bad}: sigma[1] is -1, but sigma is the sd of y (line 16), which must be positive; give values above 0", result.Err.Trim());
+    }
 }

@@ -78,7 +78,7 @@ public sealed class NutsTests
     [Fact]
     public void AModelWithNoFiniteStartingPoint_IsRefusedByName()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => NutsChain.Run(new Nowhere(), new NutsOptions(), 0));
+        var error = Assert.Throws<InvalidDataException>(() => NutsChain.Run(new Nowhere(), new NutsOptions(), 0));
         Assert.Contains("no finite log density", error.Message);
     }
 
