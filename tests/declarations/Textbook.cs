@@ -132,3 +132,14 @@ public partial class SimplexPrior
     [Latent] public double location() => Dist.Normal(0, 1);
     [Observed] public double y(Observation n) => Dist.Normal(location(), 1);
 }
+
+/// Counts over categories whose shares are a softmax of Normal latents (the logistic-normal multinomial).
+[PlateModel("Logistic-normal multinomial counts")]
+public partial class LogisticNormalCounts
+{
+    [Plate] public partial struct Sample { }
+    [Plate] public partial struct Category { }
+
+    [Latent] public double eta(Sample s, Category c) => Dist.Normal(0, 1);
+    [Observed] public int counts(Sample s, Category c) => Dist.Multinomial(over: c, p: Exp(eta(s, c)));
+}

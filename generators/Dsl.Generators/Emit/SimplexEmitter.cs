@@ -5,10 +5,10 @@ using Dsl.Generators.Ir;
 namespace Dsl.Generators.Emit
 {
     /// <summary>
-    /// The sampler's code for Dirichlet nodes: the stick-breaking map of a simplex latent onto K − 1 free coordinates
-    /// per row (with its log Jacobian and its reverse pass), and the Dirichlet's log density row by row, its partials
-    /// sent back into the shares and through the concentration's expression. A row is every entry along the
-    /// distribution's <c>over</c> index at fixed values of the node's other indices.
+    /// The sampler's code for vector distributions: the stick-breaking map of a Dirichlet latent onto K − 1 free
+    /// coordinates per row (with its log Jacobian and its reverse pass), and a Dirichlet's or a multinomial's log density
+    /// row by row, its partials sent back into the row and through its argument's expression. A row is every entry
+    /// along the distribution's <c>over</c> index at fixed values of the node's other indices.
     /// </summary>
     internal static class SimplexEmitter
     {
@@ -27,17 +27,17 @@ namespace Dsl.Generators.Emit
 
         private static string Remaining(NodeSpec node) => $"{node.Name}Remaining";
 
-        /// <summary>Scratch of a Dirichlet term (one row's shares, concentrations and partials) and of a simplex's reverse pass.</summary>
+        /// <summary>Scratch of a vector term (one row, its argument and their partials) and of a simplex's reverse pass.</summary>
         public static void EmitFields(SourceWriter w, NodeSpec node, bool simplexLatent)
         {
-            w.Line($"private readonly double[] {node.Name}Row, {node.Name}Alpha, {node.Name}DRow, {node.Name}DAlpha;");
+            w.Line($"private readonly double[] {node.Name}Row, {node.Name}Argument, {node.Name}DRow, {node.Name}DArgument;");
             if (simplexLatent) w.Line($"private readonly double[] {Stick(node)}, {Remaining(node)};");
         }
 
         public static void EmitAllocations(SourceWriter w, NodeSpec node, bool simplexLatent, string length)
         {
             var size = Size(node, "model.");
-            w.Line($"({node.Name}Row, {node.Name}Alpha, {node.Name}DRow, {node.Name}DAlpha) = (new double[{size}], new double[{size}], new double[{size}], new double[{size}]);");
+            w.Line($"({node.Name}Row, {node.Name}Argument, {node.Name}DRow, {node.Name}DArgument) = (new double[{size}], new double[{size}], new double[{size}], new double[{size}]);");
             if (simplexLatent) w.Line($"({Stick(node)}, {Remaining(node)}) = (new double[{length}], new double[{length}]);");
         }
 
@@ -110,11 +110,15 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        /// <summary>The Dirichlet's log density row by row; partials into the shares (a latent's) and back through the concentration.</summary>
+        /// <summary>
+        /// A vector distribution's log density row by row (a Dirichlet's over its shares, a multinomial's over its
+        /// counts); partials into the row (a latent's) and back through the argument's expression at every entry.
+        /// </summary>
         public static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node)
         {
             var (k, size) = (Over(node).Variable, Size(node));
-            var concentration = SamplingEmitter.Arguments(spec, node)[0];
+            var argument = SamplingEmitter.Arguments(spec, node)[0];
+            var name = node.Declaration.Distribution!.Name;
             var read = node.Role == NodeRole.Latent ? ReverseMode.Value(node) : ReverseMode.Observed(node);
             w.Line($"// log p({node.Name}) row by row: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             using (w.Braces())
@@ -124,13 +128,13 @@ namespace Dsl.Generators.Emit
                 using (w.Block($"for (var {k} = 0; {k} < {size}; {k}++)"))
                 {
                     w.Line($"{node.Name}Row[{k}] = {read}[{ReverseMode.Position(node)}];");
-                    w.Line($"{node.Name}Alpha[{k}] = {reverse.Of(concentration, scope)};");
+                    w.Line($"{node.Name}Argument[{k}] = {reverse.Of(argument, scope)};");
                 }
-                w.Line($"logDensity += {SamplingEmitter.Hmc}.LogDensity.Dirichlet({node.Name}Row, {node.Name}Alpha, {node.Name}DRow, {node.Name}DAlpha);");
+                w.Line($"logDensity += {SamplingEmitter.Hmc}.LogDensity.{name}({node.Name}Row, {node.Name}Argument, {node.Name}DRow, {node.Name}DArgument);");
                 using (w.Block($"for (var {k} = 0; {k} < {size}; {k}++)"))
                 {
                     if (node.Role == NodeRole.Latent) w.Line($"{ReverseMode.Gradient(node)}[{ReverseMode.Position(node)}] += {node.Name}DRow[{k}];");
-                    reverse.Accumulate(concentration, $"{node.Name}DAlpha[{k}]", scope);
+                    reverse.Accumulate(argument, $"{node.Name}DArgument[{k}]", scope);
                 }
             }
         }

@@ -244,6 +244,31 @@ public static class LogDensity
         return density;
     }
 
+    /// <summary>
+    /// A multinomial row of counts x over weights p normalised by their sum S (the DSL's convention):
+    /// logΓ(N + 1) − Σ logΓ(x_k + 1) + Σ x_k·log(p_k / S), N = Σx, with ∂/∂p_k = x_k/p_k − N/S. The counts are data:
+    /// their partials are 0.
+    /// </summary>
+    public static double Multinomial(ReadOnlySpan<double> x, ReadOnlySpan<double> p, Span<double> dX, Span<double> dP)
+    {
+        var (total, sum) = (0.0, 0.0);
+        for (var k = 0; k < x.Length; k++)
+        {
+            if (!(p[k] >= 0)) return double.NaN;
+            total += x[k];
+            sum += p[k];
+        }
+        if (!(sum > 0)) return double.NaN;
+        var density = SpecialFunctions.LogGamma(total + 1) - total * Math.Log(sum);
+        for (var k = 0; k < x.Length; k++)
+        {
+            dX[k] = 0;
+            dP[k] = (x[k] == 0 ? 0 : x[k] / p[k]) - total / sum;
+            density += (x[k] == 0 ? 0 : x[k] * Math.Log(p[k])) - SpecialFunctions.LogGamma(x[k] + 1);
+        }
+        return density;
+    }
+
     /// <summary>log Σ exp(x_i), by the largest term (−∞ for no terms or all −∞).</summary>
     public static double LogSumExp(ReadOnlySpan<double> values)
     {

@@ -135,30 +135,31 @@ public sealed class DeclaredFitTests
     public void AModelNoEngineFits_IsRefusedWithTheWarningThatSaysWhy()
     {
         using var temp = new TempFolder();
-        // Logistic-normal shares behind multinomial counts: no Gibbs-EM rule claims the Normal latents, and NUTS has no multinomial density yet.
-        var model = temp.File("Shares.cs", """
+        // An N-mixture: an unbounded count latent, which no Gibbs-EM rule claims and NUTS cannot sum over.
+        var model = temp.File("Abundance.cs", """
             using Dsl;
-            using static Dsl.Fn;
 
             [PlateModel]
-            public partial class Shares
+            public partial class Abundance
             {
-                [Plate] public partial struct Sample { }
-                [Plate] public partial struct Gene { }
+                [Plate] public partial struct Site { }
+                [Plate] public partial struct Visit { }
 
-                [Latent] public double eta(Sample s, Gene g) => Dist.Normal(0, 1);
-                [Observed] public int counts(Sample s, Gene g) => Dist.Multinomial(over: g, p: Exp(eta(s, g)));
+                [Param, Positive] public partial double lambda();
+                [Param] public partial double detectLogit();
+                [Latent] public int animals(Site s) => Dist.Poisson(lambda());
+                [Observed] public int seen(Site s, Visit v) => Dist.Binomial(animals(s), logit: detectLogit());
             }
             """);
         var sim = Path.Combine(temp.Path, "sim");
         // It cannot be fitted, but it can be simulated.
-        var simulated = RunDsl("simulate", model, "--plate", "Sample=20", "--plate", "Gene=5", "--total", "counts=50", "--out", sim);
+        var simulated = RunDsl("simulate", model, "--plate", "Site=20", "--plate", "Visit=3", "--set", "lambda=5", "--set", "detectLogit=0", "--out", sim);
         Assert.True(simulated.Exit == 0, simulated.Err);
         var fit = RunDsl("fit", model, "--data", Path.Combine(sim, "data.json"), "--out", Path.Combine(temp.Path, "fit"));
         Assert.Equal(1, fit.Exit);
         Assert.Contains("warning DSL0401", fit.Err);
         Assert.Contains("warning DSL0404", fit.Err);
-        Assert.Contains("model Shares: not fitted, no engine's rules cover it (warning DSL0401 at Shares.cs(", fit.Err.Split('\n').Last(l => l.StartsWith("dsl:", StringComparison.Ordinal)));
+        Assert.Contains("model Abundance: not fitted, no engine's rules cover it (warning DSL0401 at Abundance.cs(", fit.Err.Split('\n').Last(l => l.StartsWith("dsl:", StringComparison.Ordinal)));
     }
 
     [Fact]

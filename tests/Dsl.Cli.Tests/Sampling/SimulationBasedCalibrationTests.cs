@@ -24,6 +24,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
     [InlineData("Compositions", 5)]
     [InlineData("GammaPoisson", 6)]
     [InlineData("GaussianMixture", 15)]
+    [InlineData("LogisticNormalCounts", 3)]
     [InlineData("NormalMixture", 12)]
     [InlineData("OrderedMeans", 12)]
     [InlineData("RobustLogistic", 8)]

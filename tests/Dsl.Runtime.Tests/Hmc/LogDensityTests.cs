@@ -178,4 +178,29 @@ public sealed class LogDensityTests
             Assert.Equal((LogDensity.Dirichlet(w, upA, sw, sa) - LogDensity.Dirichlet(w, downA, sw, sa)) / (2 * h), ga[k], 6);
         }
     }
+
+    [Fact]
+    public void Multinomial_SumsToOne_AndMatchesCentralDifferences()
+    {
+        // Every way of putting 5 trials into 3 categories, with unnormalised weights (the DSL normalises them).
+        double[] p = [0.6, 1.5, 0.9];
+        var (dX, dP) = (new double[3], new double[3]);
+        var total = 0.0;
+        for (var a = 0; a <= 5; a++)
+            for (var b = 0; a + b <= 5; b++)
+                total += Math.Exp(LogDensity.Multinomial([a, b, 5 - a - b], p, dX, dP));
+        Assert.Equal(1, total, 12);
+        double[] x = [2, 0, 3];
+        LogDensity.Multinomial(x, p, dX, dP);
+        Assert.Equal([0, 0, 0], dX);
+        var (sx, sp) = (new double[3], new double[3]);
+        const double h = 1e-6;
+        for (var k = 0; k < 3; k++)
+        {
+            var (up, down) = ((double[])p.Clone(), (double[])p.Clone());
+            up[k] += h;
+            down[k] -= h;
+            Assert.Equal((LogDensity.Multinomial(x, up, sx, sp) - LogDensity.Multinomial(x, down, sx, sp)) / (2 * h), dP[k], 6);
+        }
+    }
 }
