@@ -143,3 +143,16 @@ public partial class LogisticNormalCounts
     [Latent] public double eta(Sample s, Category c) => Dist.Normal(0, 1);
     [Observed] public int counts(Sample s, Category c) => Dist.Multinomial(over: c, p: Exp(eta(s, c)));
 }
+
+/// Observed choices among three categories on a softmax of per-category intercepts and slopes in a covariate.
+[PlateModel("Softmax regression")]
+public partial class SoftmaxRegression
+{
+    [Plate] public partial struct Observation { }
+    [Plate(Size = 3)] public partial struct Category { }
+
+    [Data] public partial double x(Observation n);
+    [Latent] public double intercept(Category c) => Dist.Normal(0, 2);
+    [Latent] public double slope(Category c) => Dist.Normal(0, 2);
+    [Observed] public Category choice(Observation n) => Dist.Categorical(logit: (Category c) => intercept(c) + slope(c) * x(n));
+}

@@ -19,7 +19,7 @@ namespace Dsl.Generators.Derivation
         private static readonly HashSet<string> densities = new()
         {
             "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Flat", "HalfFlat", "Uniform", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT",
-            "Exponential", "Poisson", "Bernoulli", "Binomial", "NegativeBinomial", "ZeroInflatedNegativeBinomial", "Dirichlet", "Multinomial",
+            "Exponential", "Poisson", "Bernoulli", "Binomial", "NegativeBinomial", "ZeroInflatedNegativeBinomial", "Dirichlet", "Multinomial", "Categorical",
         };
 
         public static Result<SamplingPlan> Plan(ModelSpec spec)

@@ -122,13 +122,15 @@ namespace Dsl.Generators.Emit
         private bool MentionsUnknown(Expr e) => ExprTools.Mentions(ExprTools.Inline(e, spec), spec, NodeRole.Latent, NodeRole.Param);
 
         private CodeExpr Code(Scope scope) =>
-            new(spec, scope.Variables, scope.Hoisted, (node, position) => node.Role == NodeRole.Latent ? $"{Value(node)}[{position}]" : $"{Observed(node)}[{position}]");
+            new(spec, scope.Variables, scope.Hoisted, (node, position) => node.Role == NodeRole.Latent ? $"{Value(node)}[{position}]"
+                : node.Kind == ValueKind.Index ? $"((int){Observed(node)}[{position}])" : $"{Observed(node)}[{position}]");
 
         /// <summary>Σ_v body as a loop into a local, inner sums hoisted inside it; the local stands for the sum's text from then on.</summary>
         private void Hoist(SumExpr sum, Scope scope)
         {
+            // CodeExpr prints a sum already held in a local as that local's name.
             var text = Code(scope).Of(sum);
-            if (scope.Hoisted.ContainsKey(text)) return;
+            if (scope.Hoisted.ContainsKey(text) || scope.Hoisted.ContainsValue(text)) return;
             var local = Local("Sum", "0.0");
             var variable = sum.Over.Variable;
             using (w.Block($"for (var {variable} = 0; {variable} < {CodeExpr.Size(sum.Over.Plate)}; {variable}++)"))

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generators.Derivation;
+using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
 
 namespace Dsl.Generators.Emit
@@ -266,6 +267,11 @@ namespace Dsl.Generators.Emit
                 SimplexEmitter.EmitTerm(w, spec, reverse, node);
                 return;
             }
+            if (node.Declaration.Distribution!.Name == "Categorical")
+            {
+                EmitCategoricalTerm(w, spec, reverse, node);
+                return;
+            }
             w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             using (w.Braces())
             using (BindingEmitter.Loops(w, node.Indices))
@@ -277,6 +283,21 @@ namespace Dsl.Generators.Emit
                 var partials = DensityCall(w, reverse, node, arguments, scope, x, "logDensity");
                 for (var a = 0; a < arguments.Count; a++) reverse.Accumulate(arguments[a], partials[a + 1], scope);
                 if (node.Role == NodeRole.Latent) w.Line($"{ReverseMode.Gradient(node)}[{position}] += {partials[0]};");
+            }
+        }
+
+        /// <summary>An observed category: log p(y = its entry), an expression of the weights (normalised by their sum, or a softmax of logits).</summary>
+        private static void EmitCategoricalTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node)
+        {
+            w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
+            using (w.Braces())
+            using (BindingEmitter.Loops(w, node.Indices))
+            {
+                var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
+                var self = new NodeCallExpr(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
+                var logProbability = SummedLatentEmitter.LogProbability(spec, node, self);
+                w.Line($"logDensity += {reverse.Of(logProbability, scope)};");
+                reverse.Accumulate(logProbability, "1.0", scope);
             }
         }
 

@@ -122,12 +122,17 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>log p(z = v) as an expression of v (the loop variable) and the prior's arguments.</summary>
-        private static Expr PriorLog(ModelSpec spec, NodeSpec z)
+        private static Expr PriorLog(ModelSpec spec, NodeSpec z) => LogProbability(spec, z, new IndexExpr(Value, z.Declaration.Location));
+
+        /// <summary>
+        /// log p(node = v) of a Categorical or Bernoulli node as an expression of <paramref name="v"/> and the
+        /// distribution's arguments: a summed latent's value, or an observed node's own entry.
+        /// </summary>
+        public static Expr LogProbability(ModelSpec spec, NodeSpec z, Expr v)
         {
             var distribution = z.Declaration.Distribution!;
             var argument = distribution.Arguments[0];
             var at = distribution.Location;
-            var v = new IndexExpr(Value, at);
             Expr Log(Expr e) => new FunctionExpr("Log", EquatableArray.Of(e), at);
             Expr Binary(char op, Expr a, Expr b) => new BinaryExpr(op, a, b, at);
             Expr One() => new ConstantExpr(1, at);

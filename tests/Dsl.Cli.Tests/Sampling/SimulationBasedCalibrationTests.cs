@@ -28,6 +28,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
     [InlineData("NormalMixture", 12)]
     [InlineData("OrderedMeans", 12)]
     [InlineData("RobustLogistic", 8)]
+    [InlineData("SoftmaxRegression", 20)]
     [InlineData("StudentTScale", 10)]
     [InlineData("ZinbMeans", 6)]
     public void RanksOfTheTruth_AreUniform(string name, int size)
