@@ -156,3 +156,18 @@ public partial class SoftmaxRegression
     [Latent] public double slope(Category c) => Dist.Normal(0, 2);
     [Observed] public Category choice(Observation n) => Dist.Categorical(logit: (Category c) => intercept(c) + slope(c) * x(n));
 }
+
+/// posteriordb's blr with its linear predictor a deterministic node whose Sum's variable is also the name of the
+/// observation's index: inlined, the names must not capture each other (the same posterior as tests/posteriordb/sblri-blr.cs).
+[PlateModel("Bayesian linear regression, index names shared")]
+public partial class BlrSharedNames
+{
+    [Plate] public partial struct N { }
+    [Plate] public partial struct D { }
+
+    [Data] public partial double X(N n, D d);
+    [Latent] public double beta(D d) => Dist.Normal(0, 10);
+    [Latent] public double sigma() => Dist.HalfNormal(10);
+    public double mu(N n) => Sum((D d) => X(n, d) * beta(d));
+    [Observed] public double y(N d) => Dist.Normal(mu(d), sigma());
+}

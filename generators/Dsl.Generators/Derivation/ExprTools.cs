@@ -33,20 +33,35 @@ namespace Dsl.Generators.Derivation
             _ => expr,
         };
 
-        /// <summary>Renames index variables (a lambda's own variable shadows the mapping inside its body).</summary>
+        /// <summary>
+        /// Renames index variables (a lambda's own variable shadows the mapping inside its body). Where a replacement
+        /// reads a variable of the lambda's name, the lambda's variable is renamed first, so the replacement is not
+        /// captured: <c>mu(d)</c> with <c>mu(n) = Sum((Coef d) =&gt; x(n, d))</c> stays a sum over another variable.
+        /// </summary>
         public static Expr Substitute(Expr expr, IReadOnlyDictionary<string, Expr> map) => expr switch
         {
             IndexExpr index when map.TryGetValue(index.Name, out var replacement) => replacement,
             NodeCallExpr call => call with { Indices = call.Indices.Select(i => Substitute(i, map)).ToEquatableArray() },
             FunctionExpr f => f with { Arguments = f.Arguments.Select(a => Substitute(a, map)).ToEquatableArray() },
-            SumExpr s => s with
-            {
-                Over = s.Over with { Body = Substitute(s.Over.Body, map.Where(p => p.Key != s.Over.Variable).ToDictionary(p => p.Key, p => p.Value)) },
-            },
+            SumExpr s => SubstituteInSum(s, map.Where(p => p.Key != s.Over.Variable).ToDictionary(p => p.Key, p => p.Value)),
             BinaryExpr b => b with { Left = Substitute(b.Left, map), Right = Substitute(b.Right, map) },
             NegateExpr n => n with { Operand = Substitute(n.Operand, map) },
             _ => expr,
         };
+
+        private static Expr SubstituteInSum(SumExpr sum, Dictionary<string, Expr> map)
+        {
+            var renamed = map.Values.Any(v => UsesIndex(v, sum.Over.Variable)) ? Rename(sum, map.Values.Append(sum.Over.Body).ToList()) : sum;
+            return renamed with { Over = renamed.Over with { Body = Substitute(renamed.Over.Body, map) } };
+        }
+
+        /// <summary>The same sum over a fresh variable (<c>ld</c> and the old name and a number), unused by <paramref name="around"/>.</summary>
+        public static SumExpr Rename(SumExpr sum, IReadOnlyList<Expr> around)
+        {
+            var fresh = Enumerable.Range(1, int.MaxValue).Select(n => $"ld{sum.Over.Variable}{n}").First(name => around.All(e => !UsesIndex(e, name)));
+            var body = Substitute(sum.Over.Body, new Dictionary<string, Expr> { [sum.Over.Variable] = new IndexExpr(fresh, sum.Location) });
+            return sum with { Over = sum.Over with { Variable = fresh, Body = body } };
+        }
 
         public static Dictionary<string, Expr> Bindings(NodeSpec node, NodeCallExpr call)
         {

@@ -110,8 +110,9 @@ namespace Dsl.Generators.Emit
                     Accumulate(function.Arguments[0], Local("Adj", $"{adjoint} * {Of(Differentiation.Outer(function), scope)}"), scope);
                     break;
                 case SumExpr sum:
-                    using (w.Block($"for (var {sum.Over.Variable} = 0; {sum.Over.Variable} < {CodeExpr.Size(sum.Over.Plate)}; {sum.Over.Variable}++)"))
-                        Accumulate(sum.Over.Body, adjoint, scope.Inner(sum.Over.Variable));
+                    var loop = Unshadowed(sum, scope);
+                    using (w.Block($"for (var {loop.Over.Variable} = 0; {loop.Over.Variable} < {CodeExpr.Size(loop.Over.Plate)}; {loop.Over.Variable}++)"))
+                        Accumulate(loop.Over.Body, adjoint, scope.Inner(loop.Over.Variable));
                     break;
                 default:
                     throw new System.InvalidOperationException($"no derivative of '{ExprPrinter.Print(e)}'");
@@ -132,11 +133,18 @@ namespace Dsl.Generators.Emit
             var text = Code(scope).Of(sum);
             if (scope.Hoisted.ContainsKey(text) || scope.Hoisted.ContainsValue(text)) return;
             var local = Local("Sum", "0.0");
-            var variable = sum.Over.Variable;
-            using (w.Block($"for (var {variable} = 0; {variable} < {CodeExpr.Size(sum.Over.Plate)}; {variable}++)"))
-                w.Line($"{local} += {Of(sum.Over.Body, scope.Inner(variable))};");
+            var loop = Unshadowed(sum, scope);
+            var variable = loop.Over.Variable;
+            using (w.Block($"for (var {variable} = 0; {variable} < {CodeExpr.Size(loop.Over.Plate)}; {variable}++)"))
+                w.Line($"{local} += {Of(loop.Over.Body, scope.Inner(variable))};");
             scope.Hoisted[text] = local;
         }
+
+        /// <summary>A sum whose variable is already a loop variable in scope (C# forbids the shadowing) over a fresh one instead.</summary>
+        private static SumExpr Unshadowed(SumExpr sum, Scope scope) =>
+            scope.Variables.ContainsKey(sum.Over.Variable)
+                ? ExprTools.Rename(sum, scope.Variables.Keys.Select(v => (Expr)new IndexExpr(v, sum.Location)).Append(sum.Over.Body).ToList())
+                : sum;
 
         private static IEnumerable<SumExpr> OuterSums(Expr expr) => expr switch
         {

@@ -11,7 +11,7 @@ namespace Dsl.Cli.Tests.Sampling;
 /// </summary>
 public sealed class GeneratedGradientTests(CompiledDeclarations declarations) : IClassFixture<CompiledDeclarations>
 {
-    private static readonly string[] textbook = ["BetaBernoulli", "Compositions", "GammaPoisson", "GaussianMixture", "LogisticNormalCounts", "NormalMixture", "OrderedMeans", "PoissonRandomEffect", "RobustLogistic", "SimplexPrior", "SoftmaxRegression", "StudentTScale", "ZinbMeans"];
+    private static readonly string[] textbook = ["BetaBernoulli", "BlrSharedNames", "Compositions", "GammaPoisson", "GaussianMixture", "LogisticNormalCounts", "NormalMixture", "OrderedMeans", "PoissonRandomEffect", "RobustLogistic", "SimplexPrior", "SoftmaxRegression", "StudentTScale", "ZinbMeans"];
 
     public static TheoryData<string> Textbook => new(textbook);
 
@@ -67,6 +67,25 @@ public sealed class GeneratedGradientTests(CompiledDeclarations declarations) : 
         // Unconstrained points near the posterior's bulk would be better conditioned; points in (-0.5, 0.5) are far
         // from it for these data (log densities of -1e4 and more), which tests the partials where they are large.
         AssertGradient(declarations.Posterior(folder).CreatePosterior(), 0.5, 29);
+
+    [Fact]
+    public void IndexNamesSharedAcrossAnInlinedNode_GiveTheSamePosterior()
+    {
+        // The same regression written with distinct index names (tests/posteriordb/sblri-blr.cs) and with the observation's
+        // index named like the inlined Sum's variable: at any point their log densities and gradients agree exactly.
+        var data = Path.Combine(Dsl.Tests.Shared.RepoPaths.PosteriordbFixture("sblri-blr"), "data.json");
+        var shared = declarations.Textbook("BlrSharedNames");
+        Dsl.Runtime.Models.DataBinder.Bind(shared, Dsl.Runtime.Models.JsonModelData.Read(data), data, _ => { });
+        var (a, b) = (declarations.Posterior("sblri-blr").CreatePosterior(), shared.CreatePosterior());
+        var random = new RandomStream(31, 0);
+        var (ga, gb) = (new double[a.Dimension], new double[b.Dimension]);
+        for (var point = 0; point < 3; point++)
+        {
+            var at = Enumerable.Range(0, a.Dimension).Select(_ => random.NextDouble() - 0.5).ToArray();
+            Assert.Equal(a.Evaluate(at, ga), b.Evaluate(at, gb));
+            Assert.Equal(ga, gb);
+        }
+    }
 
     private static void AssertGradient(IPosterior posterior, double radius, ulong seed)
     {
