@@ -269,18 +269,7 @@ namespace Dsl.Generators.Emit
         public static System.IDisposable Loops(SourceWriter w, IEnumerable<IndexDecl> indices)
         {
             var scopes = indices.Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {CodeExpr.Size(i.Plate)}; {i.Variable}++)")).ToList();
-            return new Nested(scopes);
-        }
-
-        private sealed class Nested : System.IDisposable
-        {
-            private readonly List<System.IDisposable> scopes;
-            public Nested(List<System.IDisposable> scopes) { this.scopes = scopes; }
-
-            public void Dispose()
-            {
-                for (var n = scopes.Count - 1; n >= 0; n--) scopes[n].Dispose();
-            }
+            return SourceWriter.Nested(scopes);
         }
     }
 }

@@ -47,19 +47,7 @@ namespace Dsl.Generators.Emit
             var braces = w.Braces();
             w.Line("var ldFree = 0;");
             var loops = BindingEmitter.Loops(w, node.Indices.Where(i => i.Variable != Over(node).Variable));
-            return new Both(loops, braces);
-        }
-
-        private sealed class Both : System.IDisposable
-        {
-            private readonly System.IDisposable inner, outer;
-            public Both(System.IDisposable inner, System.IDisposable outer) { this.inner = inner; this.outer = outer; }
-
-            public void Dispose()
-            {
-                inner.Dispose();
-                outer.Dispose();
-            }
+            return SourceWriter.Nested([braces, loops]);
         }
 
         /// <summary>Constrain: x_k = z_k·r_k with r_k the stick left before k; log Jacobian Σ_{k&lt;K−1} log z_k + log(1 − z_k) + log r_k.</summary>

@@ -40,6 +40,20 @@ namespace Dsl.Generators.Emit
 
         public override string ToString() => text.ToString();
 
+        /// <summary>Scopes opened one inside the other, closed innermost first by one dispose.</summary>
+        public static IDisposable Nested(System.Collections.Generic.IReadOnlyList<IDisposable> scopes) => new Stack(scopes);
+
+        private sealed class Stack : IDisposable
+        {
+            private readonly System.Collections.Generic.IReadOnlyList<IDisposable> scopes;
+            public Stack(System.Collections.Generic.IReadOnlyList<IDisposable> scopes) { this.scopes = scopes; }
+
+            public void Dispose()
+            {
+                for (var n = scopes.Count - 1; n >= 0; n--) scopes[n].Dispose();
+            }
+        }
+
         private sealed class Outdent : IDisposable
         {
             private readonly SourceWriter writer;

@@ -108,6 +108,9 @@ public sealed class Nuts
         return true;
     }
 
+    /// <summary>Re-evaluates the log density and gradient at the current position (after the target itself changed).</summary>
+    public void Refresh() => current.LogDensity = density.Evaluate(current.Position, current.Gradient);
+
     /// <summary>
     /// Stan's initial step-size heuristic: double or halve ε from its current value until one leapfrog step's
     /// acceptance probability crosses 0.8.

@@ -39,7 +39,7 @@ public static class NutsChain
             if (afterIteration is not null)
             {
                 afterIteration(iteration, nuts.Position);
-                nuts.TrySetPosition(nuts.Position.ToArray());
+                nuts.Refresh();
             }
             if (schedule.EndsWindow(iteration))
             {

@@ -50,7 +50,7 @@ public static class SamplingFit
         var sampling = clock.Elapsed.TotalSeconds;
 
         var reader = posteriors[0];
-        var position = Array.Empty<double>();
+        var position = new double[reader.Dimension];
         // Summed-out discrete latents are drawn at each kept draw from a stream of their own per chain.
         var random = new RandomStream(options.Seed ^ SummedStreams, 0);
         var draws = new PosteriorDraws(model, options.Chains * options.Samples, (name, destination) => reader.TryReadLatent(position, name, destination, ref random),
@@ -60,7 +60,7 @@ public static class SamplingFit
             random = new RandomStream(options.Seed ^ SummedStreams, (ulong)chain);
             for (var s = 0; s < runs[chain].Samples; s++)
             {
-                position = runs[chain].Draw(s).ToArray();
+                runs[chain].Draw(s).CopyTo(position);
                 draws.Record();
             }
         }
