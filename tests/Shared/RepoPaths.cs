@@ -21,6 +21,9 @@ public static class RepoPaths
     /// <summary>Textbook declarations the sampling engine is checked on (tests/declarations/Textbook.cs).</summary>
     public static string Textbook => Path.Combine(Root, "tests", "declarations", "Textbook.cs");
 
+    /// <summary>Everyday variants of the bundled models (tests/declarations/Variants.cs).</summary>
+    public static string Variants => Path.Combine(Root, "tests", "declarations", "Variants.cs");
+
     /// <summary>The declaration file of every bundled model (models/Dsl.Models/&lt;Model&gt;/&lt;Model&gt;.cs).</summary>
     public static IReadOnlyList<string> ModelFiles =>
         Directory.GetDirectories(Models).Where(d => !Path.GetFileName(d).StartsWith("bin") && !Path.GetFileName(d).StartsWith("obj"))

@@ -3,11 +3,15 @@ using Dsl.Generators.Ir;
 
 namespace Dsl.Generators.Derivation
 {
-    /// <summary>What feeds a network or an encoder: counts (optionally log1p), an encoded latent, or a category as one-hot.</summary>
+    /// <summary>
+    /// What feeds a network or an encoder: an observed node's values (counts, optionally log1p, or continuous
+    /// measurements), an encoded latent, a numeric covariate read from data as it is, or a category as one-hot.
+    /// </summary>
     public enum InputKind
     {
-        Counts,
+        Observed,
         Latent,
+        Covariate,
         Category,
     }
 
@@ -36,11 +40,24 @@ namespace Dsl.Generators.Derivation
 
     public sealed record LikelihoodArgument(string Name, Expr Value, EquatableArray<PartialDerivative> Partials);
 
-    /// <summary>An observed count node and its likelihood family, with every argument's partial derivatives.</summary>
-    public sealed record LikelihoodTerm(string Node, string ItemPlate, string Family, EquatableArray<LikelihoodArgument> Arguments, int Line);
+    /// <summary>
+    /// An observed node over the cell plate (and at most one item plate, null when it has none), its likelihood
+    /// family with every argument's partial derivatives, and how its log density is computed: <see cref="EntryKernel"/>
+    /// names the runtime's scalar LogDensity method entry by entry; null means the vectorised count row kernel of
+    /// <see cref="Family"/> (Poisson, NB, ZINB), which scVI's speed rests on.
+    /// </summary>
+    public sealed record LikelihoodTerm(string Node, string? ItemPlate, string Family, string? EntryKernel, EquatableArray<LikelihoodArgument> Arguments, int Line);
 
     /// <summary>A global parameter optimised by gradient; a positive one through its logarithm.</summary>
     public sealed record FittedParameter(string Node, bool Positive);
+
+    /// <summary>
+    /// A latent without an encoder, outside the cell plate (a per-gene random effect, a shared scale): ADVI's
+    /// mean-field guide q(u) = Normal(m, exp(ω)²) per entry on the unconstrained scale u, x = transform(u), its
+    /// prior's log density (runtime kernel <see cref="Kernel"/>) with partials in every argument, which may read other
+    /// global latents.
+    /// </summary>
+    public sealed record GlobalLatent(string Node, LatentTransform Transform, string Kernel, EquatableArray<LikelihoodArgument> PriorArguments, int Line);
 
     /// <summary>Variational inference for a model: minibatches over <see cref="BatchPlate"/>, the ELBO's terms and their gradients.</summary>
     public sealed record VariationalPlan(
@@ -48,5 +65,6 @@ namespace Dsl.Generators.Derivation
         EquatableArray<EncodedLatent> Latents,
         EquatableArray<NetworkNode> Networks,
         EquatableArray<LikelihoodTerm> Likelihoods,
-        EquatableArray<FittedParameter> Parameters);
+        EquatableArray<FittedParameter> Parameters,
+        EquatableArray<GlobalLatent> Globals);
 }

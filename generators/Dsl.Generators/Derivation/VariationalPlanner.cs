@@ -8,13 +8,26 @@ namespace Dsl.Generators.Derivation
 {
     /// <summary>
     /// Plans variational inference for a model with encoders and networks (DESIGN.md, pipeline step 3): every
-    /// latent is a reparameterised Normal or LogNormal factor from its encoder, every observation a count
+    /// latent is a reparameterised Normal or LogNormal factor from its encoder, every observation a scalar
     /// likelihood whose arguments the planner differentiates with respect to each latent, network output and
     /// parameter they read. The first thing no rule covers is reported with the reason. Rules read structure only.
     /// </summary>
     public static class VariationalPlanner
     {
+        /// <summary>Count families with a vectorised row kernel (CountLikelihoodRows).</summary>
         private static readonly string[] countFamilies = { "ZeroInflatedNegativeBinomial", "NegativeBinomial", "Poisson" };
+
+        /// <summary>Priors of global latents with a log density and a support the guide maps to the reals by identity, log or logit.</summary>
+        private static readonly string[] priorDensities =
+        {
+            "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Exponential", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT",
+        };
+
+        /// <summary>Other scalar families, whose log density and partials the runtime's LogDensity computes entry by entry.</summary>
+        private static readonly string[] entryDensities =
+        {
+            "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Exponential", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT", "Bernoulli", "Binomial",
+        };
 
         /// <summary>Whether the model is fitted by variational inference: it declares networks or encoders.</summary>
         public static bool Applies(ModelSpec spec) =>
@@ -39,6 +52,11 @@ namespace Dsl.Generators.Derivation
                 {
                     switch (node.Role)
                     {
+                        case NodeRole.Latent when node.Declaration.Encoder is null:
+                            // A global latent, planned after this pass; one over the cell plate is refused at once, at its own line.
+                            var cells = batchPlate ?? spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Network || n.Declaration.Encoder is not null)?.Indices.FirstOrDefault()?.Plate;
+                            if (node.Indices.Any(i => i.Plate == cells)) Fail(node, PerCellWithoutEncoder(cells!));
+                            break;
                         case NodeRole.Latent when Latent(node) is { } latent:
                             latents.Add(latent);
                             break;
@@ -49,6 +67,12 @@ namespace Dsl.Generators.Derivation
                             likelihoods.Add(likelihood);
                             break;
                     }
+                    if (failure is not null) return Failed();
+                }
+                var globals = new List<GlobalLatent>();
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Declaration.Encoder is null))
+                {
+                    if (Global(node) is { } global) globals.Add(global);
                     if (failure is not null) return Failed();
                 }
                 var parameters = new List<FittedParameter>();
@@ -64,7 +88,7 @@ namespace Dsl.Generators.Derivation
                 }
                 if (likelihoods.Count == 0)
                     return new Result<VariationalPlan>(null, EquatableArray<DiagnosticInfo>.Empty);
-                var plan = new VariationalPlan(batchPlate!, latents.ToEquatableArray(), networks.ToEquatableArray(), likelihoods.ToEquatableArray(), parameters.ToEquatableArray());
+                var plan = new VariationalPlan(batchPlate!, latents.ToEquatableArray(), networks.ToEquatableArray(), likelihoods.ToEquatableArray(), parameters.ToEquatableArray(), globals.ToEquatableArray());
                 return new Result<VariationalPlan>(plan, EquatableArray<DiagnosticInfo>.Empty);
             }
 
@@ -89,13 +113,53 @@ namespace Dsl.Generators.Derivation
                 return false;
             }
 
-            private EncodedLatent? Latent(NodeSpec node)
+            /// <summary>
+            /// A latent without an encoder gets ADVI's mean-field Gaussian guide when it lies outside the cell plate,
+            /// is continuous, and its prior has a log density on a support mapped to the real line by log or logit.
+            /// </summary>
+            private GlobalLatent? Global(NodeSpec node)
             {
-                if (node.Declaration.Encoder is not { } encoder)
+                var distribution = node.Declaration.Distribution!;
+                var family = DistributionCatalog.Find(distribution.Name)!;
+                string? why = null;
+                if (node.Indices.Any(i => i.Plate == batchPlate))
+                    why = PerCellWithoutEncoder(batchPlate!);
+                else if (node.Kind != ValueKind.Real)
+                    why = "a discrete latent has no reparameterised guide; variational inference needs continuous latents";
+                else if (family.IsVector || !priorDensities.Contains(distribution.Name) || node.Declaration.Constraints.Ordered)
+                    why = $"a global latent with a Dist.{distribution.Name}{(node.Declaration.Constraints.Ordered ? ", [Ordered]" : "")} prior has no mean-field guide yet (priors on the reals, the positive reals or (0, 1): {string.Join(", ", priorDensities)})";
+                if (why is not null)
                 {
-                    Fail(node, "a latent needs an [Encoder] for variational inference (its amortised posterior)");
+                    Fail(node, why);
                     return null;
                 }
+                var arguments = new List<LikelihoodArgument>();
+                foreach (var parameter in family.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)))
+                {
+                    var value = ExprTools.Argument(node, parameter.Name, spec)!;
+                    if (ContainsSum(value) || ExprTools.Calls(value).Any(c => ExprTools.Find(spec, c.Node) is { } read &&
+                            (read.Role is NodeRole.Param or NodeRole.Network or NodeRole.Observed || read.Role == NodeRole.Latent && read.Declaration.Encoder is not null)))
+                    {
+                        Fail(node, $"its prior's argument '{parameter.Name}' may read constants, data and other global latents only (no Sum)");
+                        return null;
+                    }
+                    arguments.Add(new LikelihoodArgument(parameter.Name, value, Partials(value).ToEquatableArray()));
+                }
+                var transform = family.Draws switch
+                {
+                    Support.Positive => LatentTransform.Log,
+                    Support.UnitInterval => LatentTransform.Logit,
+                    _ => LatentTransform.Identity,
+                };
+                return new GlobalLatent(node.Name, transform, distribution.Name, arguments.ToEquatableArray(), node.Declaration.Location.Line);
+            }
+
+            private static string PerCellWithoutEncoder(string cells) =>
+                $"a latent over the cell plate {cells} needs an [Encoder] for variational inference (its amortised posterior); only latents outside it get a mean-field guide";
+
+            private EncodedLatent? Latent(NodeSpec node)
+            {
+                var encoder = node.Declaration.Encoder!;
                 if (!OnBatchPlate(node, 2)) return null;
                 if (encoder.SharedLastLayer is not null)
                 {
@@ -147,30 +211,36 @@ namespace Dsl.Generators.Derivation
                 return new NetworkNode(node.Name, node.Indices[1].Plate, inputs.Value, architecture, architecture.SharesHiddenLayersWith ?? node.Name, node.Declaration.Location.Line);
             }
 
-            /// <summary>Encoders read counts and categories; networks read encoded latents and categories.</summary>
+            /// <summary>
+            /// Encoders read observed values, numeric covariates and categories; networks read encoded latents,
+            /// covariates and categories. Each must be indexed by the cell plate first, then at most one plate (its width).
+            /// </summary>
             private EquatableArray<NetworkInput>? Inputs(NodeSpec node, NetworkDecl architecture, bool encoding)
             {
                 var inputs = new List<NetworkInput>();
                 foreach (var name in architecture.Inputs)
                 {
                     var input = ExprTools.Find(spec, name);
-                    if (input is { Kind: ValueKind.Index, Role: NodeRole.Data } && input.Indices.Count == 1 && input.Indices[0].Plate == node.Indices[0].Plate)
-                        inputs.Add(new NetworkInput(name, InputKind.Category, input.IndexPlate));
-                    else if (encoding && input is { Role: NodeRole.Observed } && input.Indices.Count == 2 && input.Indices[0].Plate == node.Indices[0].Plate)
-                        inputs.Add(new NetworkInput(name, InputKind.Counts, input.Indices[1].Plate));
-                    else if (!encoding && input is { Role: NodeRole.Latent } && input.Declaration.Encoder is not null && input.Indices[0].Plate == node.Indices[0].Plate)
-                        inputs.Add(new NetworkInput(name, InputKind.Latent, input.Indices.Count == 2 ? input.Indices[1].Plate : null));
-                    else
+                    var kind = input is null || input.Indices.Count is 0 or > 2 || input.Indices[0].Plate != node.Indices[0].Plate ? (InputKind?)null : input switch
+                    {
+                        { Kind: ValueKind.Index, Role: NodeRole.Data } when input.Indices.Count == 1 => InputKind.Category,
+                        { Kind: not ValueKind.Index, Role: NodeRole.Data } => InputKind.Covariate,
+                        { Role: NodeRole.Observed, Kind: not ValueKind.Index } when encoding => InputKind.Observed,
+                        { Role: NodeRole.Latent } when !encoding && input.Declaration.Encoder is not null => InputKind.Latent,
+                        _ => null,
+                    };
+                    if (kind is not { } k)
                     {
                         Fail(node, encoding
-                            ? $"encoder input '{name}' must be an observed count node or a categorical data node over the cell plate"
-                            : $"network input '{name}' must be an encoded latent or a categorical data node over the cell plate");
+                            ? $"encoder input '{name}' must be an observed node, a numeric data node or a categorical data node over the cell plate (then at most one more plate)"
+                            : $"network input '{name}' must be an encoded latent, a numeric data node or a categorical data node over the cell plate (then at most one more plate)");
                         return null;
                     }
+                    inputs.Add(new NetworkInput(name, k, k == InputKind.Category ? input!.IndexPlate : input!.Indices.Count == 2 ? input.Indices[1].Plate : null));
                 }
                 if (inputs.All(i => i.Kind == InputKind.Category))
                 {
-                    Fail(node, "a network needs at least one continuous input (counts or a latent)");
+                    Fail(node, "a network needs at least one continuous input (observed values, a latent or a numeric covariate)");
                     return null;
                 }
                 return inputs.ToEquatableArray();
@@ -179,19 +249,21 @@ namespace Dsl.Generators.Derivation
             private LikelihoodTerm? Likelihood(NodeSpec node)
             {
                 var distribution = node.Declaration.Distribution!;
+                var family = DistributionCatalog.Find(distribution.Name)!;
+                var given = family.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
+                string? entryKernel = null;
                 if (!countFamilies.Contains(distribution.Name))
                 {
-                    Fail(node, $"its likelihood is {distribution.Name}; variational inference supports ZeroInflatedNegativeBinomial, NegativeBinomial and Poisson observations");
-                    return null;
+                    if (family.IsVector || !entryDensities.Contains(distribution.Name))
+                    {
+                        Fail(node, $"its likelihood is {distribution.Name}; variational inference supports the scalar observations {string.Join(", ", countFamilies.Concat(entryDensities))}");
+                        return null;
+                    }
+                    entryKernel = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
                 }
                 if (!OnBatchPlate(node, 2)) return null;
-                if (node.Indices.Count != 2)
-                {
-                    Fail(node, "an observation needs an item plate (genes) after the cell plate");
-                    return null;
-                }
                 var arguments = new List<LikelihoodArgument>();
-                foreach (var parameter in DistributionCatalog.Find(distribution.Name)!.Parameters)
+                foreach (var parameter in given)
                 {
                     var value = ExprTools.Argument(node, parameter.Name, spec)!;
                     if (ExprTools.Calls(value).Any(c => ExprTools.Find(spec, c.Node)?.Role == NodeRole.Observed) || ContainsSum(value))
@@ -206,7 +278,8 @@ namespace Dsl.Generators.Derivation
                     }
                     arguments.Add(new LikelihoodArgument(parameter.Name, value, Partials(value).ToEquatableArray()));
                 }
-                return new LikelihoodTerm(node.Name, node.Indices[1].Plate, distribution.Name, arguments.ToEquatableArray(), node.Declaration.Location.Line);
+                var item = node.Indices.Count == 2 ? node.Indices[1].Plate : null;
+                return new LikelihoodTerm(node.Name, item, distribution.Name, entryKernel, arguments.ToEquatableArray(), node.Declaration.Location.Line);
             }
 
             /// <summary>∂value/∂t for every distinct latent, network or parameter element t the value reads.</summary>

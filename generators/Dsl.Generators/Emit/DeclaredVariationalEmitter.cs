@@ -39,6 +39,14 @@ namespace Dsl.Generators.Emit
             {
                 using (w.Block("switch (node)"))
                 {
+                    foreach (var global in plan.Globals)
+                    {
+                        using (w.Block($"case {EmitHelpers.Literal(global.Node)}:"))
+                        {
+                            w.Line($"for (var i = 0; i < {Value(global.Node)}.Length; i++) destination[i] = double.CreateTruncating({Value(global.Node)}[i]);");
+                            w.Line("return true;");
+                        }
+                    }
                     foreach (var latent in plan.Latents)
                     {
                         using (w.Block($"case {EmitHelpers.Literal(latent.Node)}:"))
@@ -82,6 +90,7 @@ namespace Dsl.Generators.Emit
                             w.Line($"{Sample(latent.Node)}[row * {width} + k] = T.CreateTruncating(values[{(elementFirst ? $"elements[row] * {width} + k" : $"k * {Size(plan.BatchPlate)} + elements[row]")}]);");
                     }
                 }
+                ElboEmitter.EmitCovariateRows(w, spec, plan);
                 foreach (var trunk in ElboEmitter.Trunks(plan))
                 {
                     var inputs = trunk.First().Inputs;

@@ -33,6 +33,8 @@ namespace Dsl.Generators.Emit
                     EmitForward(w, spec, plan);
                     foreach (var term in plan.Likelihoods) EmitLikelihood(w, spec, term);
                     foreach (var latent in plan.Latents) EmitDivergence(w, spec, latent);
+                    GlobalLatentEmitter.EmitDraw(w, plan, plan.Latents.Count + Trunks(plan).Count());
+                    foreach (var global in plan.Globals) GlobalLatentEmitter.EmitDivergence(w, spec, global);
                 }
             }
             return new GeneratedFile($"{spec.ClassName}.Elbo.g.cs", w.ToString());
@@ -40,22 +42,28 @@ namespace Dsl.Generators.Emit
 
         public static IEnumerable<IGrouping<string, NetworkNode>> Trunks(VariationalPlan plan) => plan.Networks.GroupBy(n => n.TrunkOwner);
 
-        /// <summary>Observed nodes the engine reads as sparse count matrices (likelihoods and encoder inputs).</summary>
-        private static IEnumerable<string> CountInputs(VariationalPlan plan) =>
-            plan.Likelihoods.Select(l => l.Node).Concat(plan.Latents.SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Counts).Select(i => i.Node)).Distinct();
+        /// <summary>Observed nodes the engine copies into minibatch rows (likelihoods and encoder inputs).</summary>
+        private static IEnumerable<string> ObservedInputs(VariationalPlan plan) =>
+            plan.Likelihoods.Select(l => l.Node).Concat(plan.Latents.SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Observed).Select(i => i.Node)).Distinct();
+
+        /// <summary>Numeric data nodes some encoder or network reads as they are.</summary>
+        private static IEnumerable<NetworkInput> CovariateInputs(VariationalPlan plan) =>
+            plan.Latents.SelectMany(l => l.Inputs).Concat(plan.Networks.SelectMany(n => n.Inputs)).Where(i => i.Kind == InputKind.Covariate).GroupBy(i => i.Node).Select(g => g.First());
 
         /// <summary>Observed nodes some encoder reads through log1p.</summary>
         private static IEnumerable<string> LogCountInputs(VariationalPlan plan) =>
-            plan.Latents.Where(l => l.Encoder.Transform == "Log1p").SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Counts).Select(i => i.Node).Distinct();
+            plan.Latents.Where(l => l.Encoder.Transform == "Log1p").SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Observed).Select(i => i.Node).Distinct();
 
         private static void EmitShapeChecks(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
             using (w.Block("public void ValidateVariationalShapes()"))
             {
-                foreach (var observed in CountInputs(plan))
+                foreach (var observed in ObservedInputs(plan))
                 {
                     var node = ExprTools.Find(spec, observed)!;
-                    w.Line($"global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts(\"{observed}\", {Counts(observed)}, {CodeExpr.Size(node.Indices[0].Plate)}, {CodeExpr.Size(node.Indices[1].Plate)});");
+                    if (StorageForms.IsCountMatrix(node))
+                        w.Line($"global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts(\"{observed}\", {Counts(observed)}, {CodeExpr.Size(node.Indices[0].Plate)}, {CodeExpr.Size(node.Indices[1].Plate)});");
+                    else EmitHelpers.ShapeCheck(w, node);
                 }
                 foreach (var data in spec.Nodes.Where(n => n.Role == NodeRole.Data && n.Indices.Count > 0)) EmitHelpers.ShapeCheck(w, data);
             }
@@ -75,12 +83,14 @@ namespace Dsl.Generators.Emit
                 w.Line($"private readonly {Neural}.Trunk<T> {Trunk(trunk.Key)}; // hidden layers of {string.Join(" and ", trunk.Select(n => n.Node))}");
                 foreach (var network in trunk) w.Line($"private readonly {Neural}.OutputHead<T> {Head(network.Node)}; // line {network.Line}");
             }
+            GlobalLatentEmitter.EmitFields(w, plan);
             w.Line("private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];");
             w.Line("private int[] cellOf = new int[0];");
             w.Line("private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample");
             var arrays = new List<string>();
-            arrays.AddRange(CountInputs(plan).Select(CountBatch));
+            arrays.AddRange(ObservedInputs(plan).Select(CountBatch));
             arrays.AddRange(LogCountInputs(plan).Select(LogCountBatch));
+            arrays.AddRange(CovariateInputs(plan).Select(i => CovariateBatch(i.Node)));
             foreach (var latent in plan.Latents)
             {
                 if (NeedsGather(latent.Inputs)) arrays.Add($"{latent.Node}EncoderInput");
@@ -130,6 +140,7 @@ namespace Dsl.Generators.Emit
                     w.Line($"// Standard normal start{(parameter.Positive ? " on the log scale" : "")}, as scvi-tools initialises its dispersions.");
                     w.Line($"for (var i = 0; i < {Parameter(parameter.Node)}.Value.Length; i++) {Parameter(parameter.Node)}.Value[i] = T.CreateTruncating(init.NextNormal());");
                 }
+                GlobalLatentEmitter.EmitConstruction(w, spec, plan);
                 w.Line("Threads = 1;");
             }
             w.Line();
@@ -154,6 +165,7 @@ namespace Dsl.Generators.Emit
             w.Line("{");
             foreach (var term in plan.Likelihoods) w.Line($"    new(\"log p({term.Node})\", false),");
             foreach (var latent in plan.Latents) w.Line($"    new(\"KL({latent.Node})\", true{(latent.Encoder.KlWarmup ? "" : ", WarmedUp: false")}),");
+            foreach (var global in plan.Globals) w.Line($"    new(\"KL({global.Node})\", true, WarmedUp: false),");
             w.Line("};");
             w.Line();
             w.Line("private int threads = 1;");
@@ -205,7 +217,7 @@ namespace Dsl.Generators.Emit
             foreach (var term in plan.Likelihoods)
                 foreach (var argument in term.Arguments)
                 {
-                    w.Line($"/// <summary>After <see cref=\"Infer\"/>: the {argument.Name} of {term.Node} at the posterior means, rows x {Size(term.ItemPlate)}.</summary>");
+                    w.Line($"/// <summary>After <see cref=\"Infer\"/>: the {argument.Name} of {term.Node} at the posterior means, rows x {Width(term.ItemPlate)}.</summary>");
                     w.Line($"public global::System.ReadOnlySpan<T> {ArgumentOutput(term, argument)}Values => {ArgumentOutput(term, argument)};");
                     w.Line();
                 }
@@ -223,6 +235,11 @@ namespace Dsl.Generators.Emit
             {
                 w.Line("var rows = elements.Length;");
                 w.Line("Prepare(elements, step.Gradients);");
+                if (plan.Globals.Count > 0)
+                {
+                    w.Line("globalScale = 1.0 / (step.Population > 0 ? step.Population : Elements);");
+                    w.Line("DrawGlobals(sampling: true, step.Seed, step.Stream);");
+                }
                 w.Line("Forward(rows, step.Training, sampling: true, step.Seed, step.Stream);");
                 w.Line("// The loss is −(log-likelihood − weight·KL) / rows; these scales turn each term's derivative into the loss's.");
                 w.Line("var likelihoodScale = T.CreateTruncating(-1.0 / rows);");
@@ -232,11 +249,13 @@ namespace Dsl.Generators.Emit
                 foreach (var term in plan.Likelihoods) w.Line($"termSums[{index++}] = Likelihood{term.Node}(rows, step.Gradients, likelihoodScale);");
                 foreach (var latent in plan.Latents)
                     w.Line($"termSums[{index++}] = Divergence{latent.Node}(rows, step.Gradients, {(latent.Encoder.KlWarmup ? "divergenceScale" : "fullDivergenceScale")});");
+                foreach (var global in plan.Globals) w.Line($"termSums[{index++}] = Divergence{global.Node}(rows, step.Gradients, globalScale);");
                 w.Line("if (step.Gradients) Backward(rows);");
             }
             w.Line();
             using (w.Block("public void Infer(global::System.ReadOnlySpan<int> elements)"))
             {
+                if (plan.Globals.Count > 0) w.Line("DrawGlobals(sampling: false, 0, 0); // global latents at their guides' medians");
                 w.Line("var rows = Evaluate(elements, 0, 0, sampling: false);");
                 foreach (var term in plan.Likelihoods) w.Line($"Arguments{term.Node}(rows);");
             }
@@ -248,9 +267,18 @@ namespace Dsl.Generators.Emit
                 foreach (var term in plan.Likelihoods) w.Line($"Arguments{term.Node}(rows);");
             }
             w.Line();
-            w.Line("/// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>");
+            if (plan.Globals.Count == 0)
+                w.Line("/// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>");
+            else
+            {
+                w.Line("/// <summary>");
+                w.Line("/// One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row (given the");
+                w.Line("/// global latents, held at their guides' medians).");
+                w.Line("/// </summary>");
+            }
             using (w.Block("public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)"))
             {
+                if (plan.Globals.Count > 0) w.Line("DrawGlobals(sampling: false, 0, 0);");
                 w.Line("var rows = Evaluate(elements, seed, stream, sampling: true);");
                 foreach (var term in plan.Likelihoods) w.Line($"Likelihood{term.Node}(rows, gradients: false, T.Zero);");
                 foreach (var latent in plan.Latents) w.Line($"LogDensityRatio{latent.Node}(rows);");
@@ -276,16 +304,9 @@ namespace Dsl.Generators.Emit
                 w.Line($"{Neural}.Buffers.Ensure(ref cellOf, rows);");
                 w.Line("elements.CopyTo(cellOf);");
                 w.Line($"global::System.Array.Clear({Neural}.Buffers.Ensure(ref rowLogWeight, rows), 0, rows);");
-                foreach (var observed in CountInputs(plan))
-                {
-                    var node = ExprTools.Find(spec, observed)!;
-                    w.Line($"DensifyRows(model.{Counts(observed)}!, elements, {Neural}.Buffers.Ensure(ref {CountBatch(observed)}, rows * {Size(node.Indices[1].Plate)}), logarithm: false);");
-                }
-                foreach (var observed in LogCountInputs(plan))
-                {
-                    var node = ExprTools.Find(spec, observed)!;
-                    w.Line($"DensifyRows(model.{Counts(observed)}!, elements, {Neural}.Buffers.Ensure(ref {LogCountBatch(observed)}, rows * {Size(node.Indices[1].Plate)}), logarithm: true);");
-                }
+                foreach (var observed in ObservedInputs(plan)) EmitObservedRows(w, ExprTools.Find(spec, observed)!, CountBatch(observed), logarithm: false);
+                foreach (var observed in LogCountInputs(plan)) EmitObservedRows(w, ExprTools.Find(spec, observed)!, LogCountBatch(observed), logarithm: true);
+                EmitCovariateRows(w, spec, plan);
                 foreach (var latent in plan.Latents)
                 {
                     if (NeedsGather(latent.Inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {latent.Node}EncoderInput, rows * ({ContinuousWidth(latent.Inputs)}));");
@@ -303,8 +324,8 @@ namespace Dsl.Generators.Emit
                 foreach (var term in plan.Likelihoods)
                     foreach (var argument in term.Arguments)
                     {
-                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentOutput(term, argument)}, rows * {Size(term.ItemPlate)});");
-                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentDerivative(term, argument)}, rows * {Size(term.ItemPlate)});");
+                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentOutput(term, argument)}, rows * {Width(term.ItemPlate)});");
+                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentDerivative(term, argument)}, rows * {Width(term.ItemPlate)});");
                     }
                 foreach (var parameter in plan.Parameters)
                 {
@@ -313,6 +334,7 @@ namespace Dsl.Generators.Emit
                     w.Line($"{Neural}.Buffers.Ensure(ref {Partials(parameter.Node)}, {Variational}.RowChunks.Count * {size});");
                     w.Line($"for (var i = 0; i < {size}; i++) {Value(parameter.Node)}[i] = {(parameter.Positive ? $"T.Exp({Parameter(parameter.Node)}.Value[i])" : $"{Parameter(parameter.Node)}.Value[i]")};");
                 }
+                GlobalLatentEmitter.EmitPrepare(w, plan);
                 using (w.Block("if (gradients)"))
                 {
                     foreach (var latent in plan.Latents) w.Line($"global::System.Array.Clear({SampleGradient(latent.Node)});");
@@ -335,6 +357,46 @@ namespace Dsl.Generators.Emit
                 }
             }
             w.Line();
+        }
+
+        /// <summary>
+        /// An observed node's values for the minibatch's cells, row by row (width its item plate's size, or 1): a
+        /// sparse count matrix densified, a dense array copied; through log1p when asked.
+        /// </summary>
+        private static void EmitObservedRows(SourceWriter w, NodeSpec node, string target, bool logarithm)
+        {
+            var width = Width(node.Indices.Count == 2 ? node.Indices[1].Plate : null);
+            var buffer = $"{Neural}.Buffers.Ensure(ref {target}, rows * {width})";
+            if (StorageForms.IsCountMatrix(node))
+            {
+                w.Line($"DensifyRows(model.{Counts(node.Name)}!, elements, {buffer}, logarithm: {Bool(logarithm)});");
+                return;
+            }
+            w.Line(buffer + ";");
+            EmitDenseRows(w, node, target, logarithm);
+        }
+
+        /// <summary>Each numeric covariate a network or encoder reads, row by row for the minibatch's cells.</summary>
+        public static void EmitCovariateRows(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        {
+            foreach (var input in CovariateInputs(plan))
+            {
+                w.Line($"{Neural}.Buffers.Ensure(ref {CovariateBatch(input.Node)}, rows * {Width(input.Plate)});");
+                EmitDenseRows(w, ExprTools.Find(spec, input.Node)!, CovariateBatch(input.Node), logarithm: false);
+            }
+        }
+
+        /// <summary>Rows of a dense stored array (over the cell plate, then at most one more) for the cells in <c>elements</c>.</summary>
+        private static void EmitDenseRows(SourceWriter w, NodeSpec node, string target, bool logarithm)
+        {
+            var two = node.Indices.Count == 2;
+            var width = Width(two ? node.Indices[1].Plate : null);
+            using (w.Block("for (var row = 0; row < rows; row++)"))
+            using (w.Block($"for (var k = 0; k < {width}; k++)"))
+            {
+                w.Line($"var stored = (double)model.{node.Name}Values[{(two ? "elements[row], k" : "elements[row]")}];");
+                w.Line($"{target}[row * {width} + k] = T.CreateTruncating({(logarithm ? "global::System.Math.Log(1 + stored)" : "stored")});");
+            }
         }
 
         /// <summary>
@@ -386,7 +448,7 @@ namespace Dsl.Generators.Emit
             {
                 var inputs = trunk.First().Inputs;
                 w.Line($"// {string.Join(" and ", trunk.Select(n => $"{n.Node} (line {n.Line})"))}: f({string.Join(", ", inputs.Select(i => i.Node))}).");
-                var input = EmitGather(w, Input(trunk.Key), inputs, i => Sample(i.Node));
+                var input = EmitGather(w, Input(trunk.Key), inputs, i => i.Kind == InputKind.Covariate ? CovariateBatch(i.Node) : Sample(i.Node));
                 var categories = inputs.Count(i => i.Kind == InputKind.Category);
                 w.Line($"var {trunk.Key}Random = {Variational}.Branches.Stream(seed, stream, {part++});");
                 w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref {trunk.Key}Random);");
@@ -399,7 +461,8 @@ namespace Dsl.Generators.Emit
             var width = Width(latent.ItemPlate);
             w.Line($"// q({latent.Node}) = {(latent.LogScale ? "LogNormal" : "Normal")}(encoder mean, encoder variance), line {latent.Line}.");
             w.Line($"var random = {Variational}.Branches.Stream(seed, stream, {part});");
-            var input = EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, i => latent.Encoder.Transform == "Log1p" ? LogCountBatch(i.Node) : CountBatch(i.Node));
+            var input = EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, i =>
+                i.Kind == InputKind.Covariate ? CovariateBatch(i.Node) : latent.Encoder.Transform == "Log1p" ? LogCountBatch(i.Node) : CountBatch(i.Node));
             var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);
             w.Line($"{Encoder(latent)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
             using (w.Block($"for (var entry = 0; entry < rows * {width}; entry++)"))
@@ -463,9 +526,9 @@ namespace Dsl.Generators.Emit
         {
             var node = ExprTools.Find(spec, term.Node)!;
             var cell = node.Indices[0].Variable;
-            var item = node.Indices[1].Variable;
+            var item = ItemVariable(node);
             var code = new VariationalExpr(spec, cell);
-            var items = Size(term.ItemPlate);
+            var items = Width(term.ItemPlate);
             w.Line($"/// <summary>");
             w.Line($"/// log p({IrPrinter.Signature(node.Declaration)}) = {term.Family}({string.Join(", ", term.Arguments.Select(a => $"{a.Name}: {ExprPrinter.Print(a.Value)}"))}), line {term.Line},");
             w.Line("/// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its");
@@ -486,8 +549,12 @@ namespace Dsl.Generators.Emit
                         string Row(string array) => $"global::System.MemoryExtensions.AsSpan({array}, row * items, items)";
                         var spans = string.Join(", ", term.Arguments.Select(a => Row(ArgumentOutput(term, a))));
                         var derivatives = string.Join(", ", term.Arguments.Select(a => Row(ArgumentDerivative(term, a))));
-                        w.Line($"var rowSum = {Variational}.CountLikelihoodRows.{term.Family}<T>({Row(CountBatch(term.Node))}, {spans},");
-                        w.Line($"    {derivatives});");
+                        if (term.EntryKernel is null)
+                        {
+                            w.Line($"var rowSum = {Variational}.CountLikelihoodRows.{term.Family}<T>({Row(CountBatch(term.Node))}, {spans},");
+                            w.Line($"    {derivatives});");
+                        }
+                        else EmitEntryKernel(w, term, item);
                         w.Line("rowLogWeight[row] += rowSum;");
                         w.Line("sum += rowSum;");
                         w.Line("if (!gradients) continue;");
@@ -522,6 +589,27 @@ namespace Dsl.Generators.Emit
                 }
             }
             w.Line();
+        }
+
+        /// <summary>The loop variable over an observation's item plate; a node over the cell plate alone gets one of width 1.</summary>
+        private static string ItemVariable(NodeSpec node) => node.Indices.Count == 2 ? node.Indices[1].Variable : "ldItem";
+
+        /// <summary>
+        /// The row's log-likelihood entry by entry from the runtime's scalar log density (in double, whatever T is),
+        /// each argument's partial stored for the chain rule.
+        /// </summary>
+        private static void EmitEntryKernel(SourceWriter w, LikelihoodTerm term, string item)
+        {
+            w.Line("var rowSum = 0.0;");
+            using (w.Block($"for (var {item} = 0; {item} < items; {item}++)"))
+            {
+                w.Line($"var entry = row * items + {item};");
+                var arguments = term.Arguments.Select(a => $"double.CreateTruncating({ArgumentOutput(term, a)}[entry])");
+                var partials = term.Arguments.Select(a => $"out var d{ArgumentOutput(term, a)}");
+                w.Line($"rowSum += global::Dsl.Runtime.Hmc.LogDensity.{term.EntryKernel}(double.CreateTruncating({CountBatch(term.Node)}[entry]), {string.Join(", ", arguments)}, out _, {string.Join(", ", partials)});");
+                foreach (var argument in term.Arguments)
+                    w.Line($"{ArgumentDerivative(term, argument)}[entry] = T.CreateTruncating(d{ArgumentOutput(term, argument)});");
+            }
         }
 
         private static void EmitArguments(SourceWriter w, VariationalExpr code, LikelihoodTerm term, string item)

@@ -21,6 +21,7 @@ namespace Dsl.Generators.Emit
             using (w.Block("private void Backward(int rows)"))
             {
                 foreach (var parameter in plan.Parameters) EmitParameter(w, parameter);
+                GlobalLatentEmitter.EmitBackward(w, plan);
                 foreach (var trunk in ElboEmitter.Trunks(plan).Reverse()) EmitNetwork(w, trunk.Key, trunk.ToList());
                 ElboEmitter.EmitBranches(w, plan.Latents.Reverse().Select(latent => (System.Action)(() => EmitLatent(w, latent))).ToList());
             }
@@ -62,8 +63,10 @@ namespace Dsl.Generators.Emit
                 var offset = "0";
                 foreach (var input in continuous)
                 {
+                    // A covariate is data: its columns of the input gradient are skipped.
                     var width = Width(input.Plate);
-                    w.Line($"for (var j = 0; j < {width}; j++) {SampleGradient(input.Node)}[row * {width} + j] += {InputGradient(owner)}[row * {owner}Width + {ElboEmitter.Plus(offset)}j];");
+                    if (input.Kind == InputKind.Latent)
+                        w.Line($"for (var j = 0; j < {width}; j++) {SampleGradient(input.Node)}[row * {width} + j] += {InputGradient(owner)}[row * {owner}Width + {ElboEmitter.Plus(offset)}j];");
                     offset = offset == "0" ? width : $"{offset} + {width}";
                 }
             }

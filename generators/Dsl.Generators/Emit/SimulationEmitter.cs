@@ -23,7 +23,7 @@ namespace Dsl.Generators.Emit
             using (w.Block($"public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, {Models}.SimulationSettings settings)"))
             {
                 var network = spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Network);
-                var decodable = variational is not null && variational.Networks.All(n => n.Inputs.All(i => i.Kind != InputKind.Counts));
+                var decodable = variational is not null && variational.Networks.All(n => n.Inputs.All(i => i.Kind != InputKind.Observed));
                 if (network is not null && !decodable)
                 {
                     w.Line($"throw new global::System.NotSupportedException(\"{spec.ClassName} cannot be simulated: network node '{network.Name}' (line {network.Declaration.Location.Line}) has no variational plan to draw its weights from, or reads observed counts\");");
@@ -71,6 +71,9 @@ namespace Dsl.Generators.Emit
                 var counts = spec.Nodes.Where(StorageForms.IsCountMatrix).ToList();
                 foreach (var observed in counts)
                     w.Line($"var {observed.Name}Given = {StorageForms.Counts(observed)}; {StorageForms.Counts(observed)} ??= global::Dsl.Runtime.Models.RowMajor.EmptyCounts({CodeExpr.Size(observed.Indices[0].Plate)}, {CodeExpr.Size(observed.Indices[1].Plate)});");
+                var dense = spec.Nodes.Where(n => n.Role == NodeRole.Observed && n.Indices.Count > 0 && !StorageForms.IsCountMatrix(n)).ToList();
+                foreach (var observed in dense)
+                    w.Line($"var {observed.Name}Given = {observed.Name}Values; {observed.Name}Values = new {(observed.Kind == ValueKind.Real ? "double" : "int")}[{string.Join(", ", observed.Indices.Select(i => CodeExpr.Size(i.Plate)))}];");
                 w.Line("var simFamily = new Variational<double>(this, seed);");
                 w.Line($"var simLatents = new global::System.Collections.Generic.Dictionary<string, double[]> {{ {string.Join(", ", plan.Latents.Select(l => $"[{EmitHelpers.Literal(l.Node)}] = {l.Node}Drawn"))} }};");
                 using (w.Block($"for (var simStart = 0; simStart < {elements}; simStart += 256)"))
@@ -91,6 +94,7 @@ namespace Dsl.Generators.Emit
                     }
                 }
                 foreach (var observed in counts) w.Line($"{StorageForms.Counts(observed)} = {observed.Name}Given;");
+                foreach (var observed in dense) w.Line($"{observed.Name}Values = {observed.Name}Given;");
             }
         }
 

@@ -51,6 +51,7 @@ namespace Dsl.Generators.Emit
             var node = ExprTools.Find(spec, call.Node)!;
             return node.Role switch
             {
+                NodeRole.Latent when IsGlobal(node) => $"{Partials(call.Node)}[chunk * {Value(call.Node)}.Length + {FlatIndex(call, node)}]",
                 NodeRole.Latent => $"{SampleGradient(call.Node)}[{LatentPosition(call, node)}]",
                 NodeRole.Network => $"{OutputGradient(call.Node)}[entry]",
                 NodeRole.Param => $"{Partials(call.Node)}[chunk * {Parameter(call.Node)}.Value.Length + {FlatIndex(call, node)}]",
@@ -74,6 +75,7 @@ namespace Dsl.Generators.Emit
             {
                 NodeRole.Data => $"T.CreateTruncating({DataAccess(call)})",
                 NodeRole.Param => $"{Value(call.Node)}[{FlatIndex(call, node)}]",
+                NodeRole.Latent when IsGlobal(node) => $"{Value(call.Node)}[{FlatIndex(call, node)}]",
                 NodeRole.Latent => $"{Sample(call.Node)}[{LatentPosition(call, node)}]",
                 NodeRole.Network => $"{Head(call.Node)}.Output[entry]",
                 _ => throw new InvalidOperationException($"'{call.Node}' cannot be read here"),
@@ -101,6 +103,9 @@ namespace Dsl.Generators.Emit
             "Log1p" => $"T.LogP1({argument})",
             _ => $"{Variational}.ElementMath.{name}({argument})",
         };
+
+        /// <summary>A latent without an encoder: ADVI's guide holds one draw of it in <c>{node}Value</c>, read and differentiated as a parameter is.</summary>
+        public static bool IsGlobal(NodeSpec node) => node.Role == NodeRole.Latent && node.Declaration.Encoder is null;
 
         /// <summary>Whether the expression is the constant 1 (a chain-rule factor that can be left out).</summary>
         public static bool IsOne(Expr expr) => expr is ConstantExpr { Value: 1 };

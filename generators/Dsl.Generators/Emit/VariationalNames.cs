@@ -17,6 +17,7 @@ namespace Dsl.Generators.Emit
         public static string Counts(string observed) => $"{observed}Counts";
         public static string CountBatch(string observed) => $"{observed}Batch";
         public static string LogCountBatch(string observed) => $"{observed}LogBatch";
+        public static string CovariateBatch(string data) => $"{data}Batch";
         public static string Encoder(EncodedLatent latent) => $"{latent.Node}Encoder";
         public static string Sample(string latent) => $"{latent}Sample";
         public static string Noise(string latent) => $"{latent}Noise";

@@ -39,9 +39,14 @@ public static class VariationalFit
             return true;
         });
         var elements = model.GetPlateSize(family.ElementPlate);
-        var buffer = new double[Block * latents.Keys.Select(n => Width(model, model.Descriptor.Find(n)!, family.ElementPlate)).DefaultIfEmpty(1).Max()];
+        // Global latents (outside the element plate) are drawn once per draw from their own guides; encoded ones per block of elements.
+        var globals = latents.Keys.Where(n => !model.Descriptor.Find(n)!.Plates.Contains(family.ElementPlate)).ToHashSet();
+        var buffer = new double[Block * latents.Keys.Where(n => !globals.Contains(n)).Select(n => Width(model, model.Descriptor.Find(n)!, family.ElementPlate)).DefaultIfEmpty(1).Max()];
         for (var draw = 0; draw < draws; draw++)
         {
+            family.SampleGlobals(options.Seed, DrawStreams + (ulong)draw * 65536 + 0xFFFF);
+            foreach (var name in globals)
+                if (!family.TryReadLatent(name, latents[name])) throw new InvalidOperationException($"global latent '{name}' has no guide in the variational family");
             for (var start = 0; start < elements; start += Block)
             {
                 var rows = Math.Min(Block, elements - start);
@@ -49,6 +54,7 @@ public static class VariationalFit
                 family.Sample(chunk, options.Seed, DrawStreams + (ulong)draw * 65536 + (ulong)(start / Block));
                 foreach (var (name, values) in latents)
                 {
+                    if (globals.Contains(name)) continue;
                     var node = model.Descriptor.Find(name)!;
                     var width = Width(model, node, family.ElementPlate);
                     if (!family.TryReadLatent(name, buffer.AsSpan(0, rows * width)))
@@ -69,7 +75,7 @@ public static class VariationalFit
         };
         var outcome = run.StoppedEarly ? "stopped early" : $"ran {run.History.Count} epochs{(last is null ? "" : $", final training ELBO {last.TrainingElbo:F2} per cell")}";
         return new DeclaredFit(Engine, history, outcome, null, NodeSummary.PointEstimates(model).Concat(recorder.Summaries()).ToList(), recorder.Recorded,
-            "latents and deterministic nodes: draws from the fitted q (the encoders' Normal or log-normal factors); parameters: point estimates (no sd or interval)" + recorder.MomentsNote,
+            "latents and deterministic nodes: draws from the fitted q (the encoders' Normal or log-normal factors, and the mean-field Gaussian guides of global latents on their unconstrained scale); parameters: point estimates (no sd or interval)" + recorder.MomentsNote,
             settings, clock.Elapsed.TotalSeconds) { Recorded = recorder };
     }
 

@@ -15,12 +15,19 @@ public interface IDeclaredVariational<T> : IVariationalModel<T> where T : unmana
     /// <summary>The plate minibatches are drawn from (cells).</summary>
     string ElementPlate { get; }
 
-    /// <summary>Evaluation mode at one draw from q per element (keyed by seed and stream).</summary>
+    /// <summary>
+    /// Evaluation mode at one draw from q per element (keyed by seed and stream), at the global latents' values
+    /// held since the last <see cref="SampleGlobals"/> (or training step).
+    /// </summary>
     void Sample(ReadOnlySpan<int> elements, ulong seed, ulong stream);
+
+    /// <summary>One draw of the global latents (those without an encoder) from their mean-field Gaussian guide, held for <see cref="Sample"/>.</summary>
+    void SampleGlobals(ulong seed, ulong stream);
 
     /// <summary>
     /// After <see cref="IVariationalModel{T}.Infer"/> or <see cref="Sample"/>: an encoded latent's values for those
-    /// elements, one row per element, its other plate across (rows x width). False for a node that is not one.
+    /// elements, one row per element, its other plate across (rows x width); a global latent's held values, row-major
+    /// over its plates. False for a node that is not a latent.
     /// </summary>
     bool TryReadLatent(string node, Span<double> destination);
 

@@ -16,7 +16,12 @@ public sealed record ElboTerm(string Name, bool IsDivergence, bool WarmedUp = tr
 /// <param name="Gradients">add the gradient of the loss −(likelihood − KlWeight·KL)/rows to every parameter</param>
 /// <param name="KlWeight">the warm-up weight of the KL terms</param>
 /// <param name="Seed">with <paramref name="Stream"/>, keys the noise of this minibatch (reparameterisation, dropout)</param>
-public readonly record struct VariationalStep(bool Training, bool Gradients, double KlWeight, ulong Seed, ulong Stream);
+/// <param name="Population">
+/// how many elements the objective this minibatch estimates sums over (the training cells; 0: all of
+/// <see cref="IVariationalModel{T}.Elements"/>): terms of global latents, counted once for the whole data, are
+/// shared out to each row as 1/Population of them
+/// </param>
+public readonly record struct VariationalStep(bool Training, bool Gradients, double KlWeight, ulong Seed, ulong Stream, int Population = 0);
 
 /// <summary>
 /// What a generated variational model offers the generic driver: its parameters, its ELBO terms, and one

@@ -95,7 +95,7 @@ public static class VariationalDriver
         var sums = new double[model.Terms.Count];
         model.Parameters.BeginPopulationStatistics();
         foreach (var (start, rows, batchIndex) in TrainingBatches(order.Length, options.BatchSize))
-            model.Step(order.AsSpan(start, rows), new VariationalStep(true, false, 1, options.Seed, (0xB5UL << 32) + (ulong)batchIndex), sums);
+            model.Step(order.AsSpan(start, rows), new VariationalStep(true, false, 1, options.Seed, (0xB5UL << 32) + (ulong)batchIndex, order.Length), sums);
         model.Parameters.EndPopulationStatistics();
     }
 
@@ -116,7 +116,7 @@ public static class VariationalDriver
         for (var start = 0; start < cells.Length; start += options.BatchSize)
         {
             var batch = cells.AsSpan(start, Math.Min(options.BatchSize, cells.Length - start));
-            model.Step(batch, new VariationalStep(false, false, klWeight, options.Seed, (stream << 32) + (ulong)start), part);
+            model.Step(batch, new VariationalStep(false, false, klWeight, options.Seed, (stream << 32) + (ulong)start, cells.Length), part);
             for (var t = 0; t < sums.Length; t++) sums[t] += part[t];
         }
         for (var t = 0; t < sums.Length; t++) sums[t] /= Math.Max(1, cells.Length);
@@ -135,7 +135,7 @@ public static class VariationalDriver
         {
             model.Parameters.ClearGradients();
             var stream = ((ulong)epoch << 24) + (ulong)batchIndex;
-            model.Step(order.AsSpan(start, rows), new VariationalStep(true, true, klWeight, options.Seed, stream), part);
+            model.Step(order.AsSpan(start, rows), new VariationalStep(true, true, klWeight, options.Seed, stream, order.Length), part);
             for (var t = 0; t < part.Length; t++)
             {
                 if (!double.IsFinite(part[t]))

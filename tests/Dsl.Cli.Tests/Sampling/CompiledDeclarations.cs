@@ -46,10 +46,13 @@ public sealed class CompiledDeclarations : IDisposable
     /// in [0.5, 1.5], integers 10, plate indices uniform), then draws the latents and observed nodes from the model's
     /// own priors and stores the observed ones; returns the drawn latents (the truth).
     /// </summary>
-    public static IReadOnlyDictionary<string, double[]> SimulateInto(IDeclaredModel model, int size, ulong seed)
+    public static IReadOnlyDictionary<string, double[]> SimulateInto(IDeclaredModel model, int size, ulong seed) => SimulateInto(model, _ => size, seed);
+
+    /// <summary>As <see cref="SimulateInto(IDeclaredModel, int, ulong)"/>, each plate without a declared size given its own size.</summary>
+    public static IReadOnlyDictionary<string, double[]> SimulateInto(IDeclaredModel model, Func<string, int> size, ulong seed)
     {
         var descriptor = model.Descriptor;
-        foreach (var plate in descriptor.Plates.Where(p => descriptor.DeclaredSizes?.ContainsKey(p) != true)) model.SetPlateSize(plate, size);
+        foreach (var plate in descriptor.Plates.Where(p => descriptor.DeclaredSizes?.ContainsKey(p) != true)) model.SetPlateSize(plate, size(plate));
         var random = new RandomStream(seed, 0);
         foreach (var node in descriptor.Nodes.Where(n => n.Role == Runtime.Graph.GraphNodeRole.Data))
         {

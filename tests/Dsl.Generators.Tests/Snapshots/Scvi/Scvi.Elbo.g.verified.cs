@@ -435,5 +435,8 @@ partial class Scvi
             }
         }
 
+        /// <summary>The model has no global latents: nothing to draw.</summary>
+        public void SampleGlobals(ulong seed, ulong stream) { }
+
     }
 }

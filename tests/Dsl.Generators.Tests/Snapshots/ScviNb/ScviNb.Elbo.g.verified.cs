@@ -407,5 +407,8 @@ partial class ScviNb
             }
         }
 
+        /// <summary>The model has no global latents: nothing to draw.</summary>
+        public void SampleGlobals(ulong seed, ulong stream) { }
+
     }
 }

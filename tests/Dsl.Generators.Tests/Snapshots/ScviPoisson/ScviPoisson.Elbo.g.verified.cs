@@ -383,5 +383,8 @@ partial class ScviPoisson
             }
         }
 
+        /// <summary>The model has no global latents: nothing to draw.</summary>
+        public void SampleGlobals(ulong seed, ulong stream) { }
+
     }
 }

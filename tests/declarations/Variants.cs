@@ -1,0 +1,200 @@
+using Dsl;
+using static Dsl.Fn;
+
+namespace Variants;
+
+// Everyday one-edit variants of the bundled models, as users write them: other likelihoods, covariates, extra
+// observations, other links, hierarchies. The tests fit each on data simulated from it and differentiate the
+// generated gradients of those variational inference fits (tests/Dsl.Cli.Tests/Variants).
+
+/// A Gaussian VAE on log-normalised expression: continuous observations, a per-gene noise sd.
+[PlateModel("Gaussian VAE on log-normalised expression")]
+public partial class GaussianVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Param, Positive] public partial double sigma(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(y) }, Hidden = 16)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16)]
+    public partial double mu(Cell n, Gene g);
+
+    [Observed] public double y(Cell n, Gene g) => Dist.Normal(mu(n, g), sigma(g));
+}
+
+/// scVI's negative binomial with the percent of mitochondrial reads fed to encoder and decoder.
+[PlateModel("NB VAE with a continuous covariate")]
+public partial class MitoCovariateVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+    [Plate] public partial struct Batch { }
+
+    [Data] public partial Batch s(Cell n);
+    [Data] public partial double mito(Cell n);
+    [Data] public partial double logDepth(Cell n);
+    [Param, Positive] public partial double theta(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(mito), nameof(s) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z), nameof(mito), nameof(s) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n)) * rho(n, g), inverseDispersion: theta(g));
+}
+
+/// Detection (0/1) of each gene in each cell on a logit link from a decoder.
+[PlateModel("Bernoulli VAE of detection")]
+public partial class DetectionVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Param] public partial double bias(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(detected) }, Hidden = 16)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16)]
+    public partial double score(Cell n, Gene g);
+
+    [Observed] public int detected(Cell n, Gene g) => Dist.Bernoulli(logit: score(n, g) + bias(g));
+}
+
+/// RNA and protein counts of the same cells sharing one latent, each with its own decoder (totalVI's shape).
+[PlateModel("two-modality VAE")]
+public partial class TwoModalityVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Protein { }
+    [Plate] public partial struct Dim { }
+
+    [Param, Positive] public partial double geneTheta(Gene g);
+    [Param, Positive] public partial double proteinTheta(Protein p);
+
+    [Latent, Encoder(Inputs = new[] { nameof(rna), nameof(adt) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Latent, Encoder(Inputs = new[] { nameof(rna) }, Hidden = 8, Transform = InputTransform.Log1p)]
+    public double library(Cell n) => Dist.LogNormal(3, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Exp)]
+    public partial double proteinRate(Cell n, Protein p);
+
+    [Observed] public int rna(Cell n, Gene g) => Dist.NegativeBinomial(mean: library(n) * rho(n, g), inverseDispersion: geneTheta(g));
+    [Observed] public int adt(Cell n, Protein p) => Dist.NegativeBinomial(mean: proteinRate(n, p), inverseDispersion: proteinTheta(p));
+}
+
+/// A per-cell size readout (log total counts, measured with known noise) beside Poisson counts, both from one latent depth.
+[PlateModel("Poisson VAE with a per-cell readout")]
+public partial class CellReadoutVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 8, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(logSize) }, Hidden = 8, Transform = InputTransform.Log1p)]
+    public double depth(Cell n) => Dist.Normal(2, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 8, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.Poisson(Exp(depth(n)) * rho(n, g));
+    [Observed] public double logSize(Cell n) => Dist.Normal(depth(n), 0.2);
+}
+
+/// Positive continuous expression (e.g. TPM) with log-normal noise around a decoder's log-mean.
+[PlateModel("log-normal VAE")]
+public partial class LogNormalVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Param, Positive] public partial double logSd(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(tpm) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16)]
+    public partial double logMean(Cell n, Gene g);
+
+    [Observed] public double tpm(Cell n, Gene g) => Dist.LogNormal(logMean(n, g), logSd(g));
+}
+
+/// Spliced reads out of known totals per cell and gene (a Binomial on a logit link), e.g. splicing or allele counts.
+[PlateModel("binomial VAE of read fractions")]
+public partial class FractionVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Data] public partial int total(Cell n, Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(spliced) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16)]
+    public partial double logit(Cell n, Gene g);
+
+    [Observed] public int spliced(Cell n, Gene g) => Dist.Binomial(total(n, g), logit: logit(n, g));
+}
+
+/// The Gaussian VAE with its per-gene noise sd given a log-normal prior whose centre is itself unknown: global
+/// latents without an encoder, fitted by a mean-field Gaussian guide (ADVI) beside the amortised one.
+[PlateModel("Gaussian VAE with shrunken noise")]
+public partial class ShrunkNoiseVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Latent] public double noiseCentre() => Dist.Normal(0, 1);
+    [Latent] public double sigma(Gene g) => Dist.LogNormal(noiseCentre(), 0.5);
+
+    [Latent, Encoder(Inputs = new[] { nameof(y) }, Hidden = 16)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16)]
+    public partial double mu(Cell n, Gene g);
+
+    [Observed] public double y(Cell n, Gene g) => Dist.Normal(mu(n, g), sigma(g));
+}
+
+/// scVI's zero-inflated counts with a Gamma prior on each gene's dispersion and a Beta prior on its dropout rate.
+[PlateModel("ZINB VAE with priors on dispersion and dropout")]
+public partial class DispersionPriorVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Data] public partial double logDepth(Cell n);
+    [Latent] public double theta(Gene g) => Dist.Gamma(2, 0.5);
+    [Latent] public double dropout(Gene g) => Dist.Beta(1, 4);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed]
+    public int x(Cell n, Gene g) => Dist.ZeroInflatedNegativeBinomial(mean: Exp(logDepth(n)) * rho(n, g), inverseDispersion: theta(g),
+        zeroLogit: Log(dropout(g)) - Log(1 - dropout(g)));
+}
