@@ -30,6 +30,11 @@ public static class FitCommand
         var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name); an .h5ad's obs columns are used without it." };
         var batchKey = new Option<string?>("--batch-key") { Description = "scvi: metadata column holding each cell's batch." };
         var epochs = new Option<int>("--epochs") { Description = "scvi: training epochs.", DefaultValueFactory = _ => 400 };
+        var learningRate = new Option<double>("--learning-rate")
+        {
+            Description = "scvi and model.cs fitted by VI: Adam's step size (scvi-tools' 1e-3 by default; a small data set takes few steps per epoch, and a larger step lets parameters far from their start get there).",
+            DefaultValueFactory = _ => 1e-3,
+        };
         var earlyStopping = new Option<bool>("--early-stopping") { Description = "scvi: stop when the validation ELBO has not improved for --patience epochs after the KL warm-up (off by default, as in scvi-tools)." };
         var patience = new Option<int?>("--patience") { Description = "scvi: epochs without improvement before --early-stopping stops (default 45)." };
         var transformBatch = new Option<string?>("--transform-batch") { Description = "scvi: write normalized.csv and imputed.csv as if every cell were in this batch." };
@@ -63,10 +68,10 @@ public static class FitCommand
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, checkpointEvery, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, chains, warmup, saveDraws };
+              transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, chains, warmup, saveDraws };
         var progress = new ProgressOptions();
         progress.AddTo(command);
-        var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery };
+        var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery, learningRate };
         var scviPreset = new Option[] { counts, layer, metadata, batchKey, latent, likelihood, dense, transformBatch };
         var scviOnly = scviPreset.Concat(viOnly).ToArray();
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
@@ -87,7 +92,7 @@ public static class FitCommand
             if (declared)
             {
                 var request = new DeclaredFitRequest(name, r.GetValue(modelName), r.GetValue(data) ?? [], r.GetValue(plateSizes) ?? [], r.GetValue(resume), r.GetValue(force),
-                    () => GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), () => VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, seed, threads),
+                    () => GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), () => VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, learningRate, seed, threads),
                     () => NutsSettings(r, samples, chains, warmup, seed, threads), CliArguments.Positive(r.GetValue(samples), "--samples"),
                     engine => CliArguments.RefuseUnused(r, engine == GibbsEmFit.Engine ? viOnly.Concat(nutsOnly) : engine == SamplingFit.Engine ? viOnly.Concat(gibbsOnly.Except([samples]))
                             : gibbsOnly.Except([samples]).Concat(nutsOnly),
@@ -97,7 +102,7 @@ public static class FitCommand
             }
             if (name == "scvi")
             {
-                var settings = VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, seed, threads);
+                var settings = VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, learningRate, seed, threads);
                 var request = new ScviRequest(r.GetValue(counts), r.GetValue(layer), r.GetValue(metadata), r.GetValue(batchKey),
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), ScviVariants.Parse(r.GetValue(likelihood)!), r.GetValue(transformBatch),
                     DenseOutputOption.Parse(r.GetValue(dense)!), r.GetValue(outH5ad));
@@ -147,9 +152,10 @@ public static class FitCommand
     };
 
     private static VariationalOptions VariationalSettings(ParseResult r, Option<int> epochs, Option<bool> earlyStopping, Option<int?> patience, Option<double> checkpointEvery,
-        Option<ulong> seed, Option<int> threads) => new()
+        Option<double> learningRate, Option<ulong> seed, Option<int> threads) => new()
     {
         Epochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
+        LearningRate = r.GetValue(learningRate) is var rate && rate > 0 && double.IsFinite(rate) ? rate : throw new CliException($"--learning-rate must be a positive number, not {rate}"),
         Patience = r.GetValue(earlyStopping) ? CliArguments.Positive(r.GetValue(patience) ?? 45, "--patience") : 0,
         CheckpointSeconds = r.GetValue(checkpointEvery) is var every && every >= 0 && double.IsFinite(every)
             ? every : throw new CliException($"--checkpoint-every must be 0 or more seconds, not {every}"),

@@ -78,6 +78,43 @@ public sealed class DeclaredVariationalTests
     }
 
     /// <summary>
+    /// A Gaussian VAE (tests/declarations/Variants.cs) on Seurat's 80 PBMCs log-normalised the usual way, log1p of
+    /// counts per 10,000, written as a genes x cells CSV as a user would pass their own matrix: its latent, clustered,
+    /// against Seurat's three clusters. With 72 training cells an epoch is one Adam step, so the fit takes 2,000
+    /// epochs at --learning-rate 0.01 (1.9 s); at the defaults (400 epochs, 1e-3) it reaches ARI 0.14.
+    /// </summary>
+    [Fact]
+    public void GaussianVae_OnLogNormalisedPbmc_SeparatesSeuratsClusters()
+    {
+        using var temp = new TempFolder();
+        var counts = Runtime.Data.MatrixLoader.Load(RepoPaths.Pbmc);
+        var lines = new List<string> { "gene," + string.Join(",", counts.CellNames) };
+        var dense = new double[counts.Genes, counts.Cells];
+        for (var c = 0; c < counts.Cells; c++)
+        {
+            var columns = counts.RowColumns(c);
+            var values = counts.RowValues(c);
+            for (var i = 0; i < columns.Length; i++) dense[columns[i], c] = Math.Log(1 + values[i] / counts.RowTotal(c) * 1e4);
+        }
+        for (var g = 0; g < counts.Genes; g++)
+            lines.Add(counts.GeneNames[g] + "," + string.Join(",", Enumerable.Range(0, counts.Cells).Select(c => dense[g, c].ToString("R", CultureInfo.InvariantCulture))));
+        var matrix = temp.File("lognorm.csv", string.Join("\n", lines) + "\n");
+        var fit = Path.Combine(temp.Path, "fit");
+        var result = RunDsl("fit", RepoPaths.Variants, "--model", "GaussianVae", "--data", $"y[Gene,Cell]={matrix}", "--plate", "Dim=5",
+            "--epochs", "2000", "--learning-rate", "0.01", "--out", fit, "--quiet");
+        Assert.True(result.Exit == 0, result.Err);
+        var z = File.ReadAllLines(Path.Combine(fit, "nodes", "z.csv"));
+        var cells = z.Skip(1).Select(l => l.Split(',')[0]).ToList();
+        var points = z.Skip(1).SelectMany(l => l.Split(',').Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
+        var clusters = KMeans.Cluster(points, cells.Count, 5, 3, starts: 10, seed: 1);
+        var seurat = PbmcClusters.ByCell();
+        var ari = ClusterAgreement.AdjustedRandIndex(clusters, cells.Select(c => seurat[c]).ToList());
+        // Measured 0.39 (scipy's k-means of the same latent: 0.43; k-means of the top 5 principal components of the
+        // same matrix: 0.49); a latent without structure scores about 0.
+        Assert.True(ari > 0.3, $"ARI {ari:F3} between k-means of the latent and Seurat's clusters");
+    }
+
+    /// <summary>
     /// The bundled scVI declaration fitted from its file, its library-size prior given as data, against `dsl fit scvi`
     /// (which computes that prior itself) on the same real counts.
     /// </summary>
