@@ -198,3 +198,117 @@ public partial class DispersionPriorVae
     public int x(Cell n, Gene g) => Dist.ZeroInflatedNegativeBinomial(mean: Exp(logDepth(n)) * rho(n, g), inverseDispersion: theta(g),
         zeroLogit: Log(dropout(g)) - Log(1 - dropout(g)));
 }
+
+/// scVI's counts beside each cell's annotated type, predicted from the latent by a classifier network (the shape
+/// of scANVI's labelled cells): a Categorical observation on a softmax of logits across the type plate.
+[PlateModel("NB VAE with cell-type labels")]
+public partial class LabelledVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+    [Plate] public partial struct CellType { }
+
+    [Data] public partial double logDepth(Cell n);
+    [Param, Positive] public partial double theta(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 8)]
+    public partial double typeScore(Cell n, CellType t);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n)) * rho(n, g), inverseDispersion: theta(g));
+    [Observed] public CellType label(Cell n) => Dist.Categorical(logit: (CellType t) => typeScore(n, t));
+}
+
+/// Positive continuous expression with Gamma noise: a per-gene shape, the decoder's positive output as the mean.
+[PlateModel("Gamma VAE")]
+public partial class GammaVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Param, Positive] public partial double shape(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(level) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softplus)]
+    public partial double mean(Cell n, Gene g);
+
+    [Observed] public double level(Cell n, Gene g) => Dist.Gamma(shape(g), shape(g) / mean(n, g));
+}
+
+/// Methylation fractions per cell and CpG region: Beta noise around a logistic decoder, a per-region concentration.
+[PlateModel("Beta VAE of methylation fractions")]
+public partial class MethylationVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Region { }
+    [Plate] public partial struct Dim { }
+
+    [Param, Positive] public partial double concentration(Region r);
+
+    [Latent, Encoder(Inputs = new[] { nameof(fraction) }, Hidden = 16)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16)]
+    public partial double logit(Cell n, Region r);
+
+    [Observed]
+    public double fraction(Cell n, Region r) => Dist.Beta(concentration(r) * Logistic(logit(n, r)), concentration(r) * (1 - Logistic(logit(n, r))));
+}
+
+/// scVI's NB with cell-cycle scores (a matrix of covariates per cell) fed to the decoder, so z need not hold them.
+[PlateModel("NB VAE with cell-cycle covariates")]
+public partial class CellCycleVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+    [Plate] public partial struct Phase { }
+
+    [Data] public partial double phaseScore(Cell n, Phase p);
+    [Data] public partial double logDepth(Cell n);
+    [Param, Positive] public partial double theta(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z), nameof(phaseScore) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n)) * rho(n, g), inverseDispersion: theta(g));
+}
+
+/// scVI's NB with the library-size prior learned per batch instead of computed from the data: the encoded latent's
+/// prior reads fitted parameters.
+[PlateModel("NB VAE with a learned library prior")]
+public partial class LearnedLibraryVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+    [Plate] public partial struct Batch { }
+
+    [Data] public partial Batch s(Cell n);
+    [Param] public partial double libraryLogMean(Batch b);
+    [Param, Positive] public partial double libraryLogSd(Batch b);
+    [Param, Positive] public partial double theta(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(s) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(s) }, Hidden = 16, Transform = InputTransform.Log1p, KlWarmup = false)]
+    public double library(Cell n) => Dist.LogNormal(libraryLogMean(s(n)), libraryLogSd(s(n)));
+
+    [Network(Inputs = new[] { nameof(z), nameof(s) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: library(n) * rho(n, g), inverseDispersion: theta(g));
+}

@@ -20,7 +20,8 @@ namespace Dsl.Generators.Derivation
 
     /// <summary>
     /// A latent with an amortised encoder: q = Normal(mean, variance) from the encoder (on the log scale for a
-    /// LogNormal prior), sampled by reparameterisation, with an analytic KL term against its prior.
+    /// LogNormal prior), sampled by reparameterisation, with an analytic KL term against its prior. The prior's mean
+    /// and sd may read parameters and global latents (a learned prior), with their partials in those.
     /// </summary>
     public sealed record EncodedLatent(
         string Node,
@@ -28,6 +29,8 @@ namespace Dsl.Generators.Derivation
         string? ItemPlate,
         Expr PriorMean,
         Expr PriorSd,
+        EquatableArray<PartialDerivative> PriorMeanPartials,
+        EquatableArray<PartialDerivative> PriorSdPartials,
         EquatableArray<NetworkInput> Inputs,
         NetworkDecl Encoder,
         int Line);
@@ -40,13 +43,31 @@ namespace Dsl.Generators.Derivation
 
     public sealed record LikelihoodArgument(string Name, Expr Value, EquatableArray<PartialDerivative> Partials);
 
+    /// <summary>How an observation's log density is computed.</summary>
+    public enum LikelihoodKernel
+    {
+        /// <summary>The vectorised count row kernel of the family (Poisson, NB, ZINB), which scVI's speed rests on.</summary>
+        CountRow,
+
+        /// <summary>The runtime's scalar LogDensity method, entry by entry.</summary>
+        Entry,
+
+        /// <summary>
+        /// A Categorical over its plate: one row of weights (or logits) per cell, the lambda's body evaluated across the
+        /// category plate, and log p(y) = log w[y] − log Σ w (or logit[y] − log Σ exp logit).
+        /// </summary>
+        CategoryRow,
+    }
+
     /// <summary>
-    /// An observed node over the cell plate (and at most one item plate, null when it has none), its likelihood
-    /// family with every argument's partial derivatives, and how its log density is computed: <see cref="EntryKernel"/>
-    /// names the runtime's scalar LogDensity method entry by entry; null means the vectorised count row kernel of
-    /// <see cref="Family"/> (Poisson, NB, ZINB), which scVI's speed rests on.
+    /// An observed node over the cell plate and its likelihood, evaluated row by row: across <see cref="ItemPlate"/>
+    /// (the node's second plate, a Categorical's category plate, or null for one entry per cell) with loop variable
+    /// <see cref="ItemVariable"/>; every argument with its partial derivatives, and the kernel that computes the log
+    /// density (<see cref="KernelName"/>: the family for count rows, the LogDensity method for entries).
     /// </summary>
-    public sealed record LikelihoodTerm(string Node, string? ItemPlate, string Family, string? EntryKernel, EquatableArray<LikelihoodArgument> Arguments, int Line);
+    public sealed record LikelihoodTerm(
+        string Node, string? ItemPlate, string ItemVariable, string Family, LikelihoodKernel Kernel, string KernelName,
+        EquatableArray<LikelihoodArgument> Arguments, int Line);
 
     /// <summary>A global parameter optimised by gradient; a positive one through its logarithm.</summary>
     public sealed record FittedParameter(string Node, bool Positive);

@@ -78,8 +78,9 @@ namespace Dsl.Generators.Derivation
                 var parameters = new List<FittedParameter>();
                 foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param))
                 {
-                    if (!likelihoods.Any(l => l.Arguments.Any(a => ExprTools.Mentions(a.Value, parameter.Name))))
-                        Fail(parameter, "only parameters that observation arguments read are fitted by gradient here");
+                    if (!likelihoods.Any(l => l.Arguments.Any(a => ExprTools.Mentions(a.Value, parameter.Name))) &&
+                        !latents.Any(l => ExprTools.Mentions(l.PriorMean, parameter.Name) || ExprTools.Mentions(l.PriorSd, parameter.Name)))
+                        Fail(parameter, "only parameters that observation arguments or encoded latents' priors read are fitted by gradient here");
                     else if (parameter.Declaration.Constraints.Simplex)
                         Fail(parameter, "simplex-constrained parameters are not supported by variational inference yet");
                     else
@@ -175,10 +176,10 @@ namespace Dsl.Generators.Derivation
                 var logScale = distribution.Name == "LogNormal";
                 var mean = ExprTools.Argument(node, logScale ? "logMean" : "mean", spec)!;
                 var sd = ExprTools.Argument(node, logScale ? "logSd" : "sd", spec)!;
-                if (ExprTools.Mentions(mean, spec, NodeRole.Latent, NodeRole.Param, NodeRole.Network, NodeRole.Observed) ||
-                    ExprTools.Mentions(sd, spec, NodeRole.Latent, NodeRole.Param, NodeRole.Network, NodeRole.Observed))
+                if (new[] { mean, sd }.SelectMany(ExprTools.Calls).Any(c => ExprTools.Find(spec, c.Node) is { } read &&
+                        (read.Role is NodeRole.Network or NodeRole.Observed || read.Role == NodeRole.Latent && (read.Declaration.Encoder is not null || read.Indices.Any(i => i.Plate == batchPlate)))))
                 {
-                    Fail(node, "its prior's arguments may read data and constants only (fitted or latent prior parameters are not supported yet)");
+                    Fail(node, "its prior's arguments may read data, constants, parameters and global latents (no networks, observations or encoded latents)");
                     return null;
                 }
                 if (ContainsSum(mean) || ContainsSum(sd))
@@ -189,7 +190,8 @@ namespace Dsl.Generators.Derivation
                 var inputs = Inputs(node, encoder, encoding: true);
                 if (inputs is null) return null;
                 var item = node.Indices.Count == 2 ? node.Indices[1].Plate : null;
-                return new EncodedLatent(node.Name, logScale, item, mean, sd, inputs.Value, encoder, node.Declaration.Location.Line);
+                return new EncodedLatent(node.Name, logScale, item, mean, sd, Partials(mean).ToEquatableArray(), Partials(sd).ToEquatableArray(), inputs.Value, encoder,
+                    node.Declaration.Location.Line);
             }
 
             private NetworkNode? Network(NodeSpec node)
@@ -249,37 +251,66 @@ namespace Dsl.Generators.Derivation
             private LikelihoodTerm? Likelihood(NodeSpec node)
             {
                 var distribution = node.Declaration.Distribution!;
+                if (distribution.Name == "Categorical") return CategoricalLikelihood(node);
                 var family = DistributionCatalog.Find(distribution.Name)!;
                 var given = family.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
-                string? entryKernel = null;
+                var kernel = LikelihoodKernel.CountRow;
+                var kernelName = distribution.Name;
                 if (!countFamilies.Contains(distribution.Name))
                 {
                     if (family.IsVector || !entryDensities.Contains(distribution.Name))
                     {
-                        Fail(node, $"its likelihood is {distribution.Name}; variational inference supports the scalar observations {string.Join(", ", countFamilies.Concat(entryDensities))}");
+                        Fail(node, $"its likelihood is {distribution.Name}; variational inference supports Categorical and the scalar observations {string.Join(", ", countFamilies.Concat(entryDensities))}");
                         return null;
                     }
-                    entryKernel = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
+                    kernel = LikelihoodKernel.Entry;
+                    kernelName = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
                 }
                 if (!OnBatchPlate(node, 2)) return null;
+                var item = node.Indices.Count == 2 ? node.Indices[1] : null;
                 var arguments = new List<LikelihoodArgument>();
                 foreach (var parameter in given)
                 {
-                    var value = ExprTools.Argument(node, parameter.Name, spec)!;
-                    if (ExprTools.Calls(value).Any(c => ExprTools.Find(spec, c.Node)?.Role == NodeRole.Observed) || ContainsSum(value))
-                    {
-                        Fail(node, $"argument '{parameter.Name}' may not read observations or contain Sum here");
-                        return null;
-                    }
-                    if (ExprTools.Calls(value).FirstOrDefault(c => ExprTools.Find(spec, c.Node)?.Role == NodeRole.Network && !ReadsOwnElement(c, node)) is { } stray)
-                    {
-                        Fail(node, $"argument '{parameter.Name}' reads network '{stray.Node}' at other indices than ({string.Join(", ", node.Indices.Select(i => i.Variable))})");
-                        return null;
-                    }
-                    arguments.Add(new LikelihoodArgument(parameter.Name, value, Partials(value).ToEquatableArray()));
+                    var argument = Argument(node, parameter.Name, ExprTools.Argument(node, parameter.Name, spec)!, item?.Variable);
+                    if (argument is null) return null;
+                    arguments.Add(argument);
                 }
-                var item = node.Indices.Count == 2 ? node.Indices[1].Plate : null;
-                return new LikelihoodTerm(node.Name, item, distribution.Name, entryKernel, arguments.ToEquatableArray(), node.Declaration.Location.Line);
+                return new LikelihoodTerm(node.Name, item?.Plate, item?.Variable ?? "ldItem", distribution.Name, kernel, kernelName, arguments.ToEquatableArray(), node.Declaration.Location.Line);
+            }
+
+            /// <summary>A Categorical observation per cell: its weights or logits, a lambda over the category plate, are evaluated across that plate.</summary>
+            private LikelihoodTerm? CategoricalLikelihood(NodeSpec node)
+            {
+                var given = node.Declaration.Distribution!.Arguments[0];
+                if (!OnBatchPlate(node, 1)) return null;
+                if (given.Value is not LambdaExpr lambda)
+                {
+                    Fail(node, $"its {given.Name} must be a function of the category, e.g. (Type t) => w(c, t)");
+                    return null;
+                }
+                var argument = Argument(node, given.Name, ExprTools.Inline(lambda.Body, spec), lambda.Variable);
+                if (argument is null) return null;
+                return new LikelihoodTerm(node.Name, lambda.Plate, lambda.Variable, "Categorical", LikelihoodKernel.CategoryRow,
+                    given.Name == "logit" ? "CategoricalLogit" : "Categorical", EquatableArray.Of(argument), node.Declaration.Location.Line);
+            }
+
+            /// <summary>
+            /// An argument evaluated at every (cell, item) of a row: it may not read observations or Sums, and reads networks
+            /// only at the cell and the item variable.
+            /// </summary>
+            private LikelihoodArgument? Argument(NodeSpec node, string name, Expr value, string? itemVariable)
+            {
+                if (ExprTools.Calls(value).Any(c => ExprTools.Find(spec, c.Node)?.Role == NodeRole.Observed) || ContainsSum(value))
+                {
+                    Fail(node, $"argument '{name}' may not read observations or contain Sum here");
+                    return null;
+                }
+                if (ExprTools.Calls(value).FirstOrDefault(c => ExprTools.Find(spec, c.Node)?.Role == NodeRole.Network && !ReadsOwnElement(c, node.Indices[0].Variable, itemVariable)) is { } stray)
+                {
+                    Fail(node, $"argument '{name}' reads network '{stray.Node}' at other indices than ({node.Indices[0].Variable}, {itemVariable ?? "its item"})");
+                    return null;
+                }
+                return new LikelihoodArgument(name, value, Partials(value).ToEquatableArray());
             }
 
             /// <summary>∂value/∂t for every distinct latent, network or parameter element t the value reads.</summary>
@@ -295,9 +326,9 @@ namespace Dsl.Generators.Derivation
                 return targets.Select(t => new PartialDerivative(t, Differentiation.Derivative(value, t)));
             }
 
-            private static bool ReadsOwnElement(NodeCallExpr call, NodeSpec node) =>
-                call.Indices.Count == 2 && call.Indices[0] is IndexExpr n && n.Name == node.Indices[0].Variable
-                && call.Indices[1] is IndexExpr g && g.Name == node.Indices[1].Variable;
+            private static bool ReadsOwnElement(NodeCallExpr call, string cellVariable, string? itemVariable) =>
+                call.Indices.Count == 2 && call.Indices[0] is IndexExpr n && n.Name == cellVariable
+                && call.Indices[1] is IndexExpr g && g.Name == itemVariable;
 
             private static bool ContainsSum(Expr e) => e switch
             {

@@ -118,7 +118,13 @@ namespace Dsl.Generators.Emit
             if (node.Declaration.Constraints.Simplex) return "UnitInterval";
             if (node.Declaration.Constraints.Positive) return "Positive";
             if (node.Declaration.Distribution is { } d && DistributionCatalog.Find(d.Name) is { } info)
-                return info.Draws == Ir.Support.Category ? "PlateIndex" : info.Draws.ToString();
+                return info.Draws switch
+                {
+                    Ir.Support.Category => "PlateIndex",
+                    // A scalar continuous draw (Beta); a probability argument, or a simplex entry, keeps the closed interval.
+                    Ir.Support.UnitInterval when !info.IsVector => "OpenUnitInterval",
+                    _ => info.Draws.ToString(),
+                };
             return node.Kind == ValueKind.Integer ? "Integer" : "Real";
         }
 

@@ -526,7 +526,7 @@ namespace Dsl.Generators.Emit
         {
             var node = ExprTools.Find(spec, term.Node)!;
             var cell = node.Indices[0].Variable;
-            var item = ItemVariable(node);
+            var item = term.ItemVariable;
             var code = new VariationalExpr(spec, cell);
             var items = Width(term.ItemPlate);
             w.Line($"/// <summary>");
@@ -549,12 +549,19 @@ namespace Dsl.Generators.Emit
                         string Row(string array) => $"global::System.MemoryExtensions.AsSpan({array}, row * items, items)";
                         var spans = string.Join(", ", term.Arguments.Select(a => Row(ArgumentOutput(term, a))));
                         var derivatives = string.Join(", ", term.Arguments.Select(a => Row(ArgumentDerivative(term, a))));
-                        if (term.EntryKernel is null)
+                        switch (term.Kernel)
                         {
-                            w.Line($"var rowSum = {Variational}.CountLikelihoodRows.{term.Family}<T>({Row(CountBatch(term.Node))}, {spans},");
-                            w.Line($"    {derivatives});");
+                            case LikelihoodKernel.CountRow:
+                                w.Line($"var rowSum = {Variational}.CountLikelihoodRows.{term.KernelName}<T>({Row(CountBatch(term.Node))}, {spans},");
+                                w.Line($"    {derivatives});");
+                                break;
+                            case LikelihoodKernel.CategoryRow:
+                                w.Line($"var rowSum = {Variational}.CategoryRows.{term.KernelName}<T>(int.CreateTruncating({CountBatch(term.Node)}[row]), {spans}, {derivatives});");
+                                break;
+                            default:
+                                EmitEntryKernel(w, node, term, item);
+                                break;
                         }
-                        else EmitEntryKernel(w, term, item);
                         w.Line("rowLogWeight[row] += rowSum;");
                         w.Line("sum += rowSum;");
                         w.Line("if (!gradients) continue;");
@@ -591,22 +598,24 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        /// <summary>The loop variable over an observation's item plate; a node over the cell plate alone gets one of width 1.</summary>
-        private static string ItemVariable(NodeSpec node) => node.Indices.Count == 2 ? node.Indices[1].Variable : "ldItem";
-
         /// <summary>
         /// The row's log-likelihood entry by entry from the runtime's scalar log density (in double, whatever T is),
         /// each argument's partial stored for the chain rule.
         /// </summary>
-        private static void EmitEntryKernel(SourceWriter w, LikelihoodTerm term, string item)
+        private static void EmitEntryKernel(SourceWriter w, NodeSpec node, LikelihoodTerm term, string item)
         {
+            // A continuous observation is read from the model's double storage: through float it could round onto the
+            // edge of its support (a Beta fraction of 0.99999999 to 1), where its log density is −∞. Integers are exact.
+            var observed = StorageForms.IsCountMatrix(node)
+                ? $"double.CreateTruncating({CountBatch(term.Node)}[entry])"
+                : $"(double)model.{node.Name}Values[{string.Join(", ", node.Indices.Select(i => i.Variable))}]";
             w.Line("var rowSum = 0.0;");
             using (w.Block($"for (var {item} = 0; {item} < items; {item}++)"))
             {
                 w.Line($"var entry = row * items + {item};");
                 var arguments = term.Arguments.Select(a => $"double.CreateTruncating({ArgumentOutput(term, a)}[entry])");
                 var partials = term.Arguments.Select(a => $"out var d{ArgumentOutput(term, a)}");
-                w.Line($"rowSum += global::Dsl.Runtime.Hmc.LogDensity.{term.EntryKernel}(double.CreateTruncating({CountBatch(term.Node)}[entry]), {string.Join(", ", arguments)}, out _, {string.Join(", ", partials)});");
+                w.Line($"rowSum += global::Dsl.Runtime.Hmc.LogDensity.{term.KernelName}({observed}, {string.Join(", ", arguments)}, out _, {string.Join(", ", partials)});");
                 foreach (var argument in term.Arguments)
                     w.Line($"{ArgumentDerivative(term, argument)}[entry] = T.CreateTruncating(d{ArgumentOutput(term, argument)});");
             }
@@ -628,12 +637,15 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private double Divergence{latent.Node}(int rows, bool gradients, T scale)"))
             {
                 w.Line("var sum = 0.0;");
+                // A learned prior's partials accumulate as the likelihoods' do, in chunk 0 (this term runs on one thread).
+                if (latent.PriorMeanPartials.Count + latent.PriorSdPartials.Count > 0) w.Line("const int chunk = 0;");
                 EmitLatentEntries(w, spec, latent, () =>
                 {
                     w.Line($"sum += double.CreateTruncating({Variational}.NormalKl.Divergence({Encoder(latent)}.Mean[entry], {Encoder(latent)}.Variance[entry], priorMean, priorVariance, out var dMean, out var dVariance));");
                     w.Line("if (!gradients) continue;");
                     w.Line($"{MeanGradient(latent.Node)}[entry] = scale * dMean;");
                     w.Line($"{VarianceGradient(latent.Node)}[entry] = scale * dVariance;");
+                    EmitLearnedPrior(w, spec, latent);
                 });
                 w.Line("return sum;");
             }
@@ -646,6 +658,28 @@ namespace Dsl.Generators.Emit
                     w.Line($"rowLogWeight[row] += {Variational}.NormalKl.LogDensityRatio({Encoder(latent)}.Mean[entry], {Encoder(latent)}.Variance[entry], {Noise(latent.Node)}[entry], priorMean, priorVariance);"));
             }
             w.Line();
+        }
+
+        /// <summary>
+        /// ∂KL/∂prior mean = −(m − m0)/v0 = −dMean and ∂KL/∂prior sd = 2·sd·∂KL/∂v0, with ∂KL/∂v0 = ½(1/v0 − (v + (m − m0)²)/v0²),
+        /// into every parameter or global latent the prior reads.
+        /// </summary>
+        private static void EmitLearnedPrior(SourceWriter w, ModelSpec spec, EncodedLatent latent)
+        {
+            if (latent.PriorMeanPartials.Count + latent.PriorSdPartials.Count == 0) return;
+            var node = ExprTools.Find(spec, latent.Node)!;
+            var code = new VariationalExpr(spec, node.Indices[0].Variable);
+            void Accumulate(PartialDerivative partial, string adjoint, string argument)
+            {
+                w.Line($"// ∂{argument}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
+                var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * {code.Of(partial.Derivative)}";
+                w.Line($"{code.GradientOf(partial.Target)} += scale * {adjoint}{factor};");
+            }
+            foreach (var partial in latent.PriorMeanPartials) Accumulate(partial, "(-dMean)", latent.LogScale ? "logMean" : "mean");
+            if (latent.PriorSdPartials.Count == 0) return;
+            w.Line($"var priorMeanGap = {Encoder(latent)}.Mean[entry] - priorMean;");
+            w.Line($"var dPriorSd = T.CreateTruncating(0.5) * (T.One / priorVariance - ({Encoder(latent)}.Variance[entry] + priorMeanGap * priorMeanGap) / (priorVariance * priorVariance)) * T.CreateTruncating(2) * {code.Of(latent.PriorSd)};");
+            foreach (var partial in latent.PriorSdPartials) Accumulate(partial, "dPriorSd", latent.LogScale ? "logSd" : "sd");
         }
 
         /// <summary>A loop over a latent's entries in the minibatch with <c>entry</c>, <c>priorMean</c> and <c>priorVariance</c> in scope.</summary>

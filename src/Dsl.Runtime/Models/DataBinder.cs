@@ -164,6 +164,9 @@ public static class DataBinder
                 return ($"but {node.Name} {(node.SupportFrom is null ? $"holds {(node.Support == ValueSupport.Count ? "counts" : "values")}" : $"is {node.SupportFrom}, which must be")} of 0 or more", "give values of 0 or more");
             case ValueSupport.Binary when value is not (0 or 1):
                 return ($"but {node.Name} is drawn from a Bernoulli", "give 0 or 1");
+            case ValueSupport.OpenUnitInterval when value is <= 0 or >= 1:
+                return ($"but {node.Name} is drawn from a continuous distribution on (0, 1), whose density at 0 and 1 is 0 or infinite",
+                    "give values strictly between 0 and 1 (or model the counts behind a fraction with a Binomial)");
             case ValueSupport.UnitInterval when value is < 0 or > 1:
                 return ($"but {node.Name} {(node.SupportFrom is null ? "lies" : $"is {node.SupportFrom}, which must lie")} in [0, 1]", "give values between 0 and 1");
         }

@@ -9,6 +9,11 @@ public enum ValueSupport
     Positive,
     NonNegative,
     UnitInterval,
+    /// <summary>
+    /// Strictly between 0 and 1: a value drawn from a continuous distribution on the unit interval (a Beta), whose
+    /// density at 0 and 1 is 0 or infinite.
+    /// </summary>
+    OpenUnitInterval,
     Count,
     Binary,
     /// <summary>An index into a plate: 1-based in data files (Stan's convention), 0-based in storage.</summary>

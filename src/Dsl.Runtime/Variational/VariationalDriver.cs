@@ -48,7 +48,9 @@ public static class VariationalDriver
             var trained = TrainEpoch(model, adam, training, options, epoch, klWeight);
             if (trained.Failure is { } failure)
             {
-                if (++restarts > MaxRestarts) throw new InvalidOperationException($"{failure}; gave up after {MaxRestarts} restarts at smaller steps");
+                // Still not finite at a step 64 times smaller: the data or the model's starting point, not the step size.
+                if (++restarts > MaxRestarts)
+                    throw new InvalidDataException($"{failure}; gave up after {MaxRestarts} restarts at smaller steps; check that the data lie inside the model's supports");
                 lastGood.Restore();
                 adam.LearningRate /= 2;
                 warn?.Invoke($"{failure}; restarting epoch {epoch + 1} from the last good state with learning rate {adam.LearningRate:G3}");

@@ -115,6 +115,32 @@ public sealed class DeclaredVariationalTests
     }
 
     /// <summary>
+    /// The labelled NB VAE (tests/declarations/Variants.cs: a Categorical observation of each cell's type through a
+    /// classifier on the latent) on the 80 PBMCs with Seurat's clusters as the labels, named in a table column, and
+    /// log library sizes as a data column: the labels' gradient reaches the encoder, so the clusters sit apart in the
+    /// latent (their silhouette) far more than in an unlabelled VAE's.
+    /// </summary>
+    [Fact]
+    public void LabelledVae_OnPbmcWithSeuratsClusters_SetsThemApartInTheLatent()
+    {
+        using var temp = new TempFolder();
+        var counts = Runtime.Data.MatrixLoader.Load(RepoPaths.Pbmc);
+        var seurat = PbmcClusters.ByCell();
+        var table = temp.File("cells.csv", "cell,type,logDepth\n" + string.Concat(Enumerable.Range(0, counts.Cells).Select(c =>
+            $"{counts.CellNames[c]},cluster{seurat[counts.CellNames[c]]},{Math.Log(counts.RowTotal(c)).ToString("R", CultureInfo.InvariantCulture)}\n")));
+        var fit = Path.Combine(temp.Path, "fit");
+        var result = RunDsl("fit", RepoPaths.Variants, "--model", "LabelledVae", "--data", $"x[Gene,Cell]={Path.Combine(RepoPaths.Pbmc, "counts.mtx")}",
+            "--data", $"label={table}:type", "--data", $"logDepth={table}:logDepth", "--plate", "Dim=5", "--plate", "CellType=3", "--out", fit, "--quiet");
+        Assert.True(result.Exit == 0, result.Err);
+        var z = File.ReadAllLines(Path.Combine(fit, "nodes", "z.csv"));
+        var cells = z.Skip(1).Select(l => l.Split(',')[0]).ToList();
+        var points = z.Skip(1).SelectMany(l => l.Split(',').Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture))).ToArray();
+        var silhouette = LatentGeometry.Silhouette(points, cells.Count, 5, cells.Select(c => seurat[c]).ToList());
+        // Measured 0.27 at the defaults (400 epochs); the unlabelled Poisson VAE above scores 0.11 and the Gaussian VAE 0.17.
+        Assert.True(silhouette > 0.2, $"silhouette {silhouette:F3} of Seurat's clusters in the latent");
+    }
+
+    /// <summary>
     /// The bundled scVI declaration fitted from its file, its library-size prior given as data, against `dsl fit scvi`
     /// (which computes that prior itself) on the same real counts.
     /// </summary>
