@@ -1,5 +1,6 @@
 using Dsl.Models.Ursm;
 using Dsl.Runtime.Inference;
+using Dsl.Tests.Shared;
 using Xunit;
 
 namespace Dsl.Models.Tests;
@@ -90,7 +91,7 @@ public sealed class UrsmFitTests
         {
             var truth = Enumerable.Range(0, simulation.W.GetLength(1)).Select(j => simulation.W[t, j]).ToArray();
             var fitted = Enumerable.Range(0, simulation.W.GetLength(1)).Select(j => estimates.W[t, j]).ToArray();
-            Assert.True(Correlation(truth, fitted) > 0.8, $"type {t}");
+            Assert.True(Pearson.Correlation(truth, fitted) > 0.8, $"type {t}");
         }
     }
 
@@ -103,13 +104,5 @@ public sealed class UrsmFitTests
         for (var i = 0; i < y.GetLength(0); i++) y[i, 5] = 0;
         Assert.Contains("no reads", Assert.Throws<ArgumentException>(() => UrsmFitter.Prepare(new UrsmInputs(3, y, simulation.CellTypes, null))).Message);
         Assert.Contains("marker", Assert.Throws<ArgumentException>(() => UrsmFitter.Prepare(new UrsmInputs(4, simulation.Y, simulation.CellTypes, null))).Message);
-    }
-
-    private static double Correlation(double[] a, double[] b)
-    {
-        double ma = a.Average(), mb = b.Average();
-        double cov = 0, va = 0, vb = 0;
-        for (var n = 0; n < a.Length; n++) { cov += (a[n] - ma) * (b[n] - mb); va += (a[n] - ma) * (a[n] - ma); vb += (b[n] - mb) * (b[n] - mb); }
-        return cov / Math.Sqrt(va * vb);
     }
 }

@@ -15,14 +15,6 @@ public sealed class DeclaredVariationalTests
 {
     private static string Variants => Path.Combine(RepoPaths.Root, "tests", "Dsl.Models.Tests", "Variational", "VariationalVariants.cs");
 
-    private static double LogCorrelation(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        var (x, y) = (a.Select(v => Math.Log(v)).ToArray(), b.Select(v => Math.Log(v)).ToArray());
-        var (mx, my) = (x.Average(), y.Average());
-        var cov = x.Zip(y).Sum(p => (p.First - mx) * (p.Second - my));
-        return cov / Math.Sqrt(x.Sum(v => (v - mx) * (v - mx)) * y.Sum(v => (v - my) * (v - my)));
-    }
-
     /// <summary>Poisson counts scaled per cell by a log-normal latent: simulated, then fitted by VI from the file.</summary>
     [Fact]
     public void PoissonScaleModel_RecoversRatesAndScales_FromItsSimulation()
@@ -38,7 +30,7 @@ public sealed class DeclaredVariationalTests
         foreach (var node in new[] { "rate", "scale" })
         {
             var entries = truth.Keys.Where(k => k.StartsWith(node + "[", StringComparison.Ordinal)).ToList();
-            var correlation = LogCorrelation(entries.Select(e => truth[e]).ToList(), entries.Select(e => mean[e]).ToList());
+            var correlation = Pearson.LogCorrelation(entries.Select(e => truth[e]).ToList(), entries.Select(e => mean[e]).ToList());
             // Measured 0.96 for both at 1000 epochs; a fit that learnt nothing is near 0.
             Assert.True(correlation > 0.9, $"{node}: correlation of log estimate and log truth {correlation:F3}");
         }
@@ -202,7 +194,7 @@ public sealed class DeclaredVariationalTests
         var mean = NamedRows.Column(Path.Combine(fit, "summary.csv"), 1);
         var entries = truth.Keys.Where(k => k.StartsWith(latent + "[", StringComparison.Ordinal)).ToList();
         Assert.Equal(300, entries.Count);
-        var measured = LogCorrelation(entries.Select(e => truth[e]).ToList(), entries.Select(e => mean[e]).ToList());
+        var measured = Pearson.LogCorrelation(entries.Select(e => truth[e]).ToList(), entries.Select(e => mean[e]).ToList());
         Assert.True(measured > correlation, $"{model}: correlation of log {latent} and its truth {measured:F3}");
     }
 

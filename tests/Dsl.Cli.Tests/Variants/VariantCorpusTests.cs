@@ -65,15 +65,8 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
         var fit = VariationalFit.Fit(model, new VariationalOptions { Epochs = 1000, Seed = 1 }, draws: 50, checkpoint: null, progress: null, warn: null);
         var estimate = fit.Nodes.Single(n => n.Node.Name == node).Mean;
         var scale = logScale ? (Func<double, double>)Math.Log : v => v;
-        var correlation = Correlation(truth.Select(scale).ToArray(), estimate.Select(scale).ToArray());
+        var correlation = Pearson.Correlation(truth.Select(scale).ToList(), estimate.Select(scale).ToList());
         Assert.True(correlation > minimumCorrelation, $"{name}.{node}: correlation of estimate and truth {correlation:F3}");
-    }
-
-    private static double Correlation(double[] a, double[] b)
-    {
-        var (ma, mb) = (a.Average(), b.Average());
-        var cov = a.Zip(b).Sum(p => (p.First - ma) * (p.Second - mb));
-        return cov / Math.Sqrt(a.Sum(v => (v - ma) * (v - ma)) * b.Sum(v => (v - mb) * (v - mb)));
     }
 
     /// <summary>A Beta-observed fraction of exactly 1 is refused by the binder in one line, before any training.</summary>
