@@ -28,6 +28,7 @@ public static class VariationalFit
         var clock = Stopwatch.StartNew();
         var family = declared.CreateVariational(options.Seed);
         var run = VariationalDriver.Fit(family, options, checkpoint, progress, warn);
+        if (!run.StoppedEarly && ElboTrend.StillRising(run.History, family.Terms) is { } rising) warn?.Invoke(rising);
         family.StoreParameters();
 
         var latents = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent)
