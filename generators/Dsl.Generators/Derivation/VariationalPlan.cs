@@ -15,8 +15,12 @@ namespace Dsl.Generators.Derivation
         Category,
     }
 
-    /// <summary>One input of a network; <see cref="Plate"/> is its width plate (item plate, or the category's plate), null for width 1.</summary>
-    public sealed record NetworkInput(string Node, InputKind Kind, string? Plate);
+    /// <summary>
+    /// One input of a network; <see cref="Plate"/> is its width plate (item plate, or the category's plate), null for
+    /// width 1. <see cref="Counts"/>: an observed integer node, the only kind an encoder's Log1p transform applies to
+    /// (a continuous measurement can be below −1, where log1p is undefined).
+    /// </summary>
+    public sealed record NetworkInput(string Node, InputKind Kind, string? Plate, bool Counts = false);
 
     /// <summary>
     /// A latent with an amortised encoder: q = Normal(mean, variance) from the encoder (on the log scale for a

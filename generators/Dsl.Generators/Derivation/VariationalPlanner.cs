@@ -238,7 +238,8 @@ namespace Dsl.Generators.Derivation
                             : $"network input '{name}' must be an encoded latent, a numeric data node or a categorical data node over the cell plate (then at most one more plate)");
                         return null;
                     }
-                    inputs.Add(new NetworkInput(name, k, k == InputKind.Category ? input!.IndexPlate : input!.Indices.Count == 2 ? input.Indices[1].Plate : null));
+                    inputs.Add(new NetworkInput(name, k, k == InputKind.Category ? input!.IndexPlate : input!.Indices.Count == 2 ? input.Indices[1].Plate : null,
+                        k == InputKind.Observed && input.Kind == ValueKind.Integer));
                 }
                 if (inputs.All(i => i.Kind == InputKind.Category))
                 {

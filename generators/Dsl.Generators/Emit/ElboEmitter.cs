@@ -50,9 +50,9 @@ namespace Dsl.Generators.Emit
         private static IEnumerable<NetworkInput> CovariateInputs(VariationalPlan plan) =>
             plan.Latents.SelectMany(l => l.Inputs).Concat(plan.Networks.SelectMany(n => n.Inputs)).Where(i => i.Kind == InputKind.Covariate).GroupBy(i => i.Node).Select(g => g.First());
 
-        /// <summary>Observed nodes some encoder reads through log1p.</summary>
+        /// <summary>Observed count nodes some encoder reads through log1p.</summary>
         private static IEnumerable<string> LogCountInputs(VariationalPlan plan) =>
-            plan.Latents.Where(l => l.Encoder.Transform == "Log1p").SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Observed).Select(i => i.Node).Distinct();
+            plan.Latents.Where(l => l.Encoder.Transform == "Log1p").SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Observed && i.Counts).Select(i => i.Node).Distinct();
 
         private static void EmitShapeChecks(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
@@ -462,7 +462,7 @@ namespace Dsl.Generators.Emit
             w.Line($"// q({latent.Node}) = {(latent.LogScale ? "LogNormal" : "Normal")}(encoder mean, encoder variance), line {latent.Line}.");
             w.Line($"var random = {Variational}.Branches.Stream(seed, stream, {part});");
             var input = EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, i =>
-                i.Kind == InputKind.Covariate ? CovariateBatch(i.Node) : latent.Encoder.Transform == "Log1p" ? LogCountBatch(i.Node) : CountBatch(i.Node));
+                i.Kind == InputKind.Covariate ? CovariateBatch(i.Node) : latent.Encoder.Transform == "Log1p" && i.Counts ? LogCountBatch(i.Node) : CountBatch(i.Node));
             var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);
             w.Line($"{Encoder(latent)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
             using (w.Block($"for (var entry = 0; entry < rows * {width}; entry++)"))
