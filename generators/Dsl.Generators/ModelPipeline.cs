@@ -56,12 +56,13 @@ namespace Dsl.Generators
                     VariationalPlan? variational = null;
                     if (GibbsPlanner.Applies(spec))
                     {
-                        // Exact updates first; where no Gibbs-EM rule claims a latent, gradient-based sampling, and both say why when neither fits.
+                        // Exact updates are the default engine; gradient-based sampling is emitted too wherever it plans (a
+                        // second engine, `--method nuts`, and a cross-check of the first). Both say why when neither fits.
                         var exact = GibbsPlanner.Plan(spec);
-                        var sampled = exact.Value is null ? SamplingPlanner.Plan(spec) : null;
-                        if (sampled?.Value is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
-                        else Planned(exact, plan => new[] { GibbsEmitter.Emit(spec, gibbs = plan), MStepEmitter.Emit(spec, plan) });
-                        if (sampled is not null) diagnostics.AddRange(sampled.Diagnostics);
+                        var sampled = SamplingPlanner.Plan(spec);
+                        if (sampled.Value is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
+                        if (exact.Value is { } exactPlan) files.AddRange(new[] { GibbsEmitter.Emit(spec, gibbs = exactPlan), MStepEmitter.Emit(spec, exactPlan) });
+                        else if (sampled.Value is null) diagnostics.AddRange(exact.Diagnostics.Concat(sampled.Diagnostics));
                     }
                     if (VariationalPlanner.Applies(spec))
                         Planned(VariationalPlanner.Plan(spec), plan => new[] { ElboEmitter.Emit(spec, variational = plan), GradientEmitter.Emit(spec, plan), DeclaredVariationalEmitter.Emit(spec, plan) });

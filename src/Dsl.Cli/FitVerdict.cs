@@ -17,24 +17,44 @@ public static class FitVerdict
         {
             var stem = graph[..^".Graph.g.cs".Length];
             var name = stem[(stem.LastIndexOf('.') + 1)..];
-            var engine = hints.Contains(stem + ".Gibbs.g.cs") ? Runtime.Models.GibbsEmFit.Engine : hints.Contains(stem + ".Elbo.g.cs") ? Runtime.Models.VariationalFit.Engine
-                : hints.Contains(stem + ".Sampler.g.cs") ? Runtime.Models.SamplingFit.Engine : null;
+            var engines = Methods.Where(m => hints.Contains(stem + m.Hint)).Select(m => m.Engine).ToList();
             var reason = compiled.Messages.FirstOrDefault(m => m.Id.StartsWith("DSL04", StringComparison.Ordinal) && m.Message.Contains($"Model '{name}'"));
-            yield return Line(name, engine, reason is null ? null : $"warning {reason.Id} at {Path.GetFileName(reason.Path)}({reason.Line},{reason.Column})");
+            yield return Line(name, engines, reason is null ? null : $"warning {reason.Id} at {Path.GetFileName(reason.Path)}({reason.Line},{reason.Column})");
         }
     }
 
     /// <summary>From a loaded model type (a bundled model: no compilation messages to quote).</summary>
-    public static string Line(Type model) => Line(model.Name, Engine(model), null);
+    public static string Line(Type model) => Line(model.Name, Engines(model), null);
 
-    /// <summary>The engine whose code the generator emitted into a loaded model type, or null.</summary>
-    public static string? Engine(Type model) =>
-        typeof(Runtime.Inference.IGibbsEmModel).IsAssignableFrom(model) ? Runtime.Models.GibbsEmFit.Engine
-        : typeof(Runtime.Variational.IVariationalDeclaredModel).IsAssignableFrom(model) ? Runtime.Models.VariationalFit.Engine
-        : typeof(Runtime.Hmc.ISampledModel).IsAssignableFrom(model) ? Runtime.Models.SamplingFit.Engine
-        : null;
+    /// <summary>The default engine of a loaded model type (the first of <see cref="Engines"/>), or null.</summary>
+    public static string? Engine(Type model) => Engines(model).FirstOrDefault();
 
-    private static string Line(string model, string? engine, string? reason) => engine is not null
-        ? $"model {model}: fitted by {engine}"
-        : $"model {model}: not fitted, no engine's rules cover it ({reason ?? "dsl check on its file says which node stops it"})";
+    /// <summary>
+    /// The engines whose code the generator emitted into a loaded model type, the default first: exact Gibbs-EM updates
+    /// where their rules claim the model, else variational inference or NUTS. NUTS is emitted beside Gibbs-EM wherever it plans too.
+    /// </summary>
+    public static IReadOnlyList<string> Engines(Type model) => Methods.Where(m => m.Interface.IsAssignableFrom(model)).Select(m => m.Engine).ToList();
+
+    /// <summary>`--method NAME`: the engine it names, or null.</summary>
+    public static string? EngineOfMethod(string method) => Methods.Where(m => m.Name == method).Select(m => m.Engine).FirstOrDefault();
+
+    /// <summary>The `--method` name of an engine.</summary>
+    public static string MethodOf(string engine) => Methods.First(m => m.Engine == engine).Name;
+
+    public static IEnumerable<string> MethodNames => Methods.Select(m => m.Name);
+
+    /// <summary>Each engine, in order of preference: its --method name, the interface its generated code implements, its generated file.</summary>
+    private static readonly (string Name, string Engine, Type Interface, string Hint)[] Methods =
+    [
+        ("gibbs-em", Runtime.Models.GibbsEmFit.Engine, typeof(Runtime.Inference.IGibbsEmModel), ".Gibbs.g.cs"),
+        ("vi", Runtime.Models.VariationalFit.Engine, typeof(Runtime.Variational.IVariationalDeclaredModel), ".Elbo.g.cs"),
+        ("nuts", Runtime.Models.SamplingFit.Engine, typeof(Runtime.Hmc.ISampledModel), ".Sampler.g.cs"),
+    ];
+
+    private static string Line(string model, IReadOnlyList<string> engines, string? reason) => engines.Count switch
+    {
+        0 => $"model {model}: not fitted, no engine's rules cover it ({reason ?? "dsl check on its file says which node stops it"})",
+        1 => $"model {model}: fitted by {engines[0]}",
+        _ => $"model {model}: fitted by {engines[0]} (also {string.Join(", ", engines.Skip(1).Select(e => $"{e} with --method {MethodOf(e)}"))})",
+    };
 }

@@ -26,6 +26,10 @@ public static class FitCommand
         };
         var plateSizes = new Option<string[]>("--plate") { Description = "model.cs: a plate's size, NAME=SIZE, for plates no data spans (a mixture's components)." };
         var modelName = new Option<string?>("--model") { Description = "model.cs: the [PlateModel] class to fit, where the file declares several." };
+        var method = new Option<string?>("--method")
+        {
+            Description = "model.cs: the engine, where the generator emitted several (`dsl check` lists them): gibbs-em, vi or nuts; by default Gibbs-EM where its rules claim the model.",
+        };
         var counts = new Option<string?>("--counts") { Description = "scvi: counts, a 10x folder, AnnData .h5ad, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
         var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name); an .h5ad's obs columns are used without it." };
         var batchKey = new Option<string?>("--batch-key") { Description = "scvi: metadata column holding each cell's batch." };
@@ -68,7 +72,7 @@ public static class FitCommand
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, chains, warmup, saveDraws };
+              transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, saveDraws };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery, learningRate };
@@ -77,7 +81,7 @@ public static class FitCommand
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
         var nutsOnly = new Option[] { chains, warmup };
-        var declaredOnly = new Option[] { data, plateSizes, modelName, chains, warmup, saveDraws };
+        var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
@@ -97,7 +101,7 @@ public static class FitCommand
                     engine => CliArguments.RefuseUnused(r, engine == GibbsEmFit.Engine ? viOnly.Concat(nutsOnly) : engine == SamplingFit.Engine ? viOnly.Concat(gibbsOnly.Except([samples]))
                             : gibbsOnly.Except([samples]).Concat(nutsOnly),
                         $"fit {file}, which {engine} fits (it uses {EngineOptions(engine)})"))
-                    { SaveDraws = r.GetValue(saveDraws) };
+                    { SaveDraws = r.GetValue(saveDraws), Method = r.GetValue(method) };
                 return DeclaredFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }
             if (name == "scvi")

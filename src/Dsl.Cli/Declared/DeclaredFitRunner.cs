@@ -17,6 +17,9 @@ public sealed record DeclaredFitRequest(
 {
     /// <summary>Also write draws.csv (--save-draws).</summary>
     public bool SaveDraws { get; init; }
+
+    /// <summary>--method: the engine to fit with where the generator emitted several (null: the default).</summary>
+    public string? Method { get; init; }
 }
 
 /// <summary>`dsl fit model.cs --data ... --out DIR`: compile, bind the data by node name, fit with the engine the planner chose, write.</summary>
@@ -28,9 +31,9 @@ public static class DeclaredFitRunner
         if (request.Data.Count == 0)
             throw new CliException($"fit {Path.GetFileName(modelPath)} needs --data: a JSON file with a member per data and observed node (CmdStan's format), or NODE=FILE per node");
         using var loaded = DeclaredModelLoader.Load(modelPath, request.ModelName, error);
-        if (loaded.Engine is null) throw new CliException($"{modelPath}: {loaded.Verdict}");
-        request.RefuseOtherEngines(loaded.Engine);
-        if (request.Resume && loaded.Engine == SamplingFit.Engine)
+        var engine = loaded.EngineFor(request.Method) ?? throw new CliException($"{modelPath}: {loaded.Verdict}");
+        request.RefuseOtherEngines(engine);
+        if (request.Resume && engine == SamplingFit.Engine)
             throw new CliException($"fit {Path.GetFileName(modelPath)} runs NUTS, which keeps no checkpoint to resume; run it again without --resume");
         var model = loaded.Create();
         var members = DataArguments.Read(request.Data, model.Descriptor);
@@ -38,18 +41,18 @@ public static class DeclaredFitRunner
         var plates = model.Descriptor.Plates.ToDictionary(p => p, model.GetPlateSize);
         var fingerprint = DataArguments.Fingerprint(members);
         var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, fingerprint, request.Force);
-        var keepsCheckpoint = loaded.Engine != SamplingFit.Engine;
-        output.WriteLine($"fitting {loaded.Name} by {loaded.Engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}{(keepsCheckpoint ? $"; checkpoint {checkpoint.Path}" : "")}");
+        var keepsCheckpoint = engine != SamplingFit.Engine;
+        output.WriteLine($"fitting {loaded.Name} by {engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}{(keepsCheckpoint ? $"; checkpoint {checkpoint.Path}" : "")}");
         DeclaredFit fit;
         try
         {
-            if (loaded.Engine == GibbsEmFit.Engine)
+            if (engine == GibbsEmFit.Engine)
             {
                 var options = request.Gibbs();
                 using var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations);
                 fit = GibbsEmFit.Fit(model, options, checkpoint, new EmIterationReporter(line));
             }
-            else if (loaded.Engine == SamplingFit.Engine)
+            else if (engine == SamplingFit.Engine)
             {
                 var options = request.Nuts();
                 using var line = new ProgressLine(mode, error, "iteration", options.Warmup + options.Samples);

@@ -10,8 +10,25 @@ public sealed class LoadedModel(CompiledModels compiled, Type type, string path)
     public Type Type { get; } = type;
     public string Name => Type.Name;
 
-    /// <summary>The engine whose code the generator emitted for it, or null.</summary>
+    /// <summary>The default engine among those whose code the generator emitted for it, or null.</summary>
     public string? Engine => FitVerdict.Engine(Type);
+
+    /// <summary>
+    /// The engine `--method` names, or the default without one; a method the generator emitted no code for is refused,
+    /// naming those it did.
+    /// </summary>
+    public string? EngineFor(string? method)
+    {
+        if (method is null) return Engine;
+        var engine = FitVerdict.EngineOfMethod(method)
+            ?? throw new CliException($"--method {method}: unknown method; use {string.Join(", ", FitVerdict.MethodNames)}");
+        var engines = FitVerdict.Engines(Type);
+        if (!engines.Contains(engine))
+            throw new CliException(engines.Count == 0
+                ? $"{Path}: --method {method}: {Verdict}"
+                : $"{Path}: --method {method}: model {Name} is fitted by {string.Join(" or ", engines.Select(e => $"{e} (--method {FitVerdict.MethodOf(e)})"))}, not by {engine}; `dsl check {Path}` says why");
+        return engine;
+    }
 
     /// <summary>`dsl check`'s line for this model: its engine, or the warning that says which node stops it.</summary>
     public string Verdict => FitVerdict.Lines(compiled).First(l => l.StartsWith($"model {Name}:", StringComparison.Ordinal));

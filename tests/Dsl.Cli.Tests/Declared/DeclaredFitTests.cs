@@ -55,6 +55,46 @@ public sealed class DeclaredFitTests
         Assert.Equal(0, RunDsl("report", fit).Exit);
     }
 
+    /// <summary>
+    /// Where two engines apply they must agree: the logistic regression, fitted by Gibbs-EM (Polya-Gamma updates, the
+    /// default) and by NUTS (`--method nuts`) on the same data, has the same posterior means within their Monte Carlo
+    /// errors and the same fitted prior variance.
+    /// </summary>
+    [Fact]
+    public void LogisticRegression_GibbsEmAndNuts_AgreeOnThePosterior()
+    {
+        using var temp = new TempFolder();
+        var model = RepoPaths.GeneralityModel("LogisticRegression");
+        var (sim, gibbs) = SimulateAndFit(temp, model, ["--plate", "Sample=600", "--plate", "Feature=40", "--seed", "3"], ["--em-iters", "5", "--seed", "2"]);
+        var nutsFolder = Path.Combine(temp.Path, "nuts");
+        var nutsRun = RunDsl("fit", model, "--data", Path.Combine(sim, "data.json"), "--method", "nuts", "--seed", "2", "--out", nutsFolder, "--quiet");
+        Assert.True(nutsRun.Exit == 0, nutsRun.Err);
+        var (g, n) = (Summary(gibbs), Summary(nutsFolder));
+        var mcse = Array.IndexOf(DeclaredOutputWriter.SummaryColumns, "mcse");
+        var z = g.Keys.Where(k => k.StartsWith("beta[", StringComparison.Ordinal))
+            .Select(k => (g[k][0] - n[k][0]) / Math.Sqrt(g[k][mcse] * g[k][mcse] + n[k][mcse] * n[k][mcse])).ToList();
+        // Measured: largest |z| 2.7, mean z² 1.7 (1 if the two chains' errors were all the difference; the Gibbs draws
+        // also span EM iterations at slightly different prior variances). A wrong update moves means by many MCSEs.
+        Assert.All(z, v => Assert.InRange(v, -4, 4));
+        Assert.True(z.Average(v => v * v) < 3, $"mean squared standardised difference {z.Average(v => v * v):F2}");
+        // EM and stochastic-approximation EM reach the same maximum: measured 0.7587 and 0.7566.
+        Assert.InRange(n["priorVariance"][0] / g["priorVariance"][0], 0.95, 1.05);
+    }
+
+    /// <summary>--method names an engine the generator emitted for the model, or is refused in one line naming those it did.</summary>
+    [Fact]
+    public void Method_ThatTheModelHasNoCodeFor_IsRefusedNamingItsEngines()
+    {
+        using var temp = new TempFolder();
+        var model = RepoPaths.GeneralityModel("TopicModel");
+        var data = temp.File("x.json", "{}");
+        var nuts = RunDsl("fit", model, "--data", data, "--method", "nuts", "--out", Path.Combine(temp.Path, "a"));
+        Assert.Equal(1, nuts.Exit);
+        Assert.Equal($"dsl: {model}: --method nuts: model TopicModel is fitted by Gibbs-EM (--method gibbs-em), not by NUTS; `dsl check {model}` says why", nuts.Err.Trim());
+        var unknown = RunDsl("fit", model, "--data", data, "--method", "hmc", "--out", Path.Combine(temp.Path, "b"));
+        Assert.Equal("dsl: --method hmc: unknown method; use gibbs-em, vi, nuts", unknown.Err.Trim());
+    }
+
     [Fact]
     public void TopicModel_RecoversItsTopics_FromItsSimulation()
     {
