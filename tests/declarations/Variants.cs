@@ -312,3 +312,40 @@ public partial class LearnedLibraryVae
 
     [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: library(n) * rho(n, g), inverseDispersion: theta(g));
 }
+
+/// scVI's decoder with a multinomial likelihood: each cell's counts one draw over the genes, the library size given by
+/// the counts themselves.
+[PlateModel("multinomial VAE")]
+public partial class MultinomialVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.Multinomial(over: g, p: rho(n, g));
+}
+
+/// Cell-type proportions per spatial spot (a deconvolution's output) as Dirichlet rows around a decoder's mixture.
+[PlateModel("Dirichlet VAE of spot compositions")]
+public partial class CompositionVae
+{
+    [Plate] public partial struct Spot { }
+    [Plate] public partial struct CellType { }
+    [Plate] public partial struct Dim { }
+
+    [Param, Positive] public partial double concentration();
+
+    [Latent, Encoder(Inputs = new[] { nameof(share) }, Hidden = 16)]
+    public double z(Spot n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double mix(Spot n, CellType t);
+
+    [Observed] public double share(Spot n, CellType t) => Dist.Dirichlet(over: t, concentration() * mix(n, t));
+}

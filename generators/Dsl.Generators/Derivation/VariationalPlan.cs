@@ -61,6 +61,12 @@ namespace Dsl.Generators.Derivation
         /// category plate, and log p(y) = log w[y] − log Σ w (or logit[y] − log Σ exp logit).
         /// </summary>
         CategoryRow,
+
+        /// <summary>
+        /// A Multinomial or Dirichlet over the node's own item plate: the cell's whole row is one draw, its log density
+        /// the runtime's LogDensity row kernel (generic over the number type), with the argument's partials per entry.
+        /// </summary>
+        VectorRow,
     }
 
     /// <summary>

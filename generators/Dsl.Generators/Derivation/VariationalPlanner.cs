@@ -257,11 +257,15 @@ namespace Dsl.Generators.Derivation
                 var given = family.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
                 var kernel = LikelihoodKernel.CountRow;
                 var kernelName = distribution.Name;
-                if (!countFamilies.Contains(distribution.Name))
+                if (family.IsVector && node.Indices.Count == 2 && (distribution.Over == node.Indices[1].Variable || distribution.Over == node.Indices[1].Plate))
+                    kernel = LikelihoodKernel.VectorRow;
+                else if (!countFamilies.Contains(distribution.Name))
                 {
                     if (family.IsVector || !entryDensities.Contains(distribution.Name))
                     {
-                        Fail(node, $"its likelihood is {distribution.Name}; variational inference supports Categorical and the scalar observations {string.Join(", ", countFamilies.Concat(entryDensities))}");
+                        Fail(node, family.IsVector
+                            ? $"its {distribution.Name} must range over the node's second plate (a cell's row), e.g. x(Cell n, Gene g) => Dist.{distribution.Name}(over: g, ...)"
+                            : $"its likelihood is {distribution.Name}; variational inference supports Categorical, Multinomial and Dirichlet rows, and the scalar observations {string.Join(", ", countFamilies.Concat(entryDensities))}");
                         return null;
                     }
                     kernel = LikelihoodKernel.Entry;

@@ -121,8 +121,9 @@ namespace Dsl.Generators.Emit
                 return info.Draws switch
                 {
                     Ir.Support.Category => "PlateIndex",
-                    // A scalar continuous draw (Beta); a probability argument, or a simplex entry, keeps the closed interval.
-                    Ir.Support.UnitInterval when !info.IsVector => "OpenUnitInterval",
+                    // An observed or scalar continuous draw (Beta, a Dirichlet row); a probability argument, or a simplex
+                    // latent's entry (which the samplers may leave at 0), keeps the closed interval.
+                    Ir.Support.UnitInterval when !info.IsVector || node.Role == NodeRole.Observed => "OpenUnitInterval",
                     _ => info.Draws.ToString(),
                 };
             return node.Kind == ValueKind.Integer ? "Integer" : "Real";

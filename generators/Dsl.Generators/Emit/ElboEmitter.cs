@@ -104,6 +104,7 @@ namespace Dsl.Generators.Emit
             arrays.AddRange(plan.Networks.Select(n => OutputGradient(n.Node)));
             arrays.AddRange(plan.Parameters.SelectMany(p => new[] { Value(p.Node), Partials(p.Node) }));
             arrays.AddRange(plan.Likelihoods.SelectMany(t => t.Arguments.SelectMany(a => new[] { ArgumentOutput(t, a), ArgumentDerivative(t, a) })));
+            arrays.AddRange(plan.Likelihoods.Where(t => t.Kernel == LikelihoodKernel.VectorRow).Select(ValueDerivative));
             foreach (var array in arrays) w.Line($"private T[] {array} = new T[0];");
             foreach (var owner in plan.Latents.Select(l => $"{l.Node}Encoder").Concat(Trunks(plan).Select(t => t.Key)))
                 w.Line($"private int[] {OneHot(owner)} = new int[0];");
@@ -321,6 +322,8 @@ namespace Dsl.Generators.Emit
                     EmitCategories(w, trunk.Key, trunk.First().Inputs, decoder: true);
                 }
                 foreach (var network in plan.Networks) w.Line($"{Neural}.Buffers.Ensure(ref {OutputGradient(network.Node)}, rows * {Size(network.ItemPlate)});");
+                foreach (var term in plan.Likelihoods.Where(t => t.Kernel == LikelihoodKernel.VectorRow))
+                    w.Line($"{Neural}.Buffers.Ensure(ref {ValueDerivative(term)}, rows * {Width(term.ItemPlate)}); // the row kernel's partials in the observed values, unused");
                 foreach (var term in plan.Likelihoods)
                     foreach (var argument in term.Arguments)
                     {
@@ -554,6 +557,9 @@ namespace Dsl.Generators.Emit
                             case LikelihoodKernel.CountRow:
                                 w.Line($"var rowSum = {Variational}.CountLikelihoodRows.{term.KernelName}<T>({Row(CountBatch(term.Node))}, {spans},");
                                 w.Line($"    {derivatives});");
+                                break;
+                            case LikelihoodKernel.VectorRow:
+                                w.Line($"var rowSum = global::Dsl.Runtime.Hmc.LogDensity.{term.KernelName}<T>({Row(CountBatch(term.Node))}, {spans}, {Row(ValueDerivative(term))}, {derivatives});");
                                 break;
                             case LikelihoodKernel.CategoryRow:
                                 w.Line($"var rowSum = {Variational}.CategoryRows.{term.KernelName}<T>(int.CreateTruncating({CountBatch(term.Node)}[row]), {spans}, {derivatives});");

@@ -37,6 +37,7 @@ namespace Dsl.Generators.Emit
         public static string ArgumentOutput(LikelihoodTerm term, LikelihoodArgument argument) =>
             term.Node + char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
         public static string ArgumentDerivative(LikelihoodTerm term, LikelihoodArgument argument) => ArgumentOutput(term, argument) + "Derivative";
+        public static string ValueDerivative(LikelihoodTerm term) => term.Node + "ValueDerivative";
 
         /// <summary>The sum of the input widths of one kind, e.g. "model.GeneCount + model.BatchCount".</summary>
         public static string TotalWidth(System.Collections.Generic.IEnumerable<NetworkInput> inputs)

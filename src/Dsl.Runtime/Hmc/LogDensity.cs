@@ -1,3 +1,4 @@
+using System.Numerics;
 using Dsl.Runtime.Special;
 
 namespace Dsl.Runtime.Hmc;
@@ -224,22 +225,26 @@ public static class LogDensity
     /// A Dirichlet row: logΓ(Σα) − Σ logΓ(α_k) + Σ (α_k − 1)·log w_k, with ∂/∂w_k = (α_k − 1)/w_k and
     /// ∂/∂α_k = ψ(Σα) − ψ(α_k) + log w_k written into <paramref name="dW"/> and <paramref name="dAlpha"/>.
     /// </summary>
-    public static double Dirichlet(ReadOnlySpan<double> w, ReadOnlySpan<double> alpha, Span<double> dW, Span<double> dAlpha)
+    public static double Dirichlet(ReadOnlySpan<double> w, ReadOnlySpan<double> alpha, Span<double> dW, Span<double> dAlpha) => Dirichlet<double>(w, alpha, dW, dAlpha);
+
+    /// <summary>As the double form, over rows of any floating type (variational inference trains in float); the arithmetic is in double.</summary>
+    public static double Dirichlet<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> alpha, Span<T> dW, Span<T> dAlpha) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var total = 0.0;
         foreach (var a in alpha)
         {
-            if (!(a > 0)) return double.NaN;
-            total += a;
+            if (!(double.CreateTruncating(a) > 0)) return double.NaN;
+            total += double.CreateTruncating(a);
         }
         var digammaTotal = SpecialFunctions.Digamma(total);
         var density = SpecialFunctions.LogGamma(total);
         for (var k = 0; k < w.Length; k++)
         {
-            var log = Math.Log(w[k]);
-            density += (alpha[k] - 1) * log - SpecialFunctions.LogGamma(alpha[k]);
-            dW[k] = (alpha[k] - 1) / w[k];
-            dAlpha[k] = digammaTotal - SpecialFunctions.Digamma(alpha[k]) + log;
+            var (wk, ak) = (double.CreateTruncating(w[k]), double.CreateTruncating(alpha[k]));
+            var log = Math.Log(wk);
+            density += (ak - 1) * log - SpecialFunctions.LogGamma(ak);
+            dW[k] = T.CreateTruncating((ak - 1) / wk);
+            dAlpha[k] = T.CreateTruncating(digammaTotal - SpecialFunctions.Digamma(ak) + log);
         }
         return density;
     }
@@ -249,22 +254,26 @@ public static class LogDensity
     /// logΓ(N + 1) − Σ logΓ(x_k + 1) + Σ x_k·log(p_k / S), N = Σx, with ∂/∂p_k = x_k/p_k − N/S. The counts are data:
     /// their partials are 0.
     /// </summary>
-    public static double Multinomial(ReadOnlySpan<double> x, ReadOnlySpan<double> p, Span<double> dX, Span<double> dP)
+    public static double Multinomial(ReadOnlySpan<double> x, ReadOnlySpan<double> p, Span<double> dX, Span<double> dP) => Multinomial<double>(x, p, dX, dP);
+
+    /// <summary>As the double form, over rows of any floating type; the arithmetic is in double.</summary>
+    public static double Multinomial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> p, Span<T> dX, Span<T> dP) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var (total, sum) = (0.0, 0.0);
         for (var k = 0; k < x.Length; k++)
         {
-            if (!(p[k] >= 0)) return double.NaN;
-            total += x[k];
-            sum += p[k];
+            if (!(double.CreateTruncating(p[k]) >= 0)) return double.NaN;
+            total += double.CreateTruncating(x[k]);
+            sum += double.CreateTruncating(p[k]);
         }
         if (!(sum > 0)) return double.NaN;
         var density = SpecialFunctions.LogGamma(total + 1) - total * Math.Log(sum);
         for (var k = 0; k < x.Length; k++)
         {
-            dX[k] = 0;
-            dP[k] = (x[k] == 0 ? 0 : x[k] / p[k]) - total / sum;
-            density += (x[k] == 0 ? 0 : x[k] * Math.Log(p[k])) - SpecialFunctions.LogGamma(x[k] + 1);
+            var (xk, pk) = (double.CreateTruncating(x[k]), double.CreateTruncating(p[k]));
+            dX[k] = T.Zero;
+            dP[k] = T.CreateTruncating((xk == 0 ? 0 : xk / pk) - total / sum);
+            density += (xk == 0 ? 0 : xk * Math.Log(pk)) - SpecialFunctions.LogGamma(xk + 1);
         }
         return density;
     }

@@ -13,7 +13,7 @@ namespace Dsl.Cli.Tests.Variants;
 public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<VariantCorpus>
 {
     private static readonly string[] variational =
-        ["GaussianVae", "MitoCovariateVae", "DetectionVae", "TwoModalityVae", "CellReadoutVae", "LogNormalVae", "FractionVae", "ShrunkNoiseVae", "DispersionPriorVae", "LabelledVae", "GammaVae", "MethylationVae", "CellCycleVae", "LearnedLibraryVae"];
+        ["GaussianVae", "MitoCovariateVae", "DetectionVae", "TwoModalityVae", "CellReadoutVae", "LogNormalVae", "FractionVae", "ShrunkNoiseVae", "DispersionPriorVae", "LabelledVae", "GammaVae", "MethylationVae", "CellCycleVae", "LearnedLibraryVae", "MultinomialVae", "CompositionVae"];
 
     public static TheoryData<string> VariationalVariants => new(variational);
 
@@ -34,15 +34,16 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
     /// <summary>
     /// Every variant is simulated (as `dsl simulate` does: 200 cells, 10 genes or other items, 2 latent dimensions,
     /// parameters and data by SimulationDefaults' rules) and fitted for 300 epochs: the fit finishes, its full-weight
-    /// training ELBO rises from the first epoch to the last, and every summarised entry is finite. Beta draws that
-    /// round onto 1 (MethylationVae at small concentrations) are nudged inside (0, 1) by 1e-9 before the fit.
+    /// training ELBO rises from the first epoch to the last, and every summarised entry is finite. Draws on (0, 1) that
+    /// round onto its edge (MethylationVae's Beta at small concentrations, CompositionVae's Dirichlet entries that
+    /// underflow to 0) are nudged inside by 1e-9 before the fit, which refuses them otherwise.
     /// </summary>
     [Theory]
     [MemberData(nameof(VariationalVariants))]
     public void EveryVariant_FitsItsOwnSimulation(string name)
     {
         var model = corpus.Create(name);
-        foreach (var plate in model.Descriptor.Plates) model.SetPlateSize(plate, plate switch { "Cell" => 200, "Dim" => 2, _ => 10 });
+        foreach (var plate in model.Descriptor.Plates) model.SetPlateSize(plate, plate switch { "Cell" or "Spot" => 200, "Dim" => 2, _ => 10 });
         // Integer data (trials, say) have no default rule: give every one 20.
         var integers = model.Descriptor.Nodes.Where(n => n.Role == Runtime.Graph.GraphNodeRole.Data && n.Support is ValueSupport.Integer or ValueSupport.Count).ToList();
         foreach (var node in integers) model.Store(node.Name, Enumerable.Repeat(20.0, node.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => a * b)).ToArray());
