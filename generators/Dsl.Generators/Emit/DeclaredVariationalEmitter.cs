@@ -51,8 +51,9 @@ namespace Dsl.Generators.Emit
                     {
                         using (w.Block($"case {EmitHelpers.Literal(latent.Node)}:"))
                         {
+                            // The sample buffer keeps the size of the largest minibatch it held: copy the rows asked for only.
                             w.Line($"var values = {latent.Node}PosteriorMean;");
-                            w.Line("for (var n = 0; n < values.Length; n++) destination[n] = double.CreateTruncating(values[n]);");
+                            w.Line("for (var n = 0; n < destination.Length; n++) destination[n] = double.CreateTruncating(values[n]);");
                             w.Line("return true;");
                         }
                     }

@@ -101,6 +101,23 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
         Assert.True(correlation > minimumCorrelation, $"{name}.{node}: correlation of estimate and truth {correlation:F3}");
     }
 
+    /// <summary>
+    /// Draws from q are taken 512 cells at a time: with 600 cells the last block is shorter than the buffers the first
+    /// one grew, and every cell's latent still comes back once (this crashed after training before).
+    /// </summary>
+    [Fact]
+    public void DrawsCoverEveryCell_WhenTheLastBlockIsShort()
+    {
+        var model = corpus.Create("GaussianVae");
+        CompiledDeclarations.SimulateInto(model, plate => plate switch { "Cell" => 600, "Dim" => 2, _ => 4 }, seed: 5);
+        var fit = VariationalFit.Fit(model, new VariationalOptions { Epochs = 2, Seed = 1 }, draws: 3, checkpoint: null, progress: null, warn: null);
+        var z = fit.Nodes.Single(n => n.Node.Name == "z");
+        Assert.Equal(600 * 2, z.Mean.Length);
+        Assert.All(z.Mean, v => Assert.True(double.IsFinite(v)));
+        // The short block's cells get draws of their own, not zeros left in the buffer: their sd is positive.
+        Assert.All(z.Sd!.Skip(512 * 2), v => Assert.True(v > 0));
+    }
+
     /// <summary>A Beta-observed fraction of exactly 1 is refused by the binder in one line, before any training.</summary>
     [Fact]
     public void ABetaObservationOnTheEdgeOfItsSupport_IsRefusedInOneLine()

@@ -19,13 +19,13 @@ partial class ScviNb : global::Dsl.Runtime.Variational.IVariationalDeclaredModel
                 case "z":
                 {
                     var values = zPosteriorMean;
-                    for (var n = 0; n < values.Length; n++) destination[n] = double.CreateTruncating(values[n]);
+                    for (var n = 0; n < destination.Length; n++) destination[n] = double.CreateTruncating(values[n]);
                     return true;
                 }
                 case "l":
                 {
                     var values = lPosteriorMean;
-                    for (var n = 0; n < values.Length; n++) destination[n] = double.CreateTruncating(values[n]);
+                    for (var n = 0; n < destination.Length; n++) destination[n] = double.CreateTruncating(values[n]);
                     return true;
                 }
             }
