@@ -349,3 +349,29 @@ public partial class CompositionVae
 
     [Observed] public double share(Spot n, CellType t) => Dist.Dirichlet(over: t, concentration() * mix(n, t));
 }
+
+/// scVI's NB with a per-gene effect of a covariate on the log mean (the covariate in the likelihood rather than the
+/// networks), and a per-cell score (e.g. a pseudotime from another tool) read as the first latent dimension plus noise.
+[PlateModel("NB VAE with a covariate effect and an anchored latent dimension")]
+public partial class CovariateEffectVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Data] public partial double mito(Cell n);
+    [Data] public partial double logDepth(Cell n);
+    [Param] public partial double mitoEffect(Gene g);
+    [Param, Positive] public partial double theta(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x), nameof(score) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed]
+    public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n) + mitoEffect(g) * mito(n)) * rho(n, g), inverseDispersion: theta(g));
+
+    [Observed] public double score(Cell n) => Dist.Normal(z(n, new Dim(0)), 0.3);
+}

@@ -58,6 +58,7 @@ namespace Dsl.Generators.Emit
         {
             using (w.Block("public void ValidateVariationalShapes()"))
             {
+                EmitHelpers.FixedEntryChecks(w, spec);
                 foreach (var observed in ObservedInputs(plan))
                 {
                     var node = ExprTools.Find(spec, observed)!;

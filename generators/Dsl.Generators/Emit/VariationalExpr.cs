@@ -64,6 +64,7 @@ namespace Dsl.Generators.Emit
         {
             IndexExpr i => i.Name,
             ConstantExpr c => ((int)c.Value).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            PlateConstantExpr entry => entry.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             NodeCallExpr call => DataAccess(call),
             _ => throw new InvalidOperationException($"'{ExprPrinter.Print(expr)}' cannot index here"),
         };
