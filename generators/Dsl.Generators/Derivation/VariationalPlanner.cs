@@ -23,11 +23,8 @@ namespace Dsl.Generators.Derivation
             "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Exponential", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT",
         };
 
-        /// <summary>Other scalar families, whose log density and partials the runtime's LogDensity computes entry by entry.</summary>
-        private static readonly string[] entryDensities =
-        {
-            "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Exponential", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT", "Bernoulli", "Binomial",
-        };
+        /// <summary>Other scalar families, whose log density and partials the runtime's LogDensity computes entry by entry: the continuous priors' and two discrete ones.</summary>
+        private static readonly string[] entryDensities = priorDensities.Concat(new[] { "Bernoulli", "Binomial" }).ToArray();
 
         /// <summary>Whether the model is fitted by variational inference: it declares networks or encoders.</summary>
         public static bool Applies(ModelSpec spec) =>
