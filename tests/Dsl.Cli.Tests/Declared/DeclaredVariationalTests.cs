@@ -204,16 +204,25 @@ public sealed class DeclaredVariationalTests
         Assert.True(measured > correlation, $"{model}: correlation of log {latent} and its truth {measured:F3}");
     }
 
-    [Fact]
-    public void AVariationalFit_IsTheSameAtAnyThreadCount_AndAfterResume()
+    /// <summary>
+    /// Also for a model with global latents (their guides' draws keyed by the step's stream) and one with an entry
+    /// kernel and a Categorical row (LabelledVae).
+    /// </summary>
+    [Theory]
+    [InlineData("tests/Dsl.Models.Tests/Variational/VariationalVariants.cs", "PoissonScaleModel", "Cell=200,Gene=10")]
+    [InlineData("tests/declarations/Variants.cs", "ShrunkNoiseVae", "Cell=200,Gene=10,Dim=2")]
+    [InlineData("tests/declarations/Variants.cs", "LabelledVae", "Cell=200,Gene=10,Dim=2,CellType=3")]
+    public void AVariationalFit_IsTheSameAtAnyThreadCount_AndAfterResume(string file, string model, string plates)
     {
         using var temp = new TempFolder();
+        var path = Path.Combine(RepoPaths.Root, file);
         var sim = Path.Combine(temp.Path, "sim");
-        Assert.Equal(0, RunDsl("simulate", Variants, "--model", "PoissonScaleModel", "--plate", "Cell=200", "--plate", "Gene=10", "--out", sim).Exit);
+        var sizes = plates.Split(',').SelectMany(p => new[] { "--plate", p }).ToArray();
+        Assert.Equal(0, RunDsl(["simulate", path, "--model", model, .. sizes, "--out", sim]).Exit);
         string Fit(string name, params string[] extra)
         {
             var folder = Path.Combine(temp.Path, name);
-            var result = RunDsl(["fit", Variants, "--model", "PoissonScaleModel", "--data", Path.Combine(sim, "data.json"), "--epochs", "40", "--samples", "20",
+            var result = RunDsl(["fit", path, "--model", model, "--data", Path.Combine(sim, "data.json"), "--epochs", "40", "--samples", "20",
                 "--out", folder, "--quiet", .. extra]);
             Assert.True(result.Exit == 0, result.Err);
             return File.ReadAllText(Path.Combine(folder, "summary.csv"));
