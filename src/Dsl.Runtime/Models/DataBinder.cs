@@ -68,6 +68,14 @@ public static class DataBinder
         // A plate named only through a plate-index node's names (cell types given by name) has as many entries as names.
         foreach (var plate in descriptor.Plates.Where(p => !plateMembers.ContainsKey(p) && labels[p] is not null && nodes.All(n => !n.Node.Plates.Contains(p))))
             plateMembers[plate] = (new NodeValues(plate, [], [labels[plate]!.Count]), $"the {labels[plate]!.Count} names given for plate {plate}");
+        // A plate sized elsewhere must have as many entries as the data name (cell types by name, say).
+        foreach (var plate in descriptor.Plates)
+        {
+            if (labels[plate] is not { } names || !plateMembers.TryGetValue(plate, out var sized) || sized.Member.Shape.Length != 0 || sized.Member.Values[0] == names.Count) continue;
+            throw new DataFormatException(source, null,
+                $"plate {plate} has {sized.Member.Values[0]} entries ({sized.From}) but {labels.From(plate)} names {names.Count} entries: {string.Join(", ", names.Take(6))}{(names.Count > 6 ? ", ..." : "")}",
+                $"give plate {plate} {names.Count} entries, or name only {sized.Member.Values[0]}");
+        }
         var sizes = PlateSizes(descriptor, nodes, plateMembers, source);
         foreach (var (plate, size) in sizes) model.SetPlateSize(plate, size);
         void StoreChecked((NodeDescriptor Node, NodeValues Values) bound) =>

@@ -14,6 +14,9 @@ public sealed class PlateLabels
 
     public IReadOnlyList<string>? this[string plate] => plates.TryGetValue(plate, out var labels) ? labels.Names : null;
 
+    /// <summary>Where a plate's names came from (a file, or the names in a file's column), for messages.</summary>
+    public string? From(string plate) => plates.TryGetValue(plate, out var labels) ? labels.From : null;
+
     /// <summary>Each member as the model stores it: axes in the plates' order, text indices as 1-based positions.</summary>
     public IReadOnlyList<NodeValues> Align(ModelDescriptor descriptor, IReadOnlyList<NodeValues> members, string defaultSource)
     {
@@ -45,7 +48,7 @@ public sealed class PlateLabels
         {
             if (node.IndexPlate is not { } indexPlate)
                 throw new DataFormatException(source, null, $"'{member.Member}' holds names (such as '{text[0]}') but {node.Signature} holds numbers", "give numbers");
-            if (!plates.ContainsKey(indexPlate)) plates[indexPlate] = (text.Distinct().Order(StringComparer.Ordinal).ToList(), $"the names in {source}");
+            if (!plates.ContainsKey(indexPlate)) plates[indexPlate] = (text.Distinct().Order(StringComparer.Ordinal).ToList(), source);
             var (order, from) = plates[indexPlate];
             var position = order.Select((name, n) => (name, n)).ToDictionary(p => p.name, p => p.n + 1, StringComparer.Ordinal);
             values = values.Select(v => position.TryGetValue(text[(int)v - 1], out var p) ? (double)p

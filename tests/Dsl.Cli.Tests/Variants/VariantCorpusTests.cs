@@ -119,6 +119,20 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
         Assert.All(z.Sd!.Skip(512 * 2), v => Assert.True(v > 0));
     }
 
+    /// <summary>Cell types given by name must number as many as the plate's entries set elsewhere: one line naming both.</summary>
+    [Fact]
+    public void NamedLabels_MoreThanThePlateHolds_AreRefusedInOneLine()
+    {
+        using var temp = new TempFolder();
+        var data = temp.File("data.json", """{"Cell": 3, "Gene": 2, "Dim": 1, "x": [[1, 2], [3, 4], [5, 6]], "logDepth": [1, 1, 1]}""");
+        var labels = temp.File("labels.csv", "cell,type\nc1,T\nc2,B\nc3,NK\n");
+        var result = CliRunner.RunDsl("fit", RepoPaths.Variants, "--model", "LabelledVae", "--data", data, "--data", $"label={labels}:type", "--plate", "CellType=2",
+            "--out", Path.Combine(temp.Path, "fit"));
+        Assert.NotEqual(0, result.Exit);
+        Assert.Equal($"dsl: {data}: plate CellType has 2 entries (--plate CellType=2) but {labels} names 3 entries: B, NK, T; give plate CellType 3 entries, or name only 2",
+            result.Err.Trim());
+    }
+
     /// <summary>A Beta-observed fraction of exactly 1 is refused by the binder in one line, before any training.</summary>
     [Fact]
     public void ABetaObservationOnTheEdgeOfItsSupport_IsRefusedInOneLine()
