@@ -26,6 +26,7 @@ namespace Dsl.Generators.Emit
                     w.Line($"public string ElementPlate => {EmitHelpers.Literal(plan.BatchPlate)};");
                     w.Line();
                     EmitReadLatent(w, plan);
+                    EmitReadNetwork(w, plan);
                     EmitStoreParameters(w, spec, plan);
                     if (plan.Networks.Count > 0) EmitDecode(w, spec, plan);
                 }
@@ -53,6 +54,34 @@ namespace Dsl.Generators.Emit
                         {
                             // The sample buffer keeps the size of the largest minibatch it held: copy the rows asked for only.
                             w.Line($"var values = {latent.Node}PosteriorMean;");
+                            w.Line("for (var n = 0; n < destination.Length; n++) destination[n] = double.CreateTruncating(values[n]);");
+                            w.Line("return true;");
+                        }
+                    }
+                }
+                w.Line("return false;");
+            }
+            w.Line();
+        }
+
+        private static void EmitReadNetwork(SourceWriter w, VariationalPlan plan)
+        {
+            if (plan.Networks.Count == 0)
+            {
+                w.Line("public bool TryReadNetwork(string node, global::System.Span<double> destination) => false; // the model has no network");
+                w.Line();
+                return;
+            }
+            using (w.Block("public bool TryReadNetwork(string node, global::System.Span<double> destination)"))
+            {
+                using (w.Block("switch (node)"))
+                {
+                    foreach (var network in plan.Networks)
+                    {
+                        using (w.Block($"case {EmitHelpers.Literal(network.Node)}:"))
+                        {
+                            // The output buffer keeps the size of the largest block it held: copy the rows asked for only.
+                            w.Line($"var values = {network.Node}Output;");
                             w.Line("for (var n = 0; n < destination.Length; n++) destination[n] = double.CreateTruncating(values[n]);");
                             w.Line("return true;");
                         }

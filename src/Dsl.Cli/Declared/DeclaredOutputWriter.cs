@@ -8,7 +8,8 @@ namespace Dsl.Cli.Declared;
 
 /// <summary>
 /// A declared model's fit as files: <c>summary.csv</c> (a row per entry of every parameter and latent, named as
-/// CmdStan names them, <c>A[3,2]</c>, 1-based), <c>nodes/NAME.csv</c> (each node's estimates over its plates),
+/// CmdStan names them, <c>A[3,2]</c>, 1-based), <c>nodes/NAME.csv</c> (each node's estimates over its plates, and each
+/// network's output at the posterior means),
 /// <c>history.csv</c> (the objective per EM iteration or epoch), <c>summary.json</c> (settings, timings, diagnostics), the plate
 /// diagram and <c>report.html</c>.
 /// </summary>
@@ -22,7 +23,7 @@ public static class DeclaredOutputWriter
     {
         WriteSummary(folder.File("summary.csv"), fit.Nodes);
         if (saveDraws && fit.Recorded is { } recorded) WriteDraws(folder.File("draws.csv"), recorded);
-        foreach (var node in fit.Nodes) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node, labels);
+        foreach (var node in fit.Nodes.Concat(fit.NetworkOutputs)) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node, labels);
         var history = fit.History;
         CsvTable.Write(folder.File("history.csv"), history.Step, history.Columns,
             history.Rows.Select(r => r[0].ToString(CultureInfo.InvariantCulture)).ToList(), (r, c) => history.Rows[r][c + 1]);

@@ -45,4 +45,10 @@ public sealed record DeclaredFit(
 
     /// <summary>The recorded draws themselves, for draws.csv on request.</summary>
     public PosteriorDraws? Recorded { get; init; }
+
+    /// <summary>
+    /// Each network node's output at the latents' posterior means (a VAE's decoded, denoised expression): written as
+    /// nodes/NAME.csv, not into summary.csv, which they would swamp (a value per cell and gene).
+    /// </summary>
+    public IReadOnlyList<NodeSummary> NetworkOutputs { get; init; } = [];
 }

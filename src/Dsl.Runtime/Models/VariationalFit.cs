@@ -65,6 +65,7 @@ public static class VariationalFit
             }
             recorder.Record();
         }
+        var networkOutputs = NetworkOutputs(model, family, elements);
         var last = run.History.Count == 0 ? null : run.History[^1];
         var history = new FitHistory("epoch", ["training_elbo", "validation_elbo", "kl_weight", "seconds"],
             run.History.Select(e => new[] { e.Epoch, e.TrainingElbo, e.ValidationElbo, e.KlWeight, e.Seconds }).ToList());
@@ -77,7 +78,28 @@ public static class VariationalFit
         var outcome = run.StoppedEarly ? "stopped early" : $"ran {run.History.Count} epochs{(last is null ? "" : $", final training ELBO {last.TrainingElbo:F2} per cell")}";
         return new DeclaredFit(Engine, history, outcome, null, NodeSummary.PointEstimates(model).Concat(recorder.Summaries()).ToList(), recorder.Recorded,
             "latents and deterministic nodes: draws from the fitted q (the encoders' Normal or log-normal factors, and the mean-field Gaussian guides of global latents on their unconstrained scale); parameters: point estimates (no sd or interval)" + recorder.MomentsNote,
-            settings, clock.Elapsed.TotalSeconds) { Recorded = recorder };
+            settings, clock.Elapsed.TotalSeconds) { Recorded = recorder, NetworkOutputs = networkOutputs };
+    }
+
+    /// <summary>Every network node's output for every element, in evaluation mode at the posterior means, block by block.</summary>
+    private static List<NodeSummary> NetworkOutputs(IDeclaredModel model, IDeclaredVariational<float> family, int elements)
+    {
+        var networks = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Network).ToList();
+        var outputs = networks.ToDictionary(n => n.Name, n => new double[n.Plates.Select(model.GetPlateSize).Aggregate(1L, (a, b) => a * b)]);
+        var buffer = new double[Block * networks.Select(n => Width(model, n, family.ElementPlate)).DefaultIfEmpty(1).Max()];
+        for (var start = 0; start < elements && networks.Count > 0; start += Block)
+        {
+            var rows = Math.Min(Block, elements - start);
+            family.Infer(Enumerable.Range(start, rows).ToArray());
+            foreach (var node in networks)
+            {
+                var width = Width(model, node, family.ElementPlate);
+                if (!family.TryReadNetwork(node.Name, buffer.AsSpan(0, rows * width)))
+                    throw new InvalidOperationException($"network '{node.Name}' has no output in the variational family");
+                Scatter(buffer.AsSpan(0, rows * width), outputs[node.Name], start, rows, width, elements, node.Plates[0] == family.ElementPlate);
+            }
+        }
+        return networks.Select(n => new NodeSummary(n, n.Plates.Select(model.GetPlateSize).ToArray(), outputs[n.Name], null, null, null, null, null, null, null)).ToList();
     }
 
     /// <summary>Entries of a latent per element of the minibatch plate (its other plate's size, or 1).</summary>

@@ -31,6 +31,12 @@ public interface IDeclaredVariational<T> : IVariationalModel<T> where T : unmana
     /// </summary>
     bool TryReadLatent(string node, Span<double> destination);
 
+    /// <summary>
+    /// After <see cref="IVariationalModel{T}.Infer"/> or <see cref="Sample"/>: a network node's outputs for those elements,
+    /// one row per element (rows x width). False for a node that is not a network.
+    /// </summary>
+    bool TryReadNetwork(string node, Span<double> destination);
+
     /// <summary>Copies the fitted global parameters into the model's stored values (a positive one as exp of its log).</summary>
     void StoreParameters();
 }

@@ -106,6 +106,25 @@ public sealed class DeclaredVariationalTests
         // same matrix: 0.49); a latent without structure scores about 0.
         Assert.True(ari > 0.3, $"ARI {ari:F3} between k-means of the latent and Seurat's clusters");
 
+        // The decoder's output at the posterior means, mu, is written per cell and gene, named as the data named them,
+        // and reconstructs the matrix: measured correlation 0.78 over all entries (a decoder that learnt nothing: about 0).
+        var mu = File.ReadAllLines(Path.Combine(fit, "nodes", "mu.csv"));
+        Assert.Equal("Cell\\Gene," + string.Join(",", counts.GeneNames), mu[0]);
+        var rowOf = counts.CellNames.Select((name, c) => (name, c)).ToDictionary(p => p.name, p => p.c);
+        var (fitted, observed) = (new List<double>(), new List<double>());
+        foreach (var line in mu.Skip(1))
+        {
+            var fields = line.Split(',');
+            for (var g = 0; g < counts.Genes; g++)
+            {
+                fitted.Add(double.Parse(fields[g + 1], CultureInfo.InvariantCulture));
+                observed.Add(dense[g, rowOf[fields[0]]]);
+            }
+        }
+        Assert.Equal(counts.Cells * counts.Genes, fitted.Count);
+        Assert.True(Pearson.Correlation(fitted, observed) > 0.6, $"correlation of the decoded means and the data {Pearson.Correlation(fitted, observed):F3}");
+        Assert.Equal(1 + counts.Cells * 5 + counts.Genes, File.ReadAllLines(Path.Combine(fit, "summary.csv")).Length); // z and sigma only
+
         // At the defaults the fit is unfinished (its validation ELBO gains about 13 % over another quarter), and says so.
         var defaults = RunDsl("fit", RepoPaths.Variants, "--model", "GaussianVae", "--data", $"y[Gene,Cell]={matrix}", "--plate", "Dim=5", "--out", Path.Combine(temp.Path, "defaults"));
         Assert.Equal(0, defaults.Exit);

@@ -32,6 +32,20 @@ partial class ScviPoisson : global::Dsl.Runtime.Variational.IVariationalDeclared
             return false;
         }
 
+        public bool TryReadNetwork(string node, global::System.Span<double> destination)
+        {
+            switch (node)
+            {
+                case "rho":
+                {
+                    var values = rhoOutput;
+                    for (var n = 0; n < destination.Length; n++) destination[n] = double.CreateTruncating(values[n]);
+                    return true;
+                }
+            }
+            return false;
+        }
+
         public void StoreParameters()
         {
         }
