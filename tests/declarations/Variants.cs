@@ -375,3 +375,24 @@ public partial class CovariateEffectVae
 
     [Observed] public double score(Cell n) => Dist.Normal(z(n, new Dim(0)), 0.3);
 }
+
+/// A Gamma-Poisson hierarchy in a VAE: each cell's size factor has a Gamma prior, and the latent coordinates a
+/// heavy-tailed Student-t one; both get encoders, their KL terms estimated from the reparameterised draws.
+[PlateModel("Poisson VAE with a Gamma size factor and Student-t latents")]
+public partial class GammaSizeVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.StudentT(4, 0, 1);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 8, Transform = InputTransform.Log1p, KlWarmup = false)]
+    public double size(Cell n) => Dist.Gamma(4, 0.02);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.Poisson(size(n) * rho(n, g));
+}

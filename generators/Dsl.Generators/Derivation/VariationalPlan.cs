@@ -37,7 +37,16 @@ namespace Dsl.Generators.Derivation
         EquatableArray<PartialDerivative> PriorSdPartials,
         EquatableArray<NetworkInput> Inputs,
         NetworkDecl Encoder,
-        int Line);
+        int Line)
+    {
+        /// <summary>
+        /// A prior other than Normal or LogNormal: the runtime's LogDensity kernel that scores the sample, and its
+        /// arguments (data and constants), for a one-sample Monte Carlo KL; null for the analytic Normal KL.
+        /// </summary>
+        public string? PriorKernel { get; init; }
+
+        public EquatableArray<Expr> PriorArguments { get; init; } = EquatableArray<Expr>.Empty;
+    }
 
     /// <summary>A network node: its inputs, architecture, and the network whose hidden layers it uses (itself unless shared).</summary>
     public sealed record NetworkNode(string Node, string ItemPlate, EquatableArray<NetworkInput> Inputs, NetworkDecl Architecture, string TrunkOwner, int Line);

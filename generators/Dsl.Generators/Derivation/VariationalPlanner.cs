@@ -152,6 +152,38 @@ namespace Dsl.Generators.Derivation
                 return new GlobalLatent(node.Name, transform, distribution.Name, arguments.ToEquatableArray(), node.Declaration.Location.Line);
             }
 
+            /// <summary>
+            /// An encoded latent with another continuous prior: a Normal factor (log-normal for a prior on the positive
+            /// reals) from the encoder, and a one-sample Monte Carlo KL that scores the reparameterised sample under the
+            /// prior's log density. The prior's arguments may read data and constants.
+            /// </summary>
+            private EncodedLatent? MonteCarloLatent(NodeSpec node, NetworkDecl encoder)
+            {
+                var distribution = node.Declaration.Distribution!;
+                var family = DistributionCatalog.Find(distribution.Name)!;
+                if (family.IsVector || !priorDensities.Contains(distribution.Name) || family.Draws is not (Support.Real or Support.Positive))
+                {
+                    Fail(node, $"its prior is {distribution.Name}; an encoded latent needs a prior on the reals or the positive reals with a log density ({string.Join(", ", priorDensities.Where(d => d != "Beta"))})");
+                    return null;
+                }
+                var arguments = family.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).Select(p => ExprTools.Argument(node, p.Name, spec)!).ToList();
+                if (arguments.Any(a => ContainsSum(a) || ExprTools.Mentions(a, spec, NodeRole.Latent, NodeRole.Param, NodeRole.Network, NodeRole.Observed)))
+                {
+                    Fail(node, $"its {distribution.Name} prior's arguments may read data and constants only (a learned prior needs a Normal or LogNormal one)");
+                    return null;
+                }
+                var inputs = Inputs(node, encoder, encoding: true);
+                if (inputs is null) return null;
+                var item = node.Indices.Count == 2 ? node.Indices[1].Plate : null;
+                var placeholder = new ConstantExpr(0, node.Declaration.Location);
+                return new EncodedLatent(node.Name, family.Draws == Support.Positive, item, placeholder, placeholder, EquatableArray<PartialDerivative>.Empty,
+                    EquatableArray<PartialDerivative>.Empty, inputs.Value, encoder, node.Declaration.Location.Line)
+                {
+                    PriorKernel = distribution.Name,
+                    PriorArguments = arguments.ToEquatableArray(),
+                };
+            }
+
             private static string PerCellWithoutEncoder(string cells) =>
                 $"a latent over the cell plate {cells} needs an [Encoder] for variational inference (its amortised posterior); only latents outside it get a mean-field guide";
 
@@ -165,11 +197,7 @@ namespace Dsl.Generators.Derivation
                     return null;
                 }
                 var distribution = node.Declaration.Distribution!;
-                if (distribution.Name is not ("Normal" or "LogNormal"))
-                {
-                    Fail(node, $"its prior is {distribution.Name}; reparameterised factors with analytic KL need a Normal or LogNormal prior");
-                    return null;
-                }
+                if (distribution.Name is not ("Normal" or "LogNormal")) return MonteCarloLatent(node, encoder);
                 var logScale = distribution.Name == "LogNormal";
                 var mean = ExprTools.Argument(node, logScale ? "logMean" : "mean", spec)!;
                 var sd = ExprTools.Argument(node, logScale ? "logSd" : "sd", spec)!;

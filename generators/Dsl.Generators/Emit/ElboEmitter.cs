@@ -639,6 +639,11 @@ namespace Dsl.Generators.Emit
 
         private static void EmitDivergence(SourceWriter w, ModelSpec spec, EncodedLatent latent)
         {
+            if (latent.PriorKernel is not null)
+            {
+                MonteCarloKlEmitter.EmitDivergence(w, spec, latent);
+                return;
+            }
             var scale = latent.LogScale ? "log-scale " : "";
             w.Line($"/// <summary>KL(q({latent.Node}) ‖ prior), line {latent.Line}: the analytic {scale}Normal divergence, with its derivatives in q's mean and variance.</summary>");
             using (w.Block($"private double Divergence{latent.Node}(int rows, bool gradients, T scale)"))
@@ -646,7 +651,7 @@ namespace Dsl.Generators.Emit
                 w.Line("var sum = 0.0;");
                 // A learned prior's partials accumulate as the likelihoods' do, in chunk 0 (this term runs on one thread).
                 if (latent.PriorMeanPartials.Count + latent.PriorSdPartials.Count > 0) w.Line("const int chunk = 0;");
-                EmitLatentEntries(w, spec, latent, () =>
+                EmitLatentEntries(w, spec, latent, normalPrior: true, () =>
                 {
                     w.Line($"sum += double.CreateTruncating({Variational}.NormalKl.Divergence({Encoder(latent)}.Mean[entry], {Encoder(latent)}.Variance[entry], priorMean, priorVariance, out var dMean, out var dVariance));");
                     w.Line("if (!gradients) continue;");
@@ -661,7 +666,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// <summary>Adds log prior − log q of the sampled {space} to each row's weight.</summary>");
             using (w.Block($"private void LogDensityRatio{latent.Node}(int rows)"))
             {
-                EmitLatentEntries(w, spec, latent, () =>
+                EmitLatentEntries(w, spec, latent, normalPrior: true, () =>
                     w.Line($"rowLogWeight[row] += {Variational}.NormalKl.LogDensityRatio({Encoder(latent)}.Mean[entry], {Encoder(latent)}.Variance[entry], {Noise(latent.Node)}[entry], priorMean, priorVariance);"));
             }
             w.Line();
@@ -690,7 +695,8 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>A loop over a latent's entries in the minibatch with <c>entry</c>, <c>priorMean</c> and <c>priorVariance</c> in scope.</summary>
-        private static void EmitLatentEntries(SourceWriter w, ModelSpec spec, EncodedLatent latent, System.Action body)
+        /// <param name="normalPrior">whether to put the Normal prior's <c>priorMean</c> and <c>priorVariance</c> in scope</param>
+        public static void EmitLatentEntries(SourceWriter w, ModelSpec spec, EncodedLatent latent, bool normalPrior, System.Action body)
         {
             var node = ExprTools.Find(spec, latent.Node)!;
             var cell = node.Indices[0].Variable;
@@ -701,8 +707,11 @@ namespace Dsl.Generators.Emit
                 w.Line($"var {cell} = cellOf[row];");
                 var loop = item is null ? null : w.Block($"for (var {item} = 0; {item} < {Width(latent.ItemPlate)}; {item}++)");
                 w.Line(item is null ? "var entry = row;" : $"var entry = row * {Width(latent.ItemPlate)} + {item};");
-                w.Line($"var priorMean = {code.Of(latent.PriorMean)};");
-                w.Line($"var priorVariance = {code.Variance(latent.PriorSd)};");
+                if (normalPrior)
+                {
+                    w.Line($"var priorMean = {code.Of(latent.PriorMean)};");
+                    w.Line($"var priorVariance = {code.Variance(latent.PriorSd)};");
+                }
                 body();
                 loop?.Dispose();
             }

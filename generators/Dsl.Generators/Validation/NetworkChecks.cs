@@ -6,11 +6,10 @@ namespace Dsl.Generators.Validation
 {
     /// <summary>
     /// Networks map, per element of a batch plate, input vectors to an output vector along one axis. Their inputs must
-    /// range over that batch plate, shared weights must have one shape, and encoders amortise reparameterisable latents.
+    /// range over that batch plate, shared weights must have one shape, and encoders amortise continuous latents on the reals or the positive reals.
     /// </summary>
     internal static class NetworkChecks
     {
-        private static readonly string[] reparameterisable = { "Normal", "LogNormal" };
 
         public static void Run(ValidationContext context, NodeDecl node)
         {
@@ -117,10 +116,11 @@ namespace Dsl.Generators.Validation
                 context.Report(DiagnosticDescriptors.EncoderMisuse, encoder.Location, node.Name, "[Encoder] amortises the posterior of a [Latent] node; remove it or mark the node [Latent]");
                 return;
             }
-            if (node.Distribution is { } distribution && !reparameterisable.Contains(distribution.Name))
+            // The encoder's factor is a Normal on the latent (or on its log): the prior must be continuous on one of those supports.
+            if (node.Distribution is { } distribution && DistributionCatalog.Find(distribution.Name) is { } family && (family.IsVector || family.Draws is not (Support.Real or Support.Positive)))
             {
                 context.Report(DiagnosticDescriptors.EncoderMisuse, encoder.Location, node.Name,
-                    $"an encoder needs a reparameterisable prior (Normal or LogNormal), not {distribution.Name}");
+                    $"an encoder's factor is Normal (log-normal for a positive latent), so it needs a continuous prior on the reals or the positive reals, not {distribution.Name}");
             }
             if (encoder.Inputs.Count == 0)
                 context.Report(DiagnosticDescriptors.EncoderMisuse, encoder.Location, node.Name, "name the encoder's inputs, e.g. Inputs = new[] { nameof(x) }");

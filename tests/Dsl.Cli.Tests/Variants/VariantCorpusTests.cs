@@ -13,7 +13,7 @@ namespace Dsl.Cli.Tests.Variants;
 public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<VariantCorpus>
 {
     private static readonly string[] variational =
-        ["GaussianVae", "MitoCovariateVae", "DetectionVae", "TwoModalityVae", "CellReadoutVae", "LogNormalVae", "FractionVae", "ShrunkNoiseVae", "DispersionPriorVae", "LabelledVae", "GammaVae", "MethylationVae", "CellCycleVae", "LearnedLibraryVae", "MultinomialVae", "CompositionVae", "CovariateEffectVae"];
+        ["GaussianVae", "MitoCovariateVae", "DetectionVae", "TwoModalityVae", "CellReadoutVae", "LogNormalVae", "FractionVae", "ShrunkNoiseVae", "DispersionPriorVae", "LabelledVae", "GammaVae", "MethylationVae", "CellCycleVae", "LearnedLibraryVae", "MultinomialVae", "CompositionVae", "CovariateEffectVae", "GammaSizeVae"];
 
     public static TheoryData<string> VariationalVariants => new(variational);
 
@@ -85,6 +85,7 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
     [InlineData("GammaVae", "shape", true, 0.85)] // 0.978
     [InlineData("LearnedLibraryVae", "library", true, 0.65)] // 0.792
     [InlineData("CovariateEffectVae", "mitoEffect", false, 0.55)] // 0.736
+    [InlineData("GammaSizeVae", "size", true, 0.75)] // 0.902
     public void FitRecoversWhatTheDataPinDown(string name, string node, bool logScale, double minimumCorrelation)
     {
         var model = corpus.Create(name);
