@@ -34,54 +34,33 @@ namespace Dsl.Generators.Emit
             return new GeneratedFile($"{spec.ClassName}.VariationalBinding.g.cs", w.ToString());
         }
 
-        private static void EmitReadLatent(SourceWriter w, VariationalPlan plan)
-        {
-            using (w.Block("public bool TryReadLatent(string node, global::System.Span<double> destination)"))
-            {
-                using (w.Block("switch (node)"))
-                {
-                    foreach (var global in plan.Globals)
-                    {
-                        using (w.Block($"case {EmitHelpers.Literal(global.Node)}:"))
-                        {
-                            w.Line($"for (var i = 0; i < {Value(global.Node)}.Length; i++) destination[i] = double.CreateTruncating({Value(global.Node)}[i]);");
-                            w.Line("return true;");
-                        }
-                    }
-                    foreach (var latent in plan.Latents)
-                    {
-                        using (w.Block($"case {EmitHelpers.Literal(latent.Node)}:"))
-                        {
-                            // The sample buffer keeps the size of the largest minibatch it held: copy the rows asked for only.
-                            w.Line($"var values = {latent.Node}PosteriorMean;");
-                            w.Line("for (var n = 0; n < destination.Length; n++) destination[n] = double.CreateTruncating(values[n]);");
-                            w.Line("return true;");
-                        }
-                    }
-                }
-                w.Line("return false;");
-            }
-            w.Line();
-        }
+        private static void EmitReadLatent(SourceWriter w, VariationalPlan plan) =>
+            EmitReadSwitch(w, "TryReadLatent", plan.Globals.Select(g => (g.Node, Value(g.Node))).Concat(plan.Latents.Select(l => (l.Node, $"{l.Node}PosteriorMean"))).ToList());
 
-        private static void EmitReadNetwork(SourceWriter w, VariationalPlan plan)
+        private static void EmitReadNetwork(SourceWriter w, VariationalPlan plan) =>
+            EmitReadSwitch(w, "TryReadNetwork", plan.Networks.Select(n => (n.Node, $"{n.Node}Output")).ToList());
+
+        /// <summary>
+        /// <c>bool {method}(string node, Span&lt;double&gt; destination)</c>: a node's values copied from its buffer. A
+        /// buffer keeps the size of the largest block it held, so only as many entries as the caller asks for are copied.
+        /// </summary>
+        private static void EmitReadSwitch(SourceWriter w, string method, System.Collections.Generic.IReadOnlyList<(string Node, string Source)> cases)
         {
-            if (plan.Networks.Count == 0)
+            if (cases.Count == 0)
             {
-                w.Line("public bool TryReadNetwork(string node, global::System.Span<double> destination) => false; // the model has no network");
+                w.Line($"public bool {method}(string node, global::System.Span<double> destination) => false; // no such node in this model");
                 w.Line();
                 return;
             }
-            using (w.Block("public bool TryReadNetwork(string node, global::System.Span<double> destination)"))
+            using (w.Block($"public bool {method}(string node, global::System.Span<double> destination)"))
             {
                 using (w.Block("switch (node)"))
                 {
-                    foreach (var network in plan.Networks)
+                    foreach (var (node, source) in cases)
                     {
-                        using (w.Block($"case {EmitHelpers.Literal(network.Node)}:"))
+                        using (w.Block($"case {EmitHelpers.Literal(node)}:"))
                         {
-                            // The output buffer keeps the size of the largest block it held: copy the rows asked for only.
-                            w.Line($"var values = {network.Node}Output;");
+                            w.Line($"var values = {source};");
                             w.Line("for (var n = 0; n < destination.Length; n++) destination[n] = double.CreateTruncating(values[n]);");
                             w.Line("return true;");
                         }

@@ -126,11 +126,10 @@ namespace Dsl.Generators.Emit
                     w.Line($"var x = double.CreateTruncating({Value(global.Node)}[at]);");
                     w.Line($"var noise = double.CreateTruncating({Noise(global.Node)}[at]);");
                     w.Line($"var logSd = double.CreateTruncating({LogSdParameter(global.Node)}.Value[at]);");
-                    var arguments = global.PriorArguments.Select(a => a.Value is ConstantExpr constant ? CodeExpr.Number(constant.Value) : $"double.CreateTruncating({code.Of(a.Value)})");
+                    var arguments = global.PriorArguments.Select(a => code.Double(a.Value));
                     var partials = global.PriorArguments.Select(a => $"out var d{Capitalised(a.Name)}");
                     w.Line($"var logPrior = {Hmc}.LogDensity.{global.Kernel}(x, {string.Join(", ", arguments)}, out var dX, {string.Join(", ", partials)});");
-                    w.Line("// log q(u) = −ε²/2 − log sd − ½ log 2π at u = mean + sd·ε");
-                    w.Line($"sum += -0.5 * noise * noise - logSd - 0.9189385332046727 - logPrior - {LogJacobian(global)};");
+                    w.Line($"sum += {Variational}.NormalKl.GuideLogDensity(noise, logSd) - logPrior - {LogJacobian(global)};");
                     w.Line("if (!gradients) continue;");
                     w.Line($"{PriorGradient(global.Node)}[at] -= scale * dX;");
                     foreach (var argument in global.PriorArguments)

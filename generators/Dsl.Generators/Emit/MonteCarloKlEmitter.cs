@@ -52,11 +52,11 @@ namespace Dsl.Generators.Emit
 
         private static void EmitTerms(SourceWriter w, VariationalExpr code, EncodedLatent latent)
         {
-            var arguments = latent.PriorArguments.Select(a => a is ConstantExpr constant ? CodeExpr.Number(constant.Value) : $"double.CreateTruncating({code.Of(a)})");
+            var arguments = latent.PriorArguments.Select(code.Double);
             w.Line($"var variance = double.CreateTruncating({Encoder(latent)}.Variance[entry]);");
             w.Line($"var noise = double.CreateTruncating({Noise(latent.Node)}[entry]);");
             w.Line($"var x = double.CreateTruncating({Sample(latent.Node)}[entry]);");
-            w.Line("var logQ = -0.5 * noise * noise - 0.5 * global::System.Math.Log(variance) - 0.9189385332046727;");
+            w.Line($"var logQ = {Variational}.NormalKl.GuideLogDensity(noise, 0.5 * global::System.Math.Log(variance));");
             w.Line($"var logPrior = {Hmc}.LogDensity.{latent.PriorKernel}(x, {string.Join(", ", arguments)}, out var dX{string.Concat(latent.PriorArguments.Select(_ => ", out _"))});");
             w.Line($"var logJacobian = {(latent.LogScale ? "global::System.Math.Log(x)" : "0.0")};");
         }

@@ -37,6 +37,9 @@ namespace Dsl.Generators.Emit
             _ => throw new InvalidOperationException($"no C# form for '{ExprPrinter.Print(expr)}' here"),
         };
 
+        /// <summary>A value as a double (for the runtime's double-precision kernels): a constant as its number.</summary>
+        public string Double(Expr expr) => expr is ConstantExpr constant ? CodeExpr.Number(constant.Value) : $"double.CreateTruncating({Of(expr)})";
+
         /// <summary>The variance of a standard deviation expression; Sqrt(v) gives v itself.</summary>
         public string Variance(Expr sd) => sd switch
         {

@@ -19,6 +19,15 @@ public static class NormalKl
         return half * (T.Log(priorVariance / variance) + (variance + difference * difference) / priorVariance - T.One);
     }
 
+    /// <summary>
+    /// log q(u) of a Normal guide at its own reparameterised draw u = mean + sd·ε: −ε²/2 − log sd − ½ log 2π (the
+    /// guide's mean drops out, so at fixed ε the value moves with log sd only).
+    /// </summary>
+    public static double GuideLogDensity(double noise, double logSd) => -0.5 * noise * noise - logSd - HalfLogTwoPi;
+
+    /// <summary>½ log 2π.</summary>
+    private const double HalfLogTwoPi = 0.91893853320467274;
+
     /// <summary>log N(u; m0, v0) − log N(u; m, v) at u = m + √v·ε, computed from ε so a tiny v loses no precision.</summary>
     public static double LogDensityRatio<T>(T mean, T variance, T noise, T priorMean, T priorVariance)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
