@@ -66,9 +66,11 @@ namespace Dsl.Generators
                     }
                     if (VariationalPlanner.Applies(spec))
                         Planned(VariationalPlanner.Plan(spec), plan => new[] { ElboEmitter.Emit(spec, variational = plan), GradientEmitter.Emit(spec, plan), DeclaredVariationalEmitter.Emit(spec, plan) });
+                    if (PointEstimationPlanner.Applies(spec))
+                        Planned(PointEstimationPlanner.Plan(spec), plan => new[] { SamplingEmitter.EmitObjective(spec, plan) });
                     files.Add(BindingEmitter.Emit(spec, gibbs, variational));
                     // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.
-                    if (!GibbsPlanner.Applies(spec) && !VariationalPlanner.Applies(spec))
+                    if (!GibbsPlanner.Applies(spec) && !VariationalPlanner.Applies(spec) && !PointEstimationPlanner.Applies(spec))
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInferenceEngine, declaration.Location, declaration.ClassName));
                 }
                 return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.ToEquatableArray());

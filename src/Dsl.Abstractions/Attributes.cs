@@ -64,6 +64,24 @@ namespace Dsl
     [AttributeUsage(AttributeTargets.Method, Inherited = false)]
     public sealed class OrderedAttribute : Attribute { }
 
+    /// <summary>
+    /// Says which entries of an <c>[Observed]</c> node were measured: those where the named <c>[Data]</c> node, over the
+    /// same plates, is non-zero. The rest are missing: they add nothing to the likelihood, and a fit predicts them.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class MeasuredWhereAttribute : Attribute
+    {
+        public MeasuredWhereAttribute(string mask) { Mask = mask; }
+        public string Mask { get; }
+    }
+
+    /// <summary>
+    /// The zero entries of an <c>[Observed]</c> node are missing rather than measured (dropouts, as deepMc treats them):
+    /// they add nothing to the likelihood, and a fit predicts them.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class ZerosMissingAttribute : Attribute { }
+
     [AttributeUsage(AttributeTargets.Method, Inherited = false)]
     public sealed class FloorAttribute : Attribute
     {

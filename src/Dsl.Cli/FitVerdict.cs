@@ -9,7 +9,7 @@ namespace Dsl.Cli;
 /// </summary>
 public static class FitVerdict
 {
-    /// <summary>From a compilation's generated files (hint names NAMESPACE.Model.Gibbs.g.cs / .Elbo.g.cs / .Sampler.g.cs) and its messages.</summary>
+    /// <summary>From a compilation's generated files (hint names NAMESPACE.Model.Gibbs.g.cs / .Elbo.g.cs / .Sampler.g.cs / .Objective.g.cs) and its messages.</summary>
     public static IEnumerable<string> Lines(CompiledModels compiled)
     {
         var hints = compiled.GeneratedSources.Select(s => s.HintName).ToHashSet(StringComparer.Ordinal);
@@ -49,6 +49,7 @@ public static class FitVerdict
         ("gibbs-em", Runtime.Models.GibbsEmFit.Engine, typeof(Runtime.Inference.IGibbsEmModel), ".Gibbs.g.cs"),
         ("vi", Runtime.Models.VariationalFit.Engine, typeof(Runtime.Variational.IVariationalDeclaredModel), ".Elbo.g.cs"),
         ("nuts", Runtime.Models.SamplingFit.Engine, typeof(Runtime.Hmc.ISampledModel), ".Sampler.g.cs"),
+        ("lbfgs", Runtime.Models.PointEstimationFit.Engine, typeof(Runtime.Optimisation.IPointEstimatedModel), ".Objective.g.cs"),
     ];
 
     private static string Line(string model, IReadOnlyList<string> engines, string? reason) => engines.Count switch

@@ -24,14 +24,15 @@ public sealed class CliTests
 
         Assert.Equal(0, result.Exit);
         // gimVI compiles but no VI rule covers its shared encoder layer yet: a warning, and a verdict that says so.
-        Assert.Contains("5 file(s), 5 model(s) generated, 0 error(s), 1 warning(s)", result.Out);
+        Assert.Contains("8 file(s), 8 model(s) generated, 0 error(s), 1 warning(s)", result.Out);
         Assert.Contains("model Ursm: fitted by Gibbs-EM", result.Out);
+        Assert.Contains("model DeepMc3: fitted by maximum likelihood", result.Out);
         Assert.Contains("model Scvi: fitted by variational inference", result.Out);
         Assert.Matches(@"model Gimvi: not fitted, no engine's rules cover it \(warning DSL0402 at Gimvi\.cs\(\d+,\d+\)\)", result.Out);
     }
 
     [Fact]
-    public void Check_AModelOfParametersOnly_IsNeverSilent()
+    public void Check_AModelOfParametersOnly_IsFittedByMaximumLikelihood()
     {
         using var temp = new TempFolder();
         var path = temp.File("Counts.cs", """
@@ -51,9 +52,8 @@ public sealed class CliTests
         var result = RunDsl("check", path);
 
         Assert.Equal(0, result.Exit);
-        Assert.Contains("warning DSL0403: Model 'Counts' has no [Latent] node and no [Network]", result.Out);
-        Assert.Contains("model Counts: not fitted, no engine's rules cover it (warning DSL0403 at Counts.cs(4,22))", result.Out);
-        Assert.Contains("1 warning(s)", result.Out);
+        Assert.Contains("model Counts: fitted by maximum likelihood", result.Out);
+        Assert.Contains("0 warning(s)", result.Out);
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class CliTests
     [Fact]
     public void Graph_UnknownModel_IsOneLine()
     {
-        AssertOneLineError(RunDsl("graph", "lda"), 1, "'lda' is neither a .cs model file nor a bundled model; the bundled models are: gimvi, scvi, scvinb, scvipoisson, ursm");
+        AssertOneLineError(RunDsl("graph", "lda"), 1, "'lda' is neither a .cs model file nor a bundled model; the bundled models are: deepmc1, deepmc2, deepmc3, gimvi, scvi, scvinb, scvipoisson, ursm");
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public sealed class CliTests
         var result = RunDsl("demo", "--out", temp.Path);
 
         Assert.Equal(0, result.Exit);
-        Assert.Equal(["Gimvi.svg", "Scvi.svg", "ScviNb.svg", "ScviPoisson.svg", "Ursm.svg"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(["DeepMc1.svg", "DeepMc2.svg", "DeepMc3.svg", "Gimvi.svg", "Scvi.svg", "ScviNb.svg", "ScviPoisson.svg", "Ursm.svg"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
         Assert.Contains("L1 loss of A", result.Out);
         Assert.Contains("scVI on real counts: pbmc_small", result.Out);
         Assert.Contains("marginal log-likelihood per cell", result.Out);

@@ -30,9 +30,10 @@ public sealed class ModelCompilerTests
         Assert.Equal(("DSL0402", "Gimvi.cs"), (message.Id, Path.GetFileName(message.Path)));
         Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, message.Severity);
         Assert.True(compiled.Succeeded);
-        Assert.Equal(["Gimvi", "Scvi", "ScviNb", "ScviPoisson", "Ursm"], compiled.ModelTypes.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal));
-        // Storage, graph and binding for each, Gibbs and M-step for URSM, ELBO, gradients and variational binding for each scVI variant.
-        Assert.Equal(26, compiled.GeneratedSources.Count);
+        Assert.Equal(["DeepMc1", "DeepMc2", "DeepMc3", "Gimvi", "Scvi", "ScviNb", "ScviPoisson", "Ursm"], compiled.ModelTypes.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal));
+        // Storage, graph and binding for each, Gibbs and M-step for URSM, ELBO, gradients and variational binding for each scVI
+        // variant, the maximum-likelihood objective for each deepMc depth.
+        Assert.Equal(38, compiled.GeneratedSources.Count);
     }
 
     [Fact]

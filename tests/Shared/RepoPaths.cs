@@ -24,6 +24,9 @@ public static class RepoPaths
     /// <summary>Everyday variants of the bundled models (tests/declarations/Variants.cs).</summary>
     public static string Variants => Path.Combine(Root, "tests", "declarations", "Variants.cs");
 
+    /// <summary>Models of parameters only, fitted by maximum likelihood (tests/declarations/Estimation.cs).</summary>
+    public static string Estimation => Path.Combine(Root, "tests", "declarations", "Estimation.cs");
+
     /// <summary>The declaration file of every bundled model (models/Dsl.Models/&lt;Model&gt;/&lt;Model&gt;.cs).</summary>
     public static IReadOnlyList<string> ModelFiles =>
         Directory.GetDirectories(Models).Where(d => !Path.GetFileName(d).StartsWith("bin") && !Path.GetFileName(d).StartsWith("obj"))

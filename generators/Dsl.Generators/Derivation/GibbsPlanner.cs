@@ -35,6 +35,17 @@ namespace Dsl.Generators.Derivation
 
             public Result<GibbsPlan> Run()
             {
+                // The exact updates count every entry of an observation; missing entries would need their own conditional.
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Param && n.Declaration.Distribution is not null))
+                {
+                    Fail(node, "a prior on a [Param] is not used by Gibbs-EM's M-step (NUTS and maximum likelihood add it); make the node a [Latent], or drop the prior");
+                    return Failed();
+                }
+                foreach (var node in spec.Nodes.Where(n => n.Declaration.Constraints.Missing is not null))
+                {
+                    Fail(node, "its missing entries ([MeasuredWhere] or [ZerosMissing]) are not supported by the Gibbs-EM rules yet (NUTS and maximum likelihood skip them)");
+                    return Failed();
+                }
                 foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent))
                 {
                     if (claimed.Contains(node.Name)) continue;

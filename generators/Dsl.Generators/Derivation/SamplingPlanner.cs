@@ -22,8 +22,13 @@ namespace Dsl.Generators.Derivation
             "Exponential", "Poisson", "Bernoulli", "Binomial", "NegativeBinomial", "ZeroInflatedNegativeBinomial", "Dirichlet", "Multinomial", "Categorical",
         };
 
-        public static Result<SamplingPlan> Plan(ModelSpec spec)
+        /// <param name="pointEstimation">
+        /// planning the log likelihood of a model of parameters only, for maximum likelihood: its refusals are DSL0405, and
+        /// a [Simplex] parameter is allowed (the optimiser moves it through a softmax)
+        /// </param>
+        public static Result<SamplingPlan> Plan(ModelSpec spec, bool pointEstimation = false)
         {
+            var refusal = pointEstimation ? DiagnosticDescriptors.NoPointEstimationRule : DiagnosticDescriptors.NoSamplingRule;
             var latents = new List<SampledLatent>();
             var summed = new List<SummedLatent>();
             foreach (var node in spec.Nodes)
@@ -31,28 +36,41 @@ namespace Dsl.Generators.Derivation
                 List<NodeSpec>? children = null;
                 var why = node.Role switch
                 {
-                    NodeRole.Param => ParameterProblem(node),
+                    NodeRole.Param => ParameterProblem(node, pointEstimation),
                     NodeRole.Latent when node.Kind != ValueKind.Real => SummedLatents.Problem(spec, node, out children),
                     NodeRole.Latent => LatentProblem(spec, node),
-                    NodeRole.Observed => Density(node) ? null : $"the sampler has no log density for Dist.{node.Declaration.Distribution!.Name} yet (it has {string.Join(", ", densities.OrderBy(d => d))})",
+                    NodeRole.Observed => ObservedProblem(node),
                     _ => null,
                 };
                 if (why is not null)
-                    return new Result<SamplingPlan>(null, EquatableArray.Of(DiagnosticInfo.Create(DiagnosticDescriptors.NoSamplingRule, node.Declaration.Location, spec.ClassName, node.Name, why)));
+                    return new Result<SamplingPlan>(null, EquatableArray.Of(DiagnosticInfo.Create(refusal, node.Declaration.Location, spec.ClassName, node.Name, why)));
                 if (children is not null) summed.Add(new SummedLatent(node.Name, children.Select(c => c.Name).ToEquatableArray()));
                 else if (node.Role == NodeRole.Latent) latents.Add(Sampled(spec, node));
             }
             var inSums = new HashSet<string>(summed.SelectMany(s => s.Children.Append(s.Node)));
-            var terms = spec.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Observed && !inSums.Contains(n.Name)).Select(n => n.Name).ToEquatableArray();
+            // Every random node's log density, and each parameter's log prior where it declares one (a MAP estimate).
+            var terms = spec.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Observed && !inSums.Contains(n.Name) || n.Role == NodeRole.Param && n.Declaration.Distribution is not null)
+                .Select(n => n.Name).ToEquatableArray();
             var parameters = spec.Nodes.Where(n => n.Role == NodeRole.Param).Select(n => n.Name).ToEquatableArray();
             return new Result<SamplingPlan>(new SamplingPlan(latents.ToEquatableArray(), summed.ToEquatableArray(), parameters, terms), EquatableArray<DiagnosticInfo>.Empty);
         }
 
         /// <summary>A real parameter, unconstrained or [Positive] (with or without a floor), is estimated by gradient steps.</summary>
-        private static string? ParameterProblem(NodeSpec node) =>
+        private static string? ParameterProblem(NodeSpec node, bool pointEstimation) =>
             node.Kind != ValueKind.Real ? "an integer or plate-valued parameter has no gradient; make it [Data], or a latent with a prior"
-            : node.Declaration.Constraints.Simplex ? "a [Simplex] parameter beside latents sampled by gradients has no update yet; give it a Dirichlet prior and make it [Latent] under a Gibbs-EM rule, or drop the constraint"
+            : node.Declaration.Distribution is { } prior && (!Density(node) || DistributionCatalog.Find(prior.Name)!.IsVector)
+                ? $"a parameter's prior must be a scalar distribution with a log density (Normal, Gamma, ...), not Dist.{prior.Name}"
+            : node.Declaration.Constraints.Simplex && !pointEstimation ? "a [Simplex] parameter beside latents sampled by gradients has no update yet; give it a Dirichlet prior and make it [Latent] under a Gibbs-EM rule, or drop the constraint"
             : null;
+
+        private static string? ObservedProblem(NodeSpec node)
+        {
+            var distribution = node.Declaration.Distribution!;
+            if (!Density(node)) return $"the sampler has no log density for Dist.{distribution.Name} yet (it has {string.Join(", ", densities.OrderBy(d => d))})";
+            if (node.Declaration.Constraints.Missing is not null && (DistributionCatalog.Find(distribution.Name)!.IsVector || distribution.Name == "Categorical"))
+                return $"missing entries are skipped one scalar entry at a time, and a Dist.{distribution.Name} row is one outcome; drop [MeasuredWhere]/[ZerosMissing] here";
+            return null;
+        }
 
         private static bool Density(NodeSpec node) => node.Declaration.Distribution is { } d && densities.Contains(d.Name);
 

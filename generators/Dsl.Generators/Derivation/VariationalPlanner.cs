@@ -78,6 +78,8 @@ namespace Dsl.Generators.Derivation
                     if (!likelihoods.Any(l => l.Arguments.Any(a => ExprTools.Mentions(a.Value, parameter.Name))) &&
                         !latents.Any(l => ExprTools.Mentions(l.PriorMean, parameter.Name) || ExprTools.Mentions(l.PriorSd, parameter.Name)))
                         Fail(parameter, "only parameters that observation arguments or encoded latents' priors read are fitted by gradient here");
+                    else if (parameter.Declaration.Distribution is not null)
+                        Fail(parameter, "a prior on a [Param] is not used by variational inference yet (NUTS and maximum likelihood add it); make the node a [Latent], or drop the prior");
                     else if (parameter.Declaration.Constraints.Simplex)
                         Fail(parameter, "simplex-constrained parameters are not supported by variational inference yet");
                     else
@@ -276,6 +278,11 @@ namespace Dsl.Generators.Derivation
 
             private LikelihoodTerm? Likelihood(NodeSpec node)
             {
+                if (node.Declaration.Constraints.Missing is not null)
+                {
+                    Fail(node, "its missing entries ([MeasuredWhere] or [ZerosMissing]) are not supported by variational inference yet (NUTS and maximum likelihood skip them)");
+                    return null;
+                }
                 var distribution = node.Declaration.Distribution!;
                 if (distribution.Name == "Categorical") return CategoricalLikelihood(node);
                 var family = DistributionCatalog.Find(distribution.Name)!;

@@ -35,7 +35,7 @@ namespace Dsl.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor StoredNodeShape = Error("DSL0006",
             "Parameter, data and network nodes are partial methods without a body",
-            "Model '{0}', node '{1}' is [{2}]: declare it as 'public partial' without a body (the generator supplies it)");
+            "Model '{0}', node '{1}' is [{2}]: declare it as 'public partial' without a body (the generator supplies it); a real [Param] may instead have a prior as its whole body, public double w(...) => Dist.Normal(0, 1)");
 
         public static readonly DiagnosticDescriptor UnsupportedValueType = Error("DSL0007",
             "Unsupported node value type",
@@ -113,6 +113,10 @@ namespace Dsl.Generators.Diagnostics
             "Floor outside the constraint's range",
             "Model '{0}', node '{1}': [Floor({2})] on a {3} parameter must be {4}; use a small positive floor such as 1e-6, or remove it");
 
+        public static readonly DiagnosticDescriptor MissingEntriesMisuse = Error("DSL0209",
+            "Missing-entry attribute misplaced",
+            "Model '{0}', node '{1}': {2}");
+
         public static readonly DiagnosticDescriptor OrderedMisuse = Error("DSL0208",
             "[Ordered] on a node that cannot be ordered",
             "Model '{0}', node '{1}': {2}");
@@ -165,7 +169,11 @@ namespace Dsl.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor NoInferenceEngine = Warning("DSL0403",
             "No inference engine applies",
-            "Model '{0}' has no [Latent] node and no [Network], so no inference engine fits it yet (Gibbs-EM needs a latent to sample, variational inference a network); it compiles and can be drawn. Give a parameter a prior and make it [Latent], or add an encoder");
+            "Model '{0}' has nothing to estimate: no [Param], no [Latent] and no [Network], so no engine has anything to fit; it compiles and can be drawn. Declare what is unknown as a [Param], or as a [Latent] with a prior");
+
+        public static readonly DiagnosticDescriptor NoPointEstimationRule = Warning("DSL0405",
+            "No point estimation applies",
+            "Model '{0}', node '{1}': {2}; the model compiles and can be drawn, but its parameters cannot be estimated by maximum likelihood");
 
         public static readonly DiagnosticDescriptor InternalError = Error("DSL0901",
             "Internal generator error",

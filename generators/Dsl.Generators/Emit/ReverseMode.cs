@@ -17,13 +17,19 @@ namespace Dsl.Generators.Emit
     {
         private readonly SourceWriter w;
         private readonly ModelSpec spec;
+        private readonly Lowering.MatrixProducts? products;
         private int counter;
 
-        public ReverseMode(SourceWriter w, ModelSpec spec)
+        /// <param name="products">matrix products held in nodes of their own (read and differentiated as latents); null to loop over every sum</param>
+        public ReverseMode(SourceWriter w, ModelSpec spec, Lowering.MatrixProducts? products = null)
         {
             this.w = w;
-            this.spec = spec;
+            this.spec = products?.Spec ?? spec;
+            this.products = products;
         }
+
+        /// <summary>Deterministic nodes inlined, then the matrix products lowered to reads of their nodes.</summary>
+        private Expr Prepare(Expr expr) => products?.Rewrite(expr) ?? ExprTools.Inline(expr, spec);
 
         /// <summary>The index variables in scope and the sums already held in locals there.</summary>
         public sealed class Scope
@@ -54,7 +60,7 @@ namespace Dsl.Generators.Emit
         /// <summary>The C# of an expression's value in a scope, after emitting a loop for each sum it holds.</summary>
         public string Of(Expr expr, Scope scope)
         {
-            var inlined = ExprTools.Inline(expr, spec);
+            var inlined = Prepare(expr);
             foreach (var sum in OuterSums(inlined)) Hoist(sum, scope);
             return Code(scope).Of(inlined);
         }
@@ -77,7 +83,7 @@ namespace Dsl.Generators.Emit
         /// <summary>Emits the statements that add <paramref name="adjoint"/>·∂expr/∂x into the gradient of every latent or parameter entry x the expression reads.</summary>
         public void Accumulate(Expr expr, string adjoint, Scope scope)
         {
-            var e = ExprTools.Inline(expr, spec);
+            var e = Prepare(expr);
             if (!MentionsUnknown(e)) return;
             switch (e)
             {

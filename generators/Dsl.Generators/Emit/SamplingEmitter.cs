@@ -18,33 +18,57 @@ namespace Dsl.Generators.Emit
         public const string Hmc = "global::Dsl.Runtime.Hmc";
         private const string Special = "global::Dsl.Runtime.Special.SpecialFunctions";
 
-        public static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan)
+        /// <summary>What one engine's file is called and implements: the same log density serves NUTS and maximum likelihood.</summary>
+        private sealed record Surface(string Title, string File, string Interface, string Density, string Factory, string FactoryDoc);
+
+        private static readonly Surface Sampler = new("Gradient-based sampling", "Sampler", $"{Hmc}.ISampledModel", $"{Hmc}.IPosterior", "CreatePosterior",
+            "A fresh log posterior at the stored data and plate sizes, with its own scratch (one per chain).");
+
+        private static readonly Surface Objective = new("Maximum likelihood", "Objective", $"{Optimisation}.IPointEstimatedModel", $"{Optimisation}.IObjective", "CreateObjective",
+            "A fresh log likelihood at the stored data and plate sizes, with its own scratch: what the optimiser maximises over the parameters.");
+
+        private const string Optimisation = "global::Dsl.Runtime.Optimisation";
+
+        /// <summary><c>{Model}.Sampler.g.cs</c>: the log posterior over the latents, for NUTS.</summary>
+        public static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan) => Emit(spec, plan, Sampler);
+
+        /// <summary><c>{Model}.Objective.g.cs</c>: the log likelihood of a model of parameters only, with the observations' predicted means.</summary>
+        public static GeneratedFile EmitObjective(ModelSpec spec, SamplingPlan plan) => Emit(spec, plan, Objective);
+
+        private static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan, Surface surface)
         {
-            var w = EmitHelpers.Header("Gradient-based sampling", spec.Namespace, spec.ClassName);
+            var w = EmitHelpers.Header(surface.Title, spec.Namespace, spec.ClassName);
             var latents = plan.Latents.Select(l => (Plan: l, Node: ExprTools.Find(spec, l.Node)!)).ToList();
             var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).ToList();
             var parameters = plan.Parameters.Select(p => ExprTools.Find(spec, p)!).ToList();
             var summed = plan.Summed.Select(s => (Node: ExprTools.Find(spec, s.Node)!, Children: s.Children.Select(c => ExprTools.Find(spec, c)!).ToList())).ToList();
-            using (w.Block($"partial class {spec.ClassName} : {Hmc}.ISampledModel"))
+            var products = MatrixProductEmitter.Find(spec, plan);
+            using (w.Block($"partial class {spec.ClassName} : {surface.Interface}"))
             {
-                w.Line("/// <summary>A fresh log posterior at the stored data and plate sizes, with its own scratch (one per chain).</summary>");
+                w.Line($"/// <summary>{surface.FactoryDoc}</summary>");
                 w.Line(EmitHelpers.GeneratedCodeAttribute);
-                w.Line($"public {Hmc}.IPosterior CreatePosterior() => new Posterior(this);");
+                w.Line($"public {surface.Density} {surface.Factory}() => new Posterior(this);");
                 w.Line();
-                w.Line($"/// <summary>log p({string.Join(", ", latents.Select(l => l.Node.Name))} | {string.Join(", ", observed.Select(o => o.Name))}) on the unconstrained scale, up to a constant.</summary>");
+                w.Line(latents.Count == 0
+                    ? $"/// <summary>log p({string.Join(", ", observed.Select(o => o.Name))} | {string.Join(", ", parameters.Select(p => p.Name))}), up to a constant.</summary>"
+                    : $"/// <summary>log p({string.Join(", ", latents.Select(l => l.Node.Name))} | {string.Join(", ", observed.Select(o => o.Name))}) on the unconstrained scale, up to a constant.</summary>");
                 w.Line(EmitHelpers.GeneratedCodeAttribute);
-                using (w.Block($"private sealed class Posterior : {Hmc}.IPosterior"))
+                using (w.Block($"private sealed class Posterior : {surface.Density}"))
                 {
                     EmitFields(w, spec, latents, observed, parameters);
+                    MatrixProductEmitter.EmitFields(w, products);
                     foreach (var (z, _) in summed) w.Line($"private readonly double[] {SummedLatentEmitter.Weights(z)} = new double[0];");
-                    EmitConstructor(w, spec, latents, observed, parameters, summed.Select(s => s.Node).ToList());
+                    // The objective's interface sets the products' threads; a sampler holds the property only where it has products.
+                    EmitConstructor(w, spec, latents, observed, parameters, summed.Select(s => s.Node).ToList(), products, surface == Objective || products.Products.Count > 0);
                     EmitRead(w, spec, latents, parameters, summed.Select(s => s.Node).ToList());
                     foreach (var (z, children) in summed) SummedLatentEmitter.EmitWeightsMethod(w, spec, z, children, locals => EmitLocals(locals, spec));
                     EmitConstrain(w, spec, latents);
-                    EmitEvaluate(w, spec, plan, latents, parameters, summed);
+                    MatrixProductEmitter.EmitForward(w, spec, products, locals => EmitLocals(locals, spec));
+                    EmitEvaluate(w, spec, plan, latents, parameters, summed, products);
+                    if (surface == Objective) PredictionEmitter.Emit(w, spec, observed, products, locals => EmitLocals(locals, spec));
                 }
             }
-            return new GeneratedFile($"{spec.ClassName}.Sampler.g.cs", w.ToString());
+            return new GeneratedFile($"{spec.ClassName}.{surface.File}.g.cs", w.ToString());
         }
 
         private static string Length(NodeSpec node) => node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => $"model.{CodeExpr.Size(i.Plate)}"));
@@ -78,7 +102,7 @@ namespace Dsl.Generators.Emit
         };
 
         private static void EmitConstructor(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> observed, List<NodeSpec> parameters,
-            List<NodeSpec> summed)
+            List<NodeSpec> summed, Lowering.MatrixProducts products, bool threads)
         {
             using (w.Block($"public Posterior({spec.ClassName} model)"))
             {
@@ -99,6 +123,7 @@ namespace Dsl.Generators.Emit
                     SimplexEmitter.EmitAllocations(w, node, node.Role == NodeRole.Latent, Length(node));
                 foreach (var z in summed) w.Line($"{SummedLatentEmitter.Weights(z)} = new double[{SummedLatentEmitter.Values(z, "model.")}];");
                 foreach (var node in parameters) w.Line($"{ReverseMode.Gradient(node)} = new double[{Length(node)}];");
+                MatrixProductEmitter.EmitAllocations(w, spec, products);
                 foreach (var node in observed)
                 {
                     w.Line($"{ReverseMode.Observed(node)} = new double[{Length(node)}];");
@@ -111,7 +136,13 @@ namespace Dsl.Generators.Emit
             w.Line();
             w.Line("public int Dimension { get; }");
             w.Line();
-            w.Line($"public global::System.Collections.Generic.IReadOnlyList<string> Latents {{ get; }} = new[] {{ {string.Join(", ", latents.Select(l => EmitHelpers.Literal(l.Node.Name)))} }};");
+            if (threads)
+            {
+                w.Line("/// <summary>Threads for the matrix products (the result does not depend on them).</summary>");
+                w.Line("public int Threads { get; set; } = 1;");
+                w.Line();
+            }
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<string> Latents {{ get; }} = new string[] {{ {string.Join(", ", latents.Select(l => EmitHelpers.Literal(l.Node.Name)))} }};");
             w.Line();
             w.Line($"public global::System.Collections.Generic.IReadOnlyList<string> Parameters {{ get; }} = new string[] {{ {string.Join(", ", parameters.Select(p => EmitHelpers.Literal(p.Name)))} }};");
             w.Line();
@@ -243,17 +274,19 @@ namespace Dsl.Generators.Emit
         }
 
         private static void EmitEvaluate(SourceWriter w, ModelSpec spec, SamplingPlan plan, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters,
-            List<(NodeSpec Node, List<NodeSpec> Children)> summed)
+            List<(NodeSpec Node, List<NodeSpec> Children)> summed, Lowering.MatrixProducts products)
         {
             w.Line("/// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>");
             using (w.Block("public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)"))
             {
                 w.Line("var logDensity = Constrain(position);");
                 foreach (var node in latents.Select(l => l.Node).Concat(parameters)) w.Line($"global::System.Array.Clear({ReverseMode.Gradient(node)});");
+                MatrixProductEmitter.EmitEvaluation(w, products);
                 EmitLocals(w, spec);
-                var reverse = new ReverseMode(w, spec);
+                var reverse = new ReverseMode(w, spec, products);
                 foreach (var name in plan.Terms) EmitTerm(w, spec, reverse, ExprTools.Find(spec, name)!);
                 foreach (var (z, children) in summed) SummedLatentEmitter.EmitTerm(w, spec, reverse, z, children);
+                MatrixProductEmitter.EmitBackward(w, spec, products);
                 EmitChainRule(w, latents);
                 w.Line("return logDensity;");
             }
@@ -279,11 +312,30 @@ namespace Dsl.Generators.Emit
                 var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
                 var arguments = Arguments(spec, node);
                 var position = reverse.Local("At", ReverseMode.Position(node));
-                var x = node.Role == NodeRole.Latent ? $"{ReverseMode.Value(node)}[{position}]" : $"{ReverseMode.Observed(node)}[{position}]";
+                EmitSkipMissing(w, reverse, node, position, scope);
+                var self = new NodeCallExpr(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
+                var x = node.Role switch
+                {
+                    NodeRole.Latent => $"{ReverseMode.Value(node)}[{position}]",
+                    NodeRole.Param => reverse.Of(self, scope),
+                    _ => $"{ReverseMode.Observed(node)}[{position}]",
+                };
                 var partials = DensityCall(w, reverse, node, arguments, scope, x, "logDensity");
                 for (var a = 0; a < arguments.Count; a++) reverse.Accumulate(arguments[a], partials[a + 1], scope);
-                if (node.Role == NodeRole.Latent) w.Line($"{ReverseMode.Gradient(node)}[{position}] += {partials[0]};");
+                if (node.Role is NodeRole.Latent or NodeRole.Param) w.Line($"{ReverseMode.Gradient(node)}[{position}] += {partials[0]};");
             }
+        }
+
+        /// <summary>An entry the declaration marks missing adds nothing: <c>[MeasuredWhere(mask)]</c> skips where the mask is 0, <c>[ZerosMissing]</c> where the value is.</summary>
+        public static void EmitSkipMissing(SourceWriter w, ReverseMode reverse, NodeSpec node, string position, ReverseMode.Scope scope)
+        {
+            if (node.Declaration.Constraints.Missing is not { } missing) return;
+            if (missing.Mask is { } mask)
+            {
+                var read = new NodeCallExpr(mask, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), missing.Location);
+                w.Line($"if ({reverse.Of(read, scope)} == 0) continue; // not measured: {mask} is 0 here");
+            }
+            else w.Line($"if ({ReverseMode.Observed(node)}[{position}] == 0) continue; // a zero is missing, not measured");
         }
 
         /// <summary>An observed category: log p(y = its entry), an expression of the weights (normalised by their sum, or a softmax of logits).</summary>

@@ -30,7 +30,7 @@ namespace Dsl.Generators.Emit
         private static bool IsWellFormedStoredNode(NodeDecl node, HashSet<string> plates) =>
             node.RoleAttributes.Count == 1
             && node.Role is NodeRole.Param or NodeRole.Data or NodeRole.Network
-            && node.IsPartial && !node.HasBody
+            && (node.IsPartial && !node.HasBody || Validation.DeclarationChecks.IsParameterWithPrior(node))
             && (node.ValueType is "double" or "int" || plates.Contains(node.ValueType))
             && node.Indices.All(i => plates.Contains(i.Plate))
             && node.Indices.Select(i => i.Variable).Distinct().Count() == node.Indices.Count;
@@ -67,6 +67,8 @@ namespace Dsl.Generators.Emit
             writer.Line(EmitHelpers.GeneratedCodeAttribute);
             writer.Line($"public {arrayType} {node.Name}Values {{ get; set; }}{initial}");
             writer.Line();
+            // A parameter with a prior keeps its own body (the Dist.* marker); the others read their storage.
+            if (node.HasBody) return;
             var modifiers = node.Modifiers.Length == 0 ? "" : node.Modifiers + " ";
             writer.Line($"{modifiers}partial {node.ValueType} {node.Name}({parameters}) => {value};");
             writer.Line();

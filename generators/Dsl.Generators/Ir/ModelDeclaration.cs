@@ -40,7 +40,14 @@ namespace Dsl.Generators.Ir
     /// <summary>A <c>Dist.*</c> body. <see cref="Over"/> is the index a vector distribution ranges over.</summary>
     public sealed record DistributionDecl(string Name, string? Over, EquatableArray<ArgumentDecl> Arguments, LocationInfo Location);
 
-    public sealed record ConstraintsDecl(bool Simplex, string? SimplexOver, bool Positive, double? Floor, LocationInfo? SimplexLocation, LocationInfo? FloorLocation = null, bool Ordered = false);
+    public sealed record ConstraintsDecl(bool Simplex, string? SimplexOver, bool Positive, double? Floor, LocationInfo? SimplexLocation, LocationInfo? FloorLocation = null, bool Ordered = false,
+        MissingDecl? Missing = null);
+
+    /// <summary>
+    /// Which entries of an observed node were not measured: those where <see cref="Mask"/> (a data node) is zero
+    /// (<c>[MeasuredWhere(nameof(mask))]</c>), or its zero entries (<c>[ZerosMissing]</c>). Both given is an error.
+    /// </summary>
+    public sealed record MissingDecl(string? Mask, bool Zeros, LocationInfo Location);
 
     /// <summary>Architecture of a [Network] node or of a latent's [Encoder].</summary>
     public sealed record NetworkDecl(

@@ -97,7 +97,18 @@ namespace Dsl.Generators.Parsing
                 floor is null ? null : AttributeReader.Number(AttributeReader.Positional(floor).FirstOrDefault()?.Expression),
                 simplex is null ? null : LocationInfo.From(simplex),
                 floor is null ? null : LocationInfo.From(floor),
-                AttributeReader.Find(attributes, "Ordered") is not null);
+                AttributeReader.Find(attributes, "Ordered") is not null,
+                Missing(attributes));
+        }
+
+        private static MissingDecl? Missing(SyntaxList<AttributeListSyntax> attributes)
+        {
+            var measured = AttributeReader.Find(attributes, "MeasuredWhere");
+            var zeros = AttributeReader.Find(attributes, "ZerosMissing");
+            if (measured is null && zeros is null) return null;
+            // A mask given without a readable name is kept as "" so validation reports it where it stands.
+            var mask = measured is null ? null : AttributeReader.String(AttributeReader.Positional(measured).FirstOrDefault()?.Expression) ?? "";
+            return new MissingDecl(mask, zeros is not null, LocationInfo.From(measured ?? zeros!));
         }
 
         private static ExpressionSyntax? SingleReturn(BlockSyntax? block) =>

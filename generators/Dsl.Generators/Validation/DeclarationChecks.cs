@@ -50,6 +50,8 @@ namespace Dsl.Generators.Validation
             }
             switch (node.Role)
             {
+                case NodeRole.Param when IsParameterWithPrior(node):
+                    break;
                 case NodeRole.Param or NodeRole.Data or NodeRole.Network:
                     if (!node.IsPartial || node.HasBody)
                         context.Report(DiagnosticDescriptors.StoredNodeShape, node.Location, node.Name, node.Role.ToString());
@@ -138,6 +140,12 @@ namespace Dsl.Generators.Validation
                 context.Report(DiagnosticDescriptors.FloorOutsideConstraint, constraints.FloorLocation ?? node.Location, node.Name,
                     Emit.ExprPrinter.Number(floor), kind, range);
         }
+
+        /// <summary>
+        /// A real [Param] whose body is a <c>Dist.*</c> prior, <c>[Param] public double w(Gene g) =&gt; Dist.Normal(0, 1);</c>:
+        /// its values are stored as any parameter's, and maximum likelihood adds its log prior (a MAP estimate).
+        /// </summary>
+        public static bool IsParameterWithPrior(NodeDecl node) => node.Role == NodeRole.Param && node.Distribution is not null && !node.IsPartial && node.ValueType == "double";
 
         public static string RoleDescription(NodeRole role) => role switch
         {

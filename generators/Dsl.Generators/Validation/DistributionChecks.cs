@@ -11,7 +11,7 @@ namespace Dsl.Generators.Validation
         public static void Run(ValidationContext context, NodeDecl node)
         {
             var distribution = node.Distribution;
-            if (distribution is null || node.Role is not (NodeRole.Latent or NodeRole.Observed)) return;
+            if (distribution is null || node.Role is not (NodeRole.Latent or NodeRole.Observed or NodeRole.Param)) return;
             var info = DistributionCatalog.Find(distribution.Name);
             if (info is null)
             {

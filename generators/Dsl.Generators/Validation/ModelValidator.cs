@@ -22,6 +22,7 @@ namespace Dsl.Generators.Validation
                 parents[node.Name] = reads;
                 DistributionChecks.Run(context, node);
                 NetworkChecks.Run(context, node);
+                MissingEntryChecks.Run(context, node);
             }
             // Duplicate names make the graph ambiguous: report them and stop before graph-wide checks.
             if (model.Nodes.Select(n => n.Name).Distinct().Count() == model.Nodes.Count)

@@ -8,12 +8,12 @@ using Dsl.Runtime.Variational;
 
 namespace Dsl.Cli.Commands;
 
-/// <summary>`dsl eval scvi`: scVI's benchmark (Methods 4.7) on one data set, printed and written as evaluation.json.</summary>
+/// <summary>`dsl eval scvi|deepmc`: scVI's benchmark (Methods 4.7) or deepMc's protocol on one data set, printed and written as evaluation.json.</summary>
 public static class EvalCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Argument<string>("model") { Description = "scvi." };
+        var model = new Argument<string>("model") { Description = "scvi or deepmc." };
         var counts = new Option<string>("--counts") { Description = "Counts: a 10x folder, CSV/TSV (rows cells, columns genes) or Matrix Market file.", Required = true };
         var layer = LayerOption.Create();
         var metadata = new Option<string?>("--metadata") { Description = "Per-cell metadata CSV (first column the cell name)." };
@@ -29,14 +29,37 @@ public static class EvalCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
         var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var outFolder = new Option<string?>("--out") { Description = "Folder for evaluation.json." };
+        var layers = new Option<string>("--layers") { Description = "deepmc: the depths to score side by side, comma-separated.", DefaultValueFactory = _ => "1,2,3" };
+        var pair = new Option<string?>("--pair") { Description = "deepmc: the two labels whose cell-type separability is scored, A,B (default: the two largest groups)." };
+        var genes = new Option<int>("--genes") { Description = "deepmc: genes of highest dispersion kept by the preprocessing.", DefaultValueFactory = _ => 1000 };
+        var noPreprocess = new Option<bool>("--no-preprocess") { Description = "deepmc: score the values as given (no filtering, scaling or log2(1 + x); no scVI baseline)." };
+        var noScvi = new Option<bool>("--no-scvi") { Description = "deepmc: skip the scVI imputation baseline (a further fit)." };
         var command = new Command("eval", "Score scVI on a data set: held-out log-likelihood by importance sampling, imputation under the paper's two " +
             "corruptions, clustering of the latent against labels, batch mixing.")
-            { model, counts, layer, metadata, batchKey, labelsKey, epochs, latent, likelihood, testFraction, samples, starts, noImputation, seed, threads, outFolder };
+            { model, counts, layer, metadata, batchKey, labelsKey, epochs, latent, likelihood, testFraction, samples, starts, noImputation, seed, threads, outFolder,
+              layers, pair, genes, noPreprocess, noScvi };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         command.SetAction(r =>
         {
-            if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi");
+            if (r.GetValue(model) == "deepmc")
+            {
+                CliArguments.RefuseUnused(r, [batchKey, latent, likelihood, testFraction, samples, noImputation], "eval deepmc");
+                var deepMcSettings = new Models.DeepMc.DeepMcEvaluationSettings
+                {
+                    Layers = r.GetValue(layers)!.Split(',').Select(t => int.TryParse(t.Trim(), out var l) && l is >= 1 and <= 3 ? l
+                        : throw new CliException($"--layers {r.GetValue(layers)}: each depth must be 1, 2 or 3")).Distinct().ToList(),
+                    Pair = r.GetValue(pair) is { } text ? text.Split(',') is [var a, var b] ? (a.Trim(), b.Trim()) : throw new CliException($"--pair {text}: give two labels, A,B") : null,
+                    KMeansStarts = r.GetResult(starts) is null or { Implicit: true } ? 20 : CliArguments.Positive(r.GetValue(starts), "--kmeans-starts"),
+                    Scvi = !r.GetValue(noScvi), ScviEpochs = CliArguments.Positive(r.GetValue(epochs), "--epochs"), Seed = r.GetValue(seed),
+                };
+                var labelColumn = r.GetValue(labelsKey) ?? throw new CliException("eval deepmc needs --labels-key, the metadata column of cell types (with --metadata, or an .h5ad's obs)");
+                return DeepMc.DeepMcEvaluationRunner.Run(new DeepMc.DeepMcEvaluationRequest(r.GetValue(counts)!, r.GetValue(layer), r.GetValue(metadata), labelColumn,
+                    r.GetValue(genes), !r.GetValue(noPreprocess), deepMcSettings,
+                    new Runtime.Optimisation.PointEstimationOptions { Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads") }, r.GetValue(outFolder)), output, error);
+            }
+            CliArguments.RefuseUnused(r, [layers, pair, genes, noPreprocess, noScvi], "eval scvi");
+            if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi or deepmc");
             var inputs = ScviInputReader.Read(r.GetValue(counts)!, r.GetValue(metadata), r.GetValue(batchKey), r.GetValue(layer));
             var labels = r.GetValue(labelsKey) is { } key ? ScviInputReader.Column(r.GetValue(metadata), key, inputs.Counts, "--labels-key").Codes : null;
             var options = new VariationalOptions

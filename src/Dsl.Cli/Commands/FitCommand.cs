@@ -13,7 +13,7 @@ using Dsl.Runtime.Models;
 
 namespace Dsl.Cli.Commands;
 
-/// <summary>`dsl fit ursm|scvi`: Gibbs-EM (URSM) or minibatch VI (scVI) on count data, outputs and a checkpoint in --out.</summary>
+/// <summary>`dsl fit ursm|scvi|deepmc|model.cs`: Gibbs-EM (URSM), minibatch VI (scVI), maximum likelihood (deepMc) or a declared model's engine; outputs and a checkpoint in --out.</summary>
 public static class FitCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -28,9 +28,9 @@ public static class FitCommand
         var modelName = new Option<string?>("--model") { Description = "model.cs: the [PlateModel] class to fit, where the file declares several." };
         var method = new Option<string?>("--method")
         {
-            Description = "model.cs: the engine, where the generator emitted several (`dsl check` lists them): gibbs-em, vi or nuts; by default Gibbs-EM where its rules claim the model.",
+            Description = "model.cs: the engine, where the generator emitted several (`dsl check` lists them): gibbs-em, vi, nuts or lbfgs; by default Gibbs-EM where its rules claim the model.",
         };
-        var counts = new Option<string?>("--counts") { Description = "scvi: counts, a 10x folder, AnnData .h5ad, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
+        var counts = new Option<string?>("--counts") { Description = "scvi and deepmc: counts, a 10x folder, AnnData .h5ad, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
         var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name); an .h5ad's obs columns are used without it." };
         var batchKey = new Option<string?>("--batch-key") { Description = "scvi: metadata column holding each cell's batch." };
         var epochs = new Option<int>("--epochs") { Description = "scvi: training epochs.", DefaultValueFactory = _ => 400 };
@@ -62,6 +62,22 @@ public static class FitCommand
         var saveDraws = new Option<bool>("--save-draws") { Description = "model.cs: also write draws.csv, every kept draw of every latent and deterministic entry (a row per draw, CmdStan's names)." };
         var chains = new Option<int>("--chains") { Description = "model.cs fitted by NUTS: independent chains, run side by side.", DefaultValueFactory = _ => 4 };
         var warmup = new Option<int>("--warmup") { Description = "model.cs fitted by NUTS: warm-up iterations per chain (step size and metric adaptation).", DefaultValueFactory = _ => 1000 };
+        var iterations = new Option<int>("--iterations") { Description = "model.cs fitted by maximum likelihood: at most this many L-BFGS iterations.", DefaultValueFactory = _ => 1000 };
+        var tolerance = new Option<double>("--tolerance")
+        {
+            Description = "model.cs fitted by maximum likelihood: converged when an iteration changes the log likelihood by less than this, relative to its size.",
+            DefaultValueFactory = _ => 1e-10,
+        };
+        var initJitter = new Option<double>("--init-jitter")
+        {
+            Description = "model.cs fitted by maximum likelihood: sd of the seeded jitter added to the starting values on the unconstrained scale (breaks a factorisation's symmetry; 0: none).",
+            DefaultValueFactory = _ => 0.1,
+        };
+        var layers = new Option<int>("--layers") { Description = "deepmc: layers of bases, 1, 2 or 3 (D1 Z, D1 D2 Z, D1 D2 D3 Z).", DefaultValueFactory = _ => 2 };
+        var widths = new Option<string?>("--widths") { Description = "deepmc: the layers' widths from the genes' side to the rank, comma-separated (default 5 | 10,5 | 20,10,5)." };
+        var topGenes = new Option<int>("--genes") { Description = "deepmc: genes of highest dispersion kept by the preprocessing.", DefaultValueFactory = _ => 1000 };
+        var noPreprocess = new Option<bool>("--no-preprocess") { Description = "deepmc: fit the values as given (already normalised and on the scale to impute on), without the paper's filtering, scaling and log2(1 + x)." };
+        var allEntries = new Option<bool>("--all") { Description = "deepmc: every entry of imputed.csv is the model's prediction (by default only the missing, zero, entries are)." };
         var emIters = new Option<int>("--em-iters") { Description = "Maximum EM iterations.", DefaultValueFactory = _ => 30 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed: same seed, same output, whatever --threads.", DefaultValueFactory = _ => 1UL };
         var threads = new Option<int>("--threads") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -72,7 +88,8 @@ public static class FitCommand
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, saveDraws };
+              transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, saveDraws,
+              iterations, tolerance, initJitter, layers, widths, topGenes, noPreprocess, allEntries };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery, learningRate };
@@ -81,15 +98,27 @@ public static class FitCommand
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
         var nutsOnly = new Option[] { chains, warmup };
-        var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws };
+        var mlOnly = new Option[] { iterations, tolerance, initJitter };
+        var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws }.Concat(mlOnly).ToArray();
+        var deepMcOnly = new Option[] { layers, widths, topGenes, noPreprocess, allEntries };
+        // The options each engine of a declared model reads; those of the others are refused, naming the engine that fits it.
+        var engineOptions = new Dictionary<string, Option[]>
+        {
+            [GibbsEmFit.Engine] = gibbsOnly, [SamplingFit.Engine] = [.. nutsOnly, samples], [VariationalFit.Engine] = [.. viOnly, samples],
+            [PointEstimationFit.Engine] = [.. mlOnly, checkpointEvery],
+        };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
             var declared = DeclaredModelLoader.IsModelFile(name);
-            if (!declared && name is not ("ursm" or "scvi")) throw new CliException($"unknown model '{name}' for fit; use ursm, scvi or a model file (.cs)");
+            if (!declared && name is not ("ursm" or "scvi" or "deepmc")) throw new CliException($"unknown model '{name}' for fit; use ursm, scvi, deepmc or a model file (.cs)");
             var file = Path.GetFileName(name);
-            CliArguments.RefuseUnused(r, declared ? scviPreset.Concat(ursmInputs).Append(outH5ad) : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly) : scviOnly.Concat(declaredOnly),
-                declared ? $"fit {file} (they belong to the ursm and scvi presets)" : $"fit {name}");
+            CliArguments.RefuseUnused(r, declared ? scviPreset.Concat(ursmInputs).Append(outH5ad).Concat(deepMcOnly)
+                    : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly).Concat(deepMcOnly)
+                    : name == "deepmc" ? ursmInputs.Concat(gibbsOnly).Concat(nutsOnly).Concat(viOnly.Except([checkpointEvery])).Concat(scviPreset.Except([counts, layer]))
+                        .Concat([data, plateSizes, modelName, method, saveDraws, outH5ad])
+                    : scviOnly.Concat(declaredOnly).Concat(deepMcOnly),
+                declared ? $"fit {file} (they belong to the ursm, scvi and deepmc presets)" : $"fit {name}");
             if (r.GetValue(force) && !r.GetValue(resume)) throw new CliException("--force only applies with --resume (it accepts a checkpoint written for other data)");
             if (r.GetValue(patience) is not null && !r.GetValue(earlyStopping)) throw new CliException("--patience only applies with --early-stopping");
             var folder = OutputFolder.Open(r.GetValue(outFolder)!, "fit");
@@ -98,11 +127,20 @@ public static class FitCommand
                 var request = new DeclaredFitRequest(name, r.GetValue(modelName), r.GetValue(data) ?? [], r.GetValue(plateSizes) ?? [], r.GetValue(resume), r.GetValue(force),
                     () => GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), () => VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, learningRate, seed, threads),
                     () => NutsSettings(r, samples, chains, warmup, seed, threads), CliArguments.Positive(r.GetValue(samples), "--samples"),
-                    engine => CliArguments.RefuseUnused(r, engine == GibbsEmFit.Engine ? viOnly.Concat(nutsOnly) : engine == SamplingFit.Engine ? viOnly.Concat(gibbsOnly.Except([samples]))
-                            : gibbsOnly.Except([samples]).Concat(nutsOnly),
-                        $"fit {file}, which {engine} fits (it uses {EngineOptions(engine)})"))
-                    { SaveDraws = r.GetValue(saveDraws), Method = r.GetValue(method) };
+                    engine => CliArguments.RefuseUnused(r, engineOptions.Values.SelectMany(o => o).Except(engineOptions[engine]).Distinct(),
+                        $"fit {file}, which {engine} fits (it uses {string.Join(", ", engineOptions[engine].Select(o => o.Name))})"))
+                    {
+                        SaveDraws = r.GetValue(saveDraws), Method = r.GetValue(method),
+                        PointEstimation = () => PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads),
+                    };
                 return DeclaredFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
+            }
+            if (name == "deepmc")
+            {
+                var request = new DeepMc.DeepMcRequest(r.GetValue(counts), r.GetValue(layer), CliArguments.InRange(r.GetValue(layers), 1, 3, "--layers"),
+                    r.GetValue(widths) is { } text ? Widths(text) : null, r.GetValue(topGenes), !r.GetValue(noPreprocess), r.GetValue(allEntries),
+                    PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads), r.GetValue(resume), r.GetValue(force));
+                return DeepMc.DeepMcFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }
             if (name == "scvi")
             {
@@ -143,9 +181,20 @@ public static class FitCommand
         MStep = new MStepSettings(PlugInNormaliser: r.GetValue(plugIn)),
     };
 
-    private static string EngineOptions(string engine) => engine == GibbsEmFit.Engine ? "--burnin, --samples, --em-iters, --plug-in"
-        : engine == SamplingFit.Engine ? "--chains, --warmup, --samples (draws per chain)"
-        : "--epochs, --early-stopping, --patience, --checkpoint-every, --samples (draws from q)";
+    /// <summary>--widths 40,20,10: positive integers, comma-separated.</summary>
+    private static IReadOnlyList<int> Widths(string text) =>
+        text.Split(',').Select(part => int.TryParse(part.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var w)
+            ? w : throw new CliException($"--widths {text}: '{part.Trim()}' is not a whole number; give the widths comma-separated, e.g. 20,10")).ToList();
+
+    private static Runtime.Optimisation.PointEstimationOptions PointEstimationSettings(ParseResult r, Option<int> iterations, Option<double> tolerance, Option<double> initJitter,
+        Option<double> checkpointEvery, Option<ulong> seed, Option<int> threads) => new()
+    {
+        MaxIterations = CliArguments.Positive(r.GetValue(iterations), "--iterations"),
+        Tolerance = r.GetValue(tolerance) is var tol && tol >= 0 && double.IsFinite(tol) ? tol : throw new CliException($"--tolerance must be 0 or a positive number, not {tol}"),
+        InitJitter = r.GetValue(initJitter) is var jitter && jitter >= 0 && double.IsFinite(jitter) ? jitter : throw new CliException($"--init-jitter must be 0 or a positive number, not {jitter}"),
+        CheckpointSeconds = r.GetValue(checkpointEvery) is var every && every >= 0 && double.IsFinite(every) ? every : throw new CliException($"--checkpoint-every must be 0 or more seconds, not {every}"),
+        Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
+    };
 
     /// <summary>NUTS at Stan's defaults; --samples counts draws per chain and defaults to 1000 here rather than the Gibbs sweeps' 150.</summary>
     private static NutsOptions NutsSettings(ParseResult r, Option<int> samples, Option<int> chains, Option<int> warmup, Option<ulong> seed, Option<int> threads) => new()

@@ -20,6 +20,9 @@ public sealed record DeclaredFitRequest(
 
     /// <summary>--method: the engine to fit with where the generator emitted several (null: the default).</summary>
     public string? Method { get; init; }
+
+    /// <summary>Maximum likelihood's settings (a model of parameters only).</summary>
+    public Func<Runtime.Optimisation.PointEstimationOptions> PointEstimation { get; init; } = () => new();
 }
 
 /// <summary>`dsl fit model.cs --data ... --out DIR`: compile, bind the data by node name, fit with the engine the planner chose, write.</summary>
@@ -52,6 +55,12 @@ public static class DeclaredFitRunner
                 using var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations);
                 fit = GibbsEmFit.Fit(model, options, checkpoint, new EmIterationReporter(line));
             }
+            else if (engine == PointEstimationFit.Engine)
+            {
+                var options = request.PointEstimation();
+                using var line = new ProgressLine(mode, error, "L-BFGS iteration", options.MaxIterations);
+                fit = PointEstimationFit.Fit(model, options, checkpoint, new OptimisationReporter(line));
+            }
             else if (engine == SamplingFit.Engine)
             {
                 var options = request.Nuts();
@@ -69,7 +78,7 @@ public static class DeclaredFitRunner
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         DeclaredOutputWriter.Write(folder, loaded, fit, request.Data, fingerprint, plates, bound.Labels, loaded.Graph, request.SaveDraws);
         folder.Commit();
-        output.WriteLine($"{fit.History.Rows.Count} {fit.History.Step}s ({fit.Outcome}), {fit.Draws} draws of the latents, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
+        output.WriteLine($"{fit.History.Rows.Count} {fit.History.Step}s ({fit.Outcome}), {(fit.Draws > 0 || engine != PointEstimationFit.Engine ? $"{fit.Draws} draws of the latents, " : "")}{fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;
     }
 }

@@ -23,7 +23,7 @@ public static class DeclaredOutputWriter
     {
         WriteSummary(folder.File("summary.csv"), fit.Nodes);
         if (saveDraws && fit.Recorded is { } recorded) WriteDraws(folder.File("draws.csv"), recorded);
-        foreach (var node in fit.Nodes.Concat(fit.NetworkOutputs)) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node, labels);
+        foreach (var node in fit.Nodes.Concat(fit.DenseOutputs)) WriteNode(folder.File($"nodes/{node.Node.Name}.csv"), node, labels);
         var history = fit.History;
         CsvTable.Write(folder.File("history.csv"), history.Step, history.Columns,
             history.Rows.Select(r => r[0].ToString(CultureInfo.InvariantCulture)).ToList(), (r, c) => history.Rows[r][c + 1]);

@@ -47,8 +47,9 @@ public sealed record DeclaredFit(
     public PosteriorDraws? Recorded { get; init; }
 
     /// <summary>
-    /// Each network node's output at the latents' posterior means (a VAE's decoded, denoised expression): written as
-    /// nodes/NAME.csv, not into summary.csv, which they would swamp (a value per cell and gene).
+    /// Dense per-entry outputs: each network node's output at the latents' posterior means (a VAE's decoded, denoised
+    /// expression), and each observation's expected value at the estimates where some of its entries are missing (the
+    /// model's imputation). Written as nodes/NAME.csv, not into summary.csv, which they would swamp (a value per cell and gene).
     /// </summary>
-    public IReadOnlyList<NodeSummary> NetworkOutputs { get; init; } = [];
+    public IReadOnlyList<NodeSummary> DenseOutputs { get; init; } = [];
 }

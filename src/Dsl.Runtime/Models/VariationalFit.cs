@@ -78,7 +78,7 @@ public static class VariationalFit
         var outcome = run.StoppedEarly ? "stopped early" : $"ran {run.History.Count} epochs{(last is null ? "" : $", final training ELBO {last.TrainingElbo:F2} per cell")}";
         return new DeclaredFit(Engine, history, outcome, null, NodeSummary.PointEstimates(model).Concat(recorder.Summaries()).ToList(), recorder.Recorded,
             "latents and deterministic nodes: draws from the fitted q (the encoders' Normal or log-normal factors, and the mean-field Gaussian guides of global latents on their unconstrained scale); parameters: point estimates (no sd or interval)" + recorder.MomentsNote,
-            settings, clock.Elapsed.TotalSeconds) { Recorded = recorder, NetworkOutputs = networkOutputs };
+            settings, clock.Elapsed.TotalSeconds) { Recorded = recorder, DenseOutputs = networkOutputs };
     }
 
     /// <summary>Every network node's output for every element, in evaluation mode at the posterior means, block by block.</summary>

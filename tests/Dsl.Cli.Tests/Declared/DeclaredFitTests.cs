@@ -92,7 +92,7 @@ public sealed class DeclaredFitTests
         Assert.Equal(1, nuts.Exit);
         Assert.Equal($"dsl: {model}: --method nuts: model TopicModel is fitted by Gibbs-EM (--method gibbs-em), not by NUTS; `dsl check {model}` says why", nuts.Err.Trim());
         var unknown = RunDsl("fit", model, "--data", data, "--method", "hmc", "--out", Path.Combine(temp.Path, "b"));
-        Assert.Equal("dsl: --method hmc: unknown method; use gibbs-em, vi, nuts", unknown.Err.Trim());
+        Assert.Equal("dsl: --method hmc: unknown method; use gibbs-em, vi, nuts, lbfgs", unknown.Err.Trim());
     }
 
     [Fact]

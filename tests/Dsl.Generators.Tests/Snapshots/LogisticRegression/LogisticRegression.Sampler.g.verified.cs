@@ -37,7 +37,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Hmc.ISampledModel
 
         public int Dimension { get; }
 
-        public global::System.Collections.Generic.IReadOnlyList<string> Latents { get; } = new[] { "beta" };
+        public global::System.Collections.Generic.IReadOnlyList<string> Latents { get; } = new string[] { "beta" };
 
         public global::System.Collections.Generic.IReadOnlyList<string> Parameters { get; } = new string[] { "priorVariance" };
 

@@ -37,7 +37,7 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Hmc.ISampledModel
 
         public int Dimension { get; }
 
-        public global::System.Collections.Generic.IReadOnlyList<string> Latents { get; } = new[] { "z" };
+        public global::System.Collections.Generic.IReadOnlyList<string> Latents { get; } = new string[] { "z" };
 
         public global::System.Collections.Generic.IReadOnlyList<string> Parameters { get; } = new string[] { "rate" };
 

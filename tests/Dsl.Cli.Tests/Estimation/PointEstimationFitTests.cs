@@ -1,0 +1,135 @@
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Models;
+using Dsl.Runtime.Optimisation;
+using Dsl.Runtime.Random;
+using Xunit;
+
+namespace Dsl.Cli.Tests.Estimation;
+
+/// <summary>
+/// Maximum likelihood by L-BFGS on the generated objectives: the estimates the closed forms give where they exist,
+/// exact completion of low-rank data, and the same estimates at any thread count and after a resume.
+/// </summary>
+public sealed class PointEstimationFitTests(EstimationDeclarations declarations) : IClassFixture<EstimationDeclarations>
+{
+    private static readonly PointEstimationOptions exact = new() { Tolerance = 0, MaxIterations = 5000, Threads = 1 };
+
+    private static double[] Read(IDeclaredModel model, string node)
+    {
+        var values = new double[model.Descriptor.Find(node)!.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => a * b)];
+        Assert.True(model.TryRead(node, values));
+        return values;
+    }
+
+    [Fact]
+    public void OneLayer_CompletesExactlyLowRankData_WithThirtyPercentMissing()
+    {
+        // A rank-3 matrix of 120 cells x 40 genes with 30 % of its entries zeroed ([ZerosMissing]); 3 factors.
+        const int cells = 120, genes = 40, rank = 3;
+        var random = new RandomStream(7, 0);
+        var basis = Enumerable.Range(0, genes * rank).Select(_ => random.NextNormal()).ToArray();
+        var coefficient = Enumerable.Range(0, rank * cells).Select(_ => random.NextNormal()).ToArray();
+        var truth = new double[cells * genes];
+        var observed = new double[cells * genes];
+        for (var c = 0; c < cells; c++)
+            for (var g = 0; g < genes; g++)
+            {
+                for (var k = 0; k < rank; k++) truth[c * genes + g] += basis[g * rank + k] * coefficient[k * cells + c];
+                observed[c * genes + g] = random.NextDouble() < 0.3 ? 0 : truth[c * genes + g];
+            }
+        var model = declarations.Create("LowRank");
+        model.SetPlateSize("Cell", cells);
+        model.SetPlateSize("Gene", genes);
+        model.SetPlateSize("Factor", rank);
+        model.Store("expression", observed);
+        model.InitializeParameters();
+        var fit = PointEstimationFit.Fit(model, exact, null, null);
+        var completed = fit.DenseOutputs.Single(o => o.Node.Name == "expression_expected").Mean;
+        var (error, size) = (0.0, 0.0);
+        for (var e = 0; e < truth.Length; e++)
+            if (observed[e] == 0)
+            {
+                error += Math.Pow(completed[e] - truth[e], 2);
+                size += truth[e] * truth[e];
+            }
+        // Exactly low-rank data with ~3,400 measured entries for 480 unknowns: the masked entries are determined, and
+        // L-BFGS run to floating-point precision reaches them to far better than the 1e-6 relative error.
+        Assert.True(Math.Sqrt(error / size) < 1e-6, $"relative error on the masked entries {Math.Sqrt(error / size)}");
+        Assert.StartsWith("converged", fit.Outcome);
+    }
+
+    [Fact]
+    public void PoissonNmfWithOneProgram_GivesTheClosedFormRankOneEstimate()
+    {
+        // With one program the Poisson MLE of size(c)·a(c)·l(g) has fitted means (row total)(column total)/(grand total).
+        var model = declarations.Simulated("PoissonNmf", new Dictionary<string, int> { ["Cell"] = 30, ["Gene"] = 8, ["Program"] = 1 }, 3);
+        var counts = Read(model, "count");
+        PointEstimationFit.Fit(model, exact, null, null);
+        var (size, activity, loading) = (Read(model, "size"), Read(model, "activity"), Read(model, "loading"));
+        var total = counts.Sum();
+        for (var c = 0; c < 30; c++)
+            for (var g = 0; g < 8; g++)
+            {
+                var rowTotal = Enumerable.Range(0, 8).Sum(j => counts[c * 8 + j]);
+                var columnTotal = Enumerable.Range(0, 30).Sum(i => counts[i * 8 + g]);
+                var expected = rowTotal * columnTotal / total;
+                // Converged to the loss's precision: fitted means agree to 1e-6 relative.
+                Assert.Equal(expected, size[c] * activity[c] * loading[g], 1e-6 * (1 + expected));
+            }
+    }
+
+    [Fact]
+    public void SimplexFrequencies_AreTheObservedShares()
+    {
+        var model = declarations.Simulated("Frequencies", new Dictionary<string, int> { ["Choice"] = 200, ["Category"] = 4 }, 5);
+        var choices = Read(model, "choice");
+        PointEstimationFit.Fit(model, exact, null, null);
+        var p = Read(model, "p");
+        Assert.Equal(1, p.Sum(), 1e-12);
+        for (var k = 0; k < 4; k++) Assert.Equal(choices.Count(c => c == k) / 200.0, p[k], 1e-7);
+    }
+
+    [Fact]
+    public void MultiOutputRegression_GivesLeastSquaresAndTheResidualSd()
+    {
+        var model = declarations.Simulated("MultiOutput", new Dictionary<string, int> { ["Sample"] = 50, ["Covariate"] = 3, ["Output"] = 2 }, 9);
+        var (x, y) = (Read(model, "x"), Read(model, "y"));
+        PointEstimationFit.Fit(model, exact, null, null);
+        var (beta, noise) = (Read(model, "beta"), Read(model, "noise"));
+        // The normal equations XᵀX β = Xᵀy per output, solved here by MathNet; the MLE of the sd is the root mean square residual.
+        var design = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(50, 3, (n, j) => x[n * 3 + j]);
+        for (var o = 0; o < 2; o++)
+        {
+            var response = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(50, n => y[n * 2 + o]);
+            var ols = design.TransposeThisAndMultiply(design).Solve(design.TransposeThisAndMultiply(response));
+            for (var j = 0; j < 3; j++) Assert.Equal(ols[j], beta[j * 2 + o], 1e-6);
+            var residual = response - design * ols;
+            Assert.Equal(Math.Sqrt(residual.DotProduct(residual) / 50), noise[o], 1e-6);
+        }
+    }
+
+    [Fact]
+    public void Estimates_AreTheSameAtAnyThreadCount_AndAfterAResume()
+    {
+        var plates = new Dictionary<string, int> { ["Cell"] = 300, ["Gene"] = 60, ["Wide"] = 8, ["Middle"] = 5, ["Narrow"] = 3 };
+        double[] Fit(int threads, Func<IPointEstimatedModel, PointEstimationOptions, DeclaredFit> run)
+        {
+            var model = declarations.Simulated("ThreeLayers", plates, 11);
+            model.InitializeParameters();
+            run(model, new PointEstimationOptions { MaxIterations = 60, Threads = threads });
+            return Read(model, "z");
+        }
+        var one = Fit(1, (m, o) => PointEstimationFit.Fit(m, o, null, null));
+        var two = Fit(2, (m, o) => PointEstimationFit.Fit(m, o, null, null));
+        Assert.Equal(one, two);
+        using var folder = new Dsl.Tests.Shared.TempFolder();
+        var path = Path.Combine(folder.Path, "checkpoint.bin");
+        var resumed = Fit(2, (m, o) =>
+        {
+            PointEstimationFit.Fit(m, o with { MaxIterations = 25 }, new CheckpointPlan(path, false, "data"), null);
+            m.InitializeParameters();
+            return PointEstimationFit.Fit(m, o, new CheckpointPlan(path, true, "data"), null);
+        });
+        Assert.Equal(one, resumed);
+    }
+}
