@@ -14,7 +14,8 @@ namespace Dsl.Generators.Emit
     {
         private const string Special = "global::Dsl.Runtime.Special.SpecialFunctions";
 
-        public static void Emit(SourceWriter w, ModelSpec spec, IReadOnlyList<NodeSpec> observed, Lowering.MatrixProducts products, System.Action<SourceWriter> locals)
+        public static void Emit(SourceWriter w, ModelSpec spec, IReadOnlyList<NodeSpec> observed, Lowering.MatrixProducts products, MatrixProductEmitter.RowBlocking? blocking,
+            System.Action<SourceWriter> locals)
         {
             var predicted = observed.Where(n => !SimplexEmitter.IsVector(n) && Mean(n.Declaration.Distribution!.Name, name => name, false) is not null).ToList();
             var incomplete = observed.Where(n => n.Declaration.Constraints.Missing is not null).Select(n => EmitHelpers.Literal(n.Name));
@@ -36,26 +37,17 @@ namespace Dsl.Generators.Emit
                 {
                     foreach (var node in predicted)
                     {
-                        var distribution = node.Declaration.Distribution!;
-                        w.Line($"case {EmitHelpers.Literal(node.Name)}: // E[{node.Name}] with {node.Name} ~ {ExprPrinter.Print(distribution)} (line {node.Declaration.Location.Line})");
+                        w.Line($"case {EmitHelpers.Literal(node.Name)}: // E[{node.Name}] with {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
                         using (w.Braces())
                         {
-                            using (BindingEmitter.Loops(w, node.Indices))
+                            // Blocking covers every observation (MatrixProductEmitter.Blocking): the products are read a block of rows at a time.
+                            void Entries()
                             {
-                                var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
-                                var given = DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
-                                var arguments = SamplingEmitter.Arguments(spec, node);
-                                // Each argument the mean reads becomes a local when first read (an sd, say, is not).
-                                var values = new Dictionary<string, string>();
-                                string Argument(string name)
-                                {
-                                    if (!values.TryGetValue(name, out var local))
-                                        values[name] = local = reverse.Local("Arg", reverse.Of(arguments[given.FindIndex(p => p.Name == name)], scope));
-                                    return local;
-                                }
-                                var mean = Mean(distribution.Name, Argument, given.Any(p => p.Name == "logit"))!;
-                                w.Line($"destination[{ReverseMode.Position(node)}] = {mean};");
+                                using (blocking is null ? BindingEmitter.Loops(w, node.Indices) : MatrixProductEmitter.BlockLoops(w, node.Indices))
+                                    EmitEntry(w, spec, reverse, node);
                             }
+                            if (blocking is null) Entries();
+                            else MatrixProductEmitter.InBlocks(w, reverse, blocking, Entries);
                             w.Line("return true;");
                         }
                     }
@@ -63,6 +55,25 @@ namespace Dsl.Generators.Emit
                 }
             }
             w.Line();
+        }
+
+        /// <summary>destination[entry] = E[node] at the entry's arguments.</summary>
+        private static void EmitEntry(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node)
+        {
+            var distribution = node.Declaration.Distribution!;
+            var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
+            var given = DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
+            var arguments = SamplingEmitter.Arguments(spec, node);
+            // Each argument the mean reads becomes a local when first read (an sd, say, is not).
+            var values = new Dictionary<string, string>();
+            string Argument(string name)
+            {
+                if (!values.TryGetValue(name, out var local))
+                    values[name] = local = reverse.Local("Arg", reverse.Of(arguments[given.FindIndex(p => p.Name == name)], scope));
+                return local;
+            }
+            var mean = Mean(distribution.Name, Argument, given.Any(p => p.Name == "logit"))!;
+            w.Line($"destination[{ReverseMode.Position(node)}] = {mean};");
         }
 
         /// <summary>E[x] of a scalar family, reading its arguments' C# by parameter name, or null where the family has no mean here.</summary>

@@ -28,6 +28,14 @@ namespace Dsl.Generators.Emit
             this.products = products;
         }
 
+        /// <summary>
+        /// Nodes whose buffer holds only a block of their rows: the C# subtracted from an entry's row-major position
+        /// (a row-blocked matrix product's first entry in the block).
+        /// </summary>
+        public Dictionary<string, string> BlockOffsets { get; } = new();
+
+        private string Shifted(NodeSpec node, string position) => BlockOffsets.TryGetValue(node.Name, out var offset) ? $"{position} - {offset}" : position;
+
         /// <summary>Deterministic nodes inlined, then the matrix products lowered to reads of their nodes.</summary>
         private Expr Prepare(Expr expr) => products?.Rewrite(expr) ?? ExprTools.Inline(expr, spec);
 
@@ -88,7 +96,8 @@ namespace Dsl.Generators.Emit
             switch (e)
             {
                 case NodeCallExpr call:
-                    w.Line($"{Gradient(ExprTools.Find(spec, call.Node)!)}[{Code(scope).FlatIndex(call)}] += {adjoint};");
+                    var target = ExprTools.Find(spec, call.Node)!;
+                    w.Line($"{Gradient(target)}[{Shifted(target, Code(scope).FlatIndex(call))}] += {adjoint};");
                     break;
                 case NegateExpr negate:
                     Accumulate(negate.Operand, Local("Adj", $"-{adjoint}"), scope);
@@ -129,7 +138,7 @@ namespace Dsl.Generators.Emit
         private bool MentionsUnknown(Expr e) => ExprTools.Mentions(ExprTools.Inline(e, spec), spec, NodeRole.Latent, NodeRole.Param);
 
         private CodeExpr Code(Scope scope) =>
-            new(spec, scope.Variables, scope.Hoisted, (node, position) => node.Role == NodeRole.Latent ? $"{Value(node)}[{position}]"
+            new(spec, scope.Variables, scope.Hoisted, (node, position) => node.Role == NodeRole.Latent ? $"{Value(node)}[{Shifted(node, position)}]"
                 : node.Kind == ValueKind.Index ? $"((int){Observed(node)}[{position}])" : $"{Observed(node)}[{position}]");
 
         /// <summary>Σ_v body as a loop into a local, inner sums hoisted inside it; the local stands for the sum's text from then on.</summary>

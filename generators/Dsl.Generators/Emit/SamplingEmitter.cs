@@ -43,6 +43,7 @@ namespace Dsl.Generators.Emit
             var parameters = plan.Parameters.Select(p => ExprTools.Find(spec, p)!).ToList();
             var summed = plan.Summed.Select(s => (Node: ExprTools.Find(spec, s.Node)!, Children: s.Children.Select(c => ExprTools.Find(spec, c)!).ToList())).ToList();
             var products = MatrixProductEmitter.Find(spec, plan);
+            var blocking = MatrixProductEmitter.Blocking(spec, plan, products);
             using (w.Block($"partial class {spec.ClassName} : {surface.Interface}"))
             {
                 w.Line($"/// <summary>{surface.FactoryDoc}</summary>");
@@ -56,16 +57,16 @@ namespace Dsl.Generators.Emit
                 using (w.Block($"private sealed class Posterior : {surface.Density}"))
                 {
                     EmitFields(w, spec, latents, observed, parameters);
-                    MatrixProductEmitter.EmitFields(w, products);
+                    MatrixProductEmitter.EmitFields(w, products, blocking);
                     foreach (var (z, _) in summed) w.Line($"private readonly double[] {SummedLatentEmitter.Weights(z)} = new double[0];");
                     // The objective's interface sets the products' threads; a sampler holds the property only where it has products.
-                    EmitConstructor(w, spec, latents, observed, parameters, summed.Select(s => s.Node).ToList(), products, surface == Objective || products.Products.Count > 0);
+                    EmitConstructor(w, spec, latents, observed, parameters, summed.Select(s => s.Node).ToList(), products, blocking, surface == Objective || products.Products.Count > 0);
                     EmitRead(w, spec, latents, parameters, summed.Select(s => s.Node).ToList());
                     foreach (var (z, children) in summed) SummedLatentEmitter.EmitWeightsMethod(w, spec, z, children, locals => EmitLocals(locals, spec));
                     EmitConstrain(w, spec, latents);
-                    MatrixProductEmitter.EmitForward(w, spec, products, locals => EmitLocals(locals, spec));
-                    EmitEvaluate(w, spec, plan, latents, parameters, summed, products);
-                    if (surface == Objective) PredictionEmitter.Emit(w, spec, observed, products, locals => EmitLocals(locals, spec));
+                    MatrixProductEmitter.EmitForward(w, spec, products, blocking);
+                    EmitEvaluate(w, spec, plan, latents, parameters, summed, products, blocking);
+                    if (surface == Objective) PredictionEmitter.Emit(w, spec, observed, products, blocking, locals => EmitLocals(locals, spec));
                 }
             }
             return new GeneratedFile($"{spec.ClassName}.{surface.File}.g.cs", w.ToString());
@@ -85,7 +86,7 @@ namespace Dsl.Generators.Emit
                 w.Line($"private readonly double[] {ReverseMode.Value(node)}, {ReverseMode.Gradient(node)};");
                 if (plan.Transform == LatentTransform.Interval) w.Line($"private readonly double[] {node.Name}Share, {node.Name}Width;");
             }
-            foreach (var node in observed) w.Line($"private readonly double[] {ReverseMode.Observed(node)};");
+            foreach (var node in observed.Where(n => !IsAliased(n))) w.Line($"private readonly double[] {ReverseMode.Observed(node)};");
             foreach (var node in latents.Select(l => l.Node).Concat(observed).Where(SimplexEmitter.IsVector)) SimplexEmitter.EmitFields(w, node, node.Role == NodeRole.Latent);
             foreach (var node in parameters) w.Line($"private readonly double[] {ReverseMode.Gradient(node)}; // ∂log p/∂{node.Name} at the last point evaluated (line {node.Declaration.Location.Line})");
             w.Line();
@@ -102,7 +103,7 @@ namespace Dsl.Generators.Emit
         };
 
         private static void EmitConstructor(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> observed, List<NodeSpec> parameters,
-            List<NodeSpec> summed, Lowering.MatrixProducts products, bool threads)
+            List<NodeSpec> summed, Lowering.MatrixProducts products, MatrixProductEmitter.RowBlocking? blocking, bool threads)
         {
             using (w.Block($"public Posterior({spec.ClassName} model)"))
             {
@@ -123,8 +124,8 @@ namespace Dsl.Generators.Emit
                     SimplexEmitter.EmitAllocations(w, node, node.Role == NodeRole.Latent, Length(node));
                 foreach (var z in summed) w.Line($"{SummedLatentEmitter.Weights(z)} = new double[{SummedLatentEmitter.Values(z, "model.")}];");
                 foreach (var node in parameters) w.Line($"{ReverseMode.Gradient(node)} = new double[{Length(node)}];");
-                MatrixProductEmitter.EmitAllocations(w, spec, products);
-                foreach (var node in observed)
+                MatrixProductEmitter.EmitAllocations(w, spec, products, blocking);
+                foreach (var node in observed.Where(n => !IsAliased(n)))
                 {
                     w.Line($"{ReverseMode.Observed(node)} = new double[{Length(node)}];");
                     w.Line(node.Indices.Count == 0 ? $"{ReverseMode.Observed(node)}[0] = model.{node.Name}Values;"
@@ -181,11 +182,19 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
+        /// <summary>
+        /// A real observation over plates is read in place, as a row-major view of the model's storage: a copy would
+        /// double the largest array of a big fit. Counts (stored sparse or as integers) and scalars are copied once.
+        /// </summary>
+        private static bool IsAliased(NodeSpec node) => node.Role == NodeRole.Observed && node.Kind == ValueKind.Real && node.Indices.Count > 0;
+
         /// <summary>The plate sizes and stored data every expression may read, as locals (the names CodeExpr prints).</summary>
         private static void EmitLocals(SourceWriter w, ModelSpec spec)
         {
             foreach (var plate in spec.Plates) w.Line($"var {CodeExpr.Size(plate.Name)} = model.{CodeExpr.Size(plate.Name)};");
             foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Data or NodeRole.Param)) w.Line($"var {node.Name}Values = model.{node.Name}Values;");
+            foreach (var node in spec.Nodes.Where(IsAliased))
+                w.Line($"var {ReverseMode.Observed(node)} = global::Dsl.Runtime.Models.RowMajor.Flat(model.{node.Name}Values);");
         }
 
         private static void EmitConstrain(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents)
@@ -274,26 +283,39 @@ namespace Dsl.Generators.Emit
         }
 
         private static void EmitEvaluate(SourceWriter w, ModelSpec spec, SamplingPlan plan, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters,
-            List<(NodeSpec Node, List<NodeSpec> Children)> summed, Lowering.MatrixProducts products)
+            List<(NodeSpec Node, List<NodeSpec> Children)> summed, Lowering.MatrixProducts products, MatrixProductEmitter.RowBlocking? blocking)
         {
             w.Line("/// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>");
             using (w.Block("public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)"))
             {
                 w.Line("var logDensity = Constrain(position);");
                 foreach (var node in latents.Select(l => l.Node).Concat(parameters)) w.Line($"global::System.Array.Clear({ReverseMode.Gradient(node)});");
-                MatrixProductEmitter.EmitEvaluation(w, products);
+                MatrixProductEmitter.EmitEvaluation(w, products, blocking);
                 EmitLocals(w, spec);
                 var reverse = new ReverseMode(w, spec, products);
-                foreach (var name in plan.Terms) EmitTerm(w, spec, reverse, ExprTools.Find(spec, name)!);
+                var terms = plan.Terms.Select(name => ExprTools.Find(spec, name)!).ToList();
+                if (blocking is null)
+                    foreach (var node in terms) EmitTerm(w, spec, reverse, node);
+                else
+                {
+                    // The observations run block by block of their first plate's rows, the products they read one block at a time.
+                    foreach (var node in terms.Where(n => n.Role != NodeRole.Observed)) EmitTerm(w, spec, reverse, node);
+                    MatrixProductEmitter.InBlocks(w, reverse, blocking, () =>
+                    {
+                        foreach (var node in terms.Where(n => n.Role == NodeRole.Observed)) EmitTerm(w, spec, reverse, node, blocked: true);
+                        MatrixProductEmitter.EmitBlockBackward(w, blocking);
+                    });
+                }
                 foreach (var (z, children) in summed) SummedLatentEmitter.EmitTerm(w, spec, reverse, z, children);
-                MatrixProductEmitter.EmitBackward(w, spec, products);
+                MatrixProductEmitter.EmitBackward(w, spec, products, blocking);
                 EmitChainRule(w, latents);
                 w.Line("return logDensity;");
             }
         }
 
         /// <summary>One random node's log density summed over its entries, its partials sent back through its arguments.</summary>
-        private static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node)
+        /// <param name="blocked">the first plate's loop covers the current block of rows only</param>
+        private static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node, bool blocked = false)
         {
             if (SimplexEmitter.IsVector(node))
             {
@@ -307,7 +329,7 @@ namespace Dsl.Generators.Emit
             }
             w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             using (w.Braces())
-            using (BindingEmitter.Loops(w, node.Indices))
+            using (blocked ? MatrixProductEmitter.BlockLoops(w, node.Indices) : BindingEmitter.Loops(w, node.Indices))
             {
                 var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
                 var arguments = Arguments(spec, node);

@@ -10,5 +10,8 @@ public readonly record struct MatrixView<T>(T[] Data, int Offset, int Rows, int 
 
     public MatrixView<T> Transposed() => new(Data, Offset, Columns, Rows, ColumnStride, RowStride);
 
+    /// <summary>The rows from <paramref name="start"/>, <paramref name="count"/> of them: a block of a matrix product's rows.</summary>
+    public MatrixView<T> RowBlock(int start, int count) => new(Data, Offset + start * RowStride, count, Columns, RowStride, ColumnStride);
+
     public T this[int row, int column] => Data[Offset + row * RowStride + column * ColumnStride];
 }

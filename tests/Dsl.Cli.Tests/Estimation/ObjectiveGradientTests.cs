@@ -25,10 +25,26 @@ public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) 
     [Fact]
     public void TheTheoryData_CoverEveryModel() => Assert.Equal(models, declarations.Models);
 
-    [Theory]
-    [MemberData(nameof(Models))]
-    public void ParameterGradients_MatchFiniteDifferences(string name)
+    /// <summary>Each model at the default blocks, and with blocks of 10 entries (2 cells of 5 genes: 4 blocks of 7 cells, the last short).</summary>
+    public static TheoryData<string, int> ModelsAndBlocks
     {
+        get
+        {
+            var data = new TheoryData<string, int>();
+            foreach (var model in models)
+            {
+                data.Add(model, Runtime.Neural.ProductBlocks.DefaultEntries);
+                data.Add(model, 10);
+            }
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsAndBlocks))]
+    public void ParameterGradients_MatchFiniteDifferences(string name, int blockEntries)
+    {
+        using var blocks = Runtime.Neural.ProductBlocks.Limit(blockEntries);
         var model = declarations.Create(name);
         model = declarations.Simulated(name, PlatesOf(model), 41);
         var objective = model.CreateObjective();
@@ -60,10 +76,13 @@ public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) 
     }
 
     [Theory]
-    [InlineData("LowRank", "LowRankLoops")]
-    [InlineData("ThreeLayers", "ThreeLayersLoops")]
-    public void MatrixProducts_AgreeWithPlainLoops(string lowered, string loops)
+    [InlineData("LowRank", "LowRankLoops", Runtime.Neural.ProductBlocks.DefaultEntries)]
+    [InlineData("ThreeLayers", "ThreeLayersLoops", Runtime.Neural.ProductBlocks.DefaultEntries)]
+    [InlineData("LowRank", "LowRankLoops", 10)]
+    [InlineData("ThreeLayers", "ThreeLayersLoops", 10)]
+    public void MatrixProducts_AgreeWithPlainLoops(string lowered, string loops, int blockEntries)
     {
+        using var blocks = Runtime.Neural.ProductBlocks.Limit(blockEntries);
         var a = declarations.Simulated(lowered, PlatesOf(declarations.Create(lowered)), 43);
         var b = declarations.Simulated(loops, PlatesOf(declarations.Create(loops)), 43);
         var (first, second) = (a.CreateObjective(), b.CreateObjective());
@@ -79,6 +98,12 @@ public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) 
             second.TryReadParameterGradient(parameter, gb);
             for (var i = 0; i < length; i++) Assert.Equal(gb[i], ga[i], 1e-10 * (1 + Math.Abs(gb[i])));
         }
+        // The predictions read the same products, block by block where blocked: E[y] is the mean the loops compute.
+        var entries = a.Descriptor.Find(first.Incomplete[0])!.Plates.Select(a.GetPlateSize).Aggregate(1, (x, y) => x * y);
+        var (pa, pb) = (new double[entries], new double[entries]);
+        Assert.True(first.TryPredict(first.Incomplete[0], pa));
+        Assert.True(second.TryPredict(second.Incomplete[0], pb));
+        for (var i = 0; i < entries; i++) Assert.Equal(pb[i], pa[i], 1e-12 * (1 + Math.Abs(pb[i])));
         // The lowered model evaluates no sum entry by entry: one GEMM per product replaces the loops.
         Assert.NotNull(first.GetType().GetMethod("MultiplyMatrices", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance));
         Assert.Null(second.GetType().GetMethod("MultiplyMatrices", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance));

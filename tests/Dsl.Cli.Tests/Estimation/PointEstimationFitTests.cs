@@ -111,6 +111,8 @@ public sealed class PointEstimationFitTests(EstimationDeclarations declarations)
     [Fact]
     public void Estimates_AreTheSameAtAnyThreadCount_AndAfterAResume()
     {
+        // Blocks of 600 entries (10 of the 300 cells): the fit runs through the blocked products' forward and backward GEMMs.
+        using var blocks = Runtime.Neural.ProductBlocks.Limit(600);
         var plates = new Dictionary<string, int> { ["Cell"] = 300, ["Gene"] = 60, ["Wide"] = 8, ["Middle"] = 5, ["Narrow"] = 3 };
         double[] Fit(int threads, Func<IPointEstimatedModel, PointEstimationOptions, DeclaredFit> run)
         {

@@ -15,7 +15,7 @@ partial class DeepMc1 : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Size of plate Rank.</summary>
     public int RankCount { get; set; }
 
-    /// <summary>Values of [Observed] expression(Cell c, Gene g) (line 24).</summary>
+    /// <summary>Values of [Observed] expression(Cell c, Gene g) (line 27).</summary>
     public double[,] expressionValues { get; set; } = new double[0, 0];
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
@@ -24,9 +24,9 @@ partial class DeepMc1 : global::Dsl.Runtime.Models.IDeclaredModel
         new string[] { "Cell", "Gene", "Rank" },
         new global::Dsl.Runtime.Models.NodeDescriptor[]
         {
-            new("basis1", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Gene", "Rank" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 19),
-            new("coefficient", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Rank", "Cell" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 22),
-            new("expression", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "Cell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 24),
+            new("basis1", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Gene", "Rank" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 22),
+            new("coefficient", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Rank", "Cell" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 25),
+            new("expression", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "Cell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 27),
         });
 
     global::Dsl.Runtime.Models.ModelDescriptor global::Dsl.Runtime.Models.IDeclaredModel.Descriptor => Descriptor;
@@ -102,7 +102,7 @@ partial class DeepMc1 : global::Dsl.Runtime.Models.IDeclaredModel
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
         var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();
-        // expression(c, g) ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1) (line 24)
+        // expression(c, g) ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1) (line 27)
         var expressionDrawn = new double[CellCount * GeneCount];
         simDraws["expression"] = expressionDrawn;
         {

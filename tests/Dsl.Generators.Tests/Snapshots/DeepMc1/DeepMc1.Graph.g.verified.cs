@@ -19,29 +19,29 @@ partial class DeepMc1
         },
         Nodes: new global::Dsl.Runtime.Graph.GraphNode[]
         {
-            // line 19: basis1(Gene g, Rank k)
+            // line 22: basis1(Gene g, Rank k) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "basis1",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Gene", "Rank"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],
-                Line: 19),
-            // line 22: coefficient(Rank k, Cell c)
+                Line: 22),
+            // line 25: coefficient(Rank k, Cell c) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "coefficient",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Rank", "Cell"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],
-                Line: 22),
-            // line 24: expression(Cell c, Gene g) ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1)
+                Line: 25),
+            // line 27: expression(Cell c, Gene g) ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1)
             new(
                 Name: "expression",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Observed,
@@ -51,6 +51,6 @@ partial class DeepMc1
                 Constraints: null,
                 Network: null,
                 Parents: ["basis1", "coefficient"],
-                Line: 24),
+                Line: 27),
         });
 }

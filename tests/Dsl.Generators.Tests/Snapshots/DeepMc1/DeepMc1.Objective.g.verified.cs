@@ -15,13 +15,13 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
     private sealed class Posterior : global::Dsl.Runtime.Optimisation.IObjective
     {
         private readonly DeepMc1 model;
-        private readonly double[] expressionObserved;
-        private readonly double[] basis1Gradient; // ∂log p/∂basis1 at the last point evaluated (line 19)
-        private readonly double[] coefficientGradient; // ∂log p/∂coefficient at the last point evaluated (line 22)
+        private readonly double[] basis1Gradient; // ∂log p/∂basis1 at the last point evaluated (line 22)
+        private readonly double[] coefficientGradient; // ∂log p/∂coefficient at the last point evaluated (line 25)
 
-        private readonly double[] ldProduct1Value, ldProduct1Gradient; // ldProduct1[Cell × Gene] = Sum[k in Rank](basis1(g, k) * coefficient(k, c)), by GEMM (line 24)
+        private readonly double[] ldProduct1Value, ldProduct1Gradient; // ldProduct1[Cell × Gene], a block of rows at a time = Sum[k in Rank](basis1(g, k) * coefficient(k, c)), by GEMM (line 27)
         private readonly double[] ldFlatcoefficient; // coefficient, row-major, for the products
         private readonly double[] ldFlatbasis1; // basis1, row-major, for the products
+        private readonly int ldBlockRows; // rows of Cell per block of the blocked products
 
         public Posterior(DeepMc1 model)
         {
@@ -30,11 +30,10 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             Dimension = ldOffset;
             basis1Gradient = new double[model.GeneCount * model.RankCount];
             coefficientGradient = new double[model.RankCount * model.CellCount];
-            (ldProduct1Value, ldProduct1Gradient) = (new double[model.CellCount * model.GeneCount], new double[model.CellCount * model.GeneCount]);
+            ldBlockRows = global::System.Math.Max(1, global::System.Math.Min(model.CellCount, global::Dsl.Runtime.Neural.ProductBlocks.Entries / global::System.Math.Max(1, model.GeneCount)));
+            (ldProduct1Value, ldProduct1Gradient) = (new double[ldBlockRows * model.GeneCount], new double[ldBlockRows * model.GeneCount]);
             ldFlatcoefficient = new double[model.RankCount * model.CellCount];
             ldFlatbasis1 = new double[model.GeneCount * model.RankCount];
-            expressionObserved = new double[model.CellCount * model.GeneCount];
-            global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.expressionValues, expressionObserved);
         }
 
         public int Dimension { get; }
@@ -75,6 +74,7 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             var RankCount = model.RankCount;
             var basis1Values = model.basis1Values;
             var coefficientValues = model.coefficientValues;
+            var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
             var logJacobian = 0.0;
             return logJacobian;
         }
@@ -84,8 +84,14 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
         {
             global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.coefficientValues, ldFlatcoefficient);
             global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.basis1Values, ldFlatbasis1);
-            // ldProduct1[Cell × Gene] = coefficientᵀ·basis1ᵀ: Sum[k in Rank](basis1(g, k) * coefficient(k, c))
-            global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatcoefficient, model.RankCount, model.CellCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis1, model.GeneCount, model.RankCount).Transposed(), ldProduct1Value, 0, model.GeneCount, accumulate: false, Threads);
+        }
+
+        /// <summary>The blocked products' rows ldBlockStart to ldBlockStart + ldBlockCount − 1 (after MultiplyMatrices), their adjoints cleared.</summary>
+        private void MultiplyBlock(int ldBlockStart, int ldBlockCount)
+        {
+            // ldProduct1[Cell × Gene], rows of the block = coefficientᵀ·basis1ᵀ: Sum[k in Rank](basis1(g, k) * coefficient(k, c))
+            global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatcoefficient, model.RankCount, model.CellCount).Transposed().RowBlock(ldBlockStart, ldBlockCount), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis1, model.GeneCount, model.RankCount).Transposed(), ldProduct1Value, 0, model.GeneCount, accumulate: false, Threads);
+            global::System.Array.Clear(ldProduct1Gradient);
         }
 
         /// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>
@@ -95,31 +101,64 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             global::System.Array.Clear(basis1Gradient);
             global::System.Array.Clear(coefficientGradient);
             MultiplyMatrices();
-            global::System.Array.Clear(ldProduct1Gradient);
             var CellCount = model.CellCount;
             var GeneCount = model.GeneCount;
             var RankCount = model.RankCount;
             var basis1Values = model.basis1Values;
             var coefficientValues = model.coefficientValues;
-            // log p(expression) over its entries: expression ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1) (line 24)
+            var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
+            // log p(basis1) over its entries: basis1 ~ Normal(mean: 0, sd: 1) (line 22)
             {
-                for (var c = 0; c < CellCount; c++)
+                for (var g = 0; g < GeneCount; g++)
                 {
-                    for (var g = 0; g < GeneCount; g++)
+                    for (var k = 0; k < RankCount; k++)
                     {
-                        var ldAt1 = (c) * GeneCount + g;
-                        if (expressionObserved[ldAt1] == 0) continue; // a zero is missing, not measured
-                        var ldArg2 = ldProduct1Value[(c) * GeneCount + g];
+                        var ldAt1 = (g) * RankCount + k;
+                        var ldArg2 = 0.0;
                         var ldArg3 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt1], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
-                        ldProduct1Gradient[(c) * GeneCount + g] += ldDMean5;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis1Values[g, k], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
+                        basis1Gradient[ldAt1] += ldDValue4;
                     }
                 }
             }
-            // ∂coefficient += basis1ᵀ·∂ldProduct1ᵀ
-            global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis1, model.GeneCount, model.RankCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Gradient, model.CellCount, model.GeneCount).Transposed(), coefficientGradient, 0, model.CellCount, accumulate: true, Threads);
-            // ∂basis1 += ∂ldProduct1ᵀ·coefficientᵀ
-            global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Gradient, model.CellCount, model.GeneCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatcoefficient, model.RankCount, model.CellCount).Transposed(), basis1Gradient, 0, model.RankCount, accumulate: true, Threads);
+            // log p(coefficient) over its entries: coefficient ~ Normal(mean: 0, sd: 1) (line 25)
+            {
+                for (var k = 0; k < RankCount; k++)
+                {
+                    for (var c = 0; c < CellCount; c++)
+                    {
+                        var ldAt7 = (k) * CellCount + c;
+                        var ldArg8 = 0.0;
+                        var ldArg9 = 1.0;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(coefficientValues[k, c], ldArg8, ldArg9, out var ldDValue10, out var ldDMean11, out var ldDSd12);
+                        coefficientGradient[ldAt7] += ldDValue10;
+                    }
+                }
+            }
+            for (var ldBlockStart = 0; ldBlockStart < CellCount; ldBlockStart += ldBlockRows)
+            {
+                var ldBlockCount = global::System.Math.Min(ldBlockRows, CellCount - ldBlockStart);
+                MultiplyBlock(ldBlockStart, ldBlockCount);
+                // log p(expression) over its entries: expression ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1) (line 27)
+                {
+                    for (var c = ldBlockStart; c < ldBlockStart + ldBlockCount; c++)
+                    {
+                        for (var g = 0; g < GeneCount; g++)
+                        {
+                            var ldAt13 = (c) * GeneCount + g;
+                            if (expressionObserved[ldAt13] == 0) continue; // a zero is missing, not measured
+                            var ldArg14 = ldProduct1Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                            var ldArg15 = 1.0;
+                            logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt13], ldArg14, ldArg15, out var ldDValue16, out var ldDMean17, out var ldDSd18);
+                            ldProduct1Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldDMean17;
+                        }
+                    }
+                }
+                // ∂coefficient += basis1ᵀ·∂ldProduct1ᵀ
+                global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis1, model.GeneCount, model.RankCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Gradient, ldBlockCount, model.GeneCount).Transposed(), coefficientGradient, ldBlockStart, model.CellCount, accumulate: true, Threads);
+                // ∂basis1 += ∂ldProduct1ᵀ·coefficientᵀ
+                global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Gradient, ldBlockCount, model.GeneCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatcoefficient, model.RankCount, model.CellCount).Transposed().RowBlock(ldBlockStart, ldBlockCount), basis1Gradient, 0, model.RankCount, accumulate: true, Threads);
+            }
             return logDensity;
         }
         /// <summary>The observations with entries declared missing, whose predictions a fit reports.</summary>
@@ -134,16 +173,22 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             var RankCount = model.RankCount;
             var basis1Values = model.basis1Values;
             var coefficientValues = model.coefficientValues;
+            var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
             switch (node)
             {
-                case "expression": // E[expression] with expression ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1) (line 24)
+                case "expression": // E[expression] with expression ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1) (line 27)
                 {
-                    for (var c = 0; c < CellCount; c++)
+                    for (var ldBlockStart = 0; ldBlockStart < CellCount; ldBlockStart += ldBlockRows)
                     {
-                        for (var g = 0; g < GeneCount; g++)
+                        var ldBlockCount = global::System.Math.Min(ldBlockRows, CellCount - ldBlockStart);
+                        MultiplyBlock(ldBlockStart, ldBlockCount);
+                        for (var c = ldBlockStart; c < ldBlockStart + ldBlockCount; c++)
                         {
-                            var ldArg1 = ldProduct1Value[(c) * GeneCount + g];
-                            destination[(c) * GeneCount + g] = ldArg1;
+                            for (var g = 0; g < GeneCount; g++)
+                            {
+                                var ldArg1 = ldProduct1Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                                destination[(c) * GeneCount + g] = ldArg1;
+                            }
                         }
                     }
                     return true;

@@ -42,16 +42,12 @@ partial class DeepMc1
         public override string ToString() => "Rank[" + Value + "]";
     }
 
-    /// <summary>Values of [Param] basis1(Gene g, Rank k) (line 19).</summary>
+    /// <summary>Values of [Param] basis1(Gene g, Rank k) (line 22).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] basis1Values { get; set; } = new double[0, 0];
 
-    public partial double basis1(Gene g, Rank k) => basis1Values[g.Value, k.Value];
-
-    /// <summary>Values of [Param] coefficient(Rank k, Cell c) (line 22).</summary>
+    /// <summary>Values of [Param] coefficient(Rank k, Cell c) (line 25).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] coefficientValues { get; set; } = new double[0, 0];
-
-    public partial double coefficient(Rank k, Cell c) => coefficientValues[k.Value, c.Value];
 
 }

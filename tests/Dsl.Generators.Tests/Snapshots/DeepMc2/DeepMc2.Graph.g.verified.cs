@@ -20,35 +20,35 @@ partial class DeepMc2
         },
         Nodes: new global::Dsl.Runtime.Graph.GraphNode[]
         {
-            // line 16: basis1(Gene g, Width1 a)
+            // line 16: basis1(Gene g, Width1 a) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "basis1",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Gene", "Width1"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],
                 Line: 16),
-            // line 19: basis2(Width1 a, Rank k)
+            // line 19: basis2(Width1 a, Rank k) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "basis2",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Width1", "Rank"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],
                 Line: 19),
-            // line 22: coefficient(Rank k, Cell c)
+            // line 22: coefficient(Rank k, Cell c) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "coefficient",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Rank", "Cell"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],

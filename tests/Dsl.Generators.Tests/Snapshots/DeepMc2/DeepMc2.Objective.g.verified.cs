@@ -15,16 +15,16 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
     private sealed class Posterior : global::Dsl.Runtime.Optimisation.IObjective
     {
         private readonly DeepMc2 model;
-        private readonly double[] expressionObserved;
         private readonly double[] basis1Gradient; // ∂log p/∂basis1 at the last point evaluated (line 16)
         private readonly double[] basis2Gradient; // ∂log p/∂basis2 at the last point evaluated (line 19)
         private readonly double[] coefficientGradient; // ∂log p/∂coefficient at the last point evaluated (line 22)
 
         private readonly double[] ldProduct1Value, ldProduct1Gradient; // ldProduct1[Width1 × Cell] = Sum[k in Rank](basis2(a, k) * coefficient(k, c)), by GEMM (line 25)
-        private readonly double[] ldProduct2Value, ldProduct2Gradient; // ldProduct2[Cell × Gene] = Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c))), by GEMM (line 25)
+        private readonly double[] ldProduct2Value, ldProduct2Gradient; // ldProduct2[Cell × Gene], a block of rows at a time = Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c))), by GEMM (line 25)
         private readonly double[] ldFlatbasis2; // basis2, row-major, for the products
         private readonly double[] ldFlatcoefficient; // coefficient, row-major, for the products
         private readonly double[] ldFlatbasis1; // basis1, row-major, for the products
+        private readonly int ldBlockRows; // rows of Cell per block of the blocked products
 
         public Posterior(DeepMc2 model)
         {
@@ -34,13 +34,12 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             basis1Gradient = new double[model.GeneCount * model.Width1Count];
             basis2Gradient = new double[model.Width1Count * model.RankCount];
             coefficientGradient = new double[model.RankCount * model.CellCount];
+            ldBlockRows = global::System.Math.Max(1, global::System.Math.Min(model.CellCount, global::Dsl.Runtime.Neural.ProductBlocks.Entries / global::System.Math.Max(1, model.GeneCount)));
             (ldProduct1Value, ldProduct1Gradient) = (new double[model.Width1Count * model.CellCount], new double[model.Width1Count * model.CellCount]);
-            (ldProduct2Value, ldProduct2Gradient) = (new double[model.CellCount * model.GeneCount], new double[model.CellCount * model.GeneCount]);
+            (ldProduct2Value, ldProduct2Gradient) = (new double[ldBlockRows * model.GeneCount], new double[ldBlockRows * model.GeneCount]);
             ldFlatbasis2 = new double[model.Width1Count * model.RankCount];
             ldFlatcoefficient = new double[model.RankCount * model.CellCount];
             ldFlatbasis1 = new double[model.GeneCount * model.Width1Count];
-            expressionObserved = new double[model.CellCount * model.GeneCount];
-            global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.expressionValues, expressionObserved);
         }
 
         public int Dimension { get; }
@@ -84,6 +83,7 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             var basis1Values = model.basis1Values;
             var basis2Values = model.basis2Values;
             var coefficientValues = model.coefficientValues;
+            var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
             var logJacobian = 0.0;
             return logJacobian;
         }
@@ -96,8 +96,14 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.basis1Values, ldFlatbasis1);
             // ldProduct1[Width1 × Cell] = basis2·coefficient: Sum[k in Rank](basis2(a, k) * coefficient(k, c))
             global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis2, model.Width1Count, model.RankCount), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatcoefficient, model.RankCount, model.CellCount), ldProduct1Value, 0, model.CellCount, accumulate: false, Threads);
-            // ldProduct2[Cell × Gene] = ldProduct1ᵀ·basis1ᵀ: Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c)))
-            global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Value, model.Width1Count, model.CellCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis1, model.GeneCount, model.Width1Count).Transposed(), ldProduct2Value, 0, model.GeneCount, accumulate: false, Threads);
+        }
+
+        /// <summary>The blocked products' rows ldBlockStart to ldBlockStart + ldBlockCount − 1 (after MultiplyMatrices), their adjoints cleared.</summary>
+        private void MultiplyBlock(int ldBlockStart, int ldBlockCount)
+        {
+            // ldProduct2[Cell × Gene], rows of the block = ldProduct1ᵀ·basis1ᵀ: Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c)))
+            global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Value, model.Width1Count, model.CellCount).Transposed().RowBlock(ldBlockStart, ldBlockCount), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis1, model.GeneCount, model.Width1Count).Transposed(), ldProduct2Value, 0, model.GeneCount, accumulate: false, Threads);
+            global::System.Array.Clear(ldProduct2Gradient);
         }
 
         /// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>
@@ -109,7 +115,6 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             global::System.Array.Clear(coefficientGradient);
             MultiplyMatrices();
             global::System.Array.Clear(ldProduct1Gradient);
-            global::System.Array.Clear(ldProduct2Gradient);
             var CellCount = model.CellCount;
             var GeneCount = model.GeneCount;
             var Width1Count = model.Width1Count;
@@ -117,25 +122,73 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             var basis1Values = model.basis1Values;
             var basis2Values = model.basis2Values;
             var coefficientValues = model.coefficientValues;
-            // log p(expression) over its entries: expression ~ Normal(mean: Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c))), sd: 1) (line 24)
+            var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
+            // log p(basis1) over its entries: basis1 ~ Normal(mean: 0, sd: 1) (line 16)
             {
-                for (var c = 0; c < CellCount; c++)
+                for (var g = 0; g < GeneCount; g++)
                 {
-                    for (var g = 0; g < GeneCount; g++)
+                    for (var a = 0; a < Width1Count; a++)
                     {
-                        var ldAt1 = (c) * GeneCount + g;
-                        if (expressionObserved[ldAt1] == 0) continue; // a zero is missing, not measured
-                        var ldArg2 = ldProduct2Value[(c) * GeneCount + g];
+                        var ldAt1 = (g) * Width1Count + a;
+                        var ldArg2 = 0.0;
                         var ldArg3 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt1], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
-                        ldProduct2Gradient[(c) * GeneCount + g] += ldDMean5;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis1Values[g, a], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
+                        basis1Gradient[ldAt1] += ldDValue4;
                     }
                 }
             }
-            // ∂ldProduct1 += basis1ᵀ·∂ldProduct2ᵀ
-            global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis1, model.GeneCount, model.Width1Count).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct2Gradient, model.CellCount, model.GeneCount).Transposed(), ldProduct1Gradient, 0, model.CellCount, accumulate: true, Threads);
-            // ∂basis1 += ∂ldProduct2ᵀ·ldProduct1ᵀ
-            global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct2Gradient, model.CellCount, model.GeneCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Value, model.Width1Count, model.CellCount).Transposed(), basis1Gradient, 0, model.Width1Count, accumulate: true, Threads);
+            // log p(basis2) over its entries: basis2 ~ Normal(mean: 0, sd: 1) (line 19)
+            {
+                for (var a = 0; a < Width1Count; a++)
+                {
+                    for (var k = 0; k < RankCount; k++)
+                    {
+                        var ldAt7 = (a) * RankCount + k;
+                        var ldArg8 = 0.0;
+                        var ldArg9 = 1.0;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis2Values[a, k], ldArg8, ldArg9, out var ldDValue10, out var ldDMean11, out var ldDSd12);
+                        basis2Gradient[ldAt7] += ldDValue10;
+                    }
+                }
+            }
+            // log p(coefficient) over its entries: coefficient ~ Normal(mean: 0, sd: 1) (line 22)
+            {
+                for (var k = 0; k < RankCount; k++)
+                {
+                    for (var c = 0; c < CellCount; c++)
+                    {
+                        var ldAt13 = (k) * CellCount + c;
+                        var ldArg14 = 0.0;
+                        var ldArg15 = 1.0;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(coefficientValues[k, c], ldArg14, ldArg15, out var ldDValue16, out var ldDMean17, out var ldDSd18);
+                        coefficientGradient[ldAt13] += ldDValue16;
+                    }
+                }
+            }
+            for (var ldBlockStart = 0; ldBlockStart < CellCount; ldBlockStart += ldBlockRows)
+            {
+                var ldBlockCount = global::System.Math.Min(ldBlockRows, CellCount - ldBlockStart);
+                MultiplyBlock(ldBlockStart, ldBlockCount);
+                // log p(expression) over its entries: expression ~ Normal(mean: Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c))), sd: 1) (line 24)
+                {
+                    for (var c = ldBlockStart; c < ldBlockStart + ldBlockCount; c++)
+                    {
+                        for (var g = 0; g < GeneCount; g++)
+                        {
+                            var ldAt19 = (c) * GeneCount + g;
+                            if (expressionObserved[ldAt19] == 0) continue; // a zero is missing, not measured
+                            var ldArg20 = ldProduct2Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                            var ldArg21 = 1.0;
+                            logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt19], ldArg20, ldArg21, out var ldDValue22, out var ldDMean23, out var ldDSd24);
+                            ldProduct2Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldDMean23;
+                        }
+                    }
+                }
+                // ∂ldProduct1 += basis1ᵀ·∂ldProduct2ᵀ
+                global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis1, model.GeneCount, model.Width1Count).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct2Gradient, ldBlockCount, model.GeneCount).Transposed(), ldProduct1Gradient, ldBlockStart, model.CellCount, accumulate: true, Threads);
+                // ∂basis1 += ∂ldProduct2ᵀ·ldProduct1ᵀ
+                global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct2Gradient, ldBlockCount, model.GeneCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Value, model.Width1Count, model.CellCount).Transposed().RowBlock(ldBlockStart, ldBlockCount), basis1Gradient, 0, model.Width1Count, accumulate: true, Threads);
+            }
             // ∂basis2 += ∂ldProduct1·coefficientᵀ
             global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Gradient, model.Width1Count, model.CellCount), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatcoefficient, model.RankCount, model.CellCount).Transposed(), basis2Gradient, 0, model.RankCount, accumulate: true, Threads);
             // ∂coefficient += basis2ᵀ·∂ldProduct1
@@ -156,16 +209,22 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             var basis1Values = model.basis1Values;
             var basis2Values = model.basis2Values;
             var coefficientValues = model.coefficientValues;
+            var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
             switch (node)
             {
                 case "expression": // E[expression] with expression ~ Normal(mean: Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c))), sd: 1) (line 24)
                 {
-                    for (var c = 0; c < CellCount; c++)
+                    for (var ldBlockStart = 0; ldBlockStart < CellCount; ldBlockStart += ldBlockRows)
                     {
-                        for (var g = 0; g < GeneCount; g++)
+                        var ldBlockCount = global::System.Math.Min(ldBlockRows, CellCount - ldBlockStart);
+                        MultiplyBlock(ldBlockStart, ldBlockCount);
+                        for (var c = ldBlockStart; c < ldBlockStart + ldBlockCount; c++)
                         {
-                            var ldArg1 = ldProduct2Value[(c) * GeneCount + g];
-                            destination[(c) * GeneCount + g] = ldArg1;
+                            for (var g = 0; g < GeneCount; g++)
+                            {
+                                var ldArg1 = ldProduct2Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                                destination[(c) * GeneCount + g] = ldArg1;
+                            }
                         }
                     }
                     return true;

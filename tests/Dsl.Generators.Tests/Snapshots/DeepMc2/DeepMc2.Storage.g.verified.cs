@@ -58,18 +58,12 @@ partial class DeepMc2
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] basis1Values { get; set; } = new double[0, 0];
 
-    public partial double basis1(Gene g, Width1 a) => basis1Values[g.Value, a.Value];
-
     /// <summary>Values of [Param] basis2(Width1 a, Rank k) (line 19).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] basis2Values { get; set; } = new double[0, 0];
 
-    public partial double basis2(Width1 a, Rank k) => basis2Values[a.Value, k.Value];
-
     /// <summary>Values of [Param] coefficient(Rank k, Cell c) (line 22).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] coefficientValues { get; set; } = new double[0, 0];
-
-    public partial double coefficient(Rank k, Cell c) => coefficientValues[k.Value, c.Value];
 
 }

@@ -21,46 +21,46 @@ partial class DeepMc3
         },
         Nodes: new global::Dsl.Runtime.Graph.GraphNode[]
         {
-            // line 17: basis1(Gene g, Width1 a)
+            // line 17: basis1(Gene g, Width1 a) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "basis1",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Gene", "Width1"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],
                 Line: 17),
-            // line 20: basis2(Width1 a, Width2 b)
+            // line 20: basis2(Width1 a, Width2 b) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "basis2",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Width1", "Width2"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],
                 Line: 20),
-            // line 23: basis3(Width2 b, Rank k)
+            // line 23: basis3(Width2 b, Rank k) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "basis3",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Width2", "Rank"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],
                 Line: 23),
-            // line 26: coefficient(Rank k, Cell c)
+            // line 26: coefficient(Rank k, Cell c) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "coefficient",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Param,
                 ValueType: "double",
                 Plates: ["Rank", "Cell"],
-                Definition: null,
+                Definition: "Normal(mean: 0, sd: 1)",
                 Constraints: null,
                 Network: null,
                 Parents: [],

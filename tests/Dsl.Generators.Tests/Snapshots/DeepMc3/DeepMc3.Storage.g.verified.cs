@@ -70,24 +70,16 @@ partial class DeepMc3
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] basis1Values { get; set; } = new double[0, 0];
 
-    public partial double basis1(Gene g, Width1 a) => basis1Values[g.Value, a.Value];
-
     /// <summary>Values of [Param] basis2(Width1 a, Width2 b) (line 20).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] basis2Values { get; set; } = new double[0, 0];
-
-    public partial double basis2(Width1 a, Width2 b) => basis2Values[a.Value, b.Value];
 
     /// <summary>Values of [Param] basis3(Width2 b, Rank k) (line 23).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] basis3Values { get; set; } = new double[0, 0];
 
-    public partial double basis3(Width2 b, Rank k) => basis3Values[b.Value, k.Value];
-
     /// <summary>Values of [Param] coefficient(Rank k, Cell c) (line 26).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] coefficientValues { get; set; } = new double[0, 0];
-
-    public partial double coefficient(Rank k, Cell c) => coefficientValues[k.Value, c.Value];
 
 }
