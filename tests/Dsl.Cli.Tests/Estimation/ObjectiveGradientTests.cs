@@ -47,32 +47,8 @@ public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) 
         using var blocks = Runtime.Neural.ProductBlocks.Limit(blockEntries);
         var model = declarations.Create(name);
         model = declarations.Simulated(name, PlatesOf(model), 41);
-        var objective = model.CreateObjective();
-        foreach (var parameter in objective.Parameters)
-        {
-            var values = new double[model.Descriptor.Find(parameter)!.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => a * b)];
-            model.TryRead(parameter, values);
-            var gradient = new double[values.Length];
-            objective.Evaluate([], []);
-            Assert.True(objective.TryReadParameterGradient(parameter, gradient));
-            for (var i = 0; i < values.Length; i++)
-            {
-                // A step of 1e-6 on values of order 1: the central difference's truncation error is O(h²·f''') ≈ 1e-12
-                // and its rounding error ≈ 1e-16·|f|/h ≈ 1e-8 for log likelihoods of order 100, within 1e-6 relative.
-                const double h = 1e-6;
-                var saved = values[i];
-                values[i] = saved + h;
-                model.Store(parameter, values);
-                var up = objective.Evaluate([], []);
-                values[i] = saved - h;
-                model.Store(parameter, values);
-                var down = objective.Evaluate([], []);
-                values[i] = saved;
-                model.Store(parameter, values);
-                var numeric = (up - down) / (2 * h);
-                Assert.True(Math.Abs(numeric - gradient[i]) < 1e-6 * (1 + Math.Abs(numeric)), $"{name}.{parameter}[{i}]: generated {gradient[i]}, finite difference {numeric}");
-            }
-        }
+        // Log likelihoods of order 100 at a step of 1e-6: rounding near 1e-8, within 1e-6 relative (see ParameterGradientCheck).
+        Sampling.ParameterGradientCheck.Assert(model, model.CreateObjective(), [], 1e-6, $"{name}.");
     }
 
     [Theory]

@@ -34,31 +34,7 @@ public sealed class GeneratedGradientTests(CompiledDeclarations declarations) : 
     private static void AssertParameterGradients(ISampledModel model)
     {
         var posterior = model.CreatePosterior();
-        var at = Enumerable.Repeat(0.3, posterior.Dimension).ToArray();
-        var scratch = new double[posterior.Dimension];
-        foreach (var name in posterior.Parameters)
-        {
-            var values = new double[model.Descriptor.Find(name)!.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => a * b)];
-            model.TryRead(name, values);
-            var gradient = new double[values.Length];
-            posterior.Evaluate(at, scratch);
-            Assert.True(posterior.TryReadParameterGradient(name, gradient));
-            for (var i = 0; i < values.Length; i++)
-            {
-                const double h = 1e-6;
-                var saved = values[i];
-                values[i] = saved + h;
-                model.Store(name, values);
-                var up = posterior.Evaluate(at, scratch);
-                values[i] = saved - h;
-                model.Store(name, values);
-                var down = posterior.Evaluate(at, scratch);
-                values[i] = saved;
-                model.Store(name, values);
-                var numeric = (up - down) / (2 * h);
-                Assert.True(Math.Abs(numeric - gradient[i]) < 1e-5 * (1 + Math.Abs(numeric)), $"{name}[{i}]: generated {gradient[i]}, finite difference {numeric}");
-            }
-        }
+        ParameterGradientCheck.Assert(model, posterior, Enumerable.Repeat(0.3, posterior.Dimension).ToArray(), 1e-5);
     }
 
     [Theory]
