@@ -108,3 +108,17 @@ public partial class Frequencies
     [Param, Simplex(nameof(Category))] public partial double p(Category k);
     [Observed] public Category choice(Choice n) => Dist.Categorical((Category k) => p(k));
 }
+
+/// A factorisation whose basis has a standard normal prior (a ridge penalty: the fit is MAP) and whose noise sd is fitted.
+[PlateModel("Low rank with a prior on the basis")]
+public partial class RidgeLowRank
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Factor { }
+
+    [Param] public double basis(Gene g, Factor k) => Dist.Normal(0, 1);
+    [Param] public partial double coefficient(Factor k, Cell c);
+    [Param, Positive] public partial double noise();
+    [Observed] public double y(Cell c, Gene g) => Dist.Normal(Sum((Factor k) => basis(g, k) * coefficient(k, c)), noise());
+}

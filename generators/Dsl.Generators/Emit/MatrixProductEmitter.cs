@@ -48,17 +48,26 @@ namespace Dsl.Generators.Emit
         /// </summary>
         public static RowBlocking? Blocking(ModelSpec spec, SamplingPlan plan, MatrixProducts products)
         {
-            if (plan.Summed.Count > 0 || products.Products.Count == 0) return null;
+            if (products.Products.Count == 0 || RowPlate(spec, plan) is not { } plate) return null;
             var terms = plan.Terms.Select(t => ExprTools.Find(spec, t)!).ToList();
-            var observed = terms.Where(n => n.Role == NodeRole.Observed).ToList();
-            if (observed.Count == 0 || observed.Any(n => SimplexEmitter.IsVector(n) || n.Declaration.Distribution!.Name == "Categorical" || n.Indices.Count == 0)) return null;
-            var plate = observed[0].Indices[0].Plate;
-            if (observed.Any(n => n.Indices[0].Plate != plate)) return null;
             var factors = new HashSet<string>(products.Products.SelectMany(p => new[] { p.Left.Node, p.Right.Node }));
             var readElsewhere = new HashSet<string>(terms.Where(n => n.Role != NodeRole.Observed)
                 .SelectMany(n => SamplingEmitter.Arguments(spec, n)).SelectMany(a => ExprTools.Calls(products.Rewrite(a))).Select(c => c.Node));
             var blocked = products.Products.Where(p => p.Rows == plate && !factors.Contains(p.Name) && !readElsewhere.Contains(p.Name)).ToList();
             return blocked.Count == 0 ? null : new RowBlocking(plate, blocked);
+        }
+
+        /// <summary>
+        /// The plate whose rows the observations can be evaluated a range at a time (blocks of a product, minibatches):
+        /// every observation a scalar term whose first plate it is, and nothing summed out; null otherwise.
+        /// </summary>
+        public static string? RowPlate(ModelSpec spec, SamplingPlan plan)
+        {
+            if (plan.Summed.Count > 0) return null;
+            var observed = plan.Terms.Select(t => ExprTools.Find(spec, t)!).Where(n => n.Role == NodeRole.Observed).ToList();
+            if (observed.Count == 0 || observed.Any(n => SimplexEmitter.IsVector(n) || n.Declaration.Distribution!.Name == "Categorical" || n.Indices.Count == 0)) return null;
+            var plate = observed[0].Indices[0].Plate;
+            return observed.All(n => n.Indices[0].Plate == plate) ? plate : null;
         }
 
         public static void EmitFields(SourceWriter w, MatrixProducts products, RowBlocking? blocking)
@@ -125,24 +134,29 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        /// <summary>The loop over blocks of rows around <paramref name="body"/>, with reverse mode reading the blocked products at the block's offset.</summary>
-        public static void InBlocks(SourceWriter w, ReverseMode reverse, RowBlocking blocking, System.Action body)
+        /// <summary>
+        /// The loop over blocks of rows around <paramref name="body"/>, over rows <paramref name="from"/> to
+        /// <paramref name="from"/> + <paramref name="count"/> − 1 (all of them by default), with reverse mode reading the
+        /// blocked products at the block's offset.
+        /// </summary>
+        public static void InBlocks(SourceWriter w, ReverseMode reverse, RowBlocking blocking, System.Action body, string from = "0", string? count = null)
         {
+            var end = count is null ? CodeExpr.Size(blocking.Plate) : $"{from} + {count}";
             foreach (var product in blocking.Products) reverse.BlockOffsets[product.Name] = $"{BlockStart} * {CodeExpr.Size(product.Columns)}";
-            using (w.Block($"for (var {BlockStart} = 0; {BlockStart} < {CodeExpr.Size(blocking.Plate)}; {BlockStart} += {BlockRows})"))
+            using (w.Block($"for (var {BlockStart} = {from}; {BlockStart} < {end}; {BlockStart} += {BlockRows})"))
             {
-                w.Line($"var {BlockCount} = global::System.Math.Min({BlockRows}, {CodeExpr.Size(blocking.Plate)} - {BlockStart});");
+                w.Line($"var {BlockCount} = global::System.Math.Min({BlockRows}, {end} - {BlockStart});");
                 w.Line($"MultiplyBlock({BlockStart}, {BlockCount});");
                 body();
             }
             foreach (var product in blocking.Products) reverse.BlockOffsets.Remove(product.Name);
         }
 
-        /// <summary>A term's loops with the first one over the current block's rows.</summary>
-        public static System.IDisposable BlockLoops(SourceWriter w, Helpers.EquatableArray<IndexDecl> indices)
+        /// <summary>A term's loops with the first one over a range of rows: the current block's by default.</summary>
+        public static System.IDisposable BlockLoops(SourceWriter w, Helpers.EquatableArray<IndexDecl> indices, string start = BlockStart, string count = BlockCount)
         {
             var first = indices[0].Variable;
-            var scopes = new List<System.IDisposable> { w.Block($"for (var {first} = {BlockStart}; {first} < {BlockStart} + {BlockCount}; {first}++)") };
+            var scopes = new List<System.IDisposable> { w.Block($"for (var {first} = {start}; {first} < {start} + {count}; {first}++)") };
             scopes.AddRange(indices.Skip(1).Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {CodeExpr.Size(i.Plate)}; {i.Variable}++)")));
             return SourceWriter.Nested(scopes);
         }

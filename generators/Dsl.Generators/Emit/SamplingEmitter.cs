@@ -65,7 +65,7 @@ namespace Dsl.Generators.Emit
                     foreach (var (z, children) in summed) SummedLatentEmitter.EmitWeightsMethod(w, spec, z, children, locals => EmitLocals(locals, spec));
                     EmitConstrain(w, spec, latents);
                     MatrixProductEmitter.EmitForward(w, spec, products, blocking);
-                    EmitEvaluate(w, spec, plan, latents, parameters, summed, products, blocking);
+                    EmitEvaluate(w, spec, plan, latents, parameters, summed, products, blocking, surface == Objective, MatrixProductEmitter.RowPlate(spec, plan));
                     if (surface == Objective) PredictionEmitter.Emit(w, spec, observed, products, blocking, locals => EmitLocals(locals, spec));
                 }
             }
@@ -283,39 +283,77 @@ namespace Dsl.Generators.Emit
         }
 
         private static void EmitEvaluate(SourceWriter w, ModelSpec spec, SamplingPlan plan, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters,
-            List<(NodeSpec Node, List<NodeSpec> Children)> summed, Lowering.MatrixProducts products, MatrixProductEmitter.RowBlocking? blocking)
+            List<(NodeSpec Node, List<NodeSpec> Children)> summed, Lowering.MatrixProducts products, MatrixProductEmitter.RowBlocking? blocking, bool objective, string? rowPlate)
         {
-            w.Line("/// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>");
-            using (w.Block("public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)"))
+            void Body((string Start, string Count)? rows, string? scale)
             {
-                w.Line("var logDensity = Constrain(position);");
                 foreach (var node in latents.Select(l => l.Node).Concat(parameters)) w.Line($"global::System.Array.Clear({ReverseMode.Gradient(node)});");
                 MatrixProductEmitter.EmitEvaluation(w, products, blocking);
                 EmitLocals(w, spec);
                 var reverse = new ReverseMode(w, spec, products);
                 var terms = plan.Terms.Select(name => ExprTools.Find(spec, name)!).ToList();
-                if (blocking is null)
+                if (blocking is null && rows is null)
                     foreach (var node in terms) EmitTerm(w, spec, reverse, node);
                 else
                 {
-                    // The observations run block by block of their first plate's rows, the products they read one block at a time.
+                    // The observations run over their rows (a range of them, block by block where products are blocked); the priors whole.
                     foreach (var node in terms.Where(n => n.Role != NodeRole.Observed)) EmitTerm(w, spec, reverse, node);
-                    MatrixProductEmitter.InBlocks(w, reverse, blocking, () =>
-                    {
-                        foreach (var node in terms.Where(n => n.Role == NodeRole.Observed)) EmitTerm(w, spec, reverse, node, blocked: true);
-                        MatrixProductEmitter.EmitBlockBackward(w, blocking);
-                    });
+                    var observed = terms.Where(n => n.Role == NodeRole.Observed).ToList();
+                    if (blocking is not null)
+                        MatrixProductEmitter.InBlocks(w, reverse, blocking, () =>
+                        {
+                            foreach (var node in observed) EmitTerm(w, spec, reverse, node, () => MatrixProductEmitter.BlockLoops(w, node.Indices), scale);
+                            MatrixProductEmitter.EmitBlockBackward(w, blocking);
+                        }, rows?.Start ?? "0", rows?.Count);
+                    else
+                        foreach (var node in observed) EmitTerm(w, spec, reverse, node, () => MatrixProductEmitter.BlockLoops(w, node.Indices, rows!.Value.Start, rows.Value.Count), scale);
                 }
                 foreach (var (z, children) in summed) SummedLatentEmitter.EmitTerm(w, spec, reverse, z, children);
                 MatrixProductEmitter.EmitBackward(w, spec, products, blocking);
+            }
+
+            w.Line("/// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>");
+            if (objective && rowPlate is not null)
+            {
+                // A model of parameters only: the whole log likelihood is every row at scale 1.
+                w.Line($"public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient) => EvaluateRows(0, model.{CodeExpr.Size(rowPlate)}, 1.0);");
+                w.Line();
+                w.Line($"/// <summary>The plate minibatches are drawn over: every observation's first.</summary>");
+                w.Line($"public string? RowPlate => {EmitHelpers.Literal(rowPlate)};");
+                w.Line();
+                w.Line("/// <summary>");
+                w.Line($"/// The log priors, plus the observations' log densities over rows ldRowStart to ldRowStart + ldRowCount − 1 of {rowPlate} times");
+                w.Line("/// ldScale (N / rows: an unbiased estimate of the whole from a minibatch), with the gradients of both.");
+                w.Line("/// </summary>");
+                using (w.Block("public double EvaluateRows(int ldRowStart, int ldRowCount, double ldScale)"))
+                {
+                    w.Line("var logDensity = 0.0;");
+                    Body(("ldRowStart", "ldRowCount"), "ldScale");
+                    w.Line("return logDensity;");
+                }
+                w.Line();
+                return;
+            }
+            using (w.Block("public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)"))
+            {
+                w.Line("var logDensity = Constrain(position);");
+                Body(null, null);
                 EmitChainRule(w, latents);
                 w.Line("return logDensity;");
             }
+            w.Line();
+            if (!objective) return;
+            w.Line("/// <summary>No plate to draw minibatches over: an observation is not a scalar term over a first plate all of them share.</summary>");
+            w.Line("public string? RowPlate => null;");
+            w.Line();
+            w.Line("public double EvaluateRows(int ldRowStart, int ldRowCount, double ldScale) => throw new global::System.NotSupportedException(\"the observations share no first plate to draw minibatches over\");");
+            w.Line();
         }
 
         /// <summary>One random node's log density summed over its entries, its partials sent back through its arguments.</summary>
-        /// <param name="blocked">the first plate's loop covers the current block of rows only</param>
-        private static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node, bool blocked = false)
+        /// <param name="loops">the term's loops over its entries (a range of its first plate's rows); all of them by default</param>
+        /// <param name="scale">a factor on the term and its partials (a minibatch's N / rows); none by default</param>
+        private static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node, System.Func<System.IDisposable>? loops = null, string? scale = null)
         {
             if (SimplexEmitter.IsVector(node))
             {
@@ -329,7 +367,7 @@ namespace Dsl.Generators.Emit
             }
             w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             using (w.Braces())
-            using (blocked ? MatrixProductEmitter.BlockLoops(w, node.Indices) : BindingEmitter.Loops(w, node.Indices))
+            using (loops?.Invoke() ?? BindingEmitter.Loops(w, node.Indices))
             {
                 var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
                 var arguments = Arguments(spec, node);
@@ -342,8 +380,10 @@ namespace Dsl.Generators.Emit
                     NodeRole.Param => reverse.Of(self, scope),
                     _ => $"{ReverseMode.Observed(node)}[{position}]",
                 };
-                var partials = DensityCall(w, reverse, node, arguments, scope, x, "logDensity");
-                for (var a = 0; a < arguments.Count; a++) reverse.Accumulate(arguments[a], partials[a + 1], scope);
+                var term = scale is null ? "logDensity" : reverse.Local("Term", "0.0");
+                var partials = DensityCall(w, reverse, node, arguments, scope, x, term);
+                if (scale is not null) w.Line($"logDensity += {scale} * {term};");
+                for (var a = 0; a < arguments.Count; a++) reverse.Accumulate(arguments[a], scale is null ? partials[a + 1] : $"{scale} * {partials[a + 1]}", scope);
                 if (node.Role is NodeRole.Latent or NodeRole.Param) w.Line($"{ReverseMode.Gradient(node)}[{position}] += {partials[0]};");
             }
         }

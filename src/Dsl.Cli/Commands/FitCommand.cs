@@ -73,6 +73,12 @@ public static class FitCommand
             Description = "model.cs fitted by maximum likelihood: sd of the seeded jitter added to the starting values on the unconstrained scale (breaks a factorisation's symmetry; 0: none).",
             DefaultValueFactory = _ => 0.1,
         };
+        var optimiser = new Option<string>("--optimizer")
+        {
+            Description = "model.cs fitted by maximum likelihood, and deepmc: lbfgs (full batch, to convergence) or adam (minibatches of the observations' rows; --epochs, default 100, --batch-size, --learning-rate, default 0.01).",
+            DefaultValueFactory = _ => "lbfgs",
+        };
+        var batchSize = new Option<int>("--batch-size") { Description = "--optimizer adam: rows of the observations' first plate per step.", DefaultValueFactory = _ => 256 };
         var layers = new Option<int>("--layers") { Description = "deepmc: layers of bases, 1, 2 or 3 (D1 Z, D1 D2 Z, D1 D2 D3 Z).", DefaultValueFactory = _ => 2 };
         var widths = new Option<string?>("--widths") { Description = "deepmc: the layers' widths from the genes' side to the rank, comma-separated (default 5 | 10,5 | 20,10,5)." };
         var topGenes = new Option<int>("--genes") { Description = "deepmc: genes of highest dispersion kept by the preprocessing.", DefaultValueFactory = _ => 1000 };
@@ -89,7 +95,7 @@ public static class FitCommand
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
               transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, saveDraws,
-              iterations, tolerance, initJitter, layers, widths, topGenes, noPreprocess, allEntries };
+              iterations, tolerance, initJitter, layers, widths, topGenes, noPreprocess, allEntries, optimiser, batchSize };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery, learningRate };
@@ -98,14 +104,14 @@ public static class FitCommand
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
         var nutsOnly = new Option[] { chains, warmup };
-        var mlOnly = new Option[] { iterations, tolerance, initJitter };
+        var mlOnly = new Option[] { iterations, tolerance, initJitter, optimiser, batchSize };
         var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws }.Concat(mlOnly).ToArray();
         var deepMcOnly = new Option[] { layers, widths, topGenes, noPreprocess, allEntries };
         // The options each engine of a declared model reads; those of the others are refused, naming the engine that fits it.
         var engineOptions = new Dictionary<string, Option[]>
         {
             [GibbsEmFit.Engine] = gibbsOnly, [SamplingFit.Engine] = [.. nutsOnly, samples], [VariationalFit.Engine] = [.. viOnly, samples],
-            [PointEstimationFit.Engine] = [.. mlOnly, checkpointEvery],
+            [PointEstimationFit.Engine] = [.. mlOnly, checkpointEvery, epochs, learningRate],
         };
         command.SetAction(r =>
         {
@@ -115,7 +121,7 @@ public static class FitCommand
             var file = Path.GetFileName(name);
             CliArguments.RefuseUnused(r, declared ? scviPreset.Concat(ursmInputs).Append(outH5ad).Concat(deepMcOnly)
                     : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly).Concat(deepMcOnly)
-                    : name == "deepmc" ? ursmInputs.Concat(gibbsOnly).Concat(nutsOnly).Concat(viOnly.Except([checkpointEvery])).Concat(scviPreset.Except([counts, layer]))
+                    : name == "deepmc" ? ursmInputs.Concat(gibbsOnly).Concat(nutsOnly).Concat(viOnly.Except([checkpointEvery, epochs, learningRate])).Concat(scviPreset.Except([counts, layer]))
                         .Concat([data, plateSizes, modelName, method, saveDraws, outH5ad])
                     : scviOnly.Concat(declaredOnly).Concat(deepMcOnly),
                 declared ? $"fit {file} (they belong to the ursm, scvi and deepmc presets)" : $"fit {name}");
@@ -131,7 +137,7 @@ public static class FitCommand
                         $"fit {file}, which {engine} fits (it uses {string.Join(", ", engineOptions[engine].Select(o => o.Name))})"))
                     {
                         SaveDraws = r.GetValue(saveDraws), Method = r.GetValue(method),
-                        PointEstimation = () => PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads),
+                        PointEstimation = () => PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads, optimiser, batchSize, epochs, learningRate),
                     };
                 return DeclaredFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }
@@ -139,7 +145,7 @@ public static class FitCommand
             {
                 var request = new DeepMc.DeepMcRequest(r.GetValue(counts), r.GetValue(layer), CliArguments.InRange(r.GetValue(layers), 1, 3, "--layers"),
                     r.GetValue(widths) is { } text ? Widths(text) : null, r.GetValue(topGenes), !r.GetValue(noPreprocess), r.GetValue(allEntries),
-                    PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads), r.GetValue(resume), r.GetValue(force));
+                    PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads, optimiser, batchSize, epochs, learningRate), r.GetValue(resume), r.GetValue(force));
                 return DeepMc.DeepMcFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }
             if (name == "scvi")
@@ -186,9 +192,20 @@ public static class FitCommand
         text.Split(',').Select(part => int.TryParse(part.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var w)
             ? w : throw new CliException($"--widths {text}: '{part.Trim()}' is not a whole number; give the widths comma-separated, e.g. 20,10")).ToList();
 
+    /// <summary>Maximum likelihood's settings; --epochs and --learning-rate keep their VI defaults out of an Adam fit (100 epochs at 0.01).</summary>
     private static Runtime.Optimisation.PointEstimationOptions PointEstimationSettings(ParseResult r, Option<int> iterations, Option<double> tolerance, Option<double> initJitter,
-        Option<double> checkpointEvery, Option<ulong> seed, Option<int> threads) => new()
+        Option<double> checkpointEvery, Option<ulong> seed, Option<int> threads, Option<string> optimiser, Option<int> batchSize, Option<int> epochs, Option<double> learningRate) => new()
     {
+        Optimiser = r.GetValue(optimiser) switch
+        {
+            "lbfgs" => Runtime.Optimisation.Optimiser.Lbfgs,
+            "adam" => Runtime.Optimisation.Optimiser.Adam,
+            var other => throw new CliException($"--optimizer {other}: use lbfgs or adam"),
+        },
+        BatchSize = CliArguments.Positive(r.GetValue(batchSize), "--batch-size"),
+        Epochs = r.GetResult(epochs) is null or { Implicit: true } ? 100 : CliArguments.Positive(r.GetValue(epochs), "--epochs"),
+        LearningRate = r.GetResult(learningRate) is null or { Implicit: true } ? 0.01
+            : r.GetValue(learningRate) is var rate && rate > 0 && double.IsFinite(rate) ? rate : throw new CliException($"--learning-rate must be a positive number, not {rate}"),
         MaxIterations = CliArguments.Positive(r.GetValue(iterations), "--iterations"),
         Tolerance = r.GetValue(tolerance) is var tol && tol >= 0 && double.IsFinite(tol) ? tol : throw new CliException($"--tolerance must be 0 or a positive number, not {tol}"),
         InitJitter = r.GetValue(initJitter) is var jitter && jitter >= 0 && double.IsFinite(jitter) ? jitter : throw new CliException($"--init-jitter must be 0 or a positive number, not {jitter}"),

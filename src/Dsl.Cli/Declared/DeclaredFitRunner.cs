@@ -58,7 +58,7 @@ public static class DeclaredFitRunner
             else if (engine == PointEstimationFit.Engine)
             {
                 var options = request.PointEstimation();
-                using var line = new ProgressLine(mode, error, "L-BFGS iteration", options.MaxIterations);
+                using var line = new ProgressLine(mode, error, options.Progress.Step, options.Progress.Total);
                 fit = PointEstimationFit.Fit(model, options, checkpoint, new OptimisationReporter(line));
             }
             else if (engine == SamplingFit.Engine)

@@ -36,13 +36,13 @@ public static class DeepMcFitRunner
         DeepMcFit fit;
         try
         {
-            using var line = new ProgressLine(mode, error, "L-BFGS iteration", request.Options.MaxIterations);
+            using var line = new ProgressLine(mode, error, request.Options.Progress.Step, request.Options.Progress.Total);
             fit = DeepMcFitter.Fit(inputs, request.Layers, widths, request.Options, checkpoint, new OptimisationReporter(line));
         }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         Write(folder, path, inputs, fit, request);
         folder.Commit();
-        output.WriteLine($"{fit.Fit.History.Rows.Count} iterations ({fit.Fit.Outcome}), {fit.Fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
+        output.WriteLine($"{fit.Fit.History.Rows.Count} {fit.Fit.History.Step}s ({fit.Fit.Outcome}), {fit.Fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;
     }
 
@@ -125,7 +125,8 @@ public static class DeepMcFitRunner
             missing_entries = inputs.Expression.Count(v => v == 0),
             imputed_csv = request.AllEntries ? "every entry the model's prediction, on the input's scale" : "measured entries as given, missing (zero) entries the model's prediction, on the input's scale",
             settings = fit.Fit.Settings,
-            iterations = history.Rows.Count,
+            steps = history.Rows.Count,
+            step = history.Step,
             outcome = fit.Fit.Outcome,
             resumed_after = fit.Fit.ResumedAfter,
             log_likelihood = history.Rows.Count == 0 ? (double?)null : history.Rows[^1][1],

@@ -6,11 +6,11 @@ using Dsl.Runtime.Random;
 namespace Dsl.Runtime.Models;
 
 /// <summary>
-/// Maximum likelihood for any declared model of parameters only: L-BFGS on the generated log likelihood and its
-/// gradient, over the parameters' unconstrained coordinates, from the stored starting values jittered by a seeded
-/// stream (so the same seed gives the same estimates at any thread count). It stops when an iteration changes the
-/// log likelihood by less than the tolerance relative to its size, when no step lowers the loss any more, or at the
-/// iteration budget. Observations with missing entries get their predictions, E[y] at the estimates, as dense outputs.
+/// Maximum likelihood (MAP where parameters declare priors) for any declared model of parameters only, on the
+/// generated log likelihood and its gradient over the parameters' unconstrained coordinates, from the stored starting
+/// values jittered by a seeded stream: full-batch L-BFGS to convergence (<see cref="LbfgsEstimation"/>), or Adam on
+/// minibatches of the observations' rows (<see cref="AdamEstimation"/>). The same seed gives the same estimates at any
+/// thread count. Observations with missing entries get their predictions, E[y] at the estimates, as dense outputs.
 /// </summary>
 public static class PointEstimationFit
 {
@@ -31,61 +31,34 @@ public static class PointEstimationFit
         var random = new RandomStream(options.Seed ^ JitterStreams, 0);
         for (var i = 0; i < start.Length; i++) start[i] += options.InitJitter * random.NextNormal();
 
-        double Loss(ReadOnlySpan<double> x, Span<double> gradient)
+        // The loss is −log p; +∞ where it or its gradient is not finite, which the line search backs away from.
+        double Loss(Func<double> evaluate, ReadOnlySpan<double> x, Span<double> gradient)
         {
             parameters.Write(x);
-            var logLikelihood = objective.Evaluate(ReadOnlySpan<double>.Empty, Span<double>.Empty);
-            if (!double.IsFinite(logLikelihood)) return double.PositiveInfinity;
+            var logDensity = evaluate();
+            if (!double.IsFinite(logDensity)) return double.PositiveInfinity;
             parameters.Gradient(objective, gradient, -1);
-            return parameters.NonFinite(gradient) is null ? -logLikelihood : double.PositiveInfinity;
+            return parameters.NonFinite(gradient) is null ? -logDensity : double.PositiveInfinity;
         }
 
-        var search = new Lbfgs(Loss, start, options.Memory);
-        if (!double.IsFinite(search.Value)) throw new InvalidDataException(StartFailure(objective, parameters, search));
-        var history = new List<double[]>();
-        int? resumedAfter = null;
-        if (checkpoint is { Resume: true })
+        OptimiserRun run;
+        if (options.Optimiser == Optimiser.Lbfgs)
+            run = LbfgsEstimation.Run((x, g) => Loss(() => objective.Evaluate(ReadOnlySpan<double>.Empty, Span<double>.Empty), x, g), start, options, checkpoint, progress,
+                search => StartFailure(objective, parameters, search.Gradient));
+        else
         {
-            PointEstimationCheckpoint.Load(checkpoint, options, search, history);
-            resumedAfter = history.Count;
+            var plate = objective.RowPlate
+                ?? throw new InvalidDataException($"{model.Descriptor.Name}'s observations share no first plate to draw minibatches over; fit it with L-BFGS");
+            var rows = model.GetPlateSize(plate);
+            run = AdamEstimation.Run((x, g, begin, count) => Loss(() => objective.EvaluateRows(begin, count, rows / (double)count), x, g), start, rows, options, checkpoint, progress);
         }
-        checkpoint?.RequireWritable();
-        var lastSave = Stopwatch.StartNew();
-        var outcome = $"reached --iterations {options.MaxIterations} without converging";
-        var previousSeconds = history.Count == 0 ? 0 : history[^1][^1];
-        while (history.Count < options.MaxIterations)
-        {
-            var before = search.Value;
-            var step = search.Iterate();
-            if (step == LbfgsStep.Stalled)
-            {
-                outcome = "converged (no step lowers the loss at floating-point precision)";
-                break;
-            }
-            history.Add([history.Count + 1, -search.Value, MaxAbs(search.Gradient), search.LastStep, search.Evaluations, previousSeconds + clock.Elapsed.TotalSeconds]);
-            progress?.Report((history.Count, -search.Value));
-            if (checkpoint is not null && lastSave.Elapsed.TotalSeconds >= options.CheckpointSeconds)
-            {
-                PointEstimationCheckpoint.Save(checkpoint, options, search, history);
-                lastSave.Restart();
-            }
-            if (Math.Abs(before - search.Value) <= options.Tolerance * Math.Max(Math.Abs(before), Math.Abs(search.Value)))
-            {
-                outcome = "converged";
-                break;
-            }
-        }
-        if (checkpoint is not null) PointEstimationCheckpoint.Save(checkpoint, options, search, history);
-        parameters.Write(search.X);
+        parameters.Write(run.X);
 
-        var settings = new Dictionary<string, object>
+        var settings = new Dictionary<string, object>(run.Settings)
         {
-            ["optimiser"] = "L-BFGS", ["max_iterations"] = options.MaxIterations, ["tolerance"] = options.Tolerance, ["memory"] = options.Memory,
-            ["init_jitter"] = options.InitJitter, ["seed"] = options.Seed, ["threads"] = options.Threads, ["evaluations"] = search.Evaluations,
-            ["log_likelihood"] = -search.Value, ["gradient_max_abs"] = MaxAbs(search.Gradient),
+            ["init_jitter"] = options.InitJitter, ["seed"] = options.Seed, ["threads"] = options.Threads,
         };
-        var fitHistory = new FitHistory("iteration", ["log_likelihood", "gradient_max_abs", "step_length", "evaluations", "seconds"], history);
-        return new DeclaredFit(Engine, fitHistory, outcome, resumedAfter, NodeSummary.PointEstimates(model).ToList(), 0,
+        return new DeclaredFit(Engine, new FitHistory(run.Step, run.Columns, run.History), run.Outcome, run.ResumedAfter, NodeSummary.PointEstimates(model).ToList(), 0,
             "parameters: maximum-likelihood point estimates (no sd or interval)" + (objective.Incomplete.Count == 0 ? "" : $"; {string.Join(", ", objective.Incomplete.Select(n => $"{n}_expected"))}: E[y] at the estimates, every entry"),
             settings, clock.Elapsed.TotalSeconds) { DenseOutputs = Predictions(model, objective) };
     }
@@ -102,14 +75,12 @@ public static class PointEstimationFit
         }).ToList();
 
     /// <summary>Why the starting point has no finite log likelihood, naming the parameter whose gradient fails first where one does.</summary>
-    private static string StartFailure(IObjective objective, UnconstrainedParameters parameters, Lbfgs search)
+    private static string StartFailure(IObjective objective, UnconstrainedParameters parameters, double[] gradient)
     {
         var logLikelihood = objective.Evaluate(ReadOnlySpan<double>.Empty, Span<double>.Empty);
         if (!double.IsFinite(logLikelihood))
             return $"the log likelihood is {logLikelihood} at the starting values: some observation lies outside its distribution's support there; check the data against the model's supports, or give starting values";
-        var bad = parameters.NonFinite(search.Gradient);
+        var bad = parameters.NonFinite(gradient);
         return $"the gradient of the log likelihood in '{bad?.Node}' (entry {bad?.Entry + 1}) is not finite at the starting values; check the data against the model's supports, or give starting values";
     }
-
-    private static double MaxAbs(double[] values) => values.Length == 0 ? 0 : values.Max(Math.Abs);
 }

@@ -22,6 +22,17 @@ public interface IObjective : IPosterior
     /// <summary>Threads for the matrix products the log likelihood holds (the value does not depend on them).</summary>
     int Threads { get; set; }
 
+    /// <summary>The plate minibatches are drawn over (every observation's first plate), or null where the observations share none.</summary>
+    string? RowPlate { get; }
+
+    /// <summary>
+    /// The log priors plus <paramref name="scale"/> times the observations' log densities over rows
+    /// <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> − 1 of <see cref="RowPlate"/>
+    /// (N / count makes it an unbiased estimate of the whole log posterior), its gradients kept as
+    /// <see cref="ILogDensity.Evaluate"/>'s are.
+    /// </summary>
+    double EvaluateRows(int start, int count, double scale);
+
     /// <summary>The observations the declaration says have missing entries ([MeasuredWhere], [ZerosMissing]): a fit reports their predictions.</summary>
     IReadOnlyList<string> Incomplete { get; }
 

@@ -2,9 +2,33 @@ using System.Globalization;
 
 namespace Dsl.Runtime.Optimisation;
 
-/// <summary>Settings of a maximum-likelihood fit by L-BFGS.</summary>
+/// <summary>Which optimiser a maximum-likelihood fit runs.</summary>
+public enum Optimiser
+{
+    /// <summary>Full-batch L-BFGS to convergence (the default).</summary>
+    Lbfgs,
+
+    /// <summary>Adam on minibatches of the observations' rows, for a fixed number of epochs.</summary>
+    Adam,
+}
+
+/// <summary>Settings of a maximum-likelihood fit by L-BFGS, or by minibatch Adam.</summary>
 public sealed record PointEstimationOptions
 {
+    public Optimiser Optimiser { get; init; } = Optimiser.Lbfgs;
+
+    /// <summary>What one step of the progress line is, and how many there are at most.</summary>
+    public (string Step, int Total) Progress => Optimiser == Optimiser.Lbfgs ? ("L-BFGS iteration", MaxIterations) : ("Adam epoch", Epochs);
+
+    /// <summary>Adam: passes over the rows.</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>Adam: rows of the observations' first plate per step.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Adam: the step size.</summary>
+    public double LearningRate { get; init; } = 0.01;
+
     /// <summary>At most this many L-BFGS iterations.</summary>
     public int MaxIterations { get; init; } = 1000;
 
@@ -30,5 +54,7 @@ public sealed record PointEstimationOptions
     public double CheckpointSeconds { get; init; } = 10;
 
     /// <summary>The settings a resumed run must share with the run that wrote the checkpoint (not the iteration budget).</summary>
-    public string Fingerprint => string.Create(CultureInfo.InvariantCulture, $"lbfgs m={Memory} tol={Tolerance:R} jitter={InitJitter:R} seed={Seed}");
+    public string Fingerprint => Optimiser == Optimiser.Lbfgs
+        ? string.Create(CultureInfo.InvariantCulture, $"lbfgs m={Memory} tol={Tolerance:R} jitter={InitJitter:R} seed={Seed}")
+        : string.Create(CultureInfo.InvariantCulture, $"adam batch={BatchSize} rate={LearningRate:R} tol={Tolerance:R} jitter={InitJitter:R} seed={Seed}");
 }

@@ -10,7 +10,7 @@ namespace Dsl.Cli.Tests.Estimation;
 /// </summary>
 public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) : IClassFixture<EstimationDeclarations>
 {
-    private static readonly string[] models = ["Frequencies", "LowRank", "LowRankLoops", "MultiOutput", "PoissonNmf", "ThreeLayers", "ThreeLayersLoops"];
+    private static readonly string[] models = ["Frequencies", "LowRank", "LowRankLoops", "MultiOutput", "PoissonNmf", "RidgeLowRank", "ThreeLayers", "ThreeLayersLoops"];
 
     public static TheoryData<string> Models => new(models);
 
@@ -49,6 +49,42 @@ public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) 
         model = declarations.Simulated(name, PlatesOf(model), 41);
         // Log likelihoods of order 100 at a step of 1e-6: rounding near 1e-8, within 1e-6 relative (see ParameterGradientCheck).
         Sampling.ParameterGradientCheck.Assert(model, model.CreateObjective(), [], 1e-6, $"{name}.");
+    }
+
+    [Theory]
+    [InlineData("RidgeLowRank", Runtime.Neural.ProductBlocks.DefaultEntries)]
+    [InlineData("RidgeLowRank", 10)]
+    [InlineData("PoissonNmf", 10)]
+    public void RowRanges_AddUpToTheWhole_AndScaleOnlyTheLikelihood(string name, int blockEntries)
+    {
+        using var blocks = Runtime.Neural.ProductBlocks.Limit(blockEntries);
+        var model = declarations.Simulated(name, PlatesOf(declarations.Create(name)), 47);
+        var objective = model.CreateObjective();
+        var rows = model.GetPlateSize(objective.RowPlate!);
+        double[] Gradients() => objective.Parameters.SelectMany(p =>
+        {
+            var values = new double[model.Descriptor.Find(p)!.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => a * b)];
+            objective.TryReadParameterGradient(p, values);
+            return values;
+        }).ToArray();
+        var whole = objective.Evaluate([], []);
+        var wholeGradient = Gradients();
+        // At scale 0 only the log priors remain; each range at scale 1 adds its rows' likelihood to them.
+        var priors = objective.EvaluateRows(0, rows, 0);
+        var priorGradient = Gradients();
+        var (sum, sumGradient) = (priors, (double[])priorGradient.Clone());
+        foreach (var (start, count) in new[] { (0, 3), (3, 1), (4, rows - 4) })
+        {
+            sum += objective.EvaluateRows(start, count, 1) - priors;
+            var gradient = Gradients();
+            for (var i = 0; i < gradient.Length; i++) sumGradient[i] += gradient[i] - priorGradient[i];
+        }
+        // The same terms summed in another grouping: equal to rounding.
+        Assert.Equal(whole, sum, 1e-10 * Math.Abs(whole));
+        for (var i = 0; i < wholeGradient.Length; i++) Assert.Equal(wholeGradient[i], sumGradient[i], 1e-9 * (1 + Math.Abs(wholeGradient[i])));
+        // A scale multiplies the rows' likelihood and nothing else.
+        var scaled = objective.EvaluateRows(2, 3, 2.5);
+        Assert.Equal(priors + 2.5 * (objective.EvaluateRows(2, 3, 1) - priors), scaled, 1e-10 * Math.Abs(scaled));
     }
 
     [Theory]

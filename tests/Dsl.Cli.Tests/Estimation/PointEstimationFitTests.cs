@@ -109,6 +109,37 @@ public sealed class PointEstimationFitTests(EstimationDeclarations declarations)
     }
 
     [Fact]
+    public void MinibatchAdam_ApproachesTheLbfgsOptimum_AndIsReproducible()
+    {
+        var plates = new Dictionary<string, int> { ["Cell"] = 200, ["Gene"] = 30, ["Factor"] = 3 };
+        double Fit(PointEstimationOptions options, CheckpointPlan? checkpoint = null)
+        {
+            var model = declarations.Simulated("RidgeLowRank", plates, 13);
+            model.InitializeParameters();
+            return (double)PointEstimationFit.Fit(model, options, checkpoint, null).Settings["log_likelihood"];
+        }
+        var optimum = Fit(exact);
+        var adam = new PointEstimationOptions { Optimiser = Optimiser.Adam, Epochs = 200, BatchSize = 20, LearningRate = 0.02, Threads = 1 };
+        var reached = Fit(adam);
+        // 6,000 observations: 200 epochs of 10 steps leave Adam's noise at a few units of log likelihood (a relative
+        // 1e-3 of the optimum's size), where the start is thousands below.
+        Assert.InRange(reached, optimum - 1e-3 * Math.Abs(optimum), optimum + 1e-9 * Math.Abs(optimum));
+        Assert.Equal(reached, Fit(adam with { Threads = 2 }));
+        using var folder = new Dsl.Tests.Shared.TempFolder();
+        var path = Path.Combine(folder.Path, "checkpoint.bin");
+        Fit(adam with { Epochs = 70, CheckpointSeconds = 0 }, new CheckpointPlan(path, false, "data"));
+        Assert.Equal(reached, Fit(adam, new CheckpointPlan(path, true, "data")));
+    }
+
+    [Fact]
+    public void MinibatchAdam_WithoutARowPlate_IsRefusedInOneLine()
+    {
+        var model = declarations.Simulated("Frequencies", new Dictionary<string, int> { ["Choice"] = 20, ["Category"] = 3 }, 5);
+        var refusal = Assert.Throws<InvalidDataException>(() => PointEstimationFit.Fit(model, new PointEstimationOptions { Optimiser = Optimiser.Adam }, null, null));
+        Assert.Equal("Frequencies's observations share no first plate to draw minibatches over; fit it with L-BFGS", refusal.Message);
+    }
+
+    [Fact]
     public void Estimates_AreTheSameAtAnyThreadCount_AndAfterAResume()
     {
         // Blocks of 600 entries (10 of the 300 cells): the fit runs through the blocked products' forward and backward GEMMs.

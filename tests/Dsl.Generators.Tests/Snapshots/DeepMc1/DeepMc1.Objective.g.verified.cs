@@ -95,9 +95,18 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
         }
 
         /// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>
-        public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)
+        public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient) => EvaluateRows(0, model.CellCount, 1.0);
+
+        /// <summary>The plate minibatches are drawn over: every observation's first.</summary>
+        public string? RowPlate => "Cell";
+
+        /// <summary>
+        /// The log priors, plus the observations' log densities over rows ldRowStart to ldRowStart + ldRowCount − 1 of Cell times
+        /// ldScale (N / rows: an unbiased estimate of the whole from a minibatch), with the gradients of both.
+        /// </summary>
+        public double EvaluateRows(int ldRowStart, int ldRowCount, double ldScale)
         {
-            var logDensity = Constrain(position);
+            var logDensity = 0.0;
             global::System.Array.Clear(basis1Gradient);
             global::System.Array.Clear(coefficientGradient);
             MultiplyMatrices();
@@ -135,9 +144,9 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                     }
                 }
             }
-            for (var ldBlockStart = 0; ldBlockStart < CellCount; ldBlockStart += ldBlockRows)
+            for (var ldBlockStart = ldRowStart; ldBlockStart < ldRowStart + ldRowCount; ldBlockStart += ldBlockRows)
             {
-                var ldBlockCount = global::System.Math.Min(ldBlockRows, CellCount - ldBlockStart);
+                var ldBlockCount = global::System.Math.Min(ldBlockRows, ldRowStart + ldRowCount - ldBlockStart);
                 MultiplyBlock(ldBlockStart, ldBlockCount);
                 // log p(expression) over its entries: expression ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1) (line 27)
                 {
@@ -147,10 +156,12 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                         {
                             var ldAt13 = (c) * GeneCount + g;
                             if (expressionObserved[ldAt13] == 0) continue; // a zero is missing, not measured
-                            var ldArg14 = ldProduct1Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
-                            var ldArg15 = 1.0;
-                            logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt13], ldArg14, ldArg15, out var ldDValue16, out var ldDMean17, out var ldDSd18);
-                            ldProduct1Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldDMean17;
+                            var ldTerm14 = 0.0;
+                            var ldArg15 = ldProduct1Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                            var ldArg16 = 1.0;
+                            ldTerm14 += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt13], ldArg15, ldArg16, out var ldDValue17, out var ldDMean18, out var ldDSd19);
+                            logDensity += ldScale * ldTerm14;
+                            ldProduct1Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean18;
                         }
                     }
                 }
@@ -161,6 +172,7 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             }
             return logDensity;
         }
+
         /// <summary>The observations with entries declared missing, whose predictions a fit reports.</summary>
         public global::System.Collections.Generic.IReadOnlyList<string> Incomplete { get; } = new string[] { "expression" };
 

@@ -107,9 +107,18 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
         }
 
         /// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>
-        public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)
+        public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient) => EvaluateRows(0, model.CellCount, 1.0);
+
+        /// <summary>The plate minibatches are drawn over: every observation's first.</summary>
+        public string? RowPlate => "Cell";
+
+        /// <summary>
+        /// The log priors, plus the observations' log densities over rows ldRowStart to ldRowStart + ldRowCount − 1 of Cell times
+        /// ldScale (N / rows: an unbiased estimate of the whole from a minibatch), with the gradients of both.
+        /// </summary>
+        public double EvaluateRows(int ldRowStart, int ldRowCount, double ldScale)
         {
-            var logDensity = Constrain(position);
+            var logDensity = 0.0;
             global::System.Array.Clear(basis1Gradient);
             global::System.Array.Clear(basis2Gradient);
             global::System.Array.Clear(coefficientGradient);
@@ -165,9 +174,9 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                     }
                 }
             }
-            for (var ldBlockStart = 0; ldBlockStart < CellCount; ldBlockStart += ldBlockRows)
+            for (var ldBlockStart = ldRowStart; ldBlockStart < ldRowStart + ldRowCount; ldBlockStart += ldBlockRows)
             {
-                var ldBlockCount = global::System.Math.Min(ldBlockRows, CellCount - ldBlockStart);
+                var ldBlockCount = global::System.Math.Min(ldBlockRows, ldRowStart + ldRowCount - ldBlockStart);
                 MultiplyBlock(ldBlockStart, ldBlockCount);
                 // log p(expression) over its entries: expression ~ Normal(mean: Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c))), sd: 1) (line 24)
                 {
@@ -177,10 +186,12 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                         {
                             var ldAt19 = (c) * GeneCount + g;
                             if (expressionObserved[ldAt19] == 0) continue; // a zero is missing, not measured
-                            var ldArg20 = ldProduct2Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
-                            var ldArg21 = 1.0;
-                            logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt19], ldArg20, ldArg21, out var ldDValue22, out var ldDMean23, out var ldDSd24);
-                            ldProduct2Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldDMean23;
+                            var ldTerm20 = 0.0;
+                            var ldArg21 = ldProduct2Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                            var ldArg22 = 1.0;
+                            ldTerm20 += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt19], ldArg21, ldArg22, out var ldDValue23, out var ldDMean24, out var ldDSd25);
+                            logDensity += ldScale * ldTerm20;
+                            ldProduct2Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean24;
                         }
                     }
                 }
@@ -195,6 +206,7 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis2, model.Width1Count, model.RankCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Gradient, model.Width1Count, model.CellCount), coefficientGradient, 0, model.CellCount, accumulate: true, Threads);
             return logDensity;
         }
+
         /// <summary>The observations with entries declared missing, whose predictions a fit reports.</summary>
         public global::System.Collections.Generic.IReadOnlyList<string> Incomplete { get; } = new string[] { "expression" };
 

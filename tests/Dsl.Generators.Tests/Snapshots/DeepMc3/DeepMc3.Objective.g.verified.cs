@@ -119,9 +119,18 @@ partial class DeepMc3 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
         }
 
         /// <summary>log p at an unconstrained point, and its gradient there (the parameters' gradients are kept for TryReadParameterGradient).</summary>
-        public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient)
+        public double Evaluate(global::System.ReadOnlySpan<double> position, global::System.Span<double> gradient) => EvaluateRows(0, model.CellCount, 1.0);
+
+        /// <summary>The plate minibatches are drawn over: every observation's first.</summary>
+        public string? RowPlate => "Cell";
+
+        /// <summary>
+        /// The log priors, plus the observations' log densities over rows ldRowStart to ldRowStart + ldRowCount − 1 of Cell times
+        /// ldScale (N / rows: an unbiased estimate of the whole from a minibatch), with the gradients of both.
+        /// </summary>
+        public double EvaluateRows(int ldRowStart, int ldRowCount, double ldScale)
         {
-            var logDensity = Constrain(position);
+            var logDensity = 0.0;
             global::System.Array.Clear(basis1Gradient);
             global::System.Array.Clear(basis2Gradient);
             global::System.Array.Clear(basis3Gradient);
@@ -195,9 +204,9 @@ partial class DeepMc3 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                     }
                 }
             }
-            for (var ldBlockStart = 0; ldBlockStart < CellCount; ldBlockStart += ldBlockRows)
+            for (var ldBlockStart = ldRowStart; ldBlockStart < ldRowStart + ldRowCount; ldBlockStart += ldBlockRows)
             {
-                var ldBlockCount = global::System.Math.Min(ldBlockRows, CellCount - ldBlockStart);
+                var ldBlockCount = global::System.Math.Min(ldBlockRows, ldRowStart + ldRowCount - ldBlockStart);
                 MultiplyBlock(ldBlockStart, ldBlockCount);
                 // log p(expression) over its entries: expression ~ Normal(mean: Sum[a in Width1](basis1(g, a) * Sum[b in Width2](basis2(a, b) * Sum[k in Rank](basis3(b, k) * coefficient(k, c)))), sd: 1) (line 28)
                 {
@@ -207,10 +216,12 @@ partial class DeepMc3 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                         {
                             var ldAt25 = (c) * GeneCount + g;
                             if (expressionObserved[ldAt25] == 0) continue; // a zero is missing, not measured
-                            var ldArg26 = ldProduct3Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
-                            var ldArg27 = 1.0;
-                            logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt25], ldArg26, ldArg27, out var ldDValue28, out var ldDMean29, out var ldDSd30);
-                            ldProduct3Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldDMean29;
+                            var ldTerm26 = 0.0;
+                            var ldArg27 = ldProduct3Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                            var ldArg28 = 1.0;
+                            ldTerm26 += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt25], ldArg27, ldArg28, out var ldDValue29, out var ldDMean30, out var ldDSd31);
+                            logDensity += ldScale * ldTerm26;
+                            ldProduct3Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean30;
                         }
                     }
                 }
@@ -229,6 +240,7 @@ partial class DeepMc3 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             global::Dsl.Runtime.Neural.Gemm.Multiply(global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldFlatbasis3, model.Width2Count, model.RankCount).Transposed(), global::Dsl.Runtime.Neural.MatrixView<double>.RowMajor(ldProduct1Gradient, model.Width2Count, model.CellCount), coefficientGradient, 0, model.CellCount, accumulate: true, Threads);
             return logDensity;
         }
+
         /// <summary>The observations with entries declared missing, whose predictions a fit reports.</summary>
         public global::System.Collections.Generic.IReadOnlyList<string> Incomplete { get; } = new string[] { "expression" };
 

@@ -124,5 +124,6 @@ partial class LogisticRegression : global::Dsl.Runtime.Hmc.ISampledModel
             }
             return logDensity;
         }
+
     }
 }

@@ -121,5 +121,6 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Hmc.ISampledModel
             }
             return logDensity;
         }
+
     }
 }
