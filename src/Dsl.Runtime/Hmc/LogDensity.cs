@@ -19,11 +19,13 @@ public static class LogDensity
     /// <summary>-(x - mean)²/(2 sd²) - log sd - log √(2π).</summary>
     public static double Normal(double x, double mean, double sd, out double dx, out double dMean, out double dSd)
     {
-        var z = (x - mean) / sd;
-        dMean = z / sd;
+        // One division, and no logarithm at the unit sd a least-squares objective (deepMc's) calls this with per entry.
+        var inverse = 1 / sd;
+        var z = (x - mean) * inverse;
+        dMean = z * inverse;
         dx = -dMean;
-        dSd = (z * z - 1) / sd;
-        return sd > 0 ? -0.5 * z * z - Math.Log(sd) - HalfLogTwoPi : double.NaN;
+        dSd = (z * z - 1) * inverse;
+        return sd > 0 ? -0.5 * z * z - (sd == 1 ? 0 : Math.Log(sd)) - HalfLogTwoPi : double.NaN;
     }
 
     /// <summary>Normal(log x; logMean, logSd) - log x.</summary>
