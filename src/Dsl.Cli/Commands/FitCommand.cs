@@ -79,7 +79,11 @@ public static class FitCommand
             DefaultValueFactory = _ => "lbfgs",
         };
         var batchSize = new Option<int>("--batch-size") { Description = "--optimizer adam: rows of the observations' first plate per step.", DefaultValueFactory = _ => 256 };
-        var layers = new Option<int>("--layers") { Description = "deepmc: layers of bases, 1, 2 or 3 (D1 Z, D1 D2 Z, D1 D2 D3 Z).", DefaultValueFactory = _ => 2 };
+        var layers = new Option<int>("--layers")
+        {
+            Description = "deepmc: layers of bases, 1, 2 or 3 (D1 Z, D1 D2 Z, D1 D2 D3 Z). One by default: deeper products, with the same prior on each factor, are penalised less for large values and extrapolated wildly on sparse data (the Visium spots).",
+            DefaultValueFactory = _ => 1,
+        };
         var widths = new Option<string?>("--widths") { Description = "deepmc: the layers' widths from the genes' side to the rank, comma-separated (default 5 | 10,5 | 20,10,5)." };
         var topGenes = new Option<int>("--genes") { Description = "deepmc: genes of highest dispersion kept by the preprocessing.", DefaultValueFactory = _ => 1000 };
         var noPreprocess = new Option<bool>("--no-preprocess") { Description = "deepmc: fit the values as given (already normalised and on the scale to impute on), without the paper's filtering, scaling and log2(1 + x)." };
@@ -92,7 +96,8 @@ public static class FitCommand
         var force = new Option<bool>("--force") { Description = "With --resume: continue even from a checkpoint written for other data of the same shape." };
         var outFolder = new Option<string>("--out") { Description = "Output folder (owned by the fit: outputs an earlier fit wrote there and this one does not are removed).", Required = true };
         var command = new Command("fit", "Fit a model. URSM: A.csv, W.csv, S.csv, alpha.csv, dropout_params.csv, cells.csv, elbo.csv, imputed.csv, summary.json. " +
-            "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json.")
+            "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json. " +
+            "deepMc: imputed.csv, factors/, history.csv, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
               transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, saveDraws,
               iterations, tolerance, initJitter, layers, widths, topGenes, noPreprocess, allEntries, optimiser, batchSize };

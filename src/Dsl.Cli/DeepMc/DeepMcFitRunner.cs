@@ -24,6 +24,8 @@ public static class DeepMcFitRunner
     {
         var path = request.Counts ?? throw new CliException("fit deepmc needs --counts (CSV/TSV with cells as rows, Matrix Market, a 10x folder or .h5ad)");
         var inputs = Read(path, request.Layer, request.Genes, request.Preprocess);
+        if (inputs.EmptyCells is { Count: > 0 } empty)
+            error.WriteLine($"note: {empty.Count} cells have no reads in the expressed genes (e.g. '{empty[0]}'); nothing of them is measured, so they are kept unscaled and imputed from the prior alone (zero)");
         var widths = request.Widths ?? DeepMcFitter.DefaultWidths(request.Layers, inputs.Genes, inputs.Cells);
         try
         {

@@ -65,6 +65,24 @@ public sealed class DeepMcCliTests
     }
 
     [Fact]
+    public void FitDeepmc_AtItsDefaults_OnSparseRealSpots_KeepsPredictionsInTheDataRange()
+    {
+        // The Visium spots: 38 expressed genes, 53 % of Y missing, six spots with no reads in them (kept, with a note).
+        using var temp = new TempFolder();
+        var result = RunDsl("fit", "deepmc", "--counts", Path.Combine(RepoPaths.Fixtures, "visium_mouse_brain_100genes"), "--out", temp.Path);
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("note: 6 cells have no reads in the expressed genes", result.Err);
+        var values = File.ReadAllLines(Path.Combine(temp.Path, "imputed.csv")).Skip(1)
+            .SelectMany(l => l.Split(',').Skip(1)).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).Order().ToList();
+        Assert.All(values, v => Assert.True(double.IsFinite(v)));
+        // The counts are at most 40. One layer (the default) keeps 99 % of its predictions below that (13 measured) and
+        // its largest at 628; two and three layers reach 7e5 and 1.5e6
+        // (models/Dsl.Models/DeepMc/README.md), which the bound of 1e4 refuses.
+        Assert.True(values[(int)(0.99 * values.Count)] <= 40, $"99th percentile {values[(int)(0.99 * values.Count)]}");
+        Assert.True(values[^1] < 1e4, $"largest prediction {values[^1]}");
+    }
+
+    [Fact]
     public void NegativeValue_IsOneLine()
     {
         using var temp = new TempFolder();

@@ -7,9 +7,10 @@ namespace Dsl.Models.DeepMc;
 /// to the scale of the input counts.
 /// </summary>
 /// <param name="Columns">each kept gene's column in the input matrix</param>
-/// <param name="LibrarySizes">each cell's total over the kept expressed genes (1 where not preprocessed)</param>
+/// <param name="LibrarySizes">each cell's total over the kept expressed genes (1 where not preprocessed; the median for an empty cell)</param>
+/// <param name="EmptyCells">cells with no reads in the expressed genes: nothing of them is measured, so they are kept unscaled and predicted from the prior alone</param>
 public sealed record DeepMcInputs(double[] Expression, int Cells, IReadOnlyList<string> CellNames, IReadOnlyList<string> GeneNames, int[] Columns,
-    double[] LibrarySizes, double MedianLibrary, bool Preprocessed)
+    double[] LibrarySizes, double MedianLibrary, bool Preprocessed, IReadOnlyList<string>? EmptyCells = null)
 {
     public int Genes => GeneNames.Count;
 
@@ -59,10 +60,12 @@ public static class DeepMcPreprocessing
             var entries = counts.RowValues(c);
             for (var k = 0; k < columns.Length; k++)
                 if (keep[columns[k]]) libraries[c] += entries[k];
-            if (libraries[c] <= 0)
-                throw new ArgumentException($"cell '{counts.CellNames[c]}' has no reads in the {expressed.Length} expressed genes, so it cannot be scaled to the median library; remove it");
         }
-        var median = Median(libraries);
+        var empty = Enumerable.Range(0, counts.Cells).Where(c => libraries[c] <= 0).ToList();
+        if (empty.Count == counts.Cells) throw new ArgumentException($"no cell has reads in the {expressed.Length} expressed genes");
+        // The median of the cells with reads; an empty cell is left unscaled (all its entries are missing anyway).
+        var median = Median(libraries.Where(l => l > 0).ToArray());
+        foreach (var c in empty) libraries[c] = median;
         // Normalised expression of the expressed genes, then each one's coefficient of variation across cells.
         var normalised = new double[counts.Cells * expressed.Length];
         var position = new int[counts.Genes];
@@ -94,7 +97,8 @@ public static class DeepMcPreprocessing
             for (var j = 0; j < chosen.Length; j++)
                 expression[c * chosen.Length + j] = Math.Log2(1 + normalised[c * expressed.Length + chosen[j]]);
         var kept = chosen.Select(j => expressed[j]).ToArray();
-        return new DeepMcInputs(expression, counts.Cells, counts.CellNames, kept.Select(g => counts.GeneNames[g]).ToList(), kept, libraries, median, true);
+        return new DeepMcInputs(expression, counts.Cells, counts.CellNames, kept.Select(g => counts.GeneNames[g]).ToList(), kept, libraries, median, true,
+            empty.Select(c => counts.CellNames[c]).ToList());
     }
 
     private static double Median(double[] values)
