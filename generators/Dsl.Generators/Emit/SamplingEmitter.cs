@@ -9,9 +9,12 @@ namespace Dsl.Generators.Emit
     /// <summary>
     /// Emits <c>{Model}.Sampler.g.cs</c>: the model's log posterior over its latents on the unconstrained scale, with
     /// its gradient, for NUTS. Each latent is mapped to the real line by its support's transform (adding the log
-    /// Jacobian); each random node adds its log density, entry by entry, and sends the density's partials back
-    /// through its arguments' expressions (<see cref="ReverseMode"/>); the constrained gradients are then carried
-    /// through the transforms.
+    /// Jacobian); each random node (and each parameter with a prior) adds its log density, entry by entry, and sends
+    /// the density's partials back through its arguments' expressions (<see cref="ReverseMode"/>); the constrained
+    /// gradients are then carried through the transforms. Matrix products in the arguments are evaluated by GEMM
+    /// (<see cref="MatrixProductEmitter"/>). For a model of parameters only the same terms make
+    /// <c>{Model}.Objective.g.cs</c>, the log likelihood maximum likelihood maximises, with its row ranges for
+    /// minibatches and the observations' predicted means.
     /// </summary>
     internal static class SamplingEmitter
     {
