@@ -44,7 +44,7 @@ public static class FitCommand
         var transformBatch = new Option<string?>("--transform-batch") { Description = "scvi: write normalized.csv and imputed.csv as if every cell were in this batch." };
         var latent = new Option<int>("--latent") { Description = "scvi: latent dimensions.", DefaultValueFactory = _ => ScviFitter.DefaultLatent };
         var likelihood = LikelihoodOption.Create("scvi: ");
-        var dense = DenseOutputOption.Create("scvi's normalized.csv and imputed.csv");
+        var dense = DenseOutputOption.Create("scvi's normalized.csv and imputed.csv, and deepmc's imputed.csv");
         var layer = LayerOption.Create();
         var checkpointEvery = new Option<double>("--checkpoint-every")
         {
@@ -126,7 +126,7 @@ public static class FitCommand
             var file = Path.GetFileName(name);
             CliArguments.RefuseUnused(r, declared ? scviPreset.Concat(ursmInputs).Append(outH5ad).Concat(deepMcOnly)
                     : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly).Concat(deepMcOnly)
-                    : name == "deepmc" ? ursmInputs.Concat(gibbsOnly).Concat(nutsOnly).Concat(viOnly.Except([checkpointEvery, epochs, learningRate])).Concat(scviPreset.Except([counts, layer]))
+                    : name == "deepmc" ? ursmInputs.Concat(gibbsOnly).Concat(nutsOnly).Concat(viOnly.Except([checkpointEvery, epochs, learningRate])).Concat(scviPreset.Except([counts, layer, dense]))
                         .Concat([data, plateSizes, modelName, method, saveDraws, outH5ad])
                     : scviOnly.Concat(declaredOnly).Concat(deepMcOnly),
                 declared ? $"fit {file} (they belong to the ursm, scvi and deepmc presets)" : $"fit {name}");
@@ -149,7 +149,7 @@ public static class FitCommand
             if (name == "deepmc")
             {
                 var request = new DeepMc.DeepMcRequest(r.GetValue(counts), r.GetValue(layer), CliArguments.InRange(r.GetValue(layers), 1, 3, "--layers"),
-                    r.GetValue(widths) is { } text ? Widths(text) : null, r.GetValue(topGenes), !r.GetValue(noPreprocess), r.GetValue(allEntries),
+                    r.GetValue(widths) is { } text ? Widths(text) : null, r.GetValue(topGenes), !r.GetValue(noPreprocess), r.GetValue(allEntries), DenseOutputOption.Parse(r.GetValue(dense)!),
                     PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads, optimiser, batchSize, epochs, learningRate), r.GetValue(resume), r.GetValue(force));
                 return DeepMc.DeepMcFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }

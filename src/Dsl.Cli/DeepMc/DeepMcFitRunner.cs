@@ -11,8 +11,9 @@ namespace Dsl.Cli.DeepMc;
 /// <summary>What `dsl fit deepmc` was asked for.</summary>
 /// <param name="Widths">from the genes' side to the rank; null for the defaults</param>
 /// <param name="AllEntries">--all: every entry of imputed.csv is the model's prediction, not only the missing ones</param>
+/// <param name="Dense">how imputed.csv is written: as text, gzip-compressed, or not at all</param>
 public sealed record DeepMcRequest(string? Counts, string? Layer, int Layers, IReadOnlyList<int>? Widths, int Genes, bool Preprocess, bool AllEntries,
-    PointEstimationOptions Options, bool Resume, bool Force);
+    DenseOutput Dense, PointEstimationOptions Options, bool Resume, bool Force);
 
 /// <summary>
 /// `dsl fit deepmc`: the paper's preprocessing, then the bundled DeepMc1/2/3 declaration fitted by the generic
@@ -81,9 +82,10 @@ public static class DeepMcFitRunner
     private static void Write(OutputFolder folder, string countsPath, DeepMcInputs inputs, DeepMcFit fit, DeepMcRequest request)
     {
         var (cells, genes) = (inputs.Cells, inputs.Genes);
-        using (var pending = AtomicFile.Open(folder.File("imputed.csv")))
+        if (request.Dense != DenseOutput.None)
         {
-            using (var table = new CsvTable(pending.Stream, "cell", inputs.GeneNames))
+            using var pending = AtomicFile.Open(folder.File(DenseOutputOption.FileName("imputed", request.Dense)));
+            using (var table = new CsvTable(pending.Stream, "cell", inputs.GeneNames, request.Dense == DenseOutput.Gzip))
             {
                 var row = new float[genes];
                 for (var c = 0; c < cells; c++)
@@ -125,7 +127,8 @@ public static class DeepMcFitRunner
             layers = request.Layers,
             widths = fit.Widths,
             missing_entries = inputs.Expression.Count(v => v == 0),
-            imputed_csv = request.AllEntries ? "every entry the model's prediction, on the input's scale" : "measured entries as given, missing (zero) entries the model's prediction, on the input's scale",
+            imputed = request.Dense == DenseOutput.None ? "not written (--dense none)"
+                : request.AllEntries ? "every entry the model's prediction, on the input's scale" : "measured entries as given, missing (zero) entries the model's prediction, on the input's scale",
             settings = fit.Fit.Settings,
             steps = history.Rows.Count,
             step = history.Step,

@@ -49,6 +49,19 @@ public sealed class DeepMcCliTests
     }
 
     [Fact]
+    public void FitDeepmc_DenseGz_WritesTheSameTableCompressed_AndNoneLeavesItOut()
+    {
+        using var temp = new TempFolder();
+        var (csv, gz) = (Path.Combine(temp.Path, "csv"), Path.Combine(temp.Path, "gz"));
+        Assert.Equal(0, RunDsl("fit", "deepmc", "--counts", RepoPaths.Pbmc, "--out", csv).Exit);
+        Assert.Equal(0, RunDsl("fit", "deepmc", "--counts", RepoPaths.Pbmc, "--dense", "gz", "--out", gz).Exit);
+        using (var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(gz, "imputed.csv.gz")), System.IO.Compression.CompressionMode.Decompress)))
+            Assert.Equal(File.ReadAllText(Path.Combine(csv, "imputed.csv")), reader.ReadToEnd());
+        Assert.Equal(0, RunDsl("fit", "deepmc", "--counts", RepoPaths.Pbmc, "--dense", "none", "--out", gz).Exit);
+        Assert.False(File.Exists(Path.Combine(gz, "imputed.csv.gz")));
+    }
+
+    [Fact]
     public void EvalDeepmc_OnRealLungCells_BeatsGeneMeansAndAls_OnHiddenNonZeros()
     {
         var lung = Path.Combine(RepoPaths.Fixtures, "lung_treutlein");
