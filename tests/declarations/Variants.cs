@@ -396,3 +396,25 @@ public partial class GammaSizeVae
 
     [Observed] public int x(Cell n, Gene g) => Dist.Poisson(size(n) * rho(n, g));
 }
+
+/// Ambient RNA: each cell's NB counts mix its decoded expression with a profile shared by all droplets, a simplex
+/// over genes fitted beside the networks (as CellBender and SoupX model the soup).
+[PlateModel("NB VAE with an ambient profile")]
+public partial class AmbientVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Data] public partial double logDepth(Cell n);
+    [Param, Positive] public partial double theta(Gene g);
+    [Param, Simplex(nameof(Gene))] public partial double ambient(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n)) * (0.9 * rho(n, g) + 0.1 * ambient(g)), inverseDispersion: theta(g));
+}

@@ -88,8 +88,14 @@ namespace Dsl.Generators.Derivation
         string Node, string? ItemPlate, string ItemVariable, string Family, LikelihoodKernel Kernel, string KernelName,
         EquatableArray<LikelihoodArgument> Arguments, int Line);
 
-    /// <summary>A global parameter optimised by gradient; a positive one through its logarithm.</summary>
-    public sealed record FittedParameter(string Node, bool Positive);
+    /// <summary>
+    /// A global parameter optimised by gradient: a positive one through its logarithm, a simplex one through a softmax
+    /// along <see cref="Simplex"/> (its plate, the rows' length and the stride between a row's entries, row-major).
+    /// </summary>
+    public sealed record FittedParameter(string Node, bool Positive, SimplexAxis? Simplex = null);
+
+    /// <summary>The plate a simplex parameter's rows run along, and the plates after it (whose sizes make the stride between a row's entries).</summary>
+    public sealed record SimplexAxis(string Plate, EquatableArray<string> After);
 
     /// <summary>
     /// A latent without an encoder, outside the cell plate (a per-gene random effect, a shared scale): ADVI's

@@ -80,8 +80,11 @@ namespace Dsl.Generators.Derivation
                         Fail(parameter, "only parameters that observation arguments or encoded latents' priors read are fitted by gradient here");
                     else if (parameter.Declaration.Distribution is not null)
                         Fail(parameter, "a prior on a [Param] is not used by variational inference yet (NUTS and maximum likelihood add it); make the node a [Latent], or drop the prior");
-                    else if (parameter.Declaration.Constraints.Simplex)
-                        Fail(parameter, "simplex-constrained parameters are not supported by variational inference yet");
+                    else if (parameter.Declaration.Constraints.SimplexOver is { } over)
+                    {
+                        var axis = parameter.Indices.ToList().FindIndex(i => i.Plate == over);
+                        parameters.Add(new FittedParameter(parameter.Name, false, new SimplexAxis(over, parameter.Indices.Skip(axis + 1).Select(i => i.Plate).ToEquatableArray())));
+                    }
                     else
                         parameters.Add(new FittedParameter(parameter.Name, parameter.Declaration.Constraints.Positive));
                     if (failure is not null) return Failed();

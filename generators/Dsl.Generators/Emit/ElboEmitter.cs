@@ -76,7 +76,7 @@ namespace Dsl.Generators.Emit
             w.Line($"private readonly {spec.ClassName} model;");
             w.Line($"private readonly {Neural}.ParameterSet<T> parameters = new();");
             foreach (var parameter in plan.Parameters)
-                w.Line($"private readonly {Neural}.Parameter<T> {Parameter(parameter.Node)}; // {(parameter.Positive ? $"log {parameter.Node}" : parameter.Node)}");
+                w.Line($"private readonly {Neural}.Parameter<T> {Parameter(parameter.Node)}; // {(parameter.Positive ? $"log {parameter.Node}" : parameter.Simplex is { } axis ? $"{parameter.Node} before a softmax along {axis.Plate}" : parameter.Node)}");
             foreach (var latent in plan.Latents)
                 w.Line($"private readonly {Neural}.EncoderNetwork<T> {Encoder(latent)}; // q({latent.Node} | {string.Join(", ", latent.Inputs.Select(i => i.Node))}), line {latent.Line}");
             foreach (var trunk in Trunks(plan))
@@ -139,8 +139,13 @@ namespace Dsl.Generators.Emit
                     var node = ExprTools.Find(spec, parameter.Node)!;
                     var size = node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => Size(i.Plate)));
                     w.Line($"{Parameter(parameter.Node)} = parameters.Add(\"{parameter.Node}\", {size}, decays: false);");
-                    w.Line($"// Standard normal start{(parameter.Positive ? " on the log scale" : "")}, as scvi-tools initialises its dispersions.");
-                    w.Line($"for (var i = 0; i < {Parameter(parameter.Node)}.Value.Length; i++) {Parameter(parameter.Node)}.Value[i] = T.CreateTruncating(init.NextNormal());");
+                    if (parameter.Simplex is not null)
+                        w.Line("// A simplex starts uniform: every softmax coordinate 0.");
+                    else
+                    {
+                        w.Line($"// Standard normal start{(parameter.Positive ? " on the log scale" : "")}, as scvi-tools initialises its dispersions.");
+                        w.Line($"for (var i = 0; i < {Parameter(parameter.Node)}.Value.Length; i++) {Parameter(parameter.Node)}.Value[i] = T.CreateTruncating(init.NextNormal());");
+                    }
                 }
                 GlobalLatentEmitter.EmitConstruction(w, spec, plan);
                 w.Line("Threads = 1;");
@@ -225,8 +230,26 @@ namespace Dsl.Generators.Emit
                 }
             foreach (var parameter in plan.Parameters)
             {
-                w.Line($"/// <summary>The fitted {parameter.Node}{(parameter.Positive ? " (exp of the optimised log)" : "")}.</summary>");
-                w.Line($"public T {parameter.Node}At(int index) => {(parameter.Positive ? $"T.Exp({Parameter(parameter.Node)}.Value[index])" : $"{Parameter(parameter.Node)}.Value[index]")};");
+                if (parameter.Simplex is { } axis)
+                {
+                    w.Line($"/// <summary>The fitted {parameter.Node}: the softmax of the optimised coordinates along {axis.Plate}, at one entry.</summary>");
+                    using (w.Block($"public T {parameter.Node}At(int index)"))
+                    {
+                        var (stride, length) = SimplexEmitter.AxisCode(axis);
+                        w.Line($"var start = index - index / ({stride}) % {length} * ({stride});");
+                        w.Line($"var u = {Parameter(parameter.Node)}.Value;");
+                        w.Line($"var max = u[start];");
+                        w.Line($"for (var k = 1; k < {length}; k++) max = T.Max(max, u[start + k * ({stride})]);");
+                        w.Line("var total = T.Zero;");
+                        w.Line($"for (var k = 0; k < {length}; k++) total += T.Exp(u[start + k * ({stride})] - max);");
+                        w.Line("return T.Exp(u[index] - max) / total;");
+                    }
+                }
+                else
+                {
+                    w.Line($"/// <summary>The fitted {parameter.Node}{(parameter.Positive ? " (exp of the optimised log)" : "")}.</summary>");
+                    w.Line($"public T {parameter.Node}At(int index) => {(parameter.Positive ? $"T.Exp({Parameter(parameter.Node)}.Value[index])" : $"{Parameter(parameter.Node)}.Value[index]")};");
+                }
                 w.Line();
             }
         }
@@ -336,7 +359,9 @@ namespace Dsl.Generators.Emit
                     var size = $"{Parameter(parameter.Node)}.Value.Length";
                     w.Line($"{Neural}.Buffers.Ensure(ref {Value(parameter.Node)}, {size});");
                     w.Line($"{Neural}.Buffers.Ensure(ref {Partials(parameter.Node)}, {Variational}.RowChunks.Count * {size});");
-                    w.Line($"for (var i = 0; i < {size}; i++) {Value(parameter.Node)}[i] = {(parameter.Positive ? $"T.Exp({Parameter(parameter.Node)}.Value[i])" : $"{Parameter(parameter.Node)}.Value[i]")};");
+                    w.Line(parameter.Simplex is null
+                        ? $"for (var i = 0; i < {size}; i++) {Value(parameter.Node)}[i] = {(parameter.Positive ? $"T.Exp({Parameter(parameter.Node)}.Value[i])" : $"{Parameter(parameter.Node)}.Value[i]")};"
+                        : $"for (var i = 0; i < {size}; i++) {Value(parameter.Node)}[i] = {parameter.Node}At(i);");
                 }
                 GlobalLatentEmitter.EmitPrepare(w, plan);
                 using (w.Block("if (gradients)"))

@@ -31,6 +31,11 @@ namespace Dsl.Generators.Emit
         private static void EmitParameter(SourceWriter w, FittedParameter parameter)
         {
             var value = Parameter(parameter.Node);
+            if (parameter.Simplex is { } axis)
+            {
+                EmitSimplexParameter(w, parameter.Node, axis);
+                return;
+            }
             w.Line(parameter.Positive
                 ? $"// {parameter.Node} = exp(u): ∂loss/∂u = ∂loss/∂{parameter.Node} · {parameter.Node}; chunk partials summed in chunk order."
                 : $"// {parameter.Node}: chunk partials summed in chunk order.");
@@ -39,6 +44,30 @@ namespace Dsl.Generators.Emit
                 w.Line("var sum = T.Zero;");
                 w.Line($"for (var chunk = 0; chunk < {Variational}.RowChunks.Count; chunk++) sum += {Partials(parameter.Node)}[chunk * {value}.Value.Length + i];");
                 w.Line($"{value}.Gradient[i] += sum{(parameter.Positive ? $" * {Value(parameter.Node)}[i]" : "")};");
+            }
+        }
+
+        /// <summary>
+        /// A softmax row v = softmax(u): ∂loss/∂u_k = v_k (g_k − Σ_j v_j g_j), g the chunk partials summed in chunk order
+        /// (kept in the first chunk's slots, which are not read again this step).
+        /// </summary>
+        private static void EmitSimplexParameter(SourceWriter w, string node, SimplexAxis axis)
+        {
+            var (value, partials, values) = (Parameter(node), Partials(node), Value(node));
+            var (stride, length) = SimplexEmitter.AxisCode(axis);
+            w.Line($"// {node} = softmax(u) along {axis.Plate}: ∂loss/∂u_k = {node}_k·(∂loss/∂{node}_k − Σ_j {node}_j·∂loss/∂{node}_j); chunk partials summed in chunk order.");
+            using (w.Block($"for (var i = 0; i < {value}.Value.Length; i++)"))
+            {
+                w.Line("var sum = T.Zero;");
+                w.Line($"for (var chunk = 0; chunk < {Variational}.RowChunks.Count; chunk++) sum += {partials}[chunk * {value}.Value.Length + i];");
+                w.Line($"{partials}[i] = sum;");
+            }
+            using (w.Block($"for (var start = 0; start < {value}.Value.Length; start++)"))
+            {
+                w.Line($"if (start / ({stride}) % {length} != 0) continue; // not the first entry of a row");
+                w.Line("var mean = T.Zero;");
+                w.Line($"for (var k = 0; k < {length}; k++) mean += {values}[start + k * ({stride})] * {partials}[start + k * ({stride})];");
+                w.Line($"for (var k = 0; k < {length}; k++) {value}.Gradient[start + k * ({stride})] += {values}[start + k * ({stride})] * ({partials}[start + k * ({stride})] - mean);");
             }
         }
 

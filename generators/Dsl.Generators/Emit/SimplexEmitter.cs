@@ -102,6 +102,10 @@ namespace Dsl.Generators.Emit
         /// A vector distribution's log density row by row (a Dirichlet's over its shares, a multinomial's over its
         /// counts); partials into the row (a latent's) and back through the argument's expression at every entry.
         /// </summary>
+        /// <summary>A simplex parameter's axis in generated variational code: the C# of the stride between a row's entries and of the row's length.</summary>
+        public static (string Stride, string Length) AxisCode(SimplexAxis axis) =>
+            (axis.After.Count == 0 ? "1" : string.Join(" * ", axis.After.Select(VariationalNames.Size)), VariationalNames.Size(axis.Plate));
+
         public static void EmitTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node)
         {
             var (k, size) = (Over(node).Variable, Size(node));
