@@ -51,7 +51,7 @@ public static class FitCommand
             Description = "scvi: seconds of training between checkpoints (also written after the last epoch; 0: every epoch). A kill loses at most this much.",
             DefaultValueFactory = _ => 10,
         };
-        var outH5ad = new Option<string?>("--out-h5ad") { Description = "Also write the cells with the fit's results as AnnData (scvi: obsm X_scVI, layers scvi_normalized/scvi_imputed, obs scvi_library; ursm: layers ursm_dropout_prob/ursm_imputed, uns ursm_W, ursm_A)." };
+        var outH5ad = new Option<string?>("--out-h5ad") { Description = "Also write the cells with the fit's results as AnnData (scvi: obsm X_scVI, layers scvi_normalized/scvi_imputed, obs scvi_library; ursm: layers ursm_dropout_prob/ursm_imputed, uns ursm_W, ursm_A; deepmc: layers deepmc_imputed/deepmc_log_expression)." };
         var sc = new Option<string?>("--sc") { Description = "Single-cell counts: CSV/TSV (rows cells, columns genes; header optional) or a 10x folder." };
         var typesFile = new Option<string?>("--types") { Description = "Cell types, one 0-indexed integer per line, in the order of --sc's cells." };
         var bulk = new Option<string?>("--bulk") { Description = "Bulk counts: CSV/TSV (rows samples, columns genes) or a 10x folder." };
@@ -127,7 +127,7 @@ public static class FitCommand
             CliArguments.RefuseUnused(r, declared ? scviPreset.Concat(ursmInputs).Append(outH5ad).Concat(deepMcOnly)
                     : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly).Concat(deepMcOnly)
                     : name == "deepmc" ? ursmInputs.Concat(gibbsOnly).Concat(nutsOnly).Concat(viOnly.Except([checkpointEvery, epochs, learningRate])).Concat(scviPreset.Except([counts, layer, dense]))
-                        .Concat([data, plateSizes, modelName, method, saveDraws, outH5ad])
+                        .Concat([data, plateSizes, modelName, method, saveDraws])
                     : scviOnly.Concat(declaredOnly).Concat(deepMcOnly),
                 declared ? $"fit {file} (they belong to the ursm, scvi and deepmc presets)" : $"fit {name}");
             if (r.GetValue(force) && !r.GetValue(resume)) throw new CliException("--force only applies with --resume (it accepts a checkpoint written for other data)");
@@ -150,7 +150,8 @@ public static class FitCommand
             {
                 var request = new DeepMc.DeepMcRequest(r.GetValue(counts), r.GetValue(layer), CliArguments.InRange(r.GetValue(layers), 1, 3, "--layers"),
                     r.GetValue(widths) is { } text ? Widths(text) : null, r.GetValue(topGenes), !r.GetValue(noPreprocess), r.GetValue(allEntries), DenseOutputOption.Parse(r.GetValue(dense)!),
-                    PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads, optimiser, batchSize, epochs, learningRate), r.GetValue(resume), r.GetValue(force));
+                    PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads, optimiser, batchSize, epochs, learningRate), r.GetValue(resume), r.GetValue(force),
+                    r.GetValue(outH5ad));
                 return DeepMc.DeepMcFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
             }
             if (name == "scvi")

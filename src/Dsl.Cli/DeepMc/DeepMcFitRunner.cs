@@ -12,8 +12,9 @@ namespace Dsl.Cli.DeepMc;
 /// <param name="Widths">from the genes' side to the rank; null for the defaults</param>
 /// <param name="AllEntries">--all: every entry of imputed.csv is the model's prediction, not only the missing ones</param>
 /// <param name="Dense">how imputed.csv is written: as text, gzip-compressed, or not at all</param>
+/// <param name="OutH5ad">--out-h5ad: also write the cells as AnnData with the imputation as layers</param>
 public sealed record DeepMcRequest(string? Counts, string? Layer, int Layers, IReadOnlyList<int>? Widths, int Genes, bool Preprocess, bool AllEntries,
-    DenseOutput Dense, PointEstimationOptions Options, bool Resume, bool Force);
+    DenseOutput Dense, PointEstimationOptions Options, bool Resume, bool Force, string? OutH5ad = null);
 
 /// <summary>
 /// `dsl fit deepmc`: the paper's preprocessing, then the bundled DeepMc1/2/3 declaration fitted by the generic
@@ -24,7 +25,7 @@ public static class DeepMcFitRunner
     public static int Run(DeepMcRequest request, OutputFolder folder, TextWriter output, TextWriter error, ProgressMode mode)
     {
         var path = request.Counts ?? throw new CliException("fit deepmc needs --counts (CSV/TSV with cells as rows, Matrix Market, a 10x folder or .h5ad)");
-        var inputs = Read(path, request.Layer, request.Genes, request.Preprocess);
+        var (counts, inputs) = ReadWithCounts(path, request.Layer, request.Genes, request.Preprocess);
         if (inputs.EmptyCells is { Count: > 0 } empty)
             error.WriteLine($"note: {empty.Count} cells have no reads in the expressed genes (e.g. '{empty[0]}'); nothing of them is measured, so they are kept unscaled and imputed from the prior alone (zero)");
         var widths = request.Widths ?? DeepMcFitter.DefaultWidths(request.Layers, inputs.Genes, inputs.Cells);
@@ -44,6 +45,7 @@ public static class DeepMcFitRunner
         }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         Write(folder, path, inputs, fit, request);
+        if (request.OutH5ad is { } h5ad) DeepMcAnnDataWriter.Write(h5ad, path, counts, inputs, fit, request, error);
         folder.Commit();
         output.WriteLine($"{fit.Fit.History.Rows.Count} {fit.Fit.History.Step}s ({fit.Fit.Outcome}), {fit.Fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;
@@ -90,12 +92,7 @@ public static class DeepMcFitRunner
                 var row = new float[genes];
                 for (var c = 0; c < cells; c++)
                 {
-                    for (var g = 0; g < genes; g++)
-                    {
-                        var at = c * genes + g;
-                        var measured = inputs.Expression[at] != 0;
-                        row[g] = (float)inputs.ToInputScale(c, measured && !request.AllEntries ? inputs.Expression[at] : fit.Completed[at]);
-                    }
+                    for (var g = 0; g < genes; g++) row[g] = (float)Imputed(inputs, fit, c, g, request.AllEntries);
                     table.Row(inputs.CellNames[c], row);
                 }
             }
@@ -138,6 +135,13 @@ public static class DeepMcFitRunner
             seconds_total = fit.Fit.Seconds,
         };
         AtomicFile.WriteText(folder.File("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>An entry of the completed matrix on the input's scale: the model's prediction where Y is missing (everywhere with <paramref name="allEntries"/>), else Y's value.</summary>
+    public static double Imputed(DeepMcInputs inputs, DeepMcFit fit, int cell, int gene, bool allEntries)
+    {
+        var at = cell * inputs.Genes + gene;
+        return inputs.ToInputScale(cell, inputs.Expression[at] != 0 && !allEntries ? inputs.Expression[at] : fit.Completed[at]);
     }
 
     /// <summary>Gene and cell plates are labelled by name; a layer's entries by their 1-based position.</summary>

@@ -62,6 +62,28 @@ public sealed class DeepMcCliTests
     }
 
     [Fact]
+    public void FitDeepmc_OutH5ad_HoldsTheImputationAsALayer()
+    {
+        using var temp = new TempFolder();
+        var h5ad = Path.Combine(temp.Path, "cells.h5ad");
+        var result = RunDsl("fit", "deepmc", "--counts", RepoPaths.Pbmc, "--out", Path.Combine(temp.Path, "fit"), "--out-h5ad", h5ad);
+        Assert.Equal(0, result.Exit);
+        // Read back by this tool's own reader (tests/Dsl.Cli.Tests/AnnData checks its files in Python's anndata): the
+        // layer is imputed.csv, cell for cell and gene for gene, at float precision.
+        var layer = Runtime.Data.AnnData.AnnDataReader.Read(h5ad, new Runtime.Data.ReadOptions { Layer = "deepmc_imputed" });
+        var table = File.ReadAllLines(Path.Combine(temp.Path, "fit", "imputed.csv"));
+        Assert.Equal(table[0].Split(',').Skip(1), layer.GeneNames);
+        Assert.Equal(table.Length - 1, layer.Cells);
+        var row = new double[layer.Genes];
+        for (var c = 0; c < layer.Cells; c++)
+        {
+            layer.Densify(c, row);
+            var expected = table[c + 1].Split(',').Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            for (var g = 0; g < row.Length; g++) Assert.Equal(expected[g], row[g], 1e-6 * (1 + Math.Abs(expected[g])));
+        }
+    }
+
+    [Fact]
     public void EvalDeepmc_OnRealLungCells_BeatsGeneMeansAndAls_OnHiddenNonZeros()
     {
         var lung = Path.Combine(RepoPaths.Fixtures, "lung_treutlein");
