@@ -66,7 +66,8 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
     /// <summary>
     /// Variants with a node the data pin down (a noise scale, a dispersion, a per-cell depth): simulated at 300 cells,
     /// 20 genes (or proteins) and 2 latent dimensions, fitted for 1000 epochs, their posterior means against the
-    /// truth. Decoder-confounded nodes (a per-gene bias a network's output bias can absorb), latents (a simulation's
+    /// truth. Decoder-confounded nodes (a per-gene bias a network's output bias can absorb; AmbientVae's profile, which
+    /// each cell's softmax decoder can absorb: correlation −0.23 at these settings), latents (a simulation's
     /// decoder at random weights leaves them nearly unidentified), CellCycleVae's dispersion (0.18: the covariates'
     /// effect at random weights swamps it) and MethylationVae (its simulation rounds Beta draws with small
     /// concentrations onto 1, which the fit refuses) are not compared.
