@@ -31,8 +31,37 @@ namespace Dsl.Generators
     {
         public const string ModelAttributeName = "Dsl.PlateModelAttribute";
 
+        /// <summary>One class, its Extends resolved among the [PlateModel] classes of its own file.</summary>
         public static PipelineResult Run(ClassDeclarationSyntax model, CancellationToken cancellationToken = default) =>
-            Guard(model.Identifier.ValueText, LocationInfo.From(model.Identifier), () => Run(ModelParser.Parse(model), cancellationToken));
+            Guard(model.Identifier.ValueText, LocationInfo.From(model.Identifier), () =>
+                Run(ModelParser.Parse(model), FindModels(model.SyntaxTree.GetRoot(cancellationToken)).Select(ModelParser.Parse).ToList(), cancellationToken));
+
+        /// <summary>A declaration stage 1 read, or the internal error reading it gave (the generator never throws).</summary>
+        public sealed record ParsedModel(ModelDeclaration? Declaration, PipelineResult? Failure);
+
+        public static ParsedModel Parse(ClassDeclarationSyntax model)
+        {
+            ModelDeclaration? declaration = null;
+            var result = Guard(model.Identifier.ValueText, LocationInfo.From(model.Identifier), () =>
+            {
+                declaration = ModelParser.Parse(model);
+                return new PipelineResult(declaration.ClassName, declaration, null, EquatableArray<DiagnosticInfo>.Empty, EquatableArray<GeneratedFile>.Empty);
+            });
+            return declaration is null ? new ParsedModel(null, result) : new ParsedModel(declaration, null);
+        }
+
+        /// <summary>
+        /// A declaration with its Extends resolved among <paramref name="all"/> (the compilation's plate models), then
+        /// validated, planned and emitted.
+        /// </summary>
+        public static PipelineResult Run(ModelDeclaration declaration, IReadOnlyList<ModelDeclaration> all, CancellationToken cancellationToken = default) =>
+            Guard(declaration.ClassName, declaration.Location, () =>
+            {
+                var resolved = Inheritance.Resolve(declaration, all);
+                return resolved.Value is { } merged
+                    ? Run(merged, cancellationToken)
+                    : new PipelineResult(declaration.ClassName, declaration, null, resolved.Diagnostics, EquatableArray<GeneratedFile>.Empty);
+            });
 
         public static PipelineResult Run(ModelDeclaration declaration, CancellationToken cancellationToken = default) =>
             Guard(declaration.ClassName, declaration.Location, () =>
@@ -42,6 +71,7 @@ namespace Dsl.Generators
                 // Storage is emitted from the declaration whenever the class can take it; the graph only when valid.
                 var files = new List<GeneratedFile>();
                 if (declaration.IsPartial) files.Add(StorageEmitter.Emit(declaration));
+                if (declaration.IsPartial && declaration.Inherited.Count > 0) files.Add(InheritedEmitter.Emit(declaration));
                 var diagnostics = validated.Diagnostics.ToList();
                 // An inference plan's diagnostics are reported; its files are emitted when it succeeds.
                 void Planned<TPlan>(Result<TPlan> planned, Func<TPlan, IEnumerable<GeneratedFile>> emit) where TPlan : class
@@ -80,7 +110,9 @@ namespace Dsl.Generators
         public static IReadOnlyList<PipelineResult> RunOnSource(string text, string path, CancellationToken cancellationToken = default)
         {
             var tree = CSharpSyntaxTree.ParseText(text, CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview), path, cancellationToken: cancellationToken);
-            return FindModels(tree.GetRoot(cancellationToken)).Select(model => Run(model, cancellationToken)).ToList();
+            var models = FindModels(tree.GetRoot(cancellationToken)).Select(Parse).ToList();
+            var declarations = models.Where(m => m.Declaration is not null).Select(m => m.Declaration!).ToList();
+            return models.Select(m => m.Failure ?? Run(m.Declaration!, declarations, cancellationToken)).ToList();
         }
 
         /// <summary>Classes carrying an attribute named PlateModel, judged by syntax alone.</summary>

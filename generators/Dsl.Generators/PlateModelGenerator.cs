@@ -12,12 +12,17 @@ namespace Dsl.Generators
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            var results = context.SyntaxProvider
+            var parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     ModelPipeline.ModelAttributeName,
                     predicate: static (node, _) => node is ClassDeclarationSyntax,
-                    transform: static (attributed, cancellationToken) =>
-                        ModelPipeline.Run((ClassDeclarationSyntax)attributed.TargetNode, cancellationToken))
+                    transform: static (attributed, _) => ModelPipeline.Parse((ClassDeclarationSyntax)attributed.TargetNode))
+                .WithTrackingName("Declaration");
+            // Every model sees every other's declaration (value-equal records), so Extends finds its base in any file and
+            // an edit to a base regenerates the models extending it.
+            var declarations = parsed.Where(static p => p.Declaration is not null).Select(static (p, _) => p.Declaration!).Collect();
+            var results = parsed.Combine(declarations)
+                .Select(static (pair, cancellationToken) => pair.Left.Failure ?? ModelPipeline.Run(pair.Left.Declaration!, pair.Right, cancellationToken))
                 .WithTrackingName("PipelineResult");
 
             context.RegisterSourceOutput(results, static (output, result) =>

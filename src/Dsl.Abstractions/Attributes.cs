@@ -9,6 +9,12 @@ namespace Dsl
         public PlateModelAttribute() { }
         public PlateModelAttribute(string description) { Description = description; }
         public string? Description { get; }
+
+        /// <summary>
+        /// Another [PlateModel] class of the same compilation this one extends: its plates and nodes are this model's
+        /// too, except those this class declares again by name, which replace them. A one-edit variant is one node.
+        /// </summary>
+        public Type? Extends { get; set; }
     }
 
     /// <summary>Marks a nested <c>partial struct</c> as a plate: an index set whose size is bound from data.</summary>

@@ -418,3 +418,11 @@ public partial class AmbientVae
 
     [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n)) * (0.9 * rho(n, g) + 0.1 * ambient(g)), inverseDispersion: theta(g));
 }
+
+/// GaussianVae with heavier tails: the one-edit variant written as one: it extends the Gaussian VAE and declares only
+/// the observation it changes, a Student-t with 4 degrees of freedom.
+[PlateModel("Student-t VAE, extending the Gaussian one", Extends = typeof(GaussianVae))]
+public partial class StudentTVae
+{
+    [Observed] public double y(Cell n, Gene g) => Dist.StudentT(4, mu(n, g), sigma(g));
+}

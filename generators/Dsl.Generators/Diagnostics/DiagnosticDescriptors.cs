@@ -113,6 +113,10 @@ namespace Dsl.Generators.Diagnostics
             "Floor outside the constraint's range",
             "Model '{0}', node '{1}': [Floor({2})] on a {3} parameter must be {4}; use a small positive floor such as 1e-6, or remove it");
 
+        public static readonly DiagnosticDescriptor UnresolvedExtends = Error("DSL0010",
+            "Extends names no plate model it can extend",
+            "Model '{0}': {1}");
+
         public static readonly DiagnosticDescriptor MissingEntriesMisuse = Error("DSL0209",
             "Missing-entry attribute misplaced",
             "Model '{0}', node '{1}': {2}");

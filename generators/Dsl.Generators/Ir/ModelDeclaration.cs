@@ -13,7 +13,32 @@ namespace Dsl.Generators.Ir
         EquatableArray<PlateDecl> Plates,
         EquatableArray<NodeDecl> Nodes,
         EquatableArray<UnsupportedMemberDecl> UnsupportedMembers,
-        LocationInfo Location);
+        LocationInfo Location)
+    {
+        /// <summary><c>Extends = typeof(Base)</c>: the base class's name as written (its last identifier is matched), or null.</summary>
+        public ExtendsDecl? Extends { get; init; }
+
+        /// <summary>Each plate's and node's declaration as written, by name, and the file's using directives: what a class extending this one inherits.</summary>
+        public EquatableArray<MemberSource> Sources { get; init; } = EquatableArray<MemberSource>.Empty;
+
+        public EquatableArray<string> Usings { get; init; } = EquatableArray<string>.Empty;
+
+        /// <summary>Members a base contributed (their source, for <c>{Model}.Inherited.g.cs</c>), after <see cref="Parsing.Inheritance"/> merged them in.</summary>
+        public EquatableArray<MemberSource> Inherited { get; init; } = EquatableArray<MemberSource>.Empty;
+
+        /// <summary>The using directives of the bases' files, which the inherited members' text needs.</summary>
+        public EquatableArray<string> InheritedUsings { get; init; } = EquatableArray<string>.Empty;
+    }
+
+    /// <summary>The base a model extends, as written in <c>typeof(...)</c>, and where.</summary>
+    public sealed record ExtendsDecl(string TypeName, LocationInfo Location)
+    {
+        /// <summary>The class name the base is found by (the last identifier of a qualified name).</summary>
+        public string ClassName => TypeName.Substring(TypeName.LastIndexOf('.') + 1);
+    }
+
+    /// <summary>A plate's or node's declaration text, by its name.</summary>
+    public sealed record MemberSource(string Name, string Text);
 
     /// <param name="Size">the size <c>[Plate(Size = n)]</c> fixes, or null where the data give it</param>
     public sealed record PlateDecl(string Name, string? Description, bool IsPartial, LocationInfo Location, double? Size = null);

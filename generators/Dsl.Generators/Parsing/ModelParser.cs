@@ -22,8 +22,10 @@ namespace Dsl.Generators.Parsing
             var plates = new List<PlateDecl>();
             var nodes = new List<NodeDecl>();
             var unsupported = new List<UnsupportedMemberDecl>();
+            var sources = new List<MemberSource>();
             foreach (var member in model.Members)
             {
+                if (member is StructDeclarationSyntax or MethodDeclarationSyntax) sources.Add(new MemberSource(MemberName(member), Dedented(member)));
                 switch (member)
                 {
                     case StructDeclarationSyntax plate when AttributeReader.Find(plate.AttributeLists, "Plate") is { } attribute:
@@ -49,7 +51,28 @@ namespace Dsl.Generators.Parsing
                 plates.ToEquatableArray(),
                 nodes.ToEquatableArray(),
                 unsupported.ToEquatableArray(),
-                LocationInfo.From(model.Identifier));
+                LocationInfo.From(model.Identifier))
+            {
+                Extends = Extends(model.AttributeLists),
+                Sources = sources.ToEquatableArray(),
+                Usings = model.SyntaxTree.GetRoot().DescendantNodes().OfType<UsingDirectiveSyntax>().Select(u => u.ToString()).ToEquatableArray(),
+            };
+        }
+
+        /// <summary>A member's text with its own indentation taken off every line, so it can be declared again at another depth.</summary>
+        private static string Dedented(MemberDeclarationSyntax member)
+        {
+            var indent = member.GetLocation().GetLineSpan().StartLinePosition.Character;
+            var lines = member.ToString().Replace("\r\n", "\n").Split('\n');
+            return string.Join("\n", lines.Select((line, n) => n == 0 ? line : line.Substring(System.Math.Min(indent, line.Length - line.TrimStart().Length))));
+        }
+
+        /// <summary><c>Extends = typeof(Base)</c> on [PlateModel]; anything else there is kept as written so validation can say what it wants.</summary>
+        private static ExtendsDecl? Extends(SyntaxList<AttributeListSyntax> attributes)
+        {
+            if (AttributeReader.Find(attributes, "PlateModel") is not { } attribute || AttributeReader.Named(attribute, "Extends") is not { } argument) return null;
+            var type = argument.Expression is TypeOfExpressionSyntax typeOf ? typeOf.Type.ToString() : argument.Expression.ToString();
+            return new ExtendsDecl(type, LocationInfo.From(argument));
         }
 
         private static NodeDecl ParseNode(MethodDeclarationSyntax method)
@@ -126,6 +149,7 @@ namespace Dsl.Generators.Parsing
         private static string MemberName(MemberDeclarationSyntax member) => member switch
         {
             BaseTypeDeclarationSyntax type => type.Identifier.ValueText,
+            MethodDeclarationSyntax method => method.Identifier.ValueText,
             PropertyDeclarationSyntax property => property.Identifier.ValueText,
             BaseFieldDeclarationSyntax field => string.Join(", ", field.Declaration.Variables.Select(v => v.Identifier.ValueText)),
             ConstructorDeclarationSyntax constructor => constructor.Identifier.ValueText,
