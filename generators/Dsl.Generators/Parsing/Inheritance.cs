@@ -23,7 +23,7 @@ namespace Dsl.Generators.Parsing
             {
                 var candidates = all.Where(d => d.ClassName == extends.ClassName && Qualified(d).EndsWith(extends.TypeName, System.StringComparison.Ordinal)).ToList();
                 var why = candidates.Count == 0
-                    ? $"Extends = typeof({extends.TypeName}) names no [PlateModel] class of this compilation; declare the base in a file compiled with this one (dsl check base.cs variant.cs), or in this file"
+                    ? $"Extends = typeof({extends.TypeName}) names no [PlateModel] class of this compilation; declare the base in this file, or in one compiled with it (dsl check base.cs variant.cs; dsl fit variant.cs --with base.cs)"
                     : candidates.Count > 1 ? $"Extends = typeof({extends.TypeName}) matches {candidates.Count} plate models ({string.Join(", ", candidates.Select(Qualified))}); qualify it with its namespace"
                     : candidates[0] == model || chain.Contains(candidates[0]) ? $"Extends = typeof({extends.TypeName}) makes a cycle ({string.Join(" -> ", chain.Prepend(model).Select(d => d.ClassName).Append(candidates[0].ClassName))}); a model cannot extend itself"
                     : null;

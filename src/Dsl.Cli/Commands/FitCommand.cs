@@ -26,6 +26,7 @@ public static class FitCommand
         };
         var plateSizes = new Option<string[]>("--plate") { Description = "model.cs: a plate's size, NAME=SIZE, for plates no data spans (a mixture's components)." };
         var modelName = new Option<string?>("--model") { Description = "model.cs: the [PlateModel] class to fit, where the file declares several." };
+        var with = new Option<string[]>("--with") { Description = "model.cs: a further declaration file compiled beside it, holding a base its model extends (Extends = typeof(...)). Repeat as needed." };
         var method = new Option<string?>("--method")
         {
             Description = "model.cs: the engine, where the generator emitted several (`dsl check` lists them): gibbs-em, vi, nuts or lbfgs; by default Gibbs-EM where its rules claim the model.",
@@ -100,7 +101,7 @@ public static class FitCommand
             "deepMc: imputed.csv, factors/, history.csv, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
               transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, saveDraws,
-              iterations, tolerance, initJitter, layers, widths, topGenes, noPreprocess, allEntries, optimiser, batchSize };
+              iterations, tolerance, initJitter, layers, widths, topGenes, noPreprocess, allEntries, optimiser, batchSize, with };
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery, learningRate };
@@ -110,7 +111,7 @@ public static class FitCommand
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
         var nutsOnly = new Option[] { chains, warmup };
         var mlOnly = new Option[] { iterations, tolerance, initJitter, optimiser, batchSize };
-        var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws }.Concat(mlOnly).ToArray();
+        var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws, with }.Concat(mlOnly).ToArray();
         var deepMcOnly = new Option[] { layers, widths, topGenes, noPreprocess, allEntries };
         // The options each engine of a declared model reads; those of the others are refused, naming the engine that fits it.
         var engineOptions = new Dictionary<string, Option[]>
@@ -127,7 +128,7 @@ public static class FitCommand
             CliArguments.RefuseUnused(r, declared ? scviPreset.Concat(ursmInputs).Append(outH5ad).Concat(deepMcOnly)
                     : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly).Concat(deepMcOnly)
                     : name == "deepmc" ? ursmInputs.Concat(gibbsOnly).Concat(nutsOnly).Concat(viOnly.Except([checkpointEvery, epochs, learningRate])).Concat(scviPreset.Except([counts, layer, dense]))
-                        .Concat([data, plateSizes, modelName, method, saveDraws])
+                        .Concat([data, plateSizes, modelName, method, saveDraws, with])
                     : scviOnly.Concat(declaredOnly).Concat(deepMcOnly),
                 declared ? $"fit {file} (they belong to the ursm, scvi and deepmc presets)" : $"fit {name}");
             if (r.GetValue(force) && !r.GetValue(resume)) throw new CliException("--force only applies with --resume (it accepts a checkpoint written for other data)");
@@ -141,7 +142,7 @@ public static class FitCommand
                     engine => CliArguments.RefuseUnused(r, engineOptions.Values.SelectMany(o => o).Except(engineOptions[engine]).Distinct(),
                         $"fit {file}, which {engine} fits (it uses {string.Join(", ", engineOptions[engine].Select(o => o.Name))})"))
                     {
-                        SaveDraws = r.GetValue(saveDraws), Method = r.GetValue(method),
+                        SaveDraws = r.GetValue(saveDraws), Method = r.GetValue(method), With = r.GetValue(with) ?? [],
                         PointEstimation = () => PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads, optimiser, batchSize, epochs, learningRate),
                     };
                 return DeclaredFitRunner.Run(request, folder, output, error, progress.Mode(r, error));

@@ -18,6 +18,7 @@ public static class SimulateCommand
         var totals = new Option<string[]>("--total") { Description = "model.cs: the trials of each row of a multinomial node, NODE=N (default 1000)." };
         var data = new Option<string[]>("--data") { Description = "model.cs: data and parameter values (and plate sizes): JSON files in CmdStan's format, or NODE=FILE per node as `dsl fit` reads them." };
         var modelName = new Option<string?>("--model") { Description = "model.cs: the [PlateModel] class, where the file declares several." };
+        var with = new Option<string[]>("--with") { Description = "model.cs: a further declaration file compiled beside it, holding a base its model extends. Repeat as needed." };
         var genes = new Option<int?>("-N", "--genes") { Description = "Genes N (default: 200 for ursm, 558 for scvi)." };
         var cells = new Option<int?>("-L", "--cells") { Description = "Single cells L (default: 100 for ursm, 3005 for scvi)." };
         var clusters = new Option<int>("--clusters") { Description = "scvi: cell clusters.", DefaultValueFactory = _ => 7 };
@@ -27,16 +28,16 @@ public static class SimulateCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1UL };
         var outFolder = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var command = new Command("simulate", "Simulate data from a model: a model file's declaration (data.json, truth.json, truth.csv), URSM section 4.1 (sc.csv, types.txt, bulk.csv, markers.csv and the truth) or scVI's ZINB process (counts.csv, cells.csv and the truth).")
-            { model, genes, cells, bulk, types, clusters, batches, seed, outFolder, plates, sets, totals, data, modelName };
+            { model, genes, cells, bulk, types, clusters, batches, seed, outFolder, plates, sets, totals, data, modelName, with };
         command.SetAction(r =>
         {
             var name = r.GetValue(model)!;
-            var declaredOnly = new Option[] { plates, sets, totals, data, modelName };
+            var declaredOnly = new Option[] { plates, sets, totals, data, modelName, with };
             if (DeclaredModelLoader.IsModelFile(name))
             {
                 CliArguments.RefuseUnused(r, [genes, cells, bulk, types, clusters, batches], $"simulate {Path.GetFileName(name)} (give plate sizes with --plate NAME=SIZE)");
                 return DeclaredSimulationRunner.Run(new SimulationRequest(name, r.GetValue(modelName), r.GetValue(plates) ?? [], r.GetValue(sets) ?? [], r.GetValue(totals) ?? [],
-                    r.GetValue(data) ?? [], r.GetValue(seed), r.GetValue(outFolder)!), output, error);
+                    r.GetValue(data) ?? [], r.GetValue(seed), r.GetValue(outFolder)!, r.GetValue(with) ?? []), output, error);
             }
             CliArguments.RefuseUnused(r, declaredOnly, $"simulate {name}");
             if (name == "scvi") return SimulateScvi(r, genes, cells, clusters, batches, seed, outFolder, output);

@@ -21,6 +21,9 @@ public sealed record DeclaredFitRequest(
     /// <summary>--method: the engine to fit with where the generator emitted several (null: the default).</summary>
     public string? Method { get; init; }
 
+    /// <summary>--with: declaration files compiled beside the model's (the bases its model extends).</summary>
+    public IReadOnlyList<string> With { get; init; } = [];
+
     /// <summary>Maximum likelihood's settings (a model of parameters only).</summary>
     public Func<Runtime.Optimisation.PointEstimationOptions> PointEstimation { get; init; } = () => new();
 }
@@ -33,7 +36,7 @@ public static class DeclaredFitRunner
         var modelPath = request.ModelPath;
         if (request.Data.Count == 0)
             throw new CliException($"fit {Path.GetFileName(modelPath)} needs --data: a JSON file with a member per data and observed node (CmdStan's format), or NODE=FILE per node");
-        using var loaded = DeclaredModelLoader.Load(modelPath, request.ModelName, error);
+        using var loaded = DeclaredModelLoader.Load(modelPath, request.ModelName, error, request.With);
         var engine = loaded.EngineFor(request.Method) ?? throw new CliException($"{modelPath}: {loaded.Verdict}");
         request.RefuseOtherEngines(engine);
         if (request.Resume && engine == SamplingFit.Engine)

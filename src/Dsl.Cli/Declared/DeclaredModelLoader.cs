@@ -49,17 +49,22 @@ public static class DeclaredModelLoader
 {
     public static bool IsModelFile(string argument) => argument.EndsWith(".cs", StringComparison.OrdinalIgnoreCase);
 
-    public static LoadedModel Load(string path, string? modelName, TextWriter error)
+    /// <param name="with">further declaration files compiled beside it (the bases its models extend); the model is one of the file's own</param>
+    public static LoadedModel Load(string path, string? modelName, TextWriter error, IReadOnlyList<string>? with = null)
     {
         if (!File.Exists(path)) throw new CliException($"{path}: file not found; pass the path of a model .cs file");
-        var compiled = ModelCompiler.Compile([path]);
+        foreach (var other in with ?? [])
+            if (!File.Exists(other)) throw new CliException($"--with {other}: file not found; pass the path of the .cs file declaring the base model");
+        var own = Generators.ModelPipeline.FindModels(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot())
+            .Select(c => c.Identifier.ValueText).ToHashSet(StringComparer.Ordinal);
+        var compiled = ModelCompiler.Compile([path, .. with ?? []]);
         try
         {
             foreach (var message in compiled.Messages.Where(m => m.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)) error.WriteLine(message);
             var errors = compiled.Messages.Count(m => m.IsError);
             if (!compiled.Succeeded)
                 throw new CliException($"{path}: the model does not compile ({errors} error(s) above); `dsl check {path}` shows them with their fixes");
-            var types = compiled.ModelTypes.ToList();
+            var types = compiled.ModelTypes.Where(t => own.Contains(t.Name)).ToList();
             if (modelName is not null) types = types.Where(t => t.Name == modelName).ToList();
             if (types.Count == 0)
                 throw new CliException(modelName is null

@@ -6,8 +6,10 @@ using Dsl.Runtime.Models;
 namespace Dsl.Cli.Declared;
 
 /// <summary>What `dsl simulate model.cs` was asked for.</summary>
+/// <param name="With">declaration files compiled beside the model's (the bases its model extends)</param>
 public sealed record SimulationRequest(
-    string ModelPath, string? ModelName, IReadOnlyList<string> Plates, IReadOnlyList<string> Sets, IReadOnlyList<string> Totals, IReadOnlyList<string> Data, ulong Seed, string Out);
+    string ModelPath, string? ModelName, IReadOnlyList<string> Plates, IReadOnlyList<string> Sets, IReadOnlyList<string> Totals, IReadOnlyList<string> Data, ulong Seed, string Out,
+    IReadOnlyList<string>? With = null);
 
 /// <summary>
 /// `dsl simulate model.cs --plate NAME=SIZE ... [--set NODE=VALUE] [--data FILE] --seed S --out DIR`: ancestral
@@ -18,7 +20,7 @@ public static class DeclaredSimulationRunner
 {
     public static int Run(SimulationRequest request, TextWriter output, TextWriter error)
     {
-        using var loaded = DeclaredModelLoader.Load(request.ModelPath, request.ModelName, error);
+        using var loaded = DeclaredModelLoader.Load(request.ModelPath, request.ModelName, error, request.With);
         var model = loaded.Create();
         var descriptor = model.Descriptor;
         var sizes = AssignmentArguments.PlateSizes(request.Plates, descriptor);
