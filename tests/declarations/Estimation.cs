@@ -122,3 +122,19 @@ public partial class RidgeLowRank
     [Param, Positive] public partial double noise();
     [Observed] public double y(Cell c, Gene g) => Dist.Normal(Sum((Factor k) => basis(g, k) * coefficient(k, c)), noise());
 }
+
+/// Factor analysis with nothing bounding the noise sds: a gene the factors explain exactly drives its sd to zero and
+/// the likelihood to infinity (a Heywood case), which a fit must not present as an answer.
+[PlateModel("Factor analysis, unbounded")]
+public partial class UnboundedFactors
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Factor { }
+
+    [Param] public partial double loading(Gene g, Factor k);
+    [Param] public double score(Cell c, Factor k) => Dist.Normal(0, 1);
+    [Param] public partial double mu(Gene g);
+    [Param, Positive] public partial double psi(Gene g);
+    [Observed] public double y(Cell c, Gene g) => Dist.Normal(Sum((Factor k) => loading(g, k) * score(c, k)) + mu(g), psi(g));
+}

@@ -62,7 +62,7 @@ public static class DeclaredFitRunner
             {
                 var options = request.PointEstimation();
                 using var line = new ProgressLine(mode, error, options.Progress.Step, options.Progress.Total);
-                fit = PointEstimationFit.Fit(model, options, checkpoint, new OptimisationReporter(line));
+                fit = PointEstimationFit.Fit(model, options, checkpoint, new OptimisationReporter(line), line.Note);
             }
             else if (engine == SamplingFit.Engine)
             {

@@ -41,7 +41,7 @@ public static class DeepMcFitRunner
         try
         {
             using var line = new ProgressLine(mode, error, request.Options.Progress.Step, request.Options.Progress.Total);
-            fit = DeepMcFitter.Fit(inputs, request.Layers, widths, request.Options, checkpoint, new OptimisationReporter(line));
+            fit = DeepMcFitter.Fit(inputs, request.Layers, widths, request.Options, checkpoint, new OptimisationReporter(line), line.Note);
         }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         Write(folder, path, inputs, fit, request);

@@ -19,7 +19,12 @@ public static class PointEstimationFit
     /// <summary>The seed offset of the starting jitter's stream.</summary>
     private const ulong JitterStreams = 0x0B1E_0000_0000UL;
 
-    public static DeclaredFit Fit(IDeclaredModel model, PointEstimationOptions options, CheckpointPlan? checkpoint, IProgress<(int Iteration, double LogLikelihood)>? progress)
+    /// <summary>Runs shorter than this many steps are too short to judge whether the objective was still rising.</summary>
+    private const int MinimumStepsForTrend = 20;
+
+    /// <param name="warn">a line for a fit that stopped while its objective was still climbing</param>
+    public static DeclaredFit Fit(IDeclaredModel model, PointEstimationOptions options, CheckpointPlan? checkpoint, IProgress<(int Iteration, double LogLikelihood)>? progress,
+        Action<string>? warn = null)
     {
         if (model is not IPointEstimatedModel estimated) throw new InvalidOperationException($"{model.Descriptor.Name} has no maximum-likelihood plan");
         var clock = Stopwatch.StartNew();
@@ -53,6 +58,10 @@ public static class PointEstimationFit
             run = AdamEstimation.Run((x, g, begin, count) => Loss(() => objective.EvaluateRows(begin, count, rows / (double)count), x, g), start, rows, options, checkpoint, progress);
         }
         parameters.Write(run.X);
+        if (run.Outcome != "converged" && !run.Outcome.StartsWith("converged", StringComparison.Ordinal)
+            && Trend.LastQuarter(run.History.Select(r => r[1]).ToList(), MinimumStepsForTrend) is { } trend && trend.Gain > 0.01 * Math.Abs(trend.Mean))
+            warn?.Invoke($"the log likelihood was still rising when the fit stopped (about {trend.Gain:G3} more over another {trend.Steps} {run.Step}s, from {run.History[^1][1]:G8}): " +
+                $"fit longer ({(options.Optimiser == Optimiser.Lbfgs ? "--iterations" : "--epochs")}); if it rises without bound, a scale is heading to zero or a factor to infinity, and a prior or a [Floor] on it bounds the maximum");
 
         var settings = new Dictionary<string, object>(run.Settings)
         {

@@ -20,15 +20,9 @@ public static class ElboTrend
         if (history.Count < MinimumEpochs) return null;
         var tail = history.Skip(history.Count - history.Count / 4).ToList();
         var held = tail.All(e => e.Validation.All(double.IsFinite) && e.Validation.Length == terms.Count);
-        var elbo = tail.Select(e => FullWeight(held ? e.Validation : e.Training, terms)).ToList();
-        if (!elbo.All(double.IsFinite)) return null;
-        var meanX = (elbo.Count - 1) / 2.0;
-        var meanY = elbo.Average();
-        double sxy = 0, sxx = 0;
-        for (var i = 0; i < elbo.Count; i++) { sxy += (i - meanX) * (elbo[i] - meanY); sxx += (i - meanX) * (i - meanX); }
-        var gain = sxy / sxx * elbo.Count;
-        if (gain <= 0.01 * Math.Abs(meanY)) return null;
-        return $"the {(held ? "validation" : "training")} ELBO was still rising when the fit stopped (about {gain:G3} per cell more over another {elbo.Count} epochs, " +
+        var elbo = history.Select(e => FullWeight(held ? e.Validation : e.Training, terms)).ToList();
+        if (Models.Trend.LastQuarter(elbo, MinimumEpochs) is not { } trend || trend.Gain <= 0.01 * Math.Abs(trend.Mean)) return null;
+        return $"the {(held ? "validation" : "training")} ELBO was still rising when the fit stopped (about {trend.Gain:G3} per cell more over another {trend.Steps} epochs, " +
             $"from {elbo[^1]:F2}): fit longer (--epochs) or with larger steps (--learning-rate); on a small data set each epoch is only a step or two";
     }
 

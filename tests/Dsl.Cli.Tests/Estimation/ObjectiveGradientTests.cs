@@ -10,7 +10,7 @@ namespace Dsl.Cli.Tests.Estimation;
 /// </summary>
 public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) : IClassFixture<EstimationDeclarations>
 {
-    private static readonly string[] models = ["Frequencies", "LowRank", "LowRankLoops", "MultiOutput", "PoissonNmf", "RidgeLowRank", "ThreeLayers", "ThreeLayersLoops"];
+    private static readonly string[] models = ["Frequencies", "LowRank", "LowRankLoops", "MultiOutput", "PoissonNmf", "RidgeLowRank", "ThreeLayers", "ThreeLayersLoops", "UnboundedFactors"];
 
     public static TheoryData<string> Models => new(models);
 

@@ -41,7 +41,7 @@ public static class DeepMcFitter
     }
 
     public static DeepMcFit Fit(DeepMcInputs inputs, int layers, IReadOnlyList<int> widths, PointEstimationOptions options, CheckpointPlan? checkpoint,
-        IProgress<(int Iteration, double LogLikelihood)>? progress)
+        IProgress<(int Iteration, double LogLikelihood)>? progress, Action<string>? warn = null)
     {
         CheckWidths(layers, widths, inputs.Genes, inputs.Cells);
         IPointEstimatedModel model = layers switch { 1 => new DeepMc1(), 2 => new DeepMc2(), _ => new DeepMc3() };
@@ -51,7 +51,7 @@ public static class DeepMcFitter
         for (var i = 0; i < layers; i++) model.SetPlateSize(plates[i], widths[i]);
         model.Store("expression", inputs.Expression);
         model.InitializeParameters();
-        var fit = PointEstimationFit.Fit(model, options, checkpoint, progress);
+        var fit = PointEstimationFit.Fit(model, options, checkpoint, progress, warn);
         return new DeepMcFit(model, fit, fit.DenseOutputs.Single(o => o.Node.Name == "expression_expected").Mean, widths);
     }
 
