@@ -51,10 +51,10 @@ public static class DeepMcFitRunner
         return 0;
     }
 
-    /// <summary>The counts file read and preprocessed; bad values and empty selections are one line each.</summary>
-    public static DeepMcInputs Read(string path, string? layer, int genes, bool preprocess) => ReadWithCounts(path, layer, genes, preprocess).Inputs;
-
-    /// <summary>As <see cref="Read"/>, with the matrix as read (for labels and the scVI baseline).</summary>
+    /// <summary>
+    /// The counts file read and preprocessed, with the matrix as read (for labels, the scVI baseline and --out-h5ad);
+    /// bad values and empty selections are one line each.
+    /// </summary>
     public static (CountMatrix Counts, DeepMcInputs Inputs) ReadWithCounts(string path, string? layer, int genes, bool preprocess)
     {
         if (genes < 1) throw new CliException($"--genes must be at least 1, not {genes}");

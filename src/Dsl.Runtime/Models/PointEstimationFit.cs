@@ -58,7 +58,7 @@ public static class PointEstimationFit
             run = AdamEstimation.Run((x, g, begin, count) => Loss(() => objective.EvaluateRows(begin, count, rows / (double)count), x, g), start, rows, options, checkpoint, progress);
         }
         parameters.Write(run.X);
-        if (run.Outcome != "converged" && !run.Outcome.StartsWith("converged", StringComparison.Ordinal)
+        if (!run.Outcome.StartsWith("converged", StringComparison.Ordinal)
             && Trend.LastQuarter(run.History.Select(r => r[1]).ToList(), MinimumStepsForTrend) is { } trend && trend.Gain > 0.01 * Math.Abs(trend.Mean))
             warn?.Invoke($"the log likelihood was still rising when the fit stopped (about {trend.Gain:G3} more over another {trend.Steps} {run.Step}s, from {run.History[^1][1]:G8}): " +
                 $"fit longer ({(options.Optimiser == Optimiser.Lbfgs ? "--iterations" : "--epochs")}); if it rises without bound, a scale is heading to zero or a factor to infinity, and a prior or a [Floor] on it bounds the maximum");

@@ -8,7 +8,8 @@ namespace Dsl.Runtime.Optimisation;
 public delegate double RowsLoss(ReadOnlySpan<double> x, Span<double> gradient, int start, int count);
 
 /// <summary>
-/// Adam (Kingma and Ba 2015) on minibatches of rows of the observations' first plate, for data too large for
+/// Adam (Kingma and Ba 2015, the networks' <see cref="Neural.Adam{T}"/> with ε = 1e-8 and no weight decay) on
+/// minibatches of rows of the observations' first plate, for data too large for
 /// full-batch passes to be cheap: each epoch visits every batch of <see cref="PointEstimationOptions.BatchSize"/>
 /// consecutive rows once, in an order drawn from the seed and the epoch (so the same seed gives the same estimates
 /// at any thread count and after a resume), each step on an unbiased estimate of the whole loss. After each epoch the
@@ -18,21 +19,23 @@ public delegate double RowsLoss(ReadOnlySpan<double> x, Span<double> gradient, i
 public static class AdamEstimation
 {
     private const string Kind = "dsl-adam-checkpoint-1";
-    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
     private const ulong OrderStreams = 0xADA0_0000_0000UL;
 
     public static OptimiserRun Run(RowsLoss loss, double[] start, int rows, PointEstimationOptions options, CheckpointPlan? checkpoint,
         IProgress<(int Iteration, double LogLikelihood)>? progress)
     {
         var clock = Stopwatch.StartNew();
-        var x = start;
-        var (gradient, first, second) = (new double[x.Length], new double[x.Length], new double[x.Length]);
+        var set = new Neural.ParameterSet<double>();
+        var point = set.Add("parameters", start.Length, decays: false);
+        start.CopyTo(point.Value, 0);
+        var adam = new Neural.Adam<double>(set, options.LearningRate, epsilon: 1e-8, weightDecay: 0);
+        var (x, gradient) = (point.Value, point.Gradient);
+        var state = new[] { x }.Concat(adam.Moments).ToList();
         var history = new List<double[]>();
-        var steps = 0L;
         int? resumedAfter = null;
         if (checkpoint is { Resume: true })
         {
-            steps = (long)OptimiserCheckpoint.Load(checkpoint, Kind, options.Fingerprint, history, [x, first, second])[0];
+            adam.Steps = (long)OptimiserCheckpoint.Load(checkpoint, Kind, options.Fingerprint, history, state)[0];
             resumedAfter = history.Count;
         }
         checkpoint?.RequireWritable();
@@ -52,15 +55,14 @@ public static class AdamEstimation
                 var count = Math.Min(options.BatchSize, rows - begin);
                 if (!double.IsFinite(loss(x, gradient, begin, count)))
                     throw new InvalidDataException($"the log likelihood of rows {begin + 1} to {begin + count} is not finite at epoch {epoch}; lower --learning-rate, or check the data against the model's supports");
-                steps++;
-                Step(x, gradient, first, second, steps, options.LearningRate);
+                adam.Step();
             }
             var whole = loss(x, gradient, 0, rows);
             history.Add([epoch, -whole, LbfgsEstimation.MaxAbs(gradient), previousSeconds + clock.Elapsed.TotalSeconds]);
             progress?.Report((epoch, -whole));
             if (checkpoint is not null && lastSave.Elapsed.TotalSeconds >= options.CheckpointSeconds)
             {
-                OptimiserCheckpoint.Save(checkpoint, Kind, options.Fingerprint, history, [x, first, second], [steps]);
+                OptimiserCheckpoint.Save(checkpoint, Kind, options.Fingerprint, history, state, [adam.Steps]);
                 lastSave.Restart();
             }
             if (Math.Abs(previous - whole) <= options.Tolerance * Math.Max(Math.Abs(previous), Math.Abs(whole)))
@@ -70,25 +72,13 @@ public static class AdamEstimation
             }
             previous = whole;
         }
-        if (checkpoint is not null) OptimiserCheckpoint.Save(checkpoint, Kind, options.Fingerprint, history, [x, first, second], [steps]);
+        if (checkpoint is not null) OptimiserCheckpoint.Save(checkpoint, Kind, options.Fingerprint, history, state, [adam.Steps]);
         var settings = new Dictionary<string, object>
         {
             ["optimiser"] = "Adam", ["epochs"] = options.Epochs, ["batch_size"] = options.BatchSize, ["learning_rate"] = options.LearningRate,
-            ["steps"] = steps, ["tolerance"] = options.Tolerance, ["log_likelihood"] = history.Count == 0 ? double.NaN : history[^1][1],
+            ["steps"] = adam.Steps, ["tolerance"] = options.Tolerance, ["log_likelihood"] = history.Count == 0 ? double.NaN : history[^1][1],
         };
         return new OptimiserRun(x, history, "epoch", ["log_likelihood", "gradient_max_abs", "seconds"], outcome, resumedAfter, settings);
-    }
-
-    /// <summary>One Adam step downhill with bias-corrected moments (step number <paramref name="t"/>, from 1).</summary>
-    private static void Step(double[] x, double[] gradient, double[] first, double[] second, long t, double rate)
-    {
-        var (correction1, correction2) = (1 - Math.Pow(Beta1, t), 1 - Math.Pow(Beta2, t));
-        for (var i = 0; i < x.Length; i++)
-        {
-            first[i] = Beta1 * first[i] + (1 - Beta1) * gradient[i];
-            second[i] = Beta2 * second[i] + (1 - Beta2) * gradient[i] * gradient[i];
-            x[i] -= rate * (first[i] / correction1) / (Math.Sqrt(second[i] / correction2) + Epsilon);
-        }
     }
 
     /// <summary>The batches 0..n−1 in a uniformly random order (Fisher-Yates).</summary>
