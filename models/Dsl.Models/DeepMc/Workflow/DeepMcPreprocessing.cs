@@ -64,7 +64,7 @@ public static class DeepMcPreprocessing
         var empty = Enumerable.Range(0, counts.Cells).Where(c => libraries[c] <= 0).ToList();
         if (empty.Count == counts.Cells) throw new ArgumentException($"no cell has reads in the {expressed.Length} expressed genes");
         // The median of the cells with reads; an empty cell is left unscaled (all its entries are missing anyway).
-        var median = Median(libraries.Where(l => l > 0).ToArray());
+        var median = Runtime.Evaluation.Corruption.Median(libraries.Where(l => l > 0).ToArray());
         foreach (var c in empty) libraries[c] = median;
         // Normalised expression of the expressed genes, then each one's coefficient of variation across cells.
         var normalised = new double[counts.Cells * expressed.Length];
@@ -99,13 +99,5 @@ public static class DeepMcPreprocessing
         var kept = chosen.Select(j => expressed[j]).ToArray();
         return new DeepMcInputs(expression, counts.Cells, counts.CellNames, kept.Select(g => counts.GeneNames[g]).ToList(), kept, libraries, median, true,
             empty.Select(c => counts.CellNames[c]).ToList());
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : 0.5 * (sorted[middle - 1] + sorted[middle]);
     }
 }

@@ -53,13 +53,13 @@ public static class ImputationBaselines
     {
         var rows = byRow ? cells : genes;
         var others = byRow ? genes : cells;
-        var normal = new double[rank, rank];
+        var normal = new double[rank * rank];
         var right = new double[rank];
         for (var r = 0; r < rows; r++)
         {
             Array.Clear(normal);
             Array.Clear(right);
-            for (var k = 0; k < rank; k++) normal[k, k] = ridge;
+            for (var k = 0; k < rank; k++) normal[k * rank + k] = ridge;
             for (var o = 0; o < others; o++)
             {
                 var value = byRow ? y[r * genes + o] : y[o * genes + r];
@@ -67,36 +67,12 @@ public static class ImputationBaselines
                 for (var a = 0; a < rank; a++)
                 {
                     right[a] += fixedFactor[o * rank + a] * value;
-                    for (var b = 0; b < rank; b++) normal[a, b] += fixedFactor[o * rank + a] * fixedFactor[o * rank + b];
+                    for (var b = 0; b < rank; b++) normal[a * rank + b] += fixedFactor[o * rank + a] * fixedFactor[o * rank + b];
                 }
             }
-            CholeskySolve(normal, right, rank);
+            Runtime.Special.Cholesky.Factor(normal, rank, "a row's normal equations");
+            Runtime.Special.Cholesky.Solve(normal, right, rank);
             for (var k = 0; k < rank; k++) target[r * rank + k] = right[k];
-        }
-    }
-
-    /// <summary>Solves A x = b in place (x into b) for a symmetric positive definite A, by A = L Lᵀ (A's lower triangle becomes L).</summary>
-    private static void CholeskySolve(double[,] a, double[] b, int n)
-    {
-        for (var j = 0; j < n; j++)
-        {
-            for (var k = 0; k < j; k++) a[j, j] -= a[j, k] * a[j, k];
-            a[j, j] = Math.Sqrt(a[j, j]);
-            for (var i = j + 1; i < n; i++)
-            {
-                for (var k = 0; k < j; k++) a[i, j] -= a[i, k] * a[j, k];
-                a[i, j] /= a[j, j];
-            }
-        }
-        for (var i = 0; i < n; i++)
-        {
-            for (var k = 0; k < i; k++) b[i] -= a[i, k] * b[k];
-            b[i] /= a[i, i];
-        }
-        for (var i = n - 1; i >= 0; i--)
-        {
-            for (var k = i + 1; k < n; k++) b[i] -= a[k, i] * b[k];
-            b[i] /= a[i, i];
         }
     }
 }

@@ -71,7 +71,7 @@ public static class PolyaGammaLogistic
     /// </summary>
     public static void GaussianFromPrecision(Span<double> precision, Span<double> rhs, Span<double> noise, int c)
     {
-        Cholesky(precision, c);
+        Special.Cholesky.Factor(precision, c, "the coefficients' posterior precision");
         // Forward: L y = b (y kept in rhs).
         for (var a = 0; a < c; a++)
         {
@@ -85,27 +85,6 @@ public static class PolyaGammaLogistic
             var s = rhs[a] + noise[a];
             for (var b = a + 1; b < c; b++) s -= precision[b * c + a] * noise[b];
             noise[a] = s / precision[a * c + a];
-        }
-    }
-
-    private static void Cholesky(Span<double> m, int c)
-    {
-        for (var a = 0; a < c; a++)
-        {
-            for (var b = 0; b <= a; b++)
-            {
-                var s = m[a * c + b];
-                for (var k = 0; k < b; k++) s -= m[a * c + k] * m[b * c + k];
-                if (a == b)
-                {
-                    if (!(s > 0)) throw new InvalidOperationException("the coefficients' posterior precision is not positive definite");
-                    m[a * c + a] = Math.Sqrt(s);
-                }
-                else
-                {
-                    m[a * c + b] = s / m[b * c + b];
-                }
-            }
         }
     }
 }
