@@ -95,7 +95,14 @@ namespace Dsl.Generators
                         else if (sampled.Value is null) diagnostics.AddRange(exact.Diagnostics.Concat(sampled.Diagnostics));
                     }
                     if (VariationalPlanner.Applies(spec))
-                        Planned(VariationalPlanner.Plan(spec), plan => new[] { ElboEmitter.Emit(spec, variational = plan), GradientEmitter.Emit(spec, plan), DeclaredVariationalEmitter.Emit(spec, plan) });
+                        Planned(VariationalPlanner.Plan(spec), joint =>
+                        {
+                            // One cell plate: the model's own variational family. Several: one part per plate, and the family joining them.
+                            var parts = joint.Parts.SelectMany(part => new[] { ElboEmitter.Emit(spec, part), GradientEmitter.Emit(spec, part), DeclaredVariationalEmitter.Emit(spec, part) }).ToList();
+                            if (joint.Parts.Count == 1) variational = joint.Parts[0];
+                            else parts.Add(JointVariationalEmitter.Emit(spec, joint));
+                            return parts;
+                        });
                     if (PointEstimationPlanner.Applies(spec))
                         Planned(PointEstimationPlanner.Plan(spec), plan => new[] { SamplingEmitter.EmitObjective(spec, plan) });
                     files.Add(BindingEmitter.Emit(spec, gibbs, variational));

@@ -48,6 +48,7 @@ public static class FitVerdict
     [
         ("gibbs-em", Runtime.Models.GibbsEmFit.Engine, typeof(Runtime.Inference.IGibbsEmModel), ".Gibbs.g.cs"),
         ("vi", Runtime.Models.VariationalFit.Engine, typeof(Runtime.Variational.IVariationalDeclaredModel), ".Elbo.g.cs"),
+        ("vi", Runtime.Models.VariationalFit.Engine, typeof(Runtime.Variational.IJointVariationalDeclaredModel), ".JointVariational.g.cs"),
         ("nuts", Runtime.Models.SamplingFit.Engine, typeof(Runtime.Hmc.ISampledModel), ".Sampler.g.cs"),
         ("lbfgs", Runtime.Models.PointEstimationFit.Engine, typeof(Runtime.Optimisation.IPointEstimatedModel), ".Objective.g.cs"),
     ];

@@ -48,13 +48,32 @@ namespace Dsl.Generators.Derivation
         public EquatableArray<Expr> PriorArguments { get; init; } = EquatableArray<Expr>.Empty;
     }
 
-    /// <summary>A network node: its inputs, architecture, and the network whose hidden layers it uses (itself unless shared).</summary>
-    public sealed record NetworkNode(string Node, string ItemPlate, EquatableArray<NetworkInput> Inputs, NetworkDecl Architecture, string TrunkOwner, int Line);
+    /// <summary>
+    /// A network node: its inputs, architecture, the network whose hidden layers it uses (itself unless shared), and
+    /// the network whose output layer it is (itself unless it shares another's weights outright, gimVI's one decoder
+    /// applied to two cell plates).
+    /// </summary>
+    public sealed record NetworkNode(string Node, string ItemPlate, EquatableArray<NetworkInput> Inputs, NetworkDecl Architecture, string TrunkOwner, int Line)
+    {
+        public string WeightsOf { get; init; } = Node;
+    }
 
     /// <summary>∂argument/∂target for one node element the argument reads.</summary>
     public sealed record PartialDerivative(NodeCallExpr Target, Expr Derivative);
 
-    public sealed record LikelihoodArgument(string Name, Expr Value, EquatableArray<PartialDerivative> Partials);
+    /// <summary>
+    /// An argument's value with its partial derivatives. A Sum in it that does not depend on the row's item (a
+    /// normaliser, e.g. Σ_h ρ(m, geneOf(h)) in gimVI's renormalised frequencies) is computed once per row as
+    /// <see cref="RowSums"/>; <see cref="Value"/> reads it as a call of the row sum's name, and the partials include
+    /// one with respect to it, which the row sum's own partials carry on to what its body reads.
+    /// </summary>
+    public sealed record LikelihoodArgument(string Name, Expr Value, EquatableArray<PartialDerivative> Partials)
+    {
+        public EquatableArray<RowSum> RowSums { get; init; } = EquatableArray<RowSum>.Empty;
+    }
+
+    /// <summary>A Sum computed once per row (see <see cref="LikelihoodArgument"/>), with ∂body/∂t for every element t its body reads.</summary>
+    public sealed record RowSum(string Name, LambdaExpr Over, EquatableArray<PartialDerivative> Partials);
 
     /// <summary>How an observation's log density is computed.</summary>
     public enum LikelihoodKernel
@@ -105,12 +124,28 @@ namespace Dsl.Generators.Derivation
     /// </summary>
     public sealed record GlobalLatent(string Node, LatentTransform Transform, string Kernel, EquatableArray<LikelihoodArgument> PriorArguments, int Line);
 
-    /// <summary>Variational inference for a model: minibatches over <see cref="BatchPlate"/>, the ELBO's terms and their gradients.</summary>
+    /// <summary>
+    /// Variational inference for a model, or for one cell plate of a model over several: minibatches over
+    /// <see cref="BatchPlate"/>, the ELBO's terms and their gradients.
+    /// </summary>
     public sealed record VariationalPlan(
         string BatchPlate,
         EquatableArray<EncodedLatent> Latents,
         EquatableArray<NetworkNode> Networks,
         EquatableArray<LikelihoodTerm> Likelihoods,
         EquatableArray<FittedParameter> Parameters,
-        EquatableArray<GlobalLatent> Globals);
+        EquatableArray<GlobalLatent> Globals)
+    {
+        /// <summary>Whether this plans one part of a model over several cell plates (its parameters shared with the others').</summary>
+        public bool IsPart { get; init; }
+
+        /// <summary>The generated class: <c>Variational</c>, or <c>{Plate}Variational</c> for a part.</summary>
+        public string ClassName => IsPart ? BatchPlate + "Variational" : "Variational";
+    }
+
+    /// <summary>
+    /// Variational inference for a whole model: one plan per cell plate. Several parts share parameters and networks
+    /// and are trained together, one minibatch of each per step (gimVI).
+    /// </summary>
+    public sealed record JointVariationalPlan(EquatableArray<VariationalPlan> Parts);
 }

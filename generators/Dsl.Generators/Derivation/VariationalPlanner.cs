@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generators.Diagnostics;
+using Dsl.Generators.Emit;
 using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
 
@@ -30,17 +31,23 @@ namespace Dsl.Generators.Derivation
         public static bool Applies(ModelSpec spec) =>
             spec.Nodes.Any(n => n.Role == NodeRole.Network || n.Declaration.Encoder is not null);
 
-        public static Result<VariationalPlan> Plan(ModelSpec spec) => new Planner(spec).Run();
+        public static Result<JointVariationalPlan> Plan(ModelSpec spec) => new Planner(spec).Run();
 
         private sealed class Planner
         {
             private readonly ModelSpec spec;
+            private readonly List<string> cellPlates;
             private DiagnosticInfo? failure;
-            private string? batchPlate;
 
-            public Planner(ModelSpec spec) { this.spec = spec; }
+            public Planner(ModelSpec spec)
+            {
+                this.spec = spec;
+                // Minibatches are drawn over the plates networks and encoders are applied over: one part per plate.
+                cellPlates = spec.Nodes.Where(n => (n.Role == NodeRole.Network || n.Declaration.Encoder is not null) && n.Indices.Count > 0)
+                    .Select(n => n.Indices[0].Plate).Distinct().ToList();
+            }
 
-            public Result<VariationalPlan> Run()
+            public Result<JointVariationalPlan> Run()
             {
                 var latents = new List<EncodedLatent>();
                 var networks = new List<NetworkNode>();
@@ -50,9 +57,8 @@ namespace Dsl.Generators.Derivation
                     switch (node.Role)
                     {
                         case NodeRole.Latent when node.Declaration.Encoder is null:
-                            // A global latent, planned after this pass; one over the cell plate is refused at once, at its own line.
-                            var cells = batchPlate ?? spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Network || n.Declaration.Encoder is not null)?.Indices.FirstOrDefault()?.Plate;
-                            if (node.Indices.Any(i => i.Plate == cells)) Fail(node, PerCellWithoutEncoder(cells!));
+                            // A global latent, planned after this pass; one over a cell plate is refused at once, at its own line.
+                            if (node.Indices.FirstOrDefault(i => cellPlates.Contains(i.Plate)) is { } cell) Fail(node, PerCellWithoutEncoder(cell.Plate));
                             break;
                         case NodeRole.Latent when Latent(node) is { } latent:
                             latents.Add(latent);
@@ -66,16 +72,20 @@ namespace Dsl.Generators.Derivation
                     }
                     if (failure is not null) return Failed();
                 }
+                CheckSharedLastLayers(latents);
+                if (failure is not null) return Failed();
                 var globals = new List<GlobalLatent>();
                 foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Declaration.Encoder is null))
                 {
-                    if (Global(node) is { } global) globals.Add(global);
+                    if (cellPlates.Count > 1)
+                        Fail(node, $"global latents (without an encoder) are not supported yet in a model over several cell plates ({string.Join(", ", cellPlates)})");
+                    else if (Global(node) is { } global) globals.Add(global);
                     if (failure is not null) return Failed();
                 }
                 var parameters = new List<FittedParameter>();
                 foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param))
                 {
-                    if (!likelihoods.Any(l => l.Arguments.Any(a => ExprTools.Mentions(a.Value, parameter.Name))) &&
+                    if (!likelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, parameter.Name))) &&
                         !latents.Any(l => ExprTools.Mentions(l.PriorMean, parameter.Name) || ExprTools.Mentions(l.PriorSd, parameter.Name)))
                         Fail(parameter, "only parameters that observation arguments or encoded latents' priors read are fitted by gradient here");
                     else if (parameter.Declaration.Distribution is not null)
@@ -90,17 +100,60 @@ namespace Dsl.Generators.Derivation
                     if (failure is not null) return Failed();
                 }
                 if (likelihoods.Count == 0)
-                    return new Result<VariationalPlan>(null, EquatableArray<DiagnosticInfo>.Empty);
-                var plan = new VariationalPlan(batchPlate!, latents.ToEquatableArray(), networks.ToEquatableArray(), likelihoods.ToEquatableArray(), parameters.ToEquatableArray(), globals.ToEquatableArray());
-                return new Result<VariationalPlan>(plan, EquatableArray<DiagnosticInfo>.Empty);
+                    return new Result<JointVariationalPlan>(null, EquatableArray<DiagnosticInfo>.Empty);
+                var parts = new List<VariationalPlan>();
+                foreach (var plate in cellPlates)
+                {
+                    string Cell(string node) => ExprTools.Find(spec, node)!.Indices[0].Plate;
+                    var ownLikelihoods = likelihoods.Where(l => Cell(l.Node) == plate).ToEquatableArray();
+                    if (ownLikelihoods.Count == 0)
+                    {
+                        Fail(spec.Nodes.First(n => n.Indices.Count > 0 && n.Indices[0].Plate == plate && (n.Role == NodeRole.Network || n.Declaration.Encoder is not null)),
+                            $"no observation lies on its cell plate {plate}, so nothing there is fitted; give {plate} an [Observed] node or move the node to the plate of one");
+                        return Failed();
+                    }
+                    var ownLatents = latents.Where(l => Cell(l.Node) == plate).ToEquatableArray();
+                    var ownParameters = parameters.Where(p => ownLikelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, p.Node))) ||
+                        ownLatents.Any(l => ExprTools.Mentions(l.PriorMean, p.Node) || ExprTools.Mentions(l.PriorSd, p.Node))).ToEquatableArray();
+                    parts.Add(new VariationalPlan(plate, ownLatents, networks.Where(n => Cell(n.Node) == plate).ToEquatableArray(), ownLikelihoods, ownParameters,
+                        globals.ToEquatableArray()) { IsPart = cellPlates.Count > 1 });
+                }
+                return new Result<JointVariationalPlan>(new JointVariationalPlan(parts.ToEquatableArray()), EquatableArray<DiagnosticInfo>.Empty);
             }
 
-            private Result<VariationalPlan> Failed() => new(null, EquatableArray.Of(failure!));
+            private static bool ReadsParameter(LikelihoodArgument argument, string parameter) =>
+                ExprTools.Mentions(argument.Value, parameter) || argument.RowSums.Any(r => ExprTools.Mentions(r.Over.Body, parameter));
+
+            /// <summary>
+            /// Encoders naming one SharedLastLayer group share the layers after their first and their output heads: they
+            /// need one hidden size, depth, dropout, batch normalisation, categories and latent width.
+            /// </summary>
+            private void CheckSharedLastLayers(List<EncodedLatent> latents)
+            {
+                foreach (var group in latents.Where(l => l.Encoder.SharedLastLayer is not null).GroupBy(l => l.Encoder.SharedLastLayer))
+                {
+                    var first = group.First();
+                    foreach (var other in group.Skip(1))
+                    {
+                        var (a, b) = (first.Encoder, other.Encoder);
+                        var categories = (first.Inputs.Where(i => i.Kind == InputKind.Category).Select(i => i.Plate), other.Inputs.Where(i => i.Kind == InputKind.Category).Select(i => i.Plate));
+                        if (a.Hidden != b.Hidden || a.Layers != b.Layers || a.Dropout != b.Dropout || a.BatchNorm != b.BatchNorm || other.ItemPlate != first.ItemPlate ||
+                            !categories.Item1.SequenceEqual(categories.Item2))
+                        {
+                            Fail(ExprTools.Find(spec, other.Node)!,
+                                $"its encoder shares its last layer ('{group.Key}') with {first.Node}'s but differs in hidden size, layers, dropout, batch normalisation, categories or latent width; shared layers need one architecture");
+                            return;
+                        }
+                    }
+                }
+            }
+
+            private Result<JointVariationalPlan> Failed() => new(null, EquatableArray.Of(failure!));
 
             private void Fail(NodeSpec node, string why) =>
                 failure ??= DiagnosticInfo.Create(DiagnosticDescriptors.NoVariationalRule, node.Declaration.Location, spec.ClassName, node.Name, why);
 
-            /// <summary>Minibatches are drawn over one plate: every latent, network and observation must start with it.</summary>
+            /// <summary>Minibatches are drawn over the cell plates: every latent, network and observation must start with one.</summary>
             private bool OnBatchPlate(NodeSpec node, int maxIndices)
             {
                 if (node.Indices.Count == 0 || node.Indices.Count > maxIndices)
@@ -110,9 +163,8 @@ namespace Dsl.Generators.Derivation
                         : "it must be indexed by the plate minibatches are drawn over (cells), then at most one more plate");
                     return false;
                 }
-                batchPlate ??= node.Indices[0].Plate;
-                if (node.Indices[0].Plate == batchPlate) return true;
-                Fail(node, $"its first plate is {node.Indices[0].Plate} but minibatches are drawn over {batchPlate}; variational inference over several cell plates (gimVI) is not supported yet");
+                if (cellPlates.Contains(node.Indices[0].Plate)) return true;
+                Fail(node, $"its first plate is {node.Indices[0].Plate} but minibatches are drawn over {string.Join(" and ", cellPlates)}, the plates networks and encoders are applied over");
                 return false;
             }
 
@@ -125,8 +177,8 @@ namespace Dsl.Generators.Derivation
                 var distribution = node.Declaration.Distribution!;
                 var family = DistributionCatalog.Find(distribution.Name)!;
                 string? why = null;
-                if (node.Indices.Any(i => i.Plate == batchPlate))
-                    why = PerCellWithoutEncoder(batchPlate!);
+                if (node.Indices.FirstOrDefault(i => cellPlates.Contains(i.Plate)) is { } cell)
+                    why = PerCellWithoutEncoder(cell.Plate);
                 else if (node.Kind != ValueKind.Real)
                     why = "a discrete latent has no reparameterised guide; variational inference needs continuous latents";
                 else if (family.IsVector || !priorDensities.Contains(distribution.Name) || node.Declaration.Constraints.Ordered)
@@ -196,18 +248,13 @@ namespace Dsl.Generators.Derivation
             {
                 var encoder = node.Declaration.Encoder!;
                 if (!OnBatchPlate(node, 2)) return null;
-                if (encoder.SharedLastLayer is not null)
-                {
-                    Fail(node, "encoders sharing their last layer (SharedLastLayer) are not supported yet");
-                    return null;
-                }
                 var distribution = node.Declaration.Distribution!;
                 if (distribution.Name is not ("Normal" or "LogNormal")) return MonteCarloLatent(node, encoder);
                 var logScale = distribution.Name == "LogNormal";
                 var mean = ExprTools.Argument(node, logScale ? "logMean" : "mean", spec)!;
                 var sd = ExprTools.Argument(node, logScale ? "logSd" : "sd", spec)!;
                 if (new[] { mean, sd }.SelectMany(ExprTools.Calls).Any(c => ExprTools.Find(spec, c.Node) is { } read &&
-                        (read.Role is NodeRole.Network or NodeRole.Observed || read.Role == NodeRole.Latent && (read.Declaration.Encoder is not null || read.Indices.Any(i => i.Plate == batchPlate)))))
+                        (read.Role is NodeRole.Network or NodeRole.Observed || read.Role == NodeRole.Latent && (read.Declaration.Encoder is not null || read.Indices.Any(i => cellPlates.Contains(i.Plate))))))
                 {
                     Fail(node, "its prior's arguments may read data, constants, parameters and global latents (no networks, observations or encoded latents)");
                     return null;
@@ -233,14 +280,12 @@ namespace Dsl.Generators.Derivation
                     Fail(node, "a network needs an output plate after the cell plate");
                     return null;
                 }
-                if (architecture.SharesWeightsWith is not null)
-                {
-                    Fail(node, "networks sharing another network's weights (SharesWeightsWith) are not supported yet");
-                    return null;
-                }
                 var inputs = Inputs(node, architecture, encoding: false);
                 if (inputs is null) return null;
-                return new NetworkNode(node.Name, node.Indices[1].Plate, inputs.Value, architecture, architecture.SharesHiddenLayersWith ?? node.Name, node.Declaration.Location.Line);
+                // Sharing another network's weights outright means its hidden layers (wherever they come from) and its output layer.
+                var weights = architecture.SharesWeightsWith is { } shared ? ExprTools.Find(spec, shared)! : node;
+                var trunk = weights.Declaration.Network!.SharesHiddenLayersWith ?? weights.Name;
+                return new NetworkNode(node.Name, node.Indices[1].Plate, inputs.Value, architecture, trunk, node.Declaration.Location.Line) { WeightsOf = weights.Name };
             }
 
             /// <summary>
@@ -335,22 +380,68 @@ namespace Dsl.Generators.Derivation
             }
 
             /// <summary>
-            /// An argument evaluated at every (cell, item) of a row: it may not read observations or Sums, and reads networks
-            /// only at the cell and the item variable.
+            /// An argument evaluated at every (cell, item) of a row: it may not read observations, reads latents and networks
+            /// of the row's own cell only (a network at any output index: the item, or where a data map sends it), and
+            /// may hold Sums that do not depend on the item, computed once per row.
             /// </summary>
             private LikelihoodArgument? Argument(NodeSpec node, string name, Expr value, string? itemVariable)
             {
-                if (ExprTools.Calls(value).Any(c => ExprTools.Find(spec, c.Node)?.Role == NodeRole.Observed) || ContainsSum(value))
+                var rowSums = new List<RowSum>();
+                value = HoistRowSums(node, name, value, itemVariable, rowSums);
+                if (failure is not null) return null;
+                if (ExprTools.Calls(value).Concat(rowSums.SelectMany(r => ExprTools.Calls(r.Over.Body))).Any(c => ExprTools.Find(spec, c.Node)?.Role == NodeRole.Observed))
                 {
-                    Fail(node, $"argument '{name}' may not read observations or contain Sum here");
+                    Fail(node, $"argument '{name}' may not read observations");
                     return null;
                 }
-                if (ExprTools.Calls(value).FirstOrDefault(c => ExprTools.Find(spec, c.Node)?.Role == NodeRole.Network && !ReadsOwnElement(c, node.Indices[0].Variable, itemVariable)) is { } stray)
+                var cell = node.Indices[0].Variable;
+                var stray = ExprTools.Calls(value).Concat(rowSums.SelectMany(r => ExprTools.Calls(r.Over.Body)))
+                    .FirstOrDefault(c => ExprTools.Find(spec, c.Node) is { } read && (read.Role == NodeRole.Network || read.Role == NodeRole.Latent && read.Declaration.Encoder is not null) &&
+                        (c.Indices.Count == 0 || c.Indices[0] is not IndexExpr { } at || at.Name != cell));
+                if (stray is not null)
                 {
-                    Fail(node, $"argument '{name}' reads network '{stray.Node}' at other indices than ({node.Indices[0].Variable}, {itemVariable ?? "its item"})");
+                    Fail(node, $"argument '{name}' reads '{ExprPrinter.Print(stray)}', another cell's value; a likelihood reads the latents and networks of its own cell ({cell})");
                     return null;
                 }
-                return new LikelihoodArgument(name, value, Partials(value).ToEquatableArray());
+                var partials = Partials(value).Concat(rowSums.Select(r =>
+                {
+                    var total = new NodeCallExpr(r.Name, EquatableArray<Expr>.Empty, value.Location);
+                    return new PartialDerivative(total, Differentiation.Derivative(value, total));
+                }));
+                return new LikelihoodArgument(name, value, partials.ToEquatableArray()) { RowSums = rowSums.ToEquatableArray() };
+            }
+
+            /// <summary>
+            /// Replaces each Sum in an argument by a call of a per-row total's name (one per distinct Sum), recording the
+            /// totals. A Sum whose body reads the row's item, or holds another Sum, is refused.
+            /// </summary>
+            private Expr HoistRowSums(NodeSpec node, string argument, Expr value, string? itemVariable, List<RowSum> rowSums)
+            {
+                switch (value)
+                {
+                    case SumExpr sum:
+                        if (itemVariable is not null && ExprTools.UsesIndex(sum.Over.Body, itemVariable) || ContainsSum(sum.Over.Body))
+                        {
+                            Fail(node, $"argument '{argument}' holds a Sum that {(ContainsSum(sum.Over.Body) ? "holds another Sum" : $"reads the row's item {itemVariable}")}; variational inference computes a Sum inside a likelihood once per row, so it may read only the cell and its own index");
+                            return value;
+                        }
+                        var known = rowSums.FirstOrDefault(r => ExprTools.SameShape(new SumExpr(r.Over, value.Location), sum));
+                        if (known is not null) return new NodeCallExpr(known.Name, EquatableArray<Expr>.Empty, value.Location);
+                        var name = $"{argument}Total{rowSums.Count}";
+                        rowSums.Add(new RowSum(name, sum.Over, Partials(sum.Over.Body).ToEquatableArray()));
+                        return new NodeCallExpr(name, EquatableArray<Expr>.Empty, value.Location);
+                    case FunctionExpr f:
+                        return f with { Arguments = f.Arguments.Select(a => HoistRowSums(node, argument, a, itemVariable, rowSums)).ToEquatableArray() };
+                    case BinaryExpr b:
+                        return b with { Left = HoistRowSums(node, argument, b.Left, itemVariable, rowSums), Right = HoistRowSums(node, argument, b.Right, itemVariable, rowSums) };
+                    case NegateExpr n:
+                        return n with { Operand = HoistRowSums(node, argument, n.Operand, itemVariable, rowSums) };
+                    case NodeCallExpr call when call.Indices.Any(ContainsSum):
+                        Fail(node, $"argument '{argument}' indexes '{call.Node}' by a Sum");
+                        return value;
+                    default:
+                        return value;
+                }
             }
 
             /// <summary>∂value/∂t for every distinct latent, network or parameter element t the value reads.</summary>
@@ -365,10 +456,6 @@ namespace Dsl.Generators.Derivation
                 }
                 return targets.Select(t => new PartialDerivative(t, Differentiation.Derivative(value, t)));
             }
-
-            private static bool ReadsOwnElement(NodeCallExpr call, string cellVariable, string? itemVariable) =>
-                call.Indices.Count == 2 && call.Indices[0] is IndexExpr n && n.Name == cellVariable
-                && call.Indices[1] is IndexExpr g && g.Name == itemVariable;
 
             private static bool ContainsSum(Expr e) => e switch
             {

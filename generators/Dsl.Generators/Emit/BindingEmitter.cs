@@ -28,6 +28,7 @@ namespace Dsl.Generators.Emit
                 EmitDescriptor(w, spec);
                 EmitPlateAccess(w, spec);
                 EmitStore(w, spec, counts);
+                EmitStoreCounts(w, spec, counts);
                 EmitRead(w, spec, counts, gibbs is not null);
                 EmitStartingValues(w, spec);
                 EmitEvaluate(w, spec);
@@ -163,6 +164,19 @@ namespace Dsl.Generators.Emit
                         w.Line($"case {EmitHelpers.Literal(node.Name)}: {target} = new {ElementType(node)}[{Sizes(node)}]; {Models}.RowMajor.CopyTo(values, {target}); break;");
                 }
                 w.Line($"default: throw new global::System.ArgumentException(\"'\" + node + \"' is not a data, observed or parameter node of {spec.ClassName}\");");
+            }
+            w.Line();
+        }
+
+        /// <summary>A count node's sparse matrix stored as it is, its shape checked against the plate sizes (no dense copy of a large matrix).</summary>
+        private static void EmitStoreCounts(SourceWriter w, ModelSpec spec, IReadOnlyCollection<string> counts)
+        {
+            using (w.Block("public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)"))
+            using (w.Block("switch (node)"))
+            {
+                foreach (var node in spec.Nodes.Where(n => counts.Contains(n.Name)))
+                    w.Line($"case {EmitHelpers.Literal(node.Name)}: global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts({EmitHelpers.Literal(node.Name)}, counts, {Sizes(node)}); {node.Name}Counts = counts; break;");
+                w.Line($"default: throw new global::System.ArgumentException(\"'\" + node + \"' is not stored as counts in {spec.ClassName} (an observed integer node over two plates is); store its values with Store\");");
             }
             w.Line();
         }

@@ -17,11 +17,14 @@ namespace Dsl.Generators.Emit
         public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan)
         {
             var w = EmitHelpers.Header("Variational binding", spec.Namespace, spec.ClassName);
-            using (w.Block($"partial class {spec.ClassName} : {Variational}.IVariationalDeclaredModel"))
+            using (w.Block(plan.IsPart ? $"partial class {spec.ClassName}" : $"partial class {spec.ClassName} : {Variational}.IVariationalDeclaredModel"))
             {
-                w.Line($"public {Variational}.IDeclaredVariational<float> CreateVariational(ulong seed) => new Variational<float>(this, seed);");
-                w.Line();
-                using (w.Block($"public sealed partial class Variational<T> : {Variational}.IDeclaredVariational<T>"))
+                if (!plan.IsPart)
+                {
+                    w.Line($"public {Variational}.IDeclaredVariational<float> CreateVariational(ulong seed) => new Variational<float>(this, seed);");
+                    w.Line();
+                }
+                using (w.Block($"public sealed partial class {plan.ClassName}<T> : {Variational}.{(plan.IsPart ? "IVariationalPart" : "IDeclaredVariational")}<T>"))
                 {
                     w.Line($"public string ElementPlate => {EmitHelpers.Literal(plan.BatchPlate)};");
                     w.Line();
@@ -31,7 +34,7 @@ namespace Dsl.Generators.Emit
                     if (plan.Networks.Count > 0) EmitDecode(w, spec, plan);
                 }
             }
-            return new GeneratedFile($"{spec.ClassName}.VariationalBinding.g.cs", w.ToString());
+            return new GeneratedFile(VariationalFileName(spec, plan, "VariationalBinding"), w.ToString());
         }
 
         private static void EmitReadLatent(SourceWriter w, VariationalPlan plan) =>

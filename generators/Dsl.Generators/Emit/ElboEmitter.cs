@@ -23,12 +23,13 @@ namespace Dsl.Generators.Emit
                 w.Line($"/// Variational inference for {spec.ClassName}: amortised factors q({string.Join(", ", plan.Latents.Select(l => l.Node))} | inputs), the minibatch");
                 w.Line("/// ELBO and its gradients, in float (training) or double (gradient checks).");
                 w.Line("/// </summary>");
-                using (w.Block($"public sealed partial class Variational<T> : {Variational}.IVariationalModel<T> where T : unmanaged, {Number}"))
+                using (w.Block($"public sealed partial class {plan.ClassName}<T> : {Variational}.IVariationalModel<T> where T : unmanaged, {Number}"))
                 {
                     EmitFields(w, spec, plan);
                     EmitConstructor(w, spec, plan);
                     EmitMembers(w, plan);
                     EmitStep(w, plan);
+                    if (plan.IsPart) EmitHeldBackward(w, plan);
                     EmitPrepare(w, spec, plan);
                     EmitForward(w, spec, plan);
                     foreach (var term in plan.Likelihoods) EmitLikelihood(w, spec, term);
@@ -37,7 +38,7 @@ namespace Dsl.Generators.Emit
                     foreach (var global in plan.Globals) GlobalLatentEmitter.EmitDivergence(w, spec, global);
                 }
             }
-            return new GeneratedFile($"{spec.ClassName}.Elbo.g.cs", w.ToString());
+            return new GeneratedFile(VariationalFileName(spec, plan, "Elbo"), w.ToString());
         }
 
         public static IEnumerable<IGrouping<string, NetworkNode>> Trunks(VariationalPlan plan) => plan.Networks.GroupBy(n => n.TrunkOwner);
@@ -56,7 +57,7 @@ namespace Dsl.Generators.Emit
 
         private static void EmitShapeChecks(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
-            using (w.Block("public void ValidateVariationalShapes()"))
+            using (w.Block($"public void {ShapeCheckName(plan)}()"))
             {
                 EmitHelpers.FixedEntryChecks(w, spec);
                 foreach (var observed in ObservedInputs(plan))
@@ -74,7 +75,7 @@ namespace Dsl.Generators.Emit
         private static void EmitFields(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
             w.Line($"private readonly {spec.ClassName} model;");
-            w.Line($"private readonly {Neural}.ParameterSet<T> parameters = new();");
+            w.Line(plan.IsPart ? $"private readonly {Neural}.ParameterSet<T> parameters; // shared with the other cell plates' parts" : $"private readonly {Neural}.ParameterSet<T> parameters = new();");
             foreach (var parameter in plan.Parameters)
                 w.Line($"private readonly {Neural}.Parameter<T> {Parameter(parameter.Node)}; // {(parameter.Positive ? $"log {parameter.Node}" : parameter.Simplex is { } axis ? $"{parameter.Node} before a softmax along {axis.Plate}" : parameter.Node)}");
             foreach (var latent in plan.Latents)
@@ -114,17 +115,33 @@ namespace Dsl.Generators.Emit
 
         private static void EmitConstructor(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
-            w.Line("/// <summary>Builds the networks and parameters for the model's plate sizes, initialised from the seed.</summary>");
-            using (w.Block($"public Variational({spec.ClassName} model, ulong seed)"))
+            if (plan.IsPart)
+            {
+                w.Line($"/// <summary>");
+                w.Line($"/// Builds the networks and parameters of the {plan.BatchPlate} part in the shared set, initialised from the stream");
+                w.Line($"/// (those another part registered first are shared by name: one decoder, one encoder's last layer, one parameter).");
+                w.Line($"/// </summary>");
+            }
+            else
+                w.Line("/// <summary>Builds the networks and parameters for the model's plate sizes, initialised from the seed.</summary>");
+            using (w.Block(plan.IsPart
+                ? $"public {plan.ClassName}({spec.ClassName} model, {Neural}.ParameterSet<T> parameters, ref global::Dsl.Runtime.Random.RandomStream init)"
+                : $"public Variational({spec.ClassName} model, ulong seed)"))
             {
                 w.Line("this.model = model;");
-                w.Line("model.ValidateVariationalShapes();");
-                w.Line("var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);");
+                w.Line($"model.{ShapeCheckName(plan)}();");
+                if (plan.IsPart)
+                {
+                    w.Line("this.parameters = parameters;");
+                    w.Line("using var sharing = parameters.ShareByName();");
+                }
+                else
+                    w.Line("var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);");
                 foreach (var latent in plan.Latents)
                 {
                     var e = latent.Encoder;
                     w.Line($"{Encoder(latent)} = new {Neural}.EncoderNetwork<T>(parameters, \"{latent.Node}.encoder\", {ContinuousWidth(latent.Inputs)}, {CategoryWidth(latent.Inputs)}, {Width(latent.ItemPlate)},");
-                    w.Line($"    {e.Hidden}, {e.Layers}, {CodeExpr.Number(e.Dropout)}, {Bool(e.BatchNorm)}, ref init);");
+                    w.Line($"    {e.Hidden}, {e.Layers}, {CodeExpr.Number(e.Dropout)}, {Bool(e.BatchNorm)}, ref init{(e.SharedLastLayer is { } group ? $", sharedLastLayer: {EmitHelpers.Literal(group)}" : "")});");
                 }
                 foreach (var trunk in Trunks(plan))
                 {
@@ -132,7 +149,7 @@ namespace Dsl.Generators.Emit
                     var inputs = trunk.First().Inputs;
                     w.Line($"{Trunk(trunk.Key)} = new {Neural}.Trunk<T>(parameters, \"{trunk.Key}\", {ContinuousWidth(inputs)}, {CategoryWidth(inputs)}, {a.Hidden}, {a.Layers}, {CodeExpr.Number(a.Dropout)}, {Bool(a.BatchNorm)}, ref init);");
                     foreach (var network in trunk)
-                        w.Line($"{Head(network.Node)} = new {Neural}.OutputHead<T>(parameters, \"{network.Node}.output\", {a.Hidden}, {Size(network.ItemPlate)}, global::Dsl.Activation.{network.Architecture.Output}, ref init);");
+                        w.Line($"{Head(network.Node)} = new {Neural}.OutputHead<T>(parameters, \"{network.WeightsOf}.output\", {a.Hidden}, {Size(network.ItemPlate)}, global::Dsl.Activation.{network.Architecture.Output}, ref init);");
                 }
                 foreach (var parameter in plan.Parameters)
                 {
@@ -149,6 +166,30 @@ namespace Dsl.Generators.Emit
                 }
                 GlobalLatentEmitter.EmitConstruction(w, spec, plan);
                 w.Line("Threads = 1;");
+            }
+            w.Line();
+        }
+
+        private static string ShapeCheckName(VariationalPlan plan) => plan.IsPart ? $"Validate{plan.BatchPlate}VariationalShapes" : "ValidateVariationalShapes";
+
+        /// <summary>A part's backward pass on request, after a term outside it (an adversarial one) has added its gradients.</summary>
+        private static void EmitHeldBackward(SourceWriter w, VariationalPlan plan)
+        {
+            w.Line("private int heldRows;");
+            w.Line();
+            w.Line("public void FinishBackward() => Backward(heldRows);");
+            w.Line();
+            using (w.Block("public bool TryLatentSamples(string node, out T[] samples, out T[] gradient, out int width)"))
+            {
+                using (w.Block("switch (node)"))
+                    foreach (var latent in plan.Latents)
+                        using (w.Block($"case {EmitHelpers.Literal(latent.Node)}:"))
+                        {
+                            w.Line($"(samples, gradient, width) = ({Sample(latent.Node)}, {SampleGradient(latent.Node)}, {Width(latent.ItemPlate)});");
+                            w.Line("return true;");
+                        }
+                w.Line("(samples, gradient, width) = (global::System.Array.Empty<T>(), global::System.Array.Empty<T>(), 0);");
+                w.Line("return false;");
             }
             w.Line();
         }
@@ -267,15 +308,27 @@ namespace Dsl.Generators.Emit
                 }
                 w.Line("Forward(rows, step.Training, sampling: true, step.Seed, step.Stream);");
                 w.Line("// The loss is −(log-likelihood − weight·KL) / rows; these scales turn each term's derivative into the loss's.");
-                w.Line("var likelihoodScale = T.CreateTruncating(-1.0 / rows);");
-                w.Line("var divergenceScale = T.CreateTruncating(step.KlWeight / rows);");
-                if (plan.Latents.Any(l => !l.Encoder.KlWarmup)) w.Line("var fullDivergenceScale = T.CreateTruncating(1.0 / rows); // KL terms outside the warm-up");
+                var lossRows = "rows";
+                if (plan.IsPart)
+                {
+                    w.Line("var lossRows = step.LossRows > 0 ? step.LossRows : rows; // the whole minibatch's cells, over every part");
+                    lossRows = "lossRows";
+                }
+                w.Line($"var likelihoodScale = T.CreateTruncating(-1.0 / {lossRows});");
+                w.Line($"var divergenceScale = T.CreateTruncating(step.KlWeight / {lossRows});");
+                if (plan.Latents.Any(l => !l.Encoder.KlWarmup)) w.Line($"var fullDivergenceScale = T.CreateTruncating(1.0 / {lossRows}); // KL terms outside the warm-up");
                 var index = 0;
                 foreach (var term in plan.Likelihoods) w.Line($"termSums[{index++}] = Likelihood{term.Node}(rows, step.Gradients, likelihoodScale);");
                 foreach (var latent in plan.Latents)
                     w.Line($"termSums[{index++}] = Divergence{latent.Node}(rows, step.Gradients, {(latent.Encoder.KlWarmup ? "divergenceScale" : "fullDivergenceScale")});");
                 foreach (var global in plan.Globals) w.Line($"termSums[{index++}] = Divergence{global.Node}(rows, step.Gradients, globalScale);");
-                w.Line("if (step.Gradients) Backward(rows);");
+                if (plan.IsPart)
+                {
+                    w.Line("heldRows = rows;");
+                    w.Line("if (step.Gradients && !step.HoldBackward) Backward(rows);");
+                }
+                else
+                    w.Line("if (step.Gradients) Backward(rows);");
             }
             w.Line();
             using (w.Block("public void Infer(global::System.ReadOnlySpan<int> elements)"))
@@ -556,7 +609,8 @@ namespace Dsl.Generators.Emit
             var node = ExprTools.Find(spec, term.Node)!;
             var cell = node.Indices[0].Variable;
             var item = term.ItemVariable;
-            var code = new VariationalExpr(spec, cell);
+            var rowSums = term.Arguments.SelectMany(a => a.RowSums).ToList();
+            var code = new VariationalExpr(spec, cell) { ItemVariable = item, Locals = rowSums.Select(r => r.Name).ToList() };
             var items = Width(term.ItemPlate);
             w.Line($"/// <summary>");
             w.Line($"/// log p({IrPrinter.Signature(node.Declaration)}) = {term.Family}({string.Join(", ", term.Arguments.Select(a => $"{a.Name}: {ExprPrinter.Print(a.Value)}"))}), line {term.Line},");
@@ -597,6 +651,7 @@ namespace Dsl.Generators.Emit
                         w.Line("rowLogWeight[row] += rowSum;");
                         w.Line("sum += rowSum;");
                         w.Line("if (!gradients) continue;");
+                        foreach (var total in rowSums) w.Line($"var {total.Name}Adjoint = T.Zero;");
                         using (w.Block($"for (var {item} = 0; {item} < items; {item}++)"))
                         {
                             w.Line($"var entry = row * items + {item};");
@@ -605,9 +660,11 @@ namespace Dsl.Generators.Emit
                                 {
                                     w.Line($"// ∂{argument.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
                                     var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * {code.Of(partial.Derivative)}";
-                                    w.Line($"{code.GradientOf(partial.Target)} += scale * {ArgumentDerivative(term, argument)}[entry]{factor};");
+                                    var target = rowSums.Any(r => r.Name == partial.Target.Node) ? $"{partial.Target.Node}Adjoint" : code.GradientOf(partial.Target);
+                                    w.Line($"{target} += scale * {ArgumentDerivative(term, argument)}[entry]{factor};");
                                 }
                         }
+                        foreach (var total in rowSums) EmitRowSumChainRule(w, code, total);
                     }
                     w.Line("chunkSums[chunk] = sum;");
                 }
@@ -653,8 +710,28 @@ namespace Dsl.Generators.Emit
             }
         }
 
+        /// <summary>A row's total handed on to what its Sum's body reads: ∂loss/∂t += adjoint · ∂body/∂t at every index of the Sum.</summary>
+        private static void EmitRowSumChainRule(SourceWriter w, VariationalExpr code, RowSum total)
+        {
+            var over = total.Over;
+            using (w.Block($"for (var {over.Variable} = 0; {over.Variable} < {Size(over.Plate)}; {over.Variable}++)"))
+                foreach (var partial in total.Partials)
+                {
+                    w.Line($"// ∂{total.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
+                    var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * {code.Of(partial.Derivative)}";
+                    w.Line($"{code.GradientOf(partial.Target)} += {total.Name}Adjoint{factor};");
+                }
+        }
+
+        /// <summary>The row's totals (hoisted Sums), then every argument at every item of the row.</summary>
         private static void EmitArguments(SourceWriter w, VariationalExpr code, LikelihoodTerm term, string item)
         {
+            foreach (var total in term.Arguments.SelectMany(a => a.RowSums))
+            {
+                w.Line($"// {total.Name} = {ExprPrinter.Print(new SumExpr(total.Over, total.Over.Location))}");
+                w.Line($"var {total.Name} = T.Zero;");
+                w.Line($"for (var {total.Over.Variable} = 0; {total.Over.Variable} < {Size(total.Over.Plate)}; {total.Over.Variable}++) {total.Name} += {code.Of(total.Over.Body)};");
+            }
             using (w.Block($"for (var {item} = 0; {item} < items; {item}++)"))
             {
                 w.Line($"var entry = row * items + {item};");

@@ -17,7 +17,7 @@ namespace Dsl.Generators.Emit
         {
             var w = EmitHelpers.Header("Variational gradients", spec.Namespace, spec.ClassName);
             using (w.Block($"partial class {spec.ClassName}"))
-            using (w.Block("partial class Variational<T>"))
+            using (w.Block($"partial class {plan.ClassName}<T>"))
             using (w.Block("private void Backward(int rows)"))
             {
                 foreach (var parameter in plan.Parameters) EmitParameter(w, parameter);
@@ -25,7 +25,7 @@ namespace Dsl.Generators.Emit
                 foreach (var trunk in ElboEmitter.Trunks(plan).Reverse()) EmitNetwork(w, trunk.Key, trunk.ToList());
                 ElboEmitter.EmitBranches(w, plan.Latents.Reverse().Select(latent => (System.Action)(() => EmitLatent(w, latent))).ToList());
             }
-            return new GeneratedFile($"{spec.ClassName}.Gradients.g.cs", w.ToString());
+            return new GeneratedFile(VariationalFileName(spec, plan, "Gradients"), w.ToString());
         }
 
         private static void EmitParameter(SourceWriter w, FittedParameter parameter)

@@ -24,6 +24,12 @@ namespace Dsl.Generators.Emit
             this.cellVariable = cellVariable;
         }
 
+        /// <summary>The loop variable of a likelihood row's items: a network read at it is read at <c>entry</c>, at any other index by position.</summary>
+        public string? ItemVariable { get; init; }
+
+        /// <summary>Names of per-row totals (hoisted Sums), read as the locals of those names.</summary>
+        public System.Collections.Generic.IReadOnlyCollection<string> Locals { get; init; } = Array.Empty<string>();
+
         /// <summary>A value of type T.</summary>
         public string Of(Expr expr) => expr switch
         {
@@ -56,7 +62,7 @@ namespace Dsl.Generators.Emit
             {
                 NodeRole.Latent when IsGlobal(node) => $"{Partials(call.Node)}[chunk * {Value(call.Node)}.Length + {FlatIndex(call, node)}]",
                 NodeRole.Latent => $"{SampleGradient(call.Node)}[{LatentPosition(call, node)}]",
-                NodeRole.Network => $"{OutputGradient(call.Node)}[entry]",
+                NodeRole.Network => $"{OutputGradient(call.Node)}[{NetworkPosition(call, node)}]",
                 NodeRole.Param => $"{Partials(call.Node)}[chunk * {Parameter(call.Node)}.Value.Length + {FlatIndex(call, node)}]",
                 _ => throw new InvalidOperationException($"'{call.Node}' has no gradient"),
             };
@@ -74,6 +80,7 @@ namespace Dsl.Generators.Emit
 
         private string Read(NodeCallExpr call)
         {
+            if (Locals.Contains(call.Node)) return call.Node;
             var node = ExprTools.Find(spec, call.Node)!;
             return node.Role switch
             {
@@ -81,7 +88,7 @@ namespace Dsl.Generators.Emit
                 NodeRole.Param => $"{Value(call.Node)}[{FlatIndex(call, node)}]",
                 NodeRole.Latent when IsGlobal(node) => $"{Value(call.Node)}[{FlatIndex(call, node)}]",
                 NodeRole.Latent => $"{Sample(call.Node)}[{LatentPosition(call, node)}]",
-                NodeRole.Network => $"{Head(call.Node)}.Output[entry]",
+                NodeRole.Network => $"{Head(call.Node)}.Output[{NetworkPosition(call, node)}]",
                 _ => throw new InvalidOperationException($"'{call.Node}' cannot be read here"),
             };
         }
@@ -91,6 +98,16 @@ namespace Dsl.Generators.Emit
             if (call.Indices[0] is not IndexExpr { } cell || cell.Name != cellVariable)
                 throw new InvalidOperationException($"'{ExprPrinter.Print(call)}' reads another cell's latent");
             return call.Indices.Count == 1 ? "row" : $"row * {Width(node.Indices[1].Plate)} + {Index(call.Indices[1])}";
+        }
+
+        /// <summary>Where a network's output for the row's cell at the call's output index lies in the row-major minibatch array.</summary>
+        private string NetworkPosition(NodeCallExpr call, NodeSpec node)
+        {
+            if (call.Indices[0] is not IndexExpr { } cell || cell.Name != cellVariable)
+                throw new InvalidOperationException($"'{ExprPrinter.Print(call)}' reads another cell's network output");
+            return ItemVariable is null || call.Indices[1] is IndexExpr { } item && item.Name == ItemVariable
+                ? "entry"
+                : $"row * {Size(node.Indices[1].Plate)} + {Index(call.Indices[1])}";
         }
 
         private string DataAccess(NodeCallExpr call) =>

@@ -10,6 +10,10 @@ namespace Dsl.Generators.Emit
         public const string Variational = "global::Dsl.Runtime.Variational";
         public const string Number = "global::System.Numerics.IBinaryFloatingPointIeee754<T>";
 
+        /// <summary>{Model}.{kind}.g.cs, or {Model}.{Plate}.{kind}.g.cs for one part of a model over several cell plates.</summary>
+        public static string VariationalFileName(Ir.ModelSpec spec, VariationalPlan plan, string kind) =>
+            plan.IsPart ? $"{spec.ClassName}.{plan.BatchPlate}.{kind}.g.cs" : $"{spec.ClassName}.{kind}.g.cs";
+
         public static string Size(string plate) => $"model.{CodeExpr.Size(plate)}";
 
         public static string Width(string? plate) => plate is null ? "1" : Size(plate);

@@ -28,15 +28,16 @@ public partial class Gimvi
 
     [Param, Positive] public partial double theta(Gene g);
 
-    // z_n ~ Normal(0, I) in both modalities (eq 1); the two encoders share their last layer.
-    [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, SharedLastLayer = "joint")]
+    // z_n ~ Normal(0, I) in both modalities (eq 1). The two encoders have a first layer each (their inputs differ) and
+    // share the second and the output heads, as scvi-tools' MultiEncoder (64 hidden units, dropout 0.2).
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, Hidden = 64, Layers = 2, Dropout = 0.2, SharedLastLayer = "joint")]
     public double z(SeqCell n, Dim d) => Dist.Normal(0, 1);
 
-    [Latent, Encoder(Inputs = new[] { nameof(xSpatial) }, Transform = InputTransform.Log1p, SharedLastLayer = "joint")]
+    [Latent, Encoder(Inputs = new[] { nameof(xSpatial) }, Transform = InputTransform.Log1p, Hidden = 64, Layers = 2, Dropout = 0.2, SharedLastLayer = "joint")]
     public double zSpatial(SpatialCell m, Dim d) => Dist.Normal(0, 1);
 
     // l_n ~ LogNormal(mu, sigma^2) for scRNA-seq cells (eq 3).
-    [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p)]
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, Dropout = 0.2)]
     public double l(SeqCell n) => Dist.LogNormal(libraryLogMean(), Sqrt(libraryLogVar()));
 
     // rho_n = f_eta(z_n): one decoder, softmax over all genes (eq 2), applied to both modalities.

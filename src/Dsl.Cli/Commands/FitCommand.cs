@@ -102,6 +102,17 @@ public static class FitCommand
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
               transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, saveDraws,
               iterations, tolerance, initJitter, layers, widths, topGenes, noPreprocess, allEntries, optimiser, batchSize, with };
+        var sequenced = new Option<string?>("--seq") { Description = "gimvi: the scRNA-seq counts (10x folder, .h5ad, CSV/TSV with cells as rows, Matrix Market), genes named." };
+        var spatial = new Option<string?>("--spatial") { Description = "gimvi: the spatial counts, over a subset of the sequenced genes (matched by name)." };
+        var spatialLikelihood = new Option<string>("--spatial-likelihood")
+        {
+            Description = "gimvi: the spatial counts' likelihood, nb (negative binomial, a dispersion per gene; scvi-tools' default) or poisson (the paper's, for smFISH).",
+            DefaultValueFactory = _ => "nb",
+        };
+        spatialLikelihood.AcceptOnlyFromAmong("nb", "poisson");
+        command.Options.Add(sequenced);
+        command.Options.Add(spatial);
+        command.Options.Add(spatialLikelihood);
         var progress = new ProgressOptions();
         progress.AddTo(command);
         var viOnly = new Option[] { epochs, earlyStopping, patience, checkpointEvery, learningRate };
@@ -113,6 +124,7 @@ public static class FitCommand
         var mlOnly = new Option[] { iterations, tolerance, initJitter, optimiser, batchSize };
         var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws, with }.Concat(mlOnly).ToArray();
         var deepMcOnly = new Option[] { layers, widths, topGenes, noPreprocess, allEntries };
+        var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood };
         // The options each engine of a declared model reads; those of the others are refused, naming the engine that fits it.
         var engineOptions = new Dictionary<string, Option[]>
         {
@@ -123,14 +135,15 @@ public static class FitCommand
         {
             var name = r.GetValue(model)!;
             var declared = DeclaredModelLoader.IsModelFile(name);
-            if (!declared && name is not ("ursm" or "scvi" or "deepmc")) throw new CliException($"unknown model '{name}' for fit; use ursm, scvi, deepmc or a model file (.cs)");
+            if (!declared && name is not ("ursm" or "scvi" or "deepmc" or "gimvi")) throw new CliException($"unknown model '{name}' for fit; use ursm, scvi, deepmc, gimvi or a model file (.cs)");
             var file = Path.GetFileName(name);
-            CliArguments.RefuseUnused(r, declared ? scviPreset.Concat(ursmInputs).Append(outH5ad).Concat(deepMcOnly)
+            CliArguments.RefuseUnused(r, (declared ? scviPreset.Concat(ursmInputs).Append(outH5ad).Concat(deepMcOnly)
                     : name == "scvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly).Concat(deepMcOnly)
                     : name == "deepmc" ? ursmInputs.Concat(gibbsOnly).Concat(nutsOnly).Concat(viOnly.Except([checkpointEvery, epochs, learningRate])).Concat(scviPreset.Except([counts, layer, dense]))
                         .Concat([data, plateSizes, modelName, method, saveDraws, with])
-                    : scviOnly.Concat(declaredOnly).Concat(deepMcOnly),
-                declared ? $"fit {file} (they belong to the ursm, scvi and deepmc presets)" : $"fit {name}");
+                    : name == "gimvi" ? ursmInputs.Concat(gibbsOnly).Concat(declaredOnly).Concat(deepMcOnly).Concat(scviPreset.Except([latent])).Append(outH5ad)
+                    : scviOnly.Concat(declaredOnly).Concat(deepMcOnly)).Concat(name == "gimvi" ? [] : gimviOnly),
+                declared ? $"fit {file} (they belong to the ursm, scvi, deepmc and gimvi presets)" : $"fit {name}");
             if (r.GetValue(force) && !r.GetValue(resume)) throw new CliException("--force only applies with --resume (it accepts a checkpoint written for other data)");
             if (r.GetValue(patience) is not null && !r.GetValue(earlyStopping)) throw new CliException("--patience only applies with --early-stopping");
             var folder = OutputFolder.Open(r.GetValue(outFolder)!, "fit");
@@ -146,6 +159,16 @@ public static class FitCommand
                         PointEstimation = () => PointEstimationSettings(r, iterations, tolerance, initJitter, checkpointEvery, seed, threads, optimiser, batchSize, epochs, learningRate),
                     };
                 return DeclaredFitRunner.Run(request, folder, output, error, progress.Mode(r, error));
+            }
+            if (name == "gimvi")
+            {
+                // gimVI's reference trains 200 epochs; --epochs overrides.
+                var settings = VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, learningRate, seed, threads);
+                if (r.GetResult(epochs) is null or { Implicit: true }) settings = settings with { Epochs = Gimvi.GimviFitRunner.DefaultEpochs };
+                var request = new Gimvi.GimviRequest(r.GetValue(sequenced), r.GetValue(spatial),
+                    r.GetValue(spatialLikelihood) == "poisson" ? Models.Gimvi.SpatialLikelihood.Poisson : Models.Gimvi.SpatialLikelihood.NegativeBinomial,
+                    CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), r.GetValue(resume), r.GetValue(force));
+                return Gimvi.GimviFitRunner.Run(request, settings, folder, output, error, progress.Mode(r, error));
             }
             if (name == "deepmc")
             {

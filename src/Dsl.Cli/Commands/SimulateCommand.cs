@@ -2,6 +2,7 @@ using System.CommandLine;
 using Dsl.Cli.Declared;
 using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
+using Dsl.Models.Gimvi;
 using Dsl.Models.Scvi;
 using Dsl.Models.Ursm;
 
@@ -41,7 +42,12 @@ public static class SimulateCommand
             }
             CliArguments.RefuseUnused(r, declaredOnly, $"simulate {name}");
             if (name == "scvi") return SimulateScvi(r, genes, cells, clusters, batches, seed, outFolder, output);
-            if (name != "ursm") throw new CliException($"unknown model '{name}' for simulate; use ursm or scvi");
+            if (name == "gimvi")
+            {
+                CliArguments.RefuseUnused(r, [bulk, types, batches], "simulate gimvi");
+                return SimulateGimvi(r, genes, cells, clusters, seed, outFolder, output);
+            }
+            if (name != "ursm") throw new CliException($"unknown model '{name}' for simulate; use ursm, scvi or gimvi");
             var settings = new UrsmSimulationSettings
             {
                 Genes = r.GetValue(genes) ?? 200, Cells = r.GetValue(cells) ?? 100, BulkSamples = r.GetValue(bulk), Types = r.GetValue(types), Seed = r.GetValue(seed),
@@ -55,6 +61,24 @@ public static class SimulateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>gimVI's paired setting: -L sequenced cells (spatial cells 4/3 as many), -N genes, 33 spatial genes of which 7 held out.</summary>
+    private static int SimulateGimvi(ParseResult r, Option<int?> genes, Option<int?> cells, Option<int> clusters, Option<ulong> seed, Option<string> outFolder, TextWriter output)
+    {
+        var sequenced = r.GetValue(cells) ?? 3000;
+        var settings = new GimviSimulationSettings
+        {
+            SequencedCells = sequenced, SpatialCells = (int)Math.Round(sequenced * 4.0 / 3), Genes = r.GetValue(genes) ?? 500, Clusters = r.GetValue(clusters), Seed = r.GetValue(seed),
+        };
+        if (settings.SequencedCells < 3 || settings.Genes < settings.SpatialGenes || settings.Clusters < 1)
+            throw new CliException($"gimvi simulation needs at least 3 cells, {settings.SpatialGenes} genes (the spatial ones are among them) and 1 cluster");
+        var folder = r.GetValue(outFolder)!;
+        var simulation = GimviSimulator.Simulate(settings);
+        OutputFolder.Write(folder, "simulate", f => Gimvi.GimviSimulationWriter.Write(f, simulation));
+        output.WriteLine($"wrote a synthetic gimVI pair ({settings.SequencedCells} sequenced cells x {settings.Genes} genes, {settings.SpatialCells} spatial cells x " +
+            $"{settings.SpatialGenes - settings.HeldOutGenes} observed + {settings.HeldOutGenes} held-out genes, seed {settings.Seed}) to {Path.GetFullPath(folder)}");
+        return 0;
     }
 
     private static int SimulateScvi(ParseResult r, Option<int?> genes, Option<int?> cells, Option<int> clusters, Option<int> batches, Option<ulong> seed,

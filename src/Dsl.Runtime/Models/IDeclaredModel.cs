@@ -20,6 +20,12 @@ public interface IDeclaredModel
     void Store(string node, ReadOnlySpan<double> values);
 
     /// <summary>
+    /// Stores an observed count node's sparse matrix as it is (rows over its first plate), without a dense copy; throws
+    /// for a node not stored as counts or a matrix whose shape is not the plates'.
+    /// </summary>
+    void StoreCounts(string node, Data.CountMatrix counts);
+
+    /// <summary>
     /// Copies a node's current values, row-major: a parameter's estimate, data and observed values, and a latent's
     /// current draw where the engine keeps one. False where the node has no stored value.
     /// </summary>

@@ -24,12 +24,17 @@ public static class VariationalFit
     public static DeclaredFit Fit(IDeclaredModel model, VariationalOptions options, int draws, CheckpointPlan? checkpoint,
         IProgress<EpochRecord>? progress, Action<string>? warn)
     {
-        if (model is not IVariationalDeclaredModel declared) throw new InvalidOperationException($"{model.Descriptor.Name} has no variational plan");
         var clock = Stopwatch.StartNew();
-        var family = declared.CreateVariational(options.Seed);
+        // A model over one cell plate is its own family; one over several is trained jointly and read part by part.
+        var (family, parts) = model switch
+        {
+            IVariationalDeclaredModel declared when declared.CreateVariational(options.Seed) is var single => ((IVariationalModel<float>)single, (IReadOnlyList<IDeclaredVariational<float>>)[single]),
+            IJointVariationalDeclaredModel joint when joint.CreateJointVariational(options.Seed) is var family2 => (family2, family2.Parts),
+            _ => throw new InvalidOperationException($"{model.Descriptor.Name} has no variational plan"),
+        };
         var run = VariationalDriver.Fit(family, options, checkpoint, progress, warn);
         if (!run.StoppedEarly && ElboTrend.StillRising(run.History, family.Terms) is { } rising) warn?.Invoke(rising);
-        family.StoreParameters();
+        foreach (var part in parts) part.StoreParameters();
 
         var latents = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent)
             .ToDictionary(n => n.Name, n => new double[n.Plates.Select(model.GetPlateSize).Aggregate(1L, (a, b) => a * b)]);
@@ -39,33 +44,13 @@ public static class VariationalFit
             values.CopyTo(destination);
             return true;
         });
-        var elements = model.GetPlateSize(family.ElementPlate);
-        // Global latents (outside the element plate) are drawn once per draw from their own guides; encoded ones per block of elements.
-        var globals = latents.Keys.Where(n => !model.Descriptor.Find(n)!.Plates.Contains(family.ElementPlate)).ToHashSet();
-        var buffer = new double[Block * latents.Keys.Where(n => !globals.Contains(n)).Select(n => Width(model, model.Descriptor.Find(n)!, family.ElementPlate)).DefaultIfEmpty(1).Max()];
         for (var draw = 0; draw < draws; draw++)
         {
-            family.SampleGlobals(options.Seed, DrawStreams + (ulong)draw * 65536 + 0xFFFF);
-            foreach (var name in globals)
-                if (!family.TryReadLatent(name, latents[name])) throw new InvalidOperationException($"global latent '{name}' has no guide in the variational family");
-            for (var start = 0; start < elements; start += Block)
-            {
-                var rows = Math.Min(Block, elements - start);
-                var chunk = Enumerable.Range(start, rows).ToArray();
-                family.Sample(chunk, options.Seed, DrawStreams + (ulong)draw * 65536 + (ulong)(start / Block));
-                foreach (var (name, values) in latents)
-                {
-                    if (globals.Contains(name)) continue;
-                    var node = model.Descriptor.Find(name)!;
-                    var width = Width(model, node, family.ElementPlate);
-                    if (!family.TryReadLatent(name, buffer.AsSpan(0, rows * width)))
-                        throw new InvalidOperationException($"latent '{name}' has no encoder: the variational family holds no draw of it");
-                    Scatter(buffer.AsSpan(0, rows * width), values, start, rows, width, elements, node.Plates[0] == family.ElementPlate);
-                }
-            }
+            for (var k = 0; k < parts.Count; k++)
+                DrawLatents(model, parts[k], latents, withGlobals: k == 0, options.Seed, DrawStreams + ((ulong)k << 48) + (ulong)draw * 65536);
             recorder.Record();
         }
-        var networkOutputs = NetworkOutputs(model, family, elements);
+        var networkOutputs = parts.SelectMany(part => NetworkOutputs(model, part)).ToList();
         var last = run.History.Count == 0 ? null : run.History[^1];
         var history = new FitHistory("epoch", ["training_elbo", "validation_elbo", "kl_weight", "seconds"],
             run.History.Select(e => new[] { e.Epoch, e.TrainingElbo, e.ValidationElbo, e.KlWeight, e.Seconds }).ToList());
@@ -81,10 +66,42 @@ public static class VariationalFit
             settings, clock.Elapsed.TotalSeconds) { Recorded = recorder, DenseOutputs = networkOutputs };
     }
 
-    /// <summary>Every network node's output for every element, in evaluation mode at the posterior means, block by block.</summary>
-    private static List<NodeSummary> NetworkOutputs(IDeclaredModel model, IDeclaredVariational<float> family, int elements)
+    /// <summary>
+    /// One draw from q of the latents of one family (or part): those over its element plate per block of its elements;
+    /// with <paramref name="withGlobals"/>, those over no part's element plate (global latents) once from their guides.
+    /// </summary>
+    private static void DrawLatents(IDeclaredModel model, IDeclaredVariational<float> family, Dictionary<string, double[]> latents, bool withGlobals, ulong seed, ulong stream)
     {
-        var networks = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Network).ToList();
+        var elements = model.GetPlateSize(family.ElementPlate);
+        // Global latents (outside the element plate) are drawn once per draw from their own guides; encoded ones per block of elements.
+        var encoded = latents.Keys.Where(n => model.Descriptor.Find(n)!.Plates.Contains(family.ElementPlate)).ToList();
+        var cellPlates = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Network || n.Role == GraphNodeRole.Latent && encoded.Contains(n.Name)).Select(n => n.Plates[0]).Append(family.ElementPlate).ToHashSet();
+        var globals = withGlobals ? latents.Keys.Where(n => !model.Descriptor.Find(n)!.Plates.Any(cellPlates.Contains)).ToHashSet() : [];
+        var buffer = new double[Block * encoded.Select(n => Width(model, model.Descriptor.Find(n)!, family.ElementPlate)).DefaultIfEmpty(1).Max()];
+        family.SampleGlobals(seed, stream + 0xFFFF);
+        foreach (var name in globals)
+            if (!family.TryReadLatent(name, latents[name])) throw new InvalidOperationException($"global latent '{name}' has no guide in the variational family");
+        for (var start = 0; start < elements; start += Block)
+        {
+            var rows = Math.Min(Block, elements - start);
+            var chunk = Enumerable.Range(start, rows).ToArray();
+            family.Sample(chunk, seed, stream + (ulong)(start / Block));
+            foreach (var name in encoded)
+            {
+                var node = model.Descriptor.Find(name)!;
+                var width = Width(model, node, family.ElementPlate);
+                if (!family.TryReadLatent(name, buffer.AsSpan(0, rows * width)))
+                    throw new InvalidOperationException($"latent '{name}' has no encoder: the variational family holds no draw of it");
+                Scatter(buffer.AsSpan(0, rows * width), latents[name], start, rows, width, elements, node.Plates[0] == family.ElementPlate);
+            }
+        }
+    }
+
+    /// <summary>Every network node's output for every element of one family (or part), in evaluation mode at the posterior means, block by block.</summary>
+    private static List<NodeSummary> NetworkOutputs(IDeclaredModel model, IDeclaredVariational<float> family)
+    {
+        var elements = model.GetPlateSize(family.ElementPlate);
+        var networks = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Network && n.Plates[0] == family.ElementPlate).ToList();
         var outputs = networks.ToDictionary(n => n.Name, n => new double[n.Plates.Select(model.GetPlateSize).Aggregate(1L, (a, b) => a * b)]);
         var buffer = new double[Block * networks.Select(n => Width(model, n, family.ElementPlate)).DefaultIfEmpty(1).Max()];
         for (var start = 0; start < elements && networks.Count > 0; start += Block)

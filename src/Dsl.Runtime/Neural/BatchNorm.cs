@@ -44,8 +44,19 @@ public sealed class BatchNorm<T> where T : unmanaged, IBinaryFloatingPointIeee75
     public Parameter<T> Scale { get; }
     public Parameter<T> Shift { get; }
 
+    /// <summary>
+    /// From now on, training-mode passes pool their statistics into <paramref name="pooled"/> instead of updating the
+    /// running averages; layers that share their weights (and running statistics) share one pool.
+    /// </summary>
+    internal void BeginPopulationStatistics(PooledMoments pooled) => population = pooled;
+
     /// <summary>From now on, training-mode passes pool their statistics instead of updating the running averages.</summary>
     public void BeginPopulationStatistics() => population = new PooledMoments(Features);
+
+    internal PooledMoments? Population => population;
+
+    /// <summary>Whether two layers hold one set of running statistics (a shared network applied to two cell plates).</summary>
+    internal bool SharesStatisticsWith(BatchNorm<T> other) => ReferenceEquals(runningMean, other.runningMean);
 
     /// <summary>The running mean and (unbiased) variance become those of every row pooled since <see cref="BeginPopulationStatistics"/>.</summary>
     public void EndPopulationStatistics()

@@ -13,12 +13,20 @@ public sealed class EncoderNetwork<T> where T : unmanaged, IBinaryFloatingPointI
     public const double VarianceFloor = 1e-4;
     private T[] variance = Array.Empty<T>();
 
+    /// <param name="sharedLastLayer">
+    /// when given, the trunk's layers after the first and both heads are shared with every encoder naming the same
+    /// group: encoders of different inputs that map into one latent space (gimVI's two modalities)
+    /// </param>
     public EncoderNetwork(ParameterSet<T> parameters, string name, int inputWidth, int oneHotWidth, int outputs, int hidden, int layers,
-        double dropout, bool batchNorm, ref RandomStream init)
+        double dropout, bool batchNorm, ref RandomStream init, string? sharedLastLayer = null)
     {
-        Trunk = new Trunk<T>(parameters, name, inputWidth, oneHotWidth, hidden, layers, dropout, batchNorm, ref init);
-        MeanHead = new OutputHead<T>(parameters, name + ".mean", hidden, outputs, Activation.Identity, ref init);
-        VarianceHead = new OutputHead<T>(parameters, name + ".var", hidden, outputs, Activation.Exp, ref init);
+        Trunk = new Trunk<T>(parameters, name, inputWidth, oneHotWidth, hidden, layers, dropout, batchNorm, ref init, sharedLastLayer);
+        var heads = sharedLastLayer ?? name;
+        using (sharedLastLayer is null ? null : parameters.ShareByName())
+        {
+            MeanHead = new OutputHead<T>(parameters, heads + ".mean", hidden, outputs, Activation.Identity, ref init);
+            VarianceHead = new OutputHead<T>(parameters, heads + ".var", hidden, outputs, Activation.Exp, ref init);
+        }
         Outputs = outputs;
     }
 

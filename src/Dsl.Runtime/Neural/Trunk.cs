@@ -24,8 +24,12 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 
     /// <param name="inputWidth">continuous input columns</param>
     /// <param name="oneHotWidth">total width of the one-hot covariate block appended to every layer's input</param>
+    /// <param name="sharedName">
+    /// when given, the layers after the first (those whose size does not depend on the input) are registered under this
+    /// name and shared with every trunk that names it: encoders of two modalities with one last layer (gimVI)
+    /// </param>
     public Trunk(ParameterSet<T> parameters, string name, int inputWidth, int oneHotWidth, int hidden, int layers, double dropout,
-        bool batchNorm, ref RandomStream init)
+        bool batchNorm, ref RandomStream init, string? sharedName = null)
     {
         if (layers < 1) throw new ArgumentOutOfRangeException(nameof(layers), "a network needs at least one hidden layer");
         InputWidth = inputWidth;
@@ -36,8 +40,10 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         norms = new BatchNorm<T>?[layers];
         for (var i = 0; i < layers; i++)
         {
-            dense[i] = new DenseLayer<T>(parameters, $"{name}.layer{i}", (i == 0 ? inputWidth : hidden) + oneHotWidth, hidden, ref init);
-            if (batchNorm) norms[i] = new BatchNorm<T>(parameters, $"{name}.layer{i}.norm", hidden);
+            var layerName = i > 0 && sharedName is not null ? $"{sharedName}.layer{i}" : $"{name}.layer{i}";
+            using var sharing = i > 0 && sharedName is not null ? parameters.ShareByName() : null;
+            dense[i] = new DenseLayer<T>(parameters, layerName, (i == 0 ? inputWidth : hidden) + oneHotWidth, hidden, ref init);
+            if (batchNorm) norms[i] = new BatchNorm<T>(parameters, $"{layerName}.norm", hidden);
         }
         layerInputs = Empty(layers);
         activations = Empty(layers);

@@ -21,7 +21,20 @@ public sealed record ElboTerm(string Name, bool IsDivergence, bool WarmedUp = tr
 /// <see cref="IVariationalModel{T}.Elements"/>): terms of global latents, counted once for the whole data, are
 /// shared out to each row as 1/Population of them
 /// </param>
-public readonly record struct VariationalStep(bool Training, bool Gradients, double KlWeight, ulong Seed, ulong Stream, int Population = 0);
+public readonly record struct VariationalStep(bool Training, bool Gradients, double KlWeight, ulong Seed, ulong Stream, int Population = 0)
+{
+    /// <summary>
+    /// The rows the loss is averaged over (0: this minibatch's). A model over several cell plates steps each plate's
+    /// part of one minibatch with the minibatch's total, so the loss is the mean over all its cells.
+    /// </summary>
+    public int LossRows { get; init; }
+
+    /// <summary>
+    /// Leave the backward pass for <see cref="IVariationalPart{T}.FinishBackward"/>, so that a term outside the model
+    /// (an adversarial one) can add its gradient with respect to the latent samples first.
+    /// </summary>
+    public bool HoldBackward { get; init; }
+}
 
 /// <summary>
 /// What a generated variational model offers the generic driver: its parameters, its ELBO terms, and one

@@ -22,11 +22,16 @@ public static class VariationalDriver
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         model.Threads = Math.Max(1, options.Threads);
-        var (training, validation) = Split(model.Elements, options);
+        var parts = Parts(model);
+        var (training, validation) = Split(parts, options);
         // Batch normalisation over a minibatch of one or two cells has no usable spread; refuse rather than fit noise.
         var fewest = model.Parameters.HasNormalisation ? 3 : 1;
-        if (training.Length < fewest)
-            throw new ArgumentException($"{model.Elements} cells leave {training.Length} for training; this model needs at least {fewest} (its batch normalisation needs a spread)");
+        foreach (var (offset, size) in parts)
+        {
+            var trainingCells = training.Count(e => e >= offset && e < offset + size);
+            if (trainingCells < fewest)
+                throw new ArgumentException($"{size} cells{(parts.Count > 1 ? $" of part {parts.IndexOf((offset, size)) + 1}" : "")} leave {trainingCells} for training; this model needs at least {fewest} (its batch normalisation needs a spread)");
+        }
         if (validation.Length == 0)
             warn?.Invoke($"no cells are held out for validation ({model.Elements} cells x {options.ValidationFraction:G3} rounds to none); the validation ELBO is not computed");
         var adam = new Adam<T>(model.Parameters, options.LearningRate, options.AdamEpsilon, options.WeightDecay);
@@ -45,7 +50,7 @@ public static class VariationalDriver
             cancel.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             var klWeight = options.WarmupEpochs <= 0 ? 1.0 : Math.Min(1.0, (double)epoch / options.WarmupEpochs);
-            var trained = TrainEpoch(model, adam, training, options, epoch, klWeight);
+            var trained = TrainEpoch(model, adam, EpochBatches(parts, training, options, epoch), training.Length, epoch, klWeight, options.Seed);
             if (trained.Failure is { } failure)
             {
                 // Still not finite at a step 64 times smaller: the data or the model's starting point, not the step size.
@@ -125,19 +130,18 @@ public static class VariationalDriver
         return sums;
     }
 
-    private static (double[] Terms, string? Failure) TrainEpoch<T>(IVariationalModel<T> model, Adam<T> adam, int[] training, VariationalOptions options, int epoch, double klWeight)
+    private static (double[] Terms, string? Failure) TrainEpoch<T>(IVariationalModel<T> model, Adam<T> adam, IEnumerable<int[]> batches, int population, int epoch, double klWeight, ulong seed)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var order = (int[])training.Clone();
-        Shuffle(order, new RandomStream(options.Seed, 0x5100_0000UL + (ulong)epoch));
         var sums = new double[model.Terms.Count];
         var part = new double[model.Terms.Count];
         var seen = 0;
-        foreach (var (start, rows, batchIndex) in TrainingBatches(order.Length, options.BatchSize))
+        var batchIndex = 0;
+        foreach (var batch in batches)
         {
             model.Parameters.ClearGradients();
             var stream = ((ulong)epoch << 24) + (ulong)batchIndex;
-            model.Step(order.AsSpan(start, rows), new VariationalStep(true, true, klWeight, options.Seed, stream, order.Length), part);
+            model.Step(batch, new VariationalStep(true, true, klWeight, seed, stream, population), part);
             for (var t = 0; t < part.Length; t++)
             {
                 if (!double.IsFinite(part[t]))
@@ -145,19 +149,76 @@ public static class VariationalDriver
                 sums[t] += part[t];
             }
             adam.Step();
-            seen += rows;
+            seen += batch.Length;
+            batchIndex++;
         }
         for (var t = 0; t < sums.Length; t++) sums[t] /= Math.Max(1, seen);
         return (sums, null);
     }
 
-    /// <summary>A seeded permutation of the cells: the first share is held out for validation.</summary>
-    public static (int[] Training, int[] Validation) Split(int cells, VariationalOptions options)
+    /// <summary>The model's parts as (first element, size): one for a model over one cell plate.</summary>
+    private static List<(int Offset, int Size)> Parts<T>(IVariationalModel<T> model) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var order = Enumerable.Range(0, cells).ToArray();
-        Shuffle(order, new RandomStream(options.Seed, 0x5917));
-        var held = (int)Math.Round(cells * options.ValidationFraction);
-        return (order[held..].Order().ToArray(), order[..held].Order().ToArray());
+        if (model is not IPartitionedElements partitioned) return [(0, model.Elements)];
+        var parts = new List<(int, int)>();
+        var offset = 0;
+        foreach (var size in partitioned.PartSizes)
+        {
+            parts.Add((offset, size));
+            offset += size;
+        }
+        return parts;
+    }
+
+    /// <summary>A seeded permutation of the cells: the first share is held out for validation.</summary>
+    public static (int[] Training, int[] Validation) Split(int cells, VariationalOptions options) => Split([(0, cells)], options);
+
+    /// <summary>Each part split on its own (its own seeded permutation), so every cell plate holds out the same share.</summary>
+    private static (int[] Training, int[] Validation) Split(List<(int Offset, int Size)> parts, VariationalOptions options)
+    {
+        var training = new List<int>();
+        var validation = new List<int>();
+        for (var k = 0; k < parts.Count; k++)
+        {
+            var (offset, size) = parts[k];
+            var order = Enumerable.Range(offset, size).ToArray();
+            Shuffle(order, new RandomStream(options.Seed, 0x5917 + (ulong)k * 0x1_0000_0000UL));
+            var held = (int)Math.Round(size * options.ValidationFraction);
+            training.AddRange(order[held..].Order());
+            validation.AddRange(order[..held].Order());
+        }
+        return (training.ToArray(), validation.ToArray());
+    }
+
+    /// <summary>
+    /// An epoch's training minibatches. One part: its cells shuffled, in runs of the batch size. Several parts (one per
+    /// cell plate): every minibatch takes a run from each part's own shuffle; the part with the most training cells
+    /// sets the number of minibatches and the others cycle through theirs, as scvi-tools' gimVI loads its two sets.
+    /// </summary>
+    private static IEnumerable<int[]> EpochBatches(List<(int Offset, int Size)> parts, int[] training, VariationalOptions options, int epoch)
+    {
+        var orders = new int[parts.Count][];
+        for (var k = 0; k < parts.Count; k++)
+        {
+            var (offset, size) = parts[k];
+            orders[k] = training.Where(e => e >= offset && e < offset + size).ToArray();
+            Shuffle(orders[k], new RandomStream(options.Seed, 0x5100_0000UL + (ulong)epoch + (ulong)k * 0x1_0000_0000UL));
+        }
+        var longest = orders.Select(o => o.Length).Max();
+        foreach (var (start, _, _) in TrainingBatches(longest, options.BatchSize))
+        {
+            var batch = new List<int>();
+            foreach (var order in orders)
+            {
+                if (order.Length == 0) continue;
+                var from = start % order.Length;
+                var rows = Math.Min(options.BatchSize, order.Length - from);
+                // A run of one or two cells at the end of a part's shuffle starts over from its beginning instead (batch normalisation needs a spread).
+                if (rows < 3 && from > 0) (from, rows) = (0, Math.Min(options.BatchSize, order.Length));
+                batch.AddRange(order.AsSpan(from, rows).ToArray());
+            }
+            yield return batch.ToArray();
+        }
     }
 
     /// <summary>

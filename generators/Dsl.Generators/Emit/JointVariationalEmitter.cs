@@ -1,0 +1,41 @@
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Emit.VariationalNames;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// <c>{Model}.JointVariational.g.cs</c> for a model over several cell plates: the factory of its variational family,
+    /// one part per plate built in one shared parameter set (so networks declared to share weights, encoders sharing
+    /// their last layer and parameters read on several plates are one set of arrays), joined by the runtime's
+    /// <c>JointFamily</c>, which steps a minibatch of every plate at once.
+    /// </summary>
+    internal static class JointVariationalEmitter
+    {
+        public static GeneratedFile Emit(ModelSpec spec, JointVariationalPlan plan)
+        {
+            var w = EmitHelpers.Header("Joint variational family", spec.Namespace, spec.ClassName);
+            using (w.Block($"partial class {spec.ClassName} : {Variational}.IJointVariationalDeclaredModel"))
+            {
+                w.Line("/// <summary>");
+                w.Line($"/// The variational family over {string.Join(" and ", plan.Parts.Select(p => p.BatchPlate))}: one part per cell plate, in one parameter set,");
+                w.Line("/// initialised from the seed part after part.");
+                w.Line("/// </summary>");
+                using (w.Block($"public {Variational}.JointFamily<T> CreateJointVariational<T>(ulong seed) where T : unmanaged, {Number}"))
+                {
+                    w.Line($"var parameters = new {Neural}.ParameterSet<T>();");
+                    w.Line("var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);");
+                    foreach (var part in plan.Parts)
+                        w.Line($"var {Camel(part.BatchPlate)} = new {part.ClassName}<T>(this, parameters, ref init);");
+                    w.Line($"return new {Variational}.JointFamily<T>(parameters, new {Variational}.IVariationalPart<T>[] {{ {string.Join(", ", plan.Parts.Select(p => Camel(p.BatchPlate)))} }});");
+                }
+                w.Line();
+                w.Line($"{Variational}.IJointVariational<float> {Variational}.IJointVariationalDeclaredModel.CreateJointVariational(ulong seed) => CreateJointVariational<float>(seed);");
+            }
+            return new GeneratedFile($"{spec.ClassName}.JointVariational.g.cs", w.ToString());
+        }
+
+        private static string Camel(string plate) => char.ToLowerInvariant(plate[0]) + plate.Substring(1) + "Part";
+    }
+}

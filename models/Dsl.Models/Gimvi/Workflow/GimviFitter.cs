@@ -1,0 +1,81 @@
+using Dsl.Models.Scvi;
+using Dsl.Runtime.Data;
+using Dsl.Runtime.Models;
+using Dsl.Runtime.Variational;
+
+namespace Dsl.Models.Gimvi;
+
+/// <summary>Which likelihood the spatial counts get (eq 6): Poisson (smFISH, the paper's) or negative binomial (scvi-tools' default).</summary>
+public enum SpatialLikelihood
+{
+    Poisson,
+    NegativeBinomial,
+}
+
+/// <summary>
+/// A fitted gimVI: the joint family and, from its evaluation-mode pass at the posterior means, each spatial cell's
+/// decoded frequencies over all sequenced genes (gimVI's imputation, <c>get_imputed_values(normalized=True)</c>) and
+/// both modalities' latent means.
+/// </summary>
+public sealed record GimviFit(IDeclaredModel Model, JointFamily<float> Family, VariationalResult Run, float[] SpatialImputed, float[] SequencedLatent,
+    float[] SpatialLatent, int Latent, double Seconds);
+
+/// <summary>Sets up the bundled gimVI declaration from a pair of count matrices, trains its joint family, and reads it.</summary>
+public static class GimviFitter
+{
+    public const int DefaultLatent = 10;
+
+    /// <summary>The declaration for the spatial likelihood, its plate sizes and data stored through the generic binding.</summary>
+    public static IDeclaredModel Prepare(GimviInputs inputs, SpatialLikelihood likelihood, int latent = DefaultLatent)
+    {
+        IDeclaredModel model = likelihood == SpatialLikelihood.Poisson ? new Gimvi() : new GimviNb();
+        model.SetPlateSize("SeqCell", inputs.Sequenced.Cells);
+        model.SetPlateSize("SpatialCell", inputs.Spatial.Cells);
+        model.SetPlateSize("Gene", inputs.Sequenced.Genes);
+        model.SetPlateSize("SpatialGene", inputs.Spatial.Genes);
+        model.SetPlateSize("Dim", latent);
+        model.StoreCounts("x", inputs.Sequenced);
+        model.StoreCounts("xSpatial", inputs.Spatial);
+        model.Store("geneOf", inputs.GeneOf.Select(g => (double)g).ToArray());
+        // eq 3's prior on the sequenced cells' log-library: the empirical moments of their log totals, as scVI's.
+        var prior = LibraryPrior.FromData(new ScviInputs(inputs.Sequenced, new int[inputs.Sequenced.Cells], ["all"]));
+        model.Store("libraryLogMean", [prior.LogMean[0]]);
+        model.Store("libraryLogVar", [prior.LogVar[0]]);
+        model.Store("spatialLibrary", inputs.SpatialLibrary());
+        return model;
+    }
+
+    public static GimviFit Fit(GimviInputs inputs, SpatialLikelihood likelihood, VariationalOptions options, int latent = DefaultLatent, CheckpointPlan? checkpoint = null,
+        IProgress<EpochRecord>? progress = null, Action<string>? warn = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var model = Prepare(inputs, likelihood, latent);
+        var family = ((IJointVariationalDeclaredModel)model).CreateJointVariational(options.Seed) as JointFamily<float>
+            ?? throw new InvalidOperationException("gimVI's generated family is not a JointFamily");
+        var run = VariationalDriver.Fit(family, options, checkpoint, progress, warn);
+        family.StoreParameters();
+        var (sequenced, spatial) = (family.Parts[0], family.Parts[1]);
+        var imputed = Read(spatial, "rhoSpatial", inputs.Sequenced.Genes, network: true);
+        var sequencedLatent = Read(sequenced, "z", latent, network: false);
+        var spatialLatent = Read(spatial, "zSpatial", latent, network: false);
+        return new GimviFit(model, family, run, imputed, sequencedLatent, spatialLatent, latent, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>A node's values for every element of a part, rows x width, in evaluation mode at the posterior means, in blocks.</summary>
+    private static float[] Read(IVariationalPart<float> part, string node, int width, bool network)
+    {
+        const int block = 512;
+        var values = new float[(long)part.Elements * width];
+        var buffer = new double[block * width];
+        for (var start = 0; start < part.Elements; start += block)
+        {
+            var rows = Math.Min(block, part.Elements - start);
+            part.Infer(Enumerable.Range(start, rows).ToArray());
+            var span = buffer.AsSpan(0, rows * width);
+            if (!(network ? part.TryReadNetwork(node, span) : part.TryReadLatent(node, span)))
+                throw new InvalidOperationException($"gimVI's {part.ElementPlate} part has no node '{node}'");
+            for (var k = 0; k < span.Length; k++) values[(long)start * width + k] = (float)span[k];
+        }
+        return values;
+    }
+}

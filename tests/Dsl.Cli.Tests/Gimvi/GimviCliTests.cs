@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using Dsl.Tests.Shared;
+using Xunit;
+using static Dsl.Cli.Tests.CliRunner;
+
+namespace Dsl.Cli.Tests.Gimvi;
+
+/// <summary>
+/// `dsl simulate gimvi` and `dsl fit gimvi`: a simulated pair fitted from the command line, its outputs, resumption,
+/// and one clear line for each kind of bad pair.
+/// </summary>
+public sealed class GimviCliTests
+{
+    private static (string Seq, string Spatial) SimulatedPair(TempFolder temp)
+    {
+        var data = Path.Combine(temp.Path, "data");
+        Assert.Equal(0, RunDsl("simulate", "gimvi", "-L", "60", "-N", "50", "--seed", "2", "--out", data).Exit);
+        return (Path.Combine(data, "seq.csv"), Path.Combine(data, "spatial.csv"));
+    }
+
+    [Fact]
+    public void FitGimvi_WritesImputedFrequencies_Latents_HistoryAndSummary()
+    {
+        using var temp = new TempFolder();
+        var (seq, spatial) = SimulatedPair(temp);
+        var output = Path.Combine(temp.Path, "fit");
+        var result = RunDsl("fit", "gimvi", "--seq", seq, "--spatial", spatial, "--epochs", "15", "--threads", "2", "--out", output);
+        Assert.Equal(0, result.Exit);
+        Assert.Contains("fitting gimVI (negative-binomial spatial counts): 60 sequenced cells x 50 genes, 80 spatial cells x 26 genes", result.Out);
+        var imputed = File.ReadAllLines(Path.Combine(output, "spatial_imputed.csv"));
+        Assert.Equal(81, imputed.Length);
+        foreach (var line in imputed.Skip(1))
+        {
+            var values = line.Split(',').Skip(1).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(50, values.Count);
+            // Frequencies over every sequenced gene (a softmax in float): they sum to one up to float rounding of 50 terms.
+            Assert.InRange(values.Sum(), 1 - 1e-4, 1 + 1e-4);
+        }
+        Assert.Equal(61, File.ReadAllLines(Path.Combine(output, "latent_seq.csv")).Length);
+        Assert.Equal(81, File.ReadAllLines(Path.Combine(output, "latent_spatial.csv")).Length);
+        var history = File.ReadAllLines(Path.Combine(output, "history.csv"));
+        Assert.Equal(16, history.Length);
+        Assert.Contains("training log p(xSpatial)", history[0]);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        Assert.Equal("GimviNb", summary.RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public void FitGimvi_IsTheSameAtAnyThreadCount_AndResumesFromItsCheckpoint()
+    {
+        using var temp = new TempFolder();
+        var (seq, spatial) = SimulatedPair(temp);
+        var (one, two) = (Path.Combine(temp.Path, "one"), Path.Combine(temp.Path, "two"));
+        string[] common = ["fit", "gimvi", "--seq", seq, "--spatial", spatial, "--spatial-likelihood", "poisson", "--epochs", "12", "--checkpoint-every", "0"];
+        Assert.Equal(0, RunDsl([.. common, "--threads", "1", "--out", one]).Exit);
+        Assert.Equal(0, RunDsl([.. common, "--threads", "2", "--out", two]).Exit);
+        Assert.Equal(File.ReadAllText(Path.Combine(one, "spatial_imputed.csv")), File.ReadAllText(Path.Combine(two, "spatial_imputed.csv")));
+        // Resuming the finished fit restores its parameters from the checkpoint: the same imputation, not a refit.
+        var resumed = RunDsl([.. common, "--threads", "2", "--resume", "--out", two]);
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Assert.Equal(File.ReadAllText(Path.Combine(one, "spatial_imputed.csv")), File.ReadAllText(Path.Combine(two, "spatial_imputed.csv")));
+        // The negative-binomial model has a dispersion the Poisson one lacks: its checkpoint is refused, and says why.
+        var other = RunDsl(["fit", "gimvi", "--seq", seq, "--spatial", spatial, "--epochs", "12", "--checkpoint-every", "0", "--resume", "--out", two]);
+        Assert.Equal(1, other.Exit);
+        Assert.Contains("it holds another model's parameters", other.Err);
+    }
+
+    [Theory]
+    [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,x,y\ns1,1,2\ns2,2,1\n", "share no gene")]
+    [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,q,r\ns1,1,2,1\ns2,2,1,1\n", "2 spatial gene(s) of")]
+    [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,b\ns1,1,2\ns2,0,0\n", "spatial cell 's2' (row 2) has zero total count")]
+    [InlineData("cell,a,b\nc1,1,2.5\nc2,3,0\nc3,0,5\n", "cell,a,b\ns1,1,2\ns2,2,1\n", "2.5")]
+    public void FitGimvi_BadPair_IsOneClearLine(string sequenced, string spatial, string phrase)
+    {
+        using var temp = new TempFolder();
+        var (seqPath, spatialPath) = (Path.Combine(temp.Path, "seq.csv"), Path.Combine(temp.Path, "spatial.csv"));
+        File.WriteAllText(seqPath, sequenced);
+        File.WriteAllText(spatialPath, spatial);
+        var result = RunDsl("fit", "gimvi", "--seq", seqPath, "--spatial", spatialPath, "--out", Path.Combine(temp.Path, "fit"));
+        Assert.Equal(1, result.Exit);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        Assert.Contains(phrase, result.Err);
+        Assert.DoesNotContain("   at ", result.Err);
+    }
+}
