@@ -75,7 +75,8 @@ public static class VariationalFit
         var elements = model.GetPlateSize(family.ElementPlate);
         // Global latents (outside the element plate) are drawn once per draw from their own guides; encoded ones per block of elements.
         var encoded = latents.Keys.Where(n => model.Descriptor.Find(n)!.Plates.Contains(family.ElementPlate)).ToList();
-        var cellPlates = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Network || n.Role == GraphNodeRole.Latent && encoded.Contains(n.Name)).Select(n => n.Plates[0]).Append(family.ElementPlate).ToHashSet();
+        // Networks are applied over the cell plates (every part's element plate); a latent over none of them is global.
+        var cellPlates = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Network).Select(n => n.Plates[0]).Append(family.ElementPlate).ToHashSet();
         var globals = withGlobals ? latents.Keys.Where(n => !model.Descriptor.Find(n)!.Plates.Any(cellPlates.Contains)).ToHashSet() : [];
         var buffer = new double[Block * encoded.Select(n => Width(model, model.Descriptor.Find(n)!, family.ElementPlate)).DefaultIfEmpty(1).Max()];
         family.SampleGlobals(seed, stream + 0xFFFF);
