@@ -41,7 +41,7 @@ public static class FitVerdict
     /// <summary>The `--method` name of an engine.</summary>
     public static string MethodOf(string engine) => Methods.First(m => m.Engine == engine).Name;
 
-    public static IEnumerable<string> MethodNames => Methods.Select(m => m.Name);
+    public static IEnumerable<string> MethodNames => Methods.Select(m => m.Name).Distinct();
 
     /// <summary>Each engine, in order of preference: its --method name, the interface its generated code implements, its generated file.</summary>
     private static readonly (string Name, string Engine, Type Interface, string Hint)[] Methods =

@@ -23,12 +23,12 @@ partial class Gimvi
         private readonly Gimvi model;
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
         private readonly global::Dsl.Runtime.Neural.Parameter<T> thetaParameter; // log theta
-        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zEncoder; // q(z | x), line 33
-        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x), line 40
+        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zEncoder; // q(z | x), line 34
+        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x), line 41
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rho
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 44
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 45
         private readonly global::Dsl.Runtime.Neural.Trunk<T> dropoutLogitTrunk; // hidden layers of dropoutLogit
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 50
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 51
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
@@ -72,9 +72,9 @@ partial class Gimvi
             this.parameters = parameters;
             using var sharing = parameters.ShareByName();
             zEncoder = new global::Dsl.Runtime.Neural.EncoderNetwork<T>(parameters, "z.encoder", model.GeneCount, 0, model.DimCount,
-                128, 1, 0.1, true, ref init, sharedLastLayer: "joint");
+                64, 2, 0.2, true, ref init, sharedLastLayer: "joint");
             lEncoder = new global::Dsl.Runtime.Neural.EncoderNetwork<T>(parameters, "l.encoder", model.GeneCount, 0, 1,
-                128, 1, 0.1, true, ref init);
+                128, 1, 0.2, true, ref init);
             rhoTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "rho", model.DimCount, 0, 128, 1, 0.1, true, ref init);
             rhoHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "rho.output", 128, model.GeneCount, global::Dsl.Activation.Softmax, ref init);
             dropoutLogitTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "dropoutLogit", model.DimCount, 0, 128, 1, 0.1, true, ref init);
@@ -276,7 +276,7 @@ partial class Gimvi
             global::Dsl.Runtime.Variational.Branches.Run(threads,
                 () =>
                 {
-                    // q(z) = Normal(encoder mean, encoder variance), line 33.
+                    // q(z) = Normal(encoder mean, encoder variance), line 34.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
                     zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 0), training, ref random);
                     for (var entry = 0; entry < rows * model.DimCount; entry++)
@@ -289,7 +289,7 @@ partial class Gimvi
                 },
                 () =>
                 {
-                    // q(l) = LogNormal(encoder mean, encoder variance), line 40.
+                    // q(l) = LogNormal(encoder mean, encoder variance), line 41.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
                     lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 0), training, ref random);
                     for (var entry = 0; entry < rows * 1; entry++)
@@ -300,18 +300,18 @@ partial class Gimvi
                         lSample[entry] = sampling ? T.Exp(mean + T.Sqrt(variance) * lNoise[entry]) : T.Exp(mean + variance / T.CreateTruncating(2));
                     }
                 });
-            // rho (line 44): f(z).
+            // rho (line 45): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
-            // dropoutLogit (line 50): f(z).
+            // dropoutLogit (line 51): f(z).
             var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
             dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
         }
 
         /// <summary>
-        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 54,
+        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 55,
         /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
         /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>
@@ -373,7 +373,7 @@ partial class Gimvi
             }
         }
 
-        /// <summary>KL(q(z) ‖ prior), line 33: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
+        /// <summary>KL(q(z) ‖ prior), line 34: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
         private double Divergencez(int rows, bool gradients, T scale)
         {
             var sum = 0.0;
@@ -410,7 +410,7 @@ partial class Gimvi
             }
         }
 
-        /// <summary>KL(q(l) ‖ prior), line 40: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
+        /// <summary>KL(q(l) ‖ prior), line 41: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
         private double Divergencel(int rows, bool gradients, T scale)
         {
             var sum = 0.0;

@@ -58,6 +58,14 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
+    {
+        switch (node)
+        {
+            default: throw new global::System.ArgumentException("'" + node + "' is not stored as counts in LogisticRegression (an observed integer node over two plates is); store its values with Store");
+        }
+    }
+
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)

@@ -58,6 +58,15 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
+    {
+        switch (node)
+        {
+            case "y": global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("y", counts, CellCount, GeneCount); yCounts = counts; break;
+            default: throw new global::System.ArgumentException("'" + node + "' is not stored as counts in PoissonRandomEffect (an observed integer node over two plates is); store its values with Store");
+        }
+    }
+
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)

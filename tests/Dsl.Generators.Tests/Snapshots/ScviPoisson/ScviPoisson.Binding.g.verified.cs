@@ -72,6 +72,15 @@ partial class ScviPoisson : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
+    {
+        switch (node)
+        {
+            case "x": global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("x", counts, CellCount, GeneCount); xCounts = counts; break;
+            default: throw new global::System.ArgumentException("'" + node + "' is not stored as counts in ScviPoisson (an observed integer node over two plates is); store its values with Store");
+        }
+    }
+
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)

@@ -63,6 +63,15 @@ partial class TopicModel : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
+    {
+        switch (node)
+        {
+            case "count": global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("count", counts, WordCount, DocumentCount); countCounts = counts; break;
+            default: throw new global::System.ArgumentException("'" + node + "' is not stored as counts in TopicModel (an observed integer node over two plates is); store its values with Store");
+        }
+    }
+
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)

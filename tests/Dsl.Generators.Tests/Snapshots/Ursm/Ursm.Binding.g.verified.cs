@@ -87,6 +87,16 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
+    {
+        switch (node)
+        {
+            case "X": global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("X", counts, GeneCount, BulkCount); XCounts = counts; break;
+            case "Y": global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("Y", counts, GeneCount, CellCount); YCounts = counts; break;
+            default: throw new global::System.ArgumentException("'" + node + "' is not stored as counts in Ursm (an observed integer node over two plates is); store its values with Store");
+        }
+    }
+
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)
