@@ -66,3 +66,30 @@ namespace Dsl
         public bool KlWarmup { get; set; } = true;
     }
 }
+
+namespace Dsl
+{
+    /// <summary>
+    /// Encoded latents over different cell plates that should share one distribution (gimVI eq 10, after Ganin et al.
+    /// 2017): a discriminator network on their samples predicts which cell plate each came from, trained with its own
+    /// optimiser, and the encoders are trained to fool it, the penalty weighted by <see cref="Kappa"/>. Declare it on
+    /// each latent of the group, naming the same group.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, Inherited = false)]
+    public sealed class AdversarialAttribute : Attribute
+    {
+        public AdversarialAttribute(string group) { Group = group; }
+
+        public string Group { get; }
+
+        /// <summary>κ, the weight of the fooling penalty in the encoders' loss (scvi-tools' gimVI default 5; 0 turns it off).</summary>
+        public double Kappa { get; set; } = 5;
+
+        /// <summary>The discriminator's hidden layers and units (scvi-tools' classifier: 3 layers of 32, dropout 0.1, batch norm).</summary>
+        public int Hidden { get; set; } = 32;
+
+        public int Layers { get; set; } = 3;
+
+        public double Dropout { get; set; } = 0.1;
+    }
+}

@@ -147,5 +147,14 @@ namespace Dsl.Generators.Derivation
     /// Variational inference for a whole model: one plan per cell plate. Several parts share parameters and networks
     /// and are trained together, one minibatch of each per step (gimVI).
     /// </summary>
-    public sealed record JointVariationalPlan(EquatableArray<VariationalPlan> Parts);
+    public sealed record JointVariationalPlan(EquatableArray<VariationalPlan> Parts)
+    {
+        public EquatableArray<AdversarialGroup> Adversaries { get; init; } = EquatableArray<AdversarialGroup>.Empty;
+    }
+
+    /// <summary>
+    /// Encoded latents over different cell plates that a discriminator tells apart (gimVI eq 10), in part order, with
+    /// the penalty's weight and the discriminator's architecture; <see cref="WidthPlate"/> is the latents' own plate.
+    /// </summary>
+    public sealed record AdversarialGroup(string Group, double Kappa, int Hidden, int Layers, double Dropout, string? WidthPlate, EquatableArray<string> Latents);
 }

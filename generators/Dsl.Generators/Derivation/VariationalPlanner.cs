@@ -118,7 +118,47 @@ namespace Dsl.Generators.Derivation
                     parts.Add(new VariationalPlan(plate, ownLatents, networks.Where(n => Cell(n.Node) == plate).ToEquatableArray(), ownLikelihoods, ownParameters,
                         globals.ToEquatableArray()) { IsPart = cellPlates.Count > 1 });
                 }
-                return new Result<JointVariationalPlan>(new JointVariationalPlan(parts.ToEquatableArray()), EquatableArray<DiagnosticInfo>.Empty);
+                var adversaries = Adversaries(latents);
+                if (failure is not null) return Failed();
+                return new Result<JointVariationalPlan>(new JointVariationalPlan(parts.ToEquatableArray()) { Adversaries = adversaries }, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            /// <summary>
+            /// [Adversarial] groups: encoded latents, one per cell plate (at least two plates), of one width, agreeing on
+            /// κ ≥ 0 and the discriminator's architecture.
+            /// </summary>
+            private EquatableArray<AdversarialGroup> Adversaries(List<EncodedLatent> latents)
+            {
+                var groups = new List<AdversarialGroup>();
+                var marked = spec.Nodes.Where(n => n.Declaration.Adversarial is not null).ToList();
+                if (marked.FirstOrDefault(n => n.Declaration.Encoder is null || n.Role != NodeRole.Latent) is { } stray)
+                {
+                    Fail(stray, "[Adversarial] aligns encoded latents only: give the node an [Encoder], or drop the attribute");
+                    return EquatableArray<AdversarialGroup>.Empty;
+                }
+                foreach (var group in marked.GroupBy(n => n.Declaration.Adversarial!.Group))
+                {
+                    var members = group.OrderBy(n => cellPlates.IndexOf(n.Indices[0].Plate)).ToList();
+                    var first = members[0].Declaration.Adversarial!;
+                    var width = latents.First(l => l.Node == members[0].Name).ItemPlate;
+                    string? why = null;
+                    if (group.Key.Length == 0) why = "its [Adversarial] group must be a string literal naming the group";
+                    else if (members.Count < 2 || members.Select(n => n.Indices[0].Plate).Distinct().Count() != members.Count)
+                        why = $"adversarial group '{group.Key}' needs one latent on each of at least two cell plates (the discriminator tells the plates apart)";
+                    else if (members.Any(n => latents.First(l => l.Node == n.Name).ItemPlate != width))
+                        why = $"the latents of adversarial group '{group.Key}' differ in width; the discriminator reads one latent vector";
+                    else if (members.Any(n => n.Declaration.Adversarial is { } a && (a.Kappa != first.Kappa || a.Hidden != first.Hidden || a.Layers != first.Layers || a.Dropout != first.Dropout)))
+                        why = $"the latents of adversarial group '{group.Key}' give different Kappa, Hidden, Layers or Dropout; they share one discriminator";
+                    else if (!(first.Kappa >= 0) || double.IsInfinity(first.Kappa) || first.Hidden < 1 || first.Layers < 1 || !(first.Dropout >= 0 && first.Dropout < 1))
+                        why = "its [Adversarial] needs Kappa ≥ 0, Hidden ≥ 1, Layers ≥ 1 and 0 ≤ Dropout < 1";
+                    if (why is not null)
+                    {
+                        Fail(members.Last(), why);
+                        return EquatableArray<AdversarialGroup>.Empty;
+                    }
+                    groups.Add(new AdversarialGroup(group.Key, first.Kappa, first.Hidden, first.Layers, first.Dropout, width, members.Select(n => n.Name).ToEquatableArray()));
+                }
+                return groups.ToEquatableArray();
             }
 
             private static bool ReadsParameter(LikelihoodArgument argument, string parameter) =>

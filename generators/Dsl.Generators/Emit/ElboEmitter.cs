@@ -516,11 +516,26 @@ namespace Dsl.Generators.Emit
             using (w.Block("private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)"))
             {
                 // Random-stream parts: one per latent's encoder, then one per trunk.
-                EmitBranches(w, plan.Latents.Select((latent, index) => (System.Action)(() => EmitEncoder(w, latent, index))).ToList());
+                if (plan.IsPart) w.Line("Encoders(rows, training, sampling, seed, stream);");
+                else EmitEncoders(w, plan);
                 EmitNetworks(w, plan);
             }
             w.Line();
+            if (!plan.IsPart) return;
+            using (w.Block("private void Encoders(int rows, bool training, bool sampling, ulong seed, ulong stream)")) EmitEncoders(w, plan);
+            w.Line();
+            w.Line("/// <summary>The encoders alone on these elements, a draw from q each (for an adversary's training: no networks, no likelihood).</summary>");
+            using (w.Block($"public void Encode(global::System.ReadOnlySpan<int> elements, {Variational}.VariationalStep step)"))
+            {
+                w.Line("Prepare(elements, gradients: false);");
+                w.Line("heldRows = elements.Length;");
+                w.Line("Encoders(elements.Length, step.Training, sampling: true, step.Seed, step.Stream);");
+            }
+            w.Line();
         }
+
+        private static void EmitEncoders(SourceWriter w, VariationalPlan plan) =>
+            EmitBranches(w, plan.Latents.Select((latent, index) => (System.Action)(() => EmitEncoder(w, latent, index))).ToList());
 
         /// <summary>Every trunk and its heads, on the latents' samples; random-stream parts follow the encoders'.</summary>
         public static void EmitNetworks(SourceWriter w, VariationalPlan plan)

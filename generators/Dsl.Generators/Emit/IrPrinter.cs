@@ -20,6 +20,7 @@ namespace Dsl.Generators.Emit
                 writer.Line($"node {roles}{node.ValueType} {Signature(node)}{Definition(node)}{Constraints(node.Constraints)}  @{node.Location.Line}");
                 if (node.Network is not null) writer.Line($"    network {Network(node.Network)}");
                 if (node.Encoder is not null) writer.Line($"    encoder {Network(node.Encoder)}");
+                if (node.Adversarial is { } a) writer.Line($"    {Adversarial(a)}");
             }
             return writer.ToString();
         }
@@ -37,9 +38,13 @@ namespace Dsl.Generators.Emit
                 if (node.Parents.Count > 0) writer.Line($"    parents {string.Join(", ", node.Parents)}");
                 if (node.Declaration.Network is not null) writer.Line($"    network {Network(node.Declaration.Network)}");
                 if (node.Declaration.Encoder is not null) writer.Line($"    encoder {Network(node.Declaration.Encoder)}");
+                if (node.Declaration.Adversarial is { } a) writer.Line($"    {Adversarial(a)}");
             }
             return writer.ToString();
         }
+
+        private static string Adversarial(AdversarialDecl a) =>
+            $"adversarial group '{a.Group}', kappa {CodeExpr.Number(a.Kappa)}, discriminator {a.Layers} x {a.Hidden}, dropout {CodeExpr.Number(a.Dropout)}";
 
         public static string Signature(NodeDecl node) =>
             $"{node.Name}({string.Join(", ", node.Indices.Select(i => $"{i.Plate} {i.Variable}"))})";

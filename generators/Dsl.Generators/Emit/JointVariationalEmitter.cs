@@ -28,7 +28,20 @@ namespace Dsl.Generators.Emit
                     w.Line("var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);");
                     foreach (var part in plan.Parts)
                         w.Line($"var {Camel(part.BatchPlate)} = new {part.ClassName}<T>(this, parameters, ref init);");
-                    w.Line($"return new {Variational}.JointFamily<T>(parameters, new {Variational}.IVariationalPart<T>[] {{ {string.Join(", ", plan.Parts.Select(p => Camel(p.BatchPlate)))} }});");
+                    var parts = $"new {Variational}.IVariationalPart<T>[] {{ {string.Join(", ", plan.Parts.Select(p => Camel(p.BatchPlate)))} }}";
+                    if (plan.Adversaries.Count == 0)
+                        w.Line($"return new {Variational}.JointFamily<T>(parameters, {parts});");
+                    else
+                    {
+                        w.Line("// Adversarial groups (gimVI eq 10): a discriminator per group tells the cell plates apart from the latents' samples.");
+                        w.Line($"var adversaries = new {Variational}.AdversarialGroup[]");
+                        w.Line("{");
+                        foreach (var a in plan.Adversaries)
+                            w.Line($"    new({EmitHelpers.Literal(a.Group)}, Kappa: {CodeExpr.Number(a.Kappa)}, Hidden: {a.Hidden}, Layers: {a.Layers}, Dropout: {CodeExpr.Number(a.Dropout)}, " +
+                                $"Latents: new[] {{ {string.Join(", ", a.Latents.Select(EmitHelpers.Literal))} }}),");
+                        w.Line("};");
+                        w.Line($"return new {Variational}.JointFamily<T>(parameters, {parts}, adversaries, seed);");
+                    }
                 }
                 w.Line();
                 w.Line($"{Variational}.IJointVariational<float> {Variational}.IJointVariationalDeclaredModel.CreateJointVariational(ulong seed) => CreateJointVariational<float>(seed);");

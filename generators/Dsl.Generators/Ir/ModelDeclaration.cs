@@ -89,6 +89,9 @@ namespace Dsl.Generators.Ir
         bool KlWarmup,
         LocationInfo Location);
 
+    /// <summary>[Adversarial("group", Kappa = ..., Hidden = ..., Layers = ..., Dropout = ...)] with the attribute's defaults.</summary>
+    public sealed record AdversarialDecl(string Group, double Kappa, int Hidden, int Layers, double Dropout, LocationInfo Location);
+
     public sealed record NodeDecl(
         string Name,
         string Modifiers,
@@ -104,6 +107,9 @@ namespace Dsl.Generators.Ir
         NetworkDecl? Encoder,
         LocationInfo Location)
     {
+        /// <summary>[Adversarial(group, ...)]: the latent joins a group whose cell plates a discriminator tells apart.</summary>
+        public AdversarialDecl? Adversarial { get; init; }
+
         /// <summary>The role the attributes give (the first one when several conflict; validation reports that).</summary>
         public NodeRole Role => RoleAttributes.Count > 0
             ? (NodeRole)System.Enum.Parse(typeof(NodeRole), RoleAttributes[0])

@@ -106,7 +106,10 @@ namespace Dsl.Generators.Parsing
                 Constraints(method.AttributeLists),
                 AttributeReader.Find(method.AttributeLists, "Network") is { } network ? NetworkReader.Read(network) : null,
                 AttributeReader.Find(method.AttributeLists, "Encoder") is { } encoder ? NetworkReader.Read(encoder) : null,
-                LocationInfo.From(method.Identifier));
+                LocationInfo.From(method.Identifier))
+            {
+                Adversarial = AttributeReader.Find(method.AttributeLists, "Adversarial") is { } adversarial ? NetworkReader.ReadAdversarial(adversarial) : null,
+            };
         }
 
         private static ConstraintsDecl Constraints(SyntaxList<AttributeListSyntax> attributes)

@@ -1,3 +1,4 @@
+using System.Linq;
 using Dsl.Generators.Diagnostics;
 using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
@@ -20,6 +21,15 @@ namespace Dsl.Generators.Parsing
             AttributeReader.String(AttributeReader.Named(attribute, "SharedLastLayer")?.Expression),
             AttributeReader.String(AttributeReader.Named(attribute, "SharesHiddenLayersWith")?.Expression),
             AttributeReader.Boolean(AttributeReader.Named(attribute, "KlWarmup")?.Expression) ?? true,
+            LocationInfo.From(attribute));
+
+        /// <summary>[Adversarial(...)] -> <see cref="AdversarialDecl"/>; a group that is not a string literal reads as empty (the planner refuses it).</summary>
+        public static AdversarialDecl ReadAdversarial(AttributeSyntax attribute) => new(
+            AttributeReader.String(AttributeReader.Positional(attribute).FirstOrDefault()?.Expression) ?? "",
+            AttributeReader.Number(AttributeReader.Named(attribute, "Kappa")?.Expression) ?? 5,
+            (int)(AttributeReader.Number(AttributeReader.Named(attribute, "Hidden")?.Expression) ?? 32),
+            (int)(AttributeReader.Number(AttributeReader.Named(attribute, "Layers")?.Expression) ?? 3),
+            AttributeReader.Number(AttributeReader.Named(attribute, "Dropout")?.Expression) ?? 0.1,
             LocationInfo.From(attribute));
     }
 }

@@ -30,10 +30,13 @@ public partial class Gimvi
 
     // z_n ~ Normal(0, I) in both modalities (eq 1). The two encoders have a first layer each (their inputs differ) and
     // share the second and the output heads, as scvi-tools' MultiEncoder (64 hidden units, dropout 0.2).
+    // A discriminator on z tells the modalities apart; the encoders pay kappa times its fooling loss (eq 10).
     [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, Hidden = 64, Layers = 2, Dropout = 0.2, SharedLastLayer = "joint")]
+    [Adversarial("modality", Kappa = 5)]
     public double z(SeqCell n, Dim d) => Dist.Normal(0, 1);
 
     [Latent, Encoder(Inputs = new[] { nameof(xSpatial) }, Transform = InputTransform.Log1p, Hidden = 64, Layers = 2, Dropout = 0.2, SharedLastLayer = "joint")]
+    [Adversarial("modality", Kappa = 5)]
     public double zSpatial(SpatialCell m, Dim d) => Dist.Normal(0, 1);
 
     // l_n ~ LogNormal(mu, sigma^2) for scRNA-seq cells (eq 3).

@@ -110,6 +110,8 @@ public static class FitCommand
             DefaultValueFactory = _ => "nb",
         };
         spatialLikelihood.AcceptOnlyFromAmong("nb", "poisson");
+        var kappa = new Option<double?>("--kappa") { Description = "gimvi: the weight of the adversarial mixing penalty (eq 10; default the declaration's, 5; 0 turns it off)." };
+        command.Options.Add(kappa);
         command.Options.Add(sequenced);
         command.Options.Add(spatial);
         command.Options.Add(spatialLikelihood);
@@ -124,7 +126,7 @@ public static class FitCommand
         var mlOnly = new Option[] { iterations, tolerance, initJitter, optimiser, batchSize };
         var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws, with }.Concat(mlOnly).ToArray();
         var deepMcOnly = new Option[] { layers, widths, topGenes, noPreprocess, allEntries };
-        var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood };
+        var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood, kappa };
         // The options each engine of a declared model reads; those of the others are refused, naming the engine that fits it.
         var engineOptions = new Dictionary<string, Option[]>
         {
@@ -167,7 +169,9 @@ public static class FitCommand
                 if (r.GetResult(epochs) is null or { Implicit: true }) settings = settings with { Epochs = Gimvi.GimviFitRunner.DefaultEpochs };
                 var request = new Gimvi.GimviRequest(r.GetValue(sequenced), r.GetValue(spatial),
                     r.GetValue(spatialLikelihood) == "poisson" ? Models.Gimvi.SpatialLikelihood.Poisson : Models.Gimvi.SpatialLikelihood.NegativeBinomial,
-                    CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"), r.GetValue(resume), r.GetValue(force));
+                    CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"),
+                    r.GetValue(kappa) is { } weight ? (weight >= 0 && double.IsFinite(weight) ? weight : throw new CliException($"--kappa must be 0 or more, not {weight}")) : null,
+                    r.GetValue(resume), r.GetValue(force));
                 return Gimvi.GimviFitRunner.Run(request, settings, folder, output, error, progress.Mode(r, error));
             }
             if (name == "deepmc")

@@ -9,7 +9,8 @@ using Dsl.Runtime.Variational;
 namespace Dsl.Cli.Gimvi;
 
 /// <summary>What `dsl fit gimvi` was asked for, besides the training settings.</summary>
-public sealed record GimviRequest(string? Sequenced, string? Spatial, SpatialLikelihood Likelihood, int Latent, bool Resume, bool Force);
+/// <param name="Kappa">--kappa: the adversarial penalty's weight for this fit; null for the declaration's</param>
+public sealed record GimviRequest(string? Sequenced, string? Spatial, SpatialLikelihood Likelihood, int Latent, double? Kappa, bool Resume, bool Force);
 
 /// <summary>
 /// `dsl fit gimvi`: a sequencing and a spatial count matrix paired by gene name, the bundled gimVI declaration (or its
@@ -23,14 +24,15 @@ public static class GimviFitRunner
     public static int Run(GimviRequest request, VariationalOptions options, OutputFolder folder, TextWriter output, TextWriter error, ProgressMode mode)
     {
         var inputs = Read(request);
-        var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, inputs.Fingerprint(), request.Force);
+        // κ changes the objective: a checkpoint written at another one is another fit's.
+        var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, $"{inputs.Fingerprint()};kappa={request.Kappa?.ToString("R", CultureInfo.InvariantCulture) ?? "declared"}", request.Force);
         output.WriteLine($"fitting gimVI ({(request.Likelihood == SpatialLikelihood.Poisson ? "Poisson" : "negative-binomial")} spatial counts): {inputs.Sequenced.Cells} sequenced cells x " +
             $"{inputs.Sequenced.Genes} genes, {inputs.Spatial.Cells} spatial cells x {inputs.Spatial.Genes} genes; checkpoint {checkpoint.Path}");
         GimviFit fit;
         try
         {
             using var line = new ProgressLine(mode, error, "epoch", options.Epochs);
-            fit = GimviFitter.Fit(inputs, request.Likelihood, options, request.Latent, checkpoint, new EpochReporter(line), line.Note);
+            fit = GimviFitter.Fit(inputs, request.Likelihood, options, request.Latent, checkpoint, new EpochReporter(line), line.Note, request.Kappa);
         }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
@@ -81,6 +83,7 @@ public static class GimviFitRunner
             spatial_cells = spatial.Cells,
             spatial_genes = spatial.Genes,
             latent = fit.Latent,
+            kappa = fit.Family.Discriminators.Select(d => d.Kappa).FirstOrDefault(),
             spatial_imputed = "each spatial cell's decoded frequencies over all sequenced genes (rho, normalised over every gene), at the posterior mean of its latent",
             epochs = history.Count,
             settings = new { options.Epochs, options.BatchSize, options.LearningRate, options.WarmupEpochs, options.ValidationFraction, options.Seed, options.Threads },

@@ -29,7 +29,8 @@ public static class ElboTrend
     private static double FullWeight(double[] values, IReadOnlyList<ElboTerm> terms)
     {
         var elbo = 0.0;
-        for (var t = 0; t < terms.Count; t++) elbo += terms[t].IsDivergence ? -values[t] : values[t];
+        for (var t = 0; t < terms.Count; t++)
+            if (!terms[t].Penalty) elbo += terms[t].IsDivergence ? -values[t] : values[t];
         return elbo;
     }
 }

@@ -9,7 +9,14 @@ namespace Dsl.Runtime.Variational;
 /// One term of the ELBO: a log-likelihood (added) or a KL divergence (subtracted; weighted during warm-up unless
 /// <paramref name="WarmedUp"/> is false).
 /// </summary>
-public sealed record ElboTerm(string Name, bool IsDivergence, bool WarmedUp = true);
+public sealed record ElboTerm(string Name, bool IsDivergence, bool WarmedUp = true)
+{
+    /// <summary>
+    /// A penalty of the training loss outside the ELBO (an adversarial term): added to the loss in full like a divergence
+    /// outside the warm-up, left out of the ELBO reported.
+    /// </summary>
+    public bool Penalty { get; init; }
+}
 
 /// <summary>How one minibatch is evaluated.</summary>
 /// <param name="Training">batch statistics and dropout on (and running statistics updated)</param>

@@ -7,6 +7,9 @@ namespace Dsl.Runtime.Variational;
 /// </summary>
 public interface IVariationalPart<T> : IDeclaredVariational<T> where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
 {
+    /// <summary>The encoders alone on these elements, one draw from q each (training mode per the step): samples for an adversary.</summary>
+    void Encode(ReadOnlySpan<int> elements, VariationalStep step);
+
     /// <summary>Completes a step taken with <see cref="VariationalStep.HoldBackward"/>: back-propagates into every parameter.</summary>
     void FinishBackward();
 
@@ -38,4 +41,19 @@ public interface IPartitionedElements
 public interface IJointVariationalDeclaredModel
 {
     IJointVariational<float> CreateJointVariational(ulong seed);
+}
+
+/// <summary>A model with adversaries trained by their own optimisers, alternating with the model's steps.</summary>
+public interface IAdversarialTraining
+{
+    /// <summary>Called after the optimiser's step on a training minibatch, with that minibatch and its step.</summary>
+    void TrainAdversaries(ReadOnlySpan<int> elements, VariationalStep step);
+}
+
+/// <summary>State a model keeps outside its parameter set (its adversaries' weights and optimisers), saved in its checkpoints.</summary>
+public interface ICheckpointExtras
+{
+    void WriteExtras(BinaryWriter writer);
+
+    void ReadExtras(BinaryReader reader);
 }

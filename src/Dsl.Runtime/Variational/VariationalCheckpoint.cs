@@ -36,6 +36,7 @@ public static class VariationalCheckpoint
             }
             model.Parameters.Write(writer);
             adam.Write(writer);
+            (model as ICheckpointExtras)?.WriteExtras(writer);
         });
 
     /// <summary>Restores parameters, optimiser and history; returns the early-stopping state.</summary>
@@ -62,6 +63,7 @@ public static class VariationalCheckpoint
                 throw plan.Refusal($"it holds another model's parameters ({e.Message}); resume with the model and sizes that wrote it, or start afresh without --resume");
             }
             adam.Read(reader);
+            (model as ICheckpointExtras)?.ReadExtras(reader);
             return (best, sinceBest);
         });
 

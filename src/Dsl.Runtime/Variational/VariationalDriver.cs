@@ -110,7 +110,8 @@ public static class VariationalDriver
     public static double Elbo<T>(IVariationalModel<T> model, double[] terms) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var elbo = 0.0;
-        for (var t = 0; t < terms.Length; t++) elbo += model.Terms[t].IsDivergence ? -terms[t] : terms[t];
+        for (var t = 0; t < terms.Length; t++)
+            if (!model.Terms[t].Penalty) elbo += model.Terms[t].IsDivergence ? -terms[t] : terms[t];
         return elbo;
     }
 
@@ -149,6 +150,7 @@ public static class VariationalDriver
                 sums[t] += part[t];
             }
             adam.Step();
+            (model as IAdversarialTraining)?.TrainAdversaries(batch, new VariationalStep(true, true, klWeight, seed, stream, population));
             seen += batch.Length;
             batchIndex++;
         }

@@ -45,13 +45,16 @@ public static class GimviFitter
         return model;
     }
 
+    /// <param name="kappa">the adversarial penalty's weight κ (eq 10) for this fit; null: the declaration's (5)</param>
     public static GimviFit Fit(GimviInputs inputs, SpatialLikelihood likelihood, VariationalOptions options, int latent = DefaultLatent, CheckpointPlan? checkpoint = null,
-        IProgress<EpochRecord>? progress = null, Action<string>? warn = null)
+        IProgress<EpochRecord>? progress = null, Action<string>? warn = null, double? kappa = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var model = Prepare(inputs, likelihood, latent);
         var family = ((IJointVariationalDeclaredModel)model).CreateJointVariational(options.Seed) as JointFamily<float>
             ?? throw new InvalidOperationException("gimVI's generated family is not a JointFamily");
+        if (kappa is { } weight)
+            foreach (var discriminator in family.Discriminators) discriminator.Kappa = weight;
         var run = VariationalDriver.Fit(family, options, checkpoint, progress, warn);
         family.StoreParameters();
         var (sequenced, spatial) = (family.Parts[0], family.Parts[1]);

@@ -76,7 +76,7 @@ partial class Gimvi
                 Network: null,
                 Parents: [],
                 Line: 29),
-            // line 34: z(SeqCell n, Dim d) ~ Normal(mean: 0, sd: 1)
+            // line 36: z(SeqCell n, Dim d) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "z",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Latent,
@@ -86,8 +86,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [x], 2 x 64 hidden, dropout 0.2, batch norm on, output Identity, transform Log1p, shared last layer 'joint'",
                 Parents: [],
-                Line: 34),
-            // line 37: zSpatial(SpatialCell m, Dim d) ~ Normal(mean: 0, sd: 1)
+                Line: 36),
+            // line 40: zSpatial(SpatialCell m, Dim d) ~ Normal(mean: 0, sd: 1)
             new(
                 Name: "zSpatial",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Latent,
@@ -97,8 +97,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [xSpatial], 2 x 64 hidden, dropout 0.2, batch norm on, output Identity, transform Log1p, shared last layer 'joint'",
                 Parents: [],
-                Line: 37),
-            // line 41: l(SeqCell n) ~ LogNormal(logMean: libraryLogMean(), logSd: Sqrt(libraryLogVar()))
+                Line: 40),
+            // line 44: l(SeqCell n) ~ LogNormal(logMean: libraryLogMean(), logSd: Sqrt(libraryLogVar()))
             new(
                 Name: "l",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Latent,
@@ -108,8 +108,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [x], 1 x 128 hidden, dropout 0.2, batch norm on, output Identity, transform Log1p",
                 Parents: ["libraryLogMean", "libraryLogVar"],
-                Line: 41),
-            // line 45: rho(SeqCell n, Gene g)
+                Line: 44),
+            // line 48: rho(SeqCell n, Gene g)
             new(
                 Name: "rho",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -119,8 +119,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [z], 1 x 128 hidden, dropout 0.1, batch norm on, output Softmax, transform None",
                 Parents: ["z"],
-                Line: 45),
-            // line 48: rhoSpatial(SpatialCell m, Gene g)
+                Line: 48),
+            // line 51: rhoSpatial(SpatialCell m, Gene g)
             new(
                 Name: "rhoSpatial",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -130,8 +130,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [zSpatial], 1 x 128 hidden, dropout 0.1, batch norm on, output Softmax, transform None, shares weights with rho",
                 Parents: ["zSpatial"],
-                Line: 48),
-            // line 51: dropoutLogit(SeqCell n, Gene g)
+                Line: 51),
+            // line 54: dropoutLogit(SeqCell n, Gene g)
             new(
                 Name: "dropoutLogit",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -141,8 +141,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [z], 1 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform None",
                 Parents: ["z"],
-                Line: 51),
-            // line 55: x(SeqCell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
+                Line: 54),
+            // line 58: x(SeqCell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
             new(
                 Name: "x",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Observed,
@@ -152,8 +152,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: null,
                 Parents: ["dropoutLogit", "l", "rho", "theta"],
-                Line: 55),
-            // line 59: rhoPrime(SpatialCell m, SpatialGene g) = rhoSpatial(m, geneOf(g)) / Sum[h in SpatialGene](rhoSpatial(m, geneOf(h)))
+                Line: 58),
+            // line 62: rhoPrime(SpatialCell m, SpatialGene g) = rhoSpatial(m, geneOf(g)) / Sum[h in SpatialGene](rhoSpatial(m, geneOf(h)))
             new(
                 Name: "rhoPrime",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic,
@@ -163,8 +163,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: null,
                 Parents: ["geneOf", "rhoSpatial"],
-                Line: 59),
-            // line 63: xSpatial(SpatialCell m, SpatialGene g) ~ Poisson(rate: spatialLibrary(m) * rhoPrime(m, g))
+                Line: 62),
+            // line 66: xSpatial(SpatialCell m, SpatialGene g) ~ Poisson(rate: spatialLibrary(m) * rhoPrime(m, g))
             new(
                 Name: "xSpatial",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Observed,
@@ -174,6 +174,6 @@ partial class Gimvi
                 Constraints: null,
                 Network: null,
                 Parents: ["rhoPrime", "spatialLibrary"],
-                Line: 63),
+                Line: 66),
         });
 }

@@ -29,9 +29,11 @@ partial class GimviNb
     [Param, Positive] public partial double theta(Gene g);
 
     [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, Hidden = 64, Layers = 2, Dropout = 0.2, SharedLastLayer = "joint")]
+    [Adversarial("modality", Kappa = 5)]
     public double z(SeqCell n, Dim d) => Dist.Normal(0, 1);
 
     [Latent, Encoder(Inputs = new[] { nameof(xSpatial) }, Transform = InputTransform.Log1p, Hidden = 64, Layers = 2, Dropout = 0.2, SharedLastLayer = "joint")]
+    [Adversarial("modality", Kappa = 5)]
     public double zSpatial(SpatialCell m, Dim d) => Dist.Normal(0, 1);
 
     [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, Dropout = 0.2)]

@@ -16,7 +16,12 @@ partial class GimviNb : global::Dsl.Runtime.Variational.IJointVariationalDeclare
         var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);
         var seqCellPart = new SeqCellVariational<T>(this, parameters, ref init);
         var spatialCellPart = new SpatialCellVariational<T>(this, parameters, ref init);
-        return new global::Dsl.Runtime.Variational.JointFamily<T>(parameters, new global::Dsl.Runtime.Variational.IVariationalPart<T>[] { seqCellPart, spatialCellPart });
+        // Adversarial groups (gimVI eq 10): a discriminator per group tells the cell plates apart from the latents' samples.
+        var adversaries = new global::Dsl.Runtime.Variational.AdversarialGroup[]
+        {
+            new("modality", Kappa: 5.0, Hidden: 32, Layers: 3, Dropout: 0.1, Latents: new[] { "z", "zSpatial" }),
+        };
+        return new global::Dsl.Runtime.Variational.JointFamily<T>(parameters, new global::Dsl.Runtime.Variational.IVariationalPart<T>[] { seqCellPart, spatialCellPart }, adversaries, seed);
     }
 
     global::Dsl.Runtime.Variational.IJointVariational<float> global::Dsl.Runtime.Variational.IJointVariationalDeclaredModel.CreateJointVariational(ulong seed) => CreateJointVariational<float>(seed);

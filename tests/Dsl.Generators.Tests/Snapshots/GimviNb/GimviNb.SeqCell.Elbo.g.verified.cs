@@ -23,12 +23,12 @@ partial class GimviNb
         private readonly GimviNb model;
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
         private readonly global::Dsl.Runtime.Neural.Parameter<T> thetaParameter; // log theta
-        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zEncoder; // q(z | x), line 34
-        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x), line 41
+        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zEncoder; // q(z | x), line 36
+        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x), line 44
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rho
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 45
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 48
         private readonly global::Dsl.Runtime.Neural.Trunk<T> dropoutLogitTrunk; // hidden layers of dropoutLogit
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 51
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 54
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
@@ -273,10 +273,23 @@ partial class GimviNb
         /// </summary>
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
+            Encoders(rows, training, sampling, seed, stream);
+            // rho (line 48): f(z).
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
+            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
+            rhoHead.Forward(rhoTrunk.Output, rows);
+            // dropoutLogit (line 54): f(z).
+            var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
+            dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
+            dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
+        }
+
+        private void Encoders(int rows, bool training, bool sampling, ulong seed, ulong stream)
+        {
             global::Dsl.Runtime.Variational.Branches.Run(threads,
                 () =>
                 {
-                    // q(z) = Normal(encoder mean, encoder variance), line 34.
+                    // q(z) = Normal(encoder mean, encoder variance), line 36.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
                     zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 0), training, ref random);
                     for (var entry = 0; entry < rows * model.DimCount; entry++)
@@ -289,7 +302,7 @@ partial class GimviNb
                 },
                 () =>
                 {
-                    // q(l) = LogNormal(encoder mean, encoder variance), line 41.
+                    // q(l) = LogNormal(encoder mean, encoder variance), line 44.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
                     lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 0), training, ref random);
                     for (var entry = 0; entry < rows * 1; entry++)
@@ -300,18 +313,18 @@ partial class GimviNb
                         lSample[entry] = sampling ? T.Exp(mean + T.Sqrt(variance) * lNoise[entry]) : T.Exp(mean + variance / T.CreateTruncating(2));
                     }
                 });
-            // rho (line 45): f(z).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
-            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
-            rhoHead.Forward(rhoTrunk.Output, rows);
-            // dropoutLogit (line 51): f(z).
-            var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
-            dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
-            dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
+        }
+
+        /// <summary>The encoders alone on these elements, a draw from q each (for an adversary's training: no networks, no likelihood).</summary>
+        public void Encode(global::System.ReadOnlySpan<int> elements, global::Dsl.Runtime.Variational.VariationalStep step)
+        {
+            Prepare(elements, gradients: false);
+            heldRows = elements.Length;
+            Encoders(elements.Length, step.Training, sampling: true, step.Seed, step.Stream);
         }
 
         /// <summary>
-        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 55,
+        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 58,
         /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
         /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>
@@ -373,7 +386,7 @@ partial class GimviNb
             }
         }
 
-        /// <summary>KL(q(z) ‖ prior), line 34: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
+        /// <summary>KL(q(z) ‖ prior), line 36: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
         private double Divergencez(int rows, bool gradients, T scale)
         {
             var sum = 0.0;
@@ -410,7 +423,7 @@ partial class GimviNb
             }
         }
 
-        /// <summary>KL(q(l) ‖ prior), line 41: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
+        /// <summary>KL(q(l) ‖ prior), line 44: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
         private double Divergencel(int rows, bool gradients, T scale)
         {
             var sum = 0.0;

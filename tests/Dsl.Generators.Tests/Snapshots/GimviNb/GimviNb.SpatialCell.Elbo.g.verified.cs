@@ -23,9 +23,9 @@ partial class GimviNb
         private readonly GimviNb model;
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
         private readonly global::Dsl.Runtime.Neural.Parameter<T> thetaSpatialParameter; // log thetaSpatial
-        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zSpatialEncoder; // q(zSpatial | xSpatial), line 37
+        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zSpatialEncoder; // q(zSpatial | xSpatial), line 40
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rhoSpatial
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoSpatialHead; // line 48
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoSpatialHead; // line 51
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
@@ -222,7 +222,16 @@ partial class GimviNb
         /// </summary>
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
-            // q(zSpatial) = Normal(encoder mean, encoder variance), line 37.
+            Encoders(rows, training, sampling, seed, stream);
+            // rhoSpatial (line 51): f(zSpatial).
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
+            rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
+            rhoSpatialHead.Forward(rhoTrunk.Output, rows);
+        }
+
+        private void Encoders(int rows, bool training, bool sampling, ulong seed, ulong stream)
+        {
+            // q(zSpatial) = Normal(encoder mean, encoder variance), line 40.
             var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
             zSpatialEncoder.Forward(xSpatialLogBatch, rows, global::System.MemoryExtensions.AsSpan(zSpatialEncoderOneHot, 0, rows * 0), training, ref random);
             for (var entry = 0; entry < rows * model.DimCount; entry++)
@@ -232,10 +241,14 @@ partial class GimviNb
                 zSpatialNoise[entry] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;
                 zSpatialSample[entry] = mean + T.Sqrt(variance) * zSpatialNoise[entry];
             }
-            // rhoSpatial (line 48): f(zSpatial).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
-            rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
-            rhoSpatialHead.Forward(rhoTrunk.Output, rows);
+        }
+
+        /// <summary>The encoders alone on these elements, a draw from q each (for an adversary's training: no networks, no likelihood).</summary>
+        public void Encode(global::System.ReadOnlySpan<int> elements, global::Dsl.Runtime.Variational.VariationalStep step)
+        {
+            Prepare(elements, gradients: false);
+            heldRows = elements.Length;
+            Encoders(elements.Length, step.Training, sampling: true, step.Seed, step.Stream);
         }
 
         /// <summary>
@@ -309,7 +322,7 @@ partial class GimviNb
             }
         }
 
-        /// <summary>KL(q(zSpatial) ‖ prior), line 37: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
+        /// <summary>KL(q(zSpatial) ‖ prior), line 40: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
         private double DivergencezSpatial(int rows, bool gradients, T scale)
         {
             var sum = 0.0;
