@@ -13,8 +13,8 @@ public static class EvalCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var model = new Argument<string>("model") { Description = "scvi or deepmc." };
-        var counts = new Option<string>("--counts") { Description = "Counts: a 10x folder, CSV/TSV (rows cells, columns genes) or Matrix Market file.", Required = true };
+        var model = new Argument<string>("model") { Description = "scvi, deepmc or gimvi." };
+        var counts = new Option<string?>("--counts") { Description = "scvi and deepmc: counts, a 10x folder, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
         var layer = LayerOption.Create();
         var metadata = new Option<string?>("--metadata") { Description = "Per-cell metadata CSV (first column the cell name)." };
         var batchKey = new Option<string?>("--batch-key") { Description = "Metadata column holding each cell's batch." };
@@ -34,14 +34,42 @@ public static class EvalCommand
         var genes = new Option<int>("--genes") { Description = "deepmc: genes of highest dispersion kept by the preprocessing.", DefaultValueFactory = _ => 1000 };
         var noPreprocess = new Option<bool>("--no-preprocess") { Description = "deepmc: score the values as given (no filtering, scaling or log2(1 + x); no scVI baseline)." };
         var noScvi = new Option<bool>("--no-scvi") { Description = "deepmc: skip the scVI imputation baseline (a further fit)." };
+        var sequenced = new Option<string?>("--seq") { Description = "gimvi: the scRNA-seq counts, genes named." };
+        var spatial = new Option<string?>("--spatial") { Description = "gimvi: the spatial counts, over a subset of the sequenced genes." };
+        var spatialLikelihood = new Option<string>("--spatial-likelihood") { Description = "gimvi: nb or poisson.", DefaultValueFactory = _ => "nb" };
+        spatialLikelihood.AcceptOnlyFromAmong("nb", "poisson");
+        var kappa = new Option<double?>("--kappa") { Description = "gimvi: the adversarial penalty's weight (default the declaration's, 5)." };
+        var heldOut = new Option<double>("--held-out") { Description = "gimvi: the share of spatial genes held out and imputed.", DefaultValueFactory = _ => 0.2 };
+        var noPurity = new Option<bool>("--no-purity") { Description = "gimvi: skip the k-NN purity (two further scVI fits, one per set)." };
         var command = new Command("eval", "Score scVI on a data set: held-out log-likelihood by importance sampling, imputation under the paper's two " +
             "corruptions, clustering of the latent against labels, batch mixing.")
             { model, counts, layer, metadata, batchKey, labelsKey, epochs, latent, likelihood, testFraction, samples, starts, noImputation, seed, threads, outFolder,
-              layers, pair, genes, noPreprocess, noScvi };
+              layers, pair, genes, noPreprocess, noScvi, sequenced, spatial, spatialLikelihood, kappa, heldOut, noPurity };
         var progress = new ProgressOptions();
         progress.AddTo(command);
+        var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood, kappa, heldOut, noPurity };
         command.SetAction(r =>
         {
+            if (r.GetValue(model) == "gimvi")
+            {
+                CliArguments.RefuseUnused(r, [counts, layer, metadata, batchKey, labelsKey, likelihood, testFraction, samples, starts, noImputation, layers, pair, genes, noPreprocess, noScvi], "eval gimvi");
+                var gimviOptions = new VariationalOptions
+                {
+                    Epochs = r.GetResult(epochs) is null or { Implicit: true } ? Gimvi.GimviFitRunner.DefaultEpochs : CliArguments.Positive(r.GetValue(epochs), "--epochs"),
+                    Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
+                };
+                var request = new Gimvi.GimviRequest(r.GetValue(sequenced), r.GetValue(spatial),
+                    r.GetValue(spatialLikelihood) == "poisson" ? Models.Gimvi.SpatialLikelihood.Poisson : Models.Gimvi.SpatialLikelihood.NegativeBinomial,
+                    CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"),
+                    r.GetValue(kappa) is { } weight ? (weight >= 0 && double.IsFinite(weight) ? weight : throw new CliException($"--kappa must be 0 or more, not {weight}")) : null, false, false);
+                var gimviSettings = new Models.Gimvi.GimviEvaluationSettings
+                {
+                    HeldOutShare = CliArguments.Fraction(r.GetValue(heldOut), "--held-out"), Purity = !r.GetValue(noPurity), Seed = r.GetValue(seed),
+                };
+                return Gimvi.GimviEvaluationRunner.Run(request, gimviOptions, gimviSettings, r.GetValue(outFolder), output, error, progress.Mode(r, error));
+            }
+            CliArguments.RefuseUnused(r, gimviOnly, $"eval {r.GetValue(model)}");
+            if (r.GetValue(counts) is null) throw new CliException($"eval {r.GetValue(model)} needs --counts");
             if (r.GetValue(model) == "deepmc")
             {
                 CliArguments.RefuseUnused(r, [batchKey, latent, likelihood, testFraction, samples, noImputation], "eval deepmc");
@@ -59,7 +87,7 @@ public static class EvalCommand
                     new Runtime.Optimisation.PointEstimationOptions { Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads") }, r.GetValue(outFolder)), output, error);
             }
             CliArguments.RefuseUnused(r, [layers, pair, genes, noPreprocess, noScvi], "eval scvi");
-            if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi or deepmc");
+            if (r.GetValue(model) != "scvi") throw new CliException($"unknown model '{r.GetValue(model)}' for eval; use scvi, deepmc or gimvi");
             var inputs = ScviInputReader.Read(r.GetValue(counts)!, r.GetValue(metadata), r.GetValue(batchKey), r.GetValue(layer));
             var labels = r.GetValue(labelsKey) is { } key ? ScviInputReader.Column(r.GetValue(metadata), key, inputs.Counts, "--labels-key").Codes : null;
             var options = new VariationalOptions

@@ -66,6 +66,25 @@ public sealed class GimviCliTests
         Assert.Contains("it holds another model's parameters", other.Err);
     }
 
+    [Fact]
+    public void EvalGimvi_ScoresHeldOutGenes_Mixing_AndPurity()
+    {
+        using var temp = new TempFolder();
+        var (seq, spatial) = SimulatedPair(temp);
+        var output = Path.Combine(temp.Path, "eval");
+        var result = RunDsl("eval", "gimvi", "--seq", seq, "--spatial", spatial, "--epochs", "10", "--threads", "2", "--out", output);
+        Assert.True(result.Exit == 0, result.Err);
+        // 20 % of 26 spatial genes: 5 held out, each scored by gimVI and by the nearest-neighbour baseline.
+        Assert.Contains("20 % of the spatial genes held out", result.Out);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "evaluation.json")));
+        var root = report.RootElement;
+        Assert.Equal(5, root.GetProperty("Genes").GetArrayLength());
+        Assert.InRange(root.GetProperty("MedianSpearman").GetDouble(), -1, 1);
+        Assert.True(root.GetProperty("Mixing").GetDouble() <= 0);
+        Assert.InRange(root.GetProperty("SequencedPurity").GetDouble(), 0, 1);
+        Assert.Equal(5, root.GetProperty("Kappa").GetDouble());
+    }
+
     [Theory]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,x,y\ns1,1,2\ns2,2,1\n", "share no gene")]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,q,r\ns1,1,2,1\ns2,2,1,1\n", "2 spatial gene(s) of")]

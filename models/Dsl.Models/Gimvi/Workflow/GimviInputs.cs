@@ -32,6 +32,16 @@ public sealed record GimviInputs(CountMatrix Sequenced, CountMatrix Spatial, int
         return new GimviInputs(sequenced, spatial, spatial.GeneNames.Select(name => position[name]).ToArray());
     }
 
+    /// <summary>Some columns of a matrix, in the given order.</summary>
+    public static CountMatrix SelectGenes(CountMatrix counts, IReadOnlyList<int> genes)
+    {
+        var builder = new CsrBuilder(counts.Cells, genes.Count);
+        for (var c = 0; c < counts.Cells; c++)
+            for (var k = 0; k < genes.Count; k++)
+                if (counts[c, genes[k]] is var value and not 0) builder.Add(c, k, value);
+        return builder.Build(counts.CellNames.ToArray(), genes.Select(g => counts.GeneNames[g]).ToArray());
+    }
+
     /// <summary>l'_m: each spatial cell's total over the measured genes (eq 6's observed library size).</summary>
     public double[] SpatialLibrary() => Enumerable.Range(0, Spatial.Cells).Select(Spatial.RowTotal).ToArray();
 

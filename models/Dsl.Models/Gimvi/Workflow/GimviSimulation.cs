@@ -76,8 +76,8 @@ public static class GimviSimulator
         var order = Enumerable.Range(0, markers.Length).OrderBy(_ => random.NextDouble()).ToArray();
         var held = order.Take(settings.HeldOutGenes).Order().ToArray();
         var observed = order.Skip(settings.HeldOutGenes).Order().ToArray();
-        var inputs = GimviInputs.Pair(sequenced, SelectGenes(spatialMatrix, observed), "the simulated sequencing counts", "the simulated spatial counts");
-        return new GimviSimulation(inputs, SelectGenes(spatialMatrix, held), source.Cluster[..settings.SequencedCells], source.Cluster[settings.SequencedCells..]);
+        var inputs = GimviInputs.Pair(sequenced, GimviInputs.SelectGenes(spatialMatrix, observed), "the simulated sequencing counts", "the simulated spatial counts");
+        return new GimviSimulation(inputs, GimviInputs.SelectGenes(spatialMatrix, held), source.Cluster[..settings.SequencedCells], source.Cluster[settings.SequencedCells..]);
     }
 
     /// <summary>The genes whose true means vary most (coefficient of variation) across the given cells: marker-like genes.</summary>
@@ -97,15 +97,5 @@ public static class GimviSimulator
             variation[j] = Math.Sqrt(Math.Max(squares / (to - from) - average * average, 0)) / average;
         }
         return Enumerable.Range(0, genes).OrderByDescending(j => variation[j]).Take(count).Order().ToArray();
-    }
-
-    /// <summary>Some columns of a matrix, in the given order.</summary>
-    public static CountMatrix SelectGenes(CountMatrix counts, IReadOnlyList<int> genes)
-    {
-        var builder = new CsrBuilder(counts.Cells, genes.Count);
-        for (var c = 0; c < counts.Cells; c++)
-            for (var k = 0; k < genes.Count; k++)
-                if (counts[c, genes[k]] is var value and not 0) builder.Add(c, k, value);
-        return builder.Build(counts.CellNames.ToArray(), genes.Select(g => counts.GeneNames[g]).ToArray());
     }
 }
