@@ -43,3 +43,25 @@ public class GimviGradientTests
         return model;
     }
 }
+
+/// <summary>The generic fit of declared models (what `dsl fit Gimvi.cs` runs) on a model over two cell plates.</summary>
+public class GimviGenericFitTests
+{
+    [Fact]
+    public void GenericVariationalFit_SummarisesBothPlatesLatents_AndDecodesBothNetworks()
+    {
+        var model = GimviGradientTests.SmallGimvi();
+        var options = new Dsl.Runtime.Variational.VariationalOptions { Epochs = 3, Seed = 2, Threads = 1 };
+        var fit = Dsl.Runtime.Models.VariationalFit.Fit(model, options, draws: 5, checkpoint: null, progress: null, warn: null);
+        var summaries = fit.Nodes.ToDictionary(n => n.Node.Name);
+        // z over 9 sequenced cells and zSpatial over 7 spatial cells, 2 dimensions each, every entry drawn from q.
+        Assert.Equal(18, summaries["z"].Mean.Length);
+        Assert.Equal(14, summaries["zSpatial"].Mean.Length);
+        Assert.All(summaries["zSpatial"].Sd!, sd => Assert.True(sd > 0));
+        var decoded = fit.DenseOutputs!.ToDictionary(n => n.Node.Name);
+        Assert.Equal(7 * 6, decoded["rhoSpatial"].Mean.Length);
+        // The spatial cells' decoded frequencies are a softmax over all six genes: each row sums to one.
+        for (var m = 0; m < 7; m++) Assert.Equal(1.0, decoded["rhoSpatial"].Mean.Skip(m * 6).Take(6).Sum(), 5);
+        Assert.Equal(3, fit.History.Rows.Count);
+    }
+}
