@@ -159,6 +159,28 @@ public sealed class DiagnosticLocationTests
         Assert.Contains("cannot be fitted by variational inference", diagnostic.GetMessage());
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DSL0901");
     }
+    /// <summary>An [Adversarial] latent needs partners on other cell plates: alone on one plate it is refused, at its line.</summary>
+    [Fact]
+    public void AdversarialLatent_WithoutASecondCellPlate_IsRefused()
+    {
+        var vae = Vae.Replace("[Latent, Encoder(Inputs = new[] { nameof(y) }, Hidden = 4)]", "[Latent, Encoder(Inputs = new[] { nameof(y) }, Hidden = 4), Adversarial(\"modality\")]");
+        var run = GeneratorHarness.Run(("M.cs", Prefix + vae + "}\n"));
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "DSL0402");
+        Assert.Contains("adversarial group 'modality' needs one latent on each of at least two cell plates", diagnostic.GetMessage());
+    }
+
+    /// <summary>A network's sizes are checked where they are declared: Layers may be 0 (linear), never negative.</summary>
+    [Fact]
+    public void NegativeLayers_IsAnErrorAtTheAttribute()
+    {
+        var vae = Vae.Replace("[Network(Inputs = new[] { nameof(z) }, Hidden = 4, Output = Activation.Softmax)]", "[Network(Inputs = new[] { nameof(z) }, Hidden = 4, Layers = -1, Output = Activation.Softmax)]");
+        var run = GeneratorHarness.Run(("M.cs", Prefix + vae + "}\n"));
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "DSL0305");
+        Assert.Contains("give Layers ≥ 0", diagnostic.GetMessage());
+    }
+
     /// <summary>Issue 22's false warnings: a plate used only as a node's value type is used; "never used" is not repeated after an error.</summary>
     [Fact]
     public void PlateUsedOnlyAsAValueType_IsNotUnused()

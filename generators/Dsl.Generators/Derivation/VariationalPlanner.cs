@@ -173,6 +173,11 @@ namespace Dsl.Generators.Derivation
                 foreach (var group in latents.Where(l => l.Encoder.SharedLastLayer is not null).GroupBy(l => l.Encoder.SharedLastLayer))
                 {
                     var first = group.First();
+                    if (first.Encoder.Layers == 0)
+                    {
+                        Fail(ExprTools.Find(spec, first.Node)!, $"its encoder shares its last layer ('{group.Key}') but has no hidden layer; the first layer is each encoder's own (it reads that encoder's input), so give it Layers ≥ 1");
+                        return;
+                    }
                     foreach (var other in group.Skip(1))
                     {
                         var (a, b) = (first.Encoder, other.Encoder);

@@ -149,7 +149,7 @@ namespace Dsl.Generators.Emit
                     var inputs = trunk.First().Inputs;
                     w.Line($"{Trunk(trunk.Key)} = new {Neural}.Trunk<T>(parameters, \"{trunk.Key}\", {ContinuousWidth(inputs)}, {CategoryWidth(inputs)}, {a.Hidden}, {a.Layers}, {CodeExpr.Number(a.Dropout)}, {Bool(a.BatchNorm)}, ref init);");
                     foreach (var network in trunk)
-                        w.Line($"{Head(network.Node)} = new {Neural}.OutputHead<T>(parameters, \"{network.WeightsOf}.output\", {a.Hidden}, {Size(network.ItemPlate)}, global::Dsl.Activation.{network.Architecture.Output}, ref init);");
+                        w.Line($"{Head(network.Node)} = new {Neural}.OutputHead<T>(parameters, \"{network.WeightsOf}.output\", {(a.Layers == 0 ? $"{Trunk(trunk.Key)}.Hidden" : a.Hidden.ToString(System.Globalization.CultureInfo.InvariantCulture))}, {Size(network.ItemPlate)}, global::Dsl.Activation.{network.Architecture.Output}, ref init);");
                 }
                 foreach (var parameter in plan.Parameters)
                 {

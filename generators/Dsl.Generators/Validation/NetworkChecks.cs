@@ -15,6 +15,16 @@ namespace Dsl.Generators.Validation
         {
             if (node.Role == NodeRole.Network && node.RoleAttributes.Count == 1) CheckNetwork(context, node);
             if (node.Encoder is not null) CheckEncoder(context, node, node.Encoder);
+            foreach (var architecture in new[] { node.Network, node.Encoder })
+                if (architecture is not null) CheckSizes(context, node, architecture);
+        }
+
+        /// <summary>Layers ≥ 0 (0: a linear map from the inputs to the output), Hidden ≥ 1, 0 ≤ Dropout &lt; 1.</summary>
+        private static void CheckSizes(ValidationContext context, NodeDecl node, NetworkDecl architecture)
+        {
+            if (architecture.Layers < 0 || architecture.Hidden < 1 || !(architecture.Dropout >= 0 && architecture.Dropout < 1))
+                Report(context, node, architecture.Location,
+                    $"Layers = {architecture.Layers}, Hidden = {architecture.Hidden}, Dropout = {architecture.Dropout}: give Layers ≥ 0 (0 maps the inputs linearly to the output), Hidden ≥ 1 and 0 ≤ Dropout < 1");
         }
 
         private static void CheckNetwork(ValidationContext context, NodeDecl node)

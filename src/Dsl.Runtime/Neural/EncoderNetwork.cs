@@ -24,8 +24,8 @@ public sealed class EncoderNetwork<T> where T : unmanaged, IBinaryFloatingPointI
         var heads = sharedLastLayer ?? name;
         using (sharedLastLayer is null ? null : parameters.ShareByName())
         {
-            MeanHead = new OutputHead<T>(parameters, heads + ".mean", hidden, outputs, Activation.Identity, ref init);
-            VarianceHead = new OutputHead<T>(parameters, heads + ".var", hidden, outputs, Activation.Exp, ref init);
+            MeanHead = new OutputHead<T>(parameters, heads + ".mean", Trunk.Hidden, outputs, Activation.Identity, ref init);
+            VarianceHead = new OutputHead<T>(parameters, heads + ".var", Trunk.Hidden, outputs, Activation.Exp, ref init);
         }
         Outputs = outputs;
     }

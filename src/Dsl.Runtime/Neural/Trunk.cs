@@ -31,10 +31,11 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     public Trunk(ParameterSet<T> parameters, string name, int inputWidth, int oneHotWidth, int hidden, int layers, double dropout,
         bool batchNorm, ref RandomStream init, string? sharedName = null)
     {
-        if (layers < 1) throw new ArgumentOutOfRangeException(nameof(layers), "a network needs at least one hidden layer");
+        if (layers < 0) throw new ArgumentOutOfRangeException(nameof(layers), "a network has zero or more hidden layers");
         InputWidth = inputWidth;
         OneHotWidth = oneHotWidth;
-        Hidden = hidden;
+        // Without hidden layers the heads read the input itself, with the one-hot covariates appended (a linear network).
+        Hidden = layers == 0 ? inputWidth + oneHotWidth : hidden;
         this.dropout = dropout;
         dense = new DenseLayer<T>[layers];
         norms = new BatchNorm<T>?[layers];
@@ -61,8 +62,10 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         set { foreach (var layer in dense) layer.Threads = value; }
     }
 
-    /// <summary>The last layer's activations, rows x Hidden.</summary>
-    public T[] Output => activations[^1];
+    /// <summary>The last layer's activations (without hidden layers, the input and its one-hot block), rows x Hidden.</summary>
+    public T[] Output => dense.Length == 0 ? linearInput : activations[^1];
+
+    private T[] linearInput = Array.Empty<T>();
 
     /// <summary>
     /// Starts a backward pass: a zeroed rows x Hidden array into which every head adds its gradient with respect to
@@ -79,6 +82,18 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     public void Forward(T[] input, int rows, ReadOnlySpan<int> oneHot, bool training, ref RandomStream random)
     {
         var covariates = rows == 0 ? 0 : oneHot.Length / rows;
+        if (dense.Length == 0)
+        {
+            linearInput = OneHotWidth == 0 ? input : Buffers.Ensure(ref linearInput, rows * Hidden);
+            for (var r = 0; r < rows && OneHotWidth > 0; r++)
+            {
+                input.AsSpan(r * InputWidth, InputWidth).CopyTo(linearInput.AsSpan(r * Hidden, InputWidth));
+                var hot = linearInput.AsSpan(r * Hidden + InputWidth, OneHotWidth);
+                hot.Clear();
+                for (var c = 0; c < covariates; c++) hot[oneHot[r * covariates + c]] = T.One;
+            }
+            return;
+        }
         var below = input;
         var belowWidth = InputWidth;
         for (var i = 0; i < dense.Length; i++)
@@ -123,6 +138,13 @@ public sealed class Trunk<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     public void Backward(int rows, T[]? inputGradient)
     {
         var gradient = outputGradient;
+        if (dense.Length == 0)
+        {
+            // A linear network: the heads' gradient with respect to the input is the input's, less the one-hot block.
+            for (var r = 0; r < rows && inputGradient is not null; r++)
+                gradient.AsSpan(r * Hidden, InputWidth).CopyTo(inputGradient.AsSpan(r * InputWidth, InputWidth));
+            return;
+        }
         for (var i = dense.Length - 1; i >= 0; i--)
         {
             TensorPrimitives.Multiply(gradient.AsSpan(0, rows * Hidden), masks[i].AsSpan(0, rows * Hidden), gradient);

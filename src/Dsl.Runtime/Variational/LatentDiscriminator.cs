@@ -70,24 +70,12 @@ public sealed class LatentDiscriminator<T> where T : unmanaged, IBinaryFloatingP
     public double Fool(IReadOnlyList<(T[] Samples, T[] Gradient, int Rows)> plates, bool training, int lossRows, ref RandomStream random)
     {
         var rows = Gather(plates);
-        var logits = Forward(rows, training, ref random);
-        var penalty = 0.0;
-        var gradient = Buffers.Ensure(ref logitGradient, rows * classes);
+        Forward(rows, training, ref random);
         var share = 1.0 / (classes - 1);
-        for (var r = 0; r < rows; r++)
-        {
-            var (logSum, max) = LogSumExp(logits.AsSpan(r * classes, classes));
-            for (var c = 0; c < classes; c++)
-            {
-                var logP = double.CreateTruncating(logits[r * classes + c]) - max - logSum;
-                var target = c == labels[r] ? 0 : share;
-                penalty -= target * logP;
-                gradient[r * classes + c] = T.CreateTruncating(Kappa / Math.Max(lossRows, 1) * (Math.Exp(logP) - target));
-            }
-        }
+        var penalty = CrossEntropy(rows, (row, c) => c == labels[row] ? 0 : share, Kappa / Math.Max(lossRows, 1));
         if (lossRows > 0)
         {
-            Backward(rows, gradient);
+            Backward(rows, logitGradient);
             var row = 0;
             foreach (var (_, sampleGradient, count) in plates)
             {
@@ -102,24 +90,35 @@ public sealed class LatentDiscriminator<T> where T : unmanaged, IBinaryFloatingP
     public double Train(IReadOnlyList<(T[] Samples, T[] Gradient, int Rows)> plates, ref RandomStream random)
     {
         var rows = Gather(plates);
-        var logits = Forward(rows, training: true, ref random);
+        Forward(rows, training: true, ref random);
+        var loss = CrossEntropy(rows, (row, c) => c == labels[row] ? 1 : 0, Kappa / rows);
+        Parameters.ClearGradients();
+        Backward(rows, logitGradient);
+        adam.Step();
+        return loss / rows;
+    }
+
+    /// <summary>
+    /// −Σ_rows Σ_c target(row, c)·log p_c from the logits (targets summing to one per row), leaving scale·(p_c − target)
+    /// (its gradient in the logits) in the logit-gradient array.
+    /// </summary>
+    private double CrossEntropy(int rows, Func<int, int, double> target, double scale)
+    {
+        var logits = head.Output;
         var gradient = Buffers.Ensure(ref logitGradient, rows * classes);
-        var loss = 0.0;
+        var total = 0.0;
         for (var r = 0; r < rows; r++)
         {
             var (logSum, max) = LogSumExp(logits.AsSpan(r * classes, classes));
             for (var c = 0; c < classes; c++)
             {
                 var logP = double.CreateTruncating(logits[r * classes + c]) - max - logSum;
-                var target = c == labels[r] ? 1.0 : 0.0;
-                loss -= target * logP;
-                gradient[r * classes + c] = T.CreateTruncating(Kappa / rows * (Math.Exp(logP) - target));
+                var t = target(r, c);
+                total -= t * logP;
+                gradient[r * classes + c] = T.CreateTruncating(scale * (Math.Exp(logP) - t));
             }
         }
-        Parameters.ClearGradients();
-        Backward(rows, gradient);
-        adam.Step();
-        return loss / rows;
+        return total;
     }
 
     /// <summary>The plates' samples stacked into one input, each row labelled with its plate.</summary>
@@ -138,11 +137,10 @@ public sealed class LatentDiscriminator<T> where T : unmanaged, IBinaryFloatingP
         return rows;
     }
 
-    private T[] Forward(int rows, bool training, ref RandomStream random)
+    private void Forward(int rows, bool training, ref RandomStream random)
     {
         trunk.Forward(input, rows, ReadOnlySpan<int>.Empty, training, ref random);
         head.Forward(trunk.Output, rows);
-        return head.Output;
     }
 
     private void Backward(int rows, T[] gradient)

@@ -63,6 +63,18 @@ public class GradientCheckTests
         Check(new PoissonOffsetVae.Variational<double>(model, seed: 5), training);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LinearNetworkGradientsMatchFiniteDifferences(bool training)
+    {
+        var model = new LinearVae { CellCount = 8, GeneCount = 5, DimCount = 2, BatchCount = 2 };
+        model.xCounts = RandomCounts(8, 5, seed: 6);
+        model.sValues = Enumerable.Range(0, 8).Select(n => n % 2).ToArray();
+        model.depthValues = Enumerable.Range(0, 8).Select(n => 5.0 + n).ToArray();
+        Check(new LinearVae.Variational<double>(model, seed: 6), training);
+    }
+
     internal static CountMatrix RandomCounts(int cells, int genes, ulong seed)
     {
         var random = new RandomStream(seed, 9);

@@ -69,3 +69,28 @@ public partial class PoissonScaleModel
     [Observed]
     public int x(Cell n, Gene g) => Dist.Poisson(scale(n) * rate(g));
 }
+
+/// <summary>
+/// A linear decoder (no hidden layer, scvi-tools' LDVAE and gimVI decoders) reading the latent and a one-hot batch, and
+/// a linear encoder: exercises networks of zero hidden layers, their one-hot block and their input gradient.
+/// </summary>
+[PlateModel("Poisson VAE with linear encoder and decoder")]
+public partial class LinearVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+    [Plate] public partial struct Batch { }
+
+    [Data] public partial Batch s(Cell n);
+    [Data] public partial double depth(Cell n);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Layers = 0, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z), nameof(s) }, Layers = 0, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed]
+    public int x(Cell n, Gene g) => Dist.Poisson(depth(n) * rho(n, g));
+}

@@ -26,9 +26,9 @@ partial class GimviNb
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zEncoder; // q(z | x), line 36
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x), line 44
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rho
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 48
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 50
         private readonly global::Dsl.Runtime.Neural.Trunk<T> dropoutLogitTrunk; // hidden layers of dropoutLogit
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 54
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 56
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
@@ -274,11 +274,11 @@ partial class GimviNb
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             Encoders(rows, training, sampling, seed, stream);
-            // rho (line 48): f(z).
+            // rho (line 50): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
-            // dropoutLogit (line 54): f(z).
+            // dropoutLogit (line 56): f(z).
             var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
             dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
@@ -324,7 +324,7 @@ partial class GimviNb
         }
 
         /// <summary>
-        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 58,
+        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 60,
         /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
         /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>
