@@ -39,7 +39,8 @@ public partial class Gimvi
     [Adversarial("modality", Kappa = 5)]
     public double zSpatial(SpatialCell m, Dim d) => Dist.Normal(0, 1);
 
-    // l_n ~ LogNormal(mu, sigma^2) for scRNA-seq cells (eq 3).
+    // l_n ~ LogNormal(mu, sigma^2) for scRNA-seq cells (eq 3). Its KL term is warmed up with z's, as scvi-tools' gimVI
+    // does (scVI counts it in full from the start).
     [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, Dropout = 0.2)]
     public double l(SeqCell n) => Dist.LogNormal(libraryLogMean(), Sqrt(libraryLogVar()));
 

@@ -21,10 +21,10 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Size of plate Dim.</summary>
     public int DimCount { get; set; }
 
-    /// <summary>Counts of [Observed] x(SeqCell n, Gene g) (line 60), sparse rows over plate SeqCell, columns over Gene.</summary>
+    /// <summary>Counts of [Observed] x(SeqCell n, Gene g) (line 61), sparse rows over plate SeqCell, columns over Gene.</summary>
     public global::Dsl.Runtime.Data.CountMatrix? xCounts { get; set; }
 
-    /// <summary>Counts of [Observed] xSpatial(SpatialCell m, SpatialGene g) (line 68), sparse rows over plate SpatialCell, columns over SpatialGene.</summary>
+    /// <summary>Counts of [Observed] xSpatial(SpatialCell m, SpatialGene g) (line 69), sparse rows over plate SpatialCell, columns over SpatialGene.</summary>
     public global::Dsl.Runtime.Data.CountMatrix? xSpatialCounts { get; set; }
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
@@ -40,13 +40,13 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
             new("theta", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 29),
             new("z", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 36),
             new("zSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SpatialCell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 40),
-            new("l", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 44),
-            new("rho", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 50),
-            new("rhoSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SpatialCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 53),
-            new("dropoutLogit", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 56),
-            new("x", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 60),
-            new("rhoPrime", global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 64),
-            new("xSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 68),
+            new("l", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 45),
+            new("rho", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 51),
+            new("rhoSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SpatialCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 54),
+            new("dropoutLogit", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 57),
+            new("x", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 61),
+            new("rhoPrime", global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 65),
+            new("xSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 69),
         });
 
     global::Dsl.Runtime.Models.ModelDescriptor global::Dsl.Runtime.Models.IDeclaredModel.Descriptor => Descriptor;
@@ -141,6 +141,6 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
-        throw new global::System.NotSupportedException("Gimvi cannot be simulated: network node 'rho' (line 50) has no variational plan to draw its weights from, or reads observed counts");
+        throw new global::System.NotSupportedException("Gimvi cannot be simulated: network node 'rho' (line 51) has no variational plan to draw its weights from, or reads observed counts");
     }
 }

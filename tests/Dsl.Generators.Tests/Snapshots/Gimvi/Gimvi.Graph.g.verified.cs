@@ -98,7 +98,7 @@ partial class Gimvi
                 Network: "inputs [xSpatial], 2 x 64 hidden, dropout 0.2, batch norm on, output Identity, transform Log1p, shared last layer 'joint'",
                 Parents: [],
                 Line: 40),
-            // line 44: l(SeqCell n) ~ LogNormal(logMean: libraryLogMean(), logSd: Sqrt(libraryLogVar()))
+            // line 45: l(SeqCell n) ~ LogNormal(logMean: libraryLogMean(), logSd: Sqrt(libraryLogVar()))
             new(
                 Name: "l",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Latent,
@@ -108,8 +108,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [x], 1 x 128 hidden, dropout 0.2, batch norm on, output Identity, transform Log1p",
                 Parents: ["libraryLogMean", "libraryLogVar"],
-                Line: 44),
-            // line 50: rho(SeqCell n, Gene g)
+                Line: 45),
+            // line 51: rho(SeqCell n, Gene g)
             new(
                 Name: "rho",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -119,8 +119,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [z], 1 x 128 hidden, dropout 0.1, batch norm on, output Softmax, transform None",
                 Parents: ["z"],
-                Line: 50),
-            // line 53: rhoSpatial(SpatialCell m, Gene g)
+                Line: 51),
+            // line 54: rhoSpatial(SpatialCell m, Gene g)
             new(
                 Name: "rhoSpatial",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -130,8 +130,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [zSpatial], 1 x 128 hidden, dropout 0.1, batch norm on, output Softmax, transform None, shares weights with rho",
                 Parents: ["zSpatial"],
-                Line: 53),
-            // line 56: dropoutLogit(SeqCell n, Gene g)
+                Line: 54),
+            // line 57: dropoutLogit(SeqCell n, Gene g)
             new(
                 Name: "dropoutLogit",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -141,8 +141,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: "inputs [z], 1 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform None",
                 Parents: ["z"],
-                Line: 56),
-            // line 60: x(SeqCell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
+                Line: 57),
+            // line 61: x(SeqCell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
             new(
                 Name: "x",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Observed,
@@ -152,8 +152,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: null,
                 Parents: ["dropoutLogit", "l", "rho", "theta"],
-                Line: 60),
-            // line 64: rhoPrime(SpatialCell m, SpatialGene g) = rhoSpatial(m, geneOf(g)) / Sum[h in SpatialGene](rhoSpatial(m, geneOf(h)))
+                Line: 61),
+            // line 65: rhoPrime(SpatialCell m, SpatialGene g) = rhoSpatial(m, geneOf(g)) / Sum[h in SpatialGene](rhoSpatial(m, geneOf(h)))
             new(
                 Name: "rhoPrime",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic,
@@ -163,8 +163,8 @@ partial class Gimvi
                 Constraints: null,
                 Network: null,
                 Parents: ["geneOf", "rhoSpatial"],
-                Line: 64),
-            // line 68: xSpatial(SpatialCell m, SpatialGene g) ~ Poisson(rate: spatialLibrary(m) * rhoPrime(m, g))
+                Line: 65),
+            // line 69: xSpatial(SpatialCell m, SpatialGene g) ~ Poisson(rate: spatialLibrary(m) * rhoPrime(m, g))
             new(
                 Name: "xSpatial",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Observed,
@@ -174,6 +174,6 @@ partial class Gimvi
                 Constraints: null,
                 Network: null,
                 Parents: ["rhoPrime", "spatialLibrary"],
-                Line: 68),
+                Line: 69),
         });
 }

@@ -24,11 +24,11 @@ partial class Gimvi
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
         private readonly global::Dsl.Runtime.Neural.Parameter<T> thetaParameter; // log theta
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zEncoder; // q(z | x), line 36
-        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x), line 44
+        private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x), line 45
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rho
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 50
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 51
         private readonly global::Dsl.Runtime.Neural.Trunk<T> dropoutLogitTrunk; // hidden layers of dropoutLogit
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 56
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 57
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
@@ -274,11 +274,11 @@ partial class Gimvi
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             Encoders(rows, training, sampling, seed, stream);
-            // rho (line 50): f(z).
+            // rho (line 51): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
-            // dropoutLogit (line 56): f(z).
+            // dropoutLogit (line 57): f(z).
             var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
             dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
@@ -302,7 +302,7 @@ partial class Gimvi
                 },
                 () =>
                 {
-                    // q(l) = LogNormal(encoder mean, encoder variance), line 44.
+                    // q(l) = LogNormal(encoder mean, encoder variance), line 45.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
                     lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 0), training, ref random);
                     for (var entry = 0; entry < rows * 1; entry++)
@@ -324,7 +324,7 @@ partial class Gimvi
         }
 
         /// <summary>
-        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 60,
+        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 61,
         /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
         /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>
@@ -423,7 +423,7 @@ partial class Gimvi
             }
         }
 
-        /// <summary>KL(q(l) ‖ prior), line 44: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
+        /// <summary>KL(q(l) ‖ prior), line 45: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
         private double Divergencel(int rows, bool gradients, T scale)
         {
             var sum = 0.0;

@@ -24,7 +24,7 @@ partial class Gimvi
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zSpatialEncoder; // q(zSpatial | xSpatial), line 40
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rhoSpatial
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoSpatialHead; // line 53
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoSpatialHead; // line 54
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
@@ -203,7 +203,7 @@ partial class Gimvi
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             Encoders(rows, training, sampling, seed, stream);
-            // rhoSpatial (line 53): f(zSpatial).
+            // rhoSpatial (line 54): f(zSpatial).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
             rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoSpatialHead.Forward(rhoTrunk.Output, rows);
@@ -232,7 +232,7 @@ partial class Gimvi
         }
 
         /// <summary>
-        /// log p(xSpatial(SpatialCell m, SpatialGene g)) = Poisson(rate: spatialLibrary(m) * rhoSpatial(m, geneOf(g)) / rateTotal0()), line 68,
+        /// log p(xSpatial(SpatialCell m, SpatialGene g)) = Poisson(rate: spatialLibrary(m) * rhoSpatial(m, geneOf(g)) / rateTotal0()), line 69,
         /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
         /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>

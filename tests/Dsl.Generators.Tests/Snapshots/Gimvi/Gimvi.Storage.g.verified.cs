@@ -96,19 +96,19 @@ partial class Gimvi
 
     public partial double theta(Gene g) => thetaValues[g.Value];
 
-    /// <summary>Values of [Network] rho(SeqCell n, Gene g) (line 50).</summary>
+    /// <summary>Values of [Network] rho(SeqCell n, Gene g) (line 51).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] rhoValues { get; set; } = new double[0, 0];
 
     public partial double rho(SeqCell n, Gene g) => rhoValues[n.Value, g.Value];
 
-    /// <summary>Values of [Network] rhoSpatial(SpatialCell m, Gene g) (line 53).</summary>
+    /// <summary>Values of [Network] rhoSpatial(SpatialCell m, Gene g) (line 54).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] rhoSpatialValues { get; set; } = new double[0, 0];
 
     public partial double rhoSpatial(SpatialCell m, Gene g) => rhoSpatialValues[m.Value, g.Value];
 
-    /// <summary>Values of [Network] dropoutLogit(SeqCell n, Gene g) (line 56).</summary>
+    /// <summary>Values of [Network] dropoutLogit(SeqCell n, Gene g) (line 57).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] dropoutLogitValues { get; set; } = new double[0, 0];
 

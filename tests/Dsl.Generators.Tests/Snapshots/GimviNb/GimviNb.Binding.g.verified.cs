@@ -21,7 +21,7 @@ partial class GimviNb : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Size of plate Dim.</summary>
     public int DimCount { get; set; }
 
-    /// <summary>Counts of [Observed] x(SeqCell n, Gene g) (line 60), sparse rows over plate SeqCell, columns over Gene.</summary>
+    /// <summary>Counts of [Observed] x(SeqCell n, Gene g) (line 61), sparse rows over plate SeqCell, columns over Gene.</summary>
     public global::Dsl.Runtime.Data.CountMatrix? xCounts { get; set; }
 
     /// <summary>Counts of [Observed] xSpatial(SpatialCell m, SpatialGene g) (line 17), sparse rows over plate SpatialCell, columns over SpatialGene.</summary>
@@ -40,12 +40,12 @@ partial class GimviNb : global::Dsl.Runtime.Models.IDeclaredModel
             new("theta", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 29),
             new("z", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 36),
             new("zSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SpatialCell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 40),
-            new("l", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 44),
-            new("rho", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 50),
-            new("rhoSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SpatialCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 53),
-            new("dropoutLogit", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 56),
-            new("x", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 60),
-            new("rhoPrime", global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 64),
+            new("l", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 45),
+            new("rho", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 51),
+            new("rhoSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SpatialCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 54),
+            new("dropoutLogit", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 57),
+            new("x", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 61),
+            new("rhoPrime", global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 65),
             new("thetaSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 13),
             new("xSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 17),
         });
@@ -146,6 +146,6 @@ partial class GimviNb : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
-        throw new global::System.NotSupportedException("GimviNb cannot be simulated: network node 'rho' (line 50) has no variational plan to draw its weights from, or reads observed counts");
+        throw new global::System.NotSupportedException("GimviNb cannot be simulated: network node 'rho' (line 51) has no variational plan to draw its weights from, or reads observed counts");
     }
 }

@@ -91,11 +91,11 @@ partial class GimviNb
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, rows * 0);
-            // rho (line 50): f(z).
+            // rho (line 51): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
-            // dropoutLogit (line 56): f(z).
+            // dropoutLogit (line 57): f(z).
             var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
             dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);

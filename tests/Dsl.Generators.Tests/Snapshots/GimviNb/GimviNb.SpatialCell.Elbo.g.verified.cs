@@ -25,7 +25,7 @@ partial class GimviNb
         private readonly global::Dsl.Runtime.Neural.Parameter<T> thetaSpatialParameter; // log thetaSpatial
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zSpatialEncoder; // q(zSpatial | xSpatial), line 40
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rhoSpatial
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoSpatialHead; // line 53
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoSpatialHead; // line 54
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         private int[] cellOf = new int[0];
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
@@ -223,7 +223,7 @@ partial class GimviNb
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             Encoders(rows, training, sampling, seed, stream);
-            // rhoSpatial (line 53): f(zSpatial).
+            // rhoSpatial (line 54): f(zSpatial).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
             rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoSpatialHead.Forward(rhoTrunk.Output, rows);
