@@ -15,7 +15,7 @@ public sealed record GimviRequest(string? Sequenced, string? Spatial, SpatialLik
 /// <summary>
 /// `dsl fit gimvi`: a sequencing and a spatial count matrix paired by gene name, the bundled gimVI declaration (or its
 /// negative-binomial variant) trained jointly, then spatial_imputed.csv, the two latent tables, history.csv with every
-/// ELBO term, and summary.json.
+/// ELBO term, summary.json and model/ (for `dsl impute` on new spatial cells).
 /// </summary>
 public static class GimviFitRunner
 {
@@ -57,10 +57,8 @@ public static class GimviFitRunner
     private static void Write(OutputFolder folder, GimviRequest request, GimviInputs inputs, GimviFit fit, VariationalOptions options)
     {
         var (sequenced, spatial) = (inputs.Sequenced, inputs.Spatial);
-        WriteRows(folder.File("spatial_imputed.csv"), "cell", sequenced.GeneNames, spatial.CellNames, fit.SpatialImputed);
-        var dimensions = Enumerable.Range(1, fit.Latent).Select(d => $"z{d}").ToList();
-        WriteRows(folder.File("latent_seq.csv"), "cell", dimensions, sequenced.CellNames, fit.SequencedLatent);
-        WriteRows(folder.File("latent_spatial.csv"), "cell", dimensions, spatial.CellNames, fit.SpatialLatent);
+        WriteSpatial(folder, sequenced.GeneNames, spatial.CellNames, fit.SpatialImputed, fit.SpatialLatent, fit.Latent);
+        WriteRows(folder.File("latent_seq.csv"), "cell", Enumerable.Range(1, fit.Latent).Select(d => $"z{d}").ToList(), sequenced.CellNames, fit.SequencedLatent);
         var terms = fit.Family.Terms.Select(t => t.Name).ToList();
         var columns = terms.Select(t => $"training {t}").Concat(terms.Select(t => $"validation {t}")).Concat(["training_elbo", "validation_elbo", "kl_weight", "seconds"]).ToList();
         var history = fit.Run.History;
@@ -93,6 +91,14 @@ public static class GimviFitRunner
             seconds_total = fit.Seconds,
         };
         AtomicFile.WriteText(folder.File("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        GimviModelFolder.Write(folder, "model", inputs, fit, request.Likelihood);
+    }
+
+    /// <summary>A spatial cells x sequenced genes table and the cells' latent means, as `dsl fit gimvi` and `dsl impute` write them.</summary>
+    public static void WriteSpatial(OutputFolder folder, IReadOnlyList<string> genes, IReadOnlyList<string> cells, float[] imputed, float[] latent, int dimensions)
+    {
+        WriteRows(folder.File("spatial_imputed.csv"), "cell", genes, cells, imputed);
+        WriteRows(folder.File("latent_spatial.csv"), "cell", Enumerable.Range(1, dimensions).Select(d => $"z{d}").ToList(), cells, latent);
     }
 
     /// <summary>A rows x columns float table streamed to an atomically committed CSV.</summary>

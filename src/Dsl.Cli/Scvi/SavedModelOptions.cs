@@ -20,6 +20,15 @@ public sealed class SavedModelOptions
 
     public string? MetadataPath(ParseResult result) => result.GetValue(metadata);
 
+    public string ModelFolder(ParseResult result) => result.GetValue(model)!;
+
+    public string CountsPath(ParseResult result) => result.GetValue(counts)!;
+
+    public int Threads(ParseResult result) => CliArguments.Positive(result.GetValue(threads), "--threads");
+
+    /// <summary>Options that only a saved scVI reads (a saved gimVI refuses them).</summary>
+    public IEnumerable<Option> ScviOnly => [metadata, batchKey, layer];
+
     /// <summary>The saved model over the given cells; counts the model refuses (non-integer, negative) are reported against the counts file.</summary>
     public LoadedModel Load(ParseResult result, TextWriter error)
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
@@ -32,12 +31,11 @@ public sealed record ScviSavedModel(string Folder, IReadOnlyList<string> Genes, 
 
 /// <summary>
 /// Writes and reads `model/`: parameters.bin, genes.txt, batches.txt and settings.json (latent size, likelihood,
-/// library prior, the training data's fingerprint). parameters.bin is a <see cref="SealedFile"/> that also holds the
-/// SHA-256 of each text file, so a damaged or edited file anywhere in the folder is refused, naming it.
+/// library prior, the training data's fingerprint), sealed by <see cref="SavedFolder"/>.
 /// </summary>
 public static class ScviModelFolder
 {
-    public const string ParametersFile = "parameters.bin";
+    public const string ParametersFile = SavedFolder.ParametersFile;
     private const string Kind = "dsl-scvi-model-2";
     private static readonly string[] TextFiles = ["genes.txt", "batches.txt", "settings.json"];
 
@@ -48,49 +46,23 @@ public static class ScviModelFolder
     {
         var settings = new Settings(fit.Model.DimCount, fit.Model.libraryLogMeanValues, fit.Model.libraryLogVarValues, ScviVariants.Name(fit.Model.Likelihood),
             inputs.Counts.GeneNamesGiven, inputs.Fingerprint());
-        var texts = new Dictionary<string, string>
-        {
-            ["genes.txt"] = string.Join("\n", inputs.Counts.GeneNames) + "\n",
-            ["batches.txt"] = string.Join("\n", inputs.BatchLevels) + "\n",
-            ["settings.json"] = JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }) + "\n",
-        };
-        foreach (var (name, text) in texts) AtomicFile.WriteText(output.File(Path.Combine(subfolder, name)), text);
-        SealedFile.Write(output.File(Path.Combine(subfolder, ParametersFile)), Kind, writer =>
-        {
-            foreach (var name in TextFiles) writer.Write(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(texts[name])));
-            fit.Variational.Parameters.Write(writer);
-        });
+        SavedFolder.Write(output, subfolder, Kind,
+        [
+            ("genes.txt", string.Join("\n", inputs.Counts.GeneNames) + "\n"),
+            ("batches.txt", string.Join("\n", inputs.BatchLevels) + "\n"),
+            ("settings.json", JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }) + "\n"),
+        ], fit.Variational.Parameters.Write);
     }
 
     public static ScviSavedModel Read(string folder)
     {
-        if (!Directory.Exists(folder)) throw new CliException($"{folder}: no such model folder; give the model/ folder `dsl fit scvi --out DIR` wrote (DIR/model)");
-        string File(string name)
-        {
-            var path = Path.Combine(folder, name);
-            return System.IO.File.Exists(path) ? path : throw new CliException($"{path}: missing; a model folder holds parameters.bin, genes.txt, batches.txt and settings.json");
-        }
-        foreach (var name in TextFiles) File(name);
-        var parametersPath = File(ParametersFile);
-        byte[] parameters;
-        try
-        {
-            parameters = SealedFile.Read(parametersPath, Kind, reader =>
-            {
-                foreach (var name in TextFiles)
-                    if (!reader.ReadBytes(32).AsSpan().SequenceEqual(SHA256.HashData(System.IO.File.ReadAllBytes(Path.Combine(folder, name)))))
-                        throw new CliException($"{Path.Combine(folder, name)}: it was changed after the model was saved (its checksum differs from the one in {ParametersFile}); restore it or refit");
-                return reader.ReadBytes((int)(reader.BaseStream.Length - reader.BaseStream.Position));
-            });
-        }
-        catch (InvalidDataException e) { throw new CliException(e.Message); }
-
-        var genes = Lines(File("genes.txt"));
-        var batches = Lines(File("batches.txt"));
+        var parameters = SavedFolder.ReadParameters(folder, Kind, TextFiles, "dsl fit scvi");
+        var genes = SavedFolder.Lines(folder, "genes.txt");
+        var batches = SavedFolder.Lines(folder, "batches.txt");
         Settings settings;
         try
         {
-            settings = JsonSerializer.Deserialize<Settings>(System.IO.File.ReadAllText(File("settings.json")))
+            settings = JsonSerializer.Deserialize<Settings>(System.IO.File.ReadAllText(Path.Combine(folder, "settings.json")))
                 ?? throw new JsonException("empty");
         }
         catch (JsonException e) { throw new CliException($"{Path.Combine(folder, "settings.json")}: not valid model settings ({e.Message})"); }
@@ -104,11 +76,5 @@ public static class ScviModelFolder
         catch (ArgumentException e) { throw new CliException($"{Path.Combine(folder, "settings.json")}: {e.Message}"); }
         return new ScviSavedModel(folder, genes, settings.genes_named ?? true, batches, settings.latent, likelihood,
             new LibraryPrior(settings.library_log_mean, settings.library_log_var), settings.data_fingerprint ?? "", parameters);
-    }
-
-    private static List<string> Lines(string path)
-    {
-        var lines = System.IO.File.ReadAllLines(path).Where(l => l.Length > 0).ToList();
-        return lines.Count > 0 ? lines : throw new CliException($"{path}: the file is empty; a model folder lists one name per line (refit to write it again)");
     }
 }

@@ -42,6 +42,8 @@ public sealed class GimviCliTests
         var history = File.ReadAllLines(Path.Combine(output, "history.csv"));
         Assert.Equal(16, history.Length);
         Assert.Contains("training log p(xSpatial)", history[0]);
+        Assert.Contains("training adversarial(modality)", history[0]);
+        Assert.Equal(["genes.txt", "parameters.bin", "settings.json", "spatial_genes.txt"], Directory.GetFiles(Path.Combine(output, "model")).Select(Path.GetFileName).Order());
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
         Assert.Equal("GimviNb", summary.RootElement.GetProperty("model").GetString());
     }
@@ -64,6 +66,28 @@ public sealed class GimviCliTests
         var other = RunDsl(["fit", "gimvi", "--seq", seq, "--spatial", spatial, "--epochs", "12", "--checkpoint-every", "0", "--resume", "--out", two]);
         Assert.Equal(1, other.Exit);
         Assert.Contains("it holds another model's parameters", other.Err);
+    }
+
+    [Fact]
+    public void ImputeWithSavedGimvi_ReproducesTheFit_AndRefusesCellsMissingASpatialGene()
+    {
+        using var temp = new TempFolder();
+        var (seq, spatial) = SimulatedPair(temp);
+        var (fit, impute) = (Path.Combine(temp.Path, "fit"), Path.Combine(temp.Path, "impute"));
+        Assert.Equal(0, RunDsl("fit", "gimvi", "--seq", seq, "--spatial", spatial, "--epochs", "8", "--threads", "2", "--out", fit).Exit);
+        var result = RunDsl("impute", "--model", Path.Combine(fit, "model"), "--counts", spatial, "--threads", "1", "--out", impute);
+        Assert.True(result.Exit == 0, result.Err);
+        // The saved networks in evaluation mode at the posterior means: the fit's own imputation, byte for byte.
+        Assert.Equal(File.ReadAllText(Path.Combine(fit, "spatial_imputed.csv")), File.ReadAllText(Path.Combine(impute, "spatial_imputed.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(fit, "latent_spatial.csv")), File.ReadAllText(Path.Combine(impute, "latent_spatial.csv")));
+        // New cells must measure every spatial gene the encoder reads.
+        var lines = File.ReadAllLines(spatial);
+        var fewer = Path.Combine(temp.Path, "fewer.csv");
+        File.WriteAllLines(fewer, lines.Select(l => string.Join(',', l.Split(',').SkipLast(1))));
+        var refused = RunDsl("impute", "--model", Path.Combine(fit, "model"), "--counts", fewer, "--out", Path.Combine(temp.Path, "refused"));
+        Assert.Equal(1, refused.Exit);
+        Assert.Contains("1 of the model's spatial genes are not measured", refused.Err);
+        Assert.Single(refused.Err.TrimEnd('\n').Split('\n'));
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public static class GimviFitter
     public const int DefaultLatent = 10;
 
     /// <summary>The declaration for the spatial likelihood, its plate sizes and data stored through the generic binding.</summary>
-    public static IDeclaredModel Prepare(GimviInputs inputs, SpatialLikelihood likelihood, int latent = DefaultLatent)
+    /// <param name="libraryPrior">eq 3's log-library moments; by default the sequenced cells' (a saved model passes its own)</param>
+    public static IDeclaredModel Prepare(GimviInputs inputs, SpatialLikelihood likelihood, int latent = DefaultLatent, (double LogMean, double LogVar)? libraryPrior = null)
     {
         IDeclaredModel model = likelihood == SpatialLikelihood.Poisson ? new Gimvi() : new GimviNb();
         model.SetPlateSize("SeqCell", inputs.Sequenced.Cells);
@@ -37,10 +38,9 @@ public static class GimviFitter
         model.StoreCounts("x", inputs.Sequenced);
         model.StoreCounts("xSpatial", inputs.Spatial);
         model.Store("geneOf", inputs.GeneOf.Select(g => (double)g).ToArray());
-        // eq 3's prior on the sequenced cells' log-library: the empirical moments of their log totals, as scVI's.
-        var prior = LibraryPrior.FromData(new ScviInputs(inputs.Sequenced, new int[inputs.Sequenced.Cells], ["all"]));
-        model.Store("libraryLogMean", [prior.LogMean[0]]);
-        model.Store("libraryLogVar", [prior.LogVar[0]]);
+        var (logMean, logVar) = libraryPrior ?? LibraryPriorOf(inputs);
+        model.Store("libraryLogMean", [logMean]);
+        model.Store("libraryLogVar", [logVar]);
         model.Store("spatialLibrary", inputs.SpatialLibrary());
         return model;
     }
@@ -57,12 +57,22 @@ public static class GimviFitter
             foreach (var discriminator in family.Discriminators) discriminator.Kappa = weight;
         var run = VariationalDriver.Fit(family, options, checkpoint, progress, warn);
         family.StoreParameters();
-        var (sequenced, spatial) = (family.Parts[0], family.Parts[1]);
-        var imputed = Read(spatial, "rhoSpatial", inputs.Sequenced.Genes, network: true);
+        var sequenced = family.Parts[0];
+        var (imputed, spatialLatent) = ReadSpatial(family, inputs.Sequenced.Genes, latent);
         var sequencedLatent = Read(sequenced, "z", latent, network: false);
-        var spatialLatent = Read(spatial, "zSpatial", latent, network: false);
         return new GimviFit(model, family, run, imputed, sequencedLatent, spatialLatent, latent, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>eq 3's prior on the sequenced cells' log-library: the empirical moments of their log totals, as scVI's.</summary>
+    public static (double LogMean, double LogVar) LibraryPriorOf(GimviInputs inputs)
+    {
+        var prior = LibraryPrior.FromData(new ScviInputs(inputs.Sequenced, new int[inputs.Sequenced.Cells], ["all"]));
+        return (prior.LogMean[0], prior.LogVar[0]);
+    }
+
+    /// <summary>The spatial cells' decoded frequencies over every sequenced gene and their latent means, at the family's parameters.</summary>
+    public static (float[] Imputed, float[] Latent) ReadSpatial(JointFamily<float> family, int genes, int latent) =>
+        (Read(family.Parts[1], "rhoSpatial", genes, network: true), Read(family.Parts[1], "zSpatial", latent, network: false));
 
     /// <summary>A node's values for every element of a part, rows x width, in evaluation mode at the posterior means, in blocks.</summary>
     private static float[] Read(IVariationalPart<float> part, string node, int width, bool network)
