@@ -109,6 +109,28 @@ public sealed class GimviCliTests
         Assert.Equal(5, root.GetProperty("Kappa").GetDouble());
     }
 
+    /// <summary>
+    /// Real counts: pbmc_small's cells split in two halves, one sequenced over all 230 genes, the other "spatial" over the
+    /// 40 genes of highest total (their real counts, unthinned). The fit runs at its defaults and imputes finite frequencies.
+    /// </summary>
+    [Fact]
+    public void FitGimvi_OnARealPseudoSpatialPair_ImputesEverySpatialCell()
+    {
+        using var temp = new TempFolder();
+        var counts = Runtime.Data.MatrixLoader.Load(RepoPaths.Pbmc, new Runtime.Data.ReadOptions { RequireCounts = true, Orientation = Runtime.Data.Orientation.Auto });
+        var genes = Enumerable.Range(0, counts.Genes).OrderByDescending(g => Enumerable.Range(0, counts.Cells).Sum(c => counts[c, g])).Take(40).Order().ToList();
+        var spatialCells = Enumerable.Range(0, counts.Cells).Where(c => c % 2 == 1).ToList();
+        var (seq, spatial) = (Path.Combine(temp.Path, "seq.csv"), Path.Combine(temp.Path, "spatial.csv"));
+        Runtime.Data.MatrixWriter.WriteDense(counts.SelectCells(Enumerable.Range(0, counts.Cells).Where(c => c % 2 == 0).ToList()), seq);
+        Runtime.Data.MatrixWriter.WriteDense(Models.Gimvi.GimviInputs.SelectGenes(counts.SelectCells(spatialCells), genes), spatial);
+        var output = Path.Combine(temp.Path, "fit");
+        var result = RunDsl("fit", "gimvi", "--seq", seq, "--spatial", spatial, "--threads", "2", "--out", output);
+        Assert.True(result.Exit == 0, result.Err);
+        var imputed = File.ReadAllLines(Path.Combine(output, "spatial_imputed.csv"));
+        Assert.Equal(spatialCells.Count + 1, imputed.Length);
+        Assert.All(imputed.Skip(1).SelectMany(l => l.Split(',').Skip(1)), v => Assert.True(double.Parse(v, CultureInfo.InvariantCulture) is > 0 and < 1));
+    }
+
     [Theory]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,x,y\ns1,1,2\ns2,2,1\n", "share no gene")]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,q,r\ns1,1,2,1\ns2,2,1,1\n", "2 spatial gene(s) of")]
