@@ -75,6 +75,23 @@ public class GradientCheckTests
         Check(new LinearVae.Variational<double>(model, seed: 6), training);
     }
 
+    /// <summary>A dispersion both plates' likelihoods read is one array: its gradient is the sum of the two parts'.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TwoPlateGradientsMatchFiniteDifferences(bool training)
+    {
+        var model = new TwoPlateVae { CellACount = 7, CellBCount = 6, GeneCount = 5, DimCount = 2, BatchCount = 2 };
+        model.xACounts = RandomCounts(7, 5, seed: 7);
+        model.xBCounts = RandomCounts(6, 5, seed: 8);
+        model.batchOfValues = Enumerable.Range(0, 7).Select(n => n % 2).ToArray();
+        model.depthAValues = Enumerable.Range(0, 7).Select(n => 4.0 + n).ToArray();
+        model.depthBValues = Enumerable.Range(0, 6).Select(n => 9.0 - n).ToArray();
+        var family = model.CreateJointVariational<double>(seed: 8);
+        Assert.Single(family.Parameters.Trainable, p => p.Name == "theta");
+        Check(family, training);
+    }
+
     internal static CountMatrix RandomCounts(int cells, int genes, ulong seed)
     {
         var random = new RandomStream(seed, 9);

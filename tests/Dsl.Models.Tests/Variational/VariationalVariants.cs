@@ -94,3 +94,41 @@ public partial class LinearVae
     [Observed]
     public int x(Cell n, Gene g) => Dist.Poisson(depth(n) * rho(n, g));
 }
+
+/// <summary>
+/// Two cell plates that share a decoder and a per-gene dispersion read by both likelihoods, one plate with a batch
+/// covariate in its encoder, and each plate's own library offset: the general shape of a multi-plate model
+/// (not gimVI's), for the joint family's shared parameters and gradient accumulation.
+/// </summary>
+[PlateModel("two cell plates sharing a decoder and dispersions")]
+public partial class TwoPlateVae
+{
+    [Plate] public partial struct CellA { }
+    [Plate] public partial struct CellB { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+    [Plate] public partial struct Batch { }
+
+    [Data] public partial Batch batchOf(CellA n);
+    [Data] public partial double depthA(CellA n);
+    [Data] public partial double depthB(CellB m);
+    [Param, Positive] public partial double theta(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(xA), nameof(batchOf) }, Hidden = 8, Transform = InputTransform.Log1p)]
+    public double zA(CellA n, Dim d) => Dist.Normal(0, 1);
+
+    [Latent, Encoder(Inputs = new[] { nameof(xB) }, Hidden = 8, Transform = InputTransform.Log1p)]
+    public double zB(CellB m, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(zA) }, Hidden = 8, Output = Activation.Softmax)]
+    public partial double rhoA(CellA n, Gene g);
+
+    [Network(Inputs = new[] { nameof(zB) }, Hidden = 8, Output = Activation.Softmax, SharesWeightsWith = nameof(rhoA))]
+    public partial double rhoB(CellB m, Gene g);
+
+    [Observed]
+    public int xA(CellA n, Gene g) => Dist.NegativeBinomial(mean: depthA(n) * rhoA(n, g), inverseDispersion: theta(g));
+
+    [Observed]
+    public int xB(CellB m, Gene g) => Dist.NegativeBinomial(mean: depthB(m) * rhoB(m, g), inverseDispersion: theta(g));
+}
