@@ -43,6 +43,9 @@ public static class VariationalDriver
         checkpoint?.RequireWritable();
         var restarts = 0;
         var lastGood = new TrainingSnapshot<T>(model.Parameters, adam);
+        // State kept outside the parameter set (an adversary's weights and optimiser) returns with the rest after a NaN.
+        var extras = model as ICheckpointExtras;
+        var extrasGood = Capture(extras);
         var sinceCheckpoint = Stopwatch.StartNew();
         var stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
         for (var epoch = history.Count; epoch < options.Epochs && !stoppedEarly; epoch++)
@@ -57,6 +60,7 @@ public static class VariationalDriver
                 if (++restarts > MaxRestarts)
                     throw new InvalidDataException($"{failure}; gave up after {MaxRestarts} restarts at smaller steps; check that the data lie inside the model's supports");
                 lastGood.Restore();
+                if (extras is not null) extras.ReadExtras(new BinaryReader(new MemoryStream(extrasGood)));
                 adam.LearningRate /= 2;
                 warn?.Invoke($"{failure}; restarting epoch {epoch + 1} from the last good state with learning rate {adam.LearningRate:G3}");
                 epoch--;
@@ -74,6 +78,7 @@ public static class VariationalDriver
             }
             stoppedEarly = options.Patience > 0 && sinceBest >= options.Patience;
             lastGood.Capture();
+            extrasGood = Capture(extras);
             var last = epoch + 1 == options.Epochs || stoppedEarly;
             if (checkpoint is not null && (last || sinceCheckpoint.Elapsed.TotalSeconds >= options.CheckpointSeconds))
             {
@@ -156,6 +161,14 @@ public static class VariationalDriver
         }
         for (var t = 0; t < sums.Length; t++) sums[t] /= Math.Max(1, seen);
         return (sums, null);
+    }
+
+    private static byte[] Capture(ICheckpointExtras? extras)
+    {
+        if (extras is null) return [];
+        var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) extras.WriteExtras(writer);
+        return buffer.ToArray();
     }
 
     /// <summary>The model's parts as (first element, size): one for a model over one cell plate.</summary>
