@@ -131,6 +131,31 @@ public sealed class GimviCliTests
         Assert.All(imputed.Skip(1).SelectMany(l => l.Split(',').Skip(1)), v => Assert.True(double.Parse(v, CultureInfo.InvariantCulture) is > 0 and < 1));
     }
 
+    /// <summary>The bundled declaration through the generic `dsl fit model.cs`, its data in one JSON file (plate positions 1-based, as Stan's): both cell plates summarised.</summary>
+    [Fact]
+    public void GenericFitOfTheDeclaration_SummarisesBothCellPlates()
+    {
+        using var temp = new TempFolder();
+        var pair = Models.Gimvi.GimviSimulator.Simulate(new Models.Gimvi.GimviSimulationSettings { SequencedCells = 30, SpatialCells = 40, Genes = 40, Seed = 5 }).Inputs;
+        static int[][] Rows(Runtime.Data.CountMatrix m) => Enumerable.Range(0, m.Cells).Select(c => Enumerable.Range(0, m.Genes).Select(g => (int)m[c, g]).ToArray()).ToArray();
+        var (logMean, logVar) = Models.Gimvi.GimviFitter.LibraryPriorOf(pair);
+        var data = Path.Combine(temp.Path, "data.json");
+        File.WriteAllText(data, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["x"] = Rows(pair.Sequenced), ["xSpatial"] = Rows(pair.Spatial), ["geneOf"] = pair.GeneOf.Select(g => g + 1).ToArray(), ["libraryLogMean"] = logMean, ["libraryLogVar"] = logVar,
+            ["spatialLibrary"] = pair.SpatialLibrary(),
+        }));
+        var output = Path.Combine(temp.Path, "fit");
+        var result = RunDsl("fit", Path.Combine(RepoPaths.Models, "Gimvi", "Gimvi.cs"), "--data", data, "--plate", "Dim=3", "--epochs", "4", "--threads", "2", "--out", output);
+        Assert.True(result.Exit == 0, result.Err);
+        Assert.Contains("fitting Gimvi by variational inference", result.Out);
+        // 30 sequenced cells and 40 spatial cells, 3 latent dimensions each: one summary row per entry of z and of zSpatial.
+        var summary = File.ReadAllLines(Path.Combine(output, "summary.csv"));
+        Assert.Equal(90, summary.Count(l => l.StartsWith("\"z[", StringComparison.Ordinal)));
+        Assert.Equal(120, summary.Count(l => l.StartsWith("\"zSpatial[", StringComparison.Ordinal)));
+        Assert.True(File.Exists(Path.Combine(output, "nodes", "rhoSpatial.csv")));
+    }
+
     [Theory]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,x,y\ns1,1,2\ns2,2,1\n", "share no gene")]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,q,r\ns1,1,2,1\ns2,2,1,1\n", "2 spatial gene(s) of")]
