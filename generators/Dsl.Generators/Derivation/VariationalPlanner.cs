@@ -13,7 +13,7 @@ namespace Dsl.Generators.Derivation
     /// likelihood whose arguments the planner differentiates with respect to each latent, network output and
     /// parameter they read. The first thing no rule covers is reported with the reason. Rules read structure only.
     /// </summary>
-    public static class VariationalPlanner
+    public static partial class VariationalPlanner
     {
         /// <summary>Count families with a vectorised row kernel (CountLikelihoodRows).</summary>
         private static readonly string[] countFamilies = { "ZeroInflatedNegativeBinomial", "NegativeBinomial", "Poisson" };
@@ -33,7 +33,7 @@ namespace Dsl.Generators.Derivation
 
         public static Result<JointVariationalPlan> Plan(ModelSpec spec) => new Planner(spec).Run();
 
-        private sealed class Planner
+        private sealed partial class Planner
         {
             private readonly ModelSpec spec;
             private readonly List<string> cellPlates;
@@ -123,75 +123,8 @@ namespace Dsl.Generators.Derivation
                 return new Result<JointVariationalPlan>(new JointVariationalPlan(parts.ToEquatableArray()) { Adversaries = adversaries }, EquatableArray<DiagnosticInfo>.Empty);
             }
 
-            /// <summary>
-            /// [Adversarial] groups: encoded latents, one per cell plate (at least two plates), of one width, agreeing on
-            /// κ ≥ 0 and the discriminator's architecture.
-            /// </summary>
-            private EquatableArray<AdversarialGroup> Adversaries(List<EncodedLatent> latents)
-            {
-                var groups = new List<AdversarialGroup>();
-                var marked = spec.Nodes.Where(n => n.Declaration.Adversarial is not null).ToList();
-                if (marked.FirstOrDefault(n => n.Declaration.Encoder is null || n.Role != NodeRole.Latent) is { } stray)
-                {
-                    Fail(stray, "[Adversarial] aligns encoded latents only: give the node an [Encoder], or drop the attribute");
-                    return EquatableArray<AdversarialGroup>.Empty;
-                }
-                foreach (var group in marked.GroupBy(n => n.Declaration.Adversarial!.Group))
-                {
-                    var members = group.OrderBy(n => cellPlates.IndexOf(n.Indices[0].Plate)).ToList();
-                    var first = members[0].Declaration.Adversarial!;
-                    var width = latents.First(l => l.Node == members[0].Name).ItemPlate;
-                    string? why = null;
-                    if (group.Key.Length == 0) why = "its [Adversarial] group must be a string literal naming the group";
-                    else if (members.Count < 2 || members.Select(n => n.Indices[0].Plate).Distinct().Count() != members.Count)
-                        why = $"adversarial group '{group.Key}' needs one latent on each of at least two cell plates (the discriminator tells the plates apart)";
-                    else if (members.Any(n => latents.First(l => l.Node == n.Name).ItemPlate != width))
-                        why = $"the latents of adversarial group '{group.Key}' differ in width; the discriminator reads one latent vector";
-                    else if (members.Any(n => n.Declaration.Adversarial is { } a && (a.Kappa != first.Kappa || a.Hidden != first.Hidden || a.Layers != first.Layers || a.Dropout != first.Dropout)))
-                        why = $"the latents of adversarial group '{group.Key}' give different Kappa, Hidden, Layers or Dropout; they share one discriminator";
-                    else if (!(first.Kappa >= 0) || double.IsInfinity(first.Kappa) || first.Hidden < 1 || first.Layers < 1 || !(first.Dropout >= 0 && first.Dropout < 1))
-                        why = "its [Adversarial] needs Kappa ≥ 0, Hidden ≥ 1, Layers ≥ 1 and 0 ≤ Dropout < 1";
-                    if (why is not null)
-                    {
-                        Fail(members.Last(), why);
-                        return EquatableArray<AdversarialGroup>.Empty;
-                    }
-                    groups.Add(new AdversarialGroup(group.Key, first.Kappa, first.Hidden, first.Layers, first.Dropout, width, members.Select(n => n.Name).ToEquatableArray()));
-                }
-                return groups.ToEquatableArray();
-            }
-
             private static bool ReadsParameter(LikelihoodArgument argument, string parameter) =>
                 ExprTools.Mentions(argument.Value, parameter) || argument.RowSums.Any(r => ExprTools.Mentions(r.Over.Body, parameter));
-
-            /// <summary>
-            /// Encoders naming one SharedLastLayer group share the layers after their first and their output heads: they
-            /// need one hidden size, depth, dropout, batch normalisation, categories and latent width.
-            /// </summary>
-            private void CheckSharedLastLayers(List<EncodedLatent> latents)
-            {
-                foreach (var group in latents.Where(l => l.Encoder.SharedLastLayer is not null).GroupBy(l => l.Encoder.SharedLastLayer))
-                {
-                    var first = group.First();
-                    if (first.Encoder.Layers == 0)
-                    {
-                        Fail(ExprTools.Find(spec, first.Node)!, $"its encoder shares its last layer ('{group.Key}') but has no hidden layer; the first layer is each encoder's own (it reads that encoder's input), so give it Layers ≥ 1");
-                        return;
-                    }
-                    foreach (var other in group.Skip(1))
-                    {
-                        var (a, b) = (first.Encoder, other.Encoder);
-                        var categories = (first.Inputs.Where(i => i.Kind == InputKind.Category).Select(i => i.Plate), other.Inputs.Where(i => i.Kind == InputKind.Category).Select(i => i.Plate));
-                        if (a.Hidden != b.Hidden || a.Layers != b.Layers || a.Dropout != b.Dropout || a.BatchNorm != b.BatchNorm || other.ItemPlate != first.ItemPlate ||
-                            !categories.Item1.SequenceEqual(categories.Item2))
-                        {
-                            Fail(ExprTools.Find(spec, other.Node)!,
-                                $"its encoder shares its last layer ('{group.Key}') with {first.Node}'s but differs in hidden size, layers, dropout, batch normalisation, categories or latent width; shared layers need one architecture");
-                            return;
-                        }
-                    }
-                }
-            }
 
             private Result<JointVariationalPlan> Failed() => new(null, EquatableArray.Of(failure!));
 
@@ -454,39 +387,6 @@ namespace Dsl.Generators.Derivation
                     return new PartialDerivative(total, Differentiation.Derivative(value, total));
                 }));
                 return new LikelihoodArgument(name, value, partials.ToEquatableArray()) { RowSums = rowSums.ToEquatableArray() };
-            }
-
-            /// <summary>
-            /// Replaces each Sum in an argument by a call of a per-row total's name (one per distinct Sum), recording the
-            /// totals. A Sum whose body reads the row's item, or holds another Sum, is refused.
-            /// </summary>
-            private Expr HoistRowSums(NodeSpec node, string argument, Expr value, string? itemVariable, List<RowSum> rowSums)
-            {
-                switch (value)
-                {
-                    case SumExpr sum:
-                        if (itemVariable is not null && ExprTools.UsesIndex(sum.Over.Body, itemVariable) || ContainsSum(sum.Over.Body))
-                        {
-                            Fail(node, $"argument '{argument}' holds a Sum that {(ContainsSum(sum.Over.Body) ? "holds another Sum" : $"reads the row's item {itemVariable}")}; variational inference computes a Sum inside a likelihood once per row, so it may read only the cell and its own index");
-                            return value;
-                        }
-                        var known = rowSums.FirstOrDefault(r => ExprTools.SameShape(new SumExpr(r.Over, value.Location), sum));
-                        if (known is not null) return new NodeCallExpr(known.Name, EquatableArray<Expr>.Empty, value.Location);
-                        var name = $"{argument}Total{rowSums.Count}";
-                        rowSums.Add(new RowSum(name, sum.Over, Partials(sum.Over.Body).ToEquatableArray()));
-                        return new NodeCallExpr(name, EquatableArray<Expr>.Empty, value.Location);
-                    case FunctionExpr f:
-                        return f with { Arguments = f.Arguments.Select(a => HoistRowSums(node, argument, a, itemVariable, rowSums)).ToEquatableArray() };
-                    case BinaryExpr b:
-                        return b with { Left = HoistRowSums(node, argument, b.Left, itemVariable, rowSums), Right = HoistRowSums(node, argument, b.Right, itemVariable, rowSums) };
-                    case NegateExpr n:
-                        return n with { Operand = HoistRowSums(node, argument, n.Operand, itemVariable, rowSums) };
-                    case NodeCallExpr call when call.Indices.Any(ContainsSum):
-                        Fail(node, $"argument '{argument}' indexes '{call.Node}' by a Sum");
-                        return value;
-                    default:
-                        return value;
-                }
             }
 
             /// <summary>∂value/∂t for every distinct latent, network or parameter element t the value reads.</summary>

@@ -29,7 +29,7 @@ namespace Dsl.Generators.Emit
                     EmitConstructor(w, spec, plan);
                     EmitMembers(w, plan);
                     EmitStep(w, plan);
-                    if (plan.IsPart) EmitHeldBackward(w, plan);
+                    if (plan.IsPart) VariationalPartEmitter.EmitHeldBackward(w, plan);
                     EmitPrepare(w, spec, plan);
                     EmitForward(w, spec, plan);
                     foreach (var term in plan.Likelihoods) EmitLikelihood(w, spec, term);
@@ -171,28 +171,6 @@ namespace Dsl.Generators.Emit
         }
 
         private static string ShapeCheckName(VariationalPlan plan) => plan.IsPart ? $"Validate{plan.BatchPlate}VariationalShapes" : "ValidateVariationalShapes";
-
-        /// <summary>A part's backward pass on request, after a term outside it (an adversarial one) has added its gradients.</summary>
-        private static void EmitHeldBackward(SourceWriter w, VariationalPlan plan)
-        {
-            w.Line("private int heldRows;");
-            w.Line();
-            w.Line("public void FinishBackward() => Backward(heldRows);");
-            w.Line();
-            using (w.Block("public bool TryLatentSamples(string node, out T[] samples, out T[] gradient, out int width)"))
-            {
-                using (w.Block("switch (node)"))
-                    foreach (var latent in plan.Latents)
-                        using (w.Block($"case {EmitHelpers.Literal(latent.Node)}:"))
-                        {
-                            w.Line($"(samples, gradient, width) = ({Sample(latent.Node)}, {SampleGradient(latent.Node)}, {Width(latent.ItemPlate)});");
-                            w.Line("return true;");
-                        }
-                w.Line("(samples, gradient, width) = (global::System.Array.Empty<T>(), global::System.Array.Empty<T>(), 0);");
-                w.Line("return false;");
-            }
-            w.Line();
-        }
 
         /// <summary>"offset + " unless the offset is zero, so generated index arithmetic carries no "+ 0".</summary>
         public static string Plus(string offset) => offset == "0" ? "" : offset + " + ";
@@ -521,20 +499,10 @@ namespace Dsl.Generators.Emit
                 EmitNetworks(w, plan);
             }
             w.Line();
-            if (!plan.IsPart) return;
-            using (w.Block("private void Encoders(int rows, bool training, bool sampling, ulong seed, ulong stream)")) EmitEncoders(w, plan);
-            w.Line();
-            w.Line("/// <summary>The encoders alone on these elements, a draw from q each (for an adversary's training: no networks, no likelihood).</summary>");
-            using (w.Block($"public void Encode(global::System.ReadOnlySpan<int> elements, {Variational}.VariationalStep step)"))
-            {
-                w.Line("Prepare(elements, gradients: false);");
-                w.Line("heldRows = elements.Length;");
-                w.Line("Encoders(elements.Length, step.Training, sampling: true, step.Seed, step.Stream);");
-            }
-            w.Line();
+            if (plan.IsPart) VariationalPartEmitter.EmitEncode(w, plan);
         }
 
-        private static void EmitEncoders(SourceWriter w, VariationalPlan plan) =>
+        public static void EmitEncoders(SourceWriter w, VariationalPlan plan) =>
             EmitBranches(w, plan.Latents.Select((latent, index) => (System.Action)(() => EmitEncoder(w, latent, index))).ToList());
 
         /// <summary>Every trunk and its heads, on the latents' samples; random-stream parts follow the encoders'.</summary>
@@ -679,7 +647,7 @@ namespace Dsl.Generators.Emit
                                     w.Line($"{target} += scale * {ArgumentDerivative(term, argument)}[entry]{factor};");
                                 }
                         }
-                        foreach (var total in rowSums) EmitRowSumChainRule(w, code, total);
+                        foreach (var total in rowSums) RowSumEmitter.EmitChainRule(w, code, total);
                     }
                     w.Line("chunkSums[chunk] = sum;");
                 }
@@ -725,28 +693,10 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        /// <summary>A row's total handed on to what its Sum's body reads: ∂loss/∂t += adjoint · ∂body/∂t at every index of the Sum.</summary>
-        private static void EmitRowSumChainRule(SourceWriter w, VariationalExpr code, RowSum total)
-        {
-            var over = total.Over;
-            using (w.Block($"for (var {over.Variable} = 0; {over.Variable} < {Size(over.Plate)}; {over.Variable}++)"))
-                foreach (var partial in total.Partials)
-                {
-                    w.Line($"// ∂{total.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
-                    var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * {code.Of(partial.Derivative)}";
-                    w.Line($"{code.GradientOf(partial.Target)} += {total.Name}Adjoint{factor};");
-                }
-        }
-
         /// <summary>The row's totals (hoisted Sums), then every argument at every item of the row.</summary>
         private static void EmitArguments(SourceWriter w, VariationalExpr code, LikelihoodTerm term, string item)
         {
-            foreach (var total in term.Arguments.SelectMany(a => a.RowSums))
-            {
-                w.Line($"// {total.Name} = {ExprPrinter.Print(new SumExpr(total.Over, total.Over.Location))}");
-                w.Line($"var {total.Name} = T.Zero;");
-                w.Line($"for (var {total.Over.Variable} = 0; {total.Over.Variable} < {Size(total.Over.Plate)}; {total.Over.Variable}++) {total.Name} += {code.Of(total.Over.Body)};");
-            }
+            foreach (var total in term.Arguments.SelectMany(a => a.RowSums)) RowSumEmitter.EmitTotal(w, code, total);
             using (w.Block($"for (var {item} = 0; {item} < items; {item}++)"))
             {
                 w.Line($"var entry = row * items + {item};");
