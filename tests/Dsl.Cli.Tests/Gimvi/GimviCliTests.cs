@@ -156,6 +156,17 @@ public sealed class GimviCliTests
         Assert.True(File.Exists(Path.Combine(output, "nodes", "rhoSpatial.csv")));
     }
 
+    /// <summary>`dsl bench gimvi` times the CLI fit under stable keys (its figures are in the README, not asserted here).</summary>
+    [Fact]
+    public void BenchGimvi_PrintsItsFiguresAsJson()
+    {
+        var result = RunDsl("bench", "gimvi", "--json", "--quiet");
+        Assert.True(result.Exit == 0, result.Err);
+        using var figures = JsonDocument.Parse(result.Out);
+        foreach (var key in new[] { "gimvi_seconds_per_epoch", "gimvi_command_seconds", "gimvi_peak_mb", "gimvi_kappa0_seconds_per_epoch" })
+            Assert.True(figures.RootElement.GetProperty(key).GetDouble() > 0, key);
+    }
+
     [Theory]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,x,y\ns1,1,2\ns2,2,1\n", "share no gene")]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,q,r\ns1,1,2,1\ns2,2,1,1\n", "2 spatial gene(s) of")]
