@@ -172,6 +172,7 @@ public sealed class GimviCliTests
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,q,r\ns1,1,2,1\ns2,2,1,1\n", "2 spatial gene(s) of")]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,b\ns1,1,2\ns2,0,0\n", "spatial cell 's2' (row 2) has zero total count")]
     [InlineData("cell,a,b\nc1,1,2.5\nc2,3,0\nc3,0,5\n", "cell,a,b\ns1,1,2\ns2,2,1\n", "2.5")]
+    [InlineData("cell,a,b,a\nc1,1,2,1\nc2,3,0,1\nc3,0,5,1\n", "cell,a,b\ns1,1,2\ns2,2,1\n", "column name 'a' repeats")]
     public void FitGimvi_BadPair_IsOneClearLine(string sequenced, string spatial, string phrase)
     {
         using var temp = new TempFolder();

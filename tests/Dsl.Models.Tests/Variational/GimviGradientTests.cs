@@ -44,6 +44,19 @@ public class GimviGradientTests
     }
 }
 
+/// <summary>Pairing by gene name never guesses: a spatial gene named twice among the sequenced genes (10x symbols repeat) is refused.</summary>
+public class GimviPairingTests
+{
+    [Fact]
+    public void SpatialGeneNamedTwiceAmongSequencedGenes_IsRefused()
+    {
+        var sequenced = Dsl.Runtime.Data.CountMatrix.FromDense(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } }, ["c1", "c2"], ["Actb", "Gapdh", "Actb"]);
+        var spatial = Dsl.Runtime.Data.CountMatrix.FromDense(new double[,] { { 1, 2 } }, ["s1"], ["Actb", "Gapdh"]);
+        var refusal = Assert.Throws<ArgumentException>(() => Dsl.Models.Gimvi.GimviInputs.Pair(sequenced, spatial));
+        Assert.Contains("holds gene 'Actb' 2 times, and the spatial counts measure it", refusal.Message);
+    }
+}
+
 /// <summary>The generic fit of declared models (what `dsl fit Gimvi.cs` runs) on a model over two cell plates.</summary>
 public class GimviGenericFitTests
 {

@@ -26,6 +26,11 @@ public sealed record GimviInputs(CountMatrix Sequenced, CountMatrix Spatial, int
         var repeated = spatial.GeneNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null)
             throw new ArgumentException($"{spatialName} holds gene '{repeated.Key}' {repeated.Count()} times; each spatial gene must appear once");
+        // A spatial gene named twice among the sequenced genes has no one match: refuse rather than pick one.
+        var spatialNames = spatial.GeneNames.ToHashSet(StringComparer.Ordinal);
+        var ambiguous = sequenced.GeneNames.Where(spatialNames.Contains).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (ambiguous is not null)
+            throw new ArgumentException($"{sequencedName} holds gene '{ambiguous.Key}' {ambiguous.Count()} times, and the spatial counts measure it; make the sequenced gene names unique (e.g. symbol plus Ensembl id)");
         for (var m = 0; m < spatial.Cells; m++)
             if (spatial.RowTotal(m) <= 0)
                 throw new ArgumentException($"{spatialName}: spatial cell '{spatial.CellNames[m]}' (row {m + 1}) has zero total count; its expression over the measured genes is undefined, so remove it");
