@@ -27,7 +27,11 @@ public static class GimviEvaluationRunner
             OutputFolder.Write(outFolder, "eval", f =>
             {
                 var path = f.File("evaluation.json");
-                AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+                // A held-out gene constant across the spatial cells has no Spearman correlation: written as "NaN".
+                AtomicFile.WriteText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions
+                {
+                    WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                }) + "\n");
                 output.WriteLine($"wrote {Path.GetFullPath(path)}");
             });
         return 0;

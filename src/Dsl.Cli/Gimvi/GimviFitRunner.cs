@@ -85,8 +85,9 @@ public static class GimviFitRunner
             spatial_imputed = "each spatial cell's decoded frequencies over all sequenced genes (rho, normalised over every gene), at the posterior mean of its latent",
             epochs = history.Count,
             settings = new { options.Epochs, options.BatchSize, options.LearningRate, options.WarmupEpochs, options.ValidationFraction, options.Seed, options.Threads },
-            training_elbo = history.Count == 0 ? (double?)null : history[^1].TrainingElbo,
-            validation_elbo = history.Count == 0 ? (double?)null : history[^1].ValidationElbo,
+            training_elbo = history.Count == 0 ? null : Finite(history[^1].TrainingElbo),
+            // null when no cell was held out (a set too small for a tenth of it to round to one cell)
+            validation_elbo = history.Count == 0 ? null : Finite(history[^1].ValidationElbo),
             seconds_per_epoch = history.Count == 0 ? (double?)null : history.Average(h => h.Seconds),
             seconds_total = fit.Seconds,
         };
@@ -100,6 +101,8 @@ public static class GimviFitRunner
         WriteRows(folder.File("spatial_imputed.csv"), "cell", genes, cells, imputed);
         WriteRows(folder.File("latent_spatial.csv"), "cell", Enumerable.Range(1, dimensions).Select(d => $"z{d}").ToList(), cells, latent);
     }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>A rows x columns float table streamed to an atomically committed CSV.</summary>
     private static void WriteRows(string path, string corner, IReadOnlyList<string> columns, IReadOnlyList<string> rows, float[] values)

@@ -167,6 +167,23 @@ public sealed class GimviCliTests
             Assert.True(figures.RootElement.GetProperty(key).GetDouble() > 0, key);
     }
 
+    /// <summary>Four sequenced cells (one empty) and three spatial ones: a tenth of each rounds to no validation cell, and the fit still writes everything.</summary>
+    [Fact]
+    public void FitGimvi_OnATinyPair_NotesTheEmptyCell_AndWritesANullValidationElbo()
+    {
+        using var temp = new TempFolder();
+        var (seq, spatial) = (Path.Combine(temp.Path, "seq.csv"), Path.Combine(temp.Path, "spatial.csv"));
+        File.WriteAllText(seq, "cell,a,b,c\nc1,1,2,1\nc2,0,0,0\nc3,0,5,1\nc4,2,1,3\n");
+        File.WriteAllText(spatial, "cell,a,b\ns1,1,2\ns2,2,1\ns3,4,1\n");
+        var output = Path.Combine(temp.Path, "fit");
+        var result = RunDsl("fit", "gimvi", "--seq", seq, "--spatial", spatial, "--epochs", "3", "--out", output);
+        Assert.True(result.Exit == 0, result.Err);
+        Assert.Contains("1 sequenced cells have no counts (e.g. 'c2')", result.Err);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        Assert.Equal(JsonValueKind.Null, summary.RootElement.GetProperty("validation_elbo").ValueKind);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "spatial_imputed.csv")).Length);
+    }
+
     [Theory]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,x,y\ns1,1,2\ns2,2,1\n", "share no gene")]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,q,r\ns1,1,2,1\ns2,2,1,1\n", "2 spatial gene(s) of")]

@@ -50,6 +50,9 @@ public static class GimviFitter
         IProgress<EpochRecord>? progress = null, Action<string>? warn = null, double? kappa = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var empty = Enumerable.Range(0, inputs.Sequenced.Cells).Where(c => inputs.Sequenced.RowTotal(c) <= 0).ToList();
+        if (empty.Count > 0)
+            warn?.Invoke($"note: {empty.Count} sequenced cells have no counts (e.g. '{inputs.Sequenced.CellNames[empty[0]]}'); they are fitted like the others, and the library-size prior comes from the rest");
         var model = Prepare(inputs, likelihood, latent);
         var family = ((IJointVariationalDeclaredModel)model).CreateJointVariational(options.Seed) as JointFamily<float>
             ?? throw new InvalidOperationException("gimVI's generated family is not a JointFamily");
