@@ -21,7 +21,7 @@ public static class GimviEvaluationRunner
             using var line = new ProgressLine(mode, error, "epoch", options.Epochs);
             report = GimviBenchmark.Run(inputs, request.Likelihood, options, request.Latent, request.Kappa, settings, new EpochReporter(line), line.Note);
         }
-        catch (ArgumentException e) { throw new CliException(e.Message); }
+        catch (ArgumentException e) { throw new CliException($"{request.Spatial}: {e.Message}"); }
         Print(report, output);
         if (outFolder is not null)
             OutputFolder.Write(outFolder, "eval", f =>

@@ -41,7 +41,7 @@ public static class GimviBenchmark
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spatialGenes = inputs.Spatial.Genes;
-        if (spatialGenes < 2) throw new ArgumentException("holding genes out needs at least two spatial genes");
+        if (spatialGenes < 2) throw new ArgumentException($"it measures {spatialGenes} gene; holding genes out needs at least two spatial genes, one to hold out and one to encode");
         var held = Math.Clamp((int)Math.Round(spatialGenes * settings.HeldOutShare), 1, spatialGenes - 1);
         var random = new RandomStream(settings.Seed, 0x6E1D);
         var order = Enumerable.Range(0, spatialGenes).OrderBy(_ => random.NextDouble()).ToArray();
