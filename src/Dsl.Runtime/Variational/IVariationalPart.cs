@@ -35,6 +35,9 @@ public interface IPartitionedElements
 {
     /// <summary>The size of each part, in element order: part k holds elements [offset k, offset k + size k).</summary>
     IReadOnlyList<int> PartSizes { get; }
+
+    /// <summary>The part whose cells a term sums over, or −1 for a term over every cell (an adversarial penalty).</summary>
+    int PartOfTerm(int term);
 }
 
 /// <summary>A generated model over several cell plates: it makes its joint variational family for the generic fit.</summary>

@@ -71,6 +71,13 @@ public sealed class JointFamily<T> : IJointVariational<T>, IPartitionedElements,
         }
     }
 
+    public int PartOfTerm(int term)
+    {
+        for (var k = Parts.Count - 1; k >= 0; k--)
+            if (term >= termOffsets[k]) return term < termOffsets[k] + Parts[k].Terms.Count ? k : -1;
+        return -1;
+    }
+
     /// <summary>The part element <paramref name="element"/> belongs to, and its index within that part.</summary>
     public (int Part, int Local) Locate(int element)
     {

@@ -53,7 +53,7 @@ public static class VariationalDriver
             cancel.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             var klWeight = options.WarmupEpochs <= 0 ? 1.0 : Math.Min(1.0, (double)epoch / options.WarmupEpochs);
-            var trained = TrainEpoch(model, adam, EpochBatches(parts, training, options, epoch), training.Length, epoch, klWeight, options.Seed);
+            var trained = TrainEpoch(model, adam, EpochBatches(parts, training, options, epoch), parts, training.Length, epoch, klWeight, options.Seed);
             if (trained.Failure is { } failure)
             {
                 // Still not finite at a step 64 times smaller: the data or the model's starting point, not the step size.
@@ -132,16 +132,42 @@ public static class VariationalDriver
             model.Step(batch, new VariationalStep(false, false, klWeight, options.Seed, (stream << 32) + (ulong)start, cells.Length), part);
             for (var t = 0; t < sums.Length; t++) sums[t] += part[t];
         }
-        for (var t = 0; t < sums.Length; t++) sums[t] /= Math.Max(1, cells.Length);
+        PerCell(model, sums, RowsPerPart(Parts(model), cells), cells.Length);
         return sums;
     }
 
-    private static (double[] Terms, string? Failure) TrainEpoch<T>(IVariationalModel<T> model, Adam<T> adam, IEnumerable<int[]> batches, int population, int epoch, double klWeight, ulong seed)
+    /// <summary>
+    /// Each term's sum made a mean per cell: over the cells of its own part for a model in parts (log p(x') per spatial
+    /// cell, not per cell of both sets), over every cell otherwise.
+    /// </summary>
+    private static void PerCell<T>(IVariationalModel<T> model, double[] sums, int[] rowsPerPart, int rows) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var partitioned = model as IPartitionedElements;
+        for (var t = 0; t < sums.Length; t++)
+        {
+            var part = partitioned?.PartOfTerm(t) ?? -1;
+            sums[t] /= Math.Max(1, part >= 0 ? rowsPerPart[part] : rows);
+        }
+    }
+
+    /// <summary>How many of these cells each part holds.</summary>
+    private static int[] RowsPerPart(List<(int Offset, int Size)> parts, IEnumerable<int> cells)
+    {
+        var counts = new int[parts.Count];
+        foreach (var cell in cells)
+            for (var k = 0; k < parts.Count; k++)
+                if (cell >= parts[k].Offset && cell < parts[k].Offset + parts[k].Size) counts[k]++;
+        return counts;
+    }
+
+    private static (double[] Terms, string? Failure) TrainEpoch<T>(IVariationalModel<T> model, Adam<T> adam, IEnumerable<int[]> batches, List<(int Offset, int Size)> parts,
+        int population, int epoch, double klWeight, ulong seed)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var sums = new double[model.Terms.Count];
         var part = new double[model.Terms.Count];
         var seen = 0;
+        var seenPerPart = new int[parts.Count];
         var batchIndex = 0;
         foreach (var batch in batches)
         {
@@ -157,9 +183,11 @@ public static class VariationalDriver
             adam.Step();
             (model as IAdversarialTraining)?.TrainAdversaries(batch, new VariationalStep(true, true, klWeight, seed, stream, population));
             seen += batch.Length;
+            var rows = RowsPerPart(parts, batch);
+            for (var k = 0; k < parts.Count; k++) seenPerPart[k] += rows[k];
             batchIndex++;
         }
-        for (var t = 0; t < sums.Length; t++) sums[t] /= Math.Max(1, seen);
+        PerCell(model, sums, seenPerPart, seen);
         return (sums, null);
     }
 

@@ -30,6 +30,15 @@ public class GimviGradientTests
         Assert.DoesNotContain(names, n => n.StartsWith("zSpatial.encoder.mean", StringComparison.Ordinal));
     }
 
+    /// <summary>Each term belongs to the part whose cells it sums over (the driver reports it per cell of that part); the penalty to none.</summary>
+    [Fact]
+    public void TermsAreAttributedToTheirCellPlates()
+    {
+        var family = SmallGimvi().CreateJointVariational<double>(seed: 7);
+        var parts = Enumerable.Range(0, family.Terms.Count).Select(t => (family.Terms[t].Name, family.PartOfTerm(t))).ToList();
+        Assert.Equal([("log p(x)", 0), ("KL(z)", 0), ("KL(l)", 0), ("log p(xSpatial)", 1), ("KL(zSpatial)", 1), ("adversarial(modality)", -1)], parts);
+    }
+
     /// <summary>Nine sequenced cells over six genes; seven spatial cells measuring genes 4, 1 and 2.</summary>
     internal static GimviModel SmallGimvi()
     {
