@@ -16,7 +16,7 @@ public static class Neighbourhoods
         if (sets.Count != rows) throw new ArgumentException($"{sets.Count} set labels for {rows} points");
         k = Math.Min(k, rows - 1);
         if (k < 1) throw new ArgumentException("mixing needs at least two cells");
-        var data = points[..(rows * dimensions)].ToArray();
+        var data = Widen(points[..(rows * dimensions)]);
         var count = sets.Max() + 1;
         var global = new double[count];
         foreach (var s in sets) global[s] += 1.0 / rows;
@@ -26,7 +26,7 @@ public static class Neighbourhoods
         {
             var cell = Math.Min((int)(random.NextDouble() * rows), rows - 1);
             var local = new double[count];
-            foreach (var neighbour in Nearest(data, rows, dimensions, cell, k)) local[sets[neighbour]] += 1.0 / k;
+            foreach (var neighbour in Nearest(data.AsSpan(cell * dimensions, dimensions), data, rows, dimensions, k, exclude: cell)) local[sets[neighbour]] += 1.0 / k;
             for (var s = 0; s < count; s++)
                 if (local[s] > 0) total -= local[s] * Math.Log(local[s] / global[s]);
         }
@@ -41,20 +41,24 @@ public static class Neighbourhoods
     {
         k = Math.Min(k, rows - 1);
         if (k < 1) throw new ArgumentException("purity needs at least two cells");
-        var (a, b) = (first[..(rows * firstDimensions)].ToArray(), second[..(rows * secondDimensions)].ToArray());
+        var (a, b) = (Widen(first[..(rows * firstDimensions)]), Widen(second[..(rows * secondDimensions)]));
         var total = 0.0;
         for (var cell = 0; cell < rows; cell++)
         {
-            var mine = Nearest(a, rows, firstDimensions, cell, k).ToHashSet();
-            var theirs = Nearest(b, rows, secondDimensions, cell, k);
+            var mine = Nearest(a.AsSpan(cell * firstDimensions, firstDimensions), a, rows, firstDimensions, k, exclude: cell).ToHashSet();
+            var theirs = Nearest(b.AsSpan(cell * secondDimensions, secondDimensions), b, rows, secondDimensions, k, exclude: cell);
             var shared = theirs.Count(mine.Contains);
             total += shared / (2.0 * k - shared);
         }
         return total / rows;
     }
 
-    /// <summary>The k nearest other cells of <paramref name="cell"/> (the same set for the same data on every run).</summary>
-    private static int[] Nearest(float[] data, int rows, int dimensions, int cell, int k)
+    /// <summary>
+    /// The k nearest of <paramref name="rows"/> points (row-major, <paramref name="dimensions"/> wide) to a query point by
+    /// Euclidean distance, leaving out point <paramref name="exclude"/> (the query itself; −1 for none). The same set for
+    /// the same data on every run.
+    /// </summary>
+    public static int[] Nearest(ReadOnlySpan<double> query, double[] points, int rows, int dimensions, int k, int exclude = -1)
     {
         var distances = new double[rows];
         var order = new int[rows];
@@ -64,12 +68,19 @@ public static class Neighbourhoods
             var sum = 0.0;
             for (var d = 0; d < dimensions; d++)
             {
-                double difference = data[cell * dimensions + d] - data[j * dimensions + d];
+                var difference = query[d] - points[j * dimensions + d];
                 sum += difference * difference;
             }
-            distances[j] = j == cell ? double.PositiveInfinity : sum;
+            distances[j] = j == exclude ? double.PositiveInfinity : sum;
         }
         Array.Sort(distances, order);
-        return order[..k];
+        return order[..Math.Min(k, rows)];
+    }
+
+    private static double[] Widen(ReadOnlySpan<float> values)
+    {
+        var wide = new double[values.Length];
+        for (var i = 0; i < wide.Length; i++) wide[i] = values[i];
+        return wide;
     }
 }

@@ -107,12 +107,14 @@ public sealed class LatentDiscriminator<T> where T : unmanaged, IBinaryFloatingP
         var logits = head.Output;
         var gradient = Buffers.Ensure(ref logitGradient, rows * classes);
         var total = 0.0;
+        Span<double> row = stackalloc double[classes];
         for (var r = 0; r < rows; r++)
         {
-            var (logSum, max) = LogSumExp(logits.AsSpan(r * classes, classes));
+            for (var c = 0; c < classes; c++) row[c] = double.CreateTruncating(logits[r * classes + c]);
+            var logNormaliser = Hmc.LogDensity.LogSumExp(row);
             for (var c = 0; c < classes; c++)
             {
-                var logP = double.CreateTruncating(logits[r * classes + c]) - max - logSum;
+                var logP = row[c] - logNormaliser;
                 var t = target(r, c);
                 total -= t * logP;
                 gradient[r * classes + c] = T.CreateTruncating(scale * (Math.Exp(logP) - t));
@@ -148,14 +150,5 @@ public sealed class LatentDiscriminator<T> where T : unmanaged, IBinaryFloatingP
         var hidden = trunk.StartBackward(rows);
         head.Backward(trunk.Output, gradient, rows, hidden);
         trunk.Backward(rows, Buffers.Ensure(ref inputGradient, rows * width));
-    }
-
-    private static (double LogSum, double Max) LogSumExp(ReadOnlySpan<T> logits)
-    {
-        var max = double.NegativeInfinity;
-        foreach (var l in logits) max = Math.Max(max, double.CreateTruncating(l));
-        var sum = 0.0;
-        foreach (var l in logits) sum += Math.Exp(double.CreateTruncating(l) - max);
-        return (Math.Log(sum), max);
     }
 }

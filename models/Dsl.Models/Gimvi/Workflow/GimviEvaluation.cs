@@ -60,23 +60,13 @@ public static class GimviEvaluation
         }
         var imputed = new float[spatial.Cells * seq.Genes];
         var profile = new double[shared.Length];
-        var distances = new double[seq.Cells];
-        var order = new int[seq.Cells];
         for (var m = 0; m < spatial.Cells; m++)
         {
             var total = spatial.RowTotal(m);
             for (var j = 0; j < shared.Length; j++) profile[j] = Math.Log(1 + 1e4 * spatial[m, j] / total);
-            for (var n = 0; n < seq.Cells; n++)
-            {
-                var d = 0.0;
-                for (var j = 0; j < shared.Length; j++) d += (profile[j] - seqProfiles[n * shared.Length + j]) * (profile[j] - seqProfiles[n * shared.Length + j]);
-                distances[n] = d;
-                order[n] = n;
-            }
-            Array.Sort((double[])distances.Clone(), order);
-            var neighbours = Math.Min(k, seq.Cells);
-            for (var i = 0; i < neighbours; i++)
-                for (var g = 0; g < seq.Genes; g++) imputed[m * seq.Genes + g] += (float)(seqFrequencies[order[i] * seq.Genes + g] / neighbours);
+            var neighbours = Neighbourhoods.Nearest(profile, seqProfiles, seq.Cells, shared.Length, k);
+            foreach (var n in neighbours)
+                for (var g = 0; g < seq.Genes; g++) imputed[m * seq.Genes + g] += (float)(seqFrequencies[n * seq.Genes + g] / neighbours.Length);
         }
         return imputed;
     }
