@@ -79,15 +79,12 @@ public sealed class JointFamily<T> : IJointVariational<T>, IPartitionedElements,
     }
 
     /// <summary>The part element <paramref name="element"/> belongs to, and its index within that part.</summary>
-    public (int Part, int Local) Locate(int element)
+    private (int Part, int Local) Locate(int element)
     {
         var part = offsets.Length - 1;
         while (offsets[part] > element) part--;
         return (part, element - offsets[part]);
     }
-
-    /// <summary>The first element of part <paramref name="part"/>.</summary>
-    public int Offset(int part) => offsets[part];
 
     public void Step(ReadOnlySpan<int> elements, VariationalStep step, Span<double> termSums)
     {
