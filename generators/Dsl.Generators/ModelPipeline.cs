@@ -83,7 +83,7 @@ namespace Dsl.Generators
                 {
                     files.Add(GraphEmitter.Emit(spec));
                     GibbsPlan? gibbs = null;
-                    VariationalPlan? variational = null;
+                    JointVariationalPlan? variational = null;
                     if (GibbsPlanner.Applies(spec))
                     {
                         // Exact updates are the default engine; gradient-based sampling is emitted too wherever it plans (a
@@ -99,8 +99,8 @@ namespace Dsl.Generators
                         {
                             // One cell plate: the model's own variational family. Several: one part per plate, and the family joining them.
                             var parts = joint.Parts.SelectMany(part => new[] { ElboEmitter.Emit(spec, part), GradientEmitter.Emit(spec, part), DeclaredVariationalEmitter.Emit(spec, part) }).ToList();
-                            if (joint.Parts.Count == 1) variational = joint.Parts[0];
-                            else parts.Add(JointVariationalEmitter.Emit(spec, joint));
+                            variational = joint;
+                            if (joint.Parts.Count > 1) parts.Add(JointVariationalEmitter.Emit(spec, joint));
                             return parts;
                         });
                     if (PointEstimationPlanner.Applies(spec))

@@ -17,7 +17,7 @@ namespace Dsl.Generators.Emit
 
         /// <param name="gibbs">the Gibbs-EM plan, when one claims the model: its latents' current draws become readable</param>
         /// <param name="variational">the VI plan, when one claims the model: simulation runs its networks</param>
-        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs, VariationalPlan? variational)
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs, JointVariationalPlan? variational)
         {
             var counts = new HashSet<string>(spec.Nodes.Where(StorageForms.IsCountMatrix).Select(n => n.Name));
             var w = EmitHelpers.Header("Binding", spec.Namespace, spec.ClassName);

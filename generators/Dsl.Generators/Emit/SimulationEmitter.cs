@@ -16,14 +16,14 @@ namespace Dsl.Generators.Emit
         private const string Models = "global::Dsl.Runtime.Models";
         private const string Draw = Models + ".Draw";
 
-        /// <param name="variational">the VI plan, whose networks (at their random initial weights) a simulation runs</param>
-        public static void Emit(SourceWriter w, ModelSpec spec, VariationalPlan? variational)
+        /// <param name="variational">the VI plan (one part per cell plate), whose networks (at their random initial weights) a simulation runs</param>
+        public static void Emit(SourceWriter w, ModelSpec spec, JointVariationalPlan? variational)
         {
             w.Line("/// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>");
             using (w.Block($"public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, {Models}.SimulationSettings settings)"))
             {
                 var network = spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Network);
-                var decodable = variational is not null && variational.Networks.All(n => n.Inputs.All(i => i.Kind != InputKind.Observed));
+                var decodable = variational is not null && variational.Parts.SelectMany(p => p.Networks).All(n => n.Inputs.All(i => i.Kind != InputKind.Observed));
                 if (network is not null && !decodable)
                 {
                     w.Line($"throw new global::System.NotSupportedException(\"{spec.ClassName} cannot be simulated: network node '{network.Name}' (line {network.Declaration.Location.Line}) has no variational plan to draw its weights from, or reads observed counts\");");
@@ -55,12 +55,14 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        /// <summary>Every network's output for every element, from a variational family whose weights are its seeded initial ones.</summary>
-        private static void EmitNetworks(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        /// <summary>
+        /// Every network's output for every element, from a variational family whose weights are its seeded initial ones
+        /// (for a model over several cell plates, the joint family's parts, so networks sharing weights share them here too).
+        /// </summary>
+        private static void EmitNetworks(SourceWriter w, ModelSpec spec, JointVariationalPlan joint)
         {
-            var elements = CodeExpr.Size(plan.BatchPlate);
             w.Line("// The networks at random weights (the variational family's seeded initialisation), at the latents drawn above.");
-            foreach (var network in plan.Networks)
+            foreach (var network in joint.Parts.SelectMany(p => p.Networks))
             {
                 var node = ExprTools.Find(spec, network.Node)!;
                 w.Line($"var {Drawn(node)} = new double[{string.Join(" * ", node.Indices.Select(i => CodeExpr.Size(i.Plate)))}];");
@@ -74,27 +76,39 @@ namespace Dsl.Generators.Emit
                 var dense = spec.Nodes.Where(n => n.Role == NodeRole.Observed && n.Indices.Count > 0 && !StorageForms.IsCountMatrix(n)).ToList();
                 foreach (var observed in dense)
                     w.Line($"var {observed.Name}Given = {observed.Name}Values; {observed.Name}Values = new {(observed.Kind == ValueKind.Real ? "double" : "int")}[{string.Join(", ", observed.Indices.Select(i => CodeExpr.Size(i.Plate)))}];");
-                w.Line("var simFamily = new Variational<double>(this, seed);");
-                w.Line($"var simLatents = new global::System.Collections.Generic.Dictionary<string, double[]> {{ {string.Join(", ", plan.Latents.Select(l => $"[{EmitHelpers.Literal(l.Node)}] = {l.Node}Drawn"))} }};");
-                using (w.Block($"for (var simStart = 0; simStart < {elements}; simStart += 256)"))
+                w.Line(joint.Parts.Count == 1 ? "var simFamily = new Variational<double>(this, seed);" : "var simJoint = CreateJointVariational<double>(seed);");
+                w.Line($"var simLatents = new global::System.Collections.Generic.Dictionary<string, double[]> {{ {string.Join(", ", joint.Parts.SelectMany(p => p.Latents).Select(l => $"[{EmitHelpers.Literal(l.Node)}] = {l.Node}Drawn"))} }};");
+                if (joint.Parts.Count == 1) EmitDecodeLoop(w, spec, joint.Parts[0], "simFamily");
+                for (var k = 0; k < joint.Parts.Count && joint.Parts.Count > 1; k++)
                 {
-                    w.Line($"var simRows = global::System.Math.Min(256, {elements} - simStart);");
-                    w.Line("var simElements = new int[simRows];");
-                    w.Line("for (var row = 0; row < simRows; row++) simElements[row] = simStart + row;");
-                    w.Line("simFamily.Decode(simElements, simLatents);");
-                    foreach (var network in plan.Networks)
-                    {
-                        var node = ExprTools.Find(spec, network.Node)!;
-                        var width = CodeExpr.Size(network.ItemPlate);
-                        var elementFirst = node.Indices[0].Plate == plan.BatchPlate;
-                        w.Line($"var {node.Name}Output = simFamily.{node.Name}Output;");
-                        using (w.Block("for (var row = 0; row < simRows; row++)"))
-                        using (w.Block($"for (var k = 0; k < {width}; k++)"))
-                            w.Line($"{Drawn(node)}[{(elementFirst ? $"(simStart + row) * {width} + k" : $"k * {elements} + simStart + row")}] = {node.Name}Output[row * {width} + k];");
-                    }
+                    w.Line($"var simPart{k} = ({joint.Parts[k].ClassName}<double>)simJoint.Parts[{k}];");
+                    EmitDecodeLoop(w, spec, joint.Parts[k], $"simPart{k}");
                 }
                 foreach (var observed in counts) w.Line($"{StorageForms.Counts(observed)} = {observed.Name}Given;");
                 foreach (var observed in dense) w.Line($"{observed.Name}Values = {observed.Name}Given;");
+            }
+        }
+
+        /// <summary>One family's (or part's) networks decoded over its element plate, 256 elements at a time, into the draws.</summary>
+        private static void EmitDecodeLoop(SourceWriter w, ModelSpec spec, VariationalPlan plan, string family)
+        {
+            var elements = CodeExpr.Size(plan.BatchPlate);
+            using (w.Block($"for (var simStart = 0; simStart < {elements}; simStart += 256)"))
+            {
+                w.Line($"var simRows = global::System.Math.Min(256, {elements} - simStart);");
+                w.Line("var simElements = new int[simRows];");
+                w.Line("for (var row = 0; row < simRows; row++) simElements[row] = simStart + row;");
+                w.Line($"{family}.Decode(simElements, simLatents);");
+                foreach (var network in plan.Networks)
+                {
+                    var node = ExprTools.Find(spec, network.Node)!;
+                    var width = CodeExpr.Size(network.ItemPlate);
+                    var elementFirst = node.Indices[0].Plate == plan.BatchPlate;
+                    w.Line($"var {node.Name}Output = {family}.{node.Name}Output;");
+                    using (w.Block("for (var row = 0; row < simRows; row++)"))
+                    using (w.Block($"for (var k = 0; k < {width}; k++)"))
+                        w.Line($"{Drawn(node)}[{(elementFirst ? $"(simStart + row) * {width} + k" : $"k * {elements} + simStart + row")}] = {node.Name}Output[row * {width} + k];");
+                }
             }
         }
 

@@ -184,6 +184,34 @@ public sealed class GimviCliTests
         Assert.Equal(4, File.ReadAllLines(Path.Combine(output, "spatial_imputed.csv")).Length);
     }
 
+    /// <summary>
+    /// A user's round trip on the declaration itself: `dsl simulate Gimvi.cs` draws both cell plates (the decoder's
+    /// weights shared between them, as declared), and `dsl fit Gimvi.cs` fits what it wrote.
+    /// </summary>
+    [Fact]
+    public void SimulateThenFitTheDeclaration_RoundTrips()
+    {
+        using var temp = new TempFolder();
+        var model = Path.Combine(RepoPaths.Models, "Gimvi", "Gimvi.cs");
+        var data = Path.Combine(temp.Path, "given.json");
+        File.WriteAllText(data, "{\"geneOf\": [2, 5, 9, 11], \"libraryLogMean\": 6.0, \"libraryLogVar\": 0.2}");
+        var simulated = Path.Combine(temp.Path, "sim");
+        var simulate = RunDsl("simulate", model, "--plate", "SeqCell=40", "--plate", "SpatialCell=50", "--plate", "Gene=12", "--plate", "SpatialGene=4",
+            "--plate", "Dim=3", "--data", data, "--set", "spatialLibrary=100", "--set", "theta=4", "--seed", "2", "--out", simulated);
+        Assert.True(simulate.Exit == 0, simulate.Err);
+        using (var drawn = JsonDocument.Parse(File.ReadAllText(Path.Combine(simulated, "data.json"))))
+        {
+            // Every spatial cell's counts come from its renormalised frequencies: 50 rows of 4 counts.
+            var spatial = drawn.RootElement.GetProperty("xSpatial");
+            Assert.Equal(50, spatial.GetArrayLength());
+            Assert.All(spatial.EnumerateArray(), row => Assert.Equal(4, row.GetArrayLength()));
+        }
+        var fitted = Path.Combine(temp.Path, "fit");
+        var fit = RunDsl("fit", model, "--data", Path.Combine(simulated, "data.json"), "--plate", "Dim=3", "--epochs", "3", "--threads", "2", "--out", fitted);
+        Assert.True(fit.Exit == 0, fit.Err);
+        Assert.Equal(150, File.ReadAllLines(Path.Combine(fitted, "summary.csv")).Count(l => l.StartsWith("\"zSpatial[", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,x,y\ns1,1,2\ns2,2,1\n", "share no gene")]
     [InlineData("cell,a,b\nc1,1,2\nc2,3,0\nc3,0,5\n", "cell,a,q,r\ns1,1,2,1\ns2,2,1,1\n", "2 spatial gene(s) of")]

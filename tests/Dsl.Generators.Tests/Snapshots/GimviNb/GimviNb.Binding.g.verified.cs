@@ -146,6 +146,122 @@ partial class GimviNb : global::Dsl.Runtime.Models.IDeclaredModel
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
-        throw new global::System.NotSupportedException("GimviNb cannot be simulated: network node 'rho' (line 51) has no variational plan to draw its weights from, or reads observed counts");
+        var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();
+        // z(n, d) ~ Normal(mean: 0, sd: 1) (line 36)
+        var zDrawn = new double[SeqCellCount * DimCount];
+        simDraws["z"] = zDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
+            for (var n = 0; n < SeqCellCount; n++)
+            {
+                for (var d = 0; d < DimCount; d++)
+                {
+                    zDrawn[(n) * DimCount + d] = global::Dsl.Runtime.Models.Draw.Normal("z", 0.0, 1.0, ref simRandom);
+                }
+            }
+        }
+        // zSpatial(m, d) ~ Normal(mean: 0, sd: 1) (line 40)
+        var zSpatialDrawn = new double[SpatialCellCount * DimCount];
+        simDraws["zSpatial"] = zSpatialDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
+            for (var m = 0; m < SpatialCellCount; m++)
+            {
+                for (var d = 0; d < DimCount; d++)
+                {
+                    zSpatialDrawn[(m) * DimCount + d] = global::Dsl.Runtime.Models.Draw.Normal("zSpatial", 0.0, 1.0, ref simRandom);
+                }
+            }
+        }
+        // l(n) ~ LogNormal(logMean: libraryLogMean(), logSd: Sqrt(libraryLogVar())) (line 45)
+        var lDrawn = new double[SeqCellCount];
+        simDraws["l"] = lDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 3);
+            for (var n = 0; n < SeqCellCount; n++)
+            {
+                lDrawn[n] = global::Dsl.Runtime.Models.Draw.LogNormal("l", libraryLogMeanValues, global::System.Math.Sqrt(libraryLogVarValues), ref simRandom);
+            }
+        }
+        // The networks at random weights (the variational family's seeded initialisation), at the latents drawn above.
+        var rhoDrawn = new double[SeqCellCount * GeneCount];
+        var dropoutLogitDrawn = new double[SeqCellCount * GeneCount];
+        var rhoSpatialDrawn = new double[SpatialCellCount * GeneCount];
+        {
+            var xGiven = xCounts; xCounts ??= global::Dsl.Runtime.Models.RowMajor.EmptyCounts(SeqCellCount, GeneCount);
+            var xSpatialGiven = xSpatialCounts; xSpatialCounts ??= global::Dsl.Runtime.Models.RowMajor.EmptyCounts(SpatialCellCount, SpatialGeneCount);
+            var simJoint = CreateJointVariational<double>(seed);
+            var simLatents = new global::System.Collections.Generic.Dictionary<string, double[]> { ["z"] = zDrawn, ["l"] = lDrawn, ["zSpatial"] = zSpatialDrawn };
+            var simPart0 = (SeqCellVariational<double>)simJoint.Parts[0];
+            for (var simStart = 0; simStart < SeqCellCount; simStart += 256)
+            {
+                var simRows = global::System.Math.Min(256, SeqCellCount - simStart);
+                var simElements = new int[simRows];
+                for (var row = 0; row < simRows; row++) simElements[row] = simStart + row;
+                simPart0.Decode(simElements, simLatents);
+                var rhoOutput = simPart0.rhoOutput;
+                for (var row = 0; row < simRows; row++)
+                {
+                    for (var k = 0; k < GeneCount; k++)
+                    {
+                        rhoDrawn[(simStart + row) * GeneCount + k] = rhoOutput[row * GeneCount + k];
+                    }
+                }
+                var dropoutLogitOutput = simPart0.dropoutLogitOutput;
+                for (var row = 0; row < simRows; row++)
+                {
+                    for (var k = 0; k < GeneCount; k++)
+                    {
+                        dropoutLogitDrawn[(simStart + row) * GeneCount + k] = dropoutLogitOutput[row * GeneCount + k];
+                    }
+                }
+            }
+            var simPart1 = (SpatialCellVariational<double>)simJoint.Parts[1];
+            for (var simStart = 0; simStart < SpatialCellCount; simStart += 256)
+            {
+                var simRows = global::System.Math.Min(256, SpatialCellCount - simStart);
+                var simElements = new int[simRows];
+                for (var row = 0; row < simRows; row++) simElements[row] = simStart + row;
+                simPart1.Decode(simElements, simLatents);
+                var rhoSpatialOutput = simPart1.rhoSpatialOutput;
+                for (var row = 0; row < simRows; row++)
+                {
+                    for (var k = 0; k < GeneCount; k++)
+                    {
+                        rhoSpatialDrawn[(simStart + row) * GeneCount + k] = rhoSpatialOutput[row * GeneCount + k];
+                    }
+                }
+            }
+            xCounts = xGiven;
+            xSpatialCounts = xSpatialGiven;
+        }
+        // x(n, g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)) (line 61)
+        var xDrawn = new double[SeqCellCount * GeneCount];
+        simDraws["x"] = xDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 4);
+            for (var n = 0; n < SeqCellCount; n++)
+            {
+                for (var g = 0; g < GeneCount; g++)
+                {
+                    xDrawn[(n) * GeneCount + g] = global::Dsl.Runtime.Models.Draw.ZeroInflatedNegativeBinomial("x", (lDrawn[n] * rhoDrawn[(n) * GeneCount + g]), thetaValues[g], dropoutLogitDrawn[(n) * GeneCount + g], ref simRandom);
+                }
+            }
+        }
+        // xSpatial(m, g) ~ NegativeBinomial(mean: spatialLibrary(m) * rhoPrime(m, g), inverseDispersion: thetaSpatial(g)) (line 17)
+        var xSpatialDrawn = new double[SpatialCellCount * SpatialGeneCount];
+        simDraws["xSpatial"] = xSpatialDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 5);
+            for (var m = 0; m < SpatialCellCount; m++)
+            {
+                for (var g = 0; g < SpatialGeneCount; g++)
+                {
+                    xSpatialDrawn[(m) * SpatialGeneCount + g] = global::Dsl.Runtime.Models.Draw.NegativeBinomial("xSpatial", (spatialLibraryValues[m] * (rhoSpatialDrawn[(m) * GeneCount + geneOfValues[g]] / global::Dsl.Runtime.Models.Simulation.Sum(SpatialGeneCount, sum_h => rhoSpatialDrawn[(m) * GeneCount + geneOfValues[sum_h]]))), thetaSpatialValues[g], ref simRandom);
+                }
+            }
+        }
+        return simDraws;
     }
+
 }
