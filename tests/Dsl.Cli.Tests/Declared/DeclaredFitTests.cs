@@ -218,7 +218,7 @@ public sealed class DeclaredFitTests
             ($"simulate {model} --plate Sampel=10 --out {output}", "--plate Sampel: the model has no plate 'Sampel'; did you mean 'Sample'?"),
             ($"simulate {model} --plate Sample=10 --plate Feature=2 --set beta=1 --out {output}", "--set beta: beta is a latent node, which the simulation draws"),
             ($"simulate {Path.Combine(RepoPaths.Models, "Gimvi", "Gimvi.cs")} --plate SeqCell=3 --plate SpatialCell=3 --plate Gene=2 --plate SpatialGene=1 --plate Dim=2 --out {output}",
-                "cannot be simulated: network node"),
+                "simulating 'l': its logSd is NaN"),
             ($"fit {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --data x[Gene,Cell]={Path.Combine(RepoPaths.Pbmc, "counts.mtx")} --out {output}", "no member 's' for data node s(Cell)"),
         ];
         foreach (var (args, line) in cases)
