@@ -31,7 +31,7 @@ namespace Dsl.Generators.Derivation
 
     /// <summary>
     /// Rule "Polya-Gamma augmentation of a logistic-link Bernoulli" (URSM eq 3.4-3.5): response y(e, r) with logit
-    /// sum_c coefficient_c * beta_c(r), Normal priors on the betas, optionally followed by the enumeration of a latent
+    /// sum_o offset_o + sum_c coefficient_c * beta_c(r), Normal priors on the betas, offsets the terms free of latents, optionally followed by the enumeration of a latent
     /// response (rule "binary latent over its Markov blanket" through a normalised-weight multinomial child).
     /// </summary>
     public sealed record LogisticBlock(
@@ -41,6 +41,7 @@ namespace Dsl.Generators.Derivation
         IndexDecl? Replicate,
         IndexDecl Element,
         EquatableArray<CoefficientSlot> Slots,
+        EquatableArray<Expr> Offsets,
         NormalisedWeightChild? Child,
         int Line);
 
@@ -65,7 +66,7 @@ namespace Dsl.Generators.Derivation
         AllocationProfile,
         /// <summary>The log-density of the Dirichlet whose concentration is P.</summary>
         DirichletConcentration,
-        /// <summary>E[(y - 1/2) psi - omega psi^2 / 2] with psi affine in P: a coefficient of a Polya-Gamma block.</summary>
+        /// <summary>E[(y - 1/2) psi - omega psi^2 / 2] with psi affine in P: a covariate or an offset term of a Polya-Gamma block.</summary>
         PolyaGammaCoefficient,
         /// <summary>sum y log P - R log sum P s: the weight of a normalised-weight multinomial.</summary>
         NormalisedWeight,

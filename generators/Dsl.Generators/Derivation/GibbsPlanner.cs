@@ -146,9 +146,12 @@ namespace Dsl.Generators.Derivation
                 if (psi is null) { Fail(response, "its Bernoulli needs a logistic link: logit: psi, or p: Logistic(psi)"); return true; }
 
                 var slots = new List<CoefficientSlot>();
+                var offsets = new List<Expr>();
                 foreach (var term in ExprTools.Terms(psi))
                 {
-                    if (!TrySlot(response, term, slots)) return true;
+                    // A term free of latents is a known offset of psi at the current parameters.
+                    if (!IsLatent(term)) offsets.Add(term);
+                    else if (!TrySlot(response, term, slots)) return true;
                 }
                 var replicates = slots.Select(s => Node(s.Latent)).SelectMany(l => l.Indices.Where(i => slots.All(s => s.Over?.Plate != i.Plate))).Select(i => i.Plate).Distinct().ToList();
                 if (replicates.Count > 1) { Fail(response, $"its coefficients are indexed by several plates ({string.Join(", ", replicates)}); one replicate plate is supported"); return true; }
@@ -170,7 +173,7 @@ namespace Dsl.Generators.Derivation
                 var isLatent = response.Role == NodeRole.Latent;
                 if (isLatent && !TryNormalisedWeightChild(response, elements[0], out child)) return true;
 
-                logistics.Add(new LogisticBlock(logistics.Count, response.Name, isLatent, replicate, elements[0], slots.ToEquatableArray(), child, response.Declaration.Location.Line));
+                logistics.Add(new LogisticBlock(logistics.Count, response.Name, isLatent, replicate, elements[0], slots.ToEquatableArray(), offsets.ToEquatableArray(), child, response.Declaration.Location.Line));
                 foreach (var slot in slots) claimed.Add(slot.Latent);
                 if (isLatent) claimed.Add(response.Name);
                 return true;
@@ -277,12 +280,19 @@ namespace Dsl.Generators.Derivation
                 }
                 foreach (var block in logistics)
                 {
+                    // psi is affine in the parameter where it stands alone as covariates and offset terms: one quadratic
+                    // term per block, whose statistics sum the parameter's slope over all those places.
+                    var affine = new List<GradientTerm>();
                     foreach (var slot in block.Slots)
                     {
                         if (slot.Over is not null && ExprTools.Mentions(slot.Coefficient, parameter.Name))
                             Fail(parameter, $"it is a covariate inside the sum over {slot.Over.Plate} of '{block.Response}''s linear predictor; the M-step handles parameters multiplying single coefficients only");
-                        CollectTerm(parameter, slot.Coefficient, GradientTermKind.PolyaGammaCoefficient, block.Id, terms);
+                        CollectTerm(parameter, slot.Coefficient, GradientTermKind.PolyaGammaCoefficient, block.Id, affine);
                     }
+                    foreach (var offset in block.Offsets) CollectTerm(parameter, offset, GradientTermKind.PolyaGammaCoefficient, block.Id, affine);
+                    if (affine.Select(t => Print(t.Access)).Distinct().Count() > 1)
+                        Fail(parameter, $"'{block.Response}''s linear predictor reads it at different entries ({string.Join(", ", affine.Select(t => Print(t.Access)).Distinct())}); the M-step needs one entry per element");
+                    if (affine.Count > 0) terms.Add(affine[0]);
                     if (block.Child is { } child) CollectTerm(parameter, child.Weight, GradientTermKind.NormalisedWeight, block.Id, terms);
                 }
                 if (failure is not null) return null;

@@ -109,11 +109,11 @@ namespace Dsl.Generators.Emit
         /// Data read by the block's expressions at indices of its replicate only (URSM's cell type G(l)): read once per
         /// replicate into a local, by their C# text, instead of once per element.
         /// </summary>
-        private static Dictionary<string, string> ReplicateInvariantReads(ModelSpec spec, LogisticBlock block, GradientTerm? pg)
+        private static Dictionary<string, string> ReplicateInvariantReads(ModelSpec spec, LogisticBlock block, IReadOnlyList<GradientTerm> pg)
         {
-            var expressions = block.Slots.Select(s => s.Coefficient).ToList();
+            var expressions = block.Slots.Select(s => s.Coefficient).Concat(block.Offsets).ToList();
             if (block.Child is { } child) expressions.Add(child.Weight);
-            if (pg is { } term) expressions.Add(term.Access);
+            expressions.AddRange(pg.Select(term => term.Access));
             var perElement = new HashSet<string>(block.Slots.Where(s => s.Over is not null).Select(s => s.Over!.Variable)) { block.Element.Variable };
             var code = new CodeExpr(spec, SlotVars(spec, block, null));
             var reads = new Dictionary<string, string>();
@@ -249,7 +249,7 @@ namespace Dsl.Generators.Emit
             var blocks = plan.Allocations.Select(b => (Samples: new[] { b.Latent }, Reads: new[] { b.Profile, b.Concentration }))
                 .Concat(plan.Logistics.Select(b => (
                     Samples: new[] { b.Response }.Concat(b.Slots.Select(s => s.Latent)).ToArray(),
-                    Reads: b.Slots.SelectMany(s => new[] { s.Coefficient, s.PriorMean, s.PriorSd }).Concat(b.Child is { } c ? new[] { c.Weight } : new Expr[0]).ToArray())))
+                    Reads: b.Slots.SelectMany(s => new[] { s.Coefficient, s.PriorMean, s.PriorSd }).Concat(b.Offsets).Concat(b.Child is { } c ? new[] { c.Weight } : new Expr[0]).ToArray())))
                 .ToList();
             for (var a = 0; a < blocks.Count; a++)
             {
@@ -336,10 +336,12 @@ namespace Dsl.Generators.Emit
         {
             var e = block.Element;
             var r = ReplicateIndex(block);
-            var offsets = SlotOffsets(block);
-            var pg = PolyaGammaTerm(plan, block);
+            var columns = SlotOffsets(block);
+            var pg = PolyaGammaTerms(plan, block);
+            var hasOffset = block.Offsets.Count > 0;
+            var buffers = hasOffset ? 6 : 5;
             var (dimension, size) = (Dimension(block), CodeExpr.Size(e.Plate));
-            w.Line($"private int {block.Response}WorkspaceDoubles => {size} * ({dimension} + 5) + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles({size}) + ({dimension}) * ({dimension} + 5);");
+            w.Line($"private int {block.Response}WorkspaceDoubles => {size} * ({dimension} + {buffers}) + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles({size}) + ({dimension}) * ({dimension} + 5);");
             w.Line();
             w.Line($"private int {block.Response}WorkspaceBytes => 0;");
             w.Line();
@@ -362,7 +364,10 @@ namespace Dsl.Generators.Emit
                 w.Line("var coefficients = buffer.Slice(elements * (dimension + 4), dimension);");
                 w.Line("var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);");
                 w.Line("var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);");
-                w.Line("var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);");
+                w.Line(hasOffset
+                    ? "var offset = buffer.Slice(elements * (dimension + 4) + 3 * dimension, elements);"
+                    : "var offset = global::System.Span<double>.Empty; // psi has no latent-free terms");
+                w.Line($"var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension{(hasOffset ? " + elements" : "")});");
                 if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
                 var hoisted = ReplicateInvariantReads(spec, block, pg);
                 foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key}; // the same for every element of this replicate");
@@ -375,10 +380,12 @@ namespace Dsl.Generators.Emit
                         var slot = block.Slots[s];
                         var code = new CodeExpr(spec, SlotVars(spec, block, slot), hoisted);
                         if (slot.Over is { } over)
-                            w.Line($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++) design[({offsets[s]} + {over.Variable}) * elements + {e.Variable}] = {code.Of(slot.Coefficient)};");
+                            w.Line($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++) design[({columns[s]} + {over.Variable}) * elements + {e.Variable}] = {code.Of(slot.Coefficient)};");
                         else
-                            w.Line($"design[{ColumnStart(offsets[s])}{e.Variable}] = {code.Of(slot.Coefficient)};");
+                            w.Line($"design[{ColumnStart(columns[s])}{e.Variable}] = {code.Of(slot.Coefficient)};");
                     }
+                    if (hasOffset)
+                        w.Line($"offset[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null), hoisted).Of(OffsetSum(block))};");
                     w.Line(block.ResponseIsLatent
                         ? $"response[{e.Variable}] = state[{e.Variable}];"
                         : $"response[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null), hoisted).Access(Call(responseNode))};");
@@ -387,7 +394,7 @@ namespace Dsl.Generators.Emit
                 {
                     var slot = block.Slots[s];
                     var code = new CodeExpr(spec, SlotVars(spec, block, slot), hoisted);
-                    var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
+                    var at = slot.Over is { } o ? $"{columns[s]} + {o.Variable}" : columns[s];
                     using (Loop(w, slot.Over))
                     {
                         w.Line($"priorMean[{at}] = {code.Of(slot.PriorMean)};");
@@ -395,15 +402,15 @@ namespace Dsl.Generators.Emit
                         w.Line($"coefficients[{at}] = {State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}];");
                     }
                 }
-                w.Line($"{Rules}.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);");
+                w.Line($"{Rules}.PolyaGammaLogistic.Sweep(design, offset, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);");
                 for (var s = 0; s < block.Slots.Count; s++)
                 {
                     var slot = block.Slots[s];
-                    var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
+                    var at = slot.Over is { } o ? $"{columns[s]} + {o.Variable}" : columns[s];
                     using (Loop(w, slot.Over))
                         w.Line($"{State(slot.Latent)}[{SlotIndex(block, slot, r, slot.Over?.Variable)}] = coefficients[{at}];");
                 }
-                w.Line($"{Rules}.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);");
+                w.Line($"{Rules}.PolyaGammaLogistic.LinearPredictor(design, offset, coefficients, psi);");
                 if (block.Child is { } child)
                 {
                     var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted);
@@ -412,7 +419,7 @@ namespace Dsl.Generators.Emit
                     var column = Enumerable.Range(0, block.Slots.Count).Where(s => block.Slots[s].Over is null &&
                         new CodeExpr(spec, SlotVars(spec, block, block.Slots[s]), hoisted).Of(block.Slots[s].Coefficient) == weight).DefaultIfEmpty(-1).First();
                     w.Line(column >= 0
-                        ? $"design.Slice({ColumnOffset(offsets[column])}, elements).CopyTo(weights);"
+                        ? $"design.Slice({ColumnOffset(columns[column])}, elements).CopyTo(weights);"
                         : $"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {weight};");
                     w.Line($"var enumeration = scratch[..{Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];");
                     w.Line("var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;");
@@ -428,7 +435,7 @@ namespace Dsl.Generators.Emit
                     {
                         var slot = block.Slots[s];
                         if (DistinctSlots(block).First(d => d.Latent == slot.Latent) != slot) continue;
-                        var at = slot.Over is { } o ? $"{offsets[s]} + {o.Variable}" : offsets[s];
+                        var at = slot.Over is { } o ? $"{columns[s]} + {o.Variable}" : columns[s];
                         using (Loop(w, slot.Over))
                         {
                             var index = SlotIndex(block, slot, r, slot.Over?.Variable);
@@ -446,38 +453,47 @@ namespace Dsl.Generators.Emit
                     }
                     if (block.Child is not null)
                         w.Line($"state.CopyTo({Samples(block)}.AsSpan(((recordedSweeps - 1) * {Replicates(block)} + {r}) * elements, elements));");
-                    if (pg is { } term)
-                        EmitPolyaGammaStatistics(w, spec, block, term, offsets, hoisted);
+                    foreach (var term in pg)
+                        EmitPolyaGammaStatistics(w, spec, block, term, columns, hoisted);
                 }
             }
             w.Line();
         }
 
         /// <summary>
-        /// Statistics for a parameter that multiplies coefficients in psi: with psi = offset + slope * P,
-        /// E[(y - 1/2) psi - omega psi^2 / 2] = const + P E[(y - 1/2) slope - omega offset slope] - P^2 E[omega slope^2] / 2.
+        /// Statistics for a parameter that psi is affine in, as a covariate of coefficients and as offset terms: with
+        /// psi = rest + slope * P, E[(y - 1/2) psi - omega psi^2 / 2] = const + P E[(y - 1/2) slope - omega rest slope] - P^2 E[omega slope^2] / 2.
         /// </summary>
-        private static void EmitPolyaGammaStatistics(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, IReadOnlyList<string> offsets,
+        private static void EmitPolyaGammaStatistics(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, IReadOnlyList<string> columns,
             IReadOnlyDictionary<string, string> hoisted)
         {
             var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted);
-            var slope = string.Join(" + ", block.Slots.Select((s, n) => (s, n)).Where(p => ExprTools.Mentions(p.s.Coefficient, term.Access.Node)).Select(p => $"coefficients[{offsets[p.n]}]"));
+            var p = term.Access.Node;
+            var slopes = block.Slots.Select((s, n) => (s, n)).Where(q => ExprTools.Mentions(q.s.Coefficient, p)).Select(q => $"coefficients[{columns[q.n]}]")
+                .Concat(block.Offsets.Where(o => ExprTools.Mentions(o, p)).Select(_ => "1.0"));
             var r = ReplicateIndex(block);
-            w.Line($"var slope = {slope};");
-            using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < elements; {block.Element.Variable}++)"))
+            using (w.Braces())
             {
-                var e = block.Element.Variable;
-                w.Line($"var offset = psi[{e}] - slope * {code.Of(term.Access)};");
-                w.Line($"var at = {r} * elements + {e};");
-                var y = block.ResponseIsLatent ? $"state[{e}]" : $"response[{e}]";
-                w.Line($"{PgLinear(block)}[at] += ({y} - 0.5) * slope - omega[{e}] * offset * slope;");
-                w.Line($"{PgQuadratic(block)}[at] += omega[{e}] * slope * slope;");
+                w.Line($"var slope = {string.Join(" + ", slopes)}; // d psi / d {p}");
+                using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < elements; {block.Element.Variable}++)"))
+                {
+                    var e = block.Element.Variable;
+                    w.Line($"var rest = psi[{e}] - slope * {code.Of(term.Access)};");
+                    w.Line($"var at = {r} * elements + {e};");
+                    var y = block.ResponseIsLatent ? $"state[{e}]" : $"response[{e}]";
+                    w.Line($"{PgLinear(block, p)}[at] += ({y} - 0.5) * slope - omega[{e}] * rest * slope;");
+                    w.Line($"{PgQuadratic(block, p)}[at] += omega[{e}] * slope * slope;");
+                }
             }
         }
 
-        /// <summary>The parameter (at most one per block) whose Polya-Gamma statistics this block records.</summary>
-        public static GradientTerm? PolyaGammaTerm(GibbsPlan plan, LogisticBlock block) =>
-            plan.Gradients.SelectMany(g => g.Terms).FirstOrDefault(t => t.Kind == GradientTermKind.PolyaGammaCoefficient && t.Block == block.Id);
+        /// <summary>The parameters (one term each) whose Polya-Gamma statistics this block records.</summary>
+        public static IReadOnlyList<GradientTerm> PolyaGammaTerms(GibbsPlan plan, LogisticBlock block) =>
+            plan.Gradients.SelectMany(g => g.Terms).Where(t => t.Kind == GradientTermKind.PolyaGammaCoefficient && t.Block == block.Id).ToList();
+
+        /// <summary>The latent-free terms of a block's psi, added up.</summary>
+        private static Expr OffsetSum(LogisticBlock block) =>
+            block.Offsets.Skip(1).Aggregate(block.Offsets[0], (sum, term) => new BinaryExpr('+', sum, term, term.Location));
 
 
         private static void EmitPosteriorMeans(SourceWriter w, ModelSpec spec, GibbsPlan plan)

@@ -18,8 +18,8 @@ namespace Dsl.Generators.Emit
         public static string AllocationSum(AllocationBlock b) => $"{b.Latent}AllocationSum";
         public static string Samples(LogisticBlock b) => $"{b.Response}Samples";
         public static string Counts(string observed) => $"{observed}ByReplicate";
-        public static string PgLinear(LogisticBlock b) => $"{b.Response}PolyaGammaLinear";
-        public static string PgQuadratic(LogisticBlock b) => $"{b.Response}PolyaGammaQuadratic";
+        public static string PgLinear(LogisticBlock b, string parameter) => $"{b.Response}PolyaGammaLinear{parameter}";
+        public static string PgQuadratic(LogisticBlock b, string parameter) => $"{b.Response}PolyaGammaQuadratic{parameter}";
         public static string Map(GradientUpdate u, GradientTerm t) => $"{u.Parameter}Map{t.Kind}{t.Block}";
         public static string Ascent(GradientUpdate u) => $"{u.Parameter}Ascent";
 

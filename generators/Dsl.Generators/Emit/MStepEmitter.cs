@@ -261,7 +261,7 @@ namespace Dsl.Generators.Emit
                 {
                     var b = plan.Logistics[term.Block];
                     w.Line($"// Block {term.Block}: E[(y - 1/2) psi - omega psi^2 / 2] of {b.Response}, quadratic in {term.Access.Node}.");
-                    w.Line($"value += {MStep}.ObjectiveTerms.Quadratic(x, {f}, model.{PgLinear(b)}, model.{PgQuadratic(b)}, 1.0 / model.recordedSweeps, gradient);");
+                    w.Line($"value += {MStep}.ObjectiveTerms.Quadratic(x, {f}, model.{PgLinear(b, term.Access.Node)}, model.{PgQuadratic(b, term.Access.Node)}, 1.0 / model.recordedSweeps, gradient);");
                     break;
                 }
                 default:

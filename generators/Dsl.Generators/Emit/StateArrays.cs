@@ -51,10 +51,11 @@ namespace Dsl.Generators.Emit
                         arrays.Add(new StateArray(Counts(child.Observed), "int", entries, false, false, $"{child.Observed}Counts, replicate-major"));
                     arrays.Add(new StateArray(Samples(b), "byte", "0", false, true, $"{b.Response} at every recorded sweep, for the Monte Carlo M-step"));
                 }
-                if (GibbsEmitter.PolyaGammaTerm(plan, b) is not null)
+                foreach (var term in GibbsEmitter.PolyaGammaTerms(plan, b))
                 {
-                    arrays.Add(new StateArray(PgLinear(b), "double", entries, true, false, "sum of (y - 1/2) slope - omega offset slope (psi = offset + slope * parameter)"));
-                    arrays.Add(new StateArray(PgQuadratic(b), "double", entries, true, false, "sum of omega slope^2"));
+                    var p = term.Access.Node;
+                    arrays.Add(new StateArray(PgLinear(b, p), "double", entries, true, false, $"sum of (y - 1/2) slope - omega rest slope (psi = rest + slope * {p})"));
+                    arrays.Add(new StateArray(PgQuadratic(b, p), "double", entries, true, false, "sum of omega slope^2"));
                 }
             }
             return new StateArrays(arrays);

@@ -7,34 +7,40 @@ namespace Dsl.Runtime.Inference.Rules;
 
 /// <summary>
 /// Polya-Gamma augmentation of a logistic-link Bernoulli (Polson, Scott &amp; Windle 2013; URSM eq 3.4-3.5).
-/// Responses y_r in {0, 1} with linear predictor psi_r = x_r . beta and an independent Normal prior on each of the
-/// C coefficients. Given omega_r ~ PG(1, psi_r), beta is Gaussian with precision V = diag(1/v) + sum_r omega_r x_r x_r^T
-/// and mean V^-1 (mu/v + sum_r (y_r - 1/2) x_r). One call draws omega, then beta, for one replicate (a cell in URSM,
+/// Responses y_r in {0, 1} with linear predictor psi_r = o_r + x_r . beta, a known offset o_r (the latent-free terms of
+/// psi; zero when there are none), and an independent Normal prior on each of the C coefficients. Given
+/// omega_r ~ PG(1, psi_r), beta is Gaussian with precision V = diag(1/v) + sum_r omega_r x_r x_r^T and mean
+/// V^-1 (mu/v + sum_r (y_r - 1/2 - omega_r o_r) x_r). One call draws omega, then beta, for one replicate (a cell in URSM,
 /// the whole data set for a plain logistic regression).
 /// </summary>
 public static class PolyaGammaLogistic
 {
-    /// <summary>psi = design . coefficients; the design is column-major (C columns of rows entries), so each coefficient scales one column.</summary>
-    public static void LinearPredictor(ReadOnlySpan<double> design, ReadOnlySpan<double> coefficients, Span<double> psi)
+    /// <summary>
+    /// psi = offset + design . coefficients; the design is column-major (C columns of rows entries), so each coefficient
+    /// scales one column. An empty <paramref name="offset"/> is zero.
+    /// </summary>
+    public static void LinearPredictor(ReadOnlySpan<double> design, ReadOnlySpan<double> offset, ReadOnlySpan<double> coefficients, Span<double> psi)
     {
         var rows = psi.Length;
         if (design.Length < coefficients.Length * rows) throw new ArgumentException($"the design needs {coefficients.Length} columns of {rows}", nameof(design));
-        psi.Clear();
+        if (offset.IsEmpty) psi.Clear();
+        else offset[..rows].CopyTo(psi);
         for (var j = 0; j < coefficients.Length; j++) TensorPrimitives.MultiplyAdd(design.Slice(j * rows, rows), coefficients[j], psi, psi);
     }
 
     /// <summary>
     /// Draws omega (one per row, into <paramref name="omega"/>) and then the coefficients. The design is column-major
     /// (C columns of rows entries), so the precision's entries are weighted dot products of columns.
-    /// <paramref name="workspace"/> holds at least C*C + 2*C doubles; nothing is allocated.
+    /// <paramref name="workspace"/> holds at least C*C + 2*C doubles; nothing is allocated. An empty
+    /// <paramref name="offset"/> is zero.
     /// </summary>
     public static void Sweep(
-        ReadOnlySpan<double> design, ReadOnlySpan<double> response, ReadOnlySpan<double> priorMean, ReadOnlySpan<double> priorVariance,
+        ReadOnlySpan<double> design, ReadOnlySpan<double> offset, ReadOnlySpan<double> response, ReadOnlySpan<double> priorMean, ReadOnlySpan<double> priorVariance,
         Span<double> coefficients, Span<double> omega, Span<double> psi, Span<double> workspace, ref RandomStream random)
     {
         var c = coefficients.Length;
         var rows = response.Length;
-        LinearPredictor(design, coefficients, psi[..rows]);
+        LinearPredictor(design, offset, coefficients, psi[..rows]);
         PolyaGamma.SampleOne(psi[..rows], omega[..rows], ref random);
 
         var precision = workspace[..(c * c)];
@@ -43,8 +49,9 @@ public static class PolyaGammaLogistic
         for (var a = 0; a < c; a++)
         {
             var column = design.Slice(a * rows, rows);
-            // sum_r (y_r - 1/2) x_r
+            // sum_r (y_r - 1/2 - omega_r o_r) x_r
             rhs[a] = priorMean[a] / priorVariance[a] + TensorPrimitives.Dot(response, column) - 0.5 * TensorPrimitives.Sum(column);
+            if (!offset.IsEmpty) rhs[a] -= WeightedDot(omega[..rows], offset[..rows], column);
             for (var b = 0; b <= a; b++) precision[a * c + b] = WeightedDot(omega[..rows], column, design.Slice(b * rows, rows));
             precision[a * c + a] += 1.0 / priorVariance[a];
         }

@@ -92,6 +92,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
         var coefficients = buffer.Slice(elements * (dimension + 4), dimension);
         var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);
         var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
+        var offset = global::System.Span<double>.Empty; // psi has no latent-free terms
         var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
         for (var n = 0; n < elements; n++)
         {
@@ -104,12 +105,12 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
             priorVariance[0 + f] = priorVarianceValues;
             coefficients[0 + f] = betaState[f];
         }
-        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
+        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, offset, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
         for (var f = 0; f < FeatureCount; f++)
         {
             betaState[f] = coefficients[0 + f];
         }
-        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
+        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, offset, coefficients, psi);
         if (context.Record)
         {
             for (var f = 0; f < FeatureCount; f++)

@@ -29,8 +29,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] SSum = new double[0]; // sum of S over recorded sweeps
     private int[] YByReplicate = new int[0]; // YCounts, replicate-major
     private byte[] SSamples = new byte[0]; // S at every recorded sweep, for the Monte Carlo M-step
-    private double[] SPolyaGammaLinear = new double[0]; // sum of (y - 1/2) slope - omega offset slope (psi = offset + slope * parameter)
-    private double[] SPolyaGammaQuadratic = new double[0]; // sum of omega slope^2
+    private double[] SPolyaGammaLinearA = new double[0]; // sum of (y - 1/2) slope - omega rest slope (psi = rest + slope * A)
+    private double[] SPolyaGammaQuadraticA = new double[0]; // sum of omega slope^2
     private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
     public void ValidateShapes()
@@ -60,8 +60,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         SState = new byte[CellCount * GeneCount];
         SSum = new double[CellCount * GeneCount];
         YByReplicate = new int[CellCount * GeneCount];
-        SPolyaGammaLinear = new double[CellCount * GeneCount];
-        SPolyaGammaQuadratic = new double[CellCount * GeneCount];
+        SPolyaGammaLinearA = new double[CellCount * GeneCount];
+        SPolyaGammaQuadraticA = new double[CellCount * GeneCount];
         for (var row = 0; row < XCounts!.Cells; row++)
         {
             var i = row;
@@ -122,8 +122,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::System.Array.Clear(tauSum);
         global::System.Array.Clear(tauSquareSum);
         global::System.Array.Clear(SSum);
-        global::System.Array.Clear(SPolyaGammaLinear);
-        global::System.Array.Clear(SPolyaGammaQuadratic);
+        global::System.Array.Clear(SPolyaGammaLinearA);
+        global::System.Array.Clear(SPolyaGammaQuadraticA);
     }
 
     /// <summary>One Gibbs sweep. No block reads another's latents, so all blocks' replicates run in one parallel loop.</summary>
@@ -210,6 +210,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var coefficients = buffer.Slice(elements * (dimension + 4), dimension);
         var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);
         var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
+        var offset = global::System.Span<double>.Empty; // psi has no latent-free terms
         var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
         var state = SState.AsSpan(l * elements, elements);
         var G_l = GValues[l]; // the same for every element of this replicate
@@ -225,10 +226,10 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         priorMean[1] = muTauValues;
         priorVariance[1] = varTauValues;
         coefficients[1] = tauState[l];
-        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
+        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.Sweep(design, offset, response, priorMean, priorVariance, coefficients, omega, psi, scratch, ref random);
         kappaState[l] = coefficients[0];
         tauState[l] = coefficients[1];
-        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, coefficients, psi);
+        global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, offset, coefficients, psi);
         design.Slice(elements, elements).CopyTo(weights);
         var enumeration = scratch[..global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];
         var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;
@@ -242,13 +243,15 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
             var sums = SSum.AsSpan(l * elements, elements);
             for (var n = 0; n < elements; n++) sums[n] += onProbability[n];
             state.CopyTo(SSamples.AsSpan(((recordedSweeps - 1) * CellCount + l) * elements, elements));
-            var slope = coefficients[1];
-            for (var i = 0; i < elements; i++)
             {
-                var offset = psi[i] - slope * AValues[i, G_l];
-                var at = l * elements + i;
-                SPolyaGammaLinear[at] += (state[i] - 0.5) * slope - omega[i] * offset * slope;
-                SPolyaGammaQuadratic[at] += omega[i] * slope * slope;
+                var slope = coefficients[1]; // d psi / d A
+                for (var i = 0; i < elements; i++)
+                {
+                    var rest = psi[i] - slope * AValues[i, G_l];
+                    var at = l * elements + i;
+                    SPolyaGammaLinearA[at] += (state[i] - 0.5) * slope - omega[i] * rest * slope;
+                    SPolyaGammaQuadraticA[at] += omega[i] * slope * slope;
+                }
             }
         }
     }
@@ -315,8 +318,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, SState);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, SSum);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, YByReplicate);
-        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, SPolyaGammaLinear);
-        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, SPolyaGammaQuadratic);
+        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, SPolyaGammaLinearA);
+        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, SPolyaGammaQuadraticA);
     }
 
     public void LoadState(global::System.IO.BinaryReader reader)
@@ -350,7 +353,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, SState, "SState");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, SSum, "SSum");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, YByReplicate, "YByReplicate");
-        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, SPolyaGammaLinear, "SPolyaGammaLinear");
-        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, SPolyaGammaQuadratic, "SPolyaGammaQuadratic");
+        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, SPolyaGammaLinearA, "SPolyaGammaLinearA");
+        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, SPolyaGammaQuadraticA, "SPolyaGammaQuadraticA");
     }
 }

@@ -150,7 +150,7 @@ partial class Ursm
             // Block 0: sum E[allocation] log A (eq 3.9, first term).
             value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.WeightedLog(x, allocationProfile0, gradient);
             // Block 0: E[(y - 1/2) psi - omega psi^2 / 2] of S, quadratic in A.
-            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.Quadratic(x, polyaGammaCoefficient0, model.SPolyaGammaLinear, model.SPolyaGammaQuadratic, 1.0 / model.recordedSweeps, gradient);
+            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.Quadratic(x, polyaGammaCoefficient0, model.SPolyaGammaLinearA, model.SPolyaGammaQuadraticA, 1.0 / model.recordedSweeps, gradient);
             // Block 0: E[log p(Y | S)], by Monte Carlo over the recorded sweeps or by the plug-in E[S].
             value += normalisedWeight0Samples?.Evaluate(x, gradient)
                 ?? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(x, normalisedWeight0, model.YByReplicate, model.GeneCount, normalisedWeight0Means!, gradient);
