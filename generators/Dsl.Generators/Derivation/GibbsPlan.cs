@@ -33,6 +33,9 @@ namespace Dsl.Generators.Derivation
     /// Rule "Polya-Gamma augmentation of a logistic-link Bernoulli" (URSM eq 3.4-3.5): response y(e, r) with logit
     /// sum_o offset_o + sum_c coefficient_c * beta_c(r), Normal priors on the betas, offsets the terms free of latents, optionally followed by the enumeration of a latent
     /// response (rule "binary latent over its Markov blanket" through a normalised-weight multinomial child).
+    /// With a <see cref="Probability"/> the link is anything else (a complementary log-log, say): no augmentation
+    /// applies, each slot's latent is slice-sampled from its prior times the response's Bernoulli terms in its
+    /// replicate, its coefficient unused, and the enumeration reads the prior log-odds log p - log(1 - p).
     /// </summary>
     public sealed record LogisticBlock(
         int Id,
@@ -43,6 +46,7 @@ namespace Dsl.Generators.Derivation
         EquatableArray<CoefficientSlot> Slots,
         EquatableArray<Expr> Offsets,
         NormalisedWeightChild? Child,
+        Expr? Probability,
         int Line);
 
     /// <summary>One latent coefficient (or a vector of them, when it sits inside a Sum over <see cref="Over"/>).</summary>
@@ -70,6 +74,8 @@ namespace Dsl.Generators.Derivation
         PolyaGammaCoefficient,
         /// <summary>sum y log P - R log sum P s: the weight of a normalised-weight multinomial.</summary>
         NormalisedWeight,
+        /// <summary>E[y log p + (1 - y) log(1 - p)] over the recorded draws, p a block's probability read at P.</summary>
+        BinaryLikelihood,
     }
 
     /// <summary>One term of the expected complete log-likelihood that depends on a parameter, and where P is read.</summary>

@@ -135,36 +135,45 @@ namespace Dsl.Generators.Derivation
             private static string Print(Expr e) => Emit.ExprPrinter.Print(e);
 
             // ---- Rule: Polya-Gamma augmentation of a logistic Bernoulli (+ enumeration of a binary latent response) ----------
+            // ---- Rule: slice sampling of Normal latents behind any other link (+ the same enumeration) -----------------------
 
             private bool TryLogistic(NodeSpec node)
             {
-                // The node is either a latent coefficient of some logistic response, or a binary latent response itself.
+                // The node is either a latent coefficient of some Bernoulli response, or a binary latent response itself.
                 var response = node.Declaration.Distribution!.Name == "Bernoulli" ? node
                     : Children(node.Name).FirstOrDefault(c => c.Declaration.Distribution?.Name == "Bernoulli");
                 if (response is null || node.Declaration.Distribution.Name != "Normal" && response != node) return false;
                 var psi = LinearPredictor(response);
-                if (psi is null) { Fail(response, "its Bernoulli needs a logistic link: logit: psi, or p: Logistic(psi)"); return true; }
-
                 var slots = new List<CoefficientSlot>();
                 var offsets = new List<Expr>();
-                foreach (var term in ExprTools.Terms(psi))
+                var conjugate = psi is not null;
+                foreach (var term in psi is null ? new List<Expr>() : ExprTools.Terms(psi))
                 {
                     // A term free of latents is a known offset of psi at the current parameters.
                     if (!IsLatent(term)) offsets.Add(term);
-                    else if (!TrySlot(response, term, slots)) return true;
+                    else if (Slot(term) is { } slot) slots.Add(slot);
+                    else conjugate = false;
+                }
+                Expr? probability = null;
+                if (!conjugate)
+                {
+                    // No augmentation applies: each latent in the probability is slice-sampled from its full conditional.
+                    (slots, probability) = (SliceSlots(response)!, Probability(response));
+                    offsets.Clear();
+                    if (failure is not null) return true;
                 }
                 var replicates = slots.Select(s => Node(s.Latent)).SelectMany(l => l.Indices.Where(i => slots.All(s => s.Over?.Plate != i.Plate))).Select(i => i.Plate).Distinct().ToList();
                 if (replicates.Count > 1) { Fail(response, $"its coefficients are indexed by several plates ({string.Join(", ", replicates)}); one replicate plate is supported"); return true; }
                 var replicate = replicates.Count == 1 ? response.Indices.FirstOrDefault(i => i.Plate == replicates[0]) : null;
                 if (replicates.Count == 1 && replicate is null) { Fail(response, $"its coefficients vary over plate {replicates[0]}, which the response is not indexed by"); return true; }
                 var elements = response.Indices.Where(i => i != replicate).ToList();
-                if (elements.Count != 1) { Fail(response, "a logistic response needs exactly one plate besides its coefficients' replicate plate"); return true; }
+                if (elements.Count != 1) { Fail(response, "a Bernoulli response of Normal latents needs exactly one plate besides their replicate plate"); return true; }
 
                 foreach (var slot in slots)
                 {
                     var latent = Node(slot.Latent);
                     var others = Children(latent.Name).Where(c => c != response).ToList();
-                    if (others.Count > 0) { Fail(latent, $"it is a logistic coefficient of '{response.Name}' but also informs '{others[0].Name}'"); return true; }
+                    if (others.Count > 0) { Fail(latent, $"it is a latent of '{response.Name}''s probability but also informs '{others[0].Name}'"); return true; }
                     if (IsLatent(slot.PriorMean) || IsLatent(slot.PriorSd)) { Fail(latent, "its Normal prior depends on a latent node"); return true; }
                     if (IsLatent(slot.Coefficient)) { Fail(latent, "its covariate in the linear predictor depends on a latent node"); return true; }
                 }
@@ -173,7 +182,7 @@ namespace Dsl.Generators.Derivation
                 var isLatent = response.Role == NodeRole.Latent;
                 if (isLatent && !TryNormalisedWeightChild(response, elements[0], out child)) return true;
 
-                logistics.Add(new LogisticBlock(logistics.Count, response.Name, isLatent, replicate, elements[0], slots.ToEquatableArray(), offsets.ToEquatableArray(), child, response.Declaration.Location.Line));
+                logistics.Add(new LogisticBlock(logistics.Count, response.Name, isLatent, replicate, elements[0], slots.ToEquatableArray(), offsets.ToEquatableArray(), child, probability, response.Declaration.Location.Line));
                 foreach (var slot in slots) claimed.Add(slot.Latent);
                 if (isLatent) claimed.Add(response.Name);
                 return true;
@@ -185,7 +194,12 @@ namespace Dsl.Generators.Derivation
                 return ExprTools.Argument(response, "p", spec) is FunctionExpr { Function: "Logistic" } f ? f.Arguments[0] : null;
             }
 
-            private bool TrySlot(NodeSpec response, Expr term, List<CoefficientSlot> slots)
+            /// <summary>The response's probability, whichever argument declares it.</summary>
+            private Expr Probability(NodeSpec response) =>
+                ExprTools.Argument(response, "p", spec) ?? new FunctionExpr("Logistic", EquatableArray.Of(ExprTools.Argument(response, "logit", spec)!), response.Declaration.Location);
+
+            /// <summary>A term of psi that is a covariate times one Normal latent coefficient, or null.</summary>
+            private CoefficientSlot? Slot(Expr term)
             {
                 IndexDecl? over = null;
                 var body = term;
@@ -197,19 +211,50 @@ namespace Dsl.Generators.Derivation
                 var factors = ExprTools.Factors(body);
                 var latents = factors.Where(IsLatent).ToList();
                 if (latents.Count != 1 || latents[0] is not NodeCallExpr call || Node(call.Node) is not { Role: NodeRole.Latent, Declaration.Distribution.Name: "Normal" } latent)
-                {
-                    Fail(response, $"each term of its linear predictor must be a covariate times one Normal latent coefficient, not '{Print(term)}'");
-                    return false;
-                }
+                    return null;
                 var bindings = ExprTools.Bindings(latent, call);
-                slots.Add(new CoefficientSlot(
+                return new CoefficientSlot(
                     latent.Name,
                     ExprTools.Product(factors.Where(f => f != call).ToList(), term),
                     ExprTools.Substitute(ExprTools.Argument(latent, "mean", spec)!, bindings),
                     ExprTools.Substitute(ExprTools.Argument(latent, "sd", spec)!, bindings),
                     over,
-                    call));
-                return true;
+                    call);
+            }
+
+            /// <summary>
+            /// The latents of a probability that no augmentation covers: each must be a Normal latent read at the
+            /// response's own indices, one value per replicate, so that its full conditional is its prior times the
+            /// response's Bernoulli terms in that replicate. Its covariate is 1: the slice sampler never reads it.
+            /// </summary>
+            private List<CoefficientSlot>? SliceSlots(NodeSpec response)
+            {
+                var probability = Probability(response);
+                var slots = new List<CoefficientSlot>();
+                foreach (var call in ExprTools.Calls(probability).Where(c => Node(c.Node).Role == NodeRole.Latent))
+                {
+                    var latent = Node(call.Node);
+                    if (latent.Declaration.Distribution?.Name != "Normal")
+                    {
+                        Fail(response, $"its probability reads '{latent.Name}', a {latent.Declaration.Distribution?.Name} latent; latents behind a link other than a linear logit must be Normal");
+                        return null;
+                    }
+                    if (!call.Indices.All(i => i is IndexExpr index && response.Indices.Any(r => r.Variable == index.Name)))
+                    {
+                        Fail(response, $"its probability reads '{Print(call)}' at indices other than its own; the slice sampler updates latents read at the response's indices");
+                        return null;
+                    }
+                    if (slots.Any(s => s.Latent == latent.Name))
+                    {
+                        if (!slots.Any(s => ExprTools.SameShape(s.LatentCall, call))) { Fail(response, $"its probability reads '{latent.Name}' at different indices"); return null; }
+                        continue;
+                    }
+                    var bindings = ExprTools.Bindings(latent, call);
+                    slots.Add(new CoefficientSlot(latent.Name, new ConstantExpr(1, call.Location),
+                        ExprTools.Substitute(ExprTools.Argument(latent, "mean", spec)!, bindings),
+                        ExprTools.Substitute(ExprTools.Argument(latent, "sd", spec)!, bindings), null, call));
+                }
+                return slots;
             }
 
             private bool TryNormalisedWeightChild(NodeSpec s, IndexDecl element, out NormalisedWeightChild? child)
@@ -293,6 +338,7 @@ namespace Dsl.Generators.Derivation
                     if (affine.Select(t => Print(t.Access)).Distinct().Count() > 1)
                         Fail(parameter, $"'{block.Response}''s linear predictor reads it at different entries ({string.Join(", ", affine.Select(t => Print(t.Access)).Distinct())}); the M-step needs one entry per element");
                     if (affine.Count > 0) terms.Add(affine[0]);
+                    if (block.Probability is { } probability && ExprTools.Mentions(probability, parameter.Name)) CollectLinkTerm(parameter, block, probability, terms);
                     if (block.Child is { } child) CollectTerm(parameter, child.Weight, GradientTermKind.NormalisedWeight, block.Id, terms);
                 }
                 if (failure is not null) return null;
@@ -306,6 +352,30 @@ namespace Dsl.Generators.Derivation
                 var simplexPosition = constraints.Simplex ? parameter.Indices.Select((i, n) => (i, n)).First(p => p.i.Plate == constraints.SimplexOver || p.i.Variable == constraints.SimplexOver).n : -1;
                 var floor = constraints.Floor ?? (constraints.Positive || constraints.Simplex ? 1e-12 : double.NegativeInfinity);
                 return new GradientUpdate(parameter.Name, parameter.Indices, simplexPosition, floor, terms.ToEquatableArray(), parameter.Declaration.Location.Line);
+            }
+
+            /// <summary>
+            /// A parameter inside a probability no augmentation covers: the Monte Carlo Bernoulli log-likelihood over
+            /// the recorded draws, differentiated symbolically, so every read of it must be the same entry.
+            /// </summary>
+            private void CollectLinkTerm(NodeSpec parameter, LogisticBlock block, Expr probability, List<GradientTerm> terms)
+            {
+                var reads = ExprTools.Calls(probability).Where(c => c.Node == parameter.Name).ToList();
+                if (reads.Any(r => !ExprTools.SameShape(r, reads[0])))
+                {
+                    Fail(parameter, $"'{block.Response}''s probability reads it at different entries; the M-step needs one entry per element");
+                    return;
+                }
+                try
+                {
+                    Differentiation.Derivative(probability, reads[0]);
+                }
+                catch (System.NotSupportedException e)
+                {
+                    Fail(parameter, $"'{block.Response}''s probability cannot be differentiated in it: {e.Message}");
+                    return;
+                }
+                terms.Add(new GradientTerm(GradientTermKind.BinaryLikelihood, block.Id, reads[0]));
             }
 
             private void CollectTerm(NodeSpec parameter, Expr expr, GradientTermKind kind, int block, List<GradientTerm> terms)

@@ -109,10 +109,11 @@ namespace Dsl.Generators.Emit
         /// Data read by the block's expressions at indices of its replicate only (URSM's cell type G(l)): read once per
         /// replicate into a local, by their C# text, instead of once per element.
         /// </summary>
-        private static Dictionary<string, string> ReplicateInvariantReads(ModelSpec spec, LogisticBlock block, IReadOnlyList<GradientTerm> pg)
+        internal static Dictionary<string, string> ReplicateInvariantReads(ModelSpec spec, LogisticBlock block, IReadOnlyList<GradientTerm> pg)
         {
             var expressions = block.Slots.Select(s => s.Coefficient).Concat(block.Offsets).ToList();
             if (block.Child is { } child) expressions.Add(child.Weight);
+            if (block.Probability is { } probability) expressions.Add(probability);
             expressions.AddRange(pg.Select(term => term.Access));
             var perElement = new HashSet<string>(block.Slots.Where(s => s.Over is not null).Select(s => s.Over!.Variable)) { block.Element.Variable };
             var code = new CodeExpr(spec, SlotVars(spec, block, null));
@@ -185,7 +186,7 @@ namespace Dsl.Generators.Emit
 
 
         /// <summary>Index variables of a slot's expressions: the response's own, plus the summed plate's.</summary>
-        private static Dictionary<string, string> SlotVars(ModelSpec spec, LogisticBlock block, CoefficientSlot? slot)
+        internal static Dictionary<string, string> SlotVars(ModelSpec spec, LogisticBlock block, CoefficientSlot? slot)
         {
             var vars = ExprTools.Find(spec, block.Response)!.Indices.ToDictionary(i => i.Variable, i => i.Variable);
             if (slot?.Over is { } over) vars[over.Variable] = over.Variable;
@@ -205,11 +206,14 @@ namespace Dsl.Generators.Emit
                 using (w.Block("if (context.Record)"))
                 {
                     w.Line("recordedSweeps++;");
-                    foreach (var block in plan.Logistics.Where(b => b.Child is not null))
+                    foreach (var block in plan.Logistics.Where(KeepsResponseDraws))
                     {
                         var length = $"{Replicates(block)} * {CodeExpr.Size(block.Element.Plate)}";
                         w.Line($"if ({Samples(block)}.Length < recordedSweeps * {length}) global::System.Array.Resize(ref {Samples(block)}, 2 * recordedSweeps * {length});");
                     }
+                    foreach (var block in plan.Logistics.Where(b => b.Probability is not null))
+                        foreach (var slot in DistinctSlots(block))
+                            w.Line($"if ({Draws(slot.Latent)}.Length < recordedSweeps * {Replicates(block)}) global::System.Array.Resize(ref {Draws(slot.Latent)}, 2 * recordedSweeps * {Replicates(block)});");
                 }
                 foreach (var block in blocks.Where(b => b.Prepared)) w.Line($"Prepare{block.Name}();");
                 var groups = together ? new[] { blocks } : blocks.Select(b => new[] { b }.ToList()).ToArray();
@@ -249,7 +253,7 @@ namespace Dsl.Generators.Emit
             var blocks = plan.Allocations.Select(b => (Samples: new[] { b.Latent }, Reads: new[] { b.Profile, b.Concentration }))
                 .Concat(plan.Logistics.Select(b => (
                     Samples: new[] { b.Response }.Concat(b.Slots.Select(s => s.Latent)).ToArray(),
-                    Reads: b.Slots.SelectMany(s => new[] { s.Coefficient, s.PriorMean, s.PriorSd }).Concat(b.Offsets).Concat(b.Child is { } c ? new[] { c.Weight } : new Expr[0]).ToArray())))
+                    Reads: b.Slots.SelectMany(s => new[] { s.Coefficient, s.PriorMean, s.PriorSd }).Concat(b.Offsets).Concat(b.Probability is { } p ? new[] { p } : new Expr[0]).Concat(b.Child is { } c ? new[] { c.Weight } : new Expr[0]).ToArray())))
                 .ToList();
             for (var a = 0; a < blocks.Count; a++)
             {
@@ -327,13 +331,18 @@ namespace Dsl.Generators.Emit
         /// <summary>Random streams are keyed by block: allocation blocks first, then logistic blocks.</summary>
         private static int BlockStream(AllocationBlock block) => block.Id;
 
-        private static int BlockStream(LogisticBlock block) => block.Id + 1024;
+        internal static int BlockStream(LogisticBlock block) => block.Id + 1024;
 
-        private static NodeCallExpr Call(NodeSpec node) =>
+        internal static NodeCallExpr Call(NodeSpec node) =>
             new(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
 
         private static void EmitLogisticSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan, LogisticBlock block)
         {
+            if (block.Probability is not null)
+            {
+                SliceBlockEmitter.EmitSweep(w, spec, block);
+                return;
+            }
             var e = block.Element;
             var r = ReplicateIndex(block);
             var columns = SlotOffsets(block);

@@ -17,6 +17,10 @@ namespace Dsl.Generators.Emit
         public static string LogSum(string latent) => $"{latent}LogSum";
         public static string AllocationSum(AllocationBlock b) => $"{b.Latent}AllocationSum";
         public static string Samples(LogisticBlock b) => $"{b.Response}Samples";
+        public static string Draws(string latent) => $"{latent}Draws";
+
+        /// <summary>Whether a block keeps its response's draw at every recorded sweep (for a Monte Carlo M-step term).</summary>
+        public static bool KeepsResponseDraws(LogisticBlock b) => b.Child is not null || b.Probability is not null && b.ResponseIsLatent;
         public static string Counts(string observed) => $"{observed}ByReplicate";
         public static string PgLinear(LogisticBlock b, string parameter) => $"{b.Response}PolyaGammaLinear{parameter}";
         public static string PgQuadratic(LogisticBlock b, string parameter) => $"{b.Response}PolyaGammaQuadratic{parameter}";

@@ -150,6 +150,7 @@ namespace Dsl.Generators.Emit
                 default:
                 {
                     var b = plan.Logistics[term.Block];
+                    if (term.Kind == GradientTermKind.BinaryLikelihood) SliceBlockEmitter.EmitLikelihood(w, spec, b, term, Likelihood(update, term));
                     var vars = ExprTools.Find(spec, b.Response)!.Indices.ToDictionary(i => i.Variable, i => i.Variable);
                     var code = new CodeExpr(spec, vars);
                     w.Line($"/// <summary>Block {b.Id}: for each ({b.Replicate?.Plate ?? "single replicate"}, {b.Element.Plate}) entry, the entry of {p} it reads.</summary>");
@@ -171,8 +172,8 @@ namespace Dsl.Generators.Emit
         {
             var p = update.Parameter;
             var model = spec.ClassName;
-            w.Line($"/// <summary>The part of the expected complete log-likelihood that depends on {p}, its gradient and its feasible set.</summary>");
-            using (w.Block($"private sealed class {p}Objective : {MStep}.IProjectedObjective"))
+            w.Line($"/// <summary>The part of the expected complete log-likelihood that depends on {p}, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>");
+            using (w.Block($"internal sealed class {p}Objective : {MStep}.IProjectedObjective"))
             {
                 w.Line($"private readonly {model} model;");
                 foreach (var term in update.Terms) foreach (var line in FieldFor(term)) w.Line(line);
@@ -191,7 +192,7 @@ namespace Dsl.Generators.Emit
                 {
                     w.Line("gradient.Clear();");
                     w.Line("var value = 0.0;");
-                    foreach (var term in update.Terms) EmitTermCall(w, spec, plan, term);
+                    foreach (var term in update.Terms) EmitTermCall(w, spec, plan, update, term);
                     w.Line("return value;");
                 }
                 w.Line();
@@ -241,7 +242,7 @@ namespace Dsl.Generators.Emit
             yield return $"else {Field(term)}Means = model.{PlugInMeans(b)}();";
         }
 
-        private static void EmitTermCall(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientTerm term)
+        private static void EmitTermCall(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientUpdate update, GradientTerm term)
         {
             var f = Field(term);
             switch (term.Kind)
@@ -264,6 +265,13 @@ namespace Dsl.Generators.Emit
                     w.Line($"value += {MStep}.ObjectiveTerms.Quadratic(x, {f}, model.{PgLinear(b, term.Access.Node)}, model.{PgQuadratic(b, term.Access.Node)}, 1.0 / model.recordedSweeps, gradient);");
                     break;
                 }
+                case GradientTermKind.BinaryLikelihood:
+                {
+                    var b = plan.Logistics[term.Block];
+                    w.Line($"// Block {term.Block}: E[log p({b.Response} | its probability)] by Monte Carlo over the recorded sweeps.");
+                    w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient);");
+                    break;
+                }
                 default:
                 {
                     var b = plan.Logistics[term.Block];
@@ -278,6 +286,8 @@ namespace Dsl.Generators.Emit
         }
 
         public static string PlugInMeans(LogisticBlock b) => $"{b.Response}Means";
+
+        private static string Likelihood(GradientUpdate u, GradientTerm t) => $"{u.Parameter}BinaryLikelihood{t.Block}";
 
         /// <summary>The strides of a simplex parameter: outer blocks, inner offsets, entries per simplex.</summary>
         private static (string Outer, string Inner, string Count) SimplexLayout(GradientUpdate update)

@@ -45,12 +45,13 @@ namespace Dsl.Generators.Emit
                     arrays.Add(new StateArray(State(b.Response), "byte", entries, false, false, $"{b.Response} (0 or 1), replicate-major"));
                     arrays.Add(new StateArray(Sum(b.Response), "double", entries, true, false, $"sum of {b.Response} over recorded sweeps"));
                 }
-                if (b.Child is { } child)
-                {
-                    if (arrays.All(a => a.Name != Counts(child.Observed)))
-                        arrays.Add(new StateArray(Counts(child.Observed), "int", entries, false, false, $"{child.Observed}Counts, replicate-major"));
+                if (b.Child is { } child && arrays.All(a => a.Name != Counts(child.Observed)))
+                    arrays.Add(new StateArray(Counts(child.Observed), "int", entries, false, false, $"{child.Observed}Counts, replicate-major"));
+                if (KeepsResponseDraws(b))
                     arrays.Add(new StateArray(Samples(b), "byte", "0", false, true, $"{b.Response} at every recorded sweep, for the Monte Carlo M-step"));
-                }
+                if (b.Probability is not null)
+                    foreach (var slot in DistinctSlots(b))
+                        arrays.Add(new StateArray(Draws(slot.Latent), "double", "0", false, true, $"{slot.Latent} at every recorded sweep, for the Monte Carlo M-step"));
                 foreach (var term in GibbsEmitter.PolyaGammaTerms(plan, b))
                 {
                     var p = term.Access.Node;

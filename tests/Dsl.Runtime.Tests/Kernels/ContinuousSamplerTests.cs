@@ -32,7 +32,7 @@ public sealed class ContinuousSamplerTests
     /// P(a, x). MathNet returns 0 below x ~ 1e-15, where Gamma(0.05) still has a third of its mass, so for x &lt; a + 1
     /// this sums the series x^a e^-x / Gamma(a + 1) * sum_n x^n / ((a + 1) ... (a + n)) in log space.
     /// </summary>
-    private static double GammaCdf(double a, double x)
+    internal static double GammaCdf(double a, double x)
     {
         if (x <= 0) return 0;
         if (x >= a + 1) return MathNet.Numerics.SpecialFunctions.GammaLowerRegularized(a, x);

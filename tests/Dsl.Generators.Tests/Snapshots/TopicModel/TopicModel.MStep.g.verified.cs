@@ -47,8 +47,8 @@ partial class TopicModel
         return weights;
     }
 
-    /// <summary>The part of the expected complete log-likelihood that depends on phi, its gradient and its feasible set.</summary>
-    private sealed class phiObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
+    /// <summary>The part of the expected complete log-likelihood that depends on phi, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    internal sealed class phiObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly TopicModel model;
         private readonly double[] allocationProfile0;
@@ -122,8 +122,8 @@ partial class TopicModel
         return (map, sumLog);
     }
 
-    /// <summary>The part of the expected complete log-likelihood that depends on alpha, its gradient and its feasible set.</summary>
-    private sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
+    /// <summary>The part of the expected complete log-likelihood that depends on alpha, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    internal sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly TopicModel model;
         private readonly (int[] Map, double[] SumLog) dirichletConcentration0;

@@ -119,8 +119,8 @@ partial class Ursm
         return map;
     }
 
-    /// <summary>The part of the expected complete log-likelihood that depends on A, its gradient and its feasible set.</summary>
-    private sealed class AObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
+    /// <summary>The part of the expected complete log-likelihood that depends on A, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    internal sealed class AObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly Ursm model;
         private readonly double[] allocationProfile0;
@@ -207,8 +207,8 @@ partial class Ursm
         return (map, sumLog);
     }
 
-    /// <summary>The part of the expected complete log-likelihood that depends on alpha, its gradient and its feasible set.</summary>
-    private sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
+    /// <summary>The part of the expected complete log-likelihood that depends on alpha, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    internal sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly Ursm model;
         private readonly (int[] Map, double[] SumLog) dirichletConcentration0;

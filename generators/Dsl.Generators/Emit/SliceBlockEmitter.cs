@@ -1,0 +1,203 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Emit.GibbsNames;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// A Bernoulli block whose link no augmentation covers (<see cref="LogisticBlock.Probability"/> set): per
+    /// replicate, each Normal latent of the probability is slice-sampled from its full conditional, then the binary
+    /// response is enumerated (or drawn) given the prior log-odds. The M-step's term for a parameter inside the
+    /// probability is the Monte Carlo Bernoulli log-likelihood over the recorded draws, with its symbolic derivative.
+    /// </summary>
+    internal static class SliceBlockEmitter
+    {
+        private const string Inference = "global::Dsl.Runtime.Inference";
+        private const string Rules = "global::Dsl.Runtime.Inference.Rules";
+        private const string Math = "global::System.Math";
+
+        public static void EmitSweep(SourceWriter w, ModelSpec spec, LogisticBlock block)
+        {
+            var e = block.Element;
+            var r = ReplicateIndex(block);
+            var size = CodeExpr.Size(e.Plate);
+            var latents = DistinctSlots(block).ToList();
+            var hoisted = GibbsEmitter.ReplicateInvariantReads(spec, block, new List<GradientTerm>());
+            w.Line($"private int {block.Response}WorkspaceDoubles => 3 * {size} + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles({size});");
+            w.Line();
+            w.Line($"private int {block.Response}WorkspaceBytes => 0;");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// Block {block.Id} for one replicate (line {block.Line}): {block.Response} ~ Bernoulli(p), p = {ExprPrinter.Print(block.Probability!)},");
+            w.Line($"/// a link no augmentation makes conjugate: {string.Join(", ", latents.Select(s => s.Latent))} {(latents.Count == 1 ? "is" : "are each")} slice-sampled from the full conditional");
+            w.Line($"/// (the Normal prior times the Bernoulli terms of {block.Response} in this replicate)" + (block.Child is { } c
+                ? $"; then {block.Response} is enumerated over its Markov blanket through {c.Observed}, with a running sum." : "."));
+            w.Line("/// </summary>");
+            using (w.Block($"private void Sweep{block.Response}(int {(block.Replicate is { } rep ? rep.Variable : "replicate")}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
+            {
+                w.Line($"var elements = {size};");
+                w.Line($"var random = context.RandomFor({GibbsEmitter.BlockStream(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
+                if (block.ResponseIsLatent)
+                {
+                    w.Line("var logOdds = work.Doubles.AsSpan(0, elements);");
+                    w.Line("var weights = work.Doubles.AsSpan(elements, elements);");
+                    w.Line("var onProbability = context.Record ? work.Doubles.AsSpan(2 * elements, elements) : default;");
+                    w.Line($"var enumeration = work.Doubles.AsSpan(3 * elements, {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements));");
+                    w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
+                }
+                foreach (var slot in latents)
+                {
+                    var code = new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null));
+                    var at = SlotIndex(block, slot, r, null);
+                    w.Line($"var {slot.Latent}Conditional = new {Conditional(block, slot)}(this, {r});");
+                    w.Line($"// The prior sd is the slice's initial width: stepping out and shrinking adapt it to the conditional.");
+                    w.Line($"{State(slot.Latent)}[{at}] = {Rules}.SliceSampler.Sample({State(slot.Latent)}[{at}], {code.Of(slot.PriorSd)}, ref {slot.Latent}Conditional, ref random);");
+                }
+                foreach (var slot in latents) w.Line($"var {Now(slot)} = {State(slot.Latent)}[{SlotIndex(block, slot, r, null)}];");
+                if (block.ResponseIsLatent) EmitResponseDraw(w, spec, block, latents, hoisted);
+                using (w.Block("if (context.Record)"))
+                {
+                    foreach (var slot in latents)
+                    {
+                        var at = SlotIndex(block, slot, r, null);
+                        w.Line($"{Sum(slot.Latent)}[{at}] += {Now(slot)};");
+                        w.Line($"{SquareSum(slot.Latent)}[{at}] += {Now(slot)} * {Now(slot)};");
+                        w.Line($"{Draws(slot.Latent)}[(recordedSweeps - 1) * {Replicates(block)} + {r}] = {Now(slot)};");
+                    }
+                    if (block.ResponseIsLatent)
+                    {
+                        w.Line($"var sums = {Sum(block.Response)}.AsSpan({r} * elements, elements);");
+                        // E[response] is the mean of its full-conditional probabilities (Rao-Blackwell), not of its 0/1 draws.
+                        w.Line(block.Child is not null
+                            ? "for (var n = 0; n < elements; n++) sums[n] += onProbability[n];"
+                            : $"for (var n = 0; n < elements; n++) sums[n] += global::Dsl.Runtime.Special.SpecialFunctions.Logistic(logOdds[n]);");
+                        w.Line($"state.CopyTo({Samples(block)}.AsSpan(((recordedSweeps - 1) * {Replicates(block)} + {r}) * elements, elements));");
+                    }
+                }
+            }
+            w.Line();
+            foreach (var slot in latents) EmitConditional(w, spec, block, slot, latents, hoisted);
+        }
+
+        /// <summary>Given the new latents, the binary response: enumerated through its child, or drawn from its prior.</summary>
+        private static void EmitResponseDraw(SourceWriter w, ModelSpec spec, LogisticBlock block, IReadOnlyList<CoefficientSlot> latents, IReadOnlyDictionary<string, string> hoisted)
+        {
+            var e = block.Element;
+            foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key}; // the same for every element of this replicate");
+            var probability = new CodeExpr(spec, Locals(spec, block, latents.Select(s => (s, Now(s)))), hoisted).Of(Replaced(block.Probability!, latents.Select(s => (s, Now(s)))));
+            using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
+            {
+                w.Line($"var probability = {probability};");
+                w.Line($"logOdds[{e.Variable}] = {Math}.Log(probability) - {Math}.Log(1 - probability);");
+                if (block.Child is { } child)
+                    w.Line($"weights[{e.Variable}] = {new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Of(child.Weight)};");
+            }
+            w.Line(block.Child is { } ch
+                ? $"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(ch.Observed)}.AsSpan({ReplicateIndex(block)} * elements, elements), logOdds, state, enumeration, onProbability, ref random);"
+                : "for (var n = 0; n < elements; n++) state[n] = random.NextDouble() < global::Dsl.Runtime.Special.SpecialFunctions.Logistic(logOdds[n]) ? (byte)1 : (byte)0;");
+        }
+
+        /// <summary>log p(latent = value | rest) up to a constant, and the struct the slice sampler calls it through.</summary>
+        private static void EmitConditional(SourceWriter w, ModelSpec spec, LogisticBlock block, CoefficientSlot slot, IReadOnlyList<CoefficientSlot> latents,
+            IReadOnlyDictionary<string, string> hoisted)
+        {
+            var e = block.Element;
+            var r = block.Replicate?.Variable ?? "replicate";
+            var values = latents.Select(s => (s, s == slot ? "value" : Now(s))).ToList();
+            var code = new CodeExpr(spec, Locals(spec, block, values), hoisted);
+            var prior = new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted);
+            var y = block.ResponseIsLatent ? $"{State(block.Response)}[{ReplicateIndex(block)} * elements + {e.Variable}] == 1"
+                : $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
+            w.Line("/// <summary>");
+            w.Line($"/// log p({ExprPrinter.Print(slot.LatentCall)} = value | rest) + const = log Normal(value; {ExprPrinter.Print(slot.PriorMean)}, {ExprPrinter.Print(slot.PriorSd)})");
+            w.Line($"///     + sum over {e.Plate} of {block.Response} log p + (1 - {block.Response}) log(1 - p), p = {ExprPrinter.Print(block.Probability!)}.");
+            w.Line("/// </summary>");
+            using (w.Block($"private double {block.Response}LogConditional{slot.Latent}(int {r}, double value)"))
+            {
+                w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
+                foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key};");
+                foreach (var other in latents.Where(s => s != slot)) w.Line($"var {Now(other)} = {State(other.Latent)}[{SlotIndex(block, other, ReplicateIndex(block), null)}];");
+                w.Line($"var standardised = (value - {prior.Of(slot.PriorMean)}) / {prior.Of(slot.PriorSd)};");
+                w.Line("var logDensity = -0.5 * standardised * standardised;");
+                using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
+                {
+                    w.Line($"var probability = {code.Of(Replaced(block.Probability!, values))};");
+                    w.Line($"logDensity += {y} ? {Math}.Log(probability) : {Math}.Log(1 - probability);");
+                }
+                w.Line("return logDensity;");
+            }
+            w.Line();
+            w.Line($"private readonly struct {Conditional(block, slot)}({spec.ClassName} model, int {r}) : {Rules}.IScalarLogDensity");
+            using (w.Braces())
+                w.Line($"public double LogDensity(double value) => model.{block.Response}LogConditional{slot.Latent}({r}, value);");
+            w.Line();
+        }
+
+        /// <summary>
+        /// The M-step term of a parameter inside the probability: the mean over recorded sweeps of
+        /// sum y log p + (1 - y) log(1 - p), and its gradient (y / p - (1 - y) / (1 - p)) dp/dP at each entry.
+        /// </summary>
+        public static void EmitLikelihood(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, string name)
+        {
+            var e = block.Element;
+            var latents = DistinctSlots(block).ToList();
+            var draws = latents.Select(s => (s, Drawn(s))).ToList();
+            var parameter = new IndexExpr(term.Access.Node + "_value", term.Access.Location);
+            var probabilityExpr = ExprTools.ReplaceCalls(Replaced(block.Probability!, draws), term.Access.Node, parameter);
+            var slope = ExprTools.ReplaceCalls(Replaced(Differentiation.Derivative(block.Probability!, term.Access), draws), term.Access.Node, parameter);
+            var vars = Locals(spec, block, draws);
+            vars[parameter.Name] = parameter.Name;
+            var hoisted = GibbsEmitter.ReplicateInvariantReads(spec, block, new List<GradientTerm>());
+            var code = new CodeExpr(spec, vars, hoisted);
+            var r = block.Replicate?.Variable ?? "replicate";
+            w.Line("/// <summary>");
+            w.Line($"/// Block {block.Id}: E[{block.Response} log p + (1 - {block.Response}) log(1 - p)] over the recorded sweeps as a function of {term.Access.Node},");
+            w.Line($"/// p = {ExprPrinter.Print(block.Probability!)}; its gradient is (y / p - (1 - y) / (1 - p)) dp/d{term.Access.Node}, dp/d{term.Access.Node} = {ExprPrinter.Print(Differentiation.Derivative(block.Probability!, term.Access))}.");
+            w.Line("/// </summary>");
+            using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)"))
+            {
+                w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
+                w.Line("var total = 0.0;");
+                using (w.Block("for (var sweep = 0; sweep < recordedSweeps; sweep++)"))
+                using (w.Block($"for (var {r} = 0; {r} < {Replicates(block)}; {r}++)"))
+                {
+                    foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key};");
+                    foreach (var slot in latents) w.Line($"var {Drawn(slot)} = {Draws(slot.Latent)}[sweep * {Replicates(block)} + {r}];");
+                    var y = block.ResponseIsLatent ? $"{Samples(block)}[(sweep * {Replicates(block)} + {r}) * elements + {e.Variable}] == 1"
+                        : $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
+                    using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
+                    {
+                        w.Line($"var entry = map[{r} * elements + {e.Variable}];");
+                        w.Line($"var {parameter.Name} = x[entry];");
+                        w.Line($"var probability = {code.Of(probabilityExpr)};");
+                        w.Line($"var isOn = {y};");
+                        w.Line($"total += isOn ? {Math}.Log(probability) : {Math}.Log(1 - probability);");
+                        w.Line($"if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * {code.Of(slope)} / recordedSweeps;");
+                    }
+                }
+                w.Line("return total / recordedSweeps;");
+            }
+            w.Line();
+        }
+
+        private static string Conditional(LogisticBlock block, CoefficientSlot slot) => $"{block.Response}ConditionalOf{slot.Latent}";
+
+        private static string Now(CoefficientSlot slot) => $"{slot.Latent}_now";
+
+        private static string Drawn(CoefficientSlot slot) => $"{slot.Latent}_drawn";
+
+        /// <summary>An expression with each latent read replaced by a local holding its value.</summary>
+        private static Expr Replaced(Expr expr, IEnumerable<(CoefficientSlot Slot, string Local)> values) =>
+            values.Aggregate(expr, (x, v) => ExprTools.ReplaceCalls(x, v.Slot.Latent, new IndexExpr(v.Local, x.Location)));
+
+        /// <summary>The response's index variables plus the locals that stand for latents.</summary>
+        private static Dictionary<string, string> Locals(ModelSpec spec, LogisticBlock block, IEnumerable<(CoefficientSlot Slot, string Local)> values)
+        {
+            var vars = GibbsEmitter.SlotVars(spec, block, null);
+            foreach (var (_, local) in values) vars[local] = local;
+            return vars;
+        }
+    }
+}
