@@ -147,8 +147,11 @@ namespace Dsl.Generators.Emit
             var parameter = new IndexExpr(term.Access.Node + "_value", term.Access.Location);
             var probabilityExpr = ExprTools.ReplaceCalls(Replaced(block.Probability!, draws), term.Access.Node, parameter);
             var slope = ExprTools.ReplaceCalls(Replaced(Differentiation.Derivative(block.Probability!, term.Access), draws), term.Access.Node, parameter);
+            // p and dp/dP share their function applications (Exp' = Exp): each is computed once per entry.
+            var shared = Lowering.SharedSubexpressions.Extract(new[] { probabilityExpr, slope }, "shared");
             var vars = Locals(spec, block, draws);
             vars[parameter.Name] = parameter.Name;
+            foreach (var (local, _) in shared.Locals) vars[local] = local;
             var hoisted = GibbsEmitter.ReplicateInvariantReads(spec, block, new List<GradientTerm>());
             var code = new CodeExpr(spec, vars, hoisted);
             var r = block.Replicate?.Variable ?? "replicate";
@@ -171,10 +174,11 @@ namespace Dsl.Generators.Emit
                     {
                         w.Line($"var entry = map[{r} * elements + {e.Variable}];");
                         w.Line($"var {parameter.Name} = x[entry];");
-                        w.Line($"var probability = {code.Of(probabilityExpr)};");
+                        foreach (var (local, value) in shared.Locals) w.Line($"var {local} = {code.Of(value)};");
+                        w.Line($"var probability = {code.Of(shared.Roots[0])};");
                         w.Line($"var isOn = {y};");
                         w.Line($"total += isOn ? {Math}.Log(probability) : {Math}.Log(1 - probability);");
-                        w.Line($"if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * {code.Of(slope)} / recordedSweeps;");
+                        w.Line($"if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * {code.Of(shared.Roots[1])} / recordedSweeps;");
                     }
                 }
                 w.Line("return total / recordedSweeps;");

@@ -71,10 +71,12 @@ partial class Germination
                 {
                     var entry = map[p * elements + s];
                     var intercept_value = x[entry];
-                    var probability = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn)))));
+                    var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
+                    var shared1 = global::System.Math.Exp((-shared0));
+                    var probability = (1.0 - shared1);
                     var isOn = yCounts![s, p] == 1;
                     total += isOn ? global::System.Math.Log(probability) : global::System.Math.Log(1 - probability);
-                    if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * (-(global::System.Math.Exp((-global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn)))) * (-global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn))))) / recordedSweeps;
+                    if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * (-(shared1 * (-shared0))) / recordedSweeps;
                 }
             }
         }
@@ -157,10 +159,12 @@ partial class Germination
                 {
                     var entry = map[p * elements + s];
                     var slope_value = x[entry];
-                    var probability = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn)))));
+                    var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
+                    var shared1 = global::System.Math.Exp((-shared0));
+                    var probability = (1.0 - shared1);
                     var isOn = yCounts![s, p] == 1;
                     total += isOn ? global::System.Math.Log(probability) : global::System.Math.Log(1 - probability);
-                    if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * (-(global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn)))) * (-(global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn)) * doseValues[s, p])))) / recordedSweeps;
+                    if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * (-(shared1 * (-(shared0 * doseValues[s, p])))) / recordedSweeps;
                 }
             }
         }
