@@ -12,6 +12,51 @@ public sealed class SliceBlockTests
     [Fact]
     public void BinaryLikelihoodGradients_MatchCentralDifferences()
     {
+        var model = Fitted();
+        Check(new Germination.interceptObjective(model, plugIn: false), [model.interceptValues + 0.2]);
+        Check(new Germination.slopeObjective(model, plugIn: false), [model.slopeValues - 0.3]);
+    }
+
+    /// <summary>
+    /// The derived full conditional is the joint up to a constant: at random values of one plot effect, differences
+    /// of the generated conditional equal differences of the model's joint log density (the NUTS posterior, written
+    /// independently from the same declaration). Dropping a Bernoulli term or the prior breaks the equality.
+    /// </summary>
+    [Fact]
+    public void FullConditional_DiffersAsTheJointDoes()
+    {
+        var model = Fitted();
+        var posterior = model.CreatePosterior();
+        var position = new double[posterior.Dimension];
+        for (var p = 0; p < model.PlotCount; p++) position[p] = model.uDraw(new Germination.Plot(p));
+        // The position holds u in plate order (its transform is the identity): read back, it gives the same values.
+        var read = new double[model.PlotCount];
+        var stream = new RandomStream(1, 1);
+        Assert.True(posterior.TryReadLatent(position, "u", read, ref stream));
+        Assert.Equal(position[..model.PlotCount], read);
+        var random = new RandomStream(23, 0);
+        var gradient = new double[position.Length];
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var plot = (int)(random.NextDouble() * model.PlotCount);
+            // Within about two sds of the prior: further out the joint's log(1 - p) underflows (it evaluates 1 - p).
+            var (a, b) = (random.NextNormal(), random.NextNormal());
+            var at = (double[])position.Clone();
+            at[plot] = a;
+            var jointA = posterior.Evaluate(at, gradient);
+            at[plot] = b;
+            var jointB = posterior.Evaluate(at, gradient);
+            var conditional = model.yLogConditionalu(plot, a) - model.yLogConditionalu(plot, b);
+            // Both are sums of about twenty terms of order one: rounding leaves about 1e-13.
+            Assert.True(Math.Abs(conditional - (jointA - jointB)) < 1e-9, $"plot {plot}: conditional {conditional}, joint {jointA - jointB}");
+        }
+        // The conditional's log(1 - p) is -Exp(eta) itself, so it stays finite where 1 - p rounds to zero.
+        Assert.True(double.IsFinite(model.yLogConditionalu(0, 8.0)));
+    }
+
+    /// <summary>Germination on 20 seeds x 6 plots, simulated, after one EM iteration (recorded sweeps and current draws exist).</summary>
+    private static Germination Fitted()
+    {
         const int seeds = 20, plots = 6;
         var random = new RandomStream(17, 0);
         var model = new Germination { SeedCount = seeds, PlotCount = plots, interceptValues = -0.3, slopeValues = 0.8, plotVarianceValues = 0.6, doseValues = new double[seeds, plots] };
@@ -23,10 +68,8 @@ public sealed class SliceBlockTests
             counts[s, p] = random.NextDouble() < 1 - Math.Exp(-Math.Exp(-0.3 + 0.8 * dose)) ? 1 : 0;
         }
         model.yCounts = CountMatrix.FromDense(counts, Names(seeds), Names(plots));
-        // One EM iteration leaves recorded sweeps of the plot effects for the Monte Carlo objective.
         new GibbsEmDriver(new GibbsEmOptions { BurnIn = 5, Samples = 10, MaxIterations = 1, Seed = 4 }).Run(model);
-        Check(new Germination.interceptObjective(model, plugIn: false), [model.interceptValues + 0.2]);
-        Check(new Germination.slopeObjective(model, plugIn: false), [model.slopeValues - 0.3]);
+        return model;
     }
 
     private static void Check(Dsl.Runtime.Inference.MStep.IProjectedObjective objective, double[] at)

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generators.Derivation;
 using Dsl.Generators.Ir;
+using Dsl.Generators.Lowering;
 using static Dsl.Generators.Emit.GibbsNames;
 
 namespace Dsl.Generators.Emit
@@ -86,11 +87,13 @@ namespace Dsl.Generators.Emit
         {
             var e = block.Element;
             foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key}; // the same for every element of this replicate");
-            var probability = new CodeExpr(spec, Locals(spec, block, latents.Select(s => (s, Now(s)))), hoisted).Of(Replaced(block.Probability!, latents.Select(s => (s, Now(s)))));
+            var (on, off) = BernoulliLogs.Of(Replaced(block.Probability!, latents.Select(s => (s, Now(s)))));
+            var shared = SharedSubexpressions.Extract(new[] { on, off }, "shared");
+            var code = new CodeExpr(spec, Locals(spec, block, latents.Select(s => (s, Now(s))), shared), hoisted);
             using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
             {
-                w.Line($"var probability = {probability};");
-                w.Line($"logOdds[{e.Variable}] = {Math}.Log(probability) - {Math}.Log(1 - probability);");
+                foreach (var (local, value) in shared.Locals) w.Line($"var {local} = {code.Of(value)};");
+                w.Line($"logOdds[{e.Variable}] = {code.Of(shared.Roots[0])} - {code.Of(shared.Roots[1])}; // log p - log(1 - p)");
                 if (block.Child is { } child)
                     w.Line($"weights[{e.Variable}] = {new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Of(child.Weight)};");
             }
@@ -106,15 +109,17 @@ namespace Dsl.Generators.Emit
             var e = block.Element;
             var r = block.Replicate?.Variable ?? "replicate";
             var values = latents.Select(s => (s, s == slot ? "value" : Now(s))).ToList();
-            var code = new CodeExpr(spec, Locals(spec, block, values), hoisted);
+            var code = new CodeExpr(spec, Locals(spec, block, values, null), hoisted);
+            var (on, off) = BernoulliLogs.Of(Replaced(block.Probability!, values));
             var prior = new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted);
             var y = block.ResponseIsLatent ? $"{State(block.Response)}[{ReplicateIndex(block)} * elements + {e.Variable}] == 1"
                 : $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
             w.Line("/// <summary>");
             w.Line($"/// log p({ExprPrinter.Print(slot.LatentCall)} = value | rest) + const = log Normal(value; {ExprPrinter.Print(slot.PriorMean)}, {ExprPrinter.Print(slot.PriorSd)})");
             w.Line($"///     + sum over {e.Plate} of {block.Response} log p + (1 - {block.Response}) log(1 - p), p = {ExprPrinter.Print(block.Probability!)}.");
+            w.Line("/// Internal: the model's own assembly checks it against the joint density.");
             w.Line("/// </summary>");
-            using (w.Block($"private double {block.Response}LogConditional{slot.Latent}(int {r}, double value)"))
+            using (w.Block($"internal double {block.Response}LogConditional{slot.Latent}(int {r}, double value)"))
             {
                 w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
                 foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key};");
@@ -123,8 +128,7 @@ namespace Dsl.Generators.Emit
                 w.Line("var logDensity = -0.5 * standardised * standardised;");
                 using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
                 {
-                    w.Line($"var probability = {code.Of(Replaced(block.Probability!, values))};");
-                    w.Line($"logDensity += {y} ? {Math}.Log(probability) : {Math}.Log(1 - probability);");
+                    w.Line($"logDensity += {y} ? {code.Of(on)} : {code.Of(off)};");
                 }
                 w.Line("return logDensity;");
             }
@@ -137,7 +141,8 @@ namespace Dsl.Generators.Emit
 
         /// <summary>
         /// The M-step term of a parameter inside the probability: the mean over recorded sweeps of
-        /// sum y log p + (1 - y) log(1 - p), and its gradient (y / p - (1 - y) / (1 - p)) dp/dP at each entry.
+        /// sum y log p + (1 - y) log(1 - p), each log in its stable form (<see cref="BernoulliLogs"/>), and its gradient,
+        /// the symbolic derivative of whichever log the draw selects.
         /// </summary>
         public static void EmitLikelihood(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, string name)
         {
@@ -145,19 +150,17 @@ namespace Dsl.Generators.Emit
             var latents = DistinctSlots(block).ToList();
             var draws = latents.Select(s => (s, Drawn(s))).ToList();
             var parameter = new IndexExpr(term.Access.Node + "_value", term.Access.Location);
-            var probabilityExpr = ExprTools.ReplaceCalls(Replaced(block.Probability!, draws), term.Access.Node, parameter);
-            var slope = ExprTools.ReplaceCalls(Replaced(Differentiation.Derivative(block.Probability!, term.Access), draws), term.Access.Node, parameter);
-            // p and dp/dP share their function applications (Exp' = Exp): each is computed once per entry.
-            var shared = Lowering.SharedSubexpressions.Extract(new[] { probabilityExpr, slope }, "shared");
-            var vars = Locals(spec, block, draws);
-            vars[parameter.Name] = parameter.Name;
-            foreach (var (local, _) in shared.Locals) vars[local] = local;
+            var (on, off) = BernoulliLogs.Of(block.Probability!);
+            // Each log and its derivative share their function applications (Exp' = Exp): each is computed once per entry.
+            SharedLocals Branch(Expr log) => SharedSubexpressions.Extract(
+                new[] { log, Differentiation.Derivative(log, term.Access) }.Select(x => ExprTools.ReplaceCalls(Replaced(x, draws), term.Access.Node, parameter)).ToList(), "shared");
+            var (onBranch, offBranch) = (Branch(on), Branch(off));
             var hoisted = GibbsEmitter.ReplicateInvariantReads(spec, block, new List<GradientTerm>());
-            var code = new CodeExpr(spec, vars, hoisted);
             var r = block.Replicate?.Variable ?? "replicate";
             w.Line("/// <summary>");
             w.Line($"/// Block {block.Id}: E[{block.Response} log p + (1 - {block.Response}) log(1 - p)] over the recorded sweeps as a function of {term.Access.Node},");
-            w.Line($"/// p = {ExprPrinter.Print(block.Probability!)}; its gradient is (y / p - (1 - y) / (1 - p)) dp/d{term.Access.Node}, dp/d{term.Access.Node} = {ExprPrinter.Print(Differentiation.Derivative(block.Probability!, term.Access))}.");
+            w.Line($"/// p = {ExprPrinter.Print(block.Probability!)}: log p = {ExprPrinter.Print(on)}, log(1 - p) = {ExprPrinter.Print(off)},");
+            w.Line($"/// each with its derivative in {term.Access.Node}.");
             w.Line("/// </summary>");
             using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)"))
             {
@@ -174,16 +177,27 @@ namespace Dsl.Generators.Emit
                     {
                         w.Line($"var entry = map[{r} * elements + {e.Variable}];");
                         w.Line($"var {parameter.Name} = x[entry];");
-                        foreach (var (local, value) in shared.Locals) w.Line($"var {local} = {code.Of(value)};");
-                        w.Line($"var probability = {code.Of(shared.Roots[0])};");
-                        w.Line($"var isOn = {y};");
-                        w.Line($"total += isOn ? {Math}.Log(probability) : {Math}.Log(1 - probability);");
-                        w.Line($"if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * {code.Of(shared.Roots[1])} / recordedSweeps;");
+                        using (w.Block($"if ({y})"))
+                            EmitBranch(w, spec, block, draws, parameter, onBranch, hoisted);
+                        using (w.Block("else"))
+                            EmitBranch(w, spec, block, draws, parameter, offBranch, hoisted);
                     }
                 }
                 w.Line("return total / recordedSweeps;");
             }
             w.Line();
+        }
+
+        /// <summary>One log term and its gradient, with their shared applications in locals.</summary>
+        private static void EmitBranch(SourceWriter w, ModelSpec spec, LogisticBlock block, IEnumerable<(CoefficientSlot, string)> draws, IndexExpr parameter,
+            SharedLocals branch, IReadOnlyDictionary<string, string> hoisted)
+        {
+            var vars = Locals(spec, block, draws, branch);
+            vars[parameter.Name] = parameter.Name;
+            var code = new CodeExpr(spec, vars, hoisted);
+            foreach (var (local, value) in branch.Locals) w.Line($"var {local} = {code.Of(value)};");
+            w.Line($"total += {code.Of(branch.Roots[0])};");
+            w.Line($"if (!gradient.IsEmpty) gradient[entry] += {code.Of(branch.Roots[1])} / recordedSweeps;");
         }
 
         private static string Conditional(LogisticBlock block, CoefficientSlot slot) => $"{block.Response}ConditionalOf{slot.Latent}";
@@ -196,11 +210,12 @@ namespace Dsl.Generators.Emit
         private static Expr Replaced(Expr expr, IEnumerable<(CoefficientSlot Slot, string Local)> values) =>
             values.Aggregate(expr, (x, v) => ExprTools.ReplaceCalls(x, v.Slot.Latent, new IndexExpr(v.Local, x.Location)));
 
-        /// <summary>The response's index variables plus the locals that stand for latents.</summary>
-        private static Dictionary<string, string> Locals(ModelSpec spec, LogisticBlock block, IEnumerable<(CoefficientSlot Slot, string Local)> values)
+        /// <summary>The response's index variables plus the locals that stand for latents and shared applications.</summary>
+        private static Dictionary<string, string> Locals(ModelSpec spec, LogisticBlock block, IEnumerable<(CoefficientSlot Slot, string Local)> values, SharedLocals? shared)
         {
             var vars = GibbsEmitter.SlotVars(spec, block, null);
             foreach (var (_, local) in values) vars[local] = local;
+            foreach (var (local, _) in shared?.Locals ?? new List<(string, Expr)>()) vars[local] = local;
             return vars;
         }
     }

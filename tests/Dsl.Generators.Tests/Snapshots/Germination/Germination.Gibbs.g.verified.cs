@@ -100,16 +100,16 @@ partial class Germination : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// <summary>
     /// log p(u(p) = value | rest) + const = log Normal(value; 0, Sqrt(plotVariance()))
     ///     + sum over Seed of y log p + (1 - y) log(1 - p), p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))).
+    /// Internal: the model's own assembly checks it against the joint density.
     /// </summary>
-    private double yLogConditionalu(int p, double value)
+    internal double yLogConditionalu(int p, double value)
     {
         var elements = SeedCount;
         var standardised = (value - 0.0) / global::System.Math.Sqrt(plotVarianceValues);
         var logDensity = -0.5 * standardised * standardised;
         for (var s = 0; s < elements; s++)
         {
-            var probability = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)))));
-            logDensity += yCounts![s, p] == 1 ? global::System.Math.Log(probability) : global::System.Math.Log(1 - probability);
+            logDensity += yCounts![s, p] == 1 ? global::System.Math.Log((1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)))))) : (-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)));
         }
         return logDensity;
     }

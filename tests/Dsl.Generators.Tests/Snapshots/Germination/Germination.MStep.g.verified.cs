@@ -56,7 +56,8 @@ partial class Germination
 
     /// <summary>
     /// Block 0: E[y log p + (1 - y) log(1 - p)] over the recorded sweeps as a function of intercept,
-    /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))); its gradient is (y / p - (1 - y) / (1 - p)) dp/dintercept, dp/dintercept = -Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))) * -Exp(intercept() + slope() * dose(s, p) + u(p)).
+    /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))): log p = Log(1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p)))), log(1 - p) = -Exp(intercept() + slope() * dose(s, p) + u(p)),
+    /// each with its derivative in intercept.
     /// </summary>
     private double interceptBinaryLikelihood0(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)
     {
@@ -71,12 +72,19 @@ partial class Germination
                 {
                     var entry = map[p * elements + s];
                     var intercept_value = x[entry];
-                    var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
-                    var shared1 = global::System.Math.Exp((-shared0));
-                    var probability = (1.0 - shared1);
-                    var isOn = yCounts![s, p] == 1;
-                    total += isOn ? global::System.Math.Log(probability) : global::System.Math.Log(1 - probability);
-                    if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * (-(shared1 * (-shared0))) / recordedSweeps;
+                    if (yCounts![s, p] == 1)
+                    {
+                        var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
+                        var shared1 = global::System.Math.Exp((-shared0));
+                        total += global::System.Math.Log((1.0 - shared1));
+                        if (!gradient.IsEmpty) gradient[entry] += ((1.0 / (1.0 - shared1)) * (-(shared1 * (-shared0)))) / recordedSweeps;
+                    }
+                    else
+                    {
+                        var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
+                        total += (-shared0);
+                        if (!gradient.IsEmpty) gradient[entry] += (-shared0) / recordedSweeps;
+                    }
                 }
             }
         }
@@ -144,7 +152,8 @@ partial class Germination
 
     /// <summary>
     /// Block 0: E[y log p + (1 - y) log(1 - p)] over the recorded sweeps as a function of slope,
-    /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))); its gradient is (y / p - (1 - y) / (1 - p)) dp/dslope, dp/dslope = -Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))) * -Exp(intercept() + slope() * dose(s, p) + u(p)) * dose(s, p).
+    /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))): log p = Log(1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p)))), log(1 - p) = -Exp(intercept() + slope() * dose(s, p) + u(p)),
+    /// each with its derivative in slope.
     /// </summary>
     private double slopeBinaryLikelihood0(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)
     {
@@ -159,12 +168,19 @@ partial class Germination
                 {
                     var entry = map[p * elements + s];
                     var slope_value = x[entry];
-                    var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
-                    var shared1 = global::System.Math.Exp((-shared0));
-                    var probability = (1.0 - shared1);
-                    var isOn = yCounts![s, p] == 1;
-                    total += isOn ? global::System.Math.Log(probability) : global::System.Math.Log(1 - probability);
-                    if (!gradient.IsEmpty) gradient[entry] += (isOn ? 1 / probability : -1 / (1 - probability)) * (-(shared1 * (-(shared0 * doseValues[s, p])))) / recordedSweeps;
+                    if (yCounts![s, p] == 1)
+                    {
+                        var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
+                        var shared1 = global::System.Math.Exp((-shared0));
+                        total += global::System.Math.Log((1.0 - shared1));
+                        if (!gradient.IsEmpty) gradient[entry] += ((1.0 / (1.0 - shared1)) * (-(shared1 * (-(shared0 * doseValues[s, p]))))) / recordedSweeps;
+                    }
+                    else
+                    {
+                        var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
+                        total += (-shared0);
+                        if (!gradient.IsEmpty) gradient[entry] += (-(shared0 * doseValues[s, p])) / recordedSweeps;
+                    }
                 }
             }
         }

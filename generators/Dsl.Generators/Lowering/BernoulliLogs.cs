@@ -1,0 +1,33 @@
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Lowering
+{
+    /// <summary>
+    /// log p and log(1 - p) of a Bernoulli probability as expressions, simplified where the probability's own form
+    /// allows, so they stay finite where p rounds to 0 or 1: log(1 - (1 - Y)) = log Y, log Exp(Z) = Z,
+    /// log Logistic(Z) = -Softplus(-Z) and log(1 - Logistic(Z)) = -Softplus(Z). A complementary log-log link,
+    /// p = 1 - Exp(-Exp(eta)), gets log(1 - p) = -Exp(eta), exact for every eta, where 1 - p underflows above eta = 3.6.
+    /// The simplified forms are differentiated too, so the M-step's gradients share their stability.
+    /// </summary>
+    internal static class BernoulliLogs
+    {
+        public static (Expr LogOn, Expr LogOff) Of(Expr probability) =>
+            (Log(probability), Log(OneMinus(probability)));
+
+        private static Expr OneMinus(Expr p) =>
+            p is BinaryExpr { Operator: '-', Left: ConstantExpr { Value: 1 }, Right: var rest } ? rest
+                : new BinaryExpr('-', new ConstantExpr(1, p.Location), p, p.Location);
+
+        private static Expr Log(Expr x) => x switch
+        {
+            FunctionExpr { Function: "Exp" } e => e.Arguments[0],
+            FunctionExpr { Function: "Logistic" } s => new NegateExpr(Softplus(new NegateExpr(s.Arguments[0], s.Location)), s.Location),
+            BinaryExpr { Operator: '-', Left: ConstantExpr { Value: 1 }, Right: FunctionExpr { Function: "Logistic" } s } =>
+                new NegateExpr(Softplus(s.Arguments[0]), s.Location),
+            _ => new FunctionExpr("Log", EquatableArray.Of(x), x.Location),
+        };
+
+        private static Expr Softplus(Expr z) => new FunctionExpr("Softplus", EquatableArray.Of(z), z.Location);
+    }
+}
