@@ -58,6 +58,34 @@ public sealed class DeclaredFitTests
         Assert.True(effects.Count(u => summary[u][Q5] <= truth[u] && truth[u] <= summary[u][Q95]) >= 31, "plot effects' intervals");
     }
 
+    /// <summary>The tutorial's hierarchical count model (docs/fitting-your-model.md), with its commands.</summary>
+    [Fact]
+    public void TutorialGeneRates_FitsItsOwnSimulation()
+    {
+        using var temp = new TempFolder();
+        var depth = temp.File("depth.json", """{"depth": [0.5, 1.0, 1.5, 2.0, 0.8, 1.2]}""");
+        var (sim, fit) = SimulateAndFit(temp, Path.Combine(RepoPaths.Root, "docs", "examples", "GeneRates.cs"),
+            ["--plate", "Gene=200", "--data", depth, "--seed", "5"], []);
+        var truth = Truth(sim);
+        var summary = Summary(fit);
+        foreach (var hyper in new[] { "shape", "meanRate" })
+            Assert.True(summary[hyper][Q5] <= truth[hyper] && truth[hyper] <= summary[hyper][Q95], $"{hyper}: {truth[hyper]} outside its interval");
+        var rates = truth.Keys.Where(k => k.StartsWith("rate[", StringComparison.Ordinal)).ToList();
+        Assert.Equal(200, rates.Count);
+        // 180 of 200 expected inside 90 % intervals, binomial sd 4.2; 170 is over two sd below (measured 187).
+        Assert.True(rates.Count(r => summary[r][Q5] <= truth[r] && truth[r] <= summary[r][Q95]) >= 170, "rates' intervals");
+    }
+
+    /// <summary>The tutorial's URSM variant extends the bundled declaration from its own file.</summary>
+    [Fact]
+    public void TutorialUrsmVariant_ExtendsTheBundledDeclaration_AndIsFittedByGibbsEm()
+    {
+        var result = RunDsl("check", Path.Combine(RepoPaths.Models, "Ursm", "Ursm.cs"), Path.Combine(RepoPaths.Root, "docs", "examples", "UrsmCloglog.cs"));
+        Assert.True(result.Exit == 0, result.Err);
+        Assert.Contains("model UrsmCloglog: fitted by Gibbs-EM", result.Out);
+        Assert.Contains("0 warning(s)", result.Out);
+    }
+
     [Fact]
     public void LogisticRegression_TruthLiesInsideTheNinetyPercentIntervals()
     {
