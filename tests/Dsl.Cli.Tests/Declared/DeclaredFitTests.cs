@@ -4,6 +4,7 @@ using Dsl.Tests.Shared;
 using Xunit;
 
 using static Dsl.Cli.Tests.CliRunner;
+using static Dsl.Cli.Tests.Declared.SimulatedFit;
 
 namespace Dsl.Cli.Tests.Declared;
 
@@ -13,25 +14,6 @@ namespace Dsl.Cli.Tests.Declared;
 /// </summary>
 public sealed class DeclaredFitTests
 {
-    private static Dictionary<string, double> Truth(string folder) => NamedRows.Column(Path.Combine(folder, "truth.csv"), 1);
-
-    private static Dictionary<string, double[]> Summary(string folder) => NamedRows.Numbers(Path.Combine(folder, "summary.csv"));
-
-    /// <summary>Positions in a summary row (after its name) of the 5 % and 95 % quantiles and R-hat.</summary>
-    private static readonly int Q5 = Array.IndexOf(DeclaredOutputWriter.SummaryColumns, "q5"), Q95 = Array.IndexOf(DeclaredOutputWriter.SummaryColumns, "q95"),
-        RHat = Array.IndexOf(DeclaredOutputWriter.SummaryColumns, "rhat");
-
-    private static (string Sim, string Fit) SimulateAndFit(TempFolder temp, string model, string[] simulate, string[] fit)
-    {
-        var sim = Path.Combine(temp.Path, "sim");
-        var simulated = RunDsl(["simulate", model, .. simulate, "--out", sim]);
-        Assert.True(simulated.Exit == 0, simulated.Err);
-        var fitted = Path.Combine(temp.Path, "fit");
-        var result = RunDsl(["fit", model, "--data", Path.Combine(sim, "data.json"), "--out", fitted, "--quiet", .. fit]);
-        Assert.True(result.Exit == 0, result.Err);
-        return (sim, fitted);
-    }
-
     /// <summary>
     /// A complementary log-log link, which no augmentation covers: the plot effects are slice-sampled and the
     /// M-step differentiates the probability for the intercept and slope (their variance stays in closed form).
@@ -74,16 +56,6 @@ public sealed class DeclaredFitTests
         Assert.Equal(200, rates.Count);
         // 180 of 200 expected inside 90 % intervals, binomial sd 4.2; 170 is over two sd below (measured 187).
         Assert.True(rates.Count(r => summary[r][Q5] <= truth[r] && truth[r] <= summary[r][Q95]) >= 170, "rates' intervals");
-    }
-
-    /// <summary>The tutorial's URSM variant extends the bundled declaration from its own file.</summary>
-    [Fact]
-    public void TutorialUrsmVariant_ExtendsTheBundledDeclaration_AndIsFittedByGibbsEm()
-    {
-        var result = RunDsl("check", Path.Combine(RepoPaths.Models, "Ursm", "Ursm.cs"), Path.Combine(RepoPaths.Root, "docs", "examples", "UrsmCloglog.cs"));
-        Assert.True(result.Exit == 0, result.Err);
-        Assert.Contains("model UrsmCloglog: fitted by Gibbs-EM", result.Out);
-        Assert.Contains("0 warning(s)", result.Out);
     }
 
     [Fact]
@@ -164,68 +136,6 @@ public sealed class DeclaredFitTests
         var swapped = phi.Sum(p => Math.Abs(summary[p.EndsWith(",1]") ? p.Replace(",1]", ",2]") : p.Replace(",2]", ",1]")][0] - truth[p]));
         // A flat start is about 1.0 away in L1; sampling 200 x 300 words leaves about 0.1.
         Assert.True(Math.Min(straight, swapped) < 0.25, $"L1 loss of phi {Math.Min(straight, swapped):F3}");
-    }
-
-    /// <summary>
-    /// The bundled declaration, and one-edit variants: the dropout probability given by a logit link instead of
-    /// p: Logistic(...), a per-gene offset delta(i), a [Param], added to the dropout logit, and a complementary
-    /// log-log link, which no augmentation covers (kappa and tau are slice-sampled, A's M-step differentiates p).
-    /// </summary>
-    [Theory]
-    [InlineData("bundled")]
-    [InlineData("logit")]
-    [InlineData("offset")]
-    [InlineData("cloglog")]
-    public void UrsmDeclaration_AndItsVariants_FitFromTheirOwnSimulation(string variant)
-    {
-        using var temp = new TempFolder();
-        var ursm = Path.Combine(RepoPaths.Models, "Ursm", "Ursm.cs");
-        const string dropout = "public double pi(Gene i, Cell l) => Logistic(kappa(l) + tau(l) * A(i, G(l)));";
-        if (variant != "bundled")
-        {
-            var text = File.ReadAllText(ursm);
-            var edited = variant switch
-            {
-                "logit" => text.Replace(dropout, "public double eta(Gene i, Cell l) => kappa(l) + tau(l) * A(i, G(l));").Replace("Dist.Bernoulli(p: pi(i, l))", "Dist.Bernoulli(logit: eta(i, l))"),
-                "offset" => text.Replace(dropout, "[Param] public partial double delta(Gene i);\n    public double pi(Gene i, Cell l) => Logistic(delta(i) + kappa(l) + tau(l) * A(i, G(l)));"),
-                _ => text.Replace(dropout, "public double pi(Gene i, Cell l) => 1 - Exp(-Exp(kappa(l) + tau(l) * A(i, G(l))));"),
-            };
-            Assert.NotEqual(text, edited);
-            ursm = temp.File($"Ursm_{variant}.cs", edited);
-        }
-        var (sim, fit) = SimulateAndFit(temp, ursm,
-            ["--plate", "Gene=50", "--plate", "Type=3", "--plate", "Cell=60", "--plate", "Bulk=40", "--seed", "2",
-             "--set", "muKappa=1", "--set", "varKappa=1", "--set", "muTau=1.5", "--set", "varTau=1"],
-            ["--em-iters", variant == "offset" ? "30" : "10", "--threads", "2"]);
-        var truth = Truth(sim);
-        var summary = Summary(fit);
-        for (var k = 1; k <= 3; k++)
-        {
-            var l1 = Enumerable.Range(1, 50).Sum(i => Math.Abs(summary[$"A[{i},{k}]"][0] - truth[$"A[{i},{k}]"]));
-            // Dirichlet(1) profiles over 50 genes from 40 bulk samples of 1000 reads and 60 cells: measured 0.03; 0.1 is a failed fit.
-            Assert.True(l1 < 0.1, $"type {k}: L1 loss of A {l1:F3}");
-        }
-        // The deterministic dropout probability pi (or the logit eta) is summarised over the latents' draws too.
-        var deterministic = variant == "logit" ? "eta" : "pi";
-        var entries = summary.Keys.Where(k => k.StartsWith(deterministic + "[", StringComparison.Ordinal)).ToList();
-        Assert.Equal(50 * 60, entries.Count);
-        Assert.All(entries, e => Assert.True(summary[e][Q5] <= summary[e][0] && summary[e][0] <= summary[e][Q95], $"{e}: mean outside its interval"));
-        if (variant != "logit") Assert.All(entries, e => Assert.InRange(summary[e][0], 0, 1));
-        var kappa = truth.Keys.Where(k => k.StartsWith("kappa[", StringComparison.Ordinal)).ToList();
-        if (variant == "offset")
-        {
-            // delta(i) and the mean of kappa trade a constant, so compare the offsets' pattern. Each delta is learnt from
-            // 60 cells' switches, a standard error near 0.3 beside a spread of sd 1 (drawn from Normal(0, 1)): measured
-            // 0.94; an M-step that left delta at its start would score near 0.
-            var genes = Enumerable.Range(1, 50).Select(i => $"delta[{i}]").ToList();
-            var correlation = Pearson.Correlation(genes.Select(g => truth[g]).ToArray(), genes.Select(g => summary[g][0]).ToArray());
-            Assert.True(correlation > 0.8, $"delta: correlation with the truth {correlation:F3}");
-        }
-        else
-        {
-            // (With an offset, kappa's level trades with delta's, so its intervals are checked without one.)
-            Assert.True(kappa.Count(c => summary[c][Q5] <= truth[c] && truth[c] <= summary[c][Q95]) >= 46, "kappa's intervals");
-        }
     }
 
     [Fact]
