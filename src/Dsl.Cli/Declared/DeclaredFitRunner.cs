@@ -39,16 +39,13 @@ public static class DeclaredFitRunner
         using var loaded = DeclaredModelLoader.Load(modelPath, request.ModelName, error, request.With);
         var engine = loaded.EngineFor(request.Method) ?? throw new CliException($"{modelPath}: {loaded.Verdict}");
         request.RefuseOtherEngines(engine);
-        if (request.Resume && engine == SamplingFit.Engine)
-            throw new CliException($"fit {Path.GetFileName(modelPath)} runs NUTS, which keeps no checkpoint to resume; run it again without --resume");
         var model = loaded.Create();
         var members = DataArguments.Read(request.Data, model.Descriptor);
         var bound = DataBinder.Bind(model, members, request.Data[0], error.WriteLine, AssignmentArguments.PlateSizes(request.Plates, model.Descriptor));
         var plates = model.Descriptor.Plates.ToDictionary(p => p, model.GetPlateSize);
         var fingerprint = DataArguments.Fingerprint(members);
         var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, fingerprint, request.Force);
-        var keepsCheckpoint = engine != SamplingFit.Engine;
-        output.WriteLine($"fitting {loaded.Name} by {engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}{(keepsCheckpoint ? $"; checkpoint {checkpoint.Path}" : "")}");
+        output.WriteLine($"fitting {loaded.Name} by {engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}; checkpoint {checkpoint.Path}");
         DeclaredFit fit;
         try
         {
@@ -68,7 +65,7 @@ public static class DeclaredFitRunner
             {
                 var options = request.Nuts();
                 using var line = new ProgressLine(mode, error, "iteration", options.Warmup + options.Samples);
-                fit = SamplingFit.Fit(model, options, new IterationReporter(line, options.Warmup), line.Note);
+                fit = SamplingFit.Fit(model, options, new IterationReporter(line, options.Warmup), line.Note, checkpoint);
             }
             else
             {

@@ -14,57 +14,156 @@ public delegate void IterationHook(int iteration, ReadOnlySpan<double> position)
 
 /// <summary>
 /// One NUTS chain: a random start, Stan's windowed warm-up (step size by dual averaging, diagonal metric from each
-/// window's draws, regularised towards 10⁻³ as Stan does), then the kept draws. Every random number comes from
-/// stream (seed, chain), so a chain's draws do not depend on how many run beside it.
+/// window's draws, regularised towards 10⁻³ as Stan does), then the kept draws. Iteration t draws its random numbers
+/// from its own counter range of stream (seed, chain), blocks from (t + 1)·2³², and the start from block 0, so a
+/// chain's draws depend neither on how many run beside it nor on where it was stopped and resumed: its state between
+/// iterations (<see cref="Save"/>) is all a resumed chain needs. The number of kept draws may grow on resume.
 /// </summary>
-public static class NutsChain
+public sealed class NutsChain
 {
-    public static ChainRun Run(ILogDensity density, NutsOptions options, int chain, IProgress<int>? progress = null, IterationHook? afterIteration = null)
+    /// <summary>Philox blocks reserved for one iteration; a transition uses a few thousand at most.</summary>
+    private const int IterationBlockBits = 32;
+
+    private readonly ILogDensity density;
+    private readonly NutsOptions options;
+    private readonly int chain;
+    private readonly Nuts nuts;
+    private readonly StepSizeAdaptation adaptation;
+    private readonly WarmupSchedule schedule;
+    private readonly WindowVariance variance;
+    private double[] draws;
+    private long gradients;
+    private int divergences, maxDepthHits;
+    private double acceptance;
+
+    public NutsChain(ILogDensity density, NutsOptions options, int chain)
     {
+        (this.density, this.options, this.chain) = (density, options, chain);
         var random = new RandomStream(options.Seed, (ulong)chain);
-        var nuts = new Nuts(density, options.MaxTreeDepth);
+        nuts = new Nuts(density, options.MaxTreeDepth);
         Initialise(nuts, density.Dimension, options.InitRadius, chain, ref random);
         nuts.FindReasonableStepSize(ref random);
-        var adaptation = new StepSizeAdaptation(options.TargetAcceptance);
+        adaptation = new StepSizeAdaptation(options.TargetAcceptance);
         adaptation.Restart(nuts.StepSize);
-        var schedule = new WarmupSchedule(options.Warmup);
-        var variance = new WindowVariance(density.Dimension);
-        long gradients = 0;
-        for (var iteration = 0; iteration < options.Warmup; iteration++)
+        schedule = new WarmupSchedule(options.Warmup);
+        variance = new WindowVariance(density.Dimension);
+        draws = new double[options.Samples * density.Dimension];
+    }
+
+    /// <summary>Transitions done so far, warm-up included.</summary>
+    public int Iteration { get; private set; }
+
+    public int Total => options.Warmup + options.Samples;
+
+    public bool Done => Iteration >= Total;
+
+    public static ChainRun Run(ILogDensity density, NutsOptions options, int chain, IProgress<int>? progress = null, IterationHook? afterIteration = null)
+    {
+        var run = new NutsChain(density, options, chain);
+        run.Advance(run.Total, progress, afterIteration);
+        return run.Result();
+    }
+
+    /// <summary>Runs up to <paramref name="count"/> more iterations (fewer where the chain ends), reporting each.</summary>
+    public void Advance(int count, IProgress<int>? progress = null, IterationHook? afterIteration = null)
+    {
+        for (var end = Math.Min(Total, Iteration + count); Iteration < end; Iteration++)
         {
-            var transition = nuts.Transition(ref random);
-            gradients += transition.LeapfrogSteps;
-            nuts.StepSize = adaptation.Learn(transition.AcceptStatistic);
-            if (schedule.InWindow(iteration)) variance.Add(nuts.Position);
-            if (afterIteration is not null)
-            {
-                afterIteration(iteration, nuts.Position);
-                nuts.Refresh();
-            }
-            if (schedule.EndsWindow(iteration))
-            {
-                variance.WriteRegularised(nuts.InverseMetric);
-                variance.Reset();
-                nuts.FindReasonableStepSize(ref random);
-                adaptation.Restart(nuts.StepSize);
-            }
-            progress?.Report(iteration + 1);
+            var random = new RandomStream(options.Seed, (ulong)chain, (ulong)(Iteration + 1) << IterationBlockBits);
+            if (Iteration < options.Warmup) WarmupIteration(Iteration, ref random, afterIteration);
+            else KeptIteration(Iteration - options.Warmup, ref random);
+            progress?.Report(Iteration + 1);
         }
-        if (options.Warmup > 0) nuts.StepSize = adaptation.Final;
-        var draws = new double[options.Samples * density.Dimension];
-        var (divergences, maxDepthHits, acceptance) = (0, 0, 0.0);
-        for (var s = 0; s < options.Samples; s++)
+    }
+
+    private void WarmupIteration(int iteration, ref RandomStream random, IterationHook? afterIteration)
+    {
+        var transition = nuts.Transition(ref random);
+        gradients += transition.LeapfrogSteps;
+        nuts.StepSize = adaptation.Learn(transition.AcceptStatistic);
+        if (schedule.InWindow(iteration)) variance.Add(nuts.Position);
+        if (afterIteration is not null)
         {
-            var transition = nuts.Transition(ref random);
-            gradients += transition.LeapfrogSteps;
-            if (transition.Divergent) divergences++;
-            if (transition.TreeDepth >= options.MaxTreeDepth) maxDepthHits++;
-            acceptance += transition.AcceptStatistic;
-            nuts.Position.CopyTo(draws.AsSpan(s * density.Dimension));
-            progress?.Report(options.Warmup + s + 1);
+            afterIteration(iteration, nuts.Position);
+            nuts.Refresh();
         }
-        return new ChainRun(draws, options.Samples, density.Dimension, nuts.StepSize, divergences, maxDepthHits,
-            options.Samples == 0 ? double.NaN : acceptance / options.Samples, nuts.InverseMetric.ToArray(), gradients);
+        if (schedule.EndsWindow(iteration))
+        {
+            variance.WriteRegularised(nuts.InverseMetric);
+            variance.Reset();
+            nuts.FindReasonableStepSize(ref random);
+            adaptation.Restart(nuts.StepSize);
+        }
+        if (iteration == options.Warmup - 1) nuts.StepSize = adaptation.Final;
+    }
+
+    private void KeptIteration(int sample, ref RandomStream random)
+    {
+        var transition = nuts.Transition(ref random);
+        gradients += transition.LeapfrogSteps;
+        if (transition.Divergent) divergences++;
+        if (transition.TreeDepth >= options.MaxTreeDepth) maxDepthHits++;
+        acceptance += transition.AcceptStatistic;
+        nuts.Position.CopyTo(draws.AsSpan(sample * density.Dimension));
+    }
+
+    public ChainRun Result()
+    {
+        var kept = Math.Max(0, Iteration - options.Warmup);
+        return new ChainRun(draws[..(kept * density.Dimension)], kept, density.Dimension, nuts.StepSize, divergences, maxDepthHits,
+            kept == 0 ? double.NaN : acceptance / kept, nuts.InverseMetric.ToArray(), gradients);
+    }
+
+    /// <summary>The chain between iterations: position, step size, metric, adaptation, counters and the draws kept so far.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(Iteration);
+        WriteArray(writer, nuts.Position);
+        writer.Write(nuts.StepSize);
+        WriteArray(writer, nuts.InverseMetric);
+        adaptation.Save(writer);
+        variance.Save(writer);
+        writer.Write(gradients);
+        writer.Write(divergences);
+        writer.Write(maxDepthHits);
+        writer.Write(acceptance);
+        var kept = Math.Max(0, Iteration - options.Warmup);
+        WriteArray(writer, draws.AsSpan(0, kept * density.Dimension));
+    }
+
+    /// <summary>Restores what <see cref="Save"/> wrote into a chain built with the same density and settings (more samples allowed).</summary>
+    public void Load(BinaryReader reader)
+    {
+        var iteration = reader.ReadInt32();
+        if (iteration > Total) throw new InvalidDataException($"chain {chain + 1} ran {iteration} iterations, more than the {Total} asked for now; ask for at least as many --samples");
+        var position = ReadArray(reader, density.Dimension, "position");
+        if (!nuts.TrySetPosition(position)) throw new InvalidDataException($"chain {chain + 1}: the saved position has no finite log density under this model");
+        nuts.StepSize = reader.ReadDouble();
+        ReadArray(reader, density.Dimension, "metric").CopyTo(nuts.InverseMetric);
+        adaptation.Load(reader);
+        variance.Load(reader);
+        gradients = reader.ReadInt64();
+        divergences = reader.ReadInt32();
+        maxDepthHits = reader.ReadInt32();
+        acceptance = reader.ReadDouble();
+        var kept = Math.Max(0, iteration - options.Warmup);
+        ReadArray(reader, kept * density.Dimension, "draws").CopyTo(draws, 0);
+        Iteration = iteration;
+    }
+
+    private static void WriteArray(BinaryWriter writer, ReadOnlySpan<double> values)
+    {
+        writer.Write(values.Length);
+        foreach (var v in values) writer.Write(v);
+    }
+
+    private double[] ReadArray(BinaryReader reader, int expected, string what)
+    {
+        var length = reader.ReadInt32();
+        if (length != expected) throw new InvalidDataException($"chain {chain + 1}: the saved {what} has {length} entries, this model {expected}");
+        var values = new double[length];
+        for (var i = 0; i < length; i++) values[i] = reader.ReadDouble();
+        return values;
     }
 
     /// <summary>Stan's random inits: uniform on (-r, r) per coordinate, retried where the density is not finite.</summary>
@@ -111,6 +210,20 @@ public static class NutsChain
             Array.Clear(mean);
             Array.Clear(squares);
             count = 0;
+        }
+
+        public void Save(BinaryWriter writer)
+        {
+            writer.Write(count);
+            foreach (var v in mean) writer.Write(v);
+            foreach (var v in squares) writer.Write(v);
+        }
+
+        public void Load(BinaryReader reader)
+        {
+            count = reader.ReadInt32();
+            for (var i = 0; i < mean.Length; i++) mean[i] = reader.ReadDouble();
+            for (var i = 0; i < squares.Length; i++) squares[i] = reader.ReadDouble();
         }
     }
 }

@@ -38,4 +38,20 @@ internal sealed class StepSizeAdaptation
 
     /// <summary>The averaged step size, used once warm-up ends.</summary>
     public double Final => Math.Exp(logAverage);
+
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(mu);
+        writer.Write(gradientAverage);
+        writer.Write(logAverage);
+        writer.Write(count);
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        mu = reader.ReadDouble();
+        gradientAverage = reader.ReadDouble();
+        logAverage = reader.ReadDouble();
+        count = reader.ReadInt32();
+    }
 }

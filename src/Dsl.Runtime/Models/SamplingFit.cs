@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dsl.Runtime.Data;
 using Dsl.Runtime.Hmc;
 using Dsl.Runtime.Random;
 
@@ -25,28 +26,43 @@ public static class SamplingFit
     /// <summary>Stochastic-approximation EM needs a few hundred steps to settle even when the warm-up is short.</summary>
     private const int MinimumParameterIterations = 200;
 
-    public static DeclaredFit Fit(IDeclaredModel model, NutsOptions options, IProgress<int>? progress, Action<string>? warn)
+    /// <summary>Checkpoints are written at most this often (and when the chains finish), so saving the draws stays cheap.</summary>
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(20);
+
+    /// <summary>The chains advance side by side in this many chunks; a checkpoint can fall between any two.</summary>
+    private const int Chunks = 50;
+
+    public static DeclaredFit Fit(IDeclaredModel model, NutsOptions options, IProgress<int>? progress, Action<string>? warn, CheckpointPlan? checkpoint = null)
     {
         if (model is not ISampledModel sampled) throw new InvalidOperationException($"{model.Descriptor.Name} has no sampling plan");
         var clock = Stopwatch.StartNew();
+        checkpoint?.RequireWritable();
         var posteriors = Enumerable.Range(0, options.Chains).Select(_ => sampled.CreatePosterior()).ToArray();
-        // Parameters first (stochastic-approximation EM on one chain, as long as a warm-up), then the latents' chains at them.
-        var parameterTrace = posteriors[0].Parameters.Count == 0 ? null
-            : ParameterEstimation.Run(model, posteriors[0], options with { Seed = options.Seed ^ ParameterStreams }, Math.Max(options.Warmup, MinimumParameterIterations), progress);
-        var runs = new ChainRun[options.Chains];
-        var slowest = progress is null ? null : new SlowestChain(options.Chains, progress);
-        try
+        var parameters = posteriors[0].Parameters;
+        var chains = new NutsChain[options.Chains];
+        double[]? parameterTrace;
+        if (checkpoint is { Resume: true })
         {
-            Parallel.For(0, options.Chains, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, chain =>
-            {
-                runs[chain] = NutsChain.Run(posteriors[chain], options, chain, slowest?.For(chain));
-            });
+            parameterTrace = SamplingCheckpoint.Load(checkpoint, options, model, parameters, c => new NutsChain(posteriors[c], options, c), chains);
         }
-        catch (AggregateException e)
+        else
         {
-            // The first chain's failure as itself (every chain of a bad model fails the same way).
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions.OrderBy(i => i.Message, StringComparer.Ordinal).First());
+            // Parameters first (stochastic-approximation EM on one chain, as long as a warm-up), then the latents' chains at them.
+            parameterTrace = parameters.Count == 0 ? null
+                : ParameterEstimation.Run(model, posteriors[0], options with { Seed = options.Seed ^ ParameterStreams }, Math.Max(options.Warmup, MinimumParameterIterations), progress);
+            InParallel(options, chain => chains[chain] = new NutsChain(posteriors[chain], options, chain));
         }
+        var slowest = progress is null ? null : new SlowestChain(chains.Select(c => c.Iteration).ToArray(), progress);
+        var chunk = Math.Max(1, (options.Warmup + options.Samples + Chunks - 1) / Chunks);
+        var saved = clock.Elapsed;
+        while (chains.Any(c => !c.Done))
+        {
+            InParallel(options, chain => chains[chain].Advance(chunk, slowest?.For(chain)));
+            if (checkpoint is null || chains.Any(c => !c.Done) && clock.Elapsed - saved < CheckpointInterval) continue;
+            SamplingCheckpoint.Save(checkpoint, options, model, parameters, parameterTrace, chains);
+            saved = clock.Elapsed;
+        }
+        var runs = chains.Select(c => c.Result()).ToArray();
         var sampling = clock.Elapsed.TotalSeconds;
 
         var reader = posteriors[0];
@@ -87,6 +103,20 @@ public static class SamplingFit
             settings, clock.Elapsed.TotalSeconds) { HasObjective = false, Recorded = draws };
     }
 
+    /// <summary>Runs an action per chain on at most --threads threads; a failure surfaces as the first chain's own exception.</summary>
+    private static void InParallel(NutsOptions options, Action<int> perChain)
+    {
+        try
+        {
+            Parallel.For(0, options.Chains, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, perChain);
+        }
+        catch (AggregateException e)
+        {
+            // The first chain's failure as itself (every chain of a bad model fails the same way).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions.OrderBy(i => i.Message, StringComparer.Ordinal).First());
+        }
+    }
+
     /// <summary>Stan's advice, as one line each: divergences, saturated trees, R-hat above 1.01 and ESS below 400.</summary>
     private static void Warn(ChainRun[] runs, IReadOnlyList<NodeSummary> summaries, NutsOptions options, Action<string>? warn)
     {
@@ -107,10 +137,9 @@ public static class SamplingFit
     }
 
     /// <summary>Reports the slowest chain's iteration each time it advances, so progress reads as one run.</summary>
-    private sealed class SlowestChain(int chains, IProgress<int> overall)
+    private sealed class SlowestChain(int[] done, IProgress<int> overall)
     {
-        private readonly int[] done = new int[chains];
-        private int reported;
+        private int reported = done.Min();
 
         public IProgress<int> For(int chain) => new Chain(this, chain);
 

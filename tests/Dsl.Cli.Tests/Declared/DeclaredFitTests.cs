@@ -58,6 +58,32 @@ public sealed class DeclaredFitTests
         Assert.True(rates.Count(r => summary[r][Q5] <= truth[r] && truth[r] <= summary[r][Q95]) >= 170, "rates' intervals");
     }
 
+    /// <summary>
+    /// NUTS keeps a checkpoint too: a finished run resumed with more --samples continues its chains and equals a
+    /// longer run from the start, byte for byte; a resume with other warm-up settings is refused in one line.
+    /// </summary>
+    [Fact]
+    public void ANutsFit_ResumedWithMoreSamples_EqualsALongerRun()
+    {
+        using var temp = new TempFolder();
+        var model = Path.Combine(RepoPaths.Root, "docs", "examples", "GeneRates.cs");
+        var depth = temp.File("depth.json", """{"depth": [0.5, 1.0, 1.5]}""");
+        var sim = Path.Combine(temp.Path, "sim");
+        Assert.Equal(0, RunDsl("simulate", model, "--plate", "Gene=30", "--data", depth, "--seed", "2", "--out", sim).Exit);
+        var data = Path.Combine(sim, "data.json");
+        (int Exit, string Out, string Err) Fit(string name, params string[] extra) =>
+            RunDsl(["fit", model, "--data", data, "--out", Path.Combine(temp.Path, name), "--quiet", "--warmup", "200", .. extra]);
+        Assert.Equal(0, Fit("long", "--samples", "200").Exit);
+        Assert.Equal(0, Fit("extended", "--samples", "100").Exit);
+        Assert.True(File.Exists(Path.Combine(temp.Path, "extended", "checkpoint.bin")));
+        var resumed = Fit("extended", "--samples", "200", "--resume", "--threads", "1");
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Assert.Equal(File.ReadAllText(Path.Combine(temp.Path, "long", "summary.csv")), File.ReadAllText(Path.Combine(temp.Path, "extended", "summary.csv")));
+        var other = Fit("extended", "--samples", "200", "--resume", "--seed", "3");
+        Assert.Equal(1, other.Exit);
+        Assert.Contains("cannot resume from this checkpoint: it was written with other settings", other.Err);
+    }
+
     [Fact]
     public void LogisticRegression_TruthLiesInsideTheNinetyPercentIntervals()
     {

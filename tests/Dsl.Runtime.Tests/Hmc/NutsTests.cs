@@ -75,6 +75,37 @@ public sealed class NutsTests
         Assert.NotEqual(first.Draws, other.Draws);
     }
 
+    /// <summary>
+    /// A chain saved between any two iterations and restored into a fresh one (mid warm-up window, at a window's end,
+    /// and among the kept draws) continues exactly as if it had never stopped, and one restored with more samples
+    /// asked for extends the same draws.
+    /// </summary>
+    [Theory]
+    [InlineData(37)]
+    [InlineData(75)]
+    [InlineData(130)]
+    public void AChainSavedAndRestored_ContinuesAsIfNeverStopped(int stopAt)
+    {
+        var options = new NutsOptions { Warmup = 100, Samples = 60, Seed = 4 };
+        var straight = NutsChain.Run(new Gaussian(), options, 1);
+        var first = new NutsChain(new Gaussian(), options, 1);
+        first.Advance(stopAt);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) first.Save(writer);
+        buffer.Position = 0;
+        var longer = options with { Samples = 90 };
+        var resumed = new NutsChain(new Gaussian(), longer, 1);
+        using (var reader = new BinaryReader(buffer)) resumed.Load(reader);
+        Assert.Equal(stopAt, resumed.Iteration);
+        resumed.Advance(int.MaxValue - stopAt);
+        var result = resumed.Result();
+        Assert.Equal(90, result.Samples);
+        Assert.Equal(straight.Draws, result.Draws[..straight.Draws.Length]);
+        Assert.Equal(straight.StepSize, result.StepSize);
+        Assert.Equal(straight.InverseMetric, result.InverseMetric);
+        Assert.Equal(NutsChain.Run(new Gaussian(), longer, 1).Draws, result.Draws);
+    }
+
     [Fact]
     public void AModelWithNoFiniteStartingPoint_IsRefusedByName()
     {
