@@ -150,6 +150,18 @@ namespace Dsl.Generators.Derivation
             return factors;
         }
 
+        /// <summary>
+        /// c where expr = node(...) * c with c free of the node (1 where expr is the call alone), or null where the
+        /// node enters otherwise: the slope of expr in that entry of the node.
+        /// </summary>
+        public static Expr? AffineCofactor(Expr expr, string node)
+        {
+            var factors = Factors(expr);
+            var mine = factors.Where(f => Mentions(f, node)).ToList();
+            if (mine.Count != 1 || mine[0] is not NodeCallExpr call || call.Node != node || call.Indices.Any(i => Mentions(i, node))) return null;
+            return Product(factors.Where(f => f != mine[0]).ToList(), expr);
+        }
+
         /// <summary>The product of the factors (1 for none).</summary>
         public static Expr Product(IReadOnlyList<Expr> factors, Expr anchor) =>
             factors.Count == 0 ? new ConstantExpr(1, anchor.Location) : factors.Skip(1).Aggregate(factors[0], (a, b) => new BinaryExpr('*', a, b, a.Location));

@@ -332,9 +332,9 @@ namespace Dsl.Generators.Derivation
                     {
                         if (slot.Over is not null && ExprTools.Mentions(slot.Coefficient, parameter.Name))
                             Fail(parameter, $"it is a covariate inside the sum over {slot.Over.Plate} of '{block.Response}''s linear predictor; the M-step handles parameters multiplying single coefficients only");
-                        CollectTerm(parameter, slot.Coefficient, GradientTermKind.PolyaGammaCoefficient, block.Id, affine);
+                        CollectAffine(parameter, slot.Coefficient, block, affine);
                     }
-                    foreach (var offset in block.Offsets) CollectTerm(parameter, offset, GradientTermKind.PolyaGammaCoefficient, block.Id, affine);
+                    foreach (var offset in block.Offsets) CollectAffine(parameter, offset, block, affine);
                     if (affine.Select(t => Print(t.Access)).Distinct().Count() > 1)
                         Fail(parameter, $"'{block.Response}''s linear predictor reads it at different entries ({string.Join(", ", affine.Select(t => Print(t.Access)).Distinct())}); the M-step needs one entry per element");
                     if (affine.Count > 0) terms.Add(affine[0]);
@@ -376,6 +376,15 @@ namespace Dsl.Generators.Derivation
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.BinaryLikelihood, block.Id, reads[0]));
+            }
+
+            /// <summary>A covariate or offset term of psi that is the parameter times a factor free of it: psi is affine in it there.</summary>
+            private void CollectAffine(NodeSpec parameter, Expr expr, LogisticBlock block, List<GradientTerm> terms)
+            {
+                if (!ExprTools.Mentions(expr, parameter.Name)) return;
+                if (ExprTools.AffineCofactor(expr, parameter.Name) is not null && ExprTools.Calls(expr).First(c => c.Node == parameter.Name) is { } call)
+                    terms.Add(new GradientTerm(GradientTermKind.PolyaGammaCoefficient, block.Id, call));
+                else Fail(parameter, $"it appears inside '{Print(expr)}' of '{block.Response}''s linear predictor; the M-step needs the predictor affine in it (the parameter times a factor free of it)");
             }
 
             private void CollectTerm(NodeSpec parameter, Expr expr, GradientTermKind kind, int block, List<GradientTerm> terms)

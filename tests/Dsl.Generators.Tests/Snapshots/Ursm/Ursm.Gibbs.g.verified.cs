@@ -243,15 +243,13 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
             var sums = SSum.AsSpan(l * elements, elements);
             for (var n = 0; n < elements; n++) sums[n] += onProbability[n];
             state.CopyTo(SSamples.AsSpan(((recordedSweeps - 1) * CellCount + l) * elements, elements));
+            for (var i = 0; i < elements; i++)
             {
                 var slope = coefficients[1]; // d psi / d A
-                for (var i = 0; i < elements; i++)
-                {
-                    var rest = psi[i] - slope * AValues[i, G_l];
-                    var at = l * elements + i;
-                    SPolyaGammaLinearA[at] += (state[i] - 0.5) * slope - omega[i] * rest * slope;
-                    SPolyaGammaQuadraticA[at] += omega[i] * slope * slope;
-                }
+                var rest = psi[i] - slope * AValues[i, G_l];
+                var at = l * elements + i;
+                SPolyaGammaLinearA[at] += (state[i] - 0.5) * slope - omega[i] * rest * slope;
+                SPolyaGammaQuadraticA[at] += omega[i] * slope * slope;
             }
         }
     }
