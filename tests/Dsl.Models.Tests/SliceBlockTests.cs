@@ -17,6 +17,40 @@ public sealed class SliceBlockTests
         Check(new Germination.slopeObjective(model, plugIn: false), [model.slopeValues - 0.3]);
     }
 
+    /// <summary>A parameter in the slice-sampled effects' Student-t prior: its Monte Carlo log-prior term's gradient.</summary>
+    [Fact]
+    public void LatentPriorGradient_MatchesCentralDifferences()
+    {
+        const int seeds = 20, plots = 6;
+        var random = new RandomStream(19, 0);
+        var model = new RobustGermination { SeedCount = seeds, PlotCount = plots, interceptValues = -0.3, slopeValues = 0.8, plotScaleValues = 0.7, doseValues = new double[seeds, plots] };
+        var counts = new double[seeds, plots];
+        for (var s = 0; s < seeds; s++)
+        for (var p = 0; p < plots; p++)
+        {
+            var dose = model.doseValues[s, p] = random.NextNormal();
+            counts[s, p] = random.NextDouble() < 1 - Math.Exp(-Math.Exp(-0.3 + 0.8 * dose)) ? 1 : 0;
+        }
+        model.yCounts = CountMatrix.FromDense(counts, Names(seeds), Names(plots));
+        new GibbsEmDriver(new GibbsEmOptions { BurnIn = 5, Samples = 10, MaxIterations = 1, Seed = 4 }).Run(model);
+        Check(new RobustGermination.plotScaleObjective(model, plugIn: false), [model.plotScaleValues * 1.3]);
+        // The effects' conditional is the joint up to a constant, with the Student-t prior's log density in it.
+        var posterior = model.CreatePosterior();
+        var position = new double[posterior.Dimension];
+        for (var p = 0; p < plots; p++) position[p] = model.uDraw(new RobustGermination.Plot(p));
+        var gradient = new double[position.Length];
+        foreach (var (a, b) in new[] { (-1.5, 0.4), (2.0, -0.3), (0.1, 1.2) })
+        {
+            var at = (double[])position.Clone();
+            at[2] = a;
+            var jointA = posterior.Evaluate(at, gradient);
+            at[2] = b;
+            var jointB = posterior.Evaluate(at, gradient);
+            // Sums of twenty terms of order one: rounding leaves about 1e-13.
+            Assert.True(Math.Abs(model.yLogConditionalu(2, a) - model.yLogConditionalu(2, b) - (jointA - jointB)) < 1e-9, $"u = {a} against {b}");
+        }
+    }
+
     /// <summary>
     /// The derived full conditional is the joint up to a constant: at random values of one plot effect, differences
     /// of the generated conditional equal differences of the model's joint log density (the NUTS posterior, written

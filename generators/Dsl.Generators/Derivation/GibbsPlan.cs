@@ -76,10 +76,12 @@ namespace Dsl.Generators.Derivation
         NormalisedWeight,
         /// <summary>E[y log p + (1 - y) log(1 - p)] over the recorded draws, p a block's probability read at P.</summary>
         BinaryLikelihood,
+        /// <summary>E[log prior(latent | P)] over the recorded draws of a slice-sampled latent (<see cref="GradientTerm.Latent"/>).</summary>
+        LatentPrior,
     }
 
     /// <summary>One term of the expected complete log-likelihood that depends on a parameter, and where P is read.</summary>
-    public sealed record GradientTerm(GradientTermKind Kind, int Block, NodeCallExpr Access);
+    public sealed record GradientTerm(GradientTermKind Kind, int Block, NodeCallExpr Access, string? Latent = null);
 
     /// <summary>
     /// Rule "projected gradient ascent" (URSM eq 3.7-3.9): the parameter's terms, differentiated by the rule of each

@@ -142,7 +142,7 @@ namespace Dsl.Generators.Derivation
                 // The node is either a latent coefficient of some Bernoulli response, or a binary latent response itself.
                 var response = node.Declaration.Distribution!.Name == "Bernoulli" ? node
                     : Children(node.Name).FirstOrDefault(c => c.Declaration.Distribution?.Name == "Bernoulli");
-                if (response is null || node.Declaration.Distribution.Name != "Normal" && response != node) return false;
+                if (response is null) return false;
                 var psi = LinearPredictor(response);
                 var slots = new List<CoefficientSlot>();
                 var offsets = new List<Expr>();
@@ -223,9 +223,11 @@ namespace Dsl.Generators.Derivation
             }
 
             /// <summary>
-            /// The latents of a probability that no augmentation covers: each must be a Normal latent read at the
-            /// response's own indices, one value per replicate, so that its full conditional is its prior times the
-            /// response's Bernoulli terms in that replicate. Its covariate is 1: the slice sampler never reads it.
+            /// The latents of a probability that no augmentation covers: each must be a scalar latent with a proper
+            /// continuous prior, read at the response's own indices, one value per replicate, so that its full
+            /// conditional is its prior times the response's Bernoulli terms in that replicate. A slice slot's
+            /// covariate is 1 (never read), its PriorMean the prior's centre (the start) and its PriorSd the prior's
+            /// scale (the first slice width).
             /// </summary>
             private List<CoefficientSlot>? SliceSlots(NodeSpec response)
             {
@@ -234,11 +236,6 @@ namespace Dsl.Generators.Derivation
                 foreach (var call in ExprTools.Calls(probability).Where(c => Node(c.Node).Role == NodeRole.Latent))
                 {
                     var latent = Node(call.Node);
-                    if (latent.Declaration.Distribution?.Name != "Normal")
-                    {
-                        Fail(response, $"its probability reads '{latent.Name}', a {latent.Declaration.Distribution?.Name} latent; latents behind a link other than a linear logit must be Normal");
-                        return null;
-                    }
                     if (!call.Indices.All(i => i is IndexExpr index && response.Indices.Any(r => r.Variable == index.Name)))
                     {
                         Fail(response, $"its probability reads '{Print(call)}' at indices other than its own; the slice sampler updates latents read at the response's indices");
@@ -250,9 +247,13 @@ namespace Dsl.Generators.Derivation
                         continue;
                     }
                     var bindings = ExprTools.Bindings(latent, call);
-                    slots.Add(new CoefficientSlot(latent.Name, new ConstantExpr(1, call.Location),
-                        ExprTools.Substitute(ExprTools.Argument(latent, "mean", spec)!, bindings),
-                        ExprTools.Substitute(ExprTools.Argument(latent, "sd", spec)!, bindings), null, call));
+                    var arguments = Emit.SamplingEmitter.Arguments(spec, latent).Select(a => ExprTools.Substitute(a, bindings)).ToList();
+                    if (latent.Declaration.Distribution is not { } prior || PriorCentres.Of(prior.Name, arguments, call.Location) is not { } centre)
+                    {
+                        Fail(response, $"its probability reads '{latent.Name}', a {latent.Declaration.Distribution?.Name} latent; the slice sampler takes a latent with a proper continuous prior (Normal, StudentT, Cauchy, HalfNormal, HalfCauchy, LogNormal, Gamma, Exponential, InverseGamma, Beta)");
+                        return null;
+                    }
+                    slots.Add(new CoefficientSlot(latent.Name, new ConstantExpr(1, call.Location), centre.Centre, centre.Scale, null, call));
                 }
                 return slots;
             }
@@ -339,6 +340,8 @@ namespace Dsl.Generators.Derivation
                         Fail(parameter, $"'{block.Response}''s linear predictor reads it at different entries ({string.Join(", ", affine.Select(t => Print(t.Access)).Distinct())}); the M-step needs one entry per element");
                     if (affine.Count > 0) terms.Add(affine[0]);
                     if (block.Probability is { } probability && ExprTools.Mentions(probability, parameter.Name)) CollectLinkTerm(parameter, block, probability, terms);
+                    if (block.Probability is not null)
+                        foreach (var slot in block.Slots) CollectPriorTerm(parameter, block, slot, terms);
                     if (block.Child is { } child) CollectTerm(parameter, child.Weight, GradientTermKind.NormalisedWeight, block.Id, terms);
                 }
                 if (failure is not null) return null;
@@ -376,6 +379,34 @@ namespace Dsl.Generators.Derivation
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.BinaryLikelihood, block.Id, reads[0]));
+            }
+
+            /// <summary>
+            /// A parameter in the prior of a slice-sampled latent (a Normal's closed form takes it first): the Monte
+            /// Carlo log prior over the recorded draws, differentiated through the prior's arguments.
+            /// </summary>
+            private void CollectPriorTerm(NodeSpec parameter, LogisticBlock block, CoefficientSlot slot, List<GradientTerm> terms)
+            {
+                var latent = Node(slot.Latent);
+                var bindings = ExprTools.Bindings(latent, (NodeCallExpr)slot.LatentCall);
+                var arguments = Emit.SamplingEmitter.Arguments(spec, latent).Select(a => ExprTools.Substitute(a, bindings)).ToList();
+                var reads = arguments.SelectMany(ExprTools.Calls).Where(c => c.Node == parameter.Name).ToList();
+                if (reads.Count == 0) return;
+                if (reads.Any(r => !ExprTools.SameShape(r, reads[0])))
+                {
+                    Fail(parameter, $"the prior of '{slot.Latent}' reads it at different entries; the M-step needs one entry per replicate");
+                    return;
+                }
+                try
+                {
+                    foreach (var argument in arguments) Differentiation.Derivative(argument, reads[0]);
+                }
+                catch (System.NotSupportedException e)
+                {
+                    Fail(parameter, $"the prior of '{slot.Latent}' cannot be differentiated in it: {e.Message}");
+                    return;
+                }
+                terms.Add(new GradientTerm(GradientTermKind.LatentPrior, block.Id, reads[0], slot.Latent));
             }
 
             /// <summary>A covariate or offset term of psi that is the parameter times a factor free of it: psi is affine in it there.</summary>

@@ -24,7 +24,7 @@ namespace Dsl.Generators.Emit
         public static string Counts(string observed) => $"{observed}ByReplicate";
         public static string PgLinear(LogisticBlock b, string parameter) => $"{b.Response}PolyaGammaLinear{parameter}";
         public static string PgQuadratic(LogisticBlock b, string parameter) => $"{b.Response}PolyaGammaQuadratic{parameter}";
-        public static string Map(GradientUpdate u, GradientTerm t) => $"{u.Parameter}Map{t.Kind}{t.Block}";
+        public static string Map(GradientUpdate u, GradientTerm t) => $"{u.Parameter}Map{t.Kind}{t.Block}{t.Latent}";
         public static string Ascent(GradientUpdate u) => $"{u.Parameter}Ascent";
 
         /// <summary>Replicates of a logistic block: the replicate plate's size, or 1 when the coefficients are shared by all.</summary>

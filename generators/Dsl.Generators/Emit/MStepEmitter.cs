@@ -147,6 +147,21 @@ namespace Dsl.Generators.Emit
                     }
                     break;
                 }
+                case GradientTermKind.LatentPrior:
+                {
+                    var b = plan.Logistics[term.Block];
+                    SliceBlockEmitter.EmitPriorTerm(w, spec, b, term, Likelihood(update, term));
+                    var code = new CodeExpr(spec, ExprTools.Find(spec, b.Response)!.Indices.ToDictionary(i => i.Variable, i => i.Variable));
+                    w.Line($"/// <summary>Block {b.Id}: for each {b.Replicate?.Plate ?? "single replicate"}, the entry of {p} the prior of {term.Latent} reads.</summary>");
+                    using (w.Block($"private int[] {name}()"))
+                    {
+                        w.Line($"var map = new int[{Replicates(b)}];");
+                        using (Loop(w, b.Replicate))
+                            w.Line($"map[{ReplicateIndex(b)}] = {code.FlatIndex(term.Access)};");
+                        w.Line("return map;");
+                    }
+                    break;
+                }
                 default:
                 {
                     var b = plan.Logistics[term.Block];
@@ -205,7 +220,7 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        private static string Field(GradientTerm term) => $"{char.ToLowerInvariant(term.Kind.ToString()[0])}{term.Kind.ToString().Substring(1)}{term.Block}";
+        private static string Field(GradientTerm term) => $"{char.ToLowerInvariant(term.Kind.ToString()[0])}{term.Kind.ToString().Substring(1)}{term.Block}{term.Latent}";
 
         private static IEnumerable<string> FieldFor(GradientTerm term)
         {
@@ -272,6 +287,10 @@ namespace Dsl.Generators.Emit
                     w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient);");
                     break;
                 }
+                case GradientTermKind.LatentPrior:
+                    w.Line($"// Block {term.Block}: E[log prior({term.Latent})] by Monte Carlo over the recorded sweeps.");
+                    w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient);");
+                    break;
                 default:
                 {
                     var b = plan.Logistics[term.Block];
@@ -287,7 +306,7 @@ namespace Dsl.Generators.Emit
 
         public static string PlugInMeans(LogisticBlock b) => $"{b.Response}Means";
 
-        private static string Likelihood(GradientUpdate u, GradientTerm t) => $"{u.Parameter}BinaryLikelihood{t.Block}";
+        private static string Likelihood(GradientUpdate u, GradientTerm t) => $"{u.Parameter}{t.Kind}{t.Block}{t.Latent}";
 
         /// <summary>The strides of a simplex parameter: outer blocks, inner offsets, entries per simplex.</summary>
         private static (string Outer, string Inner, string Count) SimplexLayout(GradientUpdate update)

@@ -18,6 +18,7 @@ namespace Dsl.Generators.Emit
         private const string Inference = "global::Dsl.Runtime.Inference";
         private const string Rules = "global::Dsl.Runtime.Inference.Rules";
         private const string Math = "global::System.Math";
+        private const string Hmc = "global::Dsl.Runtime.Hmc";
 
         public static void EmitSweep(SourceWriter w, ModelSpec spec, LogisticBlock block)
         {
@@ -115,7 +116,7 @@ namespace Dsl.Generators.Emit
             var y = block.ResponseIsLatent ? $"{State(block.Response)}[{ReplicateIndex(block)} * elements + {e.Variable}] == 1"
                 : $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
             w.Line("/// <summary>");
-            w.Line($"/// log p({ExprPrinter.Print(slot.LatentCall)} = value | rest) + const = log Normal(value; {ExprPrinter.Print(slot.PriorMean)}, {ExprPrinter.Print(slot.PriorSd)})");
+            w.Line($"/// log p({ExprPrinter.Print(slot.LatentCall)} = value | rest) + const = log {Prior(spec, slot).Distribution}(value; {string.Join(", ", Prior(spec, slot).Arguments.Select(ExprPrinter.Print))})");
             w.Line($"///     + sum over {e.Plate} of {block.Response} log p + (1 - {block.Response}) log(1 - p), p = {ExprPrinter.Print(block.Probability!)}.");
             w.Line("/// Internal: the model's own assembly checks it against the joint density.");
             w.Line("/// </summary>");
@@ -124,8 +125,17 @@ namespace Dsl.Generators.Emit
                 w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
                 foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key};");
                 foreach (var other in latents.Where(s => s != slot)) w.Line($"var {Now(other)} = {State(other.Latent)}[{SlotIndex(block, other, ReplicateIndex(block), null)}];");
-                w.Line($"var standardised = (value - {prior.Of(slot.PriorMean)}) / {prior.Of(slot.PriorSd)};");
-                w.Line("var logDensity = -0.5 * standardised * standardised;");
+                var (distribution, arguments) = Prior(spec, slot);
+                switch (DistributionCatalog.Find(distribution)!.Draws)
+                {
+                    case Support.Positive:
+                        w.Line("if (value <= 0) return double.NegativeInfinity;");
+                        break;
+                    case Support.UnitInterval:
+                        w.Line("if (value <= 0 || value >= 1) return double.NegativeInfinity;");
+                        break;
+                }
+                w.Line($"var logDensity = {DensityCall(distribution, "value", arguments.Select(prior.Of).ToList(), null)};");
                 using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
                 {
                     w.Line($"logDensity += {y} ? {code.Of(on)} : {code.Of(off)};");
@@ -199,6 +209,54 @@ namespace Dsl.Generators.Emit
             w.Line($"total += {code.Of(branch.Roots[0])};");
             w.Line($"if (!gradient.IsEmpty) gradient[entry] += {code.Of(branch.Roots[1])} / recordedSweeps;");
         }
+
+        /// <summary>
+        /// The M-step term of a parameter in a slice-sampled latent's prior: the mean over recorded sweeps of
+        /// log prior(latent draw | arguments), and its gradient, each argument's partial times its derivative in P.
+        /// </summary>
+        public static void EmitPriorTerm(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, string name)
+        {
+            var slot = DistinctSlots(block).First(s => s.Latent == term.Latent);
+            var (distribution, arguments) = Prior(spec, slot);
+            var parameter = new IndexExpr(term.Access.Node + "_value", term.Access.Location);
+            var vars = GibbsEmitter.SlotVars(spec, block, null);
+            vars[parameter.Name] = parameter.Name;
+            var code = new CodeExpr(spec, vars);
+            var values = arguments.Select(a => code.Of(ExprTools.ReplaceCalls(a, term.Access.Node, parameter))).ToList();
+            var slopes = arguments.Select(a => ExprTools.ReplaceCalls(Differentiation.Derivative(a, term.Access), term.Access.Node, parameter)).ToList();
+            var r = block.Replicate?.Variable ?? "replicate";
+            w.Line("/// <summary>");
+            w.Line($"/// Block {block.Id}: E[log {distribution}({term.Latent}; {string.Join(", ", arguments.Select(ExprPrinter.Print))})] over the recorded sweeps as a function of");
+            w.Line($"/// {term.Access.Node}, with its gradient through each argument of the prior.");
+            w.Line("/// </summary>");
+            using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)"))
+            {
+                w.Line("var total = 0.0;");
+                using (w.Block("for (var sweep = 0; sweep < recordedSweeps; sweep++)"))
+                using (w.Block($"for (var {r} = 0; {r} < {Replicates(block)}; {r}++)"))
+                {
+                    w.Line($"var entry = map[{r}];");
+                    w.Line($"var {parameter.Name} = x[entry];");
+                    w.Line($"total += {DensityCall(distribution, $"{Draws(slot.Latent)}[sweep * {Replicates(block)} + {r}]", values, "d")};");
+                    var chain = slopes.Select((slope, n) => (slope, n)).Where(q => !Differentiation.IsZero(q.slope)).Select(q => q.slope is ConstantExpr { Value: 1 } ? $"d{q.n + 1}" : $"d{q.n + 1} * {code.Of(q.slope)}");
+                    w.Line($"if (!gradient.IsEmpty) gradient[entry] += ({string.Join(" + ", chain)}) / recordedSweeps;");
+                }
+                w.Line("return total / recordedSweeps;");
+            }
+            w.Line();
+        }
+
+        /// <summary>A latent's prior and its arguments (catalogue order) in the block's index variables.</summary>
+        private static (string Distribution, List<Expr> Arguments) Prior(ModelSpec spec, CoefficientSlot slot)
+        {
+            var latent = ExprTools.Find(spec, slot.Latent)!;
+            var bindings = ExprTools.Bindings(latent, (NodeCallExpr)slot.LatentCall);
+            return (latent.Declaration.Distribution!.Name, SamplingEmitter.Arguments(spec, latent).Select(a => ExprTools.Substitute(a, bindings)).ToList());
+        }
+
+        /// <summary>LogDensity.X(value, arguments..., out partials): the partials discarded, or named prefix0 (the value's), prefix1, ...</summary>
+        private static string DensityCall(string distribution, string value, IReadOnlyList<string> arguments, string? partials) =>
+            $"{Hmc}.LogDensity.{distribution}({string.Join(", ", new[] { value }.Concat(arguments).Concat(Enumerable.Range(0, arguments.Count + 1).Select(n => partials is null ? "out _" : $"out var {partials}{n}")))})";
 
         private static string Conditional(LogisticBlock block, CoefficientSlot slot) => $"{block.Response}ConditionalOf{slot.Latent}";
 

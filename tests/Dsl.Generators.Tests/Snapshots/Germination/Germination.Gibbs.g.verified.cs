@@ -105,8 +105,7 @@ partial class Germination : global::Dsl.Runtime.Inference.IGibbsEmModel
     internal double yLogConditionalu(int p, double value)
     {
         var elements = SeedCount;
-        var standardised = (value - 0.0) / global::System.Math.Sqrt(plotVarianceValues);
-        var logDensity = -0.5 * standardised * standardised;
+        var logDensity = global::Dsl.Runtime.Hmc.LogDensity.Normal(value, 0.0, global::System.Math.Sqrt(plotVarianceValues), out _, out _, out _);
         for (var s = 0; s < elements; s++)
         {
             logDensity += yCounts![s, p] == 1 ? global::System.Math.Log((1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)))))) : (-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)));
