@@ -21,23 +21,14 @@ public sealed class SliceBlockTests
     [Fact]
     public void LatentPriorGradient_MatchesCentralDifferences()
     {
-        const int seeds = 20, plots = 6;
-        var random = new RandomStream(19, 0);
-        var model = new RobustGermination { SeedCount = seeds, PlotCount = plots, interceptValues = -0.3, slopeValues = 0.8, plotScaleValues = 0.7, doseValues = new double[seeds, plots] };
-        var counts = new double[seeds, plots];
-        for (var s = 0; s < seeds; s++)
-        for (var p = 0; p < plots; p++)
-        {
-            var dose = model.doseValues[s, p] = random.NextNormal();
-            counts[s, p] = random.NextDouble() < 1 - Math.Exp(-Math.Exp(-0.3 + 0.8 * dose)) ? 1 : 0;
-        }
-        model.yCounts = CountMatrix.FromDense(counts, Names(seeds), Names(plots));
+        var (dose, germinated) = Seeds(19);
+        var model = new RobustGermination { SeedCount = SeedsPerPlot, PlotCount = Plots, interceptValues = -0.3, slopeValues = 0.8, plotScaleValues = 0.7, doseValues = dose, yCounts = germinated };
         new GibbsEmDriver(new GibbsEmOptions { BurnIn = 5, Samples = 10, MaxIterations = 1, Seed = 4 }).Run(model);
         Check(new RobustGermination.plotScaleObjective(model, plugIn: false), [model.plotScaleValues * 1.3]);
         // The effects' conditional is the joint up to a constant, with the Student-t prior's log density in it.
         var posterior = model.CreatePosterior();
         var position = new double[posterior.Dimension];
-        for (var p = 0; p < plots; p++) position[p] = model.uDraw(new RobustGermination.Plot(p));
+        for (var p = 0; p < Plots; p++) position[p] = model.uDraw(new RobustGermination.Plot(p));
         var gradient = new double[position.Length];
         foreach (var (a, b) in new[] { (-1.5, 0.4), (2.0, -0.3), (0.1, 1.2) })
         {
@@ -88,20 +79,28 @@ public sealed class SliceBlockTests
         Assert.True(double.IsFinite(model.yLogConditionalu(0, 8.0)));
     }
 
+    private const int SeedsPerPlot = 20, Plots = 6;
+
+    /// <summary>Doses and germination of 20 seeds on each of 6 plots, from p = 1 - exp(-exp(-0.3 + 0.8 dose)).</summary>
+    private static (double[,] Dose, CountMatrix Germinated) Seeds(ulong seed)
+    {
+        var random = new RandomStream(seed, 0);
+        var dose = new double[SeedsPerPlot, Plots];
+        var counts = new double[SeedsPerPlot, Plots];
+        for (var s = 0; s < SeedsPerPlot; s++)
+        for (var p = 0; p < Plots; p++)
+        {
+            dose[s, p] = random.NextNormal();
+            counts[s, p] = random.NextDouble() < 1 - Math.Exp(-Math.Exp(-0.3 + 0.8 * dose[s, p])) ? 1 : 0;
+        }
+        return (dose, CountMatrix.FromDense(counts, Names(SeedsPerPlot), Names(Plots)));
+    }
+
     /// <summary>Germination on 20 seeds x 6 plots, simulated, after one EM iteration (recorded sweeps and current draws exist).</summary>
     private static Germination Fitted()
     {
-        const int seeds = 20, plots = 6;
-        var random = new RandomStream(17, 0);
-        var model = new Germination { SeedCount = seeds, PlotCount = plots, interceptValues = -0.3, slopeValues = 0.8, plotVarianceValues = 0.6, doseValues = new double[seeds, plots] };
-        var counts = new double[seeds, plots];
-        for (var s = 0; s < seeds; s++)
-        for (var p = 0; p < plots; p++)
-        {
-            var dose = model.doseValues[s, p] = random.NextNormal();
-            counts[s, p] = random.NextDouble() < 1 - Math.Exp(-Math.Exp(-0.3 + 0.8 * dose)) ? 1 : 0;
-        }
-        model.yCounts = CountMatrix.FromDense(counts, Names(seeds), Names(plots));
+        var (dose, germinated) = Seeds(17);
+        var model = new Germination { SeedCount = SeedsPerPlot, PlotCount = Plots, interceptValues = -0.3, slopeValues = 0.8, plotVarianceValues = 0.6, doseValues = dose, yCounts = germinated };
         new GibbsEmDriver(new GibbsEmOptions { BurnIn = 5, Samples = 10, MaxIterations = 1, Seed = 4 }).Run(model);
         return model;
     }

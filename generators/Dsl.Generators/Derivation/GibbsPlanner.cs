@@ -50,7 +50,7 @@ namespace Dsl.Generators.Derivation
                 {
                     if (claimed.Contains(node.Name)) continue;
                     if (!TryAllocation(node) && failure is null && !TryLogistic(node) && failure is null)
-                        Fail(node, "no rule claims it (Gibbs-EM samples Dirichlet mixing weights of a multinomial mixture, Normal coefficients of a logistic-link Bernoulli, and binary latents that switch multinomial entries)");
+                        Fail(node, "no rule claims it (Gibbs-EM samples Dirichlet mixing weights of a multinomial mixture, Normal coefficients of a logistic-link Bernoulli, latents with a continuous prior inside any Bernoulli's probability by slice sampling, and binary latents that switch multinomial entries)");
                     if (failure is not null) return Failed();
                 }
                 var closedForms = new List<ClosedFormUpdate>();
