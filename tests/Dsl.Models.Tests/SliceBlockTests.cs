@@ -75,8 +75,10 @@ public sealed class SliceBlockTests
             // Both are sums of about twenty terms of order one: rounding leaves about 1e-13.
             Assert.True(Math.Abs(conditional - (jointA - jointB)) < 1e-9, $"plot {plot}: conditional {conditional}, joint {jointA - jointB}");
         }
-        // The conditional's log(1 - p) is -Exp(eta) itself, so it stays finite where 1 - p rounds to zero.
+        // The conditional's log(1 - p) is -Exp(eta) itself, so it stays finite where 1 - p rounds to zero, and its
+        // log p is Log1mExp(-Exp(eta)), finite where p rounds to zero (eta below -37).
         Assert.True(double.IsFinite(model.yLogConditionalu(0, 8.0)));
+        Assert.True(double.IsFinite(model.yLogConditionalu(0, -60.0)));
     }
 
     private const int SeedsPerPlot = 20, Plots = 6;

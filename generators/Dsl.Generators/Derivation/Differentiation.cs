@@ -56,6 +56,9 @@ namespace Dsl.Generators.Derivation
                 "Softplus" => new FunctionExpr("Logistic", f.Arguments, at),
                 // σ' = σ·(1 − σ)
                 "Logistic" => Multiply(f, Subtract(One(at), f)),
+                // d/dz log(1 − e^z) = −e^z / (1 − e^z) = −1 / (e^−z − 1), accurate near z = 0 through expm1.
+                "Log1mExp" => Divide(new ConstantExpr(-1, at), new FunctionExpr("Expm1", Helpers.EquatableArray.Of(Negate(u)), at)),
+                "Expm1" => new FunctionExpr("Exp", f.Arguments, at),
                 _ => throw new NotSupportedException($"no derivative for function '{f.Function}'"),
             };
         }

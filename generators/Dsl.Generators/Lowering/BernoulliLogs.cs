@@ -6,8 +6,10 @@ namespace Dsl.Generators.Lowering
     /// <summary>
     /// log p and log(1 - p) of a Bernoulli probability as expressions, simplified where the probability's own form
     /// allows, so they stay finite where p rounds to 0 or 1: log(1 - (1 - Y)) = log Y, log Exp(Z) = Z,
-    /// log Logistic(Z) = -Softplus(-Z) and log(1 - Logistic(Z)) = -Softplus(Z). A complementary log-log link,
-    /// p = 1 - Exp(-Exp(eta)), gets log(1 - p) = -Exp(eta), exact for every eta, where 1 - p underflows above eta = 3.6.
+    /// log Logistic(Z) = -Softplus(-Z), log(1 - Logistic(Z)) = -Softplus(Z) and log(1 - Exp(Z)) = Log1mExp(Z). A
+    /// complementary log-log link, p = 1 - Exp(-Exp(eta)), gets log(1 - p) = -Exp(eta), exact for every eta, where
+    /// 1 - p underflows above eta = 3.6, and log p = Log1mExp(-Exp(eta)), finite down to eta = -700 where p
+    /// underflows below eta = -37.
     /// The simplified forms are differentiated too, so the M-step's gradients share their stability.
     /// </summary>
     internal static class BernoulliLogs
@@ -25,6 +27,8 @@ namespace Dsl.Generators.Lowering
             FunctionExpr { Function: "Logistic" } s => new NegateExpr(Softplus(new NegateExpr(s.Arguments[0], s.Location)), s.Location),
             BinaryExpr { Operator: '-', Left: ConstantExpr { Value: 1 }, Right: FunctionExpr { Function: "Logistic" } s } =>
                 new NegateExpr(Softplus(s.Arguments[0]), s.Location),
+            BinaryExpr { Operator: '-', Left: ConstantExpr { Value: 1 }, Right: FunctionExpr { Function: "Exp" } e } =>
+                new FunctionExpr("Log1mExp", EquatableArray.Of(e.Arguments[0]), e.Location),
             _ => new FunctionExpr("Log", EquatableArray.Of(x), x.Location),
         };
 

@@ -17,6 +17,23 @@ public static class SpecialFunctions
         return u == 1.0 ? x : Math.Log(u) - (u - 1.0 - x) / u;
     }
 
+    /// <summary>
+    /// e^x - 1, accurate for small x: below |x| = 0.01 Kahan's correction divides the rounding of e^x out through its
+    /// logarithm; above, e^x - 1 itself loses at most a factor 100 of eps.
+    /// </summary>
+    public static double Expm1(double x)
+    {
+        var u = Math.Exp(x);
+        if (Math.Abs(x) >= 0.01) return u - 1.0;
+        return u == 1.0 ? x : (u - 1.0) * x / Math.Log(u);
+    }
+
+    /// <summary>
+    /// log(1 - e^z) for z &lt;= 0 (Mächler 2012): log(-expm1(z)) near 0, where 1 - e^z cancels, and log1p(-e^z)
+    /// below -log 2, where e^z is small. A complementary log-log link's log p is log1mexp(-exp(eta)).
+    /// </summary>
+    public static double Log1mExp(double z) => z > -0.69314718055994530942 ? Math.Log(-Expm1(z)) : Log1p(-Math.Exp(z));
+
     /// <summary>log(1 + e^x) without overflow.</summary>
     public static double Softplus(double x) => Math.Max(x, 0) + Log1p(Math.Exp(-Math.Abs(x)));
 

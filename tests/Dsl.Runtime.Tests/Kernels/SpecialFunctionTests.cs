@@ -73,6 +73,27 @@ public sealed class SpecialFunctionTests
         Assert.True(worstVector <= bound, $"{name} vector: error {worstVector:G3} at x = {atVector:R} (bound {bound:G3})");
     }
 
+    /// <summary>
+    /// log(1 - e^z) where the direct form fails: near 0 (1 - e^z cancels) and far below (1 - e^z rounds to 1, but the
+    /// answer -e^z is representable). References from the series log(-z) + z/2 + z^2/24 near 0 and -e^z - e^2z/2 below.
+    /// </summary>
+    [Theory]
+    [InlineData(-1e-10)]
+    [InlineData(-1e-4)]
+    [InlineData(-0.5)]
+    [InlineData(-1.0)]
+    [InlineData(-40.0)]
+    [InlineData(-700.0)]
+    public void Log1mExp_IsAccurateWhereTheDirectFormIsNot(double z)
+    {
+        var reference = z > -1e-3 ? Math.Log(-z) + z / 2 + z * z / 24 : z < -30 ? -Math.Exp(z) - Math.Exp(2 * z) / 2 : Math.Log(1 - Math.Exp(z));
+        // Within 1e-14 relative: a few ulp of the result (the series' first dropped terms are below 1e-20 at these z).
+        Assert.True(Math.Abs(SpecialFunctions.Log1mExp(z) - reference) <= 1e-14 * Math.Abs(reference), $"z = {z}: {SpecialFunctions.Log1mExp(z):R} against {reference:R}");
+        // expm1 against its series to z^4 near 0 (the next term is below 1e-21 relative there).
+        var expm1 = z > -1e-3 ? z + z * z / 2 + z * z * z / 6 + z * z * z * z / 24 : Math.Exp(z) - 1;
+        Assert.True(Math.Abs(SpecialFunctions.Expm1(z) - expm1) <= 1e-14 * Math.Abs(expm1), $"expm1({z}) = {SpecialFunctions.Expm1(z):R} against {expm1:R}");
+    }
+
     [Fact]
     public void ExpAndLog_WithinTwoUlpsOfTheScalarLibrary()
     {

@@ -108,7 +108,7 @@ partial class RobustGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
         var logDensity = global::Dsl.Runtime.Hmc.LogDensity.StudentT(value, 4.0, 0.0, plotScaleValues, out _, out _, out _, out _);
         for (var s = 0; s < elements; s++)
         {
-            logDensity += yCounts![s, p] == 1 ? global::System.Math.Log((1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)))))) : (-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)));
+            logDensity += yCounts![s, p] == 1 ? global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)))) : (-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + value)));
         }
         return logDensity;
     }

@@ -37,7 +37,7 @@ partial class RobustGermination
 
     /// <summary>
     /// Block 0: E[y log p + (1 - y) log(1 - p)] over the recorded sweeps as a function of intercept,
-    /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))): log p = Log(1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p)))), log(1 - p) = -Exp(intercept() + slope() * dose(s, p) + u(p)),
+    /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))): log p = Log1mExp(-Exp(intercept() + slope() * dose(s, p) + u(p))), log(1 - p) = -Exp(intercept() + slope() * dose(s, p) + u(p)),
     /// each with its derivative in intercept.
     /// </summary>
     private double interceptBinaryLikelihood0(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)
@@ -56,9 +56,8 @@ partial class RobustGermination
                     if (yCounts![s, p] == 1)
                     {
                         var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
-                        var shared1 = global::System.Math.Exp((-shared0));
-                        total += global::System.Math.Log((1.0 - shared1));
-                        if (!gradient.IsEmpty) gradient[entry] += ((1.0 / (1.0 - shared1)) * (-(shared1 * (-shared0)))) / recordedSweeps;
+                        total += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-shared0));
+                        if (!gradient.IsEmpty) gradient[entry] += ((-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(shared0)) * (-shared0)) / recordedSweeps;
                     }
                     else
                     {
@@ -133,7 +132,7 @@ partial class RobustGermination
 
     /// <summary>
     /// Block 0: E[y log p + (1 - y) log(1 - p)] over the recorded sweeps as a function of slope,
-    /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))): log p = Log(1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p)))), log(1 - p) = -Exp(intercept() + slope() * dose(s, p) + u(p)),
+    /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))): log p = Log1mExp(-Exp(intercept() + slope() * dose(s, p) + u(p))), log(1 - p) = -Exp(intercept() + slope() * dose(s, p) + u(p)),
     /// each with its derivative in slope.
     /// </summary>
     private double slopeBinaryLikelihood0(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)
@@ -152,9 +151,8 @@ partial class RobustGermination
                     if (yCounts![s, p] == 1)
                     {
                         var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
-                        var shared1 = global::System.Math.Exp((-shared0));
-                        total += global::System.Math.Log((1.0 - shared1));
-                        if (!gradient.IsEmpty) gradient[entry] += ((1.0 / (1.0 - shared1)) * (-(shared1 * (-(shared0 * doseValues[s, p]))))) / recordedSweeps;
+                        total += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-shared0));
+                        if (!gradient.IsEmpty) gradient[entry] += ((-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(shared0)) * (-(shared0 * doseValues[s, p]))) / recordedSweeps;
                     }
                     else
                     {
