@@ -84,7 +84,7 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private double Maximise{p}({Inference}.MStepSettings settings)"))
             {
                 w.Line($"{Ascent(update)}.MaxIterations = settings.GradientIterations;");
-                w.Line($"var objective = new {objective}(this, settings.PlugInNormaliser);");
+                w.Line($"var objective = new {objective}(this, settings.PlugInNormaliser{(RunsInParallel(update) ? ", settings.Parallelism" : "")});");
                 if (scalar)
                 {
                     w.Line($"var values = new[] {{ {p}Values }};");
@@ -190,12 +190,15 @@ namespace Dsl.Generators.Emit
             w.Line($"/// <summary>The part of the expected complete log-likelihood that depends on {p}, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>");
             using (w.Block($"internal sealed class {p}Objective : {MStep}.IProjectedObjective"))
             {
+                var parallel = RunsInParallel(update);
                 w.Line($"private readonly {model} model;");
+                if (parallel) w.Line("private readonly global::System.Threading.Tasks.ParallelOptions parallelism; // the Monte Carlo likelihood's threads");
                 foreach (var term in update.Terms) foreach (var line in FieldFor(term)) w.Line(line);
                 w.Line();
-                using (w.Block($"public {p}Objective({model} model, bool plugIn)"))
+                using (w.Block($"public {p}Objective({model} model, bool plugIn{(parallel ? ", global::System.Threading.Tasks.ParallelOptions? parallelism = null" : "")})"))
                 {
                     w.Line("this.model = model;");
+                    if (parallel) w.Line("this.parallelism = parallelism ?? new();");
                     foreach (var term in update.Terms) foreach (var line in InitialiseField(plan, update, term)) w.Line(line);
                 }
                 w.Line();
@@ -284,7 +287,7 @@ namespace Dsl.Generators.Emit
                 {
                     var b = plan.Logistics[term.Block];
                     w.Line($"// Block {term.Block}: E[log p({b.Response} | its probability)] by Monte Carlo over the recorded sweeps.");
-                    w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient);");
+                    w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient, parallelism);");
                     break;
                 }
                 case GradientTermKind.LatentPrior:
@@ -305,6 +308,9 @@ namespace Dsl.Generators.Emit
         }
 
         public static string PlugInMeans(LogisticBlock b) => $"{b.Response}Means";
+
+        /// <summary>Whether an objective holds a Monte Carlo likelihood term, which runs on the M-step's threads.</summary>
+        private static bool RunsInParallel(GradientUpdate update) => update.Terms.Any(t => t.Kind == GradientTermKind.BinaryLikelihood);
 
         private static string Likelihood(GradientUpdate u, GradientTerm t) => $"{u.Parameter}{t.Kind}{t.Block}{t.Latent}";
 

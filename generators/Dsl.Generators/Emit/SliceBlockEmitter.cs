@@ -20,6 +20,9 @@ namespace Dsl.Generators.Emit
         private const string Math = "global::System.Math";
         private const string Hmc = "global::Dsl.Runtime.Hmc";
 
+        /// <summary>The Monte Carlo likelihood's fixed number of replicate blocks: enough to keep 16 threads busy.</summary>
+        private const int LikelihoodBlocks = 16;
+
         public static void EmitSweep(SourceWriter w, ModelSpec spec, LogisticBlock block)
         {
             var e = block.Element;
@@ -167,31 +170,57 @@ namespace Dsl.Generators.Emit
             var (onBranch, offBranch) = (Branch(on), Branch(off));
             var hoisted = GibbsEmitter.ReplicateInvariantReads(spec, block, new List<GradientTerm>());
             var r = block.Replicate?.Variable ?? "replicate";
+            w.Line($"private double[] {name}Scratch = new double[0]; // per block of replicates: its total, then its gradient");
+            w.Line($"private double[] {name}Point = new double[0]; // the point, as an array the parallel blocks can read");
+            w.Line();
             w.Line("/// <summary>");
             w.Line($"/// Block {block.Id}: E[{block.Response} log p + (1 - {block.Response}) log(1 - p)] over the recorded sweeps as a function of {term.Access.Node},");
             w.Line($"/// p = {ExprPrinter.Print(block.Probability!)}: log p = {ExprPrinter.Print(on)}, log(1 - p) = {ExprPrinter.Print(off)},");
-            w.Line($"/// each with its derivative in {term.Access.Node}.");
+            w.Line($"/// each with its derivative in {term.Access.Node}. The replicates are split into at most {LikelihoodBlocks} fixed blocks, run in");
+            w.Line("/// parallel and summed in block order, so the value is the same at any thread count.");
             w.Line("/// </summary>");
-            using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)"))
+            using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, int[] map, global::System.Span<double> gradient, global::System.Threading.Tasks.ParallelOptions parallelism)"))
             {
                 w.Line($"var elements = {CodeExpr.Size(e.Plate)};");
-                w.Line("var total = 0.0;");
-                using (w.Block("for (var sweep = 0; sweep < recordedSweeps; sweep++)"))
-                using (w.Block($"for (var {r} = 0; {r} < {Replicates(block)}; {r}++)"))
+                w.Line($"var replicates = {Replicates(block)};");
+                w.Line($"var blocks = global::System.Math.Min(replicates, {LikelihoodBlocks});");
+                w.Line("var withGradient = !gradient.IsEmpty;");
+                w.Line("var width = 1 + (withGradient ? gradient.Length : 0);");
+                w.Line($"var scratch = {VariationalNames.Neural}.Buffers.Ensure(ref {name}Scratch, blocks * width);");
+                w.Line("global::System.Array.Clear(scratch, 0, blocks * width);");
+                w.Line($"var point = {VariationalNames.Neural}.Buffers.Ensure(ref {name}Point, x.Length);");
+                w.Line("x.CopyTo(point);");
+                w.Line("global::System.Threading.Tasks.Parallel.For(0, blocks, parallelism, block =>");
+                w.Line("{");
+                using (w.Indent(1))
                 {
-                    foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key};");
-                    foreach (var slot in latents) w.Line($"var {Drawn(slot)} = {Draws(slot.Latent)}[sweep * {Replicates(block)} + {r}];");
-                    var y = block.ResponseIsLatent ? $"{Samples(block)}[(sweep * {Replicates(block)} + {r}) * elements + {e.Variable}] == 1"
-                        : $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
-                    using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
+                    w.Line("var own = scratch.AsSpan(block * width, width);");
+                    using (w.Block($"for (var {r} = block * replicates / blocks; {r} < (block + 1) * replicates / blocks; {r}++)"))
                     {
-                        w.Line($"var entry = map[{r} * elements + {e.Variable}];");
-                        w.Line($"var {parameter.Name} = x[entry];");
-                        using (w.Block($"if ({y})"))
-                            EmitBranch(w, spec, block, draws, parameter, onBranch, hoisted);
-                        using (w.Block("else"))
-                            EmitBranch(w, spec, block, draws, parameter, offBranch, hoisted);
+                        foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key};");
+                        using (w.Block("for (var sweep = 0; sweep < recordedSweeps; sweep++)"))
+                        {
+                            foreach (var slot in latents) w.Line($"var {Drawn(slot)} = {Draws(slot.Latent)}[sweep * replicates + {r}];");
+                            var y = block.ResponseIsLatent ? $"{Samples(block)}[(sweep * replicates + {r}) * elements + {e.Variable}] == 1"
+                                : $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
+                            using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
+                            {
+                                w.Line($"var entry = map[{r} * elements + {e.Variable}];");
+                                w.Line($"var {parameter.Name} = point[entry];");
+                                using (w.Block($"if ({y})"))
+                                    EmitBranch(w, spec, block, draws, parameter, onBranch, hoisted);
+                                using (w.Block("else"))
+                                    EmitBranch(w, spec, block, draws, parameter, offBranch, hoisted);
+                            }
+                        }
                     }
+                }
+                w.Line("});");
+                w.Line("var total = 0.0;");
+                using (w.Block("for (var block = 0; block < blocks; block++)"))
+                {
+                    w.Line("total += scratch[block * width];");
+                    w.Line("if (withGradient) for (var n = 0; n < gradient.Length; n++) gradient[n] += scratch[block * width + 1 + n];");
                 }
                 w.Line("return total / recordedSweeps;");
             }
@@ -206,8 +235,8 @@ namespace Dsl.Generators.Emit
             vars[parameter.Name] = parameter.Name;
             var code = new CodeExpr(spec, vars, hoisted);
             foreach (var (local, value) in branch.Locals) w.Line($"var {local} = {code.Of(value)};");
-            w.Line($"total += {code.Of(branch.Roots[0])};");
-            w.Line($"if (!gradient.IsEmpty) gradient[entry] += {code.Of(branch.Roots[1])} / recordedSweeps;");
+            w.Line($"own[0] += {code.Of(branch.Roots[0])};");
+            w.Line($"if (withGradient) own[1 + entry] += {code.Of(branch.Roots[1])} / recordedSweeps;");
         }
 
         /// <summary>

@@ -43,7 +43,7 @@ public sealed class GibbsEmDriver(GibbsEmOptions options)
                 var sweep = (long)iteration * sweepsPerIteration + s;
                 model.Sweep(new SweepContext(options.Seed, sweep, Record: s >= options.BurnIn, options.Threads));
             }
-            var q = model.MaximiseParameters(options.MStep);
+            var q = model.MaximiseParameters(options.MStep with { Threads = options.Threads });
             if (!double.IsFinite(q)) throw new InvalidOperationException($"EM iteration {iteration + 1}: the expected complete log-likelihood is {q}");
             if (history.Count > 0)
             {

@@ -19,5 +19,7 @@ public sealed record GibbsEmOptions
     public MStepSettings MStep { get; init; } = new();
 
     /// <summary>The settings that must match for a checkpoint to be resumed (threads and the iteration cap may change).</summary>
-    public string Fingerprint => $"burnin={BurnIn};samples={Samples};seed={Seed};tol={RelativeTolerance};patience={PatienceIterations};mstep={MStep}";
+    public string Fingerprint =>
+        $"burnin={BurnIn};samples={Samples};seed={Seed};tol={RelativeTolerance};patience={PatienceIterations};" +
+        $"mstep=MStepSettings {{ GradientIterations = {MStep.GradientIterations}, PlugInNormaliser = {MStep.PlugInNormaliser} }}";
 }

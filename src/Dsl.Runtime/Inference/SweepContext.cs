@@ -18,5 +18,12 @@ public readonly record struct SweepContext(ulong Seed, long Sweep, bool Record, 
     public ParallelOptions Parallelism => new() { MaxDegreeOfParallelism = Math.Max(1, Threads) };
 }
 
-/// <summary>How hard the M-step works on the parameters without a closed form.</summary>
-public sealed record MStepSettings(int GradientIterations = 20, bool PlugInNormaliser = false);
+/// <summary>
+/// How hard the M-step works on the parameters without a closed form, and on how many threads its Monte Carlo terms
+/// run (the driver passes the fit's --threads; the terms sum fixed blocks in a fixed order, so the value does not
+/// depend on it).
+/// </summary>
+public sealed record MStepSettings(int GradientIterations = 20, bool PlugInNormaliser = false, int Threads = 1)
+{
+    public ParallelOptions Parallelism => new() { MaxDegreeOfParallelism = Math.Max(1, Threads) };
+}

@@ -164,6 +164,24 @@ public sealed class DeclaredFitTests
         Assert.True(Math.Min(straight, swapped) < 0.25, $"L1 loss of phi {Math.Min(straight, swapped):F3}");
     }
 
+    /// <summary>The slice rule's M-step sums its Monte Carlo likelihood over fixed blocks of plots in parallel: the same at any thread count.</summary>
+    [Fact]
+    public void ASliceFit_IsTheSameAtAnyThreadCount()
+    {
+        using var temp = new TempFolder();
+        var model = RepoPaths.GeneralityModel("Germination");
+        var sim = Path.Combine(temp.Path, "sim");
+        Assert.Equal(0, RunDsl("simulate", model, "--plate", "Seed=10", "--plate", "Plot=40", "--seed", "5", "--out", sim).Exit);
+        string Fit(string threads)
+        {
+            var folder = Path.Combine(temp.Path, "t" + threads);
+            var result = RunDsl("fit", model, "--data", Path.Combine(sim, "data.json"), "--out", folder, "--quiet", "--em-iters", "3", "--samples", "20", "--threads", threads);
+            Assert.True(result.Exit == 0, result.Err);
+            return File.ReadAllText(Path.Combine(folder, "summary.csv"));
+        }
+        Assert.Equal(Fit("1"), Fit("2"));
+    }
+
     [Fact]
     public void AFit_IsTheSameAtAnyThreadCount_AndAfterResume()
     {

@@ -28,45 +28,66 @@ partial class RobustGermination
     private double Maximiseintercept(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         interceptAscent.MaxIterations = settings.GradientIterations;
-        var objective = new interceptObjective(this, settings.PlugInNormaliser);
+        var objective = new interceptObjective(this, settings.PlugInNormaliser, settings.Parallelism);
         var values = new[] { interceptValues };
         var value = interceptAscent.Maximise(objective, values);
         interceptValues = values[0];
         return value;
     }
 
+    private double[] interceptBinaryLikelihood0Scratch = new double[0]; // per block of replicates: its total, then its gradient
+    private double[] interceptBinaryLikelihood0Point = new double[0]; // the point, as an array the parallel blocks can read
+
     /// <summary>
     /// Block 0: E[y log p + (1 - y) log(1 - p)] over the recorded sweeps as a function of intercept,
     /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))): log p = Log1mExp(-Exp(intercept() + slope() * dose(s, p) + u(p))), log(1 - p) = -Exp(intercept() + slope() * dose(s, p) + u(p)),
-    /// each with its derivative in intercept.
+    /// each with its derivative in intercept. The replicates are split into at most 16 fixed blocks, run in
+    /// parallel and summed in block order, so the value is the same at any thread count.
     /// </summary>
-    private double interceptBinaryLikelihood0(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)
+    private double interceptBinaryLikelihood0(global::System.ReadOnlySpan<double> x, int[] map, global::System.Span<double> gradient, global::System.Threading.Tasks.ParallelOptions parallelism)
     {
         var elements = SeedCount;
-        var total = 0.0;
-        for (var sweep = 0; sweep < recordedSweeps; sweep++)
+        var replicates = PlotCount;
+        var blocks = global::System.Math.Min(replicates, 16);
+        var withGradient = !gradient.IsEmpty;
+        var width = 1 + (withGradient ? gradient.Length : 0);
+        var scratch = global::Dsl.Runtime.Neural.Buffers.Ensure(ref interceptBinaryLikelihood0Scratch, blocks * width);
+        global::System.Array.Clear(scratch, 0, blocks * width);
+        var point = global::Dsl.Runtime.Neural.Buffers.Ensure(ref interceptBinaryLikelihood0Point, x.Length);
+        x.CopyTo(point);
+        global::System.Threading.Tasks.Parallel.For(0, blocks, parallelism, block =>
         {
-            for (var p = 0; p < PlotCount; p++)
+            var own = scratch.AsSpan(block * width, width);
+            for (var p = block * replicates / blocks; p < (block + 1) * replicates / blocks; p++)
             {
-                var u_drawn = uDraws[sweep * PlotCount + p];
-                for (var s = 0; s < elements; s++)
+                for (var sweep = 0; sweep < recordedSweeps; sweep++)
                 {
-                    var entry = map[p * elements + s];
-                    var intercept_value = x[entry];
-                    if (yCounts![s, p] == 1)
+                    var u_drawn = uDraws[sweep * replicates + p];
+                    for (var s = 0; s < elements; s++)
                     {
-                        var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
-                        total += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-shared0));
-                        if (!gradient.IsEmpty) gradient[entry] += ((-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(shared0)) * (-shared0)) / recordedSweeps;
-                    }
-                    else
-                    {
-                        var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
-                        total += (-shared0);
-                        if (!gradient.IsEmpty) gradient[entry] += (-shared0) / recordedSweeps;
+                        var entry = map[p * elements + s];
+                        var intercept_value = point[entry];
+                        if (yCounts![s, p] == 1)
+                        {
+                            var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
+                            own[0] += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-shared0));
+                            if (withGradient) own[1 + entry] += ((-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(shared0)) * (-shared0)) / recordedSweeps;
+                        }
+                        else
+                        {
+                            var shared0 = global::System.Math.Exp(((intercept_value + (slopeValues * doseValues[s, p])) + u_drawn));
+                            own[0] += (-shared0);
+                            if (withGradient) own[1 + entry] += (-shared0) / recordedSweeps;
+                        }
                     }
                 }
             }
+        });
+        var total = 0.0;
+        for (var block = 0; block < blocks; block++)
+        {
+            total += scratch[block * width];
+            if (withGradient) for (var n = 0; n < gradient.Length; n++) gradient[n] += scratch[block * width + 1 + n];
         }
         return total / recordedSweeps;
     }
@@ -89,11 +110,13 @@ partial class RobustGermination
     internal sealed class interceptObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly RobustGermination model;
+        private readonly global::System.Threading.Tasks.ParallelOptions parallelism; // the Monte Carlo likelihood's threads
         private readonly int[] binaryLikelihood0;
 
-        public interceptObjective(RobustGermination model, bool plugIn)
+        public interceptObjective(RobustGermination model, bool plugIn, global::System.Threading.Tasks.ParallelOptions? parallelism = null)
         {
             this.model = model;
+            this.parallelism = parallelism ?? new();
             binaryLikelihood0 = model.interceptMapBinaryLikelihood0();
         }
 
@@ -106,7 +129,7 @@ partial class RobustGermination
             gradient.Clear();
             var value = 0.0;
             // Block 0: E[log p(y | its probability)] by Monte Carlo over the recorded sweeps.
-            value += model.interceptBinaryLikelihood0(x, binaryLikelihood0, gradient);
+            value += model.interceptBinaryLikelihood0(x, binaryLikelihood0, gradient, parallelism);
             return value;
         }
 
@@ -123,45 +146,66 @@ partial class RobustGermination
     private double Maximiseslope(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         slopeAscent.MaxIterations = settings.GradientIterations;
-        var objective = new slopeObjective(this, settings.PlugInNormaliser);
+        var objective = new slopeObjective(this, settings.PlugInNormaliser, settings.Parallelism);
         var values = new[] { slopeValues };
         var value = slopeAscent.Maximise(objective, values);
         slopeValues = values[0];
         return value;
     }
 
+    private double[] slopeBinaryLikelihood0Scratch = new double[0]; // per block of replicates: its total, then its gradient
+    private double[] slopeBinaryLikelihood0Point = new double[0]; // the point, as an array the parallel blocks can read
+
     /// <summary>
     /// Block 0: E[y log p + (1 - y) log(1 - p)] over the recorded sweeps as a function of slope,
     /// p = 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p))): log p = Log1mExp(-Exp(intercept() + slope() * dose(s, p) + u(p))), log(1 - p) = -Exp(intercept() + slope() * dose(s, p) + u(p)),
-    /// each with its derivative in slope.
+    /// each with its derivative in slope. The replicates are split into at most 16 fixed blocks, run in
+    /// parallel and summed in block order, so the value is the same at any thread count.
     /// </summary>
-    private double slopeBinaryLikelihood0(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)
+    private double slopeBinaryLikelihood0(global::System.ReadOnlySpan<double> x, int[] map, global::System.Span<double> gradient, global::System.Threading.Tasks.ParallelOptions parallelism)
     {
         var elements = SeedCount;
-        var total = 0.0;
-        for (var sweep = 0; sweep < recordedSweeps; sweep++)
+        var replicates = PlotCount;
+        var blocks = global::System.Math.Min(replicates, 16);
+        var withGradient = !gradient.IsEmpty;
+        var width = 1 + (withGradient ? gradient.Length : 0);
+        var scratch = global::Dsl.Runtime.Neural.Buffers.Ensure(ref slopeBinaryLikelihood0Scratch, blocks * width);
+        global::System.Array.Clear(scratch, 0, blocks * width);
+        var point = global::Dsl.Runtime.Neural.Buffers.Ensure(ref slopeBinaryLikelihood0Point, x.Length);
+        x.CopyTo(point);
+        global::System.Threading.Tasks.Parallel.For(0, blocks, parallelism, block =>
         {
-            for (var p = 0; p < PlotCount; p++)
+            var own = scratch.AsSpan(block * width, width);
+            for (var p = block * replicates / blocks; p < (block + 1) * replicates / blocks; p++)
             {
-                var u_drawn = uDraws[sweep * PlotCount + p];
-                for (var s = 0; s < elements; s++)
+                for (var sweep = 0; sweep < recordedSweeps; sweep++)
                 {
-                    var entry = map[p * elements + s];
-                    var slope_value = x[entry];
-                    if (yCounts![s, p] == 1)
+                    var u_drawn = uDraws[sweep * replicates + p];
+                    for (var s = 0; s < elements; s++)
                     {
-                        var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
-                        total += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-shared0));
-                        if (!gradient.IsEmpty) gradient[entry] += ((-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(shared0)) * (-(shared0 * doseValues[s, p]))) / recordedSweeps;
-                    }
-                    else
-                    {
-                        var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
-                        total += (-shared0);
-                        if (!gradient.IsEmpty) gradient[entry] += (-(shared0 * doseValues[s, p])) / recordedSweeps;
+                        var entry = map[p * elements + s];
+                        var slope_value = point[entry];
+                        if (yCounts![s, p] == 1)
+                        {
+                            var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
+                            own[0] += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-shared0));
+                            if (withGradient) own[1 + entry] += ((-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(shared0)) * (-(shared0 * doseValues[s, p]))) / recordedSweeps;
+                        }
+                        else
+                        {
+                            var shared0 = global::System.Math.Exp(((interceptValues + (slope_value * doseValues[s, p])) + u_drawn));
+                            own[0] += (-shared0);
+                            if (withGradient) own[1 + entry] += (-(shared0 * doseValues[s, p])) / recordedSweeps;
+                        }
                     }
                 }
             }
+        });
+        var total = 0.0;
+        for (var block = 0; block < blocks; block++)
+        {
+            total += scratch[block * width];
+            if (withGradient) for (var n = 0; n < gradient.Length; n++) gradient[n] += scratch[block * width + 1 + n];
         }
         return total / recordedSweeps;
     }
@@ -184,11 +228,13 @@ partial class RobustGermination
     internal sealed class slopeObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly RobustGermination model;
+        private readonly global::System.Threading.Tasks.ParallelOptions parallelism; // the Monte Carlo likelihood's threads
         private readonly int[] binaryLikelihood0;
 
-        public slopeObjective(RobustGermination model, bool plugIn)
+        public slopeObjective(RobustGermination model, bool plugIn, global::System.Threading.Tasks.ParallelOptions? parallelism = null)
         {
             this.model = model;
+            this.parallelism = parallelism ?? new();
             binaryLikelihood0 = model.slopeMapBinaryLikelihood0();
         }
 
@@ -201,7 +247,7 @@ partial class RobustGermination
             gradient.Clear();
             var value = 0.0;
             // Block 0: E[log p(y | its probability)] by Monte Carlo over the recorded sweeps.
-            value += model.slopeBinaryLikelihood0(x, binaryLikelihood0, gradient);
+            value += model.slopeBinaryLikelihood0(x, binaryLikelihood0, gradient, parallelism);
             return value;
         }
 
