@@ -17,7 +17,6 @@ namespace Dsl.Generators.Emit
     {
         private const string Inference = "global::Dsl.Runtime.Inference";
         private const string Rules = "global::Dsl.Runtime.Inference.Rules";
-        private const string Math = "global::System.Math";
         private const string Hmc = "global::Dsl.Runtime.Hmc";
 
         /// <summary>The Monte Carlo likelihood's fixed number of replicate blocks: enough to keep 16 threads busy.</summary>
