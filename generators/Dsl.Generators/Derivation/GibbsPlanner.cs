@@ -135,7 +135,7 @@ namespace Dsl.Generators.Derivation
             private static string Print(Expr e) => Emit.ExprPrinter.Print(e);
 
             // ---- Rule: Polya-Gamma augmentation of a logistic Bernoulli (+ enumeration of a binary latent response) ----------
-            // ---- Rule: slice sampling of Normal latents behind any other link (+ the same enumeration) -----------------------
+            // ---- Rule: slice sampling of latents behind any other link or prior (+ the same enumeration) ----------------------
 
             private bool TryLogistic(NodeSpec node)
             {
@@ -167,14 +167,14 @@ namespace Dsl.Generators.Derivation
                 var replicate = replicates.Count == 1 ? response.Indices.FirstOrDefault(i => i.Plate == replicates[0]) : null;
                 if (replicates.Count == 1 && replicate is null) { Fail(response, $"its coefficients vary over plate {replicates[0]}, which the response is not indexed by"); return true; }
                 var elements = response.Indices.Where(i => i != replicate).ToList();
-                if (elements.Count != 1) { Fail(response, "a Bernoulli response of Normal latents needs exactly one plate besides their replicate plate"); return true; }
+                if (elements.Count != 1) { Fail(response, "a Bernoulli response of sampled latents needs exactly one plate besides their replicate plate"); return true; }
 
                 foreach (var slot in slots)
                 {
                     var latent = Node(slot.Latent);
                     var others = Children(latent.Name).Where(c => c != response).ToList();
                     if (others.Count > 0) { Fail(latent, $"it is a latent of '{response.Name}''s probability but also informs '{others[0].Name}'"); return true; }
-                    if (IsLatent(slot.PriorMean) || IsLatent(slot.PriorSd)) { Fail(latent, "its Normal prior depends on a latent node"); return true; }
+                    if (IsLatent(slot.PriorMean) || IsLatent(slot.PriorSd)) { Fail(latent, "its prior depends on a latent node"); return true; }
                     if (IsLatent(slot.Coefficient)) { Fail(latent, "its covariate in the linear predictor depends on a latent node"); return true; }
                 }
 
