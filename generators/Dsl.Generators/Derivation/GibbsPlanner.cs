@@ -155,6 +155,9 @@ namespace Dsl.Generators.Derivation
                     else conjugate = false;
                 }
                 Expr? probability = null;
+                // Without latent coefficients there is nothing for the augmentation to sample: the probability is
+                // known given the parameters, and the slice rule's path (with no latents) enumerates the response.
+                if (slots.Count == 0) conjugate = false;
                 if (!conjugate)
                 {
                     // No augmentation applies: each latent in the probability is slice-sampled from its full conditional.
@@ -164,7 +167,7 @@ namespace Dsl.Generators.Derivation
                 }
                 var replicates = slots.Select(s => Node(s.Latent)).SelectMany(l => l.Indices.Where(i => slots.All(s => s.Over?.Plate != i.Plate))).Select(i => i.Plate).Distinct().ToList();
                 if (replicates.Count > 1) { Fail(response, $"its coefficients are indexed by several plates ({string.Join(", ", replicates)}); one replicate plate is supported"); return true; }
-                var replicate = replicates.Count == 1 ? response.Indices.FirstOrDefault(i => i.Plate == replicates[0]) : null;
+                var replicate = replicates.Count == 1 ? response.Indices.FirstOrDefault(i => i.Plate == replicates[0]) : ChildReplicate(response);
                 if (replicates.Count == 1 && replicate is null) { Fail(response, $"its coefficients vary over plate {replicates[0]}, which the response is not indexed by"); return true; }
                 var elements = response.Indices.Where(i => i != replicate).ToList();
                 if (elements.Count != 1) { Fail(response, "a Bernoulli response of sampled latents needs exactly one plate besides their replicate plate"); return true; }
@@ -192,6 +195,19 @@ namespace Dsl.Generators.Derivation
             {
                 if (ExprTools.Argument(response, "logit", spec) is { } logit) return logit;
                 return ExprTools.Argument(response, "p", spec) is FunctionExpr { Function: "Logistic" } f ? f.Arguments[0] : null;
+            }
+
+            /// <summary>
+            /// With no latent to fix a replicate plate, a latent two-plate response is enumerated row by row of its
+            /// multinomial child: the replicate is the plate the child does not run over.
+            /// </summary>
+            private IndexDecl? ChildReplicate(NodeSpec response)
+            {
+                if (response.Role != NodeRole.Latent || response.Indices.Count != 2) return null;
+                var child = Children(response.Name).FirstOrDefault(c => c.Declaration.Distribution?.Name == "Multinomial");
+                if (child?.Declaration.Distribution is not { } multinomial) return null;
+                var over = child.Indices.FirstOrDefault(i => i.Variable == multinomial.Over || i.Plate == multinomial.Over);
+                return over is null ? null : response.Indices.FirstOrDefault(i => i.Plate != over.Plate);
             }
 
             /// <summary>The response's probability, whichever argument declares it.</summary>
