@@ -184,6 +184,13 @@ namespace Dsl.Generators.Derivation
         private static bool AllSame(EquatableArray<Expr> a, EquatableArray<Expr> b) =>
             a.Count == b.Count && Enumerable.Range(0, a.Count).All(i => SameShape(a[i], b[i]));
 
+        /// <summary>A random node's distribution arguments in the catalogue's order, read at one call of it (its indices bound to the call's).</summary>
+        public static List<Expr> ArgumentsAt(ModelSpec spec, NodeSpec node, NodeCallExpr call)
+        {
+            var bindings = Bindings(node, call);
+            return Emit.SamplingEmitter.Arguments(spec, node).Select(a => Substitute(a, bindings)).ToList();
+        }
+
         /// <summary>The value of a distribution argument, with deterministic nodes inlined.</summary>
         public static Expr? Argument(NodeSpec node, string name, ModelSpec spec) =>
             node.Declaration.Distribution?.Arguments.FirstOrDefault(a => a.Name == name) is { } argument ? Inline(argument.Value, spec) : null;

@@ -262,8 +262,7 @@ namespace Dsl.Generators.Derivation
                         if (!slots.Any(s => ExprTools.SameShape(s.LatentCall, call))) { Fail(response, $"its probability reads '{latent.Name}' at different indices"); return null; }
                         continue;
                     }
-                    var bindings = ExprTools.Bindings(latent, call);
-                    var arguments = Emit.SamplingEmitter.Arguments(spec, latent).Select(a => ExprTools.Substitute(a, bindings)).ToList();
+                    var arguments = ExprTools.ArgumentsAt(spec, latent, call);
                     if (latent.Declaration.Distribution is not { } prior || PriorCentres.Of(prior.Name, arguments, call.Location) is not { } centre)
                     {
                         Fail(response, $"its probability reads '{latent.Name}', a {latent.Declaration.Distribution?.Name} latent; the slice sampler takes a latent with a proper continuous prior (Normal, StudentT, Cauchy, HalfNormal, HalfCauchy, LogNormal, Gamma, Exponential, InverseGamma, Beta)");
@@ -404,8 +403,7 @@ namespace Dsl.Generators.Derivation
             private void CollectPriorTerm(NodeSpec parameter, LogisticBlock block, CoefficientSlot slot, List<GradientTerm> terms)
             {
                 var latent = Node(slot.Latent);
-                var bindings = ExprTools.Bindings(latent, (NodeCallExpr)slot.LatentCall);
-                var arguments = Emit.SamplingEmitter.Arguments(spec, latent).Select(a => ExprTools.Substitute(a, bindings)).ToList();
+                var arguments = ExprTools.ArgumentsAt(spec, latent, (NodeCallExpr)slot.LatentCall);
                 var reads = arguments.SelectMany(ExprTools.Calls).Where(c => c.Node == parameter.Name).ToList();
                 if (reads.Count == 0) return;
                 if (reads.Any(r => !ExprTools.SameShape(r, reads[0])))

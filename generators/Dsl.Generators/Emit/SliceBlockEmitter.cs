@@ -116,7 +116,7 @@ namespace Dsl.Generators.Emit
             var (on, off) = BernoulliLogs.Of(Replaced(block.Probability!, values));
             var prior = new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted);
             var y = block.ResponseIsLatent ? $"{State(block.Response)}[{ReplicateIndex(block)} * elements + {e.Variable}] == 1"
-                : $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
+                : ObservedIsOn(spec, block, hoisted);
             w.Line("/// <summary>");
             w.Line($"/// log p({ExprPrinter.Print(slot.LatentCall)} = value | rest) + const = log {Prior(spec, slot).Distribution}(value; {string.Join(", ", Prior(spec, slot).Arguments.Select(ExprPrinter.Print))})");
             w.Line($"///     + sum over {e.Plate} of {block.Response} log p + (1 - {block.Response}) log(1 - p), p = {ExprPrinter.Print(block.Probability!)}.");
@@ -201,7 +201,7 @@ namespace Dsl.Generators.Emit
                         {
                             foreach (var slot in latents) w.Line($"var {Drawn(slot)} = {Draws(slot.Latent)}[sweep * replicates + {r}];");
                             var y = block.ResponseIsLatent ? $"{Samples(block)}[(sweep * replicates + {r}) * elements + {e.Variable}] == 1"
-                                : $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
+                                : ObservedIsOn(spec, block, hoisted);
                             using (w.Block($"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++)"))
                             {
                                 w.Line($"var entry = map[{r} * elements + {e.Variable}];");
@@ -278,13 +278,16 @@ namespace Dsl.Generators.Emit
         private static (string Distribution, List<Expr> Arguments) Prior(ModelSpec spec, CoefficientSlot slot)
         {
             var latent = ExprTools.Find(spec, slot.Latent)!;
-            var bindings = ExprTools.Bindings(latent, (NodeCallExpr)slot.LatentCall);
-            return (latent.Declaration.Distribution!.Name, SamplingEmitter.Arguments(spec, latent).Select(a => ExprTools.Substitute(a, bindings)).ToList());
+            return (latent.Declaration.Distribution!.Name, ExprTools.ArgumentsAt(spec, latent, (NodeCallExpr)slot.LatentCall));
         }
 
         /// <summary>LogDensity.X(value, arguments..., out partials): the partials discarded, or named prefix0 (the value's), prefix1, ...</summary>
         private static string DensityCall(string distribution, string value, IReadOnlyList<string> arguments, string? partials) =>
             $"{Hmc}.LogDensity.{distribution}({string.Join(", ", new[] { value }.Concat(arguments).Concat(Enumerable.Range(0, arguments.Count + 1).Select(n => partials is null ? "out _" : $"out var {partials}{n}")))})";
+
+        /// <summary>Whether an observed response is 1 at the current element, read from its storage.</summary>
+        private static string ObservedIsOn(ModelSpec spec, LogisticBlock block, IReadOnlyDictionary<string, string> hoisted) =>
+            $"{new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null), hoisted).Access(GibbsEmitter.Call(ExprTools.Find(spec, block.Response)!))} == 1";
 
         private static string Conditional(LogisticBlock block, CoefficientSlot slot) => $"{block.Response}ConditionalOf{slot.Latent}";
 

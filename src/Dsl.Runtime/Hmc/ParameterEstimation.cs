@@ -24,7 +24,7 @@ public static class ParameterEstimation
         var point = set.Add("parameters", parameters.Length, decays: false);
         parameters.Read(point.Value);
         var adam = new Neural.Adam<double>(set, LearningRate, epsilon: 1e-8, weightDecay: 0);
-        var sizes = posterior.Parameters.Select(name => model.Descriptor.Find(name)!.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => checked(a * b))).ToList();
+        var sizes = posterior.Parameters.Select(model.EntriesOf).ToList();
         var (current, averaged) = (sizes.Select(n => new double[n]).ToList(), sizes.Select(n => new double[n]).ToList());
         var trace = new double[iterations];
         var scratch = new double[posterior.Dimension];

@@ -25,7 +25,7 @@ public static class SamplingCheckpoint
             writer.Write(parameters.Count);
             foreach (var name in parameters)
             {
-                var values = new double[ParameterLength(model, name)];
+                var values = new double[model.EntriesOf(name)];
                 model.TryRead(name, values);
                 writer.Write(name);
                 writer.Write(values.Length);
@@ -50,7 +50,7 @@ public static class SamplingCheckpoint
                 var name = reader.ReadString();
                 if (name != parameters[p]) throw new InvalidDataException($"it holds parameter '{name}' where this model has '{parameters[p]}'");
                 var values = new double[reader.ReadInt32()];
-                if (values.Length != ParameterLength(model, name)) throw new InvalidDataException($"parameter '{name}' has {values.Length} entries there, {ParameterLength(model, name)} here");
+                if (values.Length != model.EntriesOf(name)) throw new InvalidDataException($"parameter '{name}' has {values.Length} entries there, {model.EntriesOf(name)} here");
                 for (var i = 0; i < values.Length; i++) values[i] = reader.ReadDouble();
                 model.Store(name, values);
             }
@@ -65,7 +65,4 @@ public static class SamplingCheckpoint
             }
             return trace;
         });
-
-    private static int ParameterLength(IDeclaredModel model, string name) =>
-        model.Descriptor.Find(name)!.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => checked(a * b));
 }

@@ -58,3 +58,11 @@ public sealed record SimulationSettings
 
     public int TotalOf(string node) => Totals.TryGetValue(node, out var total) ? total : DefaultTotal;
 }
+
+/// <summary>Sizes read off a declared model's plates.</summary>
+public static class DeclaredModelSizes
+{
+    /// <summary>The number of entries of a node: the product of its plates' sizes.</summary>
+    public static int EntriesOf(this IDeclaredModel model, string node) =>
+        model.Descriptor.Find(node)!.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => checked(a * b));
+}
