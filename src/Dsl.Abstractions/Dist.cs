@@ -46,6 +46,8 @@ namespace Dsl
         /// <summary>|x| for x ~ Cauchy(0, scale): a scale prior.</summary>
         public static Draw HalfCauchy(double scale) => default;
         public static Draw StudentT(double degreesOfFreedom, double location, double scale) => default;
+        /// <summary>|x| for x ~ StudentT(degreesOfFreedom, 0, scale): a scale prior (brms' default for sds is ν = 3).</summary>
+        public static Draw HalfStudentT(double degreesOfFreedom, double scale) => default;
         public static Draw Exponential(double rate) => default;
         /// <summary>1/x ~ Gamma(shape, rate = scale).</summary>
         public static Draw InverseGamma(double shape, double scale) => default;

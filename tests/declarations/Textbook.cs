@@ -41,6 +41,22 @@ public partial class OrderedMeans
     [Observed] public double y(Observation n) => Dist.Normal(mu(group(n)), sigma());
 }
 
+/// Varying intercepts with brms' default scale priors, half-Student-t(3, 0, 2.5) on the group and residual sds;
+/// the group effects are non-centred, so the sampler sees no funnel.
+[PlateModel("Varying intercepts with half-Student-t scales")]
+public partial class VaryingIntercepts
+{
+    [Plate] public partial struct Observation { }
+    [Plate(Size = 4)] public partial struct Group { }
+
+    [Data] public partial Group group(Observation n);
+    [Latent] public double intercept() => Dist.Normal(0, 2);
+    [Latent] public double groupSd() => Dist.HalfStudentT(3, 2.5);
+    [Latent] public double effect(Group k) => Dist.Normal(0, 1);
+    [Latent] public double sigma() => Dist.HalfStudentT(3, 2.5);
+    [Observed] public double y(Observation n) => Dist.Normal(intercept() + groupSd() * effect(group(n)), sigma());
+}
+
 /// Binomial successes on a logit link with heavy-tailed (Student-t) coefficient priors.
 [PlateModel("Robust logistic regression, binomial trials")]
 public partial class RobustLogistic

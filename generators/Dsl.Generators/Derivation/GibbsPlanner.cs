@@ -265,7 +265,7 @@ namespace Dsl.Generators.Derivation
                     var arguments = ExprTools.ArgumentsAt(spec, latent, call);
                     if (latent.Declaration.Distribution is not { } prior || PriorCentres.Of(prior.Name, arguments, call.Location) is not { } centre)
                     {
-                        Fail(response, $"its probability reads '{latent.Name}', a {latent.Declaration.Distribution?.Name} latent; the slice sampler takes a latent with a proper continuous prior (Normal, StudentT, Cauchy, HalfNormal, HalfCauchy, LogNormal, Gamma, Exponential, InverseGamma, Beta)");
+                        Fail(response, $"its probability reads '{latent.Name}', a {latent.Declaration.Distribution?.Name} latent; the slice sampler takes a latent with a proper continuous prior (Normal, StudentT, Cauchy, HalfNormal, HalfCauchy, HalfStudentT, LogNormal, Gamma, Exponential, InverseGamma, Beta)");
                         return null;
                     }
                     slots.Add(new CoefficientSlot(latent.Name, new ConstantExpr(1, call.Location), centre.Centre, centre.Scale, null, call));

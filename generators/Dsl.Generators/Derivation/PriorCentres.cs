@@ -26,6 +26,7 @@ namespace Dsl.Generators.Derivation
                 "Cauchy" => (a[0], a[1]),
                 "HalfNormal" => (a[0], a[0]),
                 "HalfCauchy" => (a[0], a[0]),
+                "HalfStudentT" => (a[1], a[1]),
                 "LogNormal" => (Exp(a[0]), Mul(Exp(a[0]), a[1])),
                 "Gamma" => (Div(a[0], a[1]), Div(Sqrt(a[0]), a[1])),
                 "Exponential" => (Div(C(1), a[0]), Div(C(1), a[0])),

@@ -18,7 +18,7 @@ namespace Dsl.Generators.Derivation
         /// <summary>Distributions the runtime's LogDensity holds, with partials in every argument.</summary>
         private static readonly HashSet<string> densities = new()
         {
-            "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Flat", "HalfFlat", "Uniform", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT",
+            "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Flat", "HalfFlat", "Uniform", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT", "HalfStudentT",
             "Exponential", "Poisson", "Bernoulli", "Binomial", "NegativeBinomial", "ZeroInflatedNegativeBinomial", "Dirichlet", "Multinomial", "Categorical",
         };
 

@@ -21,7 +21,7 @@ namespace Dsl.Generators.Derivation
         /// <summary>Priors of global latents with a log density and a support the guide maps to the reals by identity, log or logit.</summary>
         private static readonly string[] priorDensities =
         {
-            "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Exponential", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT",
+            "Normal", "LogNormal", "Gamma", "InverseGamma", "Beta", "Exponential", "HalfNormal", "Cauchy", "HalfCauchy", "StudentT", "HalfStudentT",
         };
 
         /// <summary>Other scalar families, whose log density and partials the runtime's LogDensity computes entry by entry: the continuous priors' and two discrete ones.</summary>

@@ -59,6 +59,7 @@ namespace Dsl.Generators.Ir
             new("Cauchy", Support.Real, false, new[] { P("location", Support.Real), P("scale", Support.Positive) }),
             new("HalfCauchy", Support.Positive, false, new[] { P("scale", Support.Positive) }),
             new("StudentT", Support.Real, false, new[] { P("degreesOfFreedom", Support.Positive), P("location", Support.Real), P("scale", Support.Positive) }),
+            new("HalfStudentT", Support.Positive, false, new[] { P("degreesOfFreedom", Support.Positive), P("scale", Support.Positive) }),
             new("Exponential", Support.Positive, false, new[] { P("rate", Support.Positive) }),
             new("InverseGamma", Support.Positive, false, new[] { P("shape", Support.Positive), P("scale", Support.Positive) }),
         };

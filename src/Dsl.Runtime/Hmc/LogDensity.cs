@@ -126,6 +126,10 @@ public static class LogDensity
             : double.NaN;
     }
 
+    /// <summary>log 2 + StudentT(x; ν, 0, scale) for x ≥ 0.</summary>
+    public static double HalfStudentT(double x, double degreesOfFreedom, double scale, out double dx, out double dDegreesOfFreedom, out double dScale) =>
+        LogTwo + StudentT(x, degreesOfFreedom, 0, scale, out dx, out dDegreesOfFreedom, out _, out dScale);
+
     /// <summary>log rate - rate·x.</summary>
     public static double Exponential(double x, double rate, out double dx, out double dRate)
     {

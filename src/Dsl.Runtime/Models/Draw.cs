@@ -68,6 +68,9 @@ public static class Draw
         return location + Positive(node, "scale", scale) * z / Math.Sqrt(chiSquare / nu);
     }
 
+    public static double HalfStudentT(string node, double degreesOfFreedom, double scale, ref RandomStream random) =>
+        Math.Abs(StudentT(node, degreesOfFreedom, 0, scale, ref random));
+
     public static double Exponential(string node, double rate, ref RandomStream random) => -Math.Log(random.NextDouble()) / Positive(node, "rate", rate);
 
     public static double InverseGamma(string node, double shape, double scale, ref RandomStream random) =>

@@ -30,6 +30,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
     [InlineData("RobustLogistic", 8)]
     [InlineData("SoftmaxRegression", 20)]
     [InlineData("StudentTScale", 10)]
+    [InlineData("VaryingIntercepts", 12)]
     [InlineData("ZinbMeans", 6)]
     public void RanksOfTheTruth_AreUniform(string name, int size)
     {

@@ -27,6 +27,7 @@ public sealed class LogDensityTests
         ["Cauchy"] = ((a, d) => LogDensity.Cauchy(a[0], a[1], a[2], out d[0], out d[1], out d[2]), [1.1, -0.4, 0.9]),
         ["HalfCauchy"] = ((a, d) => LogDensity.HalfCauchy(a[0], a[1], out d[0], out d[1]), [1.6, 2.1]),
         ["StudentT"] = ((a, d) => LogDensity.StudentT(a[0], a[1], a[2], a[3], out d[0], out d[1], out d[2], out d[3]), [0.9, 3.7, -0.2, 1.4]),
+        ["HalfStudentT"] = ((a, d) => LogDensity.HalfStudentT(a[0], a[1], a[2], out d[0], out d[1], out d[2]), [0.9, 3.7, 1.4]),
         ["Exponential"] = ((a, d) => LogDensity.Exponential(a[0], a[1], out d[0], out d[1]), [0.6, 1.8]),
         ["Poisson"] = ((a, d) => LogDensity.Poisson(a[0], a[1], out d[0], out d[1]), [3, 2.4]),
         ["Bernoulli"] = ((a, d) => LogDensity.Bernoulli(a[0], a[1], out d[0], out d[1]), [1, 0.3]),
@@ -79,6 +80,7 @@ public sealed class LogDensityTests
     [InlineData("HalfNormal", 0, 12)]
     [InlineData("Exponential", 0, 30)]
     [InlineData("StudentT", -3000, 3000)]
+    [InlineData("HalfStudentT", 0, 3000)]
     public void ContinuousDensities_IntegrateToOne(string name, double from, double to)
     {
         var (kernel, at) = Cases[name];
