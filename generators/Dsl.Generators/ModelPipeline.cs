@@ -84,15 +84,19 @@ namespace Dsl.Generators
                     files.Add(GraphEmitter.Emit(spec));
                     GibbsPlan? gibbs = null;
                     JointVariationalPlan? variational = null;
+                    // Parameters beside discrete latents only: the likelihood with those latents summed out is maximised.
+                    var pointEstimate = PointEstimationPlanner.Applies(spec) ? PointEstimationPlanner.Plan(spec) : null;
                     if (GibbsPlanner.Applies(spec))
                     {
                         // Exact updates are the default engine; gradient-based sampling is emitted too wherever it plans (a
-                        // second engine, `--method nuts`, and a cross-check of the first). Both say why when neither fits.
+                        // second engine, `--method nuts`, and a cross-check of the first), except where maximum likelihood
+                        // already fits a model that has nothing continuous to sample. Each says why when none fits.
                         var exact = GibbsPlanner.Plan(spec);
-                        var sampled = SamplingPlanner.Plan(spec);
-                        if (sampled.Value is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
+                        var sampled = pointEstimate is null ? SamplingPlanner.Plan(spec) : null;
+                        if (sampled?.Value is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
                         if (exact.Value is { } exactPlan) files.AddRange(new[] { GibbsEmitter.Emit(spec, gibbs = exactPlan), MStepEmitter.Emit(spec, exactPlan) });
-                        else if (sampled.Value is null) diagnostics.AddRange(exact.Diagnostics.Concat(sampled.Diagnostics));
+                        else if (sampled is { Value: null }) diagnostics.AddRange(exact.Diagnostics.Concat(sampled.Diagnostics));
+                        else if (pointEstimate is { Value: null }) diagnostics.AddRange(exact.Diagnostics);
                     }
                     if (VariationalPlanner.Applies(spec))
                         Planned(VariationalPlanner.Plan(spec), joint =>
@@ -103,8 +107,8 @@ namespace Dsl.Generators
                             if (joint.Parts.Count > 1) parts.Add(JointVariationalEmitter.Emit(spec, joint));
                             return parts;
                         });
-                    if (PointEstimationPlanner.Applies(spec))
-                        Planned(PointEstimationPlanner.Plan(spec), plan => new[] { SamplingEmitter.EmitObjective(spec, plan) });
+                    if (pointEstimate is not null)
+                        Planned(pointEstimate, plan => new[] { SamplingEmitter.EmitObjective(spec, plan) });
                     files.Add(BindingEmitter.Emit(spec, gibbs, variational));
                     // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.
                     if (!GibbsPlanner.Applies(spec) && !VariationalPlanner.Applies(spec) && !PointEstimationPlanner.Applies(spec))

@@ -42,9 +42,10 @@ public sealed class LanguageCoverageTests
             [Latent] public double halfNormal() => Dist.HalfNormal(2);
             [Latent, Ordered] public double cauchy(Topic k) => Dist.Cauchy(0, 2.5);
             [Latent] public double halfCauchy() => Dist.HalfCauchy(2.5);
+            [Latent] public double halfStudentT() => Dist.HalfStudentT(3, 2.5);
             [Latent] public double inverseGamma() => Dist.InverseGamma(3, 2);
             [Latent] public double exponential() => Dist.Exponential(1);
-            [Observed] public double t(Cell c, Gene g) => Dist.StudentT(3 + exponential(), flat() + cauchy(new Topic(0)) + uniform(g), halfFlat() * halfNormal() * halfCauchy() * inverseGamma());
+            [Observed] public double t(Cell c, Gene g) => Dist.StudentT(3 + exponential(), flat() + cauchy(new Topic(0)) + uniform(g), halfFlat() * halfNormal() * halfCauchy() * halfStudentT() * inverseGamma());
         }
         """;
 

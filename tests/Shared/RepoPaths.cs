@@ -24,7 +24,7 @@ public static class RepoPaths
     /// <summary>Everyday variants of the bundled models (tests/declarations/Variants.cs).</summary>
     public static string Variants => Path.Combine(Root, "tests", "declarations", "Variants.cs");
 
-    /// <summary>Models of parameters only, fitted by maximum likelihood (tests/declarations/Estimation.cs).</summary>
+    /// <summary>Models of parameters (and summed-out discrete latents), fitted by maximum likelihood (tests/declarations/Estimation.cs).</summary>
     public static string Estimation => Path.Combine(Root, "tests", "declarations", "Estimation.cs");
 
     /// <summary>The declaration file of every bundled model (models/Dsl.Models/&lt;Model&gt;/&lt;Model&gt;.cs).</summary>

@@ -138,3 +138,32 @@ public partial class UnboundedFactors
     [Param, Positive] public partial double psi(Gene g);
     [Observed] public double y(Cell c, Gene g) => Dist.Normal(Sum((Factor k) => loading(g, k) * score(c, k)) + mu(g), psi(g));
 }
+
+/// A Gaussian mixture fitted by maximum likelihood: the allocations are summed out of the likelihood, so the
+/// estimates are EM's fixed point, reached by L-BFGS on the marginal likelihood.
+[PlateModel("Gaussian mixture, allocations summed out")]
+public partial class Mixture
+{
+    [Plate] public partial struct Sample { }
+    [Plate] public partial struct Component { }
+
+    [Param, Simplex(nameof(Component))] public partial double weight(Component k);
+    [Param] public partial double centre(Component k);
+    [Param, Positive] public partial double spread(Component k);
+    [Latent] public Component component(Sample n) => Dist.Categorical((Component k) => weight(k));
+    [Observed] public double y(Sample n) => Dist.Normal(centre(component(n)), spread(component(n)));
+}
+
+/// A two-group mixture through a 0/1 latent: responders are shifted by an effect; the share is a logit parameter.
+[PlateModel("Responders, a 0/1 latent summed out")]
+public partial class Responders
+{
+    [Plate] public partial struct Sample { }
+
+    [Param] public partial double shareLogit();
+    [Param] public partial double baseline();
+    [Param] public partial double effect();
+    [Param, Positive] public partial double noise();
+    [Latent] public int responder(Sample n) => Dist.Bernoulli(logit: shareLogit());
+    [Observed] public double y(Sample n) => Dist.Normal(baseline() + effect() * responder(n), noise());
+}

@@ -69,7 +69,13 @@ namespace Dsl.Generators.Emit
                     EmitConstrain(w, spec, latents);
                     MatrixProductEmitter.EmitForward(w, spec, products, blocking);
                     EmitEvaluate(w, spec, plan, latents, parameters, summed, products, blocking, surface == Objective, MatrixProductEmitter.RowPlate(spec, plan));
-                    if (surface == Objective) PredictionEmitter.Emit(w, spec, observed, products, blocking, locals => EmitLocals(locals, spec));
+                    // An observation that reads a summed-out latent has a mixture of expectations, not one; it is not predicted.
+                    var mixed = new HashSet<NodeSpec>(summed.SelectMany(s => s.Children));
+                    if (surface == Objective)
+                    {
+                        PredictionEmitter.Emit(w, spec, observed.Where(o => !mixed.Contains(o)).ToList(), products, blocking, locals => EmitLocals(locals, spec));
+                        EmitConditionals(w, spec, summed.Select(s => s.Node).ToList());
+                    }
                 }
             }
             return new GeneratedFile($"{spec.ClassName}.{surface.File}.g.cs", w.ToString());
@@ -180,6 +186,31 @@ namespace Dsl.Generators.Emit
             using (w.Block("switch (node)"))
             {
                 foreach (var node in parameters) w.Line($"case {EmitHelpers.Literal(node.Name)}: {ReverseMode.Gradient(node)}.CopyTo(destination); return true;");
+                w.Line("default: return false;");
+            }
+            w.Line();
+        }
+
+        /// <summary>The objective's summed-out latents and their conditionals at the stored parameters.</summary>
+        private static void EmitConditionals(SourceWriter w, ModelSpec spec, List<NodeSpec> summed)
+        {
+            w.Line("/// <summary>The discrete latents summed out of the likelihood, whose conditionals a fit reports.</summary>");
+            w.Line($"public global::System.Collections.Generic.IReadOnlyList<string> Summed {{ get; }} = new string[] {{ {string.Join(", ", summed.Select(z => EmitHelpers.Literal(z.Name)))} }};");
+            w.Line();
+            w.Line("/// <summary>p(z = v | observations, parameters) for every entry of a summed-out latent and each value v, [entry, value] row-major.</summary>");
+            using (w.Block("public bool TryReadConditional(string node, global::System.Span<double> destination)"))
+            using (w.Block("switch (node)"))
+            {
+                foreach (var z in summed)
+                {
+                    w.Line($"case {EmitHelpers.Literal(z.Name)}:");
+                    using (w.Braces())
+                    {
+                        EmitLocals(w, spec);
+                        SummedLatentEmitter.EmitConditional(w, z);
+                        w.Line("return true;");
+                    }
+                }
                 w.Line("default: return false;");
             }
             w.Line();

@@ -82,6 +82,17 @@ namespace Dsl.Generators.Emit
             }
         }
 
+        /// <summary>Fills destination[entry · values + v] with p(z = v | rest) = exp(w_v − log Σ exp w) (TryReadConditional's case for z).</summary>
+        public static void EmitConditional(SourceWriter w, NodeSpec z)
+        {
+            using (BindingEmitter.Loops(w, z.Indices))
+            {
+                w.Line($"{z.Name}Weights({string.Join(", ", z.Indices.Select(i => i.Variable))});");
+                w.Line($"var ldLogSum = {SamplingEmitter.Hmc}.LogDensity.LogSumExp({Weights(z)});");
+                w.Line($"for (var {Value} = 0; {Value} < {Weights(z)}.Length; {Value}++) destination[({ReverseMode.Position(z)}) * {Weights(z)}.Length + {Value}] = global::System.Math.Exp({Weights(z)}[{Value}] - ldLogSum);");
+            }
+        }
+
         private static ReverseMode.Scope Scope(NodeSpec z) => new(z.Indices.Select(i => i.Variable).Append(Value));
 
         /// <summary>The child's log density at z = v: the kernel call, and with a share, its partials sent back scaled by it.</summary>

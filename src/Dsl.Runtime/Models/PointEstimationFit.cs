@@ -68,9 +68,29 @@ public static class PointEstimationFit
             ["init_jitter"] = options.InitJitter, ["seed"] = options.Seed, ["threads"] = options.Threads,
         };
         return new DeclaredFit(Engine, new FitHistory(run.Step, run.Columns, run.History), run.Outcome, run.ResumedAfter, NodeSummary.PointEstimates(model).ToList(), 0,
-            "parameters: maximum-likelihood point estimates (no sd or interval)" + (objective.Incomplete.Count == 0 ? "" : $"; {string.Join(", ", objective.Incomplete.Select(n => $"{n}_expected"))}: E[y] at the estimates, every entry"),
-            settings, clock.Elapsed.TotalSeconds) { DenseOutputs = Predictions(model, objective) };
+            "parameters: maximum-likelihood point estimates (no sd or interval)" + (objective.Incomplete.Count == 0 ? "" : $"; {string.Join(", ", objective.Incomplete.Select(n => $"{n}_expected"))}: E[y] at the estimates, every entry")
+            + (objective.Summed.Count == 0 ? "" : $"; {string.Join(", ", objective.Summed.Select(n => $"{n}_probability"))}: each summed-out latent's conditional at the estimates"),
+            settings, clock.Elapsed.TotalSeconds) { DenseOutputs = [.. Predictions(model, objective), .. Conditionals(model, objective)] };
     }
+
+    /// <summary>
+    /// Each summed-out latent's conditional at the estimates, as the node NAME_probability: for a plate-valued latent
+    /// one column per position of its plate, for a 0/1 latent p(z = 1).
+    /// </summary>
+    private static IEnumerable<NodeSummary> Conditionals(IDeclaredModel model, IObjective objective) =>
+        objective.Summed.Select(name =>
+        {
+            var node = model.Descriptor.Find(name)!;
+            var entries = node.Plates.Select(model.GetPlateSize).Aggregate(1, (a, b) => checked(a * b));
+            var values = node.IndexPlate is { } plate ? model.GetPlateSize(plate) : 2;
+            var probabilities = new double[checked(entries * values)];
+            if (!objective.TryReadConditional(name, probabilities)) throw new InvalidOperationException($"the objective has no conditional for '{name}'");
+            var described = node with { Name = $"{name}_probability", Support = ValueSupport.Real, IndexPlate = null };
+            if (node.IndexPlate is { } over)
+                return new NodeSummary(described with { Plates = [.. node.Plates, over] }, [.. node.Plates.Select(model.GetPlateSize), values], probabilities, null, null, null, null, null, null, null);
+            var ones = Enumerable.Range(0, entries).Select(e => probabilities[2 * e + 1]).ToArray();
+            return new NodeSummary(described, [.. node.Plates.Select(model.GetPlateSize)], ones, null, null, null, null, null, null, null);
+        });
 
     /// <summary>E[y] at every entry of each observation with missing entries, as the node NAME_expected.</summary>
     private static List<NodeSummary> Predictions(IDeclaredModel model, IObjective objective) =>

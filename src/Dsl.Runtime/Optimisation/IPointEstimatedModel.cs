@@ -38,4 +38,13 @@ public interface IObjective : IPosterior
 
     /// <summary>E[node] at every entry, row-major, at the stored parameters: the model's prediction where entries are missing.</summary>
     bool TryPredict(string node, Span<double> destination);
+
+    /// <summary>The discrete latents summed out of the likelihood (a mixture's allocations): a fit reports their conditionals.</summary>
+    IReadOnlyList<string> Summed { get; }
+
+    /// <summary>
+    /// p(z = v | observations, parameters) at the stored parameters, for every entry of a summed-out latent and each of
+    /// its values v (a plate's positions, or 0 and 1), [entry, value] row-major: EM's responsibilities at its optimum.
+    /// </summary>
+    bool TryReadConditional(string node, Span<double> destination);
 }

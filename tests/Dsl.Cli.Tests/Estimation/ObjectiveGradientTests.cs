@@ -10,14 +10,14 @@ namespace Dsl.Cli.Tests.Estimation;
 /// </summary>
 public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) : IClassFixture<EstimationDeclarations>
 {
-    private static readonly string[] models = ["Frequencies", "LowRank", "LowRankLoops", "MultiOutput", "PoissonNmf", "RidgeLowRank", "ThreeLayers", "ThreeLayersLoops", "UnboundedFactors"];
+    private static readonly string[] models = ["Frequencies", "LowRank", "LowRankLoops", "Mixture", "MultiOutput", "PoissonNmf", "Responders", "RidgeLowRank", "ThreeLayers", "ThreeLayersLoops", "UnboundedFactors"];
 
     public static TheoryData<string> Models => new(models);
 
     private static readonly Dictionary<string, int> sizes = new()
     {
         ["Cell"] = 7, ["Gene"] = 5, ["Factor"] = 3, ["Wide"] = 4, ["Middle"] = 3, ["Narrow"] = 2, ["Program"] = 3,
-        ["Sample"] = 9, ["Covariate"] = 3, ["Output"] = 2, ["Choice"] = 12, ["Category"] = 4,
+        ["Sample"] = 9, ["Covariate"] = 3, ["Output"] = 2, ["Choice"] = 12, ["Category"] = 4, ["Component"] = 3,
     };
 
     private static Dictionary<string, int> PlatesOf(IPointEstimatedModel model) => model.Descriptor.Plates.ToDictionary(p => p, p => sizes[p]);

@@ -109,6 +109,69 @@ public sealed class PointEstimationFitTests(EstimationDeclarations declarations)
     }
 
     [Fact]
+    public void MixtureWithSummedAllocations_ReachesEmsFixedPoint_AndReportsTheResponsibilities()
+    {
+        // 400 draws from three well-separated normals. At a maximum of the marginal likelihood, the responsibilities
+        // r(n, k) = p(component n = k | y, θ) that the fit reports satisfy EM's update equations, computed here from
+        // the data alone: weight_k = mean_n r(n, k), centre_k = Σ r y / Σ r, spread_k² = Σ r (y − centre)² / Σ r.
+        var model = declarations.Create("Mixture");
+        model.SetPlateSize("Sample", 400);
+        model.SetPlateSize("Component", 3);
+        model.InitializeParameters();
+        model.Store("weight", [0.3, 0.3, 0.4]);
+        model.Store("centre", [-3, 0, 3]);
+        model.Store("spread", [0.5, 0.8, 0.6]);
+        model.Store("y", model.Simulate(4, new SimulationSettings())["y"]);
+        // Start the centres apart and in order, so the fit ends with the components in the truth's order.
+        model.Store("centre", [-1, 0, 1]);
+        model.Store("spread", [1, 1, 1]);
+        var fit = PointEstimationFit.Fit(model, exact, null, null);
+        var y = Read(model, "y");
+        var (weight, centre, spread) = (Read(model, "weight"), Read(model, "centre"), Read(model, "spread"));
+        var responsibility = fit.DenseOutputs.Single(o => o.Node.Name == "component_probability");
+        Assert.Equal(["Sample", "Component"], responsibility.Node.Plates);
+        var r = responsibility.Mean;
+        for (var n = 0; n < 400; n++) Assert.Equal(1, r[3 * n] + r[3 * n + 1] + r[3 * n + 2], 1e-12);
+        for (var k = 0; k < 3; k++)
+        {
+            var total = Enumerable.Range(0, 400).Sum(n => r[3 * n + k]);
+            var mean = Enumerable.Range(0, 400).Sum(n => r[3 * n + k] * y[n]) / total;
+            var variance = Enumerable.Range(0, 400).Sum(n => r[3 * n + k] * (y[n] - mean) * (y[n] - mean)) / total;
+            // Converged to the loss's precision (tolerance 0): the stationarity conditions hold to about 1e-7.
+            Assert.Equal(total / 400, weight[k], 1e-6);
+            Assert.Equal(mean, centre[k], 1e-6);
+            Assert.Equal(Math.Sqrt(variance), spread[k], 1e-6);
+        }
+        // And the fixed point found is the truth's neighbourhood: 400 draws put each centre within 0.2 (about 3 standard errors).
+        Assert.Equal(-3, centre[0], 0.2);
+        Assert.Equal(0, centre[1], 0.2);
+        Assert.Equal(3, centre[2], 0.2);
+    }
+
+    [Fact]
+    public void ZeroOneLatent_IsSummedOut_AndItsProbabilityReported()
+    {
+        // Responders shifted by 4 noise sds: p(responder = 1 | y) is near 1 for the shifted draws and near 0 for the others.
+        var model = declarations.Create("Responders");
+        model.SetPlateSize("Sample", 300);
+        model.InitializeParameters();
+        model.Store("shareLogit", [0.5]);
+        model.Store("baseline", [1]);
+        model.Store("effect", [4]);
+        model.Store("noise", [1]);
+        var drawn = model.Simulate(8, new SimulationSettings());
+        model.Store("y", drawn["y"]);
+        model.Store("effect", [1]);
+        var fit = PointEstimationFit.Fit(model, exact, null, null);
+        var probability = fit.DenseOutputs.Single(o => o.Node.Name == "responder_probability").Mean;
+        var truth = drawn["responder"];
+        var agreement = Enumerable.Range(0, 300).Count(n => (probability[n] > 0.5 ? 1 : 0) == truth[n]) / 300.0;
+        // Two normals 4 sds apart overlap by Φ(−2) ≈ 2.3 % on each side of the midpoint: about 97.7 % classified right.
+        Assert.True(agreement > 0.95, $"agreement {agreement}");
+        Assert.Equal(4, Read(model, "effect")[0], 0.4);
+    }
+
+    [Fact]
     public void MinibatchAdam_ApproachesTheLbfgsOptimum_AndIsReproducible()
     {
         var plates = new Dictionary<string, int> { ["Cell"] = 200, ["Gene"] = 30, ["Factor"] = 3 };

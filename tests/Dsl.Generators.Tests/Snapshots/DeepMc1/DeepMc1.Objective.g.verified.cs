@@ -209,5 +209,17 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             }
         }
 
+        /// <summary>The discrete latents summed out of the likelihood, whose conditionals a fit reports.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> Summed { get; } = new string[] {  };
+
+        /// <summary>p(z = v | observations, parameters) for every entry of a summed-out latent and each value v, [entry, value] row-major.</summary>
+        public bool TryReadConditional(string node, global::System.Span<double> destination)
+        {
+            switch (node)
+            {
+                default: return false;
+            }
+        }
+
     }
 }
