@@ -57,6 +57,21 @@ public partial class VaryingIntercepts
     [Observed] public double y(Observation n) => Dist.Normal(intercept() + groupSd() * effect(group(n)), sigma());
 }
 
+/// Cells from two populations of Poisson gene rates: the rates are sampled, the population shares point-estimated
+/// (a [Simplex] parameter beside sampled latents), the cells' populations summed out.
+[PlateModel("Poisson mixture with estimated shares")]
+public partial class PoissonMixture
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate(Size = 2)] public partial struct Population { }
+
+    [Param, Simplex(nameof(Population))] public partial double share(Population k);
+    [Latent] public double rate(Population k, Gene g) => Dist.Gamma(2, 0.5);
+    [Latent] public Population population(Cell c) => Dist.Categorical((Population k) => share(k));
+    [Observed] public int count(Cell c, Gene g) => Dist.Poisson(rate(population(c), g));
+}
+
 /// Binomial successes on a logit link with heavy-tailed (Student-t) coefficient priors.
 [PlateModel("Robust logistic regression, binomial trials")]
 public partial class RobustLogistic

@@ -10,7 +10,7 @@ namespace Dsl.Generators.Derivation
     /// Plans NUTS for a model of latents and no networks (a Gibbs-EM candidate) that no Gibbs-EM rule claims: each
     /// latent needs to be continuous, with a prior that has a log density and a support the sampler can map to the
     /// real line; each observed node a scalar likelihood with a log density; each parameter real values
-    /// (unconstrained or [Positive]). Every expression of the DSL is differentiable, so nothing else is asked. The
+    /// (unconstrained, [Positive] or [Simplex]). Every expression of the DSL is differentiable, so nothing else is asked. The
     /// first node that stops it is reported.
     /// </summary>
     public static class SamplingPlanner
@@ -22,10 +22,7 @@ namespace Dsl.Generators.Derivation
             "Exponential", "Poisson", "Bernoulli", "Binomial", "NegativeBinomial", "ZeroInflatedNegativeBinomial", "Dirichlet", "Multinomial", "Categorical",
         };
 
-        /// <param name="pointEstimation">
-        /// planning the log likelihood of a model of parameters only, for maximum likelihood: its refusals are DSL0405, and
-        /// a [Simplex] parameter is allowed (the optimiser moves it through a softmax)
-        /// </param>
+        /// <param name="pointEstimation">planning the log likelihood of a model of parameters only, for maximum likelihood: its refusals are DSL0405</param>
         public static Result<SamplingPlan> Plan(ModelSpec spec, bool pointEstimation = false)
         {
             var refusal = pointEstimation ? DiagnosticDescriptors.NoPointEstimationRule : DiagnosticDescriptors.NoSamplingRule;
@@ -36,7 +33,7 @@ namespace Dsl.Generators.Derivation
                 List<NodeSpec>? children = null;
                 var why = node.Role switch
                 {
-                    NodeRole.Param => ParameterProblem(node, pointEstimation),
+                    NodeRole.Param => ParameterProblem(node),
                     NodeRole.Latent when node.Kind != ValueKind.Real => SummedLatents.Problem(spec, node, out children),
                     NodeRole.Latent => LatentProblem(spec, node),
                     NodeRole.Observed => ObservedProblem(node),
@@ -55,12 +52,14 @@ namespace Dsl.Generators.Derivation
             return new Result<SamplingPlan>(new SamplingPlan(latents.ToEquatableArray(), summed.ToEquatableArray(), parameters, terms), EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        /// <summary>A real parameter, unconstrained or [Positive] (with or without a floor), is estimated by gradient steps.</summary>
-        private static string? ParameterProblem(NodeSpec node, bool pointEstimation) =>
+        /// <summary>
+        /// A real parameter, unconstrained, [Positive] (with or without a floor) or [Simplex], is estimated by gradient
+        /// steps on its unconstrained scale (a softmax along a simplex's plate).
+        /// </summary>
+        private static string? ParameterProblem(NodeSpec node) =>
             node.Kind != ValueKind.Real ? "an integer or plate-valued parameter has no gradient; make it [Data], or a latent with a prior"
             : node.Declaration.Distribution is { } prior && (!Density(node) || DistributionCatalog.Find(prior.Name)!.IsVector)
                 ? $"a parameter's prior must be a scalar distribution with a log density (Normal, Gamma, ...), not Dist.{prior.Name}"
-            : node.Declaration.Constraints.Simplex && !pointEstimation ? "a [Simplex] parameter beside latents sampled by gradients has no update yet; give it a Dirichlet prior and make it [Latent] under a Gibbs-EM rule, or drop the constraint"
             : null;
 
         private static string? ObservedProblem(NodeSpec node)

@@ -36,12 +36,19 @@ public sealed class NutsChain
     private int divergences, maxDepthHits;
     private double acceptance;
 
-    public NutsChain(ILogDensity density, NutsOptions options, int chain)
+    /// <summary>Half-width, on the unconstrained scale, of the box around a given centre that a chain starts in.</summary>
+    public const double NearRadius = 0.1;
+
+    /// <param name="near">
+    /// a point to start close to (within ±<see cref="NearRadius"/> in each coordinate) instead of Stan's uniform box of
+    /// ±<see cref="NutsOptions.InitRadius"/> around zero
+    /// </param>
+    public NutsChain(ILogDensity density, NutsOptions options, int chain, double[]? near = null)
     {
         (this.density, this.options, this.chain) = (density, options, chain);
         var random = new RandomStream(options.Seed, (ulong)chain);
         nuts = new Nuts(density, options.MaxTreeDepth);
-        Initialise(nuts, density.Dimension, options.InitRadius, chain, ref random);
+        Initialise(nuts, density.Dimension, near, near is null ? options.InitRadius : NearRadius, chain, ref random);
         nuts.FindReasonableStepSize(ref random);
         adaptation = new StepSizeAdaptation(options.TargetAcceptance);
         adaptation.Restart(nuts.StepSize);
@@ -167,17 +174,17 @@ public sealed class NutsChain
     }
 
     /// <summary>Stan's random inits: uniform on (-r, r) per coordinate, retried where the density is not finite.</summary>
-    private static void Initialise(Nuts nuts, int dimension, double radius, int chain, ref RandomStream random)
+    private static void Initialise(Nuts nuts, int dimension, double[]? centre, double radius, int chain, ref RandomStream random)
     {
         var start = new double[dimension];
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            for (var i = 0; i < dimension; i++) start[i] = radius * (2 * random.NextDouble() - 1);
+            for (var i = 0; i < dimension; i++) start[i] = (centre?[i] ?? 0) + radius * (2 * random.NextDouble() - 1);
             if (nuts.TrySetPosition(start)) return;
         }
         // The data or the starting region do not fit the model's supports: a problem with the input, not a bug.
         throw new InvalidDataException(
-            $"chain {chain + 1}: no finite log density at 100 random starting points on (-{radius}, {radius}) of the unconstrained scale; check that the data fit the model's supports");
+            $"chain {chain + 1}: no finite log density at 100 random starting points {(centre is null ? "" : "around the parameter estimation's last draw ")}on (-{radius}, {radius}) of the unconstrained scale; check that the data fit the model's supports");
     }
 
     /// <summary>Welford's running variance of the draws of one adaptation window.</summary>

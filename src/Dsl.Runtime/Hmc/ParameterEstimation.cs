@@ -16,9 +16,14 @@ public static class ParameterEstimation
 {
     private const double LearningRate = 0.05;
 
-    /// <returns>the log density at each iteration's draw, at the parameters of that iteration (the trace for history.csv)</returns>
-    public static double[] Run(IDeclaredModel model, IPosterior posterior, NutsOptions options, int iterations, IProgress<int>? progress)
+    /// <returns>
+    /// the log density at each iteration's draw, at the parameters of that iteration (the trace for history.csv), and the
+    /// chain's last position, where the latents' chains start: in the mode that matches the estimates (a mixture's
+    /// estimated weights belong to one labelling of its components, and a chain started elsewhere may find the other)
+    /// </returns>
+    public static (double[] Trace, double[] Last) Run(IDeclaredModel model, IPosterior posterior, NutsOptions options, int iterations, IProgress<int>? progress)
     {
+        var last = new double[posterior.Dimension];
         var parameters = new UnconstrainedParameters(model, posterior.Parameters);
         var set = new Neural.ParameterSet<double>();
         var point = set.Add("parameters", parameters.Length, decays: false);
@@ -31,6 +36,7 @@ public static class ParameterEstimation
         var half = iterations / 2;
         void Step(int iteration, ReadOnlySpan<double> position)
         {
+            position.CopyTo(last);
             trace[iteration] = posterior.Evaluate(position, scratch);
             // Ascent on log p is descent on −log p, which is what the optimiser takes.
             parameters.Gradient(posterior, point.Gradient, -1);
@@ -49,6 +55,6 @@ public static class ParameterEstimation
         }
         NutsChain.Run(posterior, options with { Warmup = iterations, Samples = 0 }, 0, progress, Step);
         for (var p = 0; p < averaged.Count; p++) model.Store(posterior.Parameters[p], averaged[p]);
-        return trace;
+        return (trace, last);
     }
 }

@@ -47,10 +47,12 @@ public static class SamplingFit
         }
         else
         {
-            // Parameters first (stochastic-approximation EM on one chain, as long as a warm-up), then the latents' chains at them.
-            parameterTrace = parameters.Count == 0 ? null
+            // Parameters first (stochastic-approximation EM on one chain, as long as a warm-up), then the latents' chains at
+            // them, started near that chain's last draw.
+            var (trace, last) = parameters.Count == 0 ? (null, null)
                 : ParameterEstimation.Run(model, posteriors[0], options with { Seed = options.Seed ^ ParameterStreams }, Math.Max(options.Warmup, MinimumParameterIterations), progress);
-            InParallel(options, chain => chains[chain] = new NutsChain(posteriors[chain], options, chain));
+            parameterTrace = trace;
+            InParallel(options, chain => chains[chain] = new NutsChain(posteriors[chain], options, chain, last));
         }
         var slowest = progress is null ? null : new SlowestChain(chains.Select(c => c.Iteration).ToArray(), progress);
         var chunk = Math.Max(1, (options.Warmup + options.Samples + Chunks - 1) / Chunks);
