@@ -72,6 +72,20 @@ public partial class PoissonMixture
     [Observed] public int count(Cell c, Gene g) => Dist.Poisson(rate(population(c), g));
 }
 
+/// Zero-inflated Poisson written with its dropout indicator: a dropped entry has rate 0, so a positive count rules the
+/// dropout out (a summed-out value of probability zero), and the dropout log-odds per gene are point-estimated.
+[PlateModel("Zero-inflated Poisson with explicit dropouts")]
+public partial class ExplicitZip
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+
+    [Param] public partial double dropLogit(Gene g);
+    [Latent] public double rate(Gene g) => Dist.Gamma(2, 0.5);
+    [Latent] public int dropped(Cell c, Gene g) => Dist.Bernoulli(logit: dropLogit(g));
+    [Observed] public int count(Cell c, Gene g) => Dist.Poisson((1 - dropped(c, g)) * rate(g));
+}
+
 /// Binomial successes on a logit link with heavy-tailed (Student-t) coefficient priors.
 [PlateModel("Robust logistic regression, binomial trials")]
 public partial class RobustLogistic

@@ -60,6 +60,8 @@ namespace Dsl.Generators.Emit
                 {
                     var scope = Scope(z);
                     var share = reverse.Local("Share", $"global::System.Math.Exp({Weights(z)}[{Value}] - {total})");
+                    // A value of probability zero (a count where a dropout allows only zeros) adds nothing, and its partials may be infinite.
+                    w.Line($"if ({share} == 0) continue;");
                     reverse.Accumulate(PriorLog(spec, z), share, scope);
                     foreach (var child in children)
                         using (w.Braces())

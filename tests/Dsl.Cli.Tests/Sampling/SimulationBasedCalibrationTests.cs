@@ -22,6 +22,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
     [Theory]
     [InlineData("BetaBernoulli", 10)]
     [InlineData("Compositions", 5)]
+    [InlineData("ExplicitZip", 6)]
     [InlineData("GammaPoisson", 6)]
     [InlineData("GaussianMixture", 15)]
     [InlineData("LogisticNormalCounts", 3)]
