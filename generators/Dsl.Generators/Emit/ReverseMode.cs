@@ -124,6 +124,11 @@ namespace Dsl.Generators.Emit
                 case FunctionExpr function:
                     Accumulate(function.Arguments[0], Local("Adj", $"{adjoint} * {Of(Differentiation.Outer(function), scope)}"), scope);
                     break;
+                case SumExpr sum when RowProduct(Unshadowed(sum, scope), scope) is { } rows:
+                    // ā·b into a's row and ā·a into b's, each one vectorised pass.
+                    if (rows.LeftGradient is { } leftGradient) w.Line($"{Runtime}.Rows.AddScaled({rows.Right}, {adjoint}, {leftGradient});");
+                    if (rows.RightGradient is { } rightGradient) w.Line($"{Runtime}.Rows.AddScaled({rows.Left}, {adjoint}, {rightGradient});");
+                    break;
                 case SumExpr sum:
                     var loop = Unshadowed(sum, scope);
                     using (w.Block($"for (var {loop.Over.Variable} = 0; {loop.Over.Variable} < {CodeExpr.Size(loop.Over.Plate)}; {loop.Over.Variable}++)"))
@@ -147,12 +152,58 @@ namespace Dsl.Generators.Emit
             // CodeExpr prints a sum already held in a local as that local's name.
             var text = Code(scope).Of(sum);
             if (scope.Hoisted.ContainsKey(text) || scope.Hoisted.ContainsValue(text)) return;
-            var local = Local("Sum", "0.0");
             var loop = Unshadowed(sum, scope);
+            if (RowProduct(loop, scope) is { } rows)
+            {
+                scope.Hoisted[text] = Local("Sum", $"{Runtime}.Rows.Dot({rows.Left}, {rows.Right})");
+                return;
+            }
+            var local = Local("Sum", "0.0");
             var variable = loop.Over.Variable;
             using (w.Block($"for (var {variable} = 0; {variable} < {CodeExpr.Size(loop.Over.Plate)}; {variable}++)"))
                 w.Line($"{local} += {Of(loop.Over.Body, scope.Inner(variable))};");
             scope.Hoisted[text] = local;
+        }
+
+        private const string Runtime = "global::Dsl.Runtime.Hmc";
+
+        /// <summary>The C# of a product's two rows as read-only spans, and of the gradient rows of those that are unknowns (null for data).</summary>
+        private sealed record Rows(string Left, string Right, string? LeftGradient, string? RightGradient);
+
+        /// <summary>
+        /// Σ_k a(…, k)·b(…, k) where k is the last index of both factors and no other index reads it, so each factor is
+        /// a contiguous row of its node's row-major storage: a latent's or parameter's values, or a real data matrix
+        /// (up to three plates). Anything else, or a node held a block of rows at a time, is looped over as written.
+        /// </summary>
+        private Rows? RowProduct(SumExpr sum, Scope scope)
+        {
+            if (sum.Over.Body is not BinaryExpr { Operator: '*', Left: NodeCallExpr left, Right: NodeCallExpr right }) return null;
+            var variable = sum.Over.Variable;
+            var (leftRow, rightRow) = (Row(left, variable, scope), Row(right, variable, scope));
+            if (leftRow is null || rightRow is null) return null;
+            return new Rows(leftRow.Value.Values, rightRow.Value.Values, leftRow.Value.Gradient, rightRow.Value.Gradient);
+        }
+
+        /// <summary>A node read whose last index is the summed variable, as a span of its row (and its gradient row where it is an unknown).</summary>
+        private (string Values, string? Gradient)? Row(NodeCallExpr call, string variable, Scope scope)
+        {
+            var node = ExprTools.Find(spec, call.Node);
+            if (node is not { Kind: ValueKind.Real } || call.Indices.Count == 0 || BlockOffsets.ContainsKey(node.Name)) return null;
+            if (call.Indices[call.Indices.Count - 1] is not IndexExpr last || last.Name != variable) return null;
+            var prefix = call.Indices.Take(call.Indices.Count - 1).ToList();
+            if (prefix.Any(index => ExprTools.UsesIndex(index, variable))) return null;
+            var code = Code(scope);
+            var size = CodeExpr.Size(node.Indices[node.Indices.Count - 1].Plate);
+            var start = CodeExpr.RowMajor(prefix.Select(code.Of).Append("0").ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList());
+            string Slice(string array, string span) => $"new global::System.{span}<double>({array}, {start}, {size})";
+            var gradient = node.Role is NodeRole.Latent or NodeRole.Param ? Slice(Gradient(node), "Span") : null;
+            return node.Role switch
+            {
+                NodeRole.Latent => (Slice(Value(node), "ReadOnlySpan"), gradient),
+                NodeRole.Param or NodeRole.Data when prefix.Count == 0 => ($"new global::System.ReadOnlySpan<double>({node.Name}Values)", gradient),
+                NodeRole.Param or NodeRole.Data when prefix.Count <= 2 => ($"{Runtime}.Rows.Row({node.Name}Values, {string.Join(", ", prefix.Select(code.Of))})", gradient),
+                _ => null,
+            };
         }
 
         /// <summary>A sum whose variable is already a loop variable in scope (C# forbids the shadowing) over a fresh one instead.</summary>

@@ -401,10 +401,20 @@ namespace Dsl.Generators.Emit
             }
             w.Line($"// log p({node.Name}) over its entries: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             using (w.Braces())
-            using (loops?.Invoke() ?? BindingEmitter.Loops(w, node.Indices))
+            {
+                var arguments = Arguments(spec, node);
+                var invariant = InvariantArguments.Hoist(w, spec, reverse, node, arguments);
+                using (loops?.Invoke() ?? BindingEmitter.Loops(w, node.Indices))
+                    EmitEntry(w, spec, reverse, node, arguments, invariant, scale);
+                invariant.Accumulate(reverse, scale);
+            }
+        }
+
+        /// <summary>One entry's log density, and its partials sent back to what its arguments read (a hoisted argument's summed instead).</summary>
+        private static void EmitEntry(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node, List<Expr> arguments, InvariantArguments invariant, string? scale)
+        {
             {
                 var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
-                var arguments = Arguments(spec, node);
                 var position = reverse.Local("At", ReverseMode.Position(node));
                 EmitSkipMissing(w, reverse, node, position, scope);
                 var self = new NodeCallExpr(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
@@ -415,9 +425,13 @@ namespace Dsl.Generators.Emit
                     _ => $"{ReverseMode.Observed(node)}[{position}]",
                 };
                 var term = scale is null ? "logDensity" : reverse.Local("Term", "0.0");
-                var partials = DensityCall(w, reverse, node, arguments, scope, x, term);
+                var partials = DensityCall(w, reverse, node, arguments, scope, x, term, invariant);
                 if (scale is not null) w.Line($"logDensity += {scale} * {term};");
-                for (var a = 0; a < arguments.Count; a++) reverse.Accumulate(arguments[a], scale is null ? partials[a + 1] : $"{scale} * {partials[a + 1]}", scope);
+                for (var a = 0; a < arguments.Count; a++)
+                {
+                    if (invariant.AdjointOf(a) is { } total) w.Line($"{total} += {partials[a + 1]};");
+                    else if (!invariant.IsHoisted(a)) reverse.Accumulate(arguments[a], scale is null ? partials[a + 1] : $"{scale} * {partials[a + 1]}", scope);
+                }
                 if (node.Role is NodeRole.Latent or NodeRole.Param) w.Line($"{ReverseMode.Gradient(node)}[{position}] += {partials[0]};");
             }
         }
@@ -462,12 +476,13 @@ namespace Dsl.Generators.Emit
         /// discarded where only the partials are wanted, target null); returns the partials' names, the value's first.
         /// </summary>
         public static List<string> DensityCall(SourceWriter w, ReverseMode reverse, NodeSpec node, IReadOnlyList<Expr> arguments, ReverseMode.Scope scope,
-            string value, string? target)
+            string value, string? target, InvariantArguments? invariant = null)
         {
             var distribution = node.Declaration.Distribution!;
             var given = DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
             var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
-            var values = arguments.Select(a => reverse.Local("Arg", reverse.Of(a, scope))).ToList();
+            var values = arguments.Select((a, i) => invariant?.ValueOf(i) ?? reverse.Local("Arg", reverse.Of(a, scope))).ToList();
+            if (invariant?.Kernel is { } kernel) (method, values) = (kernel.Method, values.Concat(kernel.Extra).ToList());
             var partials = new[] { reverse.Name("DValue") }.Concat(given.Select(p => reverse.Name($"D{char.ToUpperInvariant(p.Name[0])}{p.Name.Substring(1)}"))).ToList();
             w.Line($"{(target is null ? "_ =" : target + " +=")} {Hmc}.LogDensity.{method}({string.Join(", ", new[] { value }.Concat(values).Concat(partials.Select(p => $"out var {p}")))});");
             return partials;

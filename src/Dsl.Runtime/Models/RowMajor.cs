@@ -75,7 +75,6 @@ public static class RowMajor
 
     private static string[] Numbered(string prefix, int count) => Enumerable.Range(1, count).Select(n => prefix + n).ToArray();
 
-    /// <summary>A rectangular array's elements as one span, in C#'s row-major layout.</summary>
     /// <summary>The elements of a rectangular array of doubles as one row-major span, without a copy.</summary>
     public static Span<double> Flat(Array array) =>
         array.GetType().GetElementType() == typeof(double) ? Elements<double>(array) : throw new ArgumentException($"no row-major view of {array.GetType().Name}");

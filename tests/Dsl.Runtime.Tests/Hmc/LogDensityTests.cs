@@ -19,6 +19,9 @@ public sealed class LogDensityTests
     {
         ["Normal"] = ((a, d) => LogDensity.Normal(a[0], a[1], a[2], out d[0], out d[1], out d[2]), [0.7, -0.3, 1.3]),
         ["LogNormal"] = ((a, d) => LogDensity.LogNormal(a[0], a[1], a[2], out d[0], out d[1], out d[2]), [1.7, 0.2, 0.8]),
+        // The shared-scale forms take 1/sd and log sd from the caller; computed here from the sd, they must be the same density.
+        ["NormalAtScale"] = ((a, d) => LogDensity.NormalAtScale(a[0], a[1], a[2], 1 / a[2], Math.Log(a[2]), out d[0], out d[1], out d[2]), [0.7, -0.3, 1.3]),
+        ["LogNormalAtScale"] = ((a, d) => LogDensity.LogNormalAtScale(a[0], a[1], a[2], 1 / a[2], Math.Log(a[2]), out d[0], out d[1], out d[2]), [1.7, 0.2, 0.8]),
         ["Gamma"] = ((a, d) => LogDensity.Gamma(a[0], a[1], a[2], out d[0], out d[1], out d[2]), [1.3, 2.5, 1.7]),
         ["InverseGamma"] = ((a, d) => LogDensity.InverseGamma(a[0], a[1], a[2], out d[0], out d[1], out d[2]), [0.9, 3.5, 2.2]),
         ["Beta"] = ((a, d) => LogDensity.Beta(a[0], a[1], a[2], out d[0], out d[1], out d[2]), [0.35, 2.5, 3.5]),
@@ -73,6 +76,8 @@ public sealed class LogDensityTests
     [Theory]
     [InlineData("Normal", -12, 12)]
     [InlineData("LogNormal", 0, 60)]
+    [InlineData("NormalAtScale", -12, 12)]
+    [InlineData("LogNormalAtScale", 0, 60)]
     [InlineData("Gamma", 0, 30)]
     [InlineData("InverseGamma", 0, 200)]
     [InlineData("Beta", 0, 1)]

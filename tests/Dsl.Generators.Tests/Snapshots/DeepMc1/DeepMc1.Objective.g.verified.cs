@@ -118,29 +118,29 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
             // log p(basis1) over its entries: basis1 ~ Normal(mean: 0, sd: 1) (line 22)
             {
+                var ldInverseSd1 = 1.0 / 1.0;
+                var ldLogSd2 = global::System.Math.Log(1.0);
                 for (var g = 0; g < GeneCount; g++)
                 {
                     for (var k = 0; k < RankCount; k++)
                     {
-                        var ldAt1 = (g) * RankCount + k;
-                        var ldArg2 = 0.0;
-                        var ldArg3 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis1Values[g, k], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
-                        basis1Gradient[ldAt1] += ldDValue4;
+                        var ldAt3 = (g) * RankCount + k;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(basis1Values[g, k], 0.0, 1.0, ldInverseSd1, ldLogSd2, out var ldDValue4, out var ldDMean5, out var ldDSd6);
+                        basis1Gradient[ldAt3] += ldDValue4;
                     }
                 }
             }
             // log p(coefficient) over its entries: coefficient ~ Normal(mean: 0, sd: 1) (line 25)
             {
+                var ldInverseSd7 = 1.0 / 1.0;
+                var ldLogSd8 = global::System.Math.Log(1.0);
                 for (var k = 0; k < RankCount; k++)
                 {
                     for (var c = 0; c < CellCount; c++)
                     {
-                        var ldAt7 = (k) * CellCount + c;
-                        var ldArg8 = 0.0;
-                        var ldArg9 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(coefficientValues[k, c], ldArg8, ldArg9, out var ldDValue10, out var ldDMean11, out var ldDSd12);
-                        coefficientGradient[ldAt7] += ldDValue10;
+                        var ldAt9 = (k) * CellCount + c;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(coefficientValues[k, c], 0.0, 1.0, ldInverseSd7, ldLogSd8, out var ldDValue10, out var ldDMean11, out var ldDSd12);
+                        coefficientGradient[ldAt9] += ldDValue10;
                     }
                 }
             }
@@ -150,18 +150,19 @@ partial class DeepMc1 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                 MultiplyBlock(ldBlockStart, ldBlockCount);
                 // log p(expression) over its entries: expression ~ Normal(mean: Sum[k in Rank](basis1(g, k) * coefficient(k, c)), sd: 1) (line 27)
                 {
+                    var ldInverseSd13 = 1.0 / 1.0;
+                    var ldLogSd14 = global::System.Math.Log(1.0);
                     for (var c = ldBlockStart; c < ldBlockStart + ldBlockCount; c++)
                     {
                         for (var g = 0; g < GeneCount; g++)
                         {
-                            var ldAt13 = (c) * GeneCount + g;
-                            if (expressionObserved[ldAt13] == 0) continue; // a zero is missing, not measured
-                            var ldTerm14 = 0.0;
-                            var ldArg15 = ldProduct1Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
-                            var ldArg16 = 1.0;
-                            ldTerm14 += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt13], ldArg15, ldArg16, out var ldDValue17, out var ldDMean18, out var ldDSd19);
-                            logDensity += ldScale * ldTerm14;
-                            ldProduct1Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean18;
+                            var ldAt15 = (c) * GeneCount + g;
+                            if (expressionObserved[ldAt15] == 0) continue; // a zero is missing, not measured
+                            var ldTerm16 = 0.0;
+                            var ldArg17 = ldProduct1Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                            ldTerm16 += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(expressionObserved[ldAt15], ldArg17, 1.0, ldInverseSd13, ldLogSd14, out var ldDValue18, out var ldDMean19, out var ldDSd20);
+                            logDensity += ldScale * ldTerm16;
+                            ldProduct1Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean19;
                         }
                     }
                 }

@@ -134,43 +134,43 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
             // log p(basis1) over its entries: basis1 ~ Normal(mean: 0, sd: 1) (line 16)
             {
+                var ldInverseSd1 = 1.0 / 1.0;
+                var ldLogSd2 = global::System.Math.Log(1.0);
                 for (var g = 0; g < GeneCount; g++)
                 {
                     for (var a = 0; a < Width1Count; a++)
                     {
-                        var ldAt1 = (g) * Width1Count + a;
-                        var ldArg2 = 0.0;
-                        var ldArg3 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis1Values[g, a], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
-                        basis1Gradient[ldAt1] += ldDValue4;
+                        var ldAt3 = (g) * Width1Count + a;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(basis1Values[g, a], 0.0, 1.0, ldInverseSd1, ldLogSd2, out var ldDValue4, out var ldDMean5, out var ldDSd6);
+                        basis1Gradient[ldAt3] += ldDValue4;
                     }
                 }
             }
             // log p(basis2) over its entries: basis2 ~ Normal(mean: 0, sd: 1) (line 19)
             {
+                var ldInverseSd7 = 1.0 / 1.0;
+                var ldLogSd8 = global::System.Math.Log(1.0);
                 for (var a = 0; a < Width1Count; a++)
                 {
                     for (var k = 0; k < RankCount; k++)
                     {
-                        var ldAt7 = (a) * RankCount + k;
-                        var ldArg8 = 0.0;
-                        var ldArg9 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis2Values[a, k], ldArg8, ldArg9, out var ldDValue10, out var ldDMean11, out var ldDSd12);
-                        basis2Gradient[ldAt7] += ldDValue10;
+                        var ldAt9 = (a) * RankCount + k;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(basis2Values[a, k], 0.0, 1.0, ldInverseSd7, ldLogSd8, out var ldDValue10, out var ldDMean11, out var ldDSd12);
+                        basis2Gradient[ldAt9] += ldDValue10;
                     }
                 }
             }
             // log p(coefficient) over its entries: coefficient ~ Normal(mean: 0, sd: 1) (line 22)
             {
+                var ldInverseSd13 = 1.0 / 1.0;
+                var ldLogSd14 = global::System.Math.Log(1.0);
                 for (var k = 0; k < RankCount; k++)
                 {
                     for (var c = 0; c < CellCount; c++)
                     {
-                        var ldAt13 = (k) * CellCount + c;
-                        var ldArg14 = 0.0;
-                        var ldArg15 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(coefficientValues[k, c], ldArg14, ldArg15, out var ldDValue16, out var ldDMean17, out var ldDSd18);
-                        coefficientGradient[ldAt13] += ldDValue16;
+                        var ldAt15 = (k) * CellCount + c;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(coefficientValues[k, c], 0.0, 1.0, ldInverseSd13, ldLogSd14, out var ldDValue16, out var ldDMean17, out var ldDSd18);
+                        coefficientGradient[ldAt15] += ldDValue16;
                     }
                 }
             }
@@ -180,18 +180,19 @@ partial class DeepMc2 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                 MultiplyBlock(ldBlockStart, ldBlockCount);
                 // log p(expression) over its entries: expression ~ Normal(mean: Sum[a in Width1](basis1(g, a) * Sum[k in Rank](basis2(a, k) * coefficient(k, c))), sd: 1) (line 24)
                 {
+                    var ldInverseSd19 = 1.0 / 1.0;
+                    var ldLogSd20 = global::System.Math.Log(1.0);
                     for (var c = ldBlockStart; c < ldBlockStart + ldBlockCount; c++)
                     {
                         for (var g = 0; g < GeneCount; g++)
                         {
-                            var ldAt19 = (c) * GeneCount + g;
-                            if (expressionObserved[ldAt19] == 0) continue; // a zero is missing, not measured
-                            var ldTerm20 = 0.0;
-                            var ldArg21 = ldProduct2Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
-                            var ldArg22 = 1.0;
-                            ldTerm20 += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt19], ldArg21, ldArg22, out var ldDValue23, out var ldDMean24, out var ldDSd25);
-                            logDensity += ldScale * ldTerm20;
-                            ldProduct2Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean24;
+                            var ldAt21 = (c) * GeneCount + g;
+                            if (expressionObserved[ldAt21] == 0) continue; // a zero is missing, not measured
+                            var ldTerm22 = 0.0;
+                            var ldArg23 = ldProduct2Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                            ldTerm22 += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(expressionObserved[ldAt21], ldArg23, 1.0, ldInverseSd19, ldLogSd20, out var ldDValue24, out var ldDMean25, out var ldDSd26);
+                            logDensity += ldScale * ldTerm22;
+                            ldProduct2Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean25;
                         }
                     }
                 }

@@ -150,57 +150,57 @@ partial class DeepMc3 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
             var expressionObserved = global::Dsl.Runtime.Models.RowMajor.Flat(model.expressionValues);
             // log p(basis1) over its entries: basis1 ~ Normal(mean: 0, sd: 1) (line 17)
             {
+                var ldInverseSd1 = 1.0 / 1.0;
+                var ldLogSd2 = global::System.Math.Log(1.0);
                 for (var g = 0; g < GeneCount; g++)
                 {
                     for (var a = 0; a < Width1Count; a++)
                     {
-                        var ldAt1 = (g) * Width1Count + a;
-                        var ldArg2 = 0.0;
-                        var ldArg3 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis1Values[g, a], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
-                        basis1Gradient[ldAt1] += ldDValue4;
+                        var ldAt3 = (g) * Width1Count + a;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(basis1Values[g, a], 0.0, 1.0, ldInverseSd1, ldLogSd2, out var ldDValue4, out var ldDMean5, out var ldDSd6);
+                        basis1Gradient[ldAt3] += ldDValue4;
                     }
                 }
             }
             // log p(basis2) over its entries: basis2 ~ Normal(mean: 0, sd: 1) (line 20)
             {
+                var ldInverseSd7 = 1.0 / 1.0;
+                var ldLogSd8 = global::System.Math.Log(1.0);
                 for (var a = 0; a < Width1Count; a++)
                 {
                     for (var b = 0; b < Width2Count; b++)
                     {
-                        var ldAt7 = (a) * Width2Count + b;
-                        var ldArg8 = 0.0;
-                        var ldArg9 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis2Values[a, b], ldArg8, ldArg9, out var ldDValue10, out var ldDMean11, out var ldDSd12);
-                        basis2Gradient[ldAt7] += ldDValue10;
+                        var ldAt9 = (a) * Width2Count + b;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(basis2Values[a, b], 0.0, 1.0, ldInverseSd7, ldLogSd8, out var ldDValue10, out var ldDMean11, out var ldDSd12);
+                        basis2Gradient[ldAt9] += ldDValue10;
                     }
                 }
             }
             // log p(basis3) over its entries: basis3 ~ Normal(mean: 0, sd: 1) (line 23)
             {
+                var ldInverseSd13 = 1.0 / 1.0;
+                var ldLogSd14 = global::System.Math.Log(1.0);
                 for (var b = 0; b < Width2Count; b++)
                 {
                     for (var k = 0; k < RankCount; k++)
                     {
-                        var ldAt13 = (b) * RankCount + k;
-                        var ldArg14 = 0.0;
-                        var ldArg15 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(basis3Values[b, k], ldArg14, ldArg15, out var ldDValue16, out var ldDMean17, out var ldDSd18);
-                        basis3Gradient[ldAt13] += ldDValue16;
+                        var ldAt15 = (b) * RankCount + k;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(basis3Values[b, k], 0.0, 1.0, ldInverseSd13, ldLogSd14, out var ldDValue16, out var ldDMean17, out var ldDSd18);
+                        basis3Gradient[ldAt15] += ldDValue16;
                     }
                 }
             }
             // log p(coefficient) over its entries: coefficient ~ Normal(mean: 0, sd: 1) (line 26)
             {
+                var ldInverseSd19 = 1.0 / 1.0;
+                var ldLogSd20 = global::System.Math.Log(1.0);
                 for (var k = 0; k < RankCount; k++)
                 {
                     for (var c = 0; c < CellCount; c++)
                     {
-                        var ldAt19 = (k) * CellCount + c;
-                        var ldArg20 = 0.0;
-                        var ldArg21 = 1.0;
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(coefficientValues[k, c], ldArg20, ldArg21, out var ldDValue22, out var ldDMean23, out var ldDSd24);
-                        coefficientGradient[ldAt19] += ldDValue22;
+                        var ldAt21 = (k) * CellCount + c;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(coefficientValues[k, c], 0.0, 1.0, ldInverseSd19, ldLogSd20, out var ldDValue22, out var ldDMean23, out var ldDSd24);
+                        coefficientGradient[ldAt21] += ldDValue22;
                     }
                 }
             }
@@ -210,18 +210,19 @@ partial class DeepMc3 : global::Dsl.Runtime.Optimisation.IPointEstimatedModel
                 MultiplyBlock(ldBlockStart, ldBlockCount);
                 // log p(expression) over its entries: expression ~ Normal(mean: Sum[a in Width1](basis1(g, a) * Sum[b in Width2](basis2(a, b) * Sum[k in Rank](basis3(b, k) * coefficient(k, c)))), sd: 1) (line 28)
                 {
+                    var ldInverseSd25 = 1.0 / 1.0;
+                    var ldLogSd26 = global::System.Math.Log(1.0);
                     for (var c = ldBlockStart; c < ldBlockStart + ldBlockCount; c++)
                     {
                         for (var g = 0; g < GeneCount; g++)
                         {
-                            var ldAt25 = (c) * GeneCount + g;
-                            if (expressionObserved[ldAt25] == 0) continue; // a zero is missing, not measured
-                            var ldTerm26 = 0.0;
-                            var ldArg27 = ldProduct3Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
-                            var ldArg28 = 1.0;
-                            ldTerm26 += global::Dsl.Runtime.Hmc.LogDensity.Normal(expressionObserved[ldAt25], ldArg27, ldArg28, out var ldDValue29, out var ldDMean30, out var ldDSd31);
-                            logDensity += ldScale * ldTerm26;
-                            ldProduct3Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean30;
+                            var ldAt27 = (c) * GeneCount + g;
+                            if (expressionObserved[ldAt27] == 0) continue; // a zero is missing, not measured
+                            var ldTerm28 = 0.0;
+                            var ldArg29 = ldProduct3Value[(c) * GeneCount + g - ldBlockStart * GeneCount];
+                            ldTerm28 += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(expressionObserved[ldAt27], ldArg29, 1.0, ldInverseSd25, ldLogSd26, out var ldDValue30, out var ldDMean31, out var ldDSd32);
+                            logDensity += ldScale * ldTerm28;
+                            ldProduct3Gradient[(c) * GeneCount + g - ldBlockStart * GeneCount] += ldScale * ldDMean31;
                         }
                     }
                 }

@@ -99,16 +99,19 @@ partial class Germination : global::Dsl.Runtime.Hmc.ISampledModel
             var plotVarianceValues = model.plotVarianceValues;
             // log p(u) over its entries: u ~ Normal(mean: 0, sd: Sqrt(plotVariance())) (line 19)
             {
+                var ldShared1 = global::System.Math.Sqrt(plotVarianceValues);
+                var ldSharedAdj2 = 0.0;
+                var ldInverseSd3 = 1.0 / ldShared1;
+                var ldLogSd4 = global::System.Math.Log(ldShared1);
                 for (var p = 0; p < PlotCount; p++)
                 {
-                    var ldAt1 = p;
-                    var ldArg2 = 0.0;
-                    var ldArg3 = global::System.Math.Sqrt(plotVarianceValues);
-                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(uValue[ldAt1], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
-                    var ldAdj7 = ldDSd6 * (0.5 / global::System.Math.Sqrt(plotVarianceValues));
-                    plotVarianceGradient[0] += ldAdj7;
-                    uGradient[ldAt1] += ldDValue4;
+                    var ldAt5 = p;
+                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(uValue[ldAt5], 0.0, ldShared1, ldInverseSd3, ldLogSd4, out var ldDValue6, out var ldDMean7, out var ldDSd8);
+                    ldSharedAdj2 += ldDSd8;
+                    uGradient[ldAt5] += ldDValue6;
                 }
+                var ldAdj9 = ldSharedAdj2 * (0.5 / global::System.Math.Sqrt(plotVarianceValues));
+                plotVarianceGradient[0] += ldAdj9;
             }
             // log p(y) over its entries: y ~ Bernoulli(p: 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p)))) (line 20)
             {
@@ -116,17 +119,17 @@ partial class Germination : global::Dsl.Runtime.Hmc.ISampledModel
                 {
                     for (var p = 0; p < PlotCount; p++)
                     {
-                        var ldAt8 = (s) * PlotCount + p;
-                        var ldArg9 = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))));
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Bernoulli(yObserved[ldAt8], ldArg9, out var ldDValue10, out var ldDP11);
-                        var ldAdj12 = -ldDP11;
-                        var ldAdj13 = ldAdj12 * global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
-                        var ldAdj14 = -ldAdj13;
-                        var ldAdj15 = ldAdj14 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
-                        interceptGradient[0] += ldAdj15;
-                        var ldAdj16 = ldAdj15 * doseValues[s, p];
-                        slopeGradient[0] += ldAdj16;
-                        uGradient[p] += ldAdj15;
+                        var ldAt10 = (s) * PlotCount + p;
+                        var ldArg11 = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))));
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Bernoulli(yObserved[ldAt10], ldArg11, out var ldDValue12, out var ldDP13);
+                        var ldAdj14 = -ldDP13;
+                        var ldAdj15 = ldAdj14 * global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
+                        var ldAdj16 = -ldAdj15;
+                        var ldAdj17 = ldAdj16 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
+                        interceptGradient[0] += ldAdj17;
+                        var ldAdj18 = ldAdj17 * doseValues[s, p];
+                        slopeGradient[0] += ldAdj18;
+                        uGradient[p] += ldAdj17;
                     }
                 }
             }

@@ -87,34 +87,29 @@ partial class LogisticRegression : global::Dsl.Runtime.Hmc.ISampledModel
             var priorVarianceValues = model.priorVarianceValues;
             // log p(beta) over its entries: beta ~ Normal(mean: 0, sd: Sqrt(priorVariance())) (line 14)
             {
+                var ldShared1 = global::System.Math.Sqrt(priorVarianceValues);
+                var ldSharedAdj2 = 0.0;
+                var ldInverseSd3 = 1.0 / ldShared1;
+                var ldLogSd4 = global::System.Math.Log(ldShared1);
                 for (var f = 0; f < FeatureCount; f++)
                 {
-                    var ldAt1 = f;
-                    var ldArg2 = 0.0;
-                    var ldArg3 = global::System.Math.Sqrt(priorVarianceValues);
-                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(betaValue[ldAt1], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
-                    var ldAdj7 = ldDSd6 * (0.5 / global::System.Math.Sqrt(priorVarianceValues));
-                    priorVarianceGradient[0] += ldAdj7;
-                    betaGradient[ldAt1] += ldDValue4;
+                    var ldAt5 = f;
+                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(betaValue[ldAt5], 0.0, ldShared1, ldInverseSd3, ldLogSd4, out var ldDValue6, out var ldDMean7, out var ldDSd8);
+                    ldSharedAdj2 += ldDSd8;
+                    betaGradient[ldAt5] += ldDValue6;
                 }
+                var ldAdj9 = ldSharedAdj2 * (0.5 / global::System.Math.Sqrt(priorVarianceValues));
+                priorVarianceGradient[0] += ldAdj9;
             }
             // log p(y) over its entries: y ~ Bernoulli(logit: Sum[f in Feature](x(n, f) * beta(f))) (line 15)
             {
                 for (var n = 0; n < SampleCount; n++)
                 {
-                    var ldAt8 = n;
-                    var ldSum9 = 0.0;
-                    for (var f = 0; f < FeatureCount; f++)
-                    {
-                        ldSum9 += (xValues[n, f] * betaValue[f]);
-                    }
-                    var ldArg10 = ldSum9;
-                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.BernoulliLogit(yObserved[ldAt8], ldArg10, out var ldDValue11, out var ldDLogit12);
-                    for (var f = 0; f < FeatureCount; f++)
-                    {
-                        var ldAdj13 = ldDLogit12 * xValues[n, f];
-                        betaGradient[f] += ldAdj13;
-                    }
+                    var ldAt10 = n;
+                    var ldSum11 = global::Dsl.Runtime.Hmc.Rows.Dot(global::Dsl.Runtime.Hmc.Rows.Row(xValues, n), new global::System.ReadOnlySpan<double>(betaValue, 0, FeatureCount));
+                    var ldArg12 = ldSum11;
+                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.BernoulliLogit(yObserved[ldAt10], ldArg12, out var ldDValue13, out var ldDLogit14);
+                    global::Dsl.Runtime.Hmc.Rows.AddScaled(global::Dsl.Runtime.Hmc.Rows.Row(xValues, n), ldDLogit14, new global::System.Span<double>(betaGradient, 0, FeatureCount));
                 }
             }
             // beta: back through reals, x = u

@@ -87,13 +87,13 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Hmc.ISampledModel
             var rateValues = model.rateValues;
             // log p(z) over its entries: z ~ Normal(mean: 0, sd: 1) (line 17)
             {
+                var ldInverseSd1 = 1.0 / 1.0;
+                var ldLogSd2 = global::System.Math.Log(1.0);
                 for (var c = 0; c < CellCount; c++)
                 {
-                    var ldAt1 = c;
-                    var ldArg2 = 0.0;
-                    var ldArg3 = 1.0;
-                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.Normal(zValue[ldAt1], ldArg2, ldArg3, out var ldDValue4, out var ldDMean5, out var ldDSd6);
-                    zGradient[ldAt1] += ldDValue4;
+                    var ldAt3 = c;
+                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(zValue[ldAt3], 0.0, 1.0, ldInverseSd1, ldLogSd2, out var ldDValue4, out var ldDMean5, out var ldDSd6);
+                    zGradient[ldAt3] += ldDValue4;
                 }
             }
             // log p(y) over its entries: y ~ Poisson(rate: size(c) * rate(g) * Exp(z(c))) (line 18)

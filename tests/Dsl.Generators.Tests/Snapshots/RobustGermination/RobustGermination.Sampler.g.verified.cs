@@ -99,16 +99,16 @@ partial class RobustGermination : global::Dsl.Runtime.Hmc.ISampledModel
             var plotScaleValues = model.plotScaleValues;
             // log p(u) over its entries: u ~ StudentT(degreesOfFreedom: 4, location: 0, scale: plotScale()) (line 19)
             {
+                var ldShared1 = plotScaleValues;
+                var ldSharedAdj2 = 0.0;
                 for (var p = 0; p < PlotCount; p++)
                 {
-                    var ldAt1 = p;
-                    var ldArg2 = 4.0;
-                    var ldArg3 = 0.0;
-                    var ldArg4 = plotScaleValues;
-                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.StudentT(uValue[ldAt1], ldArg2, ldArg3, ldArg4, out var ldDValue5, out var ldDDegreesOfFreedom6, out var ldDLocation7, out var ldDScale8);
-                    plotScaleGradient[0] += ldDScale8;
-                    uGradient[ldAt1] += ldDValue5;
+                    var ldAt3 = p;
+                    logDensity += global::Dsl.Runtime.Hmc.LogDensity.StudentT(uValue[ldAt3], 4.0, 0.0, ldShared1, out var ldDValue4, out var ldDDegreesOfFreedom5, out var ldDLocation6, out var ldDScale7);
+                    ldSharedAdj2 += ldDScale7;
+                    uGradient[ldAt3] += ldDValue4;
                 }
+                plotScaleGradient[0] += ldSharedAdj2;
             }
             // log p(y) over its entries: y ~ Bernoulli(p: 1 - Exp(-Exp(intercept() + slope() * dose(s, p) + u(p)))) (line 20)
             {
@@ -116,17 +116,17 @@ partial class RobustGermination : global::Dsl.Runtime.Hmc.ISampledModel
                 {
                     for (var p = 0; p < PlotCount; p++)
                     {
-                        var ldAt9 = (s) * PlotCount + p;
-                        var ldArg10 = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))));
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Bernoulli(yObserved[ldAt9], ldArg10, out var ldDValue11, out var ldDP12);
-                        var ldAdj13 = -ldDP12;
-                        var ldAdj14 = ldAdj13 * global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
-                        var ldAdj15 = -ldAdj14;
-                        var ldAdj16 = ldAdj15 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
-                        interceptGradient[0] += ldAdj16;
-                        var ldAdj17 = ldAdj16 * doseValues[s, p];
-                        slopeGradient[0] += ldAdj17;
-                        uGradient[p] += ldAdj16;
+                        var ldAt8 = (s) * PlotCount + p;
+                        var ldArg9 = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))));
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Bernoulli(yObserved[ldAt8], ldArg9, out var ldDValue10, out var ldDP11);
+                        var ldAdj12 = -ldDP11;
+                        var ldAdj13 = ldAdj12 * global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
+                        var ldAdj14 = -ldAdj13;
+                        var ldAdj15 = ldAdj14 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
+                        interceptGradient[0] += ldAdj15;
+                        var ldAdj16 = ldAdj15 * doseValues[s, p];
+                        slopeGradient[0] += ldAdj16;
+                        uGradient[p] += ldAdj15;
                     }
                 }
             }
