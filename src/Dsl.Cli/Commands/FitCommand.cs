@@ -63,6 +63,11 @@ public static class FitCommand
         var saveDraws = new Option<bool>("--save-draws") { Description = "model.cs: also write draws.csv, every kept draw of every latent and deterministic entry (a row per draw, CmdStan's names)." };
         var chains = new Option<int>("--chains") { Description = "model.cs fitted by NUTS: independent chains, run side by side.", DefaultValueFactory = _ => 4 };
         var warmup = new Option<int>("--warmup") { Description = "model.cs fitted by NUTS: warm-up iterations per chain (step size and metric adaptation).", DefaultValueFactory = _ => 1000 };
+        var metric = new Option<string>("--metric")
+        {
+            Description = "model.cs fitted by NUTS: the metric adapted in warm-up: auto (dense where the warm-up draws are correlated, up to 100 dimensions; diagonal otherwise), diag (Stan's default, diag_e) or dense (dense_e).",
+            DefaultValueFactory = _ => "auto",
+        };
         var iterations = new Option<int>("--iterations") { Description = "model.cs fitted by maximum likelihood: at most this many L-BFGS iterations.", DefaultValueFactory = _ => 1000 };
         var tolerance = new Option<double>("--tolerance")
         {
@@ -100,7 +105,7 @@ public static class FitCommand
             "scVI: latent.csv, normalized.csv, imputed.csv, library.csv, theta.csv (not for Poisson counts), history.csv, model/, summary.json. " +
             "deepMc: imputed.csv, factors/, history.csv, summary.json.")
             { model, sc, typesFile, bulk, markers, k, burnIn, samples, emIters, counts, layer, metadata, batchKey, epochs, earlyStopping, patience, latent, likelihood, dense,
-              transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, saveDraws,
+              transformBatch, checkpointEvery, learningRate, seed, threads, plugIn, resume, force, outFolder, outH5ad, data, plateSizes, modelName, method, chains, warmup, metric, saveDraws,
               iterations, tolerance, initJitter, layers, widths, topGenes, noPreprocess, allEntries, optimiser, batchSize, with };
         var sequenced = new Option<string?>("--seq") { Description = "gimvi: the scRNA-seq counts (10x folder, .h5ad, CSV/TSV with cells as rows, Matrix Market), genes named." };
         var spatial = new Option<string?>("--spatial") { Description = "gimvi: the spatial counts, over a subset of the sequenced genes (matched by name)." };
@@ -122,9 +127,9 @@ public static class FitCommand
         var scviOnly = scviPreset.Concat(viOnly).ToArray();
         var ursmInputs = new Option[] { sc, typesFile, bulk, markers, k };
         var gibbsOnly = new Option[] { burnIn, samples, emIters, plugIn };
-        var nutsOnly = new Option[] { chains, warmup };
+        var nutsOnly = new Option[] { chains, warmup, metric };
         var mlOnly = new Option[] { iterations, tolerance, initJitter, optimiser, batchSize };
-        var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, saveDraws, with }.Concat(mlOnly).ToArray();
+        var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, metric, saveDraws, with }.Concat(mlOnly).ToArray();
         var deepMcOnly = new Option[] { layers, widths, topGenes, noPreprocess, allEntries };
         var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood, kappa };
         // The options each engine of a declared model reads; those of the others are refused, naming the engine that fits it.
@@ -153,7 +158,7 @@ public static class FitCommand
             {
                 var request = new DeclaredFitRequest(name, r.GetValue(modelName), r.GetValue(data) ?? [], r.GetValue(plateSizes) ?? [], r.GetValue(resume), r.GetValue(force),
                     () => GibbsOptions(r, burnIn, samples, emIters, seed, threads, plugIn), () => VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, learningRate, seed, threads),
-                    () => NutsSettings(r, samples, chains, warmup, seed, threads), CliArguments.Positive(r.GetValue(samples), "--samples"),
+                    () => NutsSettings(r, samples, chains, warmup, metric, seed, threads), CliArguments.Positive(r.GetValue(samples), "--samples"),
                     engine => CliArguments.RefuseUnused(r, engineOptions.Values.SelectMany(o => o).Except(engineOptions[engine]).Distinct(),
                         $"fit {file}, which {engine} fits (it uses {string.Join(", ", engineOptions[engine].Select(o => o.Name))})"))
                     {
@@ -248,8 +253,16 @@ public static class FitCommand
     };
 
     /// <summary>NUTS at Stan's defaults; --samples counts draws per chain and defaults to 1000 here rather than the Gibbs sweeps' 150.</summary>
-    private static NutsOptions NutsSettings(ParseResult r, Option<int> samples, Option<int> chains, Option<int> warmup, Option<ulong> seed, Option<int> threads) => new()
+    private static NutsOptions NutsSettings(ParseResult r, Option<int> samples, Option<int> chains, Option<int> warmup, Option<string> metric, Option<ulong> seed,
+        Option<int> threads) => new()
     {
+        Metric = r.GetValue(metric) switch
+        {
+            "auto" => MetricKind.Auto,
+            "diag" => MetricKind.Diagonal,
+            "dense" => MetricKind.Dense,
+            var other => throw new CliException($"--metric {other}: use auto, diag or dense"),
+        },
         Chains = CliArguments.Positive(r.GetValue(chains), "--chains"), Warmup = CliArguments.Positive(r.GetValue(warmup), "--warmup", allowZero: true),
         Samples = r.GetResult(samples) is null or { Implicit: true } ? 1000 : CliArguments.Positive(r.GetValue(samples), "--samples"),
         Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),

@@ -10,7 +10,7 @@ public readonly record struct NutsTransition(double AcceptStatistic, int TreeDep
 /// backwards at random until its ends turn back (the generalised criterion on the summed momentum, checked across
 /// each subtree and the joins between them) or a leapfrog step diverges; the next state is drawn from the
 /// trajectory in proportion to exp(-H), biased towards the newest subtree at the top level. Kinetic energy
-/// ½ pᵀM⁻¹p with a diagonal metric M⁻¹. Scratch vectors are allocated once, one set per tree depth.
+/// ½ pᵀM⁻¹p with a diagonal or dense metric M⁻¹ (<see cref="Hmc.Metric"/>). Scratch vectors are allocated once, one set per tree depth.
 /// </summary>
 public sealed class Nuts
 {
@@ -18,7 +18,6 @@ public sealed class Nuts
     private readonly ILogDensity density;
     private readonly int dimension;
     private readonly int maxDepth;
-    private readonly double[] inverseMetric;
     private readonly State current, sample;
     private readonly Level[] levels;
     private readonly double[] pForwardForward, pSharpForwardForward, pForwardBackward, pSharpForwardBackward;
@@ -75,7 +74,8 @@ public sealed class Nuts
         this.density = density;
         dimension = density.Dimension;
         this.maxDepth = maxDepth;
-        inverseMetric = Enumerable.Repeat(1.0, dimension).ToArray();
+        Metric = new Metric(dimension);
+
         current = new State(dimension);
         sample = new State(dimension);
         forwardEnd = new State(dimension);
@@ -90,8 +90,8 @@ public sealed class Nuts
 
     public double StepSize { get; set; } = 1;
 
-    /// <summary>The diagonal inverse metric M⁻¹ (the posterior variances, once adapted).</summary>
-    public Span<double> InverseMetric => inverseMetric;
+    /// <summary>The inverse metric M⁻¹ (the posterior's variances or covariance, once adapted).</summary>
+    public Metric Metric { get; }
 
     public ReadOnlySpan<double> Position => current.Position;
 
@@ -264,7 +264,7 @@ public sealed class Nuts
     private void Leapfrog(State state, double epsilon)
     {
         for (var i = 0; i < dimension; i++) state.Momentum[i] += 0.5 * epsilon * state.Gradient[i];
-        for (var i = 0; i < dimension; i++) state.Position[i] += epsilon * inverseMetric[i] * state.Momentum[i];
+        Metric.Drift(state.Position, state.Momentum, epsilon);
         state.LogDensity = density.Evaluate(state.Position, state.Gradient);
         for (var i = 0; i < dimension; i++) state.Momentum[i] += 0.5 * epsilon * state.Gradient[i];
     }
@@ -272,21 +272,13 @@ public sealed class Nuts
     /// <summary>H = -log p(q) + ½ pᵀM⁻¹p.</summary>
     private double Energy(State state)
     {
-        var kinetic = 0.0;
-        for (var i = 0; i < dimension; i++) kinetic += state.Momentum[i] * state.Momentum[i] * inverseMetric[i];
-        return -state.LogDensity + 0.5 * kinetic;
+        return -state.LogDensity + 0.5 * Metric.Kinetic(state.Momentum);
     }
 
-    private void Sharp(double[] momentum, double[] destination)
-    {
-        for (var i = 0; i < dimension; i++) destination[i] = inverseMetric[i] * momentum[i];
-    }
+    private void Sharp(double[] momentum, double[] destination) => Metric.Sharp(momentum, destination);
 
-    /// <summary>p ~ Normal(0, M), M the inverse of the diagonal inverse metric.</summary>
-    private void DrawMomentum(ref RandomStream random)
-    {
-        for (var i = 0; i < dimension; i++) current.Momentum[i] = random.NextNormal() / Math.Sqrt(inverseMetric[i]);
-    }
+    /// <summary>p ~ Normal(0, M).</summary>
+    private void DrawMomentum(ref RandomStream random) => Metric.Draw(current.Momentum, ref random);
 
     private static double LogSumExp(double a, double b)
     {

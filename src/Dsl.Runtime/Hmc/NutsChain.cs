@@ -30,7 +30,7 @@ public sealed class NutsChain
     private readonly Nuts nuts;
     private readonly StepSizeAdaptation adaptation;
     private readonly WarmupSchedule schedule;
-    private readonly WindowVariance variance;
+    private readonly WindowMoments moments;
     private double[] draws;
     private long gradients;
     private int divergences, maxDepthHits;
@@ -53,7 +53,7 @@ public sealed class NutsChain
         adaptation = new StepSizeAdaptation(options.TargetAcceptance);
         adaptation.Restart(nuts.StepSize);
         schedule = new WarmupSchedule(options.Warmup);
-        variance = new WindowVariance(density.Dimension);
+        moments = new WindowMoments(density.Dimension, options.Metric);
         draws = new double[options.Samples * density.Dimension];
     }
 
@@ -88,7 +88,7 @@ public sealed class NutsChain
         var transition = nuts.Transition(ref random);
         gradients += transition.LeapfrogSteps;
         nuts.StepSize = adaptation.Learn(transition.AcceptStatistic);
-        if (schedule.InWindow(iteration)) variance.Add(nuts.Position);
+        if (schedule.InWindow(iteration)) moments.Add(nuts.Position);
         if (afterIteration is not null)
         {
             afterIteration(iteration, nuts.Position);
@@ -96,8 +96,8 @@ public sealed class NutsChain
         }
         if (schedule.EndsWindow(iteration))
         {
-            variance.WriteRegularised(nuts.InverseMetric);
-            variance.Reset();
+            moments.WriteTo(nuts.Metric);
+            moments.Reset();
             nuts.FindReasonableStepSize(ref random);
             adaptation.Restart(nuts.StepSize);
         }
@@ -118,7 +118,7 @@ public sealed class NutsChain
     {
         var kept = Math.Max(0, Iteration - options.Warmup);
         return new ChainRun(draws[..(kept * density.Dimension)], kept, density.Dimension, nuts.StepSize, divergences, maxDepthHits,
-            kept == 0 ? double.NaN : acceptance / kept, nuts.InverseMetric.ToArray(), gradients);
+            kept == 0 ? double.NaN : acceptance / kept, nuts.Metric.Values.ToArray(), gradients);
     }
 
     /// <summary>The chain between iterations: position, step size, metric, adaptation, counters and the draws kept so far.</summary>
@@ -127,9 +127,10 @@ public sealed class NutsChain
         writer.Write(Iteration);
         WriteArray(writer, nuts.Position);
         writer.Write(nuts.StepSize);
-        WriteArray(writer, nuts.InverseMetric);
+        writer.Write(nuts.Metric.IsDense);
+        WriteArray(writer, nuts.Metric.Values);
         adaptation.Save(writer);
-        variance.Save(writer);
+        moments.Save(writer);
         writer.Write(gradients);
         writer.Write(divergences);
         writer.Write(maxDepthHits);
@@ -146,9 +147,10 @@ public sealed class NutsChain
         var position = ReadArray(reader, density.Dimension, "position");
         if (!nuts.TrySetPosition(position)) throw new InvalidDataException($"chain {chain + 1}: the saved position has no finite log density under this model");
         nuts.StepSize = reader.ReadDouble();
-        ReadArray(reader, density.Dimension, "metric").CopyTo(nuts.InverseMetric);
+        if (reader.ReadBoolean()) nuts.Metric.SetDense(ReadArray(reader, density.Dimension * density.Dimension, "dense metric"));
+        else nuts.Metric.SetDiagonal(ReadArray(reader, density.Dimension, "metric"));
         adaptation.Load(reader);
-        variance.Load(reader);
+        moments.Load(reader);
         gradients = reader.ReadInt64();
         divergences = reader.ReadInt32();
         maxDepthHits = reader.ReadInt32();
@@ -185,52 +187,5 @@ public sealed class NutsChain
         // The data or the starting region do not fit the model's supports: a problem with the input, not a bug.
         throw new InvalidDataException(
             $"chain {chain + 1}: no finite log density at 100 random starting points {(centre is null ? "" : "around the parameter estimation's last draw ")}on (-{radius}, {radius}) of the unconstrained scale; check that the data fit the model's supports");
-    }
-
-    /// <summary>Welford's running variance of the draws of one adaptation window.</summary>
-    private sealed class WindowVariance(int dimension)
-    {
-        private readonly double[] mean = new double[dimension], squares = new double[dimension];
-        private int count;
-
-        public void Add(ReadOnlySpan<double> draw)
-        {
-            count++;
-            for (var i = 0; i < dimension; i++)
-            {
-                var delta = draw[i] - mean[i];
-                mean[i] += delta / count;
-                squares[i] += delta * (draw[i] - mean[i]);
-            }
-        }
-
-        /// <summary>Stan's shrinkage: (n/(n+5))·variance + 10⁻³·(5/(n+5)).</summary>
-        public void WriteRegularised(Span<double> inverseMetric)
-        {
-            if (count < 2) return;
-            for (var i = 0; i < dimension; i++)
-                inverseMetric[i] = count / (count + 5.0) * (squares[i] / (count - 1)) + 1e-3 * (5.0 / (count + 5.0));
-        }
-
-        public void Reset()
-        {
-            Array.Clear(mean);
-            Array.Clear(squares);
-            count = 0;
-        }
-
-        public void Save(BinaryWriter writer)
-        {
-            writer.Write(count);
-            foreach (var v in mean) writer.Write(v);
-            foreach (var v in squares) writer.Write(v);
-        }
-
-        public void Load(BinaryReader reader)
-        {
-            count = reader.ReadInt32();
-            for (var i = 0; i < mean.Length; i++) mean[i] = reader.ReadDouble();
-            for (var i = 0; i < squares.Length; i++) squares[i] = reader.ReadDouble();
-        }
     }
 }

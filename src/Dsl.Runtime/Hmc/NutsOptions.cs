@@ -5,7 +5,7 @@ public sealed record NutsOptions
 {
     public int Chains { get; init; } = 4;
 
-    /// <summary>Warm-up iterations per chain (step size and diagonal metric adaptation), discarded.</summary>
+    /// <summary>Warm-up iterations per chain (step size and metric adaptation), discarded.</summary>
     public int Warmup { get; init; } = 1000;
 
     /// <summary>Kept draws per chain.</summary>
@@ -13,6 +13,12 @@ public sealed record NutsOptions
 
     /// <summary>Target mean acceptance statistic of the step-size adaptation (Stan's adapt_delta).</summary>
     public double TargetAcceptance { get; init; } = 0.8;
+
+    /// <summary>
+    /// The metric adapted in warm-up: Auto (dense where a window's draws are correlated, in up to
+    /// <see cref="Hmc.Metric.DenseUpTo"/> dimensions; diagonal otherwise), or Stan's diag_e or dense_e (Stan's default is diag_e).
+    /// </summary>
+    public MetricKind Metric { get; init; } = MetricKind.Auto;
 
     /// <summary>A trajectory doubles at most this many times (2^depth leapfrog steps).</summary>
     public int MaxTreeDepth { get; init; } = 10;

@@ -12,10 +12,10 @@ namespace Dsl.Runtime.Hmc;
 /// </summary>
 public static class SamplingCheckpoint
 {
-    private const string Kind = "dsl-nuts-checkpoint-1";
+    private const string Kind = "dsl-nuts-checkpoint-2";
 
     public static string Fingerprint(NutsOptions o) => string.Create(CultureInfo.InvariantCulture,
-        $"chains={o.Chains};warmup={o.Warmup};adapt_delta={o.TargetAcceptance:R};max_treedepth={o.MaxTreeDepth};init_radius={o.InitRadius:R};seed={o.Seed}");
+        $"chains={o.Chains};warmup={o.Warmup};adapt_delta={o.TargetAcceptance:R};max_treedepth={o.MaxTreeDepth};init_radius={o.InitRadius:R};metric={o.Metric};seed={o.Seed}");
 
     public static void Save(CheckpointPlan plan, NutsOptions options, IDeclaredModel model, IReadOnlyList<string> parameters, double[]? trace, IReadOnlyList<NutsChain> chains) =>
         SealedFile.Write(plan.Path, Kind, writer =>
