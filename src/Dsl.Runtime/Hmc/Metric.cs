@@ -4,8 +4,9 @@ namespace Dsl.Runtime.Hmc;
 
 /// <summary>
 /// Which inverse metric (mass matrix) NUTS adapts: Stan's <c>diag_e</c>, its <c>dense_e</c>, or Auto: dense after a
-/// warm-up window whose draws are correlated (some |ρ| of at least <see cref="WindowMoments.Correlated"/>) in up to
-/// <see cref="Metric.DenseUpTo"/> dimensions, diagonal otherwise.
+/// warm-up window of at least <see cref="WindowMoments.DenseFrom"/> draws that are correlated (some |ρ| of at least
+/// <see cref="WindowMoments.Correlated"/>) in up to <see cref="Metric.DenseUpTo"/> dimensions, diagonal otherwise, so
+/// that a posterior without such correlations is sampled exactly as <c>diag_e</c> samples it.
 /// </summary>
 public enum MetricKind
 {
@@ -121,6 +122,9 @@ public sealed class Metric
 /// </summary>
 internal sealed class WindowMoments
 {
+    /// <summary>Fewer draws than this estimate a covariance mostly as noise: <see cref="MetricKind.Auto"/> keeps such a window's diagonal.</summary>
+    public const int DenseFrom = 100;
+
     /// <summary>
     /// The correlation from which <see cref="MetricKind.Auto"/> takes the dense metric. Well above the noise of a
     /// sample correlation at the last window's 500 draws (sd 0.045; the largest of 4,950 pairs of independent
@@ -167,7 +171,7 @@ internal sealed class WindowMoments
         var (shrink, ridge) = (count / (count + 5.0), 1e-3 * (5.0 / (count + 5.0)));
         double Covariance(int i, int j) => full ? comoments[i * dimension + j] / (count - 1) : comoments[i] / (count - 1);
         var variances = Enumerable.Range(0, dimension).Select(i => shrink * Covariance(i, i) + ridge).ToArray();
-        if (!full || kind == MetricKind.Auto && !IsCorrelated())
+        if (!full || kind == MetricKind.Auto && (count < DenseFrom || !IsCorrelated()))
         {
             metric.SetDiagonal(variances);
             return;
