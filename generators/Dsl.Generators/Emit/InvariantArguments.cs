@@ -34,6 +34,10 @@ namespace Dsl.Generators.Emit
         /// <summary>The local summing the entries' partials in the argument, or null where none is kept (per entry, or nothing unknown to send them to).</summary>
         public string? AdjointOf(int argument) => adjoints[argument];
 
+        /// <summary>Every argument computed per entry.</summary>
+        public static InvariantArguments None(IReadOnlyList<Expr> arguments) =>
+            new(arguments, new string?[arguments.Count], new string?[arguments.Count], null);
+
         /// <summary>Emits the invariant arguments' locals (and their adjoint sums) before the loops over the node's entries.</summary>
         public static InvariantArguments Hoist(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec node, IReadOnlyList<Expr> arguments)
         {
@@ -41,7 +45,7 @@ namespace Dsl.Generators.Emit
             var outer = new ReverseMode.Scope(Enumerable.Empty<string>());
             var values = new string?[arguments.Count];
             var adjoints = new string?[arguments.Count];
-            if (variables.Count == 0) return new InvariantArguments(arguments, values, adjoints, null);
+            if (variables.Count == 0) return None(arguments);
             for (var a = 0; a < arguments.Count; a++)
             {
                 var inlined = ExprTools.Inline(arguments[a], spec);

@@ -403,7 +403,8 @@ namespace Dsl.Generators.Emit
             using (w.Braces())
             {
                 var arguments = Arguments(spec, node);
-                var invariant = InvariantArguments.Hoist(w, spec, reverse, node, arguments);
+                // A Bernoulli written out in its stable logs differentiates its probability itself, entry by entry.
+                var invariant = StableBernoulli(node, arguments) is null ? InvariantArguments.Hoist(w, spec, reverse, node, arguments) : InvariantArguments.None(arguments);
                 using (loops?.Invoke() ?? BindingEmitter.Loops(w, node.Indices))
                     EmitEntry(w, spec, reverse, node, arguments, invariant, scale);
                 invariant.Accumulate(reverse, scale);
@@ -425,6 +426,12 @@ namespace Dsl.Generators.Emit
                     _ => $"{ReverseMode.Observed(node)}[{position}]",
                 };
                 var term = scale is null ? "logDensity" : reverse.Local("Term", "0.0");
+                if (StableBernoulli(node, arguments) is { } logs)
+                {
+                    EmitBernoulliBranches(w, reverse, x, term, logs, scope, scale);
+                    if (scale is not null) w.Line($"logDensity += {scale} * {term};");
+                    return;
+                }
                 var partials = DensityCall(w, reverse, node, arguments, scope, x, term, invariant);
                 if (scale is not null) w.Line($"logDensity += {scale} * {term};");
                 for (var a = 0; a < arguments.Count; a++)
@@ -434,6 +441,32 @@ namespace Dsl.Generators.Emit
                 }
                 if (node.Role is NodeRole.Latent or NodeRole.Param) w.Line($"{ReverseMode.Gradient(node)}[{position}] += {partials[0]};");
             }
+        }
+
+        /// <summary>
+        /// An observed Bernoulli given by its probability, where <see cref="Lowering.BernoulliLogs"/> finds a form of log p
+        /// or log(1 − p) that stays finite where p rounds to 0 or 1 (a complementary log-log link): those two
+        /// expressions, or null where they are the plain logarithms, which the kernel computes as well.
+        /// </summary>
+        private static (Expr On, Expr Off)? StableBernoulli(NodeSpec node, List<Expr> arguments)
+        {
+            var distribution = node.Declaration.Distribution!;
+            if (node.Role != NodeRole.Observed || distribution.Name != "Bernoulli" || distribution.Arguments.Any(a => a.Name == "logit")) return null;
+            var (on, off) = Lowering.BernoulliLogs.Of(arguments[0]);
+            bool Plain(Expr e) => e is FunctionExpr { Function: "Log" };
+            return Plain(on) && Plain(off) ? null : (on, off);
+        }
+
+        /// <summary>log p(y) as log p where y = 1 and log(1 − p) where y = 0, each differentiated in its own branch.</summary>
+        private static void EmitBernoulliBranches(SourceWriter w, ReverseMode reverse, string value, string term, (Expr On, Expr Off) logs, ReverseMode.Scope scope, string? scale)
+        {
+            void Branch(Expr log)
+            {
+                w.Line($"{term} += {reverse.Of(log, scope)};");
+                reverse.Accumulate(log, scale ?? "1.0", scope);
+            }
+            using (w.Block($"if ({value} == 1)")) Branch(logs.On);
+            using (w.Block("else")) Branch(logs.Off);
         }
 
         /// <summary>An entry the declaration marks missing adds nothing: <c>[MeasuredWhere(mask)]</c> skips where the mask is 0, <c>[ZerosMissing]</c> where the value is.</summary>

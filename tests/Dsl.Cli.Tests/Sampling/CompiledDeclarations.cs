@@ -15,8 +15,9 @@ public sealed class CompiledDeclarations : IDisposable
     public static readonly string[] Posteriordb =
         ["earnings-logearn_height", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momiq", "low_dim_gauss_mix-low_dim_gauss_mix", "mesquite-logmesquite", "sblri-blr"];
 
-    // README.md's example (Poisson counts with a random effect and parameters) is a generality model of its own.
-    private readonly CompiledModels textbook = Compile([RepoPaths.Textbook, RepoPaths.GeneralityModel("PoissonRandomEffect")]);
+    // README.md's example (Poisson counts with a random effect and parameters) and the complementary log-log
+    // regression are generality models of their own.
+    private readonly CompiledModels textbook = Compile([RepoPaths.Textbook, RepoPaths.GeneralityModel("PoissonRandomEffect"), RepoPaths.GeneralityModel("Germination")]);
     private readonly CompiledModels posteriordb = Compile(Posteriordb.Select(RepoPaths.PosteriordbModel).ToList());
 
     private static CompiledModels Compile(IReadOnlyList<string> paths)

@@ -11,7 +11,7 @@ namespace Dsl.Cli.Tests.Sampling;
 /// </summary>
 public sealed class GeneratedGradientTests(CompiledDeclarations declarations) : IClassFixture<CompiledDeclarations>
 {
-    private static readonly string[] textbook = ["BetaBernoulli", "BlrSharedNames", "Compositions", "ExplicitZip", "GammaPoisson", "GaussianMixture", "LogisticNormalCounts", "NormalMixture", "OrderedMeans", "PoissonMixture", "PoissonRandomEffect", "RobustLogistic", "SimplexPrior", "SoftmaxRegression", "StudentTScale", "VaryingIntercepts", "ZinbMeans"];
+    private static readonly string[] textbook = ["BetaBernoulli", "BlrSharedNames", "Compositions", "ExplicitZip", "GammaPoisson", "GaussianMixture", "Germination", "LogisticNormalCounts", "NormalMixture", "OrderedMeans", "PoissonMixture", "PoissonRandomEffect", "RobustLogistic", "SimplexPrior", "SoftmaxRegression", "StudentTScale", "VaryingIntercepts", "ZinbMeans"];
 
     public static TheoryData<string> Textbook => new(textbook);
 
@@ -43,6 +43,36 @@ public sealed class GeneratedGradientTests(CompiledDeclarations declarations) : 
         // Unconstrained points near the posterior's bulk would be better conditioned; points in (-0.5, 0.5) are far
         // from it for these data (log densities of -1e4 and more), which tests the partials where they are large.
         AssertGradient(declarations.Posterior(folder).CreatePosterior(), 0.5, 29);
+
+    /// <summary>
+    /// A complementary log-log Bernoulli, p = 1 − exp(−exp(η)), far out on both sides: 1 − p underflows from η = 3.6 on
+    /// and p below η = −37, so log p(y) taken from p would be −∞ there. The sampler writes log(1 − p) = −exp(η) and
+    /// log p = log1mexp(−exp(η)) instead: finite, with the exact slope.
+    /// </summary>
+    [Fact]
+    public void AComplementaryLogLogBernoulli_StaysFiniteWhereItsProbabilityRoundsToZeroOrOne()
+    {
+        var model = declarations.Textbook("Germination");
+        foreach (var (plate, size) in new[] { ("Seed", 2), ("Plot", 1) }) model.SetPlateSize(plate, size);
+        model.Store("dose", [1.0, 1.0]);
+        model.InitializeParameters();
+        model.Store("intercept", [0.0]);
+        model.Store("slope", [0.0]);
+        model.Store("plotVariance", [1e4]);
+        var gradient = new double[1];
+        foreach (var (u, y) in new[] { (40.0, 0.0), (-60.0, 1.0) })
+        {
+            model.Store("y", [y, y]);
+            var posterior = model.CreatePosterior();
+            var logDensity = posterior.Evaluate([u], gradient);
+            // The two entries' log p(y | u) is −2·exp(40) at y = 0 (about −4.7e17), and 2·log(1 − exp(−exp(−60))) ≈ 2·(−60) at
+            // y = 1; the prior adds −u²/2e4 and its constant. Slopes: −2·exp(40) and about 2 (d/du of 2u), minus u/1e4.
+            var expected = y == 0 ? -2 * Math.Exp(u) : 2 * u;
+            Assert.True(double.IsFinite(logDensity), $"u = {u}: log density {logDensity}");
+            Assert.Equal(expected, logDensity, Math.Abs(expected) * 1e-6 + 20);
+            Assert.Equal(y == 0 ? -2 * Math.Exp(u) : 2.0, gradient[0], Math.Abs(y == 0 ? 2 * Math.Exp(u) : 2) * 1e-6 + 0.01);
+        }
+    }
 
     [Fact]
     public void IndexNamesSharedAcrossAnInlinedNode_GiveTheSamePosterior()

@@ -120,16 +120,27 @@ partial class Germination : global::Dsl.Runtime.Hmc.ISampledModel
                     for (var p = 0; p < PlotCount; p++)
                     {
                         var ldAt10 = (s) * PlotCount + p;
-                        var ldArg11 = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))));
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Bernoulli(yObserved[ldAt10], ldArg11, out var ldDValue12, out var ldDP13);
-                        var ldAdj14 = -ldDP13;
-                        var ldAdj15 = ldAdj14 * global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
-                        var ldAdj16 = -ldAdj15;
-                        var ldAdj17 = ldAdj16 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
-                        interceptGradient[0] += ldAdj17;
-                        var ldAdj18 = ldAdj17 * doseValues[s, p];
-                        slopeGradient[0] += ldAdj18;
-                        uGradient[p] += ldAdj17;
+                        if (yObserved[ldAt10] == 1)
+                        {
+                            logDensity += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
+                            var ldAdj11 = 1.0 * (-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
+                            var ldAdj12 = -ldAdj11;
+                            var ldAdj13 = ldAdj12 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
+                            interceptGradient[0] += ldAdj13;
+                            var ldAdj14 = ldAdj13 * doseValues[s, p];
+                            slopeGradient[0] += ldAdj14;
+                            uGradient[p] += ldAdj13;
+                        }
+                        else
+                        {
+                            logDensity += (-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])));
+                            var ldAdj15 = -1.0;
+                            var ldAdj16 = ldAdj15 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
+                            interceptGradient[0] += ldAdj16;
+                            var ldAdj17 = ldAdj16 * doseValues[s, p];
+                            slopeGradient[0] += ldAdj17;
+                            uGradient[p] += ldAdj16;
+                        }
                     }
                 }
             }

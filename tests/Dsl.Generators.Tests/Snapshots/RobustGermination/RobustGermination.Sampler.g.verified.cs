@@ -117,16 +117,27 @@ partial class RobustGermination : global::Dsl.Runtime.Hmc.ISampledModel
                     for (var p = 0; p < PlotCount; p++)
                     {
                         var ldAt8 = (s) * PlotCount + p;
-                        var ldArg9 = (1.0 - global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))));
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.Bernoulli(yObserved[ldAt8], ldArg9, out var ldDValue10, out var ldDP11);
-                        var ldAdj12 = -ldDP11;
-                        var ldAdj13 = ldAdj12 * global::System.Math.Exp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
-                        var ldAdj14 = -ldAdj13;
-                        var ldAdj15 = ldAdj14 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
-                        interceptGradient[0] += ldAdj15;
-                        var ldAdj16 = ldAdj15 * doseValues[s, p];
-                        slopeGradient[0] += ldAdj16;
-                        uGradient[p] += ldAdj15;
+                        if (yObserved[ldAt8] == 1)
+                        {
+                            logDensity += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
+                            var ldAdj9 = 1.0 * (-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
+                            var ldAdj10 = -ldAdj9;
+                            var ldAdj11 = ldAdj10 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
+                            interceptGradient[0] += ldAdj11;
+                            var ldAdj12 = ldAdj11 * doseValues[s, p];
+                            slopeGradient[0] += ldAdj12;
+                            uGradient[p] += ldAdj11;
+                        }
+                        else
+                        {
+                            logDensity += (-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])));
+                            var ldAdj13 = -1.0;
+                            var ldAdj14 = ldAdj13 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
+                            interceptGradient[0] += ldAdj14;
+                            var ldAdj15 = ldAdj14 * doseValues[s, p];
+                            slopeGradient[0] += ldAdj15;
+                            uGradient[p] += ldAdj14;
+                        }
                     }
                 }
             }
