@@ -167,16 +167,7 @@ namespace Dsl.Generators.Emit
                 using (w.Block("switch (node)"))
                 {
                     foreach (var (_, node) in latents) w.Line($"case {EmitHelpers.Literal(node.Name)}: {ReverseMode.Value(node)}.CopyTo(destination); return true;");
-                    foreach (var z in summed)
-                    {
-                        w.Line($"case {EmitHelpers.Literal(z.Name)}:");
-                        using (w.Braces())
-                        {
-                            EmitLocals(w, spec);
-                            SummedLatentEmitter.EmitDraw(w, z);
-                            w.Line("return true;");
-                        }
-                    }
+                    EmitSummedCases(w, spec, summed, z => SummedLatentEmitter.EmitDraw(w, z));
                     w.Line("default: return false;");
                 }
             }
@@ -201,19 +192,25 @@ namespace Dsl.Generators.Emit
             using (w.Block("public bool TryReadConditional(string node, global::System.Span<double> destination)"))
             using (w.Block("switch (node)"))
             {
-                foreach (var z in summed)
-                {
-                    w.Line($"case {EmitHelpers.Literal(z.Name)}:");
-                    using (w.Braces())
-                    {
-                        EmitLocals(w, spec);
-                        SummedLatentEmitter.EmitConditional(w, z);
-                        w.Line("return true;");
-                    }
-                }
+                EmitSummedCases(w, spec, summed, z => SummedLatentEmitter.EmitConditional(w, z));
                 w.Line("default: return false;");
             }
             w.Line();
+        }
+
+        /// <summary>A switch case per summed-out latent: the model's locals, then <paramref name="body"/> filling the destination.</summary>
+        private static void EmitSummedCases(SourceWriter w, ModelSpec spec, List<NodeSpec> summed, System.Action<NodeSpec> body)
+        {
+            foreach (var z in summed)
+            {
+                w.Line($"case {EmitHelpers.Literal(z.Name)}:");
+                using (w.Braces())
+                {
+                    EmitLocals(w, spec);
+                    body(z);
+                    w.Line("return true;");
+                }
+            }
         }
 
         /// <summary>
