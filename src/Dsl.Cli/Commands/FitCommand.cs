@@ -65,7 +65,7 @@ public static class FitCommand
         var warmup = new Option<int>("--warmup") { Description = "model.cs fitted by NUTS: warm-up iterations per chain (step size and metric adaptation).", DefaultValueFactory = _ => 1000 };
         var metric = new Option<string>("--metric")
         {
-            Description = "model.cs fitted by NUTS: the metric adapted in warm-up: auto (dense where the warm-up draws are correlated, up to 100 dimensions; diagonal otherwise), diag (Stan's default, diag_e) or dense (dense_e).",
+            Description = "model.cs fitted by NUTS: the metric adapted in warm-up: auto (dense where a warm-up window of 100 draws is correlated, in up to 32 dimensions; diagonal otherwise), diag (Stan's default, diag_e) or dense (dense_e).",
             DefaultValueFactory = _ => "auto",
         };
         var iterations = new Option<int>("--iterations") { Description = "model.cs fitted by maximum likelihood: at most this many L-BFGS iterations.", DefaultValueFactory = _ => 1000 };

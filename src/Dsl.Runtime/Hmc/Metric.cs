@@ -24,8 +24,13 @@ public enum MetricKind
 /// </summary>
 public sealed class Metric
 {
-    /// <summary>The largest dimension <see cref="MetricKind.Auto"/> considers a dense metric for.</summary>
-    public const int DenseUpTo = 100;
+    /// <summary>
+    /// The largest dimension <see cref="MetricKind.Auto"/> considers a dense metric for: a regression's coefficients
+    /// (posteriordb's diamonds has 26). Each leapfrog step multiplies by the d × d matrix twice; at 88 dimensions (a
+    /// radon-shaped model of 85 varying intercepts and 919 observations) that tripled the sampling time for no more
+    /// effective draws (ESS/s 695–1,552 dense against 2,119–2,406 diagonal at seeds 1 and 2).
+    /// </summary>
+    public const int DenseUpTo = 32;
 
     private readonly int dimension;
     private double[] inverse;

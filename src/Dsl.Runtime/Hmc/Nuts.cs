@@ -209,13 +209,14 @@ public sealed class Nuts
         {
             Leapfrog(current, sign * StepSize);
             leapfrogs++;
-            var energy = Energy(current);
+            // M⁻¹p once: the U-turn criterion's p♯ and the kinetic energy pᵀp♯ (a dense metric's matrix-vector product).
+            Sharp(current.Momentum, pSharpBegin);
+            var energy = -current.LogDensity + 0.5 * Rows.Dot(current.Momentum, pSharpBegin);
             if (double.IsNaN(energy)) energy = double.PositiveInfinity;
             if (energy - initialEnergy > MaxEnergyError) divergent = true;
             logSumWeight = LogSumExp(logSumWeight, initialEnergy - energy);
             sumAcceptance += initialEnergy - energy > 0 ? 1 : Math.Exp(initialEnergy - energy);
             propose.CopyFrom(current);
-            Sharp(current.Momentum, pSharpBegin);
             pSharpBegin.CopyTo(pSharpEnd, 0);
             for (var i = 0; i < dimension; i++) rhoSum[i] += current.Momentum[i];
             current.Momentum.CopyTo(pBegin, 0);
