@@ -203,22 +203,22 @@ public sealed class DeclaredFitTests
         Assert.Equal(one, Fit("resumed", "--em-iters", "4", "--resume"));
     }
 
-    /// <summary>EM's textbook case from the command line: a Gaussian mixture of parameters whose allocations are summed out.</summary>
+    /// <summary>EM's textbook case from the command line, with the tutorial's commands (docs/fitting-your-model.md).</summary>
     [Fact]
-    public void AMixtureOfParameters_IsFittedByMaximumLikelihood_WithItsResponsibilities()
+    public void TutorialMixture_IsFittedByMaximumLikelihood_WithItsResponsibilities()
     {
         using var temp = new TempFolder();
-        var parameters = temp.File("truth.json", """{ "Component": 3, "weight": [0.3, 0.3, 0.4], "centre": [-3, 0, 3], "spread": [0.5, 0.8, 0.6] }""");
-        var (sim, fit) = SimulateAndFit(temp, RepoPaths.Estimation, ["--model", "Mixture", "--plate", "Sample=400", "--data", parameters, "--seed", "5"], ["--model", "Mixture"]);
+        var parameters = temp.File("mtruth.json", """{ "weight": [0.3, 0.3, 0.4], "centre": [-3, 0, 3], "spread": [0.5, 0.8, 0.6] }""");
+        var (sim, fit) = SimulateAndFit(temp, Path.Combine(RepoPaths.Root, "docs", "examples", "Mixture.cs"), ["--plate", "Sample=500", "--data", parameters, "--seed", "2"], []);
         var summary = Summary(fit);
-        // Components may come back in any order; 400 draws put each centre within 0.2 of its truth (about 3 standard errors).
+        // Components may come back in any order; 500 draws put each centre within 0.2 of its truth (about 3 standard errors).
         var centres = Enumerable.Range(1, 3).Select(k => summary[$"centre[{k}]"][0]).Order().ToArray();
         Assert.Equal(-3, centres[0], 0.2);
         Assert.Equal(0, centres[1], 0.2);
         Assert.Equal(3, centres[2], 0.2);
         var responsibilities = File.ReadAllLines(Path.Combine(fit, "nodes", "component_probability.csv"));
         Assert.Equal("Sample\\Component,1,2,3", responsibilities[0]);
-        Assert.Equal(401, responsibilities.Length);
+        Assert.Equal(501, responsibilities.Length);
         Assert.Contains("maximum likelihood", File.ReadAllText(Path.Combine(fit, "summary.json")));
         Assert.True(File.Exists(Path.Combine(sim, "truth.csv")));
     }
