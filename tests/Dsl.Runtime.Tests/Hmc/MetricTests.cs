@@ -48,6 +48,12 @@ public sealed class MetricTests
     }
 
     [Fact]
-    public void ADenseMetricThatIsNotPositiveDefinite_IsRefused() =>
-        Assert.Throws<InvalidOperationException>(() => new Metric(2).SetDense([1, 2, 2, 1]));
+    public void ADenseMetricThatIsNotPositiveDefinite_IsRefused_AndLeavesTheMetricAsItWas()
+    {
+        var metric = new Metric(2);
+        Assert.Throws<InvalidOperationException>(() => metric.SetDense([1, 2, 2, 1]));
+        Assert.False(metric.TrySetDense([1, 2, 2, 1]));
+        Assert.False(metric.IsDense);
+        Assert.Equal([1.0, 1.0], metric.Values.ToArray());
+    }
 }
