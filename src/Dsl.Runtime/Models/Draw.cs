@@ -123,5 +123,5 @@ public static class Draw
         value >= 0 && value == Math.Floor(value) && value <= int.MaxValue ? value : throw Outside(node, argument, value);
 
     private static ArgumentException Outside(string node, string argument, double value) =>
-        new($"simulating '{node}': its {argument} is {(double.IsNaN(value) ? "NaN (an undefined value, such as 0/0, in its expression at this draw)" : value)}, outside what the distribution allows; check the parameter values given with --set or --data");
+        new($"simulating '{node}': its {argument} is {(double.IsNaN(value) ? "NaN (an undefined value, such as 0/0, in its expression at this draw)" : value)}, outside what the distribution allows; check the values given with --set or --data, and any drawn by default (a size factor or an exposure drawn from Normal(0, 1) can be negative)");
 }
