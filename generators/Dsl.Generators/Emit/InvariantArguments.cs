@@ -9,8 +9,9 @@ namespace Dsl.Generators.Emit
     /// The arguments of an observation's (or a latent's) distribution that no entry changes: those that read none of
     /// the node's own index variables (a regression's residual sd, a shared dispersion). Each is computed once before
     /// the entry loops; the entries add their partials in it to one local, which reverse mode sends back once after the
-    /// loops (by linearity, Σ_n ā_n·∂a = (Σ_n ā_n)·∂a). A Normal or log-normal whose sd is such an argument also gets
-    /// its reciprocal and logarithm once, for <c>LogDensity.NormalAtScale</c> and <c>LogNormalAtScale</c>.
+    /// loops (by linearity, Σ_n ā_n·∂a = (Σ_n ā_n)·∂a). A Normal whose sd is such an argument (or a log-normal
+    /// observation's, read as a Normal of its logs) also gets its reciprocal and logarithm once, for
+    /// <c>LogDensity.NormalAtScale</c>.
     /// </summary>
     internal sealed class InvariantArguments
     {
@@ -18,13 +19,13 @@ namespace Dsl.Generators.Emit
         private readonly string?[] values;
         private readonly string?[] adjoints;
 
-        private InvariantArguments(IReadOnlyList<Expr> arguments, string?[] values, string?[] adjoints, (string Method, IReadOnlyList<string> Extra)? kernel)
+        private InvariantArguments(IReadOnlyList<Expr> arguments, string?[] values, string?[] adjoints, (string Suffix, IReadOnlyList<string> Extra)? kernel)
         {
             (this.arguments, this.values, this.adjoints, Kernel) = (arguments, values, adjoints, kernel);
         }
 
-        /// <summary>A kernel taking the hoisted pieces after the arguments, in place of the distribution's own.</summary>
-        public (string Method, IReadOnlyList<string> Extra)? Kernel { get; }
+        /// <summary>The suffix of a kernel taking the hoisted pieces after the arguments (NormalAtScale), and those pieces.</summary>
+        public (string Suffix, IReadOnlyList<string> Extra)? Kernel { get; }
 
         public bool IsHoisted(int argument) => values[argument] is not null;
 
@@ -57,7 +58,7 @@ namespace Dsl.Generators.Emit
             (string, IReadOnlyList<string>)? kernel = null;
             var distribution = node.Declaration.Distribution!;
             if (distribution.Name is "Normal" or "LogNormal" && values[1] is { } sd)
-                kernel = (distribution.Name + "AtScale", new[] { reverse.Local("InverseSd", $"1.0 / {sd}"), reverse.Local("LogSd", $"global::System.Math.Log({sd})") });
+                kernel = ("AtScale", new[] { reverse.Local("InverseSd", $"1.0 / {sd}"), reverse.Local("LogSd", $"global::System.Math.Log({sd})") });
             return new InvariantArguments(arguments, values, adjoints, kernel);
         }
 

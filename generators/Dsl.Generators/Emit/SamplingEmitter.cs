@@ -96,6 +96,7 @@ namespace Dsl.Generators.Emit
                 if (plan.Transform == LatentTransform.Interval) w.Line($"private readonly double[] {node.Name}Share, {node.Name}Width;");
             }
             foreach (var node in observed.Where(n => !IsAliased(n))) w.Line($"private readonly double[] {ReverseMode.Observed(node)};");
+            foreach (var node in observed.Where(HoldsLogs)) w.Line($"private readonly double[] {Logs(node)}; // log {node.Name}, data: taken once rather than at every evaluation");
             foreach (var node in latents.Select(l => l.Node).Concat(observed).Where(SimplexEmitter.IsVector)) SimplexEmitter.EmitFields(w, node, node.Role == NodeRole.Latent);
             foreach (var node in parameters) w.Line($"private readonly double[] {ReverseMode.Gradient(node)}; // ∂log p/∂{node.Name} at the last point evaluated (line {node.Declaration.Location.Line})");
             w.Line();
@@ -141,6 +142,11 @@ namespace Dsl.Generators.Emit
                         : StorageForms.IsCountMatrix(node)
                             ? $"global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.{StorageForms.Counts(node)} ?? throw new global::System.InvalidOperationException(\"no counts stored for '{node.Name}'\"), {ReverseMode.Observed(node)});"
                             : $"global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.{node.Name}Values, {ReverseMode.Observed(node)});");
+                }
+                foreach (var node in observed.Where(HoldsLogs))
+                {
+                    var values = IsAliased(node) ? $"global::Dsl.Runtime.Models.RowMajor.Flat(model.{node.Name}Values)" : ReverseMode.Observed(node);
+                    w.Line($"{Logs(node)} = {Hmc}.LogDensity.Logarithms({values});");
                 }
             }
             w.Line();
@@ -212,6 +218,12 @@ namespace Dsl.Generators.Emit
                 }
             }
         }
+
+        /// <summary>An observed log-normal, whose logs are data and are held once (a scalar one keeps the plain kernel).</summary>
+        private static bool HoldsLogs(NodeSpec node) =>
+            node.Role == NodeRole.Observed && node.Declaration.Distribution!.Name == "LogNormal" && node.Indices.Count > 0;
+
+        private static string Logs(NodeSpec node) => $"{node.Name}Logs";
 
         /// <summary>
         /// A real observation over plates is read in place, as a row-major view of the model's storage: a copy would
@@ -416,10 +428,12 @@ namespace Dsl.Generators.Emit
                 var position = reverse.Local("At", ReverseMode.Position(node));
                 EmitSkipMissing(w, reverse, node, position, scope);
                 var self = new NodeCallExpr(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
+                var logged = HoldsLogs(node);
                 var x = node.Role switch
                 {
                     NodeRole.Latent => $"{ReverseMode.Value(node)}[{position}]",
                     NodeRole.Param => reverse.Of(self, scope),
+                    _ when logged => $"{Logs(node)}[{position}]",
                     _ => $"{ReverseMode.Observed(node)}[{position}]",
                 };
                 var term = scale is null ? "logDensity" : reverse.Local("Term", "0.0");
@@ -429,7 +443,9 @@ namespace Dsl.Generators.Emit
                     if (scale is not null) w.Line($"logDensity += {scale} * {term};");
                     return;
                 }
-                var partials = DensityCall(w, reverse, node, arguments, scope, x, term, invariant);
+                var partials = DensityCall(w, reverse, node, arguments, scope, x, term, invariant, logged ? "Normal" : null);
+                // A log-normal's density is the Normal's of log y over y: log p(y) = log N(log y) − log y.
+                if (logged) w.Line($"{term} -= {x};");
                 if (scale is not null) w.Line($"logDensity += {scale} * {term};");
                 for (var a = 0; a < arguments.Count; a++)
                 {
@@ -505,14 +521,15 @@ namespace Dsl.Generators.Emit
         /// <c>target += LogDensity.X(value, arguments..., out partials)</c> at the given argument expressions (the value
         /// discarded where only the partials are wanted, target null); returns the partials' names, the value's first.
         /// </summary>
+        /// <param name="family">the kernel's family where it is not the node's distribution (a log-normal observation read as a Normal of its logs)</param>
         public static List<string> DensityCall(SourceWriter w, ReverseMode reverse, NodeSpec node, IReadOnlyList<Expr> arguments, ReverseMode.Scope scope,
-            string value, string? target, InvariantArguments? invariant = null)
+            string value, string? target, InvariantArguments? invariant = null, string? family = null)
         {
             var distribution = node.Declaration.Distribution!;
             var given = DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
-            var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
+            var method = (family ?? distribution.Name) + (given.Any(p => p.Name == "logit") ? "Logit" : "");
             var values = arguments.Select((a, i) => invariant?.ValueOf(i) ?? reverse.Local("Arg", reverse.Of(a, scope))).ToList();
-            if (invariant?.Kernel is { } kernel) (method, values) = (kernel.Method, values.Concat(kernel.Extra).ToList());
+            if (invariant?.Kernel is { } kernel) (method, values) = (method + kernel.Suffix, values.Concat(kernel.Extra).ToList());
             var partials = new[] { reverse.Name("DValue") }.Concat(given.Select(p => reverse.Name($"D{char.ToUpperInvariant(p.Name[0])}{p.Name.Substring(1)}"))).ToList();
             w.Line($"{(target is null ? "_ =" : target + " +=")} {Hmc}.LogDensity.{method}({string.Join(", ", new[] { value }.Concat(values).Concat(partials.Select(p => $"out var {p}")))});");
             return partials;

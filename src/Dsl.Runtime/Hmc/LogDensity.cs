@@ -41,13 +41,24 @@ public static class LogDensity
         return sd > 0 ? -0.5 * z * z - logSd - HalfLogTwoPi : double.NaN;
     }
 
-    /// <summary><see cref="LogNormal"/> with 1/logSd and log logSd computed once for entries that share logSd.</summary>
+    /// <summary><see cref="LogNormal"/> with 1/logSd and log logSd computed once for entries that share logSd (a log-normal latent's prior).</summary>
     public static double LogNormalAtScale(double x, double logMean, double logSd, double inverseSd, double logOfSd, out double dx, out double dLogMean, out double dLogSd)
     {
         var log = Math.Log(x);
         var normal = NormalAtScale(log, logMean, logSd, inverseSd, logOfSd, out var dLog, out dLogMean, out dLogSd);
         dx = (dLog - 1) / x;
         return normal - log;
+    }
+
+    /// <summary>
+    /// The logarithms of an observed log-normal's values, taken once when a sampler or objective is built: the
+    /// generated code then evaluates the Normal of log y and subtracts log y, with no logarithm per entry.
+    /// </summary>
+    public static double[] Logarithms(ReadOnlySpan<double> values)
+    {
+        var logs = new double[values.Length];
+        System.Numerics.Tensors.TensorPrimitives.Log(values, logs);
+        return logs;
     }
 
     /// <summary>Normal(log x; logMean, logSd) - log x.</summary>
