@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Dsl.Generators.Derivation;
+using Dsl.Generators.Derivation.Conjugacy;
 using Dsl.Generators.Diagnostics;
 using Dsl.Generators.Emit;
 using Dsl.Generators.Helpers;
@@ -94,6 +95,8 @@ namespace Dsl.Generators
                         var exact = GibbsPlanner.Plan(spec);
                         var sampled = pointEstimate is null ? SamplingPlanner.Plan(spec) : null;
                         if (sampled?.Value is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
+                        // Exact Gibbs wherever the catalogue has an entry for every latent (`--method gibbs`).
+                        if (pointEstimate is null && ConjugatePlanner.Plan(spec, out _) is { } conjugate) files.Add(ConjugateEmitter.Emit(spec, conjugate));
                         if (exact.Value is { } exactPlan) files.AddRange(new[] { GibbsEmitter.Emit(spec, gibbs = exactPlan), MStepEmitter.Emit(spec, exactPlan) });
                         else if (sampled is { Value: null }) diagnostics.AddRange(exact.Diagnostics.Concat(sampled.Diagnostics));
                         else if (pointEstimate is { Value: null }) diagnostics.AddRange(exact.Diagnostics);

@@ -30,8 +30,9 @@ public static class FitVerdict
     public static string? Engine(Type model) => Engines(model).FirstOrDefault();
 
     /// <summary>
-    /// The engines whose code the generator emitted into a loaded model type, the default first: exact Gibbs-EM updates
-    /// where their rules claim the model, else variational inference or NUTS. NUTS is emitted beside Gibbs-EM wherever it plans too.
+    /// The engines whose code the generator emitted into a loaded model type, the default first: exact conjugate Gibbs
+    /// where the catalogue has an update for every latent, then Gibbs-EM where its rules claim the model, else
+    /// variational inference or NUTS. NUTS is emitted beside the Gibbs engines wherever it plans too.
     /// </summary>
     public static IReadOnlyList<string> Engines(Type model) => Methods.Where(m => m.Interface.IsAssignableFrom(model)).Select(m => m.Engine).ToList();
 
@@ -46,6 +47,7 @@ public static class FitVerdict
     /// <summary>Each engine, in order of preference: its --method name, the interface its generated code implements, its generated file.</summary>
     private static readonly (string Name, string Engine, Type Interface, string Hint)[] Methods =
     [
+        ("gibbs", Runtime.Models.ConjugateGibbsFit.Engine, typeof(Runtime.Conjugate.IConjugateModel), ".Conjugate.g.cs"),
         ("gibbs-em", Runtime.Models.GibbsEmFit.Engine, typeof(Runtime.Inference.IGibbsEmModel), ".Gibbs.g.cs"),
         ("vi", Runtime.Models.VariationalFit.Engine, typeof(Runtime.Variational.IVariationalDeclaredModel), ".Elbo.g.cs"),
         ("vi", Runtime.Models.VariationalFit.Engine, typeof(Runtime.Variational.IJointVariationalDeclaredModel), ".JointVariational.g.cs"),

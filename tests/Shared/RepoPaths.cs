@@ -21,6 +21,9 @@ public static class RepoPaths
     /// <summary>Textbook declarations the sampling engine is checked on (tests/declarations/Textbook.cs).</summary>
     public static string Textbook => Path.Combine(Root, "tests", "declarations", "Textbook.cs");
 
+    /// <summary>Models every latent of which has an exact conjugate update (tests/declarations/Conjugate.cs).</summary>
+    public static string Conjugate => Path.Combine(Root, "tests", "declarations", "Conjugate.cs");
+
     /// <summary>Everyday variants of the bundled models (tests/declarations/Variants.cs).</summary>
     public static string Variants => Path.Combine(Root, "tests", "declarations", "Variants.cs");
 

@@ -34,6 +34,9 @@ namespace Dsl.Generators.Derivation
                         '/' => Subtract(Divide(left, b.Right), Divide(Multiply(b.Left, right), Multiply(b.Right, b.Right))),
                         _ => throw new NotSupportedException($"operator '{b.Operator}'"),
                     };
+                // A sum that never reads the target is constant in it (a design row's product with other coefficients).
+                case SumExpr sum when !ExprTools.Mentions(sum.Over.Body, target.Node):
+                    return Zero(at);
                 case FunctionExpr f:
                     var inner = Derivative(f.Arguments[0], target);
                     return IsZero(inner) ? inner : Multiply(Outer(f), inner);
@@ -78,16 +81,16 @@ namespace Dsl.Generators.Derivation
             _ => new NegateExpr(e, e.Location),
         };
 
-        private static Expr Add(Expr a, Expr b) =>
+        public static Expr Add(Expr a, Expr b) =>
             IsZero(a) ? b : IsZero(b) ? a : Fold(a, b, '+') ?? new BinaryExpr('+', a, b, a.Location);
 
-        private static Expr Subtract(Expr a, Expr b) =>
+        public static Expr Subtract(Expr a, Expr b) =>
             IsZero(b) ? a : IsZero(a) ? Negate(b) : Fold(a, b, '-') ?? new BinaryExpr('-', a, b, a.Location);
 
-        private static Expr Multiply(Expr a, Expr b) =>
+        public static Expr Multiply(Expr a, Expr b) =>
             IsZero(a) || IsZero(b) ? Zero(a.Location) : IsOne(a) ? b : IsOne(b) ? a : Fold(a, b, '*') ?? new BinaryExpr('*', a, b, a.Location);
 
-        private static Expr Divide(Expr a, Expr b) =>
+        public static Expr Divide(Expr a, Expr b) =>
             IsZero(a) ? a : IsOne(b) ? a : Fold(a, b, '/') ?? new BinaryExpr('/', a, b, a.Location);
 
         private static Expr? Fold(Expr a, Expr b, char op) => (a, b) switch

@@ -157,7 +157,7 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>The outermost sums of an expression.</summary>
-        private static IEnumerable<SumExpr> Sums(Expr expr) => expr switch
+        public static IEnumerable<SumExpr> Sums(Expr expr) => expr switch
         {
             SumExpr sum => new[] { sum },
             FunctionExpr f => f.Arguments.SelectMany(Sums),

@@ -29,7 +29,7 @@ public static class FitCommand
         var with = new Option<string[]>("--with") { Description = "model.cs: a further declaration file compiled beside it, holding a base its model extends (Extends = typeof(...)). Repeat as needed." };
         var method = new Option<string?>("--method")
         {
-            Description = "model.cs: the engine, where the generator emitted several (`dsl check` lists them): gibbs-em, vi, nuts or lbfgs; by default Gibbs-EM where its rules claim the model.",
+            Description = "model.cs: the engine, where the generator emitted several (`dsl check` lists them): gibbs (exact conjugate updates), gibbs-em, vi, nuts or lbfgs; by default exact Gibbs where every latent has a conjugate update, else Gibbs-EM where its rules claim the model.",
         };
         var counts = new Option<string?>("--counts") { Description = "scvi and deepmc: counts, a 10x folder, AnnData .h5ad, CSV/TSV (rows cells, columns genes) or Matrix Market file." };
         var metadata = new Option<string?>("--metadata") { Description = "scvi: per-cell metadata CSV (first column the cell name); an .h5ad's obs columns are used without it." };
@@ -59,10 +59,10 @@ public static class FitCommand
         var markers = new Option<string?>("--markers") { Description = "Marker genes, 'gene,type' per line: A starts at zero for the other types (section 4.5)." };
         var k = new Option<int?>("-K") { Description = "ursm: number of cell types (required)." };
         var burnIn = new Option<int>("--burnin") { Description = "Gibbs burn-in sweeps per EM iteration.", DefaultValueFactory = _ => 50 };
-        var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration (default 150; model.cs fitted by VI: draws from q summarised; by NUTS: draws per chain, default 1000).", DefaultValueFactory = _ => 150 };
+        var samples = new Option<int>("--samples") { Description = "Recorded Gibbs sweeps per EM iteration (default 150; model.cs fitted by VI: draws from q summarised; by NUTS or exact Gibbs: draws per chain, default 1000).", DefaultValueFactory = _ => 150 };
         var saveDraws = new Option<bool>("--save-draws") { Description = "model.cs: also write draws.csv, every kept draw of every latent and deterministic entry (a row per draw, CmdStan's names)." };
-        var chains = new Option<int>("--chains") { Description = "model.cs fitted by NUTS: independent chains, run side by side.", DefaultValueFactory = _ => 4 };
-        var warmup = new Option<int>("--warmup") { Description = "model.cs fitted by NUTS: warm-up iterations per chain (step size and metric adaptation).", DefaultValueFactory = _ => 1000 };
+        var chains = new Option<int>("--chains") { Description = "model.cs fitted by NUTS or exact Gibbs: independent chains, run side by side.", DefaultValueFactory = _ => 4 };
+        var warmup = new Option<int>("--warmup") { Description = "model.cs fitted by NUTS: warm-up iterations per chain (step size and metric adaptation); by exact Gibbs: sweeps discarded per chain.", DefaultValueFactory = _ => 1000 };
         var metric = new Option<string>("--metric")
         {
             Description = "model.cs fitted by NUTS: the metric adapted in warm-up: auto (dense where a warm-up window of 100 draws is correlated, in up to 32 dimensions; diagonal otherwise), diag (Stan's default, diag_e) or dense (dense_e).",
@@ -135,7 +135,8 @@ public static class FitCommand
         // The options each engine of a declared model reads; those of the others are refused, naming the engine that fits it.
         var engineOptions = new Dictionary<string, Option[]>
         {
-            [GibbsEmFit.Engine] = gibbsOnly, [SamplingFit.Engine] = [.. nutsOnly, samples], [VariationalFit.Engine] = [.. viOnly, samples],
+            [GibbsEmFit.Engine] = gibbsOnly, [SamplingFit.Engine] = [.. nutsOnly, samples], [ConjugateGibbsFit.Engine] = [chains, warmup, samples],
+            [VariationalFit.Engine] = [.. viOnly, samples],
             [PointEstimationFit.Engine] = [.. mlOnly, checkpointEvery, epochs, learningRate],
         };
         command.SetAction(r =>

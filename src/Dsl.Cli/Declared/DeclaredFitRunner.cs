@@ -45,7 +45,8 @@ public static class DeclaredFitRunner
         var plates = model.Descriptor.Plates.ToDictionary(p => p, model.GetPlateSize);
         var fingerprint = DataArguments.Fingerprint(members);
         var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, fingerprint, request.Force);
-        output.WriteLine($"fitting {loaded.Name} by {engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}; checkpoint {checkpoint.Path}");
+        var kept = engine == ConjugateGibbsFit.Engine ? "no checkpoint (sweeps are cheap)" : $"checkpoint {checkpoint.Path}";
+        output.WriteLine($"fitting {loaded.Name} by {engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}; {kept}");
         DeclaredFit fit;
         try
         {
@@ -60,6 +61,14 @@ public static class DeclaredFitRunner
                 var options = request.PointEstimation();
                 using var line = new ProgressLine(mode, error, options.Progress.Step, options.Progress.Total);
                 fit = PointEstimationFit.Fit(model, options, checkpoint, new OptimisationReporter(line), line.Note);
+            }
+            else if (engine == ConjugateGibbsFit.Engine)
+            {
+                // A sweep is cheap and a fit takes seconds: the engine keeps no checkpoint to resume from.
+                if (request.Resume) throw new CliException($"--resume: {engine} keeps no checkpoint (its fits take seconds); run the fit again without --resume");
+                var options = request.Nuts();
+                using var line = new ProgressLine(mode, error, "sweep", options.Warmup + options.Samples);
+                fit = ConjugateGibbsFit.Fit(model, options, new IterationReporter(line, options.Warmup), line.Note);
             }
             else if (engine == SamplingFit.Engine)
             {

@@ -52,14 +52,14 @@ public static class SamplingFit
             var (trace, last) = parameters.Count == 0 ? (null, null)
                 : ParameterEstimation.Run(model, posteriors[0], options with { Seed = options.Seed ^ ParameterStreams }, Math.Max(options.Warmup, MinimumParameterIterations), progress);
             parameterTrace = trace;
-            InParallel(options, chain => chains[chain] = new NutsChain(posteriors[chain], options, chain, last));
+            ChainDiagnostics.InParallel(options.Chains, options.Threads, chain => chains[chain] = new NutsChain(posteriors[chain], options, chain, last));
         }
         var slowest = progress is null ? null : new SlowestChain(chains.Select(c => c.Iteration).ToArray(), progress);
         var chunk = Math.Max(1, (options.Warmup + options.Samples + Chunks - 1) / Chunks);
         var saved = clock.Elapsed;
         while (chains.Any(c => !c.Done))
         {
-            InParallel(options, chain => chains[chain].Advance(chunk, slowest?.For(chain)));
+            ChainDiagnostics.InParallel(options.Chains, options.Threads, chain => chains[chain].Advance(chunk, slowest?.For(chain)));
             if (checkpoint is null || chains.Any(c => !c.Done) && clock.Elapsed - saved < CheckpointInterval) continue;
             SamplingCheckpoint.Save(checkpoint, options, model, parameters, parameterTrace, chains);
             saved = clock.Elapsed;
@@ -105,20 +105,6 @@ public static class SamplingFit
             settings, clock.Elapsed.TotalSeconds) { HasObjective = false, Recorded = draws };
     }
 
-    /// <summary>Runs an action per chain on at most --threads threads; a failure surfaces as the first chain's own exception.</summary>
-    private static void InParallel(NutsOptions options, Action<int> perChain)
-    {
-        try
-        {
-            Parallel.For(0, options.Chains, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, perChain);
-        }
-        catch (AggregateException e)
-        {
-            // The first chain's failure as itself (every chain of a bad model fails the same way).
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions.OrderBy(i => i.Message, StringComparer.Ordinal).First());
-        }
-    }
-
     /// <summary>Stan's advice, as one line each: divergences, saturated trees, R-hat above 1.01 and ESS below 400.</summary>
     private static void Warn(ChainRun[] runs, IReadOnlyList<NodeSummary> summaries, NutsOptions options, Action<string>? warn)
     {
@@ -128,38 +114,6 @@ public static class SamplingFit
             warn($"{divergences} of {runs.Sum(r => r.Samples)} transitions after warm-up diverged: the posterior has regions the step size cannot follow; reparameterise (e.g. non-centred) or raise adapt_delta");
         var saturated = runs.Sum(r => r.MaxDepthHits);
         if (saturated > 0) warn($"{saturated} transitions reached the maximum tree depth {options.MaxTreeDepth}: the sampler's trajectories were cut short, so mixing may be slow");
-        var worstRHat = summaries.Where(s => s.RHat is not null).SelectMany(s => s.RHat!.Select((r, e) => (Name: s.Node.Name, Entry: e, Value: r)))
-            .Where(r => double.IsFinite(r.Value)).OrderByDescending(r => r.Value).FirstOrDefault();
-        if (worstRHat.Name is not null && worstRHat.Value > 1.01)
-            warn($"R-hat of {worstRHat.Name} (entry {worstRHat.Entry + 1}) is {worstRHat.Value:F3} > 1.01: the chains disagree; run more --samples and --warmup");
-        var lowest = summaries.Where(s => s.EssBulk is not null).SelectMany(s => s.EssBulk!.Zip(s.EssTail!, Math.Min).Select((v, e) => (Name: s.Node.Name, Entry: e, Value: v)))
-            .Where(r => double.IsFinite(r.Value)).OrderBy(r => r.Value).FirstOrDefault();
-        if (lowest.Name is not null && lowest.Value < 400)
-            warn($"effective sample size of {lowest.Name} (entry {lowest.Entry + 1}) is {lowest.Value:F0} < 400: its quantiles and R-hat are unreliable; run more --samples");
-    }
-
-    /// <summary>Reports the slowest chain's iteration each time it advances, so progress reads as one run.</summary>
-    private sealed class SlowestChain(int[] done, IProgress<int> overall)
-    {
-        private int reported = done.Min();
-
-        public IProgress<int> For(int chain) => new Chain(this, chain);
-
-        private void Advance(int chain, int iteration)
-        {
-            lock (done)
-            {
-                done[chain] = iteration;
-                var slowest = done.Min();
-                if (slowest <= reported) return;
-                reported = slowest;
-                overall.Report(slowest);
-            }
-        }
-
-        private sealed class Chain(SlowestChain owner, int chain) : IProgress<int>
-        {
-            public void Report(int value) => owner.Advance(chain, value);
-        }
+        ChainDiagnostics.WarnUnconverged(summaries, warn);
     }
 }

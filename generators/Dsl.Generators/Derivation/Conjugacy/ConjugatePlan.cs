@@ -1,0 +1,76 @@
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Derivation.Conjugacy
+{
+    /// <summary>
+    /// How a model of latents is sampled by exact Gibbs: one update per latent, in declaration order, each drawing every
+    /// entry of the latent from its full conditional given the current values of the rest. Value-equal, so the
+    /// incremental generator can cache it.
+    /// </summary>
+    /// <param name="Enumerated">finite discrete latents, each entry drawn from its values' weights (each sweep draws these first)</param>
+    /// <param name="Blocks">Normal latents whose coefficients in a linear predictor are drawn jointly (then these)</param>
+    public sealed record ConjugatePlan(EquatableArray<EnumeratedUpdate> Enumerated, EquatableArray<NormalBlock> Blocks, EquatableArray<ConjugateUpdate> Updates);
+
+    /// <summary>
+    /// Finite discrete latents by enumeration. Prior z ~ Categorical(p) over a plate (or Bernoulli(p)); its observed
+    /// children read it at their own entry: p(z = v | rest) ∝ p(z = v) Π_children p(child | z = v), computed for every
+    /// value v of each entry and drawn from. A plate-valued z may index other nodes (a mixture's allocations, with
+    /// y(n) ~ Normal(mu(z(n)), sigma)), whose own updates then read it at its current value.
+    /// </summary>
+    public sealed record EnumeratedUpdate(string Latent, EquatableArray<string> Children);
+
+    /// <summary>The family of a full conditional, drawn from its two accumulated parameters.</summary>
+    public enum ConjugateFamily
+    {
+        /// <summary>Normal in natural parameters: precision P and precision-weighted mean h, drawn as h/P + z/√P.</summary>
+        Normal,
+        /// <summary>Gamma(shape, rate).</summary>
+        Gamma,
+        /// <summary>InverseGamma(shape, scale).</summary>
+        InverseGamma,
+        /// <summary>Beta(a, b).</summary>
+        Beta,
+        /// <summary>Dirichlet along the prior's plate: one concentration per entry, no second parameter.</summary>
+        Dirichlet,
+    }
+
+    /// <summary>
+    /// One latent's exact update. Per entry of the latent the conditional is <see cref="Family"/> with parameters
+    /// (<see cref="First"/> + Σ first statistics, <see cref="Second"/> + Σ second statistics): the prior's contribution
+    /// read at the latent's own indices, plus each child entry's statistics added at the entry of the latent it reads.
+    /// </summary>
+    /// <param name="Entry">the catalogue entry that matched, as its doc comment names it</param>
+    /// <param name="Conditional">the full conditional in words, for the generated comment</param>
+    /// <param name="Over">a Dirichlet's vector index (the latent's index variable it is a simplex along)</param>
+    public sealed record ConjugateUpdate(
+        string Latent, string Entry, string Conditional, ConjugateFamily Family, Expr First, Expr? Second, string? Over, EquatableArray<ChildStatistics> Children);
+
+    /// <summary>
+    /// One child's contribution: at each of its entries, <see cref="First"/> and <see cref="Second"/> (over the child's
+    /// index variables, its own value read as a call at them) are added at the latent's entry <see cref="Read"/>.
+    /// </summary>
+    public sealed record ChildStatistics(string Child, NodeCallExpr Read, Expr First, Expr? Second);
+
+    /// <summary>
+    /// Normal latents drawn jointly: the coefficients of one linear predictor (several latents in one Normal child's
+    /// mean, or a vector latent read inside a Sum over its plate). Their coordinates are every entry of each member in
+    /// turn; the conditional is Normal with precision Λ = diag(1/s²) + Σ b bᵀ/σ² and shift h = m/s² + Σ b (y − a)/σ².
+    /// </summary>
+    public sealed record NormalBlock(EquatableArray<BlockMember> Members, EquatableArray<BlockChild> Children);
+
+    /// <summary>A member of a block and its prior's mean and precision at its own indices.</summary>
+    public sealed record BlockMember(string Latent, Expr Mean, Expr Precision);
+
+    /// <summary>
+    /// A Normal (or log-normal) child of a block: its value y (or log y), the part a of its mean free of the block, its
+    /// precision 1/σ², and the terms that read the block's coordinates.
+    /// </summary>
+    public sealed record BlockChild(string Child, Expr Value, Expr Free, Expr Precision, EquatableArray<BlockTerm> Terms);
+
+    /// <summary>
+    /// One term of a child's mean: <see cref="Coefficient"/> times the coordinate <see cref="Read"/>, or, with
+    /// <see cref="Over"/>, the sum over that plate variable of such products (a design row times a coefficient vector).
+    /// </summary>
+    public sealed record BlockTerm(NodeCallExpr Read, Expr Coefficient, IndexDecl? Over);
+}

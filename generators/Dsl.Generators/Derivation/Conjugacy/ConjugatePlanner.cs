@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Linq;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Derivation.Conjugacy
+{
+    /// <summary>
+    /// Plans exact Gibbs for a model of latents: each latent's full conditional is its prior times the terms of its
+    /// children (its Markov blanket), and the catalogue entry of its prior's family matches the children's terms by
+    /// structure, never by name. The plan exists when every latent has an entry; otherwise the first latent that has
+    /// none is the reason, and gradient-based sampling (NUTS) fits the model instead.
+    /// </summary>
+    public static class ConjugatePlanner
+    {
+        private delegate ConjugateUpdate? Entry(ModelSpec spec, NodeSpec latent, IReadOnlyList<ChildRead> reads, out string? why);
+
+        /// <summary>The catalogue, by the family of the latent's prior.</summary>
+        private static readonly Dictionary<string, Entry> catalogue = new()
+        {
+            ["Normal"] = NormalMeanEntry.Match,
+            ["Gamma"] = GammaEntry.Match,
+            ["Exponential"] = GammaEntry.Match,
+            ["InverseGamma"] = InverseGammaEntry.Match,
+            ["Beta"] = BetaEntry.Match,
+            ["Dirichlet"] = DirichletEntry.Match,
+        };
+
+        /// <summary>The plan, or null with the reason none applies (naming the node).</summary>
+        public static ConjugatePlan? Plan(ModelSpec spec, out string? why)
+        {
+            why = spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Param) is { } parameter
+                ? $"'{parameter.Name}' is a parameter (exact Gibbs samples models whose unknowns are all latents with priors)"
+                : spec.Nodes.FirstOrDefault(n => n.Role == NodeRole.Network) is { } network ? $"'{network.Name}' is a network"
+                : spec.Nodes.FirstOrDefault(n => n.Declaration.Constraints.Missing is not null) is { } masked ? $"'{masked.Name}' has missing entries"
+                : null;
+            if (why is not null || !spec.Nodes.Any(n => n.Role == NodeRole.Latent)) return null;
+            var refused = new Dictionary<string, string>();
+            var blocks = NormalBlockEntry.Find(spec, refused);
+            var inBlocks = new HashSet<string>(blocks.SelectMany(b => b.Members).Select(m => m.Latent));
+            var updates = new List<ConjugateUpdate>();
+            var enumerated = new List<EnumeratedUpdate>();
+            foreach (var latent in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Kind != ValueKind.Real))
+            {
+                why = SummedLatents.Problem(spec, latent, out var children);
+                if (why is not null)
+                {
+                    why = $"'{latent.Name}': {why}";
+                    return null;
+                }
+                enumerated.Add(new EnumeratedUpdate(latent.Name, children.Select(c => c.Name).ToEquatableArray()));
+            }
+            foreach (var latent in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Kind == ValueKind.Real && !inBlocks.Contains(n.Name)))
+            {
+                var update = refused.TryGetValue(latent.Name, out why) ? null : Match(spec, latent, out why);
+                if (update is null)
+                {
+                    why = $"'{latent.Name}': {why}";
+                    return null;
+                }
+                updates.Add(update);
+            }
+            return new ConjugatePlan(enumerated.ToEquatableArray(), blocks.ToEquatableArray(), updates.ToEquatableArray());
+        }
+
+        private static ConjugateUpdate? Match(ModelSpec spec, NodeSpec latent, out string? why)
+        {
+            var prior = latent.Declaration.Distribution!.Name;
+            if (latent.Declaration.Constraints.Ordered) { why = "an [Ordered] latent's conditional is truncated to increasing rows"; return null; }
+            if (!catalogue.TryGetValue(prior, out var entry))
+            {
+                why = $"no exact update for a Dist.{prior} prior (the catalogue has {string.Join(", ", catalogue.Keys)})";
+                return null;
+            }
+            var reads = new List<ChildRead>();
+            foreach (var child in MarkovBlanket.Children(spec, latent.Name))
+            {
+                if (MarkovBlanket.Read(spec, child, latent.Name, out why) is not { } read) return null;
+                reads.Add(read);
+            }
+            return entry(spec, latent, reads, out why);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using Dsl.Generators.Helpers;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Derivation.Differentiation;
+
+namespace Dsl.Generators.Derivation.Conjugacy
+{
+    /// <summary>The small expressions the catalogue entries build their statistics from, folded as they are built.</summary>
+    internal static class Statistics
+    {
+        /// <summary>
+        /// Every child's statistics by an entry's rule, or null with the first child the rule refuses: "child 'y' reads
+        /// it in the 'p' of a Dist.Poisson, not as {expected}".
+        /// </summary>
+        public static EquatableArray<ChildStatistics>? Collect(IReadOnlyList<ChildRead> reads, Func<ChildRead, ChildStatistics?> rule, string expected, out string? why)
+        {
+            why = null;
+            var children = new List<ChildStatistics>();
+            foreach (var read in reads)
+            {
+                if (rule(read) is not { } statistics)
+                {
+                    why = $"child '{read.Child.Name}' reads it in the '{read.Argument}' of a Dist.{read.Child.Declaration.Distribution!.Name}, not as {expected}";
+                    return null;
+                }
+                children.Add(statistics);
+            }
+            return children.ToEquatableArray();
+        }
+
+        public static Expr Constant(double value, Expr anchor) => new ConstantExpr(value, anchor.Location);
+
+        /// <summary>1/sd², read off the sd where it is written through a variance or a precision: Sqrt(v) gives 1/v, 1/Sqrt(λ) and Sqrt(1/λ) give λ.</summary>
+        public static Expr Precision(Expr sd) => sd switch
+        {
+            FunctionExpr { Function: "Sqrt", Arguments: var root } when root[0] is BinaryExpr { Operator: '/', Left: ConstantExpr { Value: 1 } } inverse => inverse.Right,
+            FunctionExpr { Function: "Sqrt", Arguments: var root } => Divide(Constant(1, sd), root[0]),
+            BinaryExpr { Operator: '/', Left: ConstantExpr { Value: 1 }, Right: FunctionExpr { Function: "Sqrt" } root } => root.Arguments[0],
+            _ => Divide(Constant(1, sd), Multiply(sd, sd)),
+        };
+
+        /// <summary>The expression rebuilt with constants folded and zeros and ones dropped (what is left of a mean once θ is set to 0).</summary>
+        public static Expr Fold(Expr expr) => expr switch
+        {
+            BinaryExpr { Operator: '+' } b => Add(Fold(b.Left), Fold(b.Right)),
+            BinaryExpr { Operator: '-' } b => Subtract(Fold(b.Left), Fold(b.Right)),
+            BinaryExpr { Operator: '*' } b => Multiply(Fold(b.Left), Fold(b.Right)),
+            BinaryExpr { Operator: '/' } b => Divide(Fold(b.Left), Fold(b.Right)),
+            NegateExpr n when Fold(n.Operand) is var operand => operand is ConstantExpr c ? new ConstantExpr(-c.Value, c.Location) : n with { Operand = operand },
+            _ => expr,
+        };
+
+        public static Expr Log(Expr value) => new FunctionExpr("Log", Helpers.EquatableArray.Of(value), value.Location);
+
+        /// <summary>(y − μ)²/2.</summary>
+        public static Expr HalfSquare(Expr value, Expr mean)
+        {
+            var residual = Subtract(value, mean);
+            return Divide(Multiply(residual, residual), Constant(2, value));
+        }
+
+        /// <summary>The value a Normal or log-normal child is a Normal of: y, or log y.</summary>
+        public static Expr NormalValue(ChildRead read) =>
+            read.Child.Declaration.Distribution!.Name == "LogNormal" ? Log(read.Own) : read.Own;
+
+        /// <summary>A Normal or log-normal child's location and scale arguments (null for another family).</summary>
+        public static (Expr Mean, Expr Sd)? NormalArguments(ModelSpec spec, ChildRead read) => read.Child.Declaration.Distribution!.Name switch
+        {
+            "Normal" => (read.Other(spec, "mean")!, read.Other(spec, "sd")!),
+            "LogNormal" => (read.Other(spec, "logMean")!, read.Other(spec, "logSd")!),
+            _ => null,
+        };
+
+        /// <summary>Whether the child's location is the argument that reads the latent.</summary>
+        public static bool ReadsLocation(ChildRead read) => read.Argument is "mean" or "logMean";
+
+        /// <summary>Whether the child's scale is the argument that reads the latent.</summary>
+        public static bool ReadsScale(ChildRead read) => read.Argument is "sd" or "logSd";
+    }
+}

@@ -1,0 +1,27 @@
+using Dsl.Runtime.Models;
+using Dsl.Runtime.Random;
+
+namespace Dsl.Runtime.Conjugate;
+
+/// <summary>A declared model whose every latent has an exact full conditional (implemented in <c>{Model}.Conjugate.g.cs</c>).</summary>
+public interface IConjugateModel : IDeclaredModel
+{
+    /// <summary>A sampler at the stored data and plate sizes, with state and scratch of its own (one per chain).</summary>
+    IConjugateSweep CreateSweep();
+}
+
+/// <summary>Exact Gibbs: the latents' current values, and a sweep that draws each latent from its full conditional in turn.</summary>
+public interface IConjugateSweep
+{
+    /// <summary>The latents in the order a sweep updates them.</summary>
+    IReadOnlyList<string> Latents { get; }
+
+    /// <summary>Sets a latent's current values, row-major; false for an unknown name.</summary>
+    bool TrySetLatent(string node, ReadOnlySpan<double> values);
+
+    /// <summary>Copies a latent's current values, row-major; false for an unknown name.</summary>
+    bool TryReadLatent(string node, Span<double> destination);
+
+    /// <summary>Draws every latent from its full conditional given the current values of the others, in <see cref="Latents"/>' order.</summary>
+    void Sweep(ref RandomStream random);
+}

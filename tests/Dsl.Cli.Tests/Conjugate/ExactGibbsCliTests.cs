@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Dsl.Cli.Declared;
+using Dsl.Tests.Shared;
+using Xunit;
+
+using static Dsl.Cli.Tests.CliRunner;
+using static Dsl.Cli.Tests.Declared.SimulatedFit;
+
+namespace Dsl.Cli.Tests.Conjugate;
+
+/// <summary>`dsl fit` on a model every latent of which has a conjugate update: exact Gibbs by default, NUTS on request, NUTS's own options refused.</summary>
+public sealed class ExactGibbsCliTests
+{
+    [Fact]
+    public void AFullyConjugateModel_IsFittedByExactGibbs_AndRecoversItsTruth()
+    {
+        using var temp = new TempFolder();
+        var (sim, fit) = SimulateAndFit(temp, RepoPaths.Conjugate,
+            ["--model", "NormalPrecisions", "--plate", "Observation=400", "--plate", "Group=10", "--seed", "5"], ["--model", "NormalPrecisions"]);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(fit, "summary.json")));
+        Assert.Equal("exact Gibbs", summary.RootElement.GetProperty("engine").GetString());
+        Assert.Equal(4000, summary.RootElement.GetProperty("draws").GetInt32());
+        var truth = Truth(sim);
+        var fitted = Summary(fit);
+        var thetas = truth.Keys.Where(k => k.StartsWith("theta[", StringComparison.Ordinal)).ToList();
+        Assert.Equal(10, thetas.Count);
+        // 90 % intervals of the ten group means: 9 expected, binomial sd 0.95; 6 is over three sd below.
+        Assert.True(thetas.Count(t => fitted[t][Q5] <= truth[t] && truth[t] <= fitted[t][Q95]) >= 6, "group means' intervals");
+        // The residual precision from 400 observations: within 3.3 posterior sds of the truth (a 0.1 % two-sided tail).
+        var (mean, sd) = (Array.IndexOf(DeclaredOutputWriter.SummaryColumns, "mean"), Array.IndexOf(DeclaredOutputWriter.SummaryColumns, "sd"));
+        Assert.True(Math.Abs(fitted["precision"][mean] - truth["precision"]) <= 3.3 * fitted["precision"][sd], $"precision {fitted["precision"][mean]} ± {fitted["precision"][sd]}, truth {truth["precision"]}");
+        Assert.All(fitted.Values, row => Assert.True(row[RHat] < 1.01, $"R-hat {row[RHat]}"));
+    }
+
+    [Fact]
+    public void MethodNuts_FitsTheSameModelByNuts_AndNutsOptionsAreRefusedForExactGibbs()
+    {
+        using var temp = new TempFolder();
+        var sim = Path.Combine(temp.Path, "sim");
+        Assert.Equal(0, RunDsl("simulate", RepoPaths.Conjugate, "--model", "BetaBinomialSites", "--plate", "Site=8", "--set", "trials=20", "--out", sim).Exit);
+        var data = Path.Combine(sim, "data.json");
+        var nuts = RunDsl("fit", RepoPaths.Conjugate, "--model", "BetaBinomialSites", "--data", data, "--method", "nuts", "--out", Path.Combine(temp.Path, "nuts"), "--quiet");
+        Assert.True(nuts.Exit == 0, nuts.Err);
+        using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "nuts", "summary.json"))))
+            Assert.Equal("NUTS", summary.RootElement.GetProperty("engine").GetString());
+
+        var metric = RunDsl("fit", RepoPaths.Conjugate, "--model", "BetaBinomialSites", "--data", data, "--metric", "dense", "--out", Path.Combine(temp.Path, "gibbs"));
+        Assert.NotEqual(0, metric.Exit);
+        Assert.Contains("--metric", metric.Err);
+        Assert.Contains("exact Gibbs", metric.Err);
+
+        var resume = RunDsl("fit", RepoPaths.Conjugate, "--model", "BetaBinomialSites", "--data", data, "--resume", "--out", Path.Combine(temp.Path, "resumed"));
+        Assert.NotEqual(0, resume.Exit);
+        Assert.Contains("keeps no checkpoint", resume.Err);
+        Assert.Single(resume.Err.Trim().Split('\n'));
+    }
+}

@@ -1,0 +1,93 @@
+using Dsl.Generators.Derivation.Conjugacy;
+using Dsl.Generators.Ir;
+
+namespace Dsl.Generators.Tests;
+
+/// <summary>
+/// The catalogue of exact updates matched against declarations by structure: which entry claims each latent, which
+/// latents are drawn jointly, and the reason a latent gets none (the model is then left to NUTS).
+/// </summary>
+public sealed class ConjugateCatalogueTests
+{
+    private static ModelSpec Spec(string members) => ModelPipeline.RunOnSource($$"""
+        using Dsl;
+        using static Dsl.Fn;
+        namespace T;
+        [PlateModel]
+        public partial class M
+        {
+            [Plate] public partial struct Obs { }
+            [Plate] public partial struct Group { }
+            [Plate] public partial struct Feature { }
+            [Data] public partial Group g(Obs n);
+            [Data] public partial double x(Obs n, Feature k);
+            [Data] public partial double e(Obs n);
+            [Data] public partial int trials(Obs n);
+            {{members}}
+        }
+        """, "M.cs").Single().Spec!;
+
+    private static (ConjugatePlan? Plan, string? Why) Plan(string members)
+    {
+        var plan = ConjugatePlanner.Plan(Spec(members), out var why);
+        return (plan, why);
+    }
+
+    [Fact]
+    public void EachLatent_IsClaimedByTheEntryOfItsPriorsFamily_ThroughItsChildren()
+    {
+        var (plan, why) = Plan("""
+            [Latent] public double mu() => Dist.Normal(0, 3);
+            [Latent] public double tau() => Dist.Gamma(2, 1);
+            [Latent] public double theta(Group j) => Dist.Normal(mu(), 1 / Sqrt(tau()));
+            [Latent] public double v() => Dist.InverseGamma(2, 1);
+            [Observed] public double y(Obs n) => Dist.Normal(theta(g(n)), Sqrt(v()));
+            [Latent] public double rate() => Dist.Exponential(1);
+            [Observed] public int c(Obs n) => Dist.Poisson(e(n) * rate());
+            [Latent] public double p(Group j) => Dist.Beta(1, 1);
+            [Observed] public int s(Obs n) => Dist.Binomial(trials(n), p: p(g(n)));
+            """);
+        Assert.True(plan is not null, why);
+        var entries = plan!.Updates.ToDictionary(u => u.Latent, u => u.Entry);
+        Assert.Equal("Normal–Normal", entries["mu"]);
+        Assert.Equal("Gamma rate or precision", entries["tau"]);
+        Assert.Equal("Normal–Normal", entries["theta"]);
+        Assert.Equal("Normal variance", entries["v"]);
+        Assert.Equal("Exponential prior as Gamma(1, β)", entries["rate"]);
+        Assert.Equal("Beta–Binomial", entries["p"]);
+        Assert.Empty(plan.Blocks);
+        // theta(g(n)) is read through a data index: each observation adds its statistics at its group's entry.
+        Assert.Equal("theta(g(n))", Emit.ExprPrinter.Print(plan.Updates.Single(u => u.Latent == "theta").Children.Single().Read));
+    }
+
+    [Fact]
+    public void TheCoefficientsOfOneLinearPredictor_AreDrawnJointly_AndARandomEffectBesideThemIsNot()
+    {
+        var (plan, why) = Plan("""
+            [Latent] public double intercept() => Dist.Normal(0, 3);
+            [Latent] public double slope(Feature k) => Dist.Normal(0, 3);
+            [Latent] public double effect(Group j) => Dist.Normal(0, 1);
+            [Observed] public double y(Obs n) => Dist.Normal(intercept() + Sum((Feature k) => x(n, k) * slope(k)) - effect(g(n)), 2);
+            """);
+        Assert.True(plan is not null, why);
+        var block = Assert.Single(plan!.Blocks);
+        Assert.Equal(["intercept", "slope"], block.Members.Select(m => m.Latent));
+        var child = Assert.Single(block.Children);
+        Assert.Equal("-effect(g(n))", Emit.ExprPrinter.Print(child.Free).Replace(" ", ""));
+        Assert.Equal("effect", Assert.Single(plan.Updates).Latent);
+    }
+
+    [Theory]
+    [InlineData("[Latent] public double s() => Dist.HalfNormal(1); [Observed] public double y(Obs n) => Dist.Normal(0, s());", "'s': no exact update for a Dist.HalfNormal prior")]
+    [InlineData("[Latent] public double m() => Dist.Normal(0, 1); [Observed] public double y(Obs n) => Dist.Normal(Exp(m()), 1);", "'m': child 'y' reads it in the 'mean' of a Dist.Normal, not as a mean affine in it")]
+    [InlineData("[Latent] public double q() => Dist.Beta(1, 1); [Observed] public int y(Obs n) => Dist.Bernoulli(logit: q());", "'q': child 'y' reads it in the 'logit' of a Dist.Bernoulli")]
+    [InlineData("[Latent] public double a(Group j) => Dist.Normal(0, 1); [Observed] public double y(Obs n) => Dist.Normal(a(g(n)) - a(new Group(0)), 1);", "'a': child 'y' reads more than one entry of it")]
+    [InlineData("[Latent] public double r() => Dist.Gamma(1, 1); [Observed] public int y(Obs n) => Dist.Poisson(r() + e(n));", "'r': child 'y' reads it in the 'rate' of a Dist.Poisson, not as a rate e·r")]
+    [InlineData("[Param] public partial double m(); [Observed] public double y(Obs n) => Dist.Normal(m(), 1);", "'m' is a parameter")]
+    public void ALatentWithoutAnEntry_LeavesTheModelToNuts_WithTheReason(string members, string reason)
+    {
+        var (plan, why) = Plan(members);
+        Assert.Null(plan);
+        Assert.StartsWith(reason, why);
+    }
+}

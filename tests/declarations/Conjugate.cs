@@ -1,0 +1,117 @@
+using Dsl;
+using static Dsl.Fn;
+
+namespace Conjugate;
+
+// Models whose every latent has an exact update in the conjugate catalogue, so the generator emits exact Gibbs
+// (Model.Conjugate.g.cs) beside NUTS. The tests calibrate the sweeps by simulation and hold them to NUTS's answers.
+
+/// Counts with known exposures, rates from a Gamma whose rate is itself Gamma (Gamma–Poisson, then Gamma–Gamma).
+[PlateModel("Gamma-Poisson with exposures and a Gamma hyperprior on the rate")]
+public partial class GammaPoissonExposure
+{
+    [Plate] public partial struct Region { }
+    [Data] public partial double exposure(Region r);
+    [Latent] public double b() => Dist.Gamma(2, 1);
+    [Latent] public double rate(Region r) => Dist.Gamma(3, b());
+    [Observed] public int y(Region r) => Dist.Poisson(exposure(r) * rate(r));
+}
+
+/// Waiting times whose rate scales with a known speed; the rate's prior is Exponential (Gamma with shape 1).
+[PlateModel("Exponential waits with an Exponential prior on their rate")]
+public partial class ExponentialWaits
+{
+    [Plate] public partial struct Wait { }
+    [Data] public partial double speed(Wait n);
+    [Latent] public double lambda() => Dist.Exponential(1);
+    [Observed] public double wait(Wait n) => Dist.Exponential(speed(n) * lambda());
+}
+
+/// Group means with an unknown mean and precision, observations with an unknown precision (Normal written by precision).
+[PlateModel("Normal hierarchy in precisions")]
+public partial class NormalPrecisions
+{
+    [Plate] public partial struct Observation { }
+    [Plate] public partial struct Group { }
+    [Data] public partial Group group(Observation n);
+    [Latent] public double mu() => Dist.Normal(0, 3);
+    [Latent] public double tau() => Dist.Gamma(3, 2);
+    [Latent] public double precision() => Dist.Gamma(3, 2);
+    [Latent] public double theta(Group k) => Dist.Normal(mu(), 1 / Sqrt(tau()));
+    [Observed] public double y(Observation n) => Dist.Normal(theta(group(n)), 1 / Sqrt(precision()));
+}
+
+/// Log-normal measurements around group levels with an unknown log-scale variance.
+[PlateModel("Log-normal levels with an inverse-gamma variance")]
+public partial class LogNormalLevels
+{
+    [Plate] public partial struct Measurement { }
+    [Plate] public partial struct Group { }
+    [Data] public partial Group group(Measurement n);
+    [Latent] public double level(Group k) => Dist.Normal(0, 2);
+    [Latent] public double variance() => Dist.InverseGamma(3, 2);
+    [Observed] public double y(Measurement n) => Dist.LogNormal(level(group(n)), Sqrt(variance()));
+}
+
+/// Successes out of known trials at each site, each site's probability with a Beta prior.
+[PlateModel("Beta-Binomial sites")]
+public partial class BetaBinomialSites
+{
+    [Plate] public partial struct Site { }
+    [Data] public partial int trials(Site s);
+    [Latent] public double p(Site s) => Dist.Beta(2, 2);
+    [Observed] public int successes(Site s) => Dist.Binomial(trials(s), p: p(s));
+}
+
+/// Category labels with Dirichlet frequencies, and per-sample compositions counted by a multinomial.
+[PlateModel("Dirichlet-Categorical and Dirichlet-Multinomial")]
+public partial class DirichletCounts
+{
+    [Plate] public partial struct Draw { }
+    [Plate(Size = 3)] public partial struct Kind { }
+    [Plate] public partial struct Sample { }
+    [Latent] public double frequency(Kind k) => Dist.Dirichlet(over: k, 1);
+    [Observed] public Kind label(Draw n) => Dist.Categorical((Kind k) => frequency(k));
+    [Latent] public double composition(Sample s, Kind k) => Dist.Dirichlet(over: k, 2);
+    [Observed] public int count(Sample s, Kind k) => Dist.Multinomial(over: k, p: composition(s, k));
+}
+
+/// A regression on an uncentred design: the intercept and the coefficients are correlated a posteriori and drawn jointly.
+[PlateModel("Regression with a design matrix and an inverse-gamma variance")]
+public partial class DesignRegression
+{
+    [Plate] public partial struct Observation { }
+    [Plate] public partial struct Feature { }
+    [Data] public partial double x(Observation n, Feature k);
+    [Latent] public double intercept() => Dist.Normal(0, 3);
+    [Latent] public double slope(Feature k) => Dist.Normal(0, 3);
+    [Latent] public double variance() => Dist.InverseGamma(3, 2);
+    [Observed] public double y(Observation n) => Dist.Normal(intercept() + Sum((Feature k) => x(n, k) * slope(k)), Sqrt(variance()));
+}
+
+/// Counts that are structural zeros or Poisson: the 0/1 indicator of each count is enumerated, the zero share and the rate are conjugate to it.
+[PlateModel("Zero-inflated Poisson with explicit indicators")]
+public partial class ZeroInflatedCounts
+{
+    [Plate] public partial struct Count { }
+    [Latent] public double share() => Dist.Beta(2, 2);
+    [Latent] public double rate() => Dist.Gamma(4, 1);
+    [Latent] public int expressed(Count n) => Dist.Bernoulli(p: share());
+    [Observed] public int y(Count n) => Dist.Poisson(expressed(n) * rate());
+}
+
+/// A Gaussian mixture around known component locations, shifted together: allocations enumerated, weights Dirichlet,
+/// the shift Normal and each component's variance inverse-gamma. The known locations name the components, so the
+/// posterior has one labelling (a mixture whose centres are all unknown is label-symmetric).
+[PlateModel("Gaussian mixture in conjugate form")]
+public partial class ConjugateMixture
+{
+    [Plate] public partial struct Observation { }
+    [Plate(Size = 2)] public partial struct Component { }
+    [Data] public partial double location(Component k);
+    [Latent] public double weight(Component k) => Dist.Dirichlet(over: k, 3);
+    [Latent] public double shift() => Dist.Normal(0, 2);
+    [Latent] public double variance(Component k) => Dist.InverseGamma(4, 3);
+    [Latent] public Component component(Observation n) => Dist.Categorical((Component k) => weight(k));
+    [Observed] public double y(Observation n) => Dist.Normal(location(component(n)) + shift(), Sqrt(variance(component(n))));
+}
