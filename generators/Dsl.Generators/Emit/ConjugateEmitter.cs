@@ -170,12 +170,26 @@ namespace Dsl.Generators.Emit
                 var text = code.Of(sum);
                 if (hoisted.ContainsKey(text)) continue;
                 var local = hoisted[text] = $"ldSum{hoisted.Count}";
-                var body = Code(spec, variables.Append(sum.Over.Variable).ToList(), hoisted).Of(sum.Over.Body);
+                var inner = Code(spec, variables.Append(sum.Over.Variable).ToList(), hoisted);
+                // A design row times a coefficient vector: one vectorised dot product of two contiguous rows.
+                if (sum.Over.Body is BinaryExpr { Operator: '*', Left: NodeCallExpr left, Right: NodeCallExpr right }
+                    && Span(spec, left, sum.Over.Variable, inner) is { } leftRow && Span(spec, right, sum.Over.Variable, inner) is { } rightRow)
+                {
+                    w.Line($"var {local} = global::Dsl.Runtime.Hmc.Rows.Dot({leftRow}, {rightRow});");
+                    continue;
+                }
                 w.Line($"var {local} = 0.0;");
-                w.Line($"for (var {sum.Over.Variable} = 0; {sum.Over.Variable} < {CodeExpr.Size(sum.Over.Plate)}; {sum.Over.Variable}++) {local} += {body};");
+                w.Line($"for (var {sum.Over.Variable} = 0; {sum.Over.Variable} < {CodeExpr.Size(sum.Over.Plate)}; {sum.Over.Variable}++) {local} += {inner.Of(sum.Over.Body)};");
             }
             return Code(spec, variables, hoisted);
         }
+
+        /// <summary>A read along <paramref name="variable"/> as a span of its contiguous row: the sampler's state, or stored data (null otherwise).</summary>
+        public static string? Span(ModelSpec spec, NodeCallExpr call, string variable, CodeExpr code) =>
+            ContiguousRow.Of(spec, call, variable, code) is not { } row ? null
+            : row.Node.Role is NodeRole.Latent or NodeRole.Observed ? row.Slice(State(row.Node))
+            : row.Node.Role == NodeRole.Data ? row.Stored
+            : null;
 
         /// <summary>The plate sizes and data an update's expressions read, as locals (the names CodeExpr prints).</summary>
         private static void EmitLocals(SourceWriter w, ModelSpec spec)

@@ -124,9 +124,35 @@ namespace Dsl.Generators.Emit
                 using (BindingEmitter.Loops(w, node.Indices))
                 {
                     var code = ConjugateEmitter.HoistSums(w, spec, node.Indices.Select(i => i.Variable).ToList(), new[] { child.Free, child.Value });
-                    EmitRow(w, spec, block, child, node, row, code);
-                    w.Line($"{Block}.AddShift({shift}, {row}, ldWeight * ({code.Of(child.Value)} - {code.Of(child.Free)}));");
+                    w.Line($"var ldScale = ldWeight * ({code.Of(child.Value)} - {code.Of(child.Free)});");
+                    EmitShift(w, spec, block, child, node, shift, "ldScale", code);
                 }
+            }
+        }
+
+        /// <summary>
+        /// h += scale·b without building b: each term's coefficient times the scale added at the coordinate it reads, a
+        /// design row read along a sum's variable into a contiguous run of coordinates in one vectorised pass.
+        /// </summary>
+        private static void EmitShift(SourceWriter w, ModelSpec spec, NormalBlock block, BlockChild child, NodeSpec node, string shift, string scale, CodeExpr code)
+        {
+            foreach (var term in child.Terms)
+            {
+                var member = block.Members.First(m => m.Latent == term.Read.Node);
+                if (term.Over is not { } over)
+                {
+                    w.Line($"{shift}[{Offset(member)} + {code.FlatIndex(term.Read)}] += {(term.Coefficient is ConstantExpr { Value: 1 } ? scale : $"{code.Of(term.Coefficient)} * {scale}")};");
+                    continue;
+                }
+                var inner = ConjugateEmitter.Code(spec, node.Indices.Select(i => i.Variable).Append(over.Variable));
+                if (term.Coefficient is NodeCallExpr coefficient && ConjugateEmitter.Span(spec, coefficient, over.Variable, inner) is { } values
+                    && ContiguousRow.Of(spec, term.Read, over.Variable, inner) is { } coordinates)
+                {
+                    w.Line($"global::Dsl.Runtime.Hmc.Rows.AddScaled({values}, {scale}, new global::System.Span<double>({shift}, {Offset(member)} + {coordinates.Start}, {coordinates.Size}));");
+                    continue;
+                }
+                using (w.Block($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++)"))
+                    w.Line($"{shift}[{Offset(member)} + {inner.FlatIndex(term.Read)}] += {inner.Of(term.Coefficient)} * {scale};");
             }
         }
 

@@ -187,21 +187,13 @@ namespace Dsl.Generators.Emit
         /// <summary>A node read whose last index is the summed variable, as a span of its row (and its gradient row where it is an unknown).</summary>
         private (string Values, string? Gradient)? Row(NodeCallExpr call, string variable, Scope scope)
         {
-            var node = ExprTools.Find(spec, call.Node);
-            if (node is not { Kind: ValueKind.Real } || call.Indices.Count == 0 || BlockOffsets.ContainsKey(node.Name)) return null;
-            if (call.Indices[call.Indices.Count - 1] is not IndexExpr last || last.Name != variable) return null;
-            var prefix = call.Indices.Take(call.Indices.Count - 1).ToList();
-            if (prefix.Any(index => ExprTools.UsesIndex(index, variable))) return null;
-            var code = Code(scope);
-            var size = CodeExpr.Size(node.Indices[node.Indices.Count - 1].Plate);
-            var start = CodeExpr.RowMajor(prefix.Select(code.Of).Append("0").ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList());
-            string Slice(string array, string span) => $"new global::System.{span}<double>({array}, {start}, {size})";
-            var gradient = node.Role is NodeRole.Latent or NodeRole.Param ? Slice(Gradient(node), "Span") : null;
+            if (BlockOffsets.ContainsKey(call.Node) || ContiguousRow.Of(spec, call, variable, Code(scope)) is not { } row) return null;
+            var node = row.Node;
+            var gradient = node.Role is NodeRole.Latent or NodeRole.Param ? row.Slice(Gradient(node), "Span") : null;
             return node.Role switch
             {
-                NodeRole.Latent => (Slice(Value(node), "ReadOnlySpan"), gradient),
-                NodeRole.Param or NodeRole.Data when prefix.Count == 0 => ($"new global::System.ReadOnlySpan<double>({node.Name}Values)", gradient),
-                NodeRole.Param or NodeRole.Data when prefix.Count <= 2 => ($"{Runtime}.Rows.Row({node.Name}Values, {string.Join(", ", prefix.Select(code.Of))})", gradient),
+                NodeRole.Latent => (row.Slice(Value(node)), gradient),
+                NodeRole.Param or NodeRole.Data when row.Stored is { } stored => (stored, gradient),
                 _ => null,
             };
         }

@@ -31,9 +31,6 @@ public static class GaussianBlock
     /// <summary>Λ += w·Gram: a child whose design rows are data and whose precision w is the same for every entry.</summary>
     public static void AddScaled(Span<double> precision, ReadOnlySpan<double> gram, double weight) => Rows.AddScaled(gram, weight, precision);
 
-    /// <summary>h += c·b: one entry's shift, its precision and residual in <paramref name="scale"/>.</summary>
-    public static void AddShift(Span<double> shift, ReadOnlySpan<double> row, double scale) => Rows.AddScaled(row, scale, shift);
-
     /// <summary>
     /// One draw of x ~ Normal(Λ⁻¹h, Λ⁻¹): Λ = LLᵀ (overwritten by L), mean from two triangular solves, and L⁻ᵀz added
     /// for z standard normal (its covariance is (LLᵀ)⁻¹). A Λ that is not positive definite is refused, naming the nodes.

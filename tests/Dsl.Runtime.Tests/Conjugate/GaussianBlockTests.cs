@@ -29,7 +29,7 @@ public sealed class GaussianBlockTests
         var (gram, viaGram, viaGramShift) = (new double[25], new double[25], new double[5]);
         foreach (var row in rows) GaussianBlock.AddOuter(gram, row);
         GaussianBlock.AddScaled(viaGram, gram, weight);
-        for (var n = 0; n < 3; n++) GaussianBlock.AddShift(viaGramShift, rows[n], weight * residuals[n]);
+        for (var n = 0; n < 3; n++) Dsl.Runtime.Hmc.Rows.AddScaled(rows[n], weight * residuals[n], viaGramShift);
         for (var i = 0; i < 25; i++) Assert.Equal(direct[i], viaGram[i], 1e-12);
         for (var i = 0; i < 5; i++) Assert.Equal(directShift[i], viaGramShift[i], 1e-12);
     }

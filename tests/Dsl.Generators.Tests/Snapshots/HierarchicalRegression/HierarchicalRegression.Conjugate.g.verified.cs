@@ -133,13 +133,9 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
                 global::Dsl.Runtime.Conjugate.GaussianBlock.AddScaled(ldBlock0Precision, ldBlock0Gram0, ldWeight);
                 for (var n = 0; n < ObservationCount; n++)
                 {
-                    global::System.Array.Clear(ldBlock0Row);
-                    ldBlock0Row[ldOffset_intercept + 0] += 1.0;
-                    for (var k = 0; k < FeatureCount; k++)
-                    {
-                        ldBlock0Row[ldOffset_slope + k] += xValues[n, k];
-                    }
-                    global::Dsl.Runtime.Conjugate.GaussianBlock.AddShift(ldBlock0Shift, ldBlock0Row, ldWeight * (yObserved[n] - effectValue[groupValues[n]]));
+                    var ldScale = ldWeight * (yObserved[n] - effectValue[groupValues[n]]);
+                    ldBlock0Shift[ldOffset_intercept + 0] += ldScale;
+                    global::Dsl.Runtime.Hmc.Rows.AddScaled(global::Dsl.Runtime.Hmc.Rows.Row(xValues, n), ldScale, new global::System.Span<double>(ldBlock0Shift, ldOffset_slope + 0, FeatureCount));
                 }
             }
             global::Dsl.Runtime.Conjugate.GaussianBlock.Draw("intercept, slope", ldBlock0Precision, ldBlock0Shift, ldBlock0Draw, ref random);
@@ -193,8 +189,7 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
             {
                 for (var n = 0; n < ObservationCount; n++)
                 {
-                    var ldSum0 = 0.0;
-                    for (var k = 0; k < FeatureCount; k++) ldSum0 += (xValues[n, k] * slopeValue[k]);
+                    var ldSum0 = global::Dsl.Runtime.Hmc.Rows.Dot(global::Dsl.Runtime.Hmc.Rows.Row(xValues, n), new global::System.ReadOnlySpan<double>(slopeValue, 0, FeatureCount));
                     var ldE = groupValues[n];
                     effectFirst[ldE] += (1.0 / varianceValue[0]);
                     effectSecond[ldE] += ((yObserved[n] - (interceptValue[0] + ldSum0)) * (1.0 / varianceValue[0]));
@@ -227,8 +222,7 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
             {
                 for (var n = 0; n < ObservationCount; n++)
                 {
-                    var ldSum0 = 0.0;
-                    for (var k = 0; k < FeatureCount; k++) ldSum0 += (xValues[n, k] * slopeValue[k]);
+                    var ldSum0 = global::Dsl.Runtime.Hmc.Rows.Dot(global::Dsl.Runtime.Hmc.Rows.Row(xValues, n), new global::System.ReadOnlySpan<double>(slopeValue, 0, FeatureCount));
                     var ldE = 0;
                     varianceFirst[ldE] += 0.5;
                     varianceSecond[ldE] += (((yObserved[n] - ((interceptValue[0] + ldSum0) + effectValue[groupValues[n]])) * (yObserved[n] - ((interceptValue[0] + ldSum0) + effectValue[groupValues[n]]))) / 2.0);
