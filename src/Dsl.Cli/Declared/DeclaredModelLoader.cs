@@ -4,7 +4,8 @@ using Dsl.Runtime.Models;
 namespace Dsl.Cli.Declared;
 
 /// <summary>A model file compiled in-process and one of its [PlateModel] classes, ready to instantiate.</summary>
-public sealed class LoadedModel(CompiledModels compiled, Type type, string path) : IDisposable
+/// <param name="with">the further declaration files compiled beside it</param>
+public sealed class LoadedModel(CompiledModels compiled, Type type, string path, IReadOnlyList<string> with) : IDisposable
 {
     public string Path { get; } = path;
     public Type Type { get; } = type;
@@ -26,7 +27,8 @@ public sealed class LoadedModel(CompiledModels compiled, Type type, string path)
         if (!engines.Contains(engine))
             throw new CliException(engines.Count == 0
                 ? $"{Path}: --method {method}: {Verdict}"
-                : $"{Path}: --method {method}: model {Name} is fitted by {string.Join(" or ", engines.Select(e => $"{e} (--method {FitVerdict.MethodOf(e)})"))}, not by {engine}; `dsl check {Path}` says why");
+                : $"{Path}: --method {method}: model {Name} is fitted by {string.Join(" or ", engines.Select(e => $"{e} (--method {FitVerdict.MethodOf(e)})"))}, not by {engine}; " +
+                    (engine == ConjugateGibbsFit.Engine && ConjugateRefusal.Why([Path, .. with], Name) is { } why ? $"the conjugate catalogue has no update for {why}" : $"`dsl check {Path}` says why"));
         return engine;
     }
 
@@ -74,7 +76,7 @@ public static class DeclaredModelLoader
                 throw new CliException($"{path}: declares {types.Count} models ({string.Join(", ", types.Select(t => t.Name))}); choose one with --model NAME");
             if (!typeof(IDeclaredModel).IsAssignableFrom(types[0]))
                 throw new CliException($"{path}: model {types[0].Name} is not valid, so nothing was generated for it; `dsl check {path}` says why");
-            return new LoadedModel(compiled, types[0], path);
+            return new LoadedModel(compiled, types[0], path, with ?? []);
         }
         catch
         {

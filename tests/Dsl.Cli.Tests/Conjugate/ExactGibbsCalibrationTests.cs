@@ -19,9 +19,6 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
     private const int Thin = 2;
     private const int Kept = 100;
 
-    /// <summary>The chi-square 0.999 quantile at 9 degrees of freedom: a calibrated entry fails with probability 0.001.</summary>
-    private const double Critical = 27.88;
-
     [Theory]
     [InlineData("BetaBinomialSites", 6)]
     [InlineData("ConjugateMixture", 8)]
@@ -62,11 +59,6 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
             // A discrete latent ties with its truth: the truth's rank among the ties is uniform (Talts et al. 2018, section 4.2).
             foreach (var (latent, rank) in ranks) bins[latent][(rank + (int)(random.NextUInt32() % (uint)(ties[latent] + 1))) * 10 / (Kept + 1)]++;
         }
-        foreach (var (latent, counts) in bins!)
-        {
-            var expected = Replications / 10.0;
-            var chiSquare = counts.Sum(c => (c - expected) * (c - expected) / expected);
-            Assert.True(chiSquare < Critical, $"{name}.{latent}: rank histogram [{string.Join(", ", counts)}], chi-square {chiSquare:F1} >= {Critical}");
-        }
+        RankHistograms.AssertUniform(name, bins!, Replications);
     }
 }
