@@ -28,16 +28,13 @@ public class GradientCheckTests
         Check(new ScviPoisson.Variational<double>(SmallScvi(new ScviPoisson()), seed: 3), training);
 
     /// <summary>Ten cells, six genes, three latent dimensions and two batches of one of the bundled scVI variants.</summary>
-    private static T SmallScvi<T>(T model) where T : IScviModel
+    private static T SmallScvi<T>(T model) where T : Dsl.Runtime.Models.IDeclaredModel
     {
-        model.CellCount = 10;
-        model.GeneCount = 6;
-        model.DimCount = 3;
-        model.BatchCount = 2;
-        model.xCounts = RandomCounts(10, 6, seed: 1);
-        model.sValues = Enumerable.Range(0, 10).Select(n => n % 2).ToArray();
-        model.libraryLogMeanValues = new[] { 2.0, 2.5 };
-        model.libraryLogVarValues = new[] { 0.3, 0.5 };
+        foreach (var (plate, size) in new[] { ("Cell", 10), ("Gene", 6), ("Dim", 3), ("Batch", 2) }) model.SetPlateSize(plate, size);
+        model.StoreCounts("x", RandomCounts(10, 6, seed: 1));
+        model.Store("s", Enumerable.Range(0, 10).Select(n => (double)(n % 2)).ToArray());
+        model.Store("libraryLogMean", [2.0, 2.5]);
+        model.Store("libraryLogVar", [0.3, 0.5]);
         return model;
     }
 

@@ -84,14 +84,16 @@ public static class ScviFitter
         if (prior.LogMean.Length != inputs.BatchLevels.Count)
             throw new ArgumentException($"the library prior has {prior.LogMean.Length} batches, the data {inputs.BatchLevels.Count}");
         var model = ScviVariants.Create(likelihood);
-        model.CellCount = counts.Cells;
-        model.GeneCount = counts.Genes;
-        model.DimCount = latent;
-        model.BatchCount = inputs.BatchLevels.Count;
-        model.xCounts = counts;
-        model.sValues = inputs.Batch;
-        model.libraryLogMeanValues = prior.LogMean;
-        model.libraryLogVarValues = prior.LogVar;
+        // The declaration binds the data: plates and nodes by their declared names, as `dsl fit Scvi.cs` binds them.
+        var declared = (Runtime.Models.IDeclaredModel)model;
+        declared.SetPlateSize("Cell", counts.Cells);
+        declared.SetPlateSize("Gene", counts.Genes);
+        declared.SetPlateSize("Dim", latent);
+        declared.SetPlateSize("Batch", inputs.BatchLevels.Count);
+        declared.StoreCounts("x", counts);
+        declared.Store("s", inputs.Batch.Select(b => (double)b).ToArray());
+        declared.Store("libraryLogMean", prior.LogMean);
+        declared.Store("libraryLogVar", prior.LogVar);
         return model;
     }
 

@@ -18,19 +18,20 @@ public enum ScviLikelihood
 }
 
 /// <summary>
-/// What the scVI workflow sets and reads on a declared variant: its plate sizes and data, which the generator emits for
-/// each declaration, and its likelihood and variational model, which the partial classes below add.
+/// What the scVI workflow reads on a declared variant (its data are bound by node name, <see cref="ScviFitter.Prepare"/>):
+/// its plate sizes and data, which the generator emits for each declaration, and its likelihood and variational
+/// model, which the partial classes below add.
 /// </summary>
 public interface IScviModel
 {
-    int CellCount { get; set; }
-    int GeneCount { get; set; }
-    int DimCount { get; set; }
-    int BatchCount { get; set; }
-    CountMatrix? xCounts { get; set; }
-    int[] sValues { get; set; }
-    double[] libraryLogMeanValues { get; set; }
-    double[] libraryLogVarValues { get; set; }
+    int CellCount { get; }
+    int GeneCount { get; }
+    int DimCount { get; }
+    int BatchCount { get; }
+    CountMatrix? xCounts { get; }
+    int[] sValues { get; }
+    double[] libraryLogMeanValues { get; }
+    double[] libraryLogVarValues { get; }
     ScviLikelihood Likelihood { get; }
 
     /// <summary>The generated variational model of this declaration over these data, in single precision.</summary>

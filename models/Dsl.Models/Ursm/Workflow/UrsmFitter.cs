@@ -34,18 +34,17 @@ public static class UrsmFitter
     public static Ursm Prepare(UrsmInputs inputs)
     {
         Check(inputs);
-        var (n, k) = (inputs.Genes, inputs.Types);
-        var model = new Ursm
-        {
-            GeneCount = n,
-            TypeCount = k,
-            CellCount = inputs.SingleCell?.GetLength(1) ?? 0,
-            BulkCount = inputs.Bulk?.GetLength(1) ?? 0,
-            YCounts = RowMajor.ToCountMatrix(inputs.SingleCell ?? new int[n, 0]),
-            GValues = inputs.CellTypes ?? [],
-            XCounts = RowMajor.ToCountMatrix(inputs.Bulk ?? new int[n, 0]),
-            Markers = inputs.Markers,
-        };
+        var n = inputs.Genes;
+        // The declaration binds the data: plates and nodes by their declared names, as `dsl fit Ursm.cs` binds them.
+        var model = new Ursm { Markers = inputs.Markers };
+        IDeclaredModel declared = model;
+        declared.SetPlateSize("Gene", n);
+        declared.SetPlateSize("Type", inputs.Types);
+        declared.SetPlateSize("Cell", inputs.SingleCell?.GetLength(1) ?? 0);
+        declared.SetPlateSize("Bulk", inputs.Bulk?.GetLength(1) ?? 0);
+        declared.StoreCounts("Y", RowMajor.ToCountMatrix(inputs.SingleCell ?? new int[n, 0]));
+        declared.Store("G", (inputs.CellTypes ?? []).Select(t => (double)t).ToArray());
+        declared.StoreCounts("X", RowMajor.ToCountMatrix(inputs.Bulk ?? new int[n, 0]));
         model.InitializeParameters();
         return model;
     }
