@@ -60,6 +60,7 @@ public sealed class ConjugateCatalogueTests
         Assert.Equal("theta(g(n))", Emit.ExprPrinter.Print(plan.Updates.Single(u => u.Latent == "theta").Children.Single().Read));
     }
 
+    /// <summary>The child's arguments are named out of order: the entries read them by name.</summary>
     [Fact]
     public void TheCoefficientsOfOneLinearPredictor_AreDrawnJointly_AndARandomEffectBesideThemIsNot()
     {
@@ -67,7 +68,7 @@ public sealed class ConjugateCatalogueTests
             [Latent] public double intercept() => Dist.Normal(0, 3);
             [Latent] public double slope(Feature k) => Dist.Normal(0, 3);
             [Latent] public double effect(Group j) => Dist.Normal(0, 1);
-            [Observed] public double y(Obs n) => Dist.Normal(intercept() + Sum((Feature k) => x(n, k) * slope(k)) - effect(g(n)), 2);
+            [Observed] public double y(Obs n) => Dist.Normal(sd: 2, mean: intercept() + Sum((Feature k) => x(n, k) * slope(k)) - effect(g(n)));
             """);
         Assert.True(plan is not null, why);
         var block = Assert.Single(plan!.Blocks);

@@ -29,7 +29,7 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var summed = new HashSet<string>();
             foreach (var child in spec.Nodes.Where(n => n.Declaration.Distribution is { Name: "Normal" or "LogNormal" }))
             {
-                var location = ExprTools.Inline(child.Declaration.Distribution!.Arguments[0].Value, spec);
+                var location = NormalArguments(spec, child)!.Value.Mean;
                 var members = candidates.Where(c => ExprTools.Mentions(location, c) && (IsScalar(spec, c) || ReadInSum(location, c))).ToList();
                 foreach (var member in members.Where(m => ReadInSum(location, m))) summed.Add(member);
                 foreach (var member in members.Skip(1)) group[Root(member)] = Root(members[0]);
@@ -76,10 +76,8 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var children = new List<BlockChild>();
             foreach (var child in spec.Nodes.Where(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => members.Any(m => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), m)))))
             {
-                var distribution = child.Declaration.Distribution!.Name;
-                var location = distribution is "Normal" or "LogNormal" ? ExprTools.Inline(child.Declaration.Distribution.Arguments[0].Value, spec) : null;
-                var sd = location is null ? null : ExprTools.Inline(child.Declaration.Distribution!.Arguments[1].Value, spec);
-                if (location is null || members.Any(m => ExprTools.Mentions(sd!, m)))
+                var (location, sd) = NormalArguments(spec, child) ?? (null!, null!);
+                if (location is null || members.Any(m => ExprTools.Mentions(sd, m)))
                 {
                     why = $"the coefficients {names} of one linear predictor are drawn jointly, but child '{child.Name}' reads them other than in a Normal's mean";
                     return null;
@@ -99,9 +97,9 @@ namespace Dsl.Generators.Derivation.Conjugacy
                     terms.Add(read);
                 }
                 var own = new NodeCallExpr(child.Name, child.Indices.Select(i => (Expr)new IndexExpr(i.Variable, child.Declaration.Location)).ToEquatableArray(), child.Declaration.Location);
-                var value = distribution == "LogNormal" ? Log(own) : own;
+                var value = child.Declaration.Distribution!.Name == "LogNormal" ? Log(own) : own;
                 var freePart = free.Count == 0 ? Constant(0, location) : Fold(free.Skip(1).Aggregate(free[0], (a, b) => new BinaryExpr('+', a, b, a.Location)));
-                children.Add(new BlockChild(child.Name, value, freePart, Precision(sd!), terms.ToEquatableArray()));
+                children.Add(new BlockChild(child.Name, value, freePart, Precision(sd), terms.ToEquatableArray()));
             }
             return new NormalBlock(priors.ToEquatableArray(), children.ToEquatableArray());
         }

@@ -65,10 +65,13 @@ namespace Dsl.Generators.Derivation.Conjugacy
             read.Child.Declaration.Distribution!.Name == "LogNormal" ? Log(read.Own) : read.Own;
 
         /// <summary>A Normal or log-normal child's location and scale arguments (null for another family).</summary>
-        public static (Expr Mean, Expr Sd)? NormalArguments(ModelSpec spec, ChildRead read) => read.Child.Declaration.Distribution!.Name switch
+        public static (Expr Mean, Expr Sd)? NormalArguments(ModelSpec spec, ChildRead read) => NormalArguments(spec, read.Child);
+
+        /// <summary>A Normal or log-normal node's location and scale, by their names (null for another family).</summary>
+        public static (Expr Mean, Expr Sd)? NormalArguments(ModelSpec spec, NodeSpec node) => node.Declaration.Distribution?.Name switch
         {
-            "Normal" => (read.Other(spec, "mean")!, read.Other(spec, "sd")!),
-            "LogNormal" => (read.Other(spec, "logMean")!, read.Other(spec, "logSd")!),
+            "Normal" => (ExprTools.Argument(node, "mean", spec)!, ExprTools.Argument(node, "sd", spec)!),
+            "LogNormal" => (ExprTools.Argument(node, "logMean", spec)!, ExprTools.Argument(node, "logSd", spec)!),
             _ => null,
         };
 
