@@ -25,9 +25,9 @@ namespace Dsl.Generators.Emit
             var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).ToList();
             using (w.Block($"partial class {spec.ClassName} : {Conjugate}.IConjugateModel"))
             {
-                w.Line("/// <summary>An exact Gibbs sampler at the stored data and plate sizes, with its own state (one per chain).</summary>");
+                w.Line("/// <summary>An exact Gibbs sampler at the stored data and plate sizes, with its own state (one per chain); another chain's sampler lends it its read-only copies of the observations.</summary>");
                 w.Line(EmitHelpers.GeneratedCodeAttribute);
-                w.Line($"public {Conjugate}.IConjugateSweep CreateSweep() => new ConjugateSweep(this);");
+                w.Line($"public {Conjugate}.IConjugateSweep CreateSweep({Conjugate}.IConjugateSweep? sharing = null) => new ConjugateSweep(this, sharing as ConjugateSweep);");
                 w.Line();
                 var entries = plan.Enumerated.Select(e => $"{e.Latent} by enumeration")
                     .Concat(plan.Blocks.Select(b => $"{string.Join(", ", b.Members.Select(m => m.Latent))} jointly by Normal linear predictor"))
@@ -85,18 +85,23 @@ namespace Dsl.Generators.Emit
 
         private static void EmitConstructor(SourceWriter w, ModelSpec spec, ConjugatePlan plan, List<NodeSpec> latents, List<NodeSpec> observed)
         {
-            using (w.Block($"public ConjugateSweep({spec.ClassName} model)"))
+            using (w.Block($"public ConjugateSweep({spec.ClassName} model, ConjugateSweep? sharing)"))
             {
                 w.Line("this.model = model;");
                 EmitHelpers.FixedEntryChecks(w, spec, "model.");
                 foreach (var node in latents) w.Line($"{State(node)} = new double[{Length(node)}];");
                 foreach (var node in observed)
                 {
-                    w.Line($"{State(node)} = new double[{Length(node)}];");
-                    w.Line(node.Indices.Count == 0 ? $"{State(node)}[0] = model.{node.Name}Values;"
-                        : StorageForms.IsCountMatrix(node)
-                            ? $"{Models}.RowMajor.CopyFrom(model.{StorageForms.Counts(node)} ?? throw new global::System.InvalidOperationException(\"no counts stored for '{node.Name}'\"), {State(node)});"
-                            : $"{Models}.RowMajor.CopyFrom(model.{node.Name}Values, {State(node)});");
+                    // Observations are read only: one copy serves every chain of a fit.
+                    w.Line($"if (sharing is not null) {State(node)} = sharing.{State(node)};");
+                    using (w.Block("else"))
+                    {
+                        w.Line($"{State(node)} = new double[{Length(node)}];");
+                        w.Line(node.Indices.Count == 0 ? $"{State(node)}[0] = model.{node.Name}Values;"
+                            : StorageForms.IsCountMatrix(node)
+                                ? $"{Models}.RowMajor.CopyFrom(model.{StorageForms.Counts(node)} ?? throw new global::System.InvalidOperationException(\"no counts stored for '{node.Name}'\"), {State(node)});"
+                                : $"{Models}.RowMajor.CopyFrom(model.{node.Name}Values, {State(node)});");
+                    }
                 }
                 foreach (var update in plan.Updates)
                 {

@@ -6,8 +6,11 @@ namespace Dsl.Runtime.Conjugate;
 /// <summary>A declared model whose every latent has an exact full conditional (implemented in <c>{Model}.Conjugate.g.cs</c>).</summary>
 public interface IConjugateModel : IDeclaredModel
 {
-    /// <summary>A sampler at the stored data and plate sizes, with state and scratch of its own (one per chain).</summary>
-    IConjugateSweep CreateSweep();
+    /// <summary>
+    /// A sampler at the stored data and plate sizes, with state and scratch of its own (one per chain). Given another
+    /// sampler of the same model, it reads that one's copies of the observations (read only), so a fit's chains hold one.
+    /// </summary>
+    IConjugateSweep CreateSweep(IConjugateSweep? sharing = null);
 }
 
 /// <summary>Exact Gibbs: the latents' current values, and a sweep that draws each latent from its full conditional in turn.</summary>

@@ -25,7 +25,8 @@ public static class ConjugateGibbsFit
     {
         if (model is not IConjugateModel conjugate) throw new InvalidOperationException($"{model.Descriptor.Name} has no exact Gibbs plan");
         var clock = Stopwatch.StartNew();
-        var sweeps = Enumerable.Range(0, options.Chains).Select(_ => conjugate.CreateSweep()).ToArray();
+        var first = conjugate.CreateSweep();
+        var sweeps = Enumerable.Range(0, options.Chains).Select(c => c == 0 ? first : conjugate.CreateSweep(first)).ToArray();
         var latents = sweeps[0].Latents;
         var offsets = new Dictionary<string, (int Start, int Length)>(StringComparer.Ordinal);
         var width = 0;

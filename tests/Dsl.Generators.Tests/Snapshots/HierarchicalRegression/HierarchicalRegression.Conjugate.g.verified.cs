@@ -6,9 +6,9 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateModel
 {
-    /// <summary>An exact Gibbs sampler at the stored data and plate sizes, with its own state (one per chain).</summary>
+    /// <summary>An exact Gibbs sampler at the stored data and plate sizes, with its own state (one per chain); another chain's sampler lends it its read-only copies of the observations.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    public global::Dsl.Runtime.Conjugate.IConjugateSweep CreateSweep() => new ConjugateSweep(this);
+    public global::Dsl.Runtime.Conjugate.IConjugateSweep CreateSweep(global::Dsl.Runtime.Conjugate.IConjugateSweep? sharing = null) => new ConjugateSweep(this, sharing as ConjugateSweep);
 
     /// <summary>Each latent drawn from its full conditional given the others: intercept, slope jointly by Normal linear predictor; groupPrecision by Gamma rate or precision; effect by Normal–Normal; variance by Normal variance.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
@@ -27,7 +27,7 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
         private readonly double[] ldBlock0Precision, ldBlock0Shift, ldBlock0Row, ldBlock0Draw; // the joint update of intercept, slope
         private double[]? ldBlock0Gram0; // Σ b bᵀ over y's entries: its design rows are data, summed at the first sweep
 
-        public ConjugateSweep(HierarchicalRegression model)
+        public ConjugateSweep(HierarchicalRegression model, ConjugateSweep? sharing)
         {
             this.model = model;
             interceptValue = new double[1];
@@ -35,8 +35,12 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
             groupPrecisionValue = new double[1];
             effectValue = new double[model.GroupCount];
             varianceValue = new double[1];
-            yObserved = new double[model.ObservationCount];
-            global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.yValues, yObserved);
+            if (sharing is not null) yObserved = sharing.yObserved;
+            else
+            {
+                yObserved = new double[model.ObservationCount];
+                global::Dsl.Runtime.Models.RowMajor.CopyFrom(model.yValues, yObserved);
+            }
             (groupPrecisionFirst, groupPrecisionSecond) = (new double[1], new double[1]);
             (effectFirst, effectSecond) = (new double[model.GroupCount], new double[model.GroupCount]);
             (varianceFirst, varianceSecond) = (new double[1], new double[1]);
