@@ -10,23 +10,19 @@ namespace Dsl.Runtime.Conjugate;
 public static class GaussianBlock
 {
     /// <summary>Λ += w·b bᵀ and h += w·b·r: one observation with design row b, precision w and residual r = y − a.</summary>
-    public static void Accumulate(Span<double> precision, Span<double> shift, ReadOnlySpan<double> row, double weight, double residual) =>
-        Accumulate(precision, shift, row, weight, residual, withShift: true);
+    public static void Accumulate(Span<double> precision, Span<double> shift, ReadOnlySpan<double> row, double weight, double residual)
+    {
+        Rows.AddScaled(row, weight * residual, shift);
+        AddOuter(precision, row, weight);
+    }
 
-    private static void Accumulate(Span<double> precision, Span<double> shift, ReadOnlySpan<double> row, double weight, double residual, bool withShift)
+    /// <summary>Gram += w·b bᵀ: one design row's share of a precision (w = 1: a child's Gram matrix, summed once where the rows are data).</summary>
+    public static void AddOuter(Span<double> gram, ReadOnlySpan<double> row, double weight = 1)
     {
         var dimension = row.Length;
         for (var i = 0; i < dimension; i++)
-        {
-            if (row[i] == 0) continue; // a one-hot or sparse design row touches few coordinates
-            var scaled = weight * row[i];
-            if (withShift) shift[i] += scaled * residual;
-            Rows.AddScaled(row, scaled, precision.Slice(i * dimension, dimension));
-        }
+            if (row[i] != 0) Rows.AddScaled(row, weight * row[i], gram.Slice(i * dimension, dimension)); // a one-hot row touches few rows of Λ
     }
-
-    /// <summary>Gram += b bᵀ: one design row's share of a child's precision, summed once where the rows are data.</summary>
-    public static void AddOuter(Span<double> gram, ReadOnlySpan<double> row) => Accumulate(gram, stackalloc double[0], row, 1, 0, withShift: false);
 
     /// <summary>Λ += w·Gram: a child whose design rows are data and whose precision w is the same for every entry.</summary>
     public static void AddScaled(Span<double> precision, ReadOnlySpan<double> gram, double weight) => Rows.AddScaled(gram, weight, precision);
