@@ -17,7 +17,9 @@ public static class FitVerdict
         {
             var stem = graph[..^".Graph.g.cs".Length];
             var name = stem[(stem.LastIndexOf('.') + 1)..];
-            var engines = Methods.Where(m => hints.Contains(stem + m.Hint)).Select(m => m.Engine).ToList();
+            // A loaded model orders its engines by what it is (Engines); without the assembly, by the generated files alone.
+            var type = compiled.ModelTypes.FirstOrDefault(t => t.FullName == stem);
+            var engines = type is not null ? Engines(type) : Methods.Where(m => hints.Contains(stem + m.Hint)).Select(m => m.Engine).Distinct().ToList();
             var reason = compiled.Messages.FirstOrDefault(m => m.Id.StartsWith("DSL04", StringComparison.Ordinal) && m.Message.Contains($"Model '{name}'"));
             yield return Line(name, engines, reason is null ? null : $"warning {reason.Id} at {Path.GetFileName(reason.Path)}({reason.Line},{reason.Column})");
         }
@@ -32,9 +34,25 @@ public static class FitVerdict
     /// <summary>
     /// The engines whose code the generator emitted into a loaded model type, the default first: exact conjugate Gibbs
     /// where the catalogue has an update for every latent, then Gibbs-EM where its rules claim the model, else
-    /// variational inference or NUTS. NUTS is emitted beside the Gibbs engines wherever it plans too.
+    /// variational inference or NUTS. NUTS is emitted beside the Gibbs engines wherever it plans too, and goes first
+    /// where a Gibbs engine would be the weaker default: sweeps that draw auxiliary variables
+    /// (<see cref="Runtime.Conjugate.IAugmentedConjugateModel"/>), and Gibbs-EM on a model with no parameter, where
+    /// there is nothing to maximise and it would be one chain with no convergence diagnostics.
     /// </summary>
-    public static IReadOnlyList<string> Engines(Type model) => Methods.Where(m => m.Interface.IsAssignableFrom(model)).Select(m => m.Engine).ToList();
+    public static IReadOnlyList<string> Engines(Type model)
+    {
+        var engines = Methods.Where(m => m.Interface.IsAssignableFrom(model)).Select(m => m.Engine).Distinct().ToList();
+        if (!engines.Contains(Runtime.Models.SamplingFit.Engine)) return engines;
+        var weaker = engines.Where(e =>
+            e == Runtime.Models.ConjugateGibbsFit.Engine && typeof(Runtime.Conjugate.IAugmentedConjugateModel).IsAssignableFrom(model)
+            || e == Runtime.Models.GibbsEmFit.Engine && !HasParameters(model)).ToList();
+        return engines.Except(weaker).Concat(weaker).ToList();
+    }
+
+    /// <summary>Whether the model's descriptor (the static one every generated model has) lists a [Param] node.</summary>
+    private static bool HasParameters(Type model) =>
+        model.GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) is not Runtime.Models.ModelDescriptor descriptor
+        || descriptor.Nodes.Any(n => n.Role == Runtime.Graph.GraphNodeRole.Param);
 
     /// <summary>`--method NAME`: the engine it names, or null.</summary>
     public static string? EngineOfMethod(string method) => Methods.Where(m => m.Name == method).Select(m => m.Engine).FirstOrDefault();

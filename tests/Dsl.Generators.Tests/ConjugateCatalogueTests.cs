@@ -78,9 +78,31 @@ public sealed class ConjugateCatalogueTests
         Assert.Equal("effect", Assert.Single(plan.Updates).Latent);
     }
 
+    /// <summary>A logit is a Normal location once each response's Pólya-Gamma variable is drawn: a block and a single-site effect both take it.</summary>
+    [Fact]
+    public void LogitChildren_AreNormalPseudoObservations_ThroughTheirPolyaGammaVariables()
+    {
+        var (plan, why) = Plan("""
+            [Latent] public double intercept() => Dist.Normal(0, 3);
+            [Latent] public double slope(Feature k) => Dist.Normal(0, 3);
+            [Latent] public double effect(Group j) => Dist.Normal(0, 1);
+            [Observed] public int y(Obs n) => Dist.Binomial(trials(n), logit: intercept() + Sum((Feature k) => x(n, k) * slope(k)) + effect(g(n)));
+            """);
+        Assert.True(plan is not null, why);
+        var child = Assert.Single(Assert.Single(plan!.Blocks).Children);
+        // κ/ω with κ = y − n/2, precision ω, and ω drawn at the whole logit.
+        Assert.Equal("(y(n) - trials(n) / 2) / ldOmega", Emit.ExprPrinter.Print(child.Value));
+        Assert.Equal("ldOmega", Emit.ExprPrinter.Print(child.Precision));
+        Assert.Equal("trials(n)", Emit.ExprPrinter.Print(child.Augment!.Trials));
+        Assert.Contains("effect(g(n))", Emit.ExprPrinter.Print(child.Augment.Logit));
+        var effect = Assert.Single(plan.Updates);
+        Assert.Equal("effect", effect.Latent);
+        Assert.NotNull(Assert.Single(effect.Children).Augment);
+    }
+
     [Theory]
     [InlineData("[Latent] public double s() => Dist.HalfNormal(1); [Observed] public double y(Obs n) => Dist.Normal(0, s());", "'s': no exact update for a Dist.HalfNormal prior")]
-    [InlineData("[Latent] public double m() => Dist.Normal(0, 1); [Observed] public double y(Obs n) => Dist.Normal(Exp(m()), 1);", "'m': child 'y' reads it in the 'mean' of a Dist.Normal, not as a mean affine in it")]
+    [InlineData("[Latent] public double m() => Dist.Normal(0, 1); [Observed] public double y(Obs n) => Dist.Normal(Exp(m()), 1);", "'m': child 'y' reads it in the 'mean' of a Dist.Normal, not as a location affine in it")]
     [InlineData("[Latent] public double q() => Dist.Beta(1, 1); [Observed] public int y(Obs n) => Dist.Bernoulli(logit: q());", "'q': child 'y' reads it in the 'logit' of a Dist.Bernoulli")]
     [InlineData("[Latent] public double a(Group j) => Dist.Normal(0, 1); [Observed] public double y(Obs n) => Dist.Normal(a(g(n)) - a(new Group(0)), 1);", "'a': child 'y' reads more than one entry of it")]
     [InlineData("[Latent] public double r() => Dist.Gamma(1, 1); [Observed] public int y(Obs n) => Dist.Poisson(r() + e(n));", "'r': child 'y' reads it in the 'rate' of a Dist.Poisson, not as a rate e·r")]

@@ -115,3 +115,60 @@ public partial class ConjugateMixture
     [Latent] public Component component(Observation n) => Dist.Categorical((Component k) => weight(k));
     [Observed] public double y(Observation n) => Dist.Normal(location(component(n)) + shift(), Sqrt(variance(component(n))));
 }
+
+/// Words drawn from one of several sources with known word frequencies (unnormalised), the sources' shares unknown:
+/// the allocation's child is itself categorical, reading the profile row its allocation picks.
+[PlateModel("Mixture of categoricals with known profiles")]
+public partial class CategoricalSources
+{
+    [Plate] public partial struct Token { }
+    [Plate(Size = 3)] public partial struct Source { }
+    [Plate(Size = 6)] public partial struct Word { }
+    [Data] public partial double profile(Source k, Word v);
+    [Latent] public double share(Source k) => Dist.Dirichlet(over: k, 2);
+    [Latent] public Source source(Token t) => Dist.Categorical((Source k) => share(k));
+    [Observed] public Word word(Token t) => Dist.Categorical((Word v) => profile(source(t), v));
+}
+
+/// A logistic regression on an uncentred covariate: the intercept and the slope, correlated a posteriori, are drawn
+/// jointly through each response's Pólya-Gamma variable.
+[PlateModel("Logistic regression by Pólya-Gamma augmentation")]
+public partial class LogisticRegression
+{
+    [Plate] public partial struct Subject { }
+    [Data] public partial double dose(Subject n);
+    [Latent] public double intercept() => Dist.Normal(0, 1.5);
+    [Latent] public double slope() => Dist.Normal(0, 1.5);
+    [Observed] public int response(Subject n) => Dist.Bernoulli(logit: intercept() + slope() * dose(n));
+}
+
+/// Successes out of known attempts, with a logit effect per clinic (its precision Gamma) and coefficients on a design:
+/// the effects single-site and the coefficients as a block, both through Pólya-Gamma variables of Binomial counts.
+[PlateModel("Binomial logit with clinic effects")]
+public partial class ClinicSuccesses
+{
+    [Plate] public partial struct Trial { }
+    [Plate] public partial struct Clinic { }
+    [Plate(Size = 2)] public partial struct Feature { }
+    [Data] public partial Clinic clinic(Trial n);
+    [Data] public partial int attempts(Trial n);
+    [Data] public partial double design(Trial n, Feature f);
+    [Latent] public double precision() => Dist.Gamma(3, 1);
+    [Latent] public double effect(Clinic c) => Dist.Normal(0, 1 / Sqrt(precision()));
+    [Latent] public double coefficient(Feature f) => Dist.Normal(0, 1);
+    [Observed] public int successes(Trial n) => Dist.Binomial(attempts(n), logit: effect(clinic(n)) + Sum((Feature f) => design(n, f) * coefficient(f)));
+}
+
+/// A Gaussian mixture whose components have identical priors: nothing in the declaration tells them apart, so the
+/// posterior is symmetric in their labels and chains settle on different labellings, which the fit aligns.
+[PlateModel("Gaussian mixture, components exchangeable")]
+public partial class ExchangeableMixture
+{
+    [Plate] public partial struct Point { }
+    [Plate(Size = 3)] public partial struct Component { }
+    [Latent] public double weight(Component k) => Dist.Dirichlet(over: k, 1);
+    [Latent] public double centre(Component k) => Dist.Normal(0, 10);
+    [Latent] public double variance(Component k) => Dist.InverseGamma(2, 1);
+    [Latent] public Component component(Point n) => Dist.Categorical((Component k) => weight(k));
+    [Observed] public double y(Point n) => Dist.Normal(centre(component(n)), Sqrt(variance(component(n))));
+}

@@ -78,6 +78,7 @@ namespace Dsl.Generators.Derivation
             NodeCallExpr call => new[] { call }.Concat(call.Indices.SelectMany(Calls)),
             FunctionExpr f => f.Arguments.SelectMany(Calls),
             SumExpr s => Calls(s.Over.Body),
+            LambdaExpr l => Calls(l.Body),
             BinaryExpr b => Calls(b.Left).Concat(Calls(b.Right)),
             NegateExpr n => Calls(n.Operand),
             _ => Enumerable.Empty<NodeCallExpr>(),
@@ -106,6 +107,23 @@ namespace Dsl.Generators.Derivation
             return entries.GroupBy(e => e.Plate).Select(g => g.OrderByDescending(e => e.Value).First()).Select(e => (e.Plate, e.Value, e.Location.Line));
         }
 
+        /// <summary>The expression and every expression inside it, outermost first.</summary>
+        public static IEnumerable<Expr> Subexpressions(Expr expr)
+        {
+            yield return expr;
+            var inner = expr switch
+            {
+                NodeCallExpr call => call.Indices.AsEnumerable(),
+                FunctionExpr f => f.Arguments,
+                SumExpr s => new[] { s.Over.Body },
+                LambdaExpr l => new[] { l.Body },
+                BinaryExpr b => new[] { b.Left, b.Right },
+                NegateExpr n => new[] { n.Operand },
+                _ => Enumerable.Empty<Expr>(),
+            };
+            foreach (var e in inner.SelectMany(Subexpressions)) yield return e;
+        }
+
         public static bool Mentions(Expr expr, ModelSpec spec, params NodeRole[] roles) =>
             Calls(expr).Any(c => Find(spec, c.Node) is { } n && roles.Contains(n.Role));
 
@@ -118,6 +136,7 @@ namespace Dsl.Generators.Derivation
             NodeCallExpr call => call.Indices.Any(a => UsesIndex(a, variable)),
             FunctionExpr f => f.Arguments.Any(a => UsesIndex(a, variable)),
             SumExpr s => UsesIndex(s.Over.Body, variable),
+            LambdaExpr l => UsesIndex(l.Body, variable),
             BinaryExpr b => UsesIndex(b.Left, variable) || UsesIndex(b.Right, variable),
             NegateExpr n => UsesIndex(n.Operand, variable),
             _ => false,

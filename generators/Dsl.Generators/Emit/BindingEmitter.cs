@@ -86,7 +86,10 @@ namespace Dsl.Generators.Emit
                     }
                 }
                 var declared = spec.Plates.Where(p => p.Size is not null).Select(p => $"[{EmitHelpers.Literal(p.Name)}] = {p.Size}").ToList();
-                w.Line(declared.Count == 0 ? "});" : $"}}, new global::System.Collections.Generic.Dictionary<string, int> {{ {string.Join(", ", declared)} }});");
+                var exchangeable = Exchangeability.Plates(spec);
+                var sizes = declared.Count == 0 ? "" : $", new global::System.Collections.Generic.Dictionary<string, int> {{ {string.Join(", ", declared)} }}";
+                var labels = exchangeable.Count == 0 ? "" : $", ExchangeablePlates: new string[] {{ {string.Join(", ", exchangeable.Select(EmitHelpers.Literal))} }}";
+                w.Line($"}}{sizes}{labels});");
             }
             w.Line();
             w.Line($"{Models}.ModelDescriptor {Models}.IDeclaredModel.Descriptor => Descriptor;");
@@ -94,19 +97,38 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>
-        /// A data node read whole as a distribution's argument must lie in that argument's support (a known sd is
-        /// positive): the strictest of its uses, and where it comes from, so the binder can say why a value is refused.
+        /// A data node must lie in the support its uses need, so the binder can say why a value is refused and a
+        /// simulation draws a valid default: read whole as a distribution's argument, that argument's support (a known
+        /// sd is positive); a factor of a product that is a positive argument (an exposure in a rate e·λ), that support
+        /// too; read inside Log, positive, and inside Sqrt, non-negative. Returns the strictest use and where it is.
         /// </summary>
         private static (Ir.Support Support, string From)? UseSupport(ModelSpec spec, NodeSpec data)
         {
             if (data.Role != NodeRole.Data || data.Kind == ValueKind.Index) return null;
-            var uses = spec.Nodes.Where(n => n.Declaration.Distribution is not null)
-                .SelectMany(n => n.Declaration.Distribution!.Arguments.Select(a => (Node: n, Argument: a)))
-                .Where(u => u.Argument.Value is NodeCallExpr call && call.Node == data.Name
-                    && DistributionCatalog.Find(u.Node.Declaration.Distribution!.Name)?.Parameter(u.Argument.Name) is { Support: not Ir.Support.Real })
-                .Select(u => (Support: DistributionCatalog.Find(u.Node.Declaration.Distribution!.Name)!.Parameter(u.Argument.Name)!.Support,
-                    From: $"the {u.Argument.Name} of {u.Node.Name} (line {u.Argument.Location.Line})"))
-                .ToList();
+            bool IsData(Expr e) => e is NodeCallExpr call && call.Node == data.Name;
+            var uses = new List<(Ir.Support Support, string From)>();
+            foreach (var node in spec.Nodes)
+            {
+                var arguments = node.Declaration.Distribution?.Arguments.AsEnumerable() ?? Enumerable.Empty<ArgumentDecl>();
+                foreach (var argument in arguments)
+                {
+                    var support = DistributionCatalog.Find(node.Declaration.Distribution!.Name)?.Parameter(argument.Name)?.Support;
+                    var whole = $"the {argument.Name} of {node.Name} (line {argument.Location.Line})";
+                    // A categorical's probabilities are a lambda over its plate: its body is read whole, entry by entry.
+                    var read = argument.Value is LambdaExpr lambda ? lambda.Body : argument.Value;
+                    if (support is not (null or Ir.Support.Real) && IsData(read)) uses.Add((support.Value, whole));
+                    else if (support is Ir.Support.Positive or Ir.Support.NonNegative && ExprTools.Factors(argument.Value).Count > 1
+                        && ExprTools.Factors(argument.Value).Any(IsData))
+                        uses.Add((support.Value, $"a factor of {whole}"));
+                }
+                var expressions = arguments.Select(a => a.Value).Concat(node.Declaration.Body is { } body ? new[] { body } : new Expr[0]);
+                foreach (var f in expressions.SelectMany(ExprTools.Subexpressions).OfType<FunctionExpr>())
+                {
+                    if (f.Arguments.Count != 1 || !IsData(f.Arguments[0])) continue;
+                    if (f.Function == "Log") uses.Add((Ir.Support.Positive, $"the argument of Log in {node.Name} (line {f.Location.Line})"));
+                    else if (f.Function == "Sqrt") uses.Add((Ir.Support.NonNegative, $"the argument of Sqrt in {node.Name} (line {f.Location.Line})"));
+                }
+            }
             // Positive is the strictest of the ordered supports; a probability or a count keeps its own.
             return uses.Count == 0 ? null : uses.OrderBy(u => u.Support == Ir.Support.Positive ? 0 : 1).First();
         }

@@ -23,7 +23,9 @@ namespace Dsl.Generators.Emit
             var latents = plan.Enumerated.Select(e => e.Latent).Concat(plan.Blocks.SelectMany(b => b.Members).Select(m => m.Latent)).Concat(plan.Updates.Select(u => u.Latent))
                 .Select(l => ExprTools.Find(spec, l)!).ToList();
             var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).ToList();
-            using (w.Block($"partial class {spec.ClassName} : {Conjugate}.IConjugateModel"))
+            // Auxiliary variables make the sweeps slower to mix than NUTS on strongly determined coefficients: the marker lets the tool prefer NUTS.
+            var augmented = plan.Blocks.Any(b => b.Children.Any(c => c.Augment is not null)) || plan.Updates.Any(u => u.Children.Any(c => c.Augment is not null));
+            using (w.Block($"partial class {spec.ClassName} : {Conjugate}.{(augmented ? "IAugmentedConjugateModel" : "IConjugateModel")}"))
             {
                 w.Line("/// <summary>An exact Gibbs sampler at the stored data and plate sizes, with its own state (one per chain); another chain's sampler lends it its read-only copies of the observations.</summary>");
                 w.Line(EmitHelpers.GeneratedCodeAttribute);
@@ -234,11 +236,37 @@ namespace Dsl.Generators.Emit
             using (w.Braces())
             using (BindingEmitter.Loops(w, child.Indices))
             {
-                code = HoistSums(w, spec, child.Indices.Select(i => i.Variable).ToList(), new[] { statistics.First, statistics.Second });
-                w.Line($"var ldE = {code.FlatIndex(statistics.Read)};");
-                w.Line($"{First(update)}[ldE] += {code.Of(statistics.First)};");
-                if (statistics.Second is { } second) w.Line($"{Second(update)}[ldE] += {code.Of(second)};");
+                code = HoistSums(w, spec, Variables(child, statistics.Augment), new[] { statistics.First, statistics.Second, statistics.Augment?.Logit });
+                using (Augment(w, code, statistics.Augment))
+                {
+                    w.Line($"var ldE = {code.FlatIndex(statistics.Read)};");
+                    w.Line($"{First(update)}[ldE] += {code.Of(statistics.First)};");
+                    if (statistics.Second is { } second) w.Line($"{Second(update)}[ldE] += {code.Of(second)};");
+                }
             }
+        }
+
+        /// <summary>A child's index variables, and the Pólya-Gamma variable where its statistics read one.</summary>
+        public static List<string> Variables(NodeSpec child, Augmentation? augment) =>
+            child.Indices.Select(i => i.Variable).Concat(augment is null ? Enumerable.Empty<string>() : new[] { Augmentation.Variable }).ToList();
+
+        /// <summary>
+        /// Draws a child entry's Pólya-Gamma variable ω ~ PG(n, ψ) at the current logit, inside a scope that skips an
+        /// entry with no trials (PG(0, ψ) is 0: the entry says nothing). Nothing for a child without one.
+        /// </summary>
+        public static System.IDisposable Augment(SourceWriter w, CodeExpr code, Augmentation? augment)
+        {
+            if (augment is null) return SourceWriter.Nested(new System.IDisposable[0]);
+            w.Line($"// ω ~ PG({ExprPrinter.Print(augment.Trials)}, ψ) at the current logit ψ = {ExprPrinter.Print(augment.Logit)}");
+            if (augment.Trials is ConstantExpr { Value: 1 })
+            {
+                w.Line($"var {Augmentation.Variable} = global::Dsl.Runtime.Sampling.PolyaGamma.SampleOne({code.Of(augment.Logit)}, ref random);");
+                return SourceWriter.Nested(new System.IDisposable[0]);
+            }
+            w.Line($"var ldTrials = {code.Of(augment.Trials)};");
+            var scope = w.Block("if (ldTrials > 0)");
+            w.Line($"var {Augmentation.Variable} = global::Dsl.Runtime.Sampling.PolyaGamma.Sample(ldTrials, {code.Of(augment.Logit)}, ref random);");
+            return scope;
         }
 
         private static void EmitScalarDraw(SourceWriter w, ModelSpec spec, ConjugateUpdate update, NodeSpec latent)

@@ -38,12 +38,12 @@ namespace Dsl.Generators.Emit
 
         /// <summary>
         /// Whether a child's Σ w b bᵀ is w·Gram with the Gram summed once: its design rows read no latent and its
-        /// precision w is the same for every entry (it reads none of the child's indices).
+        /// precision w is the same for every entry (it reads none of the child's indices, and is no Pólya-Gamma draw).
         /// </summary>
         private static bool HasGram(ModelSpec spec, BlockChild child)
         {
             var node = ExprTools.Find(spec, child.Child)!;
-            return child.Terms.All(t => !ExprTools.Mentions(t.Coefficient, spec, NodeRole.Latent) && !t.Read.Indices.Any(i => ExprTools.Mentions(i, spec, NodeRole.Latent)))
+            return child.Augment is null && child.Terms.All(t => !ExprTools.Mentions(t.Coefficient, spec, NodeRole.Latent) && !t.Read.Indices.Any(i => ExprTools.Mentions(i, spec, NodeRole.Latent)))
                 && !node.Indices.Any(i => ExprTools.UsesIndex(child.Precision, i.Variable));
         }
 
@@ -180,9 +180,12 @@ namespace Dsl.Generators.Emit
             using (w.Braces())
             using (BindingEmitter.Loops(w, node.Indices))
             {
-                var code = ConjugateEmitter.HoistSums(w, spec, node.Indices.Select(i => i.Variable).ToList(), new[] { child.Free, child.Precision, child.Value });
-                EmitRow(w, spec, block, child, node, row, code);
-                w.Line($"{Block}.Accumulate({precision}, {shift}, {row}, {code.Of(child.Precision)}, {code.Of(child.Value)} - {code.Of(child.Free)});");
+                var code = ConjugateEmitter.HoistSums(w, spec, ConjugateEmitter.Variables(node, child.Augment), new[] { child.Free, child.Precision, child.Value, child.Augment?.Logit });
+                using (ConjugateEmitter.Augment(w, code, child.Augment))
+                {
+                    EmitRow(w, spec, block, child, node, row, code);
+                    w.Line($"{Block}.Accumulate({precision}, {shift}, {row}, {code.Of(child.Precision)}, {code.Of(child.Value)} - {code.Of(child.Free)});");
+                }
             }
         }
     }

@@ -101,9 +101,18 @@ namespace Dsl.Generators.Emit
         private static void DensityTerm(SourceWriter w, ModelSpec spec, ReverseMode reverse, NodeSpec z, NodeSpec child, Renaming renamed,
             ReverseMode.Scope scope, string? target, string? share)
         {
-            var arguments = SamplingEmitter.Arguments(spec, child)
-                .Select(a => ExprTools.Substitute(ExprTools.ReplaceCalls(a, z.Name, new IndexExpr(Value, a.Location)), renamed.Map)).ToList();
+            Expr AtValue(Expr e) => ExprTools.Substitute(ExprTools.ReplaceCalls(e, z.Name, new IndexExpr(Value, e.Location)), renamed.Map);
             var self = new NodeCallExpr(child.Name, child.Indices.Select(i => renamed.Map[i.Variable]).ToEquatableArray(), child.Declaration.Location);
+            if (child.Declaration.Distribution!.Name == "Categorical")
+            {
+                // A categorical child (a topic's word, p: (Word v) => phi(z(t), v)) has no kernel: its log probability is an expression.
+                var own = new NodeCallExpr(child.Name, child.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), child.Declaration.Location);
+                var logProbability = AtValue(LogProbability(spec, child, own));
+                if (target is not null) w.Line($"{target} += {reverse.Of(logProbability, scope)};");
+                if (share is not null) reverse.Accumulate(logProbability, share, scope);
+                return;
+            }
+            var arguments = SamplingEmitter.Arguments(spec, child).Select(AtValue).ToList();
             var partials = SamplingEmitter.DensityCall(w, reverse, child, arguments, scope, reverse.Of(self, scope), target);
             if (share is null) return;
             for (var a = 0; a < arguments.Count; a++)

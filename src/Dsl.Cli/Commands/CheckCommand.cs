@@ -35,7 +35,7 @@ public static class CheckCommand
             throw new CliException($"{missing}: file not found; pass the path of a model .cs file");
 
         var clock = Stopwatch.StartNew();
-        using var compiled = ModelCompiler.Compile(paths, load: false);
+        using var compiled = ModelCompiler.Compile(paths);
         var shown = compiled.Messages.Where(m => verbose || m.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ToList();
         foreach (var message in shown) (message.IsError ? error : output).WriteLine(message);
         if (emitGenerated is not null)

@@ -21,9 +21,11 @@ public static class ChainDiagnostics
     public static void WarnUnconverged(IReadOnlyList<NodeSummary> summaries, Action<string> warn)
     {
         var worstRHat = summaries.Where(s => s.RHat is not null).SelectMany(s => s.RHat!.Select((r, e) => (Name: s.Node.Name, Entry: e, Value: r)))
-            .Where(r => double.IsFinite(r.Value)).OrderByDescending(r => r.Value).FirstOrDefault();
+            .Where(r => !double.IsNaN(r.Value)).OrderByDescending(r => r.Value).FirstOrDefault();
+        // An entry each chain holds at its own constant value (a mixture's labels, one labelling per chain) has an
+        // infinite or astronomically large R-hat: its digits say nothing, so it is reported as a bound.
         if (worstRHat.Name is not null && worstRHat.Value > 1.01)
-            warn($"R-hat of {worstRHat.Name} (entry {worstRHat.Entry + 1}) is {worstRHat.Value:F3} > 1.01: the chains disagree; run more --samples and --warmup");
+            warn($"R-hat of {worstRHat.Name} (entry {worstRHat.Entry + 1}) is {(worstRHat.Value > 100 ? "above 100" : worstRHat.Value.ToString("F3", System.Globalization.CultureInfo.InvariantCulture))} > 1.01: the chains disagree; run more --samples and --warmup");
         var lowest = summaries.Where(s => s.EssBulk is not null).SelectMany(s => s.EssBulk!.Zip(s.EssTail!, Math.Min).Select((v, e) => (Name: s.Node.Name, Entry: e, Value: v)))
             .Where(r => double.IsFinite(r.Value)).OrderBy(r => r.Value).FirstOrDefault();
         if (lowest.Name is not null && lowest.Value < 400)

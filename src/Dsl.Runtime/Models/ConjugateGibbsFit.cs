@@ -66,6 +66,7 @@ public static class ConjugateGibbsFit
         }, chains: options.Chains);
         for (recordedChain = 0; recordedChain < options.Chains; recordedChain++)
             for (recordedSample = 0; recordedSample < options.Samples; recordedSample++) recorder.Record();
+        var aligned = recorder.AlignLabels();
         var summaries = recorder.Summaries().ToList();
         if (warn is not null) ChainDiagnostics.WarnUnconverged(summaries, warn);
         var history = new FitHistory("chain", ["sweeps"], Enumerable.Range(0, options.Chains).Select(c => new double[] { c + 1, options.Warmup + options.Samples }).ToList());
@@ -75,7 +76,7 @@ public static class ConjugateGibbsFit
             ["sampling_seconds"] = sampling,
         };
         return new DeclaredFit(Engine, history, "sampled", null, summaries, recorder.Recorded,
-            $"latents and deterministic nodes: {options.Samples} sweeps from each of {options.Chains} exact Gibbs chains after {options.Warmup} warm-up sweeps" + recorder.MomentsNote,
+            $"latents and deterministic nodes: {options.Samples} sweeps from each of {options.Chains} exact Gibbs chains after {options.Warmup} warm-up sweeps" + aligned + recorder.MomentsNote,
             settings, clock.Elapsed.TotalSeconds) { HasObjective = false, Recorded = recorder };
     }
 }

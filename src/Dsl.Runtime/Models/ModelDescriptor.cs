@@ -49,7 +49,12 @@ public sealed record NodeDescriptor(
 
 /// <summary>A model's plates and nodes, in the declaration's dependency order: what <c>dsl fit model.cs</c> binds data to.</summary>
 /// <param name="DeclaredSizes">sizes the declaration fixes (<c>[Plate(Size = 2)]</c>), by plate</param>
-public sealed record ModelDescriptor(string Name, IReadOnlyList<string> Plates, IReadOnlyList<NodeDescriptor> Nodes, IReadOnlyDictionary<string, int>? DeclaredSizes = null)
+/// <param name="ExchangeablePlates">
+/// plates whose entries the declaration cannot tell apart (a mixture's components with identical priors): the
+/// samplers align their labels across chains and draws before summarising (<see cref="LabelAlignment"/>)
+/// </param>
+public sealed record ModelDescriptor(string Name, IReadOnlyList<string> Plates, IReadOnlyList<NodeDescriptor> Nodes, IReadOnlyDictionary<string, int>? DeclaredSizes = null,
+    IReadOnlyList<string>? ExchangeablePlates = null)
 {
     public NodeDescriptor? Find(string name) => Nodes.FirstOrDefault(n => n.Name == name);
 

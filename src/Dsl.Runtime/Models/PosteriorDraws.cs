@@ -117,6 +117,30 @@ public sealed class PosteriorDraws
     public string MomentsNote => MomentsOnly.Count == 0 ? ""
         : $"; {string.Join(", ", MomentsOnly)} had too many entries to keep every draw, so only their mean and sd are reported";
 
+    /// <summary>
+    /// Aligns the labels of every exchangeable plate across chains and draws (<see cref="LabelAlignment"/>), before the
+    /// draws are summarised or written; returns what was done, for a fit's description (empty for a model with none).
+    /// </summary>
+    public string AlignLabels()
+    {
+        var note = "";
+        foreach (var plate in model.Descriptor.ExchangeablePlates ?? [])
+        {
+            var over = latents.Concat(deterministic).Where(t => t.Node.Plates.Contains(plate)).ToList();
+            var valued = latents.Where(t => t.Node.IndexPlate == plate).ToList();
+            if (over.Concat(valued).FirstOrDefault(t => t.Draws is null) is { } large)
+            {
+                note += $"; the entries of plate {plate} are exchangeable in the declaration, but {large.Node.Name} is too large to keep its draws, so its labels were not aligned across chains";
+                continue;
+            }
+            var nodes = over.Select(t => new LabelAlignment.Labelled(t.Draws!, t.Shape, t.Node.Plates.ToList().IndexOf(plate),
+                Guides: latents.Contains(t) && t.Node.Support is not (ValueSupport.PlateIndex or ValueSupport.Binary or ValueSupport.Count or ValueSupport.Integer))).ToList();
+            var changed = LabelAlignment.Align(Recorded, model.GetPlateSize(plate), nodes, valued.Select(t => t.Draws!).ToList(), Recorded / chains);
+            note += $"; the entries of plate {plate} are exchangeable in the declaration, so its labels were aligned across chains and draws ({changed} of {Recorded} draws relabelled)";
+        }
+        return note;
+    }
+
     public IEnumerable<NodeSummary> Summaries() => latents.Concat(deterministic).Select(node => node.Draws is null ? FromMoments(node) : FromDraws(node));
 
     private NodeSummary FromMoments(Tracked node)

@@ -82,6 +82,7 @@ public static class SamplingFit
                 draws.Record();
             }
         }
+        var aligned = draws.AlignLabels();
         var summaries = NodeSummary.PointEstimates(model).Concat(draws.Summaries()).ToList();
         Warn(runs, summaries, options, warn);
         var history = new FitHistory("chain", ["step_size", "divergences", "max_treedepth_hits", "mean_accept_stat", "gradients"],
@@ -101,7 +102,7 @@ public static class SamplingFit
         return new DeclaredFit(Engine, history, divergences == 0 ? "sampled" : $"sampled with {divergences} divergent transitions", null,
             summaries, draws.Recorded,
             $"latents and deterministic nodes: {options.Samples} draws from each of {options.Chains} NUTS chains after {options.Warmup} warm-up iterations" +
-            (parameterTrace is null ? "" : $"; parameters: stochastic-approximation EM point estimates over {parameterTrace.Length} iterations of one chain (no sd or interval)") + draws.MomentsNote,
+            (parameterTrace is null ? "" : $"; parameters: stochastic-approximation EM point estimates over {parameterTrace.Length} iterations of one chain (no sd or interval)") + aligned + draws.MomentsNote,
             settings, clock.Elapsed.TotalSeconds) { HasObjective = false, Recorded = draws };
     }
 

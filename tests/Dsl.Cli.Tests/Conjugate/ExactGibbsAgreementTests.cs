@@ -14,12 +14,15 @@ public sealed class ExactGibbsAgreementTests(ConjugateDeclarations declarations)
 {
     [Theory]
     [InlineData("BetaBinomialSites", 15)]
+    [InlineData("CategoricalSources", 60)]
+    [InlineData("ClinicSuccesses", 40)]
     [InlineData("ConjugateMixture", 40)]
     [InlineData("DesignRegression", 40)]
     [InlineData("DirichletCounts", 20)]
     [InlineData("ExponentialWaits", 30)]
     [InlineData("GammaPoissonExposure", 15)]
     [InlineData("LogNormalLevels", 30)]
+    [InlineData("LogisticRegression", 60)]
     [InlineData("NormalPrecisions", 30)]
     [InlineData("ZeroInflatedCounts", 40)]
     public void ExactGibbs_AndNuts_AgreeOnEveryEntry(string name, int size)

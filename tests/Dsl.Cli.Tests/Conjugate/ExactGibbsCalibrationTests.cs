@@ -21,12 +21,15 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
 
     [Theory]
     [InlineData("BetaBinomialSites", 6)]
+    [InlineData("CategoricalSources", 20)]
+    [InlineData("ClinicSuccesses", 10)]
     [InlineData("ConjugateMixture", 8)]
     [InlineData("DesignRegression", 12)]
     [InlineData("DirichletCounts", 8)]
     [InlineData("ExponentialWaits", 10)]
     [InlineData("GammaPoissonExposure", 6)]
     [InlineData("LogNormalLevels", 10)]
+    [InlineData("LogisticRegression", 20)]
     [InlineData("NormalPrecisions", 10)]
     [InlineData("ZeroInflatedCounts", 10)]
     public void RanksOfTheTruth_AreUniform(string name, int size)

@@ -277,6 +277,20 @@ public sealed class DeclaredFitTests
         Assert.Contains("model Abundance: not fitted, no engine's rules cover it (warning DSL0401 at Abundance.cs(", fit.Err.Split('\n').Last(l => l.StartsWith("dsl:", StringComparison.Ordinal)));
     }
 
+    /// <summary>An sd that is NaN for some data (the root of a negative number): no support follows from the use, so only the simulation can say.</summary>
+    private const string ShrunkScale = """
+        using Dsl;
+        using static Dsl.Fn;
+
+        [PlateModel]
+        public partial class Shrunk
+        {
+            [Plate] public partial struct Item { }
+            [Data] public partial double shrink();
+            [Observed] public double y(Item i) => Dist.Normal(0, Sqrt(1 - shrink()));
+        }
+        """;
+
     [Fact]
     public void Refusals_AreOneLineEach()
     {
@@ -292,8 +306,9 @@ public sealed class DeclaredFitTests
             ($"simulate {model} --plate Sample=10 --plate Feature=2 --data {temp.File("sizes.json", "{\"Sample\": 12}")} --out {output}", "sizes.json: member 'Sample' gives plate Sample another size than the 10 given besides the file"),
             ($"simulate {model} --plate Sampel=10 --out {output}", "--plate Sampel: the model has no plate 'Sampel'; did you mean 'Sample'?"),
             ($"simulate {model} --plate Sample=10 --plate Feature=2 --set beta=1 --out {output}", "--set beta: beta is a latent node, which the simulation draws"),
-            ($"simulate {Path.Combine(RepoPaths.Models, "Gimvi", "Gimvi.cs")} --plate SeqCell=3 --plate SpatialCell=3 --plate Gene=2 --plate SpatialGene=1 --plate Dim=2 --out {output}",
-                "simulating 'l': its logSd is NaN"),
+            ($"simulate {Path.Combine(RepoPaths.Models, "Gimvi", "Gimvi.cs")} --plate SeqCell=3 --plate SpatialCell=3 --plate Gene=2 --plate SpatialGene=1 --plate Dim=2 --set libraryLogVar=-1 --out {output}",
+                "--set libraryLogVar: libraryLogVar is -1, but libraryLogVar is the argument of Sqrt in l (line 45), which must be of 0 or more"),
+            ($"simulate {temp.File("Shrunk.cs", ShrunkScale)} --plate Item=3 --set shrink=2 --out {output}", "simulating 'y': its sd is NaN"),
             ($"fit {Path.Combine(RepoPaths.Models, "Scvi", "Scvi.cs")} --data x[Gene,Cell]={Path.Combine(RepoPaths.Pbmc, "counts.mtx")} --out {output}", "no member 's' for data node s(Cell)"),
         ];
         foreach (var (args, line) in cases)

@@ -50,7 +50,19 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// One child's contribution: at each of its entries, <see cref="First"/> and <see cref="Second"/> (over the child's
     /// index variables, its own value read as a call at them) are added at the latent's entry <see cref="Read"/>.
     /// </summary>
-    public sealed record ChildStatistics(string Child, NodeCallExpr Read, Expr First, Expr? Second);
+    /// <param name="Augment">the Pólya-Gamma variable ω the statistics read, drawn per child entry first (null: none)</param>
+    public sealed record ChildStatistics(string Child, NodeCallExpr Read, Expr First, Expr? Second, Augmentation? Augment = null);
+
+    /// <summary>
+    /// Pólya-Gamma augmentation (Polson, Scott and Windle 2013) of a child with a logit link, y ~ Binomial(n, logit: ψ)
+    /// (a Bernoulli is n = 1): p(y | ψ) ∝ e^{κψ} ∫ e^{−ωψ²/2} PG(ω; n, 0) dω with κ = y − n/2, so given ω ~ PG(n, ψ)
+    /// drawn at the current ψ, the child is a Normal pseudo-observation κ/ω of ψ with precision ω. The statistics read
+    /// ω as the bound variable <see cref="Variable"/>, drawn once per child entry before them.
+    /// </summary>
+    public sealed record Augmentation(Expr Trials, Expr Logit)
+    {
+        public const string Variable = "ldOmega";
+    }
 
     /// <summary>
     /// Normal latents drawn jointly: the coefficients of one linear predictor (several latents in one Normal child's
@@ -63,10 +75,10 @@ namespace Dsl.Generators.Derivation.Conjugacy
     public sealed record BlockMember(string Latent, Expr Mean, Expr Precision);
 
     /// <summary>
-    /// A Normal (or log-normal) child of a block: its value y (or log y), the part a of its mean free of the block, its
-    /// precision 1/σ², and the terms that read the block's coordinates.
+    /// A Normal (or log-normal, or Pólya-Gamma-augmented logit) child of a block: its value y (or log y, or κ/ω), the
+    /// part a of its mean free of the block, its precision 1/σ² (or ω), and the terms that read the block's coordinates.
     /// </summary>
-    public sealed record BlockChild(string Child, Expr Value, Expr Free, Expr Precision, EquatableArray<BlockTerm> Terms);
+    public sealed record BlockChild(string Child, Expr Value, Expr Free, Expr Precision, EquatableArray<BlockTerm> Terms, Augmentation? Augment = null);
 
     /// <summary>
     /// One term of a child's mean: <see cref="Coefficient"/> times the coordinate <see cref="Read"/>, or, with

@@ -15,7 +15,9 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// h = m/s² + Σ b (y − a)/σ²: drawn jointly, so an intercept and a slope on an uncentred covariate, correlated a
     /// posteriori, are not moved one at a time. Coordinates are scalar latents and vector latents read inside a Sum;
     /// a random effect read at one entry per observation stays with <see cref="NormalMeanEntry"/>, whose entries are
-    /// conditionally independent, so a block's size is the design's width, not the number of groups.
+    /// conditionally independent, so a block's size is the design's width, not the number of groups. A logistic
+    /// regression's coefficients form a block the same way, each Bernoulli or Binomial child entering through its
+    /// Pólya-Gamma variable as a Normal pseudo-observation κ/ω of its logit with precision ω (<see cref="Augmentation"/>).
     /// </summary>
     internal static class NormalBlockEntry
     {
@@ -27,9 +29,10 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var group = candidates.ToDictionary(c => c, c => c);
             string Root(string c) => group[c] == c ? c : group[c] = Root(group[c]);
             var summed = new HashSet<string>();
-            foreach (var child in spec.Nodes.Where(n => n.Declaration.Distribution is { Name: "Normal" or "LogNormal" }))
+            foreach (var child in spec.Nodes.Where(n => n.Declaration.Distribution is not null))
             {
-                var location = NormalArguments(spec, child)!.Value.Mean;
+                if (Gaussian(spec, child) is not { } view) continue;
+                var location = view.Mean;
                 var members = candidates.Where(c => ExprTools.Mentions(location, c) && (IsScalar(spec, c) || ReadInSum(location, c))).ToList();
                 foreach (var member in members.Where(m => ReadInSum(location, m))) summed.Add(member);
                 foreach (var member in members.Skip(1)) group[Root(member)] = Root(members[0]);
@@ -76,12 +79,13 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var children = new List<BlockChild>();
             foreach (var child in spec.Nodes.Where(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => members.Any(m => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), m)))))
             {
-                var (location, sd) = NormalArguments(spec, child) ?? (null!, null!);
-                if (location is null || members.Any(m => ExprTools.Mentions(sd, m)))
+                var view = Gaussian(spec, child);
+                if (view is null || members.Any(m => ExprTools.Mentions(view.Precision, m)))
                 {
-                    why = $"the coefficients {names} of one linear predictor are drawn jointly, but child '{child.Name}' reads them other than in a Normal's mean";
+                    why = $"the coefficients {names} of one linear predictor are drawn jointly, but child '{child.Name}' reads them other than in a Normal's mean or a logit";
                     return null;
                 }
+                var location = view.Mean;
                 var terms = new List<BlockTerm>();
                 var free = new List<Expr>();
                 foreach (var term in ExprTools.Terms(location))
@@ -96,10 +100,8 @@ namespace Dsl.Generators.Derivation.Conjugacy
                     }
                     terms.Add(read);
                 }
-                var own = new NodeCallExpr(child.Name, child.Indices.Select(i => (Expr)new IndexExpr(i.Variable, child.Declaration.Location)).ToEquatableArray(), child.Declaration.Location);
-                var value = child.Declaration.Distribution!.Name == "LogNormal" ? Log(own) : own;
                 var freePart = free.Count == 0 ? Constant(0, location) : Fold(free.Skip(1).Aggregate(free[0], (a, b) => new BinaryExpr('+', a, b, a.Location)));
-                children.Add(new BlockChild(child.Name, value, freePart, Precision(sd), terms.ToEquatableArray()));
+                children.Add(new BlockChild(child.Name, view.Value, freePart, view.Precision, terms.ToEquatableArray(), view.Augment));
             }
             return new NormalBlock(priors.ToEquatableArray(), children.ToEquatableArray());
         }

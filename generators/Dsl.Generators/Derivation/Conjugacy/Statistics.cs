@@ -1,11 +1,19 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
 using static Dsl.Generators.Derivation.Differentiation;
 
 namespace Dsl.Generators.Derivation.Conjugacy
 {
+    /// <summary>
+    /// A child seen as a Normal observation of its location: <see cref="Value"/> ~ Normal(<see cref="Mean"/>,
+    /// 1/√<see cref="Precision"/>), given <see cref="Augment"/>'s variable where it has one; <see cref="Argument"/> is the
+    /// distribution argument that holds the location.
+    /// </summary>
+    internal sealed record GaussianView(Expr Value, Expr Mean, Expr Precision, Augmentation? Augment, string Argument);
+
     /// <summary>The small expressions the catalogue entries build their statistics from, folded as they are built.</summary>
     internal static class Statistics
     {
@@ -75,8 +83,24 @@ namespace Dsl.Generators.Derivation.Conjugacy
             _ => null,
         };
 
-        /// <summary>Whether the child's location is the argument that reads the latent.</summary>
-        public static bool ReadsLocation(ChildRead read) => read.Argument is "mean" or "logMean";
+        /// <summary>
+        /// A child as a Normal observation of its location: y ~ Normal(μ, σ) is (y, μ, 1/σ²); a log-normal is (log y, μ,
+        /// 1/σ²); a Bernoulli or Binomial with a logit ψ is, given its Pólya-Gamma variable ω, (κ/ω, ψ, ω) with
+        /// κ = y − n/2 (<see cref="Augmentation"/>). Null for another family.
+        /// </summary>
+        public static GaussianView? Gaussian(ModelSpec spec, NodeSpec node)
+        {
+            var own = new NodeCallExpr(node.Name, Helpers.EquatableArray.ToEquatableArray(node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, node.Declaration.Location))), node.Declaration.Location);
+            if (NormalArguments(spec, node) is var (mean, sd))
+                return new GaussianView(node.Declaration.Distribution!.Name == "LogNormal" ? Log(own) : own, mean, Precision(sd), null, LocationArgument(node));
+            if (node.Declaration.Distribution is not { Name: "Bernoulli" or "Binomial" } d || ExprTools.Argument(node, "logit", spec) is not { } logit) return null;
+            var trials = d.Name == "Binomial" ? ExprTools.Argument(node, "trials", spec)! : Constant(1, own);
+            var omega = new IndexExpr(Augmentation.Variable, own.Location);
+            var kappa = Subtract(own, Divide(trials, Constant(2, own)));
+            return new GaussianView(Divide(kappa, omega), logit, omega, new Augmentation(trials, logit), "logit");
+        }
+
+        private static string LocationArgument(NodeSpec node) => node.Declaration.Distribution!.Name == "LogNormal" ? "logMean" : "mean";
 
         /// <summary>Whether the child's scale is the argument that reads the latent.</summary>
         public static bool ReadsScale(ChildRead read) => read.Argument is "sd" or "logSd";

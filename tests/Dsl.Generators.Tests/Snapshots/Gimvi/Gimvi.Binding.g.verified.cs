@@ -35,8 +35,8 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
         {
             new("geneOf", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.PlateIndex, "Gene", null, null, 20),
             new("libraryLogMean", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] {  }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 23),
-            new("libraryLogVar", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] {  }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 24),
-            new("spatialLibrary", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "SpatialCell" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 27),
+            new("libraryLogVar", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] {  }, global::Dsl.Runtime.Models.ValueSupport.NonNegative, null, null, null, 24, "the argument of Sqrt in l (line 45)"),
+            new("spatialLibrary", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "SpatialCell" }, global::Dsl.Runtime.Models.ValueSupport.NonNegative, null, null, null, 27, "a factor of the rate of xSpatial (line 69)"),
             new("theta", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 29),
             new("z", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 36),
             new("zSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SpatialCell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 40),

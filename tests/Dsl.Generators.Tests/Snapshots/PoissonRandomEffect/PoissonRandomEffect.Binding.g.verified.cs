@@ -21,7 +21,7 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Models.IDeclaredModel
         new string[] { "Cell", "Gene" },
         new global::Dsl.Runtime.Models.NodeDescriptor[]
         {
-            new("size", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "Cell" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 15),
+            new("size", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "Cell" }, global::Dsl.Runtime.Models.ValueSupport.NonNegative, null, null, null, 15, "a factor of the rate of y (line 18)"),
             new("rate", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 16),
             new("z", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "Cell" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 17),
             new("y", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "Cell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 18),

@@ -29,7 +29,7 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
         {
             new("s", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "Cell" }, global::Dsl.Runtime.Models.ValueSupport.PlateIndex, "Batch", null, null, 18),
             new("libraryLogMean", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "Batch" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 21),
-            new("libraryLogVar", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "Batch" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 22),
+            new("libraryLogVar", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "Batch" }, global::Dsl.Runtime.Models.ValueSupport.NonNegative, null, null, null, 22, "the argument of Sqrt in l (line 33)"),
             new("theta", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 25),
             new("z", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "Cell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 29),
             new("l", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "Cell" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 33),
