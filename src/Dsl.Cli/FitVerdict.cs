@@ -36,7 +36,7 @@ public static class FitVerdict
     /// where the catalogue has an update for every latent, then Gibbs-EM where its rules claim the model, else
     /// variational inference or NUTS. NUTS is emitted beside the Gibbs engines wherever it plans too, and goes first
     /// where a Gibbs engine would be the weaker default: sweeps that draw auxiliary variables
-    /// (<see cref="Runtime.Conjugate.IAugmentedConjugateModel"/>), and Gibbs-EM on a model with no parameter, where
+    /// or slice steps (<see cref="Runtime.Conjugate.IMixedGibbsModel"/>), and Gibbs-EM on a model with no parameter, where
     /// there is nothing to maximise and it would be one chain with no convergence diagnostics.
     /// </summary>
     public static IReadOnlyList<string> Engines(Type model)
@@ -44,7 +44,7 @@ public static class FitVerdict
         var engines = Methods.Where(m => m.Interface.IsAssignableFrom(model)).Select(m => m.Engine).Distinct().ToList();
         if (!engines.Contains(Runtime.Models.SamplingFit.Engine)) return engines;
         var weaker = engines.Where(e =>
-            e == Runtime.Models.ConjugateGibbsFit.Engine && typeof(Runtime.Conjugate.IAugmentedConjugateModel).IsAssignableFrom(model)
+            e == Runtime.Models.ConjugateGibbsFit.Engine && typeof(Runtime.Conjugate.IMixedGibbsModel).IsAssignableFrom(model)
             || e == Runtime.Models.GibbsEmFit.Engine && !HasParameters(model)).ToList();
         return engines.Except(weaker).Concat(weaker).ToList();
     }

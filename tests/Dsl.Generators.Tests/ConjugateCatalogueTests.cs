@@ -1,3 +1,4 @@
+using Dsl.Generators.Derivation;
 using Dsl.Generators.Derivation.Conjugacy;
 using Dsl.Generators.Ir;
 
@@ -98,6 +99,23 @@ public sealed class ConjugateCatalogueTests
         var effect = Assert.Single(plan.Updates);
         Assert.Equal("effect", effect.Latent);
         Assert.NotNull(Assert.Single(effect.Children).Augment);
+    }
+
+    /// <summary>A scalar no entry covers is slice-sampled beside exact updates; alone, it leaves the model to NUTS (the next theory's first row).</summary>
+    [Fact]
+    public void AScalarWithoutAnEntry_IsASliceStep_BesideExactUpdates()
+    {
+        var (plan, why) = Plan("""
+            [Latent] public double scale() => Dist.HalfCauchy(2);
+            [Latent] public double theta(Group j) => Dist.Normal(0, scale());
+            [Observed] public double y(Obs n) => Dist.Normal(theta(g(n)), 1);
+            """);
+        Assert.True(plan is not null, why);
+        Assert.Equal("theta", Assert.Single(plan!.Updates).Latent);
+        var slice = Assert.Single(plan.Slices);
+        Assert.Equal(("scale", LatentTransform.Log), (slice.Latent.Node, slice.Latent.Transform));
+        Assert.Equal(["theta"], slice.Children);
+        Assert.True(plan.Mixed);
     }
 
     [Theory]

@@ -172,3 +172,28 @@ public partial class ExchangeableMixture
     [Latent] public Component component(Point n) => Dist.Categorical((Component k) => weight(k));
     [Observed] public double y(Point n) => Dist.Normal(centre(component(n)), Sqrt(variance(component(n))));
 }
+
+/// Group means with a half-Normal scale: the means and their centre are exact Normal draws, and the scale, which no
+/// entry covers, a slice step on its log.
+[PlateModel("Normal hierarchy with a half-Normal scale")]
+public partial class HalfNormalScale
+{
+    [Plate] public partial struct Observation { }
+    [Plate] public partial struct Group { }
+    [Data] public partial Group group(Observation n);
+    [Latent] public double centre() => Dist.Normal(0, 3);
+    [Latent] public double scale() => Dist.HalfNormal(1);
+    [Latent] public double mean(Group k) => Dist.Normal(centre(), scale());
+    [Observed] public double y(Observation n) => Dist.Normal(mean(group(n)), 1);
+}
+
+/// Poisson rates from a Gamma whose shape is unknown: the rates are exact Gamma draws given the shape, and the shape
+/// (a Gamma's shape has no conjugate prior) a slice step.
+[PlateModel("Gamma-Poisson with an unknown shape")]
+public partial class UnknownShape
+{
+    [Plate] public partial struct Unit { }
+    [Latent] public double shape() => Dist.Gamma(2, 1);
+    [Latent] public double rate(Unit u) => Dist.Gamma(shape(), 1);
+    [Observed] public int y(Unit u) => Dist.Poisson(rate(u));
+}

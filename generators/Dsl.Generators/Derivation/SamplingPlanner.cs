@@ -71,9 +71,9 @@ namespace Dsl.Generators.Derivation
             return null;
         }
 
-        private static bool Density(NodeSpec node) => node.Declaration.Distribution is { } d && densities.Contains(d.Name);
+        internal static bool Density(NodeSpec node) => node.Declaration.Distribution is { } d && densities.Contains(d.Name);
 
-        private static string? LatentProblem(ModelSpec spec, NodeSpec node)
+        internal static string? LatentProblem(ModelSpec spec, NodeSpec node)
         {
             var distribution = node.Declaration.Distribution!;
             if (!Density(node)) return $"the sampler has no log density for a Dist.{distribution.Name} latent yet";
@@ -82,7 +82,7 @@ namespace Dsl.Generators.Derivation
             return null;
         }
 
-        private static SampledLatent Sampled(ModelSpec spec, NodeSpec node)
+        internal static SampledLatent Sampled(ModelSpec spec, NodeSpec node)
         {
             var distribution = node.Declaration.Distribution!;
             if (node.Declaration.Constraints.Ordered) return new SampledLatent(node.Name, LatentTransform.Ordered, null, null);

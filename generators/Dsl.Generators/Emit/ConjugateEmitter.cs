@@ -21,11 +21,11 @@ namespace Dsl.Generators.Emit
         {
             var w = EmitHelpers.Header("Exact Gibbs", spec.Namespace, spec.ClassName);
             var latents = plan.Enumerated.Select(e => e.Latent).Concat(plan.Blocks.SelectMany(b => b.Members).Select(m => m.Latent)).Concat(plan.Updates.Select(u => u.Latent))
-                .Select(l => ExprTools.Find(spec, l)!).ToList();
+                .Concat(plan.Slices.Select(s => s.Latent.Node)).Select(l => ExprTools.Find(spec, l)!).ToList();
             var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).ToList();
-            // Auxiliary variables make the sweeps slower to mix than NUTS on strongly determined coefficients: the marker lets the tool prefer NUTS.
-            var augmented = plan.Blocks.Any(b => b.Children.Any(c => c.Augment is not null)) || plan.Updates.Any(u => u.Children.Any(c => c.Augment is not null));
-            using (w.Block($"partial class {spec.ClassName} : {Conjugate}.{(augmented ? "IAugmentedConjugateModel" : "IConjugateModel")}"))
+            // Auxiliary variables and slice steps make the sweeps slower to mix than NUTS on strongly determined
+            // unknowns: the marker lets the tool prefer NUTS.
+            using (w.Block($"partial class {spec.ClassName} : {Conjugate}.{(plan.Mixed ? "IMixedGibbsModel" : "IConjugateModel")}"))
             {
                 w.Line("/// <summary>An exact Gibbs sampler at the stored data and plate sizes, with its own state (one per chain); another chain's sampler lends it its read-only copies of the observations.</summary>");
                 w.Line(EmitHelpers.GeneratedCodeAttribute);
@@ -33,7 +33,8 @@ namespace Dsl.Generators.Emit
                 w.Line();
                 var entries = plan.Enumerated.Select(e => $"{e.Latent} by enumeration")
                     .Concat(plan.Blocks.Select(b => $"{string.Join(", ", b.Members.Select(m => m.Latent))} jointly by Normal linear predictor"))
-                    .Concat(plan.Updates.Select(u => $"{u.Latent} by {u.Entry}"));
+                    .Concat(plan.Updates.Select(u => $"{u.Latent} by {u.Entry}"))
+                    .Concat(plan.Slices.Select(u => $"{u.Latent.Node} by slice sampling"));
                 w.Line($"/// <summary>Each latent drawn from its full conditional given the others: {string.Join("; ", entries)}.</summary>");
                 w.Line(EmitHelpers.GeneratedCodeAttribute);
                 using (w.Block($"private sealed class ConjugateSweep : {Conjugate}.IConjugateSweep"))
@@ -42,12 +43,14 @@ namespace Dsl.Generators.Emit
                     EmitConstructor(w, spec, plan, latents, observed);
                     EmitAccess(w, latents);
                     using (w.Block("public void Sweep(ref global::Dsl.Runtime.Random.RandomStream random)"))
-                        foreach (var method in plan.Enumerated.Select(e => Method(e.Latent)).Concat(plan.Blocks.Select(NormalBlockEmitter.Method)).Concat(plan.Updates.Select(u => Method(u.Latent))))
+                        foreach (var method in plan.Enumerated.Select(e => Method(e.Latent)).Concat(plan.Blocks.Select(NormalBlockEmitter.Method)).Concat(plan.Updates.Select(u => Method(u.Latent)))
+                            .Concat(plan.Slices.Select(SliceUpdateEmitter.Method)))
                             w.Line($"{method}(ref random);");
                     w.Line();
                     foreach (var enumerated in plan.Enumerated) EmitEnumerated(w, spec, enumerated);
                     for (var b = 0; b < plan.Blocks.Count; b++) NormalBlockEmitter.EmitUpdate(w, spec, b, plan.Blocks[b], () => EmitLocals(w, spec));
                     foreach (var update in plan.Updates) EmitUpdate(w, spec, update);
+                    foreach (var slice in plan.Slices) SliceUpdateEmitter.Emit(w, spec, slice, writer => EmitLocals(writer, spec));
                 }
             }
             return new GeneratedFile($"{spec.ClassName}.Conjugate.g.cs", w.ToString());

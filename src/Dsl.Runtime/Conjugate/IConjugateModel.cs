@@ -30,9 +30,10 @@ public interface IConjugateSweep
 }
 
 /// <summary>
-/// An exact Gibbs sampler that draws auxiliary variables too (Pólya-Gamma variables of logit children). Each sweep is
-/// still exact on the augmented space, but coefficients that the data determine strongly move slowly through their
-/// auxiliaries (a logistic slope near −5: ESS 243 of 4,000 draws, against NUTS's 4,700), so NUTS is the default
-/// wherever it was emitted too and these sweeps are `--method gibbs`.
+/// A Gibbs sampler whose sweeps take steps other than closed-form draws: Pólya-Gamma variables of logit children,
+/// or slice steps for scalar latents no catalogue entry covers. Each step leaves the posterior invariant, but such
+/// sweeps move slowly where the data pin an unknown far from its prior (a logistic slope near −5: ESS 243 of 4,000
+/// draws, against NUTS's 4,700), so NUTS is the default wherever it was emitted too, and these sweeps are
+/// `--method gibbs`.
 /// </summary>
-public interface IAugmentedConjugateModel : IConjugateModel;
+public interface IMixedGibbsModel : IConjugateModel;

@@ -21,9 +21,11 @@ public sealed class ExactGibbsAgreementTests(ConjugateDeclarations declarations)
     [InlineData("DirichletCounts", 20)]
     [InlineData("ExponentialWaits", 30)]
     [InlineData("GammaPoissonExposure", 15)]
+    [InlineData("HalfNormalScale", 30)]
     [InlineData("LogNormalLevels", 30)]
     [InlineData("LogisticRegression", 60)]
     [InlineData("NormalPrecisions", 30)]
+    [InlineData("UnknownShape", 30)]
     [InlineData("ZeroInflatedCounts", 40)]
     public void ExactGibbs_AndNuts_AgreeOnEveryEntry(string name, int size)
     {

@@ -28,9 +28,11 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
     [InlineData("DirichletCounts", 8)]
     [InlineData("ExponentialWaits", 10)]
     [InlineData("GammaPoissonExposure", 6)]
+    [InlineData("HalfNormalScale", 10)]
     [InlineData("LogNormalLevels", 10)]
     [InlineData("LogisticRegression", 20)]
     [InlineData("NormalPrecisions", 10)]
+    [InlineData("UnknownShape", 10)]
     [InlineData("ZeroInflatedCounts", 10)]
     public void RanksOfTheTruth_AreUniform(string name, int size)
     {

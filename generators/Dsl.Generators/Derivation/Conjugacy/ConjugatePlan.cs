@@ -1,3 +1,4 @@
+using System.Linq;
 using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
 
@@ -10,7 +11,16 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// </summary>
     /// <param name="Enumerated">finite discrete latents, each entry drawn from its values' weights (each sweep draws these first)</param>
     /// <param name="Blocks">Normal latents whose coefficients in a linear predictor are drawn jointly (then these)</param>
-    public sealed record ConjugatePlan(EquatableArray<EnumeratedUpdate> Enumerated, EquatableArray<NormalBlock> Blocks, EquatableArray<ConjugateUpdate> Updates);
+    /// <param name="Slices">scalar latents no entry covers, slice-sampled from their full conditionals (last)</param>
+    public sealed record ConjugatePlan(EquatableArray<EnumeratedUpdate> Enumerated, EquatableArray<NormalBlock> Blocks, EquatableArray<ConjugateUpdate> Updates,
+        EquatableArray<SliceUpdate> Slices)
+    {
+        /// <summary>Whether a sweep takes steps other than closed-form draws (Pólya-Gamma auxiliaries, slice steps).</summary>
+        public bool Mixed => Slices.Count > 0 || Blocks.Any(b => b.Children.Any(c => c.Augment is not null)) || Updates.Any(u => u.Children.Any(c => c.Augment is not null));
+    }
+
+    /// <summary>A scalar latent slice-sampled on its unconstrained scale (<see cref="SliceEntry"/>), and the children its conditional sums over.</summary>
+    public sealed record SliceUpdate(SampledLatent Latent, EquatableArray<string> Children);
 
     /// <summary>
     /// Finite discrete latents by enumeration. Prior z ~ Categorical(p) over a plate (or Bernoulli(p)); its observed

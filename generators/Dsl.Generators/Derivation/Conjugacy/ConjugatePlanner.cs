@@ -8,8 +8,10 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// <summary>
     /// Plans exact Gibbs for a model of latents: each latent's full conditional is its prior times the terms of its
     /// children (its Markov blanket), and the catalogue entry of its prior's family matches the children's terms by
-    /// structure, never by name. The plan exists when every latent has an entry; otherwise the first latent that has
-    /// none is the reason, and gradient-based sampling (NUTS) fits the model instead.
+    /// structure, never by name. A scalar latent no entry covers is slice-sampled from the same conditional
+    /// (<see cref="SliceEntry"/>). The plan exists when every latent has an entry or a slice step and one latent at
+    /// least has an exact update; otherwise the first latent without an entry is the reason, and gradient-based
+    /// sampling (NUTS) fits the model instead.
     /// </summary>
     public static class ConjugatePlanner
     {
@@ -50,17 +52,33 @@ namespace Dsl.Generators.Derivation.Conjugacy
                 }
                 enumerated.Add(new EnumeratedUpdate(latent.Name, children.Select(c => c.Name).ToEquatableArray()));
             }
+            var slices = new List<SliceUpdate>();
+            string? firstRefusal = null;
             foreach (var latent in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Kind == ValueKind.Real && !inBlocks.Contains(n.Name)))
             {
                 var update = refused.TryGetValue(latent.Name, out why) ? null : Match(spec, latent, out why);
-                if (update is null)
+                if (update is not null)
                 {
-                    why = $"'{latent.Name}': {why}";
-                    return null;
+                    updates.Add(update);
+                    continue;
                 }
-                updates.Add(update);
+                // No exact entry: a scalar latent is slice-sampled from the same conditional; the exact entry's reason stays the answer otherwise.
+                if (SliceEntry.Match(spec, latent, out _) is { } slice)
+                {
+                    firstRefusal ??= $"'{latent.Name}': {why}";
+                    slices.Add(slice);
+                    continue;
+                }
+                why = $"'{latent.Name}': {why}";
+                return null;
             }
-            return new ConjugatePlan(enumerated.ToEquatableArray(), blocks.ToEquatableArray(), updates.ToEquatableArray());
+            // Slice steps alone would be a coordinate-wise sampler that NUTS beats: Gibbs needs one exact update at least.
+            if (enumerated.Count + blocks.Count + updates.Count == 0)
+            {
+                why = firstRefusal;
+                return null;
+            }
+            return new ConjugatePlan(enumerated.ToEquatableArray(), blocks.ToEquatableArray(), updates.ToEquatableArray(), slices.ToEquatableArray());
         }
 
         private static ConjugateUpdate? Match(ModelSpec spec, NodeSpec latent, out string? why)
