@@ -525,14 +525,20 @@ namespace Dsl.Generators.Emit
         public static List<string> DensityCall(SourceWriter w, ReverseMode reverse, NodeSpec node, IReadOnlyList<Expr> arguments, ReverseMode.Scope scope,
             string value, string? target, InvariantArguments? invariant = null, string? family = null)
         {
-            var distribution = node.Declaration.Distribution!;
-            var given = DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
-            var method = (family ?? distribution.Name) + (given.Any(p => p.Name == "logit") ? "Logit" : "");
+            var (method, given) = Kernel(node, family);
             var values = arguments.Select((a, i) => invariant?.ValueOf(i) ?? reverse.Local("Arg", reverse.Of(a, scope))).ToList();
             if (invariant?.Kernel is { } kernel) (method, values) = (method + kernel.Suffix, values.Concat(kernel.Extra).ToList());
             var partials = new[] { reverse.Name("DValue") }.Concat(given.Select(p => reverse.Name($"D{char.ToUpperInvariant(p.Name[0])}{p.Name.Substring(1)}"))).ToList();
             w.Line($"{(target is null ? "_ =" : target + " +=")} {Hmc}.LogDensity.{method}({string.Join(", ", new[] { value }.Concat(values).Concat(partials.Select(p => $"out var {p}")))});");
             return partials;
+        }
+
+        /// <summary>The runtime kernel a random node's log density calls (its family, with Logit where the link is given) and the parameters it is given, in the catalogue's order.</summary>
+        public static (string Method, List<DistributionParameter> Given) Kernel(NodeSpec node, string? family = null)
+        {
+            var distribution = node.Declaration.Distribution!;
+            var given = DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
+            return ((family ?? distribution.Name) + (given.Any(p => p.Name == "logit") ? "Logit" : ""), given);
         }
 
         /// <summary>∂/∂u = ∂/∂x · dx/du + d(log Jacobian)/du for each latent's transform.</summary>

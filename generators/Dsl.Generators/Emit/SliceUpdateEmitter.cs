@@ -20,7 +20,11 @@ namespace Dsl.Generators.Emit
 
         public static string Method(SliceUpdate update) => "Update" + char.ToUpperInvariant(update.Latent.Node[0]) + update.Latent.Node.Substring(1);
 
-        private static string Conditional(SliceUpdate update) => char.ToUpperInvariant(update.Latent.Node[0]) + update.Latent.Node.Substring(1) + "Conditional";
+        private static string Capitalised(SliceUpdate update) => char.ToUpperInvariant(update.Latent.Node[0]) + update.Latent.Node.Substring(1);
+
+        private static string Conditional(SliceUpdate update) => Capitalised(update) + "Conditional";
+
+        private static string LogConditional(SliceUpdate update) => Capitalised(update) + "LogConditional";
 
         public static void Emit(SourceWriter w, ModelSpec spec, SliceUpdate update, System.Action<SourceWriter> locals)
         {
@@ -30,7 +34,7 @@ namespace Dsl.Generators.Emit
             var (toU, fromU, jacobian) = Transform(update.Latent, code);
             w.Line("/// <summary>");
             w.Line($"/// Slice sampling (line {latent.Declaration.Location.Line}): {latent.Name} ~ {ExprPrinter.Print(latent.Declaration.Distribution!)} has no closed-form conditional, so one");
-            w.Line($"/// stepping-out and shrinkage step (Neal 2003) on u = {toU.Replace("ldX", latent.Name)} leaves p({latent.Name} | rest) ∝ p({latent.Name}) Π p({string.Join(", ", update.Children)} | {latent.Name}) invariant.");
+            w.Line($"/// stepping-out and shrinkage step (Neal 2003) on u = {Scale(update.Latent.Transform, latent.Name)} leaves p({latent.Name} | rest) ∝ p({latent.Name}) Π p({string.Join(", ", update.Children)} | {latent.Name}) invariant.");
             w.Line("/// </summary>");
             using (w.Block($"private void {Method(update)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
             {
@@ -42,10 +46,10 @@ namespace Dsl.Generators.Emit
             w.Line();
             w.Line($"/// <summary>log p({latent.Name} | rest) on the unconstrained scale, up to a constant, for the slice sampler.</summary>");
             using (w.Block($"private readonly struct {Conditional(update)}(ConjugateSweep sweep) : global::Dsl.Runtime.Inference.Rules.IScalarLogDensity"))
-                w.Line($"public double LogDensity(double u) => sweep.LogConditional{Conditional(update)}(u);");
+                w.Line($"public double LogDensity(double u) => sweep.{LogConditional(update)}(u);");
             w.Line();
             w.Line($"/// <summary>log p({latent.Name} = x(u)) + Σ log p(child | x) + log |dx/du|, the trial value written into the state the children read.</summary>");
-            using (w.Block($"private double LogConditional{Conditional(update)}(double ldU)"))
+            using (w.Block($"private double {LogConditional(update)}(double ldU)"))
             {
                 locals(w);
                 w.Line($"var ldX = {fromU};");
@@ -72,12 +76,19 @@ namespace Dsl.Generators.Emit
         /// <summary>The kernel call log p(value | arguments), its partials discarded.</summary>
         private static string Kernel(ModelSpec spec, NodeSpec node, string value, CodeExpr code)
         {
-            var distribution = node.Declaration.Distribution!;
-            var given = DistributionCatalog.Find(distribution.Name)!.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
-            var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
+            var (method, given) = SamplingEmitter.Kernel(node);
             var arguments = new[] { value }.Concat(SamplingEmitter.Arguments(spec, node).Select(code.Of)).Concat(Enumerable.Repeat("out _", 1 + given.Count));
             return $"{SamplingEmitter.Hmc}.LogDensity.{method}({string.Join(", ", arguments)})";
         }
+
+        /// <summary>The unconstrained scale in words, for the generated comment.</summary>
+        private static string Scale(LatentTransform transform, string x) => transform switch
+        {
+            LatentTransform.Log => $"log {x}",
+            LatentTransform.Logit => $"logit {x}",
+            LatentTransform.Interval => $"logit(({x} − lower) / (upper − lower))",
+            _ => x,
+        };
 
         /// <summary>u from the current value ldX, x from ldU, and log |dx/du| at ldU, by the latent's transform.</summary>
         private static (string ToU, string FromU, string Jacobian) Transform(SampledLatent latent, CodeExpr code)
