@@ -125,6 +125,7 @@ public sealed class ConjugateCatalogueTests
     [InlineData("[Latent] public double a(Group j) => Dist.Normal(0, 1); [Observed] public double y(Obs n) => Dist.Normal(a(g(n)) - a(new Group(0)), 1);", "'a': child 'y' reads more than one entry of it")]
     [InlineData("[Latent] public double r() => Dist.Gamma(1, 1); [Observed] public int y(Obs n) => Dist.Poisson(r() + e(n));", "'r': child 'y' reads it in the 'rate' of a Dist.Poisson, not as a rate e·r")]
     [InlineData("[Param] public partial double m(); [Observed] public double y(Obs n) => Dist.Normal(m(), 1);", "'m' is a parameter")]
+    [InlineData("[Latent] public double q() => Dist.Uniform(0, 2); [Observed] public int y(Obs n) => Dist.Bernoulli(p: q() / 2);", "'q': a Uniform prior has an exact update only on (0, 1), as Beta(1, 1)")]
     public void ALatentWithoutAnEntry_LeavesTheModelToNuts_WithTheReason(string members, string reason)
     {
         var (plan, why) = Plan(members);

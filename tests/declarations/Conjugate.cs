@@ -197,3 +197,17 @@ public partial class UnknownShape
     [Latent] public double rate(Unit u) => Dist.Gamma(shape(), 1);
     [Observed] public int y(Unit u) => Dist.Poisson(rate(u));
 }
+
+/// Flat priors on a regression's coefficients and a Uniform(0, 1) probability: the coefficients' conditional is the
+/// data's alone (least squares with a known sd), the probability's a Beta(1 + hits, 1 + misses).
+[PlateModel("Flat coefficients and a uniform probability")]
+public partial class FlatAndUniform
+{
+    [Plate] public partial struct Observation { }
+    [Data] public partial double x(Observation n);
+    [Latent] public double intercept() => Dist.Flat();
+    [Latent] public double slope() => Dist.Flat();
+    [Latent] public double share() => Dist.Uniform(0, 1);
+    [Observed] public double y(Observation n) => Dist.Normal(intercept() + slope() * x(n), 1);
+    [Observed] public int hit(Observation n) => Dist.Bernoulli(p: share());
+}

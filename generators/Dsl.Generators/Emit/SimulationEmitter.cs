@@ -142,11 +142,11 @@ namespace Dsl.Generators.Emit
                     w.Line($"{Drawn(node)}[{Position(node)}] = {Draw}.{(argument.Name == "logit" ? "CategoricalLogit" : "Categorical")}(\"{node.Name}\", simWeights, ref simRandom);");
                     return;
                 }
-                var info = DistributionCatalog.Find(distribution.Name)!;
-                var given = info.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)).ToList();
-                var method = distribution.Name + (given.Any(p => p.Name == "logit") ? "Logit" : "");
+                var (method, given) = SamplingEmitter.Kernel(node);
                 var arguments = given.Select(p => code.Of(ExprTools.Inline(distribution.Arguments.First(a => a.Name == p.Name).Value, spec)));
-                w.Line($"{Drawn(node)}[{Position(node)}] = {Draw}.{method}({string.Join(", ", new[] { EmitHelpers.Literal(node.Name) }.Concat(arguments))}, ref simRandom);");
+                // An improper prior is drawn only as a chain's start (Stan's initialisation), never for data.
+                var improper = method is "Flat" or "HalfFlat" ? new[] { "settings.ImproperAsStarts" } : new string[0];
+                w.Line($"{Drawn(node)}[{Position(node)}] = {Draw}.{method}({string.Join(", ", new[] { EmitHelpers.Literal(node.Name) }.Concat(improper).Concat(arguments))}, ref simRandom);");
             }
             if (node.Declaration.Constraints.Ordered)
             {

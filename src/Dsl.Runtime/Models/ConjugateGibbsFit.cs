@@ -7,7 +7,8 @@ namespace Dsl.Runtime.Models;
 
 /// <summary>
 /// Exact Gibbs for any declared model whose every latent has a catalogue entry: independent chains side by side, each
-/// started at its own draw from the prior (ancestral simulation, so the chains start overdispersed) and then swept
+/// started at its own draw from the prior (ancestral simulation, so the chains start overdispersed; a latent with a
+/// flat prior from Stan's Uniform(−2, 2) initialisation) and then swept
 /// warm-up + samples times from random stream (seed, chain), so the draws do not depend on the thread count. The
 /// kept sweeps are summarised as NUTS's draws are (rank-normalised R-hat, bulk and tail ESS).
 /// </summary>
@@ -40,7 +41,7 @@ public static class ConjugateGibbsFit
         ChainDiagnostics.InParallel(options.Chains, options.Threads, chain =>
         {
             var sweep = sweeps[chain];
-            var start = model.Simulate((options.Seed ^ StartStreams) + (ulong)chain, new SimulationSettings());
+            var start = model.Simulate((options.Seed ^ StartStreams) + (ulong)chain, new SimulationSettings { ImproperAsStarts = true });
             foreach (var latent in latents) sweep.TrySetLatent(latent, start[latent]);
             var draws = kept[chain] = new double[options.Samples * width];
             var random = new RandomStream(options.Seed, (ulong)chain);

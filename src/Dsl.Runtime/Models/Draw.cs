@@ -44,9 +44,9 @@ public static class Draw
     public static double ZeroInflatedNegativeBinomial(string node, double mean, double inverseDispersion, double zeroLogit, ref RandomStream random) =>
         random.NextDouble() < SpecialFunctions.Logistic(Finite(node, "zeroLogit", zeroLogit)) ? 0 : NegativeBinomial(node, mean, inverseDispersion, ref random);
 
-    public static double Flat(string node, ref RandomStream random) => throw Improper(node, "Flat");
+    public static double Flat(string node, bool asStart, ref RandomStream random) => asStart ? 4 * random.NextDouble() - 2 : throw Improper(node, "Flat");
 
-    public static double HalfFlat(string node, ref RandomStream random) => throw Improper(node, "HalfFlat");
+    public static double HalfFlat(string node, bool asStart, ref RandomStream random) => asStart ? Math.Exp(4 * random.NextDouble() - 2) : throw Improper(node, "HalfFlat");
 
     public static double Uniform(string node, double lower, double upper, ref RandomStream random) =>
         upper > lower && double.IsFinite(upper - lower) ? lower + (upper - lower) * random.NextDouble() : throw Outside(node, "upper - lower", upper - lower);

@@ -57,6 +57,12 @@ public sealed record SimulationSettings
     public int DefaultTotal { get; init; } = 1000;
 
     public int TotalOf(string node) => Totals.TryGetValue(node, out var total) ? total : DefaultTotal;
+
+    /// <summary>
+    /// Draw a latent with an improper prior (Flat, HalfFlat) from Stan's initialisation, Uniform(−2, 2) on its
+    /// unconstrained scale, instead of refusing: for a sampler's chain starts, never for data.
+    /// </summary>
+    public bool ImproperAsStarts { get; init; }
 }
 
 /// <summary>Sizes read off a declared model's plates.</summary>

@@ -6,7 +6,7 @@ using static Dsl.Generators.Derivation.Conjugacy.Statistics;
 namespace Dsl.Generators.Derivation.Conjugacy
 {
     /// <summary>
-    /// Beta–Bernoulli and Beta–Binomial. Prior θ ~ Beta(a, b); each child y ~ Bernoulli(p: θ) or Binomial(n, p: θ):
+    /// Beta–Bernoulli and Beta–Binomial. Prior θ ~ Beta(a, b), or Uniform(0, 1) as Beta(1, 1); each child y ~ Bernoulli(p: θ) or Binomial(n, p: θ):
     /// θ | rest ~ Beta(a + Σ y, b + Σ (n − y)), n = 1 for a Bernoulli.
     /// </summary>
     internal static class BetaEntry
@@ -24,8 +24,20 @@ namespace Dsl.Generators.Derivation.Conjugacy
                 return trials is null || read.Argument != "p" || !ExprTools.SameShape(read.Value, read.Call) ? null
                     : new ChildStatistics(read.Child.Name, read.Call, read.Own, Subtract(trials, read.Own));
             }, $"the probability p: {latent.Name}(...) of a Bernoulli or Binomial", out why);
-            return children is null ? null : new ConjugateUpdate(latent.Name, "Beta–Binomial", "Beta(a + Σ y, b + Σ (n − y))", ConjugateFamily.Beta,
-                ExprTools.Argument(latent, "a", spec)!, ExprTools.Argument(latent, "b", spec)!, null, children.Value);
+            if (children is null) return null;
+            var (a, b) = latent.Declaration.Distribution!.Name == "Uniform"
+                ? (Constant(1, ExprTools.Argument(latent, "lower", spec)!), Constant(1, ExprTools.Argument(latent, "lower", spec)!))
+                : (ExprTools.Argument(latent, "a", spec)!, ExprTools.Argument(latent, "b", spec)!);
+            return new ConjugateUpdate(latent.Name, "Beta–Binomial", "Beta(a + Σ y, b + Σ (n − y))", ConjugateFamily.Beta, a, b, null, children.Value);
+        }
+
+        /// <summary>A Uniform(0, 1) prior is Beta(1, 1); on any other interval the conditional is a truncated Beta, which has no entry.</summary>
+        public static ConjugateUpdate? MatchUniform(ModelSpec spec, NodeSpec latent, IReadOnlyList<ChildRead> reads, out string? why)
+        {
+            if (ExprTools.Argument(latent, "lower", spec) is ConstantExpr { Value: 0 } && ExprTools.Argument(latent, "upper", spec) is ConstantExpr { Value: 1 })
+                return Match(spec, latent, reads, out why);
+            why = "a Uniform prior has an exact update only on (0, 1), as Beta(1, 1)";
+            return null;
         }
     }
 }

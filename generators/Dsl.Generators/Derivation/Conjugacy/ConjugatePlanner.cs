@@ -21,6 +21,8 @@ namespace Dsl.Generators.Derivation.Conjugacy
         private static readonly Dictionary<string, Entry> catalogue = new()
         {
             ["Normal"] = NormalMeanEntry.Match,
+            ["Flat"] = NormalMeanEntry.Match,
+            ["Uniform"] = BetaEntry.MatchUniform,
             ["Gamma"] = GammaEntry.Match,
             ["Exponential"] = GammaEntry.Match,
             ["InverseGamma"] = InverseGammaEntry.Match,

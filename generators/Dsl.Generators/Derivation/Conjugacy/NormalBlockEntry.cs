@@ -8,7 +8,7 @@ using static Dsl.Generators.Derivation.Conjugacy.Statistics;
 namespace Dsl.Generators.Derivation.Conjugacy
 {
     /// <summary>
-    /// Normal linear predictor, jointly. Latents β₁..β_D with Normal priors N(m_d, s_d) that are the coefficients of
+    /// Normal linear predictor, jointly. Latents β₁..β_D with Normal priors N(m_d, s_d) (or flat ones, 1/s² = 0) that are the coefficients of
     /// one linear predictor: each child y ~ Normal(a + Σ_d b_d·β_d, σ) (or log y for a log-normal child), with a, b and
     /// σ free of the β's, where a term is a coefficient times a latent, or a Sum over a plate of a design entry times a
     /// vector latent along that plate. Then β | rest ~ Normal(Λ⁻¹h, Λ⁻¹), Λ = diag(1/s²) + Σ b bᵀ/σ²,
@@ -24,7 +24,7 @@ namespace Dsl.Generators.Derivation.Conjugacy
         /// <summary>The blocks of a model, and for latents that need one but cannot have it, the reason (by latent).</summary>
         public static List<NormalBlock> Find(ModelSpec spec, Dictionary<string, string> refused)
         {
-            var candidates = spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Kind == ValueKind.Real && n.Declaration.Distribution!.Name == "Normal" && !n.Declaration.Constraints.Ordered)
+            var candidates = spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Kind == ValueKind.Real && NormalPrior(spec, n) is not null && !n.Declaration.Constraints.Ordered)
                 .Select(n => n.Name).ToList();
             var group = candidates.ToDictionary(c => c, c => c);
             string Root(string c) => group[c] == c ? c : group[c] = Root(group[c]);
@@ -68,13 +68,13 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var priors = new List<BlockMember>();
             foreach (var member in members.Select(m => ExprTools.Find(spec, m)!))
             {
-                var (mean, sd) = (ExprTools.Argument(member, "mean", spec)!, ExprTools.Argument(member, "sd", spec)!);
-                if (members.Any(m => ExprTools.Mentions(mean, m) || ExprTools.Mentions(sd, m)))
+                var (mean, precision) = NormalPrior(spec, member)!.Value;
+                if (members.Any(m => ExprTools.Mentions(mean, m) || ExprTools.Mentions(precision, m)))
                 {
                     why = $"the coefficients {names} of one linear predictor are drawn jointly, but the prior of '{member.Name}' reads another of them";
                     return null;
                 }
-                priors.Add(new BlockMember(member.Name, mean, Precision(sd)));
+                priors.Add(new BlockMember(member.Name, mean, precision));
             }
             var children = new List<BlockChild>();
             foreach (var child in spec.Nodes.Where(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => members.Any(m => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), m)))))

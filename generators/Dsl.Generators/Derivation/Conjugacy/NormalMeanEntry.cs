@@ -6,7 +6,7 @@ using static Dsl.Generators.Derivation.Conjugacy.Statistics;
 namespace Dsl.Generators.Derivation.Conjugacy
 {
     /// <summary>
-    /// Normal–Normal. Prior θ ~ Normal(m, s); each child y ~ Normal(a + b·θ, σ) (or log y, for a log-normal child
+    /// Normal–Normal. Prior θ ~ Normal(m, s), or flat (1/s² = 0); each child y ~ Normal(a + b·θ, σ) (or log y, for a log-normal child
     /// with log-mean a + b·θ), with a, b and σ free of θ. Then
     /// θ | rest ~ Normal(h/P, 1/√P), P = 1/s² + Σ b²/σ², h = m/s² + Σ b·(y − a)/σ².
     /// This covers a hierarchy's group means (children that are latents themselves), an intercept, a slope on a
@@ -19,8 +19,7 @@ namespace Dsl.Generators.Derivation.Conjugacy
     {
         public static ConjugateUpdate? Match(ModelSpec spec, NodeSpec latent, IReadOnlyList<ChildRead> reads, out string? why)
         {
-            var (m, s) = (ExprTools.Argument(latent, "mean", spec)!, ExprTools.Argument(latent, "sd", spec)!);
-            var priorPrecision = Precision(s);
+            var (m, priorPrecision) = NormalPrior(spec, latent)!.Value;
             var children = Collect(reads, read =>
             {
                 if (Gaussian(spec, read.Child) is not { } child || read.Argument != child.Argument) return null;

@@ -59,6 +59,17 @@ namespace Dsl.Generators.Derivation.Conjugacy
             _ => expr,
         };
 
+        /// <summary>
+        /// A Normal-family prior's mean m and precision 1/s²: Normal(m, s), or a flat (improper) prior on the real
+        /// line as the limit s → ∞, precision 0 (the conditional is then the children's alone). Null for another family.
+        /// </summary>
+        public static (Expr Mean, Expr Precision)? NormalPrior(ModelSpec spec, NodeSpec latent) => latent.Declaration.Distribution!.Name switch
+        {
+            "Normal" => (ExprTools.Argument(latent, "mean", spec)!, Precision(ExprTools.Argument(latent, "sd", spec)!)),
+            "Flat" => (new ConstantExpr(0, latent.Declaration.Location), new ConstantExpr(0, latent.Declaration.Location)),
+            _ => null,
+        };
+
         public static Expr Log(Expr value) => new FunctionExpr("Log", Helpers.EquatableArray.Of(value), value.Location);
 
         /// <summary>(y − μ)²/2.</summary>
