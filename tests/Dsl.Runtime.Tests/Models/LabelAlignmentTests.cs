@@ -37,6 +37,21 @@ public sealed class LabelAlignmentTests
     }
 
     [Fact]
+    public void ManyLabels_AreMatchedGreedily_WhenTheyAreWellSeparated()
+    {
+        // Eight labels (beyond the exhaustive search's six): centres 0, 10, ..., 70 with sd 0.5, the second chain's
+        // labels reversed. Every centre is 20 sd from its neighbours, so the cheapest pairs are the right ones.
+        const int length = 100, labels = 8;
+        var random = new RandomStream(5, 0);
+        var mu = new float[2 * length * labels];
+        for (var s = 0; s < 2 * length; s++)
+            for (var k = 0; k < labels; k++) mu[s * labels + k] = (float)(10.0 * (s < length ? k : labels - 1 - k) + 0.5 * random.NextNormal());
+        Assert.Equal(length, LabelAlignment.Align(2 * length, labels, [new LabelAlignment.Labelled(mu, [labels], 0, Guides: true)], [], length));
+        for (var s = 0; s < 2 * length; s++)
+            for (var k = 0; k < labels; k++) Assert.InRange(mu[s * labels + k], 10.0 * k - 3, 10.0 * k + 3);
+    }
+
+    [Fact]
     public void ANodeOverTwoPlates_IsPermutedAlongTheLabelledAxisOnly()
     {
         // weights(g, k) for 2 groups x 2 labels, and centres(k): one draw with the labels swapped.
