@@ -107,6 +107,10 @@ namespace Dsl.Generators.Derivation
             return entries.GroupBy(e => e.Plate).Select(g => g.OrderByDescending(e => e.Value).First()).Select(e => (e.Plate, e.Value, e.Location.Line));
         }
 
+        /// <summary>A node read at its own index variables, <c>y(n, g)</c>: its value at the entry a loop over its plates is at.</summary>
+        public static NodeCallExpr OwnCall(NodeSpec node) =>
+            new(node.Name, Helpers.EquatableArray.ToEquatableArray(node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location))), node.Declaration.Location);
+
         /// <summary>The expression and every expression inside it, outermost first.</summary>
         public static IEnumerable<Expr> Subexpressions(Expr expr)
         {

@@ -427,7 +427,7 @@ namespace Dsl.Generators.Emit
                 var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
                 var position = reverse.Local("At", ReverseMode.Position(node));
                 EmitSkipMissing(w, reverse, node, position, scope);
-                var self = new NodeCallExpr(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
+                var self = ExprTools.OwnCall(node);
                 var logged = HoldsLogs(node);
                 var x = node.Role switch
                 {
@@ -502,7 +502,7 @@ namespace Dsl.Generators.Emit
             using (BindingEmitter.Loops(w, node.Indices))
             {
                 var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
-                var self = new NodeCallExpr(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
+                var self = ExprTools.OwnCall(node);
                 var logProbability = SummedLatentEmitter.LogProbability(spec, node, self);
                 w.Line($"logDensity += {reverse.Of(logProbability, scope)};");
                 reverse.Accumulate(logProbability, "1.0", scope);

@@ -64,8 +64,7 @@ namespace Dsl.Generators.Emit
                     {
                         var variables = child.Indices.Select(i => i.Variable).ToList();
                         var inner = ConjugateEmitter.HoistSums(w, spec, variables, SamplingEmitter.Arguments(spec, child));
-                        var own = new NodeCallExpr(child.Name, Helpers.EquatableArray.ToEquatableArray(child.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location))), child.Declaration.Location);
-                        w.Line($"ldTotal += {Kernel(spec, child, inner.Of(own), inner)};");
+                        w.Line($"ldTotal += {Kernel(spec, child, inner.Of(ExprTools.OwnCall(child)), inner)};");
                     }
                 }
                 w.Line("return double.IsNaN(ldTotal) ? double.NegativeInfinity : ldTotal;");

@@ -106,8 +106,7 @@ namespace Dsl.Generators.Emit
             if (child.Declaration.Distribution!.Name == "Categorical")
             {
                 // A categorical child (a topic's word, p: (Word v) => phi(z(t), v)) has no kernel: its log probability is an expression.
-                var own = new NodeCallExpr(child.Name, child.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), child.Declaration.Location);
-                var logProbability = AtValue(LogProbability(spec, child, own));
+                var logProbability = AtValue(LogProbability(spec, child, ExprTools.OwnCall(child)));
                 if (target is not null) w.Line($"{target} += {reverse.Of(logProbability, scope)};");
                 if (share is not null) reverse.Accumulate(logProbability, share, scope);
                 return;

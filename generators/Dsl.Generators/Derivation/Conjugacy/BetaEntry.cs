@@ -11,7 +11,19 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// </summary>
     internal static class BetaEntry
     {
-        public static ConjugateUpdate? Match(ModelSpec spec, NodeSpec latent, IReadOnlyList<ChildRead> reads, out string? why)
+        public static ConjugateUpdate? Match(ModelSpec spec, NodeSpec latent, IReadOnlyList<ChildRead> reads, out string? why) =>
+            Match(spec, latent, reads, ExprTools.Argument(latent, "a", spec)!, ExprTools.Argument(latent, "b", spec)!, out why);
+
+        /// <summary>A Uniform(0, 1) prior is Beta(1, 1); on any other interval the conditional is a truncated Beta, which has no entry.</summary>
+        public static ConjugateUpdate? MatchUniform(ModelSpec spec, NodeSpec latent, IReadOnlyList<ChildRead> reads, out string? why)
+        {
+            if (ExprTools.Argument(latent, "lower", spec) is ConstantExpr { Value: 0 } lower && ExprTools.Argument(latent, "upper", spec) is ConstantExpr { Value: 1 })
+                return Match(spec, latent, reads, Constant(1, lower), Constant(1, lower), out why);
+            why = "a Uniform prior has an exact update only on (0, 1), as Beta(1, 1)";
+            return null;
+        }
+
+        private static ConjugateUpdate? Match(ModelSpec spec, NodeSpec latent, IReadOnlyList<ChildRead> reads, Expr a, Expr b, out string? why)
         {
             var children = Collect(reads, read =>
             {
@@ -24,20 +36,7 @@ namespace Dsl.Generators.Derivation.Conjugacy
                 return trials is null || read.Argument != "p" || !ExprTools.SameShape(read.Value, read.Call) ? null
                     : new ChildStatistics(read.Child.Name, read.Call, read.Own, Subtract(trials, read.Own));
             }, $"the probability p: {latent.Name}(...) of a Bernoulli or Binomial", out why);
-            if (children is null) return null;
-            var (a, b) = latent.Declaration.Distribution!.Name == "Uniform"
-                ? (Constant(1, ExprTools.Argument(latent, "lower", spec)!), Constant(1, ExprTools.Argument(latent, "lower", spec)!))
-                : (ExprTools.Argument(latent, "a", spec)!, ExprTools.Argument(latent, "b", spec)!);
-            return new ConjugateUpdate(latent.Name, "Beta–Binomial", "Beta(a + Σ y, b + Σ (n − y))", ConjugateFamily.Beta, a, b, null, children.Value);
-        }
-
-        /// <summary>A Uniform(0, 1) prior is Beta(1, 1); on any other interval the conditional is a truncated Beta, which has no entry.</summary>
-        public static ConjugateUpdate? MatchUniform(ModelSpec spec, NodeSpec latent, IReadOnlyList<ChildRead> reads, out string? why)
-        {
-            if (ExprTools.Argument(latent, "lower", spec) is ConstantExpr { Value: 0 } && ExprTools.Argument(latent, "upper", spec) is ConstantExpr { Value: 1 })
-                return Match(spec, latent, reads, out why);
-            why = "a Uniform prior has an exact update only on (0, 1), as Beta(1, 1)";
-            return null;
+            return children is null ? null : new ConjugateUpdate(latent.Name, "Beta–Binomial", "Beta(a + Σ y, b + Σ (n − y))", ConjugateFamily.Beta, a, b, null, children.Value);
         }
     }
 }

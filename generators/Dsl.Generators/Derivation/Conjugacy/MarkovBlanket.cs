@@ -12,7 +12,7 @@ namespace Dsl.Generators.Derivation.Conjugacy
     internal sealed record ChildRead(NodeSpec Child, string Argument, Expr Value, NodeCallExpr Call, string? Category)
     {
         /// <summary>The child's own value at its indices, as a call the emitter reads from the sampler's state.</summary>
-        public NodeCallExpr Own => new(Child.Name, Helpers.EquatableArray.ToEquatableArray(Child.Indices.Select(i => (Expr)new IndexExpr(i.Variable, Child.Declaration.Location))), Child.Declaration.Location);
+        public NodeCallExpr Own => ExprTools.OwnCall(Child);
 
         /// <summary>The child's other argument by name, inlined (null where the child does not give it).</summary>
         public Expr? Other(ModelSpec spec, string name) => ExprTools.Argument(Child, name, spec);

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
 using static Dsl.Generators.Derivation.Differentiation;
@@ -101,7 +100,7 @@ namespace Dsl.Generators.Derivation.Conjugacy
         /// </summary>
         public static GaussianView? Gaussian(ModelSpec spec, NodeSpec node)
         {
-            var own = new NodeCallExpr(node.Name, Helpers.EquatableArray.ToEquatableArray(node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, node.Declaration.Location))), node.Declaration.Location);
+            var own = ExprTools.OwnCall(node);
             if (NormalArguments(spec, node) is var (mean, sd))
                 return new GaussianView(node.Declaration.Distribution!.Name == "LogNormal" ? Log(own) : own, mean, Precision(sd), null, LocationArgument(node));
             if (node.Declaration.Distribution is not { Name: "Bernoulli" or "Binomial" } d || ExprTools.Argument(node, "logit", spec) is not { } logit) return null;
