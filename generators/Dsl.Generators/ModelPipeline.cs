@@ -22,7 +22,11 @@ namespace Dsl.Generators
         ModelDeclaration? Declaration,
         ModelSpec? Spec,
         EquatableArray<DiagnosticInfo> Diagnostics,
-        EquatableArray<GeneratedFile> Files);
+        EquatableArray<GeneratedFile> Files)
+    {
+        /// <summary>Stage 3: every engine's plan, or why it has none (null where the declaration did not validate).</summary>
+        public ModelPlans? Plans { get; init; }
+    }
 
     /// <summary>
     /// The one pure entry point (stanc3's stan2cpp): declaration -> validated graph -> generated files. The source
@@ -74,50 +78,33 @@ namespace Dsl.Generators
                 if (declaration.IsPartial) files.Add(StorageEmitter.Emit(declaration));
                 if (declaration.IsPartial && declaration.Inherited.Count > 0) files.Add(InheritedEmitter.Emit(declaration));
                 var diagnostics = validated.Diagnostics.ToList();
-                // An inference plan's diagnostics are reported; its files are emitted when it succeeds.
-                void Planned<TPlan>(Result<TPlan> planned, Func<TPlan, IEnumerable<GeneratedFile>> emit) where TPlan : class
-                {
-                    diagnostics.AddRange(planned.Diagnostics);
-                    if (planned.Value is { } plan) files.AddRange(emit(plan));
-                }
+                ModelPlans? plans = null;
                 if (validated.Value is { } spec)
                 {
                     files.Add(GraphEmitter.Emit(spec));
-                    GibbsPlan? gibbs = null;
-                    JointVariationalPlan? variational = null;
-                    // Parameters beside discrete latents only: the likelihood with those latents summed out is maximised.
-                    var pointEstimate = PointEstimationPlanner.Applies(spec) ? PointEstimationPlanner.Plan(spec) : null;
-                    if (GibbsPlanner.Applies(spec))
+                    plans = ModelPlans.Plan(spec);
+                    var (exact, gibbsEm, nuts, maximumLikelihood, variational) = plans;
+                    // Every engine that planned is emitted: the first that applies is the default, the others are
+                    // `--method` choices and cross-checks of it. A refusal is reported only where nothing else fits.
+                    if (nuts.Plan is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
+                    if (exact.Plan is { } conjugate) files.Add(ConjugateEmitter.Emit(spec, conjugate));
+                    if (gibbsEm.Plan is { } gibbs) files.AddRange(new[] { GibbsEmitter.Emit(spec, gibbs), MStepEmitter.Emit(spec, gibbs) });
+                    else if (nuts is { Tried: true, Plan: null }) diagnostics.AddRange(gibbsEm.Diagnostics.Concat(nuts.Diagnostics));
+                    else if (maximumLikelihood is { Tried: true, Plan: null }) diagnostics.AddRange(gibbsEm.Diagnostics);
+                    diagnostics.AddRange(variational.Diagnostics);
+                    if (variational.Plan is { } joint)
                     {
-                        // Exact updates are the default engine; gradient-based sampling is emitted too wherever it plans (a
-                        // second engine, `--method nuts`, and a cross-check of the first), except where maximum likelihood
-                        // already fits a model that has nothing continuous to sample. Each says why when none fits.
-                        var exact = GibbsPlanner.Plan(spec);
-                        var sampled = pointEstimate is null ? SamplingPlanner.Plan(spec) : null;
-                        if (sampled?.Value is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
-                        // Exact Gibbs wherever the catalogue has an entry for every latent (`--method gibbs`).
-                        if (pointEstimate is null && ConjugatePlanner.Plan(spec, out _) is { } conjugate) files.Add(ConjugateEmitter.Emit(spec, conjugate));
-                        if (exact.Value is { } exactPlan) files.AddRange(new[] { GibbsEmitter.Emit(spec, gibbs = exactPlan), MStepEmitter.Emit(spec, exactPlan) });
-                        else if (sampled is { Value: null }) diagnostics.AddRange(exact.Diagnostics.Concat(sampled.Diagnostics));
-                        else if (pointEstimate is { Value: null }) diagnostics.AddRange(exact.Diagnostics);
+                        // One cell plate: the model's own variational family. Several: one part per plate, and the family joining them.
+                        files.AddRange(joint.Parts.SelectMany(part => new[] { ElboEmitter.Emit(spec, part), GradientEmitter.Emit(spec, part), DeclaredVariationalEmitter.Emit(spec, part) }));
+                        if (joint.Parts.Count > 1) files.Add(JointVariationalEmitter.Emit(spec, joint));
                     }
-                    if (VariationalPlanner.Applies(spec))
-                        Planned(VariationalPlanner.Plan(spec), joint =>
-                        {
-                            // One cell plate: the model's own variational family. Several: one part per plate, and the family joining them.
-                            var parts = joint.Parts.SelectMany(part => new[] { ElboEmitter.Emit(spec, part), GradientEmitter.Emit(spec, part), DeclaredVariationalEmitter.Emit(spec, part) }).ToList();
-                            variational = joint;
-                            if (joint.Parts.Count > 1) parts.Add(JointVariationalEmitter.Emit(spec, joint));
-                            return parts;
-                        });
-                    if (pointEstimate is not null)
-                        Planned(pointEstimate, plan => new[] { SamplingEmitter.EmitObjective(spec, plan) });
-                    files.Add(BindingEmitter.Emit(spec, gibbs, variational));
+                    diagnostics.AddRange(maximumLikelihood.Diagnostics);
+                    if (maximumLikelihood.Plan is { } estimation) files.Add(SamplingEmitter.EmitObjective(spec, estimation));
+                    files.Add(BindingEmitter.Emit(spec, gibbsEm.Plan, variational.Plan));
                     // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.
-                    if (!GibbsPlanner.Applies(spec) && !VariationalPlanner.Applies(spec) && !PointEstimationPlanner.Applies(spec))
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInferenceEngine, declaration.Location, declaration.ClassName));
+                    if (!plans.AnyTried) diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInferenceEngine, declaration.Location, declaration.ClassName));
                 }
-                return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.ToEquatableArray());
+                return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.ToEquatableArray()) { Plans = plans };
             });
 
         /// <summary>Every [PlateModel] class in a source text (for tools that have no compilation).</summary>

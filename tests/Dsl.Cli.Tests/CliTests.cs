@@ -58,6 +58,20 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void CheckPlan_PrintsEachEnginesUpdates_OrWhyItHasNone()
+    {
+        var result = RunDsl("check", RepoPaths.Conjugate, "--plan");
+
+        Assert.Equal(0, result.Exit);
+        // A Beta prior on a Binomial's probability: the catalogue's Beta entry, its statistics the successes and failures.
+        Assert.Matches(@"(?m)^plan of BetaBinomialSites:\n    exact Gibbs\n        draw \w+ from Beta \(Beta", result.Out);
+        Assert.Contains("    NUTS\n", result.Out);
+        Assert.Contains("maximum likelihood: does not apply", result.Out);
+        // Gibbs-EM's refusal is the planner's diagnostic, word for word.
+        Assert.Matches(@"Gibbs-EM: no plan: DSL0401: Model 'BetaBinomialSites', node '\w+': no rule claims it", result.Out);
+    }
+
+    [Fact]
     public void Check_BadModel_PrintsCompilerFormat_AndExits1()
     {
         using var temp = new TempFolder();

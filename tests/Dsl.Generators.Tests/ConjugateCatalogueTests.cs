@@ -118,6 +118,29 @@ public sealed class ConjugateCatalogueTests
         Assert.True(plan.Mixed);
     }
 
+    [Fact]
+    public void ACountReadThroughASumOfProducts_IsSplitOverItsTerms_ForEveryFactorItReads()
+    {
+        var (plan, why) = Plan("""
+            [Latent] public double w(Feature k) => Dist.Gamma(1, 1);
+            [Latent] public double h(Obs n, Feature k) => Dist.Gamma(2, 1);
+            [Observed] public int y(Obs n) => Dist.Poisson(e(n) * Sum((Feature k) => w(k) * h(n, k)));
+            """);
+        Assert.True(plan is not null, why);
+        foreach (var update in plan!.Updates)
+        {
+            var child = Assert.Single(update.Children);
+            Assert.NotNull(child.Split);
+            Assert.Equal("Feature", child.Split!.Over.Plate);
+            // The split's term keeps the factor outside the sum; each Gamma's pseudo-count is its allocated count, its
+            // exposure the term's other factors.
+            Assert.Equal("e(n) * w(k) * h(n, k)", Emit.ExprPrinter.Print(child.Split.Term));
+            Assert.Equal(AllocationSplit.Variable, Emit.ExprPrinter.Print(child.First));
+        }
+        Assert.Equal("e(n) * h(n, k)", Emit.ExprPrinter.Print(plan.Updates.Single(u => u.Latent == "w").Children[0].Second!));
+        Assert.True(plan.Mixed);
+    }
+
     [Theory]
     [InlineData("[Latent] public double s() => Dist.HalfNormal(1); [Observed] public double y(Obs n) => Dist.Normal(0, s());", "'s': no exact update for a Dist.HalfNormal prior")]
     [InlineData("[Latent] public double m() => Dist.Normal(0, 1); [Observed] public double y(Obs n) => Dist.Normal(Exp(m()), 1);", "'m': child 'y' reads it in the 'mean' of a Dist.Normal, not as a location affine in it")]
@@ -125,6 +148,10 @@ public sealed class ConjugateCatalogueTests
     [InlineData("[Latent] public double a(Group j) => Dist.Normal(0, 1); [Observed] public double y(Obs n) => Dist.Normal(a(g(n)) - a(new Group(0)), 1);", "'a': child 'y' reads more than one entry of it")]
     [InlineData("[Latent] public double r() => Dist.Gamma(1, 1); [Observed] public int y(Obs n) => Dist.Poisson(r() + e(n));", "'r': child 'y' reads it in the 'rate' of a Dist.Poisson, not as a rate e·r")]
     [InlineData("[Param] public partial double m(); [Observed] public double y(Obs n) => Dist.Normal(m(), 1);", "'m' is a parameter")]
+    // Allocation splits: a sum in a Normal mean couples its terms; a multinomial over a sum of simplexes that do not sum to one; a Dirichlet read through a Poisson's split.
+    [InlineData("[Latent] public double b(Feature k) => Dist.Gamma(1, 1); [Observed] public double y(Obs n) => Dist.Normal(Sum((Feature k) => x(n, k) * b(k)), 1);", "'b': child 'y' reads it inside a sum over a plate, which only a Poisson's rate or a Multinomial's probabilities split")]
+    [InlineData("[Latent] public double w(Feature k) => Dist.Dirichlet(over: k, 1); [Observed] public int y(Obs n, Group j) => Dist.Multinomial(over: j, Sum((Feature k) => w(k) * e(n)));", "'w': child 'y': its probabilities are a sum over Feature that is not a simplex along its own plate times a simplex along Feature")]
+    [InlineData("[Latent] public double w(Feature k) => Dist.Dirichlet(over: k, 1); [Observed] public int y(Obs n) => Dist.Poisson(Sum((Feature k) => w(k) * x(n, k)));", "'w': child 'y' reads it in the 'rate' of a Dist.Poisson, not as the probabilities")]
     [InlineData("[Latent] public double q() => Dist.Uniform(0, 2); [Observed] public int y(Obs n) => Dist.Bernoulli(p: q() / 2);", "'q': a Uniform prior has an exact update only on (0, 1), as Beta(1, 1)")]
     public void ALatentWithoutAnEntry_LeavesTheModelToNuts_WithTheReason(string members, string reason)
     {

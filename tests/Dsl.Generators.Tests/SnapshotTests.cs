@@ -37,6 +37,7 @@ public sealed class SnapshotTests
         Assert.DoesNotContain(result.Diagnostics, d => !d.Descriptor.Id.StartsWith("DSL04"));
         SnapshotAssert.Match(IrPrinter.Print(result.Declaration!), model, "1.declaration", "txt");
         SnapshotAssert.Match(IrPrinter.Print(result.Spec!), model, "2.graph", "txt");
+        SnapshotAssert.Match(PlanPrinter.Print(result.Plans!), model, "3.plan", "txt");
         foreach (var file in result.Files)
             SnapshotAssert.Match(file.Text, model, Path.GetFileNameWithoutExtension(file.HintName), "cs");
     }

@@ -211,3 +211,33 @@ public partial class FlatAndUniform
     [Observed] public double y(Observation n) => Dist.Normal(intercept() + slope() * x(n), 1);
     [Observed] public int hit(Observation n) => Dist.Bernoulli(p: share());
 }
+
+/// Counts from known gene profiles mixed by per-cell Gamma activities (deconvolution with known sources, Poisson
+/// factorisation with one factor known): each count is split over the sources, then each activity is Gamma.
+[PlateModel("Poisson mixture of known profiles")]
+public partial class KnownProfileActivities
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate(Size = 3)] public partial struct Source { }
+
+    [Data] public partial double profile(Gene g, Source k);
+    [Latent] public double activity(Cell c, Source k) => Dist.Gamma(2, 1);
+    [Observed] public int y(Cell c, Gene g) => Dist.Poisson(Sum((Source k) => profile(g, k) * activity(c, k)));
+}
+
+/// Word counts of documents that mix topics, both the topics' word frequencies and the documents' topic shares
+/// unknown (LDA on counts): each count is split over the topics, then both simplexes are Dirichlet. The topics' word
+/// priors are data, so the topics are told apart by more than their labels.
+[PlateModel("Topic model with Dirichlet topics")]
+public partial class DirichletTopics
+{
+    [Plate] public partial struct Document { }
+    [Plate] public partial struct Word { }
+    [Plate(Size = 2)] public partial struct Topic { }
+
+    [Data] public partial double wordPrior(Word v, Topic t);
+    [Latent] public double share(Topic t, Document d) => Dist.Dirichlet(over: t, 1);
+    [Latent] public double topic(Word v, Topic t) => Dist.Dirichlet(over: v, wordPrior(v, t));
+    [Observed] public int count(Document d, Word v) => Dist.Multinomial(over: v, Sum((Topic t) => topic(v, t) * share(t, d)));
+}

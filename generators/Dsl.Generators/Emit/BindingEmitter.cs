@@ -100,7 +100,8 @@ namespace Dsl.Generators.Emit
         /// A data node must lie in the support its uses need, so the binder can say why a value is refused and a
         /// simulation draws a valid default: read whole as a distribution's argument, that argument's support (a known
         /// sd is positive); a factor of a product that is a positive argument (an exposure in a rate e·λ), that support
-        /// too; read inside Log, positive, and inside Sqrt, non-negative. Returns the strictest use and where it is.
+        /// too, and a factor of a term of a sum in one, non-negative; read inside Log, positive, and inside Sqrt,
+        /// non-negative. Returns the strictest use and where it is.
         /// </summary>
         private static (Ir.Support Support, string From)? UseSupport(ModelSpec spec, NodeSpec data)
         {
@@ -117,9 +118,12 @@ namespace Dsl.Generators.Emit
                     // A categorical's probabilities are a lambda over its plate: its body is read whole, entry by entry.
                     var read = argument.Value is LambdaExpr lambda ? lambda.Body : argument.Value;
                     if (support is not (null or Ir.Support.Real) && IsData(read)) uses.Add((support.Value, whole));
-                    else if (support is Ir.Support.Positive or Ir.Support.NonNegative && ExprTools.Factors(argument.Value).Count > 1
-                        && ExprTools.Factors(argument.Value).Any(IsData))
-                        uses.Add((support.Value, $"a factor of {whole}"));
+                    else if (support is Ir.Support.Positive or Ir.Support.NonNegative)
+                        foreach (var (factor, inSum) in SignedFactors(argument.Value, false).Where(f => IsData(f.Factor)))
+                        {
+                            if (inSum) uses.Add((Ir.Support.NonNegative, $"a factor of a term of the sum in {whole}"));
+                            else if (ExprTools.Factors(argument.Value).Count > 1) uses.Add((support.Value, $"a factor of {whole}"));
+                        }
                 }
                 var expressions = arguments.Select(a => a.Value).Concat(node.Declaration.Body is { } body ? new[] { body } : new Expr[0]);
                 foreach (var f in expressions.SelectMany(ExprTools.Subexpressions).OfType<FunctionExpr>())
@@ -132,6 +136,14 @@ namespace Dsl.Generators.Emit
             // Positive is the strictest of the ordered supports; a probability or a count keeps its own.
             return uses.Count == 0 ? null : uses.OrderBy(u => u.Support == Ir.Support.Positive ? 0 : 1).First();
         }
+
+        /// <summary>
+        /// The factors of a product, and the factors of each term of a sum among them (a mixture's known profiles in
+        /// Σ_k profile·activity), each flagged with whether it sits inside such a sum: a positive total lets a term's
+        /// factor be zero, not negative.
+        /// </summary>
+        private static IEnumerable<(Expr Factor, bool InSum)> SignedFactors(Expr e, bool inSum) =>
+            ExprTools.Factors(e).SelectMany(f => f is SumExpr sum ? SignedFactors(sum.Over.Body, true) : new[] { (f, inSum) });
 
         /// <summary>What a node may hold: a plate index, its constraint, else its distribution's support, else its type's (a data node: its use's).</summary>
         private static string Support(NodeSpec node, ModelSpec spec)

@@ -66,7 +66,7 @@ namespace Dsl.Generators.Emit
 
         private static string Length(NodeSpec node) => node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => $"model.{CodeExpr.Size(i.Plate)}"));
 
-        private static string Method(string latent) => "Update" + char.ToUpperInvariant(latent[0]) + latent.Substring(1);
+        private static string Method(string latent) => "Update" + EmitHelpers.Capitalised(latent);
 
         private static string First(ConjugateUpdate update) => $"{update.Latent}First";
 
@@ -232,6 +232,11 @@ namespace Dsl.Generators.Emit
 
         private static void EmitChild(SourceWriter w, ModelSpec spec, ConjugateUpdate update, ChildStatistics statistics)
         {
+            if (statistics.Split is not null)
+            {
+                EmitSplitChild(w, spec, update, statistics, statistics.Split);
+                return;
+            }
             var child = ExprTools.Find(spec, statistics.Child)!;
             var code = Code(spec, child.Indices.Select(i => i.Variable));
             w.Line($"// {child.Name}({string.Join(", ", child.Indices.Select(i => i.Variable))}) ~ {ExprPrinter.Print(child.Declaration.Distribution!)}: " +
@@ -245,6 +250,40 @@ namespace Dsl.Generators.Emit
                     w.Line($"var ldE = {code.FlatIndex(statistics.Read)};");
                     w.Line($"{First(update)}[ldE] += {code.Of(statistics.First)};");
                     if (statistics.Second is { } second) w.Line($"{Second(update)}[ldE] += {code.Of(second)};");
+                }
+            }
+        }
+
+        /// <summary>
+        /// A child whose count is split over a sum's terms (<see cref="AllocationSplit"/>): per entry, the terms at the
+        /// current values, the count's allocation y_k ~ Multinomial(y, t_k / Σ t), then each term's statistics at the
+        /// entry it reads (a zero count allocates nothing, but a Gamma rate's exposure still adds).
+        /// </summary>
+        private static void EmitSplitChild(SourceWriter w, ModelSpec spec, ConjugateUpdate update, ChildStatistics statistics, AllocationSplit split)
+        {
+            var child = ExprTools.Find(spec, statistics.Child)!;
+            var k = split.Over.Variable;
+            var terms = CodeExpr.Size(split.Over.Plate);
+            var code = Code(spec, child.Indices.Select(i => i.Variable).Append(k).Append(AllocationSplit.Variable));
+            w.Line($"// {child.Name}({string.Join(", ", child.Indices.Select(i => i.Variable))}) ~ {ExprPrinter.Print(child.Declaration.Distribution!)}: its count split over {split.Over.Plate} {k} " +
+                $"in proportion to {ExprPrinter.Print(split.Term)}, each part y_{k} adding ({ExprPrinter.Print(statistics.First)}{(statistics.Second is null ? "" : $", {ExprPrinter.Print(statistics.Second)}")}) at {ExprPrinter.Print(statistics.Read)}");
+            using (w.Braces())
+            {
+                w.Line($"var ldTerms = new double[{terms}];");
+                w.Line($"var ldAllocation = new double[{terms}];");
+                using (BindingEmitter.Loops(w, child.Indices))
+                {
+                    w.Line($"for (var {k} = 0; {k} < {terms}; {k}++) ldTerms[{k}] = {code.Of(split.Term)};");
+                    w.Line($"var ldTotal = {code.Of(split.Total)};");
+                    w.Line($"if (ldTotal > 0) global::Dsl.Runtime.Sampling.Multinomial.SampleRow(ldTotal, ldTerms, ldAllocation, ref random);");
+                    w.Line("else global::System.Array.Clear(ldAllocation);");
+                    using (w.Block($"for (var {k} = 0; {k} < {terms}; {k}++)"))
+                    {
+                        w.Line($"var {AllocationSplit.Variable} = ldAllocation[{k}];");
+                        w.Line($"var ldE = {code.FlatIndex(statistics.Read)};");
+                        w.Line($"{First(update)}[ldE] += {code.Of(statistics.First)};");
+                        if (statistics.Second is { } second) w.Line($"{Second(update)}[ldE] += {code.Of(second)};");
+                    }
                 }
             }
         }

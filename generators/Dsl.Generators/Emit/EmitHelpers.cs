@@ -7,6 +7,9 @@ namespace Dsl.Generators.Emit
     /// <summary>What every generated file starts with, and the attribute marking generated members.</summary>
     internal static class EmitHelpers
     {
+        /// <summary>A node's name as the start of a method's: <c>kappa</c> → <c>Kappa</c> (UpdateKappa).</summary>
+        public static string Capitalised(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+
         public const string GeneratorName = "Dsl.Generators";
         public const string GeneratorVersion = "0.1.0";
 

@@ -30,6 +30,8 @@ namespace Dsl.Generators.Emit
                 w.Line("/// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>");
                 w.Line("public bool HasLatentState { get; private set; }");
                 w.Line();
+                foreach (var stream in Lowering.RandomStreams.Of(plan)) w.Line($"private const int {stream.Name} = {stream.Key}; // the random stream of {stream.Draws}");
+                w.Line();
                 foreach (var array in arrays.All) w.Line($"private {array.Type}[] {array.Name} = new {array.Type}[0]; // {array.Comment}");
                 w.Line($"private readonly {Inference}.WorkspacePool workspaces = new(); // the sweeps' scratch, reused");
                 w.Line();
@@ -305,7 +307,7 @@ namespace Dsl.Generators.Emit
                 w.Line($"var components = {K};");
                 w.Line($"var elements = {N};");
                 if (shared) w.Line($"var profiles = {block.Latent}Profiles;");
-                w.Line($"var random = context.RandomFor({BlockStream(block)}, {r.Variable});");
+                w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, {r.Variable});");
                 if (!shared)
                 {
                     w.Line("var profiles = work.Doubles.AsSpan(0, elements * components);");
@@ -327,11 +329,6 @@ namespace Dsl.Generators.Emit
             }
             w.Line();
         }
-
-        /// <summary>Random streams are keyed by block: allocation blocks first, then logistic blocks.</summary>
-        private static int BlockStream(AllocationBlock block) => block.Id;
-
-        internal static int BlockStream(LogisticBlock block) => block.Id + 1024;
 
         internal static NodeCallExpr Call(NodeSpec node) =>
             new(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
@@ -363,7 +360,7 @@ namespace Dsl.Generators.Emit
             {
                 w.Line($"var dimension = {dimension};");
                 w.Line($"var elements = {size};");
-                w.Line($"var random = context.RandomFor({BlockStream(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
+                w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
                 w.Line("var buffer = work.Doubles.AsSpan();");
                 w.Line("var design = buffer.Slice(0, elements * dimension);");
                 w.Line("var response = buffer.Slice(elements * dimension, elements);");

@@ -127,7 +127,7 @@ namespace Dsl.Generators.Emit
                     w.Line($"var noise = double.CreateTruncating({Noise(global.Node)}[at]);");
                     w.Line($"var logSd = double.CreateTruncating({LogSdParameter(global.Node)}.Value[at]);");
                     var arguments = global.PriorArguments.Select(a => code.Double(a.Value));
-                    var partials = global.PriorArguments.Select(a => $"out var d{Capitalised(a.Name)}");
+                    var partials = global.PriorArguments.Select(a => $"out var d{EmitHelpers.Capitalised(a.Name)}");
                     w.Line($"var logPrior = {Hmc}.LogDensity.{global.Kernel}(x, {string.Join(", ", arguments)}, out var dX, {string.Join(", ", partials)});");
                     w.Line($"sum += {Variational}.NormalKl.GuideLogDensity(noise, logSd) - logPrior - {LogJacobian(global)};");
                     w.Line("if (!gradients) continue;");
@@ -139,7 +139,7 @@ namespace Dsl.Generators.Emit
                             var position = CodeExpr.RowMajor(partial.Target.Indices.Select(code.Index).ToList(), target.Indices.Select(i => VariationalNames.Size(i.Plate)).ToList());
                             var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * double.CreateTruncating({code.Of(partial.Derivative)})";
                             w.Line($"// ∂{argument.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
-                            w.Line($"{PriorGradient(target.Name)}[{position}] -= scale * d{Capitalised(argument.Name)}{factor};");
+                            w.Line($"{PriorGradient(target.Name)}[{position}] -= scale * d{EmitHelpers.Capitalised(argument.Name)}{factor};");
                         }
                 }
                 w.Line("return sum * rows * scale;");
@@ -196,6 +196,5 @@ namespace Dsl.Generators.Emit
             _ => "dX",
         };
 
-        private static string Capitalised(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
     }
 }

@@ -31,7 +31,7 @@ namespace Dsl.Generators.Emit
                 {
                     w.Line("if (recordedSweeps == 0) throw new global::System.InvalidOperationException(\"the M-step needs at least one recorded sweep\");");
                     w.Line("var value = 0.0;");
-                    foreach (var latent in plan.ClosedForms.Select(c => c.Latent).Distinct()) w.Line($"value += UpdateNormal{latent}();");
+                    foreach (var latent in plan.ClosedForms.Select(c => c.Latent).Distinct()) w.Line($"value += Update{EmitHelpers.Capitalised(latent)}Prior();");
                     foreach (var update in plan.Gradients) w.Line($"value += Maximise{update.Parameter}(settings);");
                     w.Line("return value;");
                 }
@@ -49,7 +49,7 @@ namespace Dsl.Generators.Emit
             var mean = ExprTools.Argument(node, "mean", spec)!;
             var sd = ExprTools.Argument(node, "sd", spec)!;
             w.Line($"/// <summary>{latent} ~ Normal (line {node.Declaration.Location.Line}): {string.Join(" and ", updates.Select(u => $"{u.Parameter} is its {(u.Kind == ClosedFormKind.Mean ? "mean" : "variance")}"))}, in closed form.</summary>");
-            using (w.Block($"private double UpdateNormal{latent}()"))
+            using (w.Block($"private double Update{EmitHelpers.Capitalised(latent)}Prior()"))
             {
                 w.Line($"var count = (double){Sum(latent)}.Length;");
                 w.Line("if (count == 0) return 0; // a submodel without this latent's plate: nothing informs its hyperparameters");

@@ -15,7 +15,7 @@ namespace Dsl.Generators.Emit
     {
         private const string Block = "global::Dsl.Runtime.Conjugate.GaussianBlock";
 
-        public static string Method(NormalBlock block) => "Update" + string.Concat(block.Members.Select((m, i) => (i == 0 ? "" : "And") + char.ToUpperInvariant(m.Latent[0]) + m.Latent.Substring(1)));
+        public static string Method(NormalBlock block) => "Update" + string.Concat(block.Members.Select((m, i) => (i == 0 ? "" : "And") + EmitHelpers.Capitalised(m.Latent)));
 
         private static string Scratch(int index, string part) => $"ldBlock{index}{part}";
 

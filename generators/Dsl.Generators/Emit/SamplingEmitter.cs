@@ -528,7 +528,7 @@ namespace Dsl.Generators.Emit
             var (method, given) = Kernel(node, family);
             var values = arguments.Select((a, i) => invariant?.ValueOf(i) ?? reverse.Local("Arg", reverse.Of(a, scope))).ToList();
             if (invariant?.Kernel is { } kernel) (method, values) = (method + kernel.Suffix, values.Concat(kernel.Extra).ToList());
-            var partials = new[] { reverse.Name("DValue") }.Concat(given.Select(p => reverse.Name($"D{char.ToUpperInvariant(p.Name[0])}{p.Name.Substring(1)}"))).ToList();
+            var partials = new[] { reverse.Name("DValue") }.Concat(given.Select(p => reverse.Name("D" + EmitHelpers.Capitalised(p.Name)))).ToList();
             w.Line($"{(target is null ? "_ =" : target + " +=")} {Hmc}.LogDensity.{method}({string.Join(", ", new[] { value }.Concat(values).Concat(partials.Select(p => $"out var {p}")))});");
             return partials;
         }

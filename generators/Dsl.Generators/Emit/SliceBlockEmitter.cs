@@ -42,7 +42,7 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private void Sweep{block.Response}(int {(block.Replicate is { } rep ? rep.Variable : "replicate")}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
             {
                 w.Line($"var elements = {size};");
-                w.Line($"var random = context.RandomFor({GibbsEmitter.BlockStream(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
+                w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
                 if (block.ResponseIsLatent)
                 {
                     w.Line("var logOdds = work.Doubles.AsSpan(0, elements);");

@@ -18,13 +18,12 @@ namespace Dsl.Generators.Emit
         /// <summary>Slice widths on the unconstrained scale: the step-out reaches 32 of them, so a posterior sd up to about 10 is bracketed.</summary>
         private const string Width = "1.0";
 
-        public static string Method(SliceUpdate update) => "Update" + char.ToUpperInvariant(update.Latent.Node[0]) + update.Latent.Node.Substring(1);
+        public static string Method(SliceUpdate update) => "Update" + EmitHelpers.Capitalised(update.Latent.Node);
 
-        private static string Capitalised(SliceUpdate update) => char.ToUpperInvariant(update.Latent.Node[0]) + update.Latent.Node.Substring(1);
+        
+        private static string Conditional(SliceUpdate update) => EmitHelpers.Capitalised(update.Latent.Node) + "Conditional";
 
-        private static string Conditional(SliceUpdate update) => Capitalised(update) + "Conditional";
-
-        private static string LogConditional(SliceUpdate update) => Capitalised(update) + "LogConditional";
+        private static string LogConditional(SliceUpdate update) => EmitHelpers.Capitalised(update.Latent.Node) + "LogConditional";
 
         public static void Emit(SourceWriter w, ModelSpec spec, SliceUpdate update, System.Action<SourceWriter> locals)
         {

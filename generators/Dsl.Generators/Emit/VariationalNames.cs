@@ -39,7 +39,7 @@ namespace Dsl.Generators.Emit
         public static string Value(string parameter) => $"{parameter}Value";
         public static string Partials(string parameter) => $"{parameter}Partials";
         public static string ArgumentOutput(LikelihoodTerm term, LikelihoodArgument argument) =>
-            term.Node + char.ToUpperInvariant(argument.Name[0]) + argument.Name.Substring(1);
+            term.Node + EmitHelpers.Capitalised(argument.Name);
         public static string ArgumentDerivative(LikelihoodTerm term, LikelihoodArgument argument) => ArgumentOutput(term, argument) + "Derivative";
         public static string ValueDerivative(LikelihoodTerm term) => term.Node + "ValueDerivative";
 

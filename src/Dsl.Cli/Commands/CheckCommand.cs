@@ -19,15 +19,19 @@ public static class CheckCommand
             Description = "Also write the generated sources into this folder.",
         };
         var verbose = new Option<bool>("--verbose") { Description = "Also print information diagnostics (the compiler's notes)." };
+        var plan = new Option<bool>("--plan")
+        {
+            Description = "Also print, per model, what every engine planned (each latent's update, each parameter's M-step, each likelihood's kernel) or why it has no plan.",
+        };
         var command = new Command("check", "Compile model files with the plate-model generator, report diagnostics (path(line,col): error DSL0003: ...) and, per model, the engine that will fit it or why none does.")
         {
-            files, dumpGenerated, verbose,
+            files, dumpGenerated, verbose, plan,
         };
-        command.SetAction(result => Run(result.GetValue(files) ?? [], result.GetValue(dumpGenerated), output, error, result.GetValue(verbose)));
+        command.SetAction(result => Run(result.GetValue(files) ?? [], result.GetValue(dumpGenerated), output, error, result.GetValue(verbose), result.GetValue(plan)));
         return command;
     }
 
-    public static int Run(FileInfo[] files, DirectoryInfo? emitGenerated, TextWriter output, TextWriter error, bool verbose = false)
+    public static int Run(FileInfo[] files, DirectoryInfo? emitGenerated, TextWriter output, TextWriter error, bool verbose = false, bool plan = false)
     {
         var paths = files.Length > 0 ? files.Select(f => f.FullName).ToList() : BundledModels.SourceFiles.ToList();
         if (paths.Count == 0) throw new CliException("no model files given and no bundled models found next to the tool");
@@ -46,6 +50,12 @@ public static class CheckCommand
         }
         if (!compiled.Messages.Any(m => m.IsError))
             foreach (var line in FitVerdict.Lines(compiled)) output.WriteLine(line);
+        if (plan)
+            foreach (var (model, plans) in Declared.DeclaredPlans.Of(paths))
+            {
+                output.WriteLine($"plan of {model}:");
+                foreach (var line in Generators.Emit.PlanPrinter.Print(plans).TrimEnd().Split('\n')) output.WriteLine("    " + line.TrimEnd('\r'));
+            }
         var errors = compiled.Messages.Count(m => m.IsError);
         var warnings = compiled.Messages.Count(m => m.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
         var models = compiled.GeneratedSources.Count(s => s.HintName.EndsWith(".Graph.g.cs", StringComparison.Ordinal));

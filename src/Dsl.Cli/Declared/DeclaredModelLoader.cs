@@ -28,7 +28,7 @@ public sealed class LoadedModel(CompiledModels compiled, Type type, string path,
             throw new CliException(engines.Count == 0
                 ? $"{Path}: --method {method}: {Verdict}"
                 : $"{Path}: --method {method}: model {Name} is fitted by {string.Join(" or ", engines.Select(e => $"{e} (--method {FitVerdict.MethodOf(e)})"))}, not by {engine}; " +
-                    (engine == ConjugateGibbsFit.Engine && ConjugateRefusal.Why([Path, .. with], Name) is { } why ? $"the conjugate catalogue has no update for {why}" : $"`dsl check {Path}` says why"));
+                    (DeclaredPlans.Refusal([Path, .. with], Name, engine) ?? $"`dsl check {Path} --plan` says why"));
         return engine;
     }
 

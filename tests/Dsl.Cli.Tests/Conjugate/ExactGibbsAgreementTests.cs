@@ -22,6 +22,7 @@ public sealed class ExactGibbsAgreementTests(ConjugateDeclarations declarations)
     [InlineData("ExponentialWaits", 30)]
     [InlineData("GammaPoissonExposure", 15)]
     [InlineData("HalfNormalScale", 30)]
+    [InlineData("KnownProfileActivities", 10)]
     [InlineData("LogNormalLevels", 30)]
     [InlineData("LogisticRegression", 60)]
     [InlineData("NormalPrecisions", 30)]

@@ -87,7 +87,7 @@ public sealed class ExactGibbsCliTests
         // A model the catalogue does not cover (every latent would be a slice step): the refusal names the first latent and the reason.
         var notConjugate = RunDsl("fit", RepoPaths.Textbook, "--model", "StudentTScale", "--data", data, "--method", "gibbs", "--out", Path.Combine(temp.Path, "vi"));
         Assert.NotEqual(0, notConjugate.Exit);
-        Assert.Contains("fitted by NUTS (--method nuts), not by exact Gibbs; the conjugate catalogue has no update for 'nu': a Uniform prior has an exact update only on (0, 1), as Beta(1, 1)", notConjugate.Err);
+        Assert.Contains("fitted by NUTS (--method nuts), not by exact Gibbs; exact Gibbs has no plan: 'nu': a Uniform prior has an exact update only on (0, 1), as Beta(1, 1)", notConjugate.Err);
 
         var resume = RunDsl("fit", RepoPaths.Conjugate, "--model", "BetaBinomialSites", "--data", data, "--resume", "--out", Path.Combine(temp.Path, "resumed"));
         Assert.NotEqual(0, resume.Exit);

@@ -142,7 +142,7 @@ public sealed class DeclaredFitTests
         var data = temp.File("x.json", "{}");
         var vi = RunDsl("fit", model, "--data", data, "--method", "vi", "--out", Path.Combine(temp.Path, "a"));
         Assert.Equal(1, vi.Exit);
-        Assert.Equal($"dsl: {model}: --method vi: model TopicModel is fitted by Gibbs-EM (--method gibbs-em) or NUTS (--method nuts), not by variational inference; `dsl check {model}` says why", vi.Err.Trim());
+        Assert.Equal($"dsl: {model}: --method vi: model TopicModel is fitted by Gibbs-EM (--method gibbs-em) or NUTS (--method nuts), not by variational inference; variational inference does not apply to this kind of model", vi.Err.Trim());
         var unknown = RunDsl("fit", model, "--data", data, "--method", "hmc", "--out", Path.Combine(temp.Path, "b"));
         Assert.Equal("dsl: --method hmc: unknown method; use gibbs, gibbs-em, vi, nuts, lbfgs", unknown.Err.Trim());
     }

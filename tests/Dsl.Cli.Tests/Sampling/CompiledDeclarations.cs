@@ -50,7 +50,8 @@ public sealed class CompiledDeclarations : IDisposable
     public static IReadOnlyDictionary<string, double[]> SimulateInto(IDeclaredModel model, int size, ulong seed) => SimulateInto(model, _ => size, seed);
 
     /// <summary>As <see cref="SimulateInto(IDeclaredModel, int, ulong)"/>, each plate without a declared size given its own size.</summary>
-    public static IReadOnlyDictionary<string, double[]> SimulateInto(IDeclaredModel model, Func<string, int> size, ulong seed)
+    /// <param name="data">stores chosen data over the defaults before the simulation reads them (null: the defaults)</param>
+    public static IReadOnlyDictionary<string, double[]> SimulateInto(IDeclaredModel model, Func<string, int> size, ulong seed, Action<IDeclaredModel>? data = null)
     {
         var descriptor = model.Descriptor;
         foreach (var plate in descriptor.Plates.Where(p => descriptor.DeclaredSizes?.ContainsKey(p) != true)) model.SetPlateSize(plate, size(plate));
@@ -67,6 +68,7 @@ public sealed class CompiledDeclarations : IDisposable
                 };
             model.Store(node.Name, values);
         }
+        data?.Invoke(model);
         model.InitializeParameters();
         var drawn = model.Simulate(seed, new SimulationSettings());
         foreach (var node in descriptor.Nodes.Where(n => n.Role == Runtime.Graph.GraphNodeRole.Observed)) model.Store(node.Name, drawn[node.Name]);

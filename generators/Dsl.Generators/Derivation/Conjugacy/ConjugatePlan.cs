@@ -15,8 +15,8 @@ namespace Dsl.Generators.Derivation.Conjugacy
     public sealed record ConjugatePlan(EquatableArray<EnumeratedUpdate> Enumerated, EquatableArray<NormalBlock> Blocks, EquatableArray<ConjugateUpdate> Updates,
         EquatableArray<SliceUpdate> Slices)
     {
-        /// <summary>Whether a sweep takes steps other than closed-form draws (Pólya-Gamma auxiliaries, slice steps).</summary>
-        public bool Mixed => Slices.Count > 0 || Blocks.Any(b => b.Children.Any(c => c.Augment is not null)) || Updates.Any(u => u.Children.Any(c => c.Augment is not null));
+        /// <summary>Whether a sweep takes steps other than closed-form draws (Pólya-Gamma auxiliaries, allocation splits, slice steps).</summary>
+        public bool Mixed => Slices.Count > 0 || Blocks.Any(b => b.Children.Any(c => c.Augment is not null)) || Updates.Any(u => u.Children.Any(c => c.Augment is not null || c.Split is not null));
     }
 
     /// <summary>A scalar latent slice-sampled on its unconstrained scale (<see cref="SliceEntry"/>), and the children its conditional sums over.</summary>
@@ -61,7 +61,9 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// index variables, its own value read as a call at them) are added at the latent's entry <see cref="Read"/>.
     /// </summary>
     /// <param name="Augment">the Pólya-Gamma variable ω the statistics read, drawn per child entry first (null: none)</param>
-    public sealed record ChildStatistics(string Child, NodeCallExpr Read, Expr First, Expr? Second, Augmentation? Augment = null);
+    /// <param name="Split">the allocation of each child entry's count over a sum's terms, drawn per entry first; the
+    /// statistics are then added per term k, reading its count y_k (null: none)</param>
+    public sealed record ChildStatistics(string Child, NodeCallExpr Read, Expr First, Expr? Second, Augmentation? Augment = null, AllocationSplit? Split = null);
 
     /// <summary>
     /// Pólya-Gamma augmentation (Polson, Scott and Windle 2013) of a child with a logit link, y ~ Binomial(n, logit: ψ)

@@ -98,7 +98,10 @@ namespace Dsl.Generators.Derivation.Conjugacy
                 if (MarkovBlanket.Read(spec, child, latent.Name, out why) is not { } read) return null;
                 reads.Add(read);
             }
-            return entry(spec, latent, reads, out why);
+            // An entry sees a split child's term as an ordinary child; the split itself is drawn before its statistics.
+            return entry(spec, latent, reads, out why) is { } update
+                ? update with { Children = update.Children.Select((child, i) => child with { Split = reads[i].Split }).ToEquatableArray() }
+                : null;
         }
     }
 }

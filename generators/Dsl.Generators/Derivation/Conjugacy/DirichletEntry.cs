@@ -20,6 +20,10 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var position = latent.Indices.ToList().IndexOf(over);
             var children = Collect(reads, read =>
             {
+                // A split Multinomial (AllocationSplit checked that θ is a simplex along the axis it is read on) counts
+                // its allocated count on the entry the term reads.
+                if (read.Split is not null)
+                    return read.Child.Declaration.Distribution!.Name == "Multinomial" ? new ChildStatistics(read.Child.Name, read.Call, read.Own, null) : null;
                 var distribution = read.Child.Declaration.Distribution!;
                 var along = distribution.Name == "Multinomial" ? VectorIndex(read.Child).Variable : read.Category;
                 if (distribution.Name is not ("Multinomial" or "Categorical") || read.Argument != "p" || !ExprTools.SameShape(read.Value, read.Call)

@@ -9,10 +9,14 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// nodes inlined) and the one entry it reads there, <see cref="Call"/>, in the child's own index variables. A
     /// Categorical's probabilities are a lambda over its categories; <see cref="Category"/> is then the lambda's variable.
     /// </summary>
-    internal sealed record ChildRead(NodeSpec Child, string Argument, Expr Value, NodeCallExpr Call, string? Category)
+    /// <remarks>
+    /// A read inside a sum that <see cref="AllocationSplit"/> splits is one term of the sum: <see cref="Value"/> is the
+    /// term, and the child's value is the count allocated to it.
+    /// </remarks>
+    internal sealed record ChildRead(NodeSpec Child, string Argument, Expr Value, NodeCallExpr Call, string? Category, AllocationSplit? Split = null)
     {
-        /// <summary>The child's own value at its indices, as a call the emitter reads from the sampler's state.</summary>
-        public NodeCallExpr Own => ExprTools.OwnCall(Child);
+        /// <summary>The child's own value at its indices, as a call the emitter reads from the sampler's state (its split count y_k where split).</summary>
+        public Expr Own => Split is null ? ExprTools.OwnCall(Child) : AllocationSplit.Allocated(Value);
 
         /// <summary>The child's other argument by name, inlined (null where the child does not give it).</summary>
         public Expr? Other(ModelSpec spec, string name) => ExprTools.Argument(Child, name, spec);
@@ -46,10 +50,15 @@ namespace Dsl.Generators.Derivation.Conjugacy
                 category = lambda.Variable;
                 value = ExprTools.Inline(lambda.Body, spec);
             }
+            AllocationSplit? split = null;
             if (InsideSum(value, latent))
             {
-                why = $"child '{child.Name}' reads it inside a sum over a plate, so its entries are not conditionally independent";
-                return null;
+                if (category is not null || (split = AllocationSplit.Find(spec, child, name, value, latent, out why)) is null)
+                {
+                    why ??= $"child '{child.Name}' reads it inside a sum over a plate, so its entries are not conditionally independent";
+                    return null;
+                }
+                value = split.Term;
             }
             var calls = ExprTools.Calls(value).Where(c => c.Node == latent).ToList();
             if (calls.Skip(1).Any(c => !ExprTools.SameShape(c, calls[0])) || calls[0].Indices.Any(i => ExprTools.Mentions(i, latent)))
@@ -57,7 +66,7 @@ namespace Dsl.Generators.Derivation.Conjugacy
                 why = $"child '{child.Name}' reads more than one entry of it";
                 return null;
             }
-            return new ChildRead(child, name, value, calls[0], category);
+            return new ChildRead(child, name, value, calls[0], category, split);
         }
 
         private static bool Reads(Expr expr, string latent) => expr is LambdaExpr lambda ? ExprTools.Mentions(lambda.Body, latent) : ExprTools.Mentions(expr, latent);

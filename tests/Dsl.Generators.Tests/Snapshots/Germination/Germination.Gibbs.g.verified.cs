@@ -14,6 +14,8 @@ partial class Germination : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
     public bool HasLatentState { get; private set; }
 
+    private const int yStream = 1024; // the random stream of logistic block 0: y's coefficients and slice steps
+
     private double[] uState = new double[0]; // u, replicate-major
     private double[] uSum = new double[0]; // sum of u over recorded sweeps
     private double[] uSquareSum = new double[0]; // sum of u^2 over recorded sweeps
@@ -84,7 +86,7 @@ partial class Germination : global::Dsl.Runtime.Inference.IGibbsEmModel
     private void Sweepy(int p, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var elements = SeedCount;
-        var random = context.RandomFor(1024, p);
+        var random = context.RandomFor(yStream, p);
         var uConditional = new yConditionalOfu(this, p);
         // The prior sd is the slice's initial width: stepping out and shrinking adapt it to the conditional.
         uState[p] = global::Dsl.Runtime.Inference.Rules.SliceSampler.Sample(uState[p], global::System.Math.Sqrt(plotVarianceValues), ref uConditional, ref random);

@@ -17,14 +17,14 @@ partial class Germination
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
         var value = 0.0;
-        value += UpdateNormalu();
+        value += UpdateUPrior();
         value += Maximiseintercept(settings);
         value += Maximiseslope(settings);
         return value;
     }
 
     /// <summary>u ~ Normal (line 19): plotVariance is its variance, in closed form.</summary>
-    private double UpdateNormalu()
+    private double UpdateUPrior()
     {
         var count = (double)uSum.Length;
         if (count == 0) return 0; // a submodel without this latent's plate: nothing informs its hyperparameters

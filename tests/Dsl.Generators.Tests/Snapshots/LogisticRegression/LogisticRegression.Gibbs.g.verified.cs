@@ -14,6 +14,8 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
     public bool HasLatentState { get; private set; }
 
+    private const int yStream = 1024; // the random stream of logistic block 0: y's coefficients and Pólya-Gamma variables
+
     private double[] betaState = new double[0]; // beta, replicate-major
     private double[] betaSum = new double[0]; // sum of beta over recorded sweeps
     private double[] betaSquareSum = new double[0]; // sum of beta^2 over recorded sweeps
@@ -82,7 +84,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     {
         var dimension = FeatureCount;
         var elements = SampleCount;
-        var random = context.RandomFor(1024, replicate);
+        var random = context.RandomFor(yStream, replicate);
         var buffer = work.Doubles.AsSpan();
         var design = buffer.Slice(0, elements * dimension);
         var response = buffer.Slice(elements * dimension, elements);

@@ -15,12 +15,12 @@ partial class LogisticRegression
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
         var value = 0.0;
-        value += UpdateNormalbeta();
+        value += UpdateBetaPrior();
         return value;
     }
 
     /// <summary>beta ~ Normal (line 14): priorVariance is its variance, in closed form.</summary>
-    private double UpdateNormalbeta()
+    private double UpdateBetaPrior()
     {
         var count = (double)betaSum.Length;
         if (count == 0) return 0; // a submodel without this latent's plate: nothing informs its hyperparameters

@@ -14,6 +14,8 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
     public bool HasLatentState { get; private set; }
 
+    private const int thetaStream = 0; // the random stream of allocation block 0: count's allocations and theta
+
     private double[] thetaState = new double[0]; // theta[d, t], replicate-major
     private double[] thetaSum = new double[0]; // sum of theta over recorded sweeps
     private double[] thetaLogSum = new double[0]; // sum of log theta (the Dirichlet's sufficient statistic)
@@ -115,7 +117,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         var components = TopicCount;
         var elements = WordCount;
         var profiles = thetaProfiles;
-        var random = context.RandomFor(0, d);
+        var random = context.RandomFor(thetaStream, d);
         var concentration = work.Doubles.AsSpan(0, components);
         var scratch = work.Doubles.AsSpan(components);
         for (var t = 0; t < components; t++) concentration[t] = alphaValues[t];

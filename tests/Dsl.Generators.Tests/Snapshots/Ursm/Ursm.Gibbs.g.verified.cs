@@ -14,6 +14,9 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
     public bool HasLatentState { get; private set; }
 
+    private const int WStream = 0; // the random stream of allocation block 0: X's allocations and W
+    private const int SStream = 1024; // the random stream of logistic block 0: S's coefficients and Pólya-Gamma variables
+
     private double[] WState = new double[0]; // W[j, k], replicate-major
     private double[] WSum = new double[0]; // sum of W over recorded sweeps
     private double[] WLogSum = new double[0]; // sum of log W (the Dirichlet's sufficient statistic)
@@ -170,7 +173,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var components = TypeCount;
         var elements = GeneCount;
         var profiles = WProfiles;
-        var random = context.RandomFor(0, j);
+        var random = context.RandomFor(WStream, j);
         var concentration = work.Doubles.AsSpan(0, components);
         var scratch = work.Doubles.AsSpan(components);
         for (var k = 0; k < components; k++) concentration[k] = alphaValues[k];
@@ -200,7 +203,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     {
         var dimension = 1 + 1;
         var elements = GeneCount;
-        var random = context.RandomFor(1024, l);
+        var random = context.RandomFor(SStream, l);
         var buffer = work.Doubles.AsSpan();
         var design = buffer.Slice(0, elements * dimension);
         var response = buffer.Slice(elements * dimension, elements);

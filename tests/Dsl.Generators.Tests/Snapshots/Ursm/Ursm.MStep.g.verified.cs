@@ -17,15 +17,15 @@ partial class Ursm
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
         var value = 0.0;
-        value += UpdateNormalkappa();
-        value += UpdateNormaltau();
+        value += UpdateKappaPrior();
+        value += UpdateTauPrior();
         value += MaximiseA(settings);
         value += Maximisealpha(settings);
         return value;
     }
 
     /// <summary>kappa ~ Normal (line 37): muKappa is its mean and varKappa is its variance, in closed form.</summary>
-    private double UpdateNormalkappa()
+    private double UpdateKappaPrior()
     {
         var count = (double)kappaSum.Length;
         if (count == 0) return 0; // a submodel without this latent's plate: nothing informs its hyperparameters
@@ -46,7 +46,7 @@ partial class Ursm
     }
 
     /// <summary>tau ~ Normal (line 38): muTau is its mean and varTau is its variance, in closed form.</summary>
-    private double UpdateNormaltau()
+    private double UpdateTauPrior()
     {
         var count = (double)tauSum.Length;
         if (count == 0) return 0; // a submodel without this latent's plate: nothing informs its hyperparameters
