@@ -37,8 +37,8 @@ namespace Dsl.Generators.Derivation
         public static ModelPlans Plan(ModelSpec spec)
         {
             // Parameters beside discrete latents only: the likelihood with those latents summed out is maximised.
-            var maximumLikelihood = PointEstimationPlanner.Applies(spec) ? Planned<SamplingPlan>.From(PointEstimationPlanner.Plan(spec)) : Planned<SamplingPlan>.NotTried;
             var pointEstimated = PointEstimationPlanner.Applies(spec);
+            var maximumLikelihood = pointEstimated ? Planned<SamplingPlan>.From(PointEstimationPlanner.Plan(spec)) : Planned<SamplingPlan>.NotTried;
             var gibbsEm = Planned<GibbsPlan>.NotTried;
             var nuts = Planned<SamplingPlan>.NotTried;
             var exact = Planned<ConjugatePlan>.NotTried;
