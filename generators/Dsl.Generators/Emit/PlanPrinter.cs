@@ -16,11 +16,15 @@ namespace Dsl.Generators.Emit
         public static string Print(ModelPlans plans)
         {
             var w = new SourceWriter();
-            Engine(w, "exact Gibbs", plans.ExactGibbs, ExactGibbs);
-            Engine(w, "NUTS", plans.Nuts, (writer, plan) => Sampling(writer, plan, "sample"));
-            Engine(w, "Gibbs-EM", plans.GibbsEm, GibbsEm);
-            Engine(w, "maximum likelihood", plans.MaximumLikelihood, (writer, plan) => Sampling(writer, plan, "estimate"));
-            Engine(w, "variational inference", plans.Variational, Variational);
+            foreach (var engine in Engines(plans))
+            {
+                if (engine.Print is { } print)
+                {
+                    w.Line(engine.Name);
+                    using (w.Indent(1)) print(w);
+                }
+                else w.Line(engine.Refusal is { } why ? $"{engine.Name}: no plan: {why}" : $"{engine.Name}: does not apply");
+            }
             return w.ToString();
         }
 
@@ -30,27 +34,24 @@ namespace Dsl.Generators.Emit
         /// </summary>
         public static string? Refusal(ModelPlans plans, string engine)
         {
-            var (planned, refusal) = engine switch
-            {
-                "exact Gibbs" => (plans.ExactGibbs.Plan is not null, plans.ExactGibbs.Refusal),
-                "NUTS" => (plans.Nuts.Plan is not null, plans.Nuts.Refusal),
-                "Gibbs-EM" => (plans.GibbsEm.Plan is not null, plans.GibbsEm.Refusal),
-                "maximum likelihood" => (plans.MaximumLikelihood.Plan is not null, plans.MaximumLikelihood.Refusal),
-                "variational inference" => (plans.Variational.Plan is not null, plans.Variational.Refusal),
-                _ => throw new System.ArgumentException($"no engine is called '{engine}'", nameof(engine)),
-            };
-            return planned ? null : refusal is null ? $"{engine} does not apply to this kind of model" : $"{engine} has no plan: {refusal}";
+            var found = Engines(plans).FirstOrDefault(e => e.Name == engine) ?? throw new System.ArgumentException($"no engine is called '{engine}'", nameof(engine));
+            return found.Print is not null ? null : found.Refusal is { } why ? $"{engine} has no plan: {why}" : $"{engine} does not apply to this kind of model";
         }
 
-        private static void Engine<TPlan>(SourceWriter w, string name, Planned<TPlan> planned, System.Action<SourceWriter, TPlan> print) where TPlan : class
+        /// <summary>One engine as printed: its name (the runtime's for its fit), and its plan's printer or its refusal.</summary>
+        private sealed record EngineText(string Name, System.Action<SourceWriter>? Print, string? Refusal);
+
+        private static IEnumerable<EngineText> Engines(ModelPlans plans)
         {
-            if (planned.Plan is { } plan)
-            {
-                w.Line(name);
-                using (w.Indent(1)) print(w, plan);
-            }
-            else w.Line(planned.Refusal is { } why ? $"{name}: no plan: {why}" : $"{name}: does not apply");
+            yield return Engine("exact Gibbs", plans.ExactGibbs, ExactGibbs);
+            yield return Engine("NUTS", plans.Nuts, (writer, plan) => Sampling(writer, plan, "sample"));
+            yield return Engine("Gibbs-EM", plans.GibbsEm, GibbsEm);
+            yield return Engine("maximum likelihood", plans.MaximumLikelihood, (writer, plan) => Sampling(writer, plan, "estimate"));
+            yield return Engine("variational inference", plans.Variational, Variational);
         }
+
+        private static EngineText Engine<TPlan>(string name, Planned<TPlan> planned, System.Action<SourceWriter, TPlan> print) where TPlan : class =>
+            new(name, planned.Plan is { } plan ? w => print(w, plan) : null, planned.Refusal);
 
         private static string E(Expr e) => ExprPrinter.Print(e);
 
