@@ -37,6 +37,27 @@ public sealed class ExchangeabilityTests
             [Observed] public double y(Point n) => Dist.Normal(centre(z(n)), 1);
             """));
 
+    /// <summary>A factor model: the counts see only Σ_k w(g, k)·h(c, k), so the factors can be relabelled together.</summary>
+    [Fact]
+    public void FactorsSummedOverAPlate_AreExchangeable() =>
+        Assert.Contains("Factor", Exchangeable("""
+            [Plate] public partial struct Gene { }
+            [Plate(Size = 2)] public partial struct Factor { }
+            [Latent] public double w(Gene g, Factor f) => Dist.Gamma(1, 1);
+            [Latent] public double h(Point n, Factor f) => Dist.Gamma(1, 1);
+            [Observed] public int y(Point n, Gene g) => Dist.Poisson(Sum((Factor f) => w(g, f) * h(n, f)));
+            """));
+
+    /// <summary>One latent per entry in the sum, beside known covariates (a regression): the covariates tell the entries apart.</summary>
+    [Fact]
+    public void ASumOfOneLatentTimesData_IsNotAligned() =>
+        Assert.DoesNotContain("Feature", Exchangeable("""
+            [Plate(Size = 2)] public partial struct Feature { }
+            [Data] public partial double x(Point n, Feature f);
+            [Latent] public double b(Feature f) => Dist.Normal(0, 1);
+            [Observed] public double y(Point n) => Dist.Normal(Sum((Feature f) => x(n, f) * b(f)), 1);
+            """));
+
     [Theory]
     [InlineData("[Latent, Ordered] public double centre(Component k) => Dist.Normal(0, 10); [Observed] public double y(Point n) => Dist.Normal(centre(z(n)), 1);")]
     [InlineData("[Data] public partial double location(Component k); [Observed] public double y(Point n) => Dist.Normal(location(z(n)), 1);")]

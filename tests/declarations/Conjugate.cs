@@ -241,3 +241,17 @@ public partial class DirichletTopics
     [Latent] public double topic(Word v, Topic t) => Dist.Dirichlet(over: v, wordPrior(v, t));
     [Observed] public int count(Document d, Word v) => Dist.Multinomial(over: v, Sum((Topic t) => topic(v, t) * share(t, d)));
 }
+
+/// Poisson factorisation: gene loadings and cell scores, both Gamma, seen only through Σ_k w(g, k)·h(c, k). The factors
+/// can be relabelled together, so the samplers align them; each count is split over the factors for exact Gibbs.
+[PlateModel("Poisson factorisation")]
+public partial class PoissonFactorisation
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate(Size = 2)] public partial struct Factor { }
+
+    [Latent] public double w(Gene g, Factor k) => Dist.Gamma(1, 1);
+    [Latent] public double h(Cell c, Factor k) => Dist.Gamma(1, 0.1);
+    [Observed] public int y(Cell c, Gene g) => Dist.Poisson(Sum((Factor k) => w(g, k) * h(c, k)));
+}
