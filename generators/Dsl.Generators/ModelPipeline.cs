@@ -83,7 +83,7 @@ namespace Dsl.Generators
                 {
                     files.Add(GraphEmitter.Emit(spec));
                     plans = ModelPlans.Plan(spec);
-                    var (exact, gibbsEm, nuts, maximumLikelihood, variational) = plans;
+                    var (exact, gibbsEm, nuts, maximumLikelihood, variational, _) = plans;
                     // Every engine that planned is emitted: the first that applies is the default, the others are
                     // `--method` choices and cross-checks of it. A refusal is reported only where nothing else fits.
                     if (nuts.Plan is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
@@ -100,7 +100,7 @@ namespace Dsl.Generators
                     }
                     diagnostics.AddRange(maximumLikelihood.Diagnostics);
                     if (maximumLikelihood.Plan is { } estimation) files.Add(SamplingEmitter.EmitObjective(spec, estimation));
-                    files.Add(BindingEmitter.Emit(spec, gibbsEm.Plan, variational.Plan));
+                    files.Add(BindingEmitter.Emit(spec, gibbsEm.Plan, variational.Plan, plans.Exchangeable));
                     // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.
                     if (!plans.AnyTried) diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInferenceEngine, declaration.Location, declaration.ClassName));
                 }

@@ -69,6 +69,8 @@ public sealed class CliTests
         Assert.Contains("maximum likelihood: does not apply", result.Out);
         // Gibbs-EM's refusal is the planner's diagnostic, word for word.
         Assert.Matches(@"Gibbs-EM: no plan: DSL0401: Model 'BetaBinomialSites', node '\w+': no rule claims it", result.Out);
+        // The mixture's components are exchangeable: the plan says their labels are aligned.
+        Assert.Matches(@"(?m)^plan of ExchangeableMixture:\n(    .*\n)*    labels of Component aligned across chains and draws", result.Out);
     }
 
     [Fact]

@@ -21,7 +21,8 @@ namespace Dsl.Generators.Derivation
     }
 
     /// <summary>
-    /// Stage 3, between the validated graph and the emitters: every engine's plan for one model. The emitters print
+    /// Stage 3, between the validated graph and the emitters: every engine's plan for one model, and the plates whose
+    /// labels every sampler aligns before summarising (<see cref="Exchangeability"/>). The emitters print
     /// what is planned here; the snapshot baselines and `dsl check --plan` print it as text (<c>Emit/PlanPrinter</c>).
     /// </summary>
     public sealed record ModelPlans(
@@ -29,7 +30,8 @@ namespace Dsl.Generators.Derivation
         Planned<GibbsPlan> GibbsEm,
         Planned<SamplingPlan> Nuts,
         Planned<SamplingPlan> MaximumLikelihood,
-        Planned<JointVariationalPlan> Variational)
+        Planned<JointVariationalPlan> Variational,
+        EquatableArray<string> Exchangeable)
     {
         /// <summary>Whether any engine even applies to the model's kind (never "no diagnostic and no code": the pipeline warns when none does).</summary>
         public bool AnyTried => GibbsEm.Tried || Variational.Tried || MaximumLikelihood.Tried;
@@ -55,7 +57,7 @@ namespace Dsl.Generators.Derivation
                 }
             }
             var variational = VariationalPlanner.Applies(spec) ? Planned<JointVariationalPlan>.From(VariationalPlanner.Plan(spec)) : Planned<JointVariationalPlan>.NotTried;
-            return new ModelPlans(exact, gibbsEm, nuts, maximumLikelihood, variational);
+            return new ModelPlans(exact, gibbsEm, nuts, maximumLikelihood, variational, Exchangeability.Plates(spec).ToEquatableArray());
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generators.Derivation;
+using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
 
 namespace Dsl.Generators.Emit
@@ -17,7 +18,8 @@ namespace Dsl.Generators.Emit
 
         /// <param name="gibbs">the Gibbs-EM plan, when one claims the model: its latents' current draws become readable</param>
         /// <param name="variational">the VI plan, when one claims the model: simulation runs its networks</param>
-        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs, JointVariationalPlan? variational)
+        /// <param name="exchangeable">the plates whose labels the samplers align (<see cref="ModelPlans.Exchangeable"/>)</param>
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan? gibbs, JointVariationalPlan? variational, EquatableArray<string> exchangeable)
         {
             var counts = new HashSet<string>(spec.Nodes.Where(StorageForms.IsCountMatrix).Select(n => n.Name));
             var w = EmitHelpers.Header("Binding", spec.Namespace, spec.ClassName);
@@ -25,7 +27,7 @@ namespace Dsl.Generators.Emit
             {
                 EmitHelpers.PlateSizes(w, spec);
                 EmitObservedStorage(w, spec, counts);
-                EmitDescriptor(w, spec);
+                EmitDescriptor(w, spec, exchangeable);
                 EmitPlateAccess(w, spec);
                 EmitStore(w, spec, counts);
                 EmitStoreCounts(w, spec, counts);
@@ -63,7 +65,7 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        private static void EmitDescriptor(SourceWriter w, ModelSpec spec)
+        private static void EmitDescriptor(SourceWriter w, ModelSpec spec, EquatableArray<string> exchangeable)
         {
             w.Line("/// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>");
             w.Line($"public static {Models}.ModelDescriptor Descriptor {{ get; }} = new(");
@@ -86,7 +88,6 @@ namespace Dsl.Generators.Emit
                     }
                 }
                 var declared = spec.Plates.Where(p => p.Size is not null).Select(p => $"[{EmitHelpers.Literal(p.Name)}] = {p.Size}").ToList();
-                var exchangeable = Exchangeability.Plates(spec);
                 var sizes = declared.Count == 0 ? "" : $", new global::System.Collections.Generic.Dictionary<string, int> {{ {string.Join(", ", declared)} }}";
                 var labels = exchangeable.Count == 0 ? "" : $", ExchangeablePlates: new string[] {{ {string.Join(", ", exchangeable.Select(EmitHelpers.Literal))} }}";
                 w.Line($"}}{sizes}{labels});");

@@ -25,6 +25,7 @@ namespace Dsl.Generators.Emit
                 }
                 else w.Line(engine.Refusal is { } why ? $"{engine.Name}: no plan: {why}" : $"{engine.Name}: does not apply");
             }
+            foreach (var plate in plans.Exchangeable) w.Line($"labels of {plate} aligned across chains and draws: the declaration cannot tell its entries apart");
             return w.ToString();
         }
 
