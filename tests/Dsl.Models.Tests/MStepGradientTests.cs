@@ -49,5 +49,10 @@ public sealed class MStepGradientTests
         var phi = ParameterArrays.Flat(model.phiValues).ToArray().Select((v, n) => v * (1 + 0.1 * Math.Cos(n))).ToArray();
         ObjectiveCheck.CentralDifferences(new TopicModel.phiObjective(model, plugIn: false), phi, Enumerable.Range(0, phi.Length));
         ObjectiveCheck.CentralDifferences(new TopicModel.alphaObjective(model, plugIn: false), [0.9, 1.4], [0, 1]);
+
+        // The same data, each concentration Exp(logAlpha(t)): the gradient goes through the generated slope Exp(logAlpha(t)).
+        var logScale = new LogConcentrationTopics { WordCount = words, TopicCount = topics, DocumentCount = documents, countCounts = model.countCounts, phiValues = start, logAlphaValues = [Math.Log(0.7), Math.Log(1.2)] };
+        new GibbsEmDriver(new GibbsEmOptions { BurnIn = 5, Samples = 10, MaxIterations = 1, Seed = 3 }).Run(logScale);
+        ObjectiveCheck.CentralDifferences(new LogConcentrationTopics.logAlphaObjective(logScale, plugIn: false), [-0.1, 0.3], [0, 1]);
     }
 }

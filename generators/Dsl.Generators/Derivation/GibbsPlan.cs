@@ -68,7 +68,7 @@ namespace Dsl.Generators.Derivation
     {
         /// <summary>sum E[z] log P: a profile inside an allocation block.</summary>
         AllocationProfile,
-        /// <summary>The log-density of the Dirichlet whose concentration is P.</summary>
+        /// <summary>The log-density of the Dirichlet whose concentration is an expression of P (<see cref="GradientTerm.Within"/>), differentiated symbolically.</summary>
         DirichletConcentration,
         /// <summary>E[(y - 1/2) psi - omega psi^2 / 2] with psi affine in P: a covariate or an offset term of a Polya-Gamma block.</summary>
         PolyaGammaCoefficient,
@@ -80,8 +80,12 @@ namespace Dsl.Generators.Derivation
         LatentPrior,
     }
 
-    /// <summary>One term of the expected complete log-likelihood that depends on a parameter, and where P is read.</summary>
-    public sealed record GradientTerm(GradientTermKind Kind, int Block, NodeCallExpr Access, string? Latent = null);
+    /// <summary>
+    /// One term of the expected complete log-likelihood that depends on a parameter, and where P is read: at
+    /// <see cref="Access"/>, inside <see cref="Within"/> where the term takes an expression of P (a concentration
+    /// alpha(k)·s or Exp(logAlpha(k)); null where P stands alone).
+    /// </summary>
+    public sealed record GradientTerm(GradientTermKind Kind, int Block, NodeCallExpr Access, string? Latent = null, Expr? Within = null);
 
     /// <summary>
     /// Rule "projected gradient ascent" (URSM eq 3.7-3.9): the parameter's terms, differentiated by the rule of each

@@ -337,7 +337,7 @@ namespace Dsl.Generators.Derivation
                 foreach (var block in allocations)
                 {
                     CollectTerm(parameter, block.Profile, GradientTermKind.AllocationProfile, block.Id, terms);
-                    CollectTerm(parameter, block.Concentration, GradientTermKind.DirichletConcentration, block.Id, terms);
+                    CollectConcentration(parameter, block, terms);
                 }
                 foreach (var block in logistics)
                 {
@@ -430,6 +430,22 @@ namespace Dsl.Generators.Derivation
                 if (ExprTools.AffineCofactor(expr, parameter.Name) is not null && ExprTools.Calls(expr).First(c => c.Node == parameter.Name) is { } call)
                     terms.Add(new GradientTerm(GradientTermKind.PolyaGammaCoefficient, block.Id, call));
                 else Fail(parameter, $"it appears inside '{Print(expr)}' of '{block.Response}''s linear predictor; the M-step needs the predictor affine in it (the parameter times a factor free of it)");
+            }
+
+            /// <summary>
+            /// A Dirichlet concentration that reads the parameter at one entry per component, in any expression the
+            /// differentiator takes (alpha(k), alpha(k)·s(), Exp(logAlpha(k))), the same for every replicate.
+            /// </summary>
+            private void CollectConcentration(NodeSpec parameter, AllocationBlock block, List<GradientTerm> terms)
+            {
+                var concentration = block.Concentration;
+                if (!ExprTools.Mentions(concentration, parameter.Name)) return;
+                var calls = ExprTools.Calls(concentration).Where(c => c.Node == parameter.Name).ToList();
+                if (calls.Skip(1).Any(c => !ExprTools.SameShape(c, calls[0])) || ExprTools.Subexpressions(concentration).OfType<SumExpr>().Any())
+                    Fail(parameter, $"it is read at more than one entry, or inside a sum, in the concentration '{Print(concentration)}'; the M-step differentiates one entry per component");
+                else if (ExprTools.UsesIndex(concentration, block.Replicate.Variable))
+                    Fail(parameter, $"the concentration '{Print(concentration)}' differs between replicates of {block.Replicate.Plate}; the M-step takes one concentration per component");
+                else terms.Add(new GradientTerm(GradientTermKind.DirichletConcentration, block.Id, calls[0], Within: concentration));
             }
 
             private void CollectTerm(NodeSpec parameter, Expr expr, GradientTermKind kind, int block, List<GradientTerm> terms)

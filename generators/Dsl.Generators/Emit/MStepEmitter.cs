@@ -145,6 +145,8 @@ namespace Dsl.Generators.Emit
                         }
                         w.Line("return (map, sumLog);");
                     }
+                    w.Line();
+                    EmitConcentrationTerm(w, spec, b, update, term);
                     break;
                 }
                 case GradientTermKind.LatentPrior:
@@ -273,7 +275,7 @@ namespace Dsl.Generators.Emit
                 {
                     var b = plan.Allocations[term.Block];
                     w.Line($"// Block {term.Block}: the Dirichlet log-density of {b.Latent} (eq 3.9, the alpha gradient).");
-                    w.Line($"value += {MStep}.ObjectiveTerms.DirichletLogDensity(x, {f}.Map, model.{CodeExpr.Size(b.Replicate.Plate)}, {f}.SumLog, gradient);");
+                    w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient);");
                     break;
                 }
                 case GradientTermKind.PolyaGammaCoefficient:
@@ -304,6 +306,35 @@ namespace Dsl.Generators.Emit
                     w.Line($"    ?? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn(x, {f}, {counts}, {width}, {f}Means!, gradient);");
                     break;
                 }
+            }
+        }
+
+        /// <summary>
+        /// The Dirichlet term's concentrations a_k and their derivatives in the parameter's entry, both from the
+        /// declaration's concentration expression with the entry in place of the parameter (the derivative symbolic).
+        /// </summary>
+        private static void EmitConcentrationTerm(SourceWriter w, ModelSpec spec, AllocationBlock b, GradientUpdate update, GradientTerm term)
+        {
+            var p = update.Parameter;
+            var entry = new IndexExpr($"{p}_value", term.Access.Location);
+            var vars = Vars(b.Mixture, b.Replicate);
+            vars[entry.Name] = entry.Name;
+            var code = new CodeExpr(spec, vars);
+            var within = term.Within!;
+            var slope = Differentiation.Derivative(within, term.Access);
+            var k = b.Mixture.Variable;
+            w.Line($"/// <summary>Block {b.Id}: log Dirichlet({b.Latent} | a) with a_{k} = {ExprPrinter.Print(within)}, so ∂a_{k}/∂{ExprPrinter.Print(term.Access)} = {ExprPrinter.Print(slope)}.</summary>");
+            using (w.Block($"private double {Likelihood(update, term)}(global::System.ReadOnlySpan<double> x, (int[] Map, double[] SumLog) statistics, global::System.Span<double> gradient)"))
+            {
+                w.Line("var concentration = new double[statistics.Map.Length];");
+                w.Line("var slope = new double[statistics.Map.Length];");
+                using (w.Block($"for (var {k} = 0; {k} < concentration.Length; {k}++)"))
+                {
+                    w.Line($"var {entry.Name} = x[statistics.Map[{k}]];");
+                    w.Line($"concentration[{k}] = {code.Of(ExprTools.ReplaceCalls(within, p, entry))};");
+                    w.Line($"slope[{k}] = {code.Of(ExprTools.ReplaceCalls(slope, p, entry))};");
+                }
+                w.Line($"return {MStep}.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, {CodeExpr.Size(b.Replicate.Plate)}, statistics.SumLog, gradient);");
             }
         }
 

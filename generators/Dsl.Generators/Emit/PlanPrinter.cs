@@ -143,7 +143,7 @@ namespace Dsl.Generators.Emit
             {
                 var set = g.SimplexPosition >= 0 ? $"simplex along {g.Indices[g.SimplexPosition].Plate}" : double.IsNegativeInfinity(g.Floor) ? "unbounded" : $"floor {ExprPrinter.Number(g.Floor)}";
                 w.Line($"M-step {g.Parameter} (line {g.Line}): projected gradient ascent, {set}");
-                foreach (var t in g.Terms) w.Line($"    {t.Kind} of {(t.Kind is GradientTermKind.AllocationProfile or GradientTermKind.DirichletConcentration ? "allocation" : "logistic")} block {t.Block} at {E(t.Access)}{(t.Latent is { } l ? $" ({l})" : "")}");
+                foreach (var t in g.Terms) w.Line($"    {t.Kind} of {(t.Kind is GradientTermKind.AllocationProfile or GradientTermKind.DirichletConcentration ? "allocation" : "logistic")} block {t.Block} at {E(t.Access)}{(t.Within is { } within && !ExprTools.SameShape(within, t.Access) ? $" in {E(within)}" : "")}{(t.Latent is { } l ? $" ({l})" : "")}");
             }
             w.Line($"observed: {Names(plan.Observed)}");
             foreach (var stream in Lowering.RandomStreams.Of(plan)) w.Line($"random stream {stream.Name} = {stream.Key}: {stream.Draws}");

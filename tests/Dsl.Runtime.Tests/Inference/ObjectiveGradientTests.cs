@@ -31,7 +31,14 @@ public sealed class ObjectiveGradientTests
     public void WeightedLog() => Check((x, g) => ObjectiveTerms.WeightedLog(x, [3, 0, 1.5, 7, 2, 0.5], g));
 
     [Fact]
-    public void DirichletLogDensity() => Check((x, g) => ObjectiveTerms.DirichletLogDensity(x, [0, 2, 5], 40, [-30, -55, -20], g));
+    public void DirichletLogDensity() => Check((x, g) =>
+    {
+        // Concentrations x_0, 2·x_2 and exp(x_5): slopes 1, 2 and exp(x_5).
+        int[] map = [0, 2, 5];
+        double[] concentration = [x[0], 2 * x[2], Math.Exp(x[5])];
+        double[] slope = [1, 2, Math.Exp(x[5])];
+        return ObjectiveTerms.DirichletLogDensity(concentration, slope, map, 40, [-30, -55, -20], g);
+    });
 
     [Fact]
     public void Quadratic() => Check((x, g) => ObjectiveTerms.Quadratic(x, [0, 1, 1, 4, 5, 2], [3, -1, 2, 0.5, 1, 4], [10, 20, 5, 8, 1, 2], 0.25, g));

@@ -24,21 +24,23 @@ public static class ObjectiveTerms
     }
 
     /// <summary>
-    /// The log-density of <paramref name="replicates"/> Dirichlet vectors with concentration x[map[k]], given
-    /// sumLog[k] = sum_r E[log w_kr]: R (log Gamma(sum a) - sum log Gamma(a_k)) + sum_k (a_k - 1) sumLog_k.
+    /// The log-density of <paramref name="replicates"/> Dirichlet vectors with concentrations a_k, given
+    /// sumLog[k] = sum_r E[log w_kr]: R (log Gamma(sum a) - sum log Gamma(a_k)) + sum_k (a_k - 1) sumLog_k. Each a_k
+    /// is a function of the parameter's entry map[k] with derivative slope[k] there (1 where a_k is the entry itself),
+    /// through which the gradient flows.
     /// </summary>
-    public static double DirichletLogDensity(ReadOnlySpan<double> x, ReadOnlySpan<int> map, int replicates, ReadOnlySpan<double> sumLog, Span<double> gradient)
+    public static double DirichletLogDensity(ReadOnlySpan<double> concentration, ReadOnlySpan<double> slope, ReadOnlySpan<int> map, int replicates, ReadOnlySpan<double> sumLog, Span<double> gradient)
     {
         if (replicates == 0) return 0;
         var total = 0.0;
-        foreach (var index in map) total += x[index];
+        foreach (var a in concentration) total += a;
         var value = replicates * SpecialFunctions.LogGamma(total);
         var digammaTotal = gradient.IsEmpty ? 0 : SpecialFunctions.Digamma(total);
         for (var k = 0; k < map.Length; k++)
         {
-            var a = x[map[k]];
+            var a = concentration[k];
             value += -replicates * SpecialFunctions.LogGamma(a) + (a - 1) * sumLog[k];
-            if (!gradient.IsEmpty) gradient[map[k]] += replicates * (digammaTotal - SpecialFunctions.Digamma(a)) + sumLog[k];
+            if (!gradient.IsEmpty) gradient[map[k]] += (replicates * (digammaTotal - SpecialFunctions.Digamma(a)) + sumLog[k]) * slope[k];
         }
         return value;
     }

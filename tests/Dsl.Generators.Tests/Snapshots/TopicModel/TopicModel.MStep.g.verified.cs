@@ -122,6 +122,20 @@ partial class TopicModel
         return (map, sumLog);
     }
 
+    /// <summary>Block 0: log Dirichlet(theta | a) with a_t = alpha(t), so ∂a_t/∂alpha(t) = 1.</summary>
+    private double alphaDirichletConcentration0(global::System.ReadOnlySpan<double> x, (int[] Map, double[] SumLog) statistics, global::System.Span<double> gradient)
+    {
+        var concentration = new double[statistics.Map.Length];
+        var slope = new double[statistics.Map.Length];
+        for (var t = 0; t < concentration.Length; t++)
+        {
+            var alpha_value = x[statistics.Map[t]];
+            concentration[t] = alpha_value;
+            slope[t] = 1.0;
+        }
+        return global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, DocumentCount, statistics.SumLog, gradient);
+    }
+
     /// <summary>The part of the expected complete log-likelihood that depends on alpha, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
     internal sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
@@ -143,7 +157,7 @@ partial class TopicModel
             gradient.Clear();
             var value = 0.0;
             // Block 0: the Dirichlet log-density of theta (eq 3.9, the alpha gradient).
-            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.DirichletLogDensity(x, dirichletConcentration0.Map, model.DocumentCount, dirichletConcentration0.SumLog, gradient);
+            value += model.alphaDirichletConcentration0(x, dirichletConcentration0, gradient);
             return value;
         }
 

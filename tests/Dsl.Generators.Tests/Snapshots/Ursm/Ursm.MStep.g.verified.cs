@@ -207,6 +207,20 @@ partial class Ursm
         return (map, sumLog);
     }
 
+    /// <summary>Block 0: log Dirichlet(W | a) with a_k = alpha(k), so ∂a_k/∂alpha(k) = 1.</summary>
+    private double alphaDirichletConcentration0(global::System.ReadOnlySpan<double> x, (int[] Map, double[] SumLog) statistics, global::System.Span<double> gradient)
+    {
+        var concentration = new double[statistics.Map.Length];
+        var slope = new double[statistics.Map.Length];
+        for (var k = 0; k < concentration.Length; k++)
+        {
+            var alpha_value = x[statistics.Map[k]];
+            concentration[k] = alpha_value;
+            slope[k] = 1.0;
+        }
+        return global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, BulkCount, statistics.SumLog, gradient);
+    }
+
     /// <summary>The part of the expected complete log-likelihood that depends on alpha, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
     internal sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
@@ -228,7 +242,7 @@ partial class Ursm
             gradient.Clear();
             var value = 0.0;
             // Block 0: the Dirichlet log-density of W (eq 3.9, the alpha gradient).
-            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.DirichletLogDensity(x, dirichletConcentration0.Map, model.BulkCount, dirichletConcentration0.SumLog, gradient);
+            value += model.alphaDirichletConcentration0(x, dirichletConcentration0, gradient);
             return value;
         }
 
