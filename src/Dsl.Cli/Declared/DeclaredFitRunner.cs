@@ -41,6 +41,7 @@ public static class DeclaredFitRunner
         request.RefuseOtherEngines(engine);
         var model = loaded.Create();
         var members = DataArguments.Read(request.Data, model.Descriptor);
+        foreach (var binding in members.Select(m => m.Binding).OfType<string>()) output.WriteLine(binding);
         var bound = DataBinder.Bind(model, members, request.Data[0], error.WriteLine, AssignmentArguments.PlateSizes(request.Plates, model.Descriptor));
         var plates = model.Descriptor.Plates.ToDictionary(p => p, model.GetPlateSize);
         var fingerprint = DataArguments.Fingerprint(members);

@@ -25,6 +25,7 @@ public static class DeclaredSimulationRunner
         var descriptor = model.Descriptor;
         var sizes = AssignmentArguments.PlateSizes(request.Plates, descriptor);
         var members = DataArguments.Read(request.Data, descriptor);
+        foreach (var binding in members.Select(m => m.Binding).OfType<string>()) output.WriteLine(binding);
         var given = new HashSet<string>(DataBinder.Bind(model, members, request.Data.FirstOrDefault() ?? "--plate", error.WriteLine, sizes, requireData: false).Given);
         foreach (var observed in descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Observed && given.Contains(n.Name)))
             throw new CliException($"{members.First(m => m.Member == observed.Name).Source}: '{observed.Name}' gives the observed node that the simulation draws; remove it");

@@ -48,10 +48,21 @@ public static class NodeFileReader
         var geneNames = matrix.GeneNamesGiven ? matrix.GeneNames : null;
         var labels = rowsAreGenes ? new[] { geneNames, cellNames } : new[] { cellNames, geneNames };
         var result = new NodeValues(node.Name, [rows, columns], values) { Source = path, Labels = labels };
-        if (rowsPlate is null || rowsPlate == node.Plates[0]) return result;
-        if (rowsPlate != node.Plates[1])
+        if (rowsPlate is not null && rowsPlate != node.Plates[0] && rowsPlate != node.Plates[1])
             throw new DataFormatException(path, null, $"the binding puts plate {rowsPlate} in the rows, but {node.Signature} has no such plate", $"name one of {string.Join(", ", node.Plates)}");
-        return Transpose(result);
+        var transposed = rowsPlate == node.Plates[1];
+        // Only formats whose axes mean cells and genes say so; a text table's rows and columns are just rows and columns.
+        var countFormat = rowsAreGenes || name.EndsWith(".h5ad", StringComparison.OrdinalIgnoreCase) || Data.AnnData.AnnDataReader.IsHdf5(path);
+        if (countFormat && matrix.CellNamesGiven && matrix.GeneNamesGiven) result = result with { Binding = Binding(node, path, matrix, rowsAreGenes != transposed, rowsPlate is not null) };
+        return transposed ? Transpose(result) : result;
+    }
+
+    /// <summary>"x(Cell, Gene) from FILE: its 230 genes over plate Cell, its 80 cells over plate Gene (...)".</summary>
+    private static string Binding(NodeDescriptor node, string path, CountMatrix matrix, bool genesFirst, bool named)
+    {
+        var (first, second) = genesFirst ? ($"{matrix.Genes} genes", $"{matrix.Cells} cells") : ($"{matrix.Cells} cells", $"{matrix.Genes} genes");
+        var how = named ? "as the binding names them" : $"the file's rows over the first plate; {node.Name}[{node.Plates[1]},{node.Plates[0]}]={path} binds them the other way";
+        return $"{node.Signature} from {path}: its {first} over plate {node.Plates[0]}, its {second} over plate {node.Plates[1]} ({how})";
     }
 
     private static NodeValues Transpose(NodeValues values)

@@ -15,5 +15,11 @@ public sealed record NodeValues(string Member, int[] Shape, double[] Values)
 
     public IReadOnlyList<string>? ValueLabels { get; init; }
 
+    /// <summary>
+    /// How a count matrix's cells and genes were put on the node's plates (null for other files), printed with the fit
+    /// so that a file bound the other way round than meant is seen before its results are read.
+    /// </summary>
+    public string? Binding { get; init; }
+
     public string ShapeText => Shape.Length == 0 ? "a number" : string.Join(" x ", Shape);
 }

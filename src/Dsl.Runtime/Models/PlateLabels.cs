@@ -37,11 +37,12 @@ public sealed class PlateLabels
         var values = member.Values;
         if (member.Labels is { } labels && labels.Length == node.Plates.Count)
         {
+            RefuseSwappedAxes(node, labels, source);
             for (var axis = 0; axis < labels.Length; axis++)
             {
                 if (labels[axis] is not { } names) continue;
                 var (order, from) = plates[node.Plates[axis]];
-                values = Reorder(values, member.Shape, axis, Permutation(names, order, node.Plates[axis], source, from));
+                values = Reorder(values, member.Shape, axis, Permutation(names, order, node.Plates[axis], source, from, OtherPlateNamed(names, node.Plates[axis])));
             }
         }
         if (member.ValueLabels is { } text)
@@ -57,8 +58,33 @@ public sealed class PlateLabels
         return member with { Values = values, Labels = null, ValueLabels = null };
     }
 
+    /// <summary>
+    /// A two-plate file whose row names are the second plate's and whose column names are the first's (a 10x matrix's
+    /// genes bound to plate Cell) gets an error that names the binding that reads it the right way round.
+    /// </summary>
+    private void RefuseSwappedAxes(NodeDescriptor node, IReadOnlyList<string>?[] labels, string source)
+    {
+        if (labels.Length != 2) return;
+        // Only plates another file named: a plate this file named itself matches it by construction.
+        bool Names(IReadOnlyList<string>? names, string plate) =>
+            names is not null && plates.TryGetValue(plate, out var known) && known.From != source && SameNames(names, known.Names);
+        var (first, second) = (node.Plates[0], node.Plates[1]);
+        var matches = Names(labels[0], first) || Names(labels[1], second);
+        var swapped = Names(labels[0], second) || Names(labels[1], first);
+        if (matches || !swapped) return;
+        throw new DataFormatException(source, null, $"its rows are named as plate {second}'s entries and its columns as plate {first}'s, but {node.Signature} puts the rows over plate {first}",
+            $"bind it as --data {node.Name}[{second},{first}]={source}");
+    }
+
+    private static bool SameNames(IReadOnlyList<string> names, IReadOnlyList<string> order) =>
+        names.Count == order.Count && names.ToHashSet(StringComparer.Ordinal).SetEquals(order);
+
     /// <summary>For each position in the plate's order, the position of the same name in the file.</summary>
-    private static int[] Permutation(IReadOnlyList<string> names, IReadOnlyList<string> order, string plate, string source, string from)
+    /// <summary>Another plate whose entries carry exactly these names, and where its names came from (a file read the other way round).</summary>
+    private (string Plate, string From)? OtherPlateNamed(IReadOnlyList<string> names, string plate) =>
+        plates.Where(p => p.Key != plate && SameNames(names, p.Value.Names)).Select(p => ((string Plate, string From)?)(p.Key, p.Value.From)).FirstOrDefault();
+
+    private static int[] Permutation(IReadOnlyList<string> names, IReadOnlyList<string> order, string plate, string source, string from, (string Plate, string From)? other)
     {
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var n = 0; n < names.Count; n++)
@@ -69,7 +95,9 @@ public sealed class PlateLabels
             var extra = names.FirstOrDefault(name => !order.Contains(name));
             throw new DataFormatException(source, null,
                 missing is not null ? $"plate {plate} has '{missing}' (from {from}) but this file does not" : $"'{extra}' is not in plate {plate} (whose names come from {from})",
-                $"give the same {plate} entries in every file (in any order: they are matched by name)");
+                other is { } o
+                    ? $"these are the names of plate {o.Plate} (from {o.From}); if that file's rows and columns are bound the wrong way round, name its rows' plate: NODE[Plate1,Plate2]=FILE"
+                    : $"give the same {plate} entries in every file (in any order: they are matched by name)");
         }
         return order.Select(name => position[name]).ToArray();
     }

@@ -51,6 +51,46 @@ public sealed class NodeFileTests
         Assert.Equal(File.ReadAllText(Path.Combine(mtx, "summary.csv")), File.ReadAllText(Path.Combine(annData, "summary.csv")));
     }
 
+    /// <summary>
+    /// A 10x folder writes genes in rows, so bound without brackets to x(Cell, Gene) its genes go over plate Cell. The fit
+    /// says which axis went where before anything else, and a cell table given beside it is refused with the fix,
+    /// whichever of the two files is named first.
+    /// </summary>
+    [Fact]
+    public void CountMatrixBoundAcrossItsPlates_SaysWhichAxisWentWhere_AndTheErrorNamesTheFix()
+    {
+        using var temp = new TempFolder();
+        var model = temp.File("Sizes.cs", """
+            using Dsl;
+            namespace Binding;
+            [PlateModel("gene rates with per-cell size factors")]
+            public partial class Sizes
+            {
+                [Plate] public partial struct Cell { }
+                [Plate] public partial struct Gene { }
+                [Data] public partial double size(Cell c);
+                [Latent] public double rate(Gene g) => Dist.Gamma(1, 1);
+                [Observed] public int x(Cell c, Gene g) => Dist.Poisson(size(c) * rate(g));
+            }
+            """);
+        var cells = File.ReadAllLines(Path.Combine(RepoPaths.Pbmc, "cells.tsv"));
+        var sizes = temp.File("sizes.csv", "cell,size\n" + string.Join("\n", cells.Select(c => $"{c},1")) + "\n");
+        string[] Fit(string name, params string[] data) => ["fit", model, "--out", Path.Combine(temp.Path, name), "--quiet", .. data.SelectMany(d => new[] { "--data", d })];
+
+        var across = RunDsl(Fit("across", $"x={RepoPaths.Pbmc}", $"size={sizes}"));
+        Assert.Equal(1, across.Exit);
+        Assert.Contains($"x(Cell, Gene) from {RepoPaths.Pbmc}: its 230 genes over plate Cell, its 80 cells over plate Gene (the file's rows over the first plate; x[Gene,Cell]={RepoPaths.Pbmc} binds them the other way)", across.Out);
+        Assert.Contains($"these are the names of plate Gene (from {RepoPaths.Pbmc})", across.Err);
+        var tableFirst = RunDsl(Fit("first", $"size={sizes}", $"x={RepoPaths.Pbmc}"));
+        Assert.Equal(1, tableFirst.Exit);
+        Assert.Contains($"its rows are named as plate Gene's entries and its columns as plate Cell's, but x(Cell, Gene) puts the rows over plate Cell; bind it as --data x[Gene,Cell]={RepoPaths.Pbmc}", tableFirst.Err);
+
+        var named = RunDsl(Fit("named", $"x[Gene,Cell]={RepoPaths.Pbmc}", $"size={sizes}"));
+        Assert.True(named.Exit == 0, named.Err);
+        Assert.Contains("its 80 cells over plate Cell, its 230 genes over plate Gene (as the binding names them)", named.Out);
+        Assert.Contains("Cell 80, Gene 230", named.Out);
+    }
+
     /// <summary>A logistic regression given as JSON, and as tables in other orders and orientations: one fit.</summary>
     [Fact]
     public void RowsAreMatchedByName_InAnyOrderAndOrientation()
