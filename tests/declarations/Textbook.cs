@@ -72,6 +72,20 @@ public partial class PoissonMixture
     [Observed] public int count(Cell c, Gene g) => Dist.Poisson(rate(population(c), g));
 }
 
+/// A Poisson mixture whose component rates are ordered (Stan's positive_ordered under a Gamma prior), which removes
+/// label switching; the allocations are summed out.
+[PlateModel("Poisson mixture with ordered rates")]
+public partial class OrderedRates
+{
+    [Plate] public partial struct Observation { }
+    [Plate(Size = 3)] public partial struct Component { }
+
+    [Latent] public double weight(Component k) => Dist.Dirichlet(over: k, 3);
+    [Latent, Ordered] public double rate(Component k) => Dist.Gamma(2, 0.2);
+    [Latent] public Component component(Observation n) => Dist.Categorical((Component k) => weight(k));
+    [Observed] public int y(Observation n) => Dist.Poisson(rate(component(n)));
+}
+
 /// Zero-inflated Poisson written with its dropout indicator: a dropped entry has rate 0, so a positive count rules the
 /// dropout out (a summed-out value of probability zero), and the dropout log-odds per gene are point-estimated.
 [PlateModel("Zero-inflated Poisson with explicit dropouts")]

@@ -21,6 +21,9 @@ namespace Dsl.Generators.Derivation
         /// <summary>Increasing along the last plate: x₀ = u₀, x_k = x_{k-1} + exp(u_k), log Jacobian Σ_{k≥1} u_k.</summary>
         Ordered,
 
+        /// <summary>Positive and increasing along the last plate (Stan's positive_ordered): x₀ = exp(u₀), x_k = x_{k-1} + exp(u_k), log Jacobian Σ_k u_k.</summary>
+        PositiveOrdered,
+
         /// <summary>
         /// A simplex along the Dirichlet's <c>over</c> plate by stick-breaking (Stan's): K − 1 free coordinates a row,
         /// z_k = logistic(u_k − log(K − k − 1)), x_k = z_k·(1 − Σ_{j&lt;k} x_j), the last entry the stick left.

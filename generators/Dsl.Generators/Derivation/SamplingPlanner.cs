@@ -85,7 +85,8 @@ namespace Dsl.Generators.Derivation
         internal static SampledLatent Sampled(ModelSpec spec, NodeSpec node)
         {
             var distribution = node.Declaration.Distribution!;
-            if (node.Declaration.Constraints.Ordered) return new SampledLatent(node.Name, LatentTransform.Ordered, null, null);
+            if (node.Declaration.Constraints.Ordered)
+                return new SampledLatent(node.Name, DistributionCatalog.Find(distribution.Name)!.Draws == Support.Positive ? LatentTransform.PositiveOrdered : LatentTransform.Ordered, null, null);
             if (distribution.Name == "Uniform")
                 return new SampledLatent(node.Name, LatentTransform.Interval, ExprTools.Argument(node, "lower", spec), ExprTools.Argument(node, "upper", spec));
             if (distribution.Name == "Dirichlet") return new SampledLatent(node.Name, LatentTransform.Simplex, null, null);

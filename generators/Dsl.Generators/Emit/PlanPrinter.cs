@@ -108,6 +108,7 @@ namespace Dsl.Generators.Emit
         {
             LatentTransform.Identity => "own",
             LatentTransform.Interval => $"logit ({E(latent.Lower!)}, {E(latent.Upper!)})",
+            LatentTransform.PositiveOrdered => "positive ordered",
             var t => t.ToString().ToLowerInvariant(),
         };
 

@@ -109,6 +109,7 @@ namespace Dsl.Generators.Emit
             LatentTransform.Logit => "in (0, 1), x = logistic(u)",
             LatentTransform.Interval => "in (lower, upper), x = lower + (upper - lower)·logistic(u)",
             LatentTransform.Simplex => "a simplex along its Dirichlet's plate, by stick-breaking: K − 1 free coordinates a row",
+            LatentTransform.PositiveOrdered => "positive and increasing along its last plate, x₀ = exp(u₀) and x_k = x_{k-1} + exp(u_k)",
             _ => "increasing along its last plate, x₀ = u₀ and x_k = x_{k-1} + exp(u_k)",
         };
 
@@ -290,11 +291,13 @@ namespace Dsl.Generators.Emit
                         case LatentTransform.Simplex:
                             SimplexEmitter.EmitConstrain(w, node, offset);
                             break;
-                        case LatentTransform.Ordered:
+                        case LatentTransform.Ordered or LatentTransform.PositiveOrdered:
+                            var positive = plan.Transform == LatentTransform.PositiveOrdered;
                             EmitOrderedRows(w, node, (start, size) =>
                             {
-                                w.Line($"var ldRunning = position[{offset} + {start}];");
+                                w.Line($"var ldRunning = {(positive ? $"global::System.Math.Exp(position[{offset} + {start}])" : $"position[{offset} + {start}]")};");
                                 w.Line($"{value}[{start}] = ldRunning;");
+                                if (positive) w.Line($"logJacobian += position[{offset} + {start}];");
                                 using (w.Block($"for (var ldK = 1; ldK < {size}; ldK++)"))
                                 {
                                     w.Line($"ldRunning += global::System.Math.Exp(position[{offset} + {start} + ldK]);");
@@ -553,9 +556,10 @@ namespace Dsl.Generators.Emit
                     SimplexEmitter.EmitChainRule(w, node, offset);
                     continue;
                 }
-                if (plan.Transform == LatentTransform.Ordered)
+                if (plan.Transform is LatentTransform.Ordered or LatentTransform.PositiveOrdered)
                 {
-                    // x_j = u₀ + Σ_{1≤i≤j} exp(u_i): ∂/∂u_k collects the gradients of every x_j with j ≥ k.
+                    // x_j = u₀ + Σ_{1≤i≤j} exp(u_i) (positive: exp(u₀) in place of u₀): ∂/∂u_k collects the gradients of every x_j with j ≥ k.
+                    var positive = plan.Transform == LatentTransform.PositiveOrdered;
                     EmitOrderedRows(w, node, (start, size) =>
                     {
                         w.Line("var ldTail = 0.0;");
@@ -564,7 +568,7 @@ namespace Dsl.Generators.Emit
                             w.Line($"ldTail += {grad}[{start} + ldK];");
                             w.Line($"gradient[{offset} + {start} + ldK] = ldTail * ({value}[{start} + ldK] - {value}[{start} + ldK - 1]) + 1;");
                         }
-                        w.Line($"gradient[{offset} + {start}] = ldTail + {grad}[{start}];");
+                        w.Line(positive ? $"gradient[{offset} + {start}] = (ldTail + {grad}[{start}]) * {value}[{start}] + 1;" : $"gradient[{offset} + {start}] = ldTail + {grad}[{start}];");
                     });
                     continue;
                 }

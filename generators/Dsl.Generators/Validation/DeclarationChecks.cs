@@ -111,16 +111,17 @@ namespace Dsl.Generators.Validation
         }
 
         /// <summary>
-        /// [Ordered] makes a real latent vector increase along its last plate (the sampler's ordered transform), so it
-        /// needs a latent, at least one plate, and a prior on the whole real line.
+        /// [Ordered] makes a real latent vector increase along its last plate (the sampler's ordered transform, or its
+        /// positive form for a positive prior), so it needs a latent, at least one plate, and a prior on the whole real
+        /// line or on the positive reals.
         /// </summary>
         private static void CheckOrdered(ValidationContext context, NodeDecl node)
         {
             if (!node.Constraints.Ordered) return;
             var problem = node.Role != NodeRole.Latent ? "[Ordered] applies to a [Latent] vector only; remove it, or make the node a [Latent] with a prior"
                 : node.Indices.Count == 0 ? "[Ordered] needs a vector: give the node a plate its entries increase along (its last index)"
-                : node.Distribution is { } d && DistributionCatalog.Find(d.Name) is { } info && (info.Draws != Support.Real || info.IsVector)
-                    ? $"[Ordered] needs a prior on the whole real line (Normal, Cauchy, StudentT, Flat), not Dist.{d.Name}"
+                : node.Distribution is { } d && DistributionCatalog.Find(d.Name) is { } info && (info.Draws is not (Support.Real or Support.Positive) || info.IsVector || d.Name == "Uniform")
+                    ? $"[Ordered] needs a prior on the whole real line (Normal, Cauchy, StudentT, Flat) or on the positive reals (Gamma, LogNormal, Exponential, HalfNormal, ...), not Dist.{d.Name}"
                 : null;
             if (problem is not null) context.Report(DiagnosticDescriptors.OrderedMisuse, node.Location, node.Name, problem);
         }

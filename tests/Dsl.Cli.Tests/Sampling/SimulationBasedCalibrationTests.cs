@@ -25,6 +25,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
     [InlineData("LogisticNormalCounts", 3)]
     [InlineData("NormalMixture", 12)]
     [InlineData("OrderedMeans", 12)]
+    [InlineData("OrderedRates", 15)]
     [InlineData("RobustLogistic", 8)]
     [InlineData("SoftmaxRegression", 20)]
     [InlineData("StudentTScale", 10)]
@@ -44,7 +45,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
             var random = new RandomStream(5, (ulong)replication);
             foreach (var latent in posterior.Latents)
             {
-                // The first entry of each latent (all entries of one latent are exchangeable a priori in these models, except OrderedMeans' mu, whose rows are checked through the first).
+                // The first entry of each latent (all entries of one latent are exchangeable a priori in these models, except the ordered vectors, OrderedMeans' mu and OrderedRates' rate, checked through their first entries).
                 var value = new double[truth[latent].Length];
                 var rank = 0;
                 for (var s = Thin - 1; s < run.Samples; s += Thin)
