@@ -1,3 +1,4 @@
+using Dsl.Analysis.Ursm;
 using Dsl.Models.Tests.Generality;
 using Dsl.Models.Ursm;
 using Dsl.Runtime.Inference;

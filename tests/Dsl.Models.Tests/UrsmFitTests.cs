@@ -1,3 +1,4 @@
+using Dsl.Analysis.Ursm;
 using Dsl.Models.Ursm;
 using Dsl.Runtime.Inference;
 using Dsl.Tests.Shared;
@@ -20,7 +21,7 @@ public sealed class UrsmFitTests
     {
         var fit = UrsmFitter.Fit(Unified, Options(2));
         var estimates = UrsmEstimates.From(fit.Model);
-        var naive = UrsmMetrics.L1(UrsmFitter.Naive(simulation.Y, simulation.CellTypes, 3), simulation.A);
+        var naive = UrsmMetrics.L1(Dsl.Models.Ursm.Ursm.NaiveProfiles(simulation.Y, simulation.CellTypes, 3), simulation.A);
         var fitted = UrsmMetrics.L1(estimates.A, simulation.A);
         // The naive estimate is biased by dropouts (about 0.8 here, as in the paper); six short EM iterations halve it.
         Assert.True(fitted < 0.6 * naive, $"URSM L1 {fitted:F3} vs naive {naive:F3}");
@@ -65,7 +66,7 @@ public sealed class UrsmFitTests
         var options = Options(2, iterations: 4) with { MStep = new MStepSettings(PlugInNormaliser: true) };
         var plugIn = UrsmFitter.Fit(Unified, options).Model;
         var monteCarlo = UrsmFitter.Fit(Unified, Options(2, iterations: 4)).Model;
-        var naive = UrsmMetrics.L1(UrsmFitter.Naive(simulation.Y, simulation.CellTypes, 3), simulation.A);
+        var naive = UrsmMetrics.L1(Dsl.Models.Ursm.Ursm.NaiveProfiles(simulation.Y, simulation.CellTypes, 3), simulation.A);
         // The paper's approximation of the normaliser is a different M-step objective, so A differs, but it is as
         // much a correction of the dropout bias.
         Assert.NotEqual(ParameterArrays.Flat(monteCarlo.AValues).ToArray(), ParameterArrays.Flat(plugIn.AValues).ToArray());
@@ -76,7 +77,7 @@ public sealed class UrsmFitTests
     public void SingleCellSubmodel_FitsWithoutBulkData()
     {
         var fit = UrsmFitter.Fit(new UrsmInputs(3, simulation.Y, simulation.CellTypes, null), Options(2, iterations: 4));
-        var naive = UrsmMetrics.L1(UrsmFitter.Naive(simulation.Y, simulation.CellTypes, 3), simulation.A);
+        var naive = UrsmMetrics.L1(Dsl.Models.Ursm.Ursm.NaiveProfiles(simulation.Y, simulation.CellTypes, 3), simulation.A);
         Assert.True(UrsmMetrics.L1(fit.Model.AValues, simulation.A) < 0.8 * naive);
     }
 

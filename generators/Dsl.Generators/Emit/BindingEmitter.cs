@@ -231,24 +231,36 @@ namespace Dsl.Generators.Emit
                         else
                             w.Line($"case {EmitHelpers.Literal(node.Name)}: {Models}.RowMajor.CopyFrom({node.Name}Values, destination); return true;");
                     }
-                    if (latentDraws)
-                    {
-                        foreach (var node in Stored(spec, NodeRole.Latent))
-                        {
-                            using (w.Block($"case {EmitHelpers.Literal(node.Name)}:"))
-                            {
-                                w.Line("if (!HasLatentState) return false;");
-                                w.Line("var at = 0;");
-                                using (Loops(w, node.Indices))
-                                    w.Line($"destination[at++] = {node.Name}Draw({string.Join(", ", node.Indices.Select(i => $"new {i.Plate}({i.Variable})"))});");
-                                w.Line("return true;");
-                            }
-                        }
-                    }
+                    if (latentDraws) EmitLatentCases(w, spec, "Draw");
                 }
                 w.Line("return false;");
             }
             w.Line();
+            if (!latentDraws) return;
+            w.Line("/// <summary>A latent's posterior mean over the sweeps recorded in the last E-step, row-major; false for any other node.</summary>");
+            using (w.Block("public bool TryReadPosteriorMean(string node, global::System.Span<double> destination)"))
+            {
+                using (w.Block("switch (node)"))
+                    EmitLatentCases(w, spec, "PosteriorMean");
+                w.Line("return false;");
+            }
+            w.Line();
+        }
+
+        /// <summary>One case per latent, copying the Gibbs accessor {latent}{accessor}(entry) row-major over its plates.</summary>
+        private static void EmitLatentCases(SourceWriter w, ModelSpec spec, string accessor)
+        {
+            foreach (var node in Stored(spec, NodeRole.Latent))
+            {
+                using (w.Block($"case {EmitHelpers.Literal(node.Name)}:"))
+                {
+                    w.Line("if (!HasLatentState) return false;");
+                    w.Line("var at = 0;");
+                    using (Loops(w, node.Indices))
+                        w.Line($"destination[at++] = {node.Name}{accessor}({string.Join(", ", node.Indices.Select(i => $"new {i.Plate}({i.Variable})"))});");
+                    w.Line("return true;");
+                }
+            }
         }
 
         private static void EmitStartingValues(SourceWriter w, ModelSpec spec)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Dsl.Models.DeepMc;
+using Dsl.Analysis.DeepMc;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Neural;
 using Dsl.Runtime.Optimisation;

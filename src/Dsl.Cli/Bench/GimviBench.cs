@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dsl.Analysis.Gimvi;
 using Dsl.Cli.Gimvi;
 using Dsl.Cli.Progress;
-using Dsl.Models.Gimvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Variational;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Dsl.Models.Scvi;
+using Dsl.Analysis.Scvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Neural;
 using Dsl.Runtime.Variational;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dsl.Models.Ursm;
+using Dsl.Analysis.Ursm;
 using Dsl.Runtime.Inference;
 
 namespace Dsl.Cli.Bench;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Dsl.Analysis.Scvi;
 using Dsl.Cli.Scvi;
-using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
 
 namespace Dsl.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Dsl.Analysis.Scvi;
 using Dsl.Cli.Progress;
 using Dsl.Cli.Scvi;
 using Dsl.Models.Scvi;
@@ -59,10 +60,10 @@ public static class EvalCommand
                     Seed = r.GetValue(seed), Threads = CliArguments.Positive(r.GetValue(threads), "--threads"),
                 };
                 var request = new Gimvi.GimviRequest(r.GetValue(sequenced), r.GetValue(spatial),
-                    r.GetValue(spatialLikelihood) == "poisson" ? Models.Gimvi.SpatialLikelihood.Poisson : Models.Gimvi.SpatialLikelihood.NegativeBinomial,
+                    r.GetValue(spatialLikelihood) == "poisson" ? Analysis.Gimvi.SpatialLikelihood.Poisson : Analysis.Gimvi.SpatialLikelihood.NegativeBinomial,
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"),
                     r.GetValue(kappa) is { } weight ? (weight >= 0 && double.IsFinite(weight) ? weight : throw new CliException($"--kappa must be 0 or more, not {weight}")) : null, false, false);
-                var gimviSettings = new Models.Gimvi.GimviEvaluationSettings
+                var gimviSettings = new Analysis.Gimvi.GimviEvaluationSettings
                 {
                     HeldOutShare = CliArguments.Fraction(r.GetValue(heldOut), "--held-out"), Purity = !r.GetValue(noPurity), Seed = r.GetValue(seed),
                 };
@@ -73,7 +74,7 @@ public static class EvalCommand
             if (r.GetValue(model) == "deepmc")
             {
                 CliArguments.RefuseUnused(r, [batchKey, latent, likelihood, testFraction, samples, noImputation], "eval deepmc");
-                var deepMcSettings = new Models.DeepMc.DeepMcEvaluationSettings
+                var deepMcSettings = new Analysis.DeepMc.DeepMcEvaluationSettings
                 {
                     Layers = r.GetValue(layers)!.Split(',').Select(t => int.TryParse(t.Trim(), out var l) && l is >= 1 and <= 3 ? l
                         : throw new CliException($"--layers {r.GetValue(layers)}: each depth must be 1, 2 or 3")).Distinct().ToList(),

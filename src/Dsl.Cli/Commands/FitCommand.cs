@@ -1,15 +1,16 @@
-using Dsl.Runtime.Hmc;
 using System.CommandLine;
+using Dsl.Analysis.Scvi;
+using Dsl.Analysis.Ursm;
 using Dsl.Cli.Declared;
 using Dsl.Cli.Progress;
 using Dsl.Cli.Report;
 using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
 using Dsl.Models.Scvi;
-using Dsl.Runtime.Variational;
-using Dsl.Models.Ursm;
+using Dsl.Runtime.Hmc;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;
+using Dsl.Runtime.Variational;
 
 namespace Dsl.Cli.Commands;
 
@@ -174,7 +175,7 @@ public static class FitCommand
                 var settings = VariationalSettings(r, epochs, earlyStopping, patience, checkpointEvery, learningRate, seed, threads);
                 if (r.GetResult(epochs) is null or { Implicit: true }) settings = settings with { Epochs = Gimvi.GimviFitRunner.DefaultEpochs };
                 var request = new Gimvi.GimviRequest(r.GetValue(sequenced), r.GetValue(spatial),
-                    r.GetValue(spatialLikelihood) == "poisson" ? Models.Gimvi.SpatialLikelihood.Poisson : Models.Gimvi.SpatialLikelihood.NegativeBinomial,
+                    r.GetValue(spatialLikelihood) == "poisson" ? Analysis.Gimvi.SpatialLikelihood.Poisson : Analysis.Gimvi.SpatialLikelihood.NegativeBinomial,
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"),
                     r.GetValue(kappa) is { } weight ? (weight >= 0 && double.IsFinite(weight) ? weight : throw new CliException($"--kappa must be 0 or more, not {weight}")) : null,
                     r.GetValue(resume), r.GetValue(force));

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Dsl.Cli.Scvi;
-using Dsl.Models.Scvi;
 
 namespace Dsl.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Dsl.Analysis.Ursm;
 using Dsl.Cli.Progress;
 using Dsl.Cli.Ursm;
-using Dsl.Models.Ursm;
 using Dsl.Runtime.Inference;
 
 namespace Dsl.Cli.Commands;

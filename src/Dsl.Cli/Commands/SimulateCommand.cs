@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Dsl.Analysis.Gimvi;
+using Dsl.Analysis.Scvi;
+using Dsl.Analysis.Ursm;
 using Dsl.Cli.Declared;
 using Dsl.Cli.Scvi;
 using Dsl.Cli.Ursm;
 using Dsl.Models.Gimvi;
-using Dsl.Models.Scvi;
-using Dsl.Models.Ursm;
 
 namespace Dsl.Cli.Commands;
 

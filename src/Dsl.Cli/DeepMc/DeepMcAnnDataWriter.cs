@@ -1,4 +1,4 @@
-using Dsl.Models.DeepMc;
+using Dsl.Analysis.DeepMc;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Data.AnnData;
 

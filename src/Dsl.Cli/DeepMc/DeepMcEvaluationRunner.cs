@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Dsl.Analysis.DeepMc;
 using Dsl.Cli.Scvi;
-using Dsl.Models.DeepMc;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Optimisation;
 

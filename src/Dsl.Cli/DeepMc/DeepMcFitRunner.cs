@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dsl.Analysis.DeepMc;
 using Dsl.Cli.Progress;
 using Dsl.Models.DeepMc;
 using Dsl.Runtime.Data;

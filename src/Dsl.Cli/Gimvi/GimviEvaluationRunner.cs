@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Dsl.Analysis.Gimvi;
 using Dsl.Cli.Progress;
 using Dsl.Cli.Scvi;
-using Dsl.Models.Gimvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Variational;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dsl.Analysis.Gimvi;
 using Dsl.Cli.Progress;
 using Dsl.Cli.Scvi;
 using Dsl.Models.Gimvi;

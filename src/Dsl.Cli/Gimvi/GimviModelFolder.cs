@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Dsl.Models.Gimvi;
+using Dsl.Analysis.Gimvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Variational;
 

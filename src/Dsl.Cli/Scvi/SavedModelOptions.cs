@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 
 namespace Dsl.Cli.Scvi;

@@ -1,3 +1,4 @@
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data.AnnData;
 using Dsl.Runtime.Variational;
@@ -19,7 +20,7 @@ public static class ScviAnnDataWriter
         fit.Variational.sDecoderLevel = transformBatch;
         var estimates = ScviFitter.Estimate(model, fit.Variational);
         fit.Variational.sDecoderLevel = -1;
-        int n = model.CellCount, g = model.GeneCount, d = model.DimCount;
+        int n = model.GetPlateSize("Cell"), g = model.GetPlateSize("Gene"), d = model.GetPlateSize("Dim");
         var content = new AnnDataContent(inputs.Counts, AnnDataOutput.SourceFor(source));
         content.Obsm["X_scVI"] = Matrix(estimates.Latent, n, d);
         content.Layers["scvi_normalized"] = Matrix(estimates.Normalized, n, g);

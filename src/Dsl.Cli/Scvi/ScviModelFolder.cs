@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
+using Dsl.Runtime.Models;
 
 namespace Dsl.Cli.Scvi;
 
@@ -44,7 +46,7 @@ public static class ScviModelFolder
 
     public static void Write(OutputFolder output, string subfolder, ScviInputs inputs, ScviFit fit)
     {
-        var settings = new Settings(fit.Model.DimCount, fit.Model.libraryLogMeanValues, fit.Model.libraryLogVarValues, ScviVariants.Name(fit.Model.Likelihood),
+        var settings = new Settings(fit.Model.GetPlateSize("Dim"), fit.Model.Read("libraryLogMean"), fit.Model.Read("libraryLogVar"), ScviVariants.Name(fit.Model.Likelihood),
             inputs.Counts.GeneNamesGiven, inputs.Fingerprint());
         SavedFolder.Write(output, subfolder, Kind,
         [

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Variational;
@@ -40,11 +41,11 @@ public static class ScviOutputWriter
         {
             model = "scvi",
             likelihood = ScviVariants.Name(model.Likelihood),
-            cells = model.CellCount,
-            genes = model.GeneCount,
+            cells = model.GetPlateSize("Cell"),
+            genes = model.GetPlateSize("Gene"),
             batches = inputs.BatchLevels,
             transform_batch = transformBatch < 0 ? null : inputs.BatchLevels[transformBatch],
-            latent = model.DimCount,
+            latent = model.GetPlateSize("Dim"),
             parameters = fit.Variational.Parameters.Count,
             data_fingerprint = inputs.Fingerprint(),
             dense_outputs = dense.ToString().ToLowerInvariant(),
@@ -98,7 +99,7 @@ public static class ScviOutputWriter
             normalizedFile.Commit();
             imputedFile.Commit();
         }
-        var d = model.DimCount;
+        var d = model.GetPlateSize("Dim");
         CsvTable.Write(folder.File("latent.csv"), "cell", CsvTable.Names("z", d), cells, (n, k) => latent[n * d + k]);
         CsvTable.Write(folder.File("library.csv"), "cell", ["library"], cells, (n, _) => library[n]);
     }

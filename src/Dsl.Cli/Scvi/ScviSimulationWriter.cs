@@ -1,4 +1,4 @@
-using Dsl.Models.Scvi;
+using Dsl.Analysis.Scvi;
 using Dsl.Runtime.Data;
 
 namespace Dsl.Cli.Scvi;

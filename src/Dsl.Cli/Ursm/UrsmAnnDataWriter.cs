@@ -1,4 +1,4 @@
-using Dsl.Models.Ursm;
+using Dsl.Analysis.Ursm;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Data.AnnData;
 using Dsl.Runtime.Inference;

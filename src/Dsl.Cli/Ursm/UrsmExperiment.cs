@@ -1,4 +1,4 @@
-using Dsl.Models.Ursm;
+using Dsl.Analysis.Ursm;
 using Dsl.Runtime.Inference;
 
 namespace Dsl.Cli.Ursm;
@@ -16,14 +16,14 @@ public static class UrsmExperiment
     {
         var sim = UrsmSimulator.Simulate(settings);
         var k = settings.Types;
-        var naive = UrsmFitter.Naive(sim.Y, sim.CellTypes, k);
+        var naive = Dsl.Models.Ursm.Ursm.NaiveProfiles(sim.Y, sim.CellTypes, k);
         var scOnly = UrsmFitter.Fit(new UrsmInputs(k, sim.Y, sim.CellTypes, null), options);
         var unified = UrsmFitter.Fit(new UrsmInputs(k, sim.Y, sim.CellTypes, sim.X), options);
         var estimates = UrsmEstimates.From(unified.Model);
         var nmf = UrsmMetrics.NmfApproximation(sim.Y, k);
         return new UrsmScores(
             UrsmMetrics.L1(naive, sim.A),
-            UrsmMetrics.L1(scOnly.Model.AValues, sim.A),
+            UrsmMetrics.L1(UrsmEstimates.From(scOnly.Model).A, sim.A),
             UrsmMetrics.L1(estimates.A, sim.A),
             UrsmMetrics.L1PerSample(estimates.W, sim.W),
             UrsmMetrics.DropoutAuc(sim.Y, sim.S, (i, l) => 1 - estimates.S[i, l]),

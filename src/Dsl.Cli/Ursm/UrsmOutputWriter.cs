@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Dsl.Models.Ursm;
+using Dsl.Analysis.Ursm;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Inference;
 

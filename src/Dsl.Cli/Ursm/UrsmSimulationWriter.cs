@@ -1,4 +1,4 @@
-using Dsl.Models.Ursm;
+using Dsl.Analysis.Ursm;
 using Dsl.Runtime.Data;
 
 namespace Dsl.Cli.Ursm;

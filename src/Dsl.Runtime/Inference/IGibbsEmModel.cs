@@ -25,6 +25,12 @@ public interface IGibbsEmModel
     /// </summary>
     double MaximiseParameters(MStepSettings settings);
 
+    /// <summary>
+    /// A latent's posterior mean over the sweeps recorded in the last E-step, row-major over its plates as the
+    /// declaration orders them; false for a node that is not a latent, or before any sweep.
+    /// </summary>
+    bool TryReadPosteriorMean(string node, Span<double> destination);
+
     /// <summary>Writes parameters, latent states and the statistics needed to report posterior means.</summary>
     void SaveState(BinaryWriter writer);
 

@@ -68,7 +68,7 @@ public static class PointEstimationFit
             ["init_jitter"] = options.InitJitter, ["seed"] = options.Seed, ["threads"] = options.Threads,
         };
         return new DeclaredFit(Engine, new FitHistory(run.Step, run.Columns, run.History), run.Outcome, run.ResumedAfter, NodeSummary.PointEstimates(model).ToList(), 0,
-            "parameters: maximum-likelihood point estimates (no sd or interval)" + (objective.Incomplete.Count == 0 ? "" : $"; {string.Join(", ", objective.Incomplete.Select(n => $"{n}_expected"))}: E[y] at the estimates, every entry")
+            "parameters: maximum-likelihood point estimates (no sd or interval)" + (objective.Incomplete.Count == 0 ? "" : $"; {string.Join(", ", objective.Incomplete.Select(ExpectedName))}: E[y] at the estimates, every entry")
             + (objective.Summed.Count == 0 ? "" : $"; {string.Join(", ", objective.Summed.Select(n => $"{n}_probability"))}: each summed-out latent's conditional at the estimates"),
             settings, clock.Elapsed.TotalSeconds) { DenseOutputs = [.. Predictions(model, objective), .. Conditionals(model, objective)] };
     }
@@ -100,8 +100,11 @@ public static class PointEstimationFit
             var shape = node.Plates.Select(model.GetPlateSize).ToArray();
             var values = new double[shape.Aggregate(1, (a, b) => checked(a * b))];
             if (!objective.TryPredict(name, values)) throw new InvalidOperationException($"the objective predicts no expected value for '{name}'");
-            return new NodeSummary(node with { Name = $"{name}_expected" }, shape, values, null, null, null, null, null, null, null);
+            return new NodeSummary(node with { Name = ExpectedName(name) }, shape, values, null, null, null, null, null, null, null);
         }).ToList();
+
+    /// <summary>The dense output holding E[y] at every entry of an observation with missing entries.</summary>
+    public static string ExpectedName(string observed) => $"{observed}_expected";
 
     /// <summary>Why the starting point has no finite log likelihood, naming the parameter whose gradient fails first where one does.</summary>
     private static string StartFailure(IObjective objective, UnconstrainedParameters parameters, double[] gradient)

@@ -36,6 +36,14 @@ public static class RowMajor
         else throw new ArgumentException($"no row-major copy from {source.GetType().Name}");
     }
 
+    /// <summary>A rows x columns matrix from row-major values.</summary>
+    public static double[,] ToMatrix(ReadOnlySpan<double> values, int rows, int columns)
+    {
+        var matrix = new double[rows, columns];
+        CopyTo(values, matrix);
+        return matrix;
+    }
+
     public static void Fill(Array target, double value)
     {
         if (target.GetType().GetElementType() != typeof(double)) throw new ArgumentException($"no fill of {target.GetType().Name}");

@@ -122,7 +122,7 @@ public sealed class GimviCliTests
         var spatialCells = Enumerable.Range(0, counts.Cells).Where(c => c % 2 == 1).ToList();
         var (seq, spatial) = (Path.Combine(temp.Path, "seq.csv"), Path.Combine(temp.Path, "spatial.csv"));
         Runtime.Data.MatrixWriter.WriteDense(counts.SelectCells(Enumerable.Range(0, counts.Cells).Where(c => c % 2 == 0).ToList()), seq);
-        Runtime.Data.MatrixWriter.WriteDense(Models.Gimvi.GimviInputs.SelectGenes(counts.SelectCells(spatialCells), genes), spatial);
+        Runtime.Data.MatrixWriter.WriteDense(Analysis.Gimvi.GimviInputs.SelectGenes(counts.SelectCells(spatialCells), genes), spatial);
         var output = Path.Combine(temp.Path, "fit");
         var result = RunDsl("fit", "gimvi", "--seq", seq, "--spatial", spatial, "--threads", "2", "--out", output);
         Assert.True(result.Exit == 0, result.Err);
@@ -136,9 +136,9 @@ public sealed class GimviCliTests
     public void GenericFitOfTheDeclaration_SummarisesBothCellPlates()
     {
         using var temp = new TempFolder();
-        var pair = Models.Gimvi.GimviSimulator.Simulate(new Models.Gimvi.GimviSimulationSettings { SequencedCells = 30, SpatialCells = 40, Genes = 40, Seed = 5 }).Inputs;
+        var pair = Analysis.Gimvi.GimviSimulator.Simulate(new Analysis.Gimvi.GimviSimulationSettings { SequencedCells = 30, SpatialCells = 40, Genes = 40, Seed = 5 }).Inputs;
         static int[][] Rows(Runtime.Data.CountMatrix m) => Enumerable.Range(0, m.Cells).Select(c => Enumerable.Range(0, m.Genes).Select(g => (int)m[c, g]).ToArray()).ToArray();
-        var (logMean, logVar) = Models.Gimvi.GimviFitter.LibraryPriorOf(pair);
+        var (logMean, logVar) = Analysis.Gimvi.GimviFitter.LibraryPriorOf(pair);
         var data = Path.Combine(temp.Path, "data.json");
         File.WriteAllText(data, JsonSerializer.Serialize(new Dictionary<string, object>
         {

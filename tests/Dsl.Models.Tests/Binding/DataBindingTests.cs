@@ -161,7 +161,7 @@ public sealed class DataBindingTests
         NodeValues[] data = [Member("G", [1, 2, 2], 3), Member("X", [5, 1, 1, 5], 2, 2), Member("Y", [3, 0, 1, 1, 2, 3], 2, 3), Member("Type", [2])];
         var model = new UrsmModel();
         Bind(model, data);
-        // URSM's hook (Ursm/Workflow/UrsmStartingValues.cs): eq 4.2's naive profiles, mean over a type's cells of Y / depth.
+        // URSM's hook (Ursm/Hooks/UrsmStartingValues.cs): eq 4.2's naive profiles, mean over a type's cells of Y / depth.
         Assert.Equal(0.75, model.AValues[0, 0], 12);
         Assert.Equal(0.25, model.AValues[1, 0], 12);
         Assert.Equal((0.0 / 2 + 1.0 / 4) / 2, model.AValues[0, 1], 12);

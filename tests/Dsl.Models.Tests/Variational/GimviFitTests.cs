@@ -1,4 +1,4 @@
-using Dsl.Models.Gimvi;
+using Dsl.Analysis.Gimvi;
 using Dsl.Runtime.Variational;
 using Xunit;
 using Xunit.Abstractions;

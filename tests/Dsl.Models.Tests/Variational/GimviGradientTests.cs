@@ -61,7 +61,7 @@ public class GimviPairingTests
     {
         var sequenced = Dsl.Runtime.Data.CountMatrix.FromDense(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } }, ["c1", "c2"], ["Actb", "Gapdh", "Actb"]);
         var spatial = Dsl.Runtime.Data.CountMatrix.FromDense(new double[,] { { 1, 2 } }, ["s1"], ["Actb", "Gapdh"]);
-        var refusal = Assert.Throws<ArgumentException>(() => Dsl.Models.Gimvi.GimviInputs.Pair(sequenced, spatial));
+        var refusal = Assert.Throws<ArgumentException>(() => Dsl.Analysis.Gimvi.GimviInputs.Pair(sequenced, spatial));
         Assert.Contains("holds gene 'Actb' 2 times, and the spatial counts measure it", refusal.Message);
     }
 }

@@ -1,4 +1,6 @@
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
+using Dsl.Runtime.Models;
 using Dsl.Runtime.Variational;
 using Dsl.Tests.Shared;
 using Xunit;
@@ -100,7 +102,7 @@ public class ScviFitTests
         var counts = Dsl.Runtime.Data.CountMatrix.FromDense(dense, ["a", "b", "c"], ["g1", "g2"]);
         // The prior's mean is that of log 3 and log 9: the empty cell 'b' is left out, as scvi-tools does.
         var model = ScviFitter.Prepare(new ScviInputs(counts, [0, 0, 0], ["all"]));
-        Assert.Equal((Math.Log(3) + Math.Log(9)) / 2, model.libraryLogMeanValues[0], 12);
+        Assert.Equal((Math.Log(3) + Math.Log(9)) / 2, model.Read("libraryLogMean")[0], 12);
         var error = Assert.Throws<ArgumentException>(() => ScviFitter.Prepare(new ScviInputs(counts, [0, 1, 0], ["x", "y"])));
         Assert.Contains("batch 'y' has no cells with counts", error.Message);
         var fractional = Dsl.Runtime.Data.CountMatrix.FromDense(new double[,] { { 1.5, 2 } }, ["a"], ["g1", "g2"]);

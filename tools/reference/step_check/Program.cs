@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
+using Dsl.Runtime.Models;
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Variational;
@@ -43,7 +45,7 @@ File.WriteAllText(args[2], JsonSerializer.Serialize(new Dictionary<string, objec
 {
     ["likelihood"] = ScviVariants.Name(likelihood), ["klWeight"] = klWeight, ["terms"] = step.Terms.Select(t => t.Name).ToArray(), ["sums"] = sums,
     ["values"] = values, ["grads"] = step.Parameters.Trainable.ToDictionary(p => p.Name, p => p.Gradient.ToArray()),
-    ["batch"] = batch, ["libraryLogMean"] = model.libraryLogMeanValues, ["libraryLogVar"] = model.libraryLogVarValues,
+    ["batch"] = batch, ["libraryLogMean"] = model.Read("libraryLogMean"), ["libraryLogVar"] = model.Read("libraryLogVar"),
     ["zNoise"] = Prefix(Field(step, "zNoise"), rows.Length * ScviFitter.DefaultLatent), ["lNoise"] = Prefix(Field(step, "lNoise"), rows.Length),
     ["zMask"] = Mask(Trunk("zEncoder")), ["lMask"] = Mask(Trunk("lEncoder")), ["rhoMask"] = Mask(Field(step, "rhoTrunk")),
 }));

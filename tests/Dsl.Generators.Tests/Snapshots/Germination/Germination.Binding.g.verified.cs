@@ -94,6 +94,25 @@ partial class Germination : global::Dsl.Runtime.Models.IDeclaredModel
         return false;
     }
 
+    /// <summary>A latent's posterior mean over the sweeps recorded in the last E-step, row-major; false for any other node.</summary>
+    public bool TryReadPosteriorMean(string node, global::System.Span<double> destination)
+    {
+        switch (node)
+        {
+            case "u":
+            {
+                if (!HasLatentState) return false;
+                var at = 0;
+                for (var p = 0; p < PlotCount; p++)
+                {
+                    destination[at++] = uPosteriorMean(new Plot(p));
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a
     /// floor), then the author's own where a partial class part implements <see cref="OnStartingValues"/>.

@@ -96,6 +96,28 @@ partial class LogConcentrationTopics : global::Dsl.Runtime.Models.IDeclaredModel
         return false;
     }
 
+    /// <summary>A latent's posterior mean over the sweeps recorded in the last E-step, row-major; false for any other node.</summary>
+    public bool TryReadPosteriorMean(string node, global::System.Span<double> destination)
+    {
+        switch (node)
+        {
+            case "theta":
+            {
+                if (!HasLatentState) return false;
+                var at = 0;
+                for (var t = 0; t < TopicCount; t++)
+                {
+                    for (var d = 0; d < DocumentCount; d++)
+                    {
+                        destination[at++] = thetaPosteriorMean(new Topic(t), new Document(d));
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a
     /// floor), then the author's own where a partial class part implements <see cref="OnStartingValues"/>.

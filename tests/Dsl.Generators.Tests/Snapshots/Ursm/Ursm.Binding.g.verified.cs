@@ -160,6 +160,61 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
         return false;
     }
 
+    /// <summary>A latent's posterior mean over the sweeps recorded in the last E-step, row-major; false for any other node.</summary>
+    public bool TryReadPosteriorMean(string node, global::System.Span<double> destination)
+    {
+        switch (node)
+        {
+            case "W":
+            {
+                if (!HasLatentState) return false;
+                var at = 0;
+                for (var k = 0; k < TypeCount; k++)
+                {
+                    for (var j = 0; j < BulkCount; j++)
+                    {
+                        destination[at++] = WPosteriorMean(new Type(k), new Bulk(j));
+                    }
+                }
+                return true;
+            }
+            case "kappa":
+            {
+                if (!HasLatentState) return false;
+                var at = 0;
+                for (var l = 0; l < CellCount; l++)
+                {
+                    destination[at++] = kappaPosteriorMean(new Cell(l));
+                }
+                return true;
+            }
+            case "tau":
+            {
+                if (!HasLatentState) return false;
+                var at = 0;
+                for (var l = 0; l < CellCount; l++)
+                {
+                    destination[at++] = tauPosteriorMean(new Cell(l));
+                }
+                return true;
+            }
+            case "S":
+            {
+                if (!HasLatentState) return false;
+                var at = 0;
+                for (var i = 0; i < GeneCount; i++)
+                {
+                    for (var l = 0; l < CellCount; l++)
+                    {
+                        destination[at++] = SPosteriorMean(new Gene(i), new Cell(l));
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a
     /// floor), then the author's own where a partial class part implements <see cref="OnStartingValues"/>.

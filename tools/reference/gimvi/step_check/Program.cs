@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Dsl.Analysis.Gimvi;
 using Dsl.Models.Gimvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Variational;

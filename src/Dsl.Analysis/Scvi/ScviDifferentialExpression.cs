@@ -1,6 +1,9 @@
+using Dsl.Runtime.Models;
 using Dsl.Runtime.Random;
 
-namespace Dsl.Models.Scvi;
+namespace Dsl.Analysis.Scvi;
+
+using Dsl.Models.Scvi;
 
 /// <summary>One gene's comparison: P(ρ_a > ρ_b) over cell pairs and draws, its Bayes factor, and the mean frequencies.</summary>
 public sealed record GeneBayesFactor(int Gene, double ProbabilityFirstHigher, double BayesFactor, double MeanFirst, double MeanSecond)
@@ -24,9 +27,10 @@ public static class ScviDifferentialExpression
     {
         if (first.Count == 0 || second.Count == 0) throw new ArgumentException("both groups need at least one cell");
         if (pairs < 1) throw new ArgumentOutOfRangeException(nameof(pairs), "at least one cell pair");
-        int genes = model.GeneCount, batches = model.BatchCount;
+        int genes = model.GetPlateSize("Gene"), batches = model.GetPlateSize("Batch");
         var share = new double[batches];
-        foreach (var b in model.sValues) share[b] += 1.0 / model.sValues.Length;
+        var batchOf = model.Read("s");
+        foreach (var b in batchOf) share[(int)b] += 1.0 / batchOf.Length;
         var higher = new double[genes];
         var sumFirst = new double[genes];
         var sumSecond = new double[genes];

@@ -1,22 +1,18 @@
-namespace Dsl.Models.Ursm;
+using Dsl.Runtime.Models;
+
+namespace Dsl.Analysis.Ursm;
 
 /// <summary>A fitted URSM's estimates as plain arrays: A [gene, type], E[W] [type, bulk], E[S] [gene, cell], per-cell E[kappa], E[tau].</summary>
 public sealed record UrsmEstimates(double[,] A, double[] Alpha, double[,] W, double[,] S, double[] Kappa, double[] Tau,
     double MuKappa, double VarKappa, double MuTau, double VarTau)
 {
-    public static UrsmEstimates From(Ursm model)
+    /// <summary>The estimates of a fitted URSM, read by the declaration's node names (parameters, and latents' posterior means).</summary>
+    public static UrsmEstimates From(IDeclaredModel model)
     {
-        var (n, k, l, m) = (model.GeneCount, model.TypeCount, model.CellCount, model.BulkCount);
-        var w = new double[k, m];
-        for (var t = 0; t < k; t++)
-            for (var j = 0; j < m; j++) w[t, j] = model.WPosteriorMean(new Ursm.Type(t), new Ursm.Bulk(j));
-        var s = new double[n, l];
-        for (var i = 0; i < n; i++)
-            for (var c = 0; c < l; c++) s[i, c] = model.SPosteriorMean(new Ursm.Gene(i), new Ursm.Cell(c));
-        var kappa = Enumerable.Range(0, l).Select(c => model.kappaPosteriorMean(new Ursm.Cell(c))).ToArray();
-        var tau = Enumerable.Range(0, l).Select(c => model.tauPosteriorMean(new Ursm.Cell(c))).ToArray();
-        return new UrsmEstimates((double[,])model.AValues.Clone(), (double[])model.alphaValues.Clone(), w, s, kappa, tau,
-            model.muKappaValues, model.varKappaValues, model.muTauValues, model.varTauValues);
+        var (n, k, l, m) = (model.GetPlateSize("Gene"), model.GetPlateSize("Type"), model.GetPlateSize("Cell"), model.GetPlateSize("Bulk"));
+        return new UrsmEstimates(RowMajor.ToMatrix(model.Read("A"), n, k), model.Read("alpha"), RowMajor.ToMatrix(model.PosteriorMean("W"), k, m),
+            RowMajor.ToMatrix(model.PosteriorMean("S"), n, l), model.PosteriorMean("kappa"), model.PosteriorMean("tau"),
+            model.ReadScalar("muKappa"), model.ReadScalar("varKappa"), model.ReadScalar("muTau"), model.ReadScalar("varTau"));
     }
 
     /// <summary>

@@ -1,9 +1,12 @@
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Variational;
 
-namespace Dsl.Models.Gimvi;
+namespace Dsl.Analysis.Gimvi;
+
+using Dsl.Models.Gimvi;
 
 /// <summary>Which likelihood the spatial counts get (eq 6): Poisson (smFISH, the paper's) or negative binomial (scvi-tools' default).</summary>
 public enum SpatialLikelihood

@@ -3,7 +3,9 @@ using Dsl.Runtime.Random;
 using Dsl.Runtime.Sampling;
 using Dsl.Runtime.Special;
 
-namespace Dsl.Models.Scvi;
+namespace Dsl.Analysis.Scvi;
+
+using Dsl.Models.Scvi;
 
 /// <summary>
 /// Settings of a synthetic ZINB data set in scVI's generative form. The defaults give the benchmark set of issue 5: 3,005 x 558,

@@ -18,20 +18,12 @@ public enum ScviLikelihood
 }
 
 /// <summary>
-/// What the scVI workflow reads on a declared variant (its data are bound by node name, <see cref="ScviFitter.Prepare"/>):
-/// its plate sizes and data, which the generator emits for each declaration, and its likelihood and variational
-/// model, which the partial classes below add.
+/// What the scVI analysis needs of a declared variant besides its nodes (plate sizes and data are read by name through
+/// <see cref="Dsl.Runtime.Models.IDeclaredModel"/>): its likelihood and its variational model, which the partial
+/// classes below add.
 /// </summary>
-public interface IScviModel
+public interface IScviModel : Dsl.Runtime.Models.IDeclaredModel
 {
-    int CellCount { get; }
-    int GeneCount { get; }
-    int DimCount { get; }
-    int BatchCount { get; }
-    CountMatrix? xCounts { get; }
-    int[] sValues { get; }
-    double[] libraryLogMeanValues { get; }
-    double[] libraryLogVarValues { get; }
     ScviLikelihood Likelihood { get; }
 
     /// <summary>The generated variational model of this declaration over these data, in single precision.</summary>

@@ -1,6 +1,8 @@
 using Dsl.Runtime.Data;
 
-namespace Dsl.Models.Gimvi;
+namespace Dsl.Analysis.Gimvi;
+
+using Dsl.Models.Gimvi;
 
 /// <summary>
 /// A pair of count matrices for gimVI: sequenced cells over all their genes, spatial cells over a subset of those genes

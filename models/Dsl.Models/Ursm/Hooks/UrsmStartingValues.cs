@@ -18,8 +18,8 @@ public partial class Ursm
         // Without counts (a simulation, before it draws them) the defaults stand.
         if (YCounts is null && XCounts is null) return;
         var (n, k) = (GeneCount, TypeCount);
-        var naive = YCounts is { Genes: > 0 } y ? UrsmFitter.Naive(Dense(y), GValues, k) : null;
-        var bulkMean = XCounts is { Genes: > 0 } x ? UrsmFitter.BulkAverage(Dense(x)) : null;
+        var naive = YCounts is { Genes: > 0 } y ? NaiveProfiles(Dense(y), GValues, k) : null;
+        var bulkMean = XCounts is { Genes: > 0 } x ? BulkAverage(Dense(x)) : null;
         var floor = Descriptor.Find(nameof(A))!.Floor!.Value;
         var a = new double[n, k];
         for (var t = 0; t < k; t++)
@@ -39,6 +39,39 @@ public partial class Ursm
         // tau * A ~ 1 for an average gene (A ~ 1/N).
         muTauValues = n;
         varTauValues = Math.Pow(0.25 * n, 2);
+    }
+
+    /// <summary>Eq 4.2: A_ik = mean over cells of type k of Y_il / R_l.</summary>
+    public static double[,] NaiveProfiles(int[,] y, int[] types, int k)
+    {
+        var (n, l) = (y.GetLength(0), y.GetLength(1));
+        var a = new double[n, k];
+        var cells = new int[k];
+        for (var c = 0; c < l; c++)
+        {
+            var depth = 0.0;
+            for (var i = 0; i < n; i++) depth += y[i, c];
+            if (depth == 0) continue; // a cell without reads says nothing about its type's profile
+            cells[types[c]]++;
+            for (var i = 0; i < n; i++) a[i, types[c]] += y[i, c] / depth;
+        }
+        for (var t = 0; t < k; t++)
+            for (var i = 0; i < n; i++) a[i, t] = cells[t] > 0 ? a[i, t] / cells[t] : 0;
+        return a;
+    }
+
+    /// <summary>Each gene's share of a bulk sample's reads, averaged over the samples.</summary>
+    public static double[] BulkAverage(int[,] x)
+    {
+        var (n, m) = (x.GetLength(0), x.GetLength(1));
+        var mean = new double[n];
+        for (var j = 0; j < m; j++)
+        {
+            var depth = 0.0;
+            for (var i = 0; i < n; i++) depth += x[i, j];
+            for (var i = 0; i < n; i++) mean[i] += depth > 0 ? x[i, j] / depth / m : 0;
+        }
+        return mean;
     }
 
     /// <summary>A stored count matrix (rows genes) as the dense genes x samples table the estimates read.</summary>

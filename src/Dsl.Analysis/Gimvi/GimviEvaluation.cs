@@ -1,7 +1,9 @@
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Evaluation;
 
-namespace Dsl.Models.Gimvi;
+namespace Dsl.Analysis.Gimvi;
+
+using Dsl.Models.Gimvi;
 
 /// <summary>
 /// Scores of imputed spatial genes, as the gimVI tutorial scores them: per held-out gene, Spearman's correlation

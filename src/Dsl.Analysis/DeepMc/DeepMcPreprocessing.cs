@@ -1,6 +1,8 @@
 using Dsl.Runtime.Data;
 
-namespace Dsl.Models.DeepMc;
+namespace Dsl.Analysis.DeepMc;
+
+using Dsl.Models.DeepMc;
 
 /// <summary>
 /// What deepMc fits: Y, cells × genes row-major, on the log scale the paper imputes on, and how to carry a value back

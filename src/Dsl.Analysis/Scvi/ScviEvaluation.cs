@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using Dsl.Runtime.Evaluation;
+using Dsl.Runtime.Models;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Variational;
 
-namespace Dsl.Models.Scvi;
+namespace Dsl.Analysis.Scvi;
+
+using Dsl.Models.Scvi;
 
 /// <summary>Settings of scVI's benchmark (Methods 4.7); the defaults are the paper's.</summary>
 public sealed record ScviEvaluationSettings
@@ -50,7 +53,7 @@ public static class ScviEvaluation
         var (training, test) = Split(inputs.Counts.Cells, settings.TestFraction, options.Seed);
         report?.Invoke($"fitting on {training.Length} cells, holding out {test.Length}");
         var fit = ScviFitter.Fit(inputs.SelectCells(training), options, progress: progress, latent: latent, likelihood: likelihood);
-        var prior = new LibraryPrior(fit.Model.libraryLogMeanValues, fit.Model.libraryLogVarValues);
+        var prior = new LibraryPrior(fit.Model.Read("libraryLogMean"), fit.Model.Read("libraryLogVar"));
         var heldOut = ScviFitter.Prepare(inputs.SelectCells(test), latent, prior, likelihood);
         var scorer = ScviFitter.Transfer(fit.Variational, heldOut);
         var cells = Enumerable.Range(0, test.Length).ToArray();

@@ -1,3 +1,4 @@
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Evaluation;
@@ -5,7 +6,9 @@ using Dsl.Runtime.Optimisation;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Variational;
 
-namespace Dsl.Models.DeepMc;
+namespace Dsl.Analysis.DeepMc;
+
+using Dsl.Models.DeepMc;
 
 public sealed record DeepMcEvaluationSettings
 {

@@ -1,9 +1,12 @@
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Sampling;
 
-namespace Dsl.Models.Gimvi;
+namespace Dsl.Analysis.Gimvi;
+
+using Dsl.Models.Gimvi;
 
 /// <summary>
 /// Settings of a synthetic scRNA-seq + spatial pair. The defaults are the head-to-head setting of the gimVI issue:

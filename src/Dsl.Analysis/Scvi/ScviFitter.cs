@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Variational;
 
-namespace Dsl.Models.Scvi;
+namespace Dsl.Analysis.Scvi;
+
+using Dsl.Models.Scvi;
 
 /// <summary>Counts and the batch of each cell (all zeros for one batch).</summary>
 public sealed record ScviInputs(CountMatrix Counts, int[] Batch, IReadOnlyList<string> BatchLevels)
@@ -129,7 +131,7 @@ public static class ScviFitter
     /// <summary>Latent means, ρ, the count means l·ρ, E[l] and θ for every cell, in blocks of cells.</summary>
     public static ScviEstimates Estimate(IScviModel model, IScviPosterior<float> variational)
     {
-        int n = model.CellCount, g = model.GeneCount;
+        int n = model.GetPlateSize("Cell"), g = model.GetPlateSize("Gene");
         var normalized = new float[n * g];
         var imputed = new float[n * g];
         var (latent, library) = EstimateInBlocks(model, variational, (start, rows, block) =>
@@ -142,7 +144,7 @@ public static class ScviFitter
 
     /// <summary>θ per gene, or null for a likelihood without one (Poisson).</summary>
     public static float[]? Theta(IScviModel model, IScviPosterior<float> variational) =>
-        variational is IGeneDispersion<float> dispersion ? Enumerable.Range(0, model.GeneCount).Select(dispersion.thetaAt).ToArray() : null;
+        variational is IGeneDispersion<float> dispersion ? Enumerable.Range(0, model.GetPlateSize("Gene")).Select(dispersion.thetaAt).ToArray() : null;
 
     /// <summary>
     /// Runs the networks over every cell in blocks of 512 and hands each block to <paramref name="block"/> (first cell,
@@ -151,7 +153,7 @@ public static class ScviFitter
     /// </summary>
     public static (float[] Latent, float[] Library) EstimateInBlocks(IScviModel model, IScviPosterior<float> variational, Action<int, int, IScviPosterior<float>> block)
     {
-        int n = model.CellCount, d = model.DimCount;
+        int n = model.GetPlateSize("Cell"), d = model.GetPlateSize("Dim");
         var latent = new float[n * d];
         var library = new float[n];
         const int blockSize = 512;

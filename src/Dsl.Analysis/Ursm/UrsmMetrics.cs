@@ -1,6 +1,8 @@
 using Dsl.Runtime.Random;
 
-namespace Dsl.Models.Ursm;
+namespace Dsl.Analysis.Ursm;
+
+using Dsl.Models.Ursm;
 
 /// <summary>The figures of the paper's section 4: L1 losses of A and W, and the AUC of calling dropouts among zero entries.</summary>
 public static class UrsmMetrics

@@ -1,9 +1,12 @@
+using Dsl.Analysis.Scvi;
 using Dsl.Models.Scvi;
 using Dsl.Runtime.Evaluation;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Variational;
 
-namespace Dsl.Models.Gimvi;
+namespace Dsl.Analysis.Gimvi;
+
+using Dsl.Models.Gimvi;
 
 /// <summary>How `dsl eval gimvi` holds out genes and measures the latent space.</summary>
 public sealed record GimviEvaluationSettings

@@ -1,6 +1,8 @@
 using Dsl.Runtime.Random;
 
-namespace Dsl.Models.DeepMc;
+namespace Dsl.Analysis.DeepMc;
+
+using Dsl.Models.DeepMc;
 
 /// <summary>
 /// The simple imputations deepMc is compared with, on Y (cells × genes, row-major, zeros missing): each gene's mean

@@ -2,7 +2,9 @@ using Dsl.Runtime.Data;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Models;
 
-namespace Dsl.Models.Ursm;
+namespace Dsl.Analysis.Ursm;
+
+using Dsl.Models.Ursm;
 
 /// <summary>
 /// URSM's inputs. Either data source may be absent (Remark 2's submodels): single-cell counts Y [gene, cell] with
@@ -58,39 +60,6 @@ public static class UrsmFitter
         var plan = checkpoint is null ? null : new CheckpointPlan(checkpoint, resume, inputs.Fingerprint(), acceptOtherData);
         var run = new GibbsEmDriver(options).Run(model, plan, progress);
         return new UrsmFit(model, run, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>Eq 4.2: A_ik = mean over cells of type k of Y_il / R_l.</summary>
-    public static double[,] Naive(int[,] y, int[] types, int k)
-    {
-        var (n, l) = (y.GetLength(0), y.GetLength(1));
-        var a = new double[n, k];
-        var cells = new int[k];
-        for (var c = 0; c < l; c++)
-        {
-            var depth = 0.0;
-            for (var i = 0; i < n; i++) depth += y[i, c];
-            if (depth == 0) continue; // a cell without reads says nothing about its type's profile
-            cells[types[c]]++;
-            for (var i = 0; i < n; i++) a[i, types[c]] += y[i, c] / depth;
-        }
-        for (var t = 0; t < k; t++)
-            for (var i = 0; i < n; i++) a[i, t] = cells[t] > 0 ? a[i, t] / cells[t] : 0;
-        return a;
-    }
-
-    /// <summary>Each gene's share of a bulk sample's reads, averaged over the samples.</summary>
-    public static double[] BulkAverage(int[,] x)
-    {
-        var (n, m) = (x.GetLength(0), x.GetLength(1));
-        var mean = new double[n];
-        for (var j = 0; j < m; j++)
-        {
-            var depth = 0.0;
-            for (var i = 0; i < n; i++) depth += x[i, j];
-            for (var i = 0; i < n; i++) mean[i] += depth > 0 ? x[i, j] / depth / m : 0;
-        }
-        return mean;
     }
 
     private static void Check(UrsmInputs inputs)

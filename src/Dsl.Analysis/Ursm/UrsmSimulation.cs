@@ -2,7 +2,9 @@ using Dsl.Runtime.Random;
 using Dsl.Runtime.Sampling;
 using Dsl.Runtime.Special;
 
-namespace Dsl.Models.Ursm;
+namespace Dsl.Analysis.Ursm;
+
+using Dsl.Models.Ursm;
 
 /// <summary>The settings of the paper's simulations (section 4.1; section 4.2 uses N=200, L=100, M=150, K=3).</summary>
 public sealed record UrsmSimulationSettings

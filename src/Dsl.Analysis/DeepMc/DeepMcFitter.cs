@@ -1,8 +1,11 @@
 using Dsl.Runtime.Data;
+using Dsl.Runtime.Graph;
 using Dsl.Runtime.Models;
 using Dsl.Runtime.Optimisation;
 
-namespace Dsl.Models.DeepMc;
+namespace Dsl.Analysis.DeepMc;
+
+using Dsl.Models.DeepMc;
 
 /// <summary>A deepMc fit: the fitted model (its factors in its storage), the generic fit's record, and the completed log matrix.</summary>
 /// <param name="Completed">E[Y] at every entry, cells × genes row-major, on the log scale Y was fitted on</param>
@@ -52,7 +55,9 @@ public static class DeepMcFitter
         model.Store("expression", inputs.Expression);
         model.InitializeParameters();
         var fit = PointEstimationFit.Fit(model, options, checkpoint, progress, warn);
-        return new DeepMcFit(model, fit, fit.DenseOutputs.Single(o => o.Node.Name == "expression_expected").Mean, widths);
+        // The completed matrix is E[Y] of the observation, whatever the declaration calls it.
+        var observed = model.Descriptor.Nodes.Single(n => n.Role == GraphNodeRole.Observed).Name;
+        return new DeepMcFit(model, fit, fit.DenseOutputs.Single(o => o.Node.Name == PointEstimationFit.ExpectedName(observed)).Mean, widths);
     }
 
     /// <summary>The <see cref="DataFingerprint"/> of what is fitted: Y and its gene and cell names.</summary>
