@@ -1,6 +1,4 @@
 using Dsl.Cli.Progress;
-using Dsl.Cli.Scvi;
-using Dsl.Cli.Ursm;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Hmc;
 using Dsl.Runtime.Inference;
@@ -15,6 +13,13 @@ public sealed record DeclaredFitRequest(
     string ModelPath, string? ModelName, IReadOnlyList<string> Data, IReadOnlyList<string> Plates, bool Resume, bool Force,
     Func<GibbsEmOptions> Gibbs, Func<VariationalOptions> Variational, Func<NutsOptions> Nuts, int Draws, Action<string> RefuseOtherEngines)
 {
+    /// <summary>The settings of the chosen engine (built only for it: another engine's option was refused before).</summary>
+    public FitOptions Options(string engine) =>
+        engine == GibbsEmFit.Engine ? new FitOptions { GibbsEm = Gibbs() }
+        : engine == PointEstimationFit.Engine ? new FitOptions { PointEstimation = PointEstimation() }
+        : engine == VariationalFit.Engine ? new FitOptions { Variational = Variational(), VariationalDraws = Draws }
+        : new FitOptions { Sampling = Nuts() };
+
     /// <summary>Also write draws.csv (--save-draws).</summary>
     public bool SaveDraws { get; init; }
 
@@ -48,41 +53,15 @@ public static class DeclaredFitRunner
         var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, fingerprint, request.Force);
         var kept = engine == ConjugateGibbsFit.Engine ? "no checkpoint (sweeps are cheap)" : $"checkpoint {checkpoint.Path}";
         output.WriteLine($"fitting {loaded.Name} by {engine}: {string.Join(", ", plates.Select(p => $"{p.Key} {p.Value}"))}; {kept}");
+        // A sweep is cheap and a fit takes seconds: exact Gibbs keeps no checkpoint to resume from.
+        if (request.Resume && engine == ConjugateGibbsFit.Engine) throw new CliException($"--resume: {engine} keeps no checkpoint (its fits take seconds); run the fit again without --resume");
+        var options = request.Options(engine) with { Method = FitEngines.MethodOf(engine), Checkpoint = checkpoint };
+        var (step, total) = ModelFitting.Steps(engine, options);
         DeclaredFit fit;
         try
         {
-            if (engine == GibbsEmFit.Engine)
-            {
-                var options = request.Gibbs();
-                using var line = new ProgressLine(mode, error, "EM iteration", options.MaxIterations);
-                fit = GibbsEmFit.Fit(model, options, checkpoint, new EmIterationReporter(line));
-            }
-            else if (engine == PointEstimationFit.Engine)
-            {
-                var options = request.PointEstimation();
-                using var line = new ProgressLine(mode, error, options.Progress.Step, options.Progress.Total);
-                fit = PointEstimationFit.Fit(model, options, checkpoint, new OptimisationReporter(line), line.Note);
-            }
-            else if (engine == ConjugateGibbsFit.Engine)
-            {
-                // A sweep is cheap and a fit takes seconds: the engine keeps no checkpoint to resume from.
-                if (request.Resume) throw new CliException($"--resume: {engine} keeps no checkpoint (its fits take seconds); run the fit again without --resume");
-                var options = request.Nuts();
-                using var line = new ProgressLine(mode, error, "sweep", options.Warmup + options.Samples);
-                fit = ConjugateGibbsFit.Fit(model, options, new IterationReporter(line, options.Warmup), line.Note);
-            }
-            else if (engine == SamplingFit.Engine)
-            {
-                var options = request.Nuts();
-                using var line = new ProgressLine(mode, error, "iteration", options.Warmup + options.Samples);
-                fit = SamplingFit.Fit(model, options, new IterationReporter(line, options.Warmup), line.Note, checkpoint);
-            }
-            else
-            {
-                var options = request.Variational();
-                using var line = new ProgressLine(mode, error, "epoch", options.Epochs);
-                fit = VariationalFit.Fit(model, options, request.Draws, checkpoint, new EpochReporter(line), line.Note);
-            }
+            using var line = new ProgressLine(mode, error, step, total);
+            fit = ModelFitting.Fit(model, options, new ProgressReporter(line), line.Note);
         }
         catch (ArgumentException e) { throw new CliException($"{string.Join(", ", request.Data)}: {e.Message}"); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }

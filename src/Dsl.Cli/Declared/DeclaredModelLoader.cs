@@ -12,7 +12,7 @@ public sealed class LoadedModel(CompiledModels compiled, Type type, string path,
     public string Name => Type.Name;
 
     /// <summary>The default engine among those whose code the generator emitted for it, or null.</summary>
-    public string? Engine => FitVerdict.Engine(Type);
+    public string? Engine => FitEngines.Of(Type).FirstOrDefault();
 
     /// <summary>
     /// The engine `--method` names, or the default without one; a method the generator emitted no code for is refused,
@@ -21,13 +21,13 @@ public sealed class LoadedModel(CompiledModels compiled, Type type, string path,
     public string? EngineFor(string? method)
     {
         if (method is null) return Engine;
-        var engine = FitVerdict.EngineOfMethod(method)
-            ?? throw new CliException($"--method {method}: unknown method; use {string.Join(", ", FitVerdict.MethodNames)}");
-        var engines = FitVerdict.Engines(Type);
+        var engine = FitEngines.OfMethod(method)
+            ?? throw new CliException($"--method {method}: unknown method; use {string.Join(", ", FitEngines.MethodNames)}");
+        var engines = FitEngines.Of(Type);
         if (!engines.Contains(engine))
             throw new CliException(engines.Count == 0
                 ? $"{Path}: --method {method}: {Verdict}"
-                : $"{Path}: --method {method}: model {Name} is fitted by {string.Join(" or ", engines.Select(e => $"{e} (--method {FitVerdict.MethodOf(e)})"))}, not by {engine}; " +
+                : $"{Path}: --method {method}: model {Name} is fitted by {string.Join(" or ", engines.Select(e => $"{e} (--method {FitEngines.MethodOf(e)})"))}, not by {engine}; " +
                     (DeclaredPlans.Refusal([Path, .. with], Name, engine) ?? $"`dsl check {Path} --plan` says why"));
         return engine;
     }

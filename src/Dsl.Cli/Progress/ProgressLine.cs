@@ -75,6 +75,9 @@ public sealed class ProgressLine(ProgressMode mode, TextWriter error, string tas
         }
     }
 
+    /// <summary>A fit's step (<see cref="Runtime.Models.FitProgress"/>): its number, what it produced, its objective.</summary>
+    public void Report(Runtime.Models.FitProgress progress) => Report(progress.Done, progress.Detail, progress.Objective);
+
     /// <summary>A note during the task (a NaN restart, a warning): on its own line, whatever the mode but quiet.</summary>
     public void Note(string text)
     {
