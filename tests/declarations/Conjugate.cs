@@ -255,3 +255,19 @@ public partial class PoissonFactorisation
     [Latent] public double h(Cell c, Factor k) => Dist.Gamma(1, 0.1);
     [Observed] public int y(Cell c, Gene g) => Dist.Poisson(Sum((Factor k) => w(g, k) * h(c, k)));
 }
+
+/// Entries of a multinomial switched off (URSM's single-cell part with a known profile): each cell's counts over the
+/// genes have p_i ∝ profile_i·on_i, and a gene is on with a logit that rises along the profile. Each switch is drawn
+/// exactly with a running sum of the switched-on weights, the logit's coefficients by Pólya-Gamma.
+[PlateModel("Multinomial entries switched off")]
+public partial class SwitchedProfiles
+{
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Cell { }
+
+    [Data] public partial double profile(Gene i);
+    [Latent] public double level(Cell l) => Dist.Normal(3, 0.5);
+    [Latent] public double slope(Cell l) => Dist.Normal(0, 0.5);
+    [Latent] public int on(Gene i, Cell l) => Dist.Bernoulli(p: Logistic(level(l) + slope(l) * profile(i)));
+    [Observed] public int count(Gene i, Cell l) => Dist.Multinomial(over: i, p: profile(i) * on(i, l) / Sum((Gene n) => profile(n) * on(n, l)));
+}

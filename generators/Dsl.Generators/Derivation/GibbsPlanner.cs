@@ -278,32 +278,16 @@ namespace Dsl.Generators.Derivation
                 child = null;
                 var children = Children(s.Name);
                 if (children.Count == 0) return true;
-                if (children.Count > 1 || children[0].Declaration.Distribution is not { Name: "Multinomial" } d)
+                if (children.Count > 1 || children[0].Declaration.Distribution is not { Name: "Multinomial" })
                 {
                     Fail(s, "a binary latent is enumerated over its Markov blanket only when its one child is a multinomial with p = weight(i) * s(i) / Sum((n) => weight(n) * s(n))");
                     return false;
                 }
                 var y = children[0];
-                var p = ExprTools.Argument(y, "p", spec);
-                var yElement = y.Indices.FirstOrDefault(i => i.Variable == d.Over || i.Plate == d.Over);
-                if (p is BinaryExpr { Operator: '/', Left: var numerator, Right: SumExpr normaliser } && yElement is not null && yElement.Plate == element.Plate
-                    && y.Indices.All(i => s.Indices.Any(o => o.Plate == i.Plate)))
+                if (NormalisedWeights.Weight(spec, s, element, y) is { } weight && !IsLatent(weight))
                 {
-                    var factors = ExprTools.Factors(numerator);
-                    var switches = factors.Where(f => ExprTools.Mentions(f, s.Name)).ToList();
-                    var renamed = ExprTools.Substitute(numerator, new Dictionary<string, Expr> { [yElement.Variable] = new IndexExpr(normaliser.Over.Variable, normaliser.Location) });
-                    if (switches.Count == 1 && switches[0] is NodeCallExpr && ExprTools.SameShape(renamed, normaliser.Over.Body))
-                    {
-                        var weight = ExprTools.Product(factors.Where(f => f != switches[0]).ToList(), numerator);
-                        if (!IsLatent(weight))
-                        {
-                            // Name the weight in the response's own index variables, plate by plate.
-                            var renaming = y.Indices.ToDictionary(i => i.Variable, i => (Expr)new IndexExpr(s.Indices.First(o => o.Plate == i.Plate).Variable, i.Location));
-                            var bound = ExprTools.Substitute(weight, renaming);
-                            child = new NormalisedWeightChild(y.Name, bound);
-                            return true;
-                        }
-                    }
+                    child = new NormalisedWeightChild(y.Name, weight);
+                    return true;
                 }
                 Fail(s, $"child '{y.Name}' must have p = weight(i) * {s.Name}(i, ..) / Sum((n) => weight(n) * {s.Name}(n, ..)) with a weight free of latent nodes");
                 return false;

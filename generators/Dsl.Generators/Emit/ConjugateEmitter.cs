@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generators.Derivation;
 using Dsl.Generators.Derivation.Conjugacy;
+using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
 
 namespace Dsl.Generators.Emit
@@ -20,7 +21,7 @@ namespace Dsl.Generators.Emit
         public static GeneratedFile Emit(ModelSpec spec, ConjugatePlan plan)
         {
             var w = EmitHelpers.Header("Exact Gibbs", spec.Namespace, spec.ClassName);
-            var latents = plan.Enumerated.Select(e => e.Latent).Concat(plan.Blocks.SelectMany(b => b.Members).Select(m => m.Latent)).Concat(plan.Updates.Select(u => u.Latent))
+            var latents = plan.Enumerated.Select(e => e.Latent).Concat(plan.Switches.Select(s => s.Latent)).Concat(plan.Blocks.SelectMany(b => b.Members).Select(m => m.Latent)).Concat(plan.Updates.Select(u => u.Latent))
                 .Concat(plan.Slices.Select(s => s.Latent.Node)).Select(l => ExprTools.Find(spec, l)!).ToList();
             var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).ToList();
             // Auxiliary variables and slice steps make the sweeps slower to mix than NUTS on strongly determined
@@ -32,6 +33,7 @@ namespace Dsl.Generators.Emit
                 w.Line($"public {Conjugate}.IConjugateSweep CreateSweep({Conjugate}.IConjugateSweep? sharing = null) => new ConjugateSweep(this, sharing as ConjugateSweep);");
                 w.Line();
                 var entries = plan.Enumerated.Select(e => $"{e.Latent} by enumeration")
+                    .Concat(plan.Switches.Select(s => $"{s.Latent} by enumeration with a running sum"))
                     .Concat(plan.Blocks.Select(b => $"{string.Join(", ", b.Members.Select(m => m.Latent))} jointly by Normal linear predictor"))
                     .Concat(plan.Updates.Select(u => $"{u.Latent} by {u.Entry}"))
                     .Concat(plan.Slices.Select(u => $"{u.Latent.Node} by slice sampling"));
@@ -43,11 +45,12 @@ namespace Dsl.Generators.Emit
                     EmitConstructor(w, spec, plan, latents, observed);
                     EmitAccess(w, latents);
                     using (w.Block("public void Sweep(ref global::Dsl.Runtime.Random.RandomStream random)"))
-                        foreach (var method in plan.Enumerated.Select(e => Method(e.Latent)).Concat(plan.Blocks.Select(NormalBlockEmitter.Method)).Concat(plan.Updates.Select(u => Method(u.Latent)))
+                        foreach (var method in plan.Enumerated.Select(e => Method(e.Latent)).Concat(plan.Switches.Select(s => Method(s.Latent))).Concat(plan.Blocks.Select(NormalBlockEmitter.Method)).Concat(plan.Updates.Select(u => Method(u.Latent)))
                             .Concat(plan.Slices.Select(SliceUpdateEmitter.Method)))
                             w.Line($"{method}(ref random);");
                     w.Line();
                     foreach (var enumerated in plan.Enumerated) EmitEnumerated(w, spec, enumerated);
+                    foreach (var update in plan.Switches) EmitSwitches(w, spec, update);
                     for (var b = 0; b < plan.Blocks.Count; b++) NormalBlockEmitter.EmitUpdate(w, spec, b, plan.Blocks[b], () => EmitLocals(w, spec));
                     foreach (var update in plan.Updates) EmitUpdate(w, spec, update);
                     foreach (var slice in plan.Slices) SliceUpdateEmitter.Emit(w, spec, slice, writer => EmitLocals(writer, spec));
@@ -83,6 +86,8 @@ namespace Dsl.Generators.Emit
                     : $"private readonly double[] {First(update)}, {Second(update)}; // per entry of {update.Latent}: its children's statistics");
             foreach (var enumerated in plan.Enumerated)
                 w.Line($"private readonly double[] {SummedLatentEmitter.Weights(ExprTools.Find(spec, enumerated.Latent)!)}; // one entry of {enumerated.Latent}: each value's log weight");
+            foreach (var update in plan.Switches)
+                w.Line($"private readonly {Conjugate}.SwitchRow {SwitchRow(update)}; // one row of {update.Latent}: weights, counts, prior logits, states");
             if (plan.Updates.Any(u => u.Family == ConjugateFamily.Dirichlet)) w.Line("private readonly double[] ldVector, ldRow; // one Dirichlet row's concentrations and draw");
             for (var b = 0; b < plan.Blocks.Count; b++) NormalBlockEmitter.EmitFields(w, spec, b, plan.Blocks[b]);
             w.Line();
@@ -115,6 +120,8 @@ namespace Dsl.Generators.Emit
                 }
                 foreach (var z in plan.Enumerated.Select(e => ExprTools.Find(spec, e.Latent)!))
                     w.Line($"{SummedLatentEmitter.Weights(z)} = new double[{SummedLatentEmitter.Values(z, "model.")}];");
+                foreach (var update in plan.Switches)
+                    w.Line($"{SwitchRow(update)} = new {Conjugate}.SwitchRow(model.{CodeExpr.Size(Element(spec, update).Plate)});");
                 for (var b = 0; b < plan.Blocks.Count; b++) NormalBlockEmitter.EmitAllocations(w, spec, b, plan.Blocks[b]);
                 var widest = plan.Updates.Where(u => u.Family == ConjugateFamily.Dirichlet).Select(u => ExprTools.Find(spec, u.Latent)!.Indices.First(i => i.Variable == u.Over))
                     .Select(i => $"model.{CodeExpr.Size(i.Plate)}").Distinct().ToList();
@@ -225,6 +232,52 @@ namespace Dsl.Generators.Emit
                 {
                     w.Line($"{z.Name}Weights({string.Join(", ", z.Indices.Select(i => i.Variable))});");
                     w.Line($"{State(z)}[{CodeExpr.RowMajor(z.Indices.Select(i => i.Variable).ToList(), z.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList())}] = global::Dsl.Runtime.Sampling.Categorical.SampleRow({SummedLatentEmitter.Weights(z)}, ref random);");
+                }
+            }
+            w.Line();
+        }
+
+        private static string SwitchRow(SwitchUpdate update) => $"{update.Latent}Row";
+
+        private static IndexDecl Element(ModelSpec spec, SwitchUpdate update) => ExprTools.Find(spec, update.Latent)!.Indices.First(i => i.Variable == update.Element);
+
+        /// <summary>
+        /// Switches a row at a time (<see cref="SwitchEntry"/>): per row, every entry's weight, count, prior logit and
+        /// current state gathered, one scan of the runtime's running-sum enumeration, the states written back.
+        /// </summary>
+        private static void EmitSwitches(SourceWriter w, ModelSpec spec, SwitchUpdate update)
+        {
+            var z = ExprTools.Find(spec, update.Latent)!;
+            var y = ExprTools.Find(spec, update.Child)!;
+            var element = Element(spec, update);
+            var rows = z.Indices.Where(i => i != element).ToList();
+            var code = Code(spec, z.Indices.Select(i => i.Variable));
+            // The child read at the switch's own entry: its indices renamed plate by plate to the switch's variables.
+            var childAt = new NodeCallExpr(y.Name, y.Indices.Select(i => (Expr)new IndexExpr(z.Indices.First(o => o.Plate == i.Plate).Variable, i.Location)).ToEquatableArray(), y.Declaration.Location);
+            var logit = update.Logit is { } l ? code.Of(l) : $"global::System.Math.Log({code.Of(update.Probability)} / (1 - {code.Of(update.Probability)}))";
+            var row = SwitchRow(update);
+            var flat = CodeExpr.RowMajor(z.Indices.Select(i => i.Variable).ToList(), z.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList());
+            w.Line("/// <summary>");
+            w.Line($"/// Switches with a running sum (line {z.Declaration.Location.Line}): {z.Name} ~ {ExprPrinter.Print(z.Declaration.Distribution!)} switches entry {element.Variable} of");
+            w.Line($"/// {y.Name} ~ {ExprPrinter.Print(y.Declaration.Distribution!)}, weight w = {ExprPrinter.Print(update.Weight)}. A count forces the switch on; otherwise");
+            w.Line($"/// logit P({z.Name} = 1 | rest) = ψ − R·log(1 + w / T), T the other switched-on weights of the row, R its total count.");
+            w.Line("/// </summary>");
+            using (w.Block($"private void {Method(z.Name)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
+            {
+                EmitLocals(w, spec);
+                using (BindingEmitter.Loops(w, rows))
+                {
+                    using (BindingEmitter.Loops(w, [element]))
+                    {
+                        w.Line($"var ldE = {flat};");
+                        w.Line($"{row}.Weights[{element.Variable}] = {code.Of(update.Weight)};");
+                        w.Line($"{row}.Counts[{element.Variable}] = (int){State(y)}[{code.FlatIndex(childAt)}];");
+                        w.Line($"{row}.Logits[{element.Variable}] = {logit};");
+                        w.Line($"{row}.States[{element.Variable}] = (byte){State(z)}[ldE];");
+                    }
+                    w.Line($"global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep({row}.Weights, {row}.Counts, {row}.Logits, {row}.States, {row}.Workspace, default, ref random);");
+                    using (BindingEmitter.Loops(w, [element]))
+                        w.Line($"{State(z)}[{flat}] = {row}.States[{element.Variable}];");
                 }
             }
             w.Line();

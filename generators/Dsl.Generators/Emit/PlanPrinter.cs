@@ -61,6 +61,7 @@ namespace Dsl.Generators.Emit
         private static void ExactGibbs(SourceWriter w, ConjugatePlan plan)
         {
             foreach (var e in plan.Enumerated) w.Line($"enumerate {e.Latent} over its values, weighed by {Names(e.Children)}");
+            foreach (var s in plan.Switches) w.Line($"enumerate {s.Latent} along {s.Element} with a running sum, switching {s.Child}'s entries of weight {E(s.Weight)}");
             foreach (var block in plan.Blocks)
             {
                 w.Line($"draw jointly Normal: {Names(block.Members.Select(m => m.Latent))}");

@@ -51,7 +51,9 @@ public sealed class CompiledDeclarations : IDisposable
 
     /// <summary>As <see cref="SimulateInto(IDeclaredModel, int, ulong)"/>, each plate without a declared size given its own size.</summary>
     /// <param name="data">stores chosen data over the defaults before the simulation reads them (null: the defaults)</param>
-    public static IReadOnlyDictionary<string, double[]> SimulateInto(IDeclaredModel model, Func<string, int> size, ulong seed, Action<IDeclaredModel>? data = null)
+    /// <param name="settings">what the declaration does not say, such as multinomial totals (null: the defaults)</param>
+    public static IReadOnlyDictionary<string, double[]> SimulateInto(IDeclaredModel model, Func<string, int> size, ulong seed, Action<IDeclaredModel>? data = null,
+        SimulationSettings? settings = null)
     {
         var descriptor = model.Descriptor;
         foreach (var plate in descriptor.Plates.Where(p => descriptor.DeclaredSizes?.ContainsKey(p) != true)) model.SetPlateSize(plate, size(plate));
@@ -70,7 +72,7 @@ public sealed class CompiledDeclarations : IDisposable
         }
         data?.Invoke(model);
         model.InitializeParameters();
-        var drawn = model.Simulate(seed, new SimulationSettings());
+        var drawn = model.Simulate(seed, settings ?? new SimulationSettings());
         foreach (var node in descriptor.Nodes.Where(n => n.Role == Runtime.Graph.GraphNodeRole.Observed)) model.Store(node.Name, drawn[node.Name]);
         return drawn;
     }

@@ -10,10 +10,11 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// incremental generator can cache it.
     /// </summary>
     /// <param name="Enumerated">finite discrete latents, each entry drawn from its values' weights (each sweep draws these first)</param>
+    /// <param name="Switches">binary switches in a multinomial's normalised weights, a row at a time with a running sum (then these)</param>
     /// <param name="Blocks">Normal latents whose coefficients in a linear predictor are drawn jointly (then these)</param>
     /// <param name="Slices">scalar latents no entry covers, slice-sampled from their full conditionals (last)</param>
-    public sealed record ConjugatePlan(EquatableArray<EnumeratedUpdate> Enumerated, EquatableArray<NormalBlock> Blocks, EquatableArray<ConjugateUpdate> Updates,
-        EquatableArray<SliceUpdate> Slices)
+    public sealed record ConjugatePlan(EquatableArray<EnumeratedUpdate> Enumerated, EquatableArray<SwitchUpdate> Switches, EquatableArray<NormalBlock> Blocks,
+        EquatableArray<ConjugateUpdate> Updates, EquatableArray<SliceUpdate> Slices)
     {
         /// <summary>Whether a sweep takes steps other than closed-form draws (Pólya-Gamma auxiliaries, allocation splits, slice steps).</summary>
         public bool Mixed => Slices.Count > 0 || Blocks.Any(b => b.Children.Any(c => c.Augment is not null)) || Updates.Any(u => u.Children.Any(c => c.Augment is not null || c.Split is not null));
@@ -29,6 +30,13 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// y(n) ~ Normal(mu(z(n)), sigma)), whose own updates then read it at its current value.
     /// </summary>
     public sealed record EnumeratedUpdate(string Latent, EquatableArray<string> Children);
+
+    /// <summary>
+    /// Binary switches of a multinomial's entries (<see cref="SwitchEntry"/>): <see cref="Latent"/> switches entry
+    /// <see cref="Element"/> of <see cref="Child"/>, weighted by <see cref="Weight"/> (in the switch's index variables);
+    /// its prior's logit is <see cref="Logit"/>, or, where the prior gives p otherwise, log(p / (1 − p)) of <see cref="Probability"/>.
+    /// </summary>
+    public sealed record SwitchUpdate(string Latent, string Child, string Element, Expr Weight, Expr? Logit, Expr Probability);
 
     /// <summary>The family of a full conditional, drawn from its two accumulated parameters.</summary>
     public enum ConjugateFamily

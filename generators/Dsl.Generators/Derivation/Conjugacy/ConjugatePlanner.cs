@@ -44,15 +44,23 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var inBlocks = new HashSet<string>(blocks.SelectMany(b => b.Members).Select(m => m.Latent));
             var updates = new List<ConjugateUpdate>();
             var enumerated = new List<EnumeratedUpdate>();
+            var switches = new List<SwitchUpdate>();
             foreach (var latent in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Kind != ValueKind.Real))
             {
                 why = SummedLatents.Problem(spec, latent, out var children);
-                if (why is not null)
+                if (why is null)
                 {
-                    why = $"'{latent.Name}': {why}";
-                    return null;
+                    enumerated.Add(new EnumeratedUpdate(latent.Name, children.Select(c => c.Name).ToEquatableArray()));
+                    continue;
                 }
-                enumerated.Add(new EnumeratedUpdate(latent.Name, children.Select(c => c.Name).ToEquatableArray()));
+                // Not local to one entry: a switch of a multinomial's normalised weights is still drawn exactly, a row at a time.
+                if (SwitchEntry.Match(spec, latent, out var switchWhy) is { } update)
+                {
+                    switches.Add(update);
+                    continue;
+                }
+                why = $"'{latent.Name}': {switchWhy ?? why}";
+                return null;
             }
             var slices = new List<SliceUpdate>();
             string? firstRefusal = null;
@@ -75,12 +83,12 @@ namespace Dsl.Generators.Derivation.Conjugacy
                 return null;
             }
             // Slice steps alone would be a coordinate-wise sampler that NUTS beats: Gibbs needs one exact update at least.
-            if (enumerated.Count + blocks.Count + updates.Count == 0)
+            if (enumerated.Count + switches.Count + blocks.Count + updates.Count == 0)
             {
                 why = firstRefusal;
                 return null;
             }
-            return new ConjugatePlan(enumerated.ToEquatableArray(), blocks.ToEquatableArray(), updates.ToEquatableArray(), slices.ToEquatableArray());
+            return new ConjugatePlan(enumerated.ToEquatableArray(), switches.ToEquatableArray(), blocks.ToEquatableArray(), updates.ToEquatableArray(), slices.ToEquatableArray());
         }
 
         private static ConjugateUpdate? Match(ModelSpec spec, NodeSpec latent, out string? why)

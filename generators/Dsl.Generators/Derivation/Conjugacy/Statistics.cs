@@ -103,12 +103,21 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var own = ExprTools.OwnCall(node);
             if (NormalArguments(spec, node) is var (mean, sd))
                 return new GaussianView(node.Declaration.Distribution!.Name == "LogNormal" ? Log(own) : own, mean, Precision(sd), null, LocationArgument(node));
-            if (node.Declaration.Distribution is not { Name: "Bernoulli" or "Binomial" } d || ExprTools.Argument(node, "logit", spec) is not { } logit) return null;
+            if (node.Declaration.Distribution is not { Name: "Bernoulli" or "Binomial" } d || Logit(spec, node) is not var (logit, argument)) return null;
             var trials = d.Name == "Binomial" ? ExprTools.Argument(node, "trials", spec)! : Constant(1, own);
             var omega = new IndexExpr(Augmentation.Variable, own.Location);
             var kappa = Subtract(own, Divide(trials, Constant(2, own)));
-            return new GaussianView(Divide(kappa, omega), logit, omega, new Augmentation(trials, logit), "logit");
+            return new GaussianView(Divide(kappa, omega), logit, omega, new Augmentation(trials, logit), argument);
         }
+
+        /// <summary>
+        /// A Bernoulli's or Binomial's logit and the argument it is written in: its logit, or ψ where its probability p is
+        /// written Logistic(ψ) (the same density); null for a probability written otherwise.
+        /// </summary>
+        public static (Expr Logit, string Argument)? Logit(ModelSpec spec, NodeSpec node) =>
+            ExprTools.Argument(node, "logit", spec) is { } logit ? (logit, "logit")
+            : ExprTools.Argument(node, "p", spec) is FunctionExpr { Function: "Logistic" } probability ? (probability.Arguments[0], "p")
+            : null;
 
         private static string LocationArgument(NodeSpec node) => node.Declaration.Distribution!.Name == "LogNormal" ? "logMean" : "mean";
 
