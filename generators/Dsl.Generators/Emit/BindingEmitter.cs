@@ -101,8 +101,9 @@ namespace Dsl.Generators.Emit
         /// A data node must lie in the support its uses need, so the binder can say why a value is refused and a
         /// simulation draws a valid default: read whole as a distribution's argument, that argument's support (a known
         /// sd is positive); a factor of a product that is a positive argument (an exposure in a rate e·λ), that support
-        /// too, and a factor of a term of a sum in one, non-negative; read inside Log, positive, and inside Sqrt,
-        /// non-negative. Returns the strictest use and where it is.
+        /// too, and a factor of a term of a sum in one, non-negative; a factor of the numerator of a probability
+        /// normalised by a sum (a multinomial's w_i·s_i / Σ_n w_n·s_n), non-negative; read inside Log, positive, and
+        /// inside Sqrt, non-negative. Returns the strictest use and where it is.
         /// </summary>
         private static (Ir.Support Support, string From)? UseSupport(ModelSpec spec, NodeSpec data)
         {
@@ -125,6 +126,8 @@ namespace Dsl.Generators.Emit
                             if (inSum) uses.Add((Ir.Support.NonNegative, $"a factor of a term of the sum in {whole}"));
                             else if (ExprTools.Factors(argument.Value).Count > 1) uses.Add((support.Value, $"a factor of {whole}"));
                         }
+                    else if (support is Ir.Support.UnitInterval && read is BinaryExpr { Operator: '/', Left: var numerator, Right: SumExpr } && ExprTools.Factors(numerator).Any(IsData))
+                        uses.Add((Ir.Support.NonNegative, $"a weight normalised in {whole}"));
                 }
                 var expressions = arguments.Select(a => a.Value).Concat(node.Declaration.Body is { } body ? new[] { body } : new Expr[0]);
                 foreach (var f in expressions.SelectMany(ExprTools.Subexpressions).OfType<FunctionExpr>())

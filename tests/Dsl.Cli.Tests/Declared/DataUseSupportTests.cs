@@ -41,6 +41,38 @@ public sealed class DataUseSupportTests
         Assert.Contains("weight: drawn from LogNormal(0, 0.5)", result.Err);
     }
 
+    /// <summary>
+    /// A weight normalised inside a multinomial's probabilities (URSM's profile in p_i = w_i·s_i / Σ_n w_n·s_n) must not
+    /// be negative: before, a simulation drew it from Normal(0, 1) and its fit mixed signs inside a probability.
+    /// </summary>
+    [Fact]
+    public void AWeightNormalisedInAProbability_IsNonNegative_InASimulationAndTheBinder()
+    {
+        using var temp = new TempFolder();
+        var model = temp.File("Switched.cs", """
+            using Dsl;
+            using static Dsl.Fn;
+
+            [PlateModel("Multinomial entries switched off")]
+            public partial class Switched
+            {
+                [Plate] public partial struct Gene { }
+                [Plate] public partial struct Cell { }
+                [Data] public partial double profile(Gene i);
+                [Latent] public double level(Cell l) => Dist.Normal(3, 0.5);
+                [Latent] public int on(Gene i, Cell l) => Dist.Bernoulli(p: Logistic(level(l)));
+                [Observed] public int count(Gene i, Cell l) => Dist.Multinomial(over: i, p: profile(i) * on(i, l) / Sum((Gene n) => profile(n) * on(n, l)));
+            }
+            """);
+        var simulated = RunDsl("simulate", model, "--plate", "Gene=8", "--plate", "Cell=5", "--seed", "1", "--out", Path.Combine(temp.Path, "sim"));
+        Assert.True(simulated.Exit == 0, simulated.Err);
+        Assert.Contains("profile: drawn from LogNormal(0, 0.5)", simulated.Err);
+        var data = temp.File("data.json", """{"profile": [1, -1], "count": [[3, 0], [0, 2]]}""");
+        var refused = RunDsl("fit", model, "--data", data, "--out", Path.Combine(temp.Path, "fit"), "--quiet");
+        Assert.Equal(1, refused.Exit);
+        Assert.Equal($"dsl: {data}: profile[2] is -1, but profile is a weight normalised in the p of count (line 12), which must be of 0 or more; give values of 0 or more", refused.Err.Trim());
+    }
+
     [Theory]
     [InlineData("exposure", "the argument of Log in y (line 12), which must be positive; give values above 0")]
     [InlineData("weight", "a factor of the rate of z (line 13), which must be of 0 or more; give values of 0 or more")]
