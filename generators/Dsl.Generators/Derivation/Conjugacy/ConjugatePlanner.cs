@@ -54,7 +54,7 @@ namespace Dsl.Generators.Derivation.Conjugacy
                     continue;
                 }
                 // Not local to one entry: a switch of a multinomial's normalised weights is still drawn exactly, a row at a time.
-                if (SwitchEntry.Match(spec, latent, out var switchWhy) is { } update)
+                if (SwitchEntry.Match(spec, latent, children, out var switchWhy) is { } update)
                 {
                     switches.Add(update);
                     continue;

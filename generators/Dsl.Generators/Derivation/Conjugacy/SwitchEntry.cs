@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Dsl.Generators.Ir;
 
@@ -14,11 +15,11 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// </summary>
     internal static class SwitchEntry
     {
-        public static SwitchUpdate? Match(ModelSpec spec, NodeSpec s, out string? why)
+        /// <param name="children">the nodes whose distributions read <paramref name="s"/></param>
+        public static SwitchUpdate? Match(ModelSpec spec, NodeSpec s, IReadOnlyList<NodeSpec> children, out string? why)
         {
             why = null;
             if (s.Declaration.Distribution is not { Name: "Bernoulli" }) return null;
-            var children = spec.Nodes.Where(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), s.Name))).ToList();
             if (children.Count != 1 || children[0].Role != NodeRole.Observed || children[0].Declaration.Distribution is not { Name: "Multinomial" } multinomial) return null;
             var y = children[0];
             var over = y.Indices.FirstOrDefault(i => i.Variable == multinomial.Over || i.Plate == multinomial.Over);
