@@ -198,6 +198,18 @@ public partial class UnknownShape
     [Observed] public int y(Unit u) => Dist.Poisson(rate(u));
 }
 
+/// A location known only to within thousands a priori (Cauchy tails, no exact entry: a slice step), read with a
+/// noise variance of about 200² (inverse-gamma, exact): given ten readings the location's conditional is about 60
+/// wide on the scale its slice steps take, sixty times their first width.
+[PlateModel("Cauchy location from noisy readings")]
+public partial class WideLocation
+{
+    [Plate] public partial struct Reading { }
+    [Latent] public double location() => Dist.Cauchy(0, 1000);
+    [Latent] public double noise() => Dist.InverseGamma(5, 160000);
+    [Observed] public double y(Reading n) => Dist.Normal(location(), Sqrt(noise()));
+}
+
 /// Flat priors on a regression's coefficients and a Uniform(0, 1) probability: the coefficients' conditional is the
 /// data's alone (least squares with a known sd), the probability's a Beta(1 + hits, 1 + misses).
 [PlateModel("Flat coefficients and a uniform probability")]

@@ -44,10 +44,14 @@ namespace Dsl.Generators.Emit
                     EmitFields(w, spec, plan, latents, observed);
                     EmitConstructor(w, spec, plan, latents, observed);
                     EmitAccess(w, latents);
-                    using (w.Block("public void Sweep(ref global::Dsl.Runtime.Random.RandomStream random)"))
+                    using (w.Block("public void Sweep(ref global::Dsl.Runtime.Random.RandomStream random, bool warmup)"))
+                    {
+                        if (plan.Slices.Count > 0) w.Line("adapting = warmup; // warm-up sweeps tune the slice widths");
+                        else w.Line("_ = warmup; // closed-form draws have nothing to tune");
                         foreach (var method in plan.Enumerated.Select(e => Method(e.Latent)).Concat(plan.Switches.Select(s => Method(s.Latent))).Concat(plan.Blocks.Select(NormalBlockEmitter.Method)).Concat(plan.Updates.Select(u => Method(u.Latent)))
                             .Concat(plan.Slices.Select(SliceUpdateEmitter.Method)))
                             w.Line($"{method}(ref random);");
+                    }
                     w.Line();
                     foreach (var enumerated in plan.Enumerated) EmitEnumerated(w, spec, enumerated);
                     foreach (var update in plan.Switches) EmitSwitches(w, spec, update);
@@ -90,6 +94,8 @@ namespace Dsl.Generators.Emit
                 w.Line($"private readonly {Conjugate}.SwitchRow {SwitchRow(update)}; // one row of {update.Latent}: weights, counts, prior logits, states");
             if (plan.Updates.Any(u => u.Family == ConjugateFamily.Dirichlet)) w.Line("private readonly double[] ldVector, ldRow; // one Dirichlet row's concentrations and draw");
             for (var b = 0; b < plan.Blocks.Count; b++) NormalBlockEmitter.EmitFields(w, spec, b, plan.Blocks[b]);
+            if (plan.Slices.Count > 0) w.Line("private bool adapting; // whether this sweep is a warm-up one, whose slice steps tune their widths");
+            foreach (var slice in plan.Slices) SliceUpdateEmitter.EmitWidthField(w, slice);
             w.Line();
         }
 

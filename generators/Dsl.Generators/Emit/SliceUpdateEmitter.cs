@@ -15,15 +15,22 @@ namespace Dsl.Generators.Emit
     {
         private const string Special = "global::Dsl.Runtime.Special.SpecialFunctions";
 
-        /// <summary>Slice widths on the unconstrained scale: the step-out reaches 32 of them, so a posterior sd up to about 10 is bracketed.</summary>
-        private const string Width = "1.0";
+        /// <summary>
+        /// The starting width on the unconstrained scale, where a unit is a factor e for a positive latent; warm-up
+        /// tunes it to the conditional's scale (<c>AdaptiveSliceWidth</c>).
+        /// </summary>
+        private const string InitialWidth = "1.0";
 
         public static string Method(SliceUpdate update) => "Update" + EmitHelpers.Capitalised(update.Latent.Node);
 
-        
+        private static string Width(SliceUpdate update) => update.Latent.Node + "Width";
+
         private static string Conditional(SliceUpdate update) => EmitHelpers.Capitalised(update.Latent.Node) + "Conditional";
 
         private static string LogConditional(SliceUpdate update) => EmitHelpers.Capitalised(update.Latent.Node) + "LogConditional";
+
+        public static void EmitWidthField(SourceWriter w, SliceUpdate update) =>
+            w.Line($"private global::Dsl.Runtime.Inference.Rules.AdaptiveSliceWidth {Width(update)} = new({InitialWidth}); // {update.Latent.Node}'s slice width, tuned in warm-up");
 
         public static void Emit(SourceWriter w, ModelSpec spec, SliceUpdate update, System.Action<SourceWriter> locals)
         {
@@ -39,7 +46,9 @@ namespace Dsl.Generators.Emit
             {
                 w.Line($"var ldConditional = new {Conditional(update)}(this);");
                 w.Line($"var ldX = {state};");
-                w.Line($"var ldU = global::Dsl.Runtime.Inference.Rules.SliceSampler.Sample({toU}, {Width}, ref ldConditional, ref random);");
+                w.Line($"var ldStart = {toU};");
+                w.Line($"var ldU = global::Dsl.Runtime.Inference.Rules.SliceSampler.Sample(ldStart, {Width(update)}.Width, ref ldConditional, ref random);");
+                w.Line($"if (adapting) {Width(update)}.Observe(ldStart, ldU);");
                 w.Line($"{state} = {fromU};");
             }
             w.Line();

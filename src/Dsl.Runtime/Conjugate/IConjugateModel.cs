@@ -25,8 +25,12 @@ public interface IConjugateSweep
     /// <summary>Copies a latent's current values, row-major; false for an unknown name.</summary>
     bool TryReadLatent(string node, Span<double> destination);
 
-    /// <summary>Draws every latent from its full conditional given the current values of the others, in <see cref="Latents"/>' order.</summary>
-    void Sweep(ref RandomStream random);
+    /// <summary>
+    /// Draws every latent from its full conditional given the current values of the others, in <see cref="Latents"/>'
+    /// order. A <paramref name="warmup"/> sweep also tunes the widths of its slice steps from the moves it makes; kept
+    /// sweeps leave them fixed, so the kept draws come from one invariant kernel.
+    /// </summary>
+    void Sweep(ref RandomStream random, bool warmup);
 }
 
 /// <summary>

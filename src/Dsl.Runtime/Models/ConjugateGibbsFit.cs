@@ -49,7 +49,7 @@ public static class ConjugateGibbsFit
             var total = options.Warmup + options.Samples;
             for (var iteration = 0; iteration < total; iteration++)
             {
-                sweep.Sweep(ref random);
+                sweep.Sweep(ref random, warmup: iteration < options.Warmup);
                 if (iteration >= options.Warmup)
                     foreach (var latent in latents)
                         sweep.TryReadLatent(latent, draws.AsSpan((iteration - options.Warmup) * width + offsets[latent].Start, offsets[latent].Length));

@@ -36,6 +36,7 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
     [InlineData("NormalPrecisions", 10)]
     [InlineData("SwitchedProfiles", 10)]
     [InlineData("UnknownShape", 10)]
+    [InlineData("WideLocation", 10)]
     [InlineData("ZeroInflatedCounts", 10)]
     public void RanksOfTheTruth_AreUniform(string name, int size)
     {
@@ -53,7 +54,7 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
             var random = new RandomStream(17, (ulong)replication);
             for (var s = 0; s < Warmup + Thin * Kept; s++)
             {
-                sweep.Sweep(ref random);
+                sweep.Sweep(ref random, warmup: s < Warmup);
                 if (s < Warmup || (s - Warmup) % Thin != Thin - 1) continue;
                 foreach (var latent in sweep.Latents)
                 {

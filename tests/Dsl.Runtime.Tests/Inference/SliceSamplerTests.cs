@@ -38,6 +38,44 @@ public sealed class SliceSamplerTests
         Assert.InRange(draws.Average(), 3 - 0.06, 3 + 0.06);
     }
 
+    /// <summary>Normal(0, sd²) up to a constant.</summary>
+    private readonly struct Centred(double sd) : IScalarLogDensity
+    {
+        public double LogDensity(double x) => -0.5 * (x / sd) * (x / sd);
+    }
+
+    /// <summary>
+    /// Started at width 1 on a conditional 40 or 1/40 times wider, warm-up moves the width to the conditional's scale:
+    /// independent moves of a Normal average 2σ/√π, so twice their mean is 2.26σ, and the slice sampler's moves at a
+    /// good width are nearly independent. The bars, 1.2σ to 3.5σ, hold about any such mean; a width left at 1 (40σ
+    /// or σ/40) is far outside them.
+    /// </summary>
+    [Theory]
+    [InlineData(40.0)]
+    [InlineData(0.025)]
+    public void WarmUp_TunesTheWidthToTheConditionalsScale(double sd)
+    {
+        var random = new RandomStream(5, 9);
+        var density = new Centred(sd);
+        var width = new AdaptiveSliceWidth(1.0);
+        var x = 0.0;
+        for (var n = 0; n < 2_000; n++)
+        {
+            var next = SliceSampler.Sample(x, width.Width, ref density, ref random);
+            width.Observe(x, next);
+            x = next;
+        }
+        Assert.InRange(width.Width / sd, 1.2, 3.5);
+    }
+
+    [Fact]
+    public void AChainThatHasNotMoved_KeepsItsWidth()
+    {
+        var width = new AdaptiveSliceWidth(0.7);
+        for (var n = 0; n < 50; n++) width.Observe(2.0, 2.0);
+        Assert.Equal(0.7, width.Width);
+    }
+
     [Fact]
     public void AStartOutsideTheSupport_IsAnError()
     {

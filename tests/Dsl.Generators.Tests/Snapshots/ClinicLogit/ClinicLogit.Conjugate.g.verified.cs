@@ -21,6 +21,8 @@ partial class ClinicLogit : global::Dsl.Runtime.Conjugate.IMixedGibbsModel
         private readonly double[] successesObserved; // successes's observed values
         private readonly double[] effectFirst, effectSecond; // per entry of effect: its children's statistics
         private readonly double[] ldBlock0Precision, ldBlock0Shift, ldBlock0Row, ldBlock0Draw; // the joint update of coefficient
+        private bool adapting; // whether this sweep is a warm-up one, whose slice steps tune their widths
+        private global::Dsl.Runtime.Inference.Rules.AdaptiveSliceWidth scaleWidth = new(1.0); // scale's slice width, tuned in warm-up
 
         public ConjugateSweep(ClinicLogit model, ConjugateSweep? sharing)
         {
@@ -63,8 +65,9 @@ partial class ClinicLogit : global::Dsl.Runtime.Conjugate.IMixedGibbsModel
             }
         }
 
-        public void Sweep(ref global::Dsl.Runtime.Random.RandomStream random)
+        public void Sweep(ref global::Dsl.Runtime.Random.RandomStream random, bool warmup)
         {
+            adapting = warmup; // warm-up sweeps tune the slice widths
             UpdateCoefficient(ref random);
             UpdateEffect(ref random);
             UpdateScale(ref random);
@@ -167,7 +170,9 @@ partial class ClinicLogit : global::Dsl.Runtime.Conjugate.IMixedGibbsModel
         {
             var ldConditional = new ScaleConditional(this);
             var ldX = scaleValue[0];
-            var ldU = global::Dsl.Runtime.Inference.Rules.SliceSampler.Sample(global::System.Math.Log(ldX), 1.0, ref ldConditional, ref random);
+            var ldStart = global::System.Math.Log(ldX);
+            var ldU = global::Dsl.Runtime.Inference.Rules.SliceSampler.Sample(ldStart, scaleWidth.Width, ref ldConditional, ref random);
+            if (adapting) scaleWidth.Observe(ldStart, ldU);
             scaleValue[0] = global::System.Math.Exp(ldU);
         }
 

@@ -76,8 +76,9 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
             }
         }
 
-        public void Sweep(ref global::Dsl.Runtime.Random.RandomStream random)
+        public void Sweep(ref global::Dsl.Runtime.Random.RandomStream random, bool warmup)
         {
+            _ = warmup; // closed-form draws have nothing to tune
             UpdateInterceptAndSlope(ref random);
             UpdateGroupPrecision(ref random);
             UpdateEffect(ref random);
