@@ -2,6 +2,7 @@ using Dsl.Analysis.Ursm;
 using Dsl.Models.Tests.Generality;
 using Dsl.Models.Ursm;
 using Dsl.Runtime.Inference;
+using Dsl.Tests.Shared;
 using Xunit;
 
 namespace Dsl.Models.Tests;

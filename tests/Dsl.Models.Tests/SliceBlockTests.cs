@@ -2,6 +2,7 @@ using Dsl.Models.Tests.Generality;
 using Dsl.Runtime.Data;
 using Dsl.Runtime.Inference;
 using Dsl.Runtime.Random;
+using Dsl.Tests.Shared;
 using Xunit;
 
 namespace Dsl.Models.Tests;

@@ -341,7 +341,7 @@ namespace Dsl.Generators.Derivation
                     if (block.Probability is { } probability && ExprTools.Mentions(probability, parameter.Name)) CollectLinkTerm(parameter, block, probability, terms);
                     if (block.Probability is not null)
                         foreach (var slot in block.Slots) CollectPriorTerm(parameter, block, slot, terms);
-                    if (block.Child is { } child) CollectTerm(parameter, child.Weight, GradientTermKind.NormalisedWeight, block.Id, terms);
+                    if (block.Child is { } child) CollectWeight(parameter, block, child, terms);
                 }
                 if (failure is not null) return null;
                 var mentioned = spec.Nodes.Any(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name)));
@@ -405,6 +405,33 @@ namespace Dsl.Generators.Derivation
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.LatentPrior, block.Id, reads[0], slot.Latent));
+            }
+
+            /// <summary>
+            /// A normalised multinomial's weight that reads the parameter at one entry per element, in any expression
+            /// the differentiator takes (A(i, k), A(i, k)·efficiency(i)): the term is a function of the weights, and
+            /// its gradient reaches the parameter through their symbolic derivative.
+            /// </summary>
+            private void CollectWeight(NodeSpec parameter, LogisticBlock block, NormalisedWeightChild child, List<GradientTerm> terms)
+            {
+                var weight = ExprTools.Inline(child.Weight, spec);
+                if (!ExprTools.Mentions(weight, parameter.Name)) return;
+                var reads = ExprTools.Calls(weight).Where(c => c.Node == parameter.Name).ToList();
+                if (reads.Skip(1).Any(r => !ExprTools.SameShape(r, reads[0])) || ExprTools.Subexpressions(weight).OfType<SumExpr>().Any())
+                {
+                    Fail(parameter, $"'{child.Observed}''s weight '{Print(weight)}' reads it at more than one entry, or inside a sum; the M-step differentiates one entry per element");
+                    return;
+                }
+                try
+                {
+                    Differentiation.Derivative(weight, reads[0]);
+                }
+                catch (System.NotSupportedException e)
+                {
+                    Fail(parameter, $"'{child.Observed}''s weight '{Print(weight)}' cannot be differentiated in it: {e.Message}");
+                    return;
+                }
+                terms.Add(new GradientTerm(GradientTermKind.NormalisedWeight, block.Id, reads[0], Within: weight));
             }
 
             /// <summary>A covariate or offset term of psi that is the parameter times a factor free of it: psi is affine in it there.</summary>

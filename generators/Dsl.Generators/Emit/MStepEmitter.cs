@@ -32,7 +32,7 @@ namespace Dsl.Generators.Emit
                     w.Line("if (recordedSweeps == 0) throw new global::System.InvalidOperationException(\"the M-step needs at least one recorded sweep\");");
                     w.Line("var value = 0.0;");
                     foreach (var latent in plan.ClosedForms.Select(c => c.Latent).Distinct()) w.Line($"value += Update{EmitHelpers.Capitalised(latent)}Prior();");
-                    foreach (var update in plan.Gradients) w.Line($"value += Maximise{update.Parameter}(settings);");
+                    foreach (var update in plan.Gradients) w.Line($"value += Maximise{EmitHelpers.Capitalised(update.Parameter)}(settings);");
                     w.Line("return value;");
                 }
                 w.Line();
@@ -81,7 +81,7 @@ namespace Dsl.Generators.Emit
             var objective = $"{p}Objective";
             var scalar = update.Indices.Count == 0;
             w.Line($"/// <summary>{p} (line {update.Line}): projected gradient ascent with backtracking on {string.Join(", ", update.Terms.Select(t => t.Kind))}.</summary>");
-            using (w.Block($"private double Maximise{p}({Inference}.MStepSettings settings)"))
+            using (w.Block($"private double Maximise{EmitHelpers.Capitalised(p)}({Inference}.MStepSettings settings)"))
             {
                 w.Line($"{Ascent(update)}.MaxIterations = settings.GradientIterations;");
                 w.Line($"var objective = new {objective}(this, settings.PlugInNormaliser{(RunsInParallel(update) ? ", settings.Parallelism" : "")});");
@@ -179,6 +179,9 @@ namespace Dsl.Generators.Emit
                             w.Line($"map[{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}] = {code.FlatIndex(term.Access)};");
                         w.Line("return map;");
                     }
+                    if (term.Kind != GradientTermKind.NormalisedWeight) break;
+                    w.Line();
+                    EmitWeights(w, spec, b, update, term, vars);
                     break;
                 }
             }
@@ -212,6 +215,7 @@ namespace Dsl.Generators.Emit
                 {
                     w.Line("gradient.Clear();");
                     w.Line("var value = 0.0;");
+                    if (update.Terms.Any(t => t.Kind == GradientTermKind.NormalisedWeight)) w.Line("var withGradient = !gradient.IsEmpty;");
                     foreach (var term in update.Terms) EmitTermCall(w, spec, plan, update, term);
                     w.Line("return value;");
                 }
@@ -241,6 +245,7 @@ namespace Dsl.Generators.Emit
                     yield return $"private readonly int[] {Field(term)};";
                     yield return $"private readonly {MStep}.NormalisedWeightsMonteCarlo? {Field(term)}Samples; // null with the plug-in normaliser";
                     yield return $"private readonly double[]? {Field(term)}Means; // the plug-in normaliser's posterior means, null without it";
+                    yield return $"private readonly double[] {Field(term)}Weights, {Field(term)}Slopes, {Field(term)}Adjoint; // per entry: w, ∂w/∂{term.Access.Node}, ∂objective/∂w";
                     break;
                 default:
                     yield return $"private readonly int[] {Field(term)};";
@@ -257,9 +262,10 @@ namespace Dsl.Generators.Emit
             yield return $"{Field(term)} = model.{Map(update, term)}();";
             if (term.Kind != GradientTermKind.NormalisedWeight) yield break;
             var b = plan.Logistics[term.Block];
-            yield return $"if (!plugIn) {Field(term)}Samples = new {MStep}.NormalisedWeightsMonteCarlo({Field(term)}, model.{Counts(b.Child!.Observed)}, " +
+            yield return $"if (!plugIn) {Field(term)}Samples = new {MStep}.NormalisedWeightsMonteCarlo(model.{Counts(b.Child!.Observed)}, " +
                 $"model.{CodeExpr.Size(b.Element.Plate)}, model.{Samples(b)}, model.recordedSweeps);";
             yield return $"else {Field(term)}Means = model.{PlugInMeans(b)}();";
+            yield return $"({Field(term)}Weights, {Field(term)}Slopes, {Field(term)}Adjoint) = (new double[{Field(term)}.Length], new double[{Field(term)}.Length], new double[{Field(term)}.Length]);";
         }
 
         private static void EmitTermCall(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientUpdate update, GradientTerm term)
@@ -301,9 +307,13 @@ namespace Dsl.Generators.Emit
                     var b = plan.Logistics[term.Block];
                     var width = $"model.{CodeExpr.Size(b.Element.Plate)}";
                     var counts = $"model.{Counts(b.Child!.Observed)}";
-                    w.Line($"// Block {term.Block}: E[log p({b.Child.Observed} | {b.Response})], by Monte Carlo over the recorded sweeps or by the plug-in E[{b.Response}].");
-                    w.Line($"value += {f}Samples?.Evaluate(x, gradient)");
-                    w.Line($"    ?? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn(x, {f}, {counts}, {width}, {f}Means!, gradient);");
+                    w.Line($"// Block {term.Block}: E[log p({b.Child.Observed} | {b.Response})] at the weights w = {ExprPrinter.Print(term.Within!)}, by Monte Carlo over the");
+                    w.Line($"// recorded sweeps or by the plug-in E[{b.Response}]; its gradient reaches {term.Access.Node} through ∂w/∂{ExprPrinter.Print(term.Access)}.");
+                    w.Line($"model.{Likelihood(update, term)}(x, {f}, {f}Weights, withGradient ? {f}Slopes : null);");
+                    w.Line($"if (withGradient) global::System.Array.Clear({f}Adjoint);");
+                    w.Line($"value += {f}Samples?.Evaluate({f}Weights, withGradient ? {f}Adjoint : null)");
+                    w.Line($"    ?? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn({f}Weights, {counts}, {width}, {f}Means!, withGradient ? {f}Adjoint : default);");
+                    w.Line($"if (withGradient) {MStep}.ObjectiveTerms.ChainRule({f}Adjoint, {f}Slopes, {f}, gradient);");
                     break;
                 }
             }
@@ -335,6 +345,29 @@ namespace Dsl.Generators.Emit
                     w.Line($"slope[{k}] = {code.Of(ExprTools.ReplaceCalls(slope, p, entry))};");
                 }
                 w.Line($"return {MStep}.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, {CodeExpr.Size(b.Replicate.Plate)}, statistics.SumLog, gradient);");
+            }
+        }
+
+        /// <summary>
+        /// The weights of a normalised multinomial's entries with the parameter's entry taken from x, and their
+        /// derivatives in it, both from the declaration's weight expression (the derivative symbolic).
+        /// </summary>
+        private static void EmitWeights(SourceWriter w, ModelSpec spec, LogisticBlock b, GradientUpdate update, GradientTerm term, Dictionary<string, string> vars)
+        {
+            var p = update.Parameter;
+            var entry = new IndexExpr($"{p}_value", term.Access.Location);
+            var code = new CodeExpr(spec, new Dictionary<string, string>(vars) { [entry.Name] = entry.Name });
+            var within = term.Within!;
+            var slope = Differentiation.Derivative(within, term.Access);
+            var n = $"{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}";
+            w.Line($"/// <summary>Block {b.Id}: each ({b.Replicate?.Plate ?? "single replicate"}, {b.Element.Plate}) entry's weight w = {ExprPrinter.Print(within)} with {p}'s entry from x, and ∂w/∂{ExprPrinter.Print(term.Access)} = {ExprPrinter.Print(slope)}.</summary>");
+            using (w.Block($"private void {Likelihood(update, term)}(global::System.ReadOnlySpan<double> x, int[] map, double[] weights, double[]? slopes)"))
+            using (Loop(w, b.Replicate))
+            using (Loop(w, b.Element))
+            {
+                w.Line($"var {entry.Name} = x[map[{n}]];");
+                w.Line($"weights[{n}] = {code.Of(ExprTools.ReplaceCalls(within, p, entry))};");
+                w.Line($"if (slopes is not null) slopes[{n}] = {code.Of(ExprTools.ReplaceCalls(slope, p, entry))};");
             }
         }
 

@@ -2,8 +2,10 @@ namespace Dsl.Runtime.Inference.MStep;
 
 /// <summary>
 /// The Monte Carlo expectation of a normalised-weight multinomial's log-likelihood over stored binary states (URSM
-/// eq 3.9's Y term without the plug-in): sum_{r,e} y_re log x[map_re] - (1/T) sum_t sum_r R_r log(sum_e x[map_re] s_tre),
-/// for rows r of <c>width</c> entries, T recorded states per row, and R_r the row's total count.
+/// eq 3.9's Y term without the plug-in): sum_{r,e} y_re log w_re - (1/T) sum_t sum_r R_r log(sum_e w_re s_tre),
+/// for rows r of <c>width</c> entries with weights w, T recorded states per row, and R_r the row's total count. It is
+/// a function of the weights; the generated objective computes them from the parameter and carries the gradient
+/// back through their derivatives (<see cref="ObjectiveTerms.ChainRule"/>).
 /// <para>
 /// An entry with a count is on in every state (its count could not have been observed otherwise), and many others
 /// are on, or off, in every recorded state too. So a row's sum is the weights of its always-on entries plus a dot
@@ -13,8 +15,8 @@ namespace Dsl.Runtime.Inference.MStep;
 /// </summary>
 public sealed class NormalisedWeightsMonteCarlo
 {
-    /// <summary>Rows are split into this many chunks whatever the thread count, and the chunks' values and gradients
-    /// are added in chunk order: the result is the same on any number of threads.</summary>
+    /// <summary>Rows are split into this many chunks whatever the thread count, and the chunks' values are added in
+    /// chunk order: the result is the same on any number of threads.</summary>
     private const int ChunkCount = 16;
 
     private readonly int samples;
@@ -22,29 +24,28 @@ public sealed class NormalisedWeightsMonteCarlo
     private readonly int widestVarying;
 
     /// <summary>
-    /// One row's entries: those on in every state (with their counts, zero for the unobserved ones), those that
-    /// changed, and the changed ones' states, sample by sample.
+    /// One row's entries (flat positions, row-major): those on in every state (with their counts, zero for the
+    /// unobserved ones), those that changed, and the changed ones' states, sample by sample.
     /// </summary>
-    private sealed record Row(int Total, int[] OnMap, int[] OnCount, int[] VaryingMap, byte[] VaryingStates);
+    private sealed record Row(int Total, int[] OnEntries, int[] OnCount, int[] VaryingEntries, byte[] VaryingStates);
 
-    /// <param name="map">per entry (rows x width), the flat index of the parameter it reads</param>
-    /// <param name="counts">per entry, the observed count</param>
+    /// <param name="counts">per entry (rows x width), the observed count</param>
     /// <param name="states">T blocks of rows x width states (0 or 1), one per recorded sweep</param>
     /// <param name="samples">T</param>
-    public NormalisedWeightsMonteCarlo(int[] map, int[] counts, int width, byte[] states, int samples)
+    public NormalisedWeightsMonteCarlo(int[] counts, int width, byte[] states, int samples)
     {
-        if (width <= 0 || counts.Length % width != 0 || map.Length != counts.Length) throw new ArgumentException("map and counts must hold whole rows of the width");
+        if (width <= 0 || counts.Length % width != 0) throw new ArgumentException("counts must hold whole rows of the width");
         if (samples <= 0 || states.Length < (long)samples * counts.Length) throw new ArgumentException($"states must hold {samples} samples of {counts.Length} entries", nameof(states));
         this.samples = samples;
         rows = new Row[counts.Length / width];
         var problems = new string?[rows.Length];
-        Parallel.For(0, rows.Length, r => rows[r] = Classify(map, counts, width, states, r, out problems[r]));
+        Parallel.For(0, rows.Length, r => rows[r] = Classify(counts, width, states, r, out problems[r]));
         // Reported for the first row in order, whichever thread found it.
         if (problems.FirstOrDefault(p => p is not null) is { } problem) throw new ArgumentException(problem, nameof(states));
-        widestVarying = rows.Length == 0 ? 0 : rows.Max(row => row.VaryingMap.Length);
+        widestVarying = rows.Length == 0 ? 0 : rows.Max(row => row.VaryingEntries.Length);
     }
 
-    private Row Classify(int[] map, int[] counts, int width, byte[] states, int r, out string? problem)
+    private Row Classify(int[] counts, int width, byte[] states, int r, out string? problem)
     {
         problem = null;
         var rowCount = counts.Length / width;
@@ -76,53 +77,49 @@ public sealed class NormalisedWeightsMonteCarlo
         }
         var total = 0;
         foreach (var y in rowCounts) total += y;
-        return new Row(total, [.. on.Select(e => map[r * width + e])], [.. on.Select(e => counts[r * width + e])],
-            [.. varying.Select(e => map[r * width + e])], varyingStates);
+        return new Row(total, [.. on.Select(e => r * width + e)], [.. on.Select(e => counts[r * width + e])],
+            [.. varying.Select(e => r * width + e)], varyingStates);
     }
 
-    /// <summary>The expectation at x; its gradient is added into <paramref name="gradient"/> unless that is empty.</summary>
-    public double Evaluate(ReadOnlySpan<double> x, Span<double> gradient)
+    /// <summary>
+    /// The expectation at the entries' weights; its derivative in each entry's weight is added into
+    /// <paramref name="adjoint"/> (one per entry) unless that is empty. Rows own disjoint entries, so the chunks
+    /// write their adjoints in place.
+    /// </summary>
+    public double Evaluate(double[] weights, double[]? adjoint)
     {
         var chunks = Math.Min(rows.Length, ChunkCount);
         if (chunks == 0) return 0;
-        var xs = x.ToArray();
         var values = new double[chunks];
-        var gradients = new double[chunks][];
-        var withGradient = !gradient.IsEmpty;
         Parallel.For(0, chunks, chunk =>
         {
-            var partial = withGradient ? gradients[chunk] = new double[xs.Length] : null;
-            var weights = new double[widestVarying];
-            var slopes = withGradient ? new double[widestVarying] : null;
+            var varyingWeights = new double[widestVarying];
+            var slopes = adjoint is null ? null : new double[widestVarying];
             for (var r = chunk * rows.Length / chunks; r < (chunk + 1) * rows.Length / chunks; r++)
-                values[chunk] += RowValue(rows[r], xs, partial, weights, slopes);
+                values[chunk] += RowValue(rows[r], weights, adjoint, varyingWeights, slopes);
         });
         var value = 0.0;
-        for (var chunk = 0; chunk < chunks; chunk++)
-        {
-            value += values[chunk];
-            if (withGradient) for (var n = 0; n < gradient.Length; n++) gradient[n] += gradients[chunk][n];
-        }
+        for (var chunk = 0; chunk < chunks; chunk++) value += values[chunk];
         return value;
     }
 
-    /// <summary>One row's value, its gradient added into <paramref name="gradient"/>; the last two are scratch.</summary>
-    private double RowValue(Row row, double[] x, double[]? gradient, double[] weightScratch, double[]? slopeScratch)
+    /// <summary>One row's value, its derivatives added into <paramref name="adjoint"/>; the last two are scratch.</summary>
+    private double RowValue(Row row, double[] weights, double[]? adjoint, double[] weightScratch, double[]? slopeScratch)
     {
         var value = 0.0;
         var alwaysOn = 0.0;
-        for (var o = 0; o < row.OnMap.Length; o++)
+        for (var o = 0; o < row.OnEntries.Length; o++)
         {
-            var weight = x[row.OnMap[o]];
+            var weight = weights[row.OnEntries[o]];
             alwaysOn += weight;
             if (row.OnCount[o] == 0) continue;
             value += row.OnCount[o] * Math.Log(weight);
-            if (gradient != null) gradient[row.OnMap[o]] += row.OnCount[o] / weight;
+            if (adjoint != null) adjoint[row.OnEntries[o]] += row.OnCount[o] / weight;
         }
         if (row.Total == 0) return value;
-        var varying = row.VaryingMap.Length;
-        var weights = weightScratch.AsSpan(0, varying);
-        for (var n = 0; n < varying; n++) weights[n] = x[row.VaryingMap[n]];
+        var varying = row.VaryingEntries.Length;
+        var varyingWeights = weightScratch.AsSpan(0, varying);
+        for (var n = 0; n < varying; n++) varyingWeights[n] = weights[row.VaryingEntries[n]];
         var slopes = slopeScratch.AsSpan(0, slopeScratch is null ? 0 : varying);
         slopes.Clear();
         var perSample = (double)row.Total / samples;
@@ -130,15 +127,15 @@ public sealed class NormalisedWeightsMonteCarlo
         for (var t = 0; t < samples; t++)
         {
             var state = row.VaryingStates.AsSpan(t * varying, varying);
-            var sum = alwaysOn + ByteStates.Dot(weights, state);
+            var sum = alwaysOn + ByteStates.Dot(varyingWeights, state);
             value -= perSample * Math.Log(sum);
-            if (gradient == null) continue;
+            if (adjoint == null) continue;
             alwaysOnSlope += perSample / sum;
             ByteStates.AddScaled(slopes, perSample / sum, state);
         }
-        if (gradient == null) return value;
-        foreach (var m in row.OnMap) gradient[m] -= alwaysOnSlope;
-        for (var n = 0; n < varying; n++) gradient[row.VaryingMap[n]] -= slopes[n];
+        if (adjoint == null) return value;
+        foreach (var entry in row.OnEntries) adjoint[entry] -= alwaysOnSlope;
+        for (var n = 0; n < varying; n++) adjoint[row.VaryingEntries[n]] -= slopes[n];
         return value;
     }
 }

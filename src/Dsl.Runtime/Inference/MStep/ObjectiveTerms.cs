@@ -61,10 +61,13 @@ public static class ObjectiveTerms
         return value * scale;
     }
 
-    /// <summary>The plug-in version of <see cref="NormalisedWeightsMonteCarlo"/> (URSM eq 3.9): log sum_e x s is replaced by log sum_e x E[s].</summary>
+    /// <summary>
+    /// The plug-in version of <see cref="NormalisedWeightsMonteCarlo"/> (URSM eq 3.9): log sum_e w s is replaced by
+    /// log sum_e w E[s]. A function of the entries' weights w; the derivative in each is added into
+    /// <paramref name="adjoint"/> unless that is empty.
+    /// </summary>
     public static double NormalisedWeightsPlugIn(
-        ReadOnlySpan<double> x, ReadOnlySpan<int> map, ReadOnlySpan<int> counts, int width, ReadOnlySpan<double> meanStates,
-        Span<double> gradient)
+        ReadOnlySpan<double> weights, ReadOnlySpan<int> counts, int width, ReadOnlySpan<double> meanStates, Span<double> adjoint)
     {
         var rows = counts.Length / width;
         var value = 0.0;
@@ -77,15 +80,24 @@ public static class ObjectiveTerms
                 var n = r * width + e;
                 var y = counts[n];
                 total += y;
-                sum += x[map[n]] * meanStates[n];
+                sum += weights[n] * meanStates[n];
                 if (y == 0) continue;
-                value += y * Math.Log(x[map[n]]);
-                if (!gradient.IsEmpty) gradient[map[n]] += y / x[map[n]];
+                value += y * Math.Log(weights[n]);
+                if (!adjoint.IsEmpty) adjoint[n] += y / weights[n];
             }
             if (total == 0) continue;
             value -= total * Math.Log(sum);
-            if (!gradient.IsEmpty) for (var e = 0; e < width; e++) gradient[map[r * width + e]] -= total * meanStates[r * width + e] / sum;
+            if (!adjoint.IsEmpty) for (var e = 0; e < width; e++) adjoint[r * width + e] -= total * meanStates[r * width + e] / sum;
         }
         return value;
+    }
+
+    /// <summary>
+    /// The chain rule from a term's inner values v_n (a multinomial's weights, say) to the parameter they are
+    /// functions of: v_n reads entry map[n] with derivative slopes[n] there, so gradient[map[n]] += adjoint[n] · slopes[n].
+    /// </summary>
+    public static void ChainRule(ReadOnlySpan<double> adjoint, ReadOnlySpan<double> slopes, ReadOnlySpan<int> map, Span<double> gradient)
+    {
+        for (var n = 0; n < map.Length; n++) gradient[map[n]] += adjoint[n] * slopes[n];
     }
 }

@@ -18,8 +18,8 @@ partial class Germination
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
         var value = 0.0;
         value += UpdateUPrior();
-        value += Maximiseintercept(settings);
-        value += Maximiseslope(settings);
+        value += MaximiseIntercept(settings);
+        value += MaximiseSlope(settings);
         return value;
     }
 
@@ -44,7 +44,7 @@ partial class Germination
     }
 
     /// <summary>intercept (line 16): projected gradient ascent with backtracking on BinaryLikelihood.</summary>
-    private double Maximiseintercept(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximiseIntercept(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         interceptAscent.MaxIterations = settings.GradientIterations;
         var objective = new interceptObjective(this, settings.PlugInNormaliser, settings.Parallelism);
@@ -162,7 +162,7 @@ partial class Germination
     }
 
     /// <summary>slope (line 17): projected gradient ascent with backtracking on BinaryLikelihood.</summary>
-    private double Maximiseslope(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximiseSlope(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         slopeAscent.MaxIterations = settings.GradientIterations;
         var objective = new slopeObjective(this, settings.PlugInNormaliser, settings.Parallelism);

@@ -17,13 +17,13 @@ partial class LogConcentrationTopics
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
         var value = 0.0;
-        value += Maximisephi(settings);
-        value += MaximiselogAlpha(settings);
+        value += MaximisePhi(settings);
+        value += MaximiseLogAlpha(settings);
         return value;
     }
 
     /// <summary>phi (line 17): projected gradient ascent with backtracking on AllocationProfile.</summary>
-    private double Maximisephi(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximisePhi(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         phiAscent.MaxIterations = settings.GradientIterations;
         var objective = new phiObjective(this, settings.PlugInNormaliser);
@@ -99,7 +99,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>logAlpha (line 18): projected gradient ascent with backtracking on DirichletConcentration.</summary>
-    private double MaximiselogAlpha(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximiseLogAlpha(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         logAlphaAscent.MaxIterations = settings.GradientIterations;
         var objective = new logAlphaObjective(this, settings.PlugInNormaliser);

@@ -18,14 +18,14 @@ partial class RobustGermination
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
         var value = 0.0;
-        value += Maximiseintercept(settings);
-        value += Maximiseslope(settings);
-        value += MaximiseplotScale(settings);
+        value += MaximiseIntercept(settings);
+        value += MaximiseSlope(settings);
+        value += MaximisePlotScale(settings);
         return value;
     }
 
     /// <summary>intercept (line 16): projected gradient ascent with backtracking on BinaryLikelihood.</summary>
-    private double Maximiseintercept(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximiseIntercept(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         interceptAscent.MaxIterations = settings.GradientIterations;
         var objective = new interceptObjective(this, settings.PlugInNormaliser, settings.Parallelism);
@@ -143,7 +143,7 @@ partial class RobustGermination
     }
 
     /// <summary>slope (line 17): projected gradient ascent with backtracking on BinaryLikelihood.</summary>
-    private double Maximiseslope(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximiseSlope(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         slopeAscent.MaxIterations = settings.GradientIterations;
         var objective = new slopeObjective(this, settings.PlugInNormaliser, settings.Parallelism);
@@ -261,7 +261,7 @@ partial class RobustGermination
     }
 
     /// <summary>plotScale (line 18): projected gradient ascent with backtracking on LatentPrior.</summary>
-    private double MaximiseplotScale(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximisePlotScale(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         plotScaleAscent.MaxIterations = settings.GradientIterations;
         var objective = new plotScaleObjective(this, settings.PlugInNormaliser);

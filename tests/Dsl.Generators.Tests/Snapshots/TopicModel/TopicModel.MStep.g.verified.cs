@@ -17,13 +17,13 @@ partial class TopicModel
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
         var value = 0.0;
-        value += Maximisephi(settings);
-        value += Maximisealpha(settings);
+        value += MaximisePhi(settings);
+        value += MaximiseAlpha(settings);
         return value;
     }
 
     /// <summary>phi (line 13): projected gradient ascent with backtracking on AllocationProfile.</summary>
-    private double Maximisephi(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximisePhi(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         phiAscent.MaxIterations = settings.GradientIterations;
         var objective = new phiObjective(this, settings.PlugInNormaliser);
@@ -99,7 +99,7 @@ partial class TopicModel
     }
 
     /// <summary>alpha (line 14): projected gradient ascent with backtracking on DirichletConcentration.</summary>
-    private double Maximisealpha(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximiseAlpha(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         alphaAscent.MaxIterations = settings.GradientIterations;
         var objective = new alphaObjective(this, settings.PlugInNormaliser);

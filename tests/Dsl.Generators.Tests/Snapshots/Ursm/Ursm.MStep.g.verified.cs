@@ -20,7 +20,7 @@ partial class Ursm
         value += UpdateKappaPrior();
         value += UpdateTauPrior();
         value += MaximiseA(settings);
-        value += Maximisealpha(settings);
+        value += MaximiseAlpha(settings);
         return value;
     }
 
@@ -119,6 +119,20 @@ partial class Ursm
         return map;
     }
 
+    /// <summary>Block 0: each (Cell, Gene) entry's weight w = A(i, G(l)) with A's entry from x, and ∂w/∂A(i, G(l)) = 1.</summary>
+    private void ANormalisedWeight0(global::System.ReadOnlySpan<double> x, int[] map, double[] weights, double[]? slopes)
+    {
+        for (var l = 0; l < CellCount; l++)
+        {
+            for (var i = 0; i < GeneCount; i++)
+            {
+                var A_value = x[map[l * GeneCount + i]];
+                weights[l * GeneCount + i] = A_value;
+                if (slopes is not null) slopes[l * GeneCount + i] = 1.0;
+            }
+        }
+    }
+
     /// <summary>The part of the expected complete log-likelihood that depends on A, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
     internal sealed class AObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
@@ -128,6 +142,7 @@ partial class Ursm
         private readonly int[] normalisedWeight0;
         private readonly global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo? normalisedWeight0Samples; // null with the plug-in normaliser
         private readonly double[]? normalisedWeight0Means; // the plug-in normaliser's posterior means, null without it
+        private readonly double[] normalisedWeight0Weights, normalisedWeight0Slopes, normalisedWeight0Adjoint; // per entry: w, ∂w/∂A, ∂objective/∂w
 
         public AObjective(Ursm model, bool plugIn)
         {
@@ -135,8 +150,9 @@ partial class Ursm
             allocationProfile0 = model.AMapAllocationProfile0();
             polyaGammaCoefficient0 = model.AMapPolyaGammaCoefficient0();
             normalisedWeight0 = model.AMapNormalisedWeight0();
-            if (!plugIn) normalisedWeight0Samples = new global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo(normalisedWeight0, model.YByReplicate, model.GeneCount, model.SSamples, model.recordedSweeps);
+            if (!plugIn) normalisedWeight0Samples = new global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo(model.YByReplicate, model.GeneCount, model.SSamples, model.recordedSweeps);
             else normalisedWeight0Means = model.SMeans();
+            (normalisedWeight0Weights, normalisedWeight0Slopes, normalisedWeight0Adjoint) = (new double[normalisedWeight0.Length], new double[normalisedWeight0.Length], new double[normalisedWeight0.Length]);
         }
 
         public int Length => model.AValues.Length;
@@ -147,13 +163,18 @@ partial class Ursm
         {
             gradient.Clear();
             var value = 0.0;
+            var withGradient = !gradient.IsEmpty;
             // Block 0: sum E[allocation] log A (eq 3.9, first term).
             value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.WeightedLog(x, allocationProfile0, gradient);
             // Block 0: E[(y - 1/2) psi - omega psi^2 / 2] of S, quadratic in A.
             value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.Quadratic(x, polyaGammaCoefficient0, model.SPolyaGammaLinearA, model.SPolyaGammaQuadraticA, 1.0 / model.recordedSweeps, gradient);
-            // Block 0: E[log p(Y | S)], by Monte Carlo over the recorded sweeps or by the plug-in E[S].
-            value += normalisedWeight0Samples?.Evaluate(x, gradient)
-                ?? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(x, normalisedWeight0, model.YByReplicate, model.GeneCount, normalisedWeight0Means!, gradient);
+            // Block 0: E[log p(Y | S)] at the weights w = A(i, G(l)), by Monte Carlo over the
+            // recorded sweeps or by the plug-in E[S]; its gradient reaches A through ∂w/∂A(i, G(l)).
+            model.ANormalisedWeight0(x, normalisedWeight0, normalisedWeight0Weights, withGradient ? normalisedWeight0Slopes : null);
+            if (withGradient) global::System.Array.Clear(normalisedWeight0Adjoint);
+            value += normalisedWeight0Samples?.Evaluate(normalisedWeight0Weights, withGradient ? normalisedWeight0Adjoint : null)
+                ?? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(normalisedWeight0Weights, model.YByReplicate, model.GeneCount, normalisedWeight0Means!, withGradient ? normalisedWeight0Adjoint : default);
+            if (withGradient) global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.ChainRule(normalisedWeight0Adjoint, normalisedWeight0Slopes, normalisedWeight0, gradient);
             return value;
         }
 
@@ -184,7 +205,7 @@ partial class Ursm
     }
 
     /// <summary>alpha (line 25): projected gradient ascent with backtracking on DirichletConcentration.</summary>
-    private double Maximisealpha(global::Dsl.Runtime.Inference.MStepSettings settings)
+    private double MaximiseAlpha(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         alphaAscent.MaxIterations = settings.GradientIterations;
         var objective = new alphaObjective(this, settings.PlugInNormaliser);

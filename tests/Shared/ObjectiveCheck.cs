@@ -1,10 +1,10 @@
 using Dsl.Runtime.Inference.MStep;
 using Xunit;
 
-namespace Dsl.Models.Tests;
+namespace Dsl.Tests.Shared;
 
 /// <summary>A generated M-step objective's gradient against central differences of its value.</summary>
-internal static class ObjectiveCheck
+public static class ObjectiveCheck
 {
     /// <summary>
     /// Checks the entries <paramref name="entries"/> of the gradient at <paramref name="at"/>. The step is relative

@@ -1,0 +1,21 @@
+using Dsl;
+using static Dsl.Fn;
+
+namespace UrsmVariants;
+
+/// <summary>
+/// URSM whose single cells capture each gene with an efficiency of its own, relative to bulk: each cell's multinomial
+/// weights are A(i, G(l))·efficiency(i), so a gene the single-cell protocol under-captures is not read as
+/// under-expressed. Both parameters sit inside one weight, and each one's M-step carries the normaliser's gradient
+/// through the weight's symbolic derivative (efficiency(i) for A, A(i, G(l)) for efficiency). The efficiencies
+/// are identified up to one common factor (the weights are normalised), which the bulk's A does not share.
+/// Everything else is the bundled declaration's: compile it with models/Dsl.Models/Ursm/Ursm.cs.
+/// </summary>
+[PlateModel("URSM with per-gene single-cell capture efficiencies", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmCaptureEfficiency
+{
+    [Param, Positive] public partial double efficiency(Gene i);
+
+    [Observed] public int Y(Gene i, Cell l) =>
+        Dist.Multinomial(over: i, p: A(i, G(l)) * efficiency(i) * S(i, l) / Sum((Gene n) => A(n, G(l)) * efficiency(n) * S(n, l)));
+}
