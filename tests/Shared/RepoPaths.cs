@@ -27,8 +27,8 @@ public static class RepoPaths
     /// <summary>Everyday variants of the bundled models (tests/declarations/Variants.cs).</summary>
     public static string Variants => Path.Combine(Root, "tests", "declarations", "Variants.cs");
 
-    /// <summary>URSM with per-gene capture efficiencies in the single cells' weights, extending the bundled file (tests/declarations/UrsmCaptureEfficiency.cs).</summary>
-    public static string UrsmCaptureEfficiency => Path.Combine(Root, "tests", "declarations", "UrsmCaptureEfficiency.cs");
+    /// <summary>Variants of URSM that extend the bundled file (tests/declarations/UrsmVariants.cs).</summary>
+    public static string UrsmVariants => Path.Combine(Root, "tests", "declarations", "UrsmVariants.cs");
 
     /// <summary>Models of parameters (and summed-out discrete latents), fitted by maximum likelihood (tests/declarations/Estimation.cs).</summary>
     public static string Estimation => Path.Combine(Root, "tests", "declarations", "Estimation.cs");

@@ -177,12 +177,19 @@ namespace Dsl.Generators.Derivation
         /// c where expr = node(...) * c with c free of the node (1 where expr is the call alone), or null where the
         /// node enters otherwise: the slope of expr in that entry of the node.
         /// </summary>
-        public static Expr? AffineCofactor(Expr expr, string node)
+        public static Expr? AffineCofactor(Expr expr, string node) =>
+            AffineSplit(expr, node) is { Factor: NodeCallExpr call } split && call.Node == node && !call.Indices.Any(i => Mentions(i, node)) ? split.Cofactor : null;
+
+        /// <summary>
+        /// (g, c) where expr = g * c, g the one factor of the product that mentions the node and c the product of the
+        /// others (1 where there are none): expr is affine in g with slope c. Null where the node is in several factors.
+        /// </summary>
+        public static (Expr Factor, Expr Cofactor)? AffineSplit(Expr expr, string node)
         {
             var factors = Factors(expr);
             var mine = factors.Where(f => Mentions(f, node)).ToList();
-            if (mine.Count != 1 || mine[0] is not NodeCallExpr call || call.Node != node || call.Indices.Any(i => Mentions(i, node))) return null;
-            return Product(factors.Where(f => f != mine[0]).ToList(), expr);
+            if (mine.Count != 1) return null;
+            return (mine[0], Product(factors.Where(f => f != mine[0]).ToList(), expr));
         }
 
         /// <summary>The product of the factors (1 for none).</summary>

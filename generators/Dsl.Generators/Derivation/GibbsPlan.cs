@@ -70,7 +70,7 @@ namespace Dsl.Generators.Derivation
         AllocationProfile,
         /// <summary>The log-density of the Dirichlet whose concentration is an expression of P (<see cref="GradientTerm.Within"/>), differentiated symbolically.</summary>
         DirichletConcentration,
-        /// <summary>E[(y - 1/2) psi - omega psi^2 / 2] with psi affine in P: a covariate or an offset term of a Polya-Gamma block.</summary>
+        /// <summary>E[(y - 1/2) psi - omega psi^2 / 2] with psi affine in g, an expression of P (<see cref="GradientTerm.Within"/>) differentiated symbolically: a covariate or an offset term of a Polya-Gamma block.</summary>
         PolyaGammaCoefficient,
         /// <summary>sum y log w - R log sum w s, w the weight of a normalised-weight multinomial, an expression of P (<see cref="GradientTerm.Within"/>) differentiated symbolically.</summary>
         NormalisedWeight,
@@ -83,7 +83,7 @@ namespace Dsl.Generators.Derivation
     /// <summary>
     /// One term of the expected complete log-likelihood that depends on a parameter, and where P is read: at
     /// <see cref="Access"/>, inside <see cref="Within"/> where the term takes an expression of P (a concentration
-    /// alpha(k)·s or Exp(logAlpha(k)), a multinomial weight A(i, k)·efficiency(i); null where P stands alone).
+    /// alpha(k)·s or Exp(logAlpha(k)), a multinomial weight A(i, k)·efficiency(i), a logit's term Log(A(i, k)); null where P stands alone).
     /// </summary>
     public sealed record GradientTerm(GradientTermKind Kind, int Block, NodeCallExpr Access, string? Latent = null, Expr? Within = null);
 

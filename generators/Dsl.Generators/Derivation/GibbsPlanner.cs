@@ -335,8 +335,8 @@ namespace Dsl.Generators.Derivation
                         CollectAffine(parameter, slot.Coefficient, block, affine);
                     }
                     foreach (var offset in block.Offsets) CollectAffine(parameter, offset, block, affine);
-                    if (affine.Select(t => Print(t.Access)).Distinct().Count() > 1)
-                        Fail(parameter, $"'{block.Response}''s linear predictor reads it at different entries ({string.Join(", ", affine.Select(t => Print(t.Access)).Distinct())}); the M-step needs one entry per element");
+                    if (affine.Select(t => Print(t.Within!)).Distinct().Count() > 1)
+                        Fail(parameter, $"'{block.Response}''s linear predictor holds it in different forms or entries ({string.Join(", ", affine.Select(t => Print(t.Within!)).Distinct())}); the M-step needs the predictor affine in one expression of one entry per element");
                     if (affine.Count > 0) terms.Add(affine[0]);
                     if (block.Probability is { } probability && ExprTools.Mentions(probability, parameter.Name)) CollectLinkTerm(parameter, block, probability, terms);
                     if (block.Probability is not null)
@@ -434,13 +434,32 @@ namespace Dsl.Generators.Derivation
                 terms.Add(new GradientTerm(GradientTermKind.NormalisedWeight, block.Id, reads[0], Within: weight));
             }
 
-            /// <summary>A covariate or offset term of psi that is the parameter times a factor free of it: psi is affine in it there.</summary>
+            /// <summary>
+            /// A covariate or offset term of psi that is g times a factor free of the parameter, g an expression of one
+            /// entry of it (delta(i), beta() with a covariate, Log(A(i, k))): psi is affine in g there, so the
+            /// augmented log-likelihood is quadratic in g, and its gradient reaches the parameter through g's symbolic
+            /// derivative.
+            /// </summary>
             private void CollectAffine(NodeSpec parameter, Expr expr, LogisticBlock block, List<GradientTerm> terms)
             {
                 if (!ExprTools.Mentions(expr, parameter.Name)) return;
-                if (ExprTools.AffineCofactor(expr, parameter.Name) is not null && ExprTools.Calls(expr).First(c => c.Node == parameter.Name) is { } call)
-                    terms.Add(new GradientTerm(GradientTermKind.PolyaGammaCoefficient, block.Id, call));
-                else Fail(parameter, $"it appears inside '{Print(expr)}' of '{block.Response}''s linear predictor; the M-step needs the predictor affine in it (the parameter times a factor free of it)");
+                var reads = ExprTools.Calls(expr).Where(c => c.Node == parameter.Name).ToList();
+                if (ExprTools.AffineSplit(expr, parameter.Name) is not { } split || reads.Skip(1).Any(r => !ExprTools.SameShape(r, reads[0]))
+                    || ExprTools.Subexpressions(split.Factor).OfType<SumExpr>().Any())
+                {
+                    Fail(parameter, $"it appears inside '{Print(expr)}' of '{block.Response}''s linear predictor; the M-step needs the predictor affine in one expression of one entry of it (that expression times a factor free of it)");
+                    return;
+                }
+                try
+                {
+                    Differentiation.Derivative(split.Factor, reads[0]);
+                }
+                catch (System.NotSupportedException e)
+                {
+                    Fail(parameter, $"'{Print(split.Factor)}' in '{block.Response}''s linear predictor cannot be differentiated in it: {e.Message}");
+                    return;
+                }
+                terms.Add(new GradientTerm(GradientTermKind.PolyaGammaCoefficient, block.Id, reads[0], Within: split.Factor));
             }
 
             /// <summary>

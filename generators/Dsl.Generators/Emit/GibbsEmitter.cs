@@ -467,10 +467,10 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>
-        /// Statistics for a parameter that psi is affine in, as a covariate of coefficients and as offset terms, each the
-        /// parameter times a factor free of it: with psi = rest + slope * P, slope = sum of coefficient * factor over the
-        /// covariates plus the offsets' factors, E[(y - 1/2) psi - omega psi^2 / 2] = const + P E[(y - 1/2) slope -
-        /// omega rest slope] - P^2 E[omega slope^2] / 2.
+        /// Statistics for a parameter that psi is affine in through g, an expression of one of its entries, as a covariate
+        /// of coefficients and as offset terms, each g times a factor free of it: with psi = rest + slope * g, slope =
+        /// sum of coefficient * factor over the covariates plus the offsets' factors, E[(y - 1/2) psi - omega psi^2 / 2]
+        /// = const + g E[(y - 1/2) slope - omega rest slope] - g^2 E[omega slope^2] / 2.
         /// </summary>
         private static void EmitPolyaGammaStatistics(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, IReadOnlyList<string> columns,
             IReadOnlyDictionary<string, string> hoisted)
@@ -479,14 +479,14 @@ namespace Dsl.Generators.Emit
             var p = term.Access.Node;
             string Scaled(string value, Expr factor) => factor is ConstantExpr { Value: 1 } ? value : $"{value} * {code.Of(factor)}";
             var slopes = block.Slots.Select((s, n) => (s, n)).Where(q => ExprTools.Mentions(q.s.Coefficient, p))
-                .Select(q => Scaled($"coefficients[{columns[q.n]}]", ExprTools.AffineCofactor(q.s.Coefficient, p)!))
-                .Concat(block.Offsets.Where(o => ExprTools.Mentions(o, p)).Select(o => ExprTools.AffineCofactor(o, p)! is ConstantExpr { Value: 1 } ? "1.0" : code.Of(ExprTools.AffineCofactor(o, p)!)));
+                .Select(q => Scaled($"coefficients[{columns[q.n]}]", ExprTools.AffineSplit(q.s.Coefficient, p)!.Value.Cofactor))
+                .Concat(block.Offsets.Where(o => ExprTools.Mentions(o, p)).Select(o => ExprTools.AffineSplit(o, p)!.Value.Cofactor is var c && c is ConstantExpr { Value: 1 } ? "1.0" : code.Of(c)));
             var r = ReplicateIndex(block);
             using (w.Block($"for (var {block.Element.Variable} = 0; {block.Element.Variable} < elements; {block.Element.Variable}++)"))
             {
                 var e = block.Element.Variable;
-                w.Line($"var slope = {string.Join(" + ", slopes)}; // d psi / d {p}");
-                w.Line($"var rest = psi[{e}] - slope * {code.Of(term.Access)};");
+                w.Line($"var slope = {string.Join(" + ", slopes)}; // d psi / d {ExprPrinter.Print(term.Within!)}");
+                w.Line($"var rest = psi[{e}] - slope * {code.Of(term.Within!)};");
                 w.Line($"var at = {r} * elements + {e};");
                 var y = block.ResponseIsLatent ? $"state[{e}]" : $"response[{e}]";
                 w.Line($"{PgLinear(block, p)}[at] += ({y} - 0.5) * slope - omega[{e}] * rest * slope;");

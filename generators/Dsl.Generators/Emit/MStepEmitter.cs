@@ -179,9 +179,9 @@ namespace Dsl.Generators.Emit
                             w.Line($"map[{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}] = {code.FlatIndex(term.Access)};");
                         w.Line("return map;");
                     }
-                    if (term.Kind != GradientTermKind.NormalisedWeight) break;
+                    if (term.Kind is not (GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient)) break;
                     w.Line();
-                    EmitWeights(w, spec, b, update, term, vars);
+                    EmitEntryValues(w, spec, b, update, term, vars);
                     break;
                 }
             }
@@ -215,7 +215,7 @@ namespace Dsl.Generators.Emit
                 {
                     w.Line("gradient.Clear();");
                     w.Line("var value = 0.0;");
-                    if (update.Terms.Any(t => t.Kind == GradientTermKind.NormalisedWeight)) w.Line("var withGradient = !gradient.IsEmpty;");
+                    if (update.Terms.Any(t => t.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient)) w.Line("var withGradient = !gradient.IsEmpty;");
                     foreach (var term in update.Terms) EmitTermCall(w, spec, plan, update, term);
                     w.Line("return value;");
                 }
@@ -245,12 +245,22 @@ namespace Dsl.Generators.Emit
                     yield return $"private readonly int[] {Field(term)};";
                     yield return $"private readonly {MStep}.NormalisedWeightsMonteCarlo? {Field(term)}Samples; // null with the plug-in normaliser";
                     yield return $"private readonly double[]? {Field(term)}Means; // the plug-in normaliser's posterior means, null without it";
-                    yield return $"private readonly double[] {Field(term)}Weights, {Field(term)}Slopes, {Field(term)}Adjoint; // per entry: w, ∂w/∂{term.Access.Node}, ∂objective/∂w";
+                    foreach (var line in EntryValueFields(term)) yield return line;
+                    break;
+                case GradientTermKind.PolyaGammaCoefficient:
+                    yield return $"private readonly int[] {Field(term)};";
+                    foreach (var line in EntryValueFields(term)) yield return line;
                     break;
                 default:
                     yield return $"private readonly int[] {Field(term)};";
                     break;
             }
+        }
+
+        /// <summary>Per entry of a term that is a function of values g computed from the parameter: g, ∂g/∂P and ∂objective/∂g.</summary>
+        private static IEnumerable<string> EntryValueFields(GradientTerm term)
+        {
+            yield return $"private readonly double[] {Field(term)}Values, {Field(term)}Slopes, {Field(term)}Adjoint; // per entry: g = {ExprPrinter.Print(term.Within!)}, ∂g/∂{term.Access.Node}, ∂objective/∂g";
         }
 
         /// <summary>
@@ -260,12 +270,13 @@ namespace Dsl.Generators.Emit
         private static IEnumerable<string> InitialiseField(GibbsPlan plan, GradientUpdate update, GradientTerm term)
         {
             yield return $"{Field(term)} = model.{Map(update, term)}();";
+            if (term.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient)
+                yield return $"({Field(term)}Values, {Field(term)}Slopes, {Field(term)}Adjoint) = (new double[{Field(term)}.Length], new double[{Field(term)}.Length], new double[{Field(term)}.Length]);";
             if (term.Kind != GradientTermKind.NormalisedWeight) yield break;
             var b = plan.Logistics[term.Block];
             yield return $"if (!plugIn) {Field(term)}Samples = new {MStep}.NormalisedWeightsMonteCarlo(model.{Counts(b.Child!.Observed)}, " +
                 $"model.{CodeExpr.Size(b.Element.Plate)}, model.{Samples(b)}, model.recordedSweeps);";
             yield return $"else {Field(term)}Means = model.{PlugInMeans(b)}();";
-            yield return $"({Field(term)}Weights, {Field(term)}Slopes, {Field(term)}Adjoint) = (new double[{Field(term)}.Length], new double[{Field(term)}.Length], new double[{Field(term)}.Length]);";
         }
 
         private static void EmitTermCall(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientUpdate update, GradientTerm term)
@@ -287,8 +298,11 @@ namespace Dsl.Generators.Emit
                 case GradientTermKind.PolyaGammaCoefficient:
                 {
                     var b = plan.Logistics[term.Block];
-                    w.Line($"// Block {term.Block}: E[(y - 1/2) psi - omega psi^2 / 2] of {b.Response}, quadratic in {term.Access.Node}.");
-                    w.Line($"value += {MStep}.ObjectiveTerms.Quadratic(x, {f}, model.{PgLinear(b, term.Access.Node)}, model.{PgQuadratic(b, term.Access.Node)}, 1.0 / model.recordedSweeps, gradient);");
+                    w.Line($"// Block {term.Block}: E[(y - 1/2) psi - omega psi^2 / 2] of {b.Response}, quadratic in g = {ExprPrinter.Print(term.Within!)}; its gradient");
+                    w.Line($"// reaches {term.Access.Node} through ∂g/∂{ExprPrinter.Print(term.Access)}.");
+                    w.Line($"model.{Likelihood(update, term)}(x, {f}, {f}Values, withGradient ? {f}Slopes : null);");
+                    w.Line($"value += {MStep}.ObjectiveTerms.Quadratic({f}Values, model.{PgLinear(b, term.Access.Node)}, model.{PgQuadratic(b, term.Access.Node)}, 1.0 / model.recordedSweeps, withGradient ? {f}Adjoint : default);");
+                    w.Line($"if (withGradient) {MStep}.ObjectiveTerms.ChainRule({f}Adjoint, {f}Slopes, {f}, gradient);");
                     break;
                 }
                 case GradientTermKind.BinaryLikelihood:
@@ -309,10 +323,10 @@ namespace Dsl.Generators.Emit
                     var counts = $"model.{Counts(b.Child!.Observed)}";
                     w.Line($"// Block {term.Block}: E[log p({b.Child.Observed} | {b.Response})] at the weights w = {ExprPrinter.Print(term.Within!)}, by Monte Carlo over the");
                     w.Line($"// recorded sweeps or by the plug-in E[{b.Response}]; its gradient reaches {term.Access.Node} through ∂w/∂{ExprPrinter.Print(term.Access)}.");
-                    w.Line($"model.{Likelihood(update, term)}(x, {f}, {f}Weights, withGradient ? {f}Slopes : null);");
+                    w.Line($"model.{Likelihood(update, term)}(x, {f}, {f}Values, withGradient ? {f}Slopes : null);");
                     w.Line($"if (withGradient) global::System.Array.Clear({f}Adjoint);");
-                    w.Line($"value += {f}Samples?.Evaluate({f}Weights, withGradient ? {f}Adjoint : null)");
-                    w.Line($"    ?? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn({f}Weights, {counts}, {width}, {f}Means!, withGradient ? {f}Adjoint : default);");
+                    w.Line($"value += {f}Samples?.Evaluate({f}Values, withGradient ? {f}Adjoint : null)");
+                    w.Line($"    ?? {MStep}.ObjectiveTerms.NormalisedWeightsPlugIn({f}Values, {counts}, {width}, {f}Means!, withGradient ? {f}Adjoint : default);");
                     w.Line($"if (withGradient) {MStep}.ObjectiveTerms.ChainRule({f}Adjoint, {f}Slopes, {f}, gradient);");
                     break;
                 }
@@ -349,10 +363,11 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>
-        /// The weights of a normalised multinomial's entries with the parameter's entry taken from x, and their
-        /// derivatives in it, both from the declaration's weight expression (the derivative symbolic).
+        /// Per (replicate, element) entry, the value g a term is a function of (a normalised multinomial's weight, the
+        /// expression a logit is affine in) with the parameter's entry taken from x, and its derivative there, both
+        /// from the declaration's expression (the derivative symbolic).
         /// </summary>
-        private static void EmitWeights(SourceWriter w, ModelSpec spec, LogisticBlock b, GradientUpdate update, GradientTerm term, Dictionary<string, string> vars)
+        private static void EmitEntryValues(SourceWriter w, ModelSpec spec, LogisticBlock b, GradientUpdate update, GradientTerm term, Dictionary<string, string> vars)
         {
             var p = update.Parameter;
             var entry = new IndexExpr($"{p}_value", term.Access.Location);
@@ -360,13 +375,14 @@ namespace Dsl.Generators.Emit
             var within = term.Within!;
             var slope = Differentiation.Derivative(within, term.Access);
             var n = $"{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}";
-            w.Line($"/// <summary>Block {b.Id}: each ({b.Replicate?.Plate ?? "single replicate"}, {b.Element.Plate}) entry's weight w = {ExprPrinter.Print(within)} with {p}'s entry from x, and ∂w/∂{ExprPrinter.Print(term.Access)} = {ExprPrinter.Print(slope)}.</summary>");
-            using (w.Block($"private void {Likelihood(update, term)}(global::System.ReadOnlySpan<double> x, int[] map, double[] weights, double[]? slopes)"))
+            var what = term.Kind == GradientTermKind.NormalisedWeight ? $"weight in {b.Child!.Observed}" : $"term of {b.Response}'s logit";
+            w.Line($"/// <summary>Block {b.Id}: each ({b.Replicate?.Plate ?? "single replicate"}, {b.Element.Plate}) entry's {what}, g = {ExprPrinter.Print(within)} with {p}'s entry from x, and ∂g/∂{ExprPrinter.Print(term.Access)} = {ExprPrinter.Print(slope)}.</summary>");
+            using (w.Block($"private void {Likelihood(update, term)}(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)"))
             using (Loop(w, b.Replicate))
             using (Loop(w, b.Element))
             {
                 w.Line($"var {entry.Name} = x[map[{n}]];");
-                w.Line($"weights[{n}] = {code.Of(ExprTools.ReplaceCalls(within, p, entry))};");
+                w.Line($"values[{n}] = {code.Of(ExprTools.ReplaceCalls(within, p, entry))};");
                 w.Line($"if (slopes is not null) slopes[{n}] = {code.Of(ExprTools.ReplaceCalls(slope, p, entry))};");
             }
         }

@@ -9,33 +9,42 @@ using Xunit;
 namespace Dsl.Cli.Tests.Declared;
 
 /// <summary>
-/// The M-step objectives generated for tests/declarations/UrsmCaptureEfficiency.cs, whose multinomial weight
-/// A(i, G(l))·efficiency(i) holds two parameters, against central differences: the normaliser's term reaches each
-/// through the weight's symbolic derivative (the other one), by Monte Carlo over the recorded switches and by the
-/// plug-in means.
+/// The M-step objectives generated for tests/declarations/UrsmVariants.cs against central differences, where a term is
+/// a function of an expression of the parameter: UrsmCaptureEfficiency's multinomial weight A(i, G(l))·efficiency(i)
+/// holds two parameters, and the normaliser's term reaches each through the weight's symbolic derivative (the
+/// other one), by Monte Carlo over the recorded switches and by the plug-in means; UrsmLogDropout's logit is affine in
+/// Log(A), and its Pólya-Gamma term reaches A through 1/A.
 /// </summary>
-public sealed class WeightObjectiveTests
+public sealed class WeightObjectiveTests : IDisposable
 {
+    private readonly CompiledModels compiled = ModelCompiler.Compile([Path.Combine(RepoPaths.Models, "Ursm", "Ursm.cs"), RepoPaths.UrsmVariants]);
+
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ObjectivesThroughAWeightOfTwoParameters_MatchCentralDifferences(bool plugIn)
+    [InlineData("UrsmCaptureEfficiency", false)]
+    [InlineData("UrsmCaptureEfficiency", true)]
+    [InlineData("UrsmLogDropout", false)]
+    public void ObjectivesThroughExpressionsOfTheParameters_MatchCentralDifferences(string name, bool plugIn)
     {
-        using var compiled = ModelCompiler.Compile([Path.Combine(RepoPaths.Models, "Ursm", "Ursm.cs"), RepoPaths.UrsmCaptureEfficiency]);
         Assert.True(compiled.Succeeded, string.Join("\n", compiled.Messages));
-        var type = compiled.ModelTypes.Single(t => t.Name == "UrsmCaptureEfficiency");
+        var type = compiled.ModelTypes.Single(t => t.Name == name);
         var model = (IDeclaredModel)Activator.CreateInstance(type)!;
         foreach (var plate in model.Descriptor.Plates) model.SetPlateSize(plate, plate == "Type" ? 3 : 30);
         model.Store("G", Enumerable.Range(0, 30).Select(l => (double)(l % 3)).ToArray());
         model.InitializeParameters();
-        // Dropout logits near 2, so no cell has every gene switched off (its weights would be 0/0), and efficiencies
-        // away from their common start, so A's derivative through the weight is not a constant.
-        model.Store("muKappa", [2.0]);
-        model.Store("efficiency", Enumerable.Range(0, 30).Select(i => 0.5 + (i % 7) / 7.0).ToArray());
+        // Dropout logits near 2 (in log expression, Log(A) = Log(1/30) near -3.4 at the start), so no cell has every
+        // gene switched off (its weights would be 0/0); efficiencies away from their common start, so A's derivative
+        // through the weight is not a constant.
+        model.Store("muKappa", [name == "UrsmLogDropout" ? 5.0 : 2.0]);
+        var parameters = new List<(string Name, int Every)> { ("A", 5) };
+        if (name == "UrsmCaptureEfficiency")
+        {
+            model.Store("efficiency", Enumerable.Range(0, 30).Select(i => 0.5 + (i % 7) / 7.0).ToArray());
+            parameters.Add(("efficiency", 2));
+        }
         var drawn = model.Simulate(5, new SimulationSettings());
         foreach (var observed in new[] { "X", "Y" }) model.Store(observed, drawn[observed]);
         new GibbsEmDriver(new GibbsEmOptions { BurnIn = 5, Samples = 10, MaxIterations = 1, Seed = 2, Threads = 2 }).Run((IGibbsEmModel)model);
-        foreach (var (parameter, every) in new[] { ("A", 5), ("efficiency", 2) })
+        foreach (var (parameter, every) in parameters)
         {
             var objective = (IProjectedObjective)Activator.CreateInstance(type.GetNestedType(parameter + "Objective", BindingFlags.NonPublic)!, model, plugIn)!;
             // Away from the M-step's optimum, where the gradient would be near zero; entries kept positive.
@@ -43,4 +52,6 @@ public sealed class WeightObjectiveTests
             ObjectiveCheck.CentralDifferences(objective, at, Enumerable.Range(0, at.Length).Where(n => n % every == 0));
         }
     }
+
+    public void Dispose() => compiled.Dispose();
 }

@@ -41,30 +41,31 @@ public sealed class ObjectiveGradientTests
     });
 
     [Fact]
-    public void Quadratic() => Check((x, g) => ObjectiveTerms.Quadratic(x, [0, 1, 1, 4, 5, 2], [3, -1, 2, 0.5, 1, 4], [10, 20, 5, 8, 1, 2], 0.25, g));
+    public void Quadratic() => Check((x, g) => ThroughSquares(x, g, [0, 1, 1, 4, 5, 2],
+        (a, adjoint) => ObjectiveTerms.Quadratic(a, [3, -1, 2, 0.5, 1, 4], [10, 20, 5, 8, 1, 2], 0.25, adjoint)));
 
     private static readonly int[] map = [0, 1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 0];
     private static readonly int[] counts = [3, 0, 1, 0, 0, 2, 0, 4, 0, 0, 1, 1];
     private static readonly byte[] states = [1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, /* sample 2 */ 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1];
 
     /// <summary>
-    /// A term of the entries' weights w_n = x[map[n]]² (slope 2 x[map[n]]), its gradient carried to x by the chain
-    /// rule, as a generated objective does with a weight expression of its parameter.
+    /// A term of inner values v_n = x[entries[n]]² (slope 2 x[entries[n]]), its gradient carried to x by the chain
+    /// rule, as a generated objective does with a weight or logit term that is an expression of its parameter.
     /// </summary>
-    private static double ThroughSquaredWeights(ReadOnlySpan<double> x, Span<double> gradient, Func<double[], double[]?, double> term)
+    private static double ThroughSquares(ReadOnlySpan<double> x, Span<double> gradient, int[] entries, Func<double[], double[]?, double> term)
     {
-        var weights = new double[map.Length];
-        var slopes = new double[map.Length];
-        for (var n = 0; n < map.Length; n++) (weights[n], slopes[n]) = (x[map[n]] * x[map[n]], 2 * x[map[n]]);
-        var adjoint = gradient.IsEmpty ? null : new double[map.Length];
-        var value = term(weights, adjoint);
-        if (adjoint is not null) ObjectiveTerms.ChainRule(adjoint, slopes, map, gradient);
+        var values = new double[entries.Length];
+        var slopes = new double[entries.Length];
+        for (var n = 0; n < entries.Length; n++) (values[n], slopes[n]) = (x[entries[n]] * x[entries[n]], 2 * x[entries[n]]);
+        var adjoint = gradient.IsEmpty ? null : new double[entries.Length];
+        var value = term(values, adjoint);
+        if (adjoint is not null) ObjectiveTerms.ChainRule(adjoint, slopes, entries, gradient);
         return value;
     }
 
     [Fact]
     public void NormalisedWeights_MonteCarlo() =>
-        Check((x, g) => ThroughSquaredWeights(x, g, (w, adjoint) => new NormalisedWeightsMonteCarlo(counts, 6, states, 2).Evaluate(w, adjoint)));
+        Check((x, g) => ThroughSquares(x, g, map, (w, adjoint) => new NormalisedWeightsMonteCarlo(counts, 6, states, 2).Evaluate(w, adjoint)));
 
     [Fact]
     public void NormalisedWeights_MonteCarlo_IsTheAverageOverTheStoredStates()
@@ -103,6 +104,6 @@ public sealed class ObjectiveGradientTests
 
     [Fact]
     public void NormalisedWeights_PlugIn() =>
-        Check((x, g) => ThroughSquaredWeights(x, g, (w, adjoint) =>
+        Check((x, g) => ThroughSquares(x, g, map, (w, adjoint) =>
             ObjectiveTerms.NormalisedWeightsPlugIn(w, counts, 6, [1, 0.2, 1, 0.5, 0.1, 1, 0.7, 1, 0.3, 0.4, 1, 1], adjoint)));
 }

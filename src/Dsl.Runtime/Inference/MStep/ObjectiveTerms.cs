@@ -46,17 +46,18 @@ public static class ObjectiveTerms
     }
 
     /// <summary>
-    /// sum_n (linear_n x[map[n]] - quadratic_n x[map[n]]^2 / 2) * scale: the Polya-Gamma-augmented logistic
-    /// log-likelihood E[(y - 1/2) psi - omega psi^2 / 2] as a function of a parameter that psi is affine in.
+    /// sum_n (linear_n a_n - quadratic_n a_n^2 / 2) * scale: the Polya-Gamma-augmented logistic log-likelihood
+    /// E[(y - 1/2) psi - omega psi^2 / 2] as a function of the values a that psi is affine in (a parameter's entry, or
+    /// an expression of one). Each value's derivative is written to <paramref name="adjoint"/> unless that is empty.
     /// </summary>
-    public static double Quadratic(ReadOnlySpan<double> x, ReadOnlySpan<int> map, ReadOnlySpan<double> linear, ReadOnlySpan<double> quadratic, double scale, Span<double> gradient)
+    public static double Quadratic(ReadOnlySpan<double> values, ReadOnlySpan<double> linear, ReadOnlySpan<double> quadratic, double scale, Span<double> adjoint)
     {
         var value = 0.0;
-        for (var n = 0; n < map.Length; n++)
+        for (var n = 0; n < values.Length; n++)
         {
-            var a = x[map[n]];
+            var a = values[n];
             value += (linear[n] - 0.5 * quadratic[n] * a) * a;
-            if (!gradient.IsEmpty) gradient[map[n]] += (linear[n] - quadratic[n] * a) * scale;
+            if (!adjoint.IsEmpty) adjoint[n] = (linear[n] - quadratic[n] * a) * scale;
         }
         return value * scale;
     }
@@ -93,7 +94,7 @@ public static class ObjectiveTerms
     }
 
     /// <summary>
-    /// The chain rule from a term's inner values v_n (a multinomial's weights, say) to the parameter they are
+    /// The chain rule from a term's inner values v_n (a multinomial's weights, the values a logit is affine in) to the parameter they are
     /// functions of: v_n reads entry map[n] with derivative slopes[n] there, so gradient[map[n]] += adjoint[n] · slopes[n].
     /// </summary>
     public static void ChainRule(ReadOnlySpan<double> adjoint, ReadOnlySpan<double> slopes, ReadOnlySpan<int> map, Span<double> gradient)

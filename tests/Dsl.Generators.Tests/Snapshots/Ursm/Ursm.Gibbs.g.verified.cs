@@ -248,7 +248,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
             state.CopyTo(SSamples.AsSpan(((recordedSweeps - 1) * CellCount + l) * elements, elements));
             for (var i = 0; i < elements; i++)
             {
-                var slope = coefficients[1]; // d psi / d A
+                var slope = coefficients[1]; // d psi / d A(i, G(l))
                 var rest = psi[i] - slope * AValues[i, G_l];
                 var at = l * elements + i;
                 SPolyaGammaLinearA[at] += (state[i] - 0.5) * slope - omega[i] * rest * slope;

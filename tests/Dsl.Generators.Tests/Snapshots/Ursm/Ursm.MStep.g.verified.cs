@@ -105,6 +105,20 @@ partial class Ursm
         return map;
     }
 
+    /// <summary>Block 0: each (Cell, Gene) entry's term of S's logit, g = A(i, G(l)) with A's entry from x, and ∂g/∂A(i, G(l)) = 1.</summary>
+    private void APolyaGammaCoefficient0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
+    {
+        for (var l = 0; l < CellCount; l++)
+        {
+            for (var i = 0; i < GeneCount; i++)
+            {
+                var A_value = x[map[l * GeneCount + i]];
+                values[l * GeneCount + i] = A_value;
+                if (slopes is not null) slopes[l * GeneCount + i] = 1.0;
+            }
+        }
+    }
+
     /// <summary>Block 0: for each (Cell, Gene) entry, the entry of A it reads.</summary>
     private int[] AMapNormalisedWeight0()
     {
@@ -119,15 +133,15 @@ partial class Ursm
         return map;
     }
 
-    /// <summary>Block 0: each (Cell, Gene) entry's weight w = A(i, G(l)) with A's entry from x, and ∂w/∂A(i, G(l)) = 1.</summary>
-    private void ANormalisedWeight0(global::System.ReadOnlySpan<double> x, int[] map, double[] weights, double[]? slopes)
+    /// <summary>Block 0: each (Cell, Gene) entry's weight in Y, g = A(i, G(l)) with A's entry from x, and ∂g/∂A(i, G(l)) = 1.</summary>
+    private void ANormalisedWeight0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
     {
         for (var l = 0; l < CellCount; l++)
         {
             for (var i = 0; i < GeneCount; i++)
             {
                 var A_value = x[map[l * GeneCount + i]];
-                weights[l * GeneCount + i] = A_value;
+                values[l * GeneCount + i] = A_value;
                 if (slopes is not null) slopes[l * GeneCount + i] = 1.0;
             }
         }
@@ -139,20 +153,22 @@ partial class Ursm
         private readonly Ursm model;
         private readonly double[] allocationProfile0;
         private readonly int[] polyaGammaCoefficient0;
+        private readonly double[] polyaGammaCoefficient0Values, polyaGammaCoefficient0Slopes, polyaGammaCoefficient0Adjoint; // per entry: g = A(i, G(l)), ∂g/∂A, ∂objective/∂g
         private readonly int[] normalisedWeight0;
         private readonly global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo? normalisedWeight0Samples; // null with the plug-in normaliser
         private readonly double[]? normalisedWeight0Means; // the plug-in normaliser's posterior means, null without it
-        private readonly double[] normalisedWeight0Weights, normalisedWeight0Slopes, normalisedWeight0Adjoint; // per entry: w, ∂w/∂A, ∂objective/∂w
+        private readonly double[] normalisedWeight0Values, normalisedWeight0Slopes, normalisedWeight0Adjoint; // per entry: g = A(i, G(l)), ∂g/∂A, ∂objective/∂g
 
         public AObjective(Ursm model, bool plugIn)
         {
             this.model = model;
             allocationProfile0 = model.AMapAllocationProfile0();
             polyaGammaCoefficient0 = model.AMapPolyaGammaCoefficient0();
+            (polyaGammaCoefficient0Values, polyaGammaCoefficient0Slopes, polyaGammaCoefficient0Adjoint) = (new double[polyaGammaCoefficient0.Length], new double[polyaGammaCoefficient0.Length], new double[polyaGammaCoefficient0.Length]);
             normalisedWeight0 = model.AMapNormalisedWeight0();
+            (normalisedWeight0Values, normalisedWeight0Slopes, normalisedWeight0Adjoint) = (new double[normalisedWeight0.Length], new double[normalisedWeight0.Length], new double[normalisedWeight0.Length]);
             if (!plugIn) normalisedWeight0Samples = new global::Dsl.Runtime.Inference.MStep.NormalisedWeightsMonteCarlo(model.YByReplicate, model.GeneCount, model.SSamples, model.recordedSweeps);
             else normalisedWeight0Means = model.SMeans();
-            (normalisedWeight0Weights, normalisedWeight0Slopes, normalisedWeight0Adjoint) = (new double[normalisedWeight0.Length], new double[normalisedWeight0.Length], new double[normalisedWeight0.Length]);
         }
 
         public int Length => model.AValues.Length;
@@ -166,14 +182,17 @@ partial class Ursm
             var withGradient = !gradient.IsEmpty;
             // Block 0: sum E[allocation] log A (eq 3.9, first term).
             value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.WeightedLog(x, allocationProfile0, gradient);
-            // Block 0: E[(y - 1/2) psi - omega psi^2 / 2] of S, quadratic in A.
-            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.Quadratic(x, polyaGammaCoefficient0, model.SPolyaGammaLinearA, model.SPolyaGammaQuadraticA, 1.0 / model.recordedSweeps, gradient);
+            // Block 0: E[(y - 1/2) psi - omega psi^2 / 2] of S, quadratic in g = A(i, G(l)); its gradient
+            // reaches A through ∂g/∂A(i, G(l)).
+            model.APolyaGammaCoefficient0(x, polyaGammaCoefficient0, polyaGammaCoefficient0Values, withGradient ? polyaGammaCoefficient0Slopes : null);
+            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.Quadratic(polyaGammaCoefficient0Values, model.SPolyaGammaLinearA, model.SPolyaGammaQuadraticA, 1.0 / model.recordedSweeps, withGradient ? polyaGammaCoefficient0Adjoint : default);
+            if (withGradient) global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.ChainRule(polyaGammaCoefficient0Adjoint, polyaGammaCoefficient0Slopes, polyaGammaCoefficient0, gradient);
             // Block 0: E[log p(Y | S)] at the weights w = A(i, G(l)), by Monte Carlo over the
             // recorded sweeps or by the plug-in E[S]; its gradient reaches A through ∂w/∂A(i, G(l)).
-            model.ANormalisedWeight0(x, normalisedWeight0, normalisedWeight0Weights, withGradient ? normalisedWeight0Slopes : null);
+            model.ANormalisedWeight0(x, normalisedWeight0, normalisedWeight0Values, withGradient ? normalisedWeight0Slopes : null);
             if (withGradient) global::System.Array.Clear(normalisedWeight0Adjoint);
-            value += normalisedWeight0Samples?.Evaluate(normalisedWeight0Weights, withGradient ? normalisedWeight0Adjoint : null)
-                ?? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(normalisedWeight0Weights, model.YByReplicate, model.GeneCount, normalisedWeight0Means!, withGradient ? normalisedWeight0Adjoint : default);
+            value += normalisedWeight0Samples?.Evaluate(normalisedWeight0Values, withGradient ? normalisedWeight0Adjoint : null)
+                ?? global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.NormalisedWeightsPlugIn(normalisedWeight0Values, model.YByReplicate, model.GeneCount, normalisedWeight0Means!, withGradient ? normalisedWeight0Adjoint : default);
             if (withGradient) global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.ChainRule(normalisedWeight0Adjoint, normalisedWeight0Slopes, normalisedWeight0, gradient);
             return value;
         }

@@ -3,13 +3,14 @@ using static Dsl.Fn;
 
 namespace UrsmVariants;
 
+// One-edit variants of URSM that extend the bundled declaration: compile them with models/Dsl.Models/Ursm/Ursm.cs.
+
 /// <summary>
 /// URSM whose single cells capture each gene with an efficiency of its own, relative to bulk: each cell's multinomial
 /// weights are A(i, G(l))·efficiency(i), so a gene the single-cell protocol under-captures is not read as
 /// under-expressed. Both parameters sit inside one weight, and each one's M-step carries the normaliser's gradient
 /// through the weight's symbolic derivative (efficiency(i) for A, A(i, G(l)) for efficiency). The efficiencies
 /// are identified up to one common factor (the weights are normalised), which the bulk's A does not share.
-/// Everything else is the bundled declaration's: compile it with models/Dsl.Models/Ursm/Ursm.cs.
 /// </summary>
 [PlateModel("URSM with per-gene single-cell capture efficiencies", Extends = typeof(Dsl.Models.Ursm.Ursm))]
 public partial class UrsmCaptureEfficiency
@@ -18,4 +19,14 @@ public partial class UrsmCaptureEfficiency
 
     [Observed] public int Y(Gene i, Cell l) =>
         Dist.Multinomial(over: i, p: A(i, G(l)) * efficiency(i) * S(i, l) / Sum((Gene n) => A(n, G(l)) * efficiency(n) * S(n, l)));
+}
+
+/// <summary>
+/// URSM whose dropout logit is linear in log expression, kappa + tau·Log(A(i, G(l))): the Pólya-Gamma statistics are
+/// those of a logit affine in Log(A), and A's M-step reaches it through that term's derivative 1/A.
+/// </summary>
+[PlateModel("URSM with a dropout logit in log expression", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmLogDropout
+{
+    public double pi(Gene i, Cell l) => Logistic(kappa(l) + tau(l) * Log(A(i, G(l))));
 }
