@@ -320,7 +320,7 @@ namespace Dsl.Generators.Derivation
                 var terms = new List<GradientTerm>();
                 foreach (var block in allocations)
                 {
-                    CollectTerm(parameter, block.Profile, GradientTermKind.AllocationProfile, block.Id, terms);
+                    CollectProfile(parameter, block, terms);
                     CollectConcentration(parameter, block, terms);
                 }
                 foreach (var block in logistics)
@@ -368,13 +368,9 @@ namespace Dsl.Generators.Derivation
                     Fail(parameter, $"'{block.Response}''s probability reads it at different entries; the M-step needs one entry per element");
                     return;
                 }
-                try
+                if (!Differentiable([probability], reads[0], out var why))
                 {
-                    Differentiation.Derivative(probability, reads[0]);
-                }
-                catch (System.NotSupportedException e)
-                {
-                    Fail(parameter, $"'{block.Response}''s probability cannot be differentiated in it: {e.Message}");
+                    Fail(parameter, $"'{block.Response}''s probability cannot be differentiated in it: {why}");
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.BinaryLikelihood, block.Id, reads[0]));
@@ -395,13 +391,9 @@ namespace Dsl.Generators.Derivation
                     Fail(parameter, $"the prior of '{slot.Latent}' reads it at different entries; the M-step needs one entry per replicate");
                     return;
                 }
-                try
+                if (!Differentiable(arguments, reads[0], out var why))
                 {
-                    foreach (var argument in arguments) Differentiation.Derivative(argument, reads[0]);
-                }
-                catch (System.NotSupportedException e)
-                {
-                    Fail(parameter, $"the prior of '{slot.Latent}' cannot be differentiated in it: {e.Message}");
+                    Fail(parameter, $"the prior of '{slot.Latent}' cannot be differentiated in it: {why}");
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.LatentPrior, block.Id, reads[0], slot.Latent));
@@ -422,13 +414,9 @@ namespace Dsl.Generators.Derivation
                     Fail(parameter, $"'{child.Observed}''s weight '{Print(weight)}' reads it at more than one entry, or inside a sum; the M-step differentiates one entry per element");
                     return;
                 }
-                try
+                if (!Differentiable([weight], reads[0], out var why))
                 {
-                    Differentiation.Derivative(weight, reads[0]);
-                }
-                catch (System.NotSupportedException e)
-                {
-                    Fail(parameter, $"'{child.Observed}''s weight '{Print(weight)}' cannot be differentiated in it: {e.Message}");
+                    Fail(parameter, $"'{child.Observed}''s weight '{Print(weight)}' cannot be differentiated in it: {why}");
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.NormalisedWeight, block.Id, reads[0], Within: weight));
@@ -450,13 +438,9 @@ namespace Dsl.Generators.Derivation
                     Fail(parameter, $"it appears inside '{Print(expr)}' of '{block.Response}''s linear predictor; the M-step needs the predictor affine in one expression of one entry of it (that expression times a factor free of it)");
                     return;
                 }
-                try
+                if (!Differentiable([split.Factor], reads[0], out var why))
                 {
-                    Differentiation.Derivative(split.Factor, reads[0]);
-                }
-                catch (System.NotSupportedException e)
-                {
-                    Fail(parameter, $"'{Print(split.Factor)}' in '{block.Response}''s linear predictor cannot be differentiated in it: {e.Message}");
+                    Fail(parameter, $"'{Print(split.Factor)}' in '{block.Response}''s linear predictor cannot be differentiated in it: {why}");
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.PolyaGammaCoefficient, block.Id, reads[0], Within: split.Factor));
@@ -478,11 +462,39 @@ namespace Dsl.Generators.Derivation
                 else terms.Add(new GradientTerm(GradientTermKind.DirichletConcentration, block.Id, calls[0], Within: concentration));
             }
 
-            private void CollectTerm(NodeSpec parameter, Expr expr, GradientTermKind kind, int block, List<GradientTerm> terms)
+            /// <summary>
+            /// A mixture profile that reads the parameter at one entry per (component, element), in any expression the
+            /// differentiator takes, the same for every replicate: the term sum E[z] log profile reaches the parameter
+            /// through the profile's symbolic derivative.
+            /// </summary>
+            private void CollectProfile(NodeSpec parameter, AllocationBlock block, List<GradientTerm> terms)
             {
-                if (!ExprTools.Mentions(expr, parameter.Name)) return;
-                if (expr is NodeCallExpr call && call.Node == parameter.Name) terms.Add(new GradientTerm(kind, block, call));
-                else Fail(parameter, $"it appears inside '{Print(expr)}'; the M-step differentiates a parameter that stands alone there");
+                var profile = ExprTools.Inline(block.Profile, spec);
+                if (!ExprTools.Mentions(profile, parameter.Name)) return;
+                var reads = ExprTools.Calls(profile).Where(c => c.Node == parameter.Name).ToList();
+                if (reads.Skip(1).Any(r => !ExprTools.SameShape(r, reads[0])) || ExprTools.Subexpressions(profile).OfType<SumExpr>().Any())
+                    Fail(parameter, $"it is read at more than one entry, or inside a sum, in the profile '{Print(profile)}' of '{block.Observed}'; the M-step differentiates one entry per component and element");
+                else if (ExprTools.UsesIndex(profile, block.Replicate.Variable))
+                    Fail(parameter, $"the profile '{Print(profile)}' of '{block.Observed}' differs between replicates of {block.Replicate.Plate}; the M-step takes one profile per component");
+                else if (!Differentiable([profile], reads[0], out var why))
+                    Fail(parameter, $"the profile '{Print(profile)}' of '{block.Observed}' cannot be differentiated in it: {why}");
+                else terms.Add(new GradientTerm(GradientTermKind.AllocationProfile, block.Id, reads[0], Within: profile));
+            }
+
+            /// <summary>Whether the differentiator takes every expression's derivative in the entry; why not otherwise.</summary>
+            private static bool Differentiable(IEnumerable<Expr> exprs, NodeCallExpr read, out string? why)
+            {
+                why = null;
+                try
+                {
+                    foreach (var expr in exprs) Differentiation.Derivative(expr, read);
+                    return true;
+                }
+                catch (System.NotSupportedException e)
+                {
+                    why = e.Message;
+                    return false;
+                }
             }
         }
     }

@@ -113,19 +113,25 @@ namespace Dsl.Generators.Emit
                 case GradientTermKind.AllocationProfile:
                 {
                     var b = plan.Allocations[term.Block];
-                    var code = new CodeExpr(spec, Vars(b.Mixture, b.Element, b.Replicate));
-                    w.Line($"/// <summary>E[allocation counts] of block {b.Id}, summed onto the entries of {p} they multiply.</summary>");
-                    using (w.Block($"private double[] {name}()"))
+                    var vars = Vars(b.Mixture, b.Element, b.Replicate);
+                    var code = new CodeExpr(spec, vars);
+                    var entry = $"{b.Mixture.Variable} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}";
+                    w.Line($"/// <summary>Block {b.Id}: per ({b.Mixture.Plate}, {b.Element.Plate}) entry, the entry of {p} its profile reads and E[allocation counts] summed over {b.Replicate.Plate}.</summary>");
+                    using (w.Block($"private (int[] Map, double[] Weights) {name}()"))
                     {
-                        w.Line($"var weights = new double[{length}];");
-                        using (Loop(w, b.Replicate))
-                        using (Loop(w, b.Element))
+                        w.Line($"var map = new int[{CodeExpr.Size(b.Mixture.Plate)} * {CodeExpr.Size(b.Element.Plate)}];");
+                        w.Line("var weights = new double[map.Length];");
                         using (Loop(w, b.Mixture))
+                        using (Loop(w, b.Element))
                         {
-                            w.Line($"weights[{code.FlatIndex(term.Access)}] += {AllocationSum(b)}[({b.Replicate.Variable} * {CodeExpr.Size(b.Mixture.Plate)} + {b.Mixture.Variable}) * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}] / recordedSweeps;");
+                            w.Line($"map[{entry}] = {code.FlatIndex(term.Access)};");
+                            using (Loop(w, b.Replicate))
+                                w.Line($"weights[{entry}] += {AllocationSum(b)}[({b.Replicate.Variable} * {CodeExpr.Size(b.Mixture.Plate)} + {b.Mixture.Variable}) * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}] / recordedSweeps;");
                         }
-                        w.Line("return weights;");
+                        w.Line("return (map, weights);");
                     }
+                    w.Line();
+                    EmitEntryValues(w, spec, update, term, [b.Mixture, b.Element], entry, vars, $"profile in block {b.Id}");
                     break;
                 }
                 case GradientTermKind.DirichletConcentration:
@@ -181,7 +187,8 @@ namespace Dsl.Generators.Emit
                     }
                     if (term.Kind is not (GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient)) break;
                     w.Line();
-                    EmitEntryValues(w, spec, b, update, term, vars);
+                    var what = term.Kind == GradientTermKind.NormalisedWeight ? $"weight in {b.Child!.Observed}" : $"term of {b.Response}'s logit";
+                    EmitEntryValues(w, spec, update, term, [b.Replicate, b.Element], $"{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}", vars, what);
                     break;
                 }
             }
@@ -215,7 +222,8 @@ namespace Dsl.Generators.Emit
                 {
                     w.Line("gradient.Clear();");
                     w.Line("var value = 0.0;");
-                    if (update.Terms.Any(t => t.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient)) w.Line("var withGradient = !gradient.IsEmpty;");
+                    if (update.Terms.Any(t => t.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient or GradientTermKind.AllocationProfile))
+                        w.Line("var withGradient = !gradient.IsEmpty;");
                     foreach (var term in update.Terms) EmitTermCall(w, spec, plan, update, term);
                     w.Line("return value;");
                 }
@@ -236,7 +244,8 @@ namespace Dsl.Generators.Emit
             switch (term.Kind)
             {
                 case GradientTermKind.AllocationProfile:
-                    yield return $"private readonly double[] {Field(term)};";
+                    yield return $"private readonly (int[] Map, double[] Weights) {Field(term)};";
+                    foreach (var line in EntryValueFields(term)) yield return line;
                     break;
                 case GradientTermKind.DirichletConcentration:
                     yield return $"private readonly (int[] Map, double[] SumLog) {Field(term)};";
@@ -270,8 +279,9 @@ namespace Dsl.Generators.Emit
         private static IEnumerable<string> InitialiseField(GibbsPlan plan, GradientUpdate update, GradientTerm term)
         {
             yield return $"{Field(term)} = model.{Map(update, term)}();";
-            if (term.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient)
-                yield return $"({Field(term)}Values, {Field(term)}Slopes, {Field(term)}Adjoint) = (new double[{Field(term)}.Length], new double[{Field(term)}.Length], new double[{Field(term)}.Length]);";
+            var length = term.Kind == GradientTermKind.AllocationProfile ? $"{Field(term)}.Map.Length" : $"{Field(term)}.Length";
+            if (term.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient or GradientTermKind.AllocationProfile)
+                yield return $"({Field(term)}Values, {Field(term)}Slopes, {Field(term)}Adjoint) = (new double[{length}], new double[{length}], new double[{length}]);";
             if (term.Kind != GradientTermKind.NormalisedWeight) yield break;
             var b = plan.Logistics[term.Block];
             yield return $"if (!plugIn) {Field(term)}Samples = new {MStep}.NormalisedWeightsMonteCarlo(model.{Counts(b.Child!.Observed)}, " +
@@ -285,8 +295,10 @@ namespace Dsl.Generators.Emit
             switch (term.Kind)
             {
                 case GradientTermKind.AllocationProfile:
-                    w.Line($"// Block {term.Block}: sum E[allocation] log {term.Access.Node} (eq 3.9, first term).");
-                    w.Line($"value += {MStep}.ObjectiveTerms.WeightedLog(x, {f}, gradient);");
+                    w.Line($"// Block {term.Block}: sum E[allocation] log g, g = {ExprPrinter.Print(term.Within!)} (eq 3.9, first term); its gradient reaches {term.Access.Node} through ∂g/∂{ExprPrinter.Print(term.Access)}.");
+                    w.Line($"model.{Likelihood(update, term)}(x, {f}.Map, {f}Values, withGradient ? {f}Slopes : null);");
+                    w.Line($"value += {MStep}.ObjectiveTerms.WeightedLog({f}Values, {f}.Weights, withGradient ? {f}Adjoint : default);");
+                    w.Line($"if (withGradient) {MStep}.ObjectiveTerms.ChainRule({f}Adjoint, {f}Slopes, {f}.Map, gradient);");
                     break;
                 case GradientTermKind.DirichletConcentration:
                 {
@@ -363,27 +375,27 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>
-        /// Per (replicate, element) entry, the value g a term is a function of (a normalised multinomial's weight, the
-        /// expression a logit is affine in) with the parameter's entry taken from x, and its derivative there, both
-        /// from the declaration's expression (the derivative symbolic).
+        /// Per entry of a term's loops, the value g the term is a function of (a mixture profile, a normalised
+        /// multinomial's weight, the expression a logit is affine in) with the parameter's entry taken from x, and its
+        /// derivative there, both from the declaration's expression (the derivative symbolic).
         /// </summary>
-        private static void EmitEntryValues(SourceWriter w, ModelSpec spec, LogisticBlock b, GradientUpdate update, GradientTerm term, Dictionary<string, string> vars)
+        private static void EmitEntryValues(SourceWriter w, ModelSpec spec, GradientUpdate update, GradientTerm term, IReadOnlyList<IndexDecl?> loops, string position,
+            Dictionary<string, string> vars, string what)
         {
             var p = update.Parameter;
             var entry = new IndexExpr($"{p}_value", term.Access.Location);
             var code = new CodeExpr(spec, new Dictionary<string, string>(vars) { [entry.Name] = entry.Name });
             var within = term.Within!;
             var slope = Differentiation.Derivative(within, term.Access);
-            var n = $"{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}";
-            var what = term.Kind == GradientTermKind.NormalisedWeight ? $"weight in {b.Child!.Observed}" : $"term of {b.Response}'s logit";
-            w.Line($"/// <summary>Block {b.Id}: each ({b.Replicate?.Plate ?? "single replicate"}, {b.Element.Plate}) entry's {what}, g = {ExprPrinter.Print(within)} with {p}'s entry from x, and ∂g/∂{ExprPrinter.Print(term.Access)} = {ExprPrinter.Print(slope)}.</summary>");
+            var plates = string.Join(", ", loops.Select(l => l?.Plate ?? "single replicate"));
+            w.Line($"/// <summary>Each ({plates}) entry's {what}, g = {ExprPrinter.Print(within)} with {p}'s entry from x, and ∂g/∂{ExprPrinter.Print(term.Access)} = {ExprPrinter.Print(slope)}.</summary>");
             using (w.Block($"private void {Likelihood(update, term)}(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)"))
-            using (Loop(w, b.Replicate))
-            using (Loop(w, b.Element))
             {
-                w.Line($"var {entry.Name} = x[map[{n}]];");
-                w.Line($"values[{n}] = {code.Of(ExprTools.ReplaceCalls(within, p, entry))};");
-                w.Line($"if (slopes is not null) slopes[{n}] = {code.Of(ExprTools.ReplaceCalls(slope, p, entry))};");
+                var opened = loops.Select(l => Loop(w, l)).ToList();
+                w.Line($"var {entry.Name} = x[map[{position}]];");
+                w.Line($"values[{position}] = {code.Of(ExprTools.ReplaceCalls(within, p, entry))};");
+                w.Line($"if (slopes is not null) slopes[{position}] = {code.Of(ExprTools.ReplaceCalls(slope, p, entry))};");
+                for (var n = opened.Count - 1; n >= 0; n--) opened[n].Dispose();
             }
         }
 

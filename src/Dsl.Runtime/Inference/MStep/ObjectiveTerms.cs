@@ -10,15 +10,19 @@ namespace Dsl.Runtime.Inference.MStep;
 /// </summary>
 public static class ObjectiveTerms
 {
-    /// <summary>sum_n w_n log x_n (allocation counts of a mixture profile: E[z_ik] log A_ik).</summary>
-    public static double WeightedLog(ReadOnlySpan<double> x, ReadOnlySpan<double> weights, Span<double> gradient)
+    /// <summary>
+    /// sum_n w_n log g_n (allocation counts of a mixture profile: E[z_ik] log A_ik, g the profile's values). Each
+    /// value's derivative w_n / g_n is written to <paramref name="adjoint"/> unless that is empty.
+    /// </summary>
+    public static double WeightedLog(ReadOnlySpan<double> values, ReadOnlySpan<double> weights, Span<double> adjoint)
     {
         var value = 0.0;
-        for (var n = 0; n < x.Length; n++)
+        for (var n = 0; n < values.Length; n++)
         {
+            if (!adjoint.IsEmpty) adjoint[n] = 0;
             if (weights[n] == 0) continue;
-            value += weights[n] * Math.Log(x[n]);
-            if (!gradient.IsEmpty) gradient[n] += weights[n] / x[n];
+            value += weights[n] * Math.Log(values[n]);
+            if (!adjoint.IsEmpty) adjoint[n] = weights[n] / values[n];
         }
         return value;
     }

@@ -30,33 +30,51 @@ partial class TopicModel
         return phiAscent.Maximise(objective, global::Dsl.Runtime.Inference.ParameterArrays.Flat(phiValues));
     }
 
-    /// <summary>E[allocation counts] of block 0, summed onto the entries of phi they multiply.</summary>
-    private double[] phiMapAllocationProfile0()
+    /// <summary>Block 0: per (Topic, Word) entry, the entry of phi its profile reads and E[allocation counts] summed over Document.</summary>
+    private (int[] Map, double[] Weights) phiMapAllocationProfile0()
     {
-        var weights = new double[phiValues.Length];
-        for (var d = 0; d < DocumentCount; d++)
+        var map = new int[TopicCount * WordCount];
+        var weights = new double[map.Length];
+        for (var t = 0; t < TopicCount; t++)
         {
             for (var v = 0; v < WordCount; v++)
             {
-                for (var t = 0; t < TopicCount; t++)
+                map[t * WordCount + v] = (v) * TopicCount + t;
+                for (var d = 0; d < DocumentCount; d++)
                 {
-                    weights[(v) * TopicCount + t] += thetaAllocationSum[(d * TopicCount + t) * WordCount + v] / recordedSweeps;
+                    weights[t * WordCount + v] += thetaAllocationSum[(d * TopicCount + t) * WordCount + v] / recordedSweeps;
                 }
             }
         }
-        return weights;
+        return (map, weights);
+    }
+
+    /// <summary>Each (Topic, Word) entry's profile in block 0, g = phi(v, t) with phi's entry from x, and ∂g/∂phi(v, t) = 1.</summary>
+    private void phiAllocationProfile0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
+    {
+        for (var t = 0; t < TopicCount; t++)
+        {
+            for (var v = 0; v < WordCount; v++)
+            {
+                var phi_value = x[map[t * WordCount + v]];
+                values[t * WordCount + v] = phi_value;
+                if (slopes is not null) slopes[t * WordCount + v] = 1.0;
+            }
+        }
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on phi, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
     internal sealed class phiObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly TopicModel model;
-        private readonly double[] allocationProfile0;
+        private readonly (int[] Map, double[] Weights) allocationProfile0;
+        private readonly double[] allocationProfile0Values, allocationProfile0Slopes, allocationProfile0Adjoint; // per entry: g = phi(v, t), ∂g/∂phi, ∂objective/∂g
 
         public phiObjective(TopicModel model, bool plugIn)
         {
             this.model = model;
             allocationProfile0 = model.phiMapAllocationProfile0();
+            (allocationProfile0Values, allocationProfile0Slopes, allocationProfile0Adjoint) = (new double[allocationProfile0.Map.Length], new double[allocationProfile0.Map.Length], new double[allocationProfile0.Map.Length]);
         }
 
         public int Length => model.phiValues.Length;
@@ -67,8 +85,11 @@ partial class TopicModel
         {
             gradient.Clear();
             var value = 0.0;
-            // Block 0: sum E[allocation] log phi (eq 3.9, first term).
-            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.WeightedLog(x, allocationProfile0, gradient);
+            var withGradient = !gradient.IsEmpty;
+            // Block 0: sum E[allocation] log g, g = phi(v, t) (eq 3.9, first term); its gradient reaches phi through ∂g/∂phi(v, t).
+            model.phiAllocationProfile0(x, allocationProfile0.Map, allocationProfile0Values, withGradient ? allocationProfile0Slopes : null);
+            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.WeightedLog(allocationProfile0Values, allocationProfile0.Weights, withGradient ? allocationProfile0Adjoint : default);
+            if (withGradient) global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.ChainRule(allocationProfile0Adjoint, allocationProfile0Slopes, allocationProfile0.Map, gradient);
             return value;
         }
 

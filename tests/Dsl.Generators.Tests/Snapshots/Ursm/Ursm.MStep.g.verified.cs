@@ -74,21 +74,37 @@ partial class Ursm
         return AAscent.Maximise(objective, global::Dsl.Runtime.Inference.ParameterArrays.Flat(AValues));
     }
 
-    /// <summary>E[allocation counts] of block 0, summed onto the entries of A they multiply.</summary>
-    private double[] AMapAllocationProfile0()
+    /// <summary>Block 0: per (Type, Gene) entry, the entry of A its profile reads and E[allocation counts] summed over Bulk.</summary>
+    private (int[] Map, double[] Weights) AMapAllocationProfile0()
     {
-        var weights = new double[AValues.Length];
-        for (var j = 0; j < BulkCount; j++)
+        var map = new int[TypeCount * GeneCount];
+        var weights = new double[map.Length];
+        for (var k = 0; k < TypeCount; k++)
         {
             for (var i = 0; i < GeneCount; i++)
             {
-                for (var k = 0; k < TypeCount; k++)
+                map[k * GeneCount + i] = (i) * TypeCount + k;
+                for (var j = 0; j < BulkCount; j++)
                 {
-                    weights[(i) * TypeCount + k] += WAllocationSum[(j * TypeCount + k) * GeneCount + i] / recordedSweeps;
+                    weights[k * GeneCount + i] += WAllocationSum[(j * TypeCount + k) * GeneCount + i] / recordedSweeps;
                 }
             }
         }
-        return weights;
+        return (map, weights);
+    }
+
+    /// <summary>Each (Type, Gene) entry's profile in block 0, g = A(i, k) with A's entry from x, and ∂g/∂A(i, k) = 1.</summary>
+    private void AAllocationProfile0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
+    {
+        for (var k = 0; k < TypeCount; k++)
+        {
+            for (var i = 0; i < GeneCount; i++)
+            {
+                var A_value = x[map[k * GeneCount + i]];
+                values[k * GeneCount + i] = A_value;
+                if (slopes is not null) slopes[k * GeneCount + i] = 1.0;
+            }
+        }
     }
 
     /// <summary>Block 0: for each (Cell, Gene) entry, the entry of A it reads.</summary>
@@ -105,7 +121,7 @@ partial class Ursm
         return map;
     }
 
-    /// <summary>Block 0: each (Cell, Gene) entry's term of S's logit, g = A(i, G(l)) with A's entry from x, and ∂g/∂A(i, G(l)) = 1.</summary>
+    /// <summary>Each (Cell, Gene) entry's term of S's logit, g = A(i, G(l)) with A's entry from x, and ∂g/∂A(i, G(l)) = 1.</summary>
     private void APolyaGammaCoefficient0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
     {
         for (var l = 0; l < CellCount; l++)
@@ -133,7 +149,7 @@ partial class Ursm
         return map;
     }
 
-    /// <summary>Block 0: each (Cell, Gene) entry's weight in Y, g = A(i, G(l)) with A's entry from x, and ∂g/∂A(i, G(l)) = 1.</summary>
+    /// <summary>Each (Cell, Gene) entry's weight in Y, g = A(i, G(l)) with A's entry from x, and ∂g/∂A(i, G(l)) = 1.</summary>
     private void ANormalisedWeight0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
     {
         for (var l = 0; l < CellCount; l++)
@@ -151,7 +167,8 @@ partial class Ursm
     internal sealed class AObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly Ursm model;
-        private readonly double[] allocationProfile0;
+        private readonly (int[] Map, double[] Weights) allocationProfile0;
+        private readonly double[] allocationProfile0Values, allocationProfile0Slopes, allocationProfile0Adjoint; // per entry: g = A(i, k), ∂g/∂A, ∂objective/∂g
         private readonly int[] polyaGammaCoefficient0;
         private readonly double[] polyaGammaCoefficient0Values, polyaGammaCoefficient0Slopes, polyaGammaCoefficient0Adjoint; // per entry: g = A(i, G(l)), ∂g/∂A, ∂objective/∂g
         private readonly int[] normalisedWeight0;
@@ -163,6 +180,7 @@ partial class Ursm
         {
             this.model = model;
             allocationProfile0 = model.AMapAllocationProfile0();
+            (allocationProfile0Values, allocationProfile0Slopes, allocationProfile0Adjoint) = (new double[allocationProfile0.Map.Length], new double[allocationProfile0.Map.Length], new double[allocationProfile0.Map.Length]);
             polyaGammaCoefficient0 = model.AMapPolyaGammaCoefficient0();
             (polyaGammaCoefficient0Values, polyaGammaCoefficient0Slopes, polyaGammaCoefficient0Adjoint) = (new double[polyaGammaCoefficient0.Length], new double[polyaGammaCoefficient0.Length], new double[polyaGammaCoefficient0.Length]);
             normalisedWeight0 = model.AMapNormalisedWeight0();
@@ -180,8 +198,10 @@ partial class Ursm
             gradient.Clear();
             var value = 0.0;
             var withGradient = !gradient.IsEmpty;
-            // Block 0: sum E[allocation] log A (eq 3.9, first term).
-            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.WeightedLog(x, allocationProfile0, gradient);
+            // Block 0: sum E[allocation] log g, g = A(i, k) (eq 3.9, first term); its gradient reaches A through ∂g/∂A(i, k).
+            model.AAllocationProfile0(x, allocationProfile0.Map, allocationProfile0Values, withGradient ? allocationProfile0Slopes : null);
+            value += global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.WeightedLog(allocationProfile0Values, allocationProfile0.Weights, withGradient ? allocationProfile0Adjoint : default);
+            if (withGradient) global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.ChainRule(allocationProfile0Adjoint, allocationProfile0Slopes, allocationProfile0.Map, gradient);
             // Block 0: E[(y - 1/2) psi - omega psi^2 / 2] of S, quadratic in g = A(i, G(l)); its gradient
             // reaches A through ∂g/∂A(i, G(l)).
             model.APolyaGammaCoefficient0(x, polyaGammaCoefficient0, polyaGammaCoefficient0Values, withGradient ? polyaGammaCoefficient0Slopes : null);
