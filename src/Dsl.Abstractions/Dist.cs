@@ -64,5 +64,7 @@ namespace Dsl
         public static double Log1p(double x) => 0;
         public static double Sqrt(double x) => 0;
         public static double Softplus(double x) => 0;
+        /// <summary>Φ(x), the standard normal CDF: <c>Dist.Bernoulli(p: Phi(eta))</c> is a probit link.</summary>
+        public static double Phi(double x) => 0;
     }
 }

@@ -82,6 +82,37 @@ public sealed class SliceBlockTests
         Assert.True(double.IsFinite(model.yLogConditionalu(0, -60.0)));
     }
 
+    /// <summary>
+    /// The probit link's generated terms: the M-step's Monte Carlo Bernoulli term against central differences (its
+    /// derivative goes through LogPhi's), the effects' conditional differing as the joint does, and both logs finite
+    /// where Phi rounds to 1 (eta = 9) or underflows (eta = -60).
+    /// </summary>
+    [Fact]
+    public void ProbitLink_GradientsConditionalAndTails()
+    {
+        var (dose, germinated) = Seeds(29);
+        var model = new ProbitGermination { SeedCount = SeedsPerPlot, PlotCount = Plots, interceptValues = -0.3, slopeValues = 0.8, plotVarianceValues = 0.6, doseValues = dose, yCounts = germinated };
+        new GibbsEmDriver(new GibbsEmOptions { BurnIn = 5, Samples = 10, MaxIterations = 1, Seed = 4 }).Run(model);
+        Check(new ProbitGermination.interceptObjective(model, plugIn: false), [model.interceptValues + 0.2]);
+        Check(new ProbitGermination.slopeObjective(model, plugIn: false), [model.slopeValues - 0.3]);
+        var posterior = model.CreatePosterior();
+        var position = new double[posterior.Dimension];
+        for (var p = 0; p < Plots; p++) position[p] = model.uDraw(new ProbitGermination.Plot(p));
+        var gradient = new double[position.Length];
+        foreach (var (a, b) in new[] { (-1.5, 0.4), (2.0, -0.3), (0.1, 1.2) })
+        {
+            var at = (double[])position.Clone();
+            at[1] = a;
+            var jointA = posterior.Evaluate(at, gradient);
+            at[1] = b;
+            var jointB = posterior.Evaluate(at, gradient);
+            // Sums of twenty terms of order one: rounding leaves about 1e-13.
+            Assert.True(Math.Abs(model.yLogConditionalu(1, a) - model.yLogConditionalu(1, b) - (jointA - jointB)) < 1e-9, $"u = {a} against {b}");
+        }
+        Assert.True(double.IsFinite(model.yLogConditionalu(0, 9.0)));
+        Assert.True(double.IsFinite(model.yLogConditionalu(0, -60.0)));
+    }
+
     private const int SeedsPerPlot = 20, Plots = 6;
 
     /// <summary>Doses and germination of 20 seeds on each of 6 plots, from p = 1 - exp(-exp(-0.3 + 0.8 dose)).</summary>

@@ -100,6 +100,19 @@ public partial class ExplicitZip
     [Observed] public int count(Cell c, Gene g) => Dist.Poisson((1 - dropped(c, g)) * rate(g));
 }
 
+/// Bernoulli outcomes on a probit link, p = Phi(intercept + slope x) (Albert and Chib's latent-utility model),
+/// sampled by NUTS through Phi's derivative, the standard normal density.
+[PlateModel("Probit regression")]
+public partial class ProbitRegression
+{
+    [Plate] public partial struct Observation { }
+
+    [Data] public partial double x(Observation n);
+    [Latent] public double intercept() => Dist.Normal(0, 1);
+    [Latent] public double slope() => Dist.Normal(0, 1);
+    [Observed] public int y(Observation n) => Dist.Bernoulli(p: Phi(intercept() + slope() * x(n)));
+}
+
 /// Binomial successes on a logit link with heavy-tailed (Student-t) coefficient priors.
 [PlateModel("Robust logistic regression, binomial trials")]
 public partial class RobustLogistic

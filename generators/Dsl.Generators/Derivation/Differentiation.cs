@@ -62,6 +62,10 @@ namespace Dsl.Generators.Derivation
                 // d/dz log(1 − e^z) = −e^z / (1 − e^z) = −1 / (e^−z − 1), accurate near z = 0 through expm1.
                 "Log1mExp" => Divide(new ConstantExpr(-1, at), new FunctionExpr("Expm1", Helpers.EquatableArray.Of(Negate(u)), at)),
                 "Expm1" => new FunctionExpr("Exp", f.Arguments, at),
+                // Φ' = φ, the standard normal density e^{−u²/2} / √(2π).
+                "Phi" => Multiply(new ConstantExpr(0.39894228040143268, at), Exp(Multiply(new ConstantExpr(-0.5, at), Multiply(u, u)))),
+                // (log Φ)' = φ / Φ = exp(−u²/2 − log √(2π) − log Φ(u)), finite where φ and Φ both underflow.
+                "LogPhi" => Exp(Subtract(Multiply(new ConstantExpr(-0.5, at), Multiply(u, u)), Add(new ConstantExpr(0.91893853320467274, at), f))),
                 _ => throw new NotSupportedException($"no derivative for function '{f.Function}'"),
             };
         }
@@ -89,6 +93,8 @@ namespace Dsl.Generators.Derivation
 
         public static Expr Multiply(Expr a, Expr b) =>
             IsZero(a) || IsZero(b) ? Zero(a.Location) : IsOne(a) ? b : IsOne(b) ? a : Fold(a, b, '*') ?? new BinaryExpr('*', a, b, a.Location);
+
+        private static Expr Exp(Expr a) => new FunctionExpr("Exp", Helpers.EquatableArray.Of(a), a.Location);
 
         public static Expr Divide(Expr a, Expr b) =>
             IsZero(a) ? a : IsOne(b) ? a : Fold(a, b, '/') ?? new BinaryExpr('/', a, b, a.Location);

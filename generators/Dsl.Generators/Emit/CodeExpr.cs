@@ -106,6 +106,8 @@ namespace Dsl.Generators.Emit
             "Exp" => $"global::System.Math.Exp({argument})",
             "Log" => $"global::System.Math.Log({argument})",
             "Sqrt" => $"global::System.Math.Sqrt({argument})",
+            "Phi" => $"{Special}.NormalCdf({argument})",
+            "LogPhi" => $"{Special}.LogNormalCdf({argument})",
             _ => $"{Special}.{name}({argument})",
         };
     }

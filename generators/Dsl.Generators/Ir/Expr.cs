@@ -21,8 +21,15 @@ namespace Dsl.Generators.Ir
     /// <summary>A reference to a node evaluated at indices, e.g. <c>A(i, G(l))</c>.</summary>
     public sealed record NodeCallExpr(string Node, EquatableArray<Expr> Indices, LocationInfo Location) : Expr(Location);
 
-    /// <summary>An elementwise function from <c>Fn</c>: Logistic, Exp, Log, Log1p, Sqrt, Softplus.</summary>
-    public sealed record FunctionExpr(string Function, EquatableArray<Expr> Arguments, LocationInfo Location) : Expr(Location);
+    /// <summary>
+    /// An elementwise function: one of <see cref="Declared"/> from <c>Fn</c>, or one the lowering writes (Log1mExp,
+    /// Expm1, LogPhi, which keep log-probabilities finite where the declared form would round).
+    /// </summary>
+    public sealed record FunctionExpr(string Function, EquatableArray<Expr> Arguments, LocationInfo Location) : Expr(Location)
+    {
+        /// <summary>The one-argument functions a declaration may call (<c>Fn.*</c>).</summary>
+        public static readonly string[] Declared = { "Logistic", "Exp", "Log", "Log1p", "Sqrt", "Softplus", "Phi" };
+    }
 
     /// <summary>A lambda over one plate, <c>(Gene n) =&gt; body</c>; the argument of Sum and of Categorical.</summary>
     public sealed record LambdaExpr(string Variable, string Plate, Expr Body, LocationInfo Location) : Expr(Location);

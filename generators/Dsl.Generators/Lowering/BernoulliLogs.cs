@@ -9,7 +9,8 @@ namespace Dsl.Generators.Lowering
     /// log Logistic(Z) = -Softplus(-Z), log(1 - Logistic(Z)) = -Softplus(Z) and log(1 - Exp(Z)) = Log1mExp(Z). A
     /// complementary log-log link, p = 1 - Exp(-Exp(eta)), gets log(1 - p) = -Exp(eta), exact for every eta, where
     /// 1 - p underflows above eta = 3.6, and log p = Log1mExp(-Exp(eta)), finite down to eta = -700 where p
-    /// underflows below eta = -37.
+    /// underflows below eta = -37. A probit link, p = Phi(eta), gets log p = LogPhi(eta) and log(1 - p) = LogPhi(-eta),
+    /// finite in both tails, where Phi rounds to 1 above eta = 8.3 and underflows below eta = -37.5.
     /// The simplified forms are differentiated too, so the M-step's gradients share their stability.
     /// </summary>
     internal static class BernoulliLogs
@@ -29,9 +30,14 @@ namespace Dsl.Generators.Lowering
                 new NegateExpr(Softplus(s.Arguments[0]), s.Location),
             BinaryExpr { Operator: '-', Left: ConstantExpr { Value: 1 }, Right: FunctionExpr { Function: "Exp" } e } =>
                 new FunctionExpr("Log1mExp", EquatableArray.Of(e.Arguments[0]), e.Location),
+            FunctionExpr { Function: "Phi" } phi => LogPhi(phi.Arguments[0]),
+            BinaryExpr { Operator: '-', Left: ConstantExpr { Value: 1 }, Right: FunctionExpr { Function: "Phi" } phi } =>
+                LogPhi(new NegateExpr(phi.Arguments[0], phi.Location)),
             _ => new FunctionExpr("Log", EquatableArray.Of(x), x.Location),
         };
 
         private static Expr Softplus(Expr z) => new FunctionExpr("Softplus", EquatableArray.Of(z), z.Location);
+
+        private static Expr LogPhi(Expr z) => new FunctionExpr("LogPhi", EquatableArray.Of(z), z.Location);
     }
 }

@@ -11,7 +11,6 @@ namespace Dsl.Generators.Parsing
     /// <summary>C# expression syntax -> <see cref="Expr"/>. Anything outside the DSL becomes an UnsupportedExpr.</summary>
     internal static class ExprParser
     {
-        private static readonly string[] functions = { "Logistic", "Exp", "Log", "Log1p", "Sqrt", "Softplus" };
 
         public static Expr Parse(ExpressionSyntax syntax)
         {
@@ -68,7 +67,7 @@ namespace Dsl.Generators.Parsing
                     ? new SumExpr(over, location)
                     : Unsupported(invocation);
             }
-            if (qualifier is null or "Fn" && functions.Contains(name))
+            if (qualifier is null or "Fn" && FunctionExpr.Declared.Contains(name))
                 return new FunctionExpr(name!, arguments.Select(a => Parse(a.Expression)).ToEquatableArray(), location);
             if (qualifier is null && name is not null && arguments.All(a => a.NameColon is null))
                 return new NodeCallExpr(name, arguments.Select(a => Parse(a.Expression)).ToEquatableArray(), location);

@@ -147,10 +147,23 @@ namespace Dsl.Generators.Validation
                 "Sqrt" => System.Math.Sqrt(x),
                 "Logistic" => 1 / (1 + System.Math.Exp(-x)),
                 "Softplus" => System.Math.Log(1 + System.Math.Exp(x)),
+                "Phi" => StandardNormalCdf(x),
                 _ => null,
             },
             _ => null,
         };
+
+        /// <summary>
+        /// Φ(x) to about 1e-7 (Abramowitz and Stegun 7.1.26 for erf), enough to check a folded constant against its
+        /// support; generated code calls the runtime's exact form.
+        /// </summary>
+        private static double StandardNormalCdf(double x)
+        {
+            var z = System.Math.Abs(x) / System.Math.Sqrt(2);
+            var t = 1 / (1 + 0.3275911 * z);
+            var erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * System.Math.Exp(-z * z);
+            return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+        }
 
         /// <summary>What the value should be, or null when it is within the support.</summary>
         private static string? Requirement(Support support, double value) => support switch

@@ -12,7 +12,6 @@ namespace Dsl.Generators.Validation
     /// </summary>
     internal sealed class ExpressionChecks
     {
-        private static readonly string[] unaryFunctions = { "Logistic", "Exp", "Log", "Log1p", "Sqrt", "Softplus" };
 
         private readonly ValidationContext context;
         private readonly NodeDecl node;
@@ -93,7 +92,7 @@ namespace Dsl.Generators.Validation
                     VisitNodeCall(call, scope);
                     break;
                 case FunctionExpr function:
-                    if (!unaryFunctions.Contains(function.Function) || function.Arguments.Count != 1)
+                    if (!FunctionExpr.Declared.Contains(function.Function) || function.Arguments.Count != 1)
                         context.Report(DiagnosticDescriptors.UnsupportedExpression, function.Location, node.Name, $"{function.Function} with {function.Arguments.Count} arguments");
                     foreach (var argument in function.Arguments) Visit(argument, scope, numeric: true);
                     break;

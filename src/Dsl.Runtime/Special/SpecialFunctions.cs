@@ -127,6 +127,20 @@ public static class SpecialFunctions
     public static double NormalCdf(double x) => 0.5 * Erfc(-x * 0.70710678118654752440);
 
     /// <summary>
+    /// log Φ(x), finite however far into the lower tail, where Φ itself underflows below x = −37.5: with y = −x/√2
+    /// beyond Cody's last range (y &gt; 4), log Φ(x) = log ½ − y² + log(e^{y²} erfc y), the last factor his scaled
+    /// large-argument form; log1p(−Φ(−x)) above zero, so the upper tail keeps its small differences from 0.
+    /// </summary>
+    public static double LogNormalCdf(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        if (x > 0) return Log1p(-NormalCdf(-x));
+        var y = -x * 0.70710678118654752440;
+        if (y <= 4) return Math.Log(NormalCdf(x));
+        return -0.69314718055994530942 - y * y + Math.Log(ErfcCoefficients.Large(y));
+    }
+
+    /// <summary>
     /// The standard normal quantile Φ⁻¹(p): Acklam's rational approximation (relative error 1.2e-9), then one Halley
     /// step against <see cref="NormalCdf"/> to full double precision. NaN outside (0, 1).
     /// </summary>

@@ -8,4 +8,7 @@ public static class ElementMath
     public static T Softplus<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
 
     public static T Logistic<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+
+    /// <summary>Φ(x), the standard normal CDF, evaluated in double precision.</summary>
+    public static T Phi<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.CreateChecked(Special.SpecialFunctions.NormalCdf(double.CreateChecked(x)));
 }

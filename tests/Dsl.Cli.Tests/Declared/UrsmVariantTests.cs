@@ -16,7 +16,8 @@ public sealed class UrsmVariantTests
     /// which no augmentation covers (kappa and tau are slice-sampled, A's M-step differentiates p), and non-Normal
     /// priors (a Student-t kappa, whose location and scale the M-step fits from the log prior; a Gamma tau), which
     /// the slice rule takes too, a dropout logit of a per-gene parameter alone, with no latent coefficient, and a
-    /// dropout logit in log expression, kappa + tau Log(A) (psi affine in Log(A), whose derivative reaches A).
+    /// dropout logit in log expression, kappa + tau Log(A) (psi affine in Log(A), whose derivative reaches A), and a
+    /// probit link, Phi(kappa + tau A), slice-sampled like the complementary log-log one, its logs LogPhi(±eta).
     /// </summary>
     [Theory]
     [InlineData("bundled")]
@@ -28,6 +29,7 @@ public sealed class UrsmVariantTests
     [InlineData("gammaTau")]
     [InlineData("geneDropout")]
     [InlineData("logExpression")]
+    [InlineData("probit")]
     public void UrsmDeclaration_AndItsVariants_FitFromTheirOwnSimulation(string variant)
     {
         using var temp = new TempFolder();
@@ -46,6 +48,7 @@ public sealed class UrsmVariantTests
                     .Replace("    [Param] public partial double muTau();\n    [Param, Positive] public partial double varTau();\n", ""),
                 "geneDropout" => text.Replace("    [Param] public partial double muKappa();\n    [Param, Positive] public partial double varKappa();\n    [Param] public partial double muTau();\n    [Param, Positive] public partial double varTau();\n", "    [Param] public partial double delta(Gene i);\n")
                     .Replace("    [Latent] public double kappa(Cell l) => Dist.Normal(muKappa(), Sqrt(varKappa()));\n    [Latent] public double tau(Cell l) => Dist.Normal(muTau(), Sqrt(varTau()));\n    " + dropout, "    public double pi(Gene i, Cell l) => Logistic(delta(i));"),
+                "probit" => text.Replace(dropout, "public double pi(Gene i, Cell l) => Phi(kappa(l) + tau(l) * A(i, G(l)));"),
                 "logExpression" => text.Replace(dropout, "public double pi(Gene i, Cell l) => Logistic(kappa(l) + tau(l) * Log(A(i, G(l))));"),
                 _ => text.Replace(dropout, "public double pi(Gene i, Cell l) => 1 - Exp(-Exp(kappa(l) + tau(l) * A(i, G(l))));"),
             };

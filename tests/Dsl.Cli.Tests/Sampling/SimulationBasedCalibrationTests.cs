@@ -26,6 +26,7 @@ public sealed class SimulationBasedCalibrationTests(CompiledDeclarations declara
     [InlineData("NormalMixture", 12)]
     [InlineData("OrderedMeans", 12)]
     [InlineData("OrderedRates", 15)]
+    [InlineData("ProbitRegression", 20)]
     [InlineData("RobustLogistic", 8)]
     [InlineData("SoftmaxRegression", 20)]
     [InlineData("StudentTScale", 10)]

@@ -94,6 +94,28 @@ public sealed class SpecialFunctionTests
         Assert.True(Math.Abs(SpecialFunctions.Expm1(z) - expm1) <= 1e-14 * Math.Abs(expm1), $"expm1({z}) = {SpecialFunctions.Expm1(z):R} against {expm1:R}");
     }
 
+    /// <summary>
+    /// log Φ against SciPy 1.10's special.log_ndtr, in both tails and across the switch to erfc's scaled form (x =
+    /// −4√2 ≈ −5.66) and past Φ's underflow (−37.5). Relative 1e-13: the erfc ranges are good to about 1e-15, and
+    /// log Φ's relative error is at most log(Φ)'s rounding plus Φ's.
+    /// </summary>
+    [Theory]
+    [InlineData(-60.0, -1805.0135606805675)]
+    [InlineData(-40.0, -804.6084420137539)]
+    [InlineData(-37.6, -711.4266486707764)]
+    [InlineData(-20.0, -203.9171553710973)]
+    [InlineData(-5.7, -18.933112423224742)]
+    [InlineData(-5.6, -18.351379495909335)]
+    [InlineData(-3.0, -6.60772622151035)]
+    [InlineData(-0.5, -1.175911761593619)]
+    [InlineData(0.0, -0.6931471805599453)]
+    [InlineData(0.5, -0.3689464152886563)]
+    [InlineData(3.0, -0.001350809964748193)]
+    [InlineData(9.0, -1.1285884059538324e-19)]
+    [InlineData(12.0, -1.7764821120776534e-33)]
+    public void LogNormalCdf_IsAccurateInBothTails(double x, double expected) =>
+        Assert.True(Math.Abs(SpecialFunctions.LogNormalCdf(x) / expected - 1) < 1e-13, $"log Phi({x}) = {SpecialFunctions.LogNormalCdf(x)}, expected {expected}");
+
     [Fact]
     public void ExpAndLog_WithinTwoUlpsOfTheScalarLibrary()
     {
