@@ -95,10 +95,33 @@ public sealed class ConjugateCatalogueTests
         Assert.Equal("(y(n) - trials(n) / 2) / ldOmega", Emit.ExprPrinter.Print(child.Value));
         Assert.Equal("ldOmega", Emit.ExprPrinter.Print(child.Precision));
         Assert.Equal("trials(n)", Emit.ExprPrinter.Print(child.Augment!.Trials));
-        Assert.Contains("effect(g(n))", Emit.ExprPrinter.Print(child.Augment.Logit));
+        Assert.Contains("effect(g(n))", Emit.ExprPrinter.Print(child.Augment.Predictor));
         var effect = Assert.Single(plan.Updates);
         Assert.Equal("effect", effect.Latent);
         Assert.NotNull(Assert.Single(effect.Children).Augment);
+    }
+
+    /// <summary>
+    /// A probit Bernoulli, p: Phi(η), is a Normal observation of η with precision 1 given its latent utility u, drawn
+    /// at the whole η (Albert and Chib): the same block and the same group effect's update as the logit's.
+    /// </summary>
+    [Fact]
+    public void AProbitBernoulli_IsALatentUtilityOfItsPredictor()
+    {
+        var (plan, why) = Plan("""
+            [Latent] public double intercept() => Dist.Normal(0, 3);
+            [Latent] public double slope(Feature k) => Dist.Normal(0, 3);
+            [Latent] public double effect(Group j) => Dist.Normal(0, 1);
+            [Observed] public int y(Obs n) => Dist.Bernoulli(p: Phi(intercept() + Sum((Feature k) => x(n, k) * slope(k)) + effect(g(n))));
+            """);
+        Assert.True(plan is not null, why);
+        var child = Assert.Single(Assert.Single(plan!.Blocks).Children);
+        Assert.Equal("ldUtility", Emit.ExprPrinter.Print(child.Value));
+        Assert.Equal("1", Emit.ExprPrinter.Print(child.Precision));
+        Assert.Equal(AugmentationKind.LatentUtility, child.Augment!.Kind);
+        Assert.Equal("y(n)", Emit.ExprPrinter.Print(child.Augment.Response));
+        Assert.Contains("effect(g(n))", Emit.ExprPrinter.Print(child.Augment.Predictor));
+        Assert.Equal(AugmentationKind.LatentUtility, Assert.Single(Assert.Single(plan.Updates).Children).Augment!.Kind);
     }
 
     /// <summary>A scalar no entry covers is slice-sampled beside exact updates; alone, it leaves the model to NUTS (the next theory's first row).</summary>

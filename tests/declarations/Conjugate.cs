@@ -159,6 +159,23 @@ public partial class ClinicSuccesses
     [Observed] public int successes(Trial n) => Dist.Binomial(attempts(n), logit: effect(clinic(n)) + Sum((Feature f) => design(n, f) * coefficient(f)));
 }
 
+/// Outcomes on a probit link with a clinic effect per clinic (its precision Gamma) and coefficients on a design: given
+/// each outcome's latent utility, Normal(η, 1) on its side of zero (Albert and Chib 1993), the effects are single-site
+/// Normal draws and the coefficients a Normal block, as for ClinicSuccesses' logit.
+[PlateModel("Bernoulli probit with clinic effects")]
+public partial class ProbitOutcomes
+{
+    [Plate] public partial struct Patient { }
+    [Plate] public partial struct Clinic { }
+    [Plate(Size = 2)] public partial struct Feature { }
+    [Data] public partial Clinic clinic(Patient n);
+    [Data] public partial double design(Patient n, Feature f);
+    [Latent] public double precision() => Dist.Gamma(3, 1);
+    [Latent] public double effect(Clinic c) => Dist.Normal(0, 1 / Sqrt(precision()));
+    [Latent] public double coefficient(Feature f) => Dist.Normal(0, 1);
+    [Observed] public int outcome(Patient n) => Dist.Bernoulli(p: Phi(effect(clinic(n)) + Sum((Feature f) => design(n, f) * coefficient(f))));
+}
+
 /// A Gaussian mixture whose components have identical priors: nothing in the declaration tells them apart, so the
 /// posterior is symmetric in their labels and chains settle on different labellings, which the fit aligns.
 [PlateModel("Gaussian mixture, components exchangeable")]

@@ -303,7 +303,7 @@ namespace Dsl.Generators.Emit
             using (w.Braces())
             using (BindingEmitter.Loops(w, child.Indices))
             {
-                code = HoistSums(w, spec, Variables(child, statistics.Augment), new[] { statistics.First, statistics.Second, statistics.Augment?.Logit });
+                code = HoistSums(w, spec, Variables(child, statistics.Augment), new[] { statistics.First, statistics.Second, statistics.Augment?.Predictor, statistics.Augment?.Response });
                 using (Augment(w, code, statistics.Augment))
                 {
                     w.Line($"var ldE = {code.FlatIndex(statistics.Read)};");
@@ -347,26 +347,33 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        /// <summary>A child's index variables, and the Pólya-Gamma variable where its statistics read one.</summary>
+        /// <summary>A child's index variables, and the auxiliary variable where its statistics read one.</summary>
         public static List<string> Variables(NodeSpec child, Augmentation? augment) =>
-            child.Indices.Select(i => i.Variable).Concat(augment is null ? Enumerable.Empty<string>() : new[] { Augmentation.Variable }).ToList();
+            child.Indices.Select(i => i.Variable).Concat(augment is null ? Enumerable.Empty<string>() : new[] { augment.Variable }).ToList();
 
         /// <summary>
-        /// Draws a child entry's Pólya-Gamma variable ω ~ PG(n, ψ) at the current logit, inside a scope that skips an
-        /// entry with no trials (PG(0, ψ) is 0: the entry says nothing). Nothing for a child without one.
+        /// Draws a child entry's auxiliary variable at the current predictor: a Pólya-Gamma ω ~ PG(n, ψ), inside a
+        /// scope that skips an entry with no trials (PG(0, ψ) is 0: the entry says nothing), or a probit's utility u,
+        /// Normal(η, 1) truncated to the response's side of zero. Nothing for a child without one.
         /// </summary>
         public static System.IDisposable Augment(SourceWriter w, CodeExpr code, Augmentation? augment)
         {
             if (augment is null) return SourceWriter.Nested(new System.IDisposable[0]);
-            w.Line($"// ω ~ PG({ExprPrinter.Print(augment.Trials)}, ψ) at the current logit ψ = {ExprPrinter.Print(augment.Logit)}");
+            if (augment.Kind == AugmentationKind.LatentUtility)
+            {
+                w.Line($"// u ~ Normal(η, 1) on the side of zero {ExprPrinter.Print(augment.Response)} says, at the current η = {ExprPrinter.Print(augment.Predictor)}");
+                w.Line($"var {augment.Variable} = global::Dsl.Runtime.Sampling.TruncatedNormal.Utility({code.Of(augment.Predictor)}, {code.Of(augment.Response)} == 1, ref random);");
+                return SourceWriter.Nested(new System.IDisposable[0]);
+            }
+            w.Line($"// ω ~ PG({ExprPrinter.Print(augment.Trials)}, ψ) at the current logit ψ = {ExprPrinter.Print(augment.Predictor)}");
             if (augment.Trials is ConstantExpr { Value: 1 })
             {
-                w.Line($"var {Augmentation.Variable} = global::Dsl.Runtime.Sampling.PolyaGamma.SampleOne({code.Of(augment.Logit)}, ref random);");
+                w.Line($"var {augment.Variable} = global::Dsl.Runtime.Sampling.PolyaGamma.SampleOne({code.Of(augment.Predictor)}, ref random);");
                 return SourceWriter.Nested(new System.IDisposable[0]);
             }
             w.Line($"var ldTrials = {code.Of(augment.Trials)};");
             var scope = w.Block("if (ldTrials > 0)");
-            w.Line($"var {Augmentation.Variable} = global::Dsl.Runtime.Sampling.PolyaGamma.Sample(ldTrials, {code.Of(augment.Logit)}, ref random);");
+            w.Line($"var {augment.Variable} = global::Dsl.Runtime.Sampling.PolyaGamma.Sample(ldTrials, {code.Of(augment.Predictor)}, ref random);");
             return scope;
         }
 

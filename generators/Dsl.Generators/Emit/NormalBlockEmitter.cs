@@ -180,7 +180,7 @@ namespace Dsl.Generators.Emit
             using (w.Braces())
             using (BindingEmitter.Loops(w, node.Indices))
             {
-                var code = ConjugateEmitter.HoistSums(w, spec, ConjugateEmitter.Variables(node, child.Augment), new[] { child.Free, child.Precision, child.Value, child.Augment?.Logit });
+                var code = ConjugateEmitter.HoistSums(w, spec, ConjugateEmitter.Variables(node, child.Augment), new[] { child.Free, child.Precision, child.Value, child.Augment?.Predictor, child.Augment?.Response });
                 using (ConjugateEmitter.Augment(w, code, child.Augment))
                 {
                     EmitRow(w, spec, block, child, node, row, code);

@@ -103,7 +103,12 @@ namespace Dsl.Generators.Emit
 
         private static string Split(AllocationSplit? s) => s is null ? "" : $" (count split over {s.Over.Plate} {s.Over.Variable} in proportion to {E(s.Term)})";
 
-        private static string Augmented(Augmentation? a) => a is null ? "" : $" (Pólya-Gamma ω ~ PG({E(a.Trials)}, {E(a.Logit)}))";
+        private static string Augmented(Augmentation? a) => a switch
+        {
+            null => "",
+            { Kind: AugmentationKind.LatentUtility } => $" (latent utility u ~ Normal({E(a.Predictor)}, 1) on {E(a.Response)}'s side of zero)",
+            _ => $" (Pólya-Gamma ω ~ PG({E(a.Trials)}, {E(a.Predictor)}))",
+        };
 
         private static string Scale(SampledLatent latent) => latent.Transform switch
         {

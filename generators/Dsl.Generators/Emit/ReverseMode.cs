@@ -50,6 +50,14 @@ namespace Dsl.Generators.Emit
                 foreach (var v in variables) Variables[v] = v;
             }
 
+            /// <summary>A branch's scope: the same indices and enclosing sums, and sums hoisted inside it kept to it.</summary>
+            public Scope Branch()
+            {
+                var branch = new Scope(Variables.Keys);
+                foreach (var pair in Hoisted) branch.Hoisted[pair.Key] = pair.Value;
+                return branch;
+            }
+
             /// <summary>A loop body's scope: one more index, and the enclosing sums still visible.</summary>
             public Scope Inner(string variable)
             {

@@ -473,13 +473,17 @@ namespace Dsl.Generators.Emit
             return Plain(on) && Plain(off) ? null : (on, off);
         }
 
-        /// <summary>log p(y) as log p where y = 1 and log(1 − p) where y = 0, each differentiated in its own branch.</summary>
+        /// <summary>
+        /// log p(y) as log p where y = 1 and log(1 − p) where y = 0, each differentiated in its own branch, with a scope
+        /// of its own: a sum in the predictor is computed in each branch that reads it.
+        /// </summary>
         private static void EmitBernoulliBranches(SourceWriter w, ReverseMode reverse, string value, string term, (Expr On, Expr Off) logs, ReverseMode.Scope scope, string? scale)
         {
             void Branch(Expr log)
             {
-                w.Line($"{term} += {reverse.Of(log, scope)};");
-                reverse.Accumulate(log, scale ?? "1.0", scope);
+                var branch = scope.Branch();
+                w.Line($"{term} += {reverse.Of(log, branch)};");
+                reverse.Accumulate(log, scale ?? "1.0", branch);
             }
             using (w.Block($"if ({value} == 1)")) Branch(logs.On);
             using (w.Block("else")) Branch(logs.Off);

@@ -26,6 +26,7 @@ public sealed class ExactGibbsAgreementTests(ConjugateDeclarations declarations)
     [InlineData("LogNormalLevels", 30)]
     [InlineData("LogisticRegression", 60)]
     [InlineData("NormalPrecisions", 30)]
+    [InlineData("ProbitOutcomes", 60)]
     [InlineData("UnknownShape", 30)]
     [InlineData("WideLocation", 10)]
     [InlineData("ZeroInflatedCounts", 40)]

@@ -34,6 +34,7 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
     [InlineData("LogNormalLevels", 10)]
     [InlineData("LogisticRegression", 20)]
     [InlineData("NormalPrecisions", 10)]
+    [InlineData("ProbitOutcomes", 20)]
     [InlineData("SwitchedProfiles", 10)]
     [InlineData("UnknownShape", 10)]
     [InlineData("WideLocation", 10)]

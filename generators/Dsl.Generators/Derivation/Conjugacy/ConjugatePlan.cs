@@ -68,20 +68,36 @@ namespace Dsl.Generators.Derivation.Conjugacy
     /// One child's contribution: at each of its entries, <see cref="First"/> and <see cref="Second"/> (over the child's
     /// index variables, its own value read as a call at them) are added at the latent's entry <see cref="Read"/>.
     /// </summary>
-    /// <param name="Augment">the Pólya-Gamma variable ω the statistics read, drawn per child entry first (null: none)</param>
+    /// <param name="Augment">the auxiliary variable the statistics read (a Pólya-Gamma ω or a probit utility), drawn per child entry first (null: none)</param>
     /// <param name="Split">the allocation of each child entry's count over a sum's terms, drawn per entry first; the
     /// statistics are then added per term k, reading its count y_k (null: none)</param>
     public sealed record ChildStatistics(string Child, NodeCallExpr Read, Expr First, Expr? Second, Augmentation? Augment = null, AllocationSplit? Split = null);
 
-    /// <summary>
-    /// Pólya-Gamma augmentation (Polson, Scott and Windle 2013) of a child with a logit link, y ~ Binomial(n, logit: ψ)
-    /// (a Bernoulli is n = 1): p(y | ψ) ∝ e^{κψ} ∫ e^{−ωψ²/2} PG(ω; n, 0) dω with κ = y − n/2, so given ω ~ PG(n, ψ)
-    /// drawn at the current ψ, the child is a Normal pseudo-observation κ/ω of ψ with precision ω. The statistics read
-    /// ω as the bound variable <see cref="Variable"/>, drawn once per child entry before them.
-    /// </summary>
-    public sealed record Augmentation(Expr Trials, Expr Logit)
+    public enum AugmentationKind
     {
-        public const string Variable = "ldOmega";
+        /// <summary>
+        /// Pólya-Gamma augmentation (Polson, Scott and Windle 2013) of a child with a logit link, y ~ Binomial(n,
+        /// logit: ψ) (a Bernoulli is n = 1): p(y | ψ) ∝ e^{κψ} ∫ e^{−ωψ²/2} PG(ω; n, 0) dω with κ = y − n/2, so given
+        /// ω ~ PG(n, ψ) drawn at the current ψ, the child is a Normal pseudo-observation κ/ω of ψ with precision ω.
+        /// </summary>
+        PolyaGamma,
+
+        /// <summary>
+        /// Latent-utility augmentation (Albert and Chib 1993) of a Bernoulli with a probit link, y ~ Bernoulli(p: Φ(η)):
+        /// y = 1 exactly when u &gt; 0 for u ~ Normal(η, 1), so given u drawn from that Normal truncated to y's side of
+        /// zero, the child is a Normal observation u of η with precision 1.
+        /// </summary>
+        LatentUtility,
+    }
+
+    /// <summary>
+    /// An auxiliary variable that makes a Bernoulli or Binomial child Normal in its predictor: drawn once per child
+    /// entry at the current <see cref="Predictor"/> (a logit or a probit's η), and read by the statistics as the bound
+    /// variable <see cref="Variable"/>. <see cref="Response"/> is the child's own value (a probit utility's side).
+    /// </summary>
+    public sealed record Augmentation(AugmentationKind Kind, Expr Trials, Expr Predictor, Expr Response)
+    {
+        public string Variable => Kind == AugmentationKind.PolyaGamma ? "ldOmega" : "ldUtility";
     }
 
     /// <summary>
