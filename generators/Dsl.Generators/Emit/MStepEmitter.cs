@@ -107,7 +107,6 @@ namespace Dsl.Generators.Emit
         {
             var name = Map(update, term);
             var p = update.Parameter;
-            var length = update.Indices.Count == 0 ? "1" : $"{p}Values.Length";
             switch (term.Kind)
             {
                 case GradientTermKind.AllocationProfile:
@@ -185,7 +184,7 @@ namespace Dsl.Generators.Emit
                             w.Line($"map[{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}] = {code.FlatIndex(term.Access)};");
                         w.Line("return map;");
                     }
-                    if (term.Kind is not (GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient)) break;
+                    if (!ReadsEntryValues(term)) break;
                     w.Line();
                     var what = term.Kind == GradientTermKind.NormalisedWeight ? $"weight in {b.Child!.Observed}" : $"term of {b.Response}'s logit";
                     EmitEntryValues(w, spec, update, term, [b.Replicate, b.Element], $"{ReplicateIndex(b)} * {CodeExpr.Size(b.Element.Plate)} + {b.Element.Variable}", vars, what);
@@ -222,8 +221,7 @@ namespace Dsl.Generators.Emit
                 {
                     w.Line("gradient.Clear();");
                     w.Line("var value = 0.0;");
-                    if (update.Terms.Any(t => t.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient or GradientTermKind.AllocationProfile))
-                        w.Line("var withGradient = !gradient.IsEmpty;");
+                    if (update.Terms.Any(ReadsEntryValues)) w.Line("var withGradient = !gradient.IsEmpty;");
                     foreach (var term in update.Terms) EmitTermCall(w, spec, plan, update, term);
                     w.Line("return value;");
                 }
@@ -266,6 +264,13 @@ namespace Dsl.Generators.Emit
             }
         }
 
+        /// <summary>
+        /// Whether a term is a function of per-entry values g of an expression of the parameter, computed by a generated
+        /// method, its gradient carried to the parameter by the chain rule (the others differentiate inside their own method).
+        /// </summary>
+        private static bool ReadsEntryValues(GradientTerm term) =>
+            term.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient or GradientTermKind.AllocationProfile;
+
         /// <summary>Per entry of a term that is a function of values g computed from the parameter: g, ∂g/∂P and ∂objective/∂g.</summary>
         private static IEnumerable<string> EntryValueFields(GradientTerm term)
         {
@@ -280,7 +285,7 @@ namespace Dsl.Generators.Emit
         {
             yield return $"{Field(term)} = model.{Map(update, term)}();";
             var length = term.Kind == GradientTermKind.AllocationProfile ? $"{Field(term)}.Map.Length" : $"{Field(term)}.Length";
-            if (term.Kind is GradientTermKind.NormalisedWeight or GradientTermKind.PolyaGammaCoefficient or GradientTermKind.AllocationProfile)
+            if (ReadsEntryValues(term))
                 yield return $"({Field(term)}Values, {Field(term)}Slopes, {Field(term)}Adjoint) = (new double[{length}], new double[{length}], new double[{length}]);";
             if (term.Kind != GradientTermKind.NormalisedWeight) yield break;
             var b = plan.Logistics[term.Block];
