@@ -176,6 +176,19 @@ public partial class ProbitOutcomes
     [Observed] public int outcome(Patient n) => Dist.Bernoulli(p: Phi(effect(clinic(n)) + Sum((Feature f) => design(n, f) * coefficient(f))));
 }
 
+/// Successes out of known attempts on a probit link: each entry is its attempts' utilities, so given their mean it is a
+/// Normal observation of the predictor with precision equal to the attempts, and the intercept and slope a Normal block.
+[PlateModel("Binomial probit")]
+public partial class ProbitSuccesses
+{
+    [Plate] public partial struct Trial { }
+    [Data] public partial int attempts(Trial n);
+    [Data] public partial double dose(Trial n);
+    [Latent] public double intercept() => Dist.Normal(0, 1);
+    [Latent] public double slope() => Dist.Normal(0, 1);
+    [Observed] public int successes(Trial n) => Dist.Binomial(attempts(n), p: Phi(intercept() + slope() * dose(n)));
+}
+
 /// A Gaussian mixture whose components have identical priors: nothing in the declaration tells them apart, so the
 /// posterior is symmetric in their labels and chains settle on different labellings, which the fit aligns.
 [PlateModel("Gaussian mixture, components exchangeable")]

@@ -352,18 +352,26 @@ namespace Dsl.Generators.Emit
             child.Indices.Select(i => i.Variable).Concat(augment is null ? Enumerable.Empty<string>() : new[] { augment.Variable }).ToList();
 
         /// <summary>
-        /// Draws a child entry's auxiliary variable at the current predictor: a Pólya-Gamma ω ~ PG(n, ψ), inside a
-        /// scope that skips an entry with no trials (PG(0, ψ) is 0: the entry says nothing), or a probit's utility u,
-        /// Normal(η, 1) truncated to the response's side of zero. Nothing for a child without one.
+        /// Draws a child entry's auxiliary variable at the current predictor: a Pólya-Gamma ω ~ PG(n, ψ), or a probit's
+        /// utility u, Normal(η, 1) truncated to the response's side of zero (the mean of n of them for a Binomial), a
+        /// Binomial's inside a scope that skips an entry with no trials (it says nothing). Nothing for a child without one.
         /// </summary>
         public static System.IDisposable Augment(SourceWriter w, CodeExpr code, Augmentation? augment)
         {
             if (augment is null) return SourceWriter.Nested(new System.IDisposable[0]);
-            if (augment.Kind == AugmentationKind.LatentUtility)
+            if (augment.Kind == AugmentationKind.LatentUtility && augment.Trials is ConstantExpr { Value: 1 })
             {
                 w.Line($"// u ~ Normal(η, 1) on the side of zero {ExprPrinter.Print(augment.Response)} says, at the current η = {ExprPrinter.Print(augment.Predictor)}");
                 w.Line($"var {augment.Variable} = global::Dsl.Runtime.Sampling.TruncatedNormal.Utility({code.Of(augment.Predictor)}, {code.Of(augment.Response)} == 1, ref random);");
                 return SourceWriter.Nested(new System.IDisposable[0]);
+            }
+            if (augment.Kind == AugmentationKind.LatentUtility)
+            {
+                w.Line($"// the mean of {ExprPrinter.Print(augment.Trials)} utilities ~ Normal(η, 1), {ExprPrinter.Print(augment.Response)} of them above zero, at the current η = {ExprPrinter.Print(augment.Predictor)}");
+                w.Line($"var ldTrials = {code.Of(augment.Trials)};");
+                var trialsScope = w.Block("if (ldTrials > 0)");
+                w.Line($"var {augment.Variable} = global::Dsl.Runtime.Sampling.TruncatedNormal.MeanUtility({code.Of(augment.Predictor)}, (int)ldTrials, (int){code.Of(augment.Response)}, ref random);");
+                return trialsScope;
             }
             w.Line($"// ω ~ PG({ExprPrinter.Print(augment.Trials)}, ψ) at the current logit ψ = {ExprPrinter.Print(augment.Predictor)}");
             if (augment.Trials is ConstantExpr { Value: 1 })

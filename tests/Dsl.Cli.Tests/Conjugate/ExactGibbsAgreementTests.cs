@@ -27,6 +27,7 @@ public sealed class ExactGibbsAgreementTests(ConjugateDeclarations declarations)
     [InlineData("LogisticRegression", 60)]
     [InlineData("NormalPrecisions", 30)]
     [InlineData("ProbitOutcomes", 60)]
+    [InlineData("ProbitSuccesses", 30)]
     [InlineData("UnknownShape", 30)]
     [InlineData("WideLocation", 10)]
     [InlineData("ZeroInflatedCounts", 40)]

@@ -35,6 +35,7 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
     [InlineData("LogisticRegression", 20)]
     [InlineData("NormalPrecisions", 10)]
     [InlineData("ProbitOutcomes", 20)]
+    [InlineData("ProbitSuccesses", 10)]
     [InlineData("SwitchedProfiles", 10)]
     [InlineData("UnknownShape", 10)]
     [InlineData("WideLocation", 10)]

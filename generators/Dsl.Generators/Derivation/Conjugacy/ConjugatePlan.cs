@@ -85,7 +85,8 @@ namespace Dsl.Generators.Derivation.Conjugacy
         /// <summary>
         /// Latent-utility augmentation (Albert and Chib 1993) of a Bernoulli with a probit link, y ~ Bernoulli(p: Φ(η)):
         /// y = 1 exactly when u &gt; 0 for u ~ Normal(η, 1), so given u drawn from that Normal truncated to y's side of
-        /// zero, the child is a Normal observation u of η with precision 1.
+        /// zero, the child is a Normal observation u of η with precision 1. A Binomial(n, p: Φ(η)) is n such trials, y
+        /// of them above zero: given their mean ū, a Normal observation of η with precision n.
         /// </summary>
         LatentUtility,
     }

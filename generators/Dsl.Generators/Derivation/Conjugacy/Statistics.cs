@@ -96,7 +96,8 @@ namespace Dsl.Generators.Derivation.Conjugacy
         /// <summary>
         /// A child as a Normal observation of its location: y ~ Normal(μ, σ) is (y, μ, 1/σ²); a log-normal is (log y, μ,
         /// 1/σ²); a Bernoulli or Binomial with a logit ψ is, given its Pólya-Gamma variable ω, (κ/ω, ψ, ω) with
-        /// κ = y − n/2; a Bernoulli with p: Phi(η) is, given its latent utility u, (u, η, 1) (<see cref="Augmentation"/>).
+        /// κ = y − n/2; a Bernoulli or Binomial with p: Phi(η) is, given the mean ū of its n latent utilities, (ū, η, n)
+        /// (<see cref="Augmentation"/>).
         /// Null for another family.
         /// </summary>
         public static GaussianView? Gaussian(ModelSpec spec, NodeSpec node)
@@ -104,13 +105,15 @@ namespace Dsl.Generators.Derivation.Conjugacy
             var own = ExprTools.OwnCall(node);
             if (NormalArguments(spec, node) is var (mean, sd))
                 return new GaussianView(node.Declaration.Distribution!.Name == "LogNormal" ? Log(own) : own, mean, Precision(sd), null, LocationArgument(node));
-            if (node.Declaration.Distribution is { Name: "Bernoulli" } && ExprTools.Argument(node, "p", spec) is FunctionExpr { Function: "Phi" } probit)
-            {
-                var utility = new Augmentation(AugmentationKind.LatentUtility, Constant(1, own), probit.Arguments[0], own);
-                return new GaussianView(new IndexExpr(utility.Variable, own.Location), utility.Predictor, Constant(1, own), utility, "p");
-            }
-            if (node.Declaration.Distribution is not { Name: "Bernoulli" or "Binomial" } d || Logit(spec, node) is not var (logit, argument)) return null;
+            if (node.Declaration.Distribution is not { Name: "Bernoulli" or "Binomial" } d) return null;
             var trials = d.Name == "Binomial" ? ExprTools.Argument(node, "trials", spec)! : Constant(1, own);
+            if (ExprTools.Argument(node, "p", spec) is FunctionExpr { Function: "Phi" } probit)
+            {
+                // n unit-precision utilities, whose mean is sufficient: one observation of η with precision n.
+                var utility = new Augmentation(AugmentationKind.LatentUtility, trials, probit.Arguments[0], own);
+                return new GaussianView(new IndexExpr(utility.Variable, own.Location), utility.Predictor, trials, utility, "p");
+            }
+            if (Logit(spec, node) is not var (logit, argument)) return null;
             var augment = new Augmentation(AugmentationKind.PolyaGamma, trials, logit, own);
             var omega = new IndexExpr(augment.Variable, own.Location);
             var kappa = Subtract(own, Divide(trials, Constant(2, own)));
