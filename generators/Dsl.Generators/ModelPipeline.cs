@@ -104,7 +104,7 @@ namespace Dsl.Generators
                     // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.
                     if (!plans.AnyTried) diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInferenceEngine, declaration.Location, declaration.ClassName));
                 }
-                return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.ToEquatableArray()) { Plans = plans };
+                return new PipelineResult(declaration.ClassName, declaration, validated.Value, diagnostics.ToEquatableArray(), files.Select(GeneratedCodeMarker.Mark).ToEquatableArray()) { Plans = plans };
             });
 
         /// <summary>Every [PlateModel] class in a source text (for tools that have no compilation).</summary>

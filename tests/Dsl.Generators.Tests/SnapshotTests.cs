@@ -19,7 +19,7 @@ public sealed class SnapshotTests
     }
 
     /// <summary>The model through every stage, its Extends resolved among the declarations of its sources.</summary>
-    private static PipelineResult RunModel(string model)
+    internal static PipelineResult RunModel(string model)
     {
         var declarations = Sources(model)
             .SelectMany(s => ModelPipeline.FindModels(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(s.Text, GeneratorHarness.ParseOptions, s.Path).GetRoot()))

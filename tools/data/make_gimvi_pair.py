@@ -6,23 +6,24 @@ lower capture. A share of those spatial genes is held out as the truth an imputa
 left with no count are dropped. Writes seq.csv, spatial.csv, spatial_heldout.csv (cells as rows, genes as columns).
 
     /usr/bin/python3 tools/data/make_gimvi_pair.py ../shared/data/pbmc_small OUT --spatial-genes 40 --held-out 10 --capture 0.5 --seed 1
+    /usr/bin/python3 tools/data/make_gimvi_pair.py ../shared/data/lung_treutlein OUT --round --spatial-genes 80 --seed 1
 """
 import argparse, csv, os
 import numpy as np
 
 
-def read_mtx(folder):
+def read_mtx(folder, rounded):
     genes = [l.strip() for l in open(os.path.join(folder, "genes.tsv"))]
     cells = [l.strip() for l in open(os.path.join(folder, "cells.tsv"))]
     x = np.zeros((len(cells), len(genes)), dtype=np.int64)
     with open(os.path.join(folder, "counts.mtx")) as f:
         header = f.readline()
-        if "integer" not in header:
-            raise SystemExit(f"{folder}/counts.mtx holds non-integer values; gimVI needs counts")
+        if "integer" not in header and not rounded:
+            raise SystemExit(f"{folder}/counts.mtx holds non-integer values; gimVI needs counts (--round rounds them, e.g. FPKM)")
         f.readline()
         for line in f:
             g, c, v = line.split()
-            x[int(c) - 1, int(g) - 1] = int(v)
+            x[int(c) - 1, int(g) - 1] = int(round(float(v)))
     return genes, cells, x
 
 
@@ -42,8 +43,9 @@ def main():
     p.add_argument("--held-out", type=int, default=10)
     p.add_argument("--capture", type=float, default=0.5)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--round", action="store_true", help="round non-integer values (FPKM, TPM) to the nearest integer")
     a = p.parse_args()
-    genes, cells, x = read_mtx(a.source)
+    genes, cells, x = read_mtx(a.source, a.round)
     rng = np.random.default_rng(a.seed)
     order = rng.permutation(len(cells))
     seq, spatial = np.sort(order[: len(cells) // 2]), np.sort(order[len(cells) // 2:])

@@ -29,7 +29,6 @@ namespace Dsl.Generators.Emit
             using (w.Block($"partial class {spec.ClassName} : {Conjugate}.{(plan.Mixed ? "IMixedGibbsModel" : "IConjugateModel")}"))
             {
                 w.Line("/// <summary>An exact Gibbs sampler at the stored data and plate sizes, with its own state (one per chain); another chain's sampler lends it its read-only copies of the observations.</summary>");
-                w.Line(EmitHelpers.GeneratedCodeAttribute);
                 w.Line($"public {Conjugate}.IConjugateSweep CreateSweep({Conjugate}.IConjugateSweep? sharing = null) => new ConjugateSweep(this, sharing as ConjugateSweep);");
                 w.Line();
                 var entries = plan.Enumerated.Select(e => $"{e.Latent} by enumeration")
@@ -38,7 +37,6 @@ namespace Dsl.Generators.Emit
                     .Concat(plan.Updates.Select(u => $"{u.Latent} by {u.Entry}"))
                     .Concat(plan.Slices.Select(u => $"{u.Latent.Node} by slice sampling"));
                 w.Line($"/// <summary>Each latent drawn from its full conditional given the others: {string.Join("; ", entries)}.</summary>");
-                w.Line(EmitHelpers.GeneratedCodeAttribute);
                 using (w.Block($"private sealed class ConjugateSweep : {Conjugate}.IConjugateSweep"))
                 {
                     EmitFields(w, spec, plan, latents, observed);

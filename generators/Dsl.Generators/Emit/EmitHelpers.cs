@@ -28,7 +28,7 @@ namespace Dsl.Generators.Emit
             return writer;
         }
 
-        /// <summary>Marks a generated member; on members, since a partial class may carry the attribute only once.</summary>
+        /// <summary>What marks generated code (see <see cref="GeneratedCodeMarker"/>, which places it).</summary>
         public static string GeneratedCodeAttribute => $"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]";
 
         /// <summary>One settable <c>{Plate}Count</c> property per plate: the sizes inference reads.</summary>

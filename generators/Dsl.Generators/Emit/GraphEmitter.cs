@@ -12,7 +12,6 @@ namespace Dsl.Generators.Emit
             using (writer.Block($"partial class {model.ClassName}"))
             {
                 writer.Line("/// <summary>The plate diagram of this model: what `dsl graph` draws.</summary>");
-                writer.Line(EmitHelpers.GeneratedCodeAttribute);
                 writer.Line("public static global::Dsl.Runtime.Graph.ModelGraph Graph { get; } = new(");
                 writer.Line($"    Name: {EmitHelpers.Literal(model.ClassName)},");
                 writer.Line($"    Description: {EmitHelpers.Literal(model.Description)},");

@@ -50,13 +50,11 @@ namespace Dsl.Generators.Emit
             using (w.Block($"partial class {spec.ClassName} : {surface.Interface}"))
             {
                 w.Line($"/// <summary>{surface.FactoryDoc}</summary>");
-                w.Line(EmitHelpers.GeneratedCodeAttribute);
                 w.Line($"public {surface.Density} {surface.Factory}() => new Posterior(this);");
                 w.Line();
                 w.Line(latents.Count == 0
                     ? $"/// <summary>log p({string.Join(", ", observed.Select(o => o.Name))} | {string.Join(", ", parameters.Select(p => p.Name))}), up to a constant.</summary>"
                     : $"/// <summary>log p({string.Join(", ", latents.Select(l => l.Node.Name))} | {string.Join(", ", observed.Select(o => o.Name))}) on the unconstrained scale, up to a constant.</summary>");
-                w.Line(EmitHelpers.GeneratedCodeAttribute);
                 using (w.Block($"private sealed class Posterior : {surface.Density}"))
                 {
                     EmitFields(w, spec, latents, observed, parameters);

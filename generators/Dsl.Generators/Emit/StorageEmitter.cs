@@ -38,7 +38,6 @@ namespace Dsl.Generators.Emit
         private static void EmitPlate(SourceWriter writer, PlateDecl plate)
         {
             writer.Line($"/// <summary>An index into plate {plate.Name}{(plate.Description is null ? "" : $" ({plate.Description})")}.</summary>");
-            writer.Line(EmitHelpers.GeneratedCodeAttribute);
             using (writer.Block($"partial struct {plate.Name}"))
             {
                 writer.Line($"public {plate.Name}(int value) => Value = value;");
@@ -64,7 +63,6 @@ namespace Dsl.Generators.Emit
             var constraints = string.Join(", ", IrPrinter.ConstraintParts(node.Constraints));
 
             writer.Line($"/// <summary>Values of [{node.Role}] {IrPrinter.Signature(node)}{(constraints.Length == 0 ? "" : $", {constraints}")} (line {node.Location.Line}).</summary>");
-            writer.Line(EmitHelpers.GeneratedCodeAttribute);
             writer.Line($"public {arrayType} {node.Name}Values {{ get; set; }}{initial}");
             writer.Line();
             // A parameter with a prior keeps its own body (the Dist.* marker); the others read their storage.

@@ -7,18 +7,23 @@ namespace Dsl.Models.Tests.Generality;
 partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
 {
     /// <summary>Size of plate Trial.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int TrialCount { get; set; }
 
     /// <summary>Size of plate Clinic.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int ClinicCount { get; set; }
 
     /// <summary>Size of plate Feature.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int FeatureCount { get; set; }
 
     /// <summary>Values of [Observed] successes(Trial n) (line 23).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int[] successesValues { get; set; } = new int[0];
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public static global::Dsl.Runtime.Models.ModelDescriptor Descriptor { get; } = new(
         "ClinicLogit",
         new string[] { "Trial", "Clinic", "Feature" },
@@ -33,8 +38,10 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
             new("successes", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "Trial" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 23),
         });
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     global::Dsl.Runtime.Models.ModelDescriptor global::Dsl.Runtime.Models.IDeclaredModel.Descriptor => Descriptor;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int GetPlateSize(string plate) => plate switch
     {
         "Trial" => TrialCount,
@@ -44,6 +51,7 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
     }
     ;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SetPlateSize(string plate, int size)
     {
         switch (plate)
@@ -55,6 +63,7 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void Store(string node, global::System.ReadOnlySpan<double> values)
     {
         switch (node)
@@ -67,6 +76,7 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
     {
         switch (node)
@@ -75,6 +85,7 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)
@@ -91,6 +102,7 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
     /// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a
     /// floor), then the author's own where a partial class part implements <see cref="OnStartingValues"/>.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void InitializeParameters()
     {
         OnStartingValues();
@@ -103,12 +115,14 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
     partial void OnStartingValues();
 
     /// <summary>A deterministic node's values, row-major, at the latents' values given by name (and the stored parameters and data).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryEvaluate(string node, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents, global::System.Span<double> destination)
     {
         return false;
     }
 
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
         var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();

@@ -7,38 +7,44 @@ namespace Dsl.Models.Tests.Generality;
 partial class ClinicLogit
 {
     /// <summary>An index into plate Trial.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Trial
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Trial(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Trial[" + Value + "]";
     }
 
     /// <summary>An index into plate Clinic.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Clinic
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Clinic(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Clinic[" + Value + "]";
     }
 
     /// <summary>An index into plate Feature.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Feature
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Feature(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Feature[" + Value + "]";
     }
 
@@ -46,18 +52,21 @@ partial class ClinicLogit
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int[] clinicValues { get; set; } = new int[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial Clinic clinic(Trial n) => new Clinic(clinicValues[n.Value]);
 
     /// <summary>Values of [Data] attempts(Trial n) (line 18).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int[] attemptsValues { get; set; } = new int[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial int attempts(Trial n) => attemptsValues[n.Value];
 
     /// <summary>Values of [Data] design(Trial n, Feature f) (line 19).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] designValues { get; set; } = new double[0, 0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double design(Trial n, Feature f) => designValues[n.Value, f.Value];
 
 }

@@ -7,27 +7,35 @@ namespace Dsl.Models.Gimvi;
 partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
 {
     /// <summary>Size of plate SeqCell.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int SeqCellCount { get; set; }
 
     /// <summary>Size of plate SpatialCell.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int SpatialCellCount { get; set; }
 
     /// <summary>Size of plate Gene.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int GeneCount { get; set; }
 
     /// <summary>Size of plate SpatialGene.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int SpatialGeneCount { get; set; }
 
     /// <summary>Size of plate Dim.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int DimCount { get; set; }
 
-    /// <summary>Counts of [Observed] x(SeqCell n, Gene g) (line 61), sparse rows over plate SeqCell, columns over Gene.</summary>
+    /// <summary>Counts of [Observed] x(SeqCell n, Gene g) (line 63), sparse rows over plate SeqCell, columns over Gene.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::Dsl.Runtime.Data.CountMatrix? xCounts { get; set; }
 
-    /// <summary>Counts of [Observed] xSpatial(SpatialCell m, SpatialGene g) (line 69), sparse rows over plate SpatialCell, columns over SpatialGene.</summary>
+    /// <summary>Counts of [Observed] xSpatial(SpatialCell m, SpatialGene g) (line 71), sparse rows over plate SpatialCell, columns over SpatialGene.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::Dsl.Runtime.Data.CountMatrix? xSpatialCounts { get; set; }
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public static global::Dsl.Runtime.Models.ModelDescriptor Descriptor { get; } = new(
         "Gimvi",
         new string[] { "SeqCell", "SpatialCell", "Gene", "SpatialGene", "Dim" },
@@ -36,21 +44,23 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
             new("geneOf", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.PlateIndex, "Gene", null, null, 20),
             new("libraryLogMean", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] {  }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 23),
             new("libraryLogVar", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] {  }, global::Dsl.Runtime.Models.ValueSupport.NonNegative, null, null, null, 24, "the argument of Sqrt in l (line 45)"),
-            new("spatialLibrary", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "SpatialCell" }, global::Dsl.Runtime.Models.ValueSupport.NonNegative, null, null, null, 27, "a factor of the rate of xSpatial (line 69)"),
+            new("spatialLibrary", global::Dsl.Runtime.Graph.GraphNodeRole.Data, new string[] { "SpatialCell" }, global::Dsl.Runtime.Models.ValueSupport.NonNegative, null, null, null, 27, "a factor of the rate of xSpatial (line 71)"),
             new("theta", global::Dsl.Runtime.Graph.GraphNodeRole.Param, new string[] { "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 29),
             new("z", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 36),
             new("zSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SpatialCell", "Dim" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 40),
             new("l", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "SeqCell" }, global::Dsl.Runtime.Models.ValueSupport.Positive, null, null, null, 45),
-            new("rho", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 51),
-            new("rhoSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SpatialCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 54),
-            new("dropoutLogit", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 57),
-            new("x", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 61),
-            new("rhoPrime", global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 65),
-            new("xSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 69),
+            new("rho", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 53),
+            new("rhoSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SpatialCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 56),
+            new("dropoutLogit", global::Dsl.Runtime.Graph.GraphNodeRole.Network, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 59),
+            new("x", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SeqCell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 63),
+            new("rhoPrime", global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 67),
+            new("xSpatial", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "SpatialCell", "SpatialGene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 71),
         });
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     global::Dsl.Runtime.Models.ModelDescriptor global::Dsl.Runtime.Models.IDeclaredModel.Descriptor => Descriptor;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int GetPlateSize(string plate) => plate switch
     {
         "SeqCell" => SeqCellCount,
@@ -62,6 +72,7 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
     }
     ;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SetPlateSize(string plate, int size)
     {
         switch (plate)
@@ -75,6 +86,7 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void Store(string node, global::System.ReadOnlySpan<double> values)
     {
         switch (node)
@@ -90,6 +102,7 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
     {
         switch (node)
@@ -100,6 +113,7 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)
@@ -119,6 +133,7 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
     /// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a
     /// floor), then the author's own where a partial class part implements <see cref="OnStartingValues"/>.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void InitializeParameters()
     {
         thetaValues = new double[GeneCount];
@@ -133,12 +148,14 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
     partial void OnStartingValues();
 
     /// <summary>A deterministic node's values, row-major, at the latents' values given by name (and the stored parameters and data).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryEvaluate(string node, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents, global::System.Span<double> destination)
     {
         return false;
     }
 
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
         var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();
@@ -230,7 +247,7 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
             xCounts = xGiven;
             xSpatialCounts = xSpatialGiven;
         }
-        // x(n, g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)) (line 61)
+        // x(n, g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)) (line 63)
         var xDrawn = new double[SeqCellCount * GeneCount];
         simDraws["x"] = xDrawn;
         {
@@ -243,7 +260,7 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
                 }
             }
         }
-        // xSpatial(m, g) ~ Poisson(rate: spatialLibrary(m) * rhoPrime(m, g)) (line 69)
+        // xSpatial(m, g) ~ Poisson(rate: spatialLibrary(m) * rhoPrime(m, g)) (line 71)
         var xSpatialDrawn = new double[SpatialCellCount * SpatialGeneCount];
         simDraws["xSpatial"] = xSpatialDrawn;
         {

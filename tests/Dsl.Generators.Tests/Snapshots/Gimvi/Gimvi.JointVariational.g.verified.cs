@@ -10,6 +10,7 @@ partial class Gimvi : global::Dsl.Runtime.Variational.IJointVariationalDeclaredM
     /// The variational family over SeqCell and SpatialCell: one part per cell plate, in one parameter set,
     /// initialised from the seed part after part.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::Dsl.Runtime.Variational.JointFamily<T> CreateJointVariational<T>(ulong seed) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         var parameters = new global::Dsl.Runtime.Neural.ParameterSet<T>();
@@ -24,5 +25,6 @@ partial class Gimvi : global::Dsl.Runtime.Variational.IJointVariationalDeclaredM
         return new global::Dsl.Runtime.Variational.JointFamily<T>(parameters, new global::Dsl.Runtime.Variational.IVariationalPart<T>[] { seqCellPart, spatialCellPart }, adversaries, seed);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     global::Dsl.Runtime.Variational.IJointVariational<float> global::Dsl.Runtime.Variational.IJointVariationalDeclaredModel.CreateJointVariational(ulong seed) => CreateJointVariational<float>(seed);
 }

@@ -6,6 +6,7 @@ namespace Dsl.Models.Gimvi;
 
 partial class Gimvi
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ValidateSeqCellVariationalShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("x", xCounts, SeqCellCount, GeneCount);
@@ -20,51 +21,92 @@ partial class Gimvi
     /// </summary>
     public sealed partial class SeqCellVariational<T> : global::Dsl.Runtime.Variational.IVariationalModel<T> where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly Gimvi model;
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.Parameter<T> thetaParameter; // log theta
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zEncoder; // q(z | x), line 36
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x), line 45
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rho
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 51
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 53
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.Trunk<T> dropoutLogitTrunk; // hidden layers of dropoutLogit
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 57
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 59
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] cellOf = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xBatch = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xLogBatch = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSample = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zNoise = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSampleGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zMeanGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zVarianceGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lSample = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lNoise = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lSampleGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lMeanGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lVarianceGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] rhoInputGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] dropoutLogitInputGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] rhoGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] dropoutLogitGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] thetaValue = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] thetaPartials = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xMean = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xMeanDerivative = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xInverseDispersion = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xInverseDispersionDerivative = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xZeroLogit = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xZeroLogitDerivative = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] zEncoderOneHot = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] lEncoderOneHot = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] rhoOneHot = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] dropoutLogitOneHot = new int[0];
 
         /// <summary>
         /// Builds the networks and parameters of the SeqCell part in the shared set, initialised from the stream
         /// (those another part registered first are shared by name: one decoder, one encoder's last layer, one parameter).
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public SeqCellVariational(Gimvi model, global::Dsl.Runtime.Neural.ParameterSet<T> parameters, ref global::Dsl.Runtime.Random.RandomStream init)
         {
             this.model = model;
@@ -75,20 +117,23 @@ partial class Gimvi
                 64, 2, 0.2, true, ref init, sharedLastLayer: "joint");
             lEncoder = new global::Dsl.Runtime.Neural.EncoderNetwork<T>(parameters, "l.encoder", model.GeneCount, 0, 1,
                 128, 1, 0.2, true, ref init);
-            rhoTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "rho", model.DimCount, 0, 128, 1, 0.1, true, ref init);
-            rhoHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "rho.output", 128, model.GeneCount, global::Dsl.Activation.Softmax, ref init);
-            dropoutLogitTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "dropoutLogit", model.DimCount, 0, 128, 1, 0.1, true, ref init);
-            dropoutLogitHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "dropoutLogit.output", 128, model.GeneCount, global::Dsl.Activation.Identity, ref init);
+            rhoTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "rho", model.DimCount, 0, 256, 1, 0.1, true, ref init);
+            rhoHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "rho.output", 256, model.GeneCount, global::Dsl.Activation.Softmax, ref init);
+            dropoutLogitTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "dropoutLogit", model.DimCount, 0, 128, 0, 0.1, true, ref init);
+            dropoutLogitHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "dropoutLogit.output", dropoutLogitTrunk.Hidden, model.GeneCount, global::Dsl.Activation.Identity, ref init);
             thetaParameter = parameters.Add("theta", model.GeneCount, decays: false);
             // Standard normal start on the log scale, as scvi-tools initialises its dispersions.
             for (var i = 0; i < thetaParameter.Value.Length; i++) thetaParameter.Value[i] = T.CreateTruncating(init.NextNormal());
             Threads = 1;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Elements => model.SeqCellCount;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::Dsl.Runtime.Neural.ParameterSet<T> Parameters => parameters;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.Collections.Generic.IReadOnlyList<global::Dsl.Runtime.Variational.ElboTerm> Terms { get; } = new global::Dsl.Runtime.Variational.ElboTerm[]
         {
             new("log p(x)", false),
@@ -96,8 +141,10 @@ partial class Gimvi
             new("KL(l)", true),
         };
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int threads = 1;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Threads
         {
             get => threads;
@@ -114,29 +161,38 @@ partial class Gimvi
         }
 
         /// <summary>After <see cref="Infer"/>: E_q[z] per row, rows x model.DimCount (after <see cref="Sample"/>: a draw from q).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> zPosteriorMean => zSample;
 
         /// <summary>After <see cref="Infer"/>: E_q[l] per row, rows x 1 (after <see cref="Sample"/>: a draw from q).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> lPosteriorMean => lSample;
 
         /// <summary>After <see cref="Infer"/>: rho at the posterior means, rows x model.GeneCount (after <see cref="Sample"/>: at the draw).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> rhoOutput => rhoHead.Output;
 
         /// <summary>After <see cref="Infer"/>: dropoutLogit at the posterior means, rows x model.GeneCount (after <see cref="Sample"/>: at the draw).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> dropoutLogitOutput => dropoutLogitHead.Output;
 
         /// <summary>After <see cref="Infer"/>: the mean of x at the posterior means, rows x model.GeneCount.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> xMeanValues => xMean;
 
         /// <summary>After <see cref="Infer"/>: the inverseDispersion of x at the posterior means, rows x model.GeneCount.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> xInverseDispersionValues => xInverseDispersion;
 
         /// <summary>After <see cref="Infer"/>: the zeroLogit of x at the posterior means, rows x model.GeneCount.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> xZeroLogitValues => xZeroLogit;
 
         /// <summary>The fitted theta (exp of the optimised log).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public T thetaAt(int index) => T.Exp(thetaParameter.Value[index]);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Step(global::System.ReadOnlySpan<int> elements, global::Dsl.Runtime.Variational.VariationalStep step, global::System.Span<double> termSums)
         {
             var rows = elements.Length;
@@ -153,6 +209,7 @@ partial class Gimvi
             if (step.Gradients && !step.HoldBackward) Backward(rows);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Infer(global::System.ReadOnlySpan<int> elements)
         {
             var rows = Evaluate(elements, 0, 0, sampling: false);
@@ -160,6 +217,7 @@ partial class Gimvi
         }
 
         /// <summary>Evaluation mode at one draw from q per row (keyed by seed and stream): fills the same outputs as <see cref="Infer"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Sample(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream)
         {
             var rows = Evaluate(elements, seed, stream, sampling: true);
@@ -167,6 +225,7 @@ partial class Gimvi
         }
 
         /// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)
         {
             var rows = Evaluate(elements, seed, stream, sampling: true);
@@ -177,6 +236,7 @@ partial class Gimvi
         }
 
         /// <summary>The forward pass in evaluation mode (running batch-norm statistics, no dropout), at a draw from q or at its means.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int Evaluate(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, bool sampling)
         {
             Prepare(elements, gradients: false);
@@ -184,10 +244,13 @@ partial class Gimvi
             return elements.Length;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int heldRows;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void FinishBackward() => Backward(heldRows);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public bool TryLatentSamples(string node, out T[] samples, out T[] gradient, out int width)
         {
             switch (node)
@@ -208,6 +271,7 @@ partial class Gimvi
         }
 
         /// <summary>Sizes the minibatch arrays, densifies the counts of the minibatch's cells and codes their categories.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Prepare(global::System.ReadOnlySpan<int> elements, bool gradients)
         {
             var rows = elements.Length;
@@ -254,6 +318,7 @@ partial class Gimvi
         }
 
         /// <summary>Dense rows of the minibatch's cells; log1p, when asked, touches only the non-zero entries (log1p(0) = 0).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private static void DensifyRows(global::Dsl.Runtime.Data.CountMatrix counts, global::System.ReadOnlySpan<int> elements, T[] target, bool logarithm)
         {
             var width = counts.Genes;
@@ -271,19 +336,21 @@ partial class Gimvi
         /// Encoders, reparameterised samples (or, without sampling, posterior means) and networks. Encoders of different
         /// latents, and heads on one trunk, are independent: they run side by side, each on its own stretch of the stream.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             Encoders(rows, training, sampling, seed, stream);
-            // rho (line 51): f(z).
+            // rho (line 53): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
-            // dropoutLogit (line 57): f(z).
+            // dropoutLogit (line 59): f(z).
             var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
             dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Encoders(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             global::Dsl.Runtime.Variational.Branches.Run(threads,
@@ -316,6 +383,7 @@ partial class Gimvi
         }
 
         /// <summary>The encoders alone on these elements, a draw from q each (for an adversary's training: no networks, no likelihood).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Encode(global::System.ReadOnlySpan<int> elements, global::Dsl.Runtime.Variational.VariationalStep step)
         {
             Prepare(elements, gradients: false);
@@ -324,10 +392,11 @@ partial class Gimvi
         }
 
         /// <summary>
-        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 61,
+        /// log p(x(SeqCell n, Gene g)) = ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g)), line 63,
         /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
         /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double Likelihoodx(int rows, bool gradients, T scale)
         {
             var items = model.GeneCount;
@@ -370,6 +439,7 @@ partial class Gimvi
         }
 
         /// <summary>The arguments of x's likelihood at every entry of the minibatch.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Argumentsx(int rows)
         {
             var items = model.GeneCount;
@@ -387,6 +457,7 @@ partial class Gimvi
         }
 
         /// <summary>KL(q(z) ‖ prior), line 36: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double Divergencez(int rows, bool gradients, T scale)
         {
             var sum = 0.0;
@@ -408,6 +479,7 @@ partial class Gimvi
         }
 
         /// <summary>Adds log prior − log q of the sampled z to each row's weight.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void LogDensityRatioz(int rows)
         {
             for (var row = 0; row < rows; row++)
@@ -424,6 +496,7 @@ partial class Gimvi
         }
 
         /// <summary>KL(q(l) ‖ prior), line 45: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double Divergencel(int rows, bool gradients, T scale)
         {
             var sum = 0.0;
@@ -442,6 +515,7 @@ partial class Gimvi
         }
 
         /// <summary>Adds log prior − log q of the sampled log l (the Jacobian of exp is the same in both and cancels) to each row's weight.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void LogDensityRatiol(int rows)
         {
             for (var row = 0; row < rows; row++)
@@ -455,6 +529,7 @@ partial class Gimvi
         }
 
         /// <summary>The model has no global latents: nothing to draw.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void SampleGlobals(ulong seed, ulong stream) { }
 
     }

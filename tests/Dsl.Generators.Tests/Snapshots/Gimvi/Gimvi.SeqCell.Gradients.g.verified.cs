@@ -8,6 +8,7 @@ partial class Gimvi
 {
     partial class SeqCellVariational<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Backward(int rows)
         {
             // theta = exp(u): ∂loss/∂u = ∂loss/∂theta · theta; chunk partials summed in chunk order.

@@ -8,8 +8,10 @@ partial class Gimvi
 {
     public sealed partial class SeqCellVariational<T> : global::Dsl.Runtime.Variational.IVariationalPart<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public string ElementPlate => "SeqCell";
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public bool TryReadLatent(string node, global::System.Span<double> destination)
         {
             switch (node)
@@ -30,6 +32,7 @@ partial class Gimvi
             return false;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public bool TryReadNetwork(string node, global::System.Span<double> destination)
         {
             switch (node)
@@ -50,6 +53,7 @@ partial class Gimvi
             return false;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void StoreParameters()
         {
             {
@@ -60,6 +64,7 @@ partial class Gimvi
             }
         }
         /// <summary>The networks in evaluation mode at given latent values (row-major over all elements, by name): their outputs for these elements.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Decode(global::System.ReadOnlySpan<int> elements, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents)
         {
             var rows = elements.Length;
@@ -91,11 +96,11 @@ partial class Gimvi
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, rows * 0);
-            // rho (line 51): f(z).
+            // rho (line 53): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
-            // dropoutLogit (line 57): f(z).
+            // dropoutLogit (line 59): f(z).
             var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
             dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);

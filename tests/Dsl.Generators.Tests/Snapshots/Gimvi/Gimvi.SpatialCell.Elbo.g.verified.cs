@@ -6,6 +6,7 @@ namespace Dsl.Models.Gimvi;
 
 partial class Gimvi
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ValidateSpatialCellVariationalShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("xSpatial", xSpatialCounts, SpatialCellCount, SpatialGeneCount);
@@ -20,32 +21,54 @@ partial class Gimvi
     /// </summary>
     public sealed partial class SpatialCellVariational<T> : global::Dsl.Runtime.Variational.IVariationalModel<T> where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly Gimvi model;
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zSpatialEncoder; // q(zSpatial | xSpatial), line 40
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rhoSpatial
-        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoSpatialHead; // line 54
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoSpatialHead; // line 56
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] cellOf = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xSpatialBatch = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xSpatialLogBatch = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSpatialSample = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSpatialNoise = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSpatialSampleGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSpatialMeanGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSpatialVarianceGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] rhoInputGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] rhoSpatialGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xSpatialRate = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xSpatialRateDerivative = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] zSpatialEncoderOneHot = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] rhoOneHot = new int[0];
 
         /// <summary>
         /// Builds the networks and parameters of the SpatialCell part in the shared set, initialised from the stream
         /// (those another part registered first are shared by name: one decoder, one encoder's last layer, one parameter).
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public SpatialCellVariational(Gimvi model, global::Dsl.Runtime.Neural.ParameterSet<T> parameters, ref global::Dsl.Runtime.Random.RandomStream init)
         {
             this.model = model;
@@ -54,23 +77,28 @@ partial class Gimvi
             using var sharing = parameters.ShareByName();
             zSpatialEncoder = new global::Dsl.Runtime.Neural.EncoderNetwork<T>(parameters, "zSpatial.encoder", model.SpatialGeneCount, 0, model.DimCount,
                 64, 2, 0.2, true, ref init, sharedLastLayer: "joint");
-            rhoTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "rho", model.DimCount, 0, 128, 1, 0.1, true, ref init);
-            rhoSpatialHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "rho.output", 128, model.GeneCount, global::Dsl.Activation.Softmax, ref init);
+            rhoTrunk = new global::Dsl.Runtime.Neural.Trunk<T>(parameters, "rho", model.DimCount, 0, 256, 1, 0.1, true, ref init);
+            rhoSpatialHead = new global::Dsl.Runtime.Neural.OutputHead<T>(parameters, "rho.output", 256, model.GeneCount, global::Dsl.Activation.Softmax, ref init);
             Threads = 1;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Elements => model.SpatialCellCount;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::Dsl.Runtime.Neural.ParameterSet<T> Parameters => parameters;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.Collections.Generic.IReadOnlyList<global::Dsl.Runtime.Variational.ElboTerm> Terms { get; } = new global::Dsl.Runtime.Variational.ElboTerm[]
         {
             new("log p(xSpatial)", false),
             new("KL(zSpatial)", true),
         };
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int threads = 1;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Threads
         {
             get => threads;
@@ -84,14 +112,18 @@ partial class Gimvi
         }
 
         /// <summary>After <see cref="Infer"/>: E_q[zSpatial] per row, rows x model.DimCount (after <see cref="Sample"/>: a draw from q).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> zSpatialPosteriorMean => zSpatialSample;
 
         /// <summary>After <see cref="Infer"/>: rhoSpatial at the posterior means, rows x model.GeneCount (after <see cref="Sample"/>: at the draw).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> rhoSpatialOutput => rhoSpatialHead.Output;
 
         /// <summary>After <see cref="Infer"/>: the rate of xSpatial at the posterior means, rows x model.SpatialGeneCount.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> xSpatialRateValues => xSpatialRate;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Step(global::System.ReadOnlySpan<int> elements, global::Dsl.Runtime.Variational.VariationalStep step, global::System.Span<double> termSums)
         {
             var rows = elements.Length;
@@ -107,6 +139,7 @@ partial class Gimvi
             if (step.Gradients && !step.HoldBackward) Backward(rows);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Infer(global::System.ReadOnlySpan<int> elements)
         {
             var rows = Evaluate(elements, 0, 0, sampling: false);
@@ -114,6 +147,7 @@ partial class Gimvi
         }
 
         /// <summary>Evaluation mode at one draw from q per row (keyed by seed and stream): fills the same outputs as <see cref="Infer"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Sample(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream)
         {
             var rows = Evaluate(elements, seed, stream, sampling: true);
@@ -121,6 +155,7 @@ partial class Gimvi
         }
 
         /// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)
         {
             var rows = Evaluate(elements, seed, stream, sampling: true);
@@ -130,6 +165,7 @@ partial class Gimvi
         }
 
         /// <summary>The forward pass in evaluation mode (running batch-norm statistics, no dropout), at a draw from q or at its means.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int Evaluate(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, bool sampling)
         {
             Prepare(elements, gradients: false);
@@ -137,10 +173,13 @@ partial class Gimvi
             return elements.Length;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int heldRows;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void FinishBackward() => Backward(heldRows);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public bool TryLatentSamples(string node, out T[] samples, out T[] gradient, out int width)
         {
             switch (node)
@@ -156,6 +195,7 @@ partial class Gimvi
         }
 
         /// <summary>Sizes the minibatch arrays, densifies the counts of the minibatch's cells and codes their categories.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Prepare(global::System.ReadOnlySpan<int> elements, bool gradients)
         {
             var rows = elements.Length;
@@ -183,6 +223,7 @@ partial class Gimvi
         }
 
         /// <summary>Dense rows of the minibatch's cells; log1p, when asked, touches only the non-zero entries (log1p(0) = 0).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private static void DensifyRows(global::Dsl.Runtime.Data.CountMatrix counts, global::System.ReadOnlySpan<int> elements, T[] target, bool logarithm)
         {
             var width = counts.Genes;
@@ -200,15 +241,17 @@ partial class Gimvi
         /// Encoders, reparameterised samples (or, without sampling, posterior means) and networks. Encoders of different
         /// latents, and heads on one trunk, are independent: they run side by side, each on its own stretch of the stream.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             Encoders(rows, training, sampling, seed, stream);
-            // rhoSpatial (line 54): f(zSpatial).
+            // rhoSpatial (line 56): f(zSpatial).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
             rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoSpatialHead.Forward(rhoTrunk.Output, rows);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Encoders(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             // q(zSpatial) = Normal(encoder mean, encoder variance), line 40.
@@ -224,6 +267,7 @@ partial class Gimvi
         }
 
         /// <summary>The encoders alone on these elements, a draw from q each (for an adversary's training: no networks, no likelihood).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Encode(global::System.ReadOnlySpan<int> elements, global::Dsl.Runtime.Variational.VariationalStep step)
         {
             Prepare(elements, gradients: false);
@@ -232,10 +276,11 @@ partial class Gimvi
         }
 
         /// <summary>
-        /// log p(xSpatial(SpatialCell m, SpatialGene g)) = Poisson(rate: spatialLibrary(m) * rhoSpatial(m, geneOf(g)) / rateTotal0()), line 69,
+        /// log p(xSpatial(SpatialCell m, SpatialGene g)) = Poisson(rate: spatialLibrary(m) * rhoSpatial(m, geneOf(g)) / rateTotal0()), line 71,
         /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
         /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double LikelihoodxSpatial(int rows, bool gradients, T scale)
         {
             var items = model.SpatialGeneCount;
@@ -281,6 +326,7 @@ partial class Gimvi
         }
 
         /// <summary>The arguments of xSpatial's likelihood at every entry of the minibatch.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void ArgumentsxSpatial(int rows)
         {
             var items = model.SpatialGeneCount;
@@ -299,6 +345,7 @@ partial class Gimvi
         }
 
         /// <summary>KL(q(zSpatial) ‖ prior), line 40: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double DivergencezSpatial(int rows, bool gradients, T scale)
         {
             var sum = 0.0;
@@ -320,6 +367,7 @@ partial class Gimvi
         }
 
         /// <summary>Adds log prior − log q of the sampled zSpatial to each row's weight.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void LogDensityRatiozSpatial(int rows)
         {
             for (var row = 0; row < rows; row++)
@@ -336,6 +384,7 @@ partial class Gimvi
         }
 
         /// <summary>The model has no global latents: nothing to draw.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void SampleGlobals(ulong seed, ulong stream) { }
 
     }

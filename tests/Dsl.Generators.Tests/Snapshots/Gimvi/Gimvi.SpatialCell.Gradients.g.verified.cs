@@ -8,6 +8,7 @@ partial class Gimvi
 {
     partial class SpatialCellVariational<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Backward(int rows)
         {
             // Back through rhoSpatial into zSpatial.

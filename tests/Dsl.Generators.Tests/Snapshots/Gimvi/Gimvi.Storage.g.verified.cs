@@ -7,62 +7,72 @@ namespace Dsl.Models.Gimvi;
 partial class Gimvi
 {
     /// <summary>An index into plate SeqCell (scRNA-seq cells).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct SeqCell
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public SeqCell(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "SeqCell[" + Value + "]";
     }
 
     /// <summary>An index into plate SpatialCell (spatial cells).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct SpatialCell
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public SpatialCell(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "SpatialCell[" + Value + "]";
     }
 
     /// <summary>An index into plate Gene (genes captured by scRNA-seq, G).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Gene
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Gene(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Gene[" + Value + "]";
     }
 
     /// <summary>An index into plate SpatialGene (genes captured by the spatial assay, G' (a subset of G)).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct SpatialGene
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public SpatialGene(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "SpatialGene[" + Value + "]";
     }
 
     /// <summary>An index into plate Dim (latent dimensions, d = 1..10).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Dim
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Dim(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Dim[" + Value + "]";
     }
 
@@ -70,48 +80,56 @@ partial class Gimvi
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int[] geneOfValues { get; set; } = new int[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial Gene geneOf(SpatialGene g) => new Gene(geneOfValues[g.Value]);
 
     /// <summary>Values of [Data] libraryLogMean() (line 23).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double libraryLogMeanValues { get; set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double libraryLogMean() => libraryLogMeanValues;
 
     /// <summary>Values of [Data] libraryLogVar() (line 24).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double libraryLogVarValues { get; set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double libraryLogVar() => libraryLogVarValues;
 
     /// <summary>Values of [Data] spatialLibrary(SpatialCell m) (line 27).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[] spatialLibraryValues { get; set; } = new double[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double spatialLibrary(SpatialCell m) => spatialLibraryValues[m.Value];
 
     /// <summary>Values of [Param] theta(Gene g), positive (line 29).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[] thetaValues { get; set; } = new double[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double theta(Gene g) => thetaValues[g.Value];
 
-    /// <summary>Values of [Network] rho(SeqCell n, Gene g) (line 51).</summary>
+    /// <summary>Values of [Network] rho(SeqCell n, Gene g) (line 53).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] rhoValues { get; set; } = new double[0, 0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double rho(SeqCell n, Gene g) => rhoValues[n.Value, g.Value];
 
-    /// <summary>Values of [Network] rhoSpatial(SpatialCell m, Gene g) (line 54).</summary>
+    /// <summary>Values of [Network] rhoSpatial(SpatialCell m, Gene g) (line 56).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] rhoSpatialValues { get; set; } = new double[0, 0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double rhoSpatial(SpatialCell m, Gene g) => rhoSpatialValues[m.Value, g.Value];
 
-    /// <summary>Values of [Network] dropoutLogit(SeqCell n, Gene g) (line 57).</summary>
+    /// <summary>Values of [Network] dropoutLogit(SeqCell n, Gene g) (line 59).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] dropoutLogitValues { get; set; } = new double[0, 0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double dropoutLogit(SeqCell n, Gene g) => dropoutLogitValues[n.Value, g.Value];
 
 }

@@ -109,7 +109,7 @@ partial class GimviNb
                 Network: "inputs [x], 1 x 128 hidden, dropout 0.2, batch norm on, output Identity, transform Log1p",
                 Parents: ["libraryLogMean", "libraryLogVar"],
                 Line: 45),
-            // line 51: rho(SeqCell n, Gene g)
+            // line 53: rho(SeqCell n, Gene g)
             new(
                 Name: "rho",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -117,10 +117,10 @@ partial class GimviNb
                 Plates: ["SeqCell", "Gene"],
                 Definition: null,
                 Constraints: null,
-                Network: "inputs [z], 1 x 128 hidden, dropout 0.1, batch norm on, output Softmax, transform None",
+                Network: "inputs [z], 1 x 256 hidden, dropout 0.1, batch norm on, output Softmax, transform None",
                 Parents: ["z"],
-                Line: 51),
-            // line 54: rhoSpatial(SpatialCell m, Gene g)
+                Line: 53),
+            // line 56: rhoSpatial(SpatialCell m, Gene g)
             new(
                 Name: "rhoSpatial",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -128,10 +128,10 @@ partial class GimviNb
                 Plates: ["SpatialCell", "Gene"],
                 Definition: null,
                 Constraints: null,
-                Network: "inputs [zSpatial], 1 x 128 hidden, dropout 0.1, batch norm on, output Softmax, transform None, shares weights with rho",
+                Network: "inputs [zSpatial], 1 x 256 hidden, dropout 0.1, batch norm on, output Softmax, transform None, shares weights with rho",
                 Parents: ["zSpatial"],
-                Line: 54),
-            // line 57: dropoutLogit(SeqCell n, Gene g)
+                Line: 56),
+            // line 59: dropoutLogit(SeqCell n, Gene g)
             new(
                 Name: "dropoutLogit",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Network,
@@ -139,10 +139,10 @@ partial class GimviNb
                 Plates: ["SeqCell", "Gene"],
                 Definition: null,
                 Constraints: null,
-                Network: "inputs [z], 1 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform None",
+                Network: "inputs [z], 0 x 128 hidden, dropout 0.1, batch norm on, output Identity, transform None",
                 Parents: ["z"],
-                Line: 57),
-            // line 61: x(SeqCell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
+                Line: 59),
+            // line 63: x(SeqCell n, Gene g) ~ ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g))
             new(
                 Name: "x",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Observed,
@@ -152,8 +152,8 @@ partial class GimviNb
                 Constraints: null,
                 Network: null,
                 Parents: ["dropoutLogit", "l", "rho", "theta"],
-                Line: 61),
-            // line 65: rhoPrime(SpatialCell m, SpatialGene g) = rhoSpatial(m, geneOf(g)) / Sum[h in SpatialGene](rhoSpatial(m, geneOf(h)))
+                Line: 63),
+            // line 67: rhoPrime(SpatialCell m, SpatialGene g) = rhoSpatial(m, geneOf(g)) / Sum[h in SpatialGene](rhoSpatial(m, geneOf(h)))
             new(
                 Name: "rhoPrime",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Deterministic,
@@ -163,7 +163,7 @@ partial class GimviNb
                 Constraints: null,
                 Network: null,
                 Parents: ["geneOf", "rhoSpatial"],
-                Line: 65),
+                Line: 67),
             // line 13: thetaSpatial(SpatialGene g)
             new(
                 Name: "thetaSpatial",

@@ -28,30 +28,35 @@ partial class GimviNb
 
     [Param, Positive] public partial double theta(Gene g);
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, Hidden = 64, Layers = 2, Dropout = 0.2, SharedLastLayer = "joint")]
     [Adversarial("modality", Kappa = 5)]
     public double z(SeqCell n, Dim d) => Dist.Normal(0, 1);
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     [Latent, Encoder(Inputs = new[] { nameof(xSpatial) }, Transform = InputTransform.Log1p, Hidden = 64, Layers = 2, Dropout = 0.2, SharedLastLayer = "joint")]
     [Adversarial("modality", Kappa = 5)]
     public double zSpatial(SpatialCell m, Dim d) => Dist.Normal(0, 1);
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     [Latent, Encoder(Inputs = new[] { nameof(x) }, Transform = InputTransform.Log1p, Dropout = 0.2)]
     public double l(SeqCell n) => Dist.LogNormal(libraryLogMean(), Sqrt(libraryLogVar()));
 
-    [Network(Inputs = new[] { nameof(z) }, Output = Activation.Softmax)]
+    [Network(Inputs = new[] { nameof(z) }, Output = Activation.Softmax, Hidden = 256)]
     public partial double rho(SeqCell n, Gene g);
 
-    [Network(Inputs = new[] { nameof(zSpatial) }, Output = Activation.Softmax, SharesWeightsWith = nameof(rho))]
+    [Network(Inputs = new[] { nameof(zSpatial) }, Output = Activation.Softmax, Hidden = 256, SharesWeightsWith = nameof(rho))]
     public partial double rhoSpatial(SpatialCell m, Gene g);
 
-    [Network(Inputs = new[] { nameof(z) })]
+    [Network(Inputs = new[] { nameof(z) }, Layers = 0)]
     public partial double dropoutLogit(SeqCell n, Gene g);
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     [Observed]
     public int x(SeqCell n, Gene g) =>
         Dist.ZeroInflatedNegativeBinomial(mean: l(n) * rho(n, g), inverseDispersion: theta(g), zeroLogit: dropoutLogit(n, g));
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double rhoPrime(SpatialCell m, SpatialGene g) =>
         rhoSpatial(m, geneOf(g)) / Sum((SpatialGene h) => rhoSpatial(m, geneOf(h)));
 

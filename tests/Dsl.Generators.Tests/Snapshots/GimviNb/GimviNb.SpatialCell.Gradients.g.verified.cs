@@ -8,6 +8,7 @@ partial class GimviNb
 {
     partial class SpatialCellVariational<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Backward(int rows)
         {
             // thetaSpatial = exp(u): ∂loss/∂u = ∂loss/∂thetaSpatial · thetaSpatial; chunk partials summed in chunk order.

@@ -8,8 +8,10 @@ partial class GimviNb
 {
     public sealed partial class SpatialCellVariational<T> : global::Dsl.Runtime.Variational.IVariationalPart<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public string ElementPlate => "SpatialCell";
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public bool TryReadLatent(string node, global::System.Span<double> destination)
         {
             switch (node)
@@ -24,6 +26,7 @@ partial class GimviNb
             return false;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public bool TryReadNetwork(string node, global::System.Span<double> destination)
         {
             switch (node)
@@ -38,6 +41,7 @@ partial class GimviNb
             return false;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void StoreParameters()
         {
             {
@@ -48,6 +52,7 @@ partial class GimviNb
             }
         }
         /// <summary>The networks in evaluation mode at given latent values (row-major over all elements, by name): their outputs for these elements.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Decode(global::System.ReadOnlySpan<int> elements, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents)
         {
             var rows = elements.Length;
@@ -67,7 +72,7 @@ partial class GimviNb
                 }
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 0);
-            // rhoSpatial (line 54): f(zSpatial).
+            // rhoSpatial (line 56): f(zSpatial).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
             rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
             rhoSpatialHead.Forward(rhoTrunk.Output, rows);

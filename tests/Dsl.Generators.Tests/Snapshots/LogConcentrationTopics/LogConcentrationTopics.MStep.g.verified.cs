@@ -6,13 +6,16 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class LogConcentrationTopics
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent phiAscent = new();
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent logAlphaAscent = new();
 
     /// <summary>
     /// Closed forms first, then projected gradient ascent per parameter. Returns the Monte Carlo estimate of the
     /// parameter-dependent part of the expected complete log-likelihood at the new parameters.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double MaximiseParameters(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
@@ -23,6 +26,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>phi (line 17): projected gradient ascent with backtracking on AllocationProfile.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximisePhi(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         phiAscent.MaxIterations = settings.GradientIterations;
@@ -31,6 +35,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>Block 0: per (Topic, Word) entry, the entry of phi its profile reads and E[allocation counts] summed over Document.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private (int[] Map, double[] Weights) phiMapAllocationProfile0()
     {
         var map = new int[TopicCount * WordCount];
@@ -50,6 +55,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>Each (Topic, Word) entry's profile in block 0, g = phi(v, t) with phi's entry from x, and ∂g/∂phi(v, t) = 1.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void phiAllocationProfile0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
     {
         for (var t = 0; t < TopicCount; t++)
@@ -64,6 +70,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on phi, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class phiObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly LogConcentrationTopics model;
@@ -120,6 +127,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>logAlpha (line 18): projected gradient ascent with backtracking on DirichletConcentration.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximiseLogAlpha(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         logAlphaAscent.MaxIterations = settings.GradientIterations;
@@ -128,6 +136,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>Block 0: which entry of logAlpha each Topic component's concentration is, and sum over replicates of E[log theta].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private (int[] Map, double[] SumLog) logAlphaMapDirichletConcentration0()
     {
         var map = new int[TopicCount];
@@ -144,6 +153,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>Block 0: log Dirichlet(theta | a) with a_t = Exp(logAlpha(t)), so ∂a_t/∂logAlpha(t) = Exp(logAlpha(t)).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double logAlphaDirichletConcentration0(global::System.ReadOnlySpan<double> x, (int[] Map, double[] SumLog) statistics, global::System.Span<double> gradient)
     {
         var concentration = new double[statistics.Map.Length];
@@ -158,6 +168,7 @@ partial class LogConcentrationTopics
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on logAlpha, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class logAlphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly LogConcentrationTopics model;

@@ -7,15 +7,19 @@ namespace Dsl.Models.Tests.Generality;
 partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
 {
     /// <summary>Size of plate Sample.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int SampleCount { get; set; }
 
     /// <summary>Size of plate Feature.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int FeatureCount { get; set; }
 
     /// <summary>Values of [Observed] y(Sample n) (line 15).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int[] yValues { get; set; } = new int[0];
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public static global::Dsl.Runtime.Models.ModelDescriptor Descriptor { get; } = new(
         "LogisticRegression",
         new string[] { "Sample", "Feature" },
@@ -27,8 +31,10 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
             new("y", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "Sample" }, global::Dsl.Runtime.Models.ValueSupport.Binary, null, null, null, 15),
         });
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     global::Dsl.Runtime.Models.ModelDescriptor global::Dsl.Runtime.Models.IDeclaredModel.Descriptor => Descriptor;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int GetPlateSize(string plate) => plate switch
     {
         "Sample" => SampleCount,
@@ -37,6 +43,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
     }
     ;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SetPlateSize(string plate, int size)
     {
         switch (plate)
@@ -47,6 +54,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void Store(string node, global::System.ReadOnlySpan<double> values)
     {
         switch (node)
@@ -58,6 +66,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
     {
         switch (node)
@@ -66,6 +75,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)
@@ -88,6 +98,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
     }
 
     /// <summary>A latent's posterior mean over the sweeps recorded in the last E-step, row-major; false for any other node.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryReadPosteriorMean(string node, global::System.Span<double> destination)
     {
         switch (node)
@@ -110,6 +121,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
     /// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a
     /// floor), then the author's own where a partial class part implements <see cref="OnStartingValues"/>.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void InitializeParameters()
     {
         priorVarianceValues = 1.0;
@@ -123,12 +135,14 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
     partial void OnStartingValues();
 
     /// <summary>A deterministic node's values, row-major, at the latents' values given by name (and the stored parameters and data).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryEvaluate(string node, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents, global::System.Span<double> destination)
     {
         return false;
     }
 
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
         var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();

@@ -6,21 +6,30 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int recordedSweeps;
 
     /// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int RecordedSweeps => recordedSweeps;
 
     /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool HasLatentState { get; private set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private const int yStream = 1024; // the random stream of logistic block 0: y's coefficients and Pólya-Gamma variables
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] betaState = new double[0]; // beta, replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] betaSum = new double[0]; // sum of beta over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] betaSquareSum = new double[0]; // sum of beta^2 over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ValidateShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.Require("x", xValues, SampleCount, FeatureCount);
@@ -28,6 +37,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Sizes every state and statistic array from the plate sizes and copies counts into replicate-major order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void Allocate()
     {
         betaState = new double[1 * FeatureCount];
@@ -37,6 +47,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void InitializeLatents(ulong seed)
     {
         ValidateShapes();
@@ -48,6 +59,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ResetStatistics()
     {
         recordedSweeps = 0;
@@ -56,6 +68,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void Sweep(global::Dsl.Runtime.Inference.SweepContext context)
     {
         if (context.Record)
@@ -72,14 +85,17 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
             workspaces.Return);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int yWorkspaceDoubles => SampleCount * (FeatureCount + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(SampleCount) + (FeatureCount) * (FeatureCount + 5);
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int yWorkspaceBytes => 0;
 
     /// <summary>
     /// Block 0 for one replicate (line 15): y is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients
     /// (beta) Gaussian-conjugate (URSM eq 3.4-3.5).
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void Sweepy(int replicate, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var dimension = FeatureCount;
@@ -124,12 +140,15 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Posterior mean of [Latent] beta over the sweeps recorded in the last E-step.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double betaPosteriorMean(Feature f) => betaSum[f.Value] / recordedSweeps;
 
     /// <summary>The current draw of [Latent] beta: after a sweep, one sample of its conditional posterior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double betaDraw(Feature f) => betaState[f.Value];
 
     /// <summary>Plate sizes, parameters, optimiser steps, latent states and statistics: all a resumed run needs.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SaveState(global::System.IO.BinaryWriter writer)
     {
         writer.Write(SampleCount);
@@ -141,6 +160,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, betaSquareSum);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void LoadState(global::System.IO.BinaryReader reader)
     {
         if (reader.ReadInt32() != SampleCount) throw new global::System.IO.InvalidDataException("the checkpoint was written for another size of plate Sample");

@@ -11,6 +11,7 @@ partial class LogisticRegression
     /// Closed forms first, then projected gradient ascent per parameter. Returns the Monte Carlo estimate of the
     /// parameter-dependent part of the expected complete log-likelihood at the new parameters.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double MaximiseParameters(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
@@ -20,6 +21,7 @@ partial class LogisticRegression
     }
 
     /// <summary>beta ~ Normal (line 14): priorVariance is its variance, in closed form.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double UpdateBetaPrior()
     {
         var count = (double)betaSum.Length;

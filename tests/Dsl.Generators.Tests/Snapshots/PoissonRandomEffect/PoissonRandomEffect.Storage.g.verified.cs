@@ -7,26 +7,30 @@ namespace Dsl.Models.Tests.Generality;
 partial class PoissonRandomEffect
 {
     /// <summary>An index into plate Cell.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Cell
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Cell(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Cell[" + Value + "]";
     }
 
     /// <summary>An index into plate Gene.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Gene
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Gene(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Gene[" + Value + "]";
     }
 
@@ -34,12 +38,14 @@ partial class PoissonRandomEffect
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[] sizeValues { get; set; } = new double[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double size(Cell c) => sizeValues[c.Value];
 
     /// <summary>Values of [Param] rate(Gene g), positive (line 16).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[] rateValues { get; set; } = new double[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double rate(Gene g) => rateValues[g.Value];
 
 }

@@ -6,22 +6,32 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int recordedSweeps;
 
     /// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int RecordedSweeps => recordedSweeps;
 
     /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool HasLatentState { get; private set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private const int yStream = 1024; // the random stream of logistic block 0: y's coefficients and slice steps
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] uState = new double[0]; // u, replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] uSum = new double[0]; // sum of u over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] uSquareSum = new double[0]; // sum of u^2 over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] uDraws = new double[0]; // u at every recorded sweep, for the Monte Carlo M-step
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ValidateShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.Require("dose", doseValues, SeedCount, PlotCount);
@@ -29,6 +39,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Sizes every state and statistic array from the plate sizes and copies counts into replicate-major order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void Allocate()
     {
         uState = new double[PlotCount];
@@ -38,6 +49,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void InitializeLatents(ulong seed)
     {
         ValidateShapes();
@@ -49,6 +61,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ResetStatistics()
     {
         recordedSweeps = 0;
@@ -57,6 +70,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void Sweep(global::Dsl.Runtime.Inference.SweepContext context)
     {
         if (context.Record)
@@ -74,8 +88,10 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
             workspaces.Return);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int yWorkspaceDoubles => 3 * SeedCount + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(SeedCount);
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int yWorkspaceBytes => 0;
 
     /// <summary>
@@ -83,6 +99,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// a link no augmentation makes conjugate: u is slice-sampled from the full conditional
     /// (the Normal prior times the Bernoulli terms of y in this replicate).
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void Sweepy(int p, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var elements = SeedCount;
@@ -104,6 +121,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
     ///     + sum over Seed of y log p + (1 - y) log(1 - p), p = Phi(intercept() + slope() * dose(s, p) + u(p)).
     /// Internal: the model's own assembly checks it against the joint density.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal double yLogConditionalu(int p, double value)
     {
         var elements = SeedCount;
@@ -115,18 +133,22 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
         return logDensity;
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly struct yConditionalOfu(ProbitGermination model, int p) : global::Dsl.Runtime.Inference.Rules.IScalarLogDensity
     {
         public double LogDensity(double value) => model.yLogConditionalu(p, value);
     }
 
     /// <summary>Posterior mean of [Latent] u over the sweeps recorded in the last E-step.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double uPosteriorMean(Plot p) => uSum[p.Value] / recordedSweeps;
 
     /// <summary>The current draw of [Latent] u: after a sweep, one sample of its conditional posterior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double uDraw(Plot p) => uState[p.Value];
 
     /// <summary>Plate sizes, parameters, optimiser steps, latent states and statistics: all a resumed run needs.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SaveState(global::System.IO.BinaryWriter writer)
     {
         writer.Write(SeedCount);
@@ -142,6 +164,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, uSquareSum);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void LoadState(global::System.IO.BinaryReader reader)
     {
         if (reader.ReadInt32() != SeedCount) throw new global::System.IO.InvalidDataException("the checkpoint was written for another size of plate Seed");

@@ -19,6 +19,7 @@ partial class ProbitGermination
 
     [Param, Positive] public partial double plotVariance();
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     [Latent] public double u(Plot p) => Dist.Normal(0, Sqrt(plotVariance()));
 
 }

@@ -6,13 +6,16 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class ProbitGermination
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent interceptAscent = new();
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent slopeAscent = new();
 
     /// <summary>
     /// Closed forms first, then projected gradient ascent per parameter. Returns the Monte Carlo estimate of the
     /// parameter-dependent part of the expected complete log-likelihood at the new parameters.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double MaximiseParameters(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
@@ -24,6 +27,7 @@ partial class ProbitGermination
     }
 
     /// <summary>u ~ Normal (line 19): plotVariance is its variance, in closed form.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double UpdateUPrior()
     {
         var count = (double)uSum.Length;
@@ -44,6 +48,7 @@ partial class ProbitGermination
     }
 
     /// <summary>intercept (line 16): projected gradient ascent with backtracking on BinaryLikelihood.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximiseIntercept(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         interceptAscent.MaxIterations = settings.GradientIterations;
@@ -54,7 +59,9 @@ partial class ProbitGermination
         return value;
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] interceptBinaryLikelihood0Scratch = new double[0]; // per block of replicates: its total, then its gradient
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] interceptBinaryLikelihood0Point = new double[0]; // the point, as an array the parallel blocks can read
 
     /// <summary>
@@ -63,6 +70,7 @@ partial class ProbitGermination
     /// each with its derivative in intercept. The replicates are split into at most 16 fixed blocks, run in
     /// parallel and summed in block order, so the value is the same at any thread count.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double interceptBinaryLikelihood0(global::System.ReadOnlySpan<double> x, int[] map, global::System.Span<double> gradient, global::System.Threading.Tasks.ParallelOptions parallelism)
     {
         var elements = SeedCount;
@@ -112,6 +120,7 @@ partial class ProbitGermination
     }
 
     /// <summary>Block 0: for each (Plot, Seed) entry, the entry of intercept it reads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] interceptMapBinaryLikelihood0()
     {
         var map = new int[PlotCount * SeedCount];
@@ -126,6 +135,7 @@ partial class ProbitGermination
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on intercept, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class interceptObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly ProbitGermination model;
@@ -162,6 +172,7 @@ partial class ProbitGermination
     }
 
     /// <summary>slope (line 17): projected gradient ascent with backtracking on BinaryLikelihood.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximiseSlope(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         slopeAscent.MaxIterations = settings.GradientIterations;
@@ -172,7 +183,9 @@ partial class ProbitGermination
         return value;
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] slopeBinaryLikelihood0Scratch = new double[0]; // per block of replicates: its total, then its gradient
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] slopeBinaryLikelihood0Point = new double[0]; // the point, as an array the parallel blocks can read
 
     /// <summary>
@@ -181,6 +194,7 @@ partial class ProbitGermination
     /// each with its derivative in slope. The replicates are split into at most 16 fixed blocks, run in
     /// parallel and summed in block order, so the value is the same at any thread count.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double slopeBinaryLikelihood0(global::System.ReadOnlySpan<double> x, int[] map, global::System.Span<double> gradient, global::System.Threading.Tasks.ParallelOptions parallelism)
     {
         var elements = SeedCount;
@@ -230,6 +244,7 @@ partial class ProbitGermination
     }
 
     /// <summary>Block 0: for each (Plot, Seed) entry, the entry of slope it reads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] slopeMapBinaryLikelihood0()
     {
         var map = new int[PlotCount * SeedCount];
@@ -244,6 +259,7 @@ partial class ProbitGermination
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on slope, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class slopeObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly ProbitGermination model;

@@ -6,14 +6,18 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class RobustGermination
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent interceptAscent = new();
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent slopeAscent = new();
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent plotScaleAscent = new();
 
     /// <summary>
     /// Closed forms first, then projected gradient ascent per parameter. Returns the Monte Carlo estimate of the
     /// parameter-dependent part of the expected complete log-likelihood at the new parameters.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double MaximiseParameters(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
@@ -25,6 +29,7 @@ partial class RobustGermination
     }
 
     /// <summary>intercept (line 16): projected gradient ascent with backtracking on BinaryLikelihood.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximiseIntercept(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         interceptAscent.MaxIterations = settings.GradientIterations;
@@ -35,7 +40,9 @@ partial class RobustGermination
         return value;
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] interceptBinaryLikelihood0Scratch = new double[0]; // per block of replicates: its total, then its gradient
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] interceptBinaryLikelihood0Point = new double[0]; // the point, as an array the parallel blocks can read
 
     /// <summary>
@@ -44,6 +51,7 @@ partial class RobustGermination
     /// each with its derivative in intercept. The replicates are split into at most 16 fixed blocks, run in
     /// parallel and summed in block order, so the value is the same at any thread count.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double interceptBinaryLikelihood0(global::System.ReadOnlySpan<double> x, int[] map, global::System.Span<double> gradient, global::System.Threading.Tasks.ParallelOptions parallelism)
     {
         var elements = SeedCount;
@@ -93,6 +101,7 @@ partial class RobustGermination
     }
 
     /// <summary>Block 0: for each (Plot, Seed) entry, the entry of intercept it reads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] interceptMapBinaryLikelihood0()
     {
         var map = new int[PlotCount * SeedCount];
@@ -107,6 +116,7 @@ partial class RobustGermination
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on intercept, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class interceptObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly RobustGermination model;
@@ -143,6 +153,7 @@ partial class RobustGermination
     }
 
     /// <summary>slope (line 17): projected gradient ascent with backtracking on BinaryLikelihood.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximiseSlope(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         slopeAscent.MaxIterations = settings.GradientIterations;
@@ -153,7 +164,9 @@ partial class RobustGermination
         return value;
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] slopeBinaryLikelihood0Scratch = new double[0]; // per block of replicates: its total, then its gradient
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] slopeBinaryLikelihood0Point = new double[0]; // the point, as an array the parallel blocks can read
 
     /// <summary>
@@ -162,6 +175,7 @@ partial class RobustGermination
     /// each with its derivative in slope. The replicates are split into at most 16 fixed blocks, run in
     /// parallel and summed in block order, so the value is the same at any thread count.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double slopeBinaryLikelihood0(global::System.ReadOnlySpan<double> x, int[] map, global::System.Span<double> gradient, global::System.Threading.Tasks.ParallelOptions parallelism)
     {
         var elements = SeedCount;
@@ -211,6 +225,7 @@ partial class RobustGermination
     }
 
     /// <summary>Block 0: for each (Plot, Seed) entry, the entry of slope it reads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] slopeMapBinaryLikelihood0()
     {
         var map = new int[PlotCount * SeedCount];
@@ -225,6 +240,7 @@ partial class RobustGermination
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on slope, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class slopeObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly RobustGermination model;
@@ -261,6 +277,7 @@ partial class RobustGermination
     }
 
     /// <summary>plotScale (line 18): projected gradient ascent with backtracking on LatentPrior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximisePlotScale(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         plotScaleAscent.MaxIterations = settings.GradientIterations;
@@ -275,6 +292,7 @@ partial class RobustGermination
     /// Block 0: E[log StudentT(u; 4, 0, plotScale())] over the recorded sweeps as a function of
     /// plotScale, with its gradient through each argument of the prior.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double plotScaleLatentPrior0u(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)
     {
         var total = 0.0;
@@ -292,6 +310,7 @@ partial class RobustGermination
     }
 
     /// <summary>Block 0: for each Plot, the entry of plotScale the prior of u reads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] plotScaleMapLatentPrior0u()
     {
         var map = new int[PlotCount];
@@ -303,6 +322,7 @@ partial class RobustGermination
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on plotScale, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class plotScaleObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly RobustGermination model;

@@ -7,21 +7,27 @@ namespace Dsl.Models.Scvi;
 partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
 {
     /// <summary>Size of plate Cell.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int CellCount { get; set; }
 
     /// <summary>Size of plate Gene.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int GeneCount { get; set; }
 
     /// <summary>Size of plate Dim.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int DimCount { get; set; }
 
     /// <summary>Size of plate Batch.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int BatchCount { get; set; }
 
     /// <summary>Counts of [Observed] x(Cell n, Gene g) (line 46), sparse rows over plate Cell, columns over Gene.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::Dsl.Runtime.Data.CountMatrix? xCounts { get; set; }
 
     /// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public static global::Dsl.Runtime.Models.ModelDescriptor Descriptor { get; } = new(
         "Scvi",
         new string[] { "Cell", "Gene", "Dim", "Batch" },
@@ -38,8 +44,10 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
             new("x", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "Cell", "Gene" }, global::Dsl.Runtime.Models.ValueSupport.Count, null, null, null, 46),
         });
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     global::Dsl.Runtime.Models.ModelDescriptor global::Dsl.Runtime.Models.IDeclaredModel.Descriptor => Descriptor;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int GetPlateSize(string plate) => plate switch
     {
         "Cell" => CellCount,
@@ -50,6 +58,7 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
     }
     ;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SetPlateSize(string plate, int size)
     {
         switch (plate)
@@ -62,6 +71,7 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void Store(string node, global::System.ReadOnlySpan<double> values)
     {
         switch (node)
@@ -75,6 +85,7 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void StoreCounts(string node, global::Dsl.Runtime.Data.CountMatrix counts)
     {
         switch (node)
@@ -84,6 +95,7 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryRead(string node, global::System.Span<double> destination)
     {
         switch (node)
@@ -101,6 +113,7 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
     /// Starting values from each parameter's constraints (uniform on a simplex, 1 where positive, else 0; never below a
     /// floor), then the author's own where a partial class part implements <see cref="OnStartingValues"/>.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void InitializeParameters()
     {
         thetaValues = new double[GeneCount];
@@ -115,12 +128,14 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
     partial void OnStartingValues();
 
     /// <summary>A deterministic node's values, row-major, at the latents' values given by name (and the stored parameters and data).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool TryEvaluate(string node, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents, global::System.Span<double> destination)
     {
         return false;
     }
 
     /// <summary>Ancestral sampling of every latent and observed node from the declaration, at the stored data and parameters.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> Simulate(ulong seed, global::Dsl.Runtime.Models.SimulationSettings settings)
     {
         var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();

@@ -6,6 +6,7 @@ namespace Dsl.Models.Scvi;
 
 partial class Scvi
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ValidateVariationalShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.RequireCounts("x", xCounts, CellCount, GeneCount);
@@ -21,45 +22,83 @@ partial class Scvi
     /// </summary>
     public sealed partial class Variational<T> : global::Dsl.Runtime.Variational.IVariationalModel<T> where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly Scvi model;
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters = new();
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.Parameter<T> thetaParameter; // log theta
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> zEncoder; // q(z | x, s), line 29
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.EncoderNetwork<T> lEncoder; // q(l | x, s), line 33
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.Trunk<T> rhoTrunk; // hidden layers of rho and dropoutLogit
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.OutputHead<T> rhoHead; // line 37
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.OutputHead<T> dropoutLogitHead; // line 42
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] cellOf = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xBatch = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xLogBatch = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSample = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zNoise = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zSampleGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zMeanGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] zVarianceGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lSample = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lNoise = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lSampleGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lMeanGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] lVarianceGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] rhoInputGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] rhoGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] dropoutLogitGradient = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] thetaValue = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] thetaPartials = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xMean = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xMeanDerivative = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xInverseDispersion = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xInverseDispersionDerivative = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xZeroLogit = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private T[] xZeroLogitDerivative = new T[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] zEncoderOneHot = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] lEncoderOneHot = new int[0];
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int[] rhoOneHot = new int[0];
 
         /// <summary>Builds the networks and parameters for the model's plate sizes, initialised from the seed.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Variational(Scvi model, ulong seed)
         {
             this.model = model;
@@ -78,10 +117,13 @@ partial class Scvi
             Threads = 1;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Elements => model.CellCount;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::Dsl.Runtime.Neural.ParameterSet<T> Parameters => parameters;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.Collections.Generic.IReadOnlyList<global::Dsl.Runtime.Variational.ElboTerm> Terms { get; } = new global::Dsl.Runtime.Variational.ElboTerm[]
         {
             new("log p(x)", false),
@@ -89,8 +131,10 @@ partial class Scvi
             new("KL(l)", true, WarmedUp: false),
         };
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int threads = 1;
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Threads
         {
             get => threads;
@@ -105,12 +149,14 @@ partial class Scvi
             }
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int sDecoderLevelSetting = -1;
 
         /// <summary>
         /// −1 (the default): decoder networks read each cell's own s. A level 0..BatchCount−1: they read that level for
         /// every cell while encoders still read the cell's own, so outputs are transformed to one s.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int sDecoderLevel
         {
             get => sDecoderLevelSetting;
@@ -118,29 +164,38 @@ partial class Scvi
         }
 
         /// <summary>After <see cref="Infer"/>: E_q[z] per row, rows x model.DimCount (after <see cref="Sample"/>: a draw from q).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> zPosteriorMean => zSample;
 
         /// <summary>After <see cref="Infer"/>: E_q[l] per row, rows x 1 (after <see cref="Sample"/>: a draw from q).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> lPosteriorMean => lSample;
 
         /// <summary>After <see cref="Infer"/>: rho at the posterior means, rows x model.GeneCount (after <see cref="Sample"/>: at the draw).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> rhoOutput => rhoHead.Output;
 
         /// <summary>After <see cref="Infer"/>: dropoutLogit at the posterior means, rows x model.GeneCount (after <see cref="Sample"/>: at the draw).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> dropoutLogitOutput => dropoutLogitHead.Output;
 
         /// <summary>After <see cref="Infer"/>: the mean of x at the posterior means, rows x model.GeneCount.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> xMeanValues => xMean;
 
         /// <summary>After <see cref="Infer"/>: the inverseDispersion of x at the posterior means, rows x model.GeneCount.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> xInverseDispersionValues => xInverseDispersion;
 
         /// <summary>After <see cref="Infer"/>: the zeroLogit of x at the posterior means, rows x model.GeneCount.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public global::System.ReadOnlySpan<T> xZeroLogitValues => xZeroLogit;
 
         /// <summary>The fitted theta (exp of the optimised log).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public T thetaAt(int index) => T.Exp(thetaParameter.Value[index]);
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Step(global::System.ReadOnlySpan<int> elements, global::Dsl.Runtime.Variational.VariationalStep step, global::System.Span<double> termSums)
         {
             var rows = elements.Length;
@@ -156,6 +211,7 @@ partial class Scvi
             if (step.Gradients) Backward(rows);
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Infer(global::System.ReadOnlySpan<int> elements)
         {
             var rows = Evaluate(elements, 0, 0, sampling: false);
@@ -163,6 +219,7 @@ partial class Scvi
         }
 
         /// <summary>Evaluation mode at one draw from q per row (keyed by seed and stream): fills the same outputs as <see cref="Infer"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Sample(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream)
         {
             var rows = Evaluate(elements, seed, stream, sampling: true);
@@ -170,6 +227,7 @@ partial class Scvi
         }
 
         /// <summary>One draw from q per row in evaluation mode: log p(observed, latents) − log q(latents | inputs) per row.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void LogImportanceWeights(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, global::System.Span<double> weights)
         {
             var rows = Evaluate(elements, seed, stream, sampling: true);
@@ -180,6 +238,7 @@ partial class Scvi
         }
 
         /// <summary>The forward pass in evaluation mode (running batch-norm statistics, no dropout), at a draw from q or at its means.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private int Evaluate(global::System.ReadOnlySpan<int> elements, ulong seed, ulong stream, bool sampling)
         {
             Prepare(elements, gradients: false);
@@ -188,6 +247,7 @@ partial class Scvi
         }
 
         /// <summary>Sizes the minibatch arrays, densifies the counts of the minibatch's cells and codes their categories.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Prepare(global::System.ReadOnlySpan<int> elements, bool gradients)
         {
             var rows = elements.Length;
@@ -244,6 +304,7 @@ partial class Scvi
         }
 
         /// <summary>Dense rows of the minibatch's cells; log1p, when asked, touches only the non-zero entries (log1p(0) = 0).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private static void DensifyRows(global::Dsl.Runtime.Data.CountMatrix counts, global::System.ReadOnlySpan<int> elements, T[] target, bool logarithm)
         {
             var width = counts.Genes;
@@ -261,6 +322,7 @@ partial class Scvi
         /// Encoders, reparameterised samples (or, without sampling, posterior means) and networks. Encoders of different
         /// latents, and heads on one trunk, are independent: they run side by side, each on its own stretch of the stream.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Forward(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             global::Dsl.Runtime.Variational.Branches.Run(threads,
@@ -309,6 +371,7 @@ partial class Scvi
         /// summed over the minibatch. Per row: the arguments at every item, the row kernel (log-likelihood and its
         /// derivative in each argument), then the chain rule from each argument to what it reads.
         /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double Likelihoodx(int rows, bool gradients, T scale)
         {
             var items = model.GeneCount;
@@ -351,6 +414,7 @@ partial class Scvi
         }
 
         /// <summary>The arguments of x's likelihood at every entry of the minibatch.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Argumentsx(int rows)
         {
             var items = model.GeneCount;
@@ -368,6 +432,7 @@ partial class Scvi
         }
 
         /// <summary>KL(q(z) ‖ prior), line 29: the analytic Normal divergence, with its derivatives in q's mean and variance.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double Divergencez(int rows, bool gradients, T scale)
         {
             var sum = 0.0;
@@ -389,6 +454,7 @@ partial class Scvi
         }
 
         /// <summary>Adds log prior − log q of the sampled z to each row's weight.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void LogDensityRatioz(int rows)
         {
             for (var row = 0; row < rows; row++)
@@ -405,6 +471,7 @@ partial class Scvi
         }
 
         /// <summary>KL(q(l) ‖ prior), line 33: the analytic log-scale Normal divergence, with its derivatives in q's mean and variance.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double Divergencel(int rows, bool gradients, T scale)
         {
             var sum = 0.0;
@@ -423,6 +490,7 @@ partial class Scvi
         }
 
         /// <summary>Adds log prior − log q of the sampled log l (the Jacobian of exp is the same in both and cancels) to each row's weight.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void LogDensityRatiol(int rows)
         {
             for (var row = 0; row < rows; row++)
@@ -436,6 +504,7 @@ partial class Scvi
         }
 
         /// <summary>The model has no global latents: nothing to draw.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void SampleGlobals(ulong seed, ulong stream) { }
 
     }

@@ -6,12 +6,15 @@ namespace Dsl.Models.Scvi;
 
 partial class ScviNb : global::Dsl.Runtime.Variational.IVariationalDeclaredModel
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::Dsl.Runtime.Variational.IDeclaredVariational<float> CreateVariational(ulong seed) => new Variational<float>(this, seed);
 
     public sealed partial class Variational<T> : global::Dsl.Runtime.Variational.IDeclaredVariational<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public string ElementPlate => "Cell";
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public bool TryReadLatent(string node, global::System.Span<double> destination)
         {
             switch (node)
@@ -32,6 +35,7 @@ partial class ScviNb : global::Dsl.Runtime.Variational.IVariationalDeclaredModel
             return false;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public bool TryReadNetwork(string node, global::System.Span<double> destination)
         {
             switch (node)
@@ -46,6 +50,7 @@ partial class ScviNb : global::Dsl.Runtime.Variational.IVariationalDeclaredModel
             return false;
         }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void StoreParameters()
         {
             {
@@ -56,6 +61,7 @@ partial class ScviNb : global::Dsl.Runtime.Variational.IVariationalDeclaredModel
             }
         }
         /// <summary>The networks in evaluation mode at given latent values (row-major over all elements, by name): their outputs for these elements.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public void Decode(global::System.ReadOnlySpan<int> elements, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents)
         {
             var rows = elements.Length;

@@ -8,6 +8,7 @@ partial class ScviPoisson
 {
     partial class Variational<T>
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private void Backward(int rows)
         {
             // Back through rho into z.

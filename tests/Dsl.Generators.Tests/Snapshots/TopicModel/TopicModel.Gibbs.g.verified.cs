@@ -6,23 +6,34 @@ namespace Dsl.Models.Tests.Generality;
 
 partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int recordedSweeps;
 
     /// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int RecordedSweeps => recordedSweeps;
 
     /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool HasLatentState { get; private set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private const int thetaStream = 0; // the random stream of allocation block 0: count's allocations and theta
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] thetaState = new double[0]; // theta[d, t], replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] thetaSum = new double[0]; // sum of theta over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] thetaLogSum = new double[0]; // sum of log theta (the Dirichlet's sufficient statistic)
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] thetaAllocationSum = new double[0]; // E[allocation counts | theta] [d, t, v] summed over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] countByReplicate = new int[0]; // countCounts, replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ValidateShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.Require("phi", phiValues, WordCount, TopicCount);
@@ -31,6 +42,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Sizes every state and statistic array from the plate sizes and copies counts into replicate-major order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void Allocate()
     {
         thetaState = new double[DocumentCount * TopicCount];
@@ -53,6 +65,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void InitializeLatents(ulong seed)
     {
         ValidateShapes();
@@ -67,6 +80,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ResetStatistics()
     {
         recordedSweeps = 0;
@@ -76,6 +90,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void Sweep(global::Dsl.Runtime.Inference.SweepContext context)
     {
         if (context.Record)
@@ -93,9 +108,11 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
             workspaces.Return);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] thetaProfiles = new double[0]; // block 0's profiles, component-major, written once per sweep for every replicate
 
     /// <summary>Block 0's profiles for this sweep, shared by every replicate.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void Preparetheta()
     {
         var components = TopicCount;
@@ -104,14 +121,17 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         for (var t = 0; t < components; t++) for (var v = 0; v < elements; v++) profiles[t * elements + v] = phiValues[v, t];
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int thetaWorkspaceDoubles => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(WordCount, TopicCount) + TopicCount;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int thetaWorkspaceBytes => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(TopicCount);
 
     /// <summary>
     /// Block 0 for one replicate (line 16): theta ~ Dirichlet over Topic, mixing the profiles of count;
     /// allocation counts split each count among the Topic components, then theta is conjugate (URSM eq 3.1-3.3).
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void Sweeptheta(int d, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var components = TopicCount;
@@ -136,12 +156,15 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Posterior mean of [Latent] theta over the sweeps recorded in the last E-step.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double thetaPosteriorMean(Topic t, Document d) => thetaSum[d.Value * TopicCount + t.Value] / recordedSweeps;
 
     /// <summary>The current draw of [Latent] theta: after a sweep, one sample of its conditional posterior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double thetaDraw(Topic t, Document d) => thetaState[d.Value * TopicCount + t.Value];
 
     /// <summary>Plate sizes, parameters, optimiser steps, latent states and statistics: all a resumed run needs.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SaveState(global::System.IO.BinaryWriter writer)
     {
         writer.Write(WordCount);
@@ -159,6 +182,7 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, countByReplicate);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void LoadState(global::System.IO.BinaryReader reader)
     {
         if (reader.ReadInt32() != WordCount) throw new global::System.IO.InvalidDataException("the checkpoint was written for another size of plate Word");

@@ -7,38 +7,44 @@ namespace Dsl.Models.Tests.Generality;
 partial class TopicModel
 {
     /// <summary>An index into plate Word.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Word
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Word(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Word[" + Value + "]";
     }
 
     /// <summary>An index into plate Topic.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Topic
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Topic(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Topic[" + Value + "]";
     }
 
     /// <summary>An index into plate Document.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Document
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Document(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Document[" + Value + "]";
     }
 
@@ -46,12 +52,14 @@ partial class TopicModel
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] phiValues { get; set; } = new double[0, 0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double phi(Word v, Topic t) => phiValues[v.Value, t.Value];
 
     /// <summary>Values of [Param] alpha(Topic t), positive, floor 0.001 (line 14).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[] alphaValues { get; set; } = new double[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double alpha(Topic t) => alphaValues[t.Value];
 
 }

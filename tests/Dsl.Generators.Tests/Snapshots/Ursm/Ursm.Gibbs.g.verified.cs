@@ -6,36 +6,60 @@ namespace Dsl.Models.Ursm;
 
 partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int recordedSweeps;
 
     /// <summary>Sweeps recorded in the last E-step: the posterior means average over them.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int RecordedSweeps => recordedSweeps;
 
     /// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public bool HasLatentState { get; private set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private const int WStream = 0; // the random stream of allocation block 0: X's allocations and W
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private const int SStream = 1024; // the random stream of logistic block 0: S's coefficients and Pólya-Gamma variables
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] WState = new double[0]; // W[j, k], replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] WSum = new double[0]; // sum of W over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] WLogSum = new double[0]; // sum of log W (the Dirichlet's sufficient statistic)
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] WAllocationSum = new double[0]; // E[allocation counts | W] [j, k, i] summed over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] XByReplicate = new int[0]; // XCounts, replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] kappaState = new double[0]; // kappa, replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] kappaSum = new double[0]; // sum of kappa over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] kappaSquareSum = new double[0]; // sum of kappa^2 over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] tauState = new double[0]; // tau, replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] tauSum = new double[0]; // sum of tau over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] tauSquareSum = new double[0]; // sum of tau^2 over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private byte[] SState = new byte[0]; // S (0 or 1), replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] SSum = new double[0]; // sum of S over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] YByReplicate = new int[0]; // YCounts, replicate-major
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private byte[] SSamples = new byte[0]; // S at every recorded sweep, for the Monte Carlo M-step
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] SPolyaGammaLinearA = new double[0]; // sum of (y - 1/2) slope - omega rest slope (psi = rest + slope * A)
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] SPolyaGammaQuadraticA = new double[0]; // sum of omega slope^2
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ValidateShapes()
     {
         global::Dsl.Runtime.Inference.ShapeCheck.Require("G", GValues, CellCount);
@@ -47,6 +71,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Sizes every state and statistic array from the plate sizes and copies counts into replicate-major order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void Allocate()
     {
         WState = new double[BulkCount * TypeCount];
@@ -91,6 +116,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Starts every latent at its prior mean (Dirichlet: the normalised concentration) and every switch on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void InitializeLatents(ulong seed)
     {
         ValidateShapes();
@@ -114,6 +140,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         SState.AsSpan().Fill(1);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void ResetStatistics()
     {
         recordedSweeps = 0;
@@ -130,6 +157,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>One Gibbs sweep. No block reads another's latents, so all blocks' replicates run in one parallel loop.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void Sweep(global::Dsl.Runtime.Inference.SweepContext context)
     {
         if (context.Record)
@@ -149,9 +177,11 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
             workspaces.Return);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] WProfiles = new double[0]; // block 0's profiles, component-major, written once per sweep for every replicate
 
     /// <summary>Block 0's profiles for this sweep, shared by every replicate.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void PrepareW()
     {
         var components = TypeCount;
@@ -160,14 +190,17 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         for (var k = 0; k < components; k++) for (var i = 0; i < elements; i++) profiles[k * elements + i] = AValues[i, k];
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int WWorkspaceDoubles => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(GeneCount, TypeCount) + TypeCount;
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int WWorkspaceBytes => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(TypeCount);
 
     /// <summary>
     /// Block 0 for one replicate (line 33): W ~ Dirichlet over Type, mixing the profiles of X;
     /// allocation counts split each count among the Type components, then W is conjugate (URSM eq 3.1-3.3).
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void SweepW(int j, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var components = TypeCount;
@@ -191,14 +224,17 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         }
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int SWorkspaceDoubles => GeneCount * (1 + 1 + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(GeneCount) + (1 + 1) * (1 + 1 + 5);
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int SWorkspaceBytes => 0;
 
     /// <summary>
     /// Block 0 for one replicate (line 40): S is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients
     /// (kappa, tau) Gaussian-conjugate (URSM eq 3.4-3.5); then S is enumerated over its Markov blanket through Y, with a running sum.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void SweepS(int l, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var dimension = 1 + 1;
@@ -258,30 +294,39 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Posterior mean of [Latent] W over the sweeps recorded in the last E-step.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double WPosteriorMean(Type k, Bulk j) => WSum[j.Value * TypeCount + k.Value] / recordedSweeps;
 
     /// <summary>The current draw of [Latent] W: after a sweep, one sample of its conditional posterior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double WDraw(Type k, Bulk j) => WState[j.Value * TypeCount + k.Value];
 
     /// <summary>Posterior mean of [Latent] kappa over the sweeps recorded in the last E-step.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double kappaPosteriorMean(Cell l) => kappaSum[l.Value] / recordedSweeps;
 
     /// <summary>The current draw of [Latent] kappa: after a sweep, one sample of its conditional posterior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double kappaDraw(Cell l) => kappaState[l.Value];
 
     /// <summary>Posterior mean of [Latent] tau over the sweeps recorded in the last E-step.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double tauPosteriorMean(Cell l) => tauSum[l.Value] / recordedSweeps;
 
     /// <summary>The current draw of [Latent] tau: after a sweep, one sample of its conditional posterior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double tauDraw(Cell l) => tauState[l.Value];
 
     /// <summary>Posterior mean of [Latent] S over the sweeps recorded in the last E-step.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double SPosteriorMean(Gene i, Cell l) => SSum[l.Value * GeneCount + i.Value] / recordedSweeps;
 
     /// <summary>The current draw of [Latent] S: after a sweep, one sample of its conditional posterior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double SDraw(Gene i, Cell l) => SState[l.Value * GeneCount + i.Value];
 
     /// <summary>E[S] per entry, replicate-major (the paper's plug-in M-step).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] SMeans()
     {
         var means = new double[SSum.Length];
@@ -290,6 +335,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     /// <summary>Plate sizes, parameters, optimiser steps, latent states and statistics: all a resumed run needs.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SaveState(global::System.IO.BinaryWriter writer)
     {
         writer.Write(GeneCount);
@@ -323,6 +369,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, SPolyaGammaQuadraticA);
     }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void LoadState(global::System.IO.BinaryReader reader)
     {
         if (reader.ReadInt32() != GeneCount) throw new global::System.IO.InvalidDataException("the checkpoint was written for another size of plate Gene");

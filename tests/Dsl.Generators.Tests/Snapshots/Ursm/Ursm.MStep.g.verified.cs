@@ -6,13 +6,16 @@ namespace Dsl.Models.Ursm;
 
 partial class Ursm
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent AAscent = new();
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.MStep.ProjectedGradientAscent alphaAscent = new();
 
     /// <summary>
     /// Closed forms first, then projected gradient ascent per parameter. Returns the Monte Carlo estimate of the
     /// parameter-dependent part of the expected complete log-likelihood at the new parameters.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double MaximiseParameters(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         if (recordedSweeps == 0) throw new global::System.InvalidOperationException("the M-step needs at least one recorded sweep");
@@ -25,6 +28,7 @@ partial class Ursm
     }
 
     /// <summary>kappa ~ Normal (line 37): muKappa is its mean and varKappa is its variance, in closed form.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double UpdateKappaPrior()
     {
         var count = (double)kappaSum.Length;
@@ -46,6 +50,7 @@ partial class Ursm
     }
 
     /// <summary>tau ~ Normal (line 38): muTau is its mean and varTau is its variance, in closed form.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double UpdateTauPrior()
     {
         var count = (double)tauSum.Length;
@@ -67,6 +72,7 @@ partial class Ursm
     }
 
     /// <summary>A (line 22): projected gradient ascent with backtracking on AllocationProfile, PolyaGammaCoefficient, NormalisedWeight.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximiseA(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         AAscent.MaxIterations = settings.GradientIterations;
@@ -75,6 +81,7 @@ partial class Ursm
     }
 
     /// <summary>Block 0: per (Type, Gene) entry, the entry of A its profile reads and E[allocation counts] summed over Bulk.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private (int[] Map, double[] Weights) AMapAllocationProfile0()
     {
         var map = new int[TypeCount * GeneCount];
@@ -94,6 +101,7 @@ partial class Ursm
     }
 
     /// <summary>Each (Type, Gene) entry's profile in block 0, g = A(i, k) with A's entry from x, and ∂g/∂A(i, k) = 1.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void AAllocationProfile0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
     {
         for (var k = 0; k < TypeCount; k++)
@@ -108,6 +116,7 @@ partial class Ursm
     }
 
     /// <summary>Block 0: for each (Cell, Gene) entry, the entry of A it reads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] AMapPolyaGammaCoefficient0()
     {
         var map = new int[CellCount * GeneCount];
@@ -122,6 +131,7 @@ partial class Ursm
     }
 
     /// <summary>Each (Cell, Gene) entry's term of S's logit, g = A(i, G(l)) with A's entry from x, and ∂g/∂A(i, G(l)) = 1.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void APolyaGammaCoefficient0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
     {
         for (var l = 0; l < CellCount; l++)
@@ -136,6 +146,7 @@ partial class Ursm
     }
 
     /// <summary>Block 0: for each (Cell, Gene) entry, the entry of A it reads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int[] AMapNormalisedWeight0()
     {
         var map = new int[CellCount * GeneCount];
@@ -150,6 +161,7 @@ partial class Ursm
     }
 
     /// <summary>Each (Cell, Gene) entry's weight in Y, g = A(i, G(l)) with A's entry from x, and ∂g/∂A(i, G(l)) = 1.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private void ANormalisedWeight0(global::System.ReadOnlySpan<double> x, int[] map, double[] values, double[]? slopes)
     {
         for (var l = 0; l < CellCount; l++)
@@ -164,6 +176,7 @@ partial class Ursm
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on A, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class AObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly Ursm model;
@@ -244,6 +257,7 @@ partial class Ursm
     }
 
     /// <summary>alpha (line 25): projected gradient ascent with backtracking on DirichletConcentration.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double MaximiseAlpha(global::Dsl.Runtime.Inference.MStepSettings settings)
     {
         alphaAscent.MaxIterations = settings.GradientIterations;
@@ -252,6 +266,7 @@ partial class Ursm
     }
 
     /// <summary>Block 0: which entry of alpha each Type component's concentration is, and sum over replicates of E[log W].</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private (int[] Map, double[] SumLog) alphaMapDirichletConcentration0()
     {
         var map = new int[TypeCount];
@@ -268,6 +283,7 @@ partial class Ursm
     }
 
     /// <summary>Block 0: log Dirichlet(W | a) with a_k = alpha(k), so ∂a_k/∂alpha(k) = 1.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double alphaDirichletConcentration0(global::System.ReadOnlySpan<double> x, (int[] Map, double[] SumLog) statistics, global::System.Span<double> gradient)
     {
         var concentration = new double[statistics.Map.Length];
@@ -282,6 +298,7 @@ partial class Ursm
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on alpha, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     internal sealed class alphaObjective : global::Dsl.Runtime.Inference.MStep.IProjectedObjective
     {
         private readonly Ursm model;

@@ -7,50 +7,58 @@ namespace Dsl.Models.Ursm;
 partial class Ursm
 {
     /// <summary>An index into plate Gene (genes, i = 1..N).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Gene
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Gene(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Gene[" + Value + "]";
     }
 
     /// <summary>An index into plate Type (cell types, k = 1..K).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Type
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Type(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Type[" + Value + "]";
     }
 
     /// <summary>An index into plate Cell (single cells, l = 1..L).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Cell
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Cell(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Cell[" + Value + "]";
     }
 
     /// <summary>An index into plate Bulk (bulk samples, j = 1..M).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     partial struct Bulk
     {
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public Bulk(int value) => Value = value;
 
         /// <summary>Zero-based position in the plate.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public int Value { get; }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         public override string ToString() => "Bulk[" + Value + "]";
     }
 
@@ -58,42 +66,49 @@ partial class Ursm
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int[] GValues { get; set; } = new int[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial Type G(Cell l) => new Type(GValues[l.Value]);
 
     /// <summary>Values of [Param] A(Gene i, Type k), simplex over Gene, floor 1E-06 (line 22).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[,] AValues { get; set; } = new double[0, 0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double A(Gene i, Type k) => AValues[i.Value, k.Value];
 
     /// <summary>Values of [Param] alpha(Type k), positive, floor 0.01 (line 25).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double[] alphaValues { get; set; } = new double[0];
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double alpha(Type k) => alphaValues[k.Value];
 
     /// <summary>Values of [Param] muKappa() (line 27).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double muKappaValues { get; set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double muKappa() => muKappaValues;
 
     /// <summary>Values of [Param] varKappa(), positive (line 28).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double varKappaValues { get; set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double varKappa() => varKappaValues;
 
     /// <summary>Values of [Param] muTau() (line 29).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double muTauValues { get; set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double muTau() => muTauValues;
 
     /// <summary>Values of [Param] varTau(), positive (line 30).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double varTauValues { get; set; }
 
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public partial double varTau() => varTauValues;
 
 }
