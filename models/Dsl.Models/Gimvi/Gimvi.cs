@@ -46,9 +46,9 @@ public partial class Gimvi
 
     // rho_n = f_eta(z_n): one decoder, softmax over all genes (eq 2), applied to both modalities. scvi-tools' gimVI
     // decoder is linear in z. Here rho has one hidden layer of 256 and the zero-inflation logit is linear in z, as
-    // scvi-tools' is: on real pseudo-spatial pairs of 40-135 cells a linear decoder or 128 hidden units imputed
-    // held-out genes worse than 20-NN in the shared genes, 256 beat it, and the linear zero-inflation pays for the
-    // wider rho (README of this folder has the figures).
+    // scvi-tools' is: on real pseudo-spatial pairs of 40-135 cells, held-out genes were imputed better the wider rho
+    // was (32, 128, 256, 512 units), 256 is the widest within the speed budget, and the linear zero-inflation pays
+    // for it (README of this folder has the figures).
     [Network(Inputs = new[] { nameof(z) }, Output = Activation.Softmax, Hidden = 256)]
     public partial double rho(SeqCell n, Gene g);
 
