@@ -83,12 +83,15 @@ namespace Dsl.Generators
                 {
                     files.Add(GraphEmitter.Emit(spec));
                     plans = ModelPlans.Plan(spec);
+                    // Stage 4, a pure function of the graph and the plans (kept out of the result, whose equality the
+                    // incremental generator caches on: the files it produces carry what it decided).
+                    var lowered = Lowering.LoweredProgram.Lower(spec, plans);
                     var (exact, gibbsEm, nuts, maximumLikelihood, variational, _) = plans;
                     // Every engine that planned is emitted: the first that applies is the default, the others are
                     // `--method` choices and cross-checks of it. A refusal is reported only where nothing else fits.
-                    if (nuts.Plan is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling));
-                    if (exact.Plan is { } conjugate) files.Add(ConjugateEmitter.Emit(spec, conjugate));
-                    if (gibbsEm.Plan is { } gibbs) files.AddRange(new[] { GibbsEmitter.Emit(spec, gibbs), MStepEmitter.Emit(spec, gibbs) });
+                    if (nuts.Plan is { } sampling) files.Add(SamplingEmitter.Emit(spec, sampling, lowered.Nuts!));
+                    if (exact.Plan is { } conjugate) files.Add(ConjugateEmitter.Emit(spec, conjugate, lowered.ExactGibbs!));
+                    if (gibbsEm.Plan is { } gibbs) files.AddRange(new[] { GibbsEmitter.Emit(spec, gibbs, lowered.GibbsEm!), MStepEmitter.Emit(spec, gibbs, lowered.GibbsEm!) });
                     else if (nuts is { Tried: true, Plan: null }) diagnostics.AddRange(gibbsEm.Diagnostics.Concat(nuts.Diagnostics));
                     else if (maximumLikelihood is { Tried: true, Plan: null }) diagnostics.AddRange(gibbsEm.Diagnostics);
                     diagnostics.AddRange(variational.Diagnostics);
@@ -99,7 +102,7 @@ namespace Dsl.Generators
                         if (joint.Parts.Count > 1) files.Add(JointVariationalEmitter.Emit(spec, joint));
                     }
                     diagnostics.AddRange(maximumLikelihood.Diagnostics);
-                    if (maximumLikelihood.Plan is { } estimation) files.Add(SamplingEmitter.EmitObjective(spec, estimation));
+                    if (maximumLikelihood.Plan is { } estimation) files.Add(SamplingEmitter.EmitObjective(spec, estimation, lowered.MaximumLikelihood!));
                     files.Add(BindingEmitter.Emit(spec, gibbsEm.Plan, variational.Plan, plans.Exchangeable));
                     // Never "no diagnostic and no code": a valid model no engine even tries gets a warning at its class.
                     if (!plans.AnyTried) diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoInferenceEngine, declaration.Location, declaration.ClassName));

@@ -71,6 +71,8 @@ public sealed class CliTests
         Assert.Matches(@"Gibbs-EM: no plan: DSL0401: Model 'BetaBinomialSites', node '\w+': no rule claims it", result.Out);
         // The mixture's components are exchangeable: the plan says their labels are aligned.
         Assert.Matches(@"(?m)^plan of ExchangeableMixture:\n(    .*\n)*    labels of Component aligned across chains and draws", result.Out);
+        // Then the lowered program: the exact sweep's order and how NUTS evaluates the log density (no GEMM here).
+        Assert.Matches(@"(?m)^lowered program of BetaBinomialSites:\n    exact Gibbs sweep, in this order\n        Update\w+: \w+ by Beta–Binomial\n    NUTS log density\n        observations evaluated by ranges of Site\n        no matrix products", result.Out);
     }
 
     [Fact]

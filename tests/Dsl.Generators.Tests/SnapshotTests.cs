@@ -38,6 +38,7 @@ public sealed class SnapshotTests
         SnapshotAssert.Match(IrPrinter.Print(result.Declaration!), model, "1.declaration", "txt");
         SnapshotAssert.Match(IrPrinter.Print(result.Spec!), model, "2.graph", "txt");
         SnapshotAssert.Match(PlanPrinter.Print(result.Plans!), model, "3.plan", "txt");
+        SnapshotAssert.Match(LoweredPrinter.Print(Lowering.LoweredProgram.Lower(result.Spec!, result.Plans!)), model, "4.lowered", "txt");
         foreach (var file in result.Files)
             SnapshotAssert.Match(file.Text, model, Path.GetFileNameWithoutExtension(file.HintName), "cs");
     }

@@ -18,7 +18,7 @@ namespace Dsl.Generators.Emit
         private const string Models = "global::Dsl.Runtime.Models";
         private const string Conjugate = "global::Dsl.Runtime.Conjugate";
 
-        public static GeneratedFile Emit(ModelSpec spec, ConjugatePlan plan)
+        public static GeneratedFile Emit(ModelSpec spec, ConjugatePlan plan, Lowering.ExactSweep sweep)
         {
             var w = EmitHelpers.Header("Exact Gibbs", spec.Namespace, spec.ClassName);
             var latents = plan.Enumerated.Select(e => e.Latent).Concat(plan.Switches.Select(s => s.Latent)).Concat(plan.Blocks.SelectMany(b => b.Members).Select(m => m.Latent)).Concat(plan.Updates.Select(u => u.Latent))
@@ -31,12 +31,7 @@ namespace Dsl.Generators.Emit
                 w.Line("/// <summary>An exact Gibbs sampler at the stored data and plate sizes, with its own state (one per chain); another chain's sampler lends it its read-only copies of the observations.</summary>");
                 w.Line($"public {Conjugate}.IConjugateSweep CreateSweep({Conjugate}.IConjugateSweep? sharing = null) => new ConjugateSweep(this, sharing as ConjugateSweep);");
                 w.Line();
-                var entries = plan.Enumerated.Select(e => $"{e.Latent} by enumeration")
-                    .Concat(plan.Switches.Select(s => $"{s.Latent} by enumeration with a running sum"))
-                    .Concat(plan.Blocks.Select(b => $"{string.Join(", ", b.Members.Select(m => m.Latent))} jointly by Normal linear predictor"))
-                    .Concat(plan.Updates.Select(u => $"{u.Latent} by {u.Entry}"))
-                    .Concat(plan.Slices.Select(u => $"{u.Latent.Node} by slice sampling"));
-                w.Line($"/// <summary>Each latent drawn from its full conditional given the others: {string.Join("; ", entries)}.</summary>");
+                w.Line($"/// <summary>Each latent drawn from its full conditional given the others: {string.Join("; ", sweep.Steps.Select(step => step.Draws))}.</summary>");
                 using (w.Block($"private sealed class ConjugateSweep : {Conjugate}.IConjugateSweep"))
                 {
                     EmitFields(w, spec, plan, latents, observed);
@@ -46,9 +41,7 @@ namespace Dsl.Generators.Emit
                     {
                         if (plan.Slices.Count > 0) w.Line("adapting = warmup; // warm-up sweeps tune the slice widths");
                         else w.Line("_ = warmup; // closed-form draws have nothing to tune");
-                        foreach (var method in plan.Enumerated.Select(e => Method(e.Latent)).Concat(plan.Switches.Select(s => Method(s.Latent))).Concat(plan.Blocks.Select(NormalBlockEmitter.Method)).Concat(plan.Updates.Select(u => Method(u.Latent)))
-                            .Concat(plan.Slices.Select(SliceUpdateEmitter.Method)))
-                            w.Line($"{method}(ref random);");
+                        foreach (var step in sweep.Steps) w.Line($"{step.Method}(ref random);");
                     }
                     w.Line();
                     foreach (var enumerated in plan.Enumerated) EmitEnumerated(w, spec, enumerated);
@@ -70,8 +63,6 @@ namespace Dsl.Generators.Emit
                 (node, position) => node.Kind == ValueKind.Index ? $"((int){State(node)}[{position}])" : $"{State(node)}[{position}]");
 
         private static string Length(NodeSpec node) => node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => $"model.{CodeExpr.Size(i.Plate)}"));
-
-        private static string Method(string latent) => "Update" + EmitHelpers.Capitalised(latent);
 
         private static string First(ConjugateUpdate update) => $"{update.Latent}First";
 
@@ -166,7 +157,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// {update.Entry} (line {latent.Declaration.Location.Line}): {signature} ~ {ExprPrinter.Print(latent.Declaration.Distribution!)}, so");
             w.Line($"/// {signature} | rest ~ {update.Conditional}.");
             w.Line($"/// </summary>");
-            using (w.Block($"private void {Method(update.Latent)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
+            using (w.Block($"private void {Lowering.ExactSweep.Name(update.Latent)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
             {
                 EmitLocals(w, spec);
                 w.Line($"global::System.Array.Clear({First(update)});");
@@ -229,7 +220,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// Enumeration (line {z.Declaration.Location.Line}): {z.Name}({string.Join(", ", z.Indices.Select(i => i.Variable))}) ~ {ExprPrinter.Print(z.Declaration.Distribution!)}, so each entry is drawn from");
             w.Line($"/// p({z.Name} = v | rest) ∝ p({z.Name} = v) Π p({string.Join(", ", update.Children)} | {z.Name} = v) over its values v.");
             w.Line("/// </summary>");
-            using (w.Block($"private void {Method(z.Name)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
+            using (w.Block($"private void {Lowering.ExactSweep.Name(z.Name)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
             {
                 EmitLocals(w, spec);
                 using (BindingEmitter.Loops(w, z.Indices))
@@ -266,7 +257,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// {y.Name} ~ {ExprPrinter.Print(y.Declaration.Distribution!)}, weight w = {ExprPrinter.Print(update.Weight)}. A count forces the switch on; otherwise");
             w.Line($"/// logit P({z.Name} = 1 | rest) = ψ − R·log(1 + w / T), T the other switched-on weights of the row, R its total count.");
             w.Line("/// </summary>");
-            using (w.Block($"private void {Method(z.Name)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
+            using (w.Block($"private void {Lowering.ExactSweep.Name(z.Name)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
             {
                 EmitLocals(w, spec);
                 using (BindingEmitter.Loops(w, rows))

@@ -16,7 +16,7 @@ namespace Dsl.Generators.Emit
         private const string Inference = "global::Dsl.Runtime.Inference";
         private const string Rules = "global::Dsl.Runtime.Inference.Rules";
 
-        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan plan)
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan plan, Lowering.GibbsSchedule schedule)
         {
             var w = EmitHelpers.Header("Gibbs sampler", spec.Namespace, spec.ClassName);
             var arrays = StateArrays.Of(spec, plan);
@@ -30,7 +30,7 @@ namespace Dsl.Generators.Emit
                 w.Line("/// <summary>Whether the latent states exist (after InitializeLatents or LoadState): the current draws are readable.</summary>");
                 w.Line("public bool HasLatentState { get; private set; }");
                 w.Line();
-                foreach (var stream in Lowering.RandomStreams.Of(plan)) w.Line($"private const int {stream.Name} = {stream.Key}; // the random stream of {stream.Draws}");
+                foreach (var stream in schedule.Groups.SelectMany(g => g).Select(b => b.Stream).OrderBy(st => st.Key)) w.Line($"private const int {stream.Name} = {stream.Key}; // the random stream of {stream.Draws}");
                 w.Line();
                 foreach (var array in arrays.All) w.Line($"private {array.Type}[] {array.Name} = new {array.Type}[0]; // {array.Comment}");
                 w.Line($"private readonly {Inference}.WorkspacePool workspaces = new(); // the sweeps' scratch, reused");
@@ -39,9 +39,9 @@ namespace Dsl.Generators.Emit
                 EmitAllocate(w, spec, plan, arrays);
                 EmitInitialize(w, spec, plan);
                 EmitReset(w, arrays);
-                EmitSweep(w, spec, plan);
+                EmitSweep(w, spec, plan, schedule);
                 foreach (var block in plan.Allocations) EmitAllocationSweep(w, spec, block);
-                foreach (var block in plan.Logistics) EmitLogisticSweep(w, spec, plan, block);
+                foreach (var block in plan.Logistics) EmitLogisticSweep(w, spec, plan, block, Hoisted(spec, block, schedule));
                 EmitPosteriorMeans(w, spec, plan);
                 EmitState(w, spec, plan, arrays);
             }
@@ -107,26 +107,12 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        /// <summary>
-        /// Data read by the block's expressions at indices of its replicate only (URSM's cell type G(l)): read once per
-        /// replicate into a local, by their C# text, instead of once per element.
-        /// </summary>
-        internal static Dictionary<string, string> ReplicateInvariantReads(ModelSpec spec, LogisticBlock block, IReadOnlyList<GradientTerm> pg)
+        /// <summary>The lowered schedule's hoisted reads of a logistic block as C#: each read's access and its local.</summary>
+        internal static Dictionary<string, string> Hoisted(ModelSpec spec, LogisticBlock block, Lowering.GibbsSchedule schedule)
         {
-            var expressions = block.Slots.Select(s => s.Coefficient).Concat(block.Offsets).ToList();
-            if (block.Child is { } child) expressions.Add(child.Weight);
-            if (block.Probability is { } probability) expressions.Add(probability);
-            expressions.AddRange(pg.Select(term => term.Access));
-            var perElement = new HashSet<string>(block.Slots.Where(s => s.Over is not null).Select(s => s.Over!.Variable)) { block.Element.Variable };
             var code = new CodeExpr(spec, SlotVars(spec, block, null));
             var reads = new Dictionary<string, string>();
-            foreach (var call in expressions.SelectMany(x => ExprTools.Calls(ExprTools.Inline(x, spec))))
-            {
-                if (ExprTools.Find(spec, call.Node)?.Role != NodeRole.Data || call.Indices.Count == 0) continue;
-                if (!call.Indices.All(i => i is IndexExpr index && !perElement.Contains(index.Name))) continue;
-                var access = code.Access(call);
-                if (!reads.ContainsKey(access)) reads[access] = $"{call.Node}_{string.Join("_", call.Indices.Select(i => ((IndexExpr)i).Name))}";
-            }
+            foreach (var read in schedule.Of(block.Response).Hoisted) reads[code.Access(read.Call)] = read.Local;
             return reads;
         }
 
@@ -195,12 +181,9 @@ namespace Dsl.Generators.Emit
             return vars;
         }
 
-        private static void EmitSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan)
+        private static void EmitSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan, Lowering.GibbsSchedule schedule)
         {
-            var blocks = plan.Allocations.Select(b => (Name: b.Latent, Count: CodeExpr.Size(b.Replicate.Plate), Prepared: !ExprTools.UsesIndex(b.Profile, b.Replicate.Variable)))
-                .Concat(plan.Logistics.Select(b => (Name: b.Response, Count: Replicates(b), Prepared: false))).ToList();
-            var together = blocks.Count > 1 && BlocksAreIndependent(spec, plan);
-            w.Line(together
+            w.Line(schedule.Together
                 ? "/// <summary>One Gibbs sweep. No block reads another's latents, so all blocks' replicates run in one parallel loop.</summary>"
                 : "/// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>");
             using (w.Block($"public void Sweep({Inference}.SweepContext context)"))
@@ -217,13 +200,12 @@ namespace Dsl.Generators.Emit
                         foreach (var slot in DistinctSlots(block))
                             w.Line($"if ({Draws(slot.Latent)}.Length < recordedSweeps * {Replicates(block)}) global::System.Array.Resize(ref {Draws(slot.Latent)}, 2 * recordedSweeps * {Replicates(block)});");
                 }
-                foreach (var block in blocks.Where(b => b.Prepared)) w.Line($"Prepare{block.Name}();");
-                var groups = together ? new[] { blocks } : blocks.Select(b => new[] { b }.ToList()).ToArray();
-                foreach (var group in groups)
+                foreach (var block in schedule.Groups.SelectMany(g => g).Where(b => b.PreparedPerSweep)) w.Line($"Prepare{block.Name}();");
+                foreach (var group in schedule.Groups)
                 {
                     var doubles = group.Select(b => $"{b.Name}WorkspaceDoubles").Aggregate((a, b) => $"global::System.Math.Max({a}, {b})");
                     var bytes = group.Select(b => $"{b.Name}WorkspaceBytes").Aggregate((a, b) => $"global::System.Math.Max({a}, {b})");
-                    w.Line($"global::System.Threading.Tasks.Parallel.For(0, {string.Join(" + ", group.Select(b => b.Count))}, context.Parallelism,");
+                    w.Line($"global::System.Threading.Tasks.Parallel.For(0, {string.Join(" + ", group.Select(Count))}, context.Parallelism,");
                     w.Line($"    () => workspaces.Rent({doubles}, {bytes}),");
                     w.Line("    (replicate, _, work) =>");
                     w.Line("    {");
@@ -235,10 +217,10 @@ namespace Dsl.Generators.Emit
                             var index = start.Length == 0 ? "replicate" : start.Contains(" ") ? $"replicate - ({start})" : $"replicate - {start}";
                             var call = $"Sweep{group[n].Name}({index}, work, context);";
                             if (group.Count == 1) w.Line(call);
-                            else if (n == 0) w.Line($"if (replicate < {group[n].Count}) {call}");
-                            else if (n < group.Count - 1) w.Line($"else if (replicate < {start} + {group[n].Count}) {call}");
+                            else if (n == 0) w.Line($"if (replicate < {Count(group[n])}) {call}");
+                            else if (n < group.Count - 1) w.Line($"else if (replicate < {start} + {Count(group[n])}) {call}");
                             else w.Line($"else {call}");
-                            start = start.Length == 0 ? group[n].Count : $"{start} + {group[n].Count}";
+                            start = start.Length == 0 ? Count(group[n]) : $"{start} + {Count(group[n])}";
                         }
                         w.Line("return work;");
                     }
@@ -249,22 +231,8 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        /// <summary>Whether no block's conditionals read a latent another block samples (then their replicates can run together).</summary>
-        private static bool BlocksAreIndependent(ModelSpec spec, GibbsPlan plan)
-        {
-            var blocks = plan.Allocations.Select(b => (Samples: new[] { b.Latent }, Reads: new[] { b.Profile, b.Concentration }))
-                .Concat(plan.Logistics.Select(b => (
-                    Samples: new[] { b.Response }.Concat(b.Slots.Select(s => s.Latent)).ToArray(),
-                    Reads: b.Slots.SelectMany(s => new[] { s.Coefficient, s.PriorMean, s.PriorSd }).Concat(b.Offsets).Concat(b.Probability is { } p ? new[] { p } : new Expr[0]).Concat(b.Child is { } c ? new[] { c.Weight } : new Expr[0]).ToArray())))
-                .ToList();
-            for (var a = 0; a < blocks.Count; a++)
-            {
-                var reads = new HashSet<string>(blocks[a].Reads.SelectMany(x => ExprTools.Calls(ExprTools.Inline(x, spec))).Select(c => c.Node));
-                for (var b = 0; b < blocks.Count; b++)
-                    if (a != b && blocks[b].Samples.Any(reads.Contains)) return false;
-            }
-            return true;
-        }
+        /// <summary>How many replicates a scheduled block runs over.</summary>
+        private static string Count(Lowering.ScheduledBlock block) => block.ReplicatePlate is { } plate ? CodeExpr.Size(plate) : "1";
 
         private static void EmitAllocationSweep(SourceWriter w, ModelSpec spec, AllocationBlock block)
         {
@@ -333,11 +301,11 @@ namespace Dsl.Generators.Emit
         internal static NodeCallExpr Call(NodeSpec node) =>
             new(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
 
-        private static void EmitLogisticSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan, LogisticBlock block)
+        private static void EmitLogisticSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan, LogisticBlock block, IReadOnlyDictionary<string, string> hoisted)
         {
             if (block.Probability is not null)
             {
-                SliceBlockEmitter.EmitSweep(w, spec, block);
+                SliceBlockEmitter.EmitSweep(w, spec, block, hoisted);
                 return;
             }
             var e = block.Element;
@@ -375,7 +343,6 @@ namespace Dsl.Generators.Emit
                     : "var offset = global::System.Span<double>.Empty; // psi has no latent-free terms");
                 w.Line($"var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension{(hasOffset ? " + elements" : "")});");
                 if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
-                var hoisted = ReplicateInvariantReads(spec, block, pg);
                 foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key}; // the same for every element of this replicate");
                 var responseNode = ExprTools.Find(spec, block.Response)!;
                 // The design is column-major: column j holds coefficient j's covariate for every element.

@@ -16,7 +16,7 @@ namespace Dsl.Generators.Emit
         private const string Inference = "global::Dsl.Runtime.Inference";
         private const string MStep = "global::Dsl.Runtime.Inference.MStep";
 
-        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan plan)
+        public static GeneratedFile Emit(ModelSpec spec, GibbsPlan plan, Lowering.GibbsSchedule schedule)
         {
             var w = EmitHelpers.Header("M-step", spec.Namespace, spec.ClassName);
             using (w.Block($"partial class {spec.ClassName}"))
@@ -37,7 +37,7 @@ namespace Dsl.Generators.Emit
                 }
                 w.Line();
                 foreach (var group in plan.ClosedForms.GroupBy(c => c.Latent)) EmitClosedForm(w, spec, group.Key, group.ToList());
-                foreach (var update in plan.Gradients) EmitGradient(w, spec, plan, update);
+                foreach (var update in plan.Gradients) EmitGradient(w, spec, plan, schedule, update);
             }
             return new GeneratedFile($"{spec.ClassName}.MStep.g.cs", w.ToString());
         }
@@ -75,7 +75,7 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        private static void EmitGradient(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientUpdate update)
+        private static void EmitGradient(SourceWriter w, ModelSpec spec, GibbsPlan plan, Lowering.GibbsSchedule schedule, GradientUpdate update)
         {
             var p = update.Parameter;
             var objective = $"{p}Objective";
@@ -98,12 +98,12 @@ namespace Dsl.Generators.Emit
                 }
             }
             w.Line();
-            foreach (var term in update.Terms) EmitTermStatistics(w, spec, plan, update, term);
+            foreach (var term in update.Terms) EmitTermStatistics(w, spec, plan, schedule, update, term);
             EmitObjectiveClass(w, spec, plan, update);
         }
 
         /// <summary>Per term, the statistic the objective needs, gathered once per M-step from the E-step's sums.</summary>
-        private static void EmitTermStatistics(SourceWriter w, ModelSpec spec, GibbsPlan plan, GradientUpdate update, GradientTerm term)
+        private static void EmitTermStatistics(SourceWriter w, ModelSpec spec, GibbsPlan plan, Lowering.GibbsSchedule schedule, GradientUpdate update, GradientTerm term)
         {
             var name = Map(update, term);
             var p = update.Parameter;
@@ -172,7 +172,7 @@ namespace Dsl.Generators.Emit
                 default:
                 {
                     var b = plan.Logistics[term.Block];
-                    if (term.Kind == GradientTermKind.BinaryLikelihood) SliceBlockEmitter.EmitLikelihood(w, spec, b, term, Likelihood(update, term));
+                    if (term.Kind == GradientTermKind.BinaryLikelihood) SliceBlockEmitter.EmitLikelihood(w, spec, b, term, Likelihood(update, term), GibbsEmitter.Hoisted(spec, b, schedule));
                     var vars = ExprTools.Find(spec, b.Response)!.Indices.ToDictionary(i => i.Variable, i => i.Variable);
                     var code = new CodeExpr(spec, vars);
                     w.Line($"/// <summary>Block {b.Id}: for each ({b.Replicate?.Plate ?? "single replicate"}, {b.Element.Plate}) entry, the entry of {p} it reads.</summary>");

@@ -7,7 +7,7 @@ using Dsl.Generators.Lowering;
 namespace Dsl.Generators.Emit
 {
     /// <summary>
-    /// Prints the matrix products <see cref="MatrixProducts"/> found in a log density: a buffer and an adjoint per
+    /// Prints the matrix products lowered into a <see cref="ProductLayout"/>: a buffer and an adjoint per
     /// product, row-major copies of the stored factors (a parameter's storage is a multidimensional array; the GEMM reads
     /// flat rows), the forward products in order, and after the entry loops the adjoints carried back to the factors.
     /// </summary>
@@ -15,12 +15,6 @@ namespace Dsl.Generators.Emit
     {
         private const string Gemm = "global::Dsl.Runtime.Neural.Gemm";
         private const string View = "global::Dsl.Runtime.Neural.MatrixView<double>";
-
-        /// <summary>The products in the scalar terms' arguments (vector and categorical terms keep their own loops).</summary>
-        public static MatrixProducts Find(ModelSpec spec, SamplingPlan plan) =>
-            MatrixProducts.Find(spec, plan.Terms.Select(t => ExprTools.Find(spec, t)!)
-                .Where(n => !SimplexEmitter.IsVector(n) && n.Declaration.Distribution!.Name != "Categorical")
-                .SelectMany(n => SamplingEmitter.Arguments(spec, n).Select(a => (a, (IReadOnlyList<string>)n.Indices.Select(i => i.Variable).ToList()))));
 
         private static string Value(string product) => $"{product}Value";
 
@@ -33,44 +27,7 @@ namespace Dsl.Generators.Emit
             products.Products.SelectMany(p => new[] { p.Left, p.Right }).Where(f => f.Role is NodeRole.Param or NodeRole.Data)
                 .GroupBy(f => f.Node).Select(g => g.First());
 
-        /// <summary>
-        /// The outermost products over the observations' first plate (cells): computed, read and differentiated one
-        /// block of those rows at a time, so a cells × genes product never exists whole (its buffer is a block).
-        /// </summary>
-        public sealed record RowBlocking(string Plate, IReadOnlyList<MatrixProduct> Products)
-        {
-            public bool Holds(MatrixProduct product) => Products.Contains(product);
-        }
-
-        /// <summary>
-        /// Blocking applies where every observation is a scalar term over the same first plate, nothing is summed out,
-        /// and some product over that plate's rows is read only by the observations and is no other product's factor.
-        /// </summary>
-        public static RowBlocking? Blocking(ModelSpec spec, SamplingPlan plan, MatrixProducts products)
-        {
-            if (products.Products.Count == 0 || RowPlate(spec, plan) is not { } plate) return null;
-            var terms = plan.Terms.Select(t => ExprTools.Find(spec, t)!).ToList();
-            var factors = new HashSet<string>(products.Products.SelectMany(p => new[] { p.Left.Node, p.Right.Node }));
-            var readElsewhere = new HashSet<string>(terms.Where(n => n.Role != NodeRole.Observed)
-                .SelectMany(n => SamplingEmitter.Arguments(spec, n)).SelectMany(a => ExprTools.Calls(products.Rewrite(a))).Select(c => c.Node));
-            var blocked = products.Products.Where(p => p.Rows == plate && !factors.Contains(p.Name) && !readElsewhere.Contains(p.Name)).ToList();
-            return blocked.Count == 0 ? null : new RowBlocking(plate, blocked);
-        }
-
-        /// <summary>
-        /// The plate whose rows the observations can be evaluated a range at a time (blocks of a product, minibatches):
-        /// every observation a scalar term whose first plate it is, and nothing summed out; null otherwise.
-        /// </summary>
-        public static string? RowPlate(ModelSpec spec, SamplingPlan plan)
-        {
-            if (plan.Summed.Count > 0) return null;
-            var observed = plan.Terms.Select(t => ExprTools.Find(spec, t)!).Where(n => n.Role == NodeRole.Observed).ToList();
-            if (observed.Count == 0 || observed.Any(n => SimplexEmitter.IsVector(n) || n.Declaration.Distribution!.Name == "Categorical" || n.Indices.Count == 0)) return null;
-            var plate = observed[0].Indices[0].Plate;
-            return observed.All(n => n.Indices[0].Plate == plate) ? plate : null;
-        }
-
-        public static void EmitFields(SourceWriter w, MatrixProducts products, RowBlocking? blocking)
+        public static void EmitFields(SourceWriter w, MatrixProducts products, ProductLayout.RowBlocking? blocking)
         {
             foreach (var product in products.Products)
                 w.Line($"private readonly double[] {Value(product.Name)}, {Adjoint(product.Name)}; // {Signature(product)}{(blocking?.Holds(product) == true ? ", a block of rows at a time" : "")} = {product.Formula}, by GEMM (line {product.Line})");
@@ -82,7 +39,7 @@ namespace Dsl.Generators.Emit
 
         private const string BlockRows = "ldBlockRows", BlockStart = "ldBlockStart", BlockCount = "ldBlockCount";
 
-        public static void EmitAllocations(SourceWriter w, ModelSpec spec, MatrixProducts products, RowBlocking? blocking)
+        public static void EmitAllocations(SourceWriter w, ModelSpec spec, MatrixProducts products, ProductLayout.RowBlocking? blocking)
         {
             if (blocking is not null)
             {
@@ -107,7 +64,7 @@ namespace Dsl.Generators.Emit
         /// <c>MultiplyMatrices()</c>: every product not blocked at the current values, inner products first; and
         /// <c>MultiplyBlock(start, count)</c>: the blocked products' rows of one block, their adjoints cleared.
         /// </summary>
-        public static void EmitForward(SourceWriter w, ModelSpec spec, MatrixProducts products, RowBlocking? blocking)
+        public static void EmitForward(SourceWriter w, ModelSpec spec, MatrixProducts products, ProductLayout.RowBlocking? blocking)
         {
             if (products.Products.Count == 0) return;
             w.Line("/// <summary>The matrix products at the current values (each factor before the products that read it).</summary>");
@@ -139,7 +96,7 @@ namespace Dsl.Generators.Emit
         /// <paramref name="from"/> + <paramref name="count"/> − 1 (all of them by default), with reverse mode reading the
         /// blocked products at the block's offset.
         /// </summary>
-        public static void InBlocks(SourceWriter w, ReverseMode reverse, RowBlocking blocking, System.Action body, string from = "0", string? count = null)
+        public static void InBlocks(SourceWriter w, ReverseMode reverse, ProductLayout.RowBlocking blocking, System.Action body, string from = "0", string? count = null)
         {
             var end = count is null ? CodeExpr.Size(blocking.Plate) : $"{from} + {count}";
             foreach (var product in blocking.Products) reverse.BlockOffsets[product.Name] = $"{BlockStart} * {CodeExpr.Size(product.Columns)}";
@@ -162,7 +119,7 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>At the start of an evaluation: the products not blocked, and their adjoints cleared.</summary>
-        public static void EmitEvaluation(SourceWriter w, MatrixProducts products, RowBlocking? blocking)
+        public static void EmitEvaluation(SourceWriter w, MatrixProducts products, ProductLayout.RowBlocking? blocking)
         {
             if (products.Products.Count == 0) return;
             w.Line("MultiplyMatrices();");
@@ -174,14 +131,14 @@ namespace Dsl.Generators.Emit
         /// P = L·R, ∂L += ∂P·Rᵀ and ∂R += Lᵀ·∂P; a factor stored transposed takes the transpose (∂Lᵀ = R·∂Pᵀ).
         /// The blocked products were sent back block by block (<see cref="EmitBlockBackward"/>).
         /// </summary>
-        public static void EmitBackward(SourceWriter w, ModelSpec spec, MatrixProducts products, RowBlocking? blocking)
+        public static void EmitBackward(SourceWriter w, ModelSpec spec, MatrixProducts products, ProductLayout.RowBlocking? blocking)
         {
             foreach (var product in products.Products.Reverse().Where(p => blocking?.Holds(p) != true))
                 EmitProductBackward(w, product, $"{View}.RowMajor({Adjoint(product.Name)}, model.{CodeExpr.Size(product.Rows)}, model.{CodeExpr.Size(product.Columns)})", null);
         }
 
         /// <summary>Inside a block: the blocked products' adjoints for the block's rows, sent to their factors (the left one's rows of the block only).</summary>
-        public static void EmitBlockBackward(SourceWriter w, RowBlocking blocking)
+        public static void EmitBlockBackward(SourceWriter w, ProductLayout.RowBlocking blocking)
         {
             foreach (var product in blocking.Products)
                 EmitProductBackward(w, product, $"{View}.RowMajor({Adjoint(product.Name)}, {BlockCount}, model.{CodeExpr.Size(product.Columns)})", BlockStart);

@@ -15,8 +15,6 @@ namespace Dsl.Generators.Emit
     {
         private const string Block = "global::Dsl.Runtime.Conjugate.GaussianBlock";
 
-        public static string Method(NormalBlock block) => "Update" + string.Concat(block.Members.Select((m, i) => (i == 0 ? "" : "And") + EmitHelpers.Capitalised(m.Latent)));
-
         private static string Scratch(int index, string part) => $"ldBlock{index}{part}";
 
         private static string Offset(BlockMember member) => $"ldOffset_{member.Latent}";
@@ -61,7 +59,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// Normal linear predictor, jointly: {string.Join(", ", block.Members.Select(m => $"{m.Latent} ~ {ExprPrinter.Print(ExprTools.Find(spec, m.Latent)!.Declaration.Distribution!)}"))}, the coefficients of");
             w.Line($"/// {string.Join(", ", block.Children.Select(c => c.Child))}; so they are drawn from Normal(Λ⁻¹h, Λ⁻¹), Λ = diag(1/s²) + Σ b bᵀ/σ², h = m/s² + Σ b (y − a)/σ².");
             w.Line("/// </summary>");
-            using (w.Block($"private void {Method(block)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
+            using (w.Block($"private void {Lowering.ExactSweep.Name(block)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
             {
                 locals();
                 w.Line($"var ldDimension = {Dimension(spec, block, "")};");

@@ -153,7 +153,6 @@ namespace Dsl.Generators.Emit
                 foreach (var t in g.Terms) w.Line($"    {t.Kind} of {(t.Kind is GradientTermKind.AllocationProfile or GradientTermKind.DirichletConcentration ? "allocation" : "logistic")} block {t.Block} at {E(t.Access)}{(t.Within is { } within && !ExprTools.SameShape(within, t.Access) ? $" in {E(within)}" : "")}{(t.Latent is { } l ? $" ({l})" : "")}");
             }
             w.Line($"observed: {Names(plan.Observed)}");
-            foreach (var stream in Lowering.RandomStreams.Of(plan)) w.Line($"random stream {stream.Name} = {stream.Key}: {stream.Draws}");
         }
 
         private static void Variational(SourceWriter w, JointVariationalPlan joint)

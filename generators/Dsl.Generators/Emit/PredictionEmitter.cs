@@ -14,7 +14,7 @@ namespace Dsl.Generators.Emit
     {
         private const string Special = "global::Dsl.Runtime.Special.SpecialFunctions";
 
-        public static void Emit(SourceWriter w, ModelSpec spec, IReadOnlyList<NodeSpec> observed, Lowering.MatrixProducts products, MatrixProductEmitter.RowBlocking? blocking,
+        public static void Emit(SourceWriter w, ModelSpec spec, IReadOnlyList<NodeSpec> observed, Lowering.MatrixProducts products, Lowering.ProductLayout.RowBlocking? blocking,
             System.Action<SourceWriter> locals)
         {
             var predicted = observed.Where(n => !SimplexEmitter.IsVector(n) && Mean(n.Declaration.Distribution!.Name, name => name, false) is not null).ToList();

@@ -3,6 +3,7 @@ using System.Linq;
 using Dsl.Generators.Derivation;
 using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
+using Dsl.Generators.Lowering;
 
 namespace Dsl.Generators.Emit
 {
@@ -33,20 +34,19 @@ namespace Dsl.Generators.Emit
         private const string Optimisation = "global::Dsl.Runtime.Optimisation";
 
         /// <summary><c>{Model}.Sampler.g.cs</c>: the log posterior over the latents, for NUTS.</summary>
-        public static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan) => Emit(spec, plan, Sampler);
+        public static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan, ProductLayout layout) => Emit(spec, plan, layout, Sampler);
 
         /// <summary><c>{Model}.Objective.g.cs</c>: the log likelihood of a model of parameters only, with the observations' predicted means.</summary>
-        public static GeneratedFile EmitObjective(ModelSpec spec, SamplingPlan plan) => Emit(spec, plan, Objective);
+        public static GeneratedFile EmitObjective(ModelSpec spec, SamplingPlan plan, ProductLayout layout) => Emit(spec, plan, layout, Objective);
 
-        private static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan, Surface surface)
+        private static GeneratedFile Emit(ModelSpec spec, SamplingPlan plan, ProductLayout layout, Surface surface)
         {
             var w = EmitHelpers.Header(surface.Title, spec.Namespace, spec.ClassName);
             var latents = plan.Latents.Select(l => (Plan: l, Node: ExprTools.Find(spec, l.Node)!)).ToList();
             var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).ToList();
             var parameters = plan.Parameters.Select(p => ExprTools.Find(spec, p)!).ToList();
             var summed = plan.Summed.Select(s => (Node: ExprTools.Find(spec, s.Node)!, Children: s.Children.Select(c => ExprTools.Find(spec, c)!).ToList())).ToList();
-            var products = MatrixProductEmitter.Find(spec, plan);
-            var blocking = MatrixProductEmitter.Blocking(spec, plan, products);
+            var (products, blocking) = (layout.Products, layout.Blocking);
             using (w.Block($"partial class {spec.ClassName} : {surface.Interface}"))
             {
                 w.Line($"/// <summary>{surface.FactoryDoc}</summary>");
@@ -66,7 +66,7 @@ namespace Dsl.Generators.Emit
                     foreach (var (z, children) in summed) SummedLatentEmitter.EmitWeightsMethod(w, spec, z, children, locals => EmitLocals(locals, spec));
                     EmitConstrain(w, spec, latents);
                     MatrixProductEmitter.EmitForward(w, spec, products, blocking);
-                    EmitEvaluate(w, spec, plan, latents, parameters, summed, products, blocking, surface == Objective, MatrixProductEmitter.RowPlate(spec, plan));
+                    EmitEvaluate(w, spec, plan, latents, parameters, summed, products, blocking, surface == Objective, layout.RowPlate);
                     // An observation that reads a summed-out latent has a mixture of expectations, not one; it is not predicted.
                     var mixed = new HashSet<NodeSpec>(summed.SelectMany(s => s.Children));
                     if (surface == Objective)
@@ -112,7 +112,7 @@ namespace Dsl.Generators.Emit
         };
 
         private static void EmitConstructor(SourceWriter w, ModelSpec spec, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> observed, List<NodeSpec> parameters,
-            List<NodeSpec> summed, Lowering.MatrixProducts products, MatrixProductEmitter.RowBlocking? blocking, bool threads)
+            List<NodeSpec> summed, Lowering.MatrixProducts products, ProductLayout.RowBlocking? blocking, bool threads)
         {
             using (w.Block($"public Posterior({spec.ClassName} model)"))
             {
@@ -327,7 +327,7 @@ namespace Dsl.Generators.Emit
         }
 
         private static void EmitEvaluate(SourceWriter w, ModelSpec spec, SamplingPlan plan, List<(SampledLatent Plan, NodeSpec Node)> latents, List<NodeSpec> parameters,
-            List<(NodeSpec Node, List<NodeSpec> Children)> summed, Lowering.MatrixProducts products, MatrixProductEmitter.RowBlocking? blocking, bool objective, string? rowPlate)
+            List<(NodeSpec Node, List<NodeSpec> Children)> summed, Lowering.MatrixProducts products, ProductLayout.RowBlocking? blocking, bool objective, string? rowPlate)
         {
             void Body((string Start, string Count)? rows, string? scale)
             {

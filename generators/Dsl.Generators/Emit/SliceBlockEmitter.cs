@@ -22,13 +22,12 @@ namespace Dsl.Generators.Emit
         /// <summary>The Monte Carlo likelihood's fixed number of replicate blocks: enough to keep 16 threads busy.</summary>
         private const int LikelihoodBlocks = 16;
 
-        public static void EmitSweep(SourceWriter w, ModelSpec spec, LogisticBlock block)
+        public static void EmitSweep(SourceWriter w, ModelSpec spec, LogisticBlock block, IReadOnlyDictionary<string, string> hoisted)
         {
             var e = block.Element;
             var r = ReplicateIndex(block);
             var size = CodeExpr.Size(e.Plate);
             var latents = DistinctSlots(block).ToList();
-            var hoisted = GibbsEmitter.ReplicateInvariantReads(spec, block, new List<GradientTerm>());
             w.Line($"private int {block.Response}WorkspaceDoubles => 3 * {size} + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles({size});");
             w.Line();
             w.Line($"private int {block.Response}WorkspaceBytes => 0;");
@@ -156,7 +155,7 @@ namespace Dsl.Generators.Emit
         /// sum y log p + (1 - y) log(1 - p), each log in its stable form (<see cref="BernoulliLogs"/>), and its gradient,
         /// the symbolic derivative of whichever log the draw selects.
         /// </summary>
-        public static void EmitLikelihood(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, string name)
+        public static void EmitLikelihood(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, string name, IReadOnlyDictionary<string, string> hoisted)
         {
             var e = block.Element;
             var latents = DistinctSlots(block).ToList();
@@ -167,7 +166,6 @@ namespace Dsl.Generators.Emit
             SharedLocals Branch(Expr log) => SharedSubexpressions.Extract(
                 new[] { log, Differentiation.Derivative(log, term.Access) }.Select(x => ExprTools.ReplaceCalls(Replaced(x, draws), term.Access.Node, parameter)).ToList(), "shared");
             var (onBranch, offBranch) = (Branch(on), Branch(off));
-            var hoisted = GibbsEmitter.ReplicateInvariantReads(spec, block, new List<GradientTerm>());
             var r = block.Replicate?.Variable ?? "replicate";
             w.Line($"private double[] {name}Scratch = new double[0]; // per block of replicates: its total, then its gradient");
             w.Line($"private double[] {name}Point = new double[0]; // the point, as an array the parallel blocks can read");

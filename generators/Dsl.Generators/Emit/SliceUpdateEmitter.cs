@@ -21,8 +21,6 @@ namespace Dsl.Generators.Emit
         /// </summary>
         private const string InitialWidth = "1.0";
 
-        public static string Method(SliceUpdate update) => "Update" + EmitHelpers.Capitalised(update.Latent.Node);
-
         private static string Width(SliceUpdate update) => update.Latent.Node + "Width";
 
         private static string Conditional(SliceUpdate update) => EmitHelpers.Capitalised(update.Latent.Node) + "Conditional";
@@ -42,7 +40,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// Slice sampling (line {latent.Declaration.Location.Line}): {latent.Name} ~ {ExprPrinter.Print(latent.Declaration.Distribution!)} has no closed-form conditional, so one");
             w.Line($"/// stepping-out and shrinkage step (Neal 2003) on u = {Scale(update.Latent.Transform, latent.Name)} leaves p({latent.Name} | rest) ∝ p({latent.Name}) Π p({string.Join(", ", update.Children)} | {latent.Name}) invariant.");
             w.Line("/// </summary>");
-            using (w.Block($"private void {Method(update)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
+            using (w.Block($"private void {Lowering.ExactSweep.Name(update.Latent.Node)}(ref global::Dsl.Runtime.Random.RandomStream random)"))
             {
                 w.Line($"var ldConditional = new {Conditional(update)}(this);");
                 w.Line($"var ldX = {state};");

@@ -11,7 +11,7 @@ namespace Dsl.Generators.Lowering
     /// <see cref="LogisticBase"/>: adding a block of one kind never moves another kind's streams, so a seed keeps
     /// giving the draws it gave before.
     /// </summary>
-    internal static class RandomStreams
+    public static class RandomStreams
     {
         /// <summary>The first logistic block's key: above any count of allocation blocks a model can declare.</summary>
         private const int LogisticBase = 1024;

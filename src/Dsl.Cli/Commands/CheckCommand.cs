@@ -21,7 +21,7 @@ public static class CheckCommand
         var verbose = new Option<bool>("--verbose") { Description = "Also print information diagnostics (the compiler's notes)." };
         var plan = new Option<bool>("--plan")
         {
-            Description = "Also print, per model, what every engine planned (each latent's update, each parameter's M-step, each likelihood's kernel) or why it has no plan.",
+            Description = "Also print, per model, what every engine planned (each latent's update, each parameter's M-step, each likelihood's kernel) or why it has no plan, and how the plans run (the Gibbs-EM sweep's schedule and random streams, the matrix products evaluated by GEMM).",
         };
         var command = new Command("check", "Compile model files with the plate-model generator, report diagnostics (path(line,col): error DSL0003: ...) and, per model, the engine that will fit it or why none does.")
         {
@@ -51,10 +51,12 @@ public static class CheckCommand
         if (!compiled.Messages.Any(m => m.IsError))
             foreach (var line in FitVerdict.Lines(compiled)) output.WriteLine(line);
         if (plan)
-            foreach (var (model, plans) in Declared.DeclaredPlans.Of(paths))
+            foreach (var (model, plans, lowered) in Declared.DeclaredPlans.Of(paths))
             {
                 output.WriteLine($"plan of {model}:");
                 foreach (var line in Generators.Emit.PlanPrinter.Print(plans).TrimEnd().Split('\n')) output.WriteLine("    " + line.TrimEnd('\r'));
+                output.WriteLine($"lowered program of {model}:");
+                foreach (var line in Generators.Emit.LoweredPrinter.Print(lowered).TrimEnd().Split('\n')) output.WriteLine("    " + line.TrimEnd('\r'));
             }
         var errors = compiled.Messages.Count(m => m.IsError);
         var warnings = compiled.Messages.Count(m => m.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);

@@ -13,13 +13,16 @@ namespace Dsl.Cli.Declared;
 /// </summary>
 public static class DeclaredPlans
 {
-    /// <summary>Each valid model's plans by class name, its Extends resolved among the declarations of all the files.</summary>
-    public static IReadOnlyList<(string Model, ModelPlans Plans)> Of(IReadOnlyList<string> files)
+    /// <summary>
+    /// Each valid model's plans by class name, its Extends resolved among the declarations of all the files, and the
+    /// lowered program the emitters print from them.
+    /// </summary>
+    public static IReadOnlyList<(string Model, ModelPlans Plans, Generators.Lowering.LoweredProgram Lowered)> Of(IReadOnlyList<string> files)
     {
         var declarations = files.SelectMany(f => ModelPipeline.FindModels(CSharpSyntaxTree.ParseText(File.ReadAllText(f), path: f).GetRoot()))
             .Select(ModelPipeline.Parse).Where(p => p.Declaration is not null).Select(p => p.Declaration!).ToList();
-        return declarations.Select(d => (d.ClassName, Plans: ModelPipeline.Run(d, declarations).Plans))
-            .Where(p => p.Plans is not null).Select(p => (p.ClassName, p.Plans!)).ToList();
+        return declarations.Select(d => ModelPipeline.Run(d, declarations)).Where(r => r is { Spec: not null, Plans: not null })
+            .Select(r => (r.ModelName, r.Plans!, Generators.Lowering.LoweredProgram.Lower(r.Spec!, r.Plans!))).ToList();
     }
 
     /// <param name="files">the model's file and those compiled beside it (the bases it extends)</param>

@@ -1,0 +1,53 @@
+using System.Linq;
+using Dsl.Generators.Lowering;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>Stage 4 as text: the lowered program of a model, engine by engine, for the snapshot baselines.</summary>
+    public static class LoweredPrinter
+    {
+        public static string Print(LoweredProgram program)
+        {
+            var w = new SourceWriter();
+            if (program.ExactGibbs is { } sweep)
+            {
+                w.Line("exact Gibbs sweep, in this order");
+                using (w.Indent(1))
+                    foreach (var step in sweep.Steps) w.Line($"{step.Method}: {step.Draws}");
+            }
+            if (program.GibbsEm is { } schedule)
+            {
+                w.Line("Gibbs-EM sweep");
+                using (w.Indent(1))
+                    for (var g = 0; g < schedule.Groups.Count; g++)
+                    {
+                        var group = schedule.Groups[g];
+                        w.Line($"parallel loop {g + 1} over the replicates of {string.Join(" and ", group.Select(b => $"{b.Name} ({b.ReplicatePlate ?? "one replicate"})"))}");
+                        using (w.Indent(1))
+                            foreach (var block in group)
+                            {
+                                w.Line($"{block.Name}: random stream {block.Stream.Name} = {block.Stream.Key}{(block.PreparedPerSweep ? "; its profiles prepared once per sweep, before the loop" : "")}");
+                                foreach (var read in block.Hoisted) w.Line($"    {ExprPrinter.Print(read.Call)} read once per replicate into {read.Local}");
+                            }
+                    }
+            }
+            Products(w, "NUTS", program.Nuts);
+            Products(w, "maximum likelihood", program.MaximumLikelihood);
+            if (program.ExactGibbs is null && program.GibbsEm is null && program.Nuts is null && program.MaximumLikelihood is null) w.Line("nothing lowered: the model's engines print their plans as they stand");
+            return w.ToString();
+        }
+
+        private static void Products(SourceWriter w, string engine, ProductLayout? layout)
+        {
+            if (layout is null) return;
+            w.Line($"{engine} log density");
+            using (w.Indent(1))
+            {
+                w.Line(layout.RowPlate is { } plate ? $"observations evaluated by ranges of {plate}" : "observations evaluated whole");
+                if (layout.Products.Products.Count == 0) w.Line("no matrix products");
+                foreach (var product in layout.Products.Products)
+                    w.Line($"{product.Name}({product.Rows}, {product.Columns}) = {product.Formula} by GEMM over {product.Inner} (line {product.Line}){(layout.Blocking?.Holds(product) == true ? $", a block of {layout.Blocking.Plate} rows at a time" : "")}");
+            }
+        }
+    }
+}
