@@ -389,7 +389,7 @@ namespace Dsl.Generators.Emit
             using (BindingEmitter.Loops(w, latent.Indices))
             {
                 w.Line($"var ldE = {CodeExpr.RowMajor(latent.Indices.Select(i => i.Variable).ToList(), latent.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList())};");
-                w.Line($"{State(latent)}[ldE] = {draw}({EmitHelpers.Literal(latent.Name)}, {code.Of(update.First)} + {First(update)}[ldE], {code.Of(update.Second!)} + {Second(update)}[ldE], ref random);");
+                w.Line($"{State(latent)}[ldE] = {draw}({EmitHelpers.Literal(latent.Name)}, {CodeFolding.Plus(code.Of(update.First), $"{First(update)}[ldE]")}, {CodeFolding.Plus(code.Of(update.Second!), $"{Second(update)}[ldE]")}, ref random);");
             }
         }
 
@@ -404,7 +404,7 @@ namespace Dsl.Generators.Emit
             {
                 w.Line($"var ldLength = {CodeExpr.Size(over.Plate)};");
                 using (w.Block($"for (var {over.Variable} = 0; {over.Variable} < ldLength; {over.Variable}++)"))
-                    w.Line($"ldVector[{over.Variable}] = {code.Of(update.First)} + {First(update)}[{position}];");
+                    w.Line($"ldVector[{over.Variable}] = {CodeFolding.Plus(code.Of(update.First), $"{First(update)}[{position}]")};");
                 w.Line($"{Models}.Draw.Dirichlet({EmitHelpers.Literal(latent.Name)}, global::System.MemoryExtensions.AsSpan(ldVector, 0, ldLength), global::System.MemoryExtensions.AsSpan(ldRow, 0, ldLength), ref random);");
                 using (w.Block($"for (var {over.Variable} = 0; {over.Variable} < ldLength; {over.Variable}++)"))
                     w.Line($"{State(latent)}[{position}] = ldRow[{over.Variable}];");

@@ -93,13 +93,13 @@ namespace Dsl.Generators.Emit
                     var node = ExprTools.Find(spec, latent.Node)!;
                     var width = Width(latent.ItemPlate);
                     var elementFirst = node.Indices[0].Plate == plan.BatchPlate;
-                    w.Line($"{Neural}.Buffers.Ensure(ref {Sample(latent.Node)}, rows * {width});");
+                    w.Line($"{Neural}.Buffers.Ensure(ref {Sample(latent.Node)}, {CodeFolding.Times("rows", $"{width}")});");
                     using (w.Braces())
                     {
                         w.Line($"var values = latents[{EmitHelpers.Literal(latent.Node)}];");
                         using (w.Block("for (var row = 0; row < rows; row++)"))
                         using (w.Block($"for (var k = 0; k < {width}; k++)"))
-                            w.Line($"{Sample(latent.Node)}[row * {width} + k] = T.CreateTruncating(values[{(elementFirst ? $"elements[row] * {width} + k" : $"k * {Size(plan.BatchPlate)} + elements[row]")}]);");
+                            w.Line($"{Sample(latent.Node)}[{CodeFolding.Plus(CodeFolding.Times("row", $"{width}"), "k")}] = T.CreateTruncating(values[{(elementFirst ? CodeFolding.Plus(CodeFolding.Times("elements[row]", $"{width}"), "k") : $"k * {Size(plan.BatchPlate)} + elements[row]")}]);");
                     }
                 }
                 ElboEmitter.EmitCovariateRows(w, spec, plan);

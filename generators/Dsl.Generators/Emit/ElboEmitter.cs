@@ -367,7 +367,7 @@ namespace Dsl.Generators.Emit
                 {
                     if (NeedsGather(latent.Inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {latent.Node}EncoderInput, rows * ({ContinuousWidth(latent.Inputs)}));");
                     foreach (var array in new[] { Sample(latent.Node), Noise(latent.Node), SampleGradient(latent.Node), MeanGradient(latent.Node), VarianceGradient(latent.Node) })
-                        w.Line($"{Neural}.Buffers.Ensure(ref {array}, rows * {Width(latent.ItemPlate)});");
+                        w.Line($"{Neural}.Buffers.Ensure(ref {array}, {CodeFolding.Times("rows", Width(latent.ItemPlate))});");
                     EmitCategories(w, $"{latent.Node}Encoder", latent.Inputs, decoder: false);
                 }
                 foreach (var trunk in Trunks(plan))
@@ -376,14 +376,14 @@ namespace Dsl.Generators.Emit
                     w.Line($"{Neural}.Buffers.Ensure(ref {InputGradient(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
                     EmitCategories(w, trunk.Key, trunk.First().Inputs, decoder: true);
                 }
-                foreach (var network in plan.Networks) w.Line($"{Neural}.Buffers.Ensure(ref {OutputGradient(network.Node)}, rows * {Size(network.ItemPlate)});");
+                foreach (var network in plan.Networks) w.Line($"{Neural}.Buffers.Ensure(ref {OutputGradient(network.Node)}, {CodeFolding.Times("rows", Size(network.ItemPlate))});");
                 foreach (var term in plan.Likelihoods.Where(t => t.Kernel == LikelihoodKernel.VectorRow))
-                    w.Line($"{Neural}.Buffers.Ensure(ref {ValueDerivative(term)}, rows * {Width(term.ItemPlate)}); // the row kernel's partials in the observed values, unused");
+                    w.Line($"{Neural}.Buffers.Ensure(ref {ValueDerivative(term)}, {CodeFolding.Times("rows", Width(term.ItemPlate))}); // the row kernel's partials in the observed values, unused");
                 foreach (var term in plan.Likelihoods)
                     foreach (var argument in term.Arguments)
                     {
-                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentOutput(term, argument)}, rows * {Width(term.ItemPlate)});");
-                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentDerivative(term, argument)}, rows * {Width(term.ItemPlate)});");
+                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentOutput(term, argument)}, {CodeFolding.Times("rows", Width(term.ItemPlate))});");
+                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentDerivative(term, argument)}, {CodeFolding.Times("rows", Width(term.ItemPlate))});");
                     }
                 foreach (var parameter in plan.Parameters)
                 {
@@ -426,7 +426,7 @@ namespace Dsl.Generators.Emit
         private static void EmitObservedRows(SourceWriter w, NodeSpec node, string target, bool logarithm)
         {
             var width = Width(node.Indices.Count == 2 ? node.Indices[1].Plate : null);
-            var buffer = $"{Neural}.Buffers.Ensure(ref {target}, rows * {width})";
+            var buffer = $"{Neural}.Buffers.Ensure(ref {target}, {CodeFolding.Times("rows", width)})";
             if (StorageForms.IsCountMatrix(node))
             {
                 w.Line($"DensifyRows(model.{Counts(node.Name)}!, elements, {buffer}, logarithm: {Bool(logarithm)});");
@@ -441,7 +441,7 @@ namespace Dsl.Generators.Emit
         {
             foreach (var input in CovariateInputs(plan))
             {
-                w.Line($"{Neural}.Buffers.Ensure(ref {CovariateBatch(input.Node)}, rows * {Width(input.Plate)});");
+                w.Line($"{Neural}.Buffers.Ensure(ref {CovariateBatch(input.Node)}, {CodeFolding.Times("rows", Width(input.Plate))});");
                 EmitDenseRows(w, ExprTools.Find(spec, input.Node)!, CovariateBatch(input.Node), logarithm: false);
             }
         }
@@ -466,7 +466,7 @@ namespace Dsl.Generators.Emit
         public static void EmitCategories(SourceWriter w, string owner, IEnumerable<NetworkInput> inputs, bool decoder)
         {
             var categories = inputs.Where(i => i.Kind == InputKind.Category).ToList();
-            w.Line($"{Neural}.Buffers.Ensure(ref {OneHot(owner)}, rows * {categories.Count});");
+            w.Line($"{Neural}.Buffers.Ensure(ref {OneHot(owner)}, {CodeFolding.Times("rows", $"{categories.Count}")});");
             if (categories.Count == 0) return;
             using (w.Block("for (var row = 0; row < rows; row++)"))
             {
@@ -475,7 +475,7 @@ namespace Dsl.Generators.Emit
                 {
                     var own = $"model.{categories[c].Node}Values[elements[row]]";
                     var level = decoder ? $"({DecoderLevel(categories[c].Node)} >= 0 ? {DecoderLevel(categories[c].Node)} : {own})" : own;
-                    w.Line($"{OneHot(owner)}[row * {categories.Count} + {c}] = {Plus(offset)}{level};");
+                    w.Line($"{OneHot(owner)}[{CodeFolding.Plus(CodeFolding.Times("row", $"{categories.Count}"), $"{c}")}] = {Plus(offset)}{level};");
                     offset = offset == "0" ? Size(categories[c].Plate!) : $"{offset} + {Size(categories[c].Plate!)}";
                 }
             }
@@ -516,7 +516,7 @@ namespace Dsl.Generators.Emit
                 var input = EmitGather(w, Input(trunk.Key), inputs, i => i.Kind == InputKind.Covariate ? CovariateBatch(i.Node) : Sample(i.Node));
                 var categories = inputs.Count(i => i.Kind == InputKind.Category);
                 w.Line($"var {trunk.Key}Random = {Variational}.Branches.Stream(seed, stream, {part++});");
-                w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, rows * {categories}), training, ref {trunk.Key}Random);");
+                w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, {CodeFolding.Times("rows", $"{categories}")}), training, ref {trunk.Key}Random);");
                 EmitBranches(w, trunk.Select(network => (System.Action)(() => w.Line($"{Head(network.Node)}.Forward({Trunk(trunk.Key)}.Output, rows);"))).ToList());
             }
         }
@@ -529,8 +529,8 @@ namespace Dsl.Generators.Emit
             var input = EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, i =>
                 i.Kind == InputKind.Covariate ? CovariateBatch(i.Node) : latent.Encoder.Transform == "Log1p" && i.Counts ? LogCountBatch(i.Node) : CountBatch(i.Node));
             var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);
-            w.Line($"{Encoder(latent)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, rows * {categories}), training, ref random);");
-            using (w.Block($"for (var entry = 0; entry < rows * {width}; entry++)"))
+            w.Line($"{Encoder(latent)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot($"{latent.Node}Encoder")}, 0, {CodeFolding.Times("rows", $"{categories}")}), training, ref random);");
+            using (w.Block($"for (var entry = 0; entry < {CodeFolding.Times("rows", width)}; entry++)"))
             {
                 w.Line($"var mean = {Encoder(latent)}.Mean[entry];");
                 w.Line($"var variance = {Encoder(latent)}.Variance[entry];");

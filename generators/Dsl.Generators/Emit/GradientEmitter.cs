@@ -105,7 +105,7 @@ namespace Dsl.Generators.Emit
         {
             var sample = latent.LogScale ? $"exp(mean + sd·ε)" : "mean + sd·ε";
             w.Line($"// {latent.Node} = {sample}: ∂/∂mean = ∂/∂log-sample, ∂/∂variance = ∂/∂log-sample · ε / (2·sd).".Replace("log-sample", latent.LogScale ? "log " + latent.Node : latent.Node));
-            using (w.Block($"for (var entry = 0; entry < rows * {Width(latent.ItemPlate)}; entry++)"))
+            using (w.Block($"for (var entry = 0; entry < {CodeFolding.Times("rows", Width(latent.ItemPlate))}; entry++)"))
             {
                 w.Line(latent.LogScale
                     ? $"var dNormal = {SampleGradient(latent.Node)}[entry] * {Sample(latent.Node)}[entry];"

@@ -67,7 +67,7 @@ namespace Dsl.Generators.Emit
                 foreach (var member in block.Members)
                 {
                     w.Line($"var {Offset(member)} = {offset};");
-                    offset = $"{Offset(member)} + {Length(spec, member.Latent, "")}";
+                    offset = CodeFolding.Plus(Offset(member), Length(spec, member.Latent, ""));
                 }
                 w.Line($"global::System.Array.Clear({precision});");
                 w.Line($"global::System.Array.Clear({shift});");
@@ -92,7 +92,7 @@ namespace Dsl.Generators.Emit
             using (w.Braces())
             using (BindingEmitter.Loops(w, node.Indices))
             {
-                w.Line($"var ldC = {Offset(member)} + {CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList())};");
+                w.Line($"var ldC = {CodeFolding.Plus(Offset(member), CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList()))};");
                 w.Line($"var ldP = {code.Of(member.Precision)};");
                 w.Line($"{precision}[ldC * ldDimension + ldC] += ldP;");
                 w.Line($"{shift}[ldC] += ldP * {code.Of(member.Mean)};");
@@ -139,18 +139,18 @@ namespace Dsl.Generators.Emit
                 var member = block.Members.First(m => m.Latent == term.Read.Node);
                 if (term.Over is not { } over)
                 {
-                    w.Line($"{shift}[{Offset(member)} + {code.FlatIndex(term.Read)}] += {(term.Coefficient is ConstantExpr { Value: 1 } ? scale : $"{code.Of(term.Coefficient)} * {scale}")};");
+                    w.Line($"{shift}[{CodeFolding.Plus(Offset(member), code.FlatIndex(term.Read))}] += {(term.Coefficient is ConstantExpr { Value: 1 } ? scale : $"{code.Of(term.Coefficient)} * {scale}")};");
                     continue;
                 }
                 var inner = ConjugateEmitter.Code(spec, node.Indices.Select(i => i.Variable).Append(over.Variable));
                 if (term.Coefficient is NodeCallExpr coefficient && ConjugateEmitter.Span(spec, coefficient, over.Variable, inner) is { } values
                     && ContiguousRow.Of(spec, term.Read, over.Variable, inner) is { } coordinates)
                 {
-                    w.Line($"global::Dsl.Runtime.Hmc.Rows.AddScaled({values}, {scale}, new global::System.Span<double>({shift}, {Offset(member)} + {coordinates.Start}, {coordinates.Size}));");
+                    w.Line($"global::Dsl.Runtime.Hmc.Rows.AddScaled({values}, {scale}, new global::System.Span<double>({shift}, {CodeFolding.Plus(Offset(member), coordinates.Start)}, {coordinates.Size}));");
                     continue;
                 }
                 using (w.Block($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++)"))
-                    w.Line($"{shift}[{Offset(member)} + {inner.FlatIndex(term.Read)}] += {inner.Of(term.Coefficient)} * {scale};");
+                    w.Line($"{shift}[{CodeFolding.Plus(Offset(member), inner.FlatIndex(term.Read))}] += {inner.Of(term.Coefficient)} * {scale};");
             }
         }
 
@@ -165,9 +165,9 @@ namespace Dsl.Generators.Emit
                 {
                     var inner = ConjugateEmitter.Code(spec, node.Indices.Select(i => i.Variable).Append(over.Variable));
                     using (w.Block($"for (var {over.Variable} = 0; {over.Variable} < {CodeExpr.Size(over.Plate)}; {over.Variable}++)"))
-                        w.Line($"{row}[{Offset(member)} + {inner.FlatIndex(term.Read)}] += {inner.Of(term.Coefficient)};");
+                        w.Line($"{row}[{CodeFolding.Plus(Offset(member), inner.FlatIndex(term.Read))}] += {inner.Of(term.Coefficient)};");
                 }
-                else w.Line($"{row}[{Offset(member)} + {code.FlatIndex(term.Read)}] += {code.Of(term.Coefficient)};");
+                else w.Line($"{row}[{CodeFolding.Plus(Offset(member), code.FlatIndex(term.Read))}] += {code.Of(term.Coefficient)};");
             }
         }
 

@@ -157,7 +157,7 @@ partial class ClinicLogit : global::Dsl.Runtime.Conjugate.IMixedGibbsModel
                 for (var c = 0; c < ClinicCount; c++)
                 {
                     var ldE = c;
-                    effectValue[ldE] = global::Dsl.Runtime.Conjugate.ConjugateDraw.Normal("effect", (1.0 / (scaleValue[0] * scaleValue[0])) + effectFirst[ldE], 0.0 + effectSecond[ldE], ref random);
+                    effectValue[ldE] = global::Dsl.Runtime.Conjugate.ConjugateDraw.Normal("effect", (1.0 / (scaleValue[0] * scaleValue[0])) + effectFirst[ldE], effectSecond[ldE], ref random);
                 }
             }
         }

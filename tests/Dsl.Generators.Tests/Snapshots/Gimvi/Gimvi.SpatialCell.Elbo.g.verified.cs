@@ -209,9 +209,9 @@ partial class Gimvi
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialSampleGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialMeanGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialVarianceGradient, rows * model.DimCount);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialEncoderOneHot, rows * 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialEncoderOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInputGradient, rows * (model.DimCount));
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoSpatialGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xSpatialRate, rows * model.SpatialGeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xSpatialRateDerivative, rows * model.SpatialGeneCount);
@@ -247,7 +247,7 @@ partial class Gimvi
             Encoders(rows, training, sampling, seed, stream);
             // rhoSpatial (line 56): f(zSpatial).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
-            rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
+            rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);
             rhoSpatialHead.Forward(rhoTrunk.Output, rows);
         }
 
@@ -256,7 +256,7 @@ partial class Gimvi
         {
             // q(zSpatial) = Normal(encoder mean, encoder variance), line 40.
             var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
-            zSpatialEncoder.Forward(xSpatialLogBatch, rows, global::System.MemoryExtensions.AsSpan(zSpatialEncoderOneHot, 0, rows * 0), training, ref random);
+            zSpatialEncoder.Forward(xSpatialLogBatch, rows, global::System.MemoryExtensions.AsSpan(zSpatialEncoderOneHot, 0, 0), training, ref random);
             for (var entry = 0; entry < rows * model.DimCount; entry++)
             {
                 var mean = zSpatialEncoder.Mean[entry];

@@ -285,17 +285,17 @@ partial class GimviNb
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSampleGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zMeanGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zVarianceGradient, rows * model.DimCount);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderOneHot, rows * 0);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lNoise, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSampleGradient, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lMeanGradient, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lVarianceGradient, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderOneHot, rows * 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderOneHot, 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lNoise, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSampleGradient, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lMeanGradient, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lVarianceGradient, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInputGradient, rows * (model.DimCount));
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitInputGradient, rows * (model.DimCount));
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, rows * 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xMean, rows * model.GeneCount);
@@ -342,11 +342,11 @@ partial class GimviNb
             Encoders(rows, training, sampling, seed, stream);
             // rho (line 53): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
-            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
+            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
             // dropoutLogit (line 59): f(z).
             var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
-            dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
+            dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
         }
 
@@ -358,7 +358,7 @@ partial class GimviNb
                 {
                     // q(z) = Normal(encoder mean, encoder variance), line 36.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
-                    zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 0), training, ref random);
+                    zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, 0), training, ref random);
                     for (var entry = 0; entry < rows * model.DimCount; entry++)
                     {
                         var mean = zEncoder.Mean[entry];
@@ -371,8 +371,8 @@ partial class GimviNb
                 {
                     // q(l) = LogNormal(encoder mean, encoder variance), line 45.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
-                    lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 0), training, ref random);
-                    for (var entry = 0; entry < rows * 1; entry++)
+                    lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, 0), training, ref random);
+                    for (var entry = 0; entry < rows; entry++)
                     {
                         var mean = lEncoder.Mean[entry];
                         var variance = lEncoder.Variance[entry];

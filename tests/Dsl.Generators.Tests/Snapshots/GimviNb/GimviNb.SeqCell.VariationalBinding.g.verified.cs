@@ -83,26 +83,26 @@ partial class GimviNb
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows * 1);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
             {
                 var values = latents["l"];
                 for (var row = 0; row < rows; row++)
                 {
                     for (var k = 0; k < 1; k++)
                     {
-                        lSample[row * 1 + k] = T.CreateTruncating(values[elements[row] * 1 + k]);
+                        lSample[row + k] = T.CreateTruncating(values[elements[row] + k]);
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 0);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, rows * 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, 0);
             // rho (line 53): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
-            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 0), training, ref rhoRandom);
+            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
             // dropoutLogit (line 59): f(z).
             var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
-            dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, rows * 0), training, ref dropoutLogitRandom);
+            dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
         }
 

@@ -103,7 +103,7 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
             global::System.Array.Clear(ldBlock0Shift);
             // intercept's prior: precision 0.04 on the diagonal, mean times it in h
             {
-                var ldC = ldOffset_intercept + 0;
+                var ldC = ldOffset_intercept;
                 var ldP = 0.04;
                 ldBlock0Precision[ldC * ldDimension + ldC] += ldP;
                 ldBlock0Shift[ldC] += ldP * 0.0;
@@ -125,7 +125,7 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
                 for (var n = 0; n < ObservationCount; n++)
                 {
                     global::System.Array.Clear(ldBlock0Row);
-                    ldBlock0Row[ldOffset_intercept + 0] += 1.0;
+                    ldBlock0Row[ldOffset_intercept] += 1.0;
                     for (var k = 0; k < FeatureCount; k++)
                     {
                         ldBlock0Row[ldOffset_slope + k] += xValues[n, k];
@@ -139,8 +139,8 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
                 for (var n = 0; n < ObservationCount; n++)
                 {
                     var ldScale = ldWeight * (yObserved[n] - effectValue[groupValues[n]]);
-                    ldBlock0Shift[ldOffset_intercept + 0] += ldScale;
-                    global::Dsl.Runtime.Hmc.Rows.AddScaled(global::Dsl.Runtime.Hmc.Rows.Row(xValues, n), ldScale, new global::System.Span<double>(ldBlock0Shift, ldOffset_slope + 0, FeatureCount));
+                    ldBlock0Shift[ldOffset_intercept] += ldScale;
+                    global::Dsl.Runtime.Hmc.Rows.AddScaled(global::Dsl.Runtime.Hmc.Rows.Row(xValues, n), ldScale, new global::System.Span<double>(ldBlock0Shift, ldOffset_slope, FeatureCount));
                 }
             }
             global::Dsl.Runtime.Conjugate.GaussianBlock.Draw("intercept, slope", ldBlock0Precision, ldBlock0Shift, ldBlock0Draw, ref random);
@@ -205,7 +205,7 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
                 for (var j = 0; j < GroupCount; j++)
                 {
                     var ldE = j;
-                    effectValue[ldE] = global::Dsl.Runtime.Conjugate.ConjugateDraw.Normal("effect", groupPrecisionValue[0] + effectFirst[ldE], 0.0 + effectSecond[ldE], ref random);
+                    effectValue[ldE] = global::Dsl.Runtime.Conjugate.ConjugateDraw.Normal("effect", groupPrecisionValue[0] + effectFirst[ldE], effectSecond[ldE], ref random);
                 }
             }
         }

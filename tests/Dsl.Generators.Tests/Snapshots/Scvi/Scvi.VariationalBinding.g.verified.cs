@@ -86,25 +86,25 @@ partial class Scvi : global::Dsl.Runtime.Variational.IVariationalDeclaredModel
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows * 1);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
             {
                 var values = latents["l"];
                 for (var row = 0; row < rows; row++)
                 {
                     for (var k = 0; k < 1; k++)
                     {
-                        lSample[row * 1 + k] = T.CreateTruncating(values[elements[row] * 1 + k]);
+                        lSample[row + k] = T.CreateTruncating(values[elements[row] + k]);
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 1);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows);
             for (var row = 0; row < rows; row++)
             {
-                rhoOneHot[row * 1 + 0] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
+                rhoOneHot[row] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
             }
             // rho (line 37) and dropoutLogit (line 42): f(z, s).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
-            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 1), training, ref rhoRandom);
+            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows), training, ref rhoRandom);
             global::Dsl.Runtime.Variational.Branches.Run(threads,
                 () =>
                 {

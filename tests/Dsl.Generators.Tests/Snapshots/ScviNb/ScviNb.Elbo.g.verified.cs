@@ -243,26 +243,26 @@ partial class ScviNb
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSampleGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zMeanGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zVarianceGradient, rows * model.DimCount);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderOneHot, rows * 1);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderOneHot, rows);
             for (var row = 0; row < rows; row++)
             {
-                zEncoderOneHot[row * 1 + 0] = model.sValues[elements[row]];
+                zEncoderOneHot[row] = model.sValues[elements[row]];
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lNoise, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSampleGradient, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lMeanGradient, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lVarianceGradient, rows * 1);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderOneHot, rows * 1);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lNoise, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSampleGradient, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lMeanGradient, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lVarianceGradient, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderOneHot, rows);
             for (var row = 0; row < rows; row++)
             {
-                lEncoderOneHot[row * 1 + 0] = model.sValues[elements[row]];
+                lEncoderOneHot[row] = model.sValues[elements[row]];
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInputGradient, rows * (model.DimCount));
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows * 1);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows);
             for (var row = 0; row < rows; row++)
             {
-                rhoOneHot[row * 1 + 0] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
+                rhoOneHot[row] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xMean, rows * model.GeneCount);
@@ -308,7 +308,7 @@ partial class ScviNb
                 {
                     // q(z) = Normal(encoder mean, encoder variance), line 25.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
-                    zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows * 1), training, ref random);
+                    zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows), training, ref random);
                     for (var entry = 0; entry < rows * model.DimCount; entry++)
                     {
                         var mean = zEncoder.Mean[entry];
@@ -321,8 +321,8 @@ partial class ScviNb
                 {
                     // q(l) = LogNormal(encoder mean, encoder variance), line 28.
                     var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
-                    lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows * 1), training, ref random);
-                    for (var entry = 0; entry < rows * 1; entry++)
+                    lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows), training, ref random);
+                    for (var entry = 0; entry < rows; entry++)
                     {
                         var mean = lEncoder.Mean[entry];
                         var variance = lEncoder.Variance[entry];
@@ -332,7 +332,7 @@ partial class ScviNb
                 });
             // rho (line 31): f(z, s).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
-            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows * 1), training, ref rhoRandom);
+            rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
         }
 

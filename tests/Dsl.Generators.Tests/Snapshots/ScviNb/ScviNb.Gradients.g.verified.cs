@@ -31,7 +31,7 @@ partial class ScviNb
                 () =>
                 {
                     // l = exp(mean + sd·ε): ∂/∂mean = ∂/∂log l, ∂/∂variance = ∂/∂log l · ε / (2·sd).
-                    for (var entry = 0; entry < rows * 1; entry++)
+                    for (var entry = 0; entry < rows; entry++)
                     {
                         var dNormal = lSampleGradient[entry] * lSample[entry];
                         lMeanGradient[entry] += dNormal;
