@@ -95,7 +95,8 @@ namespace Dsl.Generators.Emit
                 w.Line($"var ldC = {CodeFolding.Plus(Offset(member), CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList()))};");
                 w.Line($"var ldP = {code.Of(member.Precision)};");
                 w.Line($"{precision}[ldC * ldDimension + ldC] += ldP;");
-                w.Line($"{shift}[ldC] += ldP * {code.Of(member.Mean)};");
+                // A zero prior mean adds nothing to h.
+                if (CodeFolding.Times("ldP", code.Of(member.Mean)) is var shifted && shifted != "0") w.Line($"{shift}[ldC] += {shifted};");
             }
         }
 

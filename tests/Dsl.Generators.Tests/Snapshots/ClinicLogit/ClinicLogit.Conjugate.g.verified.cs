@@ -96,7 +96,6 @@ partial class ClinicLogit : global::Dsl.Runtime.Conjugate.IMixedGibbsModel
                     var ldC = ldOffset_coefficient + f;
                     var ldP = 0.25;
                     ldBlock0Precision[ldC * ldDimension + ldC] += ldP;
-                    ldBlock0Shift[ldC] += ldP * 0.0;
                 }
             }
             // successes(n) ~ Binomial(trials: attempts(n), logit: Sum[f in Feature](design(n, f) * coefficient(f)) + effect(clinic(n))): a = effect(clinic(n)), 1/σ² = ldOmega

@@ -106,7 +106,6 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
                 var ldC = ldOffset_intercept;
                 var ldP = 0.04;
                 ldBlock0Precision[ldC * ldDimension + ldC] += ldP;
-                ldBlock0Shift[ldC] += ldP * 0.0;
             }
             // slope's prior: precision 0.04 on the diagonal, mean times it in h
             {
@@ -115,7 +114,6 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Conjugate.IConjugateM
                     var ldC = ldOffset_slope + k;
                     var ldP = 0.04;
                     ldBlock0Precision[ldC * ldDimension + ldC] += ldP;
-                    ldBlock0Shift[ldC] += ldP * 0.0;
                 }
             }
             // y(n) ~ Normal(mean: intercept() + Sum[k in Feature](x(n, k) * slope(k)) + effect(group(n)), sd: Sqrt(variance())): a = effect(group(n)), 1/σ² = 1 / variance() for every entry, and design rows that are data: Λ gains 1/σ² times their Gram matrix, summed once
