@@ -41,7 +41,7 @@ public sealed partial class ConstantFoldingTests
         Assert.True(unfolded.Count == 0, string.Join("\n", unfolded));
     }
 
-    /// <summary>rows * 1, row * 0, elements[row] * 1; 0.0 + x; x + 0]; x * 0.0.</summary>
-    [GeneratedRegex(@"\b(rows?|elements\[row\]) \* [01](?![\w.])|(?<![\w.])0\.0 \+ | \+ 0\]| \* 0\.0(?![\w.])")]
+    /// <summary>rows * 1, row * 0, elements[row] * 1; 0.0 + x; x + 0]; x * 0.0; an adjoint's 1.0 * x or x * 1.0.</summary>
+    [GeneratedRegex(@"\b(rows?|elements\[row\]) \* [01](?![\w.])|(?<![\w.])0\.0 \+ | \+ 0\]| \* [01]\.0(?![\w.])|(?<![\w.)-])1\.0 \* ")]
     private static partial Regex Unfolded();
 }

@@ -119,18 +119,18 @@ namespace Dsl.Generators.Emit
                     if (MentionsUnknown(minus.Right)) Accumulate(minus.Right, Local("Adj", $"-{adjoint}"), scope);
                     break;
                 case BinaryExpr { Operator: '*' } times:
-                    if (MentionsUnknown(times.Left)) Accumulate(times.Left, Local("Adj", $"{adjoint} * {Of(times.Right, scope)}"), scope);
-                    if (MentionsUnknown(times.Right)) Accumulate(times.Right, Local("Adj", $"{adjoint} * {Of(times.Left, scope)}"), scope);
+                    if (MentionsUnknown(times.Left)) Accumulate(times.Left, Local("Adj", CodeFolding.Times(adjoint, Of(times.Right, scope))), scope);
+                    if (MentionsUnknown(times.Right)) Accumulate(times.Right, Local("Adj", CodeFolding.Times(adjoint, Of(times.Left, scope))), scope);
                     break;
                 case BinaryExpr { Operator: '/' } divide:
                     // (a/b)' = a'/b − a·b'/b²
                     var denominator = Local("Den", Of(divide.Right, scope));
                     if (MentionsUnknown(divide.Left)) Accumulate(divide.Left, Local("Adj", $"{adjoint} / {denominator}"), scope);
                     if (MentionsUnknown(divide.Right))
-                        Accumulate(divide.Right, Local("Adj", $"-{adjoint} * {Of(divide.Left, scope)} / ({denominator} * {denominator})"), scope);
+                        Accumulate(divide.Right, Local("Adj", $"{CodeFolding.Times($"-{adjoint}", Of(divide.Left, scope))} / ({denominator} * {denominator})"), scope);
                     break;
                 case FunctionExpr function:
-                    Accumulate(function.Arguments[0], Local("Adj", $"{adjoint} * {Of(Differentiation.Outer(function), scope)}"), scope);
+                    Accumulate(function.Arguments[0], Local("Adj", CodeFolding.Times(adjoint, Of(Differentiation.Outer(function), scope))), scope);
                     break;
                 case SumExpr sum when RowProduct(Unshadowed(sum, scope), scope) is { } rows:
                     // ā·b into a's row and ā·a into b's, each one vectorised pass.

@@ -123,7 +123,7 @@ partial class Germination : global::Dsl.Runtime.Hmc.ISampledModel
                         if (yObserved[ldAt10] == 1)
                         {
                             logDensity += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
-                            var ldAdj11 = 1.0 * (-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
+                            var ldAdj11 = (-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
                             var ldAdj12 = -ldAdj11;
                             var ldAdj13 = ldAdj12 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
                             interceptGradient[0] += ldAdj13;

@@ -175,7 +175,7 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Hmc.ISampledModel
                     effectGradient[ldAt23] += ldDValue24;
                 }
                 var ldDen27 = global::System.Math.Sqrt(groupPrecisionValue[0]);
-                var ldAdj28 = -ldSharedAdj20 * 1.0 / (ldDen27 * ldDen27);
+                var ldAdj28 = -ldSharedAdj20 / (ldDen27 * ldDen27);
                 var ldAdj29 = ldAdj28 * (0.5 / global::System.Math.Sqrt(groupPrecisionValue[0]));
                 groupPrecisionGradient[0] += ldAdj29;
             }

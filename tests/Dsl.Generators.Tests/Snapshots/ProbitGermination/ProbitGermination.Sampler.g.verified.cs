@@ -123,7 +123,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Hmc.ISampledModel
                         if (yObserved[ldAt10] == 1)
                         {
                             logDensity += global::Dsl.Runtime.Special.SpecialFunctions.LogNormalCdf(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
-                            var ldAdj11 = 1.0 * global::System.Math.Exp(((-0.5 * (((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]) * ((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))) - (0.9189385332046728 + global::Dsl.Runtime.Special.SpecialFunctions.LogNormalCdf(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))));
+                            var ldAdj11 = global::System.Math.Exp(((-0.5 * (((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]) * ((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))) - (0.9189385332046728 + global::Dsl.Runtime.Special.SpecialFunctions.LogNormalCdf(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))));
                             interceptGradient[0] += ldAdj11;
                             var ldAdj12 = ldAdj11 * doseValues[s, p];
                             slopeGradient[0] += ldAdj12;
@@ -132,7 +132,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Hmc.ISampledModel
                         else
                         {
                             logDensity += global::Dsl.Runtime.Special.SpecialFunctions.LogNormalCdf((-((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])));
-                            var ldAdj13 = 1.0 * global::System.Math.Exp(((-0.5 * ((-((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])) * (-((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))) - (0.9189385332046728 + global::Dsl.Runtime.Special.SpecialFunctions.LogNormalCdf((-((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))))));
+                            var ldAdj13 = global::System.Math.Exp(((-0.5 * ((-((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])) * (-((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p])))) - (0.9189385332046728 + global::Dsl.Runtime.Special.SpecialFunctions.LogNormalCdf((-((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))))));
                             var ldAdj14 = -ldAdj13;
                             interceptGradient[0] += ldAdj14;
                             var ldAdj15 = ldAdj14 * doseValues[s, p];

@@ -120,7 +120,7 @@ partial class RobustGermination : global::Dsl.Runtime.Hmc.ISampledModel
                         if (yObserved[ldAt8] == 1)
                         {
                             logDensity += global::Dsl.Runtime.Special.SpecialFunctions.Log1mExp((-global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
-                            var ldAdj9 = 1.0 * (-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
+                            var ldAdj9 = (-1.0 / global::Dsl.Runtime.Special.SpecialFunctions.Expm1(global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]))));
                             var ldAdj10 = -ldAdj9;
                             var ldAdj11 = ldAdj10 * global::System.Math.Exp(((interceptValues + (slopeValues * doseValues[s, p])) + uValue[p]));
                             interceptGradient[0] += ldAdj11;
