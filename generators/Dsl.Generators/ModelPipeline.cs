@@ -98,8 +98,10 @@ namespace Dsl.Generators
                     if (variational.Plan is { } joint)
                     {
                         // One cell plate: the model's own variational family. Several: one part per plate, and the family joining them.
-                        files.AddRange(joint.Parts.SelectMany(part => new[] { ElboEmitter.Emit(spec, part), GradientEmitter.Emit(spec, part), DeclaredVariationalEmitter.Emit(spec, part) }));
-                        if (joint.Parts.Count > 1) files.Add(JointVariationalEmitter.Emit(spec, joint));
+                        // The plan is of the model with its Gamma-Poisson pairs integrated out, and so is what prints it.
+                        var integrated = VariationalPlanner.Integrated(spec);
+                        files.AddRange(joint.Parts.SelectMany(part => new[] { ElboEmitter.Emit(integrated, part), GradientEmitter.Emit(integrated, part), DeclaredVariationalEmitter.Emit(integrated, part) }));
+                        if (joint.Parts.Count > 1) files.Add(JointVariationalEmitter.Emit(integrated, joint));
                     }
                     diagnostics.AddRange(maximumLikelihood.Diagnostics);
                     if (maximumLikelihood.Plan is { } estimation) files.Add(SamplingEmitter.EmitObjective(spec, estimation, lowered.MaximumLikelihood!));

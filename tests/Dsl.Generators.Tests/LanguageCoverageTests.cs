@@ -35,6 +35,7 @@ public sealed class LanguageCoverageTests
             [Observed] public int hits(Cell c, Gene g) => Dist.Binomial(trials(c), logit: mu(g));
             [Observed] public int reads(Cell c, Gene g) => Dist.Poisson(size(c) * rate(g));
             [Observed] public int nb(Cell c, Gene g) => Dist.NegativeBinomial(size(c) * rate(g), Softplus(mu(g)));
+            [Observed] public double score(Cell c) => Dist.Normal(cauchy(topic(c)) + cauchy(topic2(c)), 1);
             [Observed] public int zinb(Cell c, Gene g) => Dist.ZeroInflatedNegativeBinomial(size(c) * Exp(mu(g)), a(), -mu(g) / 2);
             [Latent] public double flat() => Dist.Flat();
             [Latent] public double halfFlat() => Dist.HalfFlat();

@@ -30,3 +30,16 @@ public partial class UrsmLogDropout
 {
     public double pi(Gene i, Cell l) => Logistic(kappa(l) + tau(l) * Log(A(i, G(l))));
 }
+
+/// <summary>
+/// URSM with one dropout slope shared by every cell, a parameter, in place of the per-cell latent tau: the base's tau,
+/// muTau and varTau are then read by nothing an observation depends on (DSL0309). Gibbs-EM samples kappa and the
+/// switches and estimates the slope, leaving those three out.
+/// </summary>
+[PlateModel("URSM with one dropout slope for all cells", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmSharedSlope
+{
+    [Param] public partial double slope();
+
+    public double pi(Gene i, Cell l) => Logistic(kappa(l) + slope() * A(i, G(l)));
+}

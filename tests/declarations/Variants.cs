@@ -26,6 +26,46 @@ public partial class GaussianVae
     [Observed] public double y(Cell n, Gene g) => Dist.Normal(mu(n, g), sigma(g));
 }
 
+/// GaussianVae with one noise sd for every gene: the override leaves the base's per-gene sigma unread (DSL0304 says
+/// so: the base declares it), and variational inference fits the rest without it.
+[PlateModel("Gaussian VAE with one noise sd", Extends = typeof(GaussianVae))]
+public partial class SharedNoiseVae
+{
+    [Param, Positive] public partial double noise();
+
+    [Observed] public double y(Cell n, Gene g) => Dist.Normal(mu(n, g), noise());
+}
+
+/// scVI's eqs 4-5 written out: each count's Poisson rate w has a Gamma prior around the decoded mean. No encoder is
+/// declared for w, and none is needed: the generator integrates it out again (Derivation/GammaPoissonCollapse),
+/// which leaves the negative binomial of NbTwinVae, fitted identically.
+[PlateModel("Gamma-Poisson VAE")]
+public partial class GammaPoissonVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Data] public partial double logDepth(Cell n);
+    [Param, Positive] public partial double theta(Gene g);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Latent] public double w(Cell n, Gene g) => Dist.Gamma(theta(g), theta(g) / (Exp(logDepth(n)) * rho(n, g)));
+    [Observed] public int x(Cell n, Gene g) => Dist.Poisson(w(n, g));
+}
+
+/// GammaPoissonVae with the negative binomial written directly: the base's w is then read by nothing (DSL0309).
+[PlateModel("NB twin of the Gamma-Poisson VAE", Extends = typeof(GammaPoissonVae))]
+public partial class NbTwinVae
+{
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(Exp(logDepth(n)) * rho(n, g), theta(g));
+}
+
 /// scVI's negative binomial with the percent of mitochondrial reads fed to encoder and decoder.
 [PlateModel("NB VAE with a continuous covariate")]
 public partial class MitoCovariateVae

@@ -13,9 +13,15 @@ namespace Dsl.Generators.Derivation
     /// </summary>
     public static class GibbsPlanner
     {
-        /// <summary>Whether the model is a Gibbs-EM candidate at all: latent nodes and no networks or encoders (those are fitted by VI).</summary>
-        public static bool Applies(ModelSpec spec) =>
-            spec.Nodes.Any(n => n.Role == NodeRole.Latent) && !VariationalPlanner.Applies(spec);
+        /// <summary>
+        /// Whether the model is a Gibbs-EM candidate at all: latent nodes the data inform (DataReach) and no networks or
+        /// encoders (those are fitted by VI).
+        /// </summary>
+        public static bool Applies(ModelSpec spec)
+        {
+            var uninformed = DataReach.Uninformed(spec);
+            return spec.Nodes.Any(n => n.Role == NodeRole.Latent && !uninformed.Contains(n.Name)) && !VariationalPlanner.Applies(spec);
+        }
 
         public static Result<GibbsPlan> Plan(ModelSpec spec)
         {
@@ -46,7 +52,9 @@ namespace Dsl.Generators.Derivation
                     Fail(node, "its missing entries ([MeasuredWhere] or [ZerosMissing]) are not supported by the Gibbs-EM rules yet (NUTS and maximum likelihood skip them)");
                     return Failed();
                 }
-                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent))
+                // A node no observation depends on (DSL0309) changes nothing the data inform: the sweep and the M-step skip it.
+                var uninformed = DataReach.Uninformed(spec);
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && !uninformed.Contains(n.Name)))
                 {
                     if (claimed.Contains(node.Name)) continue;
                     if (!TryAllocation(node) && failure is null && !TryLogistic(node) && failure is null)
@@ -55,7 +63,7 @@ namespace Dsl.Generators.Derivation
                 }
                 var closedForms = new List<ClosedFormUpdate>();
                 var gradients = new List<GradientUpdate>();
-                foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param))
+                foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param && !uninformed.Contains(n.Name)))
                 {
                     if (TryClosedForm(parameter) is { } closed) closedForms.Add(closed);
                     else if (TryGradient(parameter) is { } gradient) gradients.Add(gradient);

@@ -15,12 +15,16 @@ namespace Dsl.Generators.Derivation
     public static class PointEstimationPlanner
     {
         /// <summary>
-        /// No continuous latents (those are a sampler's) and no networks (the variational engine's), some parameter to
-        /// estimate and data to fit it to. Discrete latents are allowed: the plan sums them out or says why it cannot.
+        /// No continuous latents the data inform (those are a sampler's; one no observation depends on is left out) and
+        /// no networks (the variational engine's), some parameter to estimate and data to fit it to. Discrete latents
+        /// are allowed: the plan sums them out or says why it cannot.
         /// </summary>
-        public static bool Applies(ModelSpec spec) =>
-            !spec.Nodes.Any(n => n.Role == NodeRole.Latent && n.Kind == ValueKind.Real) && !VariationalPlanner.Applies(spec)
-            && spec.Nodes.Any(n => n.Role == NodeRole.Param) && spec.Nodes.Any(n => n.Role == NodeRole.Observed);
+        public static bool Applies(ModelSpec spec)
+        {
+            var uninformed = DataReach.Uninformed(spec);
+            return !spec.Nodes.Any(n => n.Role == NodeRole.Latent && n.Kind == ValueKind.Real && !uninformed.Contains(n.Name)) && !VariationalPlanner.Applies(spec)
+                && spec.Nodes.Any(n => n.Role == NodeRole.Param) && spec.Nodes.Any(n => n.Role == NodeRole.Observed);
+        }
 
         public static Result<SamplingPlan> Plan(ModelSpec spec) => SamplingPlanner.Plan(spec, pointEstimation: true);
     }

@@ -28,7 +28,9 @@ namespace Dsl.Generators.Derivation
             var refusal = pointEstimation ? DiagnosticDescriptors.NoPointEstimationRule : DiagnosticDescriptors.NoSamplingRule;
             var latents = new List<SampledLatent>();
             var summed = new List<SummedLatent>();
-            foreach (var node in spec.Nodes)
+            // A sampler draws a node no observation depends on from its prior; maximum likelihood leaves it out.
+            var left = pointEstimation ? DataReach.Uninformed(spec) : new HashSet<string>();
+            foreach (var node in spec.Nodes.Where(n => !left.Contains(n.Name)))
             {
                 List<NodeSpec>? children = null;
                 var why = node.Role switch
@@ -46,9 +48,10 @@ namespace Dsl.Generators.Derivation
             }
             var inSums = new HashSet<string>(summed.SelectMany(s => s.Children.Append(s.Node)));
             // Every random node's log density, and each parameter's log prior where it declares one (a MAP estimate).
-            var terms = spec.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Observed && !inSums.Contains(n.Name) || n.Role == NodeRole.Param && n.Declaration.Distribution is not null)
+            var terms = spec.Nodes.Where(n => !left.Contains(n.Name))
+                .Where(n => n.Role is NodeRole.Latent or NodeRole.Observed && !inSums.Contains(n.Name) || n.Role == NodeRole.Param && n.Declaration.Distribution is not null)
                 .Select(n => n.Name).ToEquatableArray();
-            var parameters = spec.Nodes.Where(n => n.Role == NodeRole.Param).Select(n => n.Name).ToEquatableArray();
+            var parameters = spec.Nodes.Where(n => n.Role == NodeRole.Param && !left.Contains(n.Name)).Select(n => n.Name).ToEquatableArray();
             return new Result<SamplingPlan>(new SamplingPlan(latents.ToEquatableArray(), summed.ToEquatableArray(), parameters, terms), EquatableArray<DiagnosticInfo>.Empty);
         }
 

@@ -150,6 +150,9 @@ namespace Dsl.Generators.Derivation
     public sealed record JointVariationalPlan(EquatableArray<VariationalPlan> Parts)
     {
         public EquatableArray<AdversarialGroup> Adversaries { get; init; } = EquatableArray<AdversarialGroup>.Empty;
+
+        /// <summary>Gamma latents integrated out of their Poisson counts (<see cref="GammaPoissonCollapse"/>): no draw of them is made.</summary>
+        public EquatableArray<string> IntegratedOut { get; init; } = EquatableArray<string>.Empty;
     }
 
     /// <summary>

@@ -31,7 +31,19 @@ namespace Dsl.Generators.Derivation
         public static bool Applies(ModelSpec spec) =>
             spec.Nodes.Any(n => n.Role == NodeRole.Network || n.Declaration.Encoder is not null);
 
-        public static Result<JointVariationalPlan> Plan(ModelSpec spec) => new Planner(spec).Run();
+        /// <summary>
+        /// The plan of the model with its Gamma-Poisson pairs integrated out (<see cref="GammaPoissonCollapse"/>); the
+        /// emitters print it over <see cref="Integrated"/>.
+        /// </summary>
+        public static Result<JointVariationalPlan> Plan(ModelSpec spec)
+        {
+            var (integrated, collapsed) = GammaPoissonCollapse.Apply(spec);
+            var result = new Planner(integrated).Run();
+            return result.Value is { } plan ? new Result<JointVariationalPlan>(plan with { IntegratedOut = collapsed }, result.Diagnostics) : result;
+        }
+
+        /// <summary>The model the variational plan and emitters work on: the declared one with its Gamma-Poisson pairs integrated out.</summary>
+        public static ModelSpec Integrated(ModelSpec spec) => GammaPoissonCollapse.Apply(spec).Spec;
 
         private sealed partial class Planner
         {
@@ -52,7 +64,9 @@ namespace Dsl.Generators.Derivation
                 var latents = new List<EncodedLatent>();
                 var networks = new List<NetworkNode>();
                 var likelihoods = new List<LikelihoodTerm>();
-                foreach (var node in spec.Nodes)
+                // A latent or parameter no observation depends on (DSL0309) is left out: nothing it could be fitted to.
+                var uninformed = DataReach.Uninformed(spec);
+                foreach (var node in spec.Nodes.Where(n => !(uninformed.Contains(n.Name) && n.Declaration.Encoder is null)))
                 {
                     switch (node.Role)
                     {
@@ -75,7 +89,7 @@ namespace Dsl.Generators.Derivation
                 CheckSharedLastLayers(latents);
                 if (failure is not null) return Failed();
                 var globals = new List<GlobalLatent>();
-                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Declaration.Encoder is null))
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Declaration.Encoder is null && !uninformed.Contains(n.Name)))
                 {
                     if (cellPlates.Count > 1)
                         Fail(node, $"global latents (without an encoder) are not supported yet in a model over several cell plates ({string.Join(", ", cellPlates)})");
@@ -83,7 +97,7 @@ namespace Dsl.Generators.Derivation
                     if (failure is not null) return Failed();
                 }
                 var parameters = new List<FittedParameter>();
-                foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param))
+                foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param && !uninformed.Contains(n.Name)))
                 {
                     if (!likelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, parameter.Name))) &&
                         !latents.Any(l => ExprTools.Mentions(l.PriorMean, parameter.Name) || ExprTools.Mentions(l.PriorSd, parameter.Name)))
@@ -220,7 +234,8 @@ namespace Dsl.Generators.Derivation
             }
 
             private static string PerCellWithoutEncoder(string cells) =>
-                $"a latent over the cell plate {cells} needs an [Encoder] for variational inference (its amortised posterior); only latents outside it get a mean-field guide";
+                $"a latent over the cell plate {cells} needs an [Encoder] for variational inference (its amortised posterior); only latents outside it get a mean-field guide, " +
+                "and a Gamma one that a single Poisson count reads as a factor of its rate, at its own entry, is integrated out instead";
 
             private EncodedLatent? Latent(NodeSpec node)
             {

@@ -139,7 +139,11 @@ namespace Dsl.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor ParameterUnused = Warning("DSL0304",
             "Parameter never used",
-            "Model '{0}': parameter '{1}' is never used by any node, so the data cannot inform it; remove it or use it");
+            "Model '{0}': parameter '{1}' is never used by any node, so the data cannot inform it and the fit reports no estimate of it; {2}");
+
+        public static readonly DiagnosticDescriptor Uninformed = Warning("DSL0309",
+            "Node that informs no observation",
+            "Model '{0}': no observation depends on {1} '{2}', so the data cannot inform it: {3}; {4}");
 
         public static readonly DiagnosticDescriptor NetworkShape = Error("DSL0305",
             "Network inputs or output do not match its use",

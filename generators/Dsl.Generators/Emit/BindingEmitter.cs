@@ -27,7 +27,7 @@ namespace Dsl.Generators.Emit
             {
                 EmitHelpers.PlateSizes(w, spec);
                 EmitObservedStorage(w, spec, counts);
-                EmitDescriptor(w, spec, exchangeable);
+                EmitDescriptor(w, spec, exchangeable, variational);
                 EmitPlateAccess(w, spec);
                 EmitStore(w, spec, counts);
                 EmitStoreCounts(w, spec, counts);
@@ -65,7 +65,7 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        private static void EmitDescriptor(SourceWriter w, ModelSpec spec, EquatableArray<string> exchangeable)
+        private static void EmitDescriptor(SourceWriter w, ModelSpec spec, EquatableArray<string> exchangeable, JointVariationalPlan? variational)
         {
             w.Line("/// <summary>Plates and nodes as data files bind to them and outputs name them.</summary>");
             w.Line($"public static {Models}.ModelDescriptor Descriptor {{ get; }} = new(");
@@ -77,6 +77,8 @@ namespace Dsl.Generators.Emit
                 w.Line("{");
                 using (w.Indent(1))
                 {
+                    var uninformed = DataReach.Uninformed(spec);
+                    var integrated = variational?.IntegratedOut ?? EquatableArray<string>.Empty;
                     foreach (var node in spec.Nodes)
                     {
                         var c = node.Declaration.Constraints;
@@ -84,7 +86,9 @@ namespace Dsl.Generators.Emit
                             $"new string[] {{ {string.Join(", ", node.Indices.Select(i => EmitHelpers.Literal(i.Plate)))} }}, " +
                             $"{Models}.ValueSupport.{Support(node, spec)}, {EmitHelpers.Literal(node.IndexPlate)}, " +
                             $"{EmitHelpers.Literal(c.Simplex ? c.SimplexOver : null)}, {(c.Floor is { } f ? CodeExpr.Number(f) : "null")}, {node.Declaration.Location.Line}" +
-                            (UseSupport(spec, node) is { } use ? $", {EmitHelpers.Literal(use.From)}" : "") + "),");
+                            (UseSupport(spec, node) is { } use ? $", {EmitHelpers.Literal(use.From)}" : "") +
+                            (uninformed.Contains(node.Name) ? ", Informed: false" : "") +
+                            (integrated.Contains(node.Name) ? $", IntegratedInto: {EmitHelpers.Literal(spec.Nodes.First(n => n.Parents.Contains(node.Name)).Name)}" : "") + "),");
                     }
                 }
                 var declared = spec.Plates.Where(p => p.Size is not null).Select(p => $"[{EmitHelpers.Literal(p.Name)}] = {p.Size}").ToList();
@@ -250,10 +254,14 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        /// <summary>One case per latent, copying the Gibbs accessor {latent}{accessor}(entry) row-major over its plates.</summary>
+        /// <summary>
+        /// One case per latent the sweep samples, copying the Gibbs accessor {latent}{accessor}(entry) row-major over
+        /// its plates; a latent no observation depends on is not sampled (DSL0309), and reads as absent.
+        /// </summary>
         private static void EmitLatentCases(SourceWriter w, ModelSpec spec, string accessor)
         {
-            foreach (var node in Stored(spec, NodeRole.Latent))
+            var uninformed = DataReach.Uninformed(spec);
+            foreach (var node in Stored(spec, NodeRole.Latent).Where(n => !uninformed.Contains(n.Name)))
             {
                 using (w.Block($"case {EmitHelpers.Literal(node.Name)}:"))
                 {

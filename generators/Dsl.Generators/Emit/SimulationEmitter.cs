@@ -32,13 +32,26 @@ namespace Dsl.Generators.Emit
                 EmitHelpers.FixedEntryChecks(w, spec);
                 w.Line("var simDraws = new global::System.Collections.Generic.Dictionary<string, double[]>();");
                 var ordinal = 0;
-                // Latents first, then the networks at them (random initial weights), then what is observed.
-                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent)) EmitNode(w, spec, node, ++ordinal);
+                // Latents first, then the networks at them (random initial weights), then the latents that read a
+                // network's output (a Gamma rate around a decoded mean), then what is observed.
+                var decoded = Decoded(spec);
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && !decoded.Contains(n.Name))) EmitNode(w, spec, node, ++ordinal);
                 if (network is not null) EmitNetworks(w, spec, variational!);
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && decoded.Contains(n.Name))) EmitNode(w, spec, node, ++ordinal);
                 foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Observed)) EmitNode(w, spec, node, ++ordinal);
                 w.Line("return simDraws;");
             }
             w.Line();
+        }
+
+        /// <summary>The latents that read a network's output, directly or through other nodes (in dependency order, as the spec is).</summary>
+        private static HashSet<string> Decoded(ModelSpec spec)
+        {
+            var decoded = new HashSet<string>();
+            foreach (var node in spec.Nodes)
+                if (node.Role != NodeRole.Network && node.Parents.Any(p => decoded.Contains(p) || ExprTools.Find(spec, p)?.Role == NodeRole.Network))
+                    decoded.Add(node.Name);
+            return new HashSet<string>(decoded.Where(n => ExprTools.Find(spec, n)!.Role == NodeRole.Latent));
         }
 
         private static void EmitNode(SourceWriter w, ModelSpec spec, NodeSpec node, int ordinal)

@@ -19,8 +19,11 @@ namespace Dsl.Generators.Validation
             var used = new HashSet<string>(parents.Values.SelectMany(p => p));
             var unread = new[] { DiagnosticDescriptors.UnsupportedExpression.Id, DiagnosticDescriptors.DistributionInDeterministic.Id };
             if (!context.Diagnostics.Any(d => unread.Contains(d.Id)))
+            {
                 foreach (var node in context.Model.Nodes.Where(n => n.Role == NodeRole.Param && !used.Contains(n.Name)))
-                    context.Report(DiagnosticDescriptors.ParameterUnused, node.Location, node.Name);
+                    context.Report(DiagnosticDescriptors.ParameterUnused, node.Location, node.Name, Remedy(context, node));
+                ReportUninformed(context, parents, used);
+            }
 
             // A plate is used as an index, or as a node's value type (a data node valued in it, such as a batch label).
             var platesUsed = new HashSet<string>(context.Model.Nodes.SelectMany(n => n.Indices.Select(i => i.Plate)).Concat(context.Model.Nodes.Select(n => n.ValueType)));
@@ -29,6 +32,30 @@ namespace Dsl.Generators.Validation
             foreach (var plate in context.Model.Plates.Where(p => p.Size is double size && !(size >= 1 && size == System.Math.Floor(size) && size <= int.MaxValue)))
                 context.Report(DiagnosticDescriptors.PlateSize, plate.Location, plate.Name, plate.Size!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
+
+        /// <summary>
+        /// DSL0309: a latent or parameter that some node reads but no observation depends on (DataReach). A parameter
+        /// nothing reads already has DSL0304; a cycle would make the reach meaningless, and is an error of its own.
+        /// </summary>
+        private static void ReportUninformed(ValidationContext context, IReadOnlyDictionary<string, IReadOnlyCollection<string>> parents, HashSet<string> used)
+        {
+            if (context.HasErrors || context.Model.Nodes.All(n => n.Role != NodeRole.Observed)) return;
+            var informed = DataReach.Informed(context.Model.Nodes.Where(n => n.Role == NodeRole.Observed).Select(n => n.Name),
+                name => parents.TryGetValue(name, out var direct) ? direct : System.Array.Empty<string>());
+            foreach (var node in context.Model.Nodes.Where(n => n.Role is NodeRole.Latent or NodeRole.Param && !informed.Contains(n.Name)))
+                if (node.Role == NodeRole.Latent || used.Contains(node.Name))
+                    context.Report(DiagnosticDescriptors.Uninformed, node.Location, node.Role == NodeRole.Latent ? "latent" : "parameter", node.Name,
+                        node.Role == NodeRole.Latent
+                            ? "a sampler draws it from its prior, and Gibbs-EM and variational inference leave it out"
+                            : "the fit reports no estimate of it",
+                        Remedy(context, node));
+        }
+
+        /// <summary>What the author can do about a node the data cannot inform: remove it, unless a base model declares it.</summary>
+        private static string Remedy(ValidationContext context, NodeDecl node) =>
+            context.Model.Inherited.Any(m => m.Name == node.Name)
+                ? "the base model declares it and this model overrides the node that read it (nothing to fix, if that was the intent)"
+                : "remove it, or make an observation depend on it";
 
         /// <summary>Depth-first search; reports each cycle once, at the declaration whose reference closes it.</summary>
         private static void CheckCycles(ValidationContext context, IReadOnlyDictionary<string, IReadOnlyCollection<string>> parents)

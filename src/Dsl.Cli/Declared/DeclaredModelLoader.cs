@@ -60,14 +60,22 @@ public static class DeclaredModelLoader
         var own = Generators.ModelPipeline.FindModels(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot())
             .Select(c => c.Identifier.ValueText).ToHashSet(StringComparer.Ordinal);
         var compiled = ModelCompiler.Compile([path, .. with ?? []]);
+        // Warnings about the file's other models are theirs, not the run's: they are printed only where no model is chosen.
+        void Print(string? chosen)
+        {
+            foreach (var message in compiled.Messages.Where(m => m.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning))
+                if (chosen is null || message.IsError || !message.Message.StartsWith("Model '", StringComparison.Ordinal) ||
+                    message.Message.StartsWith($"Model '{chosen}'", StringComparison.Ordinal))
+                    error.WriteLine(message);
+        }
         try
         {
-            foreach (var message in compiled.Messages.Where(m => m.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)) error.WriteLine(message);
             var errors = compiled.Messages.Count(m => m.IsError);
-            if (!compiled.Succeeded)
-                throw new CliException($"{path}: the model does not compile ({errors} error(s) above); `dsl check {path}` shows them with their fixes");
             var types = compiled.ModelTypes.Where(t => own.Contains(t.Name)).ToList();
             if (modelName is not null) types = types.Where(t => t.Name == modelName).ToList();
+            Print(compiled.Succeeded && types.Count == 1 ? types[0].Name : null);
+            if (!compiled.Succeeded)
+                throw new CliException($"{path}: the model does not compile ({errors} error(s) above); `dsl check {path}` shows them with their fixes");
             if (types.Count == 0)
                 throw new CliException(modelName is null
                     ? $"{path}: no [PlateModel] class; declare one (see docs/fitting-your-model.md)"

@@ -26,6 +26,10 @@ public enum ValueSupport
 /// One node as the generator describes it for binding and output: its role, the plates it ranges over (in declared
 /// order, row-major), and what values it may hold. A data node's support can come from its use
 /// (<paramref name="SupportFrom"/>: "the sd of y, line 14"), where it is read whole as a distribution's argument.
+/// <paramref name="Informed"/> is false for a latent or parameter no observation depends on (diagnostic DSL0309):
+/// the data say nothing about it, so no estimate of it is reported. <paramref name="IntegratedInto"/> names the
+/// observation a latent was integrated out of (a Gamma rate out of its Poisson count, which leaves a negative
+/// binomial): the engine draws no value of it.
 /// </summary>
 public sealed record NodeDescriptor(
     string Name,
@@ -36,7 +40,9 @@ public sealed record NodeDescriptor(
     string? SimplexOver,
     double? Floor,
     int Line,
-    string? SupportFrom = null)
+    string? SupportFrom = null,
+    bool Informed = true,
+    string? IntegratedInto = null)
 {
     public bool IsInteger => Support is ValueSupport.Count or ValueSupport.Binary or ValueSupport.PlateIndex or ValueSupport.Integer;
 

@@ -12,10 +12,13 @@ public sealed record NodeSummary(NodeDescriptor Node, int[] Shape, double[] Mean
 {
     public bool HasDraws => Sd is not null;
 
-    /// <summary>Every parameter's stored value as a point estimate, with no spread (EM and VI do not sample parameters).</summary>
+    /// <summary>
+    /// Every parameter's stored value as a point estimate, with no spread (EM and VI do not sample parameters); a
+    /// parameter no observation depends on has no estimate (it keeps its starting value), so it is left out.
+    /// </summary>
     public static IEnumerable<NodeSummary> PointEstimates(IDeclaredModel model)
     {
-        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Param))
+        foreach (var node in model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Param && n.Informed))
         {
             var shape = node.Plates.Select(model.GetPlateSize).ToArray();
             var values = new double[shape.Aggregate(1, (a, b) => checked(a * b))];

@@ -36,14 +36,15 @@ public static class VariationalFit
         if (!run.StoppedEarly && ElboTrend.StillRising(run.History, family.Terms) is { } rising) warn?.Invoke(rising);
         foreach (var part in parts) part.StoreParameters();
 
-        var latents = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent)
+        // Latents no observation depends on (DSL0309) and those integrated out of their counts have no draws.
+        var latents = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent && n.Informed && n.IntegratedInto is null)
             .ToDictionary(n => n.Name, n => new double[n.Plates.Select(model.GetPlateSize).Aggregate(1L, (a, b) => a * b)]);
         var recorder = new PosteriorDraws(model, draws, (name, destination) =>
         {
             if (!latents.TryGetValue(name, out var values)) return false;
             values.CopyTo(destination);
             return true;
-        });
+        }, uninformed: false);
         for (var draw = 0; draw < draws; draw++)
         {
             for (var k = 0; k < parts.Count; k++)
@@ -62,9 +63,14 @@ public static class VariationalFit
         };
         var outcome = run.StoppedEarly ? "stopped early" : $"ran {run.History.Count} epochs{(last is null ? "" : $", final training ELBO {last.TrainingElbo:F2} per cell")}";
         return new DeclaredFit(Engine, history, outcome, null, NodeSummary.PointEstimates(model).Concat(recorder.Summaries()).ToList(), recorder.Recorded,
-            "latents and deterministic nodes: draws from the fitted q (the encoders' Normal or log-normal factors, and the mean-field Gaussian guides of global latents on their unconstrained scale); parameters: point estimates (no sd or interval)" + recorder.MomentsNote,
+            "latents and deterministic nodes: draws from the fitted q (the encoders' Normal or log-normal factors, and the mean-field Gaussian guides of global latents on their unconstrained scale); parameters: point estimates (no sd or interval)" + IntegratedNote(model) + recorder.MomentsNote,
             settings, clock.Elapsed.TotalSeconds) { Recorded = recorder, DenseOutputs = networkOutputs };
     }
+
+    /// <summary>Which latents were integrated out of their counts and so have no draws, for the fit's notes (empty where none was).</summary>
+    private static string IntegratedNote(IDeclaredModel model) =>
+        string.Concat(model.Descriptor.Nodes.Where(n => n.IntegratedInto is not null)
+            .Select(n => $"; {n.Name} is integrated out of {n.IntegratedInto} (a Gamma rate of Poisson counts: a negative binomial), so it has no draws"));
 
     /// <summary>
     /// One draw from q of the latents of one family (or part): those over its element plate per block of its elements;

@@ -13,7 +13,7 @@ namespace Dsl.Cli.Tests.Declared;
 /// a function of an expression of the parameter: UrsmCaptureEfficiency's multinomial weight A(i, G(l))·efficiency(i)
 /// holds two parameters, and the normaliser's term reaches each through the weight's symbolic derivative (the
 /// other one), by Monte Carlo over the recorded switches and by the plug-in means; UrsmLogDropout's logit is affine in
-/// Log(A), and its Pólya-Gamma term reaches A through 1/A.
+/// Log(A), and its Pólya-Gamma term reaches A through 1/A; UrsmSharedSlope's logit has one slope for all cells.
 /// </summary>
 public sealed class WeightObjectiveTests : IDisposable
 {
@@ -23,6 +23,7 @@ public sealed class WeightObjectiveTests : IDisposable
     [InlineData("UrsmCaptureEfficiency", false)]
     [InlineData("UrsmCaptureEfficiency", true)]
     [InlineData("UrsmLogDropout", false)]
+    [InlineData("UrsmSharedSlope", false)]
     public void ObjectivesThroughExpressionsOfTheParameters_MatchCentralDifferences(string name, bool plugIn)
     {
         Assert.True(compiled.Succeeded, string.Join("\n", compiled.Messages));
@@ -40,6 +41,12 @@ public sealed class WeightObjectiveTests : IDisposable
         {
             model.Store("efficiency", Enumerable.Range(0, 30).Select(i => 0.5 + (i % 7) / 7.0).ToArray());
             parameters.Add(("efficiency", 2));
+        }
+        if (name == "UrsmSharedSlope")
+        {
+            // One slope for every cell in place of the base's per-cell tau, which the sweep leaves out (DSL0309).
+            model.Store("slope", [20.0]);
+            parameters.Add(("slope", 1));
         }
         var drawn = model.Simulate(5, new SimulationSettings());
         foreach (var observed in new[] { "X", "Y" }) model.Store(observed, drawn[observed]);
