@@ -284,6 +284,23 @@ public partial class DirichletTopics
     [Observed] public int count(Document d, Word v) => Dist.Multinomial(over: v, Sum((Topic t) => topic(v, t) * share(t, d)));
 }
 
+/// Documents each written in one topic (a mixture of multinomials): the document's topic is a plate-valued latent
+/// that picks a row of the topics' word frequencies, drawn exactly by enumerating its values against the whole row of
+/// counts; the frequencies and the topics' weights are Dirichlet. The word priors are data, as in DirichletTopics.
+[PlateModel("Mixture of multinomials")]
+public partial class MultinomialMixture
+{
+    [Plate] public partial struct Document { }
+    [Plate] public partial struct Word { }
+    [Plate(Size = 2)] public partial struct Topic { }
+
+    [Data] public partial double wordPrior(Word v, Topic t);
+    [Latent] public double weight(Topic t) => Dist.Dirichlet(over: t, 2);
+    [Latent] public double words(Word v, Topic t) => Dist.Dirichlet(over: v, wordPrior(v, t));
+    [Latent] public Topic topic(Document d) => Dist.Categorical((Topic t) => weight(t));
+    [Observed] public int count(Document d, Word v) => Dist.Multinomial(over: v, p: words(v, topic(d)));
+}
+
 /// Poisson factorisation: gene loadings and cell scores, both Gamma, seen only through Σ_k w(g, k)·h(c, k). The factors
 /// can be relabelled together, so the samplers align them; each count is split over the factors for exact Gibbs.
 [PlateModel("Poisson factorisation")]

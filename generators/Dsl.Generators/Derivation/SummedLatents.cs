@@ -26,6 +26,8 @@ namespace Dsl.Generators.Derivation
             {
                 if (child.Role != NodeRole.Observed)
                     return $"'{child.Name}' reads it but is not observed; a discrete latent is summed out only where observations alone depend on it";
+                if (child.Declaration.Distribution!.Over is not null && child.Declaration.Distribution.Name != "Multinomial")
+                    return $"'{child.Name}' is a Dist.{child.Declaration.Distribution.Name} vector over a plate; of vector observations only multinomial rows are summed over a discrete latent";
                 var arguments = child.Declaration.Distribution!.Arguments.Select(a => ExprTools.Inline(a.Value, spec)).ToList();
                 if (arguments.SelectMany(a => SummedIn(spec, a)).Distinct().Count() > 1)
                     return $"'{child.Name}' reads two discrete latents; their joint sum is not supported yet";

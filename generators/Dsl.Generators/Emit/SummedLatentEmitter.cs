@@ -102,15 +102,16 @@ namespace Dsl.Generators.Emit
             ReverseMode.Scope scope, string? target, string? share)
         {
             Expr AtValue(Expr e) => ExprTools.Substitute(ExprTools.ReplaceCalls(e, z.Name, new IndexExpr(Value, e.Location)), renamed.Map);
-            var self = new NodeCallExpr(child.Name, child.Indices.Select(i => renamed.Map[i.Variable]).ToEquatableArray(), child.Declaration.Location);
-            if (child.Declaration.Distribution!.Name == "Categorical")
+            if (child.Declaration.Distribution!.Name is "Categorical" or "Multinomial")
             {
-                // A categorical child (a topic's word, p: (Word v) => phi(z(t), v)) has no kernel: its log probability is an expression.
-                var logProbability = AtValue(LogProbability(spec, child, ExprTools.OwnCall(child)));
+                // A categorical child (a topic's word, p: (Word v) => phi(z(t), v)) or a multinomial row (a document's
+                // counts, p: phi(z(d), v)) has no scalar kernel: its log probability is an expression.
+                var logProbability = AtValue(child.Declaration.Distribution.Name == "Multinomial" ? MultinomialRow(spec, child) : LogProbability(spec, child, ExprTools.OwnCall(child)));
                 if (target is not null) w.Line($"{target} += {reverse.Of(logProbability, scope)};");
                 if (share is not null) reverse.Accumulate(logProbability, share, scope);
                 return;
             }
+            var self = new NodeCallExpr(child.Name, child.Indices.Select(i => renamed.Map[i.Variable]).ToEquatableArray(), child.Declaration.Location);
             var arguments = SamplingEmitter.Arguments(spec, child).Select(AtValue).ToList();
             var partials = SamplingEmitter.DensityCall(w, reverse, child, arguments, scope, reverse.Of(self, scope), target);
             if (share is null) return;
@@ -125,12 +126,31 @@ namespace Dsl.Generators.Emit
             public List<string> Extra { get; } = new();
         }
 
+        /// <summary>
+        /// log p(x_row | p) of a multinomial row over its plate j, up to the multinomial coefficient (which no latent
+        /// reads): Σ_j x_j log p_j − (Σ_j x_j) log Σ_j p_j, the weights normalised as the kernel normalises them.
+        /// </summary>
+        private static Expr MultinomialRow(ModelSpec spec, NodeSpec child)
+        {
+            var row = RowAxis(child)!;
+            var at = child.Declaration.Distribution!.Location;
+            var p = ExprTools.Argument(child, "p", spec)!;
+            Expr Sum(Expr body) => new SumExpr(new LambdaExpr(row.Variable, row.Plate, body, at), at);
+            Expr Log(Expr e) => new FunctionExpr("Log", EquatableArray.Of(e), at);
+            var count = ExprTools.OwnCall(child);
+            return new BinaryExpr('-', Sum(new BinaryExpr('*', count, Log(p), at)), new BinaryExpr('*', Sum(count), Log(Sum(p)), at), at);
+        }
+
+        /// <summary>The plate a vector child ranges over (a multinomial row's items): summed inside its log probability, not looped over.</summary>
+        private static IndexDecl? RowAxis(NodeSpec child) =>
+            child.Declaration.Distribution!.Over is { } over ? child.Indices.FirstOrDefault(i => i.Variable == over || i.Plate == over) : null;
+
         private static System.IDisposable ChildLoops(SourceWriter w, ModelSpec spec, NodeSpec z, NodeSpec child, out Renaming renamed)
         {
             renamed = new Renaming();
             var call = SamplingEmitter.Arguments(spec, child).SelectMany(ExprTools.Calls).First(c => c.Node == z.Name);
             var loops = new List<IndexDecl>();
-            foreach (var index in child.Indices)
+            foreach (var index in child.Indices.Where(i => i != RowAxis(child)))
             {
                 var at = call.Indices.Select((e, i) => (e, i)).Where(p => p.e is IndexExpr v && v.Name == index.Variable).Select(p => p.i).DefaultIfEmpty(-1).First();
                 var name = at >= 0 ? z.Indices[at].Variable : $"ldC{loops.Count + 1}";

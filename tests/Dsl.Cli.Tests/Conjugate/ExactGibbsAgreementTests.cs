@@ -24,6 +24,7 @@ public sealed class ExactGibbsAgreementTests(ConjugateDeclarations declarations)
     [InlineData("HalfNormalScale", 30)]
     [InlineData("KnownProfileActivities", 10)]
     [InlineData("LogNormalLevels", 30)]
+    [InlineData("MultinomialMixture", 8)]
     [InlineData("LogisticRegression", 60)]
     [InlineData("NormalPrecisions", 30)]
     [InlineData("ProbitOutcomes", 60)]

@@ -33,6 +33,7 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
     [InlineData("KnownProfileActivities", 6)]
     [InlineData("LogNormalLevels", 10)]
     [InlineData("LogisticRegression", 20)]
+    [InlineData("MultinomialMixture", 6)]
     [InlineData("NormalPrecisions", 10)]
     [InlineData("ProbitOutcomes", 20)]
     [InlineData("ProbitSuccesses", 10)]
@@ -75,18 +76,23 @@ public sealed class ExactGibbsCalibrationTests(ConjugateDeclarations declaration
 
     /// <summary>
     /// SwitchedProfiles' cells hold 3 counts each: at the default 1,000 every gene that is on is counted and every
-    /// switch is known from the data, which would leave its conditional's running sum untested.
+    /// switch is known from the data, which would leave its conditional's running sum untested. MultinomialMixture's
+    /// documents hold 4 words each, so a document's topic is uncertain and its enumerated weights are tested.
     /// </summary>
-    private static SimulationSettings? Settings(string name) =>
-        name != "SwitchedProfiles" ? null : new SimulationSettings { Totals = new Dictionary<string, int> { ["count"] = 3 } };
+    private static SimulationSettings? Settings(string name) => name switch
+    {
+        "SwitchedProfiles" => new SimulationSettings { Totals = new Dictionary<string, int> { ["count"] = 3 } },
+        "MultinomialMixture" => new SimulationSettings { Totals = new Dictionary<string, int> { ["count"] = 4 } },
+        _ => null,
+    };
 
     /// <summary>
-    /// Data that make a model's posterior one mode. The topic model's topics are told apart only by their word priors:
+    /// Data that make a model's posterior one mode. The topic models' topics are told apart only by their word priors:
     /// at the default data (0.5 to 1.5 everywhere) the posterior has a second mode with the topics swapped, which an
     /// allocation sampler started at a prior draw does not leave in 200 sweeps, and SBC would then test the modes, not
     /// the conditionals. Each word here belongs to one topic (prior weight 4 against 0.25).
     /// </summary>
-    private static Action<Runtime.Models.IDeclaredModel>? Identifiable(string name) => name != "DirichletTopics" ? null : model =>
+    private static Action<Runtime.Models.IDeclaredModel>? Identifiable(string name) => name is not ("DirichletTopics" or "MultinomialMixture") ? null : model =>
     {
         var (words, topics) = (model.GetPlateSize("Word"), model.GetPlateSize("Topic"));
         model.Store("wordPrior", Enumerable.Range(0, words * topics).Select(e => e / topics % topics == e % topics ? 4.0 : 0.25).ToArray());
