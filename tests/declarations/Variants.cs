@@ -66,6 +66,30 @@ public partial class NbTwinVae
     [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(Exp(logDepth(n)) * rho(n, g), theta(g));
 }
 
+/// NB counts whose per-gene log dispersions share a Normal prior with a fitted mean and sd (empirical-Bayes shrinkage,
+/// as DESeq2 shrinks dispersions toward a common trend): the global latents' prior reads parameters, and their KL
+/// term sends its gradient back to them.
+[PlateModel("NB VAE with dispersions shrunk toward a fitted prior")]
+public partial class ShrunkDispersionVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Data] public partial double logDepth(Cell n);
+    [Param] public partial double logThetaMean();
+    [Param, Positive] public partial double logThetaSd();
+    [Latent] public double logTheta(Gene g) => Dist.Normal(logThetaMean(), logThetaSd());
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(Exp(logDepth(n)) * rho(n, g), Exp(logTheta(g)));
+}
+
 /// scVI's negative binomial with the percent of mitochondrial reads fed to encoder and decoder.
 [PlateModel("NB VAE with a continuous covariate")]
 public partial class MitoCovariateVae

@@ -99,9 +99,8 @@ namespace Dsl.Generators.Derivation
                 var parameters = new List<FittedParameter>();
                 foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param && !uninformed.Contains(n.Name)))
                 {
-                    if (!likelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, parameter.Name))) &&
-                        !latents.Any(l => ExprTools.Mentions(l.PriorMean, parameter.Name) || ExprTools.Mentions(l.PriorSd, parameter.Name)))
-                        Fail(parameter, "only parameters that observation arguments or encoded latents' priors read are fitted by gradient here");
+                    if (!likelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, parameter.Name))) && !ReadByPrior(latents, globals, parameter.Name))
+                        Fail(parameter, "only parameters that observation arguments or latents' priors read are fitted by gradient here");
                     else if (parameter.Declaration.Distribution is not null)
                         Fail(parameter, "a prior on a [Param] is not used by variational inference yet (NUTS and maximum likelihood add it); make the node a [Latent], or drop the prior");
                     else if (parameter.Declaration.Constraints.SimplexOver is { } over)
@@ -127,8 +126,9 @@ namespace Dsl.Generators.Derivation
                         return Failed();
                     }
                     var ownLatents = latents.Where(l => Cell(l.Node) == plate).ToEquatableArray();
+                    // (Global latents exist only in a model over one cell plate, so they are this part's.)
                     var ownParameters = parameters.Where(p => ownLikelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, p.Node))) ||
-                        ownLatents.Any(l => ExprTools.Mentions(l.PriorMean, p.Node) || ExprTools.Mentions(l.PriorSd, p.Node))).ToEquatableArray();
+                        ReadByPrior(ownLatents, globals, p.Node)).ToEquatableArray();
                     parts.Add(new VariationalPlan(plate, ownLatents, networks.Where(n => Cell(n.Node) == plate).ToEquatableArray(), ownLikelihoods, ownParameters,
                         globals.ToEquatableArray()) { IsPart = cellPlates.Count > 1 });
                 }
@@ -136,6 +136,11 @@ namespace Dsl.Generators.Derivation
                 if (failure is not null) return Failed();
                 return new Result<JointVariationalPlan>(new JointVariationalPlan(parts.ToEquatableArray()) { Adversaries = adversaries }, EquatableArray<DiagnosticInfo>.Empty);
             }
+
+            /// <summary>Whether an encoded latent's prior (mean or sd) or a global latent's prior argument reads the parameter.</summary>
+            private static bool ReadByPrior(IEnumerable<EncodedLatent> latents, IEnumerable<GlobalLatent> globals, string parameter) =>
+                latents.Any(l => ExprTools.Mentions(l.PriorMean, parameter) || ExprTools.Mentions(l.PriorSd, parameter)) ||
+                globals.Any(g => g.PriorArguments.Any(a => ExprTools.Mentions(a.Value, parameter)));
 
             private static bool ReadsParameter(LikelihoodArgument argument, string parameter) =>
                 ExprTools.Mentions(argument.Value, parameter) || argument.RowSums.Any(r => ExprTools.Mentions(r.Over.Body, parameter));
@@ -185,9 +190,9 @@ namespace Dsl.Generators.Derivation
                 {
                     var value = ExprTools.Argument(node, parameter.Name, spec)!;
                     if (ContainsSum(value) || ExprTools.Calls(value).Any(c => ExprTools.Find(spec, c.Node) is { } read &&
-                            (read.Role is NodeRole.Param or NodeRole.Network or NodeRole.Observed || read.Role == NodeRole.Latent && read.Declaration.Encoder is not null)))
+                            (read.Role is NodeRole.Network or NodeRole.Observed || read.Role == NodeRole.Latent && read.Declaration.Encoder is not null)))
                     {
-                        Fail(node, $"its prior's argument '{parameter.Name}' may read constants, data and other global latents only (no Sum)");
+                        Fail(node, $"its prior's argument '{parameter.Name}' may read constants, data, parameters and other global latents only (no Sum)");
                         return null;
                     }
                     arguments.Add(new LikelihoodArgument(parameter.Name, value, Partials(value).ToEquatableArray()));

@@ -104,7 +104,7 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        /// <summary>KL(global) for the held draw, with ∂KL/∂x of the prior (into this and any global its arguments read).</summary>
+        /// <summary>KL(global) for the held draw, with ∂KL/∂x of the prior (into this and any global or parameter its arguments read).</summary>
         public static void EmitDivergence(SourceWriter w, ModelSpec spec, GlobalLatent global)
         {
             var node = ExprTools.Find(spec, global.Node)!;
@@ -139,7 +139,10 @@ namespace Dsl.Generators.Emit
                             var position = CodeExpr.RowMajor(partial.Target.Indices.Select(code.Index).ToList(), target.Indices.Select(i => VariationalNames.Size(i.Plate)).ToList());
                             var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * double.CreateTruncating({code.Of(partial.Derivative)})";
                             w.Line($"// ∂{argument.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
-                            w.Line($"{PriorGradient(target.Name)}[{position}] -= scale * d{EmitHelpers.Capitalised(argument.Name)}{factor};");
+                            // A parameter's share joins its first chunk's partials, which the backward pass sums in chunk order.
+                            w.Line(target.Role == NodeRole.Param
+                                ? $"{Partials(target.Name)}[{position}] -= T.CreateTruncating(scale * d{EmitHelpers.Capitalised(argument.Name)}{factor});"
+                                : $"{PriorGradient(target.Name)}[{position}] -= scale * d{EmitHelpers.Capitalised(argument.Name)}{factor};");
                         }
                 }
                 w.Line("return sum * rows * scale;");
