@@ -90,6 +90,42 @@ public partial class ShrunkDispersionVae
     [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(Exp(logDepth(n)) * rho(n, g), Exp(logTheta(g)));
 }
 
+/// NB counts from a VAE whose latent space has a Gaussian-mixture prior (VaDE; scVI with a mixture prior): each cell's
+/// cluster is a Categorical latent with fitted shares, its centre a parameter per cluster and dimension. The cluster
+/// is summed out of the prior (Emit/MixtureKlEmitter), whose KL term is estimated from the encoder's sample.
+[PlateModel("NB VAE with a Gaussian-mixture prior")]
+public partial class MixturePriorVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+    [Plate(Size = 3)] public partial struct Cluster { }
+
+    [Data] public partial double logDepth(Cell n);
+    [Param, Positive] public partial double theta(Gene g);
+    [Param, Simplex(nameof(Cluster))] public partial double share(Cluster k);
+    [Param] public partial double centre(Cluster k, Dim d);
+
+    [Latent] public Cluster cluster(Cell n) => Dist.Categorical((Cluster k) => share(k));
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(centre(cluster(n), d), 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(Exp(logDepth(n)) * rho(n, g), theta(g));
+}
+
+/// MixturePriorVae with the clusters' shares a softmax of free logits (the base's simplex is then unread, DSL0304).
+[PlateModel("NB VAE with a Gaussian-mixture prior, shares by logits", Extends = typeof(MixturePriorVae))]
+public partial class MixtureLogitPriorVae
+{
+    [Param] public partial double clusterLogit(Cluster k);
+
+    [Latent] public Cluster cluster(Cell n) => Dist.Categorical(logit: (Cluster k) => clusterLogit(k));
+}
+
 /// scVI's negative binomial with the percent of mitochondrial reads fed to encoder and decoder.
 [PlateModel("NB VAE with a continuous covariate")]
 public partial class MitoCovariateVae

@@ -46,7 +46,21 @@ namespace Dsl.Generators.Derivation
         public string? PriorKernel { get; init; }
 
         public EquatableArray<Expr> PriorArguments { get; init; } = EquatableArray<Expr>.Empty;
+
+        /// <summary>
+        /// A Normal prior whose mean and sd read a Categorical latent of the cell (a mixture allocation): the allocation
+        /// is summed out and the KL term is a one-sample Monte Carlo estimate; <see cref="PriorMean"/> and
+        /// <see cref="PriorSd"/> are then component k's, the allocation read as <see cref="MixturePrior.Component"/>.
+        /// </summary>
+        public MixturePrior? Mixture { get; init; }
     }
+
+    /// <summary>
+    /// p(z_n) = Σ_k π_k Π_d Normal(z_nd; mean_k, sd_k): the allocation node summed out, its plate, the index variable
+    /// that stands for its value in the prior's mean and sd, and π_k's declared form (a weight, normalised over the
+    /// plate, or a logit, through a softmax) with its partials.
+    /// </summary>
+    public sealed record MixturePrior(string Allocation, string Plate, string Component, Expr Weight, bool WeightIsLogit, EquatableArray<PartialDerivative> WeightPartials);
 
     /// <summary>
     /// A network node: its inputs, architecture, the network whose hidden layers it uses (itself unless shared), and

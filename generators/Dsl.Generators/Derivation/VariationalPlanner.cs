@@ -39,7 +39,10 @@ namespace Dsl.Generators.Derivation
         {
             var (integrated, collapsed) = GammaPoissonCollapse.Apply(spec);
             var result = new Planner(integrated).Run();
-            return result.Value is { } plan ? new Result<JointVariationalPlan>(plan with { IntegratedOut = collapsed }, result.Diagnostics) : result;
+            if (result.Value is not { } plan) return result;
+            // Mixture allocations are summed out of the priors that read them, so they too have no draws.
+            var summed = plan.Parts.SelectMany(p => p.Latents).Where(l => l.Mixture is not null).Select(l => l.Mixture!.Allocation);
+            return new Result<JointVariationalPlan>(plan with { IntegratedOut = collapsed.Concat(summed).ToEquatableArray() }, result.Diagnostics);
         }
 
         /// <summary>The model the variational plan and emitters work on: the declared one with its Gamma-Poisson pairs integrated out.</summary>
@@ -71,7 +74,9 @@ namespace Dsl.Generators.Derivation
                     switch (node.Role)
                     {
                         case NodeRole.Latent when node.Declaration.Encoder is null:
-                            // A global latent, planned after this pass; one over a cell plate is refused at once, at its own line.
+                            // A global latent, planned after this pass; one over a cell plate is refused at once, at its own line,
+                            // unless it is a mixture allocation, summed out of the prior that reads it.
+                            if (IsMixtureAllocation(node)) break;
                             if (node.Indices.FirstOrDefault(i => cellPlates.Contains(i.Plate)) is { } cell) Fail(node, PerCellWithoutEncoder(cell.Plate));
                             break;
                         case NodeRole.Latent when Latent(node) is { } latent:
@@ -89,7 +94,7 @@ namespace Dsl.Generators.Derivation
                 CheckSharedLastLayers(latents);
                 if (failure is not null) return Failed();
                 var globals = new List<GlobalLatent>();
-                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Declaration.Encoder is null && !uninformed.Contains(n.Name)))
+                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Latent && n.Declaration.Encoder is null && !uninformed.Contains(n.Name) && !IsMixtureAllocation(n)))
                 {
                     if (cellPlates.Count > 1)
                         Fail(node, $"global latents (without an encoder) are not supported yet in a model over several cell plates ({string.Join(", ", cellPlates)})");
@@ -139,7 +144,7 @@ namespace Dsl.Generators.Derivation
 
             /// <summary>Whether an encoded latent's prior (mean or sd) or a global latent's prior argument reads the parameter.</summary>
             private static bool ReadByPrior(IEnumerable<EncodedLatent> latents, IEnumerable<GlobalLatent> globals, string parameter) =>
-                latents.Any(l => ExprTools.Mentions(l.PriorMean, parameter) || ExprTools.Mentions(l.PriorSd, parameter)) ||
+                latents.Any(l => ExprTools.Mentions(l.PriorMean, parameter) || ExprTools.Mentions(l.PriorSd, parameter) || l.Mixture is { } m && ExprTools.Mentions(m.Weight, parameter)) ||
                 globals.Any(g => g.PriorArguments.Any(a => ExprTools.Mentions(a.Value, parameter)));
 
             private static bool ReadsParameter(LikelihoodArgument argument, string parameter) =>
@@ -251,6 +256,14 @@ namespace Dsl.Generators.Derivation
                 var logScale = distribution.Name == "LogNormal";
                 var mean = ExprTools.Argument(node, logScale ? "logMean" : "mean", spec)!;
                 var sd = ExprTools.Argument(node, logScale ? "logSd" : "sd", spec)!;
+                MixturePrior? mixture = null;
+                if (new[] { mean, sd }.SelectMany(ExprTools.Calls).Select(c => ExprTools.Find(spec, c.Node)).FirstOrDefault(n => n is not null && IsMixtureAllocation(n)) is { } allocation)
+                {
+                    mixture = Mixture(node, allocation);
+                    if (mixture is null) return null;
+                    var component = new IndexExpr(mixture.Component, allocation.Declaration.Location);
+                    (mean, sd) = (ExprTools.ReplaceCalls(mean, allocation.Name, component), ExprTools.ReplaceCalls(sd, allocation.Name, component));
+                }
                 if (new[] { mean, sd }.SelectMany(ExprTools.Calls).Any(c => ExprTools.Find(spec, c.Node) is { } read &&
                         (read.Role is NodeRole.Network or NodeRole.Observed || read.Role == NodeRole.Latent && (read.Declaration.Encoder is not null || read.Indices.Any(i => cellPlates.Contains(i.Plate))))))
                 {
@@ -266,7 +279,46 @@ namespace Dsl.Generators.Derivation
                 if (inputs is null) return null;
                 var item = node.Indices.Count == 2 ? node.Indices[1].Plate : null;
                 return new EncodedLatent(node.Name, logScale, item, mean, sd, Partials(mean).ToEquatableArray(), Partials(sd).ToEquatableArray(), inputs.Value, encoder,
-                    node.Declaration.Location.Line);
+                    node.Declaration.Location.Line) { Mixture = mixture };
+            }
+
+            /// <summary>
+            /// A Categorical latent over a cell plate that one encoded latent's Normal prior alone reads: a mixture
+            /// allocation (a Gaussian-mixture prior on the latent space), summed out of that prior.
+            /// </summary>
+            private bool IsMixtureAllocation(NodeSpec node)
+            {
+                if (node is not { Kind: ValueKind.Index, Declaration.Distribution.Name: "Categorical" } || node.Indices.Count != 1 || !cellPlates.Contains(node.Indices[0].Plate)) return false;
+                var readers = spec.Nodes.Where(n => n.Parents.Contains(node.Name)).ToList();
+                return readers.Count == 1 && readers[0] is { Role: NodeRole.Latent, Declaration: { Encoder: not null, Distribution.Name: "Normal" } } reader &&
+                    reader.Indices[0].Plate == node.Indices[0].Plate;
+            }
+
+            /// <summary>The summed-out allocation of an encoded latent's prior: its weights at component k, with their partials.</summary>
+            private MixturePrior? Mixture(NodeSpec latent, NodeSpec allocation)
+            {
+                var cell = latent.Indices[0].Variable;
+                var reads = new[] { "mean", "sd" }.Select(a => ExprTools.Argument(latent, a, spec)!).SelectMany(ExprTools.Calls).Where(c => c.Node == allocation.Name);
+                if (reads.Any(c => c.Indices.Count != 1 || c.Indices[0] is not IndexExpr { } at || at.Name != cell))
+                {
+                    Fail(latent, $"its prior reads the mixture allocation '{allocation.Name}' at another cell than its own ({cell})");
+                    return null;
+                }
+                var argument = allocation.Declaration.Distribution!.Arguments[0];
+                if (argument.Value is not LambdaExpr lambda)
+                {
+                    Fail(allocation, "a mixture allocation's weights must be written over its plate, (Component k) => weight(k)");
+                    return null;
+                }
+                const string component = "ldComponent";
+                var weight = ExprTools.Substitute(ExprTools.Inline(lambda.Body, spec), new Dictionary<string, Expr> { [lambda.Variable] = new IndexExpr(component, lambda.Location) });
+                if (ContainsSum(weight) || ExprTools.Calls(weight).Any(c => ExprTools.Find(spec, c.Node)?.Role is NodeRole.Latent or NodeRole.Network or NodeRole.Observed ||
+                        ExprTools.Find(spec, c.Node) is { Role: NodeRole.Data } data && data.Indices.Any(i => cellPlates.Contains(i.Plate))))
+                {
+                    Fail(allocation, "a mixture allocation's weights may read constants, parameters and data outside the cells only (no Sum)");
+                    return null;
+                }
+                return new MixturePrior(allocation.Name, allocation.IndexPlate!, component, weight, argument.Name == "logit", Partials(weight).ToEquatableArray());
             }
 
             private NetworkNode? Network(NodeSpec node)

@@ -706,6 +706,11 @@ namespace Dsl.Generators.Emit
 
         private static void EmitDivergence(SourceWriter w, ModelSpec spec, EncodedLatent latent)
         {
+            if (latent.Mixture is not null)
+            {
+                MixtureKlEmitter.EmitDivergence(w, spec, latent);
+                return;
+            }
             if (latent.PriorKernel is not null)
             {
                 MonteCarloKlEmitter.EmitDivergence(w, spec, latent);

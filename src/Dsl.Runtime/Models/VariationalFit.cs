@@ -70,7 +70,7 @@ public static class VariationalFit
     /// <summary>Which latents were integrated out of their counts and so have no draws, for the fit's notes (empty where none was).</summary>
     private static string IntegratedNote(IDeclaredModel model) =>
         string.Concat(model.Descriptor.Nodes.Where(n => n.IntegratedInto is not null)
-            .Select(n => $"; {n.Name} is integrated out of {n.IntegratedInto} (a Gamma rate of Poisson counts: a negative binomial), so it has no draws"));
+            .Select(n => $"; {n.Name} is integrated out of {n.IntegratedInto} (a Gamma rate of its Poisson counts, or a mixture allocation of its prior), so it has no draws"));
 
     /// <summary>
     /// One draw from q of the latents of one family (or part): those over its element plate per block of its elements;

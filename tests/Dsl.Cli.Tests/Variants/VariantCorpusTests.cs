@@ -13,7 +13,7 @@ namespace Dsl.Cli.Tests.Variants;
 public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<VariantCorpus>
 {
     private static readonly string[] variational =
-        ["GaussianVae", "MitoCovariateVae", "DetectionVae", "TwoModalityVae", "CellReadoutVae", "LogNormalVae", "FractionVae", "ShrunkNoiseVae", "DispersionPriorVae", "LabelledVae", "GammaVae", "MethylationVae", "CellCycleVae", "LearnedLibraryVae", "MultinomialVae", "CompositionVae", "CovariateEffectVae", "GammaSizeVae", "AmbientVae", "StudentTVae", "SharedNoiseVae", "GammaPoissonVae", "NbTwinVae", "ShrunkDispersionVae"];
+        ["GaussianVae", "MitoCovariateVae", "DetectionVae", "TwoModalityVae", "CellReadoutVae", "LogNormalVae", "FractionVae", "ShrunkNoiseVae", "DispersionPriorVae", "LabelledVae", "GammaVae", "MethylationVae", "CellCycleVae", "LearnedLibraryVae", "MultinomialVae", "CompositionVae", "CovariateEffectVae", "GammaSizeVae", "AmbientVae", "StudentTVae", "SharedNoiseVae", "GammaPoissonVae", "NbTwinVae", "ShrunkDispersionVae", "MixturePriorVae", "MixtureLogitPriorVae"];
 
     public static TheoryData<string> VariationalVariants => new(variational);
 
