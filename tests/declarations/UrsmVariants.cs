@@ -43,3 +43,17 @@ public partial class UrsmSharedSlope
 
     public double pi(Gene i, Cell l) => Logistic(kappa(l) + slope() * A(i, G(l)));
 }
+
+/// <summary>
+/// URSM whose cells' dropout intercepts kappa regress on a per-cell covariate (a sequencing depth, say): kappa's prior
+/// mean is muKappa + depthEffect·depth(l), which no closed-form M-step covers, so muKappa, varKappa and depthEffect
+/// ascend the log prior of kappa's recorded Pólya-Gamma draws.
+/// </summary>
+[PlateModel("URSM with a covariate in the dropout intercepts' prior", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmKappaCovariate
+{
+    [Data] public partial double depth(Cell l);
+    [Param] public partial double depthEffect();
+
+    [Latent] public double kappa(Cell l) => Dist.Normal(muKappa() + depthEffect() * depth(l), Sqrt(varKappa()));
+}

@@ -347,8 +347,9 @@ namespace Dsl.Generators.Derivation
                         Fail(parameter, $"'{block.Response}''s linear predictor holds it in different forms or entries ({string.Join(", ", affine.Select(t => Print(t.Within!)).Distinct())}); the M-step needs the predictor affine in one expression of one entry per element");
                     if (affine.Count > 0) terms.Add(affine[0]);
                     if (block.Probability is { } probability && ExprTools.Mentions(probability, parameter.Name)) CollectLinkTerm(parameter, block, probability, terms);
-                    if (block.Probability is not null)
-                        foreach (var slot in block.Slots) CollectPriorTerm(parameter, block, slot, terms);
+                    // A coefficient's prior that holds the parameter in a form no closed form covers (a regression on a
+                    // covariate in its mean, a Student-t's location): its log density over the recorded draws.
+                    foreach (var slot in block.Slots) CollectPriorTerm(parameter, block, slot, terms);
                     if (block.Child is { } child) CollectWeight(parameter, block, child, terms);
                 }
                 if (failure is not null) return null;
@@ -397,6 +398,11 @@ namespace Dsl.Generators.Derivation
                 if (reads.Any(r => !ExprTools.SameShape(r, reads[0])))
                 {
                     Fail(parameter, $"the prior of '{slot.Latent}' reads it at different entries; the M-step needs one entry per replicate");
+                    return;
+                }
+                if (slot.Over is not null)
+                {
+                    Fail(parameter, $"the prior of '{slot.Latent}', a coefficient summed over {slot.Over.Plate}, reads it in a form no closed form covers; the M-step keeps draws of single coefficients only");
                     return;
                 }
                 if (!Differentiable(arguments, reads[0], out var why))

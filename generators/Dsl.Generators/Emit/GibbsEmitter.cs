@@ -196,7 +196,7 @@ namespace Dsl.Generators.Emit
                         var length = $"{Replicates(block)} * {CodeExpr.Size(block.Element.Plate)}";
                         w.Line($"if ({Samples(block)}.Length < recordedSweeps * {length}) global::System.Array.Resize(ref {Samples(block)}, 2 * recordedSweeps * {length});");
                     }
-                    foreach (var block in plan.Logistics.Where(b => b.Probability is not null))
+                    foreach (var block in plan.Logistics.Where(b => KeepsLatentDraws(plan, b)))
                         foreach (var slot in DistinctSlots(block))
                             w.Line($"if ({Draws(slot.Latent)}.Length < recordedSweeps * {Replicates(block)}) global::System.Array.Resize(ref {Draws(slot.Latent)}, 2 * recordedSweeps * {Replicates(block)});");
                 }
@@ -414,6 +414,7 @@ namespace Dsl.Generators.Emit
                             var index = SlotIndex(block, slot, r, slot.Over?.Variable);
                             w.Line($"{Sum(slot.Latent)}[{index}] += coefficients[{at}];");
                             w.Line($"{SquareSum(slot.Latent)}[{index}] += coefficients[{at}] * coefficients[{at}];");
+                            if (KeepsLatentDraws(plan, block)) w.Line($"{Draws(slot.Latent)}[(recordedSweeps - 1) * {Replicates(block)} + {r}] = coefficients[{at}];");
                         }
                     }
                     if (block.ResponseIsLatent)
@@ -460,6 +461,13 @@ namespace Dsl.Generators.Emit
                 w.Line($"{PgQuadratic(block, p)}[at] += omega[{e}] * slope * slope;");
             }
         }
+
+        /// <summary>
+        /// Whether a block keeps every recorded draw of its coefficients: a slice-sampled one (its Monte Carlo M-step
+        /// terms read them), or one whose coefficients' prior an M-step term reads (a regression in the prior's mean).
+        /// </summary>
+        public static bool KeepsLatentDraws(GibbsPlan plan, LogisticBlock block) =>
+            block.Probability is not null || plan.Gradients.SelectMany(g => g.Terms).Any(t => t.Kind == GradientTermKind.LatentPrior && t.Block == block.Id);
 
         /// <summary>The parameters (one term each) whose Polya-Gamma statistics this block records.</summary>
         public static IReadOnlyList<GradientTerm> PolyaGammaTerms(GibbsPlan plan, LogisticBlock block) =>

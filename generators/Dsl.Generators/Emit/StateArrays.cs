@@ -49,7 +49,7 @@ namespace Dsl.Generators.Emit
                     arrays.Add(new StateArray(Counts(child.Observed), "int", entries, false, false, $"{child.Observed}Counts, replicate-major"));
                 if (KeepsResponseDraws(b))
                     arrays.Add(new StateArray(Samples(b), "byte", "0", false, true, $"{b.Response} at every recorded sweep, for the Monte Carlo M-step"));
-                if (b.Probability is not null)
+                if (GibbsEmitter.KeepsLatentDraws(plan, b))
                     foreach (var slot in DistinctSlots(b))
                         arrays.Add(new StateArray(Draws(slot.Latent), "double", "0", false, true, $"{slot.Latent} at every recorded sweep, for the Monte Carlo M-step"));
                 foreach (var term in GibbsEmitter.PolyaGammaTerms(plan, b))

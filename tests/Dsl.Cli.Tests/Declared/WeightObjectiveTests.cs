@@ -24,6 +24,7 @@ public sealed class WeightObjectiveTests : IDisposable
     [InlineData("UrsmCaptureEfficiency", true)]
     [InlineData("UrsmLogDropout", false)]
     [InlineData("UrsmSharedSlope", false)]
+    [InlineData("UrsmKappaCovariate", false)]
     public void ObjectivesThroughExpressionsOfTheParameters_MatchCentralDifferences(string name, bool plugIn)
     {
         Assert.True(compiled.Succeeded, string.Join("\n", compiled.Messages));
@@ -41,6 +42,14 @@ public sealed class WeightObjectiveTests : IDisposable
         {
             model.Store("efficiency", Enumerable.Range(0, 30).Select(i => 0.5 + (i % 7) / 7.0).ToArray());
             parameters.Add(("efficiency", 2));
+        }
+        if (name == "UrsmKappaCovariate")
+        {
+            // kappa's prior mean regresses on a per-cell covariate: the slope's objective is the log prior of the draws.
+            model.Store("depth", Enumerable.Range(0, 30).Select(l => -1 + 2.0 * l / 29).ToArray());
+            model.Store("depthEffect", [0.5]);
+            parameters.Add(("depthEffect", 1));
+            parameters.Add(("muKappa", 1));
         }
         if (name == "UrsmSharedSlope")
         {
