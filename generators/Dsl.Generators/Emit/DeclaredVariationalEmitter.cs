@@ -30,6 +30,7 @@ namespace Dsl.Generators.Emit
                     w.Line();
                     EmitReadLatent(w, plan);
                     EmitReadNetwork(w, plan);
+                    EmitReadConditional(w, plan);
                     EmitStoreParameters(w, spec, plan);
                     if (plan.Networks.Count > 0) EmitDecode(w, spec, plan);
                 }
@@ -39,6 +40,34 @@ namespace Dsl.Generators.Emit
 
         private static void EmitReadLatent(SourceWriter w, VariationalPlan plan) =>
             EmitReadSwitch(w, "TryReadLatent", plan.Globals.Select(g => (g.Node, Value(g.Node))).Concat(plan.Latents.Select(l => (l.Node, $"{l.Node}PosteriorMean"))).ToList());
+
+        /// <summary>
+        /// <c>TryReadConditional</c> for each mixture allocation summed out of a latent's prior: its responsibilities
+        /// r_k = exp(w_k − log Σ exp w) at the latent's current values, one row per element.
+        /// </summary>
+        private static void EmitReadConditional(SourceWriter w, VariationalPlan plan)
+        {
+            var mixtures = plan.Latents.Where(l => l.Mixture is not null).ToList();
+            if (mixtures.Count == 0) return;
+            using (w.Block("public bool TryReadConditional(string node, global::System.Span<double> destination)"))
+            {
+                using (w.Block("switch (node)"))
+                    foreach (var latent in mixtures)
+                        using (w.Block($"case {EmitHelpers.Literal(latent.Mixture!.Allocation)}:"))
+                        {
+                            w.Line($"var logShare = {latent.Node}LogShares(out _, out _);");
+                            w.Line("var componentLog = new double[logShare.Length];");
+                            using (w.Block("for (var row = 0; row < destination.Length / logShare.Length; row++)"))
+                            {
+                                w.Line($"var logPrior = {latent.Node}MixtureLogPrior(row, logShare, componentLog, out _);");
+                                w.Line("for (var k = 0; k < logShare.Length; k++) destination[row * logShare.Length + k] = global::System.Math.Exp(componentLog[k] - logPrior);");
+                            }
+                            w.Line("return true;");
+                        }
+                w.Line("return false;");
+            }
+            w.Line();
+        }
 
         private static void EmitReadNetwork(SourceWriter w, VariationalPlan plan) =>
             EmitReadSwitch(w, "TryReadNetwork", plan.Networks.Select(n => (n.Node, $"{n.Node}Output")).ToList());

@@ -51,7 +51,7 @@ public static class VariationalFit
                 DrawLatents(model, parts[k], latents, withGlobals: k == 0, options.Seed, DrawStreams + ((ulong)k << 48) + (ulong)draw * 65536);
             recorder.Record();
         }
-        var networkOutputs = parts.SelectMany(part => NetworkOutputs(model, part)).ToList();
+        var networkOutputs = parts.SelectMany(part => NetworkOutputs(model, part).Concat(Conditionals(model, part))).ToList();
         var last = run.History.Count == 0 ? null : run.History[^1];
         var history = new FitHistory("epoch", ["training_elbo", "validation_elbo", "kl_weight", "seconds"],
             run.History.Select(e => new[] { e.Epoch, e.TrainingElbo, e.ValidationElbo, e.KlWeight, e.Seconds }).ToList());
@@ -124,6 +124,34 @@ public static class VariationalFit
             }
         }
         return networks.Select(n => new NodeSummary(n, n.Plates.Select(model.GetPlateSize).ToArray(), outputs[n.Name], null, null, null, null, null, null, null)).ToList();
+    }
+
+    /// <summary>
+    /// Each allocation summed out of a latent's prior (a mixture prior's clusters), as the node NAME_probability: every
+    /// element's conditional over the allocation's values at the latents' posterior means (evaluation mode), one column
+    /// per value, block by block.
+    /// </summary>
+    private static List<NodeSummary> Conditionals(IDeclaredModel model, IDeclaredVariational<float> family)
+    {
+        var summaries = new List<NodeSummary>();
+        var elements = model.GetPlateSize(family.ElementPlate);
+        foreach (var node in model.Descriptor.Nodes.Where(n => n.IntegratedInto is not null && n.IndexPlate is not null && n.Plates.SequenceEqual([family.ElementPlate])))
+        {
+            var values = model.GetPlateSize(node.IndexPlate!);
+            var probabilities = new double[(long)elements * values];
+            var buffer = new double[Block * values];
+            for (var start = 0; start < elements; start += Block)
+            {
+                var rows = Math.Min(Block, elements - start);
+                family.Infer(Enumerable.Range(start, rows).ToArray());
+                if (!family.TryReadConditional(node.Name, buffer.AsSpan(0, rows * values))) break;
+                buffer.AsSpan(0, rows * values).CopyTo(probabilities.AsSpan(start * values));
+                if (start + rows == elements)
+                    summaries.Add(new NodeSummary(node with { Name = $"{node.Name}_probability", Support = ValueSupport.Real, IndexPlate = null, Plates = [.. node.Plates, node.IndexPlate!] },
+                        [elements, values], probabilities, null, null, null, null, null, null, null));
+            }
+        }
+        return summaries;
     }
 
     /// <summary>Entries of a latent per element of the minibatch plate (its other plate's size, or 1).</summary>

@@ -37,6 +37,13 @@ public interface IDeclaredVariational<T> : IVariationalModel<T> where T : unmana
     /// </summary>
     bool TryReadNetwork(string node, Span<double> destination);
 
+    /// <summary>
+    /// After <see cref="IVariationalModel{T}.Infer"/> or <see cref="Sample"/>: each element's conditional over the values
+    /// of an allocation summed out of a latent's prior (a Gaussian-mixture prior's clusters), p(value | latent) one row
+    /// per element (rows x values). False for any other node.
+    /// </summary>
+    bool TryReadConditional(string node, Span<double> destination) => false;
+
     /// <summary>Copies the fitted global parameters into the model's stored values (a positive one as exp of its log).</summary>
     void StoreParameters();
 }

@@ -178,6 +178,38 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
     }
 
     /// <summary>
+    /// MixturePriorVae's clusters are summed out of z's prior, so they have no draws; the fit writes each cell's
+    /// responsibilities instead, as cluster_probability, at z's posterior mean. Recomputed here from the fitted shares
+    /// and centres, r_k ∝ share_k Π_d Normal(z_d; centre_k,d, 1), they agree.
+    /// </summary>
+    [Fact]
+    public void AMixturePriorsClusters_AreReportedAsEachCellsResponsibilities()
+    {
+        var model = corpus.Create("MixturePriorVae");
+        CompiledDeclarations.SimulateInto(model, plate => plate switch { "Cell" => 150, "Dim" => 2, _ => 10 }, seed: 6);
+        var fit = VariationalFit.Fit(model, new VariationalOptions { Epochs = 30, Seed = 2 }, draws: 2000, checkpoint: null, progress: null, warn: null);
+        Assert.DoesNotContain(fit.Nodes, n => n.Node.Name == "cluster");
+        var responsibilities = fit.DenseOutputs.Single(n => n.Node.Name == "cluster_probability");
+        Assert.Equal([150, 3], responsibilities.Shape);
+        Assert.Equal(["Cell", "Cluster"], responsibilities.Node.Plates);
+        var share = model.Read("share");
+        var centre = model.Read("centre");
+        // z's posterior mean, estimated by the mean of its 2,000 draws from q.
+        var z = fit.Nodes.Single(n => n.Node.Name == "z").Mean;
+        for (var n = 0; n < 150; n++)
+        {
+            var logWeights = Enumerable.Range(0, 3).Select(k => Math.Log(share[k]) + Enumerable.Range(0, 2).Sum(d => -0.5 * Math.Pow(z[n * 2 + d] - centre[k * 2 + d], 2))).ToArray();
+            var max = logWeights.Max();
+            var total = logWeights.Sum(v => Math.Exp(v - max));
+            for (var k = 0; k < 3; k++)
+                // z here is the mean of 2,000 draws from q (sd at most 1), within about 0.02 of q's mean, and a
+                // responsibility moves by less than |z − centre| times that: measured largest gap 0.027, so 0.05.
+                Assert.InRange(responsibilities.Mean[n * 3 + k], Math.Exp(logWeights[k] - max) / total - 0.05, Math.Exp(logWeights[k] - max) / total + 0.05);
+        }
+        Assert.All(Enumerable.Range(0, 150), n => Assert.Equal(1.0, Enumerable.Range(0, 3).Sum(k => responsibilities.Mean[n * 3 + k]), 12));
+    }
+
+    /// <summary>
     /// Draws from q are taken 512 cells at a time: with 600 cells the last block is shorter than the buffers the first
     /// one grew, and every cell's latent still comes back once (this crashed after training before).
     /// </summary>
