@@ -19,7 +19,7 @@ public static class GibbsEmFit
         if (model is not IGibbsEmModel gibbs) throw new InvalidOperationException($"{model.Descriptor.Name} has no Gibbs-EM plan");
         var clock = Stopwatch.StartNew();
         var run = new GibbsEmDriver(options).Run(gibbs, checkpoint, progress);
-        var draws = new PosteriorDraws(model, options.Samples, model.TryRead, uninformed: false);
+        var draws = new PosteriorDraws(model, options.Samples, model.TryRead, drawsUninformed: false);
         gibbs.ResetStatistics();
         var sweepsPerIteration = options.BurnIn + options.Samples;
         for (var s = 0; s < sweepsPerIteration; s++)

@@ -34,18 +34,18 @@ public sealed class PosteriorDraws
     /// <param name="capacity">the number of draws that will be recorded, in all chains</param>
     /// <param name="budget">floats of draws to keep, at most</param>
     /// <param name="chains">the chains the draws come from, of equal length, recorded one after the other</param>
-    /// <param name="uninformed">
+    /// <param name="drawsUninformed">
     /// whether the engine draws latents no observation depends on (from their prior, as the samplers do); Gibbs-EM
     /// and variational inference leave them out, and they are not tracked
     /// </param>
-    public PosteriorDraws(IDeclaredModel model, int capacity, ReadLatent readLatent, long budget = DrawBudget, int chains = 1, bool uninformed = true)
+    public PosteriorDraws(IDeclaredModel model, int capacity, ReadLatent readLatent, long budget = DrawBudget, int chains = 1, bool drawsUninformed = true)
     {
         if (chains < 1 || capacity % chains != 0) throw new ArgumentException($"{capacity} draws cannot come from {chains} chains of equal length");
         this.model = model;
         this.readLatent = readLatent;
         this.capacity = capacity;
         this.chains = chains;
-        var nodes = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent && n.IntegratedInto is null && (n.Informed || uninformed)).ToList();
+        var nodes = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Latent && n.IntegratedInto is null && (n.Informed || drawsUninformed)).ToList();
         foreach (var node in nodes) current[node.Name] = new double[Entries(node)];
         // Only the deterministic nodes the model can evaluate from latents (not from observed values or a network).
         var evaluable = model.Descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Deterministic && model.TryEvaluate(n.Name, current, new double[Entries(n)])).ToList();

@@ -44,7 +44,7 @@ public static class VariationalFit
             if (!latents.TryGetValue(name, out var values)) return false;
             values.CopyTo(destination);
             return true;
-        }, uninformed: false);
+        }, drawsUninformed: false);
         for (var draw = 0; draw < draws; draw++)
         {
             for (var k = 0; k < parts.Count; k++)
