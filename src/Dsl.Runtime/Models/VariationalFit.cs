@@ -144,12 +144,12 @@ public static class VariationalFit
             {
                 var rows = Math.Min(Block, elements - start);
                 family.Infer(Enumerable.Range(start, rows).ToArray());
-                if (!family.TryReadConditional(node.Name, buffer.AsSpan(0, rows * values))) break;
+                if (!family.TryReadConditional(node.Name, buffer.AsSpan(0, rows * values)))
+                    throw new InvalidOperationException($"allocation '{node.Name}' has no conditional in the variational family");
                 buffer.AsSpan(0, rows * values).CopyTo(probabilities.AsSpan(start * values));
-                if (start + rows == elements)
-                    summaries.Add(new NodeSummary(node with { Name = $"{node.Name}_probability", Support = ValueSupport.Real, IndexPlate = null, Plates = [.. node.Plates, node.IndexPlate!] },
-                        [elements, values], probabilities, null, null, null, null, null, null, null));
             }
+            summaries.Add(new NodeSummary(node with { Name = $"{node.Name}_probability", Support = ValueSupport.Real, IndexPlate = null, Plates = [.. node.Plates, node.IndexPlate!] },
+                [elements, values], probabilities, null, null, null, null, null, null, null));
         }
         return summaries;
     }
