@@ -40,8 +40,8 @@ namespace Dsl.Generators.Emit
                 EmitInitialize(w, spec, plan);
                 EmitReset(w, arrays);
                 EmitSweep(w, spec, plan, schedule);
-                foreach (var block in plan.Allocations) EmitAllocationSweep(w, spec, block);
-                foreach (var block in plan.Logistics) EmitLogisticSweep(w, spec, plan, block, Hoisted(spec, block, schedule));
+                foreach (var block in plan.Allocations) EmitAllocationSweep(w, spec, block, schedule.Of(block.Latent));
+                foreach (var block in plan.Logistics) EmitLogisticSweep(w, spec, plan, block, schedule.Of(block.Response), Hoisted(spec, block, schedule));
                 EmitPosteriorMeans(w, spec, plan);
                 EmitState(w, spec, plan, arrays);
             }
@@ -234,22 +234,19 @@ namespace Dsl.Generators.Emit
         /// <summary>How many replicates a scheduled block runs over.</summary>
         private static string Count(Lowering.ScheduledBlock block) => block.ReplicatePlate is { } plate ? CodeExpr.Size(plate) : "1";
 
-        private static void EmitAllocationSweep(SourceWriter w, ModelSpec spec, AllocationBlock block)
+        private static void EmitAllocationSweep(SourceWriter w, ModelSpec spec, AllocationBlock block, Lowering.ScheduledBlock scheduled)
         {
             var (k, i, r) = (block.Mixture, block.Element, block.Replicate);
             var (K, N) = (CodeExpr.Size(k.Plate), CodeExpr.Size(i.Plate));
             var code = new CodeExpr(spec, Vars(k, i, r));
             // Profiles that do not vary with the replicate (URSM's A) are written once per sweep, not once per replicate.
-            var shared = !ExprTools.UsesIndex(block.Profile, r.Variable);
+            var shared = scheduled.PreparedPerSweep;
             var profileLoop = $"for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) for (var {i.Variable} = 0; {i.Variable} < elements; {i.Variable}++) " +
                 $"profiles[{k.Variable} * elements + {i.Variable}] = {code.Of(block.Profile)};";
             if (shared)
             {
                 w.Line($"private double[] {block.Latent}Profiles = new double[0]; // block {block.Id}'s profiles, component-major, written once per sweep for every replicate");
                 w.Line();
-            }
-            if (shared)
-            {
                 w.Line($"/// <summary>Block {block.Id}'s profiles for this sweep, shared by every replicate.</summary>");
                 using (w.Block($"private void Prepare{block.Latent}()"))
                 {
@@ -260,12 +257,7 @@ namespace Dsl.Generators.Emit
                 }
                 w.Line();
             }
-            // Without shared profiles, each replicate's own come first in its workspace.
-            var ownProfiles = shared ? "" : "elements * components + ";
-            w.Line($"private int {block.Latent}WorkspaceDoubles => {(shared ? "" : $"{N} * {K} + ")}{Rules}.DirichletAllocation.WorkspaceDoubles({N}, {K}) + {K};");
-            w.Line();
-            w.Line($"private int {block.Latent}WorkspaceBytes => {Rules}.DirichletAllocation.ScratchBytes({K});");
-            w.Line();
+            WorkspaceEmitter.EmitSizes(w, block.Latent, scheduled.Workspace, new Dictionary<string, string> { ["components"] = K, ["elements"] = N });
             w.Line($"/// <summary>");
             w.Line($"/// Block {block.Id} for one replicate (line {block.Line}): {block.Latent} ~ Dirichlet over {k.Plate}, mixing the profiles of {block.Observed};");
             w.Line($"/// allocation counts split each count among the {k.Plate} components, then {block.Latent} is conjugate (URSM eq 3.1-3.3).");
@@ -276,13 +268,8 @@ namespace Dsl.Generators.Emit
                 w.Line($"var elements = {N};");
                 if (shared) w.Line($"var profiles = {block.Latent}Profiles;");
                 w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, {r.Variable});");
-                if (!shared)
-                {
-                    w.Line("var profiles = work.Doubles.AsSpan(0, elements * components);");
-                    w.Line(profileLoop);
-                }
-                w.Line($"var concentration = work.Doubles.AsSpan({(shared ? "0" : "elements * components")}, components);");
-                w.Line($"var scratch = work.Doubles.AsSpan({ownProfiles}components);");
+                WorkspaceEmitter.EmitSlices(w, scheduled.Workspace);
+                if (!shared) w.Line(profileLoop);
                 w.Line($"for (var {k.Variable} = 0; {k.Variable} < components; {k.Variable}++) concentration[{k.Variable}] = {code.Of(block.Concentration)};");
                 w.Line($"var mixing = {State(block.Latent)}.AsSpan({r.Variable} * components, components);");
                 w.Line($"var counts = {Counts(block.Observed)}.AsSpan({r.Variable} * elements, elements);");
@@ -301,11 +288,12 @@ namespace Dsl.Generators.Emit
         internal static NodeCallExpr Call(NodeSpec node) =>
             new(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
 
-        private static void EmitLogisticSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan, LogisticBlock block, IReadOnlyDictionary<string, string> hoisted)
+        private static void EmitLogisticSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan, LogisticBlock block, Lowering.ScheduledBlock scheduled,
+            IReadOnlyDictionary<string, string> hoisted)
         {
             if (block.Probability is not null)
             {
-                SliceBlockEmitter.EmitSweep(w, spec, block, hoisted);
+                SliceBlockEmitter.EmitSweep(w, spec, block, scheduled, hoisted);
                 return;
             }
             var e = block.Element;
@@ -313,12 +301,8 @@ namespace Dsl.Generators.Emit
             var columns = SlotOffsets(block);
             var pg = PolyaGammaTerms(plan, block);
             var hasOffset = block.Offsets.Count > 0;
-            var buffers = hasOffset ? 6 : 5;
             var (dimension, size) = (Dimension(block), CodeExpr.Size(e.Plate));
-            w.Line($"private int {block.Response}WorkspaceDoubles => {size} * ({dimension} + {buffers}) + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles({size}) + ({dimension}) * ({dimension} + 5);");
-            w.Line();
-            w.Line($"private int {block.Response}WorkspaceBytes => 0;");
-            w.Line();
+            WorkspaceEmitter.EmitSizes(w, block.Response, scheduled.Workspace, new Dictionary<string, string> { ["dimension"] = dimension, ["elements"] = size });
             w.Line("/// <summary>");
             w.Line($"/// Block {block.Id} for one replicate (line {block.Line}): {block.Response} is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients");
             w.Line($"/// ({string.Join(", ", DistinctSlots(block).Select(s => s.Latent))}) Gaussian-conjugate (URSM eq 3.4-3.5)" + (block.Child is { } c
@@ -329,19 +313,8 @@ namespace Dsl.Generators.Emit
                 w.Line($"var dimension = {dimension};");
                 w.Line($"var elements = {size};");
                 w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
-                w.Line("var buffer = work.Doubles.AsSpan();");
-                w.Line("var design = buffer.Slice(0, elements * dimension);");
-                w.Line("var response = buffer.Slice(elements * dimension, elements);");
-                w.Line("var omega = buffer.Slice(elements * (dimension + 1), elements);");
-                w.Line("var psi = buffer.Slice(elements * (dimension + 2), elements);");
-                w.Line("var weights = buffer.Slice(elements * (dimension + 3), elements);");
-                w.Line("var coefficients = buffer.Slice(elements * (dimension + 4), dimension);");
-                w.Line("var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);");
-                w.Line("var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);");
-                w.Line(hasOffset
-                    ? "var offset = buffer.Slice(elements * (dimension + 4) + 3 * dimension, elements);"
-                    : "var offset = global::System.Span<double>.Empty; // psi has no latent-free terms");
-                w.Line($"var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension{(hasOffset ? " + elements" : "")});");
+                WorkspaceEmitter.EmitSlices(w, scheduled.Workspace);
+                if (!hasOffset) w.Line("var offset = global::System.Span<double>.Empty; // psi has no latent-free terms");
                 if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
                 foreach (var read in hoisted) w.Line($"var {read.Value} = {read.Key}; // the same for every element of this replicate");
                 var responseNode = ExprTools.Find(spec, block.Response)!;
@@ -387,15 +360,9 @@ namespace Dsl.Generators.Emit
                 if (block.Child is { } child)
                 {
                     var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted);
-                    var weight = code.Of(child.Weight);
-                    // A weight that is one of the design's covariates is copied from its column.
-                    var column = Enumerable.Range(0, block.Slots.Count).Where(s => block.Slots[s].Over is null &&
-                        new CodeExpr(spec, SlotVars(spec, block, block.Slots[s]), hoisted).Of(block.Slots[s].Coefficient) == weight).DefaultIfEmpty(-1).First();
-                    w.Line(column >= 0
-                        ? $"design.Slice({ColumnOffset(columns[column])}, elements).CopyTo(weights);"
-                        : $"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {weight};");
-                    w.Line($"var enumeration = scratch[..{Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];");
-                    w.Line("var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;");
+                    w.Line(scheduled.WeightColumn is { } column
+                        ? $"design.Slice({ColumnOffset(columns[column])}, elements).CopyTo(weights); // the weight is that column's covariate"
+                        : $"for (var {e.Variable} = 0; {e.Variable} < elements; {e.Variable}++) weights[{e.Variable}] = {code.Of(child.Weight)};");
                     w.Line($"{Rules}.NormalisedWeightEnumeration.Sweep(weights, {Counts(child.Observed)}.AsSpan({r} * elements, elements), psi, state, enumeration, onProbability, ref random);");
                 }
                 else if (block.ResponseIsLatent)

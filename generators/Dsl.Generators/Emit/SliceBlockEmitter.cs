@@ -22,16 +22,13 @@ namespace Dsl.Generators.Emit
         /// <summary>The Monte Carlo likelihood's fixed number of replicate blocks: enough to keep 16 threads busy.</summary>
         private const int LikelihoodBlocks = 16;
 
-        public static void EmitSweep(SourceWriter w, ModelSpec spec, LogisticBlock block, IReadOnlyDictionary<string, string> hoisted)
+        public static void EmitSweep(SourceWriter w, ModelSpec spec, LogisticBlock block, Lowering.ScheduledBlock scheduled, IReadOnlyDictionary<string, string> hoisted)
         {
             var e = block.Element;
             var r = ReplicateIndex(block);
             var size = CodeExpr.Size(e.Plate);
             var latents = DistinctSlots(block).ToList();
-            w.Line($"private int {block.Response}WorkspaceDoubles => 3 * {size} + {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles({size});");
-            w.Line();
-            w.Line($"private int {block.Response}WorkspaceBytes => 0;");
-            w.Line();
+            WorkspaceEmitter.EmitSizes(w, block.Response, scheduled.Workspace, new Dictionary<string, string> { ["elements"] = size });
             w.Line("/// <summary>");
             w.Line($"/// Block {block.Id} for one replicate (line {block.Line}): {block.Response} ~ Bernoulli(p), p = {ExprPrinter.Print(block.Probability!)},");
             w.Line($"/// a link no augmentation makes conjugate: {string.Join(", ", latents.Select(s => s.Latent))} {(latents.Count == 1 ? "is" : "are each")} slice-sampled from the full conditional");
@@ -42,14 +39,8 @@ namespace Dsl.Generators.Emit
             {
                 w.Line($"var elements = {size};");
                 w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");
-                if (block.ResponseIsLatent)
-                {
-                    w.Line("var logOdds = work.Doubles.AsSpan(0, elements);");
-                    w.Line("var weights = work.Doubles.AsSpan(elements, elements);");
-                    w.Line("var onProbability = context.Record ? work.Doubles.AsSpan(2 * elements, elements) : default;");
-                    w.Line($"var enumeration = work.Doubles.AsSpan(3 * elements, {Rules}.NormalisedWeightEnumeration.WorkspaceDoubles(elements));");
-                    w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
-                }
+                WorkspaceEmitter.EmitSlices(w, scheduled.Workspace);
+                if (block.ResponseIsLatent) w.Line($"var state = {State(block.Response)}.AsSpan({r} * elements, elements);");
                 foreach (var slot in latents)
                 {
                     var code = new CodeExpr(spec, GibbsEmitter.SlotVars(spec, block, null));

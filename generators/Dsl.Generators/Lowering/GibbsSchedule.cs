@@ -12,9 +12,13 @@ namespace Dsl.Generators.Lowering
     /// <summary>
     /// One Gibbs-EM block as the sweep runs it: once per entry of its replicate plate (once in all without one), its
     /// profiles prepared once per sweep where they do not vary with the replicate, drawing from its own random stream,
-    /// with the data reads its element loop would repeat read once per replicate instead.
+    /// with the data reads its element loop would repeat read once per replicate instead, taking its buffers from the
+    /// thread's workspace as <see cref="Workspace"/> lays them out. <see cref="WeightColumn"/> is the design column a
+    /// running-sum child's weights are copied from, where the weight is one of the design's covariates (URSM's delta(i)
+    /// is both), decided on the IR; null where the weights are computed.
     /// </summary>
-    public sealed record ScheduledBlock(string Name, string? ReplicatePlate, bool PreparedPerSweep, RandomStreams.Stream Stream, IReadOnlyList<HoistedRead> Hoisted);
+    public sealed record ScheduledBlock(string Name, string? ReplicatePlate, bool PreparedPerSweep, RandomStreams.Stream Stream, IReadOnlyList<HoistedRead> Hoisted,
+        BlockWorkspace Workspace, int? WeightColumn);
 
     /// <summary>
     /// The lowered Gibbs-EM sweep: groups run one after another, each one parallel loop over the replicates of all its
@@ -30,11 +34,23 @@ namespace Dsl.Generators.Lowering
         public static GibbsSchedule Lower(ModelSpec spec, GibbsPlan plan)
         {
             var streams = RandomStreams.Of(plan);
-            var blocks = plan.Allocations.Select((b, i) => new ScheduledBlock(b.Latent, b.Replicate.Plate, !ExprTools.UsesIndex(b.Profile, b.Replicate.Variable), streams[i], new HoistedRead[0]))
-                .Concat(plan.Logistics.Select((b, i) => new ScheduledBlock(b.Response, b.Replicate?.Plate, false, streams[plan.Allocations.Count + i], ReplicateInvariantReads(spec, plan, b))))
+            var blocks = plan.Allocations.Select((b, i) => (Block: b, Shared: !ExprTools.UsesIndex(b.Profile, b.Replicate.Variable), Stream: streams[i]))
+                .Select(a => new ScheduledBlock(a.Block.Latent, a.Block.Replicate.Plate, a.Shared, a.Stream, new HoistedRead[0], BlockWorkspace.Of(a.Block, a.Shared), null))
+                .Concat(plan.Logistics.Select((b, i) => new ScheduledBlock(b.Response, b.Replicate?.Plate, false, streams[plan.Allocations.Count + i],
+                    ReplicateInvariantReads(spec, plan, b), BlockWorkspace.Of(b), WeightColumn(spec, b))))
                 .ToList();
             var together = blocks.Count > 1 && Independent(spec, plan);
             return new GibbsSchedule(together ? new[] { blocks } : blocks.Select(b => (IReadOnlyList<ScheduledBlock>)new[] { b }).ToList());
+        }
+
+        /// <summary>The first scalar slot whose covariate is, on the IR, the running-sum child's weight; null for none.</summary>
+        private static int? WeightColumn(ModelSpec spec, LogisticBlock block)
+        {
+            if (block.Probability is not null || block.Child is not { } child) return null;
+            var weight = ExprTools.Inline(child.Weight, spec);
+            for (var s = 0; s < block.Slots.Count; s++)
+                if (block.Slots[s].Over is null && ExprTools.SameShape(ExprTools.Inline(block.Slots[s].Coefficient, spec), weight)) return s;
+            return null;
         }
 
         /// <summary>Whether no block's conditionals read a latent another block samples (then their replicates can run together).</summary>

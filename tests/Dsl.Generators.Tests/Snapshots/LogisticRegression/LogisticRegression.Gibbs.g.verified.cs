@@ -86,7 +86,15 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int yWorkspaceDoubles => SampleCount * (FeatureCount + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(SampleCount) + (FeatureCount) * (FeatureCount + 5);
+    private int yWorkspaceDoubles
+    {
+        get
+        {
+            var elements = SampleCount;
+            var dimension = FeatureCount;
+            return elements * dimension + 3 * elements + 5 * dimension + dimension * dimension;
+        }
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int yWorkspaceBytes => 0;
@@ -101,17 +109,15 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
         var dimension = FeatureCount;
         var elements = SampleCount;
         var random = context.RandomFor(yStream, replicate);
-        var buffer = work.Doubles.AsSpan();
-        var design = buffer.Slice(0, elements * dimension);
-        var response = buffer.Slice(elements * dimension, elements);
-        var omega = buffer.Slice(elements * (dimension + 1), elements);
-        var psi = buffer.Slice(elements * (dimension + 2), elements);
-        var weights = buffer.Slice(elements * (dimension + 3), elements);
-        var coefficients = buffer.Slice(elements * (dimension + 4), dimension);
-        var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);
-        var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
+        var design = work.Doubles.AsSpan(0, elements * dimension); // the design, column-major: column j holds coefficient j's covariate at every element
+        var response = work.Doubles.AsSpan(elements * dimension, elements); // y at every element
+        var omega = work.Doubles.AsSpan(elements * dimension + elements, elements); // the Pólya-Gamma draws
+        var psi = work.Doubles.AsSpan(elements * dimension + 2 * elements, elements); // the linear predictor
+        var coefficients = work.Doubles.AsSpan(elements * dimension + 3 * elements, dimension); // the coefficients, slot by slot
+        var priorMean = work.Doubles.AsSpan(elements * dimension + 3 * elements + dimension, dimension); // their prior means
+        var priorVariance = work.Doubles.AsSpan(elements * dimension + 3 * elements + 2 * dimension, dimension); // their prior variances
+        var scratch = work.Doubles.AsSpan(elements * dimension + 3 * elements + 3 * dimension, dimension * dimension + 2 * dimension); // the Gaussian draw's precision, right-hand side and noise
         var offset = global::System.Span<double>.Empty; // psi has no latent-free terms
-        var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
         for (var n = 0; n < elements; n++)
         {
             for (var f = 0; f < FeatureCount; f++) design[(0 + f) * elements + n] = xValues[n, f];

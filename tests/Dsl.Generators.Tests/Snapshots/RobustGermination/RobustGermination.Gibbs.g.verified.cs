@@ -89,7 +89,7 @@ partial class RobustGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int yWorkspaceDoubles => 3 * SeedCount + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(SeedCount);
+    private int yWorkspaceDoubles => 0;
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int yWorkspaceBytes => 0;

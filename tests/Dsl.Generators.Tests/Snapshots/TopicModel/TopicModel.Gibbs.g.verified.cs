@@ -122,10 +122,25 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int thetaWorkspaceDoubles => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(WordCount, TopicCount) + TopicCount;
+    private int thetaWorkspaceDoubles
+    {
+        get
+        {
+            var components = TopicCount;
+            var elements = WordCount;
+            return components + global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(elements, components);
+        }
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int thetaWorkspaceBytes => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(TopicCount);
+    private int thetaWorkspaceBytes
+    {
+        get
+        {
+            var components = TopicCount;
+            return global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(components);
+        }
+    }
 
     /// <summary>
     /// Block 0 for one replicate (line 16): theta ~ Dirichlet over Topic, mixing the profiles of count;
@@ -138,8 +153,8 @@ partial class TopicModel : global::Dsl.Runtime.Inference.IGibbsEmModel
         var elements = WordCount;
         var profiles = thetaProfiles;
         var random = context.RandomFor(thetaStream, d);
-        var concentration = work.Doubles.AsSpan(0, components);
-        var scratch = work.Doubles.AsSpan(components);
+        var concentration = work.Doubles.AsSpan(0, components); // theta's Dirichlet concentration
+        var scratch = work.Doubles.AsSpan(components, global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(elements, components)); // the allocation rule's scratch
         for (var t = 0; t < components; t++) concentration[t] = alphaValues[t];
         var mixing = thetaState.AsSpan(d * components, components);
         var counts = countByReplicate.AsSpan(d * elements, elements);

@@ -191,10 +191,25 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int WWorkspaceDoubles => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(GeneCount, TypeCount) + TypeCount;
+    private int WWorkspaceDoubles
+    {
+        get
+        {
+            var components = TypeCount;
+            var elements = GeneCount;
+            return components + global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(elements, components);
+        }
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int WWorkspaceBytes => global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(TypeCount);
+    private int WWorkspaceBytes
+    {
+        get
+        {
+            var components = TypeCount;
+            return global::Dsl.Runtime.Inference.Rules.DirichletAllocation.ScratchBytes(components);
+        }
+    }
 
     /// <summary>
     /// Block 0 for one replicate (line 33): W ~ Dirichlet over Type, mixing the profiles of X;
@@ -207,8 +222,8 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var elements = GeneCount;
         var profiles = WProfiles;
         var random = context.RandomFor(WStream, j);
-        var concentration = work.Doubles.AsSpan(0, components);
-        var scratch = work.Doubles.AsSpan(components);
+        var concentration = work.Doubles.AsSpan(0, components); // W's Dirichlet concentration
+        var scratch = work.Doubles.AsSpan(components, global::Dsl.Runtime.Inference.Rules.DirichletAllocation.WorkspaceDoubles(elements, components)); // the allocation rule's scratch
         for (var k = 0; k < components; k++) concentration[k] = alphaValues[k];
         var mixing = WState.AsSpan(j * components, components);
         var counts = XByReplicate.AsSpan(j * elements, elements);
@@ -225,7 +240,15 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int SWorkspaceDoubles => GeneCount * (1 + 1 + 5) + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(GeneCount) + (1 + 1) * (1 + 1 + 5);
+    private int SWorkspaceDoubles
+    {
+        get
+        {
+            var elements = GeneCount;
+            var dimension = 1 + 1;
+            return elements * dimension + 5 * elements + 5 * dimension + dimension * dimension + global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements);
+        }
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int SWorkspaceBytes => 0;
@@ -240,17 +263,18 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         var dimension = 1 + 1;
         var elements = GeneCount;
         var random = context.RandomFor(SStream, l);
-        var buffer = work.Doubles.AsSpan();
-        var design = buffer.Slice(0, elements * dimension);
-        var response = buffer.Slice(elements * dimension, elements);
-        var omega = buffer.Slice(elements * (dimension + 1), elements);
-        var psi = buffer.Slice(elements * (dimension + 2), elements);
-        var weights = buffer.Slice(elements * (dimension + 3), elements);
-        var coefficients = buffer.Slice(elements * (dimension + 4), dimension);
-        var priorMean = buffer.Slice(elements * (dimension + 4) + dimension, dimension);
-        var priorVariance = buffer.Slice(elements * (dimension + 4) + 2 * dimension, dimension);
+        var design = work.Doubles.AsSpan(0, elements * dimension); // the design, column-major: column j holds coefficient j's covariate at every element
+        var response = work.Doubles.AsSpan(elements * dimension, elements); // S at every element
+        var omega = work.Doubles.AsSpan(elements * dimension + elements, elements); // the Pólya-Gamma draws
+        var psi = work.Doubles.AsSpan(elements * dimension + 2 * elements, elements); // the linear predictor
+        var coefficients = work.Doubles.AsSpan(elements * dimension + 3 * elements, dimension); // the coefficients, slot by slot
+        var priorMean = work.Doubles.AsSpan(elements * dimension + 3 * elements + dimension, dimension); // their prior means
+        var priorVariance = work.Doubles.AsSpan(elements * dimension + 3 * elements + 2 * dimension, dimension); // their prior variances
+        var scratch = work.Doubles.AsSpan(elements * dimension + 3 * elements + 3 * dimension, dimension * dimension + 2 * dimension); // the Gaussian draw's precision, right-hand side and noise
+        var weights = work.Doubles.AsSpan(elements * dimension + 3 * elements + 5 * dimension + dimension * dimension, elements); // the normalised weight of every element
+        var onProbability = context.Record ? work.Doubles.AsSpan(elements * dimension + 4 * elements + 5 * dimension + dimension * dimension, elements) : default; // each element's P(S = 1 | the rest) as drawn
+        var enumeration = work.Doubles.AsSpan(elements * dimension + 5 * elements + 5 * dimension + dimension * dimension, global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements)); // the enumeration's running sums
         var offset = global::System.Span<double>.Empty; // psi has no latent-free terms
-        var scratch = buffer.Slice(elements * (dimension + 4) + 3 * dimension);
         var state = SState.AsSpan(l * elements, elements);
         var G_l = GValues[l]; // the same for every element of this replicate
         for (var i = 0; i < elements; i++)
@@ -269,9 +293,7 @@ partial class Ursm : global::Dsl.Runtime.Inference.IGibbsEmModel
         kappaState[l] = coefficients[0];
         tauState[l] = coefficients[1];
         global::Dsl.Runtime.Inference.Rules.PolyaGammaLogistic.LinearPredictor(design, offset, coefficients, psi);
-        design.Slice(elements, elements).CopyTo(weights);
-        var enumeration = scratch[..global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.WorkspaceDoubles(elements)];
-        var onProbability = context.Record ? scratch.Slice(enumeration.Length, elements) : default;
+        design.Slice(elements, elements).CopyTo(weights); // the weight is that column's covariate
         global::Dsl.Runtime.Inference.Rules.NormalisedWeightEnumeration.Sweep(weights, YByReplicate.AsSpan(l * elements, elements), psi, state, enumeration, onProbability, ref random);
         if (context.Record)
         {
