@@ -58,6 +58,8 @@ namespace Dsl
     {
         /// <summary>Sum over a plate: <c>Sum((Gene n) =&gt; A(n, k))</c>.</summary>
         public static double Sum<TPlate>(Func<TPlate, double> body) where TPlate : struct => 0;
+        /// <summary>The number of entries of a plate, <c>Size&lt;Cell&gt;()</c>: for means, <c>Sum((Cell m) =&gt; x(m)) / Size&lt;Cell&gt;()</c>.</summary>
+        public static double Size<TPlate>() where TPlate : struct => 0;
         public static double Logistic(double x) => 0;
         public static double Exp(double x) => 0;
         public static double Log(double x) => 0;

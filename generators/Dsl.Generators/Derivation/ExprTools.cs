@@ -81,6 +81,7 @@ namespace Dsl.Generators.Derivation
             LambdaExpr l => Calls(l.Body),
             BinaryExpr b => Calls(b.Left).Concat(Calls(b.Right)),
             NegateExpr n => Calls(n.Operand),
+            PlateEntryExpr e => Calls(e.Position),
             _ => Enumerable.Empty<NodeCallExpr>(),
         };
 
@@ -123,6 +124,7 @@ namespace Dsl.Generators.Derivation
                 LambdaExpr l => new[] { l.Body },
                 BinaryExpr b => new[] { b.Left, b.Right },
                 NegateExpr n => new[] { n.Operand },
+                PlateEntryExpr e => new[] { e.Position },
                 _ => Enumerable.Empty<Expr>(),
             };
             foreach (var e in inner.SelectMany(Subexpressions)) yield return e;

@@ -71,7 +71,7 @@ namespace Dsl.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor SumIndexUnused = Error("DSL0106",
             "Sum whose body never uses its index",
-            "Model '{0}', node '{1}': the Sum over '{2}' never uses its index '{3}', so it only multiplies its body by the size of '{2}'; index the summed node by '{3}' (e.g. {4})");
+            "Model '{0}', node '{1}': the Sum over '{2}' never uses its index '{3}', so it only multiplies its body by the size of '{2}'; index the summed node by '{3}' (e.g. {4}), or write Size<{2}>() for the number of entries of '{2}'");
 
         public static readonly DiagnosticDescriptor IndexOutsideItsSum = Error("DSL0107",
             "Index used outside the Sum that binds it",
@@ -84,6 +84,10 @@ namespace Dsl.Generators.Diagnostics
         public static readonly DiagnosticDescriptor PlateSize = Error("DSL0109",
             "Declared plate size is not a positive whole number",
             "Model '{0}': plate '{1}' declares Size = {2}; a plate has a whole number of entries, at least 1 (leave Size out to take the size from the data)");
+
+        public static readonly DiagnosticDescriptor PositionOutsideDerivedData = Error("DSL0110",
+            "Plate position used outside a node computed from data",
+            "Model '{0}', node '{1}': '{2}' computes with a plate position, which only a node computed from data alone may do (it is evaluated once, when the data are bound); move it into a node of its own that reads data and positions only, e.g. public double t(Time t) => t.Value; or public K next(K k) => new K(k.Value + 1);, and read that node here");
 
         public static readonly DiagnosticDescriptor DistributionShape = Error("DSL0201",
             "Distribution shape does not match the node",

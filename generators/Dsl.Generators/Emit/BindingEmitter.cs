@@ -27,6 +27,7 @@ namespace Dsl.Generators.Emit
             {
                 EmitHelpers.PlateSizes(w, spec);
                 EmitObservedStorage(w, spec, counts);
+                DerivedDataEmitter.Emit(w, spec);
                 EmitDescriptor(w, spec, exchangeable, variational);
                 EmitPlateAccess(w, spec);
                 EmitStore(w, spec, counts);
@@ -82,7 +83,7 @@ namespace Dsl.Generators.Emit
                     foreach (var node in spec.Nodes)
                     {
                         var c = node.Declaration.Constraints;
-                        w.Line($"new({EmitHelpers.Literal(node.Name)}, global::Dsl.Runtime.Graph.GraphNodeRole.{node.Role}, " +
+                        w.Line($"new({EmitHelpers.Literal(node.Name)}, global::Dsl.Runtime.Graph.GraphNodeRole.{node.Declaration.Role}, " +
                             $"new string[] {{ {string.Join(", ", node.Indices.Select(i => EmitHelpers.Literal(i.Plate)))} }}, " +
                             $"{Models}.ValueSupport.{Support(node, spec)}, {EmitHelpers.Literal(node.IndexPlate)}, " +
                             $"{EmitHelpers.Literal(c.Simplex ? c.SimplexOver : null)}, {(c.Floor is { } f ? CodeExpr.Number(f) : "null")}, {node.Declaration.Location.Line}" +
@@ -195,7 +196,7 @@ namespace Dsl.Generators.Emit
             using (w.Block("public void Store(string node, global::System.ReadOnlySpan<double> values)"))
             using (w.Block("switch (node)"))
             {
-                foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Param or NodeRole.Data or NodeRole.Observed))
+                foreach (var node in spec.Nodes.Where(n => n.Role is NodeRole.Param or NodeRole.Data or NodeRole.Observed && !n.Derived))
                 {
                     var target = $"{node.Name}Values";
                     if (counts.Contains(node.Name))

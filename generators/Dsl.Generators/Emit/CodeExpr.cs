@@ -35,6 +35,8 @@ namespace Dsl.Generators.Emit
         {
             ConstantExpr c => Number(c.Value),
             IndexExpr i => Variable(i.Name),
+            IndexValueExpr v => Variable(v.Name),
+            PlateEntryExpr e => $"(int){Of(e.Position)}",
             PlateConstantExpr entry => entry.Value.ToString(CultureInfo.InvariantCulture),
             NodeCallExpr call => Access(call),
             FunctionExpr f => Function(f.Function, Of(f.Arguments[0])),

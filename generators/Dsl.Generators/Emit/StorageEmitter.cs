@@ -17,12 +17,19 @@ namespace Dsl.Generators.Emit
             var plates = new HashSet<string>(model.Plates.Where(p => p.IsPartial).Select(p => p.Name));
             var uniqueNames = new HashSet<string>(model.Nodes.GroupBy(n => n.Name).Where(g => g.Count() == 1).Select(g => g.Key));
             var writer = EmitHelpers.Header("Storage", model.Namespace, model.ClassName);
+            var derived = DerivedData.Names(model.Nodes).Count > 0;
             using (writer.Block($"partial class {model.ClassName}"))
             {
+                if (derived)
+                {
+                    writer.Line("/// <summary>Whether data changed since the nodes derived from them were computed (each data setter sets it).</summary>");
+                    writer.Line("private volatile bool derivedStale = true;");
+                    writer.Line();
+                }
                 foreach (var plate in model.Plates.Where(p => p.IsPartial).GroupBy(p => p.Name).Select(g => g.First()))
                     EmitPlate(writer, plate);
                 foreach (var node in model.Nodes.Where(n => uniqueNames.Contains(n.Name) && IsWellFormedStoredNode(n, plates)))
-                    EmitStoredNode(writer, node, plates);
+                    EmitStoredNode(writer, node, plates, derived);
             }
             return new GeneratedFile($"{model.ClassName}.Storage.g.cs", writer.ToString());
         }
@@ -50,7 +57,8 @@ namespace Dsl.Generators.Emit
             writer.Line();
         }
 
-        private static void EmitStoredNode(SourceWriter writer, NodeDecl node, HashSet<string> plates)
+        /// <param name="derived">whether nodes are derived from the data: setting a data node then marks them stale</param>
+        private static void EmitStoredNode(SourceWriter writer, NodeDecl node, HashSet<string> plates, bool derived)
         {
             var isIndex = plates.Contains(node.ValueType);
             var element = node.ValueType == "double" ? "double" : "int";
@@ -63,7 +71,13 @@ namespace Dsl.Generators.Emit
             var constraints = string.Join(", ", IrPrinter.ConstraintParts(node.Constraints));
 
             writer.Line($"/// <summary>Values of [{node.Role}] {IrPrinter.Signature(node)}{(constraints.Length == 0 ? "" : $", {constraints}")} (line {node.Location.Line}).</summary>");
-            writer.Line($"public {arrayType} {node.Name}Values {{ get; set; }}{initial}");
+            if (derived && node.Role == NodeRole.Data)
+            {
+                writer.Line($"public {arrayType} {node.Name}Values {{ get => {node.Name}Stored; set {{ {node.Name}Stored = value; derivedStale = true; }} }}");
+                writer.Line($"private {arrayType} {node.Name}Stored{(initial.Length == 0 ? ";" : initial)}");
+            }
+            else
+                writer.Line($"public {arrayType} {node.Name}Values {{ get; set; }}{initial}");
             writer.Line();
             // A parameter with a prior keeps its own body (the Dist.* marker); the others read their storage.
             if (node.HasBody) return;

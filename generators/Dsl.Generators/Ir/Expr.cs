@@ -35,7 +35,29 @@ namespace Dsl.Generators.Ir
     public sealed record LambdaExpr(string Variable, string Plate, Expr Body, LocationInfo Location) : Expr(Location);
 
     /// <summary>A sum over a plate, <c>Sum((Gene n) =&gt; body)</c>.</summary>
-    public sealed record SumExpr(LambdaExpr Over, LocationInfo Location) : Expr(Location);
+    public sealed record SumExpr(LambdaExpr Over, LocationInfo Location) : Expr(Location)
+    {
+        /// <summary>
+        /// <c>Size&lt;Gene&gt;()</c>, the plate's size, kept as the sum of 1 over it so every rule and emitter that
+        /// handles sums handles it; its body is meant not to read the index.
+        /// </summary>
+        public bool CountsEntries { get; init; }
+
+        public static SumExpr SizeOf(string plate, LocationInfo location) =>
+            new(new LambdaExpr("entry", plate, new ConstantExpr(1, location), location), location) { CountsEntries = true };
+    }
+
+    /// <summary>
+    /// <c>k.Value</c>: an index's zero-based position used as a number (a time trend, an offset into another plate);
+    /// only in a node computed from data alone (<see cref="DerivedData"/>), which is evaluated once.
+    /// </summary>
+    public sealed record IndexValueExpr(string Name, LocationInfo Location) : Expr(Location);
+
+    /// <summary>
+    /// <c>new K(k.Value + 1)</c>: the entry of plate K at a computed position, e.g. a column of a matrix past its first;
+    /// like <see cref="IndexValueExpr"/>, only in a node computed from data alone, which checks the entry exists.
+    /// </summary>
+    public sealed record PlateEntryExpr(string Plate, Expr Position, LocationInfo Location) : Expr(Location);
 
     public sealed record BinaryExpr(char Operator, Expr Left, Expr Right, LocationInfo Location) : Expr(Location);
 

@@ -22,11 +22,15 @@ namespace Dsl.Generators.Ir
         Index,
     }
 
-    /// <summary>A node of the validated graph with its parents (the nodes its body or distribution reads).</summary>
+    /// <summary>
+    /// A node of the validated graph with its parents (the nodes its body or distribution reads). A deterministic node
+    /// computed from data alone (<see cref="DerivedData"/>) has the role <see cref="NodeRole.Data"/>: it is stored, not inlined.
+    /// </summary>
     public sealed record NodeSpec(NodeDecl Declaration, ValueKind Kind, string? IndexPlate, EquatableArray<string> Parents)
     {
         public string Name => Declaration.Name;
-        public NodeRole Role => Declaration.Role;
+        public bool Derived { get; init; }
+        public NodeRole Role => Derived ? NodeRole.Data : Declaration.Role;
         public EquatableArray<IndexDecl> Indices => Declaration.Indices;
     }
 }

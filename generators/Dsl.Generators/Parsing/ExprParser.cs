@@ -36,6 +36,10 @@ namespace Dsl.Generators.Parsing
                 case ObjectCreationExpressionSyntax { Type: IdentifierNameSyntax plate, ArgumentList.Arguments: { Count: 1 } arguments }
                     when arguments[0].Expression is LiteralExpressionSyntax { Token.Value: int entry } && entry >= 0:
                     return new PlateConstantExpr(plate.Identifier.ValueText, entry, location);
+                case ObjectCreationExpressionSyntax { Type: IdentifierNameSyntax plate, ArgumentList.Arguments: { Count: 1 } arguments }:
+                    return new PlateEntryExpr(plate.Identifier.ValueText, Parse(arguments[0].Expression), location);
+                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax index, Name.Identifier.ValueText: "Value" }:
+                    return new IndexValueExpr(index.Identifier.ValueText, location);
                 case ParenthesizedLambdaExpressionSyntax or SimpleLambdaExpressionSyntax:
                     return (Expr?)ParseLambda((LambdaExpressionSyntax)syntax) ?? Unsupported(syntax);
                 default:
@@ -67,6 +71,8 @@ namespace Dsl.Generators.Parsing
                     ? new SumExpr(over, location)
                     : Unsupported(invocation);
             }
+            if (qualifier is null or "Fn" && name == "Size" && arguments.Count == 0 && TypeArgument(invocation.Expression) is { } plate)
+                return SumExpr.SizeOf(plate, location);
             if (qualifier is null or "Fn" && FunctionExpr.Declared.Contains(name))
                 return new FunctionExpr(name!, arguments.Select(a => Parse(a.Expression)).ToEquatableArray(), location);
             if (qualifier is null && name is not null && arguments.All(a => a.NameColon is null))
@@ -74,9 +80,18 @@ namespace Dsl.Generators.Parsing
             return Unsupported(invocation);
         }
 
+        /// <summary>The one type argument of a generic callee, <c>Size&lt;Cell&gt;</c> or <c>Fn.Size&lt;Cell&gt;</c>; null otherwise.</summary>
+        private static string? TypeArgument(ExpressionSyntax callee) => callee switch
+        {
+            GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } generic => generic.TypeArgumentList.Arguments[0].ToString(),
+            MemberAccessExpressionSyntax { Name: GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } generic } => generic.TypeArgumentList.Arguments[0].ToString(),
+            _ => null,
+        };
+
         public static (string? Qualifier, string? Name) CalleeName(ExpressionSyntax callee) => callee switch
         {
             IdentifierNameSyntax identifier => (null, identifier.Identifier.ValueText),
+            GenericNameSyntax generic => (null, generic.Identifier.ValueText),
             MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax target } member =>
                 (target.Identifier.ValueText, member.Name.Identifier.ValueText),
             MemberAccessExpressionSyntax { Expression: MemberAccessExpressionSyntax inner } member =>

@@ -42,6 +42,7 @@ namespace Dsl.Generators.Validation
                 LambdaExpr lambda => new[] { lambda.Body },
                 BinaryExpr binary => new[] { binary.Left, binary.Right },
                 NegateExpr negate => new[] { negate.Operand },
+                PlateEntryExpr entry => new[] { entry.Position },
                 _ => Enumerable.Empty<Expr>(),
             };
             foreach (var child in children)
@@ -77,6 +78,17 @@ namespace Dsl.Generators.Validation
                     break;
                 case IndexExpr:
                     break;
+                case IndexValueExpr value when !scope.ContainsKey(value.Name):
+                    context.Report(DiagnosticDescriptors.UnknownNode, value.Location, node.Name, value.Name);
+                    break;
+                case IndexValueExpr:
+                    break;
+                case PlateEntryExpr entry when !context.Plates.Contains(entry.Plate):
+                    context.Report(DiagnosticDescriptors.UnknownPlate, entry.Location, node.Name, entry.Plate, context.PlateList);
+                    break;
+                case PlateEntryExpr entry:
+                    Visit(entry.Position, scope, numeric: true);
+                    break;
                 case PlateConstantExpr entry when !context.Plates.Contains(entry.Plate):
                     context.Report(DiagnosticDescriptors.UnknownPlate, entry.Location, node.Name, entry.Plate, context.PlateList);
                     break;
@@ -98,7 +110,7 @@ namespace Dsl.Generators.Validation
                     break;
                 case SumExpr sum:
                     Visit(sum.Over, scope, numeric: true);
-                    if (context.Plates.Contains(sum.Over.Plate) && !Descendants(sum.Over.Body).OfType<IndexExpr>().Any(i => i.Name == sum.Over.Variable))
+                    if (context.Plates.Contains(sum.Over.Plate) && !sum.CountsEntries && !Descendants(sum.Over.Body).OfType<IndexExpr>().Any(i => i.Name == sum.Over.Variable))
                         context.Report(DiagnosticDescriptors.SumIndexUnused, sum.Location, node.Name, sum.Over.Plate, sum.Over.Variable, Example(sum.Over));
                     break;
                 case LambdaExpr lambda when !context.Plates.Contains(lambda.Plate):
@@ -144,7 +156,7 @@ namespace Dsl.Generators.Validation
                 if (position >= target.Indices.Count) continue;
                 var expected = target.Indices[position].Plate;
                 var actual = PlateOf(argument, scope);
-                if (actual is null && argument is not IndexExpr and not NodeCallExpr and not PlateConstantExpr)
+                if (actual is null && argument is not IndexExpr and not NodeCallExpr and not PlateConstantExpr and not PlateEntryExpr)
                 {
                     context.Report(DiagnosticDescriptors.IndexOutsidePlate, argument.Location, node.Name, (position + 1).ToString(),
                         call.Node, expected, argument is UnsupportedExpr u ? u.Text : "this expression", "no plate (it is not an index)");
@@ -172,6 +184,7 @@ namespace Dsl.Generators.Validation
         {
             IndexExpr index => scope.TryGetValue(index.Name, out var plate) ? plate : null,
             PlateConstantExpr constant => constant.Plate,
+            PlateEntryExpr entry => entry.Plate,
             NodeCallExpr call when context.Nodes.TryGetValue(call.Node, out var target) => context.IndexPlateOf(target) ?? "(a real value)",
             _ => null,
         };

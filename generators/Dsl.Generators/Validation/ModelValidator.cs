@@ -28,11 +28,19 @@ namespace Dsl.Generators.Validation
             if (model.Nodes.Select(n => n.Name).Distinct().Count() == model.Nodes.Count)
                 GraphChecks.Run(context, parents);
 
+            var derived = DerivedData.Names(model.Nodes);
+            foreach (var node in model.Nodes.Where(n => !derived.Contains(n.Name)))
+            {
+                var expressions = (node.Body is { } body ? new[] { body } : new Expr[0]).Concat(node.Distribution?.Arguments.Select(a => a.Value) ?? Enumerable.Empty<Expr>());
+                foreach (var position in expressions.SelectMany(Derivation.ExprTools.Subexpressions).Where(e => e is IndexValueExpr or PlateEntryExpr))
+                    context.Report(DiagnosticDescriptors.PositionOutsideDerivedData, position.Location, node.Name, Emit.ExprPrinter.Print(position));
+            }
+
             var diagnostics = context.Diagnostics.ToEquatableArray();
             if (context.HasErrors) return new Result<ModelSpec>(null, diagnostics);
 
             var nodes = GraphChecks.TopologicalOrder(context, parents)
-                .Select(n => new NodeSpec(n, KindOf(n, context), context.IndexPlateOf(n), parents[n.Name].ToEquatableArray()))
+                .Select(n => new NodeSpec(n, KindOf(n, context), context.IndexPlateOf(n), parents[n.Name].ToEquatableArray()) { Derived = derived.Contains(n.Name) })
                 .ToEquatableArray();
             var plates = model.Plates.Select(p => new PlateSpec(p.Name, p.Description, p.Location.Line, p.Size is double size ? (int)size : null)).ToEquatableArray();
             return new Result<ModelSpec>(
