@@ -87,7 +87,7 @@ namespace Dsl.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor PositionOutsideDerivedData = Error("DSL0110",
             "Plate position used outside a node computed from data",
-            "Model '{0}', node '{1}': '{2}' computes with a plate position, which only a node computed from data alone may do (it is evaluated once, when the data are bound); move it into a node of its own that reads data and positions only, e.g. public double t(Time t) => t.Value; or public K next(K k) => new K(k.Value + 1);, and read that node here");
+            "Model '{0}', node '{1}': '{2}' computes with a plate position, which only a node computed from data alone may do (it is evaluated once, when the data are bound); move it into a node of its own that reads data and positions only, e.g. public double position(T t) => t.Value; or public K next(K k) => new K(k.Value + 1);, and read that node here");
 
         public static readonly DiagnosticDescriptor DistributionShape = Error("DSL0201",
             "Distribution shape does not match the node",

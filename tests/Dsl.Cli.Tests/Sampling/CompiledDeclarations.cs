@@ -13,7 +13,9 @@ namespace Dsl.Cli.Tests.Sampling;
 public sealed class CompiledDeclarations : IDisposable
 {
     public static readonly string[] Posteriordb =
-        ["earnings-logearn_height", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momiq", "low_dim_gauss_mix-low_dim_gauss_mix", "mesquite-logmesquite", "sblri-blr"];
+        ["earnings-logearn_height", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momiq", "low_dim_gauss_mix-low_dim_gauss_mix", "mesquite-logmesquite", "sblri-blr",
+         // Five more from posteriordb's repository, whose transformed data are derived nodes (standardising, a design's centred columns, logs, indicators).
+         "earnings-logearn_interaction_z", "diamonds-diamonds", "kidiq-kidscore_interaction", "mesquite-logmesquite_logvash", "kidiq_with_mom_work-kidscore_mom_work"];
 
     // README.md's example (Poisson counts with a random effect and parameters) and the complementary log-log
     // regression are generality models of their own.
@@ -35,7 +37,8 @@ public sealed class CompiledDeclarations : IDisposable
     public ISampledModel Posterior(string folder)
     {
         var declaration = File.ReadAllText(RepoPaths.PosteriordbModel(folder));
-        var type = posteriordb.ModelTypes.Single(t => declaration.Contains($"partial class {t.Name}", StringComparison.Ordinal));
+        // Whole names: Logmesquite is a prefix of LogmesquiteLogvash.
+        var type = posteriordb.ModelTypes.Single(t => System.Text.RegularExpressions.Regex.IsMatch(declaration, $@"partial class {t.Name}\b"));
         var model = (ISampledModel)Activator.CreateInstance(type)!;
         var data = Path.Combine(RepoPaths.PosteriordbFixture(folder), "data.json");
         DataBinder.Bind(model, JsonModelData.Read(data), data, _ => { });
