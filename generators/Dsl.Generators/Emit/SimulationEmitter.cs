@@ -60,6 +60,9 @@ namespace Dsl.Generators.Emit
             w.Line($"// {node.Name}{Signature(node)} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             w.Line($"var {Drawn(node)} = new double[{length}];");
             w.Line($"simDraws[{EmitHelpers.Literal(node.Name)}] = {Drawn(node)};");
+            if (node.Role == NodeRole.Latent)
+                w.Line($"if (settings.Fixed.TryGetValue({EmitHelpers.Literal(node.Name)}, out var {node.Name}Given)) global::System.Array.Copy({node.Name}Given, {Drawn(node)}, {Drawn(node)}.Length); // held, not drawn");
+            if (node.Role == NodeRole.Latent) w.Line("else");
             using (w.Braces())
             {
                 w.Line($"var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, {ordinal});");

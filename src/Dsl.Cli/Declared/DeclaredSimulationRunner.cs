@@ -29,15 +29,20 @@ public static class DeclaredSimulationRunner
         var given = new HashSet<string>(DataBinder.Bind(model, members, request.Data.FirstOrDefault() ?? "--plate", error.WriteLine, sizes, requireData: false).Given);
         foreach (var observed in descriptor.Nodes.Where(n => n.Role == GraphNodeRole.Observed && given.Contains(n.Name)))
             throw new CliException($"{members.First(m => m.Member == observed.Name).Source}: '{observed.Name}' gives the observed node that the simulation draws; remove it");
+        var fixedLatents = new Dictionary<string, double[]>();
         foreach (var (name, text) in AssignmentArguments.Parse(request.Sets, "--set"))
         {
-            var node = descriptor.Find(name) ?? throw AssignmentArguments.Unknown("--set", name, "node", descriptor.Nodes.Where(n => n.IsBindable).Select(n => n.Name));
-            if (node.Role is not (GraphNodeRole.Data or GraphNodeRole.Param))
-                throw new CliException($"--set {name}: {name} is a {node.Role.ToString().ToLowerInvariant()} node, which the simulation draws; set data and parameter nodes only");
+            var node = descriptor.Find(name) ?? throw AssignmentArguments.Unknown("--set", name, "node",
+                descriptor.Nodes.Where(n => n.IsBindable || n.Role == GraphNodeRole.Latent).Select(n => n.Name));
+            if (node.Role is not (GraphNodeRole.Data or GraphNodeRole.Param or GraphNodeRole.Latent))
+                throw new CliException($"--set {name}: {name} is {(node.Role == GraphNodeRole.Observed ? "an observed" : $"a {node.Role.ToString().ToLowerInvariant()}")} node, which the simulation draws; set data, parameter and latent nodes only");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                 throw new CliException($"--set {name}={text}: not a number");
             var shape = node.Plates.Select(model.GetPlateSize).ToArray();
-            DataBinder.Store(model, node, new NodeValues(name, shape, Enumerable.Repeat(value, shape.Aggregate(1, (a, b) => a * b)).ToArray()), $"--set {name}");
+            var values = new NodeValues(name, shape, Enumerable.Repeat(value, shape.Aggregate(1, (a, b) => a * b)).ToArray());
+            // A latent is held at the value instead of drawn from its prior (a chosen hyperparameter, an improper prior).
+            if (node.Role == GraphNodeRole.Latent) fixedLatents[name] = DataBinder.Checked(model, node, values, $"--set {name}");
+            else DataBinder.Store(model, node, values, $"--set {name}");
             given.Add(name);
         }
         var totals = new Dictionary<string, int>();
@@ -52,7 +57,7 @@ public static class DeclaredSimulationRunner
         try
         {
             foreach (var note in SimulationDefaults.Fill(model, given, request.Seed)) error.WriteLine($"simulate: {note}");
-            draws = model.Simulate(request.Seed, new SimulationSettings { Totals = totals });
+            draws = model.Simulate(request.Seed, new SimulationSettings { Totals = totals, Fixed = fixedLatents });
         }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         catch (NotSupportedException e) { throw new CliException($"{request.ModelPath}: {e.Message}"); }

@@ -89,11 +89,12 @@ public static class DataBinder
     }
 
     /// <summary>Stores one node's values after the same checks, at the model's current plate sizes (simulation's --set).</summary>
-    public static void Store(IDeclaredModel model, NodeDescriptor node, NodeValues values, string source)
-    {
-        var sizes = model.Descriptor.Plates.ToDictionary(p => p, model.GetPlateSize);
-        model.Store(node.Name, Check(node, values, sizes, source));
-    }
+    public static void Store(IDeclaredModel model, NodeDescriptor node, NodeValues values, string source) =>
+        model.Store(node.Name, Checked(model, node, values, source));
+
+    /// <summary>Values checked against the node's support and shape as <see cref="Store"/> checks them (a latent's, held fixed in a simulation).</summary>
+    public static double[] Checked(IDeclaredModel model, NodeDescriptor node, NodeValues values, string source) =>
+        Check(node, values, model.Descriptor.Plates.ToDictionary(p => p, model.GetPlateSize), source);
 
     private static string Role(NodeDescriptor node) => node.Role.ToString().ToLowerInvariant() + " node";
 

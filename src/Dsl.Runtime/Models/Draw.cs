@@ -109,7 +109,7 @@ public static class Draw
     }
 
     private static NotSupportedException Improper(string node, string distribution) =>
-        new($"'{node}' has the improper prior Dist.{distribution}, which cannot be drawn from; give it a proper prior to simulate the model");
+        new($"'{node}' has the improper prior Dist.{distribution}, which cannot be drawn from; hold it at a value (dsl simulate --set {node}=VALUE) or give it a proper prior");
 
     private static double Positive(string node, string argument, double value) => value > 0 && double.IsFinite(value) ? value : throw Outside(node, argument, value);
 

@@ -63,6 +63,12 @@ public sealed record SimulationSettings
     /// unconstrained scale, instead of refusing: for a sampler's chain starts, never for data.
     /// </summary>
     public bool ImproperAsStarts { get; init; }
+
+    /// <summary>
+    /// Latents held at given values (row-major, plate indices 0-based) instead of drawn, by node name: a simulation at
+    /// chosen hyperparameters, or from a model whose prior is improper. Every other node's draws stay those of the seed.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]> Fixed { get; init; } = new Dictionary<string, double[]>();
 }
 
 /// <summary>Sizes read off a declared model's plates.</summary>

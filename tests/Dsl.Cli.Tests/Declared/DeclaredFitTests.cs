@@ -292,6 +292,26 @@ public sealed class DeclaredFitTests
         """;
 
     [Fact]
+    public void SetOnALatent_HoldsItAtTheValue_SoAnImproperPriorSimulates()
+    {
+        // kidiq's coefficients have a flat prior, which cannot be drawn from: held at 1 and sigma at 2, y is 1 + x + Normal(0, 2).
+        using var temp = new TempFolder();
+        var result = RunDsl("simulate", RepoPaths.PosteriordbModel("kidiq-kidscore_momiq"), "--plate", "N=2000", "--set", "beta=1", "--set", "sigma=2",
+            "--set", "mom_iq=0", "--seed", "4", "--out", temp.Path);
+        Assert.True(result.Exit == 0, result.Err);
+        var truth = File.ReadAllLines(Path.Combine(temp.Path, "truth.csv")).Skip(1).ToDictionary(l => l.Split(',')[0].Trim('"'), l => l.Split(',')[1]);
+        Assert.Equal(["1", "1", "2"], new[] { truth["beta[1]"], truth["beta[2]"], truth["sigma"] });
+        using var data = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "data.json")));
+        var y = data.RootElement.GetProperty("kid_score").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        var mean = y.Average();
+        var sd = Math.Sqrt(y.Sum(v => (v - mean) * (v - mean)) / (y.Count - 1));
+        // With mom_iq at 0, kid_score is Normal(beta[1], sigma) = Normal(1, 2): over 2,000 draws the mean's standard error
+        // is 0.045 and the sd's 0.032, so 0.2 on each is over 4 standard errors.
+        Assert.InRange(mean, 0.8, 1.2);
+        Assert.InRange(sd, 1.8, 2.2);
+    }
+
+    [Fact]
     public void Refusals_AreOneLineEach()
     {
         using var temp = new TempFolder();
@@ -305,7 +325,8 @@ public sealed class DeclaredFitTests
             ($"simulate {model} --plate Sample=10 --out {output}", "plate Feature has no size"),
             ($"simulate {model} --plate Sample=10 --plate Feature=2 --data {temp.File("sizes.json", "{\"Sample\": 12}")} --out {output}", "sizes.json: member 'Sample' gives plate Sample another size than the 10 given besides the file"),
             ($"simulate {model} --plate Sampel=10 --out {output}", "--plate Sampel: the model has no plate 'Sampel'; did you mean 'Sample'?"),
-            ($"simulate {model} --plate Sample=10 --plate Feature=2 --set beta=1 --out {output}", "--set beta: beta is a latent node, which the simulation draws"),
+            ($"simulate {model} --plate Sample=10 --plate Feature=2 --set y=1 --out {output}", "--set y: y is an observed node, which the simulation draws; set data, parameter and latent nodes only"),
+            ($"simulate {model} --plate Sample=10 --plate Feature=2 --set beta=nan --out {output}", "--set beta: beta[1] is NaN, not a finite number"),
             ($"simulate {Path.Combine(RepoPaths.Models, "Gimvi", "Gimvi.cs")} --plate SeqCell=3 --plate SpatialCell=3 --plate Gene=2 --plate SpatialGene=1 --plate Dim=2 --set libraryLogVar=-1 --out {output}",
                 "--set libraryLogVar: libraryLogVar is -1, but libraryLogVar is the argument of Sqrt in l (line 45), which must be of 0 or more"),
             ($"simulate {temp.File("Shrunk.cs", ShrunkScale)} --plate Item=3 --set shrink=2 --out {output}", "simulating 'y': its sd is NaN"),

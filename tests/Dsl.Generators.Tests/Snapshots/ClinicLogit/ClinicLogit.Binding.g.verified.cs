@@ -129,6 +129,8 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
         // scale() ~ HalfCauchy(scale: 1) (line 20)
         var scaleDrawn = new double[1];
         simDraws["scale"] = scaleDrawn;
+        if (settings.Fixed.TryGetValue("scale", out var scaleGiven)) global::System.Array.Copy(scaleGiven, scaleDrawn, scaleDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             scaleDrawn[0] = global::Dsl.Runtime.Models.Draw.HalfCauchy("scale", 1.0, ref simRandom);
@@ -136,6 +138,8 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
         // effect(c) ~ Normal(mean: 0, sd: scale()) (line 21)
         var effectDrawn = new double[ClinicCount];
         simDraws["effect"] = effectDrawn;
+        if (settings.Fixed.TryGetValue("effect", out var effectGiven)) global::System.Array.Copy(effectGiven, effectDrawn, effectDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
             for (var c = 0; c < ClinicCount; c++)
@@ -146,6 +150,8 @@ partial class ClinicLogit : global::Dsl.Runtime.Models.IDeclaredModel
         // coefficient(f) ~ Normal(mean: 0, sd: 2) (line 22)
         var coefficientDrawn = new double[FeatureCount];
         simDraws["coefficient"] = coefficientDrawn;
+        if (settings.Fixed.TryGetValue("coefficient", out var coefficientGiven)) global::System.Array.Copy(coefficientGiven, coefficientDrawn, coefficientDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 3);
             for (var f = 0; f < FeatureCount; f++)

@@ -158,6 +158,8 @@ partial class Germination : global::Dsl.Runtime.Models.IDeclaredModel
         // u(p) ~ Normal(mean: 0, sd: Sqrt(plotVariance())) (line 19)
         var uDrawn = new double[PlotCount];
         simDraws["u"] = uDrawn;
+        if (settings.Fixed.TryGetValue("u", out var uGiven)) global::System.Array.Copy(uGiven, uDrawn, uDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             for (var p = 0; p < PlotCount; p++)

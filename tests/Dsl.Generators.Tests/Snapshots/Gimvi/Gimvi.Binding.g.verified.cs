@@ -162,6 +162,8 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
         // z(n, d) ~ Normal(mean: 0, sd: 1) (line 36)
         var zDrawn = new double[SeqCellCount * DimCount];
         simDraws["z"] = zDrawn;
+        if (settings.Fixed.TryGetValue("z", out var zGiven)) global::System.Array.Copy(zGiven, zDrawn, zDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             for (var n = 0; n < SeqCellCount; n++)
@@ -175,6 +177,8 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
         // zSpatial(m, d) ~ Normal(mean: 0, sd: 1) (line 40)
         var zSpatialDrawn = new double[SpatialCellCount * DimCount];
         simDraws["zSpatial"] = zSpatialDrawn;
+        if (settings.Fixed.TryGetValue("zSpatial", out var zSpatialGiven)) global::System.Array.Copy(zSpatialGiven, zSpatialDrawn, zSpatialDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
             for (var m = 0; m < SpatialCellCount; m++)
@@ -188,6 +192,8 @@ partial class Gimvi : global::Dsl.Runtime.Models.IDeclaredModel
         // l(n) ~ LogNormal(logMean: libraryLogMean(), logSd: Sqrt(libraryLogVar())) (line 45)
         var lDrawn = new double[SeqCellCount];
         simDraws["l"] = lDrawn;
+        if (settings.Fixed.TryGetValue("l", out var lGiven)) global::System.Array.Copy(lGiven, lDrawn, lDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 3);
             for (var n = 0; n < SeqCellCount; n++)

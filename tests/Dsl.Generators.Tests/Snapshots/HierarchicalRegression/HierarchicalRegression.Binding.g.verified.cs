@@ -128,6 +128,8 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Models.IDeclaredModel
         // intercept() ~ Normal(mean: 0, sd: 5) (line 19)
         var interceptDrawn = new double[1];
         simDraws["intercept"] = interceptDrawn;
+        if (settings.Fixed.TryGetValue("intercept", out var interceptGiven)) global::System.Array.Copy(interceptGiven, interceptDrawn, interceptDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             interceptDrawn[0] = global::Dsl.Runtime.Models.Draw.Normal("intercept", 0.0, 5.0, ref simRandom);
@@ -135,6 +137,8 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Models.IDeclaredModel
         // slope(k) ~ Normal(mean: 0, sd: 5) (line 20)
         var slopeDrawn = new double[FeatureCount];
         simDraws["slope"] = slopeDrawn;
+        if (settings.Fixed.TryGetValue("slope", out var slopeGiven)) global::System.Array.Copy(slopeGiven, slopeDrawn, slopeDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
             for (var k = 0; k < FeatureCount; k++)
@@ -145,6 +149,8 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Models.IDeclaredModel
         // groupPrecision() ~ Gamma(shape: 2, rate: 1) (line 21)
         var groupPrecisionDrawn = new double[1];
         simDraws["groupPrecision"] = groupPrecisionDrawn;
+        if (settings.Fixed.TryGetValue("groupPrecision", out var groupPrecisionGiven)) global::System.Array.Copy(groupPrecisionGiven, groupPrecisionDrawn, groupPrecisionDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 3);
             groupPrecisionDrawn[0] = global::Dsl.Runtime.Models.Draw.Gamma("groupPrecision", 2.0, 1.0, ref simRandom);
@@ -152,6 +158,8 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Models.IDeclaredModel
         // effect(j) ~ Normal(mean: 0, sd: 1 / Sqrt(groupPrecision())) (line 22)
         var effectDrawn = new double[GroupCount];
         simDraws["effect"] = effectDrawn;
+        if (settings.Fixed.TryGetValue("effect", out var effectGiven)) global::System.Array.Copy(effectGiven, effectDrawn, effectDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 4);
             for (var j = 0; j < GroupCount; j++)
@@ -162,6 +170,8 @@ partial class HierarchicalRegression : global::Dsl.Runtime.Models.IDeclaredModel
         // variance() ~ InverseGamma(shape: 2, scale: 1) (line 23)
         var varianceDrawn = new double[1];
         simDraws["variance"] = varianceDrawn;
+        if (settings.Fixed.TryGetValue("variance", out var varianceGiven)) global::System.Array.Copy(varianceGiven, varianceDrawn, varianceDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 5);
             varianceDrawn[0] = global::Dsl.Runtime.Models.Draw.InverseGamma("variance", 2.0, 1.0, ref simRandom);

@@ -149,6 +149,8 @@ partial class LogisticRegression : global::Dsl.Runtime.Models.IDeclaredModel
         // beta(f) ~ Normal(mean: 0, sd: Sqrt(priorVariance())) (line 14)
         var betaDrawn = new double[FeatureCount];
         simDraws["beta"] = betaDrawn;
+        if (settings.Fixed.TryGetValue("beta", out var betaGiven)) global::System.Array.Copy(betaGiven, betaDrawn, betaDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             for (var f = 0; f < FeatureCount; f++)

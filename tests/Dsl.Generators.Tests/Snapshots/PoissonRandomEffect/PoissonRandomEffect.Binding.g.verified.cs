@@ -121,6 +121,8 @@ partial class PoissonRandomEffect : global::Dsl.Runtime.Models.IDeclaredModel
         // z(c) ~ Normal(mean: 0, sd: 1) (line 17)
         var zDrawn = new double[CellCount];
         simDraws["z"] = zDrawn;
+        if (settings.Fixed.TryGetValue("z", out var zGiven)) global::System.Array.Copy(zGiven, zDrawn, zDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             for (var c = 0; c < CellCount; c++)

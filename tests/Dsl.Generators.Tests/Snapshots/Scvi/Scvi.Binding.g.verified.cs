@@ -142,6 +142,8 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
         // z(n, d) ~ Normal(mean: 0, sd: 1) (line 29)
         var zDrawn = new double[CellCount * DimCount];
         simDraws["z"] = zDrawn;
+        if (settings.Fixed.TryGetValue("z", out var zGiven)) global::System.Array.Copy(zGiven, zDrawn, zDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             for (var n = 0; n < CellCount; n++)
@@ -155,6 +157,8 @@ partial class Scvi : global::Dsl.Runtime.Models.IDeclaredModel
         // l(n) ~ LogNormal(logMean: libraryLogMean(s(n)), logSd: Sqrt(libraryLogVar(s(n)))) (line 33)
         var lDrawn = new double[CellCount];
         simDraws["l"] = lDrawn;
+        if (settings.Fixed.TryGetValue("l", out var lGiven)) global::System.Array.Copy(lGiven, lDrawn, lDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
             for (var n = 0; n < CellCount; n++)

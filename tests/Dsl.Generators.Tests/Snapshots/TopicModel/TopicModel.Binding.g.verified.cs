@@ -165,6 +165,8 @@ partial class TopicModel : global::Dsl.Runtime.Models.IDeclaredModel
         // theta(t, d) ~ Dirichlet(over: t, concentration: alpha(t)) (line 16)
         var thetaDrawn = new double[TopicCount * DocumentCount];
         simDraws["theta"] = thetaDrawn;
+        if (settings.Fixed.TryGetValue("theta", out var thetaGiven)) global::System.Array.Copy(thetaGiven, thetaDrawn, thetaDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             var simVector = new double[TopicCount];

@@ -286,6 +286,8 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
         // W(k, j) ~ Dirichlet(over: k, concentration: alpha(k)) (line 33)
         var WDrawn = new double[TypeCount * BulkCount];
         simDraws["W"] = WDrawn;
+        if (settings.Fixed.TryGetValue("W", out var WGiven)) global::System.Array.Copy(WGiven, WDrawn, WDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 1);
             var simVector = new double[TypeCount];
@@ -306,6 +308,8 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
         // kappa(l) ~ Normal(mean: muKappa(), sd: Sqrt(varKappa())) (line 37)
         var kappaDrawn = new double[CellCount];
         simDraws["kappa"] = kappaDrawn;
+        if (settings.Fixed.TryGetValue("kappa", out var kappaGiven)) global::System.Array.Copy(kappaGiven, kappaDrawn, kappaDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 2);
             for (var l = 0; l < CellCount; l++)
@@ -316,6 +320,8 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
         // tau(l) ~ Normal(mean: muTau(), sd: Sqrt(varTau())) (line 38)
         var tauDrawn = new double[CellCount];
         simDraws["tau"] = tauDrawn;
+        if (settings.Fixed.TryGetValue("tau", out var tauGiven)) global::System.Array.Copy(tauGiven, tauDrawn, tauDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 3);
             for (var l = 0; l < CellCount; l++)
@@ -326,6 +332,8 @@ partial class Ursm : global::Dsl.Runtime.Models.IDeclaredModel
         // S(i, l) ~ Bernoulli(p: pi(i, l)) (line 40)
         var SDrawn = new double[GeneCount * CellCount];
         simDraws["S"] = SDrawn;
+        if (settings.Fixed.TryGetValue("S", out var SGiven)) global::System.Array.Copy(SGiven, SDrawn, SDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 4);
             for (var i = 0; i < GeneCount; i++)
