@@ -119,4 +119,31 @@ public sealed class DerivedDataTests
         Assert.Contains("node 'wrong'", error.GetMessage());
         Assert.Contains("or write Size<N>() for the number of entries of 'N'", error.GetMessage());
     }
+
+    [Fact]
+    public void SizeInsideALikelihood_IsThePlatesSize_NotALoopPerElement()
+    {
+        var run = GeneratorHarness.Run(("SizeIn.cs", """
+            using Dsl;
+            using static Dsl.Fn;
+
+            namespace Examples;
+
+            [PlateModel]
+            public partial class SizeIn
+            {
+                [Plate] public partial struct N { }
+                [Data] public partial double x(N n);
+                [Latent] public double b() => Dist.Normal(0, 1);
+                [Latent] public double s() => Dist.HalfNormal(1);
+                [Observed] public double y(N n) => Dist.Normal(b() * x(n), s() * Sqrt(Size<N>()) / 10);
+            }
+            """));
+
+        Assert.Empty(run.OutputDiagnostics.Select(d => d.ToString()));
+        var sampler = File(run, "SizeIn.Sampler");
+        // Summed as written, Size<N>() would be a loop over N inside the loop over N: N² per evaluation.
+        Assert.Contains("global::System.Math.Sqrt(((double)NCount))", sampler);
+        Assert.DoesNotContain("+= 1.0", sampler);
+    }
 }

@@ -42,6 +42,7 @@ namespace Dsl.Generators.Emit
             FunctionExpr f => Function(f.Function, Of(f.Arguments[0])),
             BinaryExpr b => $"({Of(b.Left)} {b.Operator} {Of(b.Right)})",
             NegateExpr n => $"(-{Of(n.Operand)})",
+            SumExpr { CountsEntries: true } size => $"((double){Size(size.Over.Plate)})",
             SumExpr sum => Sum(sum.Over) is var text && hoisted.TryGetValue(text, out var local) ? local : text,
             var other => throw new InvalidOperationException($"no C# form for '{ExprPrinter.Print(other)}' here"),
         };

@@ -157,6 +157,7 @@ namespace Dsl.Generators.Emit
         /// <summary>Σ_v body as a loop into a local, inner sums hoisted inside it; the local stands for the sum's text from then on.</summary>
         private void Hoist(SumExpr sum, Scope scope)
         {
+            if (sum.CountsEntries) return; // Size<N>() is printed as the plate's size, not looped over
             // CodeExpr prints a sum already held in a local as that local's name.
             var text = Code(scope).Of(sum);
             if (scope.Hoisted.ContainsKey(text) || scope.Hoisted.ContainsValue(text)) return;
