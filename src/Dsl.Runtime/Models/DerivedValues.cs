@@ -33,7 +33,7 @@ public static class DerivedValues
             if (value >= 0 && value < plateSize) { at++; continue; }
             throw new ArgumentException(
                 $"{node} (line {line}) is position {value} of plate {plate} at entry {Entry(values, at)}, but {plate} has positions 0 to {plateSize - 1}; " +
-                $"check the plate sizes (a shifted index needs {plate} larger than the plate it ranges over)");
+                $"check the plate sizes: every entry of {node} must land on one of {plate}'s (a shift by one needs {plate} one larger than the plate it ranges over)");
         }
     }
 

@@ -54,6 +54,6 @@ public sealed class DerivedDataCliTests
         var result = RunDsl("fit", model, "--data", data, "--out", Path.Combine(temp.Path, "fit"), "--quiet");
         Assert.Equal(1, result.Exit);
         Assert.Equal($"dsl: {data}: column (line 13) is position 3 of plate K at entry [2], but K has positions 0 to 2; " +
-            "check the plate sizes (a shifted index needs K larger than the plate it ranges over)", result.Err.Trim());
+            "check the plate sizes: every entry of column must land on one of K's (a shift by one needs K one larger than the plate it ranges over)", result.Err.Trim());
     }
 }
