@@ -13,7 +13,7 @@ namespace Dsl.Generators.Emit
     /// </summary>
     internal static class ElboEmitter
     {
-        public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan)
+        public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan, Lowering.VariationalStreams streams)
         {
             var w = EmitHelpers.Header("Variational ELBO", spec.Namespace, spec.ClassName);
             using (w.Block($"partial class {spec.ClassName}"))
@@ -25,6 +25,7 @@ namespace Dsl.Generators.Emit
                 w.Line("/// </summary>");
                 using (w.Block($"public sealed partial class {plan.ClassName}<T> : {Variational}.IVariationalModel<T> where T : unmanaged, {Number}"))
                 {
+                    EmitStreams(w, streams);
                     EmitFields(w, spec, plan);
                     EmitConstructor(w, spec, plan);
                     EmitMembers(w, plan);
@@ -34,7 +35,7 @@ namespace Dsl.Generators.Emit
                     EmitForward(w, spec, plan);
                     foreach (var term in plan.Likelihoods) EmitLikelihood(w, spec, term);
                     foreach (var latent in plan.Latents) EmitDivergence(w, spec, latent);
-                    GlobalLatentEmitter.EmitDraw(w, plan, plan.Latents.Count + Trunks(plan).Count());
+                    GlobalLatentEmitter.EmitDraw(w, plan);
                     foreach (var global in plan.Globals) GlobalLatentEmitter.EmitDivergence(w, spec, global);
                 }
             }
@@ -42,6 +43,12 @@ namespace Dsl.Generators.Emit
         }
 
         public static IEnumerable<IGrouping<string, NetworkNode>> Trunks(VariationalPlan plan) => plan.Networks.GroupBy(n => n.TrunkOwner);
+
+        /// <summary>The lowered random-stream parts as named constants (<see cref="Lowering.VariationalStreams"/>).</summary>
+        private static void EmitStreams(SourceWriter w, Lowering.VariationalStreams streams)
+        {
+            foreach (var stream in streams.Parts) w.Line($"private const int {stream.Name} = {stream.Key}; // the stream part of {stream.Draws}");
+        }
 
         /// <summary>Observed nodes the engine copies into minibatch rows (likelihoods and encoder inputs).</summary>
         private static IEnumerable<string> ObservedInputs(VariationalPlan plan) =>
@@ -503,29 +510,28 @@ namespace Dsl.Generators.Emit
         }
 
         public static void EmitEncoders(SourceWriter w, VariationalPlan plan) =>
-            EmitBranches(w, plan.Latents.Select((latent, index) => (System.Action)(() => EmitEncoder(w, latent, index))).ToList());
+            EmitBranches(w, plan.Latents.Select(latent => (System.Action)(() => EmitEncoder(w, latent))).ToList());
 
         /// <summary>Every trunk and its heads, on the latents' samples; random-stream parts follow the encoders'.</summary>
         public static void EmitNetworks(SourceWriter w, VariationalPlan plan)
         {
-            var part = plan.Latents.Count;
             foreach (var trunk in Trunks(plan))
             {
                 var inputs = trunk.First().Inputs;
                 w.Line($"// {string.Join(" and ", trunk.Select(n => $"{n.Node} (line {n.Line})"))}: f({string.Join(", ", inputs.Select(i => i.Node))}).");
                 var input = EmitGather(w, Input(trunk.Key), inputs, i => i.Kind == InputKind.Covariate ? CovariateBatch(i.Node) : Sample(i.Node));
                 var categories = inputs.Count(i => i.Kind == InputKind.Category);
-                w.Line($"var {trunk.Key}Random = {Variational}.Branches.Stream(seed, stream, {part++});");
+                w.Line($"var {trunk.Key}Random = {Variational}.Branches.Stream(seed, stream, {Lowering.VariationalStreams.Trunk(trunk.Key)});");
                 w.Line($"{Trunk(trunk.Key)}.Forward({input}, rows, global::System.MemoryExtensions.AsSpan({OneHot(trunk.Key)}, 0, {CodeFolding.Times("rows", $"{categories}")}), training, ref {trunk.Key}Random);");
                 EmitBranches(w, trunk.Select(network => (System.Action)(() => w.Line($"{Head(network.Node)}.Forward({Trunk(trunk.Key)}.Output, rows);"))).ToList());
             }
         }
 
-        private static void EmitEncoder(SourceWriter w, EncodedLatent latent, int part)
+        private static void EmitEncoder(SourceWriter w, EncodedLatent latent)
         {
             var width = Width(latent.ItemPlate);
             w.Line($"// q({latent.Node}) = {(latent.LogScale ? "LogNormal" : "Normal")}(encoder mean, encoder variance), line {latent.Line}.");
-            w.Line($"var random = {Variational}.Branches.Stream(seed, stream, {part});");
+            w.Line($"var random = {Variational}.Branches.Stream(seed, stream, {Lowering.VariationalStreams.Encoder(latent)});");
             var input = EmitGather(w, $"{latent.Node}EncoderInput", latent.Inputs, i =>
                 i.Kind == InputKind.Covariate ? CovariateBatch(i.Node) : latent.Encoder.Transform == "Log1p" && i.Counts ? LogCountBatch(i.Node) : CountBatch(i.Node));
             var categories = latent.Inputs.Count(i => i.Kind == InputKind.Category);

@@ -70,7 +70,7 @@ namespace Dsl.Generators.Emit
         /// <c>DrawGlobals</c>: x = transform(m + exp(ω)·ε), ε from its own part of the stream (after the encoders' and
         /// trunks'), or ε = 0 (x at the guide's median) without sampling; and <c>SampleGlobals</c> for the fit's draws.
         /// </summary>
-        public static void EmitDraw(SourceWriter w, VariationalPlan plan, int firstPart)
+        public static void EmitDraw(SourceWriter w, VariationalPlan plan)
         {
             if (plan.Globals.Count == 0)
             {
@@ -82,13 +82,12 @@ namespace Dsl.Generators.Emit
             w.Line("/// <summary>One draw of every global latent from its guide (at ε = 0 without sampling), held in its Value array.</summary>");
             using (w.Block("private void DrawGlobals(bool sampling, ulong seed, ulong stream)"))
             {
-                var part = firstPart;
                 foreach (var global in plan.Globals)
                 {
                     using (w.Braces())
                     {
                         w.Line($"// {global.Node} = {Transform(global, "u")}, u ~ Normal(mean, exp(logSd)²)");
-                        w.Line($"var random = {Variational}.Branches.Stream(seed, stream, {part++});");
+                        w.Line($"var random = {Variational}.Branches.Stream(seed, stream, {Lowering.VariationalStreams.Guide(global)});");
                         using (w.Block($"for (var i = 0; i < {Value(global.Node)}.Length; i++)"))
                         {
                             w.Line($"{Noise(global.Node)}[i] = sampling ? T.CreateTruncating(random.NextNormal()) : T.Zero;");

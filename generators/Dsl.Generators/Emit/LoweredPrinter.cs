@@ -35,9 +35,15 @@ namespace Dsl.Generators.Emit
                             }
                     }
             }
+            foreach (var part in program.Variational ?? new VariationalStreams[0])
+            {
+                w.Line($"variational inference, {part.ClassName}: random-stream parts of each step");
+                using (w.Indent(1))
+                    foreach (var stream in part.Parts) w.Line($"{stream.Name} = {stream.Key}: {stream.Draws}");
+            }
             Products(w, "NUTS", program.Nuts);
             Products(w, "maximum likelihood", program.MaximumLikelihood);
-            if (program.ExactGibbs is null && program.GibbsEm is null && program.Nuts is null && program.MaximumLikelihood is null) w.Line("nothing lowered: the model's engines print their plans as they stand");
+            if (program.ExactGibbs is null && program.GibbsEm is null && program.Nuts is null && program.MaximumLikelihood is null && program.Variational is null) w.Line("nothing lowered: the model's engines print their plans as they stand");
             return w.ToString();
         }
 

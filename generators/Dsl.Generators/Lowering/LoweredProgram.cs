@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Dsl.Generators.Derivation;
 using Dsl.Generators.Ir;
 
@@ -8,14 +10,16 @@ namespace Dsl.Generators.Lowering
     /// IR so the emitters only print them. For exact Gibbs, the order of one sweep's updates; for Gibbs-EM, the sweep's schedule (which blocks run together in one parallel
     /// loop, which profiles are prepared once per sweep, each block's random stream and the data reads hoisted out of its
     /// element loop); for NUTS and maximum likelihood, the matrix products the log density evaluates by GEMM and which of
-    /// them live a block of rows at a time. Printed for the snapshot baselines by <c>Emit/LoweredPrinter</c>.
+    /// them live a block of rows at a time; for variational inference, each part's random-stream keys. Printed for the snapshot baselines by <c>Emit/LoweredPrinter</c>.
     /// </summary>
-    public sealed record LoweredProgram(ExactSweep? ExactGibbs, GibbsSchedule? GibbsEm, ProductLayout? Nuts, ProductLayout? MaximumLikelihood)
+    public sealed record LoweredProgram(ExactSweep? ExactGibbs, GibbsSchedule? GibbsEm, ProductLayout? Nuts, ProductLayout? MaximumLikelihood,
+        IReadOnlyList<VariationalStreams>? Variational)
     {
         public static LoweredProgram Lower(ModelSpec spec, ModelPlans plans) => new(
             plans.ExactGibbs.Plan is { } exact ? ExactSweep.Lower(exact) : null,
             plans.GibbsEm.Plan is { } gibbs ? GibbsSchedule.Lower(spec, gibbs) : null,
             plans.Nuts.Plan is { } nuts ? ProductLayout.Lower(spec, nuts) : null,
-            plans.MaximumLikelihood.Plan is { } estimation ? ProductLayout.Lower(spec, estimation) : null);
+            plans.MaximumLikelihood.Plan is { } estimation ? ProductLayout.Lower(spec, estimation) : null,
+            plans.Variational.Plan is { } joint ? joint.Parts.Select(VariationalStreams.Of).ToList() : null);
     }
 }

@@ -67,7 +67,7 @@ partial class Gimvi
             }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
             // rhoSpatial (line 56): f(zSpatial).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);
             rhoSpatialHead.Forward(rhoTrunk.Output, rows);
         }

@@ -22,6 +22,14 @@ partial class GimviNb
     public sealed partial class SeqCellVariational<T> : global::Dsl.Runtime.Variational.IVariationalModel<T> where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int zEncoderStream = 0; // the stream part of q(z)'s noise and its encoder's dropout
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int lEncoderStream = 1; // the stream part of q(l)'s noise and its encoder's dropout
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int rhoTrunkStream = 2; // the stream part of the dropout of rho's hidden layers
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int dropoutLogitTrunkStream = 3; // the stream part of the dropout of dropoutLogit's hidden layers
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly GimviNb model;
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
@@ -341,11 +349,11 @@ partial class GimviNb
         {
             Encoders(rows, training, sampling, seed, stream);
             // rho (line 53): f(z).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
             // dropoutLogit (line 59): f(z).
-            var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
+            var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, dropoutLogitTrunkStream);
             dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
         }
@@ -357,7 +365,7 @@ partial class GimviNb
                 () =>
                 {
                     // q(z) = Normal(encoder mean, encoder variance), line 36.
-                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
+                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, zEncoderStream);
                     zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, 0), training, ref random);
                     for (var entry = 0; entry < rows * model.DimCount; entry++)
                     {
@@ -370,7 +378,7 @@ partial class GimviNb
                 () =>
                 {
                     // q(l) = LogNormal(encoder mean, encoder variance), line 45.
-                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
+                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, lEncoderStream);
                     lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, 0), training, ref random);
                     for (var entry = 0; entry < rows; entry++)
                     {

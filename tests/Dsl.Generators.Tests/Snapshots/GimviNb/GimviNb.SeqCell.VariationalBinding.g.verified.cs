@@ -97,11 +97,11 @@ partial class GimviNb
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, 0);
             // rho (line 53): f(z).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
             // dropoutLogit (line 59): f(z).
-            var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 3);
+            var dropoutLogitRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, dropoutLogitTrunkStream);
             dropoutLogitTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(dropoutLogitOneHot, 0, 0), training, ref dropoutLogitRandom);
             dropoutLogitHead.Forward(dropoutLogitTrunk.Output, rows);
         }

@@ -22,6 +22,10 @@ partial class GimviNb
     public sealed partial class SpatialCellVariational<T> : global::Dsl.Runtime.Variational.IVariationalModel<T> where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int zSpatialEncoderStream = 0; // the stream part of q(zSpatial)'s noise and its encoder's dropout
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int rhoTrunkStream = 1; // the stream part of the dropout of rhoSpatial's hidden layers
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly GimviNb model;
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters; // shared with the other cell plates' parts
@@ -273,7 +277,7 @@ partial class GimviNb
         {
             Encoders(rows, training, sampling, seed, stream);
             // rhoSpatial (line 56): f(zSpatial).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);
             rhoSpatialHead.Forward(rhoTrunk.Output, rows);
         }
@@ -282,7 +286,7 @@ partial class GimviNb
         private void Encoders(int rows, bool training, bool sampling, ulong seed, ulong stream)
         {
             // q(zSpatial) = Normal(encoder mean, encoder variance), line 40.
-            var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
+            var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, zSpatialEncoderStream);
             zSpatialEncoder.Forward(xSpatialLogBatch, rows, global::System.MemoryExtensions.AsSpan(zSpatialEncoderOneHot, 0, 0), training, ref random);
             for (var entry = 0; entry < rows * model.DimCount; entry++)
             {

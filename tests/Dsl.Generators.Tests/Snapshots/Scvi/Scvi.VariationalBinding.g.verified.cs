@@ -103,7 +103,7 @@ partial class Scvi : global::Dsl.Runtime.Variational.IVariationalDeclaredModel
                 rhoOneHot[row] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
             }
             // rho (line 37) and dropoutLogit (line 42): f(z, s).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows), training, ref rhoRandom);
             global::Dsl.Runtime.Variational.Branches.Run(threads,
                 () =>

@@ -23,6 +23,12 @@ partial class ScviPoisson
     public sealed partial class Variational<T> : global::Dsl.Runtime.Variational.IVariationalModel<T> where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int zEncoderStream = 0; // the stream part of q(z)'s noise and its encoder's dropout
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int lEncoderStream = 1; // the stream part of q(l)'s noise and its encoder's dropout
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int rhoTrunkStream = 2; // the stream part of the dropout of rho's hidden layers
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly ScviPoisson model;
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly global::Dsl.Runtime.Neural.ParameterSet<T> parameters = new();
@@ -280,7 +286,7 @@ partial class ScviPoisson
                 () =>
                 {
                     // q(z) = Normal(encoder mean, encoder variance), line 22.
-                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 0);
+                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, zEncoderStream);
                     zEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(zEncoderOneHot, 0, rows), training, ref random);
                     for (var entry = 0; entry < rows * model.DimCount; entry++)
                     {
@@ -293,7 +299,7 @@ partial class ScviPoisson
                 () =>
                 {
                     // q(l) = LogNormal(encoder mean, encoder variance), line 25.
-                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 1);
+                    var random = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, lEncoderStream);
                     lEncoder.Forward(xLogBatch, rows, global::System.MemoryExtensions.AsSpan(lEncoderOneHot, 0, rows), training, ref random);
                     for (var entry = 0; entry < rows; entry++)
                     {
@@ -304,7 +310,7 @@ partial class ScviPoisson
                     }
                 });
             // rho (line 28): f(z, s).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
         }

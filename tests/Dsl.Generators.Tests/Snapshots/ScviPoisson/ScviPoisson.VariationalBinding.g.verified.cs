@@ -91,7 +91,7 @@ partial class ScviPoisson : global::Dsl.Runtime.Variational.IVariationalDeclared
                 rhoOneHot[row] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
             }
             // rho (line 28): f(z, s).
-            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, 2);
+            var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, rows), training, ref rhoRandom);
             rhoHead.Forward(rhoTrunk.Output, rows);
         }
