@@ -25,7 +25,7 @@ namespace Dsl.Generators.Emit
                 w.Line("/// </summary>");
                 using (w.Block($"public sealed partial class {plan.ClassName}<T> : {Variational}.IVariationalModel<T> where T : unmanaged, {Number}"))
                 {
-                    EmitStreams(w, streams);
+                    EmitStreams(w, streams, initialises: !plan.IsPart);
                     EmitFields(w, spec, plan);
                     EmitConstructor(w, spec, plan);
                     EmitMembers(w, plan);
@@ -45,10 +45,15 @@ namespace Dsl.Generators.Emit
         public static IEnumerable<IGrouping<string, NetworkNode>> Trunks(VariationalPlan plan) => plan.Networks.GroupBy(n => n.TrunkOwner);
 
         /// <summary>The lowered random-stream parts as named constants (<see cref="Lowering.VariationalStreams"/>).</summary>
-        private static void EmitStreams(SourceWriter w, Lowering.VariationalStreams streams)
+        private static void EmitStreams(SourceWriter w, Lowering.VariationalStreams streams, bool initialises)
         {
+            if (initialises) EmitStream(w, Lowering.VariationalStreams.Initialisation);
             foreach (var stream in streams.Parts) w.Line($"private const int {stream.Name} = {stream.Key}; // the stream part of {stream.Draws}");
         }
+
+        /// <summary>The initialisation stream's key as a constant, where the family that draws from it is built.</summary>
+        public static void EmitStream(SourceWriter w, Lowering.RandomStreams.Stream stream) =>
+            w.Line($"private const int {stream.Name} = {stream.Key}; // the stream of {stream.Draws}");
 
         /// <summary>Observed nodes the engine copies into minibatch rows (likelihoods and encoder inputs).</summary>
         private static IEnumerable<string> ObservedInputs(VariationalPlan plan) =>
@@ -143,7 +148,7 @@ namespace Dsl.Generators.Emit
                     w.Line("using var sharing = parameters.ShareByName();");
                 }
                 else
-                    w.Line("var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);");
+                    w.Line($"var init = new global::Dsl.Runtime.Random.RandomStream(seed, {Lowering.VariationalStreams.Initialisation.Name});");
                 foreach (var latent in plan.Latents)
                 {
                     var e = latent.Encoder;

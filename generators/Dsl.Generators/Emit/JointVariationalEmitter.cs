@@ -18,6 +18,7 @@ namespace Dsl.Generators.Emit
             var w = EmitHelpers.Header("Joint variational family", spec.Namespace, spec.ClassName);
             using (w.Block($"partial class {spec.ClassName} : {Variational}.IJointVariationalDeclaredModel"))
             {
+                ElboEmitter.EmitStream(w, Lowering.VariationalStreams.Initialisation);
                 w.Line("/// <summary>");
                 w.Line($"/// The variational family over {string.Join(" and ", plan.Parts.Select(p => p.BatchPlate))}: one part per cell plate, in one parameter set,");
                 w.Line("/// initialised from the seed part after part.");
@@ -25,7 +26,7 @@ namespace Dsl.Generators.Emit
                 using (w.Block($"public {Variational}.JointFamily<T> CreateJointVariational<T>(ulong seed) where T : unmanaged, {Number}"))
                 {
                     w.Line($"var parameters = new {Neural}.ParameterSet<T>();");
-                    w.Line("var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);");
+                    w.Line($"var init = new global::Dsl.Runtime.Random.RandomStream(seed, {Lowering.VariationalStreams.Initialisation.Name});");
                     foreach (var part in plan.Parts)
                         w.Line($"var {Camel(part.BatchPlate)} = new {part.ClassName}<T>(this, parameters, ref init);");
                     var parts = $"new {Variational}.IVariationalPart<T>[] {{ {string.Join(", ", plan.Parts.Select(p => Camel(p.BatchPlate)))} }}";

@@ -35,6 +35,8 @@ namespace Dsl.Generators.Emit
                             }
                     }
             }
+            if (program.Variational is not null)
+                w.Line($"variational inference: {VariationalStreams.Initialisation.Name} = {VariationalStreams.Initialisation.Key}, the stream of {VariationalStreams.Initialisation.Draws}");
             foreach (var part in program.Variational ?? new VariationalStreams[0])
             {
                 w.Line($"variational inference, {part.ClassName}: random-stream parts of each step");

@@ -13,6 +13,9 @@ namespace Dsl.Generators.Lowering
     /// </summary>
     public sealed record VariationalStreams(string ClassName, IReadOnlyList<RandomStreams.Stream> Parts)
     {
+        /// <summary>The stream the networks' weights and the parameters' starting values are drawn from, once per fit, before any step.</summary>
+        public static readonly RandomStreams.Stream Initialisation = new("InitialisationStream", 0, "the networks' weights and the parameters' starting values");
+
         public static VariationalStreams Of(VariationalPlan plan)
         {
             var names = plan.Latents.Select(l => (Encoder(l), $"q({l.Node})'s noise and its encoder's dropout"))

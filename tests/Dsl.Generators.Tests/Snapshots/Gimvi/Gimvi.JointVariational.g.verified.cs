@@ -6,6 +6,8 @@ namespace Dsl.Models.Gimvi;
 
 partial class Gimvi : global::Dsl.Runtime.Variational.IJointVariationalDeclaredModel
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    private const int InitialisationStream = 0; // the stream of the networks' weights and the parameters' starting values
     /// <summary>
     /// The variational family over SeqCell and SpatialCell: one part per cell plate, in one parameter set,
     /// initialised from the seed part after part.
@@ -14,7 +16,7 @@ partial class Gimvi : global::Dsl.Runtime.Variational.IJointVariationalDeclaredM
     public global::Dsl.Runtime.Variational.JointFamily<T> CreateJointVariational<T>(ulong seed) where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         var parameters = new global::Dsl.Runtime.Neural.ParameterSet<T>();
-        var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);
+        var init = new global::Dsl.Runtime.Random.RandomStream(seed, InitialisationStream);
         var seqCellPart = new SeqCellVariational<T>(this, parameters, ref init);
         var spatialCellPart = new SpatialCellVariational<T>(this, parameters, ref init);
         // Adversarial groups (gimVI eq 10): a discriminator per group tells the cell plates apart from the latents' samples.

@@ -23,6 +23,8 @@ partial class Scvi
     public sealed partial class Variational<T> : global::Dsl.Runtime.Variational.IVariationalModel<T> where T : unmanaged, global::System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+        private const int InitialisationStream = 0; // the stream of the networks' weights and the parameters' starting values
+        [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private const int zEncoderStream = 0; // the stream part of q(z)'s noise and its encoder's dropout
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private const int lEncoderStream = 1; // the stream part of q(l)'s noise and its encoder's dropout
@@ -109,7 +111,7 @@ partial class Scvi
         {
             this.model = model;
             model.ValidateVariationalShapes();
-            var init = new global::Dsl.Runtime.Random.RandomStream(seed, 0);
+            var init = new global::Dsl.Runtime.Random.RandomStream(seed, InitialisationStream);
             zEncoder = new global::Dsl.Runtime.Neural.EncoderNetwork<T>(parameters, "z.encoder", model.GeneCount, model.BatchCount, model.DimCount,
                 128, 1, 0.1, true, ref init);
             lEncoder = new global::Dsl.Runtime.Neural.EncoderNetwork<T>(parameters, "l.encoder", model.GeneCount, model.BatchCount, 1,
