@@ -146,4 +146,32 @@ public sealed class DerivedDataTests
         Assert.Contains("global::System.Math.Sqrt(((double)NCount))", sampler);
         Assert.DoesNotContain("+= 1.0", sampler);
     }
+
+    [Fact]
+    public void AShiftedIndexInALikelihood_IsOneError_AndASumOfPositionsUsesItsIndex()
+    {
+        var run = GeneratorHarness.Run(("Shift.cs", """
+            using Dsl;
+            using static Dsl.Fn;
+
+            namespace Examples;
+
+            [PlateModel]
+            public partial class Shift
+            {
+                [Plate] public partial struct N { }
+                [Plate] public partial struct K { }
+                [Data] public partial double x(N n, K k);
+                public double meanPosition() => Sum((N m) => m.Value) / Size<N>();
+                [Latent] public double b() => Dist.Normal(0, 1);
+                [Observed] public double y(N n) => Dist.Normal(b() * x(n, new K(n.Value + 1)) + meanPosition(), 1);
+            }
+            """));
+
+        // new K(n.Value + 1) is named once, whole, not again for the n.Value inside it; m.Value reads the Sum's index.
+        var error = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "DSL0110");
+        Assert.Contains("'new K(n.Value + 1)'", error.GetMessage());
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "DSL0106");
+        Assert.DoesNotContain(run.OutputDiagnostics, d => d.Id == "CS0414");
+    }
 }

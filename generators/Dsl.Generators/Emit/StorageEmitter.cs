@@ -23,7 +23,10 @@ namespace Dsl.Generators.Emit
                 if (derived)
                 {
                     writer.Line("/// <summary>Whether data changed since the nodes derived from them were computed (each data setter sets it).</summary>");
+                    // Read by the binding file's derived nodes, which a model that fails validation does not get: no CS0414 then.
+                    writer.Line("#pragma warning disable CS0414");
                     writer.Line("private volatile bool derivedStale = true;");
+                    writer.Line("#pragma warning restore CS0414");
                     writer.Line();
                 }
                 foreach (var plate in model.Plates.Where(p => p.IsPartial).GroupBy(p => p.Name).Select(g => g.First()))

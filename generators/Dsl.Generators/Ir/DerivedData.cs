@@ -35,9 +35,6 @@ namespace Dsl.Generators.Ir
             return derived;
         }
 
-        /// <summary>Whether an expression computes with plate positions, which only a derived node may do.</summary>
-        public static bool UsesPositions(Expr expr) => ExprTools.Subexpressions(expr).Any(e => e is IndexValueExpr or PlateEntryExpr);
-
         /// <summary>No role attribute and an expression body: a real value, or an entry of the plate it is valued in (<c>new K(k.Value + 1)</c>).</summary>
         private static bool IsCandidate(NodeDecl node) =>
             node.RoleAttributes.Count == 0 && node.HasBody && node.Distribution is null && node.Body is not null

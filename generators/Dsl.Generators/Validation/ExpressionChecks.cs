@@ -27,7 +27,8 @@ namespace Dsl.Generators.Validation
             boundInSums = new HashSet<string>(Expressions(node).SelectMany(Descendants).OfType<LambdaExpr>().Select(l => l.Variable));
         }
 
-        private static IEnumerable<Expr> Expressions(NodeDecl node) =>
+        /// <summary>A node's body and its distribution's arguments.</summary>
+        internal static IEnumerable<Expr> Expressions(NodeDecl node) =>
             (node.Body is null ? Enumerable.Empty<Expr>() : new[] { node.Body })
                 .Concat(node.Distribution?.Arguments.Select(a => a.Value) ?? Enumerable.Empty<Expr>());
 
@@ -110,7 +111,7 @@ namespace Dsl.Generators.Validation
                     break;
                 case SumExpr sum:
                     Visit(sum.Over, scope, numeric: true);
-                    if (context.Plates.Contains(sum.Over.Plate) && !sum.CountsEntries && !Descendants(sum.Over.Body).OfType<IndexExpr>().Any(i => i.Name == sum.Over.Variable))
+                    if (context.Plates.Contains(sum.Over.Plate) && !sum.CountsEntries && !Descendants(sum.Over.Body).Any(e => e is IndexExpr i && i.Name == sum.Over.Variable || e is IndexValueExpr v && v.Name == sum.Over.Variable))
                         context.Report(DiagnosticDescriptors.SumIndexUnused, sum.Location, node.Name, sum.Over.Plate, sum.Over.Variable, Example(sum.Over));
                     break;
                 case LambdaExpr lambda when !context.Plates.Contains(lambda.Plate):

@@ -30,11 +30,8 @@ namespace Dsl.Generators.Validation
 
             var derived = DerivedData.Names(model.Nodes);
             foreach (var node in model.Nodes.Where(n => !derived.Contains(n.Name)))
-            {
-                var expressions = (node.Body is { } body ? new[] { body } : new Expr[0]).Concat(node.Distribution?.Arguments.Select(a => a.Value) ?? Enumerable.Empty<Expr>());
-                foreach (var position in expressions.SelectMany(Derivation.ExprTools.Subexpressions).Where(e => e is IndexValueExpr or PlateEntryExpr))
+                foreach (var position in ExpressionChecks.Expressions(node).SelectMany(OutermostPositions))
                     context.Report(DiagnosticDescriptors.PositionOutsideDerivedData, position.Location, node.Name, Emit.ExprPrinter.Print(position));
-            }
 
             var diagnostics = context.Diagnostics.ToEquatableArray();
             if (context.HasErrors) return new Result<ModelSpec>(null, diagnostics);
@@ -46,6 +43,14 @@ namespace Dsl.Generators.Validation
             return new Result<ModelSpec>(
                 new ModelSpec(model.Namespace, model.ClassName, model.Accessibility, model.Description, plates, nodes),
                 diagnostics);
+        }
+
+        /// <summary>The plate positions an expression computes with, once each: <c>new K(k.Value + 1)</c> whole, not also its <c>k.Value</c>.</summary>
+        private static IEnumerable<Expr> OutermostPositions(Expr expr)
+        {
+            var entries = Derivation.ExprTools.Subexpressions(expr).OfType<PlateEntryExpr>().ToList();
+            var inside = new HashSet<Expr>(entries.SelectMany(e => Derivation.ExprTools.Subexpressions(e.Position))); // records: equal by value, which includes the location
+            return entries.Concat(Derivation.ExprTools.Subexpressions(expr).OfType<IndexValueExpr>().Where(v => !inside.Contains(v)).Cast<Expr>());
         }
 
         private static ValueKind KindOf(NodeDecl node, ValidationContext context) =>
