@@ -100,7 +100,7 @@ namespace Dsl.Generators
                         // One cell plate: the model's own variational family. Several: one part per plate, and the family joining them.
                         // The plan is of the model with its Gamma-Poisson pairs integrated out, and so is what prints it.
                         var integrated = VariationalPlanner.Integrated(spec);
-                        files.AddRange(joint.Parts.SelectMany((part, k) => new[] { ElboEmitter.Emit(integrated, part, lowered.Variational![k]), GradientEmitter.Emit(integrated, part), DeclaredVariationalEmitter.Emit(integrated, part) }));
+                        files.AddRange(joint.Parts.SelectMany((part, k) => new[] { ElboEmitter.Emit(integrated, part, lowered.Variational![k]), GradientEmitter.Emit(integrated, part), DeclaredVariationalEmitter.Emit(integrated, part, lowered.Variational![k].Buffers) }));
                         if (joint.Parts.Count > 1) files.Add(JointVariationalEmitter.Emit(integrated, joint));
                     }
                     diagnostics.AddRange(maximumLikelihood.Diagnostics);

@@ -14,7 +14,7 @@ namespace Dsl.Generators.Emit
     {
         private const string Variational = "global::Dsl.Runtime.Variational";
 
-        public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan)
+        public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan, Lowering.MinibatchBuffers buffers)
         {
             var w = EmitHelpers.Header("Variational binding", spec.Namespace, spec.ClassName);
             using (w.Block(plan.IsPart ? $"partial class {spec.ClassName}" : $"partial class {spec.ClassName} : {Variational}.IVariationalDeclaredModel"))
@@ -32,7 +32,7 @@ namespace Dsl.Generators.Emit
                     EmitReadNetwork(w, plan);
                     EmitReadConditional(w, plan);
                     EmitStoreParameters(w, spec, plan);
-                    if (plan.Networks.Count > 0) EmitDecode(w, spec, plan);
+                    if (plan.Networks.Count > 0) EmitDecode(w, spec, plan, buffers);
                 }
             }
             return new GeneratedFile(VariationalFileName(spec, plan, "VariationalBinding"), w.ToString());
@@ -107,7 +107,7 @@ namespace Dsl.Generators.Emit
         /// The networks in evaluation mode at given latent values (for simulation, where no counts exist to encode):
         /// each latent's values row-major over all elements, by name; the outputs land in the networks' Output spans.
         /// </summary>
-        private static void EmitDecode(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        private static void EmitDecode(SourceWriter w, ModelSpec spec, VariationalPlan plan, Lowering.MinibatchBuffers buffers)
         {
             w.Line("/// <summary>The networks in evaluation mode at given latent values (row-major over all elements, by name): their outputs for these elements.</summary>");
             using (w.Block("public void Decode(global::System.ReadOnlySpan<int> elements, global::System.Collections.Generic.IReadOnlyDictionary<string, double[]> latents)"))
@@ -115,14 +115,13 @@ namespace Dsl.Generators.Emit
                 w.Line("var rows = elements.Length;");
                 w.Line("const bool training = false;");
                 w.Line("const ulong seed = 0, stream = 0; // evaluation mode draws no noise");
-                w.Line($"{Neural}.Buffers.Ensure(ref cellOf, rows);");
+                foreach (var buffer in buffers.Decoding) w.Line($"{Neural}.Buffers.Ensure(ref {buffer.Name}, {buffer.Length});");
                 w.Line("elements.CopyTo(cellOf);");
                 foreach (var latent in plan.Latents)
                 {
                     var node = ExprTools.Find(spec, latent.Node)!;
                     var width = Width(latent.ItemPlate);
                     var elementFirst = node.Indices[0].Plate == plan.BatchPlate;
-                    w.Line($"{Neural}.Buffers.Ensure(ref {Sample(latent.Node)}, {CodeFolding.Times("rows", $"{width}")});");
                     using (w.Braces())
                     {
                         w.Line($"var values = latents[{EmitHelpers.Literal(latent.Node)}];");
@@ -132,12 +131,7 @@ namespace Dsl.Generators.Emit
                     }
                 }
                 ElboEmitter.EmitCovariateRows(w, spec, plan);
-                foreach (var trunk in ElboEmitter.Trunks(plan))
-                {
-                    var inputs = trunk.First().Inputs;
-                    if (ElboEmitter.NeedsGather(inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {Input(trunk.Key)}, rows * ({ElboEmitter.ContinuousWidth(inputs)}));");
-                    ElboEmitter.EmitCategories(w, trunk.Key, inputs, decoder: true);
-                }
+                foreach (var trunk in ElboEmitter.Trunks(plan)) ElboEmitter.EmitCategories(w, trunk.Key, trunk.First().Inputs, decoder: true);
                 ElboEmitter.EmitNetworks(w, plan);
             }
             w.Line();

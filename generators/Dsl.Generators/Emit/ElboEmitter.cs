@@ -13,7 +13,7 @@ namespace Dsl.Generators.Emit
     /// </summary>
     internal static class ElboEmitter
     {
-        public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan, Lowering.VariationalStreams streams)
+        public static GeneratedFile Emit(ModelSpec spec, VariationalPlan plan, Lowering.LoweredVariationalPart lowered)
         {
             var w = EmitHelpers.Header("Variational ELBO", spec.Namespace, spec.ClassName);
             using (w.Block($"partial class {spec.ClassName}"))
@@ -25,13 +25,13 @@ namespace Dsl.Generators.Emit
                 w.Line("/// </summary>");
                 using (w.Block($"public sealed partial class {plan.ClassName}<T> : {Variational}.IVariationalModel<T> where T : unmanaged, {Number}"))
                 {
-                    EmitStreams(w, streams, initialises: !plan.IsPart);
-                    EmitFields(w, spec, plan);
+                    EmitStreams(w, lowered.Streams, initialises: !plan.IsPart);
+                    EmitFields(w, spec, plan, lowered.Buffers);
                     EmitConstructor(w, spec, plan);
                     EmitMembers(w, plan);
                     EmitStep(w, plan);
                     if (plan.IsPart) VariationalPartEmitter.EmitHeldBackward(w, plan);
-                    EmitPrepare(w, spec, plan);
+                    EmitPrepare(w, spec, plan, lowered.Buffers);
                     EmitForward(w, spec, plan);
                     foreach (var term in plan.Likelihoods) EmitLikelihood(w, spec, term);
                     foreach (var latent in plan.Latents) EmitDivergence(w, spec, latent);
@@ -56,15 +56,15 @@ namespace Dsl.Generators.Emit
             w.Line($"private const int {stream.Name} = {stream.Key}; // the stream of {stream.Draws}");
 
         /// <summary>Observed nodes the engine copies into minibatch rows (likelihoods and encoder inputs).</summary>
-        private static IEnumerable<string> ObservedInputs(VariationalPlan plan) =>
+        internal static IEnumerable<string> ObservedInputs(VariationalPlan plan) =>
             plan.Likelihoods.Select(l => l.Node).Concat(plan.Latents.SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Observed).Select(i => i.Node)).Distinct();
 
         /// <summary>Numeric data nodes some encoder or network reads as they are.</summary>
-        private static IEnumerable<NetworkInput> CovariateInputs(VariationalPlan plan) =>
+        internal static IEnumerable<NetworkInput> CovariateInputs(VariationalPlan plan) =>
             plan.Latents.SelectMany(l => l.Inputs).Concat(plan.Networks.SelectMany(n => n.Inputs)).Where(i => i.Kind == InputKind.Covariate).GroupBy(i => i.Node).Select(g => g.First());
 
         /// <summary>Observed count nodes some encoder reads through log1p.</summary>
-        private static IEnumerable<string> LogCountInputs(VariationalPlan plan) =>
+        internal static IEnumerable<string> LogCountInputs(VariationalPlan plan) =>
             plan.Latents.Where(l => l.Encoder.Transform == "Log1p").SelectMany(l => l.Inputs).Where(i => i.Kind == InputKind.Observed && i.Counts).Select(i => i.Node).Distinct();
 
         private static void EmitShapeChecks(SourceWriter w, ModelSpec spec, VariationalPlan plan)
@@ -84,7 +84,7 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        private static void EmitFields(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        private static void EmitFields(SourceWriter w, ModelSpec spec, VariationalPlan plan, Lowering.MinibatchBuffers buffers)
         {
             w.Line($"private readonly {spec.ClassName} model;");
             w.Line(plan.IsPart ? $"private readonly {Neural}.ParameterSet<T> parameters; // shared with the other cell plates' parts" : $"private readonly {Neural}.ParameterSet<T> parameters = new();");
@@ -99,29 +99,7 @@ namespace Dsl.Generators.Emit
             }
             GlobalLatentEmitter.EmitFields(w, plan);
             w.Line("private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];");
-            w.Line("private int[] cellOf = new int[0];");
-            w.Line("private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample");
-            var arrays = new List<string>();
-            arrays.AddRange(ObservedInputs(plan).Select(CountBatch));
-            arrays.AddRange(LogCountInputs(plan).Select(LogCountBatch));
-            arrays.AddRange(CovariateInputs(plan).Select(i => CovariateBatch(i.Node)));
-            foreach (var latent in plan.Latents)
-            {
-                if (NeedsGather(latent.Inputs)) arrays.Add($"{latent.Node}EncoderInput");
-                arrays.AddRange(new[] { Sample(latent.Node), Noise(latent.Node), SampleGradient(latent.Node), MeanGradient(latent.Node), VarianceGradient(latent.Node) });
-            }
-            foreach (var trunk in Trunks(plan))
-            {
-                if (NeedsGather(trunk.First().Inputs)) arrays.Add(Input(trunk.Key));
-                arrays.Add(InputGradient(trunk.Key));
-            }
-            arrays.AddRange(plan.Networks.Select(n => OutputGradient(n.Node)));
-            arrays.AddRange(plan.Parameters.SelectMany(p => new[] { Value(p.Node), Partials(p.Node) }));
-            arrays.AddRange(plan.Likelihoods.SelectMany(t => t.Arguments.SelectMany(a => new[] { ArgumentOutput(t, a), ArgumentDerivative(t, a) })));
-            arrays.AddRange(plan.Likelihoods.Where(t => t.Kernel == LikelihoodKernel.VectorRow).Select(ValueDerivative));
-            foreach (var array in arrays) w.Line($"private T[] {array} = new T[0];");
-            foreach (var owner in plan.Latents.Select(l => $"{l.Node}Encoder").Concat(Trunks(plan).Select(t => t.Key)))
-                w.Line($"private int[] {OneHot(owner)} = new int[0];");
+            foreach (var buffer in buffers.Buffers) w.Line($"private {buffer.Element}[] {buffer.Name} = new {buffer.Element}[0]; // {buffer.Holds}");
             w.Line();
         }
 
@@ -363,55 +341,33 @@ namespace Dsl.Generators.Emit
             w.Line();
         }
 
-        private static void EmitPrepare(SourceWriter w, ModelSpec spec, VariationalPlan plan)
+        private static void EmitPrepare(SourceWriter w, ModelSpec spec, VariationalPlan plan, Lowering.MinibatchBuffers buffers)
         {
             w.Line("/// <summary>Sizes the minibatch arrays, densifies the counts of the minibatch's cells and codes their categories.</summary>");
             using (w.Block("private void Prepare(global::System.ReadOnlySpan<int> elements, bool gradients)"))
             {
                 w.Line("var rows = elements.Length;");
-                w.Line($"{Neural}.Buffers.Ensure(ref cellOf, rows);");
+                foreach (var buffer in buffers.Buffers) w.Line($"{Neural}.Buffers.Ensure(ref {buffer.Name}, {buffer.Length});");
                 w.Line("elements.CopyTo(cellOf);");
-                w.Line($"global::System.Array.Clear({Neural}.Buffers.Ensure(ref rowLogWeight, rows), 0, rows);");
+                w.Line("global::System.Array.Clear(rowLogWeight, 0, rows);");
                 foreach (var observed in ObservedInputs(plan)) EmitObservedRows(w, ExprTools.Find(spec, observed)!, CountBatch(observed), logarithm: false);
                 foreach (var observed in LogCountInputs(plan)) EmitObservedRows(w, ExprTools.Find(spec, observed)!, LogCountBatch(observed), logarithm: true);
                 EmitCovariateRows(w, spec, plan);
-                foreach (var latent in plan.Latents)
-                {
-                    if (NeedsGather(latent.Inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {latent.Node}EncoderInput, rows * ({ContinuousWidth(latent.Inputs)}));");
-                    foreach (var array in new[] { Sample(latent.Node), Noise(latent.Node), SampleGradient(latent.Node), MeanGradient(latent.Node), VarianceGradient(latent.Node) })
-                        w.Line($"{Neural}.Buffers.Ensure(ref {array}, {CodeFolding.Times("rows", Width(latent.ItemPlate))});");
-                    EmitCategories(w, $"{latent.Node}Encoder", latent.Inputs, decoder: false);
-                }
-                foreach (var trunk in Trunks(plan))
-                {
-                    if (NeedsGather(trunk.First().Inputs)) w.Line($"{Neural}.Buffers.Ensure(ref {Input(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
-                    w.Line($"{Neural}.Buffers.Ensure(ref {InputGradient(trunk.Key)}, rows * ({ContinuousWidth(trunk.First().Inputs)}));");
-                    EmitCategories(w, trunk.Key, trunk.First().Inputs, decoder: true);
-                }
-                foreach (var network in plan.Networks) w.Line($"{Neural}.Buffers.Ensure(ref {OutputGradient(network.Node)}, {CodeFolding.Times("rows", Size(network.ItemPlate))});");
-                foreach (var term in plan.Likelihoods.Where(t => t.Kernel == LikelihoodKernel.VectorRow))
-                    w.Line($"{Neural}.Buffers.Ensure(ref {ValueDerivative(term)}, {CodeFolding.Times("rows", Width(term.ItemPlate))}); // the row kernel's partials in the observed values, unused");
-                foreach (var term in plan.Likelihoods)
-                    foreach (var argument in term.Arguments)
-                    {
-                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentOutput(term, argument)}, {CodeFolding.Times("rows", Width(term.ItemPlate))});");
-                        w.Line($"{Neural}.Buffers.Ensure(ref {ArgumentDerivative(term, argument)}, {CodeFolding.Times("rows", Width(term.ItemPlate))});");
-                    }
+                foreach (var latent in plan.Latents) EmitCategories(w, $"{latent.Node}Encoder", latent.Inputs, decoder: false);
+                foreach (var trunk in Trunks(plan)) EmitCategories(w, trunk.Key, trunk.First().Inputs, decoder: true);
                 foreach (var parameter in plan.Parameters)
                 {
                     var size = $"{Parameter(parameter.Node)}.Value.Length";
-                    w.Line($"{Neural}.Buffers.Ensure(ref {Value(parameter.Node)}, {size});");
-                    w.Line($"{Neural}.Buffers.Ensure(ref {Partials(parameter.Node)}, {Variational}.RowChunks.Count * {size});");
                     w.Line(parameter.Simplex is null
                         ? $"for (var i = 0; i < {size}; i++) {Value(parameter.Node)}[i] = {(parameter.Positive ? $"T.Exp({Parameter(parameter.Node)}.Value[i])" : $"{Parameter(parameter.Node)}.Value[i]")};"
                         : $"for (var i = 0; i < {size}; i++) {Value(parameter.Node)}[i] = {parameter.Node}At(i);");
                 }
-                GlobalLatentEmitter.EmitPrepare(w, plan);
                 using (w.Block("if (gradients)"))
                 {
                     foreach (var latent in plan.Latents) w.Line($"global::System.Array.Clear({SampleGradient(latent.Node)});");
                     foreach (var network in plan.Networks) w.Line($"global::System.Array.Clear({OutputGradient(network.Node)});");
                     foreach (var parameter in plan.Parameters) w.Line($"global::System.Array.Clear({Partials(parameter.Node)});");
+                    GlobalLatentEmitter.EmitClear(w, plan);
                 }
             }
             w.Line();
@@ -437,23 +393,22 @@ namespace Dsl.Generators.Emit
         /// </summary>
         private static void EmitObservedRows(SourceWriter w, NodeSpec node, string target, bool logarithm)
         {
-            var width = Width(node.Indices.Count == 2 ? node.Indices[1].Plate : null);
-            var buffer = $"{Neural}.Buffers.Ensure(ref {target}, {CodeFolding.Times("rows", width)})";
             if (StorageForms.IsCountMatrix(node))
             {
-                w.Line($"DensifyRows(model.{Counts(node.Name)}!, elements, {buffer}, logarithm: {Bool(logarithm)});");
+                w.Line($"DensifyRows(model.{Counts(node.Name)}!, elements, {target}, logarithm: {Bool(logarithm)});");
                 return;
             }
-            w.Line(buffer + ";");
             EmitDenseRows(w, node, target, logarithm);
         }
+
+        /// <summary>The plate an observed node's minibatch row runs over (its second index), or null for one value per cell.</summary>
+        internal static string? RowPlate(ModelSpec spec, string observed) => ExprTools.Find(spec, observed)!.Indices is { Count: 2 } indices ? indices[1].Plate : null;
 
         /// <summary>Each numeric covariate a network or encoder reads, row by row for the minibatch's cells.</summary>
         public static void EmitCovariateRows(SourceWriter w, ModelSpec spec, VariationalPlan plan)
         {
             foreach (var input in CovariateInputs(plan))
             {
-                w.Line($"{Neural}.Buffers.Ensure(ref {CovariateBatch(input.Node)}, {CodeFolding.Times("rows", Width(input.Plate))});");
                 EmitDenseRows(w, ExprTools.Find(spec, input.Node)!, CovariateBatch(input.Node), logarithm: false);
             }
         }
@@ -478,7 +433,6 @@ namespace Dsl.Generators.Emit
         public static void EmitCategories(SourceWriter w, string owner, IEnumerable<NetworkInput> inputs, bool decoder)
         {
             var categories = inputs.Where(i => i.Kind == InputKind.Category).ToList();
-            w.Line($"{Neural}.Buffers.Ensure(ref {OneHot(owner)}, {CodeFolding.Times("rows", $"{categories.Count}")});");
             if (categories.Count == 0) return;
             using (w.Block("for (var row = 0; row < rows; row++)"))
             {

@@ -37,7 +37,6 @@ namespace Dsl.Generators.Emit
                 w.Line($"private readonly T[] {Value(global.Node)}; // the held draw of {global.Node}");
                 w.Line($"private readonly T[] {Noise(global.Node)};");
                 w.Line($"private readonly double[] {PriorGradient(global.Node)}; // ∂KL/∂{global.Node}, scaled by globalScale");
-                w.Line($"private T[] {Partials(global.Node)} = new T[0];");
             }
         }
 
@@ -56,13 +55,13 @@ namespace Dsl.Generators.Emit
             }
         }
 
-        public static void EmitPrepare(SourceWriter w, VariationalPlan plan)
+        /// <summary>Inside Prepare's gradients branch: the global latents' partial sums and prior gradients start at zero.</summary>
+        public static void EmitClear(SourceWriter w, VariationalPlan plan)
         {
             foreach (var global in plan.Globals)
             {
-                w.Line($"{Neural}.Buffers.Ensure(ref {Partials(global.Node)}, {Variational}.RowChunks.Count * {Value(global.Node)}.Length);");
-                w.Line($"if (gradients) global::System.Array.Clear({Partials(global.Node)});");
-                w.Line($"if (gradients) global::System.Array.Clear({PriorGradient(global.Node)});");
+                w.Line($"global::System.Array.Clear({Partials(global.Node)});");
+                w.Line($"global::System.Array.Clear({PriorGradient(global.Node)});");
             }
         }
 

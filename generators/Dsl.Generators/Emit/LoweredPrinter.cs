@@ -37,11 +37,14 @@ namespace Dsl.Generators.Emit
             }
             if (program.Variational is not null)
                 w.Line($"variational inference: {VariationalStreams.Initialisation.Name} = {VariationalStreams.Initialisation.Key}, the stream of {VariationalStreams.Initialisation.Draws}");
-            foreach (var part in program.Variational ?? new VariationalStreams[0])
+            foreach (var part in program.Variational ?? new LoweredVariationalPart[0])
             {
-                w.Line($"variational inference, {part.ClassName}: random-stream parts of each step");
+                w.Line($"variational inference, {part.Streams.ClassName}: random-stream parts of each step");
                 using (w.Indent(1))
-                    foreach (var stream in part.Parts) w.Line($"{stream.Name} = {stream.Key}: {stream.Draws}");
+                    foreach (var stream in part.Streams.Parts) w.Line($"{stream.Name} = {stream.Key}: {stream.Draws}");
+                w.Line($"variational inference, {part.Streams.ClassName}: arrays sized per minibatch of rows{(part.Buffers.Decoding.Any() ? " (* also read when decoding given latents)" : "")}");
+                using (w.Indent(1))
+                    foreach (var buffer in part.Buffers.Buffers) w.Line($"{buffer.Element}[{buffer.Length}] {buffer.Name}{(buffer.Decoded ? " *" : "")}: {buffer.Holds}");
             }
             Products(w, "NUTS", program.Nuts);
             Products(w, "maximum likelihood", program.MaximumLikelihood);

@@ -38,35 +38,35 @@ partial class Gimvi
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private int[] cellOf = new int[0];
+        private int[] cellOf = new int[0]; // the cell of each row
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xSpatialBatch = new T[0];
+        private T[] xSpatialBatch = new T[0]; // xSpatial's rows
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xSpatialLogBatch = new T[0];
+        private T[] xSpatialLogBatch = new T[0]; // log(1 + xSpatial)'s rows
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zSpatialSample = new T[0];
+        private T[] zSpatialSample = new T[0]; // the draw of zSpatial
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zSpatialNoise = new T[0];
+        private T[] zSpatialNoise = new T[0]; // the standard noise behind zSpatial's draw
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zSpatialSampleGradient = new T[0];
+        private T[] zSpatialSampleGradient = new T[0]; // ∂ELBO/∂zSpatial at the draw
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zSpatialMeanGradient = new T[0];
+        private T[] zSpatialMeanGradient = new T[0]; // ∂ELBO/∂ q(zSpatial)'s mean
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zSpatialVarianceGradient = new T[0];
+        private T[] zSpatialVarianceGradient = new T[0]; // ∂ELBO/∂ q(zSpatial)'s variance
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] rhoInputGradient = new T[0];
+        private T[] rhoInputGradient = new T[0]; // ∂ELBO/∂ the inputs of rho's trunk
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] rhoSpatialGradient = new T[0];
+        private int[] zSpatialEncoderOneHot = new int[0]; // the one-hot columns of zSpatialEncoder's categorical inputs
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xSpatialRate = new T[0];
+        private int[] rhoOneHot = new int[0]; // the one-hot columns of rho's categorical inputs
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xSpatialRateDerivative = new T[0];
+        private T[] rhoSpatialGradient = new T[0]; // ∂ELBO/∂ rhoSpatial's outputs
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private int[] zSpatialEncoderOneHot = new int[0];
+        private T[] xSpatialRate = new T[0]; // xSpatial's rate per entry
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private int[] rhoOneHot = new int[0];
+        private T[] xSpatialRateDerivative = new T[0]; // ∂ log p(xSpatial)/∂ its rate per entry
 
         /// <summary>
         /// Builds the networks and parameters of the SpatialCell part in the shared set, initialised from the stream
@@ -204,21 +204,24 @@ partial class Gimvi
         {
             var rows = elements.Length;
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref cellOf, rows);
-            elements.CopyTo(cellOf);
-            global::System.Array.Clear(global::Dsl.Runtime.Neural.Buffers.Ensure(ref rowLogWeight, rows), 0, rows);
-            DensifyRows(model.xSpatialCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xSpatialBatch, rows * model.SpatialGeneCount), logarithm: false);
-            DensifyRows(model.xSpatialCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xSpatialLogBatch, rows * model.SpatialGeneCount), logarithm: true);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rowLogWeight, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref xSpatialBatch, rows * model.SpatialGeneCount);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref xSpatialLogBatch, rows * model.SpatialGeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialSample, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialNoise, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialSampleGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialMeanGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialVarianceGradient, rows * model.DimCount);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialEncoderOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInputGradient, rows * (model.DimCount));
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialEncoderOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoSpatialGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xSpatialRate, rows * model.SpatialGeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xSpatialRateDerivative, rows * model.SpatialGeneCount);
+            elements.CopyTo(cellOf);
+            global::System.Array.Clear(rowLogWeight, 0, rows);
+            DensifyRows(model.xSpatialCounts!, elements, xSpatialBatch, logarithm: false);
+            DensifyRows(model.xSpatialCounts!, elements, xSpatialLogBatch, logarithm: true);
             if (gradients)
             {
                 global::System.Array.Clear(zSpatialSampleGradient);

@@ -53,8 +53,9 @@ partial class Gimvi
             const bool training = false;
             const ulong seed = 0, stream = 0; // evaluation mode draws no noise
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref cellOf, rows);
-            elements.CopyTo(cellOf);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSpatialSample, rows * model.DimCount);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
+            elements.CopyTo(cellOf);
             {
                 var values = latents["zSpatial"];
                 for (var row = 0; row < rows; row++)
@@ -65,7 +66,6 @@ partial class Gimvi
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
             // rhoSpatial (line 56): f(zSpatial).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSpatialSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);

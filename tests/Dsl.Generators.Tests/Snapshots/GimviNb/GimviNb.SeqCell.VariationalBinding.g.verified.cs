@@ -71,8 +71,11 @@ partial class GimviNb
             const bool training = false;
             const ulong seed = 0, stream = 0; // evaluation mode draws no noise
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref cellOf, rows);
-            elements.CopyTo(cellOf);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSample, rows * model.DimCount);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, 0);
+            elements.CopyTo(cellOf);
             {
                 var values = latents["z"];
                 for (var row = 0; row < rows; row++)
@@ -83,7 +86,6 @@ partial class GimviNb
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
             {
                 var values = latents["l"];
                 for (var row = 0; row < rows; row++)
@@ -94,8 +96,6 @@ partial class GimviNb
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, 0);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitOneHot, 0);
             // rho (line 53): f(z).
             var rhoRandom = global::Dsl.Runtime.Variational.Branches.Stream(seed, stream, rhoTrunkStream);
             rhoTrunk.Forward(zSample, rows, global::System.MemoryExtensions.AsSpan(rhoOneHot, 0, 0), training, ref rhoRandom);

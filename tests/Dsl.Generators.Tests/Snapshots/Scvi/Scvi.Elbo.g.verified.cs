@@ -49,61 +49,61 @@ partial class Scvi
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private readonly double[] chunkSums = new double[global::Dsl.Runtime.Variational.RowChunks.Count];
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private int[] cellOf = new int[0];
+        private int[] cellOf = new int[0]; // the cell of each row
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
         private double[] rowLogWeight = new double[0]; // per row: log-likelihood, then log prior − log q at the sample
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xBatch = new T[0];
+        private T[] xBatch = new T[0]; // x's rows
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xLogBatch = new T[0];
+        private T[] xLogBatch = new T[0]; // log(1 + x)'s rows
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zSample = new T[0];
+        private T[] zSample = new T[0]; // the draw of z
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zNoise = new T[0];
+        private T[] zNoise = new T[0]; // the standard noise behind z's draw
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zSampleGradient = new T[0];
+        private T[] zSampleGradient = new T[0]; // ∂ELBO/∂z at the draw
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zMeanGradient = new T[0];
+        private T[] zMeanGradient = new T[0]; // ∂ELBO/∂ q(z)'s mean
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] zVarianceGradient = new T[0];
+        private T[] zVarianceGradient = new T[0]; // ∂ELBO/∂ q(z)'s variance
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] lSample = new T[0];
+        private T[] lSample = new T[0]; // the draw of l
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] lNoise = new T[0];
+        private T[] lNoise = new T[0]; // the standard noise behind l's draw
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] lSampleGradient = new T[0];
+        private T[] lSampleGradient = new T[0]; // ∂ELBO/∂l at the draw
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] lMeanGradient = new T[0];
+        private T[] lMeanGradient = new T[0]; // ∂ELBO/∂ q(l)'s mean
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] lVarianceGradient = new T[0];
+        private T[] lVarianceGradient = new T[0]; // ∂ELBO/∂ q(l)'s variance
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] rhoInputGradient = new T[0];
+        private T[] rhoInputGradient = new T[0]; // ∂ELBO/∂ the inputs of rho's trunk
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] rhoGradient = new T[0];
+        private int[] zEncoderOneHot = new int[0]; // the one-hot columns of zEncoder's categorical inputs
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] dropoutLogitGradient = new T[0];
+        private int[] lEncoderOneHot = new int[0]; // the one-hot columns of lEncoder's categorical inputs
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] thetaValue = new T[0];
+        private int[] rhoOneHot = new int[0]; // the one-hot columns of rho's categorical inputs
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] thetaPartials = new T[0];
+        private T[] rhoGradient = new T[0]; // ∂ELBO/∂ rho's outputs
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xMean = new T[0];
+        private T[] dropoutLogitGradient = new T[0]; // ∂ELBO/∂ dropoutLogit's outputs
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xMeanDerivative = new T[0];
+        private T[] xMean = new T[0]; // x's mean per entry
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xInverseDispersion = new T[0];
+        private T[] xMeanDerivative = new T[0]; // ∂ log p(x)/∂ its mean per entry
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xInverseDispersionDerivative = new T[0];
+        private T[] xInverseDispersion = new T[0]; // x's inverseDispersion per entry
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xZeroLogit = new T[0];
+        private T[] xInverseDispersionDerivative = new T[0]; // ∂ log p(x)/∂ its inverseDispersion per entry
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private T[] xZeroLogitDerivative = new T[0];
+        private T[] xZeroLogit = new T[0]; // x's zeroLogit per entry
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private int[] zEncoderOneHot = new int[0];
+        private T[] xZeroLogitDerivative = new T[0]; // ∂ log p(x)/∂ its zeroLogit per entry
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private int[] lEncoderOneHot = new int[0];
+        private T[] thetaValue = new T[0]; // theta on its own scale
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-        private int[] rhoOneHot = new int[0];
+        private T[] thetaPartials = new T[0]; // ∂ELBO/∂theta, one partial sum per chunk of rows
 
         /// <summary>Builds the networks and parameters for the model's plate sizes, initialised from the seed.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
@@ -260,36 +260,23 @@ partial class Scvi
         {
             var rows = elements.Length;
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref cellOf, rows);
-            elements.CopyTo(cellOf);
-            global::System.Array.Clear(global::Dsl.Runtime.Neural.Buffers.Ensure(ref rowLogWeight, rows), 0, rows);
-            DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xBatch, rows * model.GeneCount), logarithm: false);
-            DensifyRows(model.xCounts!, elements, global::Dsl.Runtime.Neural.Buffers.Ensure(ref xLogBatch, rows * model.GeneCount), logarithm: true);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rowLogWeight, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref xBatch, rows * model.GeneCount);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref xLogBatch, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSample, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zNoise, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSampleGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zMeanGradient, rows * model.DimCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zVarianceGradient, rows * model.DimCount);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderOneHot, rows);
-            for (var row = 0; row < rows; row++)
-            {
-                zEncoderOneHot[row] = model.sValues[elements[row]];
-            }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lNoise, rows);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSampleGradient, rows);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lMeanGradient, rows);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref lVarianceGradient, rows);
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderOneHot, rows);
-            for (var row = 0; row < rows; row++)
-            {
-                lEncoderOneHot[row] = model.sValues[elements[row]];
-            }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoInputGradient, rows * (model.DimCount));
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref zEncoderOneHot, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lEncoderOneHot, rows);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows);
-            for (var row = 0; row < rows; row++)
-            {
-                rhoOneHot[row] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
-            }
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref dropoutLogitGradient, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xMean, rows * model.GeneCount);
@@ -300,6 +287,22 @@ partial class Scvi
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref xZeroLogitDerivative, rows * model.GeneCount);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref thetaValue, thetaParameter.Value.Length);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref thetaPartials, global::Dsl.Runtime.Variational.RowChunks.Count * thetaParameter.Value.Length);
+            elements.CopyTo(cellOf);
+            global::System.Array.Clear(rowLogWeight, 0, rows);
+            DensifyRows(model.xCounts!, elements, xBatch, logarithm: false);
+            DensifyRows(model.xCounts!, elements, xLogBatch, logarithm: true);
+            for (var row = 0; row < rows; row++)
+            {
+                zEncoderOneHot[row] = model.sValues[elements[row]];
+            }
+            for (var row = 0; row < rows; row++)
+            {
+                lEncoderOneHot[row] = model.sValues[elements[row]];
+            }
+            for (var row = 0; row < rows; row++)
+            {
+                rhoOneHot[row] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
+            }
             for (var i = 0; i < thetaParameter.Value.Length; i++) thetaValue[i] = T.Exp(thetaParameter.Value[i]);
             if (gradients)
             {

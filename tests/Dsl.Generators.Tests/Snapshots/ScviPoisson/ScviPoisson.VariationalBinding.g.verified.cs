@@ -62,8 +62,10 @@ partial class ScviPoisson : global::Dsl.Runtime.Variational.IVariationalDeclared
             const bool training = false;
             const ulong seed = 0, stream = 0; // evaluation mode draws no noise
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref cellOf, rows);
-            elements.CopyTo(cellOf);
             global::Dsl.Runtime.Neural.Buffers.Ensure(ref zSample, rows * model.DimCount);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
+            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows);
+            elements.CopyTo(cellOf);
             {
                 var values = latents["z"];
                 for (var row = 0; row < rows; row++)
@@ -74,7 +76,6 @@ partial class ScviPoisson : global::Dsl.Runtime.Variational.IVariationalDeclared
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref lSample, rows);
             {
                 var values = latents["l"];
                 for (var row = 0; row < rows; row++)
@@ -85,7 +86,6 @@ partial class ScviPoisson : global::Dsl.Runtime.Variational.IVariationalDeclared
                     }
                 }
             }
-            global::Dsl.Runtime.Neural.Buffers.Ensure(ref rhoOneHot, rows);
             for (var row = 0; row < rows; row++)
             {
                 rhoOneHot[row] = (sDecoderLevelSetting >= 0 ? sDecoderLevelSetting : model.sValues[elements[row]]);
