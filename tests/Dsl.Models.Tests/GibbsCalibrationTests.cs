@@ -58,6 +58,32 @@ public sealed class GibbsCalibrationTests
         return (model, n => model.thetaDraw(new TopicModel.Topic(n / 3), new TopicModel.Document(n % 3)));
     }, "theta", totals: 40);
 
+    /// <summary>
+    /// Crossed Pólya-Gamma blocks: a scalar intercept, row effects and group effects (the last read through each
+    /// column's group) drawn from every entry that reads them, beside the per-column slopes of the primary block.
+    /// Each crossed latent and the primary's are ranked; a crossed block that dropped another's term from its
+    /// predictor, or read the response at the wrong entry, shifts its histogram.
+    /// </summary>
+    [Theory]
+    [InlineData("intercept")]
+    [InlineData("rowEffect")]
+    [InlineData("groupEffect")]
+    [InlineData("slope")]
+    public void CrossedEffects_AreCalibrated(string latent) => Calibrate<CrossedLogistic>(latent, seed =>
+    {
+        var x = new double[20];
+        var random = new Runtime.Random.RandomStream(seed, 9);
+        for (var r = 0; r < x.Length; r++) x[r] = random.NextNormal();
+        var model = new CrossedLogistic { RowCount = 20, ColumnCount = 4, GroupCount = 2, slopeVarianceValues = 0.8, xValues = x, groupOfValues = [0, 1, 0, 1] };
+        return (model, latent switch
+        {
+            "intercept" => _ => model.interceptDraw(),
+            "rowEffect" => n => model.rowEffectDraw(new CrossedLogistic.Row(n)),
+            "groupEffect" => n => model.groupEffectDraw(new CrossedLogistic.Group(n)),
+            _ => n => model.slopeDraw(new CrossedLogistic.Column(n)),
+        });
+    }, latent);
+
     private static void Calibrate<TModel>(string what, Func<ulong, (TModel Model, Func<int, double> Draw)> create, string latent, int totals = 0)
         where TModel : IDeclaredModel, IGibbsEmModel
     {

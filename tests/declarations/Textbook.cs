@@ -243,3 +243,25 @@ public partial class BlrSharedNames
     public double mu(N n) => Sum((D d) => X(n, d) * beta(d));
     [Observed] public double y(N d) => Dist.Normal(mu(d), sigma());
 }
+
+/// <summary>
+/// Crossed random effects in a logistic regression (items answered by subjects, each item in one domain): an
+/// intercept, a subject effect scaled by each item's discrimination, an effect per item, and one per domain read
+/// through each item's domain. Gibbs-EM draws the subject effects one subject at a time and the other three as
+/// crossed blocks; NUTS samples all of them jointly, so the two engines check each other.
+/// </summary>
+[PlateModel("Logistic regression with crossed subject, item and domain effects")]
+public partial class CrossedItemResponse
+{
+    [Plate] public partial struct Subject { }
+    [Plate] public partial struct Item { }
+    [Plate] public partial struct Domain { }
+
+    [Data] public partial double discrimination(Item j);
+    [Data] public partial Domain domainOf(Item j);
+    [Latent] public double intercept() => Dist.Normal(0, 2);
+    [Latent] public double ability(Subject s) => Dist.Normal(0, 1);
+    [Latent] public double easiness(Item j) => Dist.Normal(0, 1);
+    [Latent] public double domainEffect(Domain d) => Dist.Normal(0, 0.5);
+    [Observed] public int correct(Subject s, Item j) => Dist.Bernoulli(logit: intercept() + discrimination(j) * ability(s) + easiness(j) + domainEffect(domainOf(j)));
+}

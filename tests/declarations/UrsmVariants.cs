@@ -57,3 +57,28 @@ public partial class UrsmKappaCovariate
 
     [Latent] public double kappa(Cell l) => Dist.Normal(muKappa() + depthEffect() * depth(l), Sqrt(varKappa()));
 }
+
+/// <summary>
+/// URSM with a latent effect of each gene in the dropout logit, kappa(l) + tau(l)·A(i, G(l)) + geneEffect(i), its
+/// variance a parameter. The per-cell block cannot own a gene's effect, so it is a crossed block: an offset of each
+/// cell's predictor at its current draw, and drawn after the cells from the switches of every cell.
+/// </summary>
+[PlateModel("URSM with a latent dropout effect per gene", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmGeneDropoutEffect
+{
+    [Param, Positive] public partial double varGene();
+    [Latent] public double geneEffect(Gene i) => Dist.Normal(0, Sqrt(varGene()));
+    public double pi(Gene i, Cell l) => Logistic(kappa(l) + tau(l) * A(i, G(l)) + geneEffect(i));
+}
+
+/// <summary>
+/// URSM with one dropout intercept per cell type, read through each cell's type, kappaType(G(l)), in place of the
+/// per-cell kappa (which nothing then reads, DSL0309): a crossed block that visits the switches of every cell of its
+/// type.
+/// </summary>
+[PlateModel("URSM with a dropout intercept per cell type", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmTypeDropoutIntercept
+{
+    [Latent] public double kappaType(Type k) => Dist.Normal(muKappa(), Sqrt(varKappa()));
+    public double pi(Gene i, Cell l) => Logistic(kappaType(G(l)) + tau(l) * A(i, G(l)));
+}

@@ -10,6 +10,7 @@ namespace Dsl.Generators.Derivation
     public sealed record GibbsPlan(
         EquatableArray<AllocationBlock> Allocations,
         EquatableArray<LogisticBlock> Logistics,
+        EquatableArray<CrossedBlock> Crossed,
         EquatableArray<ClosedFormUpdate> ClosedForms,
         EquatableArray<GradientUpdate> Gradients,
         EquatableArray<string> Observed);
@@ -48,6 +49,18 @@ namespace Dsl.Generators.Derivation
         NormalisedWeightChild? Child,
         Expr? Probability,
         int Line);
+
+    /// <summary>
+    /// Rule "crossed Pólya-Gamma coefficient": a Normal latent in a logistic Bernoulli's linear predictor that the
+    /// primary block's replicates do not own (a gene effect beside per-cell coefficients, an intercept shared by all
+    /// cells, a per-type effect read through each cell's type). Its term is one of the primary block's offsets, read at
+    /// its current draw; after the primary block it is drawn, one entry of it at a time (once for a scalar), from its
+    /// prior times the Bernoulli terms of every response entry that reads it, each through its own Pólya-Gamma variable
+    /// (Runtime/Inference/Rules/CrossedCoefficient). <see cref="Read"/> is the read in the response's index variables
+    /// (geneEffect(i), b0(), kappaType(G(l))); <see cref="Coefficient"/> its covariate there; the prior's mean and sd
+    /// are in the latent's own index variables; <see cref="Logit"/> is the whole predictor.
+    /// </summary>
+    public sealed record CrossedBlock(int Id, string Latent, LogisticBlock Primary, NodeCallExpr Read, Expr Coefficient, Expr PriorMean, Expr PriorSd, Expr Logit, int Line);
 
     /// <summary>One latent coefficient (or a vector of them, when it sits inside a Sum over <see cref="Over"/>).</summary>
     public sealed record CoefficientSlot(string Latent, Expr Coefficient, Expr PriorMean, Expr PriorSd, IndexDecl? Over, Expr LatentCall);

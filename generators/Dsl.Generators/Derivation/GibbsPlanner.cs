@@ -34,6 +34,7 @@ namespace Dsl.Generators.Derivation
             private readonly ModelSpec spec;
             private readonly List<AllocationBlock> allocations = new();
             private readonly List<LogisticBlock> logistics = new();
+            private readonly List<CrossedBlock> crossedBlocks = new();
             private readonly HashSet<string> claimed = new();
             private DiagnosticInfo? failure;
 
@@ -70,7 +71,7 @@ namespace Dsl.Generators.Derivation
                     if (failure is not null) return Failed();
                 }
                 var observed = spec.Nodes.Where(n => n.Role == NodeRole.Observed).Select(n => n.Name).ToEquatableArray();
-                var plan = new GibbsPlan(allocations.ToEquatableArray(), logistics.ToEquatableArray(), closedForms.ToEquatableArray(), gradients.ToEquatableArray(), observed);
+                var plan = new GibbsPlan(allocations.ToEquatableArray(), logistics.ToEquatableArray(), crossedBlocks.ToEquatableArray(), closedForms.ToEquatableArray(), gradients.ToEquatableArray(), observed);
                 return new Result<GibbsPlan>(plan, EquatableArray<DiagnosticInfo>.Empty);
             }
 
@@ -153,13 +154,14 @@ namespace Dsl.Generators.Derivation
                 if (response is null) return false;
                 var psi = LinearPredictor(response);
                 var slots = new List<CoefficientSlot>();
+                var slotTerms = new List<Expr>();
                 var offsets = new List<Expr>();
                 var conjugate = psi is not null;
                 foreach (var term in psi is null ? new List<Expr>() : ExprTools.Terms(psi))
                 {
                     // A term free of latents is a known offset of psi at the current parameters.
                     if (!IsLatent(term)) offsets.Add(term);
-                    else if (Slot(term) is { } slot) slots.Add(slot);
+                    else if (Slot(term) is { } slot) { slots.Add(slot); slotTerms.Add(term); }
                     else conjugate = false;
                 }
                 Expr? probability = null;
@@ -174,13 +176,27 @@ namespace Dsl.Generators.Derivation
                     if (failure is not null) return true;
                 }
                 var replicates = slots.Select(s => Node(s.Latent)).SelectMany(l => l.Indices.Where(i => slots.All(s => s.Over?.Plate != i.Plate))).Select(i => i.Plate).Distinct().ToList();
-                if (replicates.Count > 1) { Fail(response, $"its coefficients are indexed by several plates ({string.Join(", ", replicates)}); one replicate plate is supported"); return true; }
+                // A coefficient that one replicate's block cannot own: indexed by another plate, or shared by all replicates.
+                var shared = replicates.Count == 1 ? slots.FirstOrDefault(s => Node(s.Latent).Indices.All(i => i.Plate != replicates[0])) : null;
+                var crossed = new List<CoefficientSlot>();
+                if (replicates.Count > 1 || shared is not null)
+                {
+                    if (!conjugate)
+                    {
+                        Fail(response, shared is null
+                            ? $"its coefficients are indexed by several plates ({string.Join(", ", replicates)}); without Pólya-Gamma augmentation (a link other than the logistic, or a latent without a Normal prior in a term of its own) one replicate plate is supported"
+                            : $"its probability reads '{shared.Latent}', one value for every {replicates[0]}, beside latents of each {replicates[0]}; without Pólya-Gamma augmentation (a link other than the logistic, or a latent without a Normal prior in a term of its own) the latents must all be per-replicate or all shared");
+                        return true;
+                    }
+                    if (!TryCrossed(response, slots, slotTerms, offsets, crossed)) return true;
+                    replicates = new List<string> { ExprTools.Find(spec, slots[0].Latent)!.Indices[0].Plate };
+                }
                 var replicate = replicates.Count == 1 ? response.Indices.FirstOrDefault(i => i.Plate == replicates[0]) : ChildReplicate(response);
                 if (replicates.Count == 1 && replicate is null) { Fail(response, $"its coefficients vary over plate {replicates[0]}, which the response is not indexed by"); return true; }
                 var elements = response.Indices.Where(i => i != replicate).ToList();
                 if (elements.Count != 1) { Fail(response, "a Bernoulli response of sampled latents needs exactly one plate besides their replicate plate"); return true; }
 
-                foreach (var slot in slots)
+                foreach (var slot in slots.Concat(crossed))
                 {
                     var latent = Node(slot.Latent);
                     var others = Children(latent.Name).Where(c => c != response).ToList();
@@ -193,9 +209,55 @@ namespace Dsl.Generators.Derivation
                 var isLatent = response.Role == NodeRole.Latent;
                 if (isLatent && !TryNormalisedWeightChild(response, elements[0], out child)) return true;
 
-                logistics.Add(new LogisticBlock(logistics.Count, response.Name, isLatent, replicate, elements[0], slots.ToEquatableArray(), offsets.ToEquatableArray(), child, probability, response.Declaration.Location.Line));
+                var primary = new LogisticBlock(logistics.Count, response.Name, isLatent, replicate, elements[0], slots.ToEquatableArray(), offsets.ToEquatableArray(), child, probability, response.Declaration.Location.Line);
+                logistics.Add(primary);
                 foreach (var slot in slots) claimed.Add(slot.Latent);
+                foreach (var slot in crossed.Where(c => claimed.Add(c.Latent)))
+                {
+                    var latent = Node(slot.Latent);
+                    var coefficient = crossed.Where(c => c.Latent == slot.Latent).Select(c => c.Coefficient).Aggregate((a, b) => new BinaryExpr('+', a, b, b.Location));
+                    crossedBlocks.Add(new CrossedBlock(crossedBlocks.Count, latent.Name, primary, (NodeCallExpr)slot.LatentCall, coefficient,
+                        ExprTools.Argument(latent, "mean", spec)!, ExprTools.Argument(latent, "sd", spec)!, psi!, latent.Declaration.Location.Line));
+                }
                 if (isLatent) claimed.Add(response.Name);
+                return true;
+            }
+
+            /// <summary>
+            /// Splits a logistic predictor whose coefficients no one replicate plate owns (a gene effect beside per-cell
+            /// coefficients, a shared intercept, a per-type effect read through each cell's type): the coefficients read
+            /// at one of the response's own indices, the plate a latent response's running-sum child does not run over
+            /// where there is one, stay in <paramref name="slots"/> for the primary block; the others move to
+            /// <paramref name="crossed"/>, their terms to the primary's offsets (read at their current draws), and each is
+            /// drawn after the primary block from every entry that reads it (<see cref="CrossedBlock"/>).
+            /// </summary>
+            private bool TryCrossed(NodeSpec response, List<CoefficientSlot> slots, List<Expr> slotTerms, List<Expr> offsets, List<CoefficientSlot> crossed)
+            {
+                if (slots.FirstOrDefault(s => s.Over is not null) is { } vector)
+                {
+                    Fail(response, $"its coefficients are not all owned by one replicate plate, and '{vector.Latent}' is a vector summed over {vector.Over!.Plate}; crossed blocks draw single coefficients only");
+                    return false;
+                }
+                IndexDecl? Direct(CoefficientSlot s) => ((NodeCallExpr)s.LatentCall).Indices is { Count: 1 } at && at[0] is IndexExpr index ? response.Indices.FirstOrDefault(r => r.Variable == index.Name) : null;
+                var replicate = response.Role == NodeRole.Latent ? ChildReplicate(response) : slots.Select(Direct).FirstOrDefault(d => d is not null);
+                if (replicate is null || response.Indices.Count != 2 || !slots.Any(s => Direct(s)?.Plate == replicate.Plate))
+                {
+                    Fail(response, "its coefficients are not all owned by one replicate plate, and no coefficient is read at one of its two indices to own them; crossed blocks need a response over two plates with per-replicate coefficients beside the others");
+                    return false;
+                }
+                for (var n = slots.Count - 1; n >= 0; n--)
+                {
+                    if (Direct(slots[n])?.Plate == replicate.Plate) continue;
+                    if (crossed.FirstOrDefault(c => c.Latent == slots[n].Latent) is { } same && !ExprTools.SameShape(same.LatentCall, slots[n].LatentCall))
+                    {
+                        Fail(response, $"its predictor reads '{slots[n].Latent}' at different entries; a crossed block draws a coefficient read one way");
+                        return false;
+                    }
+                    crossed.Insert(0, slots[n]);
+                    offsets.Add(slotTerms[n]);
+                    slots.RemoveAt(n);
+                    slotTerms.RemoveAt(n);
+                }
                 return true;
             }
 
@@ -306,7 +368,9 @@ namespace Dsl.Generators.Derivation
             private ClosedFormUpdate? TryClosedForm(NodeSpec parameter)
             {
                 if (parameter.Indices.Count != 0) return null;
-                var uses = spec.Nodes.Where(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name))).ToList();
+                // A latent no observation depends on (DSL0309) is not sampled, so its prior is no use of the parameter.
+                var uninformed = DataReach.Uninformed(spec);
+                var uses = spec.Nodes.Where(n => !uninformed.Contains(n.Name) && n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name))).ToList();
                 if (uses.Count != 1 || uses[0] is not { Role: NodeRole.Latent, Declaration.Distribution.Name: "Normal" } normal) return null;
                 var mean = ExprTools.Argument(normal, "mean", spec)!;
                 var sd = ExprTools.Argument(normal, "sd", spec)!;

@@ -18,12 +18,12 @@ namespace Dsl.Generators.Emit
         private readonly ModelSpec spec;
         private readonly IReadOnlyDictionary<string, string> variables;
         private readonly IReadOnlyDictionary<string, string> hoisted;
-        private readonly Func<NodeSpec, string, string>? drawn;
+        private readonly Func<NodeSpec, string, string?>? drawn;
 
         /// <param name="hoisted">array reads and sums already held in locals, by their C# text: the local is printed instead</param>
-        /// <param name="drawn">where latent, observed and network values are held (simulation): the C# read of a node's element at a row-major position</param>
+        /// <param name="drawn">where latent, observed and network values are held (simulation, a Gibbs block's current draws): the C# read of a node's element at a row-major position, or null to read it as stored</param>
         public CodeExpr(ModelSpec spec, IReadOnlyDictionary<string, string> variables, IReadOnlyDictionary<string, string>? hoisted = null,
-            Func<NodeSpec, string, string>? drawn = null)
+            Func<NodeSpec, string, string?>? drawn = null)
         {
             this.spec = spec;
             this.variables = variables;
@@ -48,15 +48,20 @@ namespace Dsl.Generators.Emit
         };
 
         /// <summary>The square of a standard deviation; Sqrt(v) gives v itself rather than squaring a square root.</summary>
-        public string Variance(Expr sd) =>
-            ExprTools.Inline(sd, spec) is FunctionExpr { Function: "Sqrt" } root ? Of(root.Arguments[0]) : $"global::System.Math.Pow({Of(sd)}, 2)";
+        public string Variance(Expr sd) => ExprTools.Inline(sd, spec) switch
+        {
+            FunctionExpr { Function: "Sqrt" } root => Of(root.Arguments[0]),
+            ConstantExpr constant => Number(constant.Value * constant.Value),
+            _ => $"global::System.Math.Pow({Of(sd)}, 2)",
+        };
 
         /// <summary>The array element a parameter, data or observed node call reads.</summary>
         public string Access(NodeCallExpr call)
         {
             var node = ExprTools.Find(spec, call.Node)!;
-            if (drawn is not null && node.Role is NodeRole.Latent or NodeRole.Observed or NodeRole.Network)
-                return drawn(node, RowMajor(call.Indices.Select(Of).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList()));
+            if (drawn is not null && node.Role is NodeRole.Latent or NodeRole.Observed or NodeRole.Network
+                && drawn(node, RowMajor(call.Indices.Select(Of).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList())) is { } value)
+                return value;
             if (node.Role is NodeRole.Latent or NodeRole.Deterministic or NodeRole.Network)
                 throw new InvalidOperationException($"'{call.Node}' has no stored value to read here");
             // A count matrix is read by (row, column): a binary search in its sparse row (the allocation rules copy theirs replicate-major once).

@@ -42,6 +42,7 @@ namespace Dsl.Generators.Emit
                 EmitSweep(w, spec, plan, schedule);
                 foreach (var block in plan.Allocations) EmitAllocationSweep(w, spec, block, schedule.Of(block.Latent));
                 foreach (var block in plan.Logistics) EmitLogisticSweep(w, spec, plan, block, schedule.Of(block.Response), Hoisted(spec, block, schedule));
+                foreach (var block in plan.Crossed) CrossedBlockEmitter.EmitSweep(w, spec, block, schedule.Of(block.Latent));
                 EmitPosteriorMeans(w, spec, plan);
                 EmitState(w, spec, plan, arrays);
             }
@@ -158,6 +159,7 @@ namespace Dsl.Generators.Emit
                     }
                     if (block.ResponseIsLatent) w.Line($"{State(block.Response)}.AsSpan().Fill(1);");
                 }
+                foreach (var block in plan.Crossed) CrossedBlockEmitter.EmitInitialize(w, spec, block);
             }
             w.Line();
         }
@@ -215,7 +217,7 @@ namespace Dsl.Generators.Emit
                         for (var n = 0; n < group.Count; n++)
                         {
                             var index = start.Length == 0 ? "replicate" : start.Contains(" ") ? $"replicate - ({start})" : $"replicate - {start}";
-                            var call = $"Sweep{group[n].Name}({index}, work, context);";
+                            var call = $"{SweepMethod(group[n].Name)}({index}, work, context);";
                             if (group.Count == 1) w.Line(call);
                             else if (n == 0) w.Line($"if (replicate < {Count(group[n])}) {call}");
                             else if (n < group.Count - 1) w.Line($"else if (replicate < {start} + {Count(group[n])}) {call}");
@@ -262,7 +264,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// Block {block.Id} for one replicate (line {block.Line}): {block.Latent} ~ Dirichlet over {k.Plate}, mixing the profiles of {block.Observed};");
             w.Line($"/// allocation counts split each count among the {k.Plate} components, then {block.Latent} is conjugate (URSM eq 3.1-3.3).");
             w.Line($"/// </summary>");
-            using (w.Block($"private void Sweep{block.Latent}(int {r.Variable}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
+            using (w.Block($"private void {SweepMethod(block.Latent)}(int {r.Variable}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
             {
                 w.Line($"var components = {K};");
                 w.Line($"var elements = {N};");
@@ -308,7 +310,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// ({string.Join(", ", DistinctSlots(block).Select(s => s.Latent))}) Gaussian-conjugate (URSM eq 3.4-3.5)" + (block.Child is { } c
                 ? $"; then {block.Response} is enumerated over its Markov blanket through {c.Observed}, with a running sum." : "."));
             w.Line("/// </summary>");
-            using (w.Block($"private void Sweep{block.Response}(int {(block.Replicate is { } rep ? rep.Variable : "replicate")}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
+            using (w.Block($"private void {SweepMethod(block.Response)}(int {(block.Replicate is { } rep ? rep.Variable : "replicate")}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
             {
                 w.Line($"var dimension = {dimension};");
                 w.Line($"var elements = {size};");
@@ -331,7 +333,7 @@ namespace Dsl.Generators.Emit
                             w.Line($"design[{ColumnStart(columns[s])}{e.Variable}] = {code.Of(slot.Coefficient)};");
                     }
                     if (hasOffset)
-                        w.Line($"offset[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null), hoisted).Of(OffsetSum(block))};");
+                        w.Line($"offset[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null), hoisted, CrossedBlockEmitter.CurrentDraw).Of(OffsetSum(block))};");
                     w.Line(block.ResponseIsLatent
                         ? $"response[{e.Variable}] = state[{e.Variable}];"
                         : $"response[{e.Variable}] = {new CodeExpr(spec, SlotVars(spec, block, null), hoisted).Access(Call(responseNode))};");
@@ -410,7 +412,7 @@ namespace Dsl.Generators.Emit
         private static void EmitPolyaGammaStatistics(SourceWriter w, ModelSpec spec, LogisticBlock block, GradientTerm term, IReadOnlyList<string> columns,
             IReadOnlyDictionary<string, string> hoisted)
         {
-            var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted);
+            var code = new CodeExpr(spec, SlotVars(spec, block, null), hoisted, CrossedBlockEmitter.CurrentDraw);
             var p = term.Access.Node;
             string Scaled(string value, Expr factor) => factor is ConstantExpr { Value: 1 } ? value : $"{value} * {code.Of(factor)}";
             var slopes = block.Slots.Select((s, n) => (s, n)).Where(q => ExprTools.Mentions(q.s.Coefficient, p))
@@ -440,7 +442,7 @@ namespace Dsl.Generators.Emit
         public static IReadOnlyList<GradientTerm> PolyaGammaTerms(GibbsPlan plan, LogisticBlock block) =>
             plan.Gradients.SelectMany(g => g.Terms).Where(t => t.Kind == GradientTermKind.PolyaGammaCoefficient && t.Block == block.Id).ToList();
 
-        /// <summary>The latent-free terms of a block's psi, added up.</summary>
+        /// <summary>The terms of a block's psi besides its coefficients' (free of latents but for crossed coefficients at their current draws), added up.</summary>
         private static Expr OffsetSum(LogisticBlock block) =>
             block.Offsets.Skip(1).Aggregate(block.Offsets[0], (sum, term) => new BinaryExpr('+', sum, term, term.Location));
 
@@ -469,6 +471,7 @@ namespace Dsl.Generators.Emit
                 }
                 if (block.Child is not null) EmitPlugInMeans(w, block);
             }
+            foreach (var block in plan.Crossed) CrossedBlockEmitter.EmitPosteriorMean(w, spec, block);
         }
 
         private static void EmitPlugInMeans(SourceWriter w, LogisticBlock block)
@@ -484,7 +487,7 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>The posterior mean and the current draw of a latent; <paramref name="position"/> indexes its state and its sum alike.</summary>
-        private static void Accessor(SourceWriter w, NodeSpec node, string position)
+        internal static void Accessor(SourceWriter w, NodeSpec node, string position)
         {
             var parameters = string.Join(", ", node.Indices.Select(i => i.Plate + " " + i.Variable));
             w.Line($"/// <summary>Posterior mean of [Latent] {node.Name} over the sweeps recorded in the last E-step.</summary>");

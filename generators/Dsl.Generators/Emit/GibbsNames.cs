@@ -27,6 +27,9 @@ namespace Dsl.Generators.Emit
         public static string Map(GradientUpdate u, GradientTerm t) => $"{u.Parameter}Map{t.Kind}{t.Block}{t.Latent}";
         public static string Ascent(GradientUpdate u) => $"{u.Parameter}Ascent";
 
+        /// <summary>The method that sweeps one replicate of a block, named after the block's node: SweepS, SweepGeneEffect.</summary>
+        public static string SweepMethod(string block) => "Sweep" + EmitHelpers.Capitalised(block);
+
         /// <summary>Replicates of a logistic block: the replicate plate's size, or 1 when the coefficients are shared by all.</summary>
         public static string Replicates(LogisticBlock b) => b.Replicate is { } r ? CodeExpr.Size(r.Plate) : "1";
 

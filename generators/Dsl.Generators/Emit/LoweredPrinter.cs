@@ -29,7 +29,7 @@ namespace Dsl.Generators.Emit
                                 w.Line($"{block.Name}: random stream {block.Stream.Name} = {block.Stream.Key}{(block.PreparedPerSweep ? "; its profiles prepared once per sweep, before the loop" : "")}");
                                 foreach (var read in block.Hoisted) w.Line($"    {ExprPrinter.Print(read.Call)} read once per replicate into {read.Local}");
                                 if (block.WeightColumn is { } column) w.Line($"    the running-sum weights copied from design column {column}, the same covariate");
-                                w.Line($"    workspace of {block.Workspace.Doubles.Print(false)} doubles{(block.Workspace.Bytes.Terms.Count > 0 ? $" and {block.Workspace.Bytes.Print(false)} bytes" : "")}, per thread:");
+                                w.Line(block.Workspace.Segments.Count == 0 ? "    no workspace" : $"    workspace of {block.Workspace.Doubles.Print(false)} doubles{(block.Workspace.Bytes.Terms.Count > 0 ? $" and {block.Workspace.Bytes.Print(false)} bytes" : "")}, per thread:");
                                 foreach (var segment in block.Workspace.Segments)
                                     w.Line($"        {segment.Name} [{block.Workspace.OffsetOf(segment).Print(false)}, +{segment.Length.Print(false)}): {segment.Holds}{(segment.RecordedOnly ? " (recorded sweeps only)" : "")}");
                             }

@@ -145,6 +145,8 @@ namespace Dsl.Generators.Emit
                     if (b.Child is { } child) w.Line($"enumerated through {child.Observed}, a multinomial of normalised weights {E(child.Weight)}");
                 }
             }
+            foreach (var c in plan.Crossed)
+                w.Line($"crossed block {c.Id} (line {c.Line}): {E(c.Read)} times {E(c.Coefficient)} in logistic block {c.Primary.Id}'s predictor, prior Normal({E(c.PriorMean)}, {E(c.PriorSd)}), Pólya-Gamma augmentation of every entry that reads it");
             foreach (var c in plan.ClosedForms) w.Line($"M-step {c.Parameter} (line {c.Line}): the {c.Kind.ToString().ToLowerInvariant()} of {c.Latent}, in closed form");
             foreach (var g in plan.Gradients)
             {

@@ -35,7 +35,7 @@ namespace Dsl.Generators.Emit
             w.Line($"/// (the Normal prior times the Bernoulli terms of {block.Response} in this replicate)" + (block.Child is { } c
                 ? $"; then {block.Response} is enumerated over its Markov blanket through {c.Observed}, with a running sum." : "."));
             w.Line("/// </summary>");
-            using (w.Block($"private void Sweep{block.Response}(int {(block.Replicate is { } rep ? rep.Variable : "replicate")}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
+            using (w.Block($"private void {GibbsNames.SweepMethod(block.Response)}(int {(block.Replicate is { } rep ? rep.Variable : "replicate")}, {Inference}.Workspace work, {Inference}.SweepContext context)"))
             {
                 w.Line($"var elements = {size};");
                 w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, {(block.Replicate is { } rr ? rr.Variable : "replicate")});");

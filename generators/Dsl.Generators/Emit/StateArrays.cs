@@ -59,6 +59,13 @@ namespace Dsl.Generators.Emit
                     arrays.Add(new StateArray(PgQuadratic(b, p), "double", entries, true, false, "sum of omega slope^2"));
                 }
             }
+            foreach (var b in plan.Crossed)
+            {
+                var length = CrossedBlockEmitter.Entries(spec, b);
+                arrays.Add(new StateArray(State(b.Latent), "double", length, false, false, b.Latent));
+                arrays.Add(new StateArray(Sum(b.Latent), "double", length, true, false, $"sum of {b.Latent} over recorded sweeps"));
+                arrays.Add(new StateArray(SquareSum(b.Latent), "double", length, true, false, $"sum of {b.Latent}^2 over recorded sweeps"));
+            }
             return new StateArrays(arrays);
         }
     }

@@ -58,6 +58,9 @@ namespace Dsl.Generators.Lowering
     /// </summary>
     public sealed record BlockWorkspace(IReadOnlyList<WorkSegment> Segments, WorkLength Bytes)
     {
+        /// <summary>A block that takes nothing from the workspace (a crossed coefficient's sums live in locals).</summary>
+        public static readonly BlockWorkspace Empty = new(new WorkSegment[0], WorkLength.Zero);
+
         public WorkLength Doubles => Segments.Aggregate(WorkLength.Zero, (total, s) => total.Plus(s.Length));
 
         /// <summary>Where a segment starts: the lengths of those before it.</summary>
@@ -95,7 +98,7 @@ namespace Dsl.Generators.Lowering
                 segments.Add(new WorkSegment("coefficients", WorkLength.Of("dimension"), "the coefficients, slot by slot"));
                 segments.Add(new WorkSegment("priorMean", WorkLength.Of("dimension"), "their prior means"));
                 segments.Add(new WorkSegment("priorVariance", WorkLength.Of("dimension"), "their prior variances"));
-                if (block.Offsets.Count > 0) segments.Add(new WorkSegment("offset", WorkLength.Of("elements"), "psi's latent-free terms"));
+                if (block.Offsets.Count > 0) segments.Add(new WorkSegment("offset", WorkLength.Of("elements"), "psi's other terms: data and parameters, and any crossed coefficient at its current draw"));
                 segments.Add(new WorkSegment("scratch", WorkLength.Of("dimension", "dimension").Plus(WorkLength.Of("dimension")).Plus(WorkLength.Of("dimension")), "the Gaussian draw's precision, right-hand side and noise"));
             }
             else if (block.ResponseIsLatent)

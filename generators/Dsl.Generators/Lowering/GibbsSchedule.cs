@@ -38,6 +38,8 @@ namespace Dsl.Generators.Lowering
                 .Select(a => new ScheduledBlock(a.Block.Latent, a.Block.Replicate.Plate, a.Shared, a.Stream, new HoistedRead[0], BlockWorkspace.Of(a.Block, a.Shared), null))
                 .Concat(plan.Logistics.Select((b, i) => new ScheduledBlock(b.Response, b.Replicate?.Plate, false, streams[plan.Allocations.Count + i],
                     ReplicateInvariantReads(spec, plan, b), BlockWorkspace.Of(b), WeightColumn(spec, b))))
+                .Concat(plan.Crossed.Select((b, i) => new ScheduledBlock(b.Latent, ExprTools.Find(spec, b.Latent)!.Indices.FirstOrDefault()?.Plate, false,
+                    streams[plan.Allocations.Count + plan.Logistics.Count + i], new HoistedRead[0], BlockWorkspace.Empty, null)))
                 .ToList();
             var together = blocks.Count > 1 && Independent(spec, plan);
             return new GibbsSchedule(together ? new[] { blocks } : blocks.Select(b => (IReadOnlyList<ScheduledBlock>)new[] { b }).ToList());
@@ -60,6 +62,7 @@ namespace Dsl.Generators.Lowering
                 .Concat(plan.Logistics.Select(b => (
                     Samples: new[] { b.Response }.Concat(b.Slots.Select(s => s.Latent)).ToArray(),
                     Reads: b.Slots.SelectMany(s => new[] { s.Coefficient, s.PriorMean, s.PriorSd }).Concat(b.Offsets).Concat(b.Probability is { } p ? new[] { p } : new Expr[0]).Concat(b.Child is { } c ? new[] { c.Weight } : new Expr[0]).ToArray())))
+                .Concat(plan.Crossed.Select(b => (Samples: new[] { b.Latent }, Reads: new[] { b.Logit, b.PriorMean, b.PriorSd })))
                 .ToList();
             for (var a = 0; a < blocks.Count; a++)
             {

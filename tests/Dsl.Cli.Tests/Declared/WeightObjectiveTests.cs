@@ -13,7 +13,9 @@ namespace Dsl.Cli.Tests.Declared;
 /// a function of an expression of the parameter: UrsmCaptureEfficiency's multinomial weight A(i, G(l))·efficiency(i)
 /// holds two parameters, and the normaliser's term reaches each through the weight's symbolic derivative (the
 /// other one), by Monte Carlo over the recorded switches and by the plug-in means; UrsmLogDropout's logit is affine in
-/// Log(A), and its Pólya-Gamma term reaches A through 1/A; UrsmSharedSlope's logit has one slope for all cells.
+/// Log(A), and its Pólya-Gamma term reaches A through 1/A; UrsmSharedSlope's logit has one slope for all cells;
+/// UrsmGeneDropoutEffect's and UrsmTypeDropoutIntercept's logits hold crossed coefficients, read at their current
+/// draws in the Pólya-Gamma statistics of A.
 /// </summary>
 public sealed class WeightObjectiveTests : IDisposable
 {
@@ -25,6 +27,8 @@ public sealed class WeightObjectiveTests : IDisposable
     [InlineData("UrsmLogDropout", false)]
     [InlineData("UrsmSharedSlope", false)]
     [InlineData("UrsmKappaCovariate", false)]
+    [InlineData("UrsmGeneDropoutEffect", false)]
+    [InlineData("UrsmTypeDropoutIntercept", false)]
     public void ObjectivesThroughExpressionsOfTheParameters_MatchCentralDifferences(string name, bool plugIn)
     {
         Assert.True(compiled.Succeeded, string.Join("\n", compiled.Messages));

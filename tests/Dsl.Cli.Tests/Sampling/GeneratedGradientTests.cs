@@ -11,7 +11,7 @@ namespace Dsl.Cli.Tests.Sampling;
 /// </summary>
 public sealed class GeneratedGradientTests(CompiledDeclarations declarations) : IClassFixture<CompiledDeclarations>
 {
-    private static readonly string[] textbook = ["BetaBernoulli", "BlrSharedNames", "Compositions", "ExplicitZip", "GammaPoisson", "GaussianMixture", "Germination", "LogisticNormalCounts", "NormalMixture", "OrderedMeans", "OrderedRates", "PoissonMixture", "PoissonRandomEffect", "ProbitRegression", "RobustLogistic", "SimplexPrior", "SoftmaxRegression", "StudentTScale", "VaryingIntercepts", "ZinbMeans"];
+    private static readonly string[] textbook = ["BetaBernoulli", "BlrSharedNames", "Compositions", "CrossedItemResponse", "ExplicitZip", "GammaPoisson", "GaussianMixture", "Germination", "LogisticNormalCounts", "NormalMixture", "OrderedMeans", "OrderedRates", "PoissonMixture", "PoissonRandomEffect", "ProbitRegression", "RobustLogistic", "SimplexPrior", "SoftmaxRegression", "StudentTScale", "VaryingIntercepts", "ZinbMeans"];
 
     public static TheoryData<string> Textbook => new(textbook);
 

@@ -102,7 +102,7 @@ partial class LogConcentrationTopics : global::Dsl.Runtime.Inference.IGibbsEmMod
             () => workspaces.Rent(thetaWorkspaceDoubles, thetaWorkspaceBytes),
             (replicate, _, work) =>
             {
-                Sweeptheta(replicate, work, context);
+                SweepTheta(replicate, work, context);
                 return work;
             },
             workspaces.Return);
@@ -147,7 +147,7 @@ partial class LogConcentrationTopics : global::Dsl.Runtime.Inference.IGibbsEmMod
     /// allocation counts split each count among the Topic components, then theta is conjugate (URSM eq 3.1-3.3).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private void Sweeptheta(int d, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
+    private void SweepTheta(int d, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var components = TopicCount;
         var elements = WordCount;

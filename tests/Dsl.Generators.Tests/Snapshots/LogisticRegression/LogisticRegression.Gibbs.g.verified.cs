@@ -79,7 +79,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
             () => workspaces.Rent(yWorkspaceDoubles, yWorkspaceBytes),
             (replicate, _, work) =>
             {
-                Sweepy(replicate, work, context);
+                SweepY(replicate, work, context);
                 return work;
             },
             workspaces.Return);
@@ -104,7 +104,7 @@ partial class LogisticRegression : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// (beta) Gaussian-conjugate (URSM eq 3.4-3.5).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private void Sweepy(int replicate, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
+    private void SweepY(int replicate, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var dimension = FeatureCount;
         var elements = SampleCount;

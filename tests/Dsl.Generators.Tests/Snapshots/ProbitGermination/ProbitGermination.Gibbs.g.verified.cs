@@ -82,7 +82,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
             () => workspaces.Rent(yWorkspaceDoubles, yWorkspaceBytes),
             (replicate, _, work) =>
             {
-                Sweepy(replicate, work, context);
+                SweepY(replicate, work, context);
                 return work;
             },
             workspaces.Return);
@@ -100,7 +100,7 @@ partial class ProbitGermination : global::Dsl.Runtime.Inference.IGibbsEmModel
     /// (the Normal prior times the Bernoulli terms of y in this replicate).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private void Sweepy(int p, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
+    private void SweepY(int p, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var elements = SeedCount;
         var random = context.RandomFor(yStream, p);
