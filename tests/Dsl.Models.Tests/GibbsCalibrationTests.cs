@@ -59,8 +59,9 @@ public sealed class GibbsCalibrationTests
     }, "theta", totals: 40);
 
     /// <summary>
-    /// Crossed Pólya-Gamma blocks: a scalar intercept, row effects and group effects (the last read through each
-    /// column's group) drawn from every entry that reads them, beside the per-column slopes of the primary block.
+    /// Crossed Pólya-Gamma blocks: a scalar intercept, row effects, group effects (read through each column's group)
+    /// and entry effects (over both plates) drawn from every entry that reads them, beside the per-column slopes of
+    /// the primary block.
     /// Each crossed latent and the primary's are ranked; a crossed block that dropped another's term from its
     /// predictor, or read the response at the wrong entry, shifts its histogram.
     /// </summary>
@@ -68,6 +69,7 @@ public sealed class GibbsCalibrationTests
     [InlineData("intercept")]
     [InlineData("rowEffect")]
     [InlineData("groupEffect")]
+    [InlineData("entryEffect")]
     [InlineData("slope")]
     public void CrossedEffects_AreCalibrated(string latent) => Calibrate<CrossedLogistic>(latent, seed =>
     {
@@ -80,6 +82,8 @@ public sealed class GibbsCalibrationTests
             "intercept" => _ => model.interceptDraw(),
             "rowEffect" => n => model.rowEffectDraw(new CrossedLogistic.Row(n)),
             "groupEffect" => n => model.groupEffectDraw(new CrossedLogistic.Group(n)),
+            // The simulated entryEffect is row-major over (Row, Column).
+            "entryEffect" => n => model.entryEffectDraw(new CrossedLogistic.Row(n / 4), new CrossedLogistic.Column(n % 4)),
             _ => n => model.slopeDraw(new CrossedLogistic.Column(n)),
         });
     }, latent);

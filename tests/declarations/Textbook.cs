@@ -245,10 +245,11 @@ public partial class BlrSharedNames
 }
 
 /// <summary>
-/// Crossed random effects in a logistic regression (items answered by subjects, each item in one domain): an
-/// intercept, a subject effect scaled by each item's discrimination, an effect per item, and one per domain read
-/// through each item's domain. Gibbs-EM draws the subject effects one subject at a time and the other three as
-/// crossed blocks; NUTS samples all of them jointly, so the two engines check each other.
+/// Crossed random effects in a logistic regression (items answered by subjects, each item in one domain, each subject
+/// in one cohort): an intercept, a subject effect scaled by each item's discrimination, an effect per item, and one per
+/// domain and cohort read through the item's domain and the subject's cohort. Gibbs-EM draws the subject effects one
+/// subject at a time and the other three as crossed blocks; NUTS samples all of them jointly, so the two engines check
+/// each other.
 /// </summary>
 [PlateModel("Logistic regression with crossed subject, item and domain effects")]
 public partial class CrossedItemResponse
@@ -256,12 +257,14 @@ public partial class CrossedItemResponse
     [Plate] public partial struct Subject { }
     [Plate] public partial struct Item { }
     [Plate] public partial struct Domain { }
+    [Plate] public partial struct Cohort { }
 
     [Data] public partial double discrimination(Item j);
     [Data] public partial Domain domainOf(Item j);
+    [Data] public partial Cohort cohortOf(Subject s);
     [Latent] public double intercept() => Dist.Normal(0, 2);
     [Latent] public double ability(Subject s) => Dist.Normal(0, 1);
     [Latent] public double easiness(Item j) => Dist.Normal(0, 1);
-    [Latent] public double domainEffect(Domain d) => Dist.Normal(0, 0.5);
-    [Observed] public int correct(Subject s, Item j) => Dist.Bernoulli(logit: intercept() + discrimination(j) * ability(s) + easiness(j) + domainEffect(domainOf(j)));
+    [Latent] public double domainEffect(Domain d, Cohort c) => Dist.Normal(0, 0.5);
+    [Observed] public int correct(Subject s, Item j) => Dist.Bernoulli(logit: intercept() + discrimination(j) * ability(s) + easiness(j) + domainEffect(domainOf(j), cohortOf(s)));
 }

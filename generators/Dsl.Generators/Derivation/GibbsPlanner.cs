@@ -416,6 +416,8 @@ namespace Dsl.Generators.Derivation
                     foreach (var slot in block.Slots) CollectPriorTerm(parameter, block, slot, terms);
                     if (block.Child is { } child) CollectWeight(parameter, block, child, terms);
                 }
+                foreach (var block in crossedBlocks.Where(b => ExprTools.Mentions(b.PriorMean, parameter.Name) || ExprTools.Mentions(b.PriorSd, parameter.Name)))
+                    Fail(parameter, $"the prior of '{block.Latent}', a crossed coefficient, reads it in a form no closed form covers (only a Normal's mean or variance, as the parameter itself); the M-step keeps draws of per-replicate coefficients only");
                 if (failure is not null) return null;
                 var mentioned = spec.Nodes.Any(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name)));
                 if (terms.Count == 0)

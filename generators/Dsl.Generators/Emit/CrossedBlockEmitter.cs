@@ -15,39 +15,66 @@ namespace Dsl.Generators.Emit
     {
         private const string Inference = "global::Dsl.Runtime.Inference";
 
-        /// <summary>How many entries the latent has: its plate's size, or 1 for a scalar.</summary>
+        /// <summary>How many entries the latent has: the product of its plates' sizes, or 1 for a scalar.</summary>
         public static string Entries(ModelSpec spec, CrossedBlock block) =>
-            Own(spec, block) is { } own ? CodeExpr.Size(own.Plate) : "1";
+            Own(spec, block) is { Count: > 0 } own ? string.Join(" * ", own.Select(i => CodeExpr.Size(i.Plate))) : "1";
 
-        private static IndexDecl? Own(ModelSpec spec, CrossedBlock block) => ExprTools.Find(spec, block.Latent)!.Indices.FirstOrDefault();
+        private static IReadOnlyList<IndexDecl> Own(ModelSpec spec, CrossedBlock block) => ExprTools.Find(spec, block.Latent)!.Indices.ToList();
 
-        /// <summary>The latent's own index variable bound to the method's <c>entry</c>: its prior's arguments read it.</summary>
+        /// <summary>
+        /// The locals that hold the entry's position along each of the latent's plates: <c>entry</c> itself for one
+        /// plate, else <c>entry0</c>, <c>entry1</c>, ... taken apart from the row-major <c>entry</c> (<see cref="EmitEntryLocals"/>).
+        /// </summary>
+        private static IReadOnlyList<string> EntryLocals(ModelSpec spec, CrossedBlock block) =>
+            Own(spec, block).Count == 1 ? new[] { "entry" } : Own(spec, block).Select((_, j) => $"entry{j}").ToList();
+
+        private static void EmitEntryLocals(SourceWriter w, ModelSpec spec, CrossedBlock block)
+        {
+            var own = Own(spec, block);
+            if (own.Count < 2) return;
+            for (var j = 0; j < own.Count; j++)
+            {
+                var stride = string.Join(" * ", own.Skip(j + 1).Select(i => CodeExpr.Size(i.Plate)));
+                var quotient = stride.Length == 0 ? "entry" : $"entry / ({stride})";
+                w.Line($"var entry{j} = {(j == 0 ? quotient : $"{quotient} % {CodeExpr.Size(own[j].Plate)}")}; // its {own[j].Plate}");
+            }
+        }
+
+        /// <summary>The latent's own index variables bound to the entry's locals: its prior's arguments read them.</summary>
         private static Dictionary<string, string> OwnVars(ModelSpec spec, CrossedBlock block) =>
-            Own(spec, block) is { } own ? new Dictionary<string, string> { [own.Variable] = "entry" } : new Dictionary<string, string>();
+            Own(spec, block).Zip(EntryLocals(spec, block), (i, local) => (i.Variable, local)).ToDictionary(p => p.Variable, p => p.local);
 
-        /// <summary>A latent read in a Gibbs block's expressions, at its current draw (every latent a crossed predictor reads is stored as the node is indexed: one index, or none).</summary>
+        /// <summary>A latent read in a Gibbs block's expressions, at its current draw (every latent a crossed predictor reads is stored row-major as the node is indexed: a primary coefficient has one index, a crossed one any number).</summary>
         public static string? CurrentDraw(NodeSpec node, string position) => node.Role == NodeRole.Latent ? $"{State(node.Name)}[{position}]" : null;
 
         public static void EmitInitialize(SourceWriter w, ModelSpec spec, CrossedBlock block)
         {
             using (w.Block($"for (var entry = 0; entry < {Entries(spec, block)}; entry++)"))
+            {
+                EmitEntryLocals(w, spec, block);
                 w.Line($"{State(block.Latent)}[entry] = {new CodeExpr(spec, OwnVars(spec, block)).Of(block.PriorMean)};");
+            }
         }
 
         public static void EmitPosteriorMean(SourceWriter w, ModelSpec spec, CrossedBlock block)
         {
             var node = ExprTools.Find(spec, block.Latent)!;
-            GibbsEmitter.Accessor(w, node, Own(spec, block) is { } own ? $"[{own.Variable}.Value]" : "[0]");
+            GibbsEmitter.Accessor(w, node, $"[{CodeExpr.RowMajor(node.Indices.Select(i => i.Variable + ".Value").ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList())}]");
         }
 
         public static void EmitSweep(SourceWriter w, ModelSpec spec, CrossedBlock block, Lowering.ScheduledBlock scheduled)
         {
             var response = ExprTools.Find(spec, block.Primary.Response)!;
-            var read = block.Read.Indices.FirstOrDefault();
-            // A read at one of the response's own indices binds that index to the entry; any other read (through a data
-            // node, G(l)) is a test on every entry of the response.
-            var bound = read is IndexExpr index ? index.Name : null;
-            var vars = response.Indices.ToDictionary(i => i.Variable, i => i.Variable == bound ? "entry" : i.Variable);
+            // A read at one of the response's own indices binds that index to the entry's position along that plate; any
+            // other read (through a data node, G(l), or of an index already bound) is a test on every entry of the response.
+            var locals = EntryLocals(spec, block);
+            var vars = response.Indices.ToDictionary(i => i.Variable, i => i.Variable);
+            var filters = new List<(Expr Read, string Local)>();
+            for (var j = 0; j < block.Read.Indices.Count; j++)
+            {
+                if (block.Read.Indices[j] is IndexExpr index && vars.TryGetValue(index.Name, out var variable) && variable == index.Name) vars[index.Name] = locals[j];
+                else filters.Add((block.Read.Indices[j], locals[j]));
+            }
             var code = new CodeExpr(spec, vars, drawn: CurrentDraw);
             var prior = new CodeExpr(spec, OwnVars(spec, block));
             WorkspaceEmitter.EmitSizes(w, block.Latent, scheduled.Workspace, new Dictionary<string, string>());
@@ -60,9 +87,10 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private void {SweepMethod(block.Latent)}(int entry, {Inference}.Workspace work, {Inference}.SweepContext context)"))
             {
                 w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, entry);");
+                EmitEntryLocals(w, spec, block);
                 w.Line($"var conditional = new {Inference}.Rules.CrossedCoefficient({prior.Of(block.PriorMean)}, {prior.Variance(block.PriorSd)}, {State(block.Latent)}[entry]);");
-                var loops = response.Indices.Where(i => i.Variable != bound).Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {CodeExpr.Size(i.Plate)}; {i.Variable}++)")).ToList();
-                if (bound is null && read is not null) w.Line($"if ({code.Of(read)} != entry) continue; // only the entries that read this one");
+                var loops = response.Indices.Where(i => vars[i.Variable] == i.Variable).Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {CodeExpr.Size(i.Plate)}; {i.Variable}++)")).ToList();
+                foreach (var (read, local) in filters) w.Line($"if ({code.Of(read)} != {local}) continue; // only the entries that read this one");
                 w.Line($"conditional.Add({code.Of(block.Coefficient)}, {code.Of(block.Logit)}, {Response(spec, block, response, vars)}, ref random);");
                 for (var n = loops.Count - 1; n >= 0; n--) loops[n].Dispose();
                 w.Line("var value = conditional.Draw(ref random);");

@@ -234,7 +234,7 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>How many replicates a scheduled block runs over.</summary>
-        private static string Count(Lowering.ScheduledBlock block) => block.ReplicatePlate is { } plate ? CodeExpr.Size(plate) : "1";
+        private static string Count(Lowering.ScheduledBlock block) => block.ReplicatePlates.Count == 0 ? "1" : string.Join(" * ", block.ReplicatePlates.Select(CodeExpr.Size));
 
         private static void EmitAllocationSweep(SourceWriter w, ModelSpec spec, AllocationBlock block, Lowering.ScheduledBlock scheduled)
         {

@@ -22,7 +22,7 @@ namespace Dsl.Generators.Emit
                     for (var g = 0; g < schedule.Groups.Count; g++)
                     {
                         var group = schedule.Groups[g];
-                        w.Line($"parallel loop {g + 1} over the replicates of {string.Join(" and ", group.Select(b => $"{b.Name} ({b.ReplicatePlate ?? "one replicate"})"))}");
+                        w.Line($"parallel loop {g + 1} over the replicates of {string.Join(" and ", group.Select(b => $"{b.Name} ({(b.ReplicatePlates.Count == 0 ? "one replicate" : string.Join(" x ", b.ReplicatePlates))})"))}");
                         using (w.Indent(1))
                             foreach (var block in group)
                             {

@@ -10,14 +10,15 @@ namespace Dsl.Generators.Lowering
     public sealed record HoistedRead(NodeCallExpr Call, string Local);
 
     /// <summary>
-    /// One Gibbs-EM block as the sweep runs it: once per entry of its replicate plate (once in all without one), its
+    /// One Gibbs-EM block as the sweep runs it: once per entry of its replicate plates (a crossed latent over two plates
+    /// has an entry per pair; once in all without one), its
     /// profiles prepared once per sweep where they do not vary with the replicate, drawing from its own random stream,
     /// with the data reads its element loop would repeat read once per replicate instead, taking its buffers from the
     /// thread's workspace as <see cref="Workspace"/> lays them out. <see cref="WeightColumn"/> is the design column a
     /// running-sum child's weights are copied from, where the weight is one of the design's covariates (URSM's delta(i)
     /// is both), decided on the IR; null where the weights are computed.
     /// </summary>
-    public sealed record ScheduledBlock(string Name, string? ReplicatePlate, bool PreparedPerSweep, RandomStreams.Stream Stream, IReadOnlyList<HoistedRead> Hoisted,
+    public sealed record ScheduledBlock(string Name, IReadOnlyList<string> ReplicatePlates, bool PreparedPerSweep, RandomStreams.Stream Stream, IReadOnlyList<HoistedRead> Hoisted,
         BlockWorkspace Workspace, int? WeightColumn);
 
     /// <summary>
@@ -35,10 +36,10 @@ namespace Dsl.Generators.Lowering
         {
             var streams = RandomStreams.Of(plan);
             var blocks = plan.Allocations.Select((b, i) => (Block: b, Shared: !ExprTools.UsesIndex(b.Profile, b.Replicate.Variable), Stream: streams[i]))
-                .Select(a => new ScheduledBlock(a.Block.Latent, a.Block.Replicate.Plate, a.Shared, a.Stream, new HoistedRead[0], BlockWorkspace.Of(a.Block, a.Shared), null))
-                .Concat(plan.Logistics.Select((b, i) => new ScheduledBlock(b.Response, b.Replicate?.Plate, false, streams[plan.Allocations.Count + i],
+                .Select(a => new ScheduledBlock(a.Block.Latent, new[] { a.Block.Replicate.Plate }, a.Shared, a.Stream, new HoistedRead[0], BlockWorkspace.Of(a.Block, a.Shared), null))
+                .Concat(plan.Logistics.Select((b, i) => new ScheduledBlock(b.Response, b.Replicate is { } r ? new[] { r.Plate } : new string[0], false, streams[plan.Allocations.Count + i],
                     ReplicateInvariantReads(spec, plan, b), BlockWorkspace.Of(b), WeightColumn(spec, b))))
-                .Concat(plan.Crossed.Select((b, i) => new ScheduledBlock(b.Latent, ExprTools.Find(spec, b.Latent)!.Indices.FirstOrDefault()?.Plate, false,
+                .Concat(plan.Crossed.Select((b, i) => new ScheduledBlock(b.Latent, ExprTools.Find(spec, b.Latent)!.Indices.Select(index => index.Plate).ToList(), false,
                     streams[plan.Allocations.Count + plan.Logistics.Count + i], new HoistedRead[0], BlockWorkspace.Empty, null)))
                 .ToList();
             var together = blocks.Count > 1 && Independent(spec, plan);

@@ -18,7 +18,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Models.IDeclaredModel
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public int GroupCount { get; set; }
 
-    /// <summary>Counts of [Observed] y(Row r, Column c) (line 25), sparse rows over plate Row, columns over Column.</summary>
+    /// <summary>Counts of [Observed] y(Row r, Column c) (line 26), sparse rows over plate Row, columns over Column.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::Dsl.Runtime.Data.CountMatrix? yCounts { get; set; }
 
@@ -36,7 +36,8 @@ partial class CrossedLogistic : global::Dsl.Runtime.Models.IDeclaredModel
             new("slope", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "Column" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 22),
             new("rowEffect", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "Row" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 23),
             new("groupEffect", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "Group" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 24),
-            new("y", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "Row", "Column" }, global::Dsl.Runtime.Models.ValueSupport.Binary, null, null, null, 25),
+            new("entryEffect", global::Dsl.Runtime.Graph.GraphNodeRole.Latent, new string[] { "Row", "Column" }, global::Dsl.Runtime.Models.ValueSupport.Real, null, null, null, 25),
+            new("y", global::Dsl.Runtime.Graph.GraphNodeRole.Observed, new string[] { "Row", "Column" }, global::Dsl.Runtime.Models.ValueSupport.Binary, null, null, null, 26),
         });
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
@@ -133,6 +134,19 @@ partial class CrossedLogistic : global::Dsl.Runtime.Models.IDeclaredModel
                 }
                 return true;
             }
+            case "entryEffect":
+            {
+                if (!HasLatentState) return false;
+                var at = 0;
+                for (var r = 0; r < RowCount; r++)
+                {
+                    for (var c = 0; c < ColumnCount; c++)
+                    {
+                        destination[at++] = entryEffectDraw(new Row(r), new Column(c));
+                    }
+                }
+                return true;
+            }
         }
         return false;
     }
@@ -177,6 +191,19 @@ partial class CrossedLogistic : global::Dsl.Runtime.Models.IDeclaredModel
                 for (var k = 0; k < GroupCount; k++)
                 {
                     destination[at++] = groupEffectPosteriorMean(new Group(k));
+                }
+                return true;
+            }
+            case "entryEffect":
+            {
+                if (!HasLatentState) return false;
+                var at = 0;
+                for (var r = 0; r < RowCount; r++)
+                {
+                    for (var c = 0; c < ColumnCount; c++)
+                    {
+                        destination[at++] = entryEffectPosteriorMean(new Row(r), new Column(c));
+                    }
                 }
                 return true;
             }
@@ -258,16 +285,31 @@ partial class CrossedLogistic : global::Dsl.Runtime.Models.IDeclaredModel
                 groupEffectDrawn[k] = global::Dsl.Runtime.Models.Draw.Normal("groupEffect", 0.0, 1.0, ref simRandom);
             }
         }
-        // y(r, c) ~ Bernoulli(logit: intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c))) (line 25)
-        var yDrawn = new double[RowCount * ColumnCount];
-        simDraws["y"] = yDrawn;
+        // entryEffect(r, c) ~ Normal(mean: 0, sd: 0.5) (line 25)
+        var entryEffectDrawn = new double[RowCount * ColumnCount];
+        simDraws["entryEffect"] = entryEffectDrawn;
+        if (settings.Fixed.TryGetValue("entryEffect", out var entryEffectGiven)) global::System.Array.Copy(entryEffectGiven, entryEffectDrawn, entryEffectDrawn.Length); // held, not drawn
+        else
         {
             var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 5);
             for (var r = 0; r < RowCount; r++)
             {
                 for (var c = 0; c < ColumnCount; c++)
                 {
-                    yDrawn[(r) * ColumnCount + c] = global::Dsl.Runtime.Models.Draw.BernoulliLogit("y", (((interceptDrawn[0] + (slopeDrawn[c] * xValues[r])) + rowEffectDrawn[r]) + groupEffectDrawn[groupOfValues[c]]), ref simRandom);
+                    entryEffectDrawn[(r) * ColumnCount + c] = global::Dsl.Runtime.Models.Draw.Normal("entryEffect", 0.0, 0.5, ref simRandom);
+                }
+            }
+        }
+        // y(r, c) ~ Bernoulli(logit: intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)) + entryEffect(r, c)) (line 26)
+        var yDrawn = new double[RowCount * ColumnCount];
+        simDraws["y"] = yDrawn;
+        {
+            var simRandom = new global::Dsl.Runtime.Random.RandomStream(seed, 6);
+            for (var r = 0; r < RowCount; r++)
+            {
+                for (var c = 0; c < ColumnCount; c++)
+                {
+                    yDrawn[(r) * ColumnCount + c] = global::Dsl.Runtime.Models.Draw.BernoulliLogit("y", ((((interceptDrawn[0] + (slopeDrawn[c] * xValues[r])) + rowEffectDrawn[r]) + groupEffectDrawn[groupOfValues[c]]) + entryEffectDrawn[(r) * ColumnCount + c]), ref simRandom);
                 }
             }
         }

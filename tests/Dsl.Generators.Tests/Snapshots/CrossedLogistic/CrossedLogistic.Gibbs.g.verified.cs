@@ -25,6 +25,8 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     private const int rowEffectStream = 2049; // the random stream of crossed block 1: rowEffect and the Pólya-Gamma variables of the entries that read it
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private const int groupEffectStream = 2050; // the random stream of crossed block 2: groupEffect and the Pólya-Gamma variables of the entries that read it
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    private const int entryEffectStream = 2051; // the random stream of crossed block 3: entryEffect and the Pólya-Gamma variables of the entries that read it
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] slopeState = new double[0]; // slope, replicate-major
@@ -50,6 +52,12 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     private double[] groupEffectSum = new double[0]; // sum of groupEffect over recorded sweeps
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private double[] groupEffectSquareSum = new double[0]; // sum of groupEffect^2 over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    private double[] entryEffectState = new double[0]; // entryEffect
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    private double[] entryEffectSum = new double[0]; // sum of entryEffect over recorded sweeps
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    private double[] entryEffectSquareSum = new double[0]; // sum of entryEffect^2 over recorded sweeps
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private readonly global::Dsl.Runtime.Inference.WorkspacePool workspaces = new(); // the sweeps' scratch, reused
 
@@ -78,6 +86,9 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         groupEffectState = new double[GroupCount];
         groupEffectSum = new double[GroupCount];
         groupEffectSquareSum = new double[GroupCount];
+        entryEffectState = new double[RowCount * ColumnCount];
+        entryEffectSum = new double[RowCount * ColumnCount];
+        entryEffectSquareSum = new double[RowCount * ColumnCount];
         HasLatentState = true;
     }
 
@@ -104,6 +115,12 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         {
             groupEffectState[entry] = 0.0;
         }
+        for (var entry = 0; entry < RowCount * ColumnCount; entry++)
+        {
+            var entry0 = entry / (ColumnCount); // its Row
+            var entry1 = entry % ColumnCount; // its Column
+            entryEffectState[entry] = 0.0;
+        }
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
@@ -118,6 +135,8 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::System.Array.Clear(rowEffectSquareSum);
         global::System.Array.Clear(groupEffectSum);
         global::System.Array.Clear(groupEffectSquareSum);
+        global::System.Array.Clear(entryEffectSum);
+        global::System.Array.Clear(entryEffectSquareSum);
     }
 
     /// <summary>One Gibbs sweep: every block in turn, each parallel over its independent replicates.</summary>
@@ -160,6 +179,14 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
                 return work;
             },
             workspaces.Return);
+        global::System.Threading.Tasks.Parallel.For(0, RowCount * ColumnCount, context.Parallelism,
+            () => workspaces.Rent(entryEffectWorkspaceDoubles, entryEffectWorkspaceBytes),
+            (replicate, _, work) =>
+            {
+                SweepEntryEffect(replicate, work, context);
+                return work;
+            },
+            workspaces.Return);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
@@ -177,7 +204,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     private int yWorkspaceBytes => 0;
 
     /// <summary>
-    /// Block 0 for one replicate (line 25): y is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients
+    /// Block 0 for one replicate (line 26): y is a logistic-link Bernoulli; Polya-Gamma variables make its coefficients
     /// (slope) Gaussian-conjugate (URSM eq 3.4-3.5).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
@@ -199,7 +226,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         for (var r = 0; r < elements; r++)
         {
             design[r] = xValues[r];
-            offset[r] = ((groupEffectState[groupOf_c] + rowEffectState[r]) + interceptState[0]);
+            offset[r] = (((entryEffectState[(r) * ColumnCount + c] + groupEffectState[groupOf_c]) + rowEffectState[r]) + interceptState[0]);
             response[r] = yCounts![r, c];
         }
         priorMean[0] = 0.0;
@@ -223,7 +250,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
 
     /// <summary>
     /// Crossed block 0 (line 21): intercept ~ Normal(m = 0, s = 1.5), read as intercept()
-    /// with covariate c = 1 in y's logit psi = intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)).
+    /// with covariate c = 1 in y's logit psi = intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)) + entryEffect(r, c).
     /// Given omega ~ PG(1, psi) at every entry that reads it, its conditional is Gaussian: precision 1/s² + Σ omega c²,
     /// mean (m/s² + Σ c (y − 1/2 − omega (psi − c·current))) / precision.
     /// </summary>
@@ -236,7 +263,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         {
             for (var c = 0; c < ColumnCount; c++)
             {
-                conditional.Add(1.0, (((interceptState[0] + (slopeState[c] * xValues[r])) + rowEffectState[r]) + groupEffectState[groupOfValues[c]]), (double)yCounts![r, c], ref random);
+                conditional.Add(1.0, ((((interceptState[0] + (slopeState[c] * xValues[r])) + rowEffectState[r]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(r) * ColumnCount + c]), (double)yCounts![r, c], ref random);
             }
         }
         var value = conditional.Draw(ref random);
@@ -256,7 +283,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
 
     /// <summary>
     /// Crossed block 1 (line 23): rowEffect ~ Normal(m = 0, s = 1), read as rowEffect(r)
-    /// with covariate c = 1 in y's logit psi = intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)).
+    /// with covariate c = 1 in y's logit psi = intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)) + entryEffect(r, c).
     /// Given omega ~ PG(1, psi) at every entry that reads it, its conditional is Gaussian: precision 1/s² + Σ omega c²,
     /// mean (m/s² + Σ c (y − 1/2 − omega (psi − c·current))) / precision.
     /// </summary>
@@ -267,7 +294,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         var conditional = new global::Dsl.Runtime.Inference.Rules.CrossedCoefficient(0.0, 1.0, rowEffectState[entry]);
         for (var c = 0; c < ColumnCount; c++)
         {
-            conditional.Add(1.0, (((interceptState[0] + (slopeState[c] * xValues[entry])) + rowEffectState[entry]) + groupEffectState[groupOfValues[c]]), (double)yCounts![entry, c], ref random);
+            conditional.Add(1.0, ((((interceptState[0] + (slopeState[c] * xValues[entry])) + rowEffectState[entry]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(entry) * ColumnCount + c]), (double)yCounts![entry, c], ref random);
         }
         var value = conditional.Draw(ref random);
         rowEffectState[entry] = value;
@@ -286,7 +313,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
 
     /// <summary>
     /// Crossed block 2 (line 24): groupEffect ~ Normal(m = 0, s = 1), read as groupEffect(groupOf(c))
-    /// with covariate c = 1 in y's logit psi = intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)).
+    /// with covariate c = 1 in y's logit psi = intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)) + entryEffect(r, c).
     /// Given omega ~ PG(1, psi) at every entry that reads it, its conditional is Gaussian: precision 1/s² + Σ omega c²,
     /// mean (m/s² + Σ c (y − 1/2 − omega (psi − c·current))) / precision.
     /// </summary>
@@ -300,7 +327,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
             for (var c = 0; c < ColumnCount; c++)
             {
                 if (groupOfValues[c] != entry) continue; // only the entries that read this one
-                conditional.Add(1.0, (((interceptState[0] + (slopeState[c] * xValues[r])) + rowEffectState[r]) + groupEffectState[groupOfValues[c]]), (double)yCounts![r, c], ref random);
+                conditional.Add(1.0, ((((interceptState[0] + (slopeState[c] * xValues[r])) + rowEffectState[r]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(r) * ColumnCount + c]), (double)yCounts![r, c], ref random);
             }
         }
         var value = conditional.Draw(ref random);
@@ -309,6 +336,35 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         {
             groupEffectSum[entry] += value;
             groupEffectSquareSum[entry] += value * value;
+        }
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    private int entryEffectWorkspaceDoubles => 0;
+
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    private int entryEffectWorkspaceBytes => 0;
+
+    /// <summary>
+    /// Crossed block 3 (line 25): entryEffect ~ Normal(m = 0, s = 0.5), read as entryEffect(r, c)
+    /// with covariate c = 1 in y's logit psi = intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)) + entryEffect(r, c).
+    /// Given omega ~ PG(1, psi) at every entry that reads it, its conditional is Gaussian: precision 1/s² + Σ omega c²,
+    /// mean (m/s² + Σ c (y − 1/2 − omega (psi − c·current))) / precision.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    private void SweepEntryEffect(int entry, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
+    {
+        var random = context.RandomFor(entryEffectStream, entry);
+        var entry0 = entry / (ColumnCount); // its Row
+        var entry1 = entry % ColumnCount; // its Column
+        var conditional = new global::Dsl.Runtime.Inference.Rules.CrossedCoefficient(0.0, 0.25, entryEffectState[entry]);
+        conditional.Add(1.0, ((((interceptState[0] + (slopeState[entry1] * xValues[entry0])) + rowEffectState[entry0]) + groupEffectState[groupOfValues[entry1]]) + entryEffectState[(entry0) * ColumnCount + entry1]), (double)yCounts![entry0, entry1], ref random);
+        var value = conditional.Draw(ref random);
+        entryEffectState[entry] = value;
+        if (context.Record)
+        {
+            entryEffectSum[entry] += value;
+            entryEffectSquareSum[entry] += value * value;
         }
     }
 
@@ -344,6 +400,14 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public double groupEffectDraw(Group k) => groupEffectState[k.Value];
 
+    /// <summary>Posterior mean of [Latent] entryEffect over the sweeps recorded in the last E-step.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    public double entryEffectPosteriorMean(Row r, Column c) => entryEffectSum[(r.Value) * ColumnCount + c.Value] / recordedSweeps;
+
+    /// <summary>The current draw of [Latent] entryEffect: after a sweep, one sample of its conditional posterior.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
+    public double entryEffectDraw(Row r, Column c) => entryEffectState[(r.Value) * ColumnCount + c.Value];
+
     /// <summary>Plate sizes, parameters, optimiser steps, latent states and statistics: all a resumed run needs.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public void SaveState(global::System.IO.BinaryWriter writer)
@@ -365,6 +429,9 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, groupEffectState);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, groupEffectSum);
         global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, groupEffectSquareSum);
+        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, entryEffectState);
+        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, entryEffectSum);
+        global::Dsl.Runtime.Inference.ParameterArrays.Write(writer, entryEffectSquareSum);
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
@@ -389,5 +456,8 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, groupEffectState, "groupEffectState");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, groupEffectSum, "groupEffectSum");
         global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, groupEffectSquareSum, "groupEffectSquareSum");
+        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, entryEffectState, "entryEffectState");
+        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, entryEffectSum, "entryEffectSum");
+        global::Dsl.Runtime.Inference.ParameterArrays.Read(reader, entryEffectSquareSum, "entryEffectSquareSum");
     }
 }

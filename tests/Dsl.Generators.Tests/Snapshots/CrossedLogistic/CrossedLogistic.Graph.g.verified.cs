@@ -96,16 +96,27 @@ partial class CrossedLogistic
                 Network: null,
                 Parents: [],
                 Line: 24),
-            // line 25: y(Row r, Column c) ~ Bernoulli(logit: intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)))
+            // line 25: entryEffect(Row r, Column c) ~ Normal(mean: 0, sd: 0.5)
+            new(
+                Name: "entryEffect",
+                Role: global::Dsl.Runtime.Graph.GraphNodeRole.Latent,
+                ValueType: "double",
+                Plates: ["Row", "Column"],
+                Definition: "Normal(mean: 0, sd: 0.5)",
+                Constraints: null,
+                Network: null,
+                Parents: [],
+                Line: 25),
+            // line 26: y(Row r, Column c) ~ Bernoulli(logit: intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)) + entryEffect(r, c))
             new(
                 Name: "y",
                 Role: global::Dsl.Runtime.Graph.GraphNodeRole.Observed,
                 ValueType: "int",
                 Plates: ["Row", "Column"],
-                Definition: "Bernoulli(logit: intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)))",
+                Definition: "Bernoulli(logit: intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)) + entryEffect(r, c))",
                 Constraints: null,
                 Network: null,
-                Parents: ["groupEffect", "groupOf", "intercept", "rowEffect", "slope", "x"],
-                Line: 25),
+                Parents: ["entryEffect", "groupEffect", "groupOf", "intercept", "rowEffect", "slope", "x"],
+                Line: 26),
         });
 }

@@ -10,7 +10,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     public global::Dsl.Runtime.Hmc.IPosterior CreatePosterior() => new Posterior(this);
 
-    /// <summary>log p(intercept, slope, rowEffect, groupEffect | y) on the unconstrained scale, up to a constant.</summary>
+    /// <summary>log p(intercept, slope, rowEffect, groupEffect, entryEffect | y) on the unconstrained scale, up to a constant.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private sealed class Posterior : global::Dsl.Runtime.Hmc.IPosterior
     {
@@ -27,6 +27,9 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
         // groupEffect: reals, x = u (line 24)
         private readonly int groupEffectOffset;
         private readonly double[] groupEffectValue, groupEffectGradient;
+        // entryEffect: reals, x = u (line 25)
+        private readonly int entryEffectOffset;
+        private readonly double[] entryEffectValue, entryEffectGradient;
         private readonly double[] yObserved;
         private readonly double[] slopeVarianceGradient; // ∂log p/∂slopeVariance at the last point evaluated (line 20)
 
@@ -50,6 +53,10 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
             ldOffset += model.GroupCount;
             groupEffectValue = new double[model.GroupCount];
             groupEffectGradient = new double[model.GroupCount];
+            entryEffectOffset = ldOffset;
+            ldOffset += model.RowCount * model.ColumnCount;
+            entryEffectValue = new double[model.RowCount * model.ColumnCount];
+            entryEffectGradient = new double[model.RowCount * model.ColumnCount];
             Dimension = ldOffset;
             slopeVarianceGradient = new double[1];
             yObserved = new double[model.RowCount * model.ColumnCount];
@@ -58,7 +65,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
 
         public int Dimension { get; }
 
-        public global::System.Collections.Generic.IReadOnlyList<string> Latents { get; } = new string[] { "intercept", "slope", "rowEffect", "groupEffect" };
+        public global::System.Collections.Generic.IReadOnlyList<string> Latents { get; } = new string[] { "intercept", "slope", "rowEffect", "groupEffect", "entryEffect" };
 
         public global::System.Collections.Generic.IReadOnlyList<string> Parameters { get; } = new string[] { "slopeVariance" };
 
@@ -72,6 +79,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
                 case "slope": slopeValue.CopyTo(destination); return true;
                 case "rowEffect": rowEffectValue.CopyTo(destination); return true;
                 case "groupEffect": groupEffectValue.CopyTo(destination); return true;
+                case "entryEffect": entryEffectValue.CopyTo(destination); return true;
                 default: return false;
             }
         }
@@ -104,6 +112,8 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
             position.Slice(rowEffectOffset, rowEffectValue.Length).CopyTo(rowEffectValue);
             // groupEffect: reals, x = u
             position.Slice(groupEffectOffset, groupEffectValue.Length).CopyTo(groupEffectValue);
+            // entryEffect: reals, x = u
+            position.Slice(entryEffectOffset, entryEffectValue.Length).CopyTo(entryEffectValue);
             return logJacobian;
         }
 
@@ -115,6 +125,7 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
             global::System.Array.Clear(slopeGradient);
             global::System.Array.Clear(rowEffectGradient);
             global::System.Array.Clear(groupEffectGradient);
+            global::System.Array.Clear(entryEffectGradient);
             global::System.Array.Clear(slopeVarianceGradient);
             var RowCount = model.RowCount;
             var ColumnCount = model.ColumnCount;
@@ -168,20 +179,35 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
                     groupEffectGradient[ldAt24] += ldDValue25;
                 }
             }
-            // log p(y) over its entries: y ~ Bernoulli(logit: intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c))) (line 25)
+            // log p(entryEffect) over its entries: entryEffect ~ Normal(mean: 0, sd: 0.5) (line 25)
+            {
+                var ldInverseSd28 = 1.0 / 0.5;
+                var ldLogSd29 = global::System.Math.Log(0.5);
+                for (var r = 0; r < RowCount; r++)
+                {
+                    for (var c = 0; c < ColumnCount; c++)
+                    {
+                        var ldAt30 = (r) * ColumnCount + c;
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.NormalAtScale(entryEffectValue[ldAt30], 0.0, 0.5, ldInverseSd28, ldLogSd29, out var ldDValue31, out var ldDMean32, out var ldDSd33);
+                        entryEffectGradient[ldAt30] += ldDValue31;
+                    }
+                }
+            }
+            // log p(y) over its entries: y ~ Bernoulli(logit: intercept() + slope(c) * x(r) + rowEffect(r) + groupEffect(groupOf(c)) + entryEffect(r, c)) (line 26)
             {
                 for (var r = 0; r < RowCount; r++)
                 {
                     for (var c = 0; c < ColumnCount; c++)
                     {
-                        var ldAt28 = (r) * ColumnCount + c;
-                        var ldArg29 = (((interceptValue[0] + (slopeValue[c] * xValues[r])) + rowEffectValue[r]) + groupEffectValue[groupOfValues[c]]);
-                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.BernoulliLogit(yObserved[ldAt28], ldArg29, out var ldDValue30, out var ldDLogit31);
-                        interceptGradient[0] += ldDLogit31;
-                        var ldAdj32 = ldDLogit31 * xValues[r];
-                        slopeGradient[c] += ldAdj32;
-                        rowEffectGradient[r] += ldDLogit31;
-                        groupEffectGradient[groupOfValues[c]] += ldDLogit31;
+                        var ldAt34 = (r) * ColumnCount + c;
+                        var ldArg35 = ((((interceptValue[0] + (slopeValue[c] * xValues[r])) + rowEffectValue[r]) + groupEffectValue[groupOfValues[c]]) + entryEffectValue[(r) * ColumnCount + c]);
+                        logDensity += global::Dsl.Runtime.Hmc.LogDensity.BernoulliLogit(yObserved[ldAt34], ldArg35, out var ldDValue36, out var ldDLogit37);
+                        interceptGradient[0] += ldDLogit37;
+                        var ldAdj38 = ldDLogit37 * xValues[r];
+                        slopeGradient[c] += ldAdj38;
+                        rowEffectGradient[r] += ldDLogit37;
+                        groupEffectGradient[groupOfValues[c]] += ldDLogit37;
+                        entryEffectGradient[(r) * ColumnCount + c] += ldDLogit37;
                     }
                 }
             }
@@ -204,6 +230,11 @@ partial class CrossedLogistic : global::Dsl.Runtime.Hmc.ISampledModel
             for (var ldE = 0; ldE < groupEffectValue.Length; ldE++)
             {
                 gradient[groupEffectOffset + ldE] = groupEffectGradient[ldE];
+            }
+            // entryEffect: back through reals, x = u
+            for (var ldE = 0; ldE < entryEffectValue.Length; ldE++)
+            {
+                gradient[entryEffectOffset + ldE] = entryEffectGradient[ldE];
             }
             return logDensity;
         }
