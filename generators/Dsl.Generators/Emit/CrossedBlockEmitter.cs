@@ -77,7 +77,9 @@ namespace Dsl.Generators.Emit
             }
             var code = new CodeExpr(spec, vars, drawn: CurrentDraw);
             var prior = new CodeExpr(spec, OwnVars(spec, block));
-            WorkspaceEmitter.EmitSizes(w, block.Latent, scheduled.Workspace, new Dictionary<string, string>());
+            var loops = response.Indices.Where(i => vars[i.Variable] == i.Variable).ToList();
+            var reads = loops.Count == 0 ? "1" : string.Join(" * ", loops.Select(i => CodeExpr.Size(i.Plate)));
+            WorkspaceEmitter.EmitSizes(w, block.Latent, scheduled.Workspace, new Dictionary<string, string> { ["reads"] = reads });
             w.Line("/// <summary>");
             w.Line($"/// Crossed block {block.Id} (line {block.Line}): {block.Latent} ~ Normal(m = {ExprPrinter.Print(block.PriorMean)}, s = {ExprPrinter.Print(block.PriorSd)}), read as {ExprPrinter.Print(block.Read)}");
             w.Line($"/// with covariate c = {ExprPrinter.Print(block.Coefficient)} in {response.Name}'s logit psi = {ExprPrinter.Print(block.Logit)}.");
@@ -87,12 +89,18 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private void {SweepMethod(block.Latent)}(int entry, {Inference}.Workspace work, {Inference}.SweepContext context)"))
             {
                 w.Line($"var random = context.RandomFor({Lowering.RandomStreams.Name(block)}, entry);");
+                w.Line($"var reads = {reads};");
+                WorkspaceEmitter.EmitSlices(w, scheduled.Workspace);
                 EmitEntryLocals(w, spec, block);
                 w.Line($"var conditional = new {Inference}.Rules.CrossedCoefficient({prior.Of(block.PriorMean)}, {prior.Variance(block.PriorSd)}, {State(block.Latent)}[entry]);");
-                var loops = response.Indices.Where(i => vars[i.Variable] == i.Variable).Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {CodeExpr.Size(i.Plate)}; {i.Variable}++)")).ToList();
+                w.Line("var count = 0;");
+                var opened = loops.Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {CodeExpr.Size(i.Plate)}; {i.Variable}++)")).ToList();
                 foreach (var (read, local) in filters) w.Line($"if ({code.Of(read)} != {local}) continue; // only the entries that read this one");
-                w.Line($"conditional.Add({code.Of(block.Coefficient)}, {code.Of(block.Logit)}, {Response(spec, block, response, vars)}, ref random);");
-                for (var n = loops.Count - 1; n >= 0; n--) loops[n].Dispose();
+                w.Line($"covariate[count] = {code.Of(block.Coefficient)};");
+                w.Line($"psi[count] = {code.Of(block.Logit)};");
+                w.Line($"response[count++] = {Response(spec, block, response, vars)};");
+                for (var n = opened.Count - 1; n >= 0; n--) opened[n].Dispose();
+                w.Line("conditional.AddAll(covariate[..count], psi[..count], response[..count], omega[..count], ref random);");
                 w.Line("var value = conditional.Draw(ref random);");
                 w.Line($"{State(block.Latent)}[entry] = value;");
                 using (w.Block("if (context.Record)"))

@@ -58,8 +58,18 @@ namespace Dsl.Generators.Lowering
     /// </summary>
     public sealed record BlockWorkspace(IReadOnlyList<WorkSegment> Segments, WorkLength Bytes)
     {
-        /// <summary>A block that takes nothing from the workspace (a crossed coefficient's sums live in locals).</summary>
-        public static readonly BlockWorkspace Empty = new(new WorkSegment[0], WorkLength.Zero);
+        /// <summary>
+        /// A crossed block: for the response entries one entry of its latent reads (at most <c>reads</c> of them, the
+        /// product of the plates its loops run over), their covariates, predictors, responses and Pólya-Gamma draws,
+        /// gathered so the draws are taken in one vectorised pass.
+        /// </summary>
+        public static readonly BlockWorkspace Crossed = new(new[]
+        {
+            new WorkSegment("covariate", WorkLength.Of("reads"), "the covariate of each entry that reads this one"),
+            new WorkSegment("psi", WorkLength.Of("reads"), "its linear predictor at the current draws"),
+            new WorkSegment("response", WorkLength.Of("reads"), "its response"),
+            new WorkSegment("omega", WorkLength.Of("reads"), "its Pólya-Gamma draw"),
+        }, WorkLength.Zero);
 
         public WorkLength Doubles => Segments.Aggregate(WorkLength.Zero, (total, s) => total.Plus(s.Length));
 

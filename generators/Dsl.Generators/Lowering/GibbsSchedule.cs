@@ -40,7 +40,7 @@ namespace Dsl.Generators.Lowering
                 .Concat(plan.Logistics.Select((b, i) => new ScheduledBlock(b.Response, b.Replicate is { } r ? new[] { r.Plate } : new string[0], false, streams[plan.Allocations.Count + i],
                     ReplicateInvariantReads(spec, plan, b), BlockWorkspace.Of(b), WeightColumn(spec, b))))
                 .Concat(plan.Crossed.Select((b, i) => new ScheduledBlock(b.Latent, ExprTools.Find(spec, b.Latent)!.Indices.Select(index => index.Plate).ToList(), false,
-                    streams[plan.Allocations.Count + plan.Logistics.Count + i], new HoistedRead[0], BlockWorkspace.Empty, null)))
+                    streams[plan.Allocations.Count + plan.Logistics.Count + i], new HoistedRead[0], BlockWorkspace.Crossed, null)))
                 .ToList();
             var together = blocks.Count > 1 && Independent(spec, plan);
             return new GibbsSchedule(together ? new[] { blocks } : blocks.Select(b => (IReadOnlyList<ScheduledBlock>)new[] { b }).ToList());

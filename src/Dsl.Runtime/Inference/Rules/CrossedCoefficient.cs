@@ -1,3 +1,4 @@
+using System;
 using Dsl.Runtime.Random;
 using Dsl.Runtime.Sampling;
 
@@ -9,7 +10,8 @@ namespace Dsl.Runtime.Inference.Rules;
 /// rest of ψ_e at the current state. Given a Pólya-Gamma draw ω_e ~ PG(1, ψ_e) per entry (Polson, Scott and Windle
 /// 2013), each Bernoulli term exp((y_e − 1/2) ψ_e − ω_e ψ_e² / 2) is Gaussian in β, so with the prior N(m, s²):
 /// β | ω ~ N(b / P, 1 / P), P = 1/s² + Σ ω_e c_e², b = m/s² + Σ c_e (y_e − 1/2 − ω_e o_e).
-/// Entries are added one at a time as the generated loop visits them; nothing is allocated.
+/// The generated loop gathers the entries that read β (their covariates, predictors and responses) into the block's
+/// workspace, and <see cref="AddAll"/> draws their ω in one vectorised pass; nothing is allocated.
 /// </summary>
 public struct CrossedCoefficient
 {
@@ -24,12 +26,19 @@ public struct CrossedCoefficient
         shift = priorMean / priorVariance;
     }
 
-    /// <summary>One entry that reads β with covariate <paramref name="covariate"/>, at linear predictor <paramref name="psi"/> (β at its current value).</summary>
-    public void Add(double covariate, double psi, double response, ref RandomStream random)
+    /// <summary>
+    /// The entries that read β: each one's covariate, linear predictor (β at its current value) and response; their
+    /// Pólya-Gamma draws land in <paramref name="omega"/>.
+    /// </summary>
+    public void AddAll(ReadOnlySpan<double> covariate, ReadOnlySpan<double> psi, ReadOnlySpan<double> response, Span<double> omega, ref RandomStream random)
     {
-        var omega = PolyaGamma.SampleOne(psi, ref random);
-        precision += omega * covariate * covariate;
-        shift += covariate * (response - 0.5 - omega * (psi - covariate * current));
+        PolyaGamma.SampleOne(psi, omega, ref random);
+        for (var n = 0; n < psi.Length; n++)
+        {
+            var c = covariate[n];
+            precision += omega[n] * c * c;
+            shift += c * (response[n] - 0.5 - omega[n] * (psi[n] - c * current));
+        }
     }
 
     /// <summary>A draw from β's conditional given the entries added.</summary>

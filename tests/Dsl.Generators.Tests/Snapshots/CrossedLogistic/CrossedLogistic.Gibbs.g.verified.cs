@@ -243,7 +243,14 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int interceptWorkspaceDoubles => 0;
+    private int interceptWorkspaceDoubles
+    {
+        get
+        {
+            var reads = RowCount * ColumnCount;
+            return 4 * reads;
+        }
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int interceptWorkspaceBytes => 0;
@@ -258,14 +265,23 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     private void SweepIntercept(int entry, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var random = context.RandomFor(interceptStream, entry);
+        var reads = RowCount * ColumnCount;
+        var covariate = work.Doubles.AsSpan(0, reads); // the covariate of each entry that reads this one
+        var psi = work.Doubles.AsSpan(reads, reads); // its linear predictor at the current draws
+        var response = work.Doubles.AsSpan(2 * reads, reads); // its response
+        var omega = work.Doubles.AsSpan(3 * reads, reads); // its Pólya-Gamma draw
         var conditional = new global::Dsl.Runtime.Inference.Rules.CrossedCoefficient(0.0, 2.25, interceptState[entry]);
+        var count = 0;
         for (var r = 0; r < RowCount; r++)
         {
             for (var c = 0; c < ColumnCount; c++)
             {
-                conditional.Add(1.0, ((((interceptState[0] + (slopeState[c] * xValues[r])) + rowEffectState[r]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(r) * ColumnCount + c]), (double)yCounts![r, c], ref random);
+                covariate[count] = 1.0;
+                psi[count] = ((((interceptState[0] + (slopeState[c] * xValues[r])) + rowEffectState[r]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(r) * ColumnCount + c]);
+                response[count++] = (double)yCounts![r, c];
             }
         }
+        conditional.AddAll(covariate[..count], psi[..count], response[..count], omega[..count], ref random);
         var value = conditional.Draw(ref random);
         interceptState[entry] = value;
         if (context.Record)
@@ -276,7 +292,14 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int rowEffectWorkspaceDoubles => 0;
+    private int rowEffectWorkspaceDoubles
+    {
+        get
+        {
+            var reads = ColumnCount;
+            return 4 * reads;
+        }
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int rowEffectWorkspaceBytes => 0;
@@ -291,11 +314,20 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     private void SweepRowEffect(int entry, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var random = context.RandomFor(rowEffectStream, entry);
+        var reads = ColumnCount;
+        var covariate = work.Doubles.AsSpan(0, reads); // the covariate of each entry that reads this one
+        var psi = work.Doubles.AsSpan(reads, reads); // its linear predictor at the current draws
+        var response = work.Doubles.AsSpan(2 * reads, reads); // its response
+        var omega = work.Doubles.AsSpan(3 * reads, reads); // its Pólya-Gamma draw
         var conditional = new global::Dsl.Runtime.Inference.Rules.CrossedCoefficient(0.0, 1.0, rowEffectState[entry]);
+        var count = 0;
         for (var c = 0; c < ColumnCount; c++)
         {
-            conditional.Add(1.0, ((((interceptState[0] + (slopeState[c] * xValues[entry])) + rowEffectState[entry]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(entry) * ColumnCount + c]), (double)yCounts![entry, c], ref random);
+            covariate[count] = 1.0;
+            psi[count] = ((((interceptState[0] + (slopeState[c] * xValues[entry])) + rowEffectState[entry]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(entry) * ColumnCount + c]);
+            response[count++] = (double)yCounts![entry, c];
         }
+        conditional.AddAll(covariate[..count], psi[..count], response[..count], omega[..count], ref random);
         var value = conditional.Draw(ref random);
         rowEffectState[entry] = value;
         if (context.Record)
@@ -306,7 +338,14 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int groupEffectWorkspaceDoubles => 0;
+    private int groupEffectWorkspaceDoubles
+    {
+        get
+        {
+            var reads = RowCount * ColumnCount;
+            return 4 * reads;
+        }
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int groupEffectWorkspaceBytes => 0;
@@ -321,15 +360,24 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     private void SweepGroupEffect(int entry, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var random = context.RandomFor(groupEffectStream, entry);
+        var reads = RowCount * ColumnCount;
+        var covariate = work.Doubles.AsSpan(0, reads); // the covariate of each entry that reads this one
+        var psi = work.Doubles.AsSpan(reads, reads); // its linear predictor at the current draws
+        var response = work.Doubles.AsSpan(2 * reads, reads); // its response
+        var omega = work.Doubles.AsSpan(3 * reads, reads); // its Pólya-Gamma draw
         var conditional = new global::Dsl.Runtime.Inference.Rules.CrossedCoefficient(0.0, 1.0, groupEffectState[entry]);
+        var count = 0;
         for (var r = 0; r < RowCount; r++)
         {
             for (var c = 0; c < ColumnCount; c++)
             {
                 if (groupOfValues[c] != entry) continue; // only the entries that read this one
-                conditional.Add(1.0, ((((interceptState[0] + (slopeState[c] * xValues[r])) + rowEffectState[r]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(r) * ColumnCount + c]), (double)yCounts![r, c], ref random);
+                covariate[count] = 1.0;
+                psi[count] = ((((interceptState[0] + (slopeState[c] * xValues[r])) + rowEffectState[r]) + groupEffectState[groupOfValues[c]]) + entryEffectState[(r) * ColumnCount + c]);
+                response[count++] = (double)yCounts![r, c];
             }
         }
+        conditional.AddAll(covariate[..count], psi[..count], response[..count], omega[..count], ref random);
         var value = conditional.Draw(ref random);
         groupEffectState[entry] = value;
         if (context.Record)
@@ -340,7 +388,14 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
-    private int entryEffectWorkspaceDoubles => 0;
+    private int entryEffectWorkspaceDoubles
+    {
+        get
+        {
+            var reads = 1;
+            return 4 * reads;
+        }
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Dsl.Generators", "0.1.0")]
     private int entryEffectWorkspaceBytes => 0;
@@ -355,10 +410,19 @@ partial class CrossedLogistic : global::Dsl.Runtime.Inference.IGibbsEmModel
     private void SweepEntryEffect(int entry, global::Dsl.Runtime.Inference.Workspace work, global::Dsl.Runtime.Inference.SweepContext context)
     {
         var random = context.RandomFor(entryEffectStream, entry);
+        var reads = 1;
+        var covariate = work.Doubles.AsSpan(0, reads); // the covariate of each entry that reads this one
+        var psi = work.Doubles.AsSpan(reads, reads); // its linear predictor at the current draws
+        var response = work.Doubles.AsSpan(2 * reads, reads); // its response
+        var omega = work.Doubles.AsSpan(3 * reads, reads); // its Pólya-Gamma draw
         var entry0 = entry / (ColumnCount); // its Row
         var entry1 = entry % ColumnCount; // its Column
         var conditional = new global::Dsl.Runtime.Inference.Rules.CrossedCoefficient(0.0, 0.25, entryEffectState[entry]);
-        conditional.Add(1.0, ((((interceptState[0] + (slopeState[entry1] * xValues[entry0])) + rowEffectState[entry0]) + groupEffectState[groupOfValues[entry1]]) + entryEffectState[(entry0) * ColumnCount + entry1]), (double)yCounts![entry0, entry1], ref random);
+        var count = 0;
+        covariate[count] = 1.0;
+        psi[count] = ((((interceptState[0] + (slopeState[entry1] * xValues[entry0])) + rowEffectState[entry0]) + groupEffectState[groupOfValues[entry1]]) + entryEffectState[(entry0) * ColumnCount + entry1]);
+        response[count++] = (double)yCounts![entry0, entry1];
+        conditional.AddAll(covariate[..count], psi[..count], response[..count], omega[..count], ref random);
         var value = conditional.Draw(ref random);
         entryEffectState[entry] = value;
         if (context.Record)
