@@ -82,3 +82,16 @@ public partial class UrsmTypeDropoutIntercept
     [Latent] public double kappaType(Type k) => Dist.Normal(muKappa(), Sqrt(varKappa()));
     public double pi(Gene i, Cell l) => Logistic(kappaType(G(l)) + tau(l) * A(i, G(l)));
 }
+
+/// <summary>
+/// URSM whose bulk mixing proportions move with a covariate of each bulk sample (its donor's age, say): the Dirichlet
+/// concentration alpha(k)·exp(ageEffect(k)·age(j)) differs between bulk samples, so the M-step's Dirichlet term has
+/// one set of concentrations per sample, read from that sample's E[log W].
+/// </summary>
+[PlateModel("URSM with an age covariate in the bulk mixing proportions", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmBulkAgeEffect
+{
+    [Data] public partial double age(Bulk j);
+    [Param] public partial double ageEffect(Type k);
+    [Latent] public double W(Type k, Bulk j) => Dist.Dirichlet(over: k, alpha(k) * Exp(ageEffect(k) * age(j)));
+}

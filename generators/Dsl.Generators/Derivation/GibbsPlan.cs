@@ -28,7 +28,11 @@ namespace Dsl.Generators.Derivation
         IndexDecl Element,
         Expr Profile,
         Expr Concentration,
-        int Line);
+        int Line)
+    {
+        /// <summary>Whether the concentration reads the replicate (a covariate of each bulk sample): one Dirichlet per replicate in the M-step's term.</summary>
+        public bool ConcentrationPerReplicate => ExprTools.UsesIndex(Concentration, Replicate.Variable);
+    }
 
     /// <summary>
     /// Rule "Polya-Gamma augmentation of a logistic-link Bernoulli" (URSM eq 3.4-3.5): response y(e, r) with logit

@@ -527,8 +527,9 @@ namespace Dsl.Generators.Derivation
             }
 
             /// <summary>
-            /// A Dirichlet concentration that reads the parameter at one entry per component, in any expression the
-            /// differentiator takes (alpha(k), alpha(k)·s(), Exp(logAlpha(k))), the same for every replicate.
+            /// A Dirichlet concentration that reads the parameter at one entry per component (and replicate, where it
+            /// differs between replicates), in any expression the differentiator takes (alpha(k), alpha(k)·s(),
+            /// Exp(logAlpha(k)), alpha(k)·Exp(ageEffect()·age(j))).
             /// </summary>
             private void CollectConcentration(NodeSpec parameter, AllocationBlock block, List<GradientTerm> terms)
             {
@@ -537,8 +538,6 @@ namespace Dsl.Generators.Derivation
                 var calls = ExprTools.Calls(concentration).Where(c => c.Node == parameter.Name).ToList();
                 if (calls.Skip(1).Any(c => !ExprTools.SameShape(c, calls[0])) || ExprTools.Subexpressions(concentration).OfType<SumExpr>().Any())
                     Fail(parameter, $"it is read at more than one entry, or inside a sum, in the concentration '{Print(concentration)}'; the M-step differentiates one entry per component");
-                else if (ExprTools.UsesIndex(concentration, block.Replicate.Variable))
-                    Fail(parameter, $"the concentration '{Print(concentration)}' differs between replicates of {block.Replicate.Plate}; the M-step takes one concentration per component");
                 else terms.Add(new GradientTerm(GradientTermKind.DirichletConcentration, block.Id, calls[0], Within: concentration));
             }
 

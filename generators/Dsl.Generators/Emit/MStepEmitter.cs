@@ -137,16 +137,33 @@ namespace Dsl.Generators.Emit
                 {
                     var b = plan.Allocations[term.Block];
                     var code = new CodeExpr(spec, Vars(b.Mixture, b.Replicate));
-                    w.Line($"/// <summary>Block {b.Id}: which entry of {p} each {b.Mixture.Plate} component's concentration is, and sum over replicates of E[log {b.Latent}].</summary>");
+                    var (k, r, components) = (b.Mixture.Variable, b.Replicate.Variable, CodeExpr.Size(b.Mixture.Plate));
+                    w.Line(b.ConcentrationPerReplicate
+                        ? $"/// <summary>Block {b.Id}: which entry of {p} each ({b.Replicate.Plate}, {b.Mixture.Plate}) concentration reads, and E[log {b.Latent}] there.</summary>"
+                        : $"/// <summary>Block {b.Id}: which entry of {p} each {b.Mixture.Plate} component's concentration is, and sum over replicates of E[log {b.Latent}].</summary>");
                     using (w.Block($"private (int[] Map, double[] SumLog) {name}()"))
                     {
-                        w.Line($"var map = new int[{CodeExpr.Size(b.Mixture.Plate)}];");
-                        w.Line("var sumLog = new double[map.Length];");
-                        using (Loop(w, b.Mixture))
+                        if (b.ConcentrationPerReplicate)
                         {
-                            w.Line($"map[{b.Mixture.Variable}] = {code.FlatIndex(term.Access)};");
+                            w.Line($"var map = new int[{CodeExpr.Size(b.Replicate.Plate)} * {components}];");
+                            w.Line("var sumLog = new double[map.Length];");
                             using (Loop(w, b.Replicate))
-                                w.Line($"sumLog[{b.Mixture.Variable}] += {LogSum(b.Latent)}[{b.Replicate.Variable} * map.Length + {b.Mixture.Variable}] / recordedSweeps;");
+                            using (Loop(w, b.Mixture))
+                            {
+                                w.Line($"map[{r} * {components} + {k}] = {code.FlatIndex(term.Access)};");
+                                w.Line($"sumLog[{r} * {components} + {k}] = {LogSum(b.Latent)}[{r} * {components} + {k}] / recordedSweeps;");
+                            }
+                        }
+                        else
+                        {
+                            w.Line($"var map = new int[{components}];");
+                            w.Line("var sumLog = new double[map.Length];");
+                            using (Loop(w, b.Mixture))
+                            {
+                                w.Line($"map[{k}] = {code.FlatIndex(term.Access)};");
+                                using (Loop(w, b.Replicate))
+                                    w.Line($"sumLog[{k}] += {LogSum(b.Latent)}[{r} * map.Length + {k}] / recordedSweeps;");
+                            }
                         }
                         w.Line("return (map, sumLog);");
                     }
@@ -363,19 +380,23 @@ namespace Dsl.Generators.Emit
             var code = new CodeExpr(spec, vars);
             var within = term.Within!;
             var slope = Differentiation.Derivative(within, term.Access);
-            var k = b.Mixture.Variable;
-            w.Line($"/// <summary>Block {b.Id}: log Dirichlet({b.Latent} | a) with a_{k} = {ExprPrinter.Print(within)}, so ∂a_{k}/∂{ExprPrinter.Print(term.Access)} = {ExprPrinter.Print(slope)}.</summary>");
+            var (k, r, components) = (b.Mixture.Variable, b.Replicate.Variable, CodeExpr.Size(b.Mixture.Plate));
+            var perReplicate = b.ConcentrationPerReplicate;
+            w.Line($"/// <summary>Block {b.Id}: log Dirichlet({b.Latent} | a) with a_{k}{(perReplicate ? r : "")} = {ExprPrinter.Print(within)}{(perReplicate ? $", one set per {b.Replicate.Plate}" : "")}, so ∂a_{k}{(perReplicate ? r : "")}/∂{ExprPrinter.Print(term.Access)} = {ExprPrinter.Print(slope)}.</summary>");
             using (w.Block($"private double {Likelihood(update, term)}(global::System.ReadOnlySpan<double> x, (int[] Map, double[] SumLog) statistics, global::System.Span<double> gradient)"))
             {
                 w.Line("var concentration = new double[statistics.Map.Length];");
                 w.Line("var slope = new double[statistics.Map.Length];");
-                using (w.Block($"for (var {k} = 0; {k} < concentration.Length; {k}++)"))
+                var position = perReplicate ? $"{r} * {components} + {k}" : k;
+                using (Loop(w, perReplicate ? b.Replicate : null))
+                using (w.Block($"for (var {k} = 0; {k} < {components}; {k}++)"))
                 {
-                    w.Line($"var {entry.Name} = x[statistics.Map[{k}]];");
-                    w.Line($"concentration[{k}] = {code.Of(ExprTools.ReplaceCalls(within, p, entry))};");
-                    w.Line($"slope[{k}] = {code.Of(ExprTools.ReplaceCalls(slope, p, entry))};");
+                    w.Line($"var {entry.Name} = x[statistics.Map[{position}]];");
+                    w.Line($"concentration[{position}] = {code.Of(ExprTools.ReplaceCalls(within, p, entry))};");
+                    w.Line($"slope[{position}] = {code.Of(ExprTools.ReplaceCalls(slope, p, entry))};");
                 }
-                w.Line($"return {MStep}.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, {CodeExpr.Size(b.Replicate.Plate)}, statistics.SumLog, gradient);");
+                // A set per replicate counts once; one shared set stands for every replicate.
+                w.Line($"return {MStep}.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, {components}, {(perReplicate ? "1" : CodeExpr.Size(b.Replicate.Plate))}, statistics.SumLog, gradient);");
             }
         }
 

@@ -15,7 +15,8 @@ namespace Dsl.Cli.Tests.Declared;
 /// other one), by Monte Carlo over the recorded switches and by the plug-in means; UrsmLogDropout's logit is affine in
 /// Log(A), and its Pólya-Gamma term reaches A through 1/A; UrsmSharedSlope's logit has one slope for all cells;
 /// UrsmGeneDropoutEffect's and UrsmTypeDropoutIntercept's logits hold crossed coefficients, read at their current
-/// draws in the Pólya-Gamma statistics of A.
+/// draws in the Pólya-Gamma statistics of A; UrsmBulkAgeEffect's Dirichlet concentration differs between bulk
+/// samples, a set per sample in the term of alpha and of the age effect.
 /// </summary>
 public sealed class WeightObjectiveTests : IDisposable
 {
@@ -29,6 +30,7 @@ public sealed class WeightObjectiveTests : IDisposable
     [InlineData("UrsmKappaCovariate", false)]
     [InlineData("UrsmGeneDropoutEffect", false)]
     [InlineData("UrsmTypeDropoutIntercept", false)]
+    [InlineData("UrsmBulkAgeEffect", false)]
     public void ObjectivesThroughExpressionsOfTheParameters_MatchCentralDifferences(string name, bool plugIn)
     {
         Assert.True(compiled.Succeeded, string.Join("\n", compiled.Messages));
@@ -54,6 +56,13 @@ public sealed class WeightObjectiveTests : IDisposable
             model.Store("depthEffect", [0.5]);
             parameters.Add(("depthEffect", 1));
             parameters.Add(("muKappa", 1));
+        }
+        if (name == "UrsmBulkAgeEffect")
+        {
+            model.Store("age", Enumerable.Range(0, 30).Select(j => -1 + 2.0 * j / 29).ToArray());
+            model.Store("ageEffect", [0.6, -0.4, 0.1]);
+            parameters.Add(("alpha", 1));
+            parameters.Add(("ageEffect", 1));
         }
         if (name == "UrsmSharedSlope")
         {

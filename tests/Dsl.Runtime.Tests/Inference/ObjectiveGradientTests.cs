@@ -37,7 +37,26 @@ public sealed class ObjectiveGradientTests
         int[] map = [0, 2, 5];
         double[] concentration = [x[0], 2 * x[2], Math.Exp(x[5])];
         double[] slope = [1, 2, Math.Exp(x[5])];
-        return ObjectiveTerms.DirichletLogDensity(concentration, slope, map, 40, [-30, -55, -20], g);
+        return ObjectiveTerms.DirichletLogDensity(concentration, slope, map, 3, 40, [-30, -55, -20], g);
+    });
+
+    /// <summary>
+    /// Concentrations that differ between two replicates, a_rk = w_k·exp(x_5·age_r) (a covariate of each replicate
+    /// scaling a shared effect): a group per replicate, every concentration read through the one entry x_5.
+    /// </summary>
+    [Fact]
+    public void DirichletLogDensity_PerReplicate() => Check((x, g) =>
+    {
+        double[] w = [0.8, 2.5, 1.2], age = [0.5, -1.0];
+        var concentration = new double[6];
+        var slope = new double[6];
+        for (var r = 0; r < 2; r++)
+            for (var k = 0; k < 3; k++)
+            {
+                concentration[r * 3 + k] = w[k] * Math.Exp(x[5] * age[r]);
+                slope[r * 3 + k] = age[r] * concentration[r * 3 + k];
+            }
+        return ObjectiveTerms.DirichletLogDensity(concentration, slope, [5, 5, 5, 5, 5, 5], 3, 1, [-3, -5.5, -2, -4, -1, -6], g);
     });
 
     [Fact]

@@ -28,23 +28,30 @@ public static class ObjectiveTerms
     }
 
     /// <summary>
-    /// The log-density of <paramref name="replicates"/> Dirichlet vectors with concentrations a_k, given
-    /// sumLog[k] = sum_r E[log w_kr]: R (log Gamma(sum a) - sum log Gamma(a_k)) + sum_k (a_k - 1) sumLog_k. Each a_k
+    /// Dirichlet log-densities, in groups of <paramref name="components"/> entries: one group for every replicate where
+    /// the concentrations differ between replicates (<paramref name="weight"/> 1), or one group standing for
+    /// <paramref name="weight"/> replicates that share them. With sumLog_k the group's sum over its replicates of
+    /// E[log w_k], a group adds weight (log Gamma(sum a) - sum log Gamma(a_k)) + sum_k (a_k - 1) sumLog_k. Each a_k
     /// is a function of the parameter's entry map[k] with derivative slope[k] there (1 where a_k is the entry itself),
     /// through which the gradient flows.
     /// </summary>
-    public static double DirichletLogDensity(ReadOnlySpan<double> concentration, ReadOnlySpan<double> slope, ReadOnlySpan<int> map, int replicates, ReadOnlySpan<double> sumLog, Span<double> gradient)
+    public static double DirichletLogDensity(ReadOnlySpan<double> concentration, ReadOnlySpan<double> slope, ReadOnlySpan<int> map, int components, int weight,
+        ReadOnlySpan<double> sumLog, Span<double> gradient)
     {
-        if (replicates == 0) return 0;
-        var total = 0.0;
-        foreach (var a in concentration) total += a;
-        var value = replicates * SpecialFunctions.LogGamma(total);
-        var digammaTotal = gradient.IsEmpty ? 0 : SpecialFunctions.Digamma(total);
-        for (var k = 0; k < map.Length; k++)
+        if (weight == 0) return 0;
+        var value = 0.0;
+        for (var start = 0; start < concentration.Length; start += components)
         {
-            var a = concentration[k];
-            value += -replicates * SpecialFunctions.LogGamma(a) + (a - 1) * sumLog[k];
-            if (!gradient.IsEmpty) gradient[map[k]] += (replicates * (digammaTotal - SpecialFunctions.Digamma(a)) + sumLog[k]) * slope[k];
+            var total = 0.0;
+            for (var k = start; k < start + components; k++) total += concentration[k];
+            value += weight * SpecialFunctions.LogGamma(total);
+            var digammaTotal = gradient.IsEmpty ? 0 : SpecialFunctions.Digamma(total);
+            for (var k = start; k < start + components; k++)
+            {
+                var a = concentration[k];
+                value += -weight * SpecialFunctions.LogGamma(a) + (a - 1) * sumLog[k];
+                if (!gradient.IsEmpty) gradient[map[k]] += (weight * (digammaTotal - SpecialFunctions.Digamma(a)) + sumLog[k]) * slope[k];
+            }
         }
         return value;
     }

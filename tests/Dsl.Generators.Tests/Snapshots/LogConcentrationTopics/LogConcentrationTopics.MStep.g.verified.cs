@@ -158,13 +158,13 @@ partial class LogConcentrationTopics
     {
         var concentration = new double[statistics.Map.Length];
         var slope = new double[statistics.Map.Length];
-        for (var t = 0; t < concentration.Length; t++)
+        for (var t = 0; t < TopicCount; t++)
         {
             var logAlpha_value = x[statistics.Map[t]];
             concentration[t] = global::System.Math.Exp(logAlpha_value);
             slope[t] = global::System.Math.Exp(logAlpha_value);
         }
-        return global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, DocumentCount, statistics.SumLog, gradient);
+        return global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, TopicCount, DocumentCount, statistics.SumLog, gradient);
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on logAlpha, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>

@@ -288,13 +288,13 @@ partial class Ursm
     {
         var concentration = new double[statistics.Map.Length];
         var slope = new double[statistics.Map.Length];
-        for (var k = 0; k < concentration.Length; k++)
+        for (var k = 0; k < TypeCount; k++)
         {
             var alpha_value = x[statistics.Map[k]];
             concentration[k] = alpha_value;
             slope[k] = 1.0;
         }
-        return global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, BulkCount, statistics.SumLog, gradient);
+        return global::Dsl.Runtime.Inference.MStep.ObjectiveTerms.DirichletLogDensity(concentration, slope, statistics.Map, TypeCount, BulkCount, statistics.SumLog, gradient);
     }
 
     /// <summary>The part of the expected complete log-likelihood that depends on alpha, its gradient and its feasible set (internal: the model's own assembly checks the gradient).</summary>
