@@ -15,7 +15,9 @@ public sealed class CompiledDeclarations : IDisposable
     public static readonly string[] Posteriordb =
         ["earnings-logearn_height", "eight_schools-eight_schools_noncentered", "kidiq-kidscore_momiq", "low_dim_gauss_mix-low_dim_gauss_mix", "mesquite-logmesquite", "sblri-blr",
          // Five more from posteriordb's repository, whose transformed data are derived nodes (standardising, a design's centred columns, logs, indicators).
-         "earnings-logearn_interaction_z", "diamonds-diamonds", "kidiq-kidscore_interaction", "mesquite-logmesquite_logvash", "kidiq_with_mom_work-kidscore_mom_work"];
+         "earnings-logearn_interaction_z", "diamonds-diamonds", "kidiq-kidscore_interaction", "mesquite-logmesquite_logvash", "kidiq_with_mom_work-kidscore_mom_work",
+         // And two whose data are transformed by a change of variables (log10) and by the sample sd.
+         "earnings-log10earn_height", "kidiq_with_mom_work-kidscore_interaction_z"];
 
     // README.md's example (Poisson counts with a random effect and parameters) and the complementary log-log
     // regression are generality models of their own.

@@ -8,7 +8,8 @@ dsl=src/Dsl.Cli/bin/Release/net10.0/dsl
 out=$(mktemp -d)
 echo "posterior,seconds,min_bulk_ess,ess_per_s"
 for m in kidiq-kidscore_momiq earnings-logearn_height mesquite-logmesquite eight_schools-eight_schools_noncentered sblri-blr low_dim_gauss_mix-low_dim_gauss_mix \
-    earnings-logearn_interaction_z diamonds-diamonds kidiq-kidscore_interaction mesquite-logmesquite_logvash kidiq_with_mom_work-kidscore_mom_work; do
+    earnings-logearn_interaction_z diamonds-diamonds kidiq-kidscore_interaction mesquite-logmesquite_logvash kidiq_with_mom_work-kidscore_mom_work \
+    earnings-log10earn_height kidiq_with_mom_work-kidscore_interaction_z; do
   "$dsl" fit "tests/posteriordb/$m.cs" --data "tests/fixtures/posteriordb/$m/data.json" --out "$out/$m" --quiet --threads 1 > /dev/null
   /usr/bin/python3 - "$m" "$out/$m" <<'PY'
 import csv, json, sys

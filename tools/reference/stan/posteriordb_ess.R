@@ -1,4 +1,4 @@
-# Stan's own NUTS on the eleven posteriordb posteriors of tests/posteriordb (their Stan code as posteriordb has it): 4 chains of 1,000 draws after 1,000
+# Stan's own NUTS on the thirteen posteriordb posteriors of tests/posteriordb (their Stan code as posteriordb has it): 4 chains of 1,000 draws after 1,000
 # warm-up, one core, chains in sequence; prints each posterior's summed chain time (warm-up + sampling), the
 # smallest bulk ESS over its parameters and their ratio. Needs r-cran-rstan, r-cran-jsonlite and a symlink from
 # BH's include to /usr/include (see README.md here).
@@ -54,7 +54,16 @@ model { lw ~ normal(beta[1] + beta[2] * lv + beta[3] * la + beta[4] * ls + beta[
 transformed data { vector[N] work2; vector[N] work3; vector[N] work4;
   for (i in 1:N) { work2[i] = mom_work[i] == 2; work3[i] = mom_work[i] == 3; work4[i] = mom_work[i] == 4; } }
 parameters { vector[4] beta; real<lower=0> sigma; }
-model { kid_score ~ normal(beta[1] + beta[2] * work2 + beta[3] * work3 + beta[4] * work4, sigma); }")
+model { kid_score ~ normal(beta[1] + beta[2] * work2 + beta[3] * work3 + beta[4] * work4, sigma); }",
+"earnings-log10earn_height" = "data { int<lower=0> N; vector[N] earn; vector[N] height; }
+transformed data { vector[N] log10_earn; for (i in 1:N) log10_earn[i] = log10(earn[i]); }
+parameters { vector[2] beta; real<lower=0> sigma; }
+model { log10_earn ~ normal(beta[1] + beta[2] * height, sigma); }",
+"kidiq_with_mom_work-kidscore_interaction_z" = "data { int<lower=0> N; vector[N] kid_score; vector[N] mom_hs; vector[N] mom_iq; }
+transformed data { vector[N] z_mom_hs = (mom_hs - mean(mom_hs)) / (2 * sd(mom_hs)); vector[N] z_mom_iq = (mom_iq - mean(mom_iq)) / (2 * sd(mom_iq));
+  vector[N] inter = z_mom_hs .* z_mom_iq; }
+parameters { vector[4] beta; real<lower=0> sigma; }
+model { kid_score ~ normal(beta[1] + beta[2] * z_mom_hs + beta[3] * z_mom_iq + beta[4] * inter, sigma); }")
 # An optional second argument names the posteriors to run, comma-separated (all by default).
 only <- if (length(args) > 1) strsplit(args[2], ",")[[1]] else names(codes)
 out <- c()
