@@ -95,3 +95,18 @@ public partial class UrsmBulkAgeEffect
     [Param] public partial double ageEffect(Type k);
     [Latent] public double W(Type k, Bulk j) => Dist.Dirichlet(over: k, alpha(k) * Exp(ageEffect(k) * age(j)));
 }
+
+/// <summary>
+/// URSM whose genes' dropout effects regress on a gene covariate (its GC content, say): geneEffect(i) ~ Normal(gcEffect
+/// · gc(i), varGene). Neither parameter has a closed form with that mean, so each is fitted from the Monte Carlo log
+/// prior over the crossed block's recorded draws.
+/// </summary>
+[PlateModel("URSM with gene dropout effects regressed on a covariate", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmGeneEffectCovariate
+{
+    [Data] public partial double gc(Gene i);
+    [Param] public partial double gcEffect();
+    [Param, Positive] public partial double varGene();
+    [Latent] public double geneEffect(Gene i) => Dist.Normal(gcEffect() * gc(i), Sqrt(varGene()));
+    public double pi(Gene i, Cell l) => Logistic(kappa(l) + tau(l) * A(i, G(l)) + geneEffect(i));
+}

@@ -95,6 +95,8 @@ namespace Dsl.Generators.Derivation
         BinaryLikelihood,
         /// <summary>E[log prior(latent | P)] over the recorded draws of a slice-sampled latent (<see cref="GradientTerm.Latent"/>).</summary>
         LatentPrior,
+        /// <summary>E[log prior(latent | P)] over the recorded draws of a crossed coefficient; <see cref="GradientTerm.Block"/> is the crossed block.</summary>
+        CrossedPrior,
     }
 
     /// <summary>

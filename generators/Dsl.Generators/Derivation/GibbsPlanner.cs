@@ -416,8 +416,7 @@ namespace Dsl.Generators.Derivation
                     foreach (var slot in block.Slots) CollectPriorTerm(parameter, block, slot, terms);
                     if (block.Child is { } child) CollectWeight(parameter, block, child, terms);
                 }
-                foreach (var block in crossedBlocks.Where(b => ExprTools.Mentions(b.PriorMean, parameter.Name) || ExprTools.Mentions(b.PriorSd, parameter.Name)))
-                    Fail(parameter, $"the prior of '{block.Latent}', a crossed coefficient, reads it in a form no closed form covers (only a Normal's mean or variance, as the parameter itself); the M-step keeps draws of per-replicate coefficients only");
+                foreach (var block in crossedBlocks) CollectCrossedPrior(parameter, block, terms);
                 if (failure is not null) return null;
                 var mentioned = spec.Nodes.Any(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name)));
                 if (terms.Count == 0)
@@ -477,6 +476,25 @@ namespace Dsl.Generators.Derivation
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.LatentPrior, block.Id, reads[0], slot.Latent));
+            }
+
+            /// <summary>
+            /// A parameter in a crossed coefficient's prior that no closed form takes (a regression of gene effects on a
+            /// covariate, a mean shared with another latent): the Monte Carlo log prior over the block's recorded draws,
+            /// its arguments in the latent's own index variables.
+            /// </summary>
+            private void CollectCrossedPrior(NodeSpec parameter, CrossedBlock block, List<GradientTerm> terms)
+            {
+                var latent = Node(block.Latent);
+                var own = new NodeCallExpr(latent.Name, latent.Indices.Select(i => (Expr)new IndexExpr(i.Variable, latent.Declaration.Location)).ToEquatableArray(), latent.Declaration.Location);
+                var arguments = ExprTools.ArgumentsAt(spec, latent, own);
+                var reads = arguments.SelectMany(ExprTools.Calls).Where(c => c.Node == parameter.Name).ToList();
+                if (reads.Count == 0) return;
+                if (reads.Any(r => !ExprTools.SameShape(r, reads[0])))
+                    Fail(parameter, $"the prior of '{block.Latent}' reads it at different entries; the M-step needs one entry per entry of the latent");
+                else if (!Differentiable(arguments, reads[0], out var why))
+                    Fail(parameter, $"the prior of '{block.Latent}' cannot be differentiated in it: {why}");
+                else terms.Add(new GradientTerm(GradientTermKind.CrossedPrior, block.Id, reads[0], block.Latent));
             }
 
             /// <summary>

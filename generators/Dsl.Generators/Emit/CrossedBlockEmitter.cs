@@ -62,7 +62,33 @@ namespace Dsl.Generators.Emit
             GibbsEmitter.Accessor(w, node, $"[{CodeExpr.RowMajor(node.Indices.Select(i => i.Variable + ".Value").ToList(), node.Indices.Select(i => CodeExpr.Size(i.Plate)).ToList())}]");
         }
 
-        public static void EmitSweep(SourceWriter w, ModelSpec spec, CrossedBlock block, Lowering.ScheduledBlock scheduled)
+        /// <summary>Whether the block keeps every recorded draw of its latent: an M-step term reads its prior over them.</summary>
+        public static bool KeepsDraws(GibbsPlan plan, CrossedBlock block) =>
+            plan.Gradients.SelectMany(g => g.Terms).Any(t => t.Kind == GradientTermKind.CrossedPrior && t.Block == block.Id);
+
+        /// <summary>For the M-step: which entry of the parameter each entry's prior reads, and E[log prior] over the recorded draws.</summary>
+        public static void EmitPriorTerm(SourceWriter w, ModelSpec spec, CrossedBlock block, GradientTerm term, string map, string likelihood)
+        {
+            var latent = ExprTools.Find(spec, block.Latent)!;
+            var code = new CodeExpr(spec, OwnVars(spec, block));
+            w.Line($"/// <summary>Crossed block {block.Id}: for each entry of {block.Latent}, the entry of {term.Access.Node} its prior reads.</summary>");
+            using (w.Block($"private int[] {map}()"))
+            {
+                w.Line($"var map = new int[{Entries(spec, block)}];");
+                using (w.Block($"for (var entry = 0; entry < map.Length; entry++)"))
+                {
+                    EmitEntryLocals(w, spec, block);
+                    w.Line($"map[entry] = {code.FlatIndex(term.Access)};");
+                }
+                w.Line("return map;");
+            }
+            w.Line();
+            SliceBlockEmitter.EmitMonteCarloPrior(w, spec, $"Crossed block {block.Id}", latent.Declaration.Distribution!.Name,
+                ExprTools.ArgumentsAt(spec, latent, GibbsEmitter.Call(latent)), OwnVars(spec, block), term, likelihood, "entry", Entries(spec, block), Draws(block.Latent),
+                () => EmitEntryLocals(w, spec, block));
+        }
+
+        public static void EmitSweep(SourceWriter w, ModelSpec spec, GibbsPlan plan, CrossedBlock block, Lowering.ScheduledBlock scheduled)
         {
             var response = ExprTools.Find(spec, block.Primary.Response)!;
             // A read at one of the response's own indices binds that index to the entry's position along that plate; any
@@ -107,6 +133,7 @@ namespace Dsl.Generators.Emit
                 {
                     w.Line($"{Sum(block.Latent)}[entry] += value;");
                     w.Line($"{SquareSum(block.Latent)}[entry] += value * value;");
+                    if (KeepsDraws(plan, block)) w.Line($"{Draws(block.Latent)}[(recordedSweeps - 1) * {Entries(spec, block)} + entry] = value;");
                 }
             }
             w.Line();

@@ -42,7 +42,7 @@ namespace Dsl.Generators.Emit
                 EmitSweep(w, spec, plan, schedule);
                 foreach (var block in plan.Allocations) EmitAllocationSweep(w, spec, block, schedule.Of(block.Latent));
                 foreach (var block in plan.Logistics) EmitLogisticSweep(w, spec, plan, block, schedule.Of(block.Response), Hoisted(spec, block, schedule));
-                foreach (var block in plan.Crossed) CrossedBlockEmitter.EmitSweep(w, spec, block, schedule.Of(block.Latent));
+                foreach (var block in plan.Crossed) CrossedBlockEmitter.EmitSweep(w, spec, plan, block, schedule.Of(block.Latent));
                 EmitPosteriorMeans(w, spec, plan);
                 EmitState(w, spec, plan, arrays);
             }
@@ -201,6 +201,11 @@ namespace Dsl.Generators.Emit
                     foreach (var block in plan.Logistics.Where(b => KeepsLatentDraws(plan, b)))
                         foreach (var slot in DistinctSlots(block))
                             w.Line($"if ({Draws(slot.Latent)}.Length < recordedSweeps * {Replicates(block)}) global::System.Array.Resize(ref {Draws(slot.Latent)}, 2 * recordedSweeps * {Replicates(block)});");
+                    foreach (var block in plan.Crossed.Where(b => CrossedBlockEmitter.KeepsDraws(plan, b)))
+                    {
+                        var entries = CrossedBlockEmitter.Entries(spec, block);
+                        w.Line($"if ({Draws(block.Latent)}.Length < recordedSweeps * {entries}) global::System.Array.Resize(ref {Draws(block.Latent)}, 2 * recordedSweeps * {entries});");
+                    }
                 }
                 foreach (var block in schedule.Groups.SelectMany(g => g).Where(b => b.PreparedPerSweep)) w.Line($"Prepare{block.Name}();");
                 foreach (var group in schedule.Groups)

@@ -171,6 +171,9 @@ namespace Dsl.Generators.Emit
                     EmitConcentrationTerm(w, spec, b, update, term);
                     break;
                 }
+                case GradientTermKind.CrossedPrior:
+                    CrossedBlockEmitter.EmitPriorTerm(w, spec, plan.Crossed[term.Block], term, name, Likelihood(update, term));
+                    break;
                 case GradientTermKind.LatentPrior:
                 {
                     var b = plan.Logistics[term.Block];
@@ -347,7 +350,8 @@ namespace Dsl.Generators.Emit
                     break;
                 }
                 case GradientTermKind.LatentPrior:
-                    w.Line($"// Block {term.Block}: E[log prior({term.Latent})] by Monte Carlo over the recorded sweeps.");
+                case GradientTermKind.CrossedPrior:
+                    w.Line($"// {(term.Kind == GradientTermKind.CrossedPrior ? "Crossed block" : "Block")} {term.Block}: E[log prior({term.Latent})] by Monte Carlo over the recorded sweeps.");
                     w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient);");
                     break;
                 default:

@@ -235,28 +235,40 @@ namespace Dsl.Generators.Emit
         {
             var slot = DistinctSlots(block).First(s => s.Latent == term.Latent);
             var (distribution, arguments) = Prior(spec, slot);
+            EmitMonteCarloPrior(w, spec, $"Block {block.Id}", distribution, arguments, GibbsEmitter.SlotVars(spec, block, null), term, name,
+                block.Replicate?.Variable ?? "replicate", Replicates(block), Draws(slot.Latent), entryLocals: null);
+        }
+
+        /// <summary>
+        /// E[log prior(latent)] over the recorded sweeps as a function of the parameter, with its gradient through each
+        /// argument of the prior: the loop visits every entry of the latent (<paramref name="entry"/> up to
+        /// <paramref name="entries"/>, its draws at sweep * entries + entry), <paramref name="entryLocals"/> printing
+        /// whatever the arguments read besides it. Shared by a logistic block's coefficients and a crossed latent.
+        /// </summary>
+        public static void EmitMonteCarloPrior(SourceWriter w, ModelSpec spec, string owner, string distribution, IReadOnlyList<Expr> arguments,
+            Dictionary<string, string> vars, GradientTerm term, string name, string entry, string entries, string draws, System.Action? entryLocals)
+        {
             var parameter = new IndexExpr(term.Access.Node + "_value", term.Access.Location);
-            var vars = GibbsEmitter.SlotVars(spec, block, null);
-            vars[parameter.Name] = parameter.Name;
+            vars = new Dictionary<string, string>(vars) { [parameter.Name] = parameter.Name };
             var code = new CodeExpr(spec, vars);
             var values = arguments.Select(a => code.Of(ExprTools.ReplaceCalls(a, term.Access.Node, parameter))).ToList();
             var slopes = arguments.Select(a => ExprTools.ReplaceCalls(Differentiation.Derivative(a, term.Access), term.Access.Node, parameter)).ToList();
-            var r = block.Replicate?.Variable ?? "replicate";
             w.Line("/// <summary>");
-            w.Line($"/// Block {block.Id}: E[log {distribution}({term.Latent}; {string.Join(", ", arguments.Select(ExprPrinter.Print))})] over the recorded sweeps as a function of");
+            w.Line($"/// {owner}: E[log {distribution}({term.Latent}; {string.Join(", ", arguments.Select(ExprPrinter.Print))})] over the recorded sweeps as a function of");
             w.Line($"/// {term.Access.Node}, with its gradient through each argument of the prior.");
             w.Line("/// </summary>");
             using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)"))
             {
                 w.Line("var total = 0.0;");
                 using (w.Block("for (var sweep = 0; sweep < recordedSweeps; sweep++)"))
-                using (w.Block($"for (var {r} = 0; {r} < {Replicates(block)}; {r}++)"))
+                using (w.Block($"for (var {entry} = 0; {entry} < {entries}; {entry}++)"))
                 {
-                    w.Line($"var entry = map[{r}];");
-                    w.Line($"var {parameter.Name} = x[entry];");
-                    w.Line($"total += {DensityCall(distribution, $"{Draws(slot.Latent)}[sweep * {Replicates(block)} + {r}]", values, "d")};");
+                    entryLocals?.Invoke();
+                    w.Line($"var read = map[{entry}]; // the entry of {term.Access.Node} this one's prior reads");
+                    w.Line($"var {parameter.Name} = x[read];");
+                    w.Line($"total += {DensityCall(distribution, $"{draws}[sweep * {entries} + {entry}]", values, "d")};");
                     var chain = slopes.Select((slope, n) => (slope, n)).Where(q => !Differentiation.IsZero(q.slope)).Select(q => q.slope is ConstantExpr { Value: 1 } ? $"d{q.n + 1}" : $"d{q.n + 1} * {code.Of(q.slope)}");
-                    w.Line($"if (!gradient.IsEmpty) gradient[entry] += ({string.Join(" + ", chain)}) / recordedSweeps;");
+                    w.Line($"if (!gradient.IsEmpty) gradient[read] += ({string.Join(" + ", chain)}) / recordedSweeps;");
                 }
                 w.Line("return total / recordedSweeps;");
             }

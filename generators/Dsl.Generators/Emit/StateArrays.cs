@@ -65,6 +65,8 @@ namespace Dsl.Generators.Emit
                 arrays.Add(new StateArray(State(b.Latent), "double", length, false, false, b.Latent));
                 arrays.Add(new StateArray(Sum(b.Latent), "double", length, true, false, $"sum of {b.Latent} over recorded sweeps"));
                 arrays.Add(new StateArray(SquareSum(b.Latent), "double", length, true, false, $"sum of {b.Latent}^2 over recorded sweeps"));
+                if (CrossedBlockEmitter.KeepsDraws(plan, b))
+                    arrays.Add(new StateArray(Draws(b.Latent), "double", "0", false, true, $"{b.Latent} at every recorded sweep, for the Monte Carlo M-step"));
             }
             return new StateArrays(arrays);
         }

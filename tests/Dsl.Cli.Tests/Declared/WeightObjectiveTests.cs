@@ -16,7 +16,8 @@ namespace Dsl.Cli.Tests.Declared;
 /// Log(A), and its Pólya-Gamma term reaches A through 1/A; UrsmSharedSlope's logit has one slope for all cells;
 /// UrsmGeneDropoutEffect's and UrsmTypeDropoutIntercept's logits hold crossed coefficients, read at their current
 /// draws in the Pólya-Gamma statistics of A; UrsmBulkAgeEffect's Dirichlet concentration differs between bulk
-/// samples, a set per sample in the term of alpha and of the age effect.
+/// samples, a set per sample in the term of alpha and of the age effect; UrsmGeneEffectCovariate's crossed gene
+/// effects regress on a covariate, their Monte Carlo log prior the term of the slope and of the variance.
 /// </summary>
 public sealed class WeightObjectiveTests : IDisposable
 {
@@ -31,6 +32,7 @@ public sealed class WeightObjectiveTests : IDisposable
     [InlineData("UrsmGeneDropoutEffect", false)]
     [InlineData("UrsmTypeDropoutIntercept", false)]
     [InlineData("UrsmBulkAgeEffect", false)]
+    [InlineData("UrsmGeneEffectCovariate", false)]
     public void ObjectivesThroughExpressionsOfTheParameters_MatchCentralDifferences(string name, bool plugIn)
     {
         Assert.True(compiled.Succeeded, string.Join("\n", compiled.Messages));
@@ -63,6 +65,14 @@ public sealed class WeightObjectiveTests : IDisposable
             model.Store("ageEffect", [0.6, -0.4, 0.1]);
             parameters.Add(("alpha", 1));
             parameters.Add(("ageEffect", 1));
+        }
+        if (name == "UrsmGeneEffectCovariate")
+        {
+            model.Store("gc", Enumerable.Range(0, 30).Select(i => -1 + 2.0 * i / 29).ToArray());
+            model.Store("gcEffect", [0.8]);
+            model.Store("varGene", [0.4]);
+            parameters.Add(("gcEffect", 1));
+            parameters.Add(("varGene", 1));
         }
         if (name == "UrsmSharedSlope")
         {

@@ -300,10 +300,10 @@ partial class RobustGermination
         {
             for (var p = 0; p < PlotCount; p++)
             {
-                var entry = map[p];
-                var plotScale_value = x[entry];
+                var read = map[p]; // the entry of plotScale this one's prior reads
+                var plotScale_value = x[read];
                 total += global::Dsl.Runtime.Hmc.LogDensity.StudentT(uDraws[sweep * PlotCount + p], 4.0, 0.0, plotScale_value, out var d0, out var d1, out var d2, out var d3);
-                if (!gradient.IsEmpty) gradient[entry] += (d3) / recordedSweeps;
+                if (!gradient.IsEmpty) gradient[read] += (d3) / recordedSweeps;
             }
         }
         return total / recordedSweeps;
