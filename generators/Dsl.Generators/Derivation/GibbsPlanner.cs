@@ -189,7 +189,7 @@ namespace Dsl.Generators.Derivation
                         return true;
                     }
                     if (!TryCrossed(response, slots, slotTerms, offsets, crossed)) return true;
-                    replicates = new List<string> { ExprTools.Find(spec, slots[0].Latent)!.Indices[0].Plate };
+                    replicates = new List<string> { Node(slots[0].Latent).Indices[0].Plate };
                 }
                 var replicate = replicates.Count == 1 ? response.Indices.FirstOrDefault(i => i.Plate == replicates[0]) : ChildReplicate(response);
                 if (replicates.Count == 1 && replicate is null) { Fail(response, $"its coefficients vary over plate {replicates[0]}, which the response is not indexed by"); return true; }
@@ -212,12 +212,14 @@ namespace Dsl.Generators.Derivation
                 var primary = new LogisticBlock(logistics.Count, response.Name, isLatent, replicate, elements[0], slots.ToEquatableArray(), offsets.ToEquatableArray(), child, probability, response.Declaration.Location.Line);
                 logistics.Add(primary);
                 foreach (var slot in slots) claimed.Add(slot.Latent);
-                foreach (var slot in crossed.Where(c => claimed.Add(c.Latent)))
+                // A latent in several terms (g(i) + g(i)·x(l)) is one crossed block whose covariate is the terms' sum.
+                foreach (var terms in crossed.GroupBy(c => c.Latent))
                 {
-                    var latent = Node(slot.Latent);
-                    var coefficient = crossed.Where(c => c.Latent == slot.Latent).Select(c => c.Coefficient).Aggregate((a, b) => new BinaryExpr('+', a, b, b.Location));
-                    crossedBlocks.Add(new CrossedBlock(crossedBlocks.Count, latent.Name, primary, (NodeCallExpr)slot.LatentCall, coefficient,
+                    var latent = Node(terms.Key);
+                    var coefficient = terms.Select(c => c.Coefficient).Aggregate((a, b) => new BinaryExpr('+', a, b, b.Location));
+                    crossedBlocks.Add(new CrossedBlock(crossedBlocks.Count, latent.Name, primary, (NodeCallExpr)terms.First().LatentCall, coefficient,
                         ExprTools.Argument(latent, "mean", spec)!, ExprTools.Argument(latent, "sd", spec)!, psi!, latent.Declaration.Location.Line));
+                    claimed.Add(latent.Name);
                 }
                 if (isLatent) claimed.Add(response.Name);
                 return true;
