@@ -149,6 +149,8 @@ public sealed class DiagnosticLocationTests
     [InlineData("Dist.Normal(0, 1);", "Dist.Normal(0, Sum((Gene g) => w(g))); [Data] public partial double w(Gene g);", "its prior's arguments may not contain Sum here")]
     [InlineData("[Latent, Encoder(Inputs = new[] { nameof(y) }, Hidden = 4)]", "[Latent]", "needs an [Encoder] for variational inference")]
     [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(Sum((Gene h) => rho(c, h) * rho(c, g)))", "argument 'rate' holds a Sum that reads the row's item g")]
+    [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(w() * rho(c, g)); [Param, Positive] public double w() => Dist.HalfFlat()", "a [Param] with a Dist.HalfFlat prior: variational inference adds the log priors of Normal")]
+    [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(w() * rho(c, g)); [Param, Positive] public double w() => Dist.Gamma(2, Sum((Gene g) => v(g))); [Data] public partial double v(Gene g)", "its prior's argument 'rate' may read constants, data, parameters and other global latents only (no Sum)")]
     public void VariationalRefusal_NamesTheNodeAndWhy(string line, string replacement, string why)
     {
         Assert.Contains(line, Vae);

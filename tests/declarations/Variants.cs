@@ -299,6 +299,30 @@ public partial class DispersionPriorVae
         zeroLogit: Log(dropout(g)) - Log(1 - dropout(g)));
 }
 
+/// DispersionPriorVae's Gamma prior on the dispersions kept, but the dispersions point estimates rather than latents: a
+/// [Param] with a prior is a MAP estimate, its log prior added to the objective. The prior's rate is itself a fitted
+/// parameter (read by that prior only), and a per-gene offset the softmax could absorb is held near 0 by its Normal prior.
+[PlateModel("NB VAE with MAP dispersions under a fitted Gamma prior")]
+public partial class MapDispersionVae
+{
+    [Plate] public partial struct Cell { }
+    [Plate] public partial struct Gene { }
+    [Plate] public partial struct Dim { }
+
+    [Data] public partial double logDepth(Cell n);
+    [Param, Positive] public partial double thetaRate();
+    [Param, Positive] public double theta(Gene g) => Dist.Gamma(2, thetaRate());
+    [Param] public double offset(Gene g) => Dist.Normal(0, 0.5);
+
+    [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
+    public double z(Cell n, Dim d) => Dist.Normal(0, 1);
+
+    [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
+    public partial double rho(Cell n, Gene g);
+
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n) + offset(g)) * rho(n, g), inverseDispersion: theta(g));
+}
+
 /// scVI's counts beside each cell's annotated type, predicted from the latent by a classifier network (the shape
 /// of scANVI's labelled cells): a Categorical observation on a softmax of logits across the type plate.
 [PlateModel("NB VAE with cell-type labels")]

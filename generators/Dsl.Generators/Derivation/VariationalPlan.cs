@@ -124,8 +124,16 @@ namespace Dsl.Generators.Derivation
     /// <summary>
     /// A global parameter optimised by gradient: a positive one through its logarithm, a simplex one through a softmax
     /// along <see cref="Simplex"/> (its plate, the rows' length and the stride between a row's entries, row-major).
+    /// With a <see cref="Prior"/>, the objective adds its log prior (a MAP estimate on the parameter's own scale).
     /// </summary>
-    public sealed record FittedParameter(string Node, bool Positive, SimplexAxis? Simplex = null);
+    public sealed record FittedParameter(string Node, bool Positive, SimplexAxis? Simplex = null, ParameterPrior? Prior = null);
+
+    /// <summary>
+    /// The declared prior of a [Param]: the runtime kernel of its log density and every argument with its partials
+    /// (arguments read constants, data, other parameters and global latents). The whole data set shares the term, so
+    /// each row carries 1/Population of it, as of a global latent's KL.
+    /// </summary>
+    public sealed record ParameterPrior(string Kernel, EquatableArray<LikelihoodArgument> Arguments, int Line);
 
     /// <summary>The plate a simplex parameter's rows run along, and the plates after it (whose sizes make the stride between a row's entries).</summary>
     public sealed record SimplexAxis(string Plate, EquatableArray<string> After);

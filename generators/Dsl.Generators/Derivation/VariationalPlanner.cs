@@ -102,19 +102,21 @@ namespace Dsl.Generators.Derivation
                     if (failure is not null) return Failed();
                 }
                 var parameters = new List<FittedParameter>();
-                foreach (var parameter in spec.Nodes.Where(n => n.Role == NodeRole.Param && !uninformed.Contains(n.Name)))
+                var fitted = spec.Nodes.Where(n => n.Role == NodeRole.Param && !uninformed.Contains(n.Name)).ToList();
+                foreach (var parameter in fitted)
                 {
-                    if (!likelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, parameter.Name))) && !ReadByPrior(latents, globals, parameter.Name))
-                        Fail(parameter, "only parameters that observation arguments or latents' priors read are fitted by gradient here");
-                    else if (parameter.Declaration.Distribution is not null)
-                        Fail(parameter, "a prior on a [Param] is not used by variational inference yet (NUTS and maximum likelihood add it); make the node a [Latent], or drop the prior");
+                    if (!likelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, parameter.Name))) && !ReadByPrior(latents, globals, parameter.Name) &&
+                            !fitted.Any(other => other != parameter && ReadByParameterPrior(other, parameter.Name)))
+                        Fail(parameter, "only parameters that observation arguments or priors read are fitted by gradient here");
                     else if (parameter.Declaration.Constraints.SimplexOver is { } over)
                     {
+                        if (parameter.Declaration.Distribution is not null)
+                            Fail(parameter, "a prior on a [Simplex] parameter is not used by variational inference (its rows move through a softmax); make the node a [Latent], or drop the prior");
                         var axis = parameter.Indices.ToList().FindIndex(i => i.Plate == over);
                         parameters.Add(new FittedParameter(parameter.Name, false, new SimplexAxis(over, parameter.Indices.Skip(axis + 1).Select(i => i.Plate).ToEquatableArray())));
                     }
                     else
-                        parameters.Add(new FittedParameter(parameter.Name, parameter.Declaration.Constraints.Positive));
+                        parameters.Add(new FittedParameter(parameter.Name, parameter.Declaration.Constraints.Positive, Prior: parameter.Declaration.Distribution is null ? null : Prior(parameter)));
                     if (failure is not null) return Failed();
                 }
                 if (likelihoods.Count == 0)
@@ -133,7 +135,7 @@ namespace Dsl.Generators.Derivation
                     var ownLatents = latents.Where(l => Cell(l.Node) == plate).ToEquatableArray();
                     // (Global latents exist only in a model over one cell plate, so they are this part's.)
                     var ownParameters = parameters.Where(p => ownLikelihoods.Any(l => l.Arguments.Any(a => ReadsParameter(a, p.Node))) ||
-                        ReadByPrior(ownLatents, globals, p.Node)).ToEquatableArray();
+                        ReadByPrior(ownLatents, globals, p.Node) || parameters.Any(other => other.Prior is { } prior && prior.Arguments.Any(a => ExprTools.Mentions(a.Value, p.Node)))).ToEquatableArray();
                     parts.Add(new VariationalPlan(plate, ownLatents, networks.Where(n => Cell(n.Node) == plate).ToEquatableArray(), ownLikelihoods, ownParameters,
                         globals.ToEquatableArray()) { IsPart = cellPlates.Count > 1 });
                 }
@@ -190,6 +192,39 @@ namespace Dsl.Generators.Derivation
                     Fail(node, why);
                     return null;
                 }
+                if (GlobalPriorArguments(node) is not { } arguments) return null;
+                var transform = family.Draws switch
+                {
+                    Support.Positive => LatentTransform.Log,
+                    Support.UnitInterval => LatentTransform.Logit,
+                    _ => LatentTransform.Identity,
+                };
+                return new GlobalLatent(node.Name, transform, distribution.Name, arguments, node.Declaration.Location.Line);
+            }
+
+            /// <summary>
+            /// A [Param]'s declared prior, its log density added to the objective (a MAP estimate): a scalar family with a
+            /// log density, its arguments read as a global latent's are. Not in a model over several cell plates, whose
+            /// parts would each count it.
+            /// </summary>
+            private ParameterPrior? Prior(NodeSpec node)
+            {
+                var distribution = node.Declaration.Distribution!;
+                var family = DistributionCatalog.Find(distribution.Name)!;
+                if (cellPlates.Count > 1)
+                    Fail(node, $"a prior on a [Param] is not used yet in a model over several cell plates ({string.Join(", ", cellPlates)}); make the node a [Latent], or drop the prior");
+                else if (family.IsVector || !priorDensities.Contains(distribution.Name))
+                    Fail(node, $"a [Param] with a Dist.{distribution.Name} prior: variational inference adds the log priors of {string.Join(", ", priorDensities)}; make the node a [Latent], or drop the prior");
+                else if (GlobalPriorArguments(node) is { } arguments)
+                    return new ParameterPrior(distribution.Name, arguments, node.Declaration.Location.Line);
+                return null;
+            }
+
+            /// <summary>A global node's prior arguments with their partials: constants, data, parameters and global latents only (no Sum).</summary>
+            private EquatableArray<LikelihoodArgument>? GlobalPriorArguments(NodeSpec node)
+            {
+                var distribution = node.Declaration.Distribution!;
+                var family = DistributionCatalog.Find(distribution.Name)!;
                 var arguments = new List<LikelihoodArgument>();
                 foreach (var parameter in family.Parameters.Where(p => distribution.Arguments.Any(a => a.Name == p.Name)))
                 {
@@ -202,14 +237,13 @@ namespace Dsl.Generators.Derivation
                     }
                     arguments.Add(new LikelihoodArgument(parameter.Name, value, Partials(value).ToEquatableArray()));
                 }
-                var transform = family.Draws switch
-                {
-                    Support.Positive => LatentTransform.Log,
-                    Support.UnitInterval => LatentTransform.Logit,
-                    _ => LatentTransform.Identity,
-                };
-                return new GlobalLatent(node.Name, transform, distribution.Name, arguments.ToEquatableArray(), node.Declaration.Location.Line);
+                return arguments.ToEquatableArray();
             }
+
+            /// <summary>Whether the declared prior of another [Param] reads the parameter.</summary>
+            private bool ReadByParameterPrior(NodeSpec other, string parameter) =>
+                other.Declaration.Distribution is { } distribution &&
+                distribution.Arguments.Any(a => ExprTools.Argument(other, a.Name, spec) is { } value && ExprTools.Mentions(value, parameter));
 
             /// <summary>
             /// An encoded latent with another continuous prior: a Normal factor (log-normal for a prior on the positive

@@ -37,6 +37,8 @@ namespace Dsl.Generators.Emit
                     foreach (var latent in plan.Latents) EmitDivergence(w, spec, latent);
                     GlobalLatentEmitter.EmitDraw(w, plan);
                     foreach (var global in plan.Globals) GlobalLatentEmitter.EmitDivergence(w, spec, global);
+                    foreach (var parameter in plan.Parameters)
+                        if (parameter.Prior is { } prior) ParameterPriorEmitter.EmitTerm(w, spec, parameter, prior);
                 }
             }
             return new GeneratedFile(VariationalFileName(spec, plan, "Elbo"), w.ToString());
@@ -182,6 +184,7 @@ namespace Dsl.Generators.Emit
             foreach (var term in plan.Likelihoods) w.Line($"    new(\"log p({term.Node})\", false),");
             foreach (var latent in plan.Latents) w.Line($"    new(\"KL({latent.Node})\", true{(latent.Encoder.KlWarmup ? "" : ", WarmedUp: false")}),");
             foreach (var global in plan.Globals) w.Line($"    new(\"KL({global.Node})\", true, WarmedUp: false),");
+            foreach (var parameter in plan.Parameters.Where(p => p.Prior is not null)) w.Line($"    new(\"{ParameterPriorEmitter.TermName(parameter)}\", true, WarmedUp: false),");
             w.Line("};");
             w.Line();
             w.Line("private int threads = 1;");
@@ -269,11 +272,8 @@ namespace Dsl.Generators.Emit
             {
                 w.Line("var rows = elements.Length;");
                 w.Line("Prepare(elements, step.Gradients);");
-                if (plan.Globals.Count > 0)
-                {
-                    w.Line("globalScale = 1.0 / (step.Population > 0 ? step.Population : Elements);");
-                    w.Line("DrawGlobals(sampling: true, step.Seed, step.Stream);");
-                }
+                if (GlobalLatentEmitter.HasGlobalTerms(plan)) w.Line("globalScale = 1.0 / (step.Population > 0 ? step.Population : Elements);");
+                if (plan.Globals.Count > 0) w.Line("DrawGlobals(sampling: true, step.Seed, step.Stream);");
                 w.Line("Forward(rows, step.Training, sampling: true, step.Seed, step.Stream);");
                 w.Line("// The loss is −(log-likelihood − weight·KL) / rows; these scales turn each term's derivative into the loss's.");
                 var lossRows = "rows";
@@ -290,6 +290,7 @@ namespace Dsl.Generators.Emit
                 foreach (var latent in plan.Latents)
                     w.Line($"termSums[{index++}] = Divergence{latent.Node}(rows, step.Gradients, {(latent.Encoder.KlWarmup ? "divergenceScale" : "fullDivergenceScale")});");
                 foreach (var global in plan.Globals) w.Line($"termSums[{index++}] = Divergence{global.Node}(rows, step.Gradients, globalScale);");
+                foreach (var parameter in plan.Parameters.Where(p => p.Prior is not null)) w.Line($"termSums[{index++}] = Prior{parameter.Node}(rows, step.Gradients, globalScale);");
                 if (plan.IsPart)
                 {
                     w.Line("heldRows = rows;");

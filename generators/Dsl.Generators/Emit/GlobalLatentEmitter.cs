@@ -1,5 +1,6 @@
 using System.Linq;
 using Dsl.Generators.Derivation;
+using Dsl.Generators.Helpers;
 using Dsl.Generators.Ir;
 using static Dsl.Generators.Emit.VariationalNames;
 
@@ -26,10 +27,13 @@ namespace Dsl.Generators.Emit
             return node.Indices.Count == 0 ? "1" : string.Join(" * ", node.Indices.Select(i => VariationalNames.Size(i.Plate)));
         }
 
+        /// <summary>Whether the plan has terms the whole data set shares: global latents' KLs or parameters' log priors.</summary>
+        public static bool HasGlobalTerms(VariationalPlan plan) => plan.Globals.Count > 0 || plan.Parameters.Any(p => p.Prior is not null);
+
         public static void EmitFields(SourceWriter w, VariationalPlan plan)
         {
-            if (plan.Globals.Count == 0) return;
-            w.Line("private double globalScale; // 1/Population of the current step: each row's share of the global latents' terms");
+            if (!HasGlobalTerms(plan)) return;
+            w.Line("private double globalScale; // 1/Population of the current step: each row's share of the global latents' KLs and the parameters' log priors");
             foreach (var global in plan.Globals)
             {
                 w.Line($"private readonly {Neural}.Parameter<T> {Parameter(global.Node)}; // guide mean of {Unconstrained(global)}, line {global.Line}");
@@ -130,22 +134,31 @@ namespace Dsl.Generators.Emit
                     w.Line($"sum += {Variational}.NormalKl.GuideLogDensity(noise, logSd) - logPrior - {LogJacobian(global)};");
                     w.Line("if (!gradients) continue;");
                     w.Line($"{PriorGradient(global.Node)}[at] -= scale * dX;");
-                    foreach (var argument in global.PriorArguments)
-                        foreach (var partial in argument.Partials)
-                        {
-                            var target = ExprTools.Find(spec, partial.Target.Node)!;
-                            var position = CodeExpr.RowMajor(partial.Target.Indices.Select(code.Index).ToList(), target.Indices.Select(i => VariationalNames.Size(i.Plate)).ToList());
-                            var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * double.CreateTruncating({code.Of(partial.Derivative)})";
-                            w.Line($"// ∂{argument.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
-                            // A parameter's share joins its first chunk's partials, which the backward pass sums in chunk order.
-                            w.Line(target.Role == NodeRole.Param
-                                ? $"{Partials(target.Name)}[{position}] -= T.CreateTruncating(scale * d{EmitHelpers.Capitalised(argument.Name)}{factor});"
-                                : $"{PriorGradient(target.Name)}[{position}] -= scale * d{EmitHelpers.Capitalised(argument.Name)}{factor};");
-                        }
+                    EmitArgumentPartials(w, spec, code, global.PriorArguments);
                 }
                 w.Line("return sum * rows * scale;");
             }
             w.Line();
+        }
+
+        /// <summary>
+        /// −scale times each prior argument's partial (out variable d{Argument}) times its derivative in a parameter or a
+        /// global latent, into that node's gradient: a parameter's first chunk of partials, a global's PriorGradient.
+        /// </summary>
+        public static void EmitArgumentPartials(SourceWriter w, ModelSpec spec, VariationalExpr code, EquatableArray<LikelihoodArgument> arguments)
+        {
+            foreach (var argument in arguments)
+                foreach (var partial in argument.Partials)
+                {
+                    var target = ExprTools.Find(spec, partial.Target.Node)!;
+                    var position = CodeExpr.RowMajor(partial.Target.Indices.Select(code.Index).ToList(), target.Indices.Select(i => VariationalNames.Size(i.Plate)).ToList());
+                    var factor = VariationalExpr.IsOne(partial.Derivative) ? "" : $" * double.CreateTruncating({code.Of(partial.Derivative)})";
+                    w.Line($"// ∂{argument.Name}/∂{ExprPrinter.Print(partial.Target)} = {ExprPrinter.Print(partial.Derivative)}");
+                    // A parameter's share joins its first chunk's partials, which the backward pass sums in chunk order.
+                    w.Line(target.Role == NodeRole.Param
+                        ? $"{Partials(target.Name)}[{position}] -= T.CreateTruncating(scale * d{EmitHelpers.Capitalised(argument.Name)}{factor});"
+                        : $"{PriorGradient(target.Name)}[{position}] -= scale * d{EmitHelpers.Capitalised(argument.Name)}{factor};");
+                }
         }
 
         /// <summary>

@@ -196,7 +196,8 @@ namespace Dsl.Generators.Emit
             foreach (var g in plan.Globals)
                 w.Line($"global {g.Node} (line {g.Line}): mean-field Normal on its {g.Transform.ToString().ToLowerInvariant()} scale, prior {g.Kernel}({string.Join(", ", g.PriorArguments.Select(a => E(a.Value)))})");
             foreach (var p in plan.Parameters)
-                w.Line($"fit {p.Node}{(p.Positive ? " through its log" : "")}{(p.Simplex is { } s ? $" through a softmax along {s.Plate}" : "")}");
+                w.Line($"fit {p.Node}{(p.Positive ? " through its log" : "")}{(p.Simplex is { } s ? $" through a softmax along {s.Plate}" : "")}" +
+                    (p.Prior is { } prior ? $", MAP under its prior {prior.Kernel}({string.Join(", ", prior.Arguments.Select(a => E(a.Value)))}) (line {prior.Line})" : ""));
         }
 
         private static void Partials(SourceWriter w, string of, EquatableArray<PartialDerivative> partials)

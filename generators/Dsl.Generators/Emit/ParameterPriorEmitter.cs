@@ -1,0 +1,51 @@
+using System.Linq;
+using Dsl.Generators.Derivation;
+using Dsl.Generators.Ir;
+using static Dsl.Generators.Emit.VariationalNames;
+
+namespace Dsl.Generators.Emit
+{
+    /// <summary>
+    /// The term of a [Param] with a declared prior in <c>Variational&lt;T&gt;</c>: −log p(θ | arguments) summed over the
+    /// parameter's entries, at the parameter's current value (a MAP estimate on its own scale: no Jacobian of the log or
+    /// softmax the optimiser moves it through). The whole data set shares it, so each row carries 1/Population of it, as
+    /// of a global latent's KL; its partials reach the parameter and whatever its arguments read.
+    /// </summary>
+    internal static class ParameterPriorEmitter
+    {
+        private const string Hmc = "global::Dsl.Runtime.Hmc";
+
+        public static string TermName(FittedParameter parameter) => $"-log prior({parameter.Node})";
+
+        public static void EmitTerm(SourceWriter w, ModelSpec spec, FittedParameter parameter, ParameterPrior prior)
+        {
+            var node = ExprTools.Find(spec, parameter.Node)!;
+            var code = new VariationalExpr(spec, "");
+            w.Line("/// <summary>");
+            w.Line($"/// The prior of the parameter {parameter.Node} (line {prior.Line}): −log {prior.Kernel}({parameter.Node} | {string.Join(", ", prior.Arguments.Select(a => ExprPrinter.Print(a.Value)))})");
+            w.Line("/// over its entries, times rows·scale (its share of this minibatch); its partials, times scale, into the gradients.");
+            w.Line("/// </summary>");
+            using (w.Block($"private double Prior{parameter.Node}(int rows, bool gradients, double scale)"))
+            {
+                w.Line("var sum = 0.0;");
+                var loops = node.Indices.Count == 0
+                    ? new[] { w.Block("for (var ldOnce = 0; ldOnce < 1; ldOnce++)") }
+                    : node.Indices.Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {Size(i.Plate)}; {i.Variable}++)")).ToArray();
+                using (SourceWriter.Nested(loops))
+                {
+                    w.Line($"var at = {CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList())};");
+                    w.Line($"var x = double.CreateTruncating({Value(parameter.Node)}[at]);");
+                    var arguments = prior.Arguments.Select(a => code.Double(a.Value));
+                    var partials = prior.Arguments.Select(a => $"out var d{EmitHelpers.Capitalised(a.Name)}");
+                    w.Line($"sum -= {Hmc}.LogDensity.{prior.Kernel}(x, {string.Join(", ", arguments)}, out var dX, {string.Join(", ", partials)});");
+                    w.Line("if (!gradients) continue;");
+                    w.Line("// The parameter's share joins its first chunk's partials, which the backward pass sums in chunk order.");
+                    w.Line($"{Partials(parameter.Node)}[at] -= T.CreateTruncating(scale * dX);");
+                    GlobalLatentEmitter.EmitArgumentPartials(w, spec, code, prior.Arguments);
+                }
+                w.Line("return sum * rows * scale;");
+            }
+            w.Line();
+        }
+    }
+}
