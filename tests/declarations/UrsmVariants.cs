@@ -97,6 +97,17 @@ public partial class UrsmBulkAgeEffect
 }
 
 /// <summary>
+/// URSM with a Gamma prior on the bulk Dirichlet concentration, its rate a fitted hyperparameter: alpha is a MAP
+/// estimate, the prior's log density a term of alpha's M-step objective and of the rate's (which nothing else reads).
+/// </summary>
+[PlateModel("URSM with a Gamma prior on the bulk mixing concentration", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmConcentrationPrior
+{
+    [Param, Positive] public partial double alphaRate();
+    [Param, Positive, Floor(1e-2)] public double alpha(Type k) => Dist.Gamma(2, alphaRate());
+}
+
+/// <summary>
 /// URSM whose genes' dropout effects regress on a gene covariate (its GC content, say): geneEffect(i) ~ Normal(gcEffect
 /// · gc(i), varGene). Neither parameter has a closed form with that mean, so each is fitted from the Monte Carlo log
 /// prior over the crossed block's recorded draws.

@@ -97,6 +97,8 @@ namespace Dsl.Generators.Derivation
         LatentPrior,
         /// <summary>E[log prior(latent | P)] over the recorded draws of a crossed coefficient; <see cref="GradientTerm.Block"/> is the crossed block.</summary>
         CrossedPrior,
+        /// <summary>log prior of a [Param] (<see cref="GradientTerm.Latent"/> names it) at the current values: in its own objective and in those of the parameters its arguments read.</summary>
+        ParameterPrior,
     }
 
     /// <summary>

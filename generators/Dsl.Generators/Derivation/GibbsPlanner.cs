@@ -43,11 +43,6 @@ namespace Dsl.Generators.Derivation
             public Result<GibbsPlan> Run()
             {
                 // The exact updates count every entry of an observation; missing entries would need their own conditional.
-                foreach (var node in spec.Nodes.Where(n => n.Role == NodeRole.Param && n.Declaration.Distribution is not null))
-                {
-                    Fail(node, "a prior on a [Param] is not used by Gibbs-EM's M-step (NUTS and maximum likelihood add it); make the node a [Latent], or drop the prior");
-                    return Failed();
-                }
                 foreach (var node in spec.Nodes.Where(n => n.Declaration.Constraints.Missing is not null))
                 {
                     Fail(node, "its missing entries ([MeasuredWhere] or [ZerosMissing]) are not supported by the Gibbs-EM rules yet (NUTS and maximum likelihood skip them)");
@@ -369,7 +364,8 @@ namespace Dsl.Generators.Derivation
 
             private ClosedFormUpdate? TryClosedForm(NodeSpec parameter)
             {
-                if (parameter.Indices.Count != 0) return null;
+                // A prior of its own adds a term the closed forms leave out.
+                if (parameter.Indices.Count != 0 || parameter.Declaration.Distribution is not null) return null;
                 // A latent no observation depends on (DSL0309) is not sampled, so its prior is no use of the parameter.
                 var uninformed = DataReach.Uninformed(spec);
                 var uses = spec.Nodes.Where(n => !uninformed.Contains(n.Name) && n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name))).ToList();
@@ -419,6 +415,7 @@ namespace Dsl.Generators.Derivation
                     if (block.Child is { } child) CollectWeight(parameter, block, child, terms);
                 }
                 foreach (var block in crossedBlocks) CollectCrossedPrior(parameter, block, terms);
+                foreach (var owner in spec.Nodes.Where(n => n.Role == NodeRole.Param && n.Declaration.Distribution is not null)) CollectParameterPrior(parameter, owner, terms);
                 if (failure is not null) return null;
                 var mentioned = spec.Nodes.Any(n => n.Declaration.Distribution is { } d && d.Arguments.Any(a => ExprTools.Mentions(ExprTools.Inline(a.Value, spec), parameter.Name)));
                 if (terms.Count == 0)
@@ -478,6 +475,30 @@ namespace Dsl.Generators.Derivation
                     return;
                 }
                 terms.Add(new GradientTerm(GradientTermKind.LatentPrior, block.Id, reads[0], slot.Latent));
+            }
+
+            /// <summary>
+            /// A [Param]'s declared prior (a MAP estimate): its log density at the parameter's current values, a term of
+            /// the parameter's own objective and of the objective of every parameter its arguments read, differentiated
+            /// through those arguments (the declaration checks keep a prior from reading its own parameter). Scalar families only.
+            /// </summary>
+            private void CollectParameterPrior(NodeSpec parameter, NodeSpec owner, List<GradientTerm> terms)
+            {
+                var own = new NodeCallExpr(owner.Name, owner.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), owner.Declaration.Location);
+                var arguments = ExprTools.ArgumentsAt(spec, owner, own);
+                var reads = arguments.SelectMany(ExprTools.Calls).Where(c => c.Node == parameter.Name).ToList();
+                if (owner != parameter && reads.Count == 0) return;
+                var distribution = owner.Declaration.Distribution!.Name;
+                if (DistributionCatalog.Find(distribution)!.IsVector)
+                    Fail(owner, $"a [Param] with a Dist.{distribution} prior: the M-step adds the log priors of scalar families only; make the node a [Latent], or drop the prior");
+                else if (owner == parameter)
+                    terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, own, owner.Name));
+                else if (reads.Any(r => !ExprTools.SameShape(r, reads[0])))
+                    Fail(parameter, $"the prior of '{owner.Name}' reads it at different entries; the M-step needs one entry per entry of '{owner.Name}'");
+                else if (!Differentiable(arguments, reads[0], out var why))
+                    Fail(parameter, $"the prior of '{owner.Name}' cannot be differentiated in it: {why}");
+                else
+                    terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, reads[0], owner.Name));
             }
 
             /// <summary>

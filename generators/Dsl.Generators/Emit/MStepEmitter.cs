@@ -174,6 +174,9 @@ namespace Dsl.Generators.Emit
                 case GradientTermKind.CrossedPrior:
                     CrossedBlockEmitter.EmitPriorTerm(w, spec, plan.Crossed[term.Block], term, name, Likelihood(update, term));
                     break;
+                case GradientTermKind.ParameterPrior:
+                    MStepPriorEmitter.Emit(w, spec, update, term, name, Likelihood(update, term));
+                    break;
                 case GradientTermKind.LatentPrior:
                 {
                     var b = plan.Logistics[term.Block];
@@ -352,6 +355,10 @@ namespace Dsl.Generators.Emit
                 case GradientTermKind.LatentPrior:
                 case GradientTermKind.CrossedPrior:
                     w.Line($"// {(term.Kind == GradientTermKind.CrossedPrior ? "Crossed block" : "Block")} {term.Block}: E[log prior({term.Latent})] by Monte Carlo over the recorded sweeps.");
+                    w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient);");
+                    break;
+                case GradientTermKind.ParameterPrior:
+                    w.Line($"// The declared prior of the parameter {term.Latent}: its log density at the current values (a MAP estimate).");
                     w.Line($"value += model.{Likelihood(update, term)}(x, {f}, gradient);");
                     break;
                 default:

@@ -152,7 +152,10 @@ namespace Dsl.Generators.Emit
             {
                 var set = g.SimplexPosition >= 0 ? $"simplex along {g.Indices[g.SimplexPosition].Plate}" : double.IsNegativeInfinity(g.Floor) ? "unbounded" : $"floor {ExprPrinter.Number(g.Floor)}";
                 w.Line($"M-step {g.Parameter} (line {g.Line}): projected gradient ascent, {set}");
-                foreach (var t in g.Terms) w.Line($"    {t.Kind} of {(t.Kind is GradientTermKind.AllocationProfile or GradientTermKind.DirichletConcentration ? "allocation" : t.Kind == GradientTermKind.CrossedPrior ? "crossed" : "logistic")} block {t.Block} at {E(t.Access)}{(t.Within is { } within && !ExprTools.SameShape(within, t.Access) ? $" in {E(within)}" : "")}{(t.Latent is { } l ? $" ({l})" : "")}");
+                foreach (var t in g.Terms)
+                    w.Line(t.Kind == GradientTermKind.ParameterPrior
+                        ? $"    {t.Kind} of {t.Latent} at {E(t.Access)}"
+                        : $"    {t.Kind} of {(t.Kind is GradientTermKind.AllocationProfile or GradientTermKind.DirichletConcentration ? "allocation" : t.Kind == GradientTermKind.CrossedPrior ? "crossed" : "logistic")} block {t.Block} at {E(t.Access)}{(t.Within is { } within && !ExprTools.SameShape(within, t.Access) ? $" in {E(within)}" : "")}{(t.Latent is { } l ? $" ({l})" : "")}");
             }
             w.Line($"observed: {Names(plan.Observed)}");
         }

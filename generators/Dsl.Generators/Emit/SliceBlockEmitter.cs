@@ -283,7 +283,7 @@ namespace Dsl.Generators.Emit
         }
 
         /// <summary>LogDensity.X(value, arguments..., out partials): the partials discarded, or named prefix0 (the value's), prefix1, ...</summary>
-        private static string DensityCall(string distribution, string value, IReadOnlyList<string> arguments, string? partials) =>
+        internal static string DensityCall(string distribution, string value, IReadOnlyList<string> arguments, string? partials) =>
             $"{Hmc}.LogDensity.{distribution}({string.Join(", ", new[] { value }.Concat(arguments).Concat(Enumerable.Range(0, arguments.Count + 1).Select(n => partials is null ? "out _" : $"out var {partials}{n}")))})";
 
         /// <summary>Whether an observed response is 1 at the current element, read from its storage.</summary>

@@ -17,7 +17,8 @@ namespace Dsl.Cli.Tests.Declared;
 /// UrsmGeneDropoutEffect's and UrsmTypeDropoutIntercept's logits hold crossed coefficients, read at their current
 /// draws in the Pólya-Gamma statistics of A; UrsmBulkAgeEffect's Dirichlet concentration differs between bulk
 /// samples, a set per sample in the term of alpha and of the age effect; UrsmGeneEffectCovariate's crossed gene
-/// effects regress on a covariate, their Monte Carlo log prior the term of the slope and of the variance.
+/// effects regress on a covariate, their Monte Carlo log prior the term of the slope and of the variance;
+/// UrsmConcentrationPrior's alpha has a Gamma prior whose rate is a parameter, a term of both objectives.
 /// </summary>
 public sealed class WeightObjectiveTests : IDisposable
 {
@@ -33,6 +34,7 @@ public sealed class WeightObjectiveTests : IDisposable
     [InlineData("UrsmTypeDropoutIntercept", false)]
     [InlineData("UrsmBulkAgeEffect", false)]
     [InlineData("UrsmGeneEffectCovariate", false)]
+    [InlineData("UrsmConcentrationPrior", false)]
     public void ObjectivesThroughExpressionsOfTheParameters_MatchCentralDifferences(string name, bool plugIn)
     {
         Assert.True(compiled.Succeeded, string.Join("\n", compiled.Messages));
@@ -73,6 +75,13 @@ public sealed class WeightObjectiveTests : IDisposable
             model.Store("varGene", [0.4]);
             parameters.Add(("gcEffect", 1));
             parameters.Add(("varGene", 1));
+        }
+        if (name == "UrsmConcentrationPrior")
+        {
+            // alpha's Gamma prior: a term of alpha's objective (in its value) and of the rate's (through its argument).
+            model.Store("alphaRate", [0.7]);
+            parameters.Add(("alpha", 1));
+            parameters.Add(("alphaRate", 1));
         }
         if (name == "UrsmSharedSlope")
         {
