@@ -108,6 +108,17 @@ public partial class UrsmConcentrationPrior
 }
 
 /// <summary>
+/// URSM with pseudo-counts on the profiles: a Dirichlet prior over each type's simplex of genes, its concentration
+/// 1 + pseudo (data), so the M-step of A adds Σ pseudo · log A (a MAP estimate; pseudo = 0 is the base model).
+/// </summary>
+[PlateModel("URSM with a Dirichlet prior on the expression profiles", Extends = typeof(Dsl.Models.Ursm.Ursm))]
+public partial class UrsmProfilePrior
+{
+    [Data] public partial double pseudo();
+    [Param, Simplex(nameof(Gene)), Floor(1e-6)] public double A(Gene i, Type k) => Dist.Dirichlet(over: i, 1 + pseudo());
+}
+
+/// <summary>
 /// URSM whose genes' dropout effects regress on a gene covariate (its GC content, say): geneEffect(i) ~ Normal(gcEffect
 /// · gc(i), varGene). Neither parameter has a closed form with that mean, so each is fitted from the Monte Carlo log
 /// prior over the crossed block's recorded draws.

@@ -480,17 +480,21 @@ namespace Dsl.Generators.Derivation
             /// <summary>
             /// A [Param]'s declared prior (a MAP estimate): its log density at the parameter's current values, a term of
             /// the parameter's own objective and of the objective of every parameter its arguments read, differentiated
-            /// through those arguments (the declaration checks keep a prior from reading its own parameter). Scalar families only.
+            /// through those arguments (the declaration checks keep a prior from reading its own parameter). Scalar families,
+            /// and a Dirichlet over the parameter's own simplex.
             /// </summary>
             private void CollectParameterPrior(NodeSpec parameter, NodeSpec owner, List<GradientTerm> terms)
             {
-                var own = new NodeCallExpr(owner.Name, owner.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), owner.Declaration.Location);
+                var own = OwnCall(owner);
                 var arguments = ExprTools.ArgumentsAt(spec, owner, own);
                 var reads = arguments.SelectMany(ExprTools.Calls).Where(c => c.Node == parameter.Name).ToList();
                 if (owner != parameter && reads.Count == 0) return;
                 var distribution = owner.Declaration.Distribution!.Name;
                 if (DistributionCatalog.Find(distribution)!.IsVector)
-                    Fail(owner, $"a [Param] with a Dist.{distribution} prior: the M-step adds the log priors of scalar families only; make the node a [Latent], or drop the prior");
+                {
+                    if (DirichletOnItsSimplex(owner) is { } why) Fail(owner, why);
+                    else if (owner == parameter) terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, own, owner.Name));
+                }
                 else if (owner == parameter)
                     terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, own, owner.Name));
                 else if (reads.Any(r => !ExprTools.SameShape(r, reads[0])))
@@ -499,6 +503,27 @@ namespace Dsl.Generators.Derivation
                     Fail(parameter, $"the prior of '{owner.Name}' cannot be differentiated in it: {why}");
                 else
                     terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, reads[0], owner.Name));
+            }
+
+            /// <summary>A node read at its own index variables.</summary>
+            private static NodeCallExpr OwnCall(NodeSpec node) =>
+                new(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
+
+            /// <summary>
+            /// Null for a Dirichlet prior on a [Simplex] parameter over its simplex's own plate with a concentration of
+            /// constants and data (its normaliser is then constant, the term Σ (c − 1) log P); otherwise why not.
+            /// </summary>
+            private string? DirichletOnItsSimplex(NodeSpec owner)
+            {
+                var distribution = owner.Declaration.Distribution!;
+                var constraints = owner.Declaration.Constraints;
+                var over = owner.Indices.FirstOrDefault(i => i.Variable == distribution.Over || i.Plate == distribution.Over);
+                if (distribution.Name != "Dirichlet" || !constraints.Simplex || over is null || over.Plate != constraints.SimplexOver)
+                    return $"a [Param] with a Dist.{distribution.Name} prior: the M-step adds scalar log priors and a Dirichlet's over the plate of the parameter's own [Simplex]; make the node a [Latent], or drop the prior";
+                var own = OwnCall(owner);
+                return ExprTools.ArgumentsAt(spec, owner, own).SelectMany(ExprTools.Calls).Any(c => Node(c.Node).Role != NodeRole.Data)
+                    ? "its Dirichlet prior's concentration reads a parameter or a latent; the M-step takes concentrations of constants and data here"
+                    : null;
             }
 
             /// <summary>

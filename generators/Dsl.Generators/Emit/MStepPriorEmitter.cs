@@ -35,6 +35,11 @@ namespace Dsl.Generators.Emit
             w.Line();
             var distribution = owner.Declaration.Distribution!.Name;
             var arguments = ExprTools.ArgumentsAt(spec, owner, own);
+            if (distribution == "Dirichlet")
+            {
+                EmitDirichlet(w, owner, code, arguments[0], entry, name);
+                return;
+            }
             var local = new IndexExpr(p + "_value", term.Access.Location);
             var valueCode = new CodeExpr(spec, new System.Collections.Generic.Dictionary<string, string>(vars) { [local.Name] = local.Name });
             var values = arguments.Select(a => valueCode.Of(ExprTools.ReplaceCalls(a, p, local))).ToList();
@@ -56,6 +61,30 @@ namespace Dsl.Generators.Emit
                     var value = ownsIt ? local.Name : code.Access(own);
                     w.Line($"total += {SliceBlockEmitter.DensityCall(distribution, value, values, "d")};");
                     if (chain.Count > 0) w.Line($"if (!gradient.IsEmpty) gradient[read] += {string.Join(" + ", chain)};");
+                }
+                w.Line("return total;");
+            }
+        }
+
+        /// <summary>
+        /// A Dirichlet prior over the parameter's own simplex, its concentration c of constants and data: the normaliser
+        /// is constant in the parameter, so the term is Σ (c − 1) log P with gradient (c − 1) / P.
+        /// </summary>
+        private static void EmitDirichlet(SourceWriter w, NodeSpec owner, CodeExpr code, Expr concentration, string entry, string name)
+        {
+            w.Line("/// <summary>");
+            w.Line($"/// log Dirichlet({owner.Name}; {ExprPrinter.Print(concentration)}) (line {owner.Declaration.Location.Line}) over every simplex of {owner.Name}, up to its");
+            w.Line($"/// normaliser (constant: the concentration reads constants and data): Σ (c − 1) log {owner.Name}, gradient (c − 1) / {owner.Name}.");
+            w.Line("/// </summary>");
+            using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)"))
+            {
+                w.Line("var total = 0.0;");
+                using (SourceWriter.Nested(owner.Indices.Select(i => Loop(w, i)).ToArray()))
+                {
+                    w.Line($"var read = map[{entry}];");
+                    w.Line($"var excess = {code.Of(concentration)} - 1.0;");
+                    w.Line("total += excess * global::System.Math.Log(x[read]);");
+                    w.Line("if (!gradient.IsEmpty) gradient[read] += excess / x[read];");
                 }
                 w.Line("return total;");
             }

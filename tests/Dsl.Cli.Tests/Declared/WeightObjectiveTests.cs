@@ -18,7 +18,8 @@ namespace Dsl.Cli.Tests.Declared;
 /// draws in the Pólya-Gamma statistics of A; UrsmBulkAgeEffect's Dirichlet concentration differs between bulk
 /// samples, a set per sample in the term of alpha and of the age effect; UrsmGeneEffectCovariate's crossed gene
 /// effects regress on a covariate, their Monte Carlo log prior the term of the slope and of the variance;
-/// UrsmConcentrationPrior's alpha has a Gamma prior whose rate is a parameter, a term of both objectives.
+/// UrsmConcentrationPrior's alpha has a Gamma prior whose rate is a parameter, a term of both objectives;
+/// UrsmProfilePrior's profiles have a Dirichlet prior over their own simplex.
 /// </summary>
 public sealed class WeightObjectiveTests : IDisposable
 {
@@ -35,6 +36,7 @@ public sealed class WeightObjectiveTests : IDisposable
     [InlineData("UrsmBulkAgeEffect", false)]
     [InlineData("UrsmGeneEffectCovariate", false)]
     [InlineData("UrsmConcentrationPrior", false)]
+    [InlineData("UrsmProfilePrior", false)]
     public void ObjectivesThroughExpressionsOfTheParameters_MatchCentralDifferences(string name, bool plugIn)
     {
         Assert.True(compiled.Succeeded, string.Join("\n", compiled.Messages));
@@ -83,6 +85,8 @@ public sealed class WeightObjectiveTests : IDisposable
             parameters.Add(("alpha", 1));
             parameters.Add(("alphaRate", 1));
         }
+        // A's Dirichlet prior, 3 pseudo-counts per gene and type: (c − 1) / A in A's gradient.
+        if (name == "UrsmProfilePrior") model.Store("pseudo", [3.0]);
         if (name == "UrsmSharedSlope")
         {
             // One slope for every cell in place of the base's per-cell tau, which the sweep leaves out (DSL0309).
