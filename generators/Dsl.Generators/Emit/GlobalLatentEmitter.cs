@@ -118,13 +118,8 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private double Divergence{global.Node}(int rows, bool gradients, double scale)"))
             {
                 w.Line("var sum = 0.0;");
-                // A loop per plate of the node (one pass for a scalar), so the body's `continue` always has a loop.
-                var loops = node.Indices.Count == 0
-                    ? new[] { w.Block("for (var ldOnce = 0; ldOnce < 1; ldOnce++)") }
-                    : node.Indices.Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {VariationalNames.Size(i.Plate)}; {i.Variable}++)")).ToArray();
-                using (SourceWriter.Nested(loops))
+                using (EntryLoops(w, node))
                 {
-                    w.Line($"var at = {CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => VariationalNames.Size(i.Plate)).ToList())};");
                     w.Line($"var x = double.CreateTruncating({Value(global.Node)}[at]);");
                     w.Line($"var noise = double.CreateTruncating({Noise(global.Node)}[at]);");
                     w.Line($"var logSd = double.CreateTruncating({LogSdParameter(global.Node)}.Value[at]);");
@@ -139,6 +134,19 @@ namespace Dsl.Generators.Emit
                 w.Line("return sum * rows * scale;");
             }
             w.Line();
+        }
+
+        /// <summary>
+        /// A loop per plate of a global node (one pass for a scalar, so a body's `continue` always has a loop), and
+        /// inside it `at`, the entry's row-major position.
+        /// </summary>
+        public static System.IDisposable EntryLoops(SourceWriter w, NodeSpec node)
+        {
+            var loops = node.Indices.Count == 0
+                ? new[] { w.Block("for (var ldOnce = 0; ldOnce < 1; ldOnce++)") }
+                : node.Indices.Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {VariationalNames.Size(i.Plate)}; {i.Variable}++)")).ToArray();
+            w.Line($"var at = {CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => VariationalNames.Size(i.Plate)).ToList())};");
+            return SourceWriter.Nested(loops);
         }
 
         /// <summary>

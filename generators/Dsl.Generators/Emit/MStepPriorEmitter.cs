@@ -37,7 +37,13 @@ namespace Dsl.Generators.Emit
             var arguments = ExprTools.ArgumentsAt(spec, owner, own);
             if (distribution == "Dirichlet")
             {
-                EmitDirichlet(w, owner, code, arguments[0], entry, name);
+                // The concentration reads constants and data only, so the Dirichlet's normaliser is constant in P.
+                EmitMethod(w, owner, name, entry,
+                    $"log Dirichlet({owner.Name}; {ExprPrinter.Print(arguments[0])}) over every simplex of {owner.Name} up to its constant normaliser, Σ (c − 1) log {owner.Name}",
+                    "with its gradient (c − 1) / " + owner.Name,
+                    $"var excess = {code.Of(arguments[0])} - 1.0;",
+                    "total += excess * global::System.Math.Log(x[read]);",
+                    "if (!gradient.IsEmpty) gradient[read] += excess / x[read];");
                 return;
             }
             var local = new IndexExpr(p + "_value", term.Access.Location);
@@ -47,34 +53,20 @@ namespace Dsl.Generators.Emit
             var chain = slopes.Select((slope, n) => (slope, n)).Where(q => !Differentiation.IsZero(q.slope))
                 .Select(q => q.slope is ConstantExpr { Value: 1 } ? $"d{q.n + 1}" : $"d{q.n + 1} * {valueCode.Of(q.slope)}").ToList();
             if (ownsIt) chain.Insert(0, "d0");
-            w.Line("/// <summary>");
-            w.Line($"/// Σ over {owner.Name}'s entries of log {distribution}({owner.Name}; {string.Join(", ", arguments.Select(ExprPrinter.Print))}) (line {owner.Declaration.Location.Line})");
-            w.Line($"/// as a function of {p}, with its gradient{(ownsIt ? " in the value" : " through each argument")}.");
-            w.Line("/// </summary>");
-            using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)"))
-            {
-                w.Line("var total = 0.0;");
-                using (SourceWriter.Nested(owner.Indices.Select(i => Loop(w, i)).ToArray()))
-                {
-                    w.Line($"var read = map[{entry}];");
-                    w.Line($"var {local.Name} = x[read];");
-                    var value = ownsIt ? local.Name : code.Access(own);
-                    w.Line($"total += {SliceBlockEmitter.DensityCall(distribution, value, values, "d")};");
-                    if (chain.Count > 0) w.Line($"if (!gradient.IsEmpty) gradient[read] += {string.Join(" + ", chain)};");
-                }
-                w.Line("return total;");
-            }
+            EmitMethod(w, owner, name, entry,
+                $"Σ over {owner.Name}'s entries of log {distribution}({owner.Name}; {string.Join(", ", arguments.Select(ExprPrinter.Print))})",
+                $"as a function of {p}, with its gradient{(ownsIt ? " in the value" : " through each argument")}",
+                $"var {local.Name} = x[read];",
+                $"total += {SliceBlockEmitter.DensityCall(distribution, ownsIt ? local.Name : code.Access(own), values, "d")};",
+                chain.Count > 0 ? $"if (!gradient.IsEmpty) gradient[read] += {string.Join(" + ", chain)};" : null);
         }
 
-        /// <summary>
-        /// A Dirichlet prior over the parameter's own simplex, its concentration c of constants and data: the normaliser
-        /// is constant in the parameter, so the term is Σ (c − 1) log P with gradient (c − 1) / P.
-        /// </summary>
-        private static void EmitDirichlet(SourceWriter w, NodeSpec owner, CodeExpr code, Expr concentration, string entry, string name)
+        /// <summary>The term's method: its statement, then per entry of the owner (read: the parameter's entry) the body's lines.</summary>
+        private static void EmitMethod(SourceWriter w, NodeSpec owner, string name, string entry, string what, string how, params string?[] body)
         {
             w.Line("/// <summary>");
-            w.Line($"/// log Dirichlet({owner.Name}; {ExprPrinter.Print(concentration)}) (line {owner.Declaration.Location.Line}) over every simplex of {owner.Name}, up to its");
-            w.Line($"/// normaliser (constant: the concentration reads constants and data): Σ (c − 1) log {owner.Name}, gradient (c − 1) / {owner.Name}.");
+            w.Line($"/// {what} (line {owner.Declaration.Location.Line}),");
+            w.Line($"/// {how}.");
             w.Line("/// </summary>");
             using (w.Block($"private double {name}(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<int> map, global::System.Span<double> gradient)"))
             {
@@ -82,9 +74,8 @@ namespace Dsl.Generators.Emit
                 using (SourceWriter.Nested(owner.Indices.Select(i => Loop(w, i)).ToArray()))
                 {
                     w.Line($"var read = map[{entry}];");
-                    w.Line($"var excess = {code.Of(concentration)} - 1.0;");
-                    w.Line("total += excess * global::System.Math.Log(x[read]);");
-                    w.Line("if (!gradient.IsEmpty) gradient[read] += excess / x[read];");
+                    foreach (var line in body)
+                        if (line is not null) w.Line(line);
                 }
                 w.Line("return total;");
             }

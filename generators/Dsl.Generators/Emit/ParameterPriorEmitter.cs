@@ -28,12 +28,8 @@ namespace Dsl.Generators.Emit
             using (w.Block($"private double Prior{parameter.Node}(int rows, bool gradients, double scale)"))
             {
                 w.Line("var sum = 0.0;");
-                var loops = node.Indices.Count == 0
-                    ? new[] { w.Block("for (var ldOnce = 0; ldOnce < 1; ldOnce++)") }
-                    : node.Indices.Select(i => w.Block($"for (var {i.Variable} = 0; {i.Variable} < {Size(i.Plate)}; {i.Variable}++)")).ToArray();
-                using (SourceWriter.Nested(loops))
+                using (GlobalLatentEmitter.EntryLoops(w, node))
                 {
-                    w.Line($"var at = {CodeExpr.RowMajor(node.Indices.Select(i => i.Variable).ToList(), node.Indices.Select(i => Size(i.Plate)).ToList())};");
                     w.Line($"var x = double.CreateTruncating({Value(parameter.Node)}[at]);");
                     var arguments = prior.Arguments.Select(a => code.Double(a.Value));
                     var partials = prior.Arguments.Select(a => $"out var d{EmitHelpers.Capitalised(a.Name)}");
