@@ -151,6 +151,8 @@ public sealed class DiagnosticLocationTests
     [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(Sum((Gene h) => rho(c, h) * rho(c, g)))", "argument 'rate' holds a Sum that reads the row's item g")]
     [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(w() * rho(c, g)); [Param, Positive] public double w() => Dist.HalfFlat()", "a [Param] with a Dist.HalfFlat prior: variational inference adds the log priors of Normal")]
     [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(w() * rho(c, g)); [Param, Positive] public double w() => Dist.Gamma(2, Sum((Gene g) => v(g))); [Data] public partial double v(Gene g)", "its prior's argument 'rate' may read constants, data, parameters and other global latents only (no Sum)")]
+    [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(10 * rho(c, g) * s(g)); [Param, Simplex(nameof(Gene))] public double s(Gene g) => Dist.Gamma(2, 1)", "a [Simplex] parameter's prior must be a Dirichlet over its simplex's plate Gene, not Dist.Gamma")]
+    [InlineData("Dist.Poisson(10 * rho(c, g))", "Dist.Poisson(10 * rho(c, g) * s(g)); [Param, Positive] public partial double a(); [Param, Simplex(nameof(Gene))] public double s(Gene g) => Dist.Dirichlet(over: g, a())", "its Dirichlet prior's concentration reads a parameter or a latent")]
     public void VariationalRefusal_NamesTheNodeAndWhy(string line, string replacement, string why)
     {
         Assert.Contains(line, Vae);

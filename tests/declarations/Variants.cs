@@ -301,7 +301,8 @@ public partial class DispersionPriorVae
 
 /// DispersionPriorVae's Gamma prior on the dispersions kept, but the dispersions point estimates rather than latents: a
 /// [Param] with a prior is a MAP estimate, its log prior added to the objective. The prior's rate is itself a fitted
-/// parameter (read by that prior only), and a per-gene offset the softmax could absorb is held near 0 by its Normal prior.
+/// parameter (read by that prior only), a per-gene offset the softmax could absorb is held near 0 by its Normal prior,
+/// and an ambient profile (AmbientVae's) gets pseudo-counts from a Dirichlet prior over its simplex.
 [PlateModel("NB VAE with MAP dispersions under a fitted Gamma prior")]
 public partial class MapDispersionVae
 {
@@ -313,6 +314,7 @@ public partial class MapDispersionVae
     [Param, Positive] public partial double thetaRate();
     [Param, Positive] public double theta(Gene g) => Dist.Gamma(2, thetaRate());
     [Param] public double offset(Gene g) => Dist.Normal(0, 0.5);
+    [Param, Simplex(nameof(Gene))] public double ambient(Gene g) => Dist.Dirichlet(over: g, 3);
 
     [Latent, Encoder(Inputs = new[] { nameof(x) }, Hidden = 16, Transform = InputTransform.Log1p)]
     public double z(Cell n, Dim d) => Dist.Normal(0, 1);
@@ -320,7 +322,7 @@ public partial class MapDispersionVae
     [Network(Inputs = new[] { nameof(z) }, Hidden = 16, Output = Activation.Softmax)]
     public partial double rho(Cell n, Gene g);
 
-    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n) + offset(g)) * rho(n, g), inverseDispersion: theta(g));
+    [Observed] public int x(Cell n, Gene g) => Dist.NegativeBinomial(mean: Exp(logDepth(n) + offset(g)) * (0.9 * rho(n, g) + 0.1 * ambient(g)), inverseDispersion: theta(g));
 }
 
 /// scVI's counts beside each cell's annotated type, predicted from the latent by a classifier network (the shape

@@ -110,10 +110,9 @@ namespace Dsl.Generators.Derivation
                         Fail(parameter, "only parameters that observation arguments or priors read are fitted by gradient here");
                     else if (parameter.Declaration.Constraints.SimplexOver is { } over)
                     {
-                        if (parameter.Declaration.Distribution is not null)
-                            Fail(parameter, "a prior on a [Simplex] parameter is not used by variational inference (its rows move through a softmax); make the node a [Latent], or drop the prior");
                         var axis = parameter.Indices.ToList().FindIndex(i => i.Plate == over);
-                        parameters.Add(new FittedParameter(parameter.Name, false, new SimplexAxis(over, parameter.Indices.Skip(axis + 1).Select(i => i.Plate).ToEquatableArray())));
+                        parameters.Add(new FittedParameter(parameter.Name, false, new SimplexAxis(over, parameter.Indices.Skip(axis + 1).Select(i => i.Plate).ToEquatableArray()),
+                            parameter.Declaration.Distribution is null ? null : SimplexPrior(parameter, over)));
                     }
                     else
                         parameters.Add(new FittedParameter(parameter.Name, parameter.Declaration.Constraints.Positive, Prior: parameter.Declaration.Distribution is null ? null : Prior(parameter)));
@@ -217,6 +216,27 @@ namespace Dsl.Generators.Derivation
                     Fail(node, $"a [Param] with a Dist.{distribution.Name} prior: variational inference adds the log priors of {string.Join(", ", priorDensities)}; make the node a [Latent], or drop the prior");
                 else if (GlobalPriorArguments(node) is { } arguments)
                     return new ParameterPrior(distribution.Name, arguments, node.Declaration.Location.Line);
+                return null;
+            }
+
+            /// <summary>
+            /// A [Simplex] parameter's declared prior: a Dirichlet over the simplex's own plate whose concentration reads
+            /// constants and data only (its normaliser is then constant, the term (c − 1)·log θ per entry).
+            /// </summary>
+            private ParameterPrior? SimplexPrior(NodeSpec node, string over)
+            {
+                var distribution = node.Declaration.Distribution!;
+                var axis = node.Indices.FirstOrDefault(i => i.Variable == distribution.Over || i.Plate == distribution.Over);
+                if (cellPlates.Count > 1)
+                    Fail(node, $"a prior on a [Param] is not used yet in a model over several cell plates ({string.Join(", ", cellPlates)}); make the node a [Latent], or drop the prior");
+                else if (distribution.Name != "Dirichlet" || axis?.Plate != over)
+                    Fail(node, $"a [Simplex] parameter's prior must be a Dirichlet over its simplex's plate {over}, not Dist.{distribution.Name}{(axis is null ? "" : $" over {axis.Plate}")}; drop the prior or change it");
+                else if (GlobalPriorArguments(node) is { } arguments)
+                {
+                    if (arguments.SelectMany(a => ExprTools.Calls(a.Value)).All(c => ExprTools.Find(spec, c.Node)!.Role == NodeRole.Data))
+                        return new ParameterPrior(distribution.Name, arguments, node.Declaration.Location.Line);
+                    Fail(node, "its Dirichlet prior's concentration reads a parameter or a latent; variational inference takes concentrations of constants and data here");
+                }
                 return null;
             }
 

@@ -31,9 +31,19 @@ namespace Dsl.Generators.Emit
                 using (GlobalLatentEmitter.EntryLoops(w, node))
                 {
                     w.Line($"var x = double.CreateTruncating({Value(parameter.Node)}[at]);");
-                    var arguments = prior.Arguments.Select(a => code.Double(a.Value));
-                    var partials = prior.Arguments.Select(a => $"out var d{EmitHelpers.Capitalised(a.Name)}");
-                    w.Line($"sum -= {Hmc}.LogDensity.{prior.Kernel}(x, {string.Join(", ", arguments)}, out var dX, {string.Join(", ", partials)});");
+                    if (prior.Kernel == "Dirichlet")
+                    {
+                        w.Line("// A Dirichlet over the simplex, its concentration of constants and data: (c − 1)·log x, up to its constant normaliser.");
+                        w.Line($"var excess = {code.Double(prior.Arguments[0].Value)} - 1.0;");
+                        w.Line("sum -= excess * global::System.Math.Log(x);");
+                        w.Line("var dX = excess / x;");
+                    }
+                    else
+                    {
+                        var arguments = prior.Arguments.Select(a => code.Double(a.Value));
+                        var partials = prior.Arguments.Select(a => $"out var d{EmitHelpers.Capitalised(a.Name)}");
+                        w.Line($"sum -= {Hmc}.LogDensity.{prior.Kernel}(x, {string.Join(", ", arguments)}, out var dX, {string.Join(", ", partials)});");
+                    }
                     w.Line("if (!gradients) continue;");
                     w.Line("// The parameter's share joins its first chunk's partials, which the backward pass sums in chunk order.");
                     w.Line($"{Partials(parameter.Node)}[at] -= T.CreateTruncating(scale * dX);");

@@ -180,8 +180,9 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
     /// <summary>
     /// A [Param] with a prior adds its log prior to the objective, a share of it per row: the term a minibatch reports
     /// is rows/N times −Σ log p(θ), recomputed here from the parameters' current values with the densities written out
-    /// (Gamma(θ; 2, rate) = rate² θ e^(−rate θ), Normal(offset; 0, 0.5)). A term counted per row instead of per data
-    /// set (N times too large), or one whose sign is flipped, fails; the gradients are checked by finite differences above.
+    /// (Gamma(θ; 2, rate) = rate² θ e^(−rate θ), Normal(offset; 0, 0.5), and Dirichlet(ambient; 3) up to its constant
+    /// normaliser, 2 Σ log ambient). A term counted per row instead of per data set (N times too large), or one whose
+    /// sign is flipped, fails; the gradients are checked by finite differences above.
     /// </summary>
     [Fact]
     public void APriorOnAParameter_AddsItsLogDensityOncePerDataSet()
@@ -193,6 +194,8 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
         var rate = Math.Exp(Values("thetaRate")[0]);
         var theta = Values("theta").Select(Math.Exp).ToArray();
         var offset = Values("offset");
+        var ambientLogits = Values("ambient");
+        var ambient = ambientLogits.Select(u => Math.Exp(u) / ambientLogits.Sum(Math.Exp)).ToArray();
         var elements = Enumerable.Range(0, 10).ToArray();
         var sums = new double[family.Terms.Count];
         family.Step(elements, new VariationalStep(Training: false, Gradients: false, KlWeight: 1, Seed: 1, Stream: 0, Population: 40), sums);
@@ -202,6 +205,8 @@ public sealed class VariantCorpusTests(VariantCorpus corpus) : IClassFixture<Var
         // 10 of 40 rows: a quarter of each −log prior. Both are sums of six doubles: 1e-10 relative leaves rounding only.
         Assert.Equal(-gammaLog * 10 / 40, Term("-log prior(theta)"), Math.Abs(gammaLog) * 1e-10);
         Assert.Equal(-normalLog * 10 / 40, Term("-log prior(offset)"), Math.Abs(normalLog) * 1e-10);
+        var dirichletLog = ambient.Sum(a => 2 * Math.Log(a));
+        Assert.Equal(-dirichletLog * 10 / 40, Term("-log prior(ambient)"), Math.Abs(dirichletLog) * 1e-10);
     }
 
     /// <summary>
