@@ -109,6 +109,18 @@ public partial class Frequencies
     [Observed] public Category choice(Choice n) => Dist.Categorical((Category k) => p(k));
 }
 
+/// Frequencies with pseudo-counts: a Dirichlet(3) prior over the simplex (a MAP estimate), so each share is
+/// (n_k + 2) / (N + 2K) rather than n_k / N.
+[PlateModel("Categorical frequencies with pseudo-counts")]
+public partial class SmoothedFrequencies
+{
+    [Plate] public partial struct Choice { }
+    [Plate] public partial struct Category { }
+
+    [Param, Simplex(nameof(Category))] public double p(Category k) => Dist.Dirichlet(over: k, 3);
+    [Observed] public Category choice(Choice n) => Dist.Categorical((Category k) => p(k));
+}
+
 /// A factorisation whose basis has a standard normal prior (a ridge penalty: the fit is MAP) and whose noise sd is fitted.
 [PlateModel("Low rank with a prior on the basis")]
 public partial class RidgeLowRank

@@ -485,7 +485,7 @@ namespace Dsl.Generators.Derivation
             /// </summary>
             private void CollectParameterPrior(NodeSpec parameter, NodeSpec owner, List<GradientTerm> terms)
             {
-                var own = OwnCall(owner);
+                var own = ExprTools.OwnCall(owner);
                 var arguments = ExprTools.ArgumentsAt(spec, owner, own);
                 var reads = arguments.SelectMany(ExprTools.Calls).Where(c => c.Node == parameter.Name).ToList();
                 if (owner != parameter && reads.Count == 0) return;
@@ -505,10 +505,6 @@ namespace Dsl.Generators.Derivation
                     terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, reads[0], owner.Name));
             }
 
-            /// <summary>A node read at its own index variables.</summary>
-            private static NodeCallExpr OwnCall(NodeSpec node) =>
-                new(node.Name, node.Indices.Select(i => (Expr)new IndexExpr(i.Variable, i.Location)).ToEquatableArray(), node.Declaration.Location);
-
             /// <summary>
             /// Null for a Dirichlet prior on a [Simplex] parameter over its simplex's own plate with a concentration of
             /// constants and data (its normaliser is then constant, the term Σ (c − 1) log P); otherwise why not.
@@ -520,7 +516,7 @@ namespace Dsl.Generators.Derivation
                 var over = owner.Indices.FirstOrDefault(i => i.Variable == distribution.Over || i.Plate == distribution.Over);
                 if (distribution.Name != "Dirichlet" || !constraints.Simplex || over is null || over.Plate != constraints.SimplexOver)
                     return $"a [Param] with a Dist.{distribution.Name} prior: the M-step adds scalar log priors and a Dirichlet's over the plate of the parameter's own [Simplex]; make the node a [Latent], or drop the prior";
-                var own = OwnCall(owner);
+                var own = ExprTools.OwnCall(owner);
                 return ExprTools.ArgumentsAt(spec, owner, own).SelectMany(ExprTools.Calls).Any(c => Node(c.Node).Role != NodeRole.Data)
                     ? "its Dirichlet prior's concentration reads a parameter or a latent; the M-step takes concentrations of constants and data here"
                     : null;

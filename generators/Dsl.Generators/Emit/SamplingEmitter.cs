@@ -95,7 +95,7 @@ namespace Dsl.Generators.Emit
             }
             foreach (var node in observed.Where(n => !IsAliased(n))) w.Line($"private readonly double[] {ReverseMode.Observed(node)};");
             foreach (var node in observed.Where(HoldsLogs)) w.Line($"private readonly double[] {Logs(node)}; // log {node.Name}, data: taken once rather than at every evaluation");
-            foreach (var node in latents.Select(l => l.Node).Concat(observed).Where(SimplexEmitter.IsVector)) SimplexEmitter.EmitFields(w, node, node.Role == NodeRole.Latent);
+            foreach (var node in latents.Select(l => l.Node).Concat(observed).Concat(parameters).Where(SimplexEmitter.IsVector)) SimplexEmitter.EmitFields(w, node, node.Role == NodeRole.Latent);
             foreach (var node in parameters) w.Line($"private readonly double[] {ReverseMode.Gradient(node)}; // ∂log p/∂{node.Name} at the last point evaluated (line {node.Declaration.Location.Line})");
             w.Line();
         }
@@ -129,7 +129,7 @@ namespace Dsl.Generators.Emit
                         w.Line($"({node.Name}Share, {node.Name}Width) = (new double[{Length(node)}], new double[{Length(node)}]);");
                 }
                 w.Line("Dimension = ldOffset;");
-                foreach (var node in latents.Select(l => l.Node).Concat(observed).Where(SimplexEmitter.IsVector))
+                foreach (var node in latents.Select(l => l.Node).Concat(observed).Concat(parameters).Where(SimplexEmitter.IsVector))
                     SimplexEmitter.EmitAllocations(w, node, node.Role == NodeRole.Latent, Length(node));
                 foreach (var z in summed) w.Line($"{SummedLatentEmitter.Weights(z)} = new double[{SummedLatentEmitter.Values(z, "model.")}];");
                 foreach (var node in parameters) w.Line($"{ReverseMode.Gradient(node)} = new double[{Length(node)}];");

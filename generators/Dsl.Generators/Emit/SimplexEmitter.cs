@@ -111,21 +111,27 @@ namespace Dsl.Generators.Emit
             var (k, size) = (Over(node).Variable, Size(node));
             var argument = SamplingEmitter.Arguments(spec, node)[0];
             var name = node.Declaration.Distribution!.Name;
-            var read = node.Role == NodeRole.Latent ? ReverseMode.Value(node) : ReverseMode.Observed(node);
             w.Line($"// log p({node.Name}) row by row: {node.Name} ~ {ExprPrinter.Print(node.Declaration.Distribution!)} (line {node.Declaration.Location.Line})");
             using (w.Braces())
             using (BindingEmitter.Loops(w, node.Indices.Where(i => i.Variable != k)))
             {
                 var scope = new ReverseMode.Scope(node.Indices.Select(i => i.Variable));
+                // A [Simplex] parameter's prior (a MAP estimate) reads the parameter's current row.
+                var read = node.Role switch
+                {
+                    NodeRole.Latent => $"{ReverseMode.Value(node)}[{ReverseMode.Position(node)}]",
+                    NodeRole.Param => reverse.Of(ExprTools.OwnCall(node), scope),
+                    _ => $"{ReverseMode.Observed(node)}[{ReverseMode.Position(node)}]",
+                };
                 using (w.Block($"for (var {k} = 0; {k} < {size}; {k}++)"))
                 {
-                    w.Line($"{node.Name}Row[{k}] = {read}[{ReverseMode.Position(node)}];");
+                    w.Line($"{node.Name}Row[{k}] = {read};");
                     w.Line($"{node.Name}Argument[{k}] = {reverse.Of(argument, scope)};");
                 }
                 w.Line($"logDensity += {SamplingEmitter.Hmc}.LogDensity.{name}({node.Name}Row, {node.Name}Argument, {node.Name}DRow, {node.Name}DArgument);");
                 using (w.Block($"for (var {k} = 0; {k} < {size}; {k}++)"))
                 {
-                    if (node.Role == NodeRole.Latent) w.Line($"{ReverseMode.Gradient(node)}[{ReverseMode.Position(node)}] += {node.Name}DRow[{k}];");
+                    if (node.Role is NodeRole.Latent or NodeRole.Param) w.Line($"{ReverseMode.Gradient(node)}[{ReverseMode.Position(node)}] += {node.Name}DRow[{k}];");
                     reverse.Accumulate(argument, $"{node.Name}DArgument[{k}]", scope);
                 }
             }

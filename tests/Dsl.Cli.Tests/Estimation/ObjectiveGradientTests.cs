@@ -10,7 +10,7 @@ namespace Dsl.Cli.Tests.Estimation;
 /// </summary>
 public sealed class ObjectiveGradientTests(EstimationDeclarations declarations) : IClassFixture<EstimationDeclarations>
 {
-    private static readonly string[] models = ["Frequencies", "LowRank", "LowRankLoops", "Mixture", "MultiOutput", "PoissonNmf", "Responders", "RidgeLowRank", "ThreeLayers", "ThreeLayersLoops", "UnboundedFactors"];
+    private static readonly string[] models = ["Frequencies", "LowRank", "LowRankLoops", "Mixture", "MultiOutput", "PoissonNmf", "Responders", "RidgeLowRank", "SmoothedFrequencies", "ThreeLayers", "ThreeLayersLoops", "UnboundedFactors"];
 
     public static TheoryData<string> Models => new(models);
 

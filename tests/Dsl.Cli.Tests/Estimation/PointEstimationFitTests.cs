@@ -89,6 +89,24 @@ public sealed class PointEstimationFitTests(EstimationDeclarations declarations)
         for (var k = 0; k < 4; k++) Assert.Equal(choices.Count(c => c == k) / 200.0, p[k], 1e-7);
     }
 
+    /// <summary>
+    /// A Dirichlet(3) prior on the shares adds two pseudo-counts per category: the MAP is (n_k + 2) / (N + 2K), which
+    /// moves a share by (2N − 2K n_k) / (N (N + 2K)), away from the observed shares wherever n_k is away from N / K
+    /// (checked first); a prior left out, or counted with c rather than c − 1 pseudo-counts, misses the 1e-7.
+    /// </summary>
+    [Fact]
+    public void SimplexFrequenciesWithADirichletPrior_AreTheSmoothedShares()
+    {
+        var model = declarations.Simulated("SmoothedFrequencies", new Dictionary<string, int> { ["Choice"] = 60, ["Category"] = 4 }, 5);
+        var choices = Read(model, "choice");
+        PointEstimationFit.Fit(model, exact, null, null);
+        var p = Read(model, "p");
+        double Count(int k) => choices.Count(c => c == k);
+        Assert.True(Enumerable.Range(0, 4).Max(k => Math.Abs((Count(k) + 2) / 68.0 - Count(k) / 60.0)) > 0.005, "the simulated counts should tell the MAP from the MLE");
+        Assert.Equal(1, p.Sum(), 1e-12);
+        for (var k = 0; k < 4; k++) Assert.Equal((Count(k) + 2) / (60.0 + 8), p[k], 1e-7);
+    }
+
     [Fact]
     public void MultiOutputRegression_GivesLeastSquaresAndTheResidualSd()
     {
