@@ -123,9 +123,7 @@ namespace Dsl.Generators.Emit
                     w.Line($"var x = double.CreateTruncating({Value(global.Node)}[at]);");
                     w.Line($"var noise = double.CreateTruncating({Noise(global.Node)}[at]);");
                     w.Line($"var logSd = double.CreateTruncating({LogSdParameter(global.Node)}.Value[at]);");
-                    var arguments = global.PriorArguments.Select(a => code.Double(a.Value));
-                    var partials = global.PriorArguments.Select(a => $"out var d{EmitHelpers.Capitalised(a.Name)}");
-                    w.Line($"var logPrior = {Hmc}.LogDensity.{global.Kernel}(x, {string.Join(", ", arguments)}, out var dX, {string.Join(", ", partials)});");
+                    w.Line($"var logPrior = {PriorDensity(code, global.Kernel, global.PriorArguments)};");
                     w.Line($"sum += {Variational}.NormalKl.GuideLogDensity(noise, logSd) - logPrior - {LogJacobian(global)};");
                     w.Line("if (!gradients) continue;");
                     w.Line($"{PriorGradient(global.Node)}[at] -= scale * dX;");
@@ -135,6 +133,11 @@ namespace Dsl.Generators.Emit
             }
             w.Line();
         }
+
+        /// <summary>The runtime's log density of a global node's prior at x, its partials out as dX and d{Argument}.</summary>
+        public static string PriorDensity(VariationalExpr code, string kernel, EquatableArray<LikelihoodArgument> arguments) =>
+            $"{Hmc}.LogDensity.{kernel}(x, {string.Join(", ", arguments.Select(a => code.Double(a.Value)))}, out var dX, " +
+            $"{string.Join(", ", arguments.Select(a => $"out var d{EmitHelpers.Capitalised(a.Name)}"))})";
 
         /// <summary>
         /// A loop per plate of a global node (one pass for a scalar, so a body's `continue` always has a loop), and

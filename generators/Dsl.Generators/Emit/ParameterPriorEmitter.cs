@@ -13,8 +13,6 @@ namespace Dsl.Generators.Emit
     /// </summary>
     internal static class ParameterPriorEmitter
     {
-        private const string Hmc = "global::Dsl.Runtime.Hmc";
-
         public static string TermName(FittedParameter parameter) => $"-log prior({parameter.Node})";
 
         public static void EmitTerm(SourceWriter w, ModelSpec spec, FittedParameter parameter, ParameterPrior prior)
@@ -40,9 +38,7 @@ namespace Dsl.Generators.Emit
                     }
                     else
                     {
-                        var arguments = prior.Arguments.Select(a => code.Double(a.Value));
-                        var partials = prior.Arguments.Select(a => $"out var d{EmitHelpers.Capitalised(a.Name)}");
-                        w.Line($"sum -= {Hmc}.LogDensity.{prior.Kernel}(x, {string.Join(", ", arguments)}, out var dX, {string.Join(", ", partials)});");
+                        w.Line($"sum -= {GlobalLatentEmitter.PriorDensity(code, prior.Kernel, prior.Arguments)};");
                     }
                     w.Line("if (!gradients) continue;");
                     w.Line("// The parameter's share joins its first chunk's partials, which the backward pass sums in chunk order.");
