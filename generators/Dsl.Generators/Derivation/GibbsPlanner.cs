@@ -490,11 +490,11 @@ namespace Dsl.Generators.Derivation
                 var reads = arguments.SelectMany(ExprTools.Calls).Where(c => c.Node == parameter.Name).ToList();
                 if (owner != parameter && reads.Count == 0) return;
                 var distribution = owner.Declaration.Distribution!.Name;
-                if (DistributionCatalog.Find(distribution)!.IsVector)
-                {
-                    if (DirichletOnItsSimplex(owner) is { } why) Fail(owner, why);
-                    else if (owner == parameter) terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, own, owner.Name));
-                }
+                var vector = DistributionCatalog.Find(distribution)!.IsVector;
+                if (vector && !SimplexPriors.IsOverOwnSimplex(owner))
+                    Fail(owner, $"a [Param] with a Dist.{distribution} prior: the M-step adds scalar log priors and a Dirichlet's over the plate of the parameter's own [Simplex]; make the node a [Latent], or drop the prior");
+                else if (vector && !SimplexPriors.ConcentrationIsConstant(spec, owner))
+                    Fail(owner, "its Dirichlet prior's concentration reads a parameter or a latent; the M-step takes concentrations of constants and data here");
                 else if (owner == parameter)
                     terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, own, owner.Name));
                 else if (reads.Any(r => !ExprTools.SameShape(r, reads[0])))
@@ -503,23 +503,6 @@ namespace Dsl.Generators.Derivation
                     Fail(parameter, $"the prior of '{owner.Name}' cannot be differentiated in it: {why}");
                 else
                     terms.Add(new GradientTerm(GradientTermKind.ParameterPrior, 0, reads[0], owner.Name));
-            }
-
-            /// <summary>
-            /// Null for a Dirichlet prior on a [Simplex] parameter over its simplex's own plate with a concentration of
-            /// constants and data (its normaliser is then constant, the term Σ (c − 1) log P); otherwise why not.
-            /// </summary>
-            private string? DirichletOnItsSimplex(NodeSpec owner)
-            {
-                var distribution = owner.Declaration.Distribution!;
-                var constraints = owner.Declaration.Constraints;
-                var over = owner.Indices.FirstOrDefault(i => i.Variable == distribution.Over || i.Plate == distribution.Over);
-                if (distribution.Name != "Dirichlet" || !constraints.Simplex || over is null || over.Plate != constraints.SimplexOver)
-                    return $"a [Param] with a Dist.{distribution.Name} prior: the M-step adds scalar log priors and a Dirichlet's over the plate of the parameter's own [Simplex]; make the node a [Latent], or drop the prior";
-                var own = ExprTools.OwnCall(owner);
-                return ExprTools.ArgumentsAt(spec, owner, own).SelectMany(ExprTools.Calls).Any(c => Node(c.Node).Role != NodeRole.Data)
-                    ? "its Dirichlet prior's concentration reads a parameter or a latent; the M-step takes concentrations of constants and data here"
-                    : null;
             }
 
             /// <summary>

@@ -61,14 +61,9 @@ namespace Dsl.Generators.Derivation
         /// </summary>
         private static string? ParameterProblem(NodeSpec node) =>
             node.Kind != ValueKind.Real ? "an integer or plate-valued parameter has no gradient; make it [Data], or a latent with a prior"
-            : node.Declaration.Distribution is { } prior && (!Density(node) || DistributionCatalog.Find(prior.Name)!.IsVector && !DirichletOnItsSimplex(node))
+            : node.Declaration.Distribution is { } prior && (!Density(node) || DistributionCatalog.Find(prior.Name)!.IsVector && !SimplexPriors.IsOverOwnSimplex(node))
                 ? $"a parameter's prior must be a scalar distribution with a log density (Normal, Gamma, ...) or, on a [Simplex] parameter, a Dirichlet over its simplex's plate; not Dist.{prior.Name}{(node.Declaration.Constraints.Simplex ? " over " + prior.Over : "")}"
             : null;
-
-        /// <summary>A Dirichlet prior on a [Simplex] parameter, over the plate the simplex runs along (pseudo-counts).</summary>
-        private static bool DirichletOnItsSimplex(NodeSpec node) =>
-            node.Declaration.Distribution is { Name: "Dirichlet" } prior && node.Declaration.Constraints.SimplexOver is { } over &&
-            node.Indices.Any(i => i.Plate == over && (i.Variable == prior.Over || i.Plate == prior.Over));
 
         private static string? ObservedProblem(NodeSpec node)
         {

@@ -229,14 +229,12 @@ namespace Dsl.Generators.Derivation
                 var axis = node.Indices.FirstOrDefault(i => i.Variable == distribution.Over || i.Plate == distribution.Over);
                 if (cellPlates.Count > 1)
                     Fail(node, $"a prior on a [Param] is not used yet in a model over several cell plates ({string.Join(", ", cellPlates)}); make the node a [Latent], or drop the prior");
-                else if (distribution.Name != "Dirichlet" || axis?.Plate != over)
+                else if (!SimplexPriors.IsOverOwnSimplex(node))
                     Fail(node, $"a [Simplex] parameter's prior must be a Dirichlet over its simplex's plate {over}, not Dist.{distribution.Name}{(axis is null ? "" : $" over {axis.Plate}")}; drop the prior or change it");
-                else if (GlobalPriorArguments(node) is { } arguments)
-                {
-                    if (arguments.SelectMany(a => ExprTools.Calls(a.Value)).All(c => ExprTools.Find(spec, c.Node)!.Role == NodeRole.Data))
-                        return new ParameterPrior(distribution.Name, arguments, node.Declaration.Location.Line);
+                else if (!SimplexPriors.ConcentrationIsConstant(spec, node))
                     Fail(node, "its Dirichlet prior's concentration reads a parameter or a latent; variational inference takes concentrations of constants and data here");
-                }
+                else if (GlobalPriorArguments(node) is { } arguments)
+                    return new ParameterPrior(distribution.Name, arguments, node.Declaration.Location.Line);
                 return null;
             }
 
