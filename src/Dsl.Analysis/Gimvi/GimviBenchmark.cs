@@ -34,13 +34,13 @@ public sealed record HeldOutGeneScore(string Gene, double Gimvi, double NearestN
 /// </summary>
 public sealed record GimviEvaluationReport(
     double Kappa, IReadOnlyList<HeldOutGeneScore> Genes, double MedianSpearman, double NearestNeighbourMedianSpearman, double Mixing,
-    double? SequencedPurity, double? SpatialPurity, int Epochs, double SecondsPerEpoch, double Seconds);
+    double? SequencedPurity, double? SpatialPurity, int Epochs, double SecondsPerEpoch, double Seconds, int Members = 1);
 
 /// <summary>The gimVI benchmark: spatial genes held out, the pair fitted on the rest, the held-out genes imputed and scored.</summary>
 public static class GimviBenchmark
 {
     public static GimviEvaluationReport Run(GimviInputs inputs, SpatialLikelihood likelihood, VariationalOptions options, int latent, double? kappa,
-        GimviEvaluationSettings settings, IProgress<EpochRecord>? progress = null, Action<string>? warn = null)
+        GimviEvaluationSettings settings, IProgress<EpochRecord>? progress = null, Action<string>? warn = null, int? members = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spatialGenes = inputs.Spatial.Genes;
@@ -59,7 +59,7 @@ public static class GimviBenchmark
         var truth = GimviInputs.SelectGenes(inputs.Spatial.SelectCells(measured), heldGenes);
         var truthGeneOf = heldGenes.Select(g => inputs.GeneOf[g]).ToArray();
 
-        var fit = GimviFitter.Fit(training, likelihood, options, latent, progress: progress, warn: warn, kappa: kappa);
+        var fit = GimviFitter.Fit(training, likelihood, options, latent, progress: progress, warn: warn, kappa: kappa, members: members ?? GimviFitter.DefaultMembers(training));
         var genes = training.Sequenced.Genes;
         var gimvi = GimviEvaluation.Spearman(truth, truthGeneOf, fit.SpatialImputed, genes);
         var baseline = GimviEvaluation.Spearman(truth, truthGeneOf, GimviEvaluation.NearestNeighbours(training), genes);
@@ -76,8 +76,9 @@ public static class GimviBenchmark
             spatialPurity = Neighbourhoods.Purity(fit.SpatialLatent, latent, ScviLatent(training.Spatial, alone, latent), latent, spatialCells, settings.PurityNeighbours);
         }
         var scores = heldGenes.Select((g, k) => new HeldOutGeneScore(inputs.Spatial.GeneNames[g], gimvi[k], baseline[k])).ToList();
-        return new GimviEvaluationReport(fit.Family.Discriminators.Select(d => d.Kappa).FirstOrDefault(), scores, GimviEvaluation.Median(gimvi), GimviEvaluation.Median(baseline),
-            mixing, sequencedPurity, spatialPurity, fit.Run.History.Count, fit.Run.History.Count == 0 ? 0 : fit.Run.History.Average(h => h.Seconds), clock.Elapsed.TotalSeconds);
+        var epochs = fit.Members.SelectMany(m => m.Run.History).ToList();
+        return new GimviEvaluationReport(fit.First.Family.Discriminators.Select(d => d.Kappa).FirstOrDefault(), scores, GimviEvaluation.Median(gimvi), GimviEvaluation.Median(baseline),
+            mixing, sequencedPurity, spatialPurity, fit.First.Run.History.Count, epochs.Count == 0 ? 0 : epochs.Average(h => h.Seconds), clock.Elapsed.TotalSeconds, fit.Members.Count);
     }
 
     /// <summary>scVI (ZINB, one batch) fitted on one set alone: its latent means, the reference neighbourhoods of the k-NN purity.</summary>

@@ -40,15 +40,16 @@ public static class EvalCommand
         var spatialLikelihood = new Option<string>("--spatial-likelihood") { Description = "gimvi: nb or poisson.", DefaultValueFactory = _ => "nb" };
         spatialLikelihood.AcceptOnlyFromAmong("nb", "poisson");
         var kappa = new Option<double?>("--kappa") { Description = "gimvi: the adversarial penalty's weight (default the declaration's, 5)." };
+        var members = new Option<int?>("--members") { Description = "gimvi: how many independently seeded fits to train and average (default: 1 for pairs of 4,000 cells or more; below that, as many as fit in the cell passes of one 4,000-cell fit, at most 10: a small pair's imputation varies with the seed)." };
         var heldOut = new Option<double>("--held-out") { Description = "gimvi: the share of spatial genes held out and imputed.", DefaultValueFactory = _ => 0.2 };
         var noPurity = new Option<bool>("--no-purity") { Description = "gimvi: skip the k-NN purity (two further scVI fits, one per set)." };
         var command = new Command("eval", "Score scVI on a data set: held-out log-likelihood by importance sampling, imputation under the paper's two " +
             "corruptions, clustering of the latent against labels, batch mixing.")
             { model, counts, layer, metadata, batchKey, labelsKey, epochs, latent, likelihood, testFraction, samples, starts, noImputation, seed, threads, outFolder,
-              layers, pair, genes, noPreprocess, noScvi, sequenced, spatial, spatialLikelihood, kappa, heldOut, noPurity };
+              layers, pair, genes, noPreprocess, noScvi, sequenced, spatial, spatialLikelihood, kappa, members, heldOut, noPurity };
         var progress = new ProgressOptions();
         progress.AddTo(command);
-        var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood, kappa, heldOut, noPurity };
+        var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood, kappa, members, heldOut, noPurity };
         command.SetAction(r =>
         {
             if (r.GetValue(model) == "gimvi")
@@ -62,7 +63,8 @@ public static class EvalCommand
                 var request = new Gimvi.GimviRequest(r.GetValue(sequenced), r.GetValue(spatial),
                     r.GetValue(spatialLikelihood) == "poisson" ? Analysis.Gimvi.SpatialLikelihood.Poisson : Analysis.Gimvi.SpatialLikelihood.NegativeBinomial,
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"),
-                    r.GetValue(kappa) is { } weight ? (weight >= 0 && double.IsFinite(weight) ? weight : throw new CliException($"--kappa must be 0 or more, not {weight}")) : null, false, false);
+                    r.GetValue(kappa) is { } weight ? (weight >= 0 && double.IsFinite(weight) ? weight : throw new CliException($"--kappa must be 0 or more, not {weight}")) : null, false, false,
+                    r.GetValue(members) is { } count ? CliArguments.Positive(count, "--members") : null);
                 var gimviSettings = new Analysis.Gimvi.GimviEvaluationSettings
                 {
                     HeldOutShare = CliArguments.Fraction(r.GetValue(heldOut), "--held-out"), Purity = !r.GetValue(noPurity), Seed = r.GetValue(seed),

@@ -117,7 +117,9 @@ public static class FitCommand
         };
         spatialLikelihood.AcceptOnlyFromAmong("nb", "poisson");
         var kappa = new Option<double?>("--kappa") { Description = "gimvi: the weight of the adversarial mixing penalty (eq 10; default the declaration's, 5; 0 turns it off)." };
+        var members = new Option<int?>("--members") { Description = "gimvi: how many independently seeded fits to train and average (default: 1 for pairs of 4,000 cells or more; below that, as many as fit in the cell passes of one 4,000-cell fit, at most 10: a small pair's imputation varies with the seed)." };
         command.Options.Add(kappa);
+        command.Options.Add(members);
         command.Options.Add(sequenced);
         command.Options.Add(spatial);
         command.Options.Add(spatialLikelihood);
@@ -132,7 +134,7 @@ public static class FitCommand
         var mlOnly = new Option[] { iterations, tolerance, initJitter, optimiser, batchSize };
         var declaredOnly = new Option[] { data, plateSizes, modelName, method, chains, warmup, metric, saveDraws, with }.Concat(mlOnly).ToArray();
         var deepMcOnly = new Option[] { layers, widths, topGenes, noPreprocess, allEntries };
-        var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood, kappa };
+        var gimviOnly = new Option[] { sequenced, spatial, spatialLikelihood, kappa, members };
         // The options each engine of a declared model reads; those of the others are refused, naming the engine that fits it.
         var engineOptions = new Dictionary<string, Option[]>
         {
@@ -178,7 +180,7 @@ public static class FitCommand
                     r.GetValue(spatialLikelihood) == "poisson" ? Analysis.Gimvi.SpatialLikelihood.Poisson : Analysis.Gimvi.SpatialLikelihood.NegativeBinomial,
                     CliArguments.InRange(r.GetValue(latent), 1, ScviFitter.MaxLatent, "--latent"),
                     r.GetValue(kappa) is { } weight ? (weight >= 0 && double.IsFinite(weight) ? weight : throw new CliException($"--kappa must be 0 or more, not {weight}")) : null,
-                    r.GetValue(resume), r.GetValue(force));
+                    r.GetValue(resume), r.GetValue(force), r.GetValue(members) is { } count ? CliArguments.Positive(count, "--members") : null);
                 return Gimvi.GimviFitRunner.Run(request, settings, folder, output, error, progress.Mode(r, error));
             }
             if (name == "deepmc")

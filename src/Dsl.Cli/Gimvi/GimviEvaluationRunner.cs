@@ -18,8 +18,9 @@ public static class GimviEvaluationRunner
         GimviEvaluationReport report;
         try
         {
-            using var line = new ProgressLine(mode, error, "epoch", options.Epochs);
-            report = GimviBenchmark.Run(inputs, request.Likelihood, options, request.Latent, request.Kappa, settings, new EpochReporter(line), line.Note);
+            // The members are counted on the pair as fitted: the spatial cells with counts left outside the held-out genes.
+            using var line = new ProgressLine(mode, error, "epoch", options.Epochs * (request.Members ?? GimviFitter.DefaultMembers(inputs)));
+            report = GimviBenchmark.Run(inputs, request.Likelihood, options, request.Latent, request.Kappa, settings, new EpochReporter(line), line.Note, request.Members);
         }
         catch (ArgumentException e) { throw new CliException($"{request.Spatial}: {e.Message}"); }
         Print(report, output);
@@ -46,6 +47,6 @@ public static class GimviEvaluationRunner
         output.WriteLine($"mixing of the two sets in the joint latent (-KL, 0 = perfectly mixed): {report.Mixing:F3}");
         if (report.SequencedPurity is { } sequenced && report.SpatialPurity is { } spatial)
             output.WriteLine($"k-NN purity against scVI on each set alone (Jaccard): sequenced {sequenced:F3}, spatial {spatial:F3}");
-        output.WriteLine($"{report.Epochs} epochs, {report.SecondsPerEpoch:F3} s per epoch; {report.Seconds:F1} s in all");
+        output.WriteLine($"{report.Epochs} epochs{(report.Members > 1 ? $" in each of {report.Members} seeded fits, their imputations averaged" : "")}, {report.SecondsPerEpoch:F3} s per epoch; {report.Seconds:F1} s in all");
     }
 }

@@ -11,7 +11,11 @@ namespace Dsl.Cli.Gimvi;
 
 /// <summary>What `dsl fit gimvi` was asked for, besides the training settings.</summary>
 /// <param name="Kappa">--kappa: the adversarial penalty's weight for this fit; null for the declaration's</param>
-public sealed record GimviRequest(string? Sequenced, string? Spatial, SpatialLikelihood Likelihood, int Latent, double? Kappa, bool Resume, bool Force);
+/// <param name="Members">--members: how many seeded fits to average; null for <see cref="GimviFitter.DefaultMembers"/></param>
+public sealed record GimviRequest(string? Sequenced, string? Spatial, SpatialLikelihood Likelihood, int Latent, double? Kappa, bool Resume, bool Force, int? Members = null)
+{
+    public int MembersFor(GimviInputs inputs) => Members ?? GimviFitter.DefaultMembers(inputs);
+}
 
 /// <summary>
 /// `dsl fit gimvi`: a sequencing and a spatial count matrix paired by gene name, the bundled gimVI declaration (or its
@@ -27,21 +31,27 @@ public static class GimviFitRunner
         var inputs = Read(request);
         // κ changes the objective: a checkpoint written at another one is another fit's.
         var checkpoint = new CheckpointPlan(folder.File("checkpoint.bin"), request.Resume, $"{inputs.Fingerprint()};kappa={request.Kappa?.ToString("R", CultureInfo.InvariantCulture) ?? "declared"}", request.Force);
+        var members = request.MembersFor(inputs);
+        for (var r = 1; r < members; r++) folder.File(Path.GetFileName(GimviFitter.MemberCheckpointPath(checkpoint.Path, r)));
         output.WriteLine($"fitting gimVI ({(request.Likelihood == SpatialLikelihood.Poisson ? "Poisson" : "negative-binomial")} spatial counts): {inputs.Sequenced.Cells} sequenced cells x " +
-            $"{inputs.Sequenced.Genes} genes, {inputs.Spatial.Cells} spatial cells x {inputs.Spatial.Genes} genes; checkpoint {checkpoint.Path}");
+            $"{inputs.Sequenced.Genes} genes, {inputs.Spatial.Cells} spatial cells x {inputs.Spatial.Genes} genes; {Ensemble(members)}checkpoint {checkpoint.Path}");
         GimviFit fit;
         try
         {
-            using var line = new ProgressLine(mode, error, "epoch", options.Epochs);
-            fit = GimviFitter.Fit(inputs, request.Likelihood, options, request.Latent, checkpoint, new EpochReporter(line), line.Note, request.Kappa);
+            using var line = new ProgressLine(mode, error, "epoch", options.Epochs * members);
+            fit = GimviFitter.Fit(inputs, request.Likelihood, options, request.Latent, checkpoint, new EpochReporter(line), line.Note, request.Kappa, members);
         }
         catch (ArgumentException e) { throw new CliException(e.Message); }
         catch (InvalidDataException e) { throw new CliException(e.Message); }
         Write(folder, request, inputs, fit, options);
         folder.Commit();
-        output.WriteLine($"{fit.Run.History.Count} epochs, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
+        output.WriteLine($"{fit.Members.Sum(m => m.Run.History.Count)} epochs, {fit.Seconds:F1} s; outputs in {Path.GetFullPath(folder.Path)}");
         return 0;
     }
+
+    /// <summary>How the start line states an ensemble: nothing for a single fit.</summary>
+    public static string Ensemble(int members) =>
+        members == 1 ? "" : $"{members} seeded fits averaged (--members 1 for one; a pair this small varies with the seed); ";
 
     /// <summary>Both matrices read (raw integer counts) and paired by gene name; a bad pair is one line.</summary>
     public static GimviInputs Read(GimviRequest request)
@@ -60,16 +70,20 @@ public static class GimviFitRunner
         var (sequenced, spatial) = (inputs.Sequenced, inputs.Spatial);
         WriteSpatial(folder, sequenced.GeneNames, spatial.CellNames, fit.SpatialImputed, fit.SpatialLatent, fit.Latent);
         WriteRows(folder.File("latent_seq.csv"), "cell", Enumerable.Range(1, fit.Latent).Select(d => $"z{d}").ToList(), sequenced.CellNames, fit.SequencedLatent);
-        var terms = fit.Family.Terms.Select(t => t.Name).ToList();
-        var columns = terms.Select(t => $"training {t}").Concat(terms.Select(t => $"validation {t}")).Concat(["training_elbo", "validation_elbo", "kl_weight", "seconds"]).ToList();
-        var history = fit.Run.History;
-        CsvTable.Write(folder.File("history.csv"), "epoch", columns, history.Select(h => h.Epoch.ToString(CultureInfo.InvariantCulture)).ToList(), (r, c) =>
+        var terms = fit.First.Family.Terms.Select(t => t.Name).ToList();
+        var columns = new[] { "member" }.Concat(terms.Select(t => $"training {t}")).Concat(terms.Select(t => $"validation {t}"))
+            .Concat(["training_elbo", "validation_elbo", "kl_weight", "seconds"]).ToList();
+        var history = fit.Members.SelectMany((m, r) => m.Run.History.Select(h => (Member: r + 1, Epoch: h))).ToList();
+        CsvTable.Write(folder.File("history.csv"), "epoch", columns, history.Select(h => h.Epoch.Epoch.ToString(CultureInfo.InvariantCulture)).ToList(), (r, c) =>
         {
-            var h = history[r];
+            var (member, h) = history[r];
+            if (c == 0) return member;
+            c--;
             return c < terms.Count ? h.Training[c]
                 : c < 2 * terms.Count ? (h.Validation.Length > 0 ? h.Validation[c - terms.Count] : double.NaN)
                 : (c - 2 * terms.Count) switch { 0 => h.TrainingElbo, 1 => h.ValidationElbo, 2 => h.KlWeight, _ => h.Seconds };
         });
+        var first = fit.First.Run.History;
         var summary = new
         {
             model = request.Likelihood == SpatialLikelihood.Poisson ? "Gimvi" : "GimviNb",
@@ -82,14 +96,19 @@ public static class GimviFitRunner
             spatial_cells = spatial.Cells,
             spatial_genes = spatial.Genes,
             latent = fit.Latent,
-            kappa = fit.Family.Discriminators.Select(d => d.Kappa).FirstOrDefault(),
-            spatial_imputed = "each spatial cell's decoded frequencies over all sequenced genes (rho, normalised over every gene), at the posterior mean of its latent",
-            epochs = history.Count,
+            kappa = fit.First.Family.Discriminators.Select(d => d.Kappa).FirstOrDefault(),
+            members = fit.Members.Count,
+            member_seeds = fit.Members.Select(m => m.Seed).ToArray(),
+            spatial_imputed = fit.Members.Count == 1
+                ? "each spatial cell's decoded frequencies over all sequenced genes (rho, normalised over every gene), at the posterior mean of its latent"
+                : "each spatial cell's decoded frequencies over all sequenced genes (rho, normalised over every gene), at the posterior mean of its latent, averaged over the members",
+            latents = fit.Members.Count == 1 ? "the fit's posterior means" : "the first member's posterior means (members' latent spaces are not aligned, so not averaged)",
+            epochs = first.Count,
             settings = new { options.Epochs, options.BatchSize, options.LearningRate, options.WarmupEpochs, options.ValidationFraction, options.Seed, options.Threads },
-            training_elbo = history.Count == 0 ? null : Finite(history[^1].TrainingElbo),
+            training_elbo = first.Count == 0 ? null : Finite(first[^1].TrainingElbo),
             // null when no cell was held out (a set too small for a tenth of it to round to one cell)
-            validation_elbo = history.Count == 0 ? null : Finite(history[^1].ValidationElbo),
-            seconds_per_epoch = history.Count == 0 ? (double?)null : history.Average(h => h.Seconds),
+            validation_elbo = first.Count == 0 ? null : Finite(first[^1].ValidationElbo),
+            seconds_per_epoch = history.Count == 0 ? (double?)null : history.Average(h => h.Epoch.Seconds),
             seconds_total = fit.Seconds,
         };
         AtomicFile.WriteText(folder.File("summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }) + "\n");

@@ -7,33 +7,43 @@ using Dsl.Runtime.Variational;
 namespace Dsl.Cli.Gimvi;
 
 /// <summary>A fitted gimVI as saved in `model/`: what it needs to impute new spatial cells measuring the same spatial genes.</summary>
+/// <param name="Members">how many seeded fits the parameters hold, one after another</param>
 public sealed record GimviSavedModel(string Folder, IReadOnlyList<string> Genes, IReadOnlyList<string> SpatialGenes, SpatialLikelihood Likelihood, int Latent,
-    double LibraryLogMean, double LibraryLogVar, byte[] Parameters)
+    double LibraryLogMean, double LibraryLogVar, int Members, byte[] Parameters)
 {
     /// <summary>
     /// New spatial cells (their counts over <see cref="SpatialGenes"/>, in that order) through the saved encoders and
-    /// decoder: their decoded frequencies over every sequenced gene and their latent means.
+    /// decoder: their decoded frequencies over every sequenced gene, averaged over the members as the fit averaged
+    /// them, and the first member's latent means.
     /// </summary>
     public (float[] Imputed, float[] Latent) Impute(CountMatrix spatial, int threads)
     {
         // The sequenced plate is empty: only the spatial part is evaluated, and the library prior is the saved one.
         var noCells = CountMatrix.FromDense(new double[0, Genes.Count], [], Genes.ToArray());
         var inputs = GimviInputs.Pair(noCells, spatial);
-        var model = GimviFitter.Prepare(inputs, Likelihood, Latent, (LibraryLogMean, LibraryLogVar));
-        var family = ((IJointVariationalDeclaredModel)model).CreateJointVariational(seed: 0) as JointFamily<float>
-            ?? throw new InvalidOperationException("gimVI's generated family is not a JointFamily");
-        family.Threads = threads;
         using var reader = new BinaryReader(new MemoryStream(Parameters));
-        try
+        var imputed = new float[(long)spatial.Cells * Genes.Count];
+        float[] latent = [];
+        for (var r = 0; r < Members; r++)
         {
-            family.Parameters.Read(reader);
-            family.ReadExtras(reader);
+            var model = GimviFitter.Prepare(inputs, Likelihood, Latent, (LibraryLogMean, LibraryLogVar));
+            var family = ((IJointVariationalDeclaredModel)model).CreateJointVariational(seed: 0) as JointFamily<float>
+                ?? throw new InvalidOperationException("gimVI's generated family is not a JointFamily");
+            family.Threads = threads;
+            try
+            {
+                family.Parameters.Read(reader);
+                family.ReadExtras(reader);
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+            {
+                throw new CliException($"{Path.Combine(Folder, SavedFolder.ParametersFile)}: {e.Message}; the file does not belong to this model folder's settings");
+            }
+            var (memberImputed, memberLatent) = GimviFitter.ReadSpatial(family, Genes.Count, Latent);
+            GimviFitter.AddShare(imputed, memberImputed, Members);
+            if (r == 0) latent = memberLatent;
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
-        {
-            throw new CliException($"{Path.Combine(Folder, SavedFolder.ParametersFile)}: {e.Message}; the file does not belong to this model folder's settings");
-        }
-        return GimviFitter.ReadSpatial(family, Genes.Count, Latent);
+        return (imputed, latent);
     }
 }
 
@@ -47,7 +57,8 @@ public static class GimviModelFolder
     private const string Kind = "dsl-gimvi-model-1";
     private static readonly string[] TextFiles = ["genes.txt", "spatial_genes.txt", "settings.json"];
 
-    private sealed record Settings(string likelihood, int latent, double library_log_mean, double library_log_var, double kappa, string data_fingerprint);
+    /// <param name="members">the seeded fits saved (absent in folders written before ensembles: one)</param>
+    private sealed record Settings(string likelihood, int latent, double library_log_mean, double library_log_var, double kappa, string data_fingerprint, int members = 1);
 
     /// <summary>Whether a folder holds a saved gimVI (as opposed to a saved scVI).</summary>
     public static bool Holds(string folder) => SealedFile.KindOf(Path.Combine(folder, SavedFolder.ParametersFile)) == Kind;
@@ -56,7 +67,7 @@ public static class GimviModelFolder
     {
         var (logMean, logVar) = GimviFitter.LibraryPriorOf(inputs);
         var settings = new Settings(likelihood == SpatialLikelihood.Poisson ? "poisson" : "nb", fit.Latent, logMean, logVar,
-            fit.Family.Discriminators.Select(d => d.Kappa).FirstOrDefault(), inputs.Fingerprint());
+            fit.First.Family.Discriminators.Select(d => d.Kappa).FirstOrDefault(), inputs.Fingerprint(), fit.Members.Count);
         SavedFolder.Write(output, subfolder, Kind,
         [
             ("genes.txt", string.Join("\n", inputs.Sequenced.GeneNames) + "\n"),
@@ -64,8 +75,11 @@ public static class GimviModelFolder
             ("settings.json", JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }) + "\n"),
         ], writer =>
         {
-            fit.Family.Parameters.Write(writer);
-            fit.Family.WriteExtras(writer);
+            foreach (var member in fit.Members)
+            {
+                member.Family.Parameters.Write(writer);
+                member.Family.WriteExtras(writer);
+            }
         });
     }
 
@@ -79,11 +93,11 @@ public static class GimviModelFolder
             settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(settingsPath)) ?? throw new JsonException("empty");
         }
         catch (JsonException e) { throw new CliException($"{settingsPath}: not valid model settings ({e.Message})"); }
-        if (settings.likelihood is not ("poisson" or "nb") || settings.latent < 1 || !double.IsFinite(settings.library_log_mean) || !(settings.library_log_var > 0))
-            throw new CliException($"{settingsPath}: needs likelihood poisson or nb, a latent size of at least 1 and a finite library prior with a positive variance");
+        if (settings.likelihood is not ("poisson" or "nb") || settings.latent < 1 || settings.members < 1 || !double.IsFinite(settings.library_log_mean) || !(settings.library_log_var > 0))
+            throw new CliException($"{settingsPath}: needs likelihood poisson or nb, a latent size and a member count of at least 1 and a finite library prior with a positive variance");
         return new GimviSavedModel(folder, SavedFolder.Lines(folder, "genes.txt"), SavedFolder.Lines(folder, "spatial_genes.txt"),
             settings.likelihood == "poisson" ? SpatialLikelihood.Poisson : SpatialLikelihood.NegativeBinomial, settings.latent,
-            settings.library_log_mean, settings.library_log_var, parameters);
+            settings.library_log_mean, settings.library_log_var, settings.members, parameters);
     }
 
     /// <summary>

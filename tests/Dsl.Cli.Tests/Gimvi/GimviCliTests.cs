@@ -28,6 +28,8 @@ public sealed class GimviCliTests
         var result = RunDsl("fit", "gimvi", "--seq", seq, "--spatial", spatial, "--epochs", "15", "--threads", "2", "--out", output);
         Assert.Equal(0, result.Exit);
         Assert.Contains("fitting gimVI (negative-binomial spatial counts): 60 sequenced cells x 50 genes, 80 spatial cells x 26 genes", result.Out);
+        // 140 cells: the default averages ten seeded fits (GimviFitter.DefaultMembers), and says so.
+        Assert.Contains("10 seeded fits averaged", result.Out);
         var imputed = File.ReadAllLines(Path.Combine(output, "spatial_imputed.csv"));
         Assert.Equal(81, imputed.Length);
         foreach (var line in imputed.Skip(1))
@@ -40,12 +42,28 @@ public sealed class GimviCliTests
         Assert.Equal(61, File.ReadAllLines(Path.Combine(output, "latent_seq.csv")).Length);
         Assert.Equal(81, File.ReadAllLines(Path.Combine(output, "latent_spatial.csv")).Length);
         var history = File.ReadAllLines(Path.Combine(output, "history.csv"));
-        Assert.Equal(16, history.Length);
+        // 15 epochs of each of the ten members, each row naming its member.
+        Assert.Equal(151, history.Length);
+        Assert.StartsWith("epoch,member,", history[0]);
+        Assert.Equal(Enumerable.Range(1, 10).SelectMany(m => Enumerable.Repeat(m.ToString(CultureInfo.InvariantCulture), 15)), history.Skip(1).Select(l => l.Split(',')[1]));
         Assert.Contains("training log p(xSpatial)", history[0]);
         Assert.Contains("training adversarial(modality)", history[0]);
         Assert.Equal(["genes.txt", "parameters.bin", "settings.json", "spatial_genes.txt"], Directory.GetFiles(Path.Combine(output, "model")).Select(Path.GetFileName).Order());
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
         Assert.Equal("GimviNb", summary.RootElement.GetProperty("model").GetString());
+        Assert.Equal(10, summary.RootElement.GetProperty("members").GetInt32());
+        Assert.Equal(10, summary.RootElement.GetProperty("member_seeds").EnumerateArray().Select(s => s.GetUInt64()).Distinct().Count());
+        // Checkpoints beside the first, one per further member, so a killed ensemble resumes where it was.
+        Assert.Equal(9, Directory.GetFiles(output, "checkpoint.member*.bin").Length);
+
+        var single = Path.Combine(temp.Path, "single");
+        var one = RunDsl("fit", "gimvi", "--seq", seq, "--spatial", spatial, "--epochs", "15", "--threads", "2", "--members", "1", "--out", single);
+        Assert.Equal(0, one.Exit);
+        Assert.DoesNotContain("seeded fits averaged", one.Out);
+        Assert.Equal(16, File.ReadAllLines(Path.Combine(single, "history.csv")).Length);
+        // The first member is the single fit of the same seed: the latents reported are its own.
+        Assert.Equal(File.ReadAllText(Path.Combine(single, "latent_spatial.csv")), File.ReadAllText(Path.Combine(output, "latent_spatial.csv")));
+        Assert.NotEqual(File.ReadAllText(Path.Combine(single, "spatial_imputed.csv")), File.ReadAllText(Path.Combine(output, "spatial_imputed.csv")));
     }
 
     [Fact]
