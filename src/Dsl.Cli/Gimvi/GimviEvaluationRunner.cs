@@ -18,7 +18,8 @@ public static class GimviEvaluationRunner
         GimviEvaluationReport report;
         try
         {
-            // The members are counted on the pair as fitted: the spatial cells with counts left outside the held-out genes.
+            // The progress total counts the default members on the whole pair; the fitted pair may lack a few spatial cells
+            // (those with counts only in held-out genes), which moves the default only at a boundary of its rule.
             using var line = new ProgressLine(mode, error, "epoch", options.Epochs * (request.Members ?? GimviFitter.DefaultMembers(inputs)));
             report = GimviBenchmark.Run(inputs, request.Likelihood, options, request.Latent, request.Kappa, settings, new EpochReporter(line), line.Note, request.Members);
         }
