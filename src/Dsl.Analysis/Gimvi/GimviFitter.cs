@@ -69,17 +69,10 @@ public static class GimviFitter
             warn?.Invoke($"note: {empty.Count} sequenced cells have no counts (e.g. '{inputs.Sequenced.CellNames[empty[0]]}'); they are fitted like the others, and the library-size prior comes from the rest");
         var seeds = MemberSeeds(options.Seed, members);
         var trained = new List<GimviMember>(members);
-        var imputed = new float[(long)inputs.Spatial.Cells * inputs.Sequenced.Genes];
-        float[] spatialLatent = [];
         for (var r = 0; r < members; r++)
-        {
-            var member = FitMember(inputs, likelihood, options with { Seed = seeds[r] }, latent, MemberCheckpoint(checkpoint, r),
-                progress is null ? null : new MemberProgress(progress, r * options.Epochs), warn, kappa);
-            var (memberImputed, memberLatent) = ReadSpatial(member.Family, inputs.Sequenced.Genes, latent);
-            AddShare(imputed, memberImputed, members);
-            if (r == 0) spatialLatent = memberLatent;
-            trained.Add(member);
-        }
+            trained.Add(FitMember(inputs, likelihood, options with { Seed = seeds[r] }, latent, MemberCheckpoint(checkpoint, r),
+                progress is null ? null : new MemberProgress(progress, r * options.Epochs), warn, kappa));
+        var (imputed, spatialLatent) = ReadSpatial(trained.Select(m => m.Family), members, inputs.Spatial.Cells, inputs.Sequenced.Genes, latent);
         var sequencedLatent = Read(trained[0].Family.Parts[0], "z", latent, network: false);
         return new GimviFit(trained, imputed, sequencedLatent, spatialLatent, latent, clock.Elapsed.TotalSeconds);
     }
@@ -97,12 +90,6 @@ public static class GimviFitter
 
     public const int EnsembleCells = 4000;
     public const int MaxMembers = 10;
-
-    /// <summary>Adds one member's values, each over the member count, to the ensemble's mean (the fit and `dsl impute` sum the members in the same order).</summary>
-    public static void AddShare(float[] mean, float[] member, int members)
-    {
-        for (long k = 0; k < mean.LongLength; k++) mean[k] += member[k] / members;
-    }
 
     /// <summary>The first member takes the fit's seed (a one-member fit is the plain fit); the others, seeds drawn from it.</summary>
     public static ulong[] MemberSeeds(ulong seed, int members)
@@ -154,9 +141,22 @@ public static class GimviFitter
         return (prior.LogMean[0], prior.LogVar[0]);
     }
 
-    /// <summary>The spatial cells' decoded frequencies over every sequenced gene and their latent means, at the family's parameters.</summary>
-    public static (float[] Imputed, float[] Latent) ReadSpatial(JointFamily<float> family, int genes, int latent) =>
-        (Read(family.Parts[1], "rhoSpatial", genes, network: true), Read(family.Parts[1], "zSpatial", latent, network: false));
+    /// <summary>
+    /// The spatial cells' decoded frequencies over every sequenced gene, averaged over the members' families in their
+    /// order (the fit and `dsl impute` both read them here, so they agree to the bit), and the first member's latent means.
+    /// </summary>
+    public static (float[] Imputed, float[] Latent) ReadSpatial(IEnumerable<JointFamily<float>> families, int members, int spatialCells, int genes, int latent)
+    {
+        var imputed = new float[(long)spatialCells * genes];
+        float[]? first = null;
+        foreach (var family in families)
+        {
+            var member = Read(family.Parts[1], "rhoSpatial", genes, network: true);
+            for (long k = 0; k < imputed.LongLength; k++) imputed[k] += member[k] / members;
+            first ??= Read(family.Parts[1], "zSpatial", latent, network: false);
+        }
+        return (imputed, first ?? throw new ArgumentException("an ensemble needs at least one member"));
+    }
 
     /// <summary>A node's values for every element of a part, rows x width, in evaluation mode at the posterior means, in blocks.</summary>
     private static float[] Read(IVariationalPart<float> part, string node, int width, bool network)

@@ -99,9 +99,8 @@ public static class GimviFitRunner
             kappa = fit.First.Family.Discriminators.Select(d => d.Kappa).FirstOrDefault(),
             members = fit.Members.Count,
             member_seeds = fit.Members.Select(m => m.Seed).ToArray(),
-            spatial_imputed = fit.Members.Count == 1
-                ? "each spatial cell's decoded frequencies over all sequenced genes (rho, normalised over every gene), at the posterior mean of its latent"
-                : "each spatial cell's decoded frequencies over all sequenced genes (rho, normalised over every gene), at the posterior mean of its latent, averaged over the members",
+            spatial_imputed = "each spatial cell's decoded frequencies over all sequenced genes (rho, normalised over every gene), at the posterior mean of its latent" +
+                (fit.Members.Count == 1 ? "" : ", averaged over the members"),
             latents = fit.Members.Count == 1 ? "the fit's posterior means" : "the first member's posterior means (members' latent spaces are not aligned, so not averaged)",
             epochs = first.Count,
             settings = new { options.Epochs, options.BatchSize, options.LearningRate, options.WarmupEpochs, options.ValidationFraction, options.Seed, options.Threads },

@@ -21,9 +21,13 @@ public sealed record GimviSavedModel(string Folder, IReadOnlyList<string> Genes,
         // The sequenced plate is empty: only the spatial part is evaluated, and the library prior is the saved one.
         var noCells = CountMatrix.FromDense(new double[0, Genes.Count], [], Genes.ToArray());
         var inputs = GimviInputs.Pair(noCells, spatial);
+        return GimviFitter.ReadSpatial(SavedFamilies(inputs, threads), Members, spatial.Cells, Genes.Count, Latent);
+    }
+
+    /// <summary>The members' families in saved order, each given its parameters as it is reached.</summary>
+    private IEnumerable<JointFamily<float>> SavedFamilies(GimviInputs inputs, int threads)
+    {
         using var reader = new BinaryReader(new MemoryStream(Parameters));
-        var imputed = new float[(long)spatial.Cells * Genes.Count];
-        float[] latent = [];
         for (var r = 0; r < Members; r++)
         {
             var model = GimviFitter.Prepare(inputs, Likelihood, Latent, (LibraryLogMean, LibraryLogVar));
@@ -39,11 +43,8 @@ public sealed record GimviSavedModel(string Folder, IReadOnlyList<string> Genes,
             {
                 throw new CliException($"{Path.Combine(Folder, SavedFolder.ParametersFile)}: {e.Message}; the file does not belong to this model folder's settings");
             }
-            var (memberImputed, memberLatent) = GimviFitter.ReadSpatial(family, Genes.Count, Latent);
-            GimviFitter.AddShare(imputed, memberImputed, Members);
-            if (r == 0) latent = memberLatent;
+            yield return family;
         }
-        return (imputed, latent);
     }
 }
 
